@@ -1,0 +1,206 @@
+import {
+  accountSettings,
+  audienceMembershipChangeResponse,
+  audienceSubscriptionResponse,
+  confidentialSettingIds,
+  dsrProcessingResponse,
+  eventProcessingResponse,
+  moduleRegistrationResponse,
+  type Account,
+  type AudienceMembershipChangeRequest,
+  type AudienceSubscriptionRequest,
+  type DsrProcessingRequest,
+  type EventProcessingRequest,
+  type FirehoseRequestType,
+  type FirehoseResponse,
+  type ParsedRequest,
+} from '../firehose';
+import type { DeliveryPort, InlineOutcome } from './delivery-port';
+import type { PartnerIntegration } from './partner-integration';
+import { planCalls } from './plan-calls';
+
+/** What the core needs from the outside world, built once per container by the handler. */
+export interface CoreDependencies {
+  readonly integration: PartnerIntegration;
+  readonly delivery: DeliveryPort;
+  readonly maxMessageBytes: number;
+  /** Answer `suspend_subscription: true` when the partner refuses the customer's credentials (401/403). */
+  readonly suspendOnAuthFailure: boolean;
+}
+
+export type Outcome = 'registered' | 'verification' | 'nothing-to-send' | 'delivered' | 'queued' | 'parked' | 'mixed';
+
+/** One line's worth of facts about an invocation, for the log and metrics. */
+export interface InvocationSummary {
+  readonly type: FirehoseRequestType;
+  readonly requestId: string | undefined;
+  readonly sourceId?: string;
+  readonly accountId?: number;
+  readonly events?: number;
+  readonly skippedEvents?: number;
+  readonly profiles?: number;
+  readonly calls: number;
+  readonly outcome: Outcome;
+  /** Per call, how it ended (in-line kinds), for metrics. */
+  readonly inline?: readonly InlineOutcome['kind'][];
+}
+
+export interface ProcessResult {
+  readonly response: FirehoseResponse;
+  readonly summary: InvocationSummary;
+}
+
+/** The pure core: dispatch on the wire `type`, map with the integration, hand calls to the delivery port. */
+export async function processRequest(parsed: ParsedRequest, deps: CoreDependencies): Promise<ProcessResult> {
+  const { request } = parsed;
+  switch (request.type) {
+    case 'module_registration_request':
+      return {
+        response: moduleRegistrationResponse(deps.integration.registration),
+        summary: { type: request.type, requestId: request.id, calls: 0, outcome: 'registered' },
+      };
+    case 'event_processing_request':
+      return processEvents(request, parsed.skippedEventTypes, deps);
+    case 'audience_subscription_request':
+      return processSubscription(request, deps);
+    case 'audience_membership_change_request':
+      return processMembership(request, deps);
+    case 'dsr_processing_request':
+      return processDsr(request, deps);
+  }
+}
+
+async function processEvents(
+  request: EventProcessingRequest,
+  skipped: ReadonlyMap<string, number>,
+  deps: CoreDependencies,
+): Promise<ProcessResult> {
+  const skippedEvents = [...skipped.values()].reduce((sum, n) => sum + n, 0);
+  const base = {
+    type: request.type,
+    requestId: request.id,
+    sourceId: request.source_id,
+    accountId: request.account?.account_id,
+    events: request.events.length,
+    skippedEvents,
+  };
+  // No events and eventless batches not registered: mParticle's connection check (PROTOCOL.md §5).
+  const eventless = request.events.length === 0;
+  if (eventless && (skippedEvents > 0 || !deps.integration.registration.permissions?.allow_eventless_batches)) {
+    const outcome = skippedEvents > 0 ? 'nothing-to-send' : 'verification';
+    return { response: eventProcessingResponse(), summary: { ...base, calls: 0, outcome } };
+  }
+
+  const calls = planCalls({
+    ...callContext(request.type, request.id, request.account, deps),
+    items: request.events,
+    itemsField: 'events',
+    build: (events) => deps.integration.mapEvents({ ...request, events: [...events] }),
+  });
+  const outcomes = await Promise.all(calls.map((call) => deps.delivery.deliverInline(call)));
+  const suspend = deps.suspendOnAuthFailure && outcomes.some(isAuthRefusal);
+  return {
+    response: eventProcessingResponse({ suspendSubscription: suspend }),
+    summary: { ...base, calls: calls.length, outcome: summarize(outcomes), inline: outcomes.map((o) => o.kind) },
+  };
+}
+
+async function processSubscription(request: AudienceSubscriptionRequest, deps: CoreDependencies): Promise<ProcessResult> {
+  const calls = planCalls({
+    ...callContext(request.type, request.id, request.account, deps),
+    items: [request],
+    itemsField: 'request',
+    build: () => deps.integration.mapAudienceSubscription(request),
+  });
+  const outcomes = await Promise.all(calls.map((call) => deps.delivery.deliverInline(call)));
+  // This response has no suspend_subscription field (PROTOCOL.md §9.1): a refusal is parked, not signalled.
+  return {
+    response: audienceSubscriptionResponse(deps.integration.audienceSubscriptionSettings?.(request)),
+    summary: {
+      type: request.type,
+      requestId: request.id,
+      accountId: request.account?.account_id,
+      calls: calls.length,
+      outcome: summarize(outcomes),
+      inline: outcomes.map((o) => o.kind),
+    },
+  };
+}
+
+async function processMembership(request: AudienceMembershipChangeRequest, deps: CoreDependencies): Promise<ProcessResult> {
+  const profiles = request.user_profiles ?? [];
+  const base = { type: request.type, requestId: request.id, accountId: request.account?.account_id, profiles: profiles.length };
+  if (profiles.length === 0) {
+    return { response: audienceMembershipChangeResponse(), summary: { ...base, calls: 0, outcome: 'verification' } };
+  }
+  const calls = planCalls({
+    ...callContext(request.type, request.id, request.account, deps),
+    items: profiles,
+    itemsField: 'user_profiles',
+    build: (slice) => deps.integration.mapAudienceMembership({ ...request, user_profiles: [...slice] }),
+  });
+  await deps.delivery.enqueue(calls);
+  return {
+    response: audienceMembershipChangeResponse(),
+    summary: { ...base, calls: calls.length, outcome: calls.length === 0 ? 'nothing-to-send' : 'queued' },
+  };
+}
+
+async function processDsr(request: DsrProcessingRequest, deps: CoreDependencies): Promise<ProcessResult> {
+  const calls = planCalls({
+    ...callContext(request.type, request.id, request.account, deps),
+    items: [request],
+    itemsField: 'request',
+    build: () => deps.integration.mapErasure(request),
+  });
+  await deps.delivery.enqueue(calls);
+  return {
+    response: dsrProcessingResponse(),
+    summary: {
+      type: request.type,
+      requestId: request.id,
+      accountId: request.account?.account_id,
+      calls: calls.length,
+      outcome: calls.length === 0 ? 'nothing-to-send' : 'queued',
+    },
+  };
+}
+
+function callContext(type: FirehoseRequestType, requestId: string, account: Account | undefined, deps: CoreDependencies) {
+  return {
+    requestType: type,
+    requestId,
+    accountId: account?.account_id,
+    secrets: pickSecrets(account, deps),
+    maxMessageBytes: deps.maxMessageBytes,
+  };
+}
+
+/** The confidential settings only: the rest of the account settings reach the mapping, not the transport. */
+function pickSecrets(account: Account | undefined, deps: CoreDependencies): Record<string, string> {
+  const settings = accountSettings(account);
+  const secrets: Record<string, string> = {};
+  for (const id of secretIds(deps.integration)) {
+    const value = settings[id];
+    if (value !== undefined) secrets[id] = value;
+  }
+  return secrets;
+}
+
+const secretIdCache = new WeakMap<PartnerIntegration, ReadonlySet<string>>();
+function secretIds(integration: PartnerIntegration): ReadonlySet<string> {
+  let ids = secretIdCache.get(integration);
+  if (!ids) secretIdCache.set(integration, (ids = confidentialSettingIds(integration.registration)));
+  return ids;
+}
+
+function isAuthRefusal(outcome: InlineOutcome): boolean {
+  return outcome.kind === 'parked' && (outcome.status === 401 || outcome.status === 403);
+}
+
+function summarize(outcomes: readonly InlineOutcome[]): Outcome {
+  if (outcomes.length === 0) return 'nothing-to-send';
+  const kinds = new Set(outcomes.map((o) => o.kind));
+  if (kinds.size > 1) return 'mixed';
+  return outcomes[0]?.kind === 'delivered' ? 'delivered' : outcomes[0]?.kind === 'queued' ? 'queued' : 'parked';
+}

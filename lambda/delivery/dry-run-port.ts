@@ -1,0 +1,28 @@
+import type { Logger } from '@aws-lambda-powertools/logger';
+import type { DeliveryPort, InlineOutcome } from '../core/delivery-port';
+import { describeCall, type OutboundCall } from '../core/outbound-call';
+
+/**
+ * The delivery used when PARTNER_API_URL and DELIVERY_QUEUE_URL are unset: every call is logged with the
+ * body it would send (secrets never: only their setting ids) and counted as delivered.
+ */
+export function createDryRunPort(logger: Logger): DeliveryPort {
+  const log = (mode: 'in-line' | 'queued', call: OutboundCall): void => {
+    logger.info('dry run: would send', {
+      mode,
+      ...describeCall(call),
+      authFrom: Object.keys(call.secrets),
+      body: call.bodyText.length <= 4096 ? call.bodyText : `${call.bodyText.slice(0, 4096)}… (${call.bodyText.length} chars)`,
+    });
+  };
+  return {
+    description: 'dry run: partner calls are logged, not sent (set PARTNER_API_URL and DELIVERY_QUEUE_URL to deliver)',
+    async deliverInline(call): Promise<InlineOutcome> {
+      log('in-line', call);
+      return { kind: 'delivered', status: 0 };
+    },
+    async enqueue(calls) {
+      for (const call of calls) log('queued', call);
+    },
+  };
+}

@@ -1,0 +1,80 @@
+import { FeedAuthError, FeedResponseError } from './feed-errors';
+import type { BatchRejection, FeedBatch } from './feed-batch';
+import { splitInHalves } from './request-packer';
+import type { SendResult } from './retrying-send';
+
+/** Why a run cannot go on. Batches not yet accepted stay unsent (and, in the CLI, un-checkpointed). */
+export interface FeedStop {
+  readonly kind: 'auth' | 'unexpected-response' | 'retries-exhausted' | 'deadline' | 'interrupted';
+  readonly message: string;
+}
+
+/** What became of every batch of one packed request: each lands in exactly one list. */
+export interface DeliveryOutcome {
+  readonly delivered: FeedBatch[];
+  readonly rejected: BatchRejection[];
+  /** Not accepted, but not refused either: must be sent again later (failed-retriable). */
+  readonly unsent: FeedBatch[];
+  stop: FeedStop | undefined;
+  /** HTTP attempts made, retries included. */
+  requests: number;
+  retries: number;
+}
+
+export type SendBatches = (batches: readonly FeedBatch[]) => Promise<SendResult>;
+
+/**
+ * Delivers one request's batches. mParticle answers a whole bulk request with 400 when one batch
+ * is bad, so a refused request is split in halves, recursively, until the culprit is alone: the
+ * good batches go through and only the bad one is reported, with mParticle's message.
+ * Costs about 2·log2(n) extra requests per bad batch.
+ */
+export async function deliverBatches(send: SendBatches, batches: readonly FeedBatch[]): Promise<DeliveryOutcome> {
+  const outcome: DeliveryOutcome = { delivered: [], rejected: [], unsent: [], stop: undefined, requests: 0, retries: 0 };
+  await deliverInto(send, batches, outcome);
+  return outcome;
+}
+
+async function deliverInto(send: SendBatches, batches: readonly FeedBatch[], outcome: DeliveryOutcome): Promise<void> {
+  if (batches.length === 0) return;
+  if (outcome.stop) {
+    outcome.unsent.push(...batches);
+    return;
+  }
+  let result: SendResult;
+  try {
+    result = await send(batches);
+  } catch (error) {
+    if (error instanceof FeedAuthError) outcome.stop = { kind: 'auth', message: error.message };
+    else if (error instanceof FeedResponseError) outcome.stop = { kind: 'unexpected-response', message: error.message };
+    else throw error;
+    outcome.unsent.push(...batches);
+    return;
+  }
+  outcome.requests += result.attempts;
+  outcome.retries += Math.max(0, result.attempts - 1);
+
+  switch (result.kind) {
+    case 'accepted':
+      outcome.delivered.push(...batches);
+      return;
+    case 'refused': {
+      const [only] = batches;
+      if (batches.length === 1 && only) {
+        outcome.rejected.push({ ref: only.ref, reason: `line ${only.ref.line}: ${result.message}`, origin: 'mparticle', text: only.json });
+        return;
+      }
+      const [left, right] = splitInHalves(batches);
+      await deliverInto(send, left, outcome);
+      await deliverInto(send, right, outcome);
+      return;
+    }
+    case 'gave-up':
+      outcome.unsent.push(...batches);
+      outcome.stop = { kind: 'retries-exhausted', message: `${batches.length} batch(es) not accepted: ${result.message}` };
+      return;
+    case 'stopped':
+      outcome.unsent.push(...batches);
+      return;
+  }
+}

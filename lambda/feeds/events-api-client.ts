@@ -1,0 +1,82 @@
+import { HttpClient } from '../shared/http-client';
+import { deliverBatches, type DeliveryOutcome } from './bulk-delivery';
+import { eventsApiUrl, type EventsApiRoute } from './events-api-endpoint';
+import type { FeedBatch } from './feed-batch';
+import type { FeedCredentials } from './feed-credentials';
+import { renderRequestBody } from './request-packer';
+import { DEFAULT_RETRY_POLICY, sendWithRetries, type RetryPolicy, type SendControl } from './retrying-send';
+
+export interface EventsApiClientOptions {
+  readonly baseUrl: URL;
+  readonly credentials: FeedCredentials;
+  /** Share one keep-alive client per container/process; a private one is made otherwise. */
+  readonly http?: HttpClient;
+  readonly retry?: Partial<RetryPolicy>;
+  /** Deadline of one HTTP exchange. */
+  readonly requestTimeoutMs?: number;
+  readonly now?: () => number;
+  readonly random?: () => number;
+}
+
+const USER_AGENT = 'mparticle-firehose-kit-feed/0.1';
+
+/**
+ * Client for mParticle's Events API bulk paths. One call of `sendBulk` delivers one request's
+ * batches: retried on 429/5xx/network errors, split to isolate refused batches, and every batch
+ * accounted for in the outcome (delivered, rejected or unsent). Size limits are the caller's
+ * concern (see RequestPacker).
+ */
+export class EventsApiClient {
+  readonly baseUrl: URL;
+  private readonly http: HttpClient;
+  private readonly ownsHttp: boolean;
+  private readonly credentials: FeedCredentials;
+  private readonly policy: RetryPolicy;
+  private readonly requestTimeoutMs: number;
+  private readonly now: () => number;
+  private readonly random: () => number;
+
+  constructor(options: EventsApiClientOptions) {
+    this.baseUrl = options.baseUrl;
+    this.credentials = options.credentials;
+    this.http = options.http ?? new HttpClient({ maxSockets: 16 });
+    this.ownsHttp = options.http === undefined;
+    this.policy = { ...DEFAULT_RETRY_POLICY, ...options.retry };
+    if (!Number.isInteger(this.policy.maxAttempts) || this.policy.maxAttempts < 1) {
+      throw new Error(`maxAttempts must be a positive integer, got ${this.policy.maxAttempts}`);
+    }
+    this.requestTimeoutMs = options.requestTimeoutMs ?? 30_000;
+    this.now = options.now ?? Date.now;
+    this.random = options.random ?? Math.random;
+  }
+
+  /** Sends batches (all for the same route) as one bulk request, splitting only if mParticle refuses it. */
+  sendBulk(route: EventsApiRoute, batches: readonly FeedBatch[], control: SendControl = {}): Promise<DeliveryOutcome> {
+    const url = eventsApiUrl(this.baseUrl, route);
+    const target = `${url.origin}${url.pathname}`;
+    const headers = {
+      authorization: this.credentials.authorization(),
+      'content-type': 'application/json',
+      accept: 'application/json',
+      'user-agent': USER_AGENT,
+    };
+    return deliverBatches(
+      (part) => {
+        const body = renderRequestBody(part);
+        return sendWithRetries(
+          () => this.http.request({ method: 'POST', url, headers, body, deadlineMs: this.requestTimeoutMs }),
+          target,
+          this.policy,
+          control,
+          { now: this.now, random: this.random },
+        );
+      },
+      batches,
+    );
+  }
+
+  /** Closes idle keep-alive sockets when this client made its own HttpClient. */
+  close(): void {
+    if (this.ownsHttp) this.http.destroy();
+  }
+}

@@ -1,0 +1,201 @@
+import { promises as fs } from 'node:fs';
+import type { BatchRef } from './feed-batch';
+import { LineRangeSet } from './line-range-set';
+import type { HandledBatches, ProgressStore } from './progress-store';
+
+/** Identity of an input file, so a checkpoint is never applied to different content. */
+export interface InputFingerprint {
+  readonly name: string;
+  readonly size: number;
+  readonly sha256: string;
+}
+
+export interface CheckpointTotals {
+  sent: number;
+  historical: number;
+  rejected: number;
+}
+
+export interface StoredRejection {
+  readonly source: string;
+  readonly line: number;
+  readonly reason: string;
+}
+
+interface CheckpointFileV1 {
+  readonly version: 1;
+  readonly updatedAt: string;
+  readonly files: Record<string, { size: number; sha256: string; done: [number, number][] }>;
+  readonly totals: CheckpointTotals;
+  readonly rejections: StoredRejection[];
+}
+
+/** Kept reasons are capped so the file, rewritten after every request, stays small. */
+const MAX_STORED_REJECTIONS = 1000;
+
+export class CheckpointMismatchError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'CheckpointMismatchError';
+  }
+}
+
+/**
+ * A JSON checkpoint file: handled line ranges per input, running totals and rejection reasons.
+ * Written atomically (temporary file, fsync, rename), so a kill -9 leaves either the old or the
+ * new version, never a torn one.
+ */
+export class FileCheckpoint implements ProgressStore {
+  private readonly done = new Map<string, LineRangeSet>();
+  private readonly fingerprints = new Map<string, InputFingerprint>();
+  private readonly storedRejections: StoredRejection[];
+  readonly totals: CheckpointTotals;
+  /** Totals as they were when the checkpoint was opened: what earlier runs did. */
+  readonly previous: Readonly<CheckpointTotals>;
+  private version = 0;
+  private writtenVersion = 0;
+  private writing: Promise<void> | undefined;
+
+  private constructor(
+    readonly path: string,
+    inputs: readonly InputFingerprint[],
+    stored: CheckpointFileV1 | undefined,
+  ) {
+    for (const input of inputs) {
+      const previous = stored?.files[input.name];
+      if (previous && (previous.size !== input.size || previous.sha256 !== input.sha256)) {
+        throw new CheckpointMismatchError(
+          `${input.name} changed since checkpoint ${path} was written; delete the checkpoint to send the file from the start, or restore the original file`,
+        );
+      }
+      this.fingerprints.set(input.name, input);
+      this.done.set(input.name, new LineRangeSet(previous?.done ?? []));
+    }
+    this.totals = { ...(stored?.totals ?? { sent: 0, historical: 0, rejected: 0 }) };
+    this.previous = { ...this.totals };
+    this.storedRejections = [...(stored?.rejections ?? [])];
+  }
+
+  /** Opens (or starts) the checkpoint at `path` for these inputs. */
+  static async open(path: string, inputs: readonly InputFingerprint[]): Promise<FileCheckpoint> {
+    let text: string | undefined;
+    try {
+      text = await fs.readFile(path, 'utf8');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw new Error(`could not read checkpoint ${path}`, { cause: error });
+    }
+    return new FileCheckpoint(path, inputs, text === undefined ? undefined : parseCheckpoint(text, path));
+  }
+
+  get rejections(): readonly StoredRejection[] {
+    return this.storedRejections;
+  }
+
+  /** Lines already handled for an input (delivered, rejected or blank). */
+  handledLines(source: string): number {
+    return this.done.get(source)?.count ?? 0;
+  }
+
+  isDone(ref: BatchRef): boolean {
+    return this.done.get(ref.source)?.has(ref.line) ?? false;
+  }
+
+  markBlank(source: string, fromLine: number, toLine: number): void {
+    this.rangesOf(source).addRange(fromLine, toLine);
+    this.version += 1;
+  }
+
+  record(handled: HandledBatches): void {
+    for (const batch of handled.delivered) {
+      this.rangesOf(batch.ref.source).add(batch.ref.line);
+      this.totals.sent += 1;
+      if (batch.route === 'bulkevents/historical') this.totals.historical += 1;
+    }
+    for (const rejection of handled.rejected) {
+      this.rangesOf(rejection.ref.source).add(rejection.ref.line);
+      this.totals.rejected += 1;
+      if (this.storedRejections.length < MAX_STORED_REJECTIONS) {
+        this.storedRejections.push({ source: rejection.ref.source, line: rejection.ref.line, reason: rejection.reason });
+      }
+    }
+    this.version += 1;
+  }
+
+  /** Resolves once a version including everything recorded so far is on disk. Writes never overlap. */
+  async persist(): Promise<void> {
+    const wanted = this.version;
+    while (this.writtenVersion < wanted) {
+      if (this.writing) {
+        await this.writing;
+        continue;
+      }
+      const writingVersion = this.version;
+      this.writing = this.writeNow().then(
+        () => {
+          this.writtenVersion = writingVersion;
+          this.writing = undefined;
+        },
+        (error: unknown) => {
+          this.writing = undefined;
+          throw new Error(`could not write checkpoint ${this.path}`, { cause: error });
+        },
+      );
+      await this.writing;
+    }
+  }
+
+  private rangesOf(source: string): LineRangeSet {
+    let ranges = this.done.get(source);
+    if (!ranges) {
+      ranges = new LineRangeSet();
+      this.done.set(source, ranges);
+    }
+    return ranges;
+  }
+
+  private async writeNow(): Promise<void> {
+    const files: CheckpointFileV1['files'] = {};
+    for (const [name, ranges] of this.done) {
+      const fingerprint = this.fingerprints.get(name);
+      if (fingerprint) files[name] = { size: fingerprint.size, sha256: fingerprint.sha256, done: ranges.toJSON() };
+    }
+    const content: CheckpointFileV1 = {
+      version: 1,
+      updatedAt: new Date().toISOString(),
+      files,
+      totals: this.totals,
+      rejections: this.storedRejections,
+    };
+    // Serialised before the first await, so the text matches the version being written.
+    const text = `${JSON.stringify(content, null, 1)}\n`;
+    const temporary = `${this.path}.${process.pid}.tmp`;
+    const handle = await fs.open(temporary, 'w');
+    try {
+      await handle.writeFile(text, 'utf8');
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    await fs.rename(temporary, this.path);
+  }
+}
+
+function parseCheckpoint(text: string, path: string): CheckpointFileV1 {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (cause) {
+    throw new CheckpointMismatchError(`checkpoint ${path} is not valid JSON (${cause instanceof Error ? cause.message : String(cause)}); delete it to start over`);
+  }
+  const candidate = parsed as Partial<CheckpointFileV1> | null;
+  if (candidate === null || typeof candidate !== 'object' || candidate.version !== 1 || typeof candidate.files !== 'object' || candidate.files === null) {
+    throw new CheckpointMismatchError(`checkpoint ${path} is not a version 1 feed checkpoint; delete it to start over`);
+  }
+  return {
+    version: 1,
+    updatedAt: String(candidate.updatedAt ?? ''),
+    files: candidate.files,
+    totals: candidate.totals ?? { sent: 0, historical: 0, rejected: 0 },
+    rejections: Array.isArray(candidate.rejections) ? candidate.rejections : [],
+  };
+}

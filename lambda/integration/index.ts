@@ -1,0 +1,14 @@
+import type { PartnerIntegration } from '../core/partner-integration';
+import { authHeaders } from './auth';
+import { mapAudienceMembership, mapAudienceSubscription, mapErasure, mapEvents } from './mapping';
+import { registration } from './registration';
+
+/** The partner integration the handlers run. This folder is the one a partner rewrites. */
+export const integration: PartnerIntegration = {
+  registration,
+  mapEvents,
+  mapAudienceSubscription,
+  mapAudienceMembership,
+  mapErasure,
+  authHeaders,
+};

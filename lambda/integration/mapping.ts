@@ -1,0 +1,102 @@
+import type {
+  AudienceMembershipChangeRequest,
+  AudienceSubscriptionRequest,
+  DsrProcessingRequest,
+  EventProcessingRequest,
+  Identity,
+  UserProfile,
+} from '../firehose';
+import type { PartnerCall } from '../core/partner-integration';
+
+/**
+ * The Example Webhook's wire format (docs/partner-api.md): Firehose data reshaped into four JSON
+ * documents. Event `id`s, `mpid`s and 64-bit numbers are carried verbatim. Pure functions: no I/O.
+ */
+
+/** Identities mParticle could send incomplete (PROTOCOL.md §11.3): keep only usable ones. */
+export function usableIdentities(list: readonly Identity[] | undefined): { type: string; encoding: string; value: string }[] {
+  const out: { type: string; encoding: string; value: string }[] = [];
+  for (const identity of list ?? []) {
+    if (identity.type && identity.value) out.push({ type: identity.type, encoding: identity.encoding ?? 'raw', value: identity.value });
+  }
+  return out;
+}
+
+export function mapEvents(request: EventProcessingRequest): PartnerCall {
+  return {
+    path: '/events',
+    body: {
+      request_id: request.id,
+      account_id: request.account?.account_id,
+      source_id: request.source_id,
+      mpid: request.mpid,
+      user: {
+        identities: usableIdentities(request.user_identities),
+        device_identities: usableIdentities(request.runtime_environment?.identities),
+        partner_identities: usableIdentities(request.partner_identities),
+        attributes: request.user_attributes,
+        attribute_lists: request.user_attribute_lists,
+      },
+      platform: request.runtime_environment?.type,
+      consent_state: request.consent_state,
+      system_notifications: request.system_notifications,
+      // Events verbatim: their ids, types and fields exactly as mParticle sent them.
+      events: request.events,
+    },
+  };
+}
+
+export function mapAudienceSubscription(request: AudienceSubscriptionRequest): PartnerCall {
+  return {
+    path: '/audience-subscriptions',
+    body: {
+      request_id: request.id,
+      account_id: request.account?.account_id,
+      audience_id: request.audience_id,
+      audience_name: request.audience_name,
+      action: request.action,
+      settings: request.audience_subscription_settings,
+    },
+  };
+}
+
+export function mapAudienceMembership(request: AudienceMembershipChangeRequest): PartnerCall | undefined {
+  const memberships = (request.user_profiles ?? []).map(mapProfile).filter((m) => m.changes.length > 0);
+  if (memberships.length === 0) return undefined;
+  return {
+    path: '/audience-memberships',
+    body: { request_id: request.id, account_id: request.account?.account_id, memberships },
+  };
+}
+
+function mapProfile(profile: UserProfile) {
+  return {
+    mpid: profile.mpid,
+    identities: usableIdentities(profile.user_identities),
+    device_identities: usableIdentities(profile.device_identities),
+    partner_identities: usableIdentities(profile.partner_identities),
+    changes: (profile.audiences ?? []).map((audience) => ({
+      audience_id: audience.audience_id,
+      audience_name: audience.audience_name,
+      // `add`, `delete` (left the audience) or `attribute_update`.
+      action: audience.action,
+      // The official sample carries an empty `{}` entry: skip entries without key or action.
+      attributes: audience.user_attributes?.filter((change) => change.key && change.action),
+    })),
+  };
+}
+
+export function mapErasure(request: DsrProcessingRequest): PartnerCall {
+  return {
+    path: '/erasures',
+    body: {
+      request_id: request.id,
+      account_id: request.account?.account_id,
+      subject_request_id: request.subject_request_id,
+      regulation: request.regulation,
+      // Seconds since the epoch, as mParticle sends it (not milliseconds).
+      submitted_time: request.submitted_time,
+      identities: request.subject_identities,
+    },
+  };
+}

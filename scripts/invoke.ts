@@ -1,0 +1,53 @@
+/**
+ * `npm run invoke -- <file.json>`: runs the ingress pipeline in-process on one Firehose message.
+ * Contract: success → exit 0 and exactly one JSON object (the response) on stdout, logs on stderr;
+ * bad input → exit 1, a short message naming the field on stderr, nothing on stdout, no stack trace.
+ */
+import { readFileSync, writeSync } from 'node:fs';
+import path from 'node:path';
+
+// Everything but the response goes to stderr, whatever writes it (loggers, libraries).
+const writeStdout = (text: string): void => void writeSync(1, text);
+process.stdout.write = process.stderr.write.bind(process.stderr) as typeof process.stdout.write;
+
+const EXIT_BAD_INPUT = 1;
+const EXIT_FAILED = 2;
+const EXIT_USAGE = 64;
+
+function fail(code: number, message: string): never {
+  process.stderr.write(`${message}\n`);
+  process.exit(code);
+}
+
+async function main(): Promise<void> {
+  const file = process.argv[2];
+  if (!file || file === '--help' || file === '-h') fail(EXIT_USAGE, 'usage: npm run invoke -- <firehose-message.json>');
+  // npm runs scripts from the project root; resolve relative paths from where the user typed the command.
+  const fullPath = path.resolve(process.env['INIT_CWD'] ?? process.cwd(), file);
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(fullPath);
+  } catch (error) {
+    fail(EXIT_USAGE, `cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? 'unreadable'}`);
+  }
+
+  const { createLocalIngress } = await import('../local/local-ingress');
+  const ingress = await createLocalIngress();
+  process.stderr.write(`${ingress.description}\n`);
+  try {
+    // Raw bytes, not a parsed object: the pipeline then reads 64-bit integers losslessly.
+    const { response } = await ingress.runtime.handle(bytes);
+    writeStdout(`${JSON.stringify(response, null, 2)}\n`);
+  } catch (error) {
+    const { FirehoseInputError } = await import('../lambda/firehose');
+    if (error instanceof FirehoseInputError) fail(EXIT_BAD_INPUT, `invalid request: ${error.message}`);
+    fail(EXIT_FAILED, `failed: ${error instanceof Error ? error.message : String(error)}`);
+  } finally {
+    await ingress.close();
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => fail(EXIT_FAILED, `failed: ${error instanceof Error ? error.message : String(error)}`),
+);

@@ -1,0 +1,13 @@
+/**
+ * `npm run registration`: checks the declared registration against PROTOCOL.md §4 and prints the module
+ * registration response mParticle will receive. Exit 1 with one line per problem if it breaks a rule.
+ */
+import { checkRegistration, moduleRegistrationResponse } from '../lambda/firehose';
+import { integration } from '../lambda/integration';
+
+const problems = checkRegistration(integration.registration);
+if (problems.length > 0) {
+  process.stderr.write(`registration has ${problems.length} problem(s):\n${problems.map((p) => `  ${p}`).join('\n')}\n`);
+  process.exit(1);
+}
+process.stdout.write(`${JSON.stringify(moduleRegistrationResponse(integration.registration), null, 2)}\n`);

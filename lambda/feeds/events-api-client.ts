@@ -41,7 +41,11 @@ export class EventsApiClient {
     this.credentials = options.credentials;
     this.http = options.http ?? new HttpClient({ maxSockets: 16 });
     this.ownsHttp = options.http === undefined;
-    this.policy = { ...DEFAULT_RETRY_POLICY, ...options.retry };
+    this.policy = {
+      maxAttempts: options.retry?.maxAttempts ?? DEFAULT_RETRY_POLICY.maxAttempts,
+      backoff: options.retry?.backoff ?? DEFAULT_RETRY_POLICY.backoff,
+      maxRetryAfterMs: options.retry?.maxRetryAfterMs ?? DEFAULT_RETRY_POLICY.maxRetryAfterMs,
+    };
     if (!Number.isInteger(this.policy.maxAttempts) || this.policy.maxAttempts < 1) {
       throw new Error(`maxAttempts must be a positive integer, got ${this.policy.maxAttempts}`);
     }

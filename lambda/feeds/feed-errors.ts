@@ -1,4 +1,4 @@
-import { PermanentError } from '../shared/errors';
+import { PermanentError, RetryableError } from '../shared/errors';
 
 /**
  * mParticle answered 401 or 403: the key/secret is missing, mistyped or revoked. Retrying cannot
@@ -23,5 +23,20 @@ export class FeedResponseError extends PermanentError {
   constructor(status: number, url: string, detail: string | undefined) {
     super(`mParticle answered ${status} for ${url}${detail ? ` (${detail})` : ''}; check the pod or base URL`, { status });
     this.name = 'FeedResponseError';
+  }
+}
+
+/**
+ * A run that stopped before every batch was handled (auth failure, retries exhausted, no time
+ * left). Retryable on purpose: in Lambda, throwing it makes S3's asynchronous invocation retry
+ * the object (and, after that, land in the dead-letter queue) instead of losing it.
+ */
+export class FeedStoppedError extends RetryableError {
+  constructor(
+    message: string,
+    readonly stopKind: string,
+  ) {
+    super(message);
+    this.name = 'FeedStoppedError';
   }
 }

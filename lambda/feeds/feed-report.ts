@@ -1,5 +1,4 @@
 import type { FeedStop } from './bulk-delivery';
-import { describeRef } from './feed-batch';
 import type { FeedRunReport } from './feed-run';
 
 /** 0: everything sent; 1: finished, but some batches were rejected; 2: stopped (or could not start). */
@@ -69,5 +68,3 @@ function describeResult(stop: FeedStop | undefined, rejected: number): string {
 export function formatSeconds(ms: number): string {
   return `${(ms / 1000).toFixed(ms < 10_000 ? 2 : 1)} s`;
 }
-
-export { describeRef };

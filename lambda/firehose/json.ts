@@ -3,12 +3,16 @@ import { parse as losslessParse, stringify as losslessStringify } from 'lossless
 /**
  * JSON that never rounds a 64-bit integer (session_id is a Java long, PROTOCOL.md §11.2).
  *
- * Fast path: if the text has no run of 16 or more digits, no integer in it can exceed 2^53
+ * Fast path: if no number token in the text has 16 or more digits, none can exceed 2^53
  * (9007199254740991 has 16 digits), so native JSON.parse is exact. Otherwise the lossless parser reads
  * integers beyond 2^53 as `bigint`, and `stringifyJson` writes them back digit for digit.
+ *
+ * A number token always follows `:`, `,` or `[` (after optional white space), while digits inside a string
+ * follow a quote: so mpids, which are long digit strings, keep the fast path. A string that happens to hold
+ * `:` + 16 digits only costs the slower (still correct) parser.
  */
 
-const MAYBE_UNSAFE_INTEGER = /\d{16}/;
+const MAYBE_UNSAFE_INTEGER = /[:,[]\s*-?\d{16}/;
 
 function parseNumber(text: string): number | bigint {
   const value = Number(text);

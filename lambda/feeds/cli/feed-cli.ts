@@ -1,0 +1,129 @@
+import path from 'node:path';
+import { HttpClient } from '../../shared/http-client';
+import { errorMessage } from '../../shared/errors';
+import { loadFeedCredentials, type CredentialsEnv } from '../credentials-source';
+import { resolveEventsApiBaseUrl } from '../events-api-endpoint';
+import { EventsApiClient } from '../events-api-client';
+import { FileCheckpoint } from '../file-checkpoint';
+import { checkFeedLimits, checkHistoricalAfterDays, DEFAULT_HISTORICAL_AFTER_DAYS } from '../feed-limits';
+import { exitCodeFor, formatSeconds, formatSummary, type FeedExitCode } from '../feed-report';
+import { runFeed, type FeedProgress } from '../feed-run';
+import { fileLineSource } from '../line-sources';
+import { secretsManagerReader } from '../secrets-manager-reader';
+import { parseFeedArgs, USAGE, UsageError } from './cli-args';
+import { defaultCheckpointPath, resolveInputFiles } from './input-files';
+import { createProgressDisplay, type ProgressStream } from './progress-display';
+
+export interface CliIo {
+  readonly stdout: { write(text: string): unknown };
+  readonly stderr: ProgressStream;
+  readonly env: CredentialsEnv;
+  /** Aborted on the first Ctrl-C: finish in-flight requests, save the checkpoint, exit 2. */
+  readonly interrupt?: AbortSignal;
+}
+
+/** The `npm run feed` command. Returns the exit code; prints messages, never stack traces or credentials. */
+export async function runFeedCli(argv: readonly string[], io: CliIo): Promise<FeedExitCode> {
+  const fail = (message: string): FeedExitCode => {
+    io.stderr.write(`feed: ${message}\n`);
+    return 2;
+  };
+
+  let parsed;
+  try {
+    parsed = parseFeedArgs(argv);
+  } catch (error) {
+    if (error instanceof UsageError) return fail(`${error.message}\n\n${USAGE}`);
+    throw error;
+  }
+  if (parsed.help) {
+    io.stdout.write(USAGE);
+    return 0;
+  }
+  const options = parsed.options;
+
+  let http: HttpClient | undefined;
+  try {
+    const baseUrl = resolveEventsApiBaseUrl({ pod: options.pod, baseUrl: options.baseUrl });
+    const limits = checkFeedLimits({
+      maxBatchesPerRequest: options.maxBatchesPerRequest,
+      maxRequestBytes: options.maxRequestBytes,
+      maxBatchBytes: options.maxBatchBytes,
+    });
+    const historicalAfterDays = checkHistoricalAfterDays(options.historicalAfterDays ?? DEFAULT_HISTORICAL_AFTER_DAYS);
+    const files = await resolveInputFiles(options.input);
+    const checkpointPath = options.checkpoint ?? defaultCheckpointPath(options.input);
+    const checkpoint = await FileCheckpoint.open(checkpointPath, files);
+    const credentials = await loadFeedCredentials(io.env, secretsManagerReader());
+
+    http = new HttpClient({ maxSockets: Math.max(4, options.concurrency ?? 4) });
+    const client = new EventsApiClient({
+      baseUrl,
+      credentials,
+      http,
+      retry: { maxAttempts: options.maxAttempts, maxRetryAfterMs: options.maxRetryAfterMs },
+      requestTimeoutMs: options.requestTimeoutMs,
+    });
+
+    const total = files.reduce((sum, file) => sum + file.nonBlankLines, 0);
+    const alreadyHandled = files.reduce((sum, file) => sum + checkpoint.handledLines(file.name), 0);
+    const endpoint = `${baseUrl.origin}${baseUrl.pathname.replace(/\/+$/, '')}`;
+    io.stderr.write(
+      `feed: ${total} line(s) in ${files.length} file(s) → ${endpoint}` +
+        (alreadyHandled > 0 ? ` (resuming from ${checkpointPath})` : '') +
+        '\n',
+    );
+
+    const display = createProgressDisplay(io.stderr, total);
+    let lastProgress: FeedProgress | undefined;
+    const report = await runFeed({
+      sender: client,
+      sources: files.map((file) => fileLineSource(file.path, file.name)),
+      limits,
+      historicalAfterDays,
+      concurrency: options.concurrency,
+      store: checkpoint,
+      signal: io.interrupt,
+      onProgress: (progress) => {
+        lastProgress = progress;
+        display.update(progress);
+      },
+      onSendEvent: (event) => {
+        if (event.type !== 'retry-wait') return;
+        display.note(
+          `feed: ${event.reason}; waiting ${formatSeconds(event.waitMs)} ${event.retryAfter ? '(Retry-After)' : '(back-off)'} before attempt ${event.attempt + 1}`,
+        );
+      },
+    });
+    display.finish(lastProgress);
+
+    const handledNow = report.sent + report.rejected.length + report.skipped;
+    const earlier = checkpoint.previous;
+    const resumed = earlier.sent + earlier.rejected > 0;
+    io.stdout.write(
+      formatSummary(report, {
+        input: `${options.input} (${files.length} file${files.length === 1 ? '' : 's'}, ${total} line(s))`,
+        endpoint,
+        checkpointPath: path.relative(process.cwd(), checkpointPath) || checkpointPath,
+        earlier: resumed ? earlier : undefined,
+        notSent: report.stop ? Math.max(0, total - handledNow) : 0,
+      }),
+    );
+    return exitCodeFor(report, earlier.rejected);
+  } catch (error) {
+    return fail(describeError(error));
+  } finally {
+    http?.destroy();
+  }
+}
+
+/** The message and its causes on one line: enough to act on, without a stack trace. */
+function describeError(error: unknown): string {
+  const parts = [errorMessage(error)];
+  let cause = error instanceof Error ? error.cause : undefined;
+  while (cause !== undefined && parts.length < 4) {
+    parts.push(errorMessage(cause));
+    cause = cause instanceof Error ? cause.cause : undefined;
+  }
+  return parts.join(': ');
+}

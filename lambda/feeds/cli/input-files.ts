@@ -1,0 +1,56 @@
+import { createHash } from 'node:crypto';
+import { createReadStream, promises as fs } from 'node:fs';
+import path from 'node:path';
+import type { InputFingerprint } from '../file-checkpoint';
+
+export interface InputFile extends InputFingerprint {
+  readonly path: string;
+  /** Lines with something on them: the batches to handle, for the progress bar. */
+  readonly nonBlankLines: number;
+}
+
+/** A file, or every *.ndjson file directly in a directory (sorted by name, so runs are repeatable). */
+export async function resolveInputFiles(input: string): Promise<InputFile[]> {
+  let stats;
+  try {
+    stats = await fs.stat(input);
+  } catch (cause) {
+    throw new Error(`cannot read input ${input}: ${(cause as NodeJS.ErrnoException).code ?? String(cause)}`, { cause });
+  }
+  if (stats.isFile()) return [await scanInputFile(input, path.basename(input))];
+  if (!stats.isDirectory()) throw new Error(`input ${input} is neither a file nor a directory`);
+  const names = (await fs.readdir(input, { withFileTypes: true }))
+    .filter((entry) => entry.isFile() && entry.name.endsWith('.ndjson'))
+    .map((entry) => entry.name)
+    .sort();
+  if (names.length === 0) throw new Error(`no *.ndjson files in directory ${input}`);
+  return Promise.all(names.map((name) => scanInputFile(path.join(input, name), name)));
+}
+
+/** `<input>.checkpoint.json`, next to the input (a directory's sits beside it, not inside). */
+export function defaultCheckpointPath(input: string): string {
+  return `${input.replace(/[\\/]+$/, '')}.checkpoint.json`;
+}
+
+/** One pass: size, content hash (the checkpoint's guard against edited inputs) and non-blank lines. */
+export async function scanInputFile(filePath: string, name: string): Promise<InputFile> {
+  const hash = createHash('sha256');
+  let size = 0;
+  let nonBlankLines = 0;
+  let lineHasContent = false;
+  for await (const chunk of createReadStream(filePath)) {
+    const bytes = chunk as Buffer;
+    hash.update(bytes);
+    size += bytes.length;
+    for (const byte of bytes) {
+      if (byte === 0x0a) {
+        if (lineHasContent) nonBlankLines += 1;
+        lineHasContent = false;
+      } else if (byte !== 0x20 && byte !== 0x09 && byte !== 0x0d) {
+        lineHasContent = true;
+      }
+    }
+  }
+  if (lineHasContent) nonBlankLines += 1;
+  return { path: filePath, name, size, sha256: hash.digest('hex'), nonBlankLines };
+}

@@ -1,0 +1,114 @@
+import { Duration } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+
+export interface FirehoseAlarmsProps {
+  readonly ingressFunction: lambda.IFunction;
+  /** mParticle invokes the alias, so its latency is measured there. */
+  readonly ingressAlias: lambda.IAlias;
+  readonly workerFunction: lambda.IFunction;
+  readonly deliveryQueue: sqs.IQueue;
+  readonly deadLetterQueue: sqs.IQueue;
+  /** The HTTP variant's alias, when it is deployed. */
+  readonly httpAlias?: lambda.IAlias;
+  /** Where alarm state changes go (e.g. an SNS topic action); none when omitted. */
+  readonly alarmAction?: cloudwatch.IAlarmAction;
+  /** mParticle's Lambda budget: p99 under 200 ms (PROTOCOL.md §12.1). */
+  readonly ingressLatencyBudget?: Duration;
+  /** mParticle's HTTP budget: under 100 ms (PROTOCOL.md §12.4). */
+  readonly httpLatencyBudget?: Duration;
+  /** How old the oldest undelivered message may get before someone should look at the partner API. */
+  readonly backlogAgeThreshold?: Duration;
+}
+
+/** The alarms, by what they watch. */
+export interface FirehoseAlarmSet {
+  readonly ingressThrottles: cloudwatch.Alarm;
+  readonly ingressErrors: cloudwatch.Alarm;
+  readonly ingressLatencyP99: cloudwatch.Alarm;
+  readonly deadLetterQueueNotEmpty: cloudwatch.Alarm;
+  readonly deliveryBacklogAge: cloudwatch.Alarm;
+  readonly workerErrors: cloudwatch.Alarm;
+  readonly httpErrors?: cloudwatch.Alarm;
+  readonly httpLatencyP99?: cloudwatch.Alarm;
+}
+
+const ONE_MINUTE = Duration.minutes(1);
+const FIVE_MINUTES = Duration.minutes(5);
+
+/** CloudWatch alarms for what mParticle notices first (throttles, errors, latency) and for undelivered data. */
+export class FirehoseAlarms extends Construct {
+  public readonly alarms: FirehoseAlarmSet;
+
+  constructor(scope: Construct, id: string, props: FirehoseAlarmsProps) {
+    super(scope, id);
+    const ingressBudget = props.ingressLatencyBudget ?? Duration.millis(200);
+    const httpBudget = props.httpLatencyBudget ?? Duration.millis(100);
+    const backlogAge = props.backlogAgeThreshold ?? Duration.minutes(15);
+
+    const alarms: FirehoseAlarmSet = {
+      // Any throttle means mParticle got a 429 and is backing off: the concurrency limit is too low.
+      ingressThrottles: this.anyAbove('IngressThrottles', props.ingressFunction.metricThrottles({ period: ONE_MINUTE }), 0,
+        'mParticle invocations of the ingress function are being throttled; raise the account concurrency limit.'),
+      ingressErrors: this.anyAbove('IngressErrors', props.ingressFunction.metricErrors({ period: ONE_MINUTE }), 0,
+        'The ingress function returned function errors to mParticle.'),
+      // Three 5-minute periods in a row, so a single cold start does not page anyone.
+      ingressLatencyP99: new cloudwatch.Alarm(this, 'IngressLatencyP99', {
+        metric: props.ingressAlias.metricDuration({ statistic: 'p99', period: FIVE_MINUTES }),
+        threshold: ingressBudget.toMilliseconds(),
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+        evaluationPeriods: 3,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+        alarmDescription: `p99 duration of the ingress alias is above ${ingressBudget.toMilliseconds()} ms, mParticle's latency budget.`,
+      }),
+      deadLetterQueueNotEmpty: this.anyAbove('DeadLetterQueueNotEmpty',
+        props.deadLetterQueue.metricApproximateNumberOfMessagesVisible({ period: ONE_MINUTE, statistic: 'Maximum' }), 0,
+        'Deliveries the partner API rejected for good or that ran out of attempts are waiting in the dead-letter queue.'),
+      deliveryBacklogAge: new cloudwatch.Alarm(this, 'DeliveryBacklogAge', {
+        metric: props.deliveryQueue.metricApproximateAgeOfOldestMessage({ period: ONE_MINUTE, statistic: 'Maximum' }),
+        threshold: backlogAge.toSeconds(),
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+        evaluationPeriods: 5,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+        alarmDescription: `The oldest queued delivery is older than ${backlogAge.toMinutes()} minutes: the partner API is down or too slow.`,
+      }),
+      workerErrors: this.anyAbove('WorkerErrors', props.workerFunction.metricErrors({ period: ONE_MINUTE }), 0,
+        'The delivery worker crashed on a batch (per-message failures are reported, not thrown).'),
+      ...(props.httpAlias === undefined ? {} : {
+        httpErrors: this.anyAbove('HttpErrors', props.httpAlias.metricErrors({ period: ONE_MINUTE }), 0,
+          'The HTTP endpoint function errored; mParticle saw a 502.'),
+        httpLatencyP99: new cloudwatch.Alarm(this, 'HttpLatencyP99', {
+          metric: props.httpAlias.metricDuration({ statistic: 'p99', period: FIVE_MINUTES }),
+          threshold: httpBudget.toMilliseconds(),
+          comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+          evaluationPeriods: 3,
+          treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+          alarmDescription: `p99 duration of the HTTP endpoint is above ${httpBudget.toMilliseconds()} ms, mParticle's HTTP budget.`,
+        }),
+      }),
+    };
+
+    if (props.alarmAction !== undefined) {
+      for (const alarm of Object.values(alarms)) {
+        if (alarm === undefined) continue;
+        alarm.addAlarmAction(props.alarmAction);
+        alarm.addOkAction(props.alarmAction);
+      }
+    }
+    this.alarms = alarms;
+  }
+
+  /** One breaching minute is enough: these count events that should never happen. */
+  private anyAbove(id: string, metric: cloudwatch.IMetric, threshold: number, description: string): cloudwatch.Alarm {
+    return new cloudwatch.Alarm(this, id, {
+      metric,
+      threshold,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      evaluationPeriods: 1,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      alarmDescription: description,
+    });
+  }
+}

@@ -1,0 +1,94 @@
+import { Annotations, CfnOutput, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import * as snsSubscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
+import type { Construct } from 'constructs';
+import type { RegionConfig } from './config';
+import { FirehoseIntegration } from './firehose-integration';
+
+export interface FirehoseStackProps extends StackProps {
+  /** The region's settings, read from context by `readAppConfig`. */
+  readonly config: RegionConfig;
+  /** Folder with the handler entry files. @default <repository>/lambda/handlers */
+  readonly handlersDir?: string;
+}
+
+/** Stack names carry the region: one stack per region, each with its own alias ARN for mParticle. */
+export function firehoseStackName(region: string): string {
+  return `MparticleFirehose-${region}`;
+}
+
+/** One region's Firehose integration, its alarm topic (if any) and the outputs an operator needs. */
+export class FirehoseStack extends Stack {
+  public readonly integration: FirehoseIntegration;
+  public readonly alarmTopic?: sns.ITopic;
+
+  constructor(scope: Construct, id: string, props: FirehoseStackProps) {
+    super(scope, id, props);
+    const { config } = props;
+
+    this.alarmTopic = this.createAlarmTopic(config);
+    if (config.partnerApiUrl === undefined) {
+      Annotations.of(this).addWarningV2('mparticle-firehose:partnerApiUrlUnset',
+        'Context "partnerApiUrl" is not set, so the functions get no PARTNER_API_URL and cannot reach the partner API.');
+    }
+
+    this.integration = new FirehoseIntegration(this, 'Firehose', {
+      mparticleAccounts: config.mparticleAccounts,
+      provisionedConcurrency: config.provisionedConcurrency,
+      enableHttpEndpoint: config.httpEndpoint,
+      logRetention: config.logRetentionDays,
+      logLevel: config.logLevel,
+      metricsNamespace: config.metricsNamespace,
+      ...(config.partnerApiUrl === undefined ? {} : { partnerApiUrl: config.partnerApiUrl }),
+      ...(this.alarmTopic === undefined ? {} : { alarmTopic: this.alarmTopic }),
+      ...(props.handlersDir === undefined ? {} : { handlersDir: props.handlersDir }),
+    });
+
+    this.addOutputs();
+  }
+
+  /** An existing topic by ARN, or a new one that mails `alarmEmail`; none if neither is set. */
+  private createAlarmTopic(config: RegionConfig): sns.ITopic | undefined {
+    if (config.alarmTopicArn !== undefined) return sns.Topic.fromTopicArn(this, 'AlarmTopic', config.alarmTopicArn);
+    if (config.alarmEmail === undefined) return undefined;
+    const topic = new sns.Topic(this, 'AlarmTopic', { displayName: 'mParticle Firehose alarms', enforceSSL: true });
+    topic.addSubscription(new snsSubscriptions.EmailSubscription(config.alarmEmail));
+    Validations.of(topic).acknowledge({
+      id: 'AwsSolutions-SNS2',
+      reason: 'Alarm notifications carry alarm names and metric values only. CloudWatch cannot publish to a topic '
+        + 'encrypted with the AWS managed SNS key, and a customer key per region only for this adds cost without protecting data.',
+    });
+    new CfnOutput(this, 'AlarmTopicArn', { value: topic.topicArn, description: 'SNS topic for alarm notifications (confirm the e-mail subscription)' });
+    return topic;
+  }
+
+  private addOutputs(): void {
+    const firehose = this.integration;
+    new CfnOutput(this, 'IngressAliasArn', {
+      value: firehose.ingressAlias.functionArn,
+      description: `Give this ARN to mParticle: the Lambda function (alias) it invokes for ${this.region}`,
+    });
+    new CfnOutput(this, 'IngressFunctionArn', {
+      value: firehose.ingressFunction.functionArn,
+      description: 'Unqualified ingress function ARN (for operators; mParticle may not invoke it)',
+    });
+    new CfnOutput(this, 'WorkerFunctionArn', { value: firehose.workerFunction.functionArn, description: 'Delivery worker function ARN' });
+    new CfnOutput(this, 'DeliveryQueueUrl', { value: firehose.deliveryQueue.queueUrl, description: 'Queue of deliveries to the partner API' });
+    new CfnOutput(this, 'DeliveryQueueArn', { value: firehose.deliveryQueue.queueArn, description: 'Queue of deliveries to the partner API' });
+    new CfnOutput(this, 'DeadLetterQueueUrl', { value: firehose.deadLetterQueue.queueUrl, description: 'Deliveries that failed for good' });
+    new CfnOutput(this, 'DeadLetterQueueArn', { value: firehose.deadLetterQueue.queueArn, description: 'Deliveries that failed for good' });
+    new CfnOutput(this, 'SealingKeyArn', { value: firehose.sealingKey.keyArn, description: 'KMS key sealing confidential settings in queued deliveries' });
+    if (firehose.httpFunctionUrl !== undefined) {
+      new CfnOutput(this, 'HttpEndpointUrl', {
+        value: firehose.httpFunctionUrl.url,
+        description: `Give this HTTPS URL to mParticle if you use the HTTP variant for ${this.region}`,
+      });
+    }
+    if (firehose.firehoseTokenSecret !== undefined) {
+      new CfnOutput(this, 'FirehoseTokenSecretArn', {
+        value: firehose.firehoseTokenSecret.secretArn,
+        description: "Put mParticle's Firehose token here (aws secretsmanager put-secret-value)",
+      });
+    }
+  }
+}

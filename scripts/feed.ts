@@ -1,0 +1,22 @@
+/**
+ * `npm run feed -- --pod us1 <file.ndjson|dir>`: sends NDJSON Events API batches to mParticle.
+ * All logic lives in lambda/feeds; this file only wires the process (signals, exit code).
+ */
+import { runFeedCli } from '../lambda/feeds/cli/feed-cli';
+
+const interrupt = new AbortController();
+process.on('SIGINT', () => {
+  if (interrupt.signal.aborted) process.exit(130);
+  process.stderr.write('\nfeed: stopping after the requests in flight (Ctrl-C again to quit at once)\n');
+  interrupt.abort();
+});
+
+runFeedCli(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, env: process.env, interrupt: interrupt.signal }).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    process.stderr.write(`feed: unexpected failure: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exitCode = 2;
+  },
+);

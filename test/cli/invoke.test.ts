@@ -1,0 +1,114 @@
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { customEvents, eventBatch, membershipChange, profiles } from '../support/factories';
+import { inBatches, PROJECT_ROOT, runCli, type CliResult } from '../support/run-cli';
+
+const eventsDir = path.join(PROJECT_ROOT, 'events');
+const samples = readdirSync(eventsDir).filter((f) => f.endsWith('.json'));
+const scratch = mkdtempSync(path.join(tmpdir(), 'invoke-cli-'));
+// Unset delivery settings: the CLI must run its dry run, whatever the developer's shell has.
+const env = { PARTNER_API_URL: '', DELIVERY_QUEUE_URL: '', LOG_LEVEL: 'INFO' };
+
+const tsx = path.join(PROJECT_ROOT, 'node_modules/.bin/tsx');
+const invoke = (file: string): Promise<CliResult> => runCli(tsx, ['scripts/invoke.ts', file], { env });
+/** stderr without npm's own warnings about the machine's npm config. */
+const ownLines = (stderr: string): string[] => stderr.trim().split('\n').filter((line) => !line.startsWith('npm warn'));
+
+function writeScratch(name: string, content: string): string {
+  const file = path.join(scratch, name);
+  writeFileSync(file, content);
+  return file;
+}
+
+const expectedResponse: Record<string, string> = {
+  module_registration_request: 'module_registration_response',
+  event_processing_request: 'event_processing_response',
+  audience_subscription_request: 'audience_subscription_response',
+  audience_membership_change_request: 'audience_membership_change_response',
+  dsr_processing_request: 'dsr_processing_response',
+};
+
+describe('npm run invoke on every sample in events/', () => {
+  let results: CliResult[] = [];
+  beforeAll(async () => {
+    results = await inBatches(samples, 3, (file) => invoke(path.join('events', file)));
+  }, 120_000);
+
+  it.each(samples.map((file, index) => [file, index] as const))('%s: exit 0, exactly one response object on stdout', (file, index) => {
+    const result = results[index] as CliResult;
+    const request = JSON.parse(readFileSync(path.join(eventsDir, file), 'utf8')) as { type: string };
+    expect(result.code, result.stderr).toBe(0);
+    const response = JSON.parse(result.stdout) as Record<string, unknown>;
+    expect(response['type']).toBe(expectedResponse[request.type]);
+    expect(result.stderr).toContain('dry run');
+  });
+});
+
+describe('npm run invoke on bad input', () => {
+  const cases: [string, string, RegExp][] = [
+    ['not JSON', '{"type": "event_processing_request", "id": ', /not valid JSON/],
+    ['an array', '[]', /expected a JSON object/],
+    ['no type', '{"id":"x"}', /type: is required/],
+    ['a numeric type', '{"type":1,"id":"x"}', /type: must be a string/],
+    ['an unknown type', '{"type":"mystery_request","id":"x"}', /unknown message type "mystery_request"/],
+    ['a response', '{"type":"dsr_processing_response","id":"x"}', /is a response type/],
+    ['events not an array', '{"type":"event_processing_request","id":"x","events":{}}', /events: must be an array/],
+    ['an event that is not an object', '{"type":"event_processing_request","id":"x","events":[3]}', /events\[0\]: must be an object/],
+    ['an event without type', '{"type":"event_processing_request","id":"x","events":[{"type":"session_start"},{}]}', /events\[1\]\.type: is required/],
+    ['user_profiles not an array', '{"type":"audience_membership_change_request","id":"x","user_profiles":7}', /user_profiles: expected Array/],
+    [
+      'audiences not an array',
+      '{"type":"audience_membership_change_request","id":"x","user_profiles":[{"mpid":"1","audiences":"all"}]}',
+      /user_profiles\[0\]\.audiences: expected Array/,
+    ],
+  ];
+  let results: CliResult[] = [];
+  beforeAll(async () => {
+    results = await inBatches(cases, 3, ([name, content]) => invoke(writeScratch(`${name.replace(/\W+/g, '-')}.json`, content)));
+  }, 120_000);
+
+  it.each(cases.map((c, index) => [c[0], c[2], index] as const))('%s: exit 1, the field named, no response, no stack', (_name, message, index) => {
+    const result = results[index] as CliResult;
+    expect(result.code).toBe(1);
+    expect(result.stdout).not.toMatch(/_response/);
+    expect(result.stdout.trim()).toBe('');
+    const lastLine = ownLines(result.stderr).at(-1) ?? '';
+    expect(lastLine).toMatch(/^invalid request: /);
+    expect(lastLine).toMatch(message);
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+    expect(ownLines(result.stderr).length).toBeLessThanOrEqual(3);
+  });
+
+  it('a missing file: non-zero exit and a one-line reason', async () => {
+    const result = await invoke(path.join(scratch, 'absent.json'));
+    expect(result.code).not.toBe(0);
+    expect(result.stdout).toBe('');
+    expect(result.stderr.trim()).toMatch(/cannot read .*absent\.json: ENOENT/);
+  });
+});
+
+describe('npm run invoke at scale and through npm', () => {
+  it('handles 5,000 profiles and 1,000 events through `npm run --silent invoke -- /absolute/path`', async () => {
+    // Prepare
+    const membership = writeScratch('profiles-5000.json', JSON.stringify(membershipChange(profiles(5_000))));
+    const events = writeScratch('events-1000.json', JSON.stringify(eventBatch(customEvents(1_000))));
+    expect(readFileSync(membership).length).toBeGreaterThan(1_500_000);
+    // Act
+    const [a, b] = await Promise.all([membership, events].map((file) => runCli('npm', ['run', '--silent', 'invoke', '--', file], { env })));
+    // Assess
+    for (const result of [a, b] as CliResult[]) {
+      expect(result.code, result.stderr.slice(-500)).toBe(0);
+      expect(Object.keys(JSON.parse(result.stdout) as object)).toContain('type');
+    }
+    expect(JSON.parse(a?.stdout ?? '')).toMatchObject({ type: 'audience_membership_change_response' });
+  }, 60_000);
+
+  it('keeps a 64-bit session id exact in what it would send', async () => {
+    const result = await invoke(path.join('events', 'event-batch-int64.json'));
+    expect(result.code).toBe(0);
+    expect(result.stderr).toContain('\\"session_id\\":-9007199254740993');
+    expect(result.stderr).toContain('\\"session_length_ms\\":9007199254740993');
+  });
+});

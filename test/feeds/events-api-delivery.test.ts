@@ -1,0 +1,180 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { FeedCredentials } from '../../lambda/feeds/feed-credentials';
+import { idsOf, makeBatch, makeBatches, makeHistoricalBatch, toNdjson } from './support/batches';
+import { POISON_MESSAGE, startFakeEventsApi, type FakeEventsApi, type FakeEventsApiOptions } from './support/fake-events-api';
+import { API_KEY, API_SECRET, runAgainst } from './support/run-feed';
+
+let server: FakeEventsApi | undefined;
+const startServer = async (options: Partial<FakeEventsApiOptions> = {}): Promise<FakeEventsApi> => {
+  server = await startFakeEventsApi({ apiKey: API_KEY, apiSecret: API_SECRET, ...options });
+  return server;
+};
+afterEach(async () => {
+  await server?.close();
+  server = undefined;
+});
+
+describe('Events API delivery', () => {
+  it('delivers every batch exactly once, at most 100 per request, historical ones to the historical path', async () => {
+    // Prepare
+    const api = await startServer();
+    const recent = makeBatches('recent', 250);
+    const historical = Array.from({ length: 20 }, (_, index) => makeHistoricalBatch(`old-${index}`, 40 + index));
+    const mixed = [...recent.slice(0, 100), ...historical, ...recent.slice(100)];
+
+    // Act
+    const { report } = await runAgainst(api.baseUrl, toNdjson(mixed));
+
+    // Assess
+    expect(report.stop).toBeUndefined();
+    expect(report.sent).toBe(270);
+    expect(report.historical).toBe(20);
+    expect([...api.accepted].sort()).toEqual(idsOf(mixed).sort());
+    expect(idsOf(mixed).every((id) => api.acceptedCount(id) === 1)).toBe(true);
+    expect(Math.max(...api.requests.map((request) => request.ids.length))).toBeLessThanOrEqual(100);
+    for (const id of idsOf(historical)) expect(api.acceptedPath.get(id)).toBe('/v2/bulkevents/historical');
+    for (const id of idsOf(recent)) expect(api.acceptedPath.get(id)).toBe('/v2/bulkevents');
+  });
+
+  it('keeps each request body under the byte limit', async () => {
+    // Prepare
+    const api = await startServer();
+    const batches = Array.from({ length: 60 }, (_, index) => makeBatch(`sized-${index}`, { user_attributes: { notes: 'n'.repeat(900) } }));
+
+    // Act
+    const { report } = await runAgainst(api.baseUrl, toNdjson(batches), { limits: { maxRequestBytes: 8 * 1024, maxBatchBytes: 4 * 1024 } });
+
+    // Assess
+    expect(report.sent).toBe(60);
+    expect(Math.max(...api.bodiesSeen.map((body) => Buffer.byteLength(body)))).toBeLessThanOrEqual(8 * 1024);
+    expect(api.requests.length).toBeGreaterThan(6);
+  });
+
+  it('isolates a batch mParticle refuses, reports its message and delivers its neighbours', async () => {
+    // Prepare
+    const api = await startServer({ poisonedIds: new Set(['b-00042']) });
+    const batches = makeBatches('b', 100);
+
+    // Act
+    const { report } = await runAgainst(api.baseUrl, toNdjson(batches), { concurrency: 1 });
+
+    // Assess
+    expect(report.rejected).toHaveLength(1);
+    expect(report.rejected[0]).toMatchObject({ ref: { line: 42 }, origin: 'mparticle' });
+    expect(report.rejected[0]?.reason).toBe(`line 42: mParticle answered 400: BAD_REQUEST: ${POISON_MESSAGE}`);
+    expect(api.acceptedCount('b-00041')).toBe(1);
+    expect(api.acceptedCount('b-00043')).toBe(1);
+    expect(api.acceptedCount('b-00042')).toBe(0);
+    expect(report.sent).toBe(99);
+    expect(new Set(api.accepted).size).toBe(99);
+    expect(api.accepted).toHaveLength(99);
+    expect(report.requests).toBeLessThanOrEqual(1 + 2 * 7);
+  });
+
+  it('waits out Retry-After on 429 before resending the same batches', async () => {
+    // Prepare
+    const api = await startServer({ fault: ({ seq }) => (seq === 1 ? { kind: 'status', status: 429, retryAfterSeconds: 1 } : undefined) });
+    const batches = makeBatches('t', 30);
+
+    // Act
+    const started = Date.now();
+    const { report, events } = await runAgainst(api.baseUrl, toNdjson(batches), { concurrency: 1 });
+    const elapsed = Date.now() - started;
+
+    // Assess
+    const [throttled, retried] = api.requests;
+    expect(throttled?.outcome).toBe('fault');
+    expect(retried?.ids).toEqual(throttled?.ids);
+    expect((retried?.at ?? 0) - (throttled?.at ?? 0)).toBeGreaterThanOrEqual(1000);
+    expect(elapsed).toBeGreaterThanOrEqual(1000);
+    expect(events).toContainEqual(expect.objectContaining({ type: 'retry-wait', waitMs: 1000, retryAfter: true }));
+    expect(report).toMatchObject({ sent: 30, retries: 1, longestWaitMs: 1000 });
+    expect(api.accepted).toHaveLength(30);
+  });
+
+  it('retries 503 and other 5xx with back-off', async () => {
+    // Prepare
+    const statuses = [503, 500, 502];
+    const api = await startServer({ fault: ({ seq }) => (seq <= 3 ? { kind: 'status', status: statuses[seq - 1] ?? 500 } : undefined) });
+
+    // Act
+    const { report, events } = await runAgainst(api.baseUrl, toNdjson(makeBatches('f', 10)), { concurrency: 1 });
+
+    // Assess
+    expect(report).toMatchObject({ sent: 10, retries: 3, requests: 4 });
+    expect(events.filter((event) => event.type === 'retry-wait' && !event.retryAfter)).toHaveLength(3);
+    expect(api.accepted).toHaveLength(10);
+  });
+
+  it('survives connection resets: exactly once, except batches whose answer was cut after acceptance', async () => {
+    // Prepare
+    const api = await startServer({
+      fault: ({ seq }) => (seq === 2 ? { kind: 'reset' } : seq === 5 ? { kind: 'reset-after-accept' } : undefined),
+    });
+    const batches = makeBatches('r', 500);
+
+    // Act
+    const { report } = await runAgainst(api.baseUrl, toNdjson(batches), { limits: { maxBatchesPerRequest: 50 }, concurrency: 2 });
+
+    // Assess
+    expect(report.stop).toBeUndefined();
+    expect(report.sent).toBe(500);
+    const cutAfterAcceptance = new Set(api.requests.find((request) => request.outcome === 'reset-after-accept')?.ids);
+    expect(cutAfterAcceptance.size).toBe(50);
+    for (const id of idsOf(batches)) {
+      expect(api.acceptedCount(id)).toBe(cutAfterAcceptance.has(id) ? 2 : 1);
+    }
+  });
+
+  it.each([
+    ['403 for a wrong secret', new FeedCredentials(API_KEY, 'not-the-secret-9f8e'), undefined, /mParticle answered 403 Forbidden: the API key and secret were not accepted/],
+    ['401 for a missing header', undefined, 401, /mParticle answered 401 Unauthorized: the Authorization header was missing/],
+  ])('stops on %s without retrying or printing the secret', async (_label, credentials, forcedStatus, expected) => {
+    // Prepare
+    const api = await startServer(forcedStatus ? { fault: () => ({ kind: 'status', status: forcedStatus }) } : {});
+    const secretShown = credentials ? 'not-the-secret-9f8e' : API_SECRET;
+
+    // Act
+    const { report } = await runAgainst(api.baseUrl, toNdjson(makeBatches('a', 500)), { credentials, limits: { maxBatchesPerRequest: 10 }, concurrency: 2 });
+
+    // Assess
+    expect(report.stop?.kind).toBe('auth');
+    expect(report.stop?.message).toMatch(expected);
+    expect(report.stop?.message).not.toContain(secretShown);
+    expect(report.stop?.message).not.toContain(Buffer.from(`${API_KEY}:${secretShown}`).toString('base64'));
+    expect(report.retries).toBe(0);
+    expect(api.requests.length).toBeLessThanOrEqual(2); // the requests in flight, nothing after
+    expect(report.sent).toBe(0);
+  });
+
+  it('reports batches as unsent when retries run out, never as sent or dropped', async () => {
+    // Prepare
+    const api = await startServer({ fault: () => ({ kind: 'status', status: 503 }) });
+
+    // Act
+    const { report } = await runAgainst(api.baseUrl, toNdjson(makeBatches('d', 40)), {
+      concurrency: 1,
+      retry: { maxAttempts: 3, backoff: { baseMs: 1, maxMs: 5 } },
+    });
+
+    // Assess
+    expect(report.stop).toMatchObject({ kind: 'retries-exhausted' });
+    expect(report.stop?.message).toMatch(/gave up after 3 attempts; last: mParticle answered 503/);
+    expect(report.sent).toBe(0);
+    expect(report.unsent).toBe(40);
+    expect(api.requests).toHaveLength(3);
+  });
+
+  it('gives up rather than resend early when Retry-After exceeds the allowed wait', async () => {
+    // Prepare
+    const api = await startServer({ fault: () => ({ kind: 'status', status: 429, retryAfterSeconds: 3600 }) });
+
+    // Act
+    const { report } = await runAgainst(api.baseUrl, toNdjson(makeBatches('w', 5)), { retry: { maxAttempts: 5, maxRetryAfterMs: 2_000 } });
+
+    // Assess
+    expect(report.stop?.kind).toBe('retries-exhausted');
+    expect(report.stop?.message).toMatch(/asked to wait 3600 s, more than the 2 s allowed/);
+    expect(report.unsent).toBe(5);
+  });
+});

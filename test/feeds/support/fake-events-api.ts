@@ -1,0 +1,171 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+/**
+ * A local stand-in for mParticle's Events API bulk paths (EVENTS_API.md §2-§5), with scripted faults.
+ * Batches are identified by their `source_request_id`.
+ */
+
+export type Fault =
+  | { readonly kind: 'status'; readonly status: number; readonly retryAfterSeconds?: number; readonly body?: string }
+  /** Destroys the socket before recording anything: the batches were not received. */
+  | { readonly kind: 'reset' }
+  /** Records the batches, then destroys the socket: the client cannot know they arrived. */
+  | { readonly kind: 'reset-after-accept' };
+
+export interface ReceivedRequest {
+  readonly seq: number;
+  readonly path: string;
+  readonly ids: readonly string[];
+  readonly at: number;
+  outcome: 'accepted' | 'refused' | 'unauthorized' | 'forbidden' | 'fault' | 'reset' | 'reset-after-accept' | 'too-many';
+}
+
+export interface FakeEventsApiOptions {
+  readonly apiKey: string;
+  readonly apiSecret: string;
+  /** Any request holding one of these ids is refused with 400 and mParticle's error body. */
+  readonly poisonedIds?: ReadonlySet<string>;
+  /** Consulted for every well-authenticated request; undefined means behave normally. */
+  readonly fault?: (request: { readonly seq: number; readonly ids: readonly string[]; readonly path: string }) => Fault | undefined;
+  /** Delay before answering, to keep requests in flight (kill tests). */
+  readonly delayMs?: number;
+  /** Called once a request is recorded (before the answer is sent). */
+  readonly onRequest?: (request: ReceivedRequest) => void;
+}
+
+export interface FakeEventsApi {
+  /** Base URL including the `/v2` path, like the pod URLs. */
+  readonly baseUrl: string;
+  readonly requests: ReceivedRequest[];
+  /** Accepted ids in arrival order (duplicates included). */
+  readonly accepted: string[];
+  /** id → endpoint path it was accepted on. */
+  readonly acceptedPath: Map<string, string>;
+  /** Every request body as received. */
+  readonly bodiesSeen: string[];
+  acceptedCount(id: string): number;
+  close(): Promise<void>;
+}
+
+export const POISON_MESSAGE = 'Required event field "event_type" is missing or empty.';
+
+export async function startFakeEventsApi(options: FakeEventsApiOptions): Promise<FakeEventsApi> {
+  const expectedAuth = `Basic ${Buffer.from(`${options.apiKey}:${options.apiSecret}`).toString('base64')}`;
+  const requests: ReceivedRequest[] = [];
+  const accepted: string[] = [];
+  const acceptedPath = new Map<string, string>();
+  const bodiesSeen: string[] = [];
+  const counts = new Map<string, number>();
+
+  const record = (ids: readonly string[], path: string): void => {
+    for (const id of ids) {
+      accepted.push(id);
+      acceptedPath.set(id, path);
+      counts.set(id, (counts.get(id) ?? 0) + 1);
+    }
+  };
+
+  const server = http.createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => {
+      const body = Buffer.concat(chunks).toString('utf8');
+      bodiesSeen.push(body);
+      const path = req.url ?? '';
+      const seq = requests.length + 1;
+      const answer = (status: number, payload?: unknown, headers: Record<string, string> = {}): void => {
+        const send = (): void => {
+          const text = payload === undefined ? '' : JSON.stringify(payload);
+          res.writeHead(status, { 'content-type': 'application/json', ...headers });
+          res.end(text);
+        };
+        if (options.delayMs) setTimeout(send, options.delayMs);
+        else send();
+      };
+      const badRequest = (message: string): void => answer(400, { errors: [{ code: 'BAD_REQUEST', message }] });
+
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(body);
+      } catch {
+        parsed = undefined; // refused below as a malformed body
+      }
+      const items: unknown[] = Array.isArray(parsed) ? parsed : [];
+      const ids = items.map((item) => String((item as { source_request_id?: unknown } | null)?.source_request_id ?? '?'));
+      const entry: ReceivedRequest = { seq, path, ids, at: Date.now(), outcome: 'accepted' };
+      requests.push(entry);
+
+      const authorization = req.headers.authorization;
+      if (authorization === undefined) {
+        entry.outcome = 'unauthorized';
+        options.onRequest?.(entry);
+        return answer(401);
+      }
+      if (authorization !== expectedAuth) {
+        entry.outcome = 'forbidden';
+        options.onRequest?.(entry);
+        return answer(403, { errors: [{ code: 'FORBIDDEN', message: 'Invalid credentials.' }] });
+      }
+      if (req.method !== 'POST' || !(path === '/v2/bulkevents' || path === '/v2/bulkevents/historical')) {
+        entry.outcome = 'fault';
+        return answer(404);
+      }
+      options.onRequest?.(entry);
+      const fault = options.fault?.({ seq, ids, path });
+      if (fault?.kind === 'reset') {
+        entry.outcome = 'reset';
+        req.socket.destroy();
+        return;
+      }
+      if (fault?.kind === 'status') {
+        entry.outcome = 'fault';
+        const headers: Record<string, string> = fault.retryAfterSeconds === undefined ? {} : { 'retry-after': String(fault.retryAfterSeconds) };
+        res.writeHead(fault.status, { 'content-type': 'application/json', ...headers });
+        return res.end(fault.body ?? '');
+      }
+      if (!Array.isArray(parsed)) {
+        entry.outcome = 'refused';
+        return badRequest('Request body must be a JSON array of batches.');
+      }
+      if (items.length > 100) {
+        entry.outcome = 'too-many';
+        return badRequest('You may not send more than 100 EVENT DATA items per request.');
+      }
+      if (ids.some((id) => options.poisonedIds?.has(id))) {
+        entry.outcome = 'refused';
+        return badRequest(POISON_MESSAGE);
+      }
+      if (path.endsWith('/historical')) {
+        const missing = items.find((item) => typeof (item as { timestamp_unixtime_ms?: unknown }).timestamp_unixtime_ms !== 'number');
+        if (missing) {
+          entry.outcome = 'refused';
+          return badRequest('Historical batches need timestamp_unixtime_ms.');
+        }
+      }
+      record(ids, path);
+      if (fault?.kind === 'reset-after-accept') {
+        entry.outcome = 'reset-after-accept';
+        req.socket.destroy();
+        return;
+      }
+      answer(202);
+    });
+  });
+
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    baseUrl: `http://127.0.0.1:${port}/v2`,
+    requests,
+    accepted,
+    acceptedPath,
+    bodiesSeen,
+    acceptedCount: (id) => counts.get(id) ?? 0,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}

@@ -1,0 +1,218 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { EVENT_TYPES, FirehoseInputError, parseFirehoseRequest, stringifyJson } from '../../lambda/firehose';
+import { customEvents, dsrErasure, event, eventBatch, membershipChange, profile, registrationRequest, subscription } from '../support/factories';
+
+function parseError(input: unknown): FirehoseInputError {
+  try {
+    parseFirehoseRequest(input);
+  } catch (error) {
+    if (error instanceof FirehoseInputError) return error;
+    throw error;
+  }
+  throw new Error('expected a FirehoseInputError');
+}
+
+describe('parseFirehoseRequest: the five request types', () => {
+  it.each([
+    ['module_registration_request', registrationRequest()],
+    ['event_processing_request', eventBatch(customEvents(2))],
+    ['audience_subscription_request', subscription('add')],
+    ['audience_membership_change_request', membershipChange([profile('1')])],
+    ['dsr_processing_request', dsrErasure()],
+  ])('reads a %s', (type, message) => {
+    // Act
+    const { request } = parseFirehoseRequest(message);
+    // Assess
+    expect(request.type).toBe(type);
+    expect(request.id).toBe(message['id']);
+  });
+
+  it('reads text, bytes and parsed objects alike', () => {
+    // Prepare
+    const message = eventBatch(customEvents(3));
+    const text = JSON.stringify(message);
+    // Act
+    const fromText = parseFirehoseRequest(text).request;
+    const fromBytes = parseFirehoseRequest(Buffer.from(text)).request;
+    const fromObject = parseFirehoseRequest(message).request;
+    // Assess
+    expect(fromBytes).toEqual(fromText);
+    expect(fromObject).toEqual(fromText);
+  });
+
+  it.each(EVENT_TYPES)('keeps a %s event with its fields', (type) => {
+    // Prepare
+    const message = eventBatch([event(type, { extra_field_from_the_future: { nested: true } })]);
+    // Act
+    const { request } = parseFirehoseRequest(message);
+    // Assess
+    if (request.type !== 'event_processing_request') throw new Error('wrong type');
+    expect(request.events).toHaveLength(1);
+    expect(request.events[0]?.type).toBe(type);
+    expect(request.events[0]).toMatchObject({ extra_field_from_the_future: { nested: true } });
+  });
+});
+
+describe('parseFirehoseRequest: tolerant reader', () => {
+  it('skips events of an unknown type, counts them and keeps the rest in order', () => {
+    // Prepare
+    const [first, last] = customEvents(2);
+    const message = eventBatch([first, event('hologram'), event('hologram'), event('teleport'), last]);
+    // Act
+    const { request, skippedEventTypes } = parseFirehoseRequest(message);
+    // Assess
+    if (request.type !== 'event_processing_request') throw new Error('wrong type');
+    expect(request.events.map((e) => e.id)).toEqual([first?.['id'], last?.['id']]);
+    expect(Object.fromEntries(skippedEventTypes)).toEqual({ hologram: 2, teleport: 1 });
+  });
+
+  it('accepts a future firehose_version, unknown runtime environment and notification types, and unknown fields', () => {
+    // Prepare
+    const message = eventBatch(customEvents(1), {
+      firehose_version: '9.0.0',
+      runtime_environment: { type: 'quantum_fridge', identities: [] },
+      system_notifications: [{ type: 'future_consent_kind', purpose: 'x' }],
+      brand_new_field: [1, 2, 3],
+    });
+    // Act
+    const { request } = parseFirehoseRequest(message);
+    // Assess
+    expect(request).toMatchObject({
+      firehose_version: '9.0.0',
+      runtime_environment: { type: 'quantum_fridge' },
+      system_notifications: [{ type: 'future_consent_kind' }],
+      brand_new_field: [1, 2, 3],
+    });
+  });
+
+  it('accepts unknown enum values such as a new identity type or custom event type', () => {
+    const message = eventBatch([event('custom_event', { custom_event_type: 'hologram' })], {
+      user_identities: [{ type: 'other11', encoding: 'raw', value: 'x' }],
+    });
+    expect(() => parseFirehoseRequest(message)).not.toThrow();
+  });
+
+  it('reads a missing events field as an empty batch', () => {
+    const { request } = parseFirehoseRequest(eventBatch(undefined));
+    expect(request).toMatchObject({ events: [] });
+  });
+
+  it('accepts a DSR request without account and a registration request without firehose_version', () => {
+    expect(parseFirehoseRequest(dsrErasure()).request.type).toBe('dsr_processing_request');
+    const { firehose_version: _omitted, ...older } = registrationRequest();
+    expect(parseFirehoseRequest(older).request.type).toBe('module_registration_request');
+  });
+});
+
+describe('parseFirehoseRequest: strict where the kit relies on the shape', () => {
+  it.each([
+    ['not JSON', '{"type": "event_processing_request",', '', /not valid JSON/],
+    ['not an object', '[1,2]', '', /expected a JSON object, got an array/],
+    ['a JSON string', '"hello"', '', /expected a JSON object, got a string/],
+    ['no type', '{"id":"x"}', 'type', /is required/],
+    ['a non-string type', '{"type":7}', 'type', /must be a string, got number/],
+    ['an unknown type', '{"type":"bulk_magic_request","id":"x"}', 'type', /unknown message type "bulk_magic_request"/],
+    ['a response sent as a request', '{"type":"event_processing_response","id":"x"}', 'type', /is a response type/],
+  ])('rejects %s', (_name, text, expectedPath, message) => {
+    const error = parseError(text);
+    expect(error.path).toBe(expectedPath);
+    expect(error.message).toMatch(message);
+  });
+
+  it('rejects events that are not an array', () => {
+    const error = parseError(eventBatch(undefined, { events: { 0: event('session_start') } }));
+    expect(error.path).toBe('events');
+  });
+
+  it('rejects an event that is not an object, naming its index', () => {
+    const error = parseError(eventBatch([event('session_start'), 'oops']));
+    expect(error.path).toBe('events[1]');
+    expect(error.message).toBe('events[1]: must be an object, got a string');
+  });
+
+  it('rejects an event without a type, naming its index', () => {
+    const error = parseError(eventBatch([event('session_start'), { id: 'x' }]));
+    expect(error.message).toBe('events[1].type: is required');
+  });
+
+  it('rejects a known event whose field has the wrong type, naming the field', () => {
+    const error = parseError(eventBatch([event('custom_event', { name: 12 })]));
+    expect(error.message).toBe('events[0].name: expected string, got number');
+  });
+
+  it('rejects user_profiles that are not an array', () => {
+    expect(parseError(membershipChange(undefined, { user_profiles: 'none' })).path).toBe('user_profiles');
+  });
+
+  it('rejects a profile whose audiences is not an array, naming the path', () => {
+    const error = parseError(membershipChange([profile('1'), { mpid: '2', audiences: { audience_id: 1 } }]));
+    expect(error.path).toBe('user_profiles[1].audiences');
+  });
+
+  it('rejects a request without an id, because idempotency keys derive from it', () => {
+    expect(parseError({ ...eventBatch([]), id: undefined }).path).toBe('id');
+    expect(parseError({ ...eventBatch([]), id: '' }).path).toBe('id');
+  });
+
+  it('never repeats a field value in the message (it may be a secret)', () => {
+    const error = parseError(eventBatch([], { account: { account_settings: { apiKey: 12345678987654 } } }));
+    expect(error.path).toBe('account.account_settings.apiKey');
+    expect(error.message).not.toContain('12345678987654');
+  });
+
+  it('does not quote the JSON parser, which would echo the input', () => {
+    const error = parseError('{"apiKey":"sk_live_very_secret" oops}');
+    expect(error.message).not.toContain('sk_live');
+  });
+
+  it('rejects invalid UTF-8 in bytes', () => {
+    expect(parseError(Buffer.from([0x7b, 0xff, 0xfe, 0x7d])).message).toMatch(/not valid UTF-8/);
+  });
+});
+
+describe('64-bit integers', () => {
+  it('keeps session ids and lengths beyond 2^53 exact from text to text', () => {
+    // Prepare
+    const text =
+      '{"type":"event_processing_request","id":"r","events":[' +
+      '{"type":"session_end","id":"e","session_id":-9007199254740993,"session_length_ms":9223372036854775807}]}';
+    // Act
+    const { request } = parseFirehoseRequest(text);
+    const written = stringifyJson(request);
+    // Assess
+    expect(written).toContain('"session_id":-9007199254740993');
+    expect(written).toContain('"session_length_ms":9223372036854775807');
+  });
+
+  it('keeps safe integers as plain numbers', () => {
+    const { request } = parseFirehoseRequest('{"type":"event_processing_request","id":"r","events":[{"type":"session_start","session_id":123456789}]}');
+    expect(request).toMatchObject({ events: [{ session_id: 123456789 }] });
+  });
+});
+
+describe('the project samples in events/', () => {
+  const dir = path.join(__dirname, '../../events');
+  const files = readdirSync(dir).filter((f) => f.endsWith('.json'));
+
+  it.each(files)('%s parses', (file) => {
+    expect(() => parseFirehoseRequest(readFileSync(path.join(dir, file)))).not.toThrow();
+  });
+});
+
+describe('parseJson fast and lossless paths', () => {
+  it('leaves long digit strings (mpids) as strings and reads long integer tokens exactly', async () => {
+    const { parseJson } = await import('../../lambda/firehose');
+    const value = parseJson('{"mpid":"-8912654321012345678","list":[ 12345678901234567890, 5],"n": -9007199254740993}') as Record<string, unknown>;
+    expect(value['mpid']).toBe('-8912654321012345678');
+    expect(value['list']).toEqual([12345678901234567890n, 5]);
+    expect(value['n']).toBe(-9007199254740993n);
+  });
+
+  it('agrees with JSON.parse on duplicate keys (last wins) on both paths', async () => {
+    const { parseJson } = await import('../../lambda/firehose');
+    expect(parseJson('{"a":1,"a":2}')).toEqual({ a: 2 });
+    expect(parseJson('{"a":1,"a":2,"b":12345678901234567890}')).toMatchObject({ a: 2 });
+  });
+});

@@ -1,25 +1,74 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
-import type { CoreDependencies } from '../core/process-request';
+import { SQSClient } from '@aws-sdk/client-sqs';
 import type { PartnerIntegration } from '../core/partner-integration';
-import { createDryRunPort } from './dry-run-port';
+import type { CoreDependencies } from '../core/process-request';
+import { HttpClient } from '../shared/http-client';
+import { CircuitBreaker } from './circuit-breaker';
 import { DELIVERY_DEFAULTS, ENV } from './defaults';
+import { readDeliveryConfig, positiveInt, readSuspendOnAuthFailure, type DeliveryConfig } from './delivery-config';
+import { DeliveryQueue } from './delivery-queue';
+import { createDryRunPort } from './dry-run-port';
+import { kmsKeySource } from './kms-key-source';
+import { PartnerClient } from './partner-client';
+import { createQueuedDeliveryPort } from './queued-delivery-port';
+import { localKeySource, SecretBox } from './secret-box';
 
 type Env = Readonly<Record<string, string | undefined>>;
 
-/** Reads the delivery settings from the environment and builds the core's dependencies once. */
-export function createCoreDependencies(integration: PartnerIntegration, env: Env, logger: Logger): CoreDependencies {
+/** The parts both functions share, built once per container: HTTP keep-alive pool, SQS client, key cache. */
+export interface DeliveryParts {
+  readonly config: DeliveryConfig;
+  readonly http: HttpClient;
+  readonly partner: PartnerClient;
+  readonly queue: DeliveryQueue;
+  readonly box: SecretBox;
+  readonly sqs: SQSClient;
+}
+
+export function createDeliveryParts(config: DeliveryConfig): DeliveryParts {
+  const http = new HttpClient();
+  const sqs = new SQSClient({
+    ...(config.sqsEndpoint ? { endpoint: config.sqsEndpoint } : {}),
+    // Bounded, so a queue outage fails the invocation in time instead of hanging it.
+    maxAttempts: 3,
+    requestHandler: { connectionTimeout: 1_000, requestTimeout: 3_000 },
+  });
+  const keys = config.sealing.kind === 'kms' ? kmsKeySource(config.sealing.keyId) : localKeySource(config.sealing.key);
   return {
-    integration,
-    delivery: createDryRunPort(logger),
-    maxMessageBytes: positiveInt(env, ENV.queueMessageMaxBytes, DELIVERY_DEFAULTS.queueMessageMaxBytes),
-    suspendOnAuthFailure: env[ENV.suspendOnAuthFailure]?.toLowerCase() !== 'false',
+    config,
+    http,
+    sqs,
+    partner: new PartnerClient(http, config.partnerApiUrl),
+    queue: new DeliveryQueue(sqs, config.queueUrl, config.deadLetterQueueUrl, config.maxMessageBytes),
+    box: new SecretBox(keys),
   };
 }
 
-export function positiveInt(env: Env, name: string, fallback: number): number {
-  const raw = env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value <= 0) throw new Error(`${name} must be a positive whole number`);
-  return value;
+/** The ingress's dependencies: real delivery when configured, the dry run otherwise. */
+export function createCoreDependencies(integration: PartnerIntegration, env: Env, logger: Logger): CoreDependencies & { parts?: DeliveryParts } {
+  const config = readDeliveryConfig(env);
+  if (!config) {
+    return {
+      integration,
+      delivery: createDryRunPort(logger),
+      maxMessageBytes: positiveInt(env, ENV.queueMessageMaxBytes, DELIVERY_DEFAULTS.queueMessageMaxBytes),
+      suspendOnAuthFailure: readSuspendOnAuthFailure(env),
+    };
+  }
+  const parts = createDeliveryParts(config);
+  return {
+    integration,
+    parts,
+    delivery: createQueuedDeliveryPort({
+      integration,
+      partner: parts.partner,
+      queue: parts.queue,
+      box: parts.box,
+      breaker: new CircuitBreaker(DELIVERY_DEFAULTS.circuitFailureThreshold, DELIVERY_DEFAULTS.circuitOpenMs),
+      inlineDeadlineMs: config.inlineDeadlineMs,
+      logger,
+    }),
+    maxMessageBytes: config.maxMessageBytes,
+    suspendOnAuthFailure: config.suspendOnAuthFailure,
+  };
 }

@@ -1,0 +1,27 @@
+import type { Logger } from '@aws-lambda-powertools/logger';
+import type { PartnerIntegration } from '../core/partner-integration';
+import { createDeliveryParts } from './create-delivery';
+import { DELIVERY_DEFAULTS, ENV } from './defaults';
+import { readDeliveryConfig } from './delivery-config';
+import type { WorkerDependencies } from './delivery-worker';
+
+/** The worker's dependencies from its environment; the worker has no dry run: it needs a partner and queues. */
+export function createWorkerDependencies(
+  integration: PartnerIntegration,
+  env: Readonly<Record<string, string | undefined>>,
+  logger: Logger,
+): WorkerDependencies {
+  const config = readDeliveryConfig(env);
+  if (!config) throw new Error(`the worker needs ${ENV.partnerApiUrl}, ${ENV.deliveryQueueUrl} and ${ENV.deadLetterQueueUrl}`);
+  const parts = createDeliveryParts(config);
+  return {
+    integration,
+    partner: parts.partner,
+    queue: parts.queue,
+    box: parts.box,
+    maxAttempts: config.maxAttempts,
+    backoff: { baseMs: config.backoffBaseMs, maxMs: DELIVERY_DEFAULTS.backoffMaxMs },
+    callDeadlineMs: DELIVERY_DEFAULTS.workerCallDeadlineMs,
+    logger,
+  };
+}

@@ -1,0 +1,59 @@
+import { parseSecureUrl } from '../shared/http-client';
+import { DELIVERY_DEFAULTS, ENV } from './defaults';
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+/** The delivery settings, read and checked once per container. Errors name the variable, not its value. */
+export interface DeliveryConfig {
+  readonly partnerApiUrl: URL;
+  readonly queueUrl: string;
+  readonly deadLetterQueueUrl: string;
+  readonly sqsEndpoint: string | undefined;
+  readonly sealing: { readonly kind: 'kms'; readonly keyId: string } | { readonly kind: 'local'; readonly key: string };
+  readonly inlineDeadlineMs: number;
+  readonly maxAttempts: number;
+  readonly backoffBaseMs: number;
+  readonly maxMessageBytes: number;
+  readonly suspendOnAuthFailure: boolean;
+}
+
+/** Undefined when neither the partner URL nor the queue is set: the kit then runs its dry run. */
+export function readDeliveryConfig(env: Env): DeliveryConfig | undefined {
+  const partner = env[ENV.partnerApiUrl];
+  const queue = env[ENV.deliveryQueueUrl];
+  if (!partner && !queue) return undefined;
+  if (!partner) throw new Error(`${ENV.partnerApiUrl} must be set when ${ENV.deliveryQueueUrl} is`);
+  if (!queue) throw new Error(`${ENV.deliveryQueueUrl} must be set when ${ENV.partnerApiUrl} is`);
+  const deadLetter = env[ENV.deadLetterQueueUrl];
+  if (!deadLetter) throw new Error(`${ENV.deadLetterQueueUrl} must be set to deliver`);
+
+  const kmsKey = env[ENV.sealingKeyId];
+  const localKey = env[ENV.localSealingKey];
+  if (!kmsKey && !localKey) {
+    throw new Error(`${ENV.sealingKeyId} (or ${ENV.localSealingKey} for local runs) must be set: confidential settings are encrypted in the queue`);
+  }
+  return {
+    partnerApiUrl: parseSecureUrl(partner, ENV.partnerApiUrl),
+    queueUrl: queue,
+    deadLetterQueueUrl: deadLetter,
+    sqsEndpoint: env[ENV.sqsEndpoint] || undefined,
+    sealing: kmsKey ? { kind: 'kms', keyId: kmsKey } : { kind: 'local', key: localKey as string },
+    inlineDeadlineMs: positiveInt(env, ENV.inlineDeadlineMs, DELIVERY_DEFAULTS.inlineDeadlineMs),
+    maxAttempts: positiveInt(env, ENV.maxAttempts, DELIVERY_DEFAULTS.maxAttempts),
+    backoffBaseMs: positiveInt(env, ENV.backoffBaseMs, DELIVERY_DEFAULTS.backoffBaseMs),
+    maxMessageBytes: positiveInt(env, ENV.queueMessageMaxBytes, DELIVERY_DEFAULTS.queueMessageMaxBytes),
+    suspendOnAuthFailure: readSuspendOnAuthFailure(env),
+  };
+}
+
+export function readSuspendOnAuthFailure(env: Env): boolean {
+  return env[ENV.suspendOnAuthFailure]?.toLowerCase() !== 'false';
+}
+
+export function positiveInt(env: Env, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value <= 0) throw new Error(`${name} must be a positive whole number`);
+  return value;
+}

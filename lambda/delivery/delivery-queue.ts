@@ -1,0 +1,105 @@
+import {
+  ChangeMessageVisibilityCommand,
+  SendMessageBatchCommand,
+  SendMessageCommand,
+  type MessageAttributeValue,
+  type SQSClient,
+} from '@aws-sdk/client-sqs';
+import { RetryableError } from '../shared/errors';
+import { sleep } from '../shared/retry';
+
+/** The delivery queue and its dead-letter queue, as the ingress and the worker use them. */
+
+/** Why a message was parked, as dead-letter message attributes (never a secret: see redact.ts). */
+export interface ParkingReason {
+  readonly reason: string;
+  readonly status?: number;
+  readonly excerpt?: string;
+  readonly attempts: number;
+}
+
+export class QueueUnavailableError extends RetryableError {
+  constructor(message: string, cause?: unknown) {
+    super(message, { cause });
+    this.name = 'QueueUnavailableError';
+  }
+}
+
+const MAX_BATCH_ENTRIES = 10;
+const ENTRY_RETRIES = 3;
+
+export class DeliveryQueue {
+  constructor(
+    private readonly sqs: SQSClient,
+    readonly queueUrl: string,
+    readonly deadLetterQueueUrl: string,
+    private readonly maxBatchBytes: number,
+  ) {}
+
+  /**
+   * Sends every body, ≤10 per SendMessageBatch call and under the byte limit per call; entries the batch
+   * call reports as failed are sent again. Throws QueueUnavailableError if any body is not accepted.
+   */
+  async sendAll(bodies: readonly string[]): Promise<void> {
+    const groups: string[][] = [];
+    let group: string[] = [];
+    let bytes = 0;
+    for (const body of bodies) {
+      const size = Buffer.byteLength(body);
+      if (group.length === MAX_BATCH_ENTRIES || (group.length > 0 && bytes + size > this.maxBatchBytes)) {
+        groups.push(group);
+        group = [];
+        bytes = 0;
+      }
+      group.push(body);
+      bytes += size;
+    }
+    if (group.length > 0) groups.push(group);
+    await Promise.all(groups.map((g) => this.sendGroup(g)));
+  }
+
+  private async sendGroup(bodies: readonly string[]): Promise<void> {
+    let pending = bodies.map((body, i) => ({ Id: String(i), MessageBody: body }));
+    for (let attempt = 1; pending.length > 0; attempt++) {
+      let failed: { Id?: string; SenderFault?: boolean; Code?: string }[];
+      try {
+        const out = await this.sqs.send(new SendMessageBatchCommand({ QueueUrl: this.queueUrl, Entries: pending }));
+        failed = out.Failed ?? [];
+      } catch (cause) {
+        if (attempt >= ENTRY_RETRIES) throw new QueueUnavailableError('delivery queue did not accept the messages', cause);
+        await sleep(50 * attempt);
+        continue;
+      }
+      const senderFault = failed.find((f) => f.SenderFault);
+      if (senderFault) throw new QueueUnavailableError(`delivery queue refused a message (${senderFault.Code ?? 'sender fault'})`);
+      const failedIds = new Set(failed.map((f) => f.Id));
+      pending = pending.filter((entry) => failedIds.has(entry.Id));
+      if (pending.length > 0 && attempt >= ENTRY_RETRIES) {
+        throw new QueueUnavailableError(`delivery queue failed ${pending.length} message(s) after ${attempt} attempts`);
+      }
+      if (pending.length > 0) await sleep(50 * attempt);
+    }
+  }
+
+  /** Writes a copy to the dead-letter queue with the reason as attributes. Resolves once SQS has it. */
+  async park(body: string, why: ParkingReason): Promise<void> {
+    const attributes: Record<string, MessageAttributeValue> = {
+      reason: { DataType: 'String', StringValue: why.reason.slice(0, 1024) || 'unknown' },
+      attempts: { DataType: 'Number', StringValue: String(why.attempts) },
+      parkedAt: { DataType: 'String', StringValue: new Date().toISOString() },
+    };
+    if (why.status !== undefined) attributes['status'] = { DataType: 'Number', StringValue: String(why.status) };
+    if (why.excerpt) attributes['excerpt'] = { DataType: 'String', StringValue: why.excerpt };
+    try {
+      await this.sqs.send(new SendMessageCommand({ QueueUrl: this.deadLetterQueueUrl, MessageBody: body, MessageAttributes: attributes }));
+    } catch (cause) {
+      throw new QueueUnavailableError('dead-letter queue did not accept the message', cause);
+    }
+  }
+
+  /** Hides a received message for `seconds` (its next attempt), capped at SQS's 12 hours. */
+  async delay(receiptHandle: string, seconds: number): Promise<void> {
+    const VisibilityTimeout = Math.max(0, Math.min(43_200, Math.ceil(seconds)));
+    await this.sqs.send(new ChangeMessageVisibilityCommand({ QueueUrl: this.queueUrl, ReceiptHandle: receiptHandle, VisibilityTimeout }));
+  }
+}

@@ -1,0 +1,76 @@
+import { PermanentError, RetryableError } from '../shared/errors';
+import type { HttpClient } from '../shared/http-client';
+import { isRetriableStatus, parseRetryAfterMs } from '../shared/retry';
+
+/** One call to the partner's API and the classification of its answer: done, retry, or give up. */
+
+export interface PartnerRequest {
+  readonly path: string;
+  readonly bodyText: string;
+  readonly idempotencyKey: string;
+  readonly headers: Readonly<Record<string, string>>;
+}
+
+export interface PartnerSuccess {
+  readonly status: number;
+  readonly ms: number;
+}
+
+/** The partner refused for good (4xx other than 408/429): retrying the same body cannot help. */
+export class PartnerRejectedError extends PermanentError {
+  constructor(
+    override readonly status: number,
+    readonly excerpt: string,
+  ) {
+    super(`partner answered ${status}`, { status });
+    this.name = 'PartnerRejectedError';
+  }
+}
+
+/** The partner was unavailable (408, 429, 5xx): worth retrying, after `retryAfterMs` if it said so. */
+export class PartnerUnavailableError extends RetryableError {
+  constructor(status: number, retryAfterMs: number | undefined, readonly excerpt: string) {
+    super(`partner answered ${status}`, { status, retryAfterMs });
+    this.name = 'PartnerUnavailableError';
+  }
+}
+
+const EXCERPT_CHARS = 256;
+const USER_AGENT = 'mparticle-firehose-kit/0.1';
+
+export class PartnerClient {
+  constructor(
+    private readonly http: HttpClient,
+    private readonly baseUrl: URL,
+  ) {}
+
+  /** Scheme, host and port only: what may be logged of the partner's URL. */
+  get origin(): string {
+    return this.baseUrl.origin;
+  }
+
+  /** Resolves on 2xx; throws PartnerRejectedError, PartnerUnavailableError or HttpTransportError otherwise. */
+  async send(request: PartnerRequest, deadlineMs: number): Promise<PartnerSuccess> {
+    const started = performance.now();
+    const url = new URL(this.baseUrl.pathname.replace(/\/$/, '') + request.path, this.baseUrl);
+    const response = await this.http.request({
+      method: 'POST',
+      url,
+      deadlineMs,
+      headers: {
+        ...request.headers,
+        'content-type': 'application/json',
+        'idempotency-key': request.idempotencyKey,
+        'user-agent': USER_AGENT,
+      },
+      body: request.bodyText,
+    });
+    const ms = performance.now() - started;
+    if (response.status >= 200 && response.status < 300) return { status: response.status, ms };
+    const excerpt = response.body.slice(0, EXCERPT_CHARS);
+    if (isRetriableStatus(response.status)) {
+      throw new PartnerUnavailableError(response.status, parseRetryAfterMs(response.headers['retry-after']), excerpt);
+    }
+    throw new PartnerRejectedError(response.status, excerpt);
+  }
+}

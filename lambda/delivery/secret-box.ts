@@ -1,0 +1,63 @@
+import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { stringifyJson } from '../firehose/json';
+
+/**
+ * Envelope encryption of confidential settings inside queue messages (AES-256-GCM, node:crypto).
+ * A data key comes from a KeySource (KMS in AWS, an env var locally), is cached per container, and travels
+ * encrypted beside the ciphertext, so the worker can ask KMS to decrypt it. Queue bodies, DLQ copies and
+ * redrive output therefore never hold a secret in clear.
+ */
+
+export interface DataKey {
+  readonly plaintext: Buffer;
+  /** The data key encrypted under the master key, base64; opaque to this module. */
+  readonly encrypted: string;
+}
+
+export interface KeySource {
+  /** A data key to encrypt with; may be cached. */
+  dataKey(): Promise<DataKey>;
+  /** The plaintext of a data key this source (or its twin in another function) produced. */
+  decryptDataKey(encrypted: string): Promise<Buffer>;
+}
+
+/** What a queue message carries instead of the secrets. */
+export interface SealedSecrets {
+  readonly key: string;
+  readonly iv: string;
+  readonly tag: string;
+  readonly data: string;
+}
+
+export class SecretBox {
+  constructor(private readonly keys: KeySource) {}
+
+  async seal(secrets: Readonly<Record<string, string>>): Promise<SealedSecrets> {
+    const key = await this.keys.dataKey();
+    const iv = randomBytes(12);
+    const cipher = createCipheriv('aes-256-gcm', key.plaintext, iv);
+    const data = Buffer.concat([cipher.update(stringifyJson(secrets), 'utf8'), cipher.final()]);
+    return { key: key.encrypted, iv: iv.toString('base64'), tag: cipher.getAuthTag().toString('base64'), data: data.toString('base64') };
+  }
+
+  async open(sealed: SealedSecrets): Promise<Record<string, string>> {
+    const key = await this.keys.decryptDataKey(sealed.key);
+    const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(sealed.iv, 'base64'));
+    decipher.setAuthTag(Buffer.from(sealed.tag, 'base64'));
+    const text = Buffer.concat([decipher.update(Buffer.from(sealed.data, 'base64')), decipher.final()]).toString('utf8');
+    return JSON.parse(text) as Record<string, string>;
+  }
+}
+
+/** Local runs and tests: one 32-byte key from LOCAL_SEALING_KEY (base64), used directly as the data key. */
+export function localKeySource(base64Key: string): KeySource {
+  const key = Buffer.from(base64Key, 'base64');
+  if (key.length !== 32) throw new Error('LOCAL_SEALING_KEY must be 32 bytes, base64-encoded');
+  return {
+    dataKey: async () => ({ plaintext: key, encrypted: 'local' }),
+    decryptDataKey: async (encrypted) => {
+      if (encrypted !== 'local') throw new Error('message was sealed with a KMS data key, but only a local key is configured');
+      return key;
+    },
+  };
+}

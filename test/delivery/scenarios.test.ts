@@ -1,0 +1,211 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { parseJson } from '../../lambda/firehose';
+import { redrive } from '../../lambda/delivery/redrive';
+import { customEvents, dsrErasure, eventBatch, membershipChange, profiles, SECRET_API_KEY, subscription } from '../support/factories';
+import { startDeliverySystem, type DeliverySystem } from '../support/delivery-system';
+import type { ReceivedRequest } from '../support/partner-server';
+
+let system: DeliverySystem | undefined;
+afterEach(async () => {
+  await system?.stop();
+  system = undefined;
+});
+
+async function start(overrides: Record<string, string> = {}): Promise<DeliverySystem> {
+  system = await startDeliverySystem(overrides);
+  return system;
+}
+
+const bodyOf = (r: ReceivedRequest) => parseJson(r.bodyText) as Record<string, unknown>;
+const eventIdsIn = (requests: ReceivedRequest[]) =>
+  new Set(requests.filter((r) => r.path === '/events').flatMap((r) => (bodyOf(r)['events'] as { id: string }[]).map((e) => e.id)));
+const mpidsIn = (requests: ReceivedRequest[]) =>
+  new Set(
+    requests
+      .filter((r) => r.path === '/audience-memberships')
+      .flatMap((r) => (bodyOf(r)['memberships'] as { mpid: string }[]).map((m) => m.mpid)),
+  );
+
+describe('delivery when the partner is healthy', () => {
+  it('delivers an event batch in-line with the key, the idempotency key and every event id verbatim', async () => {
+    // Prepare
+    const { ingress, partner, sqs } = await start();
+    const message = eventBatch(customEvents(5));
+    // Act
+    const { response, summary } = await ingress.handle(JSON.stringify(message));
+    // Assess
+    expect(response.type).toBe('event_processing_response');
+    expect(summary.outcome).toBe('delivered');
+    expect(partner.accepted).toHaveLength(1);
+    const [request] = partner.accepted as [ReceivedRequest];
+    expect(request.path).toBe('/events');
+    expect(request.headers['authorization']).toBe(`Bearer ${SECRET_API_KEY}`);
+    expect(request.headers['idempotency-key']).toBe(`${String(message['id'])}:0`);
+    expect(bodyOf(request)['mpid']).toBe(message['mpid']);
+    expect([...eventIdsIn(partner.accepted)]).toEqual((message['events'] as { id: string }[]).map((e) => e.id));
+    expect(sqs.peek('delivery')).toHaveLength(0);
+  });
+
+  it('queues a 5,000-profile membership change, answers at once, and the worker delivers every mpid', async () => {
+    // Prepare
+    const { ingress, partner, sqs, drain } = await start();
+    const message = membershipChange(profiles(5_000));
+    const text = JSON.stringify(message);
+    // Act
+    const started = performance.now();
+    const { summary } = await ingress.handle(text);
+    const enqueueMs = performance.now() - started;
+    const queued = sqs.peek('delivery');
+    await drain();
+    // Assess
+    expect(text.length).toBeGreaterThan(2_000_000);
+    expect(summary.outcome).toBe('queued');
+    expect(queued.length).toBe(summary.calls);
+    expect(queued.length).toBeGreaterThanOrEqual(8);
+    for (const m of queued) expect(Buffer.byteLength(m.body)).toBeLessThanOrEqual(256 * 1024);
+    expect(partner.received).toHaveLength(summary.calls);
+    expect(mpidsIn(partner.accepted)).toEqual(new Set(profiles(5_000).map((p) => p['mpid'])));
+    console.info(`5,000 profiles (${(text.length / 1e6).toFixed(1)} MB): enqueued as ${queued.length} messages in ${enqueueMs.toFixed(0)} ms`);
+  });
+
+  it('sends subscriptions in-line and queues erasures to their paths', async () => {
+    const { ingress, partner, drain } = await start();
+    await ingress.handle(subscription('add'));
+    await ingress.handle(dsrErasure({ account: { account_id: 1, account_settings: { apiKey: SECRET_API_KEY } } }));
+    await drain();
+    expect(partner.accepted.map((r) => r.path).sort()).toEqual(['/audience-subscriptions', '/erasures']);
+  });
+
+  it('never puts a confidential setting in a queue message in clear', async () => {
+    const { ingress, sqs } = await start();
+    await ingress.handle(membershipChange(profiles(3)));
+    const [message] = sqs.peek('delivery');
+    expect(message?.body).toBeDefined();
+    expect(message?.body).not.toContain(SECRET_API_KEY);
+    expect(parseJson(message?.body ?? '')).toMatchObject({ sealed: { key: 'local' } });
+  });
+});
+
+describe('delivery through an outage', () => {
+  it('keeps answering under the deadline, spills, and delivers every event id and mpid after recovery', async () => {
+    // Prepare: the partner fails in every way for the first part of the run.
+    const { ingress, partner, drain } = await start();
+    let outage = true;
+    let n = 0;
+    partner.setFaults(() => {
+      if (!outage) return undefined;
+      n++;
+      if (n % 4 === 0) return { kind: 'reset' };
+      if (n % 4 === 1) return { kind: 'slow', delayMs: 400 };
+      if (n % 4 === 2) return { kind: 'status', status: 503 };
+      return { kind: 'status', status: 500 };
+    });
+    const batches = Array.from({ length: 30 }, () => eventBatch(customEvents(20)));
+    const memberships = Array.from({ length: 3 }, () => membershipChange(profiles(50)));
+    // Act
+    const answerMs: number[] = [];
+    for (const message of [...batches, ...memberships]) {
+      const started = performance.now();
+      const { response } = await ingress.handle(JSON.stringify(message));
+      answerMs.push(performance.now() - started);
+      expect(response.type).toMatch(/_response$/);
+    }
+    outage = false;
+    await drain(30_000);
+    // Assess: nothing lost
+    const sentEventIds = batches.flatMap((b) => (b['events'] as { id: string }[]).map((e) => e.id));
+    const delivered = eventIdsIn(partner.accepted);
+    for (const id of sentEventIds) expect(delivered.has(id)).toBe(true);
+    expect(mpidsIn(partner.accepted)).toEqual(new Set(profiles(50).map((p) => p['mpid'])));
+    // Every repeat of one delivery carried the same idempotency key and the same body.
+    const byKey = new Map<string, Set<string>>();
+    for (const r of partner.received) {
+      const key = String(r.headers['idempotency-key']);
+      byKey.set(key, (byKey.get(key) ?? new Set()).add(r.bodyText));
+    }
+    for (const bodies of byKey.values()) expect(bodies.size).toBe(1);
+    expect(byKey.size).toBe(batches.length + 3);
+    // Answer time: the in-line deadline (100 ms) plus a small margin, and the circuit opened.
+    expect(Math.max(...answerMs)).toBeLessThan(100 + 150);
+    expect(system?.logLines.some((l) => l.includes('"reason":"circuit open"'))).toBe(true);
+    expect(await system?.deadLetters()).toEqual([]);
+    console.info(`outage: answer p50 ${median(answerMs).toFixed(1)} ms, max ${Math.max(...answerMs).toFixed(1)} ms; ${partner.received.length} partner requests`);
+  });
+
+  it('honours Retry-After from a 429 before trying again', async () => {
+    const { ingress, partner, drain } = await start();
+    let throttled = 0;
+    partner.setFaults(() => (throttled++ < 2 ? { kind: 'status', status: 429, headers: { 'retry-after': '1' } } : undefined));
+    await ingress.handle(membershipChange(profiles(2)));
+    await drain(15_000);
+    // The first try was refused; the next came no sooner than Retry-After.
+    const [first, second, third] = partner.received as [ReceivedRequest, ReceivedRequest, ReceivedRequest];
+    expect(partner.accepted).toHaveLength(1);
+    expect(second.at - first.at).toBeGreaterThanOrEqual(900);
+    expect(third.at - second.at).toBeGreaterThanOrEqual(900);
+  });
+
+  it('parks a payload the partner refuses for good (400) with its reason, and only that one; redrive then delivers it', async () => {
+    // Prepare
+    const { ingress, partner, drain, sqs } = await start();
+    const poisoned = membershipChange([{ mpid: 'poison', audiences: [{ audience_id: 1, action: 'add' }] }]);
+    let fixed = false;
+    partner.setFaults((r) =>
+      !fixed && r.bodyText.includes('"poison"') ? { kind: 'status', status: 400, body: `{"error":"bad audience","echo":"${SECRET_API_KEY}"}` } : undefined,
+    );
+    // Act
+    await ingress.handle(membershipChange(profiles(20)));
+    await ingress.handle(poisoned);
+    await ingress.handle(membershipChange(profiles(5)));
+    await drain();
+    const parked = await system!.deadLetters();
+    // Assess
+    expect(parked).toHaveLength(1);
+    const [letter] = parked as [{ body: string; attributes: Record<string, string> }];
+    expect(letter.body).toContain('"poison"');
+    expect(letter.attributes).toMatchObject({ reason: 'partner answered 400', status: '400', attempts: '1' });
+    expect(letter.attributes['excerpt']).toContain('bad audience');
+    expect(JSON.stringify(letter)).not.toContain(SECRET_API_KEY);
+    // Act: the partner fixes its side; redrive and drain.
+    fixed = true;
+    const moved = await redrive({ sqs: sqs.sqs, queueUrl: sqs.queueUrl, deadLetterQueueUrl: sqs.deadLetterQueueUrl });
+    await drain();
+    // Assess
+    expect(moved).toBe(1);
+    expect(mpidsIn(partner.accepted).has('poison')).toBe(true);
+    expect(await system!.deadLetters()).toEqual([]);
+  });
+
+  it('gives up after the maximum attempts and parks with the count', async () => {
+    const { ingress, partner, drain } = await start({ MAX_ATTEMPTS: '3', BACKOFF_BASE_MS: '1' });
+    partner.setFaults(() => ({ kind: 'status', status: 503 }));
+    await ingress.handle(dsrErasure({ account: { account_id: 1, account_settings: { apiKey: SECRET_API_KEY } } }));
+    await drain(20_000);
+    const parked = await system!.deadLetters();
+    expect(parked).toHaveLength(1);
+    expect(parked[0]?.attributes).toMatchObject({ status: '503', attempts: '3' });
+    expect(parked[0]?.attributes['reason']).toMatch(/^gave up after 3 attempts: partner answered 503/);
+    expect(partner.received).toHaveLength(3);
+  });
+
+  it('on 401 in-line: parks the batch and asks mParticle to suspend the subscription', async () => {
+    const { ingress, partner } = await start();
+    partner.setFaults(() => ({ kind: 'status', status: 401 }));
+    const { response } = await ingress.handle(eventBatch(customEvents(2)));
+    expect(response).toMatchObject({ suspend_subscription: true });
+    expect((await system!.deadLetters())[0]?.attributes).toMatchObject({ status: '401' });
+  });
+
+  it('fails the invocation when the queue cannot be reached, and never answers success', async () => {
+    const { ingress, partner, sqs } = await start();
+    partner.setFaults(() => ({ kind: 'status', status: 503 }));
+    await sqs.stop();
+    await expect(ingress.handle(membershipChange(profiles(2)))).rejects.toThrow(/queue did not accept/);
+    await expect(ingress.handle(eventBatch(customEvents(2)))).rejects.toThrow(/queue did not accept/);
+  });
+});
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] ?? 0;
+}

@@ -1,0 +1,100 @@
+import { randomBytes } from 'node:crypto';
+import { GetQueueAttributesCommand, PurgeQueueCommand } from '@aws-sdk/client-sqs';
+import { Logger } from '@aws-lambda-powertools/logger';
+import { createCoreDependencies } from '../../lambda/delivery/create-delivery';
+import { createWorkerDependencies } from '../../lambda/delivery/create-worker';
+import { createWorkerBatchHandler } from '../../lambda/delivery/worker-batch';
+import { integration } from '../../lambda/integration';
+import { redactingReplacer } from '../../lambda/observability/redact';
+import { createIngressRuntime, type IngressRuntime } from '../../lambda/runtime/ingress-runtime';
+import { pollOnce } from '../../local/worker-runner';
+import { startPartnerServer, type PartnerServer } from './partner-server';
+import { startSqsEmulator, type SqsEmulator } from './sqs-emulator';
+
+/**
+ * The whole delivery path on loopback: the real ingress pipeline and worker code, a real SQS API (fauxqs)
+ * and a real HTTP partner. Log lines are captured (not printed) so tests can search them.
+ */
+export interface DeliverySystem {
+  readonly sqs: SqsEmulator;
+  readonly partner: PartnerServer;
+  readonly ingress: IngressRuntime;
+  readonly env: Record<string, string>;
+  readonly logLines: string[];
+  /** Runs the worker until the queue is empty (in flight included) or the time is up. */
+  drain(timeoutMs?: number): Promise<void>;
+  deadLetters(): Promise<{ body: string; attributes: Record<string, string> }[]>;
+  queueDepth(): Promise<{ visible: number; inFlight: number }>;
+  stop(): Promise<void>;
+}
+
+export function capturingLogger(service: string, lines: string[]): Logger {
+  const logger = new Logger({ serviceName: service, logLevel: 'DEBUG', jsonReplacerFn: redactingReplacer });
+  // Powertools writes through its own console: capture what it would print.
+  const sink = (...args: unknown[]): void => void lines.push(args.map(String).join(' '));
+  (logger as unknown as { console: Record<string, unknown> }).console = { log: sink, info: sink, warn: sink, error: sink, debug: sink, trace: sink };
+  return logger;
+}
+
+export async function startDeliverySystem(overrides: Record<string, string> = {}): Promise<DeliverySystem> {
+  const sqs = await startSqsEmulator();
+  const partner = await startPartnerServer();
+  const env: Record<string, string> = {
+    PARTNER_API_URL: partner.url,
+    DELIVERY_QUEUE_URL: sqs.queueUrl,
+    DEAD_LETTER_QUEUE_URL: sqs.deadLetterQueueUrl,
+    SQS_ENDPOINT: sqs.endpoint,
+    LOCAL_SEALING_KEY: randomBytes(32).toString('base64'),
+    INLINE_DEADLINE_MS: '100',
+    MAX_ATTEMPTS: '4',
+    BACKOFF_BASE_MS: '200',
+    ...overrides,
+  };
+  const logLines: string[] = [];
+  const ingressLogger = capturingLogger('firehose-ingress', logLines);
+  const ingress = createIngressRuntime(createCoreDependencies(integration, env, ingressLogger), ingressLogger);
+  const worker = createWorkerBatchHandler(createWorkerDependencies(integration, env, capturingLogger('firehose-worker', logLines)));
+  const runner = { sqs: sqs.sqs, queueUrl: sqs.queueUrl, handler: worker, waitSeconds: 0 };
+
+  const queueDepth = async () => {
+    const out = await sqs.sqs.send(
+      new GetQueueAttributesCommand({
+        QueueUrl: sqs.queueUrl,
+        AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible', 'ApproximateNumberOfMessagesDelayed'],
+      }),
+    );
+    const a = out.Attributes ?? {};
+    return {
+      visible: Number(a['ApproximateNumberOfMessages'] ?? 0),
+      inFlight: Number(a['ApproximateNumberOfMessagesNotVisible'] ?? 0) + Number(a['ApproximateNumberOfMessagesDelayed'] ?? 0),
+    };
+  };
+
+  return {
+    sqs,
+    partner,
+    ingress,
+    env,
+    logLines,
+    queueDepth,
+    async drain(timeoutMs = 20_000) {
+      const deadline = Date.now() + timeoutMs;
+      while (Date.now() < deadline) {
+        const handled = await pollOnce(runner);
+        if (handled > 0) continue;
+        const depth = await queueDepth();
+        if (depth.visible === 0 && depth.inFlight === 0) return;
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      throw new Error(`queue not drained within ${timeoutMs} ms: ${JSON.stringify(await queueDepth())}`);
+    },
+    async deadLetters() {
+      return sqs.peek('dead-letter');
+    },
+    async stop() {
+      await sqs.sqs.send(new PurgeQueueCommand({ QueueUrl: sqs.queueUrl })).catch(() => undefined);
+      await partner.stop();
+      await sqs.stop();
+    },
+  };
+}

@@ -1,0 +1,73 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+/** A real HTTP server playing the partner's API on loopback, recording every request, with scripted faults. */
+
+export interface ReceivedRequest {
+  readonly method: string;
+  readonly path: string;
+  readonly headers: http.IncomingHttpHeaders;
+  readonly bodyText: string;
+  readonly at: number;
+}
+
+export type Fault =
+  | { readonly kind: 'status'; readonly status: number; readonly headers?: Record<string, string>; readonly body?: string }
+  | { readonly kind: 'slow'; readonly delayMs: number }
+  | { readonly kind: 'reset' };
+
+/** Decides the fault for a request, or undefined to answer 200 at once. */
+export type FaultScript = (request: ReceivedRequest) => Fault | undefined;
+
+export interface PartnerServer {
+  readonly url: string;
+  /** Every request received, faulted ones included. */
+  readonly received: ReceivedRequest[];
+  /** Requests answered 2xx. */
+  readonly accepted: ReceivedRequest[];
+  setFaults(script: FaultScript | undefined): void;
+  stop(): Promise<void>;
+}
+
+export async function startPartnerServer(): Promise<PartnerServer> {
+  const received: ReceivedRequest[] = [];
+  const accepted: ReceivedRequest[] = [];
+  let script: FaultScript | undefined;
+
+  const server = http.createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => {
+      const request: ReceivedRequest = {
+        method: req.method ?? '',
+        path: req.url ?? '',
+        headers: req.headers,
+        bodyText: Buffer.concat(chunks).toString('utf8'),
+        at: Date.now(),
+      };
+      received.push(request);
+      const fault = script?.(request);
+      const ok = (): void => {
+        accepted.push(request);
+        res.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}');
+      };
+      if (!fault) return ok();
+      if (fault.kind === 'reset') return void req.socket.destroy();
+      if (fault.kind === 'slow') return void setTimeout(ok, fault.delayMs);
+      res.writeHead(fault.status, { 'content-type': 'application/json', ...fault.headers }).end(fault.body ?? '{"error":"scripted"}');
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    received,
+    accepted,
+    setFaults: (next) => void (script = next),
+    stop: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}

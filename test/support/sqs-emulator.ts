@@ -1,0 +1,55 @@
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { startFauxqs } from 'fauxqs';
+
+/** A real SQS API on loopback (fauxqs), driven with the real @aws-sdk/client-sqs. */
+
+// Dummy credentials and region for the SDK; nothing leaves this machine.
+process.env['AWS_REGION'] ??= 'us-east-1';
+process.env['AWS_ACCESS_KEY_ID'] ??= 'test';
+process.env['AWS_SECRET_ACCESS_KEY'] ??= 'test';
+
+export interface SqsEmulator {
+  readonly endpoint: string;
+  readonly sqs: SQSClient;
+  readonly queueUrl: string;
+  readonly queueArn: string;
+  readonly deadLetterQueueUrl: string;
+  readonly deadLetterQueueArn: string;
+  /** Non-destructive look at every message in a queue (ready, delayed and in flight). */
+  peek(queue: 'delivery' | 'dead-letter'): { body: string; attributes: Record<string, string> }[];
+  stop(): Promise<void>;
+}
+
+export async function startSqsEmulator(options: { maxReceiveCount?: number; visibilityTimeout?: number } = {}): Promise<SqsEmulator> {
+  const server = await startFauxqs({ port: 0, host: '127.0.0.1', logger: false });
+  const endpoint = `http://127.0.0.1:${server.port}`;
+  const dlq = server.createQueue('firehose-delivery-dlq');
+  const queue = server.createQueue('firehose-delivery', {
+    attributes: {
+      VisibilityTimeout: String(options.visibilityTimeout ?? 30),
+      RedrivePolicy: JSON.stringify({ deadLetterTargetArn: dlq.queueArn, maxReceiveCount: options.maxReceiveCount ?? 10 }),
+    },
+  });
+  const sqs = new SQSClient({ endpoint, region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
+  return {
+    endpoint,
+    sqs,
+    queueUrl: queue.queueUrl,
+    queueArn: queue.queueArn,
+    deadLetterQueueUrl: dlq.queueUrl,
+    deadLetterQueueArn: dlq.queueArn,
+    peek(which) {
+      const state = server.inspectQueue(which === 'delivery' ? queue.queueName : dlq.queueName);
+      if (!state) return [];
+      const all = [...state.messages.ready, ...state.messages.delayed, ...state.messages.inflight.map((e) => e.message)];
+      return all.map((m) => ({
+        body: m.body,
+        attributes: Object.fromEntries(Object.entries(m.messageAttributes).map(([k, v]) => [k, String(v.StringValue ?? '')])),
+      }));
+    },
+    async stop() {
+      sqs.destroy();
+      await server.stop();
+    },
+  };
+}

@@ -16,6 +16,9 @@ export async function createLocalIngress(env: NodeJS.ProcessEnv = process.env): 
   return {
     runtime: createIngressRuntime(dependencies, logger),
     description: dependencies.delivery.description,
-    close: async () => {},
+    close: async () => {
+      dependencies.parts?.http.destroy();
+      dependencies.parts?.sqs.destroy();
+    },
   };
 }

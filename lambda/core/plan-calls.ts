@@ -33,22 +33,30 @@ interface Slice {
 export function planCalls<T>(input: CallPlanInput<T>): OutboundCall[] {
   const limit = input.maxMessageBytes - QUEUE_ENVELOPE_ALLOWANCE_BYTES;
   const slices: Slice[] = [];
-  const whole = serialize(input.build(input.items));
+  const items = input.items;
 
-  if (whole === undefined) {
+  // Sizing a sample first lets a request that is clearly too large skip the whole-request serialization.
+  const sample = Math.min(items.length, 32);
+  let sampleBytes = 0;
+  for (let i = 0; i < sample; i++) sampleBytes += byteLength(stringifyJson(items[i]));
+  const clearlyTooLarge = items.length > 1 && (sampleBytes / Math.max(1, sample)) * items.length > 2 * limit;
+
+  const whole = clearlyTooLarge ? undefined : serialize(input.build(items));
+  if (!clearlyTooLarge && whole === undefined) {
     // Nothing to send for this request (e.g. every audience filtered out).
-  } else if (byteLength(whole.bodyText) <= limit || input.items.length <= 1) {
+  } else if (whole !== undefined && (byteLength(whole.bodyText) <= limit || items.length <= 1)) {
     if (byteLength(whole.bodyText) > limit) throw tooLarge(input, 0, byteLength(whole.bodyText), limit);
     slices.push(whole);
   } else {
-    const itemSizes = input.items.map((item) => byteLength(stringifyJson(item)));
+    const itemSizes = items.map((item) => byteLength(stringifyJson(item)));
+    const rawTotal = itemSizes.reduce((sum, size) => sum + size, 0);
     // How much the mapping grows (or shrinks) the raw items, to aim each greedy slice right the first time.
-    const growth = byteLength(whole.bodyText) / Math.max(1, itemSizes.reduce((sum, size) => sum + size, 0));
+    const growth = whole ? byteLength(whole.bodyText) / Math.max(1, rawTotal) : measureGrowth(input, itemSizes);
     let start = 0;
-    while (start < input.items.length) {
+    while (start < items.length) {
       let end = start;
       let size = 0;
-      while (end < input.items.length && (end === start || (size + (itemSizes[end] ?? 0)) * growth <= limit * 0.95)) {
+      while (end < items.length && (end === start || (size + (itemSizes[end] ?? 0)) * growth <= limit * 0.95)) {
         size += itemSizes[end] ?? 0;
         end++;
       }
@@ -67,6 +75,15 @@ export function planCalls<T>(input: CallPlanInput<T>): OutboundCall[] {
     bodyText: slice.bodyText,
     secrets: input.secrets,
   }));
+}
+
+/** Growth of the mapping measured on a prefix of the items (about one message's worth). */
+function measureGrowth<T>(input: CallPlanInput<T>, itemSizes: readonly number[]): number {
+  let end = 0;
+  let raw = 0;
+  while (end < itemSizes.length && raw < 64 * 1024) raw += itemSizes[end++] ?? 0;
+  const probe = serialize(input.build(input.items.slice(0, end)));
+  return probe ? byteLength(probe.bodyText) / Math.max(1, raw) : 1;
 }
 
 function fitSlice<T>(input: CallPlanInput<T>, start: number, end: number, limit: number, out: Slice[]): void {

@@ -1,5 +1,6 @@
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { startFauxqs } from 'fauxqs';
+import type * as Fauxqs from 'fauxqs';
+import { importEsm } from '../../local/import-esm';
 
 /** A real SQS API on loopback (fauxqs), driven with the real @aws-sdk/client-sqs. */
 
@@ -21,6 +22,7 @@ export interface SqsEmulator {
 }
 
 export async function startSqsEmulator(options: { maxReceiveCount?: number; visibilityTimeout?: number } = {}): Promise<SqsEmulator> {
+  const { startFauxqs } = await importEsm<typeof Fauxqs>('fauxqs');
   const server = await startFauxqs({ port: 0, host: '127.0.0.1', logger: false });
   const endpoint = `http://127.0.0.1:${server.port}`;
   const dlq = server.createQueue('firehose-delivery-dlq');

@@ -1,0 +1,96 @@
+/**
+ * Handler overhead: the in-process ingress pipeline on batches of 1, 100 and 1,000 events and a 5,000-profile
+ * membership change, with I/O stubbed at the delivery interface and with a real partner (HTTP) and queue
+ * (fauxqs) on loopback, against a baseline measured in the same run: bare JSON.parse + walk + JSON.stringify
+ * of the same text.
+ */
+import { randomBytes } from 'node:crypto';
+import { Logger } from '@aws-lambda-powertools/logger';
+import { processRequest } from '../lambda/core/process-request';
+import { createCoreDependencies } from '../lambda/delivery/create-delivery';
+import { parseFirehoseRequest } from '../lambda/firehose';
+import { integration } from '../lambda/integration';
+import { createIngressRuntime } from '../lambda/runtime/ingress-runtime';
+import { customEvents, eventBatch, membershipChange, profiles } from '../test/support/factories';
+import { recordingPort } from '../test/support/recording-port';
+import { startPartnerServer } from '../test/support/partner-server';
+import { startSqsEmulator } from '../test/support/sqs-emulator';
+import { median, percentile } from './stats';
+
+export interface HandlerRow {
+  readonly case: string;
+  readonly mode: 'baseline' | 'stubbed' | 'loopback';
+  readonly medianMs: number;
+  readonly p99Ms: number;
+  readonly ratio: number;
+}
+
+function walk(value: unknown): number {
+  if (Array.isArray(value)) return value.reduce((n: number, v) => n + walk(v), 1);
+  if (value !== null && typeof value === 'object') return Object.values(value).reduce((n: number, v) => n + walk(v), 1);
+  return 1;
+}
+
+async function measure(iterations: number, fn: () => unknown): Promise<number[]> {
+  for (let i = 0; i < Math.min(50, iterations); i++) await fn();
+  const samples: number[] = [];
+  for (let i = 0; i < iterations; i++) {
+    const start = performance.now();
+    await fn();
+    samples.push(performance.now() - start);
+  }
+  return samples;
+}
+
+export async function runHandlerBench(): Promise<HandlerRow[]> {
+  const silent = new Logger({ logLevel: 'SILENT' });
+  const stub = recordingPort();
+  const stubbedDeps = { integration, delivery: stub.port, maxMessageBytes: 256 * 1024, suspendOnAuthFailure: true };
+
+  const sqs = await startSqsEmulator();
+  const partner = await startPartnerServer();
+  const env = {
+    PARTNER_API_URL: partner.url,
+    DELIVERY_QUEUE_URL: sqs.queueUrl,
+    DEAD_LETTER_QUEUE_URL: sqs.deadLetterQueueUrl,
+    SQS_ENDPOINT: sqs.endpoint,
+    LOCAL_SEALING_KEY: randomBytes(32).toString('base64'),
+  };
+  const loopback = createIngressRuntime(createCoreDependencies(integration, env, silent), silent);
+
+  const cases = [
+    { name: '1 event', text: JSON.stringify(eventBatch(customEvents(1))), iterations: 2_000 },
+    { name: '100 events', text: JSON.stringify(eventBatch(customEvents(100))), iterations: 1_000 },
+    { name: '1,000 events', text: JSON.stringify(eventBatch(customEvents(1_000))), iterations: 200 },
+    { name: '5,000 profiles', text: JSON.stringify(membershipChange(profiles(5_000))), iterations: 20 },
+  ];
+
+  const rows: HandlerRow[] = [];
+  try {
+    for (const c of cases) {
+      const baseline = await measure(c.iterations, () => JSON.stringify(walk(JSON.parse(c.text)) > 0 ? JSON.parse(c.text) : null));
+      const stubbed = await measure(c.iterations, () => processRequest(parseFirehoseRequest(c.text), stubbedDeps));
+      stub.inline.length = 0;
+      stub.queued.length = 0;
+      const real = await measure(Math.max(10, Math.floor(c.iterations / 4)), () => loopback.handle(c.text));
+      const base = median(baseline);
+      rows.push({ case: c.name, mode: 'baseline', medianMs: base, p99Ms: percentile(baseline, 99), ratio: 1 });
+      rows.push({ case: c.name, mode: 'stubbed', medianMs: median(stubbed), p99Ms: percentile(stubbed, 99), ratio: median(stubbed) / base });
+      rows.push({ case: c.name, mode: 'loopback', medianMs: median(real), p99Ms: percentile(real, 99), ratio: median(real) / base });
+    }
+  } finally {
+    loopback.dependencies.delivery.description;
+    await partner.stop();
+    await sqs.stop();
+  }
+  return rows;
+}
+
+if (require.main === module) {
+  runHandlerBench().then((rows) => {
+    for (const r of rows) {
+      console.log(`${r.case.padEnd(16)} ${r.mode.padEnd(9)} median ${r.medianMs.toFixed(3).padStart(8)} ms  p99 ${r.p99Ms.toFixed(3).padStart(8)} ms  ×${r.ratio.toFixed(2)}`);
+    }
+    process.exit(0);
+  });
+}

@@ -99,7 +99,7 @@ export class DeliveryQueue {
 
   /** Hides a received message for `seconds` (its next attempt), capped at SQS's 12 hours. */
   async delay(receiptHandle: string, seconds: number): Promise<void> {
-    const VisibilityTimeout = Math.max(0, Math.min(43_200, Math.ceil(seconds)));
+    const VisibilityTimeout = Math.max(0, Math.min(43_200, Math.round(seconds)));
     await this.sqs.send(new ChangeMessageVisibilityCommand({ QueueUrl: this.queueUrl, ReceiptHandle: receiptHandle, VisibilityTimeout }));
   }
 }

@@ -166,6 +166,8 @@ describe('delivery through an outage', () => {
     expect(letter.attributes).toMatchObject({ reason: 'partner answered 400', status: '400', attempts: '1' });
     expect(letter.attributes['excerpt']).toContain('bad audience');
     expect(JSON.stringify(letter)).not.toContain(SECRET_API_KEY);
+    expect(system!.logLines.length).toBeGreaterThan(0);
+    expect(system!.logLines.join('\n')).not.toContain(SECRET_API_KEY);
     // Act: the partner fixes its side; redrive and drain.
     fixed = true;
     const moved = await redrive({ sqs: sqs.sqs, queueUrl: sqs.queueUrl, deadLetterQueueUrl: sqs.deadLetterQueueUrl });

@@ -68,7 +68,7 @@ export class EventsApiClient {
       (part) => {
         const body = renderRequestBody(part);
         return sendWithRetries(
-          () => this.http.request({ method: 'POST', url, headers, body, deadlineMs: this.requestTimeoutMs }),
+          () => this.http.request({ method: 'POST', url, headers, body, deadlineMs: this.exchangeDeadlineMs(control.deadlineAt) }),
           target,
           this.policy,
           control,
@@ -77,6 +77,12 @@ export class EventsApiClient {
       },
       batches,
     );
+  }
+
+  /** One exchange may not outlive the run's deadline (a Lambda must keep time to report). */
+  private exchangeDeadlineMs(deadlineAt: number | undefined): number {
+    if (deadlineAt === undefined) return this.requestTimeoutMs;
+    return Math.max(1, Math.min(this.requestTimeoutMs, deadlineAt - this.now()));
   }
 
   /** Closes idle keep-alive sockets when this client made its own HttpClient. */

@@ -26,7 +26,3 @@ export interface BatchRejection {
   /** The line's text, kept so the rejection can be written out for someone to fix. */
   readonly text: string;
 }
-
-export function describeRef(ref: BatchRef): string {
-  return `${ref.source} line ${ref.line}`;
-}

@@ -3,8 +3,9 @@
  * `/bulkevents`; the byte limits are our own conservative choices (see docs/feeds.md):
  * - 128 KiB per batch: the size mParticle's "Default Service Limits" page gives for an SDK batch,
  *   the only batch size it names; a bigger server-side batch is very likely a mistake upstream.
- * - 256 KiB per request: modest bodies keep a retry cheap, keep one request well inside the
- *   request deadline, and match the per-request figure commonly quoted for the Events API.
+ * - 256 KiB per request: modest bodies keep a retry (and any duplicate it causes) cheap and one
+ *   exchange well inside the request deadline; a third-party summary of mParticle's limits gives
+ *   256 KB as the Events API's request maximum (unconfirmed), so it is treated as a ceiling.
  */
 
 export const EVENTS_API_MAX_BATCHES_PER_REQUEST = 100;

@@ -1,13 +1,10 @@
 import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import type { BatchRejection } from './feed-batch';
+import { FEED_OBJECT_SUFFIX, INCOMING_PREFIX, REJECTED_PREFIX } from './feed-bucket-layout';
 import type { FeedLimits } from './feed-limits';
 import { runFeed, type BulkSender, type FeedRunReport } from './feed-run';
 import { textLineSource } from './line-sources';
 import type { SendEvent } from './retrying-send';
-
-/** Uploads land under incoming/ (the notification's filter); rejections go under rejected/, which never triggers. */
-export const INCOMING_PREFIX = 'incoming/';
-export const REJECTED_PREFIX = 'rejected/';
 
 /** Objects are read whole (a stream paused for minutes by 429s risks an idle S3 connection); this bounds memory. */
 export const DEFAULT_MAX_OBJECT_BYTES = 256 * 1024 * 1024;
@@ -43,7 +40,7 @@ export function decodeS3EventKey(key: string): string {
 /** `incoming/2024/a.ndjson` → `rejected/2024/a.ndjson`; other keys keep their full path under rejected/. */
 export function rejectedObjectKey(key: string): string {
   const relative = key.startsWith(INCOMING_PREFIX) ? key.slice(INCOMING_PREFIX.length) : key;
-  return `${REJECTED_PREFIX}${relative}${relative.endsWith('.ndjson') ? '' : '.ndjson'}`;
+  return `${REJECTED_PREFIX}${relative}${relative.endsWith(FEED_OBJECT_SUFFIX) ? '' : FEED_OBJECT_SUFFIX}`;
 }
 
 /**

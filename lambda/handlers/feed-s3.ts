@@ -8,7 +8,8 @@ import { EventsApiClient } from '../feeds/events-api-client';
 import type { FeedCredentials } from '../feeds/feed-credentials';
 import { FeedStoppedError } from '../feeds/feed-errors';
 import { feedSettingsFromEnv, optionalInteger } from '../feeds/feed-settings';
-import { decodeS3EventKey, DEFAULT_MAX_OBJECT_BYTES, feedS3Object, REJECTED_PREFIX } from '../feeds/s3-object-feed';
+import { REJECTED_PREFIX } from '../feeds/feed-bucket-layout';
+import { decodeS3EventKey, DEFAULT_MAX_OBJECT_BYTES, feedS3Object } from '../feeds/s3-object-feed';
 import { secretsManagerReader } from '../feeds/secrets-manager-reader';
 
 /**

@@ -14,6 +14,33 @@ afterEach(async () => {
   server = undefined;
 });
 
+describe('local Events API stand-in (the contract the tests rely on)', () => {
+  it('answers 401 without credentials, 403 with wrong ones, 400 above 100 batches and 202 otherwise', async () => {
+    // Prepare
+    const api = await startServer();
+    const post = (body: unknown, authorization?: string) =>
+      fetch(`${api.baseUrl}/bulkevents`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...(authorization ? { authorization } : {}) },
+        body: JSON.stringify(body),
+      });
+    const basic = (secret: string) => `Basic ${Buffer.from(`${API_KEY}:${secret}`).toString('base64')}`;
+
+    // Act
+    const [missing, wrong, tooMany, fine] = await Promise.all([
+      post([makeBatch('x')]),
+      post([makeBatch('x')], basic('nope')),
+      post(makeBatches('many', 101), basic(API_SECRET)),
+      post(makeBatches('ok', 100), basic(API_SECRET)),
+    ]);
+
+    // Assess
+    expect([missing.status, wrong.status, tooMany.status, fine.status]).toEqual([401, 403, 400, 202]);
+    expect(await tooMany.json()).toEqual({ errors: [{ code: 'BAD_REQUEST', message: expect.stringContaining('more than 100') }] });
+    expect(api.accepted).toHaveLength(100);
+  });
+});
+
 describe('Events API delivery', () => {
   it('delivers every batch exactly once, at most 100 per request, historical ones to the historical path', async () => {
     // Prepare
@@ -163,6 +190,21 @@ describe('Events API delivery', () => {
     expect(report.sent).toBe(0);
     expect(report.unsent).toBe(40);
     expect(api.requests).toHaveLength(3);
+  });
+
+  it('stops at the deadline, cutting a slow exchange and reporting its batches unsent', async () => {
+    // Prepare
+    const api = await startServer({ delayMs: 3_000 });
+
+    // Act
+    const started = Date.now();
+    const { report } = await runAgainst(api.baseUrl, toNdjson(makeBatches('slow', 10)), { deadlineAt: started + 300 });
+
+    // Assess
+    expect(Date.now() - started).toBeLessThan(2_000);
+    expect(report.stop?.kind).toBe('retries-exhausted');
+    expect(report.stop?.message).toMatch(/deadline/);
+    expect(report).toMatchObject({ sent: 0, unsent: 10 });
   });
 
   it('gives up rather than resend early when Retry-After exceeds the allowed wait', async () => {

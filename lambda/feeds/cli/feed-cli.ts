@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { HttpClient } from '../../shared/http-client';
 import { errorMessage } from '../../shared/errors';
-import { loadFeedCredentials, type CredentialsEnv } from '../credentials-source';
+import { loadFeedCredentials, type CredentialsEnv, type SecretStringReader } from '../credentials-source';
 import { resolveEventsApiBaseUrl } from '../events-api-endpoint';
 import { EventsApiClient } from '../events-api-client';
 import { FileCheckpoint } from '../file-checkpoint';
@@ -9,7 +9,6 @@ import { checkFeedLimits, checkHistoricalAfterDays, DEFAULT_HISTORICAL_AFTER_DAY
 import { exitCodeFor, formatSeconds, formatSummary, type FeedExitCode } from '../feed-report';
 import { runFeed, type FeedProgress } from '../feed-run';
 import { fileLineSource } from '../line-sources';
-import { secretsManagerReader } from '../secrets-manager-reader';
 import { parseFeedArgs, USAGE, UsageError } from './cli-args';
 import { defaultCheckpointPath, resolveInputFiles } from './input-files';
 import { createProgressDisplay, type ProgressStream } from './progress-display';
@@ -54,7 +53,7 @@ export async function runFeedCli(argv: readonly string[], io: CliIo): Promise<Fe
     const files = await resolveInputFiles(options.input);
     const checkpointPath = options.checkpoint ?? defaultCheckpointPath(options.input);
     const checkpoint = await FileCheckpoint.open(checkpointPath, files);
-    const credentials = await loadFeedCredentials(io.env, secretsManagerReader());
+    const credentials = await loadFeedCredentials(io.env, readSecretLazily);
 
     http = new HttpClient({ maxSockets: Math.max(4, options.concurrency ?? 4) });
     const client = new EventsApiClient({
@@ -104,7 +103,7 @@ export async function runFeedCli(argv: readonly string[], io: CliIo): Promise<Fe
       formatSummary(report, {
         input: `${options.input} (${files.length} file${files.length === 1 ? '' : 's'}, ${total} line(s))`,
         endpoint,
-        checkpointPath: path.relative(process.cwd(), checkpointPath) || checkpointPath,
+        checkpointPath: displayPath(checkpointPath),
         earlier: resumed ? earlier : undefined,
         notSent: report.stop ? Math.max(0, total - handledNow) : 0,
       }),
@@ -115,6 +114,17 @@ export async function runFeedCli(argv: readonly string[], io: CliIo): Promise<Fe
   } finally {
     http?.destroy();
   }
+}
+
+/** The AWS SDK is loaded only when a secret ARN is used, so env-var runs start fast and quiet. */
+const readSecretLazily: SecretStringReader = async (secretId) => {
+  const { secretsManagerReader } = await import('../secrets-manager-reader');
+  return secretsManagerReader()(secretId);
+};
+
+function displayPath(filePath: string): string {
+  const relative = path.relative(process.cwd(), filePath);
+  return relative !== '' && !relative.startsWith('..') && !path.isAbsolute(relative) ? relative : filePath;
 }
 
 /** The message and its causes on one line: enough to act on, without a stack trace. */

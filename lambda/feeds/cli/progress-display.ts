@@ -32,15 +32,20 @@ export function createProgressDisplay(stream: ProgressStream, total: number, now
     return `${percent.toFixed(1)}% ${progress.handled}/${total} lines, sent ${progress.sent}, rejected ${progress.rejected}, retries ${progress.retries}, ${rate.toFixed(0)} batches/s`;
   };
 
+  let lastCounts = '';
   const draw = (progress: FeedProgress): void => {
+    const counts = `${progress.handled}/${progress.sent}/${progress.rejected}/${progress.retries}`;
+    if (!interactive && counts === lastCounts) return; // a log gains nothing from a repeated line
+    lastCounts = counts;
+    const text = describe(progress);
     if (interactive) {
       const width = 24;
       const filled = total > 0 ? Math.round((Math.min(progress.handled, total) / total) * width) : width;
-      const line = `[${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${describe(progress)}`;
-      stream.write(`\r\x1b[2K${line.slice(0, Math.max(20, (stream.columns ?? 120) - 1))}`);
+      const line = `[${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${text}`;
+      stream.write(`\r\x1b[2K${line.slice(0, Math.max(40, (stream.columns || 120) - 1))}`);
       barShown = true;
     } else {
-      stream.write(`progress: ${describe(progress)}\n`);
+      stream.write(`progress: ${text}\n`);
     }
     lastDrawAt = now();
   };

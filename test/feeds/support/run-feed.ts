@@ -19,6 +19,7 @@ export interface RunAgainstOptions {
   readonly concurrency?: number;
   readonly store?: FeedRunOptions['store'];
   readonly sourceName?: string;
+  readonly deadlineAt?: number;
 }
 
 export interface RunAgainstResult {
@@ -45,6 +46,7 @@ export async function runAgainst(baseUrl: string, ndjson: string, options: RunAg
       historicalAfterDays: 30,
       concurrency: options.concurrency ?? 4,
       store: options.store,
+      deadlineAt: options.deadlineAt,
       onSendEvent: (event) => events.push(event),
     });
     return { report, events };

@@ -1,0 +1,221 @@
+import path from 'node:path';
+import { CfnElement, Duration, Stack, Validations } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as s3n from 'aws-cdk-lib/aws-s3-notifications';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import type * as sns from 'aws-cdk-lib/aws-sns';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { FEED_OBJECT_SUFFIX, INCOMING_PREFIX, REJECTED_PREFIX } from '../lambda/feeds/feed-bucket-layout';
+import { EVENTS_API_POD_BASE_URLS, isEventsApiPod } from '../lambda/feeds/events-api-endpoint';
+
+/** The singleton CDK adds to a stack for `addEventNotification` (aws-s3 notifications-resource-handler). */
+const BUCKET_NOTIFICATIONS_HANDLER_ID = 'BucketNotificationsHandler050a0587b7544547bf325f094a3db834';
+
+export interface FeedIngestionProps {
+  /** The customer's Events API credentials, JSON `{"apiKey":"…","apiSecret":"…"}`. Default: a new secret to fill in. */
+  readonly secret?: secretsmanager.ISecret;
+  /** The customer's pod (us1, us2, eu1, au1). Default: mParticle's partner inbound URL. */
+  readonly pod?: string;
+  /** Alarms notify this topic when given. */
+  readonly alarmTopic?: sns.ITopic;
+  /** Age in days from which batches go to the historical endpoint. Default 30. */
+  readonly historicalAfterDays?: number;
+  /** Caps parallel invocations, so many uploads at once do not multiply 429s. Default: unreserved. */
+  readonly reservedConcurrency?: number;
+  /** Default one month. */
+  readonly logRetention?: logs.RetentionDays;
+}
+
+/**
+ * Inbound feed: NDJSON files of Events API batches uploaded under `incoming/` are sent to mParticle
+ * by a Lambda function; batches mParticle (or local checks) refuse are written under `rejected/`.
+ * A failed invocation is retried by Lambda, then parked in a dead-letter queue; alarms cover errors,
+ * throttles and the dead-letter queue.
+ */
+export class FeedIngestion extends Construct {
+  readonly bucket: s3.Bucket;
+  readonly accessLogsBucket: s3.Bucket;
+  readonly secret: secretsmanager.ISecret;
+  readonly function: NodejsFunction;
+  readonly role: iam.Role;
+  readonly logGroup: logs.LogGroup;
+  readonly deadLetterQueue: sqs.Queue;
+  readonly errorsAlarm: cloudwatch.Alarm;
+  readonly throttlesAlarm: cloudwatch.Alarm;
+  readonly deadLetterAlarm: cloudwatch.Alarm;
+
+  constructor(scope: Construct, id: string, props: FeedIngestionProps = {}) {
+    super(scope, id);
+    const pod = props.pod?.trim().toLowerCase();
+    if (pod !== undefined && !isEventsApiPod(pod)) {
+      throw new Error(`FeedIngestion: unknown pod "${props.pod}"; expected one of ${Object.keys(EVENTS_API_POD_BASE_URLS).join(', ')}`);
+    }
+
+    // Log delivery through a bucket policy (ACLs stay disabled) whatever the app's feature flags say.
+    this.node.setContext('@aws-cdk/aws-s3:serverAccessLogsUseBucketPolicy', true);
+
+    this.accessLogsBucket = new s3.Bucket(this, 'AccessLogs', {
+      // Server access log delivery supports SSE-S3 only.
+      encryption: s3.BucketEncryption.S3_MANAGED,
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      enforceSSL: true,
+      versioned: true,
+      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      lifecycleRules: [{ expiration: Duration.days(365), noncurrentVersionExpiration: Duration.days(30) }],
+    });
+
+    this.bucket = new s3.Bucket(this, 'Bucket', {
+      encryption: s3.BucketEncryption.S3_MANAGED,
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      enforceSSL: true,
+      versioned: true,
+      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      serverAccessLogsBucket: this.accessLogsBucket,
+      serverAccessLogsPrefix: 'feed-bucket/',
+      // Versioning keeps overwritten uploads; old versions are personal data too, so they expire.
+      lifecycleRules: [{ noncurrentVersionExpiration: Duration.days(30), abortIncompleteMultipartUploadAfter: Duration.days(7) }],
+    });
+
+    this.secret =
+      props.secret ??
+      new secretsmanager.Secret(this, 'ApiCredentials', {
+        description: "mParticle Events API key and secret for this feed: {\"apiKey\":\"…\",\"apiSecret\":\"…\"}; put the customer's values after deploying",
+        // Only the JSON shape is in the template; the generated value is a placeholder to be replaced.
+        generateSecretString: { secretStringTemplate: JSON.stringify({ apiKey: '' }), generateStringKey: 'apiSecret', excludePunctuation: true },
+      });
+    Validations.of(this).acknowledge({
+      id: 'AwsSolutions-SMG4',
+      reason: 'The key and secret are issued by the customer in their mParticle account; they cannot be rotated from AWS.',
+    });
+
+    this.logGroup = new logs.LogGroup(this, 'Logs', { retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH });
+
+    this.deadLetterQueue = new sqs.Queue(this, 'DeadLetters', {
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+
+    // An explicit role: the managed AWSLambdaBasicExecutionRole would allow writing to any log group.
+    this.role = new iam.Role(this, 'Role', {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: 'mParticle feed function: read incoming/, write rejected/, read its secret, write its logs',
+    });
+    this.logGroup.grantWrite(this.role);
+
+    const projectRoot = path.join(__dirname, '..');
+    this.function = new NodejsFunction(this, 'Function', {
+      entry: path.join(projectRoot, 'lambda', 'handlers', 'feed-s3.ts'),
+      handler: 'handler',
+      projectRoot,
+      depsLockFilePath: path.join(projectRoot, 'package-lock.json'),
+      runtime: lambda.Runtime.NODEJS_22_X,
+      architecture: lambda.Architecture.ARM_64,
+      memorySize: 1024,
+      timeout: Duration.minutes(5),
+      role: this.role,
+      logGroup: this.logGroup,
+      loggingFormat: lambda.LoggingFormat.JSON,
+      deadLetterQueue: this.deadLetterQueue,
+      retryAttempts: 2,
+      reservedConcurrentExecutions: props.reservedConcurrency,
+      description: 'Sends NDJSON Events API batches uploaded to S3 to mParticle',
+      environment: {
+        MPARTICLE_SECRET_ARN: this.secret.secretArn,
+        ...(pod ? { MPARTICLE_POD: pod } : {}),
+        ...(props.historicalAfterDays === undefined ? {} : { FEED_HISTORICAL_AFTER_DAYS: String(props.historicalAfterDays) }),
+        POWERTOOLS_SERVICE_NAME: 'mparticle-feed',
+        NODE_OPTIONS: '--enable-source-maps',
+      },
+      bundling: { minify: true, sourceMap: true, target: 'node22', format: OutputFormat.CJS, forceDockerBundling: false },
+    });
+    Validations.of(this.function).acknowledge({
+      id: 'AwsSolutions-L1',
+      reason: 'Node.js 22 is pinned on purpose: the bundle targets node22 and the kit is tested on that line.',
+    });
+
+    // Least privilege: read uploads, write rejections, nothing else in the bucket (no list, no delete).
+    this.role.addToPolicy(
+      new iam.PolicyStatement({
+        sid: 'ReadIncomingFeedObjects',
+        actions: ['s3:GetObject', 's3:GetObjectVersion'],
+        resources: [this.bucket.arnForObjects(`${INCOMING_PREFIX}*`)],
+      }),
+    );
+    this.role.addToPolicy(
+      new iam.PolicyStatement({
+        sid: 'WriteRejectedBatches',
+        actions: ['s3:PutObject'],
+        resources: [this.bucket.arnForObjects(`${REJECTED_PREFIX}*`)],
+      }),
+    );
+    this.secret.grantRead(this.function);
+    Validations.of(this.role).acknowledge(
+      {
+        id: `AwsSolutions-IAM5[Resource::<${this.resolveLogicalId(this.bucket)}.Arn>/${INCOMING_PREFIX}*]`,
+        reason: 'Every object under incoming/ is an upload the function must read; the wildcard is limited to that prefix.',
+      },
+      {
+        id: `AwsSolutions-IAM5[Resource::<${this.resolveLogicalId(this.bucket)}.Arn>/${REJECTED_PREFIX}*]`,
+        reason: 'Rejection files are named after their upload; the wildcard is limited to the rejected/ prefix.',
+      },
+    );
+
+    this.bucket.addEventNotification(s3.EventType.OBJECT_CREATED, new s3n.LambdaDestination(this.function), {
+      prefix: INCOMING_PREFIX,
+      suffix: FEED_OBJECT_SUFFIX,
+    });
+    // CDK's stack-wide helper that installs the notification always carries the basic execution policy.
+    const notificationsHandler = Stack.of(this).node.tryFindChild(BUCKET_NOTIFICATIONS_HANDLER_ID);
+    if (notificationsHandler) {
+      Validations.of(notificationsHandler).acknowledge({
+        id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
+        reason: 'CDK-managed custom resource that only configures the bucket notification; its role is not ours to shape.',
+      });
+    }
+
+    const period = Duration.minutes(5);
+    this.errorsAlarm = new cloudwatch.Alarm(this, 'ErrorsAlarm', {
+      alarmDescription: 'The mParticle feed function failed: an object was not fully sent (credentials refused, mParticle unavailable, or a bug). Lambda retries it, then parks it in the dead-letter queue.',
+      metric: this.function.metricErrors({ period, statistic: cloudwatch.Stats.SUM }),
+      threshold: 1,
+      evaluationPeriods: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+    this.throttlesAlarm = new cloudwatch.Alarm(this, 'ThrottlesAlarm', {
+      alarmDescription: 'The mParticle feed function was throttled: uploads wait for capacity.',
+      metric: this.function.metricThrottles({ period, statistic: cloudwatch.Stats.SUM }),
+      threshold: 1,
+      evaluationPeriods: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+    this.deadLetterAlarm = new cloudwatch.Alarm(this, 'DeadLetterAlarm', {
+      alarmDescription: 'An upload exhausted its retries and is parked in the dead-letter queue: resend it once the cause is fixed.',
+      metric: this.deadLetterQueue.metricApproximateNumberOfMessagesVisible({ period, statistic: cloudwatch.Stats.MAXIMUM }),
+      threshold: 1,
+      evaluationPeriods: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+    if (props.alarmTopic) {
+      const action = new cloudwatchActions.SnsAction(props.alarmTopic);
+      for (const alarm of [this.errorsAlarm, this.throttlesAlarm, this.deadLetterAlarm]) alarm.addAlarmAction(action);
+    }
+  }
+
+  /** cdk-nag names wildcard findings after the logical ID of the resource they point into. */
+  private resolveLogicalId(construct: Construct): string {
+    const child = construct.node.defaultChild;
+    if (!(child instanceof CfnElement)) throw new Error(`${construct.node.path} has no CloudFormation resource`);
+    return Stack.of(this).getLogicalId(child);
+  }
+}

@@ -1,0 +1,173 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { runFeedCli } from '../../lambda/feeds/cli/feed-cli';
+import { idsOf, makeBatches, toNdjson } from './support/batches';
+import { startFakeEventsApi, type FakeEventsApi, type FakeEventsApiOptions, type ReceivedRequest } from './support/fake-events-api';
+import { API_KEY, API_SECRET } from './support/run-feed';
+import { PROJECT_ROOT, spawnFeedCli } from './support/spawn-cli';
+
+const servers: FakeEventsApi[] = [];
+const startServer = async (options: Partial<FakeEventsApiOptions> = {}): Promise<FakeEventsApi> => {
+  const server = await startFakeEventsApi({ apiKey: API_KEY, apiSecret: API_SECRET, ...options });
+  servers.push(server);
+  return server;
+};
+const directories: string[] = [];
+const makeTempDir = async (): Promise<string> => {
+  const directory = await mkdtemp(path.join(tmpdir(), 'feed-cli-'));
+  directories.push(directory);
+  return directory;
+};
+afterEach(async () => {
+  await Promise.all(servers.splice(0).map((server) => server.close()));
+  await Promise.all(directories.splice(0).map((directory) => rm(directory, { recursive: true, force: true })));
+});
+
+const sample = (name: string): string => path.join(PROJECT_ROOT, 'events/feed', name);
+const goodEnv = { MPARTICLE_API_KEY: API_KEY, MPARTICLE_API_SECRET: API_SECRET };
+
+/** Runs the CLI in-process with captured output. */
+async function runCli(args: readonly string[], env: Record<string, string> = goodEnv) {
+  let stdout = '';
+  let stderr = '';
+  const code = await runFeedCli(args, {
+    stdout: { write: (text: string) => (stdout += text) },
+    stderr: { write: (text: string) => (stderr += text), isTTY: false },
+    env,
+  });
+  return { code, stdout, stderr };
+}
+
+describe('feed CLI', () => {
+  it('sends the sample file and exits 0 with a summary', async () => {
+    // Prepare
+    const api = await startServer();
+    const checkpoint = path.join(await makeTempDir(), 'cp.json');
+
+    // Act
+    const result = await runCli(['--base-url', api.baseUrl, '--checkpoint', checkpoint, sample('sample.ndjson')]);
+
+    // Assess
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('sent:        20 batch(es), of which historical: 0');
+    expect(result.stdout).toContain('result:      all batches sent');
+    expect(result.stderr).toMatch(/progress: 100\.0% 20\/20 lines/);
+    expect(new Set(api.accepted).size).toBe(20);
+  });
+
+  it('sends historical samples to the historical path', async () => {
+    // Prepare
+    const api = await startServer();
+    const checkpoint = path.join(await makeTempDir(), 'cp.json');
+
+    // Act
+    const result = await runCli(['--base-url', api.baseUrl, '--checkpoint', checkpoint, sample('historical.ndjson')]);
+
+    // Assess
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('of which historical: 6');
+    expect(api.requests.map((request) => request.path)).toEqual(['/v2/bulkevents/historical']);
+  });
+
+  it('exits 1 and names line and field of each rejected batch; a rerun resends nothing', async () => {
+    // Prepare
+    const api = await startServer();
+    const checkpoint = path.join(await makeTempDir(), 'cp.json');
+    const args = ['--base-url', api.baseUrl, '--checkpoint', checkpoint, sample('sample-with-bad-batch.ndjson')];
+
+    // Act
+    const first = await runCli(args);
+    const second = await runCli(args);
+
+    // Assess
+    expect(first.code).toBe(1);
+    expect(first.stdout).toContain('sample-with-bad-batch.ndjson line 4: events[1].event_type must be a non-empty string');
+    expect(first.stdout).toMatch(/sample-with-bad-batch\.ndjson line 8: not valid JSON/);
+    expect(first.stdout).toContain('sent:        7 batch(es)');
+    expect(second.code).toBe(1);
+    expect(second.stdout).toContain('sent:        0 batch(es)');
+    expect(second.stdout).toContain('resumed:     9 line(s) skipped as already handled (earlier runs: sent 7, historical 0, rejected 2)');
+    expect(api.accepted).toHaveLength(7);
+  });
+
+  it('exits 2 on refused credentials with a clear message that shows no secret', async () => {
+    // Prepare
+    const api = await startServer();
+    const checkpoint = path.join(await makeTempDir(), 'cp.json');
+    const wrongSecret = 'wrong-secret-do-not-print';
+
+    // Act
+    const run = spawnFeedCli(['--base-url', api.baseUrl, '--checkpoint', checkpoint, sample('sample.ndjson')], {
+      MPARTICLE_API_KEY: API_KEY,
+      MPARTICLE_API_SECRET: wrongSecret,
+    });
+    const result = await run.done;
+
+    // Assess
+    const output = result.stdout + result.stderr;
+    expect(result.code).toBe(2);
+    expect(result.stdout).toContain('STOPPED (auth): mParticle answered 403 Forbidden');
+    expect(result.stdout).toContain('not sent:    20 batch(es)');
+    expect(output).not.toContain(wrongSecret);
+    expect(output).not.toContain(Buffer.from(`${API_KEY}:${wrongSecret}`).toString('base64'));
+    expect(output).not.toMatch(/^\s+at /m);
+  });
+
+  it('exits 2 with a usage message for bad arguments and missing credentials', async () => {
+    // Act
+    const noInput = await runCli(['--pod', 'us1']);
+    const badPod = await runCli(['--pod', 'mars1', sample('sample.ndjson')]);
+    const noCredentials = await runCli(['--pod', 'us1', '--checkpoint', path.join(await makeTempDir(), 'c.json'), sample('sample.ndjson')], {});
+
+    // Assess
+    expect(noInput).toMatchObject({ code: 2 });
+    expect(noInput.stderr).toContain('give one NDJSON file or directory');
+    expect(badPod.stderr).toContain('unknown mParticle pod "mars1"');
+    expect(noCredentials.code).toBe(2);
+    expect(noCredentials.stderr).toContain('no mParticle credentials: set MPARTICLE_API_KEY and MPARTICLE_API_SECRET');
+  });
+
+  it('resumes after kill -9 without skipping, resending at most the requests in flight', async () => {
+    // Prepare
+    const directory = await makeTempDir();
+    const input = path.join(directory, 'big.ndjson');
+    const checkpoint = path.join(directory, 'big.checkpoint.json');
+    const batches = makeBatches('kill', 3_000);
+    await writeFile(input, toNdjson(batches));
+    const concurrency = 3;
+    const perRequest = 20;
+    let killRun: (() => void) | undefined;
+    const api = await startServer({
+      delayMs: 10,
+      onRequest: (request) => {
+        if (request.seq === 40) killRun?.();
+      },
+    });
+    const args = ['--base-url', api.baseUrl, '--checkpoint', checkpoint, '--max-batches-per-request', String(perRequest), '--concurrency', String(concurrency), input];
+
+    // Act
+    const first = spawnFeedCli(args, goodEnv);
+    killRun = () => first.child.kill('SIGKILL');
+    const killed = await first.done;
+    const firstRunRequests: ReceivedRequest[] = [...api.requests];
+    const second = await spawnFeedCli(args, goodEnv).done;
+
+    // Assess
+    expect(killed.signal).toBe('SIGKILL');
+    expect(firstRunRequests.length).toBeLessThan(150);
+    expect(second.code).toBe(0);
+    const everyId = idsOf(batches);
+    expect(everyId.every((id) => api.acceptedCount(id) >= 1)).toBe(true);
+    const resent = new Set(everyId.filter((id) => api.acceptedCount(id) > 1));
+    // Resent batches are whole requests of the first run, and no more of them than could be in flight.
+    const resentRequests = firstRunRequests.filter((request) => request.ids.some((id) => resent.has(id)));
+    expect(resentRequests.length).toBeLessThanOrEqual(concurrency);
+    for (const request of resentRequests) expect(request.ids.every((id) => resent.has(id))).toBe(true);
+    expect(resent.size).toBeLessThanOrEqual(concurrency * perRequest);
+    expect(api.accepted.length - everyId.length).toBe(resent.size);
+    expect(second.stdout).toMatch(/resumed: +\d+ line\(s\) skipped as already handled/);
+    console.info(`kill -9 after ${firstRunRequests.length} requests: ${resent.size} batch(es) in ${resentRequests.length} request(s) resent`);
+  });
+});

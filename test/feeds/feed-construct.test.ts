@@ -1,0 +1,179 @@
+import { App, Stack, Validations } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { describe, expect, it } from 'vitest';
+import { FeedIngestion, type FeedIngestionProps } from '../../lib/feed-construct';
+
+/**
+ * A bare stack holding the construct; bundling is skipped so no esbuild run happens. CDK's built-in
+ * CloudFormation schema validation costs ~14 s on first use, so only the cdk-nag test keeps it.
+ */
+function synthesize(props: (stack: Stack) => FeedIngestionProps = () => ({}), validateSchema = false) {
+  const app = new App({ context: { 'aws:cdk:bundling-stacks': [] }, builtinCloudFormationValidation: validateSchema });
+  const stack = new Stack(app, 'FeedStack', { env: { account: '123456789012', region: 'eu-west-1' } });
+  const feed = new FeedIngestion(stack, 'Feed', props(stack));
+  return { app, stack, feed, template: Template.fromStack(stack) };
+}
+
+let defaultSynthesis: ReturnType<typeof synthesize> | undefined;
+/** The default-props stack, synthesised once and shared by the tests that only read it. */
+const synthesizeDefault = (): ReturnType<typeof synthesize> => (defaultSynthesis ??= synthesize());
+
+type Statement = { Action: string | string[]; Resource: unknown; Effect: string };
+type PolicyResource = { Properties: { PolicyDocument: { Statement: Statement[] }; Roles: unknown[] } };
+
+/** Statements of the policies attached to the feed function's role (not CDK's notification helper). */
+function functionRoleStatements(template: Template, stack: Stack, feed: FeedIngestion): Statement[] {
+  const roleRef = stack.resolve(feed.role.roleName) as unknown;
+  return Object.values(template.findResources('AWS::IAM::Policy'))
+    .map((policy) => policy as PolicyResource)
+    .filter((policy) => policy.Properties.Roles.some((role) => JSON.stringify(role) === JSON.stringify(roleRef)))
+    .flatMap((policy) => policy.Properties.PolicyDocument.Statement);
+}
+
+function allStatements(template: Template): Statement[] {
+  return Object.values(template.findResources('AWS::IAM::Policy')).flatMap((policy) => (policy as PolicyResource).Properties.PolicyDocument.Statement);
+}
+
+const actionsOf = (statement: Statement): string[] => (Array.isArray(statement.Action) ? statement.Action : [statement.Action]);
+
+describe('FeedIngestion construct', () => {
+  it('creates an encrypted, private, versioned bucket that enforces TLS and logs access', () => {
+    // Act
+    const { template } = synthesizeDefault();
+
+    // Assess
+    template.hasResourceProperties('AWS::S3::Bucket', {
+      BucketEncryption: { ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }] },
+      PublicAccessBlockConfiguration: { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true },
+      VersioningConfiguration: { Status: 'Enabled' },
+      LoggingConfiguration: { DestinationBucketName: Match.anyValue(), LogFilePrefix: 'feed-bucket/' },
+    });
+    template.hasResourceProperties('AWS::S3::BucketPolicy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]),
+      },
+    });
+    template.resourceCountIs('Custom::S3AutoDeleteObjects', 0);
+  });
+
+  it('runs the handler on Node.js 22, arm64, 1024 MB, 5 minutes, with a log group that expires', () => {
+    // Act
+    const { template } = synthesize(() => ({ pod: 'EU1', historicalAfterDays: 45 }));
+
+    // Assess
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Runtime: 'nodejs22.x',
+      Architectures: ['arm64'],
+      MemorySize: 1024,
+      Timeout: 300,
+      Handler: 'index.handler',
+      DeadLetterConfig: { TargetArn: Match.anyValue() },
+      Environment: {
+        Variables: Match.objectLike({ MPARTICLE_SECRET_ARN: Match.anyValue(), MPARTICLE_POD: 'eu1', FEED_HISTORICAL_AFTER_DAYS: '45' }),
+      },
+    });
+    template.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 30 });
+    template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', { MaximumRetryAttempts: 2 });
+  });
+
+  it('triggers the function for .ndjson uploads under incoming/ only', () => {
+    // Act
+    const { template } = synthesizeDefault();
+
+    // Assess
+    const notifications = Object.values(template.findResources('Custom::S3BucketNotifications'));
+    const configurations = (notifications[0] as {
+      Properties: { NotificationConfiguration: { LambdaFunctionConfigurations: { Events: string[]; Filter: { Key: { FilterRules: { Name: string; Value: string }[] } } }[] } };
+    }).Properties.NotificationConfiguration.LambdaFunctionConfigurations;
+    expect(notifications).toHaveLength(1);
+    expect(configurations).toHaveLength(1);
+    expect(configurations[0]?.Events).toEqual(['s3:ObjectCreated:*']);
+    const rules = [...(configurations[0]?.Filter.Key.FilterRules ?? [])].sort((a, b) => a.Name.localeCompare(b.Name));
+    expect(rules).toEqual([
+      { Name: 'prefix', Value: 'incoming/' },
+      { Name: 'suffix', Value: '.ndjson' },
+    ]);
+  });
+
+  it('grants S3 access by prefix only: read incoming/, write rejected/, never the whole bucket', () => {
+    // Act
+    const { template, stack, feed } = synthesizeDefault();
+
+    // Assess
+    const statements = functionRoleStatements(template, stack, feed);
+    const s3Statements = statements.filter((statement) => actionsOf(statement).some((action) => action.startsWith('s3:')));
+    const bucketArn = stack.resolve(feed.bucket.bucketArn) as unknown;
+    expect(s3Statements.map((statement) => ({ actions: actionsOf(statement), resource: statement.Resource }))).toEqual([
+      { actions: ['s3:GetObject', 's3:GetObjectVersion'], resource: { 'Fn::Join': ['', [bucketArn, '/incoming/*']] } },
+      { actions: ['s3:PutObject'], resource: { 'Fn::Join': ['', [bucketArn, '/rejected/*']] } },
+    ]);
+    for (const statement of allStatements(template)) {
+      expect(statement.Resource).not.toBe('*');
+      expect(actionsOf(statement).some((action) => action.endsWith(':*') || action === '*')).toBe(false);
+    }
+  });
+
+  it('creates a secret with no value in the template, readable by the function alone', () => {
+    // Act
+    const { template, stack, feed } = synthesizeDefault();
+
+    // Assess
+    template.hasResourceProperties('AWS::SecretsManager::Secret', {
+      GenerateSecretString: { SecretStringTemplate: '{"apiKey":""}', GenerateStringKey: 'apiSecret' },
+      SecretString: Match.absent(),
+    });
+    const secretArn = stack.resolve(feed.secret.secretArn) as unknown;
+    const readers = allStatements(template).filter((statement) => actionsOf(statement).some((action) => action.startsWith('secretsmanager:')));
+    expect(readers).toEqual([expect.objectContaining({ Resource: secretArn, Effect: 'Allow' })]);
+    expect(functionRoleStatements(template, stack, feed)).toContainEqual(readers[0]);
+  });
+
+  it('uses a given secret instead of creating one', () => {
+    // Act
+    const { template } = synthesize((stack) => ({
+      secret: secretsmanager.Secret.fromSecretCompleteArn(stack, 'Given', 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:acme-feed-AbCdEf'),
+    }));
+
+    // Assess
+    template.resourceCountIs('AWS::SecretsManager::Secret', 0);
+    const readers = allStatements(template).filter((statement) => actionsOf(statement).includes('secretsmanager:GetSecretValue'));
+    expect(readers[0]?.Resource).toBe('arn:aws:secretsmanager:eu-west-1:123456789012:secret:acme-feed-AbCdEf');
+  });
+
+  it('alarms on errors, throttles and the dead-letter queue, notifying the topic', () => {
+    // Act
+    const { template, stack } = synthesize((scope) => ({ alarmTopic: new sns.Topic(scope, 'Alarms') }));
+
+    // Assess
+    const topicRef = stack.resolve((stack.node.findChild('Alarms') as sns.Topic).topicArn) as unknown;
+    for (const metricName of ['Errors', 'Throttles', 'ApproximateNumberOfMessagesVisible']) {
+      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        MetricName: metricName,
+        Threshold: 1,
+        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+        AlarmActions: [topicRef],
+      });
+    }
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 3);
+  });
+
+  it('synthesises a schema-valid template that passes the cdk-nag AWS Solutions checks', () => {
+    // Prepare
+    const { app } = synthesize((stack) => ({ alarmTopic: new sns.Topic(stack, 'Alarms', { enforceSSL: true }) }), true);
+    Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+
+    // Act
+    const synth = () => app.synth();
+
+    // Assess
+    expect(synth).not.toThrow();
+  });
+
+  it('refuses an unknown pod at synth time', () => {
+    // Act / Assess
+    expect(() => synthesize(() => ({ pod: 'mars1' }))).toThrow(/unknown pod "mars1"/);
+  });
+});

@@ -1,0 +1,163 @@
+import { CreateBucketCommand, GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import type { Context, S3Event } from 'aws-lambda';
+import { startFauxqs, type FauxqsServer } from 'fauxqs';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import type { handler as FeedHandler } from '../../lambda/handlers/feed-s3';
+import { idsOf, makeBatch, makeBatches, toNdjson } from './support/batches';
+import { POISON_MESSAGE, startFakeEventsApi, type FakeEventsApi } from './support/fake-events-api';
+import { API_KEY, API_SECRET } from './support/run-feed';
+
+const BUCKET = 'feed-test-bucket';
+let s3Emulator: FauxqsServer;
+let api: FakeEventsApi;
+let s3: S3Client;
+let handler: typeof FeedHandler;
+let forcedStatus: number | undefined;
+const savedEnv = { ...process.env };
+
+beforeAll(async () => {
+  s3Emulator = await startFauxqs({ port: 0, host: '127.0.0.1', logger: false });
+  api = await startFakeEventsApi({
+    apiKey: API_KEY,
+    apiSecret: API_SECRET,
+    poisonedIds: new Set(['s3-00077']),
+    fault: () => (forcedStatus === undefined ? undefined : { kind: 'status', status: forcedStatus }),
+  });
+  const emulatorEnv = {
+    AWS_REGION: 'us-east-1',
+    AWS_ACCESS_KEY_ID: 'test',
+    AWS_SECRET_ACCESS_KEY: 'test',
+    S3_ENDPOINT: s3Emulator.address,
+  };
+  Object.assign(process.env, emulatorEnv, {
+    MPARTICLE_BASE_URL: api.baseUrl,
+    MPARTICLE_API_KEY: API_KEY,
+    MPARTICLE_API_SECRET: API_SECRET,
+    FEED_MAX_ATTEMPTS: '2',
+    POWERTOOLS_LOG_LEVEL: 'SILENT',
+  });
+  s3 = new S3Client({ region: 'us-east-1', endpoint: s3Emulator.address, forcePathStyle: true, credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
+  await s3.send(new CreateBucketCommand({ Bucket: BUCKET }));
+  // The handler reads its environment at module load, like a cold start.
+  vi.resetModules();
+  ({ handler } = await import('../../lambda/handlers/feed-s3'));
+});
+
+afterAll(async () => {
+  process.env = savedEnv;
+  s3?.destroy();
+  await api?.close();
+  await s3Emulator?.stop();
+});
+
+function s3Event(key: string): S3Event {
+  return {
+    Records: [
+      {
+        eventVersion: '2.1',
+        eventSource: 'aws:s3',
+        awsRegion: 'us-east-1',
+        eventTime: new Date().toISOString(),
+        eventName: 'ObjectCreated:Put',
+        userIdentity: { principalId: 'test' },
+        requestParameters: { sourceIPAddress: '127.0.0.1' },
+        responseElements: { 'x-amz-request-id': 'r', 'x-amz-id-2': 'i' },
+        s3: {
+          s3SchemaVersion: '1.0',
+          configurationId: 'feed',
+          bucket: { name: BUCKET, ownerIdentity: { principalId: 'test' }, arn: `arn:aws:s3:::${BUCKET}` },
+          object: { key: encodeURIComponent(key).replace(/%2F/g, '/').replace(/%20/g, '+'), size: 1, eTag: 'e', sequencer: '1' },
+        },
+      },
+    ],
+  };
+}
+
+function lambdaContext(): Context {
+  return {
+    callbackWaitsForEmptyEventLoop: false,
+    functionName: 'feed-s3',
+    functionVersion: '$LATEST',
+    invokedFunctionArn: 'arn:aws:lambda:us-east-1:123456789012:function:feed-s3',
+    memoryLimitInMB: '1024',
+    awsRequestId: 'test-request',
+    logGroupName: '/aws/lambda/feed-s3',
+    logStreamName: 'test',
+    getRemainingTimeInMillis: () => 300_000,
+    done: () => undefined,
+    fail: () => undefined,
+    succeed: () => undefined,
+  };
+}
+
+async function readObject(key: string): Promise<string> {
+  const answer = await s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: key }));
+  return (await answer.Body?.transformToString('utf8')) ?? '';
+}
+
+describe('feed S3 handler', () => {
+  it('sends an uploaded object and writes rejected batches under rejected/ with their reasons', async () => {
+    // Prepare
+    const batches = makeBatches('s3', 150);
+    const invalid = makeBatch('s3-invalid', { user_identities: [] });
+    const key = 'incoming/2025 06/upload-1.ndjson';
+    await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: key, Body: toNdjson([...batches.slice(0, 10), invalid, ...batches.slice(10)]) }));
+
+    // Act
+    const result = await handler(s3Event(key), lambdaContext());
+
+    // Assess
+    const good = idsOf(batches).filter((id) => id !== 's3-00077');
+    expect(result).toEqual({ objects: 1, sent: 149, rejected: 2 });
+    expect([...api.accepted].sort()).toEqual(good.sort());
+    const rejectedLines = (await readObject('rejected/2025 06/upload-1.ndjson'))
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { line: number; reason: string; batch: { source_request_id: string } });
+    expect(rejectedLines).toEqual([
+      { line: 11, reason: expect.stringContaining('user_identities must be an object'), batch: expect.objectContaining({ source_request_id: 's3-invalid' }) },
+      { line: 78, reason: `line 78: mParticle answered 400: BAD_REQUEST: ${POISON_MESSAGE}`, batch: expect.objectContaining({ source_request_id: 's3-00077' }) },
+    ]);
+  });
+
+  it('ignores objects under rejected/ so its own output never loops back', async () => {
+    // Prepare
+    const before = api.requests.length;
+
+    // Act
+    const result = await handler(s3Event('rejected/upload-1.ndjson'), lambdaContext());
+
+    // Assess
+    expect(result).toEqual({ objects: 0, sent: 0, rejected: 0 });
+    expect(api.requests.length).toBe(before);
+  });
+
+  it('throws on refused credentials so S3 retries the object, without revealing the secret', async () => {
+    // Prepare
+    const key = 'incoming/upload-2.ndjson';
+    await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: key, Body: toNdjson(makeBatches('auth', 5)) }));
+    forcedStatus = 403;
+
+    // Act
+    const invocation = handler(s3Event(key), lambdaContext());
+
+    // Assess
+    await expect(invocation).rejects.toThrow(/s3:\/\/feed-test-bucket\/incoming\/upload-2\.ndjson: mParticle answered 403 Forbidden/);
+    await invocation.catch((error: unknown) => expect(String(error)).not.toContain(API_SECRET));
+    forcedStatus = undefined;
+  });
+
+  it('throws when retries run out, leaving no batch silently dropped', async () => {
+    // Prepare
+    const key = 'incoming/upload-3.ndjson';
+    await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: key, Body: toNdjson(makeBatches('down', 5)) }));
+    forcedStatus = 503;
+
+    // Act
+    const invocation = handler(s3Event(key), lambdaContext());
+
+    // Assess
+    await expect(invocation).rejects.toMatchObject({ name: 'FeedStoppedError', stopKind: 'retries-exhausted' });
+    forcedStatus = undefined;
+  });
+});

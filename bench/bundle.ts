@@ -1,4 +1,7 @@
-/** Bundles the Lambda entry points the way the CDK stack does (esbuild, minified, node22, CJS, AWS SDK external). */
+/**
+ * Bundles the Lambda entry points the way the CDK stack does (lib/firehose-integration.ts): esbuild, minified,
+ * node24, CJS, the pinned AWS SDK bundled from its ESM builds. BUNDLE_AWS_SDK=false leaves the SDK to the runtime.
+ */
 import { build } from 'esbuild';
 import { statSync } from 'node:fs';
 import path from 'node:path';
@@ -18,10 +21,10 @@ export async function bundleHandlers(outDir: string): Promise<Record<string, { f
       bundle: true,
       minify: true,
       platform: 'node',
-      target: 'node22',
+      target: 'node24',
+      mainFields: ['module', 'main'],
       format: 'cjs',
-      // The Lambda Node.js runtime ships the AWS SDK v3; NodejsFunction leaves it out by default.
-      external: process.env['BUNDLE_AWS_SDK'] === 'true' ? [] : ['@aws-sdk/*'],
+      external: process.env['BUNDLE_AWS_SDK'] === 'false' ? ['@aws-sdk/*'] : [],
       logLevel: 'error',
     });
     out[name] = { file, bytes: statSync(file).size };

@@ -1,6 +1,7 @@
 import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { readAppConfig } from './config';
+import type { HandlerEntries } from './firehose-integration';
 import { FirehoseStack, firehoseStackName } from './firehose-stack';
 
 export interface BuildAppOptions {
@@ -10,8 +11,13 @@ export interface BuildAppOptions {
   readonly account?: string;
   /** Cloud assembly directory. @default the CLI's, or a temporary directory */
   readonly outdir?: string;
-  /** Folder with the handler entry files. @default <repository>/lambda/handlers */
-  readonly handlersDir?: string;
+  /**
+   * aws-cdk-lib's built-in CloudFormation template validation (a WASM engine: 3–9 s per synth on this 2-core machine).
+   * Unit tests turn it off except where they check validation. @default true
+   */
+  readonly cloudFormationValidation?: boolean;
+  /** Entry files of the handlers (tests use stand-ins while one is missing). @default lambda/handlers/*.ts */
+  readonly handlerEntries?: HandlerEntries;
 }
 
 export interface FirehoseApp {
@@ -25,6 +31,7 @@ export function buildApp(options: BuildAppOptions = {}): FirehoseApp {
   const app = new App({
     ...(options.context === undefined ? {} : { context: options.context }),
     ...(options.outdir === undefined ? {} : { outdir: options.outdir }),
+    ...(options.cloudFormationValidation === undefined ? {} : { builtinCloudFormationValidation: options.cloudFormationValidation }),
   });
   const config = readAppConfig((key) => app.node.tryGetContext(key));
   const account = options.account ?? process.env['CDK_DEFAULT_ACCOUNT'];
@@ -37,7 +44,7 @@ export function buildApp(options: BuildAppOptions = {}): FirehoseApp {
       description: `mParticle Firehose integration (${region}): ingress function, delivery queue, worker`,
       env: account === undefined ? { region } : { account, region },
       config: config.forRegion(region),
-      ...(options.handlersDir === undefined ? {} : { handlersDir: options.handlersDir }),
+      ...(options.handlerEntries === undefined ? {} : { handlerEntries: options.handlerEntries }),
     }));
   }
 

@@ -15,6 +15,7 @@ export const CONTEXT_KEYS = {
   provisionedConcurrency: 'provisionedConcurrency',
   httpEndpoint: 'httpEndpoint',
   feed: 'feed',
+  feedPod: 'feedPod',
   alarmTopicArn: 'alarmTopicArn',
   alarmEmail: 'alarmEmail',
   logRetentionDays: 'logRetentionDays',
@@ -31,6 +32,8 @@ export interface RegionConfig {
   readonly provisionedConcurrency: number;
   readonly httpEndpoint: boolean;
   readonly feed: boolean;
+  /** The customer's mParticle pod for the feed (us1, us2, eu1, au1); unset: mParticle's partner inbound URL. */
+  readonly feedPod: string | undefined;
   readonly alarmTopicArn: string | undefined;
   readonly alarmEmail: string | undefined;
   readonly logRetentionDays: number;
@@ -58,7 +61,7 @@ export function readAppConfig(read: ContextReader): AppConfig {
   const regions = readStringList(read(CONTEXT_KEYS.regions), CONTEXT_KEYS.regions) ?? [...DEFAULT_REGIONS];
   if (regions.length === 0) throw new Error('context "regions" must name at least one region');
   for (const region of regions) {
-    if (!/^[a-z]{2}(-[a-z]+)+-\d$/.test(region)) throw new Error(`context "regions": "${region}" is not an AWS region`);
+    if (!/^[a-z]{2,4}(-[a-z]+)+-\d+$/.test(region)) throw new Error(`context "regions": "${region}" is not an AWS region`);
   }
   if (new Set(regions).size !== regions.length) throw new Error('context "regions" lists a region twice');
 
@@ -68,20 +71,53 @@ export function readAppConfig(read: ContextReader): AppConfig {
     provisionedConcurrency: readWholeNumber(read(CONTEXT_KEYS.provisionedConcurrency), CONTEXT_KEYS.provisionedConcurrency) ?? 0,
     httpEndpoint: readBoolean(read(CONTEXT_KEYS.httpEndpoint), CONTEXT_KEYS.httpEndpoint) ?? false,
     feed: readBoolean(read(CONTEXT_KEYS.feed), CONTEXT_KEYS.feed) ?? false,
-    alarmTopicArn: readString(read(CONTEXT_KEYS.alarmTopicArn), CONTEXT_KEYS.alarmTopicArn),
+    feedPod: readString(read(CONTEXT_KEYS.feedPod), CONTEXT_KEYS.feedPod),
     alarmEmail: readString(read(CONTEXT_KEYS.alarmEmail), CONTEXT_KEYS.alarmEmail),
     logRetentionDays: readRetention(read(CONTEXT_KEYS.logRetentionDays)),
     logLevel: readLogLevel(read(CONTEXT_KEYS.logLevel)),
     metricsNamespace: readString(read(CONTEXT_KEYS.metricsNamespace), CONTEXT_KEYS.metricsNamespace) ?? 'MparticleFirehose',
   };
-  if (shared.alarmTopicArn !== undefined && shared.alarmEmail !== undefined) {
-    throw new Error('set either context "alarmTopicArn" or "alarmEmail", not both');
-  }
+  const alarmTopicArn = readAlarmTopicArn(read(CONTEXT_KEYS.alarmTopicArn));
 
   return {
     regions,
-    forRegion: (region) => ({ region, mparticleAccounts: accounts(region), ...shared }),
+    forRegion: (region) => {
+      const topicArn = alarmTopicArn(region);
+      if (topicArn !== undefined && shared.alarmEmail !== undefined) {
+        throw new Error('set either context "alarmTopicArn" or "alarmEmail", not both');
+      }
+      return { region, mparticleAccounts: accounts(region), alarmTopicArn: topicArn, ...shared };
+    },
   };
+}
+
+/**
+ * One topic ARN, or a map by region: CloudWatch alarms can only notify a topic in their own region, so a
+ * single ARN serves only the stack in that ARN's region.
+ */
+function readAlarmTopicArn(raw: unknown): (region: string) => string | undefined {
+  const key = CONTEXT_KEYS.alarmTopicArn;
+  const value = parseJsonString(raw);
+  const byRegion = new Map<string, string>();
+  if (typeof value === 'object' && value !== null && !Array.isArray(value)) {
+    for (const [region, arn] of Object.entries(value)) {
+      const topicArn = readString(arn, `${key}.${region}`);
+      if (topicArn !== undefined) byRegion.set(region, topicArn);
+    }
+  } else {
+    const topicArn = readString(value, key);
+    if (topicArn !== undefined) byRegion.set(topicRegion(topicArn), topicArn);
+  }
+  for (const [region, arn] of byRegion) {
+    if (topicRegion(arn) !== region) throw new Error(`context "${key}": ${arn} is not in ${region}`);
+  }
+  return (region) => byRegion.get(region);
+}
+
+function topicRegion(arn: string): string {
+  const region = /^arn:aws[a-z-]*:sns:([a-z0-9-]+):\d{12}:[\w.-]+$/.exec(arn)?.[1];
+  if (region === undefined) throw new Error(`context "${CONTEXT_KEYS.alarmTopicArn}": "${arn}" is not an SNS topic ARN`);
+  return region;
 }
 
 /** A list, or a per-region map with an optional "default" entry; regions without an entry get mParticle's two accounts. */

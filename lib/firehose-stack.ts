@@ -3,13 +3,14 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as snsSubscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { Construct } from 'constructs';
 import type { RegionConfig } from './config';
-import { FirehoseIntegration } from './firehose-integration';
+import { FeedIngestion } from './feed-construct';
+import { FirehoseIntegration, type HandlerEntries } from './firehose-integration';
 
 export interface FirehoseStackProps extends StackProps {
   /** The region's settings, read from context by `readAppConfig`. */
   readonly config: RegionConfig;
-  /** Folder with the handler entry files. @default <repository>/lambda/handlers */
-  readonly handlersDir?: string;
+  /** Entry files of the handlers. @default lambda/handlers/{ingress,worker,http}.ts */
+  readonly handlerEntries?: HandlerEntries;
 }
 
 /** Stack names carry the region: one stack per region, each with its own alias ARN for mParticle. */
@@ -21,6 +22,8 @@ export function firehoseStackName(region: string): string {
 export class FirehoseStack extends Stack {
   public readonly integration: FirehoseIntegration;
   public readonly alarmTopic?: sns.ITopic;
+  /** The optional S3 feed into mParticle's Events API (context "feed"). */
+  public readonly feed?: FeedIngestion;
 
   constructor(scope: Construct, id: string, props: FirehoseStackProps) {
     super(scope, id, props);
@@ -29,7 +32,7 @@ export class FirehoseStack extends Stack {
     this.alarmTopic = this.createAlarmTopic(config);
     if (config.partnerApiUrl === undefined) {
       Annotations.of(this).addWarningV2('mparticle-firehose:partnerApiUrlUnset',
-        'Context "partnerApiUrl" is not set, so the functions get no PARTNER_API_URL and cannot reach the partner API.');
+        'Context "partnerApiUrl" is not set: the functions get no delivery settings and the ingress runs its dry run (nothing reaches a partner).');
     }
 
     this.integration = new FirehoseIntegration(this, 'Firehose', {
@@ -41,8 +44,16 @@ export class FirehoseStack extends Stack {
       metricsNamespace: config.metricsNamespace,
       ...(config.partnerApiUrl === undefined ? {} : { partnerApiUrl: config.partnerApiUrl }),
       ...(this.alarmTopic === undefined ? {} : { alarmTopic: this.alarmTopic }),
-      ...(props.handlersDir === undefined ? {} : { handlersDir: props.handlersDir }),
+      ...(props.handlerEntries === undefined ? {} : { handlerEntries: props.handlerEntries }),
     });
+
+    if (config.feed) {
+      this.feed = new FeedIngestion(this, 'Feed', {
+        logRetention: config.logRetentionDays,
+        ...(config.feedPod === undefined ? {} : { pod: config.feedPod }),
+        ...(this.alarmTopic === undefined ? {} : { alarmTopic: this.alarmTopic }),
+      });
+    }
 
     this.addOutputs();
   }
@@ -89,6 +100,11 @@ export class FirehoseStack extends Stack {
         value: firehose.firehoseTokenSecret.secretArn,
         description: "Put mParticle's Firehose token here (aws secretsmanager put-secret-value)",
       });
+    }
+    if (this.feed !== undefined) {
+      new CfnOutput(this, 'FeedBucketName', { value: this.feed.bucket.bucketName, description: 'Upload NDJSON feed files under incoming/ here' });
+      new CfnOutput(this, 'FeedSecretArn', { value: this.feed.secret.secretArn, description: "Put the customer's Events API key and secret here" });
+      new CfnOutput(this, 'FeedDeadLetterQueueUrl', { value: this.feed.deadLetterQueue.queueUrl, description: 'Feed uploads that failed after retries' });
     }
   }
 }

@@ -50,7 +50,7 @@ export function createCoreDependencies(integration: PartnerIntegration, env: Env
   if (!config) {
     return {
       integration,
-      delivery: createDryRunPort(logger),
+      delivery: createDryRunPort(logger, env),
       maxMessageBytes: positiveInt(env, ENV.queueMessageMaxBytes, DELIVERY_DEFAULTS.queueMessageMaxBytes),
       suspendOnAuthFailure: readSuspendOnAuthFailure(env),
     };

@@ -4,15 +4,18 @@ import { describeCall, type OutboundCall } from '../core/outbound-call';
 
 /**
  * The delivery used when PARTNER_API_URL and DELIVERY_QUEUE_URL are unset: every call is logged with the
- * body it would send (secrets never: only their setting ids) and counted as delivered.
+ * body it would send (secrets never: only their setting ids; bodies only outside Lambda) and counted as
+ * delivered.
  */
-export function createDryRunPort(logger: Logger): DeliveryPort {
+export function createDryRunPort(logger: Logger, env: Readonly<Record<string, string | undefined>> = process.env): DeliveryPort {
+  // Bodies hold customer data (identities, push tokens): shown on a developer's machine, not in Lambda logs.
+  const showBodies = !env['AWS_LAMBDA_FUNCTION_NAME'];
   const log = (mode: 'in-line' | 'queued', call: OutboundCall): void => {
     logger.info('dry run: would send', {
       mode,
       ...describeCall(call),
       authFrom: Object.keys(call.secrets),
-      body: call.bodyText.length <= 4096 ? call.bodyText : `${call.bodyText.slice(0, 4096)}… (${call.bodyText.length} chars)`,
+      ...(showBodies ? { body: call.bodyText.length <= 4096 ? call.bodyText : `${call.bodyText.slice(0, 4096)}… (${call.bodyText.length} chars)` } : {}),
     });
   };
   return {

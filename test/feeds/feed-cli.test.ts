@@ -1,29 +1,14 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { runFeedCli } from '../../lambda/feeds/cli/feed-cli';
 import { idsOf, makeBatches, toNdjson } from './support/batches';
-import { startFakeEventsApi, type FakeEventsApi, type FakeEventsApiOptions, type ReceivedRequest } from './support/fake-events-api';
+import type { ReceivedRequest } from './support/fake-events-api';
 import { API_KEY, API_SECRET } from './support/run-feed';
 import { PROJECT_ROOT, spawnFeedCli } from './support/spawn-cli';
+import { useFeedFixtures } from './support/test-fixtures';
 
-const servers: FakeEventsApi[] = [];
-const startServer = async (options: Partial<FakeEventsApiOptions> = {}): Promise<FakeEventsApi> => {
-  const server = await startFakeEventsApi({ apiKey: API_KEY, apiSecret: API_SECRET, ...options });
-  servers.push(server);
-  return server;
-};
-const directories: string[] = [];
-const makeTempDir = async (): Promise<string> => {
-  const directory = await mkdtemp(path.join(tmpdir(), 'feed-cli-'));
-  directories.push(directory);
-  return directory;
-};
-afterEach(async () => {
-  await Promise.all(servers.splice(0).map((server) => server.close()));
-  await Promise.all(directories.splice(0).map((directory) => rm(directory, { recursive: true, force: true })));
-});
+const { startServer, makeTempDir } = useFeedFixtures('feed-cli-');
 
 const sample = (name: string): string => path.join(PROJECT_ROOT, 'events/feed', name);
 const goodEnv = { MPARTICLE_API_KEY: API_KEY, MPARTICLE_API_SECRET: API_SECRET };

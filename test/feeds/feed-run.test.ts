@@ -1,31 +1,15 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { inspect } from 'node:util';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { FeedCredentials } from '../../lambda/feeds/feed-credentials';
 import { FileCheckpoint } from '../../lambda/feeds/file-checkpoint';
 import { exitCodeFor, formatSummary } from '../../lambda/feeds/feed-report';
 import { idsOf, makeBatch, makeBatches, toNdjson } from './support/batches';
-import { startFakeEventsApi, type FakeEventsApi, type FakeEventsApiOptions } from './support/fake-events-api';
-import { API_KEY, API_SECRET, runAgainst } from './support/run-feed';
+import { runAgainst } from './support/run-feed';
+import { useFeedFixtures } from './support/test-fixtures';
 
-const servers: FakeEventsApi[] = [];
-const startServer = async (options: Partial<FakeEventsApiOptions> = {}): Promise<FakeEventsApi> => {
-  const server = await startFakeEventsApi({ apiKey: API_KEY, apiSecret: API_SECRET, ...options });
-  servers.push(server);
-  return server;
-};
-const directories: string[] = [];
-const makeTempDir = async (): Promise<string> => {
-  const directory = await mkdtemp(path.join(tmpdir(), 'feed-run-'));
-  directories.push(directory);
-  return directory;
-};
-afterEach(async () => {
-  await Promise.all(servers.splice(0).map((server) => server.close()));
-  await Promise.all(directories.splice(0).map((directory) => rm(directory, { recursive: true, force: true })));
-});
+const { startServer, makeTempDir } = useFeedFixtures('feed-run-');
 
 describe('feed run', () => {
   it('sends 10,000 batches exactly once and reports the throughput', async () => {

@@ -5,6 +5,8 @@ import type { PartnerCall } from './partner-integration';
 /** Room kept in each queue message for the envelope around the body (ids, path, sealed secrets). */
 export const QUEUE_ENVELOPE_ALLOWANCE_BYTES = 4 * 1024;
 
+const SAMPLE_SIZE = 32;
+
 export interface CallPlanInput<T> {
   readonly requestType: FirehoseRequestType;
   readonly requestId: string;
@@ -35,11 +37,14 @@ export function planCalls<T>(input: CallPlanInput<T>): OutboundCall[] {
   const slices: Slice[] = [];
   const items = input.items;
 
-  // Sizing a sample first lets a request that is clearly too large skip the whole-request serialization.
-  const sample = Math.min(items.length, 32);
-  let sampleBytes = 0;
-  for (let i = 0; i < sample; i++) sampleBytes += byteLength(stringifyJson(items[i]));
-  const clearlyTooLarge = items.length > 1 && (sampleBytes / Math.max(1, sample)) * items.length > 2 * limit;
+  // For long lists, sizing a sample first lets a request that is clearly too large skip the whole-request
+  // serialization; short lists (the usual event batch) go straight to it.
+  let clearlyTooLarge = false;
+  if (items.length > SAMPLE_SIZE) {
+    let sampleBytes = 0;
+    for (let i = 0; i < SAMPLE_SIZE; i++) sampleBytes += byteLength(stringifyJson(items[i]));
+    clearlyTooLarge = (sampleBytes / SAMPLE_SIZE) * items.length > 2 * limit;
+  }
 
   const whole = clearlyTooLarge ? undefined : serialize(input.build(items));
   if (!clearlyTooLarge && whole === undefined) {

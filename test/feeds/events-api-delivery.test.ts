@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { FeedCredentials } from '../../lambda/feeds/feed-credentials';
 import { idsOf, makeBatch, makeBatches, makeHistoricalBatch, toNdjson } from './support/batches';
-import { POISON_MESSAGE, startFakeEventsApi, type FakeEventsApi, type FakeEventsApiOptions } from './support/fake-events-api';
+import { POISON_MESSAGE, startFakeEventsApi, type FakeEventsApi, type FakeEventsApiOptions } from '../../local/events-api-stand-in';
 import { API_KEY, API_SECRET, runAgainst } from './support/run-feed';
 
 let server: FakeEventsApi | undefined;

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runFeedCli } from '../../lambda/feeds/cli/feed-cli';
 import { idsOf, makeBatches, toNdjson } from './support/batches';
-import type { ReceivedRequest } from './support/fake-events-api';
+import type { ReceivedRequest } from '../../local/events-api-stand-in';
 import { API_KEY, API_SECRET } from './support/run-feed';
 import { PROJECT_ROOT, spawnFeedCli } from './support/spawn-cli';
 import { useFeedFixtures } from './support/test-fixtures';

@@ -4,7 +4,7 @@ import { startFauxqs, type FauxqsServer } from 'fauxqs';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { handler as FeedHandler } from '../../lambda/handlers/feed-s3';
 import { idsOf, makeBatch, makeBatches, toNdjson } from './support/batches';
-import { POISON_MESSAGE, startFakeEventsApi, type FakeEventsApi } from './support/fake-events-api';
+import { POISON_MESSAGE, startFakeEventsApi, type FakeEventsApi } from '../../local/events-api-stand-in';
 import { API_KEY, API_SECRET } from './support/run-feed';
 
 const BUCKET = 'feed-test-bucket';

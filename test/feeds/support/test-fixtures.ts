@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach } from 'vitest';
-import { startFakeEventsApi, type FakeEventsApi, type FakeEventsApiOptions } from './fake-events-api';
+import { startFakeEventsApi, type FakeEventsApi, type FakeEventsApiOptions } from '../../../local/events-api-stand-in';
 import { API_KEY, API_SECRET } from './run-feed';
 
 /** Fake Events API servers and temporary folders for one test file, all cleaned up after each test. */

@@ -32,6 +32,8 @@ export interface FakeEventsApiOptions {
   readonly delayMs?: number;
   /** Called once a request is recorded (before the answer is sent). */
   readonly onRequest?: (request: ReceivedRequest) => void;
+  /** Port on 127.0.0.1; 0 (the default) picks a free one. */
+  readonly port?: number;
 }
 
 export interface FakeEventsApi {
@@ -153,7 +155,7 @@ export async function startFakeEventsApi(options: FakeEventsApiOptions): Promise
     });
   });
 
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {
     baseUrl: `http://127.0.0.1:${port}/v2`,

@@ -1,0 +1,66 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { CircuitBreaker } from '../../lambda/delivery/circuit-breaker';
+import { fullJitterDelayMs, isRetriableStatus, parseRetryAfterMs } from '../../lambda/shared/retry';
+
+describe('parseRetryAfterMs', () => {
+  const now = Date.parse('2026-11-23T12:00:00Z');
+  it.each<[string | undefined, number | undefined]>([
+    ['5', 5_000],
+    [' 0 ', 0],
+    ['Mon, 23 Nov 2026 12:00:30 GMT', 30_000],
+    ['Mon, 23 Nov 2026 11:59:00 GMT', 0],
+    ['soon', undefined],
+    ['', undefined],
+    [undefined, undefined],
+  ])('reads %j as %j ms', (header, expected) => {
+    expect(parseRetryAfterMs(header, now)).toBe(expected);
+  });
+});
+
+describe('fullJitterDelayMs', () => {
+  it('stays within [0, min(max, base·2^(attempt-1))]', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 60 }), fc.double({ min: 0, max: 0.999999, noNaN: true }), (attempt, r) => {
+        const delay = fullJitterDelayMs(attempt, { baseMs: 100, maxMs: 60_000 }, () => r);
+        expect(delay).toBeGreaterThanOrEqual(0);
+        expect(delay).toBeLessThanOrEqual(Math.min(60_000, 100 * 2 ** (attempt - 1)));
+      }),
+    );
+  });
+});
+
+describe('isRetriableStatus', () => {
+  it('retries 408, 429 and 5xx only', () => {
+    expect([408, 429, 500, 502, 503, 504].every(isRetriableStatus)).toBe(true);
+    expect([400, 401, 403, 404, 413, 422].some(isRetriableStatus)).toBe(false);
+  });
+});
+
+describe('CircuitBreaker', () => {
+  it('opens after the threshold, lets one probe through after the pause, and closes on its success', () => {
+    let now = 0;
+    const breaker = new CircuitBreaker(3, 1_000, () => now);
+    breaker.recordFailure();
+    breaker.recordFailure();
+    expect(breaker.allowRequest()).toBe(true);
+    breaker.recordFailure();
+    expect(breaker.state).toBe('open');
+    expect(breaker.allowRequest()).toBe(false);
+    now = 1_000;
+    expect(breaker.allowRequest()).toBe(true);
+    expect(breaker.allowRequest()).toBe(false);
+    breaker.recordSuccess();
+    expect(breaker.state).toBe('closed');
+  });
+
+  it('re-opens at once when the probe fails', () => {
+    let now = 0;
+    const breaker = new CircuitBreaker(1, 1_000, () => now);
+    breaker.recordFailure();
+    now = 1_500;
+    expect(breaker.allowRequest()).toBe(true);
+    breaker.recordFailure();
+    expect(breaker.allowRequest()).toBe(false);
+  });
+});

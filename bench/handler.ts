@@ -13,8 +13,8 @@ import { integration } from '../lambda/integration';
 import { createIngressRuntime } from '../lambda/runtime/ingress-runtime';
 import { customEvents, eventBatch, membershipChange, profiles } from '../test/support/factories';
 import { recordingPort } from '../test/support/recording-port';
-import { startPartnerServer } from '../test/support/partner-server';
-import { startSqsEmulator } from '../test/support/sqs-emulator';
+import { startPartnerServer } from '../local/partner-api-stand-in';
+import { startSqsEmulator } from '../local/sqs-emulator';
 import { median, percentile } from './stats';
 
 export interface HandlerRow {

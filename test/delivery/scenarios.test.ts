@@ -3,7 +3,7 @@ import { parseJson } from '../../lambda/firehose';
 import { redrive } from '../../lambda/delivery/redrive';
 import { customEvents, dsrErasure, eventBatch, membershipChange, profiles, SECRET_API_KEY, subscription } from '../support/factories';
 import { startDeliverySystem, type DeliverySystem } from '../support/delivery-system';
-import type { ReceivedRequest } from '../support/partner-server';
+import type { ReceivedRequest } from '../../local/partner-api-stand-in';
 
 let system: DeliverySystem | undefined;
 afterEach(async () => {

@@ -8,8 +8,8 @@ import { integration } from '../../lambda/integration';
 import { redactingReplacer } from '../../lambda/observability/redact';
 import { createIngressRuntime, type IngressRuntime } from '../../lambda/runtime/ingress-runtime';
 import { pollOnce } from '../../local/worker-runner';
-import { startPartnerServer, type PartnerServer } from './partner-server';
-import { startSqsEmulator, type SqsEmulator } from './sqs-emulator';
+import { startPartnerServer, type PartnerServer } from '../../local/partner-api-stand-in';
+import { startSqsEmulator, type SqsEmulator } from '../../local/sqs-emulator';
 
 /**
  * The whole delivery path on loopback: the real ingress pipeline and worker code, a real SQS API (fauxqs)

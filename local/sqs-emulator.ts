@@ -1,8 +1,12 @@
 import { SQSClient } from '@aws-sdk/client-sqs';
 import type * as Fauxqs from 'fauxqs';
-import { importEsm } from '../../local/import-esm';
+import { DELIVERY_DEFAULTS } from '../lambda/delivery/defaults';
+import { importEsm } from './import-esm';
 
-/** A real SQS API on loopback (fauxqs), driven with the real @aws-sdk/client-sqs. */
+/**
+ * A real SQS API on loopback (fauxqs), driven with the real @aws-sdk/client-sqs, with the delivery queue and
+ * its dead-letter queue set up as the CDK stack sets them up (redrive count, visibility timeout).
+ */
 
 // Dummy credentials and region for the SDK; nothing leaves this machine.
 process.env['AWS_REGION'] ??= 'us-east-1';
@@ -21,15 +25,19 @@ export interface SqsEmulator {
   stop(): Promise<void>;
 }
 
-export async function startSqsEmulator(options: { maxReceiveCount?: number; visibilityTimeout?: number } = {}): Promise<SqsEmulator> {
+export const LOCAL_QUEUE_NAMES = { delivery: 'firehose-delivery', deadLetter: 'firehose-delivery-dlq' } as const;
+
+export async function startSqsEmulator(
+  options: { port?: number; maxReceiveCount?: number; visibilityTimeout?: number } = {},
+): Promise<SqsEmulator> {
   const { startFauxqs } = await importEsm<typeof Fauxqs>('fauxqs');
-  const server = await startFauxqs({ port: 0, host: '127.0.0.1', logger: false });
+  const server = await startFauxqs({ port: options.port ?? 0, host: '127.0.0.1', logger: false });
   const endpoint = `http://127.0.0.1:${server.port}`;
-  const dlq = server.createQueue('firehose-delivery-dlq');
-  const queue = server.createQueue('firehose-delivery', {
+  const dlq = server.createQueue(LOCAL_QUEUE_NAMES.deadLetter);
+  const queue = server.createQueue(LOCAL_QUEUE_NAMES.delivery, {
     attributes: {
-      VisibilityTimeout: String(options.visibilityTimeout ?? 30),
-      RedrivePolicy: JSON.stringify({ deadLetterTargetArn: dlq.queueArn, maxReceiveCount: options.maxReceiveCount ?? 10 }),
+      VisibilityTimeout: String(options.visibilityTimeout ?? 6 * DELIVERY_DEFAULTS.workerTimeoutSeconds),
+      RedrivePolicy: JSON.stringify({ deadLetterTargetArn: dlq.queueArn, maxReceiveCount: options.maxReceiveCount ?? DELIVERY_DEFAULTS.redriveMaxReceiveCount }),
     },
   });
   const sqs = new SQSClient({ endpoint, region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });

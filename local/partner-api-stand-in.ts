@@ -1,7 +1,11 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-/** A real HTTP server playing the partner's API on loopback, recording every request, with scripted faults. */
+/**
+ * A real HTTP server playing the partner's API on loopback, recording every request, with scripted faults.
+ * Used by the tests and by `npm start`, where `POST /_control` with `{"status": 503}` (or `{"status": 200}`)
+ * makes it fail (or heal) from outside.
+ */
 
 export interface ReceivedRequest {
   readonly method: string;
@@ -29,7 +33,7 @@ export interface PartnerServer {
   stop(): Promise<void>;
 }
 
-export async function startPartnerServer(): Promise<PartnerServer> {
+export async function startPartnerServer(options: { port?: number } = {}): Promise<PartnerServer> {
   const received: ReceivedRequest[] = [];
   const accepted: ReceivedRequest[] = [];
   let script: FaultScript | undefined;
@@ -38,6 +42,7 @@ export async function startPartnerServer(): Promise<PartnerServer> {
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
+      if (req.method === 'POST' && req.url === '/_control') return control(Buffer.concat(chunks).toString('utf8'), res);
       const request: ReceivedRequest = {
         method: req.method ?? '',
         path: req.url ?? '',
@@ -57,7 +62,22 @@ export async function startPartnerServer(): Promise<PartnerServer> {
       res.writeHead(fault.status, { 'content-type': 'application/json', ...fault.headers }).end(fault.body ?? '{"error":"scripted"}');
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const control = (text: string, res: http.ServerResponse): void => {
+    let status = 200;
+    try {
+      status = Number((JSON.parse(text) as { status?: unknown }).status ?? 200);
+    } catch {
+      res.writeHead(400).end('{"error":"expected {\\"status\\": <code>}"}');
+      return;
+    }
+    script = status >= 200 && status < 300 ? undefined : () => ({ kind: 'status', status });
+    res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ failing: script !== undefined, status }));
+  };
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, '127.0.0.1', resolve);
+  });
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}`,

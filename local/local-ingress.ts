@@ -17,8 +17,7 @@ export async function createLocalIngress(env: NodeJS.ProcessEnv = process.env): 
     runtime: createIngressRuntime(dependencies, logger),
     description: dependencies.delivery.description,
     close: async () => {
-      dependencies.parts?.http.destroy();
-      dependencies.parts?.sqs.destroy();
+      dependencies.parts?.close();
     },
   };
 }

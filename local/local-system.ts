@@ -160,7 +160,7 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
       await runner.stop();
       await server.close();
       await partner?.stop();
-      ingressDeps.parts?.http.destroy();
+      ingressDeps.parts?.close();
       await sqs.stop();
     },
   };

@@ -1,12 +1,11 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
-import { SQSClient } from '@aws-sdk/client-sqs';
 import type { PartnerIntegration } from '../core/partner-integration';
 import type { CoreDependencies } from '../core/process-request';
 import { HttpClient } from '../shared/http-client';
 import { CircuitBreaker } from './circuit-breaker';
 import { DELIVERY_DEFAULTS, ENV } from './defaults';
 import { readDeliveryConfig, positiveInt, readSuspendOnAuthFailure, type DeliveryConfig } from './delivery-config';
-import { DeliveryQueue } from './delivery-queue';
+import { DeliveryQueue, type SqsConnection } from './delivery-queue';
 import { createDryRunPort } from './dry-run-port';
 import { kmsKeySource } from './kms-key-source';
 import { PartnerClient } from './partner-client';
@@ -22,25 +21,35 @@ export interface DeliveryParts {
   readonly partner: PartnerClient;
   readonly queue: DeliveryQueue;
   readonly box: SecretBox;
-  readonly sqs: SQSClient;
+  /** Closes idle sockets and the SQS client (if it was ever loaded), so a CLI or test exits promptly. */
+  close(): void;
 }
 
 export function createDeliveryParts(config: DeliveryConfig): DeliveryParts {
   const http = new HttpClient();
-  const sqs = new SQSClient({
-    ...(config.sqsEndpoint ? { endpoint: config.sqsEndpoint } : {}),
-    // Bounded, so a queue outage fails the invocation in time instead of hanging it.
-    maxAttempts: 3,
-    requestHandler: { connectionTimeout: 1_000, requestTimeout: 3_000 },
-  });
+  let sqs: Promise<SqsConnection> | undefined;
+  // Loaded on first use: requiring the SDK costs more than the rest of the cold start together.
+  const connect = (): Promise<SqsConnection> =>
+    (sqs ??= import('@aws-sdk/client-sqs').then((api) => ({
+      api,
+      client: new api.SQSClient({
+        ...(config.sqsEndpoint ? { endpoint: config.sqsEndpoint } : {}),
+        // Bounded, so a queue outage fails the invocation in time instead of hanging it.
+        maxAttempts: 3,
+        requestHandler: { connectionTimeout: 1_000, requestTimeout: 3_000 },
+      }),
+    })));
   const keys = config.sealing.kind === 'kms' ? kmsKeySource(config.sealing.keyId) : localKeySource(config.sealing.key);
   return {
     config,
     http,
-    sqs,
     partner: new PartnerClient(http, config.partnerApiUrl),
-    queue: new DeliveryQueue(sqs, config.queueUrl, config.deadLetterQueueUrl, config.maxMessageBytes),
+    queue: new DeliveryQueue(connect, config.queueUrl, config.deadLetterQueueUrl, config.maxMessageBytes),
     box: new SecretBox(keys),
+    close() {
+      http.destroy();
+      void sqs?.then(({ client }) => client.destroy());
+    },
   };
 }
 

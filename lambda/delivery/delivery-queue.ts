@@ -1,10 +1,4 @@
-import {
-  ChangeMessageVisibilityCommand,
-  SendMessageBatchCommand,
-  SendMessageCommand,
-  type MessageAttributeValue,
-  type SQSClient,
-} from '@aws-sdk/client-sqs';
+import type { MessageAttributeValue, SQSClient } from '@aws-sdk/client-sqs';
 import { RetryableError } from '../shared/errors';
 import { sleep } from '../shared/retry';
 
@@ -28,9 +22,12 @@ export class QueueUnavailableError extends RetryableError {
 const MAX_BATCH_ENTRIES = 10;
 const ENTRY_RETRIES = 3;
 
+/** The SQS SDK module and a client, loaded on first use: the dry run and in-line successes never pay for it. */
+export type SqsConnection = { readonly api: typeof import('@aws-sdk/client-sqs'); readonly client: SQSClient };
+
 export class DeliveryQueue {
   constructor(
-    private readonly sqs: SQSClient,
+    private readonly connect: () => Promise<SqsConnection>,
     readonly queueUrl: string,
     readonly deadLetterQueueUrl: string,
     private readonly maxBatchBytes: number,
@@ -63,7 +60,8 @@ export class DeliveryQueue {
     for (let attempt = 1; pending.length > 0; attempt++) {
       let failed: { Id?: string; SenderFault?: boolean; Code?: string }[];
       try {
-        const out = await this.sqs.send(new SendMessageBatchCommand({ QueueUrl: this.queueUrl, Entries: pending }));
+        const { api, client } = await this.connect();
+        const out = await client.send(new api.SendMessageBatchCommand({ QueueUrl: this.queueUrl, Entries: pending }));
         failed = out.Failed ?? [];
       } catch (cause) {
         if (attempt >= ENTRY_RETRIES) throw new QueueUnavailableError('delivery queue did not accept the messages', cause);
@@ -91,7 +89,8 @@ export class DeliveryQueue {
     if (why.status !== undefined) attributes['status'] = { DataType: 'Number', StringValue: String(why.status) };
     if (why.excerpt) attributes['excerpt'] = { DataType: 'String', StringValue: why.excerpt };
     try {
-      await this.sqs.send(new SendMessageCommand({ QueueUrl: this.deadLetterQueueUrl, MessageBody: body, MessageAttributes: attributes }));
+      const { api, client } = await this.connect();
+      await client.send(new api.SendMessageCommand({ QueueUrl: this.deadLetterQueueUrl, MessageBody: body, MessageAttributes: attributes }));
     } catch (cause) {
       throw new QueueUnavailableError('dead-letter queue did not accept the message', cause);
     }
@@ -100,6 +99,7 @@ export class DeliveryQueue {
   /** Hides a received message for `seconds` (its next attempt), capped at SQS's 12 hours. */
   async delay(receiptHandle: string, seconds: number): Promise<void> {
     const VisibilityTimeout = Math.max(0, Math.min(43_200, Math.round(seconds)));
-    await this.sqs.send(new ChangeMessageVisibilityCommand({ QueueUrl: this.queueUrl, ReceiptHandle: receiptHandle, VisibilityTimeout }));
+    const { api, client } = await this.connect();
+    await client.send(new api.ChangeMessageVisibilityCommand({ QueueUrl: this.queueUrl, ReceiptHandle: receiptHandle, VisibilityTimeout }));
   }
 }

@@ -1,0 +1,67 @@
+/**
+ * `npm run bench`: handler overhead, latency under load, cold start, bundle sizes and memory, each against a
+ * baseline measured in the same run. Prints a table and writes bench/results.json. Not part of `npm test`.
+ */
+import { writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { bundleHandlers } from './bundle';
+import { runColdStartBench } from './cold-start';
+import { runHandlerBench } from './handler';
+import { runLoadBench } from './load';
+import { execFileSync } from 'node:child_process';
+import type { MemoryResult } from './memory';
+
+const TARGETS = { handlerRatio: 1.5, coldStartRatio: 1.5, loadP99Ms: 200, ingressBundleKiB: 600 };
+
+async function main(): Promise<void> {
+  const started = Date.now();
+  const outDir = path.join(__dirname, 'out');
+  process.env['LOG_LEVEL'] = 'ERROR';
+
+  console.log('1/4 handler overhead…');
+  const handler = await runHandlerBench();
+  console.log('2/4 latency under load…');
+  const load = await runLoadBench({ connections: 20, seconds: 10 });
+  console.log('3/4 bundles and cold start…');
+  const bundles = await bundleHandlers(outDir);
+  const coldStart = runColdStartBench(bundles['ingress']?.file ?? '', outDir, 20);
+  console.log('4/4 memory…');
+  const memory = JSON.parse(
+    execFileSync(process.execPath, ['--expose-gc', '--import', 'tsx', path.join(__dirname, 'memory.ts'), '--json'], { encoding: 'utf8' }),
+  ) as MemoryResult;
+
+  console.log('\nHandler overhead (ms; ratio = median / baseline median, same input, same run)');
+  console.table(handler.map((r) => ({ case: r.case, mode: r.mode, median: r.medianMs.toFixed(3), p99: r.p99Ms.toFixed(3), ratio: r.ratio.toFixed(2) })));
+  console.log('Latency under load (autocannon, loopback)');
+  console.table(load);
+  console.log('Bundles (KiB) and cold start (ms, median of runs, fresh process: load + first request)');
+  console.table({
+    ...Object.fromEntries(Object.entries(bundles).map(([name, b]) => [`${name} bundle`, { value: (b.bytes / 1024).toFixed(1) }])),
+    'empty handler': { value: coldStart.emptyMs.toFixed(1) },
+    'ingress handler': { value: coldStart.ingressMs.toFixed(1) },
+    'ratio': { value: coldStart.ratio.toFixed(2) },
+  });
+  console.log('Memory');
+  console.table([memory]);
+
+  const results = {
+    date: new Date().toISOString(),
+    machine: { cpu: os.cpus()[0]?.model, cores: os.cpus().length, memoryGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version },
+    targets: TARGETS,
+    handler,
+    load,
+    bundles: Object.fromEntries(Object.entries(bundles).map(([name, b]) => [name, b.bytes])),
+    coldStart,
+    memory,
+    seconds: Math.round((Date.now() - started) / 1000),
+  };
+  writeFileSync(path.join(__dirname, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
+  console.log(`\nwrote bench/results.json in ${results.seconds} s`);
+  process.exit(0);
+}
+
+main().catch((error: unknown) => {
+  console.error(`bench failed: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+});

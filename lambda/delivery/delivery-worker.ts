@@ -1,6 +1,7 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { SQSRecord } from 'aws-lambda';
 import type { PartnerIntegration } from '../core/partner-integration';
+import type { WorkerObserver } from '../observability/metrics';
 import { FirehoseInputError } from '../firehose/errors';
 import { SettingError } from '../firehose/settings';
 import { scrubSecrets } from '../observability/redact';
@@ -21,6 +22,7 @@ export interface WorkerDependencies {
   readonly callDeadlineMs: number;
   readonly logger: Logger;
   readonly random?: () => number;
+  readonly observer?: WorkerObserver;
 }
 
 export type RecordOutcome = 'delivered' | 'parked';
@@ -57,8 +59,9 @@ export async function deliverRecord(record: SQSRecord, deps: WorkerDependencies)
   }
 
   try {
-    const { status } = await deps.partner.send({ ...message, headers }, deps.callDeadlineMs);
-    deps.logger.info('delivered', { ...context, status, durationMs: Math.round(performance.now() - started) });
+    const { status, ms } = await deps.partner.send({ ...message, headers }, deps.callDeadlineMs);
+    deps.logger.debug('delivered', { ...context, status, durationMs: Math.round(performance.now() - started) });
+    deps.observer?.delivered(status, ms);
     return 'delivered';
   } catch (error) {
     const secretValues = Object.values(secrets);
@@ -83,7 +86,8 @@ export async function deliverRecord(record: SQSRecord, deps: WorkerDependencies)
     const retryAfterMs = error instanceof RetryableError ? error.retryAfterMs : undefined;
     const delayMs = retryAfterMs ?? fullJitterDelayMs(attempts, deps.backoff, deps.random);
     await deps.queue.delay(record.receiptHandle, delayMs / 1000);
-    deps.logger.info('will retry', { ...context, status, error: errorMessage(error), delayMs, retryAfter: retryAfterMs !== undefined });
+    deps.observer?.retried(status);
+    deps.logger.debug('will retry', { ...context, status, error: errorMessage(error), delayMs, retryAfter: retryAfterMs !== undefined });
     throw error;
   }
 }
@@ -95,6 +99,7 @@ async function parkWith(
   why: Parameters<DeliveryQueue['park']>[1],
 ): Promise<RecordOutcome> {
   await deps.queue.park(record.body, why);
+  deps.observer?.deadLettered(why.status);
   deps.logger.warn('parked in the dead-letter queue', { ...context, reason: why.reason, status: why.status });
   return 'parked';
 }

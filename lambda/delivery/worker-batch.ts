@@ -7,8 +7,25 @@ export type SqsBatchHandler = (event: SQSEvent, context?: Context) => Promise<SQ
 /** The worker's batch handler: records in parallel, only the failed ones reported back to SQS. */
 export function createWorkerBatchHandler(deps: WorkerDependencies): SqsBatchHandler {
   const processor = new BatchProcessor(EventType.SQS);
-  const recordHandler = (record: SQSRecord) => deliverRecord(record, deps);
-  return (event, context) =>
+  return async (event, context) => {
+    const started = performance.now();
+    const outcomes = { delivered: 0, parked: 0 };
+    const recordHandler = async (record: SQSRecord) => {
+      const outcome = await deliverRecord(record, deps);
+      outcomes[outcome]++;
+      return outcome;
+    };
     // A batch that fails whole (partner down) is reported item by item, not as a function error.
-    processPartialResponse(event, recordHandler, processor, { ...(context ? { context } : {}), throwOnFullBatchFailure: false });
+    const response = await processPartialResponse(event, recordHandler, processor, {
+      ...(context ? { context } : {}),
+      throwOnFullBatchFailure: false,
+    });
+    deps.logger.info('batch handled', {
+      records: event.Records.length,
+      ...outcomes,
+      retrying: response.batchItemFailures.length,
+      durationMs: Math.round(performance.now() - started),
+    });
+    return response;
+  };
 }

@@ -3,6 +3,7 @@ import { createCoreDependencies } from '../delivery/create-delivery';
 import type { FirehoseResponse } from '../firehose';
 import { integration } from '../integration';
 import { createLogger } from '../observability/logger';
+import { createMetrics, ingressMetrics } from '../observability/metrics';
 import { createIngressRuntime, withoutStack } from '../runtime/ingress-runtime';
 
 /**
@@ -10,7 +11,8 @@ import { createIngressRuntime, withoutStack } from '../runtime/ingress-runtime';
  * answer. Everything expensive is built here, at module scope, once per container.
  */
 const logger = createLogger('firehose-ingress');
-const runtime = createIngressRuntime(createCoreDependencies(integration, process.env, logger), logger);
+const metrics = createMetrics('firehose-ingress');
+const runtime = createIngressRuntime(createCoreDependencies(integration, process.env, logger), logger, ingressMetrics(metrics));
 
 export async function handler(event: unknown, context?: Context): Promise<FirehoseResponse> {
   if (context) logger.addContext(context);
@@ -19,5 +21,7 @@ export async function handler(event: unknown, context?: Context): Promise<Fireho
     return response;
   } catch (error) {
     throw error instanceof Error ? withoutStack(error) : new Error(String(error));
+  } finally {
+    metrics.publishStoredMetrics();
   }
 }

@@ -3,12 +3,18 @@ import { createWorkerDependencies } from '../delivery/create-worker';
 import { createWorkerBatchHandler } from '../delivery/worker-batch';
 import { integration } from '../integration';
 import { createLogger } from '../observability/logger';
+import { createMetrics, workerMetrics } from '../observability/metrics';
 
 /** The queue worker (SQS event source, ReportBatchItemFailures). Built once per container. */
 const logger = createLogger('firehose-worker');
-const handleBatch = createWorkerBatchHandler(createWorkerDependencies(integration, process.env, logger));
+const metrics = createMetrics('firehose-worker');
+const handleBatch = createWorkerBatchHandler({ ...createWorkerDependencies(integration, process.env, logger), observer: workerMetrics(metrics) });
 
 export async function handler(event: SQSEvent, context?: Context): Promise<SQSBatchResponse> {
   if (context) logger.addContext(context);
-  return handleBatch(event, context);
+  try {
+    return await handleBatch(event, context);
+  } finally {
+    metrics.publishStoredMetrics();
+  }
 }

@@ -1,6 +1,7 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { processRequest, type CoreDependencies, type ProcessResult } from '../core/process-request';
 import { FirehoseInputError, parseFirehoseRequest, type ParsedRequest } from '../firehose';
+import type { IngressObserver } from '../observability/metrics';
 import { errorMessage } from '../shared/errors';
 
 /**
@@ -12,7 +13,7 @@ export interface IngressRuntime {
   readonly dependencies: CoreDependencies;
 }
 
-export function createIngressRuntime(dependencies: CoreDependencies, logger: Logger): IngressRuntime {
+export function createIngressRuntime(dependencies: CoreDependencies, logger: Logger, observer?: IngressObserver): IngressRuntime {
   const warnedEventTypes = new Set<string>();
 
   const noteSkipped = (parsed: ParsedRequest): void => {
@@ -33,16 +34,20 @@ export function createIngressRuntime(dependencies: CoreDependencies, logger: Log
         parsed = parseFirehoseRequest(input);
       } catch (error) {
         if (error instanceof FirehoseInputError) {
-          logger.warn('rejected input', { outcome: 'rejected', error: error.message, path: error.path });
+          logger.warn('rejected input', { outcome: 'rejected', error: error.message, path: error.path, durationMs: round(performance.now() - started) });
+          observer?.rejected();
         }
         throw error;
       }
       noteSkipped(parsed);
       try {
         const result = await processRequest(parsed, dependencies);
-        logger.info('handled', { ...result.summary, durationMs: round(performance.now() - started) });
+        const durationMs = round(performance.now() - started);
+        logger.info('handled', { ...result.summary, durationMs });
+        observer?.handled(result.summary, durationMs);
         return result;
       } catch (error) {
+        observer?.failed();
         logger.error(
           {
             message: 'failed',

@@ -1,0 +1,52 @@
+import type { Logger } from '@aws-lambda-powertools/logger';
+import middy from '@middy/core';
+import httpJsonBodyParser from '@middy/http-json-body-parser';
+import type { IngressRuntime } from '../runtime/ingress-runtime';
+import { MAX_BODY_BYTES } from './body-limit';
+import type { FirehoseHttpEvent, FunctionUrlHandler, FunctionUrlResult } from './function-url';
+import { jsonResponse } from './json-response';
+import { errorResponder } from './middleware/error-responder';
+import { jsonContentType } from './middleware/json-content-type';
+import { lambdaContextLogging } from './middleware/lambda-context';
+import { rawBody } from './middleware/raw-body';
+import { routeGuard } from './middleware/route-guard';
+import { routeTypeCheck } from './middleware/route-type-check';
+import { tokenCheck } from './middleware/token-check';
+import type { TokenSource } from './token-source';
+
+export interface HttpHandlerDependencies {
+  /** The same ingress pipeline the Lambda-invoke handler runs. */
+  readonly runtime: IngressRuntime;
+  readonly tokens: TokenSource;
+  readonly logger: Logger;
+  /** @default MAX_BODY_BYTES (6 MiB, the Function URL request limit) */
+  readonly maxBodyBytes?: number;
+  /** Retry-After on a 503. @default 5 */
+  readonly retryAfterSeconds?: number;
+}
+
+/**
+ * The HTTP variant (PROTOCOL.md §12.4): the Firehose core behind a Function URL. The checks run in this
+ * order, each a middleware that throws its refusal: path (404) and method (405), size (413), content type
+ * (415), JSON (400), route vs. `type` (400), token (401; none for registration, which has to be read
+ * first to know). The core then answers with the same response document as the Lambda path: 200, or 202
+ * when everything was queued; its field-path errors are 400, a queue outage 503 (error-status.ts).
+ */
+export function createHttpHandler(deps: HttpHandlerDependencies): FunctionUrlHandler {
+  const answer = async (event: FirehoseHttpEvent): Promise<FunctionUrlResult> => {
+    // The raw text, not the parsed body: the core's own reader keeps 64-bit integers exact.
+    const { response, summary } = await deps.runtime.handle(event.rawBody ?? '');
+    return jsonResponse(summary.outcome === 'queued' ? 202 : 200, response);
+  };
+
+  return middy<FirehoseHttpEvent, FunctionUrlResult>()
+    .use(lambdaContextLogging(deps.logger))
+    .use(routeGuard())
+    .use(rawBody({ maxBodyBytes: deps.maxBodyBytes ?? MAX_BODY_BYTES }))
+    .use(jsonContentType())
+    .use(httpJsonBodyParser<FirehoseHttpEvent>())
+    .use(routeTypeCheck())
+    .use(tokenCheck({ tokens: deps.tokens, logger: deps.logger }))
+    .use(errorResponder({ logger: deps.logger, ...(deps.retryAfterSeconds === undefined ? {} : { retryAfterSeconds: deps.retryAfterSeconds }) }))
+    .handler(answer);
+}

@@ -1,0 +1,34 @@
+import { ROUTES, routeFor, type Route } from './routes';
+import { quotable } from './function-url';
+
+/**
+ * A refusal decided by the HTTP layer: the status, a short message for the caller (never a stack trace,
+ * never a piece of the body) and the headers that go with it (`Allow`, `WWW-Authenticate`, `Retry-After`).
+ */
+export class HttpProblem extends Error {
+  override readonly name = 'HttpProblem';
+  constructor(
+    readonly status: number,
+    message: string,
+    readonly headers: Readonly<Record<string, string>> = {},
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+const routeList = ROUTES.map((route) => route.path).join(', ');
+
+/** Every refusal the HTTP layer makes, in one place so messages and headers stay consistent. */
+export const problems = {
+  notFound: () => new HttpProblem(404, `unknown path; POST Firehose messages to one of ${routeList}`),
+  methodNotAllowed: () => new HttpProblem(405, 'method not allowed; use POST', { Allow: 'POST' }),
+  tooLarge: (limitBytes: number) => new HttpProblem(413, `body larger than ${limitBytes} bytes`),
+  unsupportedMediaType: () => new HttpProblem(415, 'Content-Type must be application/json'),
+  notUtf8: () => new HttpProblem(400, 'body is not valid UTF-8'),
+  malformedJson: (cause?: unknown) => new HttpProblem(400, 'body is not valid JSON', {}, { cause }),
+  wrongRoute: (route: Route, type: string) =>
+    new HttpProblem(400, `${route.path} does not accept type "${quotable(type)}"; send it to ${routeFor(type).path}`),
+  // mParticle sends `Authorization: Token <token>` (PROTOCOL.md §12.4); the answer says no more than that.
+  unauthorized: () => new HttpProblem(401, 'a valid Authorization: Token header is required', { 'WWW-Authenticate': 'Token' }),
+};

@@ -1,0 +1,35 @@
+import type { FirehoseRequestType } from '../firehose';
+
+/**
+ * The HTTP variant's paths. `/firehose` takes every request kind and dispatches on `type`, as the Lambda
+ * does (PROTOCOL.md §1); the others follow mParticle's one-URL-per-kind registration (§12.4) and refuse a
+ * `type` that belongs elsewhere, which catches a URL registered in the wrong field.
+ */
+export interface Route {
+  readonly path: string;
+  /** The request types this path accepts; `undefined` means every type. */
+  readonly accepts: readonly FirehoseRequestType[] | undefined;
+}
+
+export const ROUTES: readonly Route[] = [
+  { path: '/firehose', accepts: undefined },
+  { path: '/registration', accepts: ['module_registration_request'] },
+  { path: '/events', accepts: ['event_processing_request'] },
+  { path: '/audience', accepts: ['audience_subscription_request', 'audience_membership_change_request'] },
+  { path: '/dsr', accepts: ['dsr_processing_request'] },
+];
+
+/** The route for a request path; one trailing slash is tolerated, the query string is not part of it. */
+export function findRoute(rawPath: string): Route | undefined {
+  const path = rawPath.length > 1 && rawPath.endsWith('/') ? rawPath.slice(0, -1) : rawPath;
+  return ROUTES.find((route) => route.path === path);
+}
+
+export function routeAccepts(route: Route, type: string): boolean {
+  return route.accepts === undefined || (route.accepts as readonly string[]).includes(type);
+}
+
+/** The route meant for a request type (for the hint in a 400), or `/firehose` for types no route names. */
+export function routeFor(type: string): Route {
+  return ROUTES.find((route) => route.accepts !== undefined && (route.accepts as readonly string[]).includes(type)) ?? (ROUTES[0] as Route);
+}

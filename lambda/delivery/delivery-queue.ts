@@ -20,6 +20,16 @@ export class QueueUnavailableError extends RetryableError {
 }
 
 const MAX_BATCH_ENTRIES = 10;
+
+/**
+ * SQS refuses an empty body and characters outside XML's range; a parked copy must never be refused
+ * (that would loop the message forever), so such a body is kept with those characters replaced.
+ */
+export function sqsSafeBody(body: string): string {
+  if (body === '') return '(empty message body)';
+  return body.replace(/[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu, '\uFFFD');
+}
+
 const ENTRY_RETRIES = 3;
 
 /** The SQS SDK module and a client, loaded on first use: the dry run and in-line successes never pay for it. */
@@ -90,7 +100,9 @@ export class DeliveryQueue {
     if (why.excerpt) attributes['excerpt'] = { DataType: 'String', StringValue: why.excerpt };
     try {
       const { api, client } = await this.connect();
-      await client.send(new api.SendMessageCommand({ QueueUrl: this.deadLetterQueueUrl, MessageBody: body, MessageAttributes: attributes }));
+      await client.send(
+        new api.SendMessageCommand({ QueueUrl: this.deadLetterQueueUrl, MessageBody: sqsSafeBody(body), MessageAttributes: attributes }),
+      );
     } catch (cause) {
       throw new QueueUnavailableError('dead-letter queue did not accept the message', cause);
     }

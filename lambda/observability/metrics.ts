@@ -2,8 +2,9 @@ import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { InvocationSummary } from '../core/process-request';
 
 /**
- * CloudWatch metrics in embedded metric format (Powertools Metrics): one flush per invocation. The names
- * here are the ones the CDK alarms and dashboard read (lib/), so they live in one table.
+ * CloudWatch metrics in embedded metric format (Powertools Metrics): one flush per invocation, dimension
+ * `service` (the function's POWERTOOLS_SERVICE_NAME). The names here are the ones the CDK alarms and
+ * dashboard read (lib/), so they live in one table.
  */
 export const METRIC_NAMES = {
   invocations: 'Invocations',
@@ -49,8 +50,9 @@ export function ingressMetrics(metrics: Metrics): IngressObserver {
   };
   return {
     handled(summary) {
-      metrics.addDimension('RequestType', summary.type);
-      count(METRIC_NAMES.invocations, 1);
+      // Per-type invocations on their own (published at once), so every other metric keeps the plain
+      // `service` dimension that alarms and the dashboard select on.
+      metrics.singleMetric().addDimension('RequestType', summary.type).addMetric(METRIC_NAMES.invocations, MetricUnit.Count, 1);
       if (summary.outcome === 'verification') count(METRIC_NAMES.verifications, 1);
       count(METRIC_NAMES.unknownEventsSkipped, summary.skippedEvents ?? 0);
       const inline = summary.inline ?? [];

@@ -1,0 +1,56 @@
+import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { METRIC_NAMES } from '../../lambda/observability/metrics';
+import { customEvents, eventBatch } from '../support/factories';
+
+type Handler = (event: unknown) => Promise<unknown>;
+let handler: Handler;
+
+beforeAll(async () => {
+  // The deployed entry point in its dry run: metrics are real EMF lines on stdout, as CloudWatch reads them.
+  delete process.env['PARTNER_API_URL'];
+  delete process.env['DELIVERY_QUEUE_URL'];
+  delete process.env['POWERTOOLS_METRICS_DISABLED'];
+  delete process.env['POWERTOOLS_DEV'];
+  process.env['LOG_LEVEL'] = 'ERROR';
+  process.env['POWERTOOLS_SERVICE_NAME'] = 'firehose-ingress';
+  ({ handler } = (await import('../../lambda/handlers/ingress')) as unknown as { handler: Handler });
+});
+afterEach(() => vi.restoreAllMocks());
+
+interface Emf {
+  _aws: { CloudWatchMetrics: { Namespace: string; Dimensions: string[][]; Metrics: { Name: string }[] }[] };
+  [key: string]: unknown;
+}
+
+async function emfLinesOf(run: () => Promise<unknown>): Promise<Emf[]> {
+  const lines: string[] = [];
+  vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+    lines.push(String(chunk));
+    return true;
+  });
+  await run().catch(() => undefined);
+  vi.restoreAllMocks();
+  return lines
+    .flatMap((l) => l.split('\n'))
+    .filter((l) => l.includes('"_aws"'))
+    .map((l) => JSON.parse(l) as Emf);
+}
+
+describe('ingress metrics (embedded metric format)', () => {
+  it('publishes per-type invocations and in-line delivery counts under the service dimension', async () => {
+    const emf = await emfLinesOf(() => handler(eventBatch(customEvents(4))));
+    const names = emf.flatMap((e) => e._aws.CloudWatchMetrics.flatMap((m) => m.Metrics.map((x) => x.Name)));
+    expect(names).toEqual(expect.arrayContaining([METRIC_NAMES.invocations, METRIC_NAMES.callsDeliveredInline, METRIC_NAMES.eventsForwardedInline]));
+    const invocation = emf.find((e) => e[METRIC_NAMES.invocations] !== undefined);
+    expect(invocation).toMatchObject({ RequestType: 'event_processing_request', service: 'firehose-ingress' });
+    expect(invocation?._aws.CloudWatchMetrics[0]?.Namespace).toBe('MparticleFirehose');
+    const counts = emf.find((e) => e[METRIC_NAMES.eventsForwardedInline] !== undefined);
+    expect(counts).toMatchObject({ [METRIC_NAMES.eventsForwardedInline]: 4, service: 'firehose-ingress' });
+    expect(counts).not.toHaveProperty('RequestType');
+  });
+
+  it('counts rejected input', async () => {
+    const emf = await emfLinesOf(() => handler({ type: 'nope' }));
+    expect(emf.some((e) => e[METRIC_NAMES.rejectedInput] === 1)).toBe(true);
+  });
+});

@@ -44,7 +44,7 @@ export async function runLoadBench(options: { connections?: number; seconds?: nu
   // One log line per invocation would measure the terminal, not the kit.
   process.env['LOG_LEVEL'] = 'ERROR';
   const bare = await startPartnerServer();
-  const system = await startLocalSystem({ invokePort: 0, partnerPort: 0, sqsPort: 0, region: 'us-east-1', env: { LOG_LEVEL: 'ERROR' } });
+  const system = await startLocalSystem({ invokePort: 0, httpPort: 0, partnerPort: 0, sqsPort: 0, region: 'us-east-1', env: { LOG_LEVEL: 'ERROR' } });
   system.partner?.setFaults(() => ({ kind: 'slow', delayMs: 20 }));
   try {
     const baseline = await fire('bare HTTP server (baseline)', `${bare.url}/events`, body, connections, seconds);

@@ -3,6 +3,12 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { customMetric, DEFAULT_METRICS_NAMESPACE, METRIC_NAMES, SERVICE_NAMES } from './metrics';
+
+/** mParticle's Lambda budget: p99 under 200 ms (PROTOCOL.md §12.1). */
+export const INGRESS_LATENCY_BUDGET = Duration.millis(200);
+/** mParticle's HTTP budget: under 100 ms (PROTOCOL.md §12.4). */
+export const HTTP_LATENCY_BUDGET = Duration.millis(100);
 
 export interface FirehoseAlarmsProps {
   readonly ingressFunction: lambda.IFunction;
@@ -21,6 +27,8 @@ export interface FirehoseAlarmsProps {
   readonly httpLatencyBudget?: Duration;
   /** How old the oldest undelivered message may get before someone should look at the partner API. */
   readonly backlogAgeThreshold?: Duration;
+  /** Namespace of the functions' custom metrics (their POWERTOOLS_METRICS_NAMESPACE). @default 'MparticleFirehose' */
+  readonly metricsNamespace?: string;
 }
 
 /** The alarms, by what they watch. */
@@ -31,8 +39,16 @@ export interface FirehoseAlarmSet {
   readonly deadLetterQueueNotEmpty: cloudwatch.Alarm;
   readonly deliveryBacklogAge: cloudwatch.Alarm;
   readonly workerErrors: cloudwatch.Alarm;
+  /** The worker's own count of deliveries it parked in the DLQ (the DLQ depth alarm also sees the ingress's). */
+  readonly deliveriesDeadLettered: cloudwatch.Alarm;
+  /** Calls the partner refused in-line (4xx), parked by the ingress. */
+  readonly ingressCallsParked: cloudwatch.Alarm;
+  /** Invocations the ingress could neither deliver nor queue: data at risk. */
+  readonly ingressFailedInvocations: cloudwatch.Alarm;
   readonly httpErrors?: cloudwatch.Alarm;
   readonly httpLatencyP99?: cloudwatch.Alarm;
+  /** Calls the HTTP endpoint refused for a missing or wrong token (mParticle does not retry a 401). */
+  readonly httpRejectedAuth?: cloudwatch.Alarm;
 }
 
 const ONE_MINUTE = Duration.minutes(1);
@@ -44,9 +60,10 @@ export class FirehoseAlarms extends Construct {
 
   constructor(scope: Construct, id: string, props: FirehoseAlarmsProps) {
     super(scope, id);
-    const ingressBudget = props.ingressLatencyBudget ?? Duration.millis(200);
-    const httpBudget = props.httpLatencyBudget ?? Duration.millis(100);
+    const ingressBudget = props.ingressLatencyBudget ?? INGRESS_LATENCY_BUDGET;
+    const httpBudget = props.httpLatencyBudget ?? HTTP_LATENCY_BUDGET;
     const backlogAge = props.backlogAgeThreshold ?? Duration.minutes(15);
+    const namespace = props.metricsNamespace ?? DEFAULT_METRICS_NAMESPACE;
 
     const alarms: FirehoseAlarmSet = {
       // Any throttle means mParticle got a 429 and is backing off: the concurrency limit is too low.
@@ -76,6 +93,16 @@ export class FirehoseAlarms extends Construct {
       }),
       workerErrors: this.anyAbove('WorkerErrors', props.workerFunction.metricErrors({ period: ONE_MINUTE }), 0,
         'The delivery worker crashed on a batch (per-message failures are reported, not thrown).'),
+      // The custom metrics below say what happened to the data, which Lambda's own metrics cannot.
+      deliveriesDeadLettered: this.anyAbove('DeliveriesDeadLettered',
+        customMetric(namespace, SERVICE_NAMES.worker, METRIC_NAMES.deliveriesDeadLettered, { period: ONE_MINUTE }), 0,
+        'The worker parked deliveries in the dead-letter queue: the partner API refused them for good (4xx) or they ran out of attempts.'),
+      ingressCallsParked: this.anyAbove('IngressCallsParked',
+        customMetric(namespace, SERVICE_NAMES.ingress, METRIC_NAMES.callsParked, { period: ONE_MINUTE }), 0,
+        'The partner API refused calls the ingress made in-line (4xx, e.g. a revoked customer key); they were parked in the dead-letter queue.'),
+      ingressFailedInvocations: this.anyAbove('IngressFailedInvocations',
+        customMetric(namespace, SERVICE_NAMES.ingress, METRIC_NAMES.failedInvocations, { period: ONE_MINUTE }), 0,
+        'The ingress could not queue a delivery and answered mParticle with an error: data is at risk unless mParticle retries.'),
       ...(props.httpAlias === undefined ? {} : {
         httpErrors: this.anyAbove('HttpErrors', props.httpAlias.metricErrors({ period: ONE_MINUTE }), 0,
           'The HTTP endpoint function errored; mParticle saw a 502.'),
@@ -87,6 +114,11 @@ export class FirehoseAlarms extends Construct {
           treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
           alarmDescription: `p99 duration of the HTTP endpoint is above ${httpBudget.toMilliseconds()} ms, mParticle's HTTP budget.`,
         }),
+        // Five minutes: one refusal is enough (mParticle does not retry a 401), the longer period only groups them.
+        httpRejectedAuth: this.anyAbove('HttpRejectedAuth',
+          customMetric(namespace, SERVICE_NAMES.http, METRIC_NAMES.rejectedAuth, { period: FIVE_MINUTES }), 0,
+          'The HTTP endpoint refused calls without a valid Token; mParticle does not retry a 401, so that data is lost. '
+            + 'Check whether mParticle rotated the token and put the new one in the token secret.'),
       }),
     };
 
@@ -100,7 +132,7 @@ export class FirehoseAlarms extends Construct {
     this.alarms = alarms;
   }
 
-  /** One breaching minute is enough: these count events that should never happen. */
+  /** One breaching period is enough: these count events that should never happen. */
   private anyAbove(id: string, metric: cloudwatch.IMetric, threshold: number, description: string): cloudwatch.Alarm {
     return new cloudwatch.Alarm(this, id, {
       metric,

@@ -9,6 +9,8 @@ import { createWorkerBatchHandler } from '../lambda/delivery/worker-batch';
 import { integration } from '../lambda/integration';
 import { createLogger } from '../lambda/observability/logger';
 import { createIngressRuntime } from '../lambda/runtime/ingress-runtime';
+import { createHttpHandler, tokenSourceFromEnv } from '../lambda/http';
+import { startHttpEndpoint } from './http-endpoint';
 import { startInvokeApi, type LocalFunction } from './lambda-invoke-api';
 import { startPartnerServer, type PartnerServer } from './partner-api-stand-in';
 import { startSqsEmulator } from './sqs-emulator';
@@ -27,6 +29,8 @@ export const LOCAL_ACCOUNT_ID = '000000000000';
 
 export interface LocalSystemOptions {
   readonly invokePort: number;
+  /** The HTTP variant's port (`/firehose` and the per-kind routes). */
+  readonly httpPort: number;
   readonly partnerPort: number;
   readonly sqsPort: number;
   readonly region: string;
@@ -41,6 +45,8 @@ export interface LocalSystemOptions {
 
 export interface LocalSystem {
   readonly invokeUrl: string;
+  /** Base URL of the HTTP variant; POST to `${httpUrl}/firehose`. */
+  readonly httpUrl: string;
   readonly partnerUrl: string;
   readonly sqsEndpoint: string;
   readonly queueUrl: string;
@@ -60,6 +66,7 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
 
   const functionEnv: Record<string, string> = {
     LOCAL_SEALING_KEY: randomBytes(32).toString('base64'),
+    FIREHOSE_TOKENS: 'local-token',
     ...Object.fromEntries(Object.entries(options.env ?? {}).filter((e): e is [string, string] => e[1] !== undefined && e[1] !== '')),
     PARTNER_API_URL: partnerUrl,
     DELIVERY_QUEUE_URL: sqs.queueUrl,
@@ -73,25 +80,20 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
 
   const log = new SystemLog(options.onInvocation);
   const ingressDeps = createCoreDependencies(integration, functionEnv, logger);
-  const ingress = createIngressRuntime(ingressDeps, logger);
+  // Both entry points (Invoke API and HTTP) share this runtime; the observer feeds the status page.
+  const ingress = createIngressRuntime(ingressDeps, logger, {
+    handled: (summary, ms) => log.invocation({ type: summary.type, outcome: summary.outcome, ms, calls: summary.calls }),
+    rejected: (error, ms) => log.invocation({ type: 'invalid', outcome: 'rejected', ms, calls: 0, error }),
+    failed: (error, ms) => log.invocation({ type: 'failed', outcome: 'error', ms, calls: 0, error }),
+  });
   const workerHandler = createWorkerBatchHandler(createWorkerDependencies(integration, functionEnv, logger));
 
   const functions: LocalFunction[] = [
     {
       name: LOCAL_FUNCTION_NAMES.ingress,
       description: 'mParticle Firehose ingress (what mParticle invokes)',
-      async invoke(payload) {
-        const started = performance.now();
-        try {
-          // The raw payload, so 64-bit integers stay exact (the AWS runtime would have parsed it already).
-          const { response, summary } = await ingress.handle(payload);
-          log.invocation({ type: summary.type, outcome: summary.outcome, ms: performance.now() - started, calls: summary.calls });
-          return response;
-        } catch (error) {
-          log.invocation({ type: 'invalid', outcome: 'error', ms: performance.now() - started, calls: 0, error: String((error as Error).message) });
-          throw error;
-        }
-      },
+      // The raw payload, so 64-bit integers stay exact (the AWS runtime would have parsed it already).
+      invoke: async (payload) => (await ingress.handle(payload)).response,
     },
     {
       name: LOCAL_FUNCTION_NAMES.worker,
@@ -147,8 +149,14 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
     }),
   });
 
+  const http = await startHttpEndpoint({
+    port: options.httpPort,
+    handler: createHttpHandler({ runtime: ingress, tokens: tokenSourceFromEnv(functionEnv), logger }),
+  });
+
   return {
     invokeUrl: server.url,
+    httpUrl: http.url,
     partnerUrl,
     sqsEndpoint: sqs.endpoint,
     queueUrl: sqs.queueUrl,
@@ -159,6 +167,7 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
     async stop() {
       await runner.stop();
       await server.close();
+      await http.close();
       await partner?.stop();
       ingressDeps.parts?.close();
       await sqs.stop();

@@ -1,7 +1,10 @@
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { createCoreDependencies } from '../delivery/create-delivery';
 import { createHttpHandler, tokenSourceFromEnv } from '../http';
 import { integration } from '../integration';
 import { createLogger } from '../observability/logger';
+import { createMetrics, ingressMetrics, METRIC_NAMES } from '../observability/metrics';
 import { createIngressRuntime } from '../runtime/ingress-runtime';
 
 /**
@@ -10,10 +13,23 @@ import { createIngressRuntime } from '../runtime/ingress-runtime';
  * Reads FIREHOSE_TOKEN_SECRET_ARN (or FIREHOSE_TOKENS locally) and the delivery settings the ingress reads.
  */
 const logger = createLogger('firehose-http');
-const runtime = createIngressRuntime(createCoreDependencies(integration, process.env, logger), logger);
+const metrics = createMetrics('firehose-http');
+const runtime = createIngressRuntime(createCoreDependencies(integration, process.env, logger), logger, ingressMetrics(metrics));
 const tokens = tokenSourceFromEnv(process.env, {
   onStaleKept: (error) =>
     logger.error('the token secret could not be re-read; the tokens read before stay in use', error instanceof Error ? error : String(error)),
 });
+const handleHttp = createHttpHandler({
+  runtime,
+  tokens,
+  logger,
+  onRejectedAuth: () => metrics.addMetric(METRIC_NAMES.rejectedAuth, MetricUnit.Count, 1),
+});
 
-export const handler = createHttpHandler({ runtime, tokens, logger });
+export async function handler(event: APIGatewayProxyEventV2, context: Context): Promise<APIGatewayProxyStructuredResultV2> {
+  try {
+    return await handleHttp(event, context);
+  } finally {
+    metrics.publishStoredMetrics();
+  }
+}

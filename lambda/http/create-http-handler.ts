@@ -23,6 +23,8 @@ export interface HttpHandlerDependencies {
   readonly maxBodyBytes?: number;
   /** Retry-After on a 503. @default 5 */
   readonly retryAfterSeconds?: number;
+  /** Called once per call refused for its token (the RejectedAuth metric). */
+  readonly onRejectedAuth?: () => void;
 }
 
 /**
@@ -46,7 +48,7 @@ export function createHttpHandler(deps: HttpHandlerDependencies): FunctionUrlHan
     .use(jsonContentType())
     .use(httpJsonBodyParser<FirehoseHttpEvent>())
     .use(routeTypeCheck())
-    .use(tokenCheck({ tokens: deps.tokens, logger: deps.logger }))
+    .use(tokenCheck({ tokens: deps.tokens, logger: deps.logger, ...(deps.onRejectedAuth ? { onRejected: deps.onRejectedAuth } : {}) }))
     .use(errorResponder({ logger: deps.logger, ...(deps.retryAfterSeconds === undefined ? {} : { retryAfterSeconds: deps.retryAfterSeconds }) }))
     .handler(answer);
 }

@@ -27,8 +27,10 @@ export const problems = {
   unsupportedMediaType: () => new HttpProblem(415, 'Content-Type must be application/json'),
   notUtf8: () => new HttpProblem(400, 'body is not valid UTF-8'),
   malformedJson: (cause?: unknown) => new HttpProblem(400, 'body is not valid JSON', {}, { cause }),
-  wrongRoute: (route: Route, type: string) =>
-    new HttpProblem(400, `${route.path} does not accept type "${quotable(type)}"; send it to ${routeFor(type).path}`),
+  wrongRoute: (route: Route, type: string) => {
+    const meant = routeFor(type);
+    return new HttpProblem(400, `${route.path} does not accept type "${quotable(type)}"${meant ? `; send it to ${meant.path}` : ''}`);
+  },
   // mParticle sends `Authorization: Token <token>` (PROTOCOL.md §12.4); the answer says no more than that.
   unauthorized: () => new HttpProblem(401, 'a valid Authorization: Token header is required', { 'WWW-Authenticate': 'Token' }),
 };

@@ -29,7 +29,7 @@ export function routeAccepts(route: Route, type: string): boolean {
   return route.accepts === undefined || (route.accepts as readonly string[]).includes(type);
 }
 
-/** The route meant for a request type (for the hint in a 400), or `/firehose` for types no route names. */
-export function routeFor(type: string): Route {
-  return ROUTES.find((route) => route.accepts !== undefined && (route.accepts as readonly string[]).includes(type)) ?? (ROUTES[0] as Route);
+/** The kind's own route for a request type (the hint in a 400); `undefined` for a type that is not a Firehose request. */
+export function routeFor(type: string): Route | undefined {
+  return ROUTES.find((route) => route.accepts !== undefined && (route.accepts as readonly string[]).includes(type));
 }

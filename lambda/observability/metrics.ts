@@ -40,8 +40,8 @@ export function createMetrics(serviceName: string): Metrics {
 /** What the ingress pipeline reports, per invocation; see ingress-runtime.ts. */
 export interface IngressObserver {
   handled(summary: InvocationSummary, durationMs: number): void;
-  rejected(): void;
-  failed(): void;
+  rejected(message: string, durationMs: number): void;
+  failed(message: string, durationMs: number): void;
 }
 
 export function ingressMetrics(metrics: Metrics): IngressObserver {

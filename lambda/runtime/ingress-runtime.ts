@@ -34,8 +34,9 @@ export function createIngressRuntime(dependencies: CoreDependencies, logger: Log
         parsed = parseFirehoseRequest(input);
       } catch (error) {
         if (error instanceof FirehoseInputError) {
-          logger.warn('rejected input', { outcome: 'rejected', error: error.message, path: error.path, durationMs: round(performance.now() - started) });
-          observer?.rejected();
+          const durationMs = round(performance.now() - started);
+          logger.warn('rejected input', { outcome: 'rejected', error: error.message, path: error.path, durationMs });
+          observer?.rejected(error.message, durationMs);
         }
         throw error;
       }
@@ -47,7 +48,7 @@ export function createIngressRuntime(dependencies: CoreDependencies, logger: Log
         observer?.handled(result.summary, durationMs);
         return result;
       } catch (error) {
-        observer?.failed();
+        observer?.failed(errorMessage(error), round(performance.now() - started));
         logger.error(
           {
             message: 'failed',

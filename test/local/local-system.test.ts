@@ -22,6 +22,7 @@ let lambda: LambdaClient;
 beforeAll(async () => {
   system = await startLocalSystem({
     invokePort: 0,
+    httpPort: 0,
     partnerPort: 0,
     sqsPort: 0,
     region: 'us-east-1',
@@ -104,6 +105,20 @@ describe('the whole flow on one machine', () => {
     expect(healed.deadLetterQueue.visible).toBe(0);
   });
 
+  it('serves the HTTP variant with the same core, as the README curl example does', async () => {
+    const post = (token?: string) =>
+      fetch(`${system.httpUrl}/firehose`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...(token ? { authorization: `Token ${token}` } : {}) },
+        body: readFileSync(path.join(eventsDir, 'event-batch.json')),
+      });
+    const ok = await post('local-token');
+    expect(ok.status).toBe(200);
+    expect(((await ok.json()) as { type: string }).type).toBe('event_processing_response');
+    expect((await post()).status).toBe(401);
+    expect((await system.status()).invocations[0]).toMatchObject({ type: 'event_processing_request', outcome: 'delivered' });
+  });
+
   it('shows invocations, queue depths and deliveries on the status page', async () => {
     const html = await (await fetch(`${system.invokeUrl}/_status`)).text();
     expect(html).toContain('http-equiv="refresh"');
@@ -156,7 +171,7 @@ describe('npm start', () => {
   it('starts in a few seconds, prints where everything is, and stops cleanly on Ctrl-C', async () => {
     const child = spawn('npm', ['start'], {
       cwd: PROJECT_ROOT,
-      env: { ...process.env, INVOKE_PORT: '0', PARTNER_PORT: '0', SQS_PORT: '0' },
+      env: { ...process.env, INVOKE_PORT: '0', HTTP_PORT: '0', PARTNER_PORT: '0', SQS_PORT: '0' },
       stdio: ['ignore', 'pipe', 'pipe'],
       detached: true,
     });

@@ -3,10 +3,11 @@ import type { MiddlewareObj } from '@middy/core';
 import { headerOf, messageTypeOf, quotable, type FirehoseHttpEvent, type FunctionUrlResult } from '../function-url';
 import { problems } from '../http-errors';
 import { readAuthorization, type RejectionReason } from '../token-auth';
+import { METRIC_NAMES } from '../../observability/metrics';
 import type { TokenSource } from '../token-source';
 
-/** The log field alarms count refused calls by (a metric filter on `metric = "RejectedAuth"`). */
-export const REJECTED_AUTH_METRIC = 'RejectedAuth';
+/** The name of the metric (and log field) that counts refused calls. */
+export const REJECTED_AUTH_METRIC = METRIC_NAMES.rejectedAuth;
 
 /**
  * 401 unless `Authorization: Token <token>` carries a valid token. A module registration request needs
@@ -16,7 +17,12 @@ export const REJECTED_AUTH_METRIC = 'RejectedAuth';
  * (never the presented value) for an alarm; and a mismatch re-reads the tokens once before refusing, so a
  * freshly rotated token is not refused by a container still holding the old one.
  */
-export function tokenCheck(options: { tokens: TokenSource; logger: Logger }): MiddlewareObj<FirehoseHttpEvent, FunctionUrlResult> {
+export function tokenCheck(options: {
+  tokens: TokenSource;
+  logger: Logger;
+  /** Called once per refused call, e.g. to count it in a metric an alarm watches. */
+  onRejected?: () => void;
+}): MiddlewareObj<FirehoseHttpEvent, FunctionUrlResult> {
   const refuse = (event: FirehoseHttpEvent, reason: RejectionReason, type: string | undefined): never => {
     options.logger.warn('refused a call without a valid token', {
       metric: REJECTED_AUTH_METRIC,
@@ -26,6 +32,7 @@ export function tokenCheck(options: { tokens: TokenSource; logger: Logger }): Mi
       userAgent: quotable(event.requestContext?.http?.userAgent ?? '', 120),
       ...(type === undefined ? {} : { requestType: quotable(type) }),
     });
+    options.onRejected?.();
     throw problems.unauthorized();
   };
 

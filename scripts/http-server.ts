@@ -1,0 +1,48 @@
+/**
+ * `tsx scripts/http-server.ts`: the HTTP variant on http://127.0.0.1:3002 (PORT to change it), with the
+ * ingress pipeline configured from this environment (a dry run unless PARTNER_API_URL and
+ * DELIVERY_QUEUE_URL are set) and the tokens from FIREHOSE_TOKENS, by default `local-token`.
+ */
+import { createHttpHandler, parseTokenList, staticTokenSource, TOKEN_ENV } from '../lambda/http';
+import { createLogger } from '../lambda/observability/logger';
+import { startHttpEndpoint } from '../local/http-endpoint';
+import { createLocalIngress } from '../local/local-ingress';
+
+const DEFAULT_PORT = 3002;
+const DEFAULT_TOKEN = 'local-token';
+
+async function main(): Promise<void> {
+  const port = process.env['PORT'] ? Number(process.env['PORT']) : DEFAULT_PORT;
+  if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new Error('PORT must be a port number');
+  const configured = process.env[TOKEN_ENV.tokens]?.trim();
+  const tokens = configured ? parseTokenList(configured, TOKEN_ENV.tokens) : [DEFAULT_TOKEN];
+
+  const ingress = await createLocalIngress();
+  const handler = createHttpHandler({ runtime: ingress.runtime, tokens: staticTokenSource(tokens), logger: createLogger('firehose-http') });
+  const endpoint = await startHttpEndpoint({ port, handler });
+
+  process.stderr.write(
+    [
+      `Firehose HTTP endpoint: ${endpoint.url}/firehose (also /registration, /events, /audience, /dsr)`,
+      configured
+        ? `Token: from ${TOKEN_ENV.tokens} (${tokens.length} configured, not shown)`
+        : `Token: ${DEFAULT_TOKEN} (set ${TOKEN_ENV.tokens} to change it)`,
+      ingress.description,
+      `Try: curl -s -X POST ${endpoint.url}/firehose -H 'Content-Type: application/json' -H 'Authorization: Token ${configured ? '<token>' : DEFAULT_TOKEN}' --data @events/event-batch.json`,
+      '',
+    ].join('\n'),
+  );
+
+  const stop = async (): Promise<void> => {
+    await endpoint.close();
+    await ingress.close();
+    process.exit(0);
+  };
+  process.once('SIGINT', () => void stop());
+  process.once('SIGTERM', () => void stop());
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`http server failed: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});

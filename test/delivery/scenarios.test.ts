@@ -86,6 +86,32 @@ describe('delivery when the partner is healthy', () => {
   });
 });
 
+describe('idempotent delivery', () => {
+  it('gives a request mParticle sends twice the same Idempotency-Keys, chunk for chunk', async () => {
+    // Prepare: small messages, so the change is split into several chunks.
+    const { ingress, partner, drain } = await start({ QUEUE_MESSAGE_MAX_BYTES: String(16 * 1024) });
+    const text = JSON.stringify(membershipChange(profiles(200)));
+    // Act: mParticle retries the same message.
+    const first = await ingress.handle(text);
+    const second = await ingress.handle(text);
+    await drain();
+    // Assess
+    const id = String((JSON.parse(text) as { id: string }).id);
+    expect(first.summary.calls).toBeGreaterThan(3);
+    expect(second.summary.calls).toBe(first.summary.calls);
+    const bodiesByKey = new Map<string, string[]>();
+    for (const r of partner.accepted) {
+      const key = String(r.headers['idempotency-key']);
+      bodiesByKey.set(key, [...(bodiesByKey.get(key) ?? []), r.bodyText]);
+    }
+    expect([...bodiesByKey.keys()].sort()).toEqual(Array.from({ length: first.summary.calls }, (_, i) => `${id}:${i}`).sort());
+    for (const bodies of bodiesByKey.values()) {
+      expect(bodies).toHaveLength(2);
+      expect(bodies[0]).toBe(bodies[1]);
+    }
+  });
+});
+
 describe('delivery through an outage', () => {
   it('keeps answering under the deadline, spills, and delivers every event id and mpid after recovery', async () => {
     // Prepare: the partner fails in every way for the first part of the run.

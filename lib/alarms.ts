@@ -3,7 +3,7 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { customMetric, DEFAULT_METRICS_NAMESPACE, METRIC_NAMES, SERVICE_NAMES } from './metrics';
+import { customMetric, DEFAULT_METRICS_NAMESPACE, type FirehoseService, METRIC_NAMES, SERVICE_NAMES } from './metrics';
 
 /** mParticle's Lambda budget: p99 under 200 ms (PROTOCOL.md §12.1). */
 export const INGRESS_LATENCY_BUDGET = Duration.millis(200);
@@ -41,7 +41,7 @@ export interface FirehoseAlarmSet {
   readonly workerErrors: cloudwatch.Alarm;
   /** The worker's own count of deliveries it parked in the DLQ (the DLQ depth alarm also sees the ingress's). */
   readonly deliveriesDeadLettered: cloudwatch.Alarm;
-  /** Calls the partner refused in-line (4xx), parked by the ingress. */
+  /** Calls the ingress parked: the partner refused them in-line (4xx) or the settings made no credentials. */
   readonly ingressCallsParked: cloudwatch.Alarm;
   /** Invocations the ingress could neither deliver nor queue: data at risk. */
   readonly ingressFailedInvocations: cloudwatch.Alarm;
@@ -49,6 +49,10 @@ export interface FirehoseAlarmSet {
   readonly httpLatencyP99?: cloudwatch.Alarm;
   /** Calls the HTTP endpoint refused for a missing or wrong token (mParticle does not retry a 401). */
   readonly httpRejectedAuth?: cloudwatch.Alarm;
+  /** As ingressCallsParked, for the calls the HTTP endpoint makes in-line. */
+  readonly httpCallsParked?: cloudwatch.Alarm;
+  /** As ingressFailedInvocations, for the HTTP endpoint (it answers 503 or 500, which mParticle retries a few times). */
+  readonly httpFailedInvocations?: cloudwatch.Alarm;
 }
 
 const ONE_MINUTE = Duration.minutes(1);
@@ -97,9 +101,7 @@ export class FirehoseAlarms extends Construct {
       deliveriesDeadLettered: this.anyAbove('DeliveriesDeadLettered',
         customMetric(namespace, SERVICE_NAMES.worker, METRIC_NAMES.deliveriesDeadLettered, { period: ONE_MINUTE }), 0,
         'The worker parked deliveries in the dead-letter queue: the partner API refused them for good (4xx) or they ran out of attempts.'),
-      ingressCallsParked: this.anyAbove('IngressCallsParked',
-        customMetric(namespace, SERVICE_NAMES.ingress, METRIC_NAMES.callsParked, { period: ONE_MINUTE }), 0,
-        'The partner API refused calls the ingress made in-line (4xx, e.g. a revoked customer key); they were parked in the dead-letter queue.'),
+      ingressCallsParked: this.callsParked('IngressCallsParked', namespace, SERVICE_NAMES.ingress, 'The ingress'),
       ingressFailedInvocations: this.anyAbove('IngressFailedInvocations',
         customMetric(namespace, SERVICE_NAMES.ingress, METRIC_NAMES.failedInvocations, { period: ONE_MINUTE }), 0,
         'The ingress could not queue a delivery and answered mParticle with an error: data is at risk unless mParticle retries.'),
@@ -119,6 +121,11 @@ export class FirehoseAlarms extends Construct {
           customMetric(namespace, SERVICE_NAMES.http, METRIC_NAMES.rejectedAuth, { period: FIVE_MINUTES }), 0,
           'The HTTP endpoint refused calls without a valid Token; mParticle does not retry a 401, so that data is lost. '
             + 'Check whether mParticle rotated the token and put the new one in the token secret.'),
+        // The HTTP function runs the same pipeline as the ingress and publishes the same metrics under its own service.
+        httpCallsParked: this.callsParked('HttpCallsParked', namespace, SERVICE_NAMES.http, 'The HTTP endpoint'),
+        httpFailedInvocations: this.anyAbove('HttpFailedInvocations',
+          customMetric(namespace, SERVICE_NAMES.http, METRIC_NAMES.failedInvocations, { period: ONE_MINUTE }), 0,
+          'The HTTP endpoint failed a call (503 when the queue was unreachable, else 500): mParticle retries only a few times, so data is at risk.'),
       }),
     };
 
@@ -130,6 +137,13 @@ export class FirehoseAlarms extends Construct {
       }
     }
     this.alarms = alarms;
+  }
+
+  /** Calls a front door (ingress or HTTP) parked instead of delivering: a partner refusing in-line calls. */
+  private callsParked(id: string, namespace: string, service: FirehoseService, who: string): cloudwatch.Alarm {
+    return this.anyAbove(id, customMetric(namespace, service, METRIC_NAMES.callsParked, { period: ONE_MINUTE }), 0,
+      `${who} parked calls in the dead-letter queue: the partner API refused them in-line (4xx, e.g. a revoked customer key) `
+        + 'or the integration settings could not make their credentials.');
   }
 
   /** One breaching period is enough: these count events that should never happen. */

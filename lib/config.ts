@@ -3,6 +3,8 @@
  * validated settings. `-c` values arrive as strings, cdk.json values as JSON, so every reader accepts both.
  */
 
+import { DEFAULT_METRICS_NAMESPACE } from '../lambda/observability/metrics';
+
 /** The AWS accounts mParticle invokes Firehose Lambda functions from (PROTOCOL.md §12.2). */
 export const MPARTICLE_ACCOUNTS = ['338661164609', '457804467337'] as const;
 
@@ -75,7 +77,7 @@ export function readAppConfig(read: ContextReader): AppConfig {
     alarmEmail: readString(read(CONTEXT_KEYS.alarmEmail), CONTEXT_KEYS.alarmEmail),
     logRetentionDays: readRetention(read(CONTEXT_KEYS.logRetentionDays)),
     logLevel: readLogLevel(read(CONTEXT_KEYS.logLevel)),
-    metricsNamespace: readString(read(CONTEXT_KEYS.metricsNamespace), CONTEXT_KEYS.metricsNamespace) ?? 'MparticleFirehose',
+    metricsNamespace: readString(read(CONTEXT_KEYS.metricsNamespace), CONTEXT_KEYS.metricsNamespace) ?? DEFAULT_METRICS_NAMESPACE,
   };
   const alarmTopicArn = readAlarmTopicArn(read(CONTEXT_KEYS.alarmTopicArn));
 

@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import { Duration, Validations } from 'aws-cdk-lib';
+import { Duration, Stack, Validations } from 'aws-cdk-lib';
 import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -14,6 +14,8 @@ import { Construct } from 'constructs';
 import { DELIVERY_DEFAULTS, ENV } from '../lambda/delivery/defaults';
 import { FirehoseAlarms, type FirehoseAlarmSet } from './alarms';
 import { MPARTICLE_ACCOUNTS } from './config';
+import { FirehoseDashboard } from './dashboard';
+import { DEFAULT_METRICS_NAMESPACE, SERVICE_NAMES } from './metrics';
 
 /** Repository root: entry files and the lock file are found from here, whatever the working directory. */
 const PROJECT_ROOT = path.resolve(__dirname, '..');
@@ -53,8 +55,13 @@ export interface FirehoseIntegrationProps {
   readonly logRetention?: logs.RetentionDays;
   /** LOG_LEVEL for the Powertools logger. @default 'INFO' */
   readonly logLevel?: string;
-  /** POWERTOOLS_METRICS_NAMESPACE for custom metrics. @default 'MparticleFirehose' */
+  /** POWERTOOLS_METRICS_NAMESPACE for custom metrics; the dashboard and alarms read them there. @default 'MparticleFirehose' */
   readonly metricsNamespace?: string;
+  /**
+   * Name of the CloudWatch dashboard. Dashboard names are unique per account across all regions.
+   * @default `<stack name>-<region>`
+   */
+  readonly dashboardName?: string;
   /** Entry files of the handlers. @default lambda/handlers/{ingress,worker,http}.ts in this repository */
   readonly handlerEntries?: HandlerEntries;
   /** Oldest-message age on the delivery queue that raises an alarm. @default 15 minutes */
@@ -76,6 +83,8 @@ export class FirehoseIntegration extends Construct {
   /** Envelope-encryption key: the front door may only make data keys, the worker may only decrypt them. */
   public readonly sealingKey: kms.Key;
   public readonly alarms: FirehoseAlarmSet;
+  /** Invocations, latency, what became of each call, worker deliveries, queues (and the HTTP endpoint). */
+  public readonly dashboard: FirehoseDashboard;
   public readonly logGroups: { readonly ingress: logs.LogGroup; readonly worker: logs.LogGroup; readonly http?: logs.LogGroup };
   public readonly httpFunction?: NodejsFunction;
   public readonly httpAlias?: lambda.Alias;
@@ -121,9 +130,10 @@ export class FirehoseIntegration extends Construct {
       [ENV.deadLetterQueueUrl]: this.deadLetterQueue.queueUrl,
       [ENV.sealingKeyId]: this.sealingKey.keyArn,
     };
+    const metricsNamespace = props.metricsNamespace ?? DEFAULT_METRICS_NAMESPACE;
     const sharedEnvironment: Record<string, string> = {
       NODE_OPTIONS: '--enable-source-maps',
-      POWERTOOLS_METRICS_NAMESPACE: props.metricsNamespace ?? 'MparticleFirehose',
+      POWERTOOLS_METRICS_NAMESPACE: metricsNamespace,
       LOG_LEVEL: props.logLevel ?? 'INFO',
       ...deliveryEnvironment,
     };
@@ -133,7 +143,7 @@ export class FirehoseIntegration extends Construct {
       handler: 'ingress',
       description: 'mParticle Firehose ingress: answers each Firehose message and queues partner deliveries',
       timeout: Duration.seconds(10),
-      environment: { ...sharedEnvironment, POWERTOOLS_SERVICE_NAME: 'firehose-ingress' },
+      environment: { ...sharedEnvironment, POWERTOOLS_SERVICE_NAME: SERVICE_NAMES.ingress },
     });
     this.ingressFunction = ingress.fn;
     this.grantFrontDoor(this.ingressFunction);
@@ -156,7 +166,7 @@ export class FirehoseIntegration extends Construct {
       handler: 'worker',
       description: 'mParticle Firehose delivery worker: sends queued deliveries to the partner API',
       timeout: Duration.seconds(DELIVERY_DEFAULTS.workerTimeoutSeconds),
-      environment: { ...sharedEnvironment, POWERTOOLS_SERVICE_NAME: 'firehose-worker' },
+      environment: { ...sharedEnvironment, POWERTOOLS_SERVICE_NAME: SERVICE_NAMES.worker },
     });
     this.workerFunction = worker.fn;
     // Grants receive, delete and sqs:ChangeMessageVisibility (the back-off) on the delivery queue.
@@ -186,7 +196,7 @@ export class FirehoseIntegration extends Construct {
         timeout: Duration.seconds(10),
         environment: {
           ...sharedEnvironment,
-          POWERTOOLS_SERVICE_NAME: 'firehose-http',
+          POWERTOOLS_SERVICE_NAME: SERVICE_NAMES.http,
           [FIREHOSE_TOKEN_SECRET_ARN_ENV]: tokenSecret.secretArn,
         },
       });
@@ -212,10 +222,23 @@ export class FirehoseIntegration extends Construct {
       workerFunction: this.workerFunction,
       deliveryQueue: this.deliveryQueue,
       deadLetterQueue: this.deadLetterQueue,
+      metricsNamespace,
       ...(this.httpAlias === undefined ? {} : { httpAlias: this.httpAlias }),
       ...(props.alarmTopic === undefined ? {} : { alarmAction: new cloudwatchActions.SnsAction(props.alarmTopic) }),
       ...(props.backlogAgeAlarmThreshold === undefined ? {} : { backlogAgeThreshold: props.backlogAgeAlarmThreshold }),
     }).alarms;
+    const stack = Stack.of(this);
+    this.dashboard = new FirehoseDashboard(this, 'Dashboard', {
+      dashboardName: props.dashboardName ?? `${stack.stackName}-${stack.region}`,
+      metricsNamespace,
+      ingressFunction: this.ingressFunction,
+      ingressAlias: this.ingressAlias,
+      workerFunction: this.workerFunction,
+      deliveryQueue: this.deliveryQueue,
+      deadLetterQueue: this.deadLetterQueue,
+      alarms: Object.values(this.alarms).filter((alarm) => alarm !== undefined),
+      ...(this.httpAlias === undefined ? {} : { httpAlias: this.httpAlias }),
+    });
     this.logGroups = { ingress: ingress.logGroup, worker: worker.logGroup, ...(httpLogGroup === undefined ? {} : { http: httpLogGroup }) };
   }
 

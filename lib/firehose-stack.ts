@@ -42,6 +42,8 @@ export class FirehoseStack extends Stack {
       logRetention: config.logRetentionDays,
       logLevel: config.logLevel,
       metricsNamespace: config.metricsNamespace,
+      // The stack name already names the region.
+      dashboardName: this.stackName,
       ...(config.partnerApiUrl === undefined ? {} : { partnerApiUrl: config.partnerApiUrl }),
       ...(this.alarmTopic === undefined ? {} : { alarmTopic: this.alarmTopic }),
       ...(props.handlerEntries === undefined ? {} : { handlerEntries: props.handlerEntries }),

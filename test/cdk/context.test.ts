@@ -31,6 +31,13 @@ describe('context "regions" (with a per-region "mparticleAccounts" map)', () => 
     for (const stack of synthesized.assembly.stacks) expect(stack.environment.account).toBe('unknown-account');
   });
 
+  it('gives each region its own dashboard, named after its stack', () => {
+    for (const region of ['us-east-1', 'eu-central-1']) {
+      const dashboards = resourcesOfType(synthesized.template(region), 'AWS::CloudWatch::Dashboard');
+      expect(dashboards.map(([, d]) => d.Properties?.['DashboardName'])).toEqual([`MparticleFirehose-${region}`]);
+    }
+  });
+
   it('uses the map entry for a mapped region and mParticle\'s accounts elsewhere', () => {
     const principals = (region: string): unknown[] =>
       resourcesOfType(synthesized.template(region), 'AWS::Lambda::Permission').map(([, p]) => p.Properties?.['Principal']).sort();
@@ -135,9 +142,10 @@ describe('context "httpEndpoint" and "alarmTopicArn"', () => {
     ]);
   });
 
-  it('adds error and 100 ms latency alarms for the HTTP function, and sends every alarm to the topic', () => {
+  it('adds error, 100 ms latency, RejectedAuth, CallsParked and FailedInvocations alarms for the HTTP function, and sends every alarm to the topic', () => {
     const template = synthesized.template();
-    template.resourceCountIs('AWS::CloudWatch::Alarm', 8);
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 14);
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'RejectedAuth', Dimensions: [{ Name: 'service', Value: 'firehose-http' }] });
     template.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'Duration', ExtendedStatistic: 'p99', Threshold: 100 });
     template.allResourcesProperties('AWS::CloudWatch::Alarm', { AlarmActions: [TOPIC_ARN], OKActions: [TOPIC_ARN] });
   });

@@ -218,8 +218,8 @@ describe('keys and permissions', () => {
 });
 
 describe('alarms', () => {
-  it('raises six alarms by default', () => {
-    template.resourceCountIs('AWS::CloudWatch::Alarm', 6);
+  it('raises nine alarms by default: six on Lambda and SQS metrics, three on the functions\' custom metrics', () => {
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 9);
   });
 
   it('watches ingress throttles and errors, and worker errors, for any occurrence', () => {

@@ -1,19 +1,10 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { cachedSecretTokenSource, REJECTED_AUTH_METRIC, staticTokenSource } from '../../lambda/http';
 import { customEvents, eventBatch } from '../support/factories';
 import { sample } from './support/samples';
-import { PREVIOUS_TOKEN, startHttpSystem, TOKEN, type HttpSystem, type HttpSystemOptions } from './support/http-system';
+import { PREVIOUS_TOKEN, TOKEN, useHttpSystem } from './support/http-system';
 
-let system: HttpSystem | undefined;
-afterEach(async () => {
-  await system?.stop();
-  system = undefined;
-});
-
-async function start(options: HttpSystemOptions = {}): Promise<HttpSystem> {
-  system = await startHttpSystem(options);
-  return system;
-}
+const start = useHttpSystem();
 
 const batch = (): string => JSON.stringify(eventBatch(customEvents(2)));
 const rejectionLines = (lines: string[]) =>

@@ -1,19 +1,10 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { MAX_BODY_BYTES } from '../../lambda/http';
 import { customEvents, eventBatch, membershipChange, profiles, SECRET_API_KEY } from '../support/factories';
 import { sample } from './support/samples';
-import { startHttpSystem, TOKEN, type HttpSystem, type HttpSystemOptions } from './support/http-system';
+import { TOKEN, useHttpSystem } from './support/http-system';
 
-let system: HttpSystem | undefined;
-afterEach(async () => {
-  await system?.stop();
-  system = undefined;
-});
-
-async function start(options: HttpSystemOptions = {}): Promise<HttpSystem> {
-  system = await startHttpSystem(options);
-  return system;
-}
+const start = useHttpSystem();
 
 const batch = (): string => JSON.stringify(eventBatch(customEvents(2)));
 
@@ -43,7 +34,8 @@ describe('answers to bad requests', () => {
 
   it('answers 415 unless the body is declared application/json, whose charset may only be UTF-8', async () => {
     // Prepare
-    const { post } = await start();
+    const system = await start();
+    const { post } = system;
     // Act
     const statuses: Record<string, number> = {};
     for (const contentType of ['text/plain', 'application/x-www-form-urlencoded', 'application/json; charset=latin1', 'application/jsonx']) {
@@ -52,7 +44,7 @@ describe('answers to bad requests', () => {
     for (const contentType of ['application/json; charset=utf-8', 'Application/JSON;charset=UTF-8']) {
       statuses[contentType] = (await post('/events', batch(), { 'content-type': contentType })).status;
     }
-    const withoutType = await system!.request('/events', { method: 'POST', headers: { authorization: `Token ${TOKEN}` }, body: new Uint8Array(Buffer.from(batch())) });
+    const withoutType = await system.request('/events', { method: 'POST', headers: { authorization: `Token ${TOKEN}` }, body: new Uint8Array(Buffer.from(batch())) });
     // Assess
     expect(statuses).toEqual({
       'text/plain': 415,

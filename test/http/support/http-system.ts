@@ -1,3 +1,4 @@
+import { afterEach } from 'vitest';
 import { capturingLogger, startDeliverySystem, type DeliverySystem } from '../../support/delivery-system';
 import { createHttpHandler, staticTokenSource, type TokenSource } from '../../../lambda/http';
 import { startHttpEndpoint, type HttpEndpoint } from '../../../local/http-endpoint';
@@ -68,5 +69,18 @@ export async function startHttpSystem(options: HttpSystemOptions = {}): Promise<
       await endpoint.close();
       await delivery.stop();
     },
+  };
+}
+
+/** One HTTP system per test, stopped after each: `const start = useHttpSystem();` at the top of a file. */
+export function useHttpSystem(): (options?: HttpSystemOptions) => Promise<HttpSystem> {
+  let system: HttpSystem | undefined;
+  afterEach(async () => {
+    await system?.stop();
+    system = undefined;
+  });
+  return async (options = {}) => {
+    system = await startHttpSystem(options);
+    return system;
   };
 }

@@ -6,6 +6,8 @@ import type { PartnerCall } from './partner-integration';
 export const QUEUE_ENVELOPE_ALLOWANCE_BYTES = 4 * 1024;
 
 const SAMPLE_SIZE = 32;
+/** Lists up to this long are serialized whole first: sampling would cost more than it could save. */
+const SAMPLE_ABOVE = 256;
 
 export interface CallPlanInput<T> {
   readonly requestType: FirehoseRequestType;
@@ -28,9 +30,9 @@ interface Slice {
 
 /**
  * Turns a request into as few partner calls as fit one queue message each. The common case (it all fits)
- * costs one mapping and one serialization; only oversize requests are split, greedily by item size, and any
- * slice still too large after mapping is halved. Deterministic, so chunk indexes (and with them the
- * idempotency keys) are the same every time the same request arrives.
+ * costs one mapping and one serialization; an oversize request is cut into even slices sized from its
+ * average item, each serialized once, and any slice still too large is halved. Deterministic, so chunk
+ * indexes (and with them the idempotency keys) are the same every time the same request arrives.
  */
 export function planCalls<T>(input: CallPlanInput<T>): OutboundCall[] {
   const limit = input.maxMessageBytes - QUEUE_ENVELOPE_ALLOWANCE_BYTES;
@@ -39,37 +41,36 @@ export function planCalls<T>(input: CallPlanInput<T>): OutboundCall[] {
 
   // For long lists, sizing a sample first lets a request that is clearly too large skip the whole-request
   // serialization; short lists (the usual event batch) go straight to it.
+  let sampleBytes = 0;
   let clearlyTooLarge = false;
-  if (items.length > SAMPLE_SIZE) {
-    let sampleBytes = 0;
+  if (items.length > SAMPLE_ABOVE) {
     for (let i = 0; i < SAMPLE_SIZE; i++) sampleBytes += byteLength(stringifyJson(items[i]));
     clearlyTooLarge = (sampleBytes / SAMPLE_SIZE) * items.length > 2 * limit;
   }
 
-  const whole = clearlyTooLarge ? undefined : serialize(input.build(items));
-  if (!clearlyTooLarge && whole === undefined) {
-    // Nothing to send for this request (e.g. every audience filtered out).
-  } else if (whole !== undefined && (byteLength(whole.bodyText) <= limit || items.length <= 1)) {
-    if (byteLength(whole.bodyText) > limit) throw tooLarge(input, 0, byteLength(whole.bodyText), limit);
-    slices.push(whole);
+  let bytesPerItem: number;
+  if (clearlyTooLarge) {
+    // What one item costs once mapped, measured on the sample (mappings add or drop fields).
+    const probe = serialize(input.build(items.slice(0, SAMPLE_SIZE)));
+    bytesPerItem = (probe ? byteLength(probe.bodyText) : sampleBytes) / SAMPLE_SIZE;
   } else {
-    const itemSizes = items.map((item) => byteLength(stringifyJson(item)));
-    const rawTotal = itemSizes.reduce((sum, size) => sum + size, 0);
-    // How much the mapping grows (or shrinks) the raw items, to aim each greedy slice right the first time.
-    const growth = whole ? byteLength(whole.bodyText) / Math.max(1, rawTotal) : measureGrowth(input, itemSizes);
-    let start = 0;
-    while (start < items.length) {
-      let end = start;
-      let size = 0;
-      while (end < items.length && (end === start || (size + (itemSizes[end] ?? 0)) * growth <= limit * 0.95)) {
-        size += itemSizes[end] ?? 0;
-        end++;
-      }
-      fitSlice(input, start, end, limit, slices);
-      start = end;
-    }
+    const whole = serialize(input.build(items));
+    if (whole === undefined) return []; // nothing to send (e.g. every audience filtered out)
+    const size = byteLength(whole.bodyText);
+    if (size <= limit) return toCalls(input, [whole]);
+    if (items.length <= 1) throw tooLarge(input, 0, size, limit);
+    bytesPerItem = size / items.length;
   }
 
+  // Even slices aimed at 90% of the limit; fitSlice halves any that still come out too large.
+  const perSlice = Math.max(1, Math.floor((limit * 0.9) / Math.max(1, bytesPerItem)));
+  for (let begin = 0; begin < items.length; begin += perSlice) {
+    fitSlice(input, begin, Math.min(items.length, begin + perSlice), limit, slices);
+  }
+  return toCalls(input, slices);
+}
+
+function toCalls<T>(input: CallPlanInput<T>, slices: readonly Slice[]): OutboundCall[] {
   return slices.map((slice, index) => ({
     requestType: input.requestType,
     requestId: input.requestId,
@@ -80,15 +81,6 @@ export function planCalls<T>(input: CallPlanInput<T>): OutboundCall[] {
     bodyText: slice.bodyText,
     secrets: input.secrets,
   }));
-}
-
-/** Growth of the mapping measured on a prefix of the items (about one message's worth). */
-function measureGrowth<T>(input: CallPlanInput<T>, itemSizes: readonly number[]): number {
-  let end = 0;
-  let raw = 0;
-  while (end < itemSizes.length && raw < 64 * 1024) raw += itemSizes[end++] ?? 0;
-  const probe = serialize(input.build(input.items.slice(0, end)));
-  return probe ? byteLength(probe.bodyText) / Math.max(1, raw) : 1;
 }
 
 function fitSlice<T>(input: CallPlanInput<T>, start: number, end: number, limit: number, out: Slice[]): void {

@@ -1,19 +1,21 @@
 /**
  * Bundles the Lambda entry points the way the CDK stack does (lib/firehose-integration.ts): esbuild, minified,
- * node24, CJS, the pinned AWS SDK bundled from its ESM builds. BUNDLE_AWS_SDK=false leaves the SDK to the runtime.
+ * node24, CJS. The functions mParticle waits on (ingress, HTTP) leave the AWS SDK to the Lambda runtime; the
+ * worker bundles the pinned SDK from its ESM builds. BUNDLE_AWS_SDK=true bundles it everywhere (to compare).
  */
 import { build } from 'esbuild';
 import { statSync } from 'node:fs';
 import path from 'node:path';
 
 export const ENTRY_POINTS = {
-  ingress: 'lambda/handlers/ingress.ts',
-  worker: 'lambda/handlers/worker.ts',
+  ingress: { entry: 'lambda/handlers/ingress.ts', bundleAwsSdk: false },
+  http: { entry: 'lambda/handlers/http.ts', bundleAwsSdk: false },
+  worker: { entry: 'lambda/handlers/worker.ts', bundleAwsSdk: true },
 } as const;
 
 export async function bundleHandlers(outDir: string): Promise<Record<string, { file: string; bytes: number }>> {
   const out: Record<string, { file: string; bytes: number }> = {};
-  for (const [name, entry] of Object.entries(ENTRY_POINTS)) {
+  for (const [name, { entry, bundleAwsSdk }] of Object.entries(ENTRY_POINTS)) {
     const file = path.join(outDir, name, 'index.js');
     await build({
       entryPoints: [entry],
@@ -24,7 +26,7 @@ export async function bundleHandlers(outDir: string): Promise<Record<string, { f
       target: 'node24',
       mainFields: ['module', 'main'],
       format: 'cjs',
-      external: process.env['BUNDLE_AWS_SDK'] === 'false' ? ['@aws-sdk/*'] : [],
+      external: bundleAwsSdk || process.env['BUNDLE_AWS_SDK'] === 'true' ? [] : ['@aws-sdk/*'],
       logLevel: 'error',
     });
     out[name] = { file, bytes: statSync(file).size };

@@ -27,9 +27,12 @@ async function main(): Promise<void> {
   const bundles = await bundleHandlers(outDir);
   const coldStart = runColdStartBench(bundles['ingress']?.file ?? '', outDir, 20);
   console.log('4/4 memory…');
-  const memory = JSON.parse(
-    execFileSync(process.execPath, ['--expose-gc', '--import', 'tsx', path.join(__dirname, 'memory.ts'), '--json'], { encoding: 'utf8' }),
-  ) as MemoryResult;
+  const memoryOutput = execFileSync(process.execPath, ['--expose-gc', '--import', 'tsx', path.join(__dirname, 'memory.ts'), '--json'], {
+    encoding: 'utf8',
+  });
+  // The result is the last line; anything before it is the child's own chatter.
+  const memory = JSON.parse(memoryOutput.trim().split('\n').at(-1) ?? '') as MemoryResult;
+  if (memoryOutput.trim().includes('\n')) console.log(`memory bench said: ${memoryOutput.slice(0, 300)}`);
 
   console.log('\nHandler overhead (ms; ratio = median / baseline median, same input, same run)');
   console.table(handler.map((r) => ({ case: r.case, mode: r.mode, median: r.medianMs.toFixed(3), p99: r.p99Ms.toFixed(3), ratio: r.ratio.toFixed(2) })));
@@ -62,6 +65,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  console.error(`bench failed: ${error instanceof Error ? error.message : String(error)}`);
+  console.error(`bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
   process.exit(1);
 });

@@ -5,11 +5,12 @@ import { handlerExists, logicalIdOf, PARTNER_API_URL, synthApp } from './support
 import { propertiesOf } from './support/template-queries';
 
 /**
- * Size budget per bundle (minified index.js, source map not counted). About 330 KB of it is the AWS SDK v3
- * clients (SQS, KMS; Secrets Manager for HTTP), bundled on purpose so production runs the pinned versions
- * the tests ran; the rest is the kit. A bundle above this means something heavy was imported by accident.
+ * Size budget per bundle (minified index.js, source map not counted). The functions mParticle waits on
+ * (ingress, HTTP) leave the AWS SDK to the Lambda runtime, which keeps their cold start short; the worker
+ * bundles the pinned SDK clients (about 330 KB of its size). A bundle above its budget means something
+ * heavy was imported by accident (or the SDK slipped into a front-door function).
  */
-const BUNDLE_BUDGET_BYTES = 600 * 1024;
+const BUNDLE_BUDGET_BYTES: Readonly<Record<string, number>> = { ingress: 150 * 1024, http: 150 * 1024, worker: 600 * 1024 };
 
 describe('bundling with the local esbuild', () => {
   it.skipIf(!handlerExists('ingress') || !handlerExists('worker'))('bundles every handler into the cloud assembly within budget', () => {
@@ -36,7 +37,7 @@ describe('bundling with the local esbuild', () => {
         sizes[name] = fs.statSync(bundle).size;
       }
       console.info('bundle sizes (bytes):', sizes);
-      for (const [name, size] of Object.entries(sizes)) expect(size, name).toBeLessThanOrEqual(BUNDLE_BUDGET_BYTES);
+      for (const [name, size] of Object.entries(sizes)) expect(size, name).toBeLessThanOrEqual(BUNDLE_BUDGET_BYTES[name] ?? 0);
     } finally {
       synthesized.dispose();
     }

@@ -1,8 +1,8 @@
 import { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
-import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import type { MonitoredResources } from './monitored-resources';
 import { customMetric, DEFAULT_METRICS_NAMESPACE, type FirehoseService, METRIC_NAMES, SERVICE_NAMES } from './metrics';
 
 /** mParticle's Lambda budget: p99 under 200 ms (PROTOCOL.md §12.1). */
@@ -10,15 +10,7 @@ export const INGRESS_LATENCY_BUDGET = Duration.millis(200);
 /** mParticle's HTTP budget: under 100 ms (PROTOCOL.md §12.4). */
 export const HTTP_LATENCY_BUDGET = Duration.millis(100);
 
-export interface FirehoseAlarmsProps {
-  readonly ingressFunction: lambda.IFunction;
-  /** mParticle invokes the alias, so its latency is measured there. */
-  readonly ingressAlias: lambda.IAlias;
-  readonly workerFunction: lambda.IFunction;
-  readonly deliveryQueue: sqs.IQueue;
-  readonly deadLetterQueue: sqs.IQueue;
-  /** The HTTP variant's alias, when it is deployed. */
-  readonly httpAlias?: lambda.IAlias;
+export interface FirehoseAlarmsProps extends MonitoredResources {
   /** Where alarm state changes go (e.g. an SNS topic action); none when omitted. */
   readonly alarmAction?: cloudwatch.IAlarmAction;
   /** mParticle's Lambda budget: p99 under 200 ms (PROTOCOL.md §12.1). */
@@ -75,15 +67,8 @@ export class FirehoseAlarms extends Construct {
         'mParticle invocations of the ingress function are being throttled; raise the account concurrency limit.'),
       ingressErrors: this.anyAbove('IngressErrors', props.ingressFunction.metricErrors({ period: ONE_MINUTE }), 0,
         'The ingress function returned function errors to mParticle.'),
-      // Three 5-minute periods in a row, so a single cold start does not page anyone.
-      ingressLatencyP99: new cloudwatch.Alarm(this, 'IngressLatencyP99', {
-        metric: props.ingressAlias.metricDuration({ statistic: 'p99', period: FIVE_MINUTES }),
-        threshold: ingressBudget.toMilliseconds(),
-        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-        evaluationPeriods: 3,
-        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-        alarmDescription: `p99 duration of the ingress alias is above ${ingressBudget.toMilliseconds()} ms, mParticle's latency budget.`,
-      }),
+      ingressLatencyP99: this.latencyP99('IngressLatencyP99', props.ingressAlias, ingressBudget,
+        `p99 duration of the ingress alias is above ${ingressBudget.toMilliseconds()} ms, mParticle's latency budget.`),
       deadLetterQueueNotEmpty: this.anyAbove('DeadLetterQueueNotEmpty',
         props.deadLetterQueue.metricApproximateNumberOfMessagesVisible({ period: ONE_MINUTE, statistic: 'Maximum' }), 0,
         'Deliveries the partner API rejected for good or that ran out of attempts are waiting in the dead-letter queue.'),
@@ -108,14 +93,8 @@ export class FirehoseAlarms extends Construct {
       ...(props.httpAlias === undefined ? {} : {
         httpErrors: this.anyAbove('HttpErrors', props.httpAlias.metricErrors({ period: ONE_MINUTE }), 0,
           'The HTTP endpoint function errored; mParticle saw a 502.'),
-        httpLatencyP99: new cloudwatch.Alarm(this, 'HttpLatencyP99', {
-          metric: props.httpAlias.metricDuration({ statistic: 'p99', period: FIVE_MINUTES }),
-          threshold: httpBudget.toMilliseconds(),
-          comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-          evaluationPeriods: 3,
-          treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-          alarmDescription: `p99 duration of the HTTP endpoint is above ${httpBudget.toMilliseconds()} ms, mParticle's HTTP budget.`,
-        }),
+        httpLatencyP99: this.latencyP99('HttpLatencyP99', props.httpAlias, httpBudget,
+          `p99 duration of the HTTP endpoint is above ${httpBudget.toMilliseconds()} ms, mParticle's HTTP budget.`),
         // Five minutes: one refusal is enough (mParticle does not retry a 401), the longer period only groups them.
         httpRejectedAuth: this.anyAbove('HttpRejectedAuth',
           customMetric(namespace, SERVICE_NAMES.http, METRIC_NAMES.rejectedAuth, { period: FIVE_MINUTES }), 0,
@@ -144,6 +123,18 @@ export class FirehoseAlarms extends Construct {
     return this.anyAbove(id, customMetric(namespace, service, METRIC_NAMES.callsParked, { period: ONE_MINUTE }), 0,
       `${who} parked calls in the dead-letter queue: the partner API refused them in-line (4xx, e.g. a revoked customer key) `
         + 'or the integration settings could not make their credentials.');
+  }
+
+  /** Three 5-minute periods in a row above the budget, so a single cold start does not page anyone. */
+  private latencyP99(id: string, alias: lambda.IAlias, budget: Duration, description: string): cloudwatch.Alarm {
+    return new cloudwatch.Alarm(this, id, {
+      metric: alias.metricDuration({ statistic: 'p99', period: FIVE_MINUTES }),
+      threshold: budget.toMilliseconds(),
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      evaluationPeriods: 3,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      alarmDescription: description,
+    });
   }
 
   /** One breaching period is enough: these count events that should never happen. */

@@ -1,24 +1,16 @@
 import { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
-import type * as lambda from 'aws-cdk-lib/aws-lambda';
-import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { HTTP_LATENCY_BUDGET, INGRESS_LATENCY_BUDGET } from './alarms';
+import type { MonitoredResources } from './monitored-resources';
 import { customMetric, type CustomMetricOptions, type FirehoseMetricName, type FirehoseService, METRIC_NAMES, REQUEST_TYPE_DIMENSIONS, SERVICE_NAMES } from './metrics';
 
-export interface FirehoseDashboardProps {
+/** The HTTP rows (the ingress's graphs for the HTTP function, and rejected tokens) appear only with `httpAlias`. */
+export interface FirehoseDashboardProps extends MonitoredResources {
   /** CloudWatch dashboard names are unique per account across regions, so this should name the region. */
   readonly dashboardName: string;
   /** Namespace of the functions' custom metrics: the value of their POWERTOOLS_METRICS_NAMESPACE. */
   readonly metricsNamespace: string;
-  readonly ingressFunction: lambda.IFunction;
-  /** mParticle invokes the alias, so the latency graph reads it there (as the latency alarm does). */
-  readonly ingressAlias: lambda.IAlias;
-  readonly workerFunction: lambda.IFunction;
-  readonly deliveryQueue: sqs.IQueue;
-  readonly deadLetterQueue: sqs.IQueue;
-  /** The HTTP variant's alias; its rows (the ingress's graphs for the HTTP function, and rejected tokens) only when given. */
-  readonly httpAlias?: lambda.IAlias;
   /** Alarms shown in a status row at the top. @default none (no status row) */
   readonly alarms?: readonly cloudwatch.IAlarm[];
   /** Drawn as a line on the ingress duration graph. @default 200 ms (mParticle's Lambda budget) */

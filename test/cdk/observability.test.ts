@@ -49,6 +49,20 @@ function alarmOn(template: Template, metricName: string, service: string): Recor
   return alarms[0]?.[1].Properties ?? {};
 }
 
+/** An alarm that fires on any count of a custom metric of `service` within one minute. */
+function anyInAMinute(service: string): Record<string, unknown> {
+  return {
+    Namespace: NAMESPACE,
+    Dimensions: [{ Name: 'service', Value: service }],
+    Statistic: 'Sum',
+    Period: 60,
+    EvaluationPeriods: 1,
+    Threshold: 0,
+    ComparisonOperator: 'GreaterThanThreshold',
+    TreatMissingData: 'notBreaching',
+  };
+}
+
 function alarmsOnMetric(template: Template, metricName: string): string[] {
   return resourcesOfType(template, 'AWS::CloudWatch::Alarm').filter(([, a]) => a.Properties?.['MetricName'] === metricName).map(([id]) => id);
 }
@@ -190,16 +204,7 @@ describe('dashboard and alarms, HTTP variant off', () => {
       { metric: 'CallsParked', service: 'firehose-ingress' },
       { metric: 'FailedInvocations', service: 'firehose-ingress' },
     ])('alarms on any $metric of $service in a minute', ({ metric, service }) => {
-      expect(alarmOn(template, metric, service)).toMatchObject({
-        Namespace: NAMESPACE,
-        Dimensions: [{ Name: 'service', Value: service }],
-        Statistic: 'Sum',
-        Period: 60,
-        EvaluationPeriods: 1,
-        Threshold: 0,
-        ComparisonOperator: 'GreaterThanThreshold',
-        TreatMissingData: 'notBreaching',
-      });
+      expect(alarmOn(template, metric, service)).toMatchObject(anyInAMinute(service));
     });
 
     it('keeps the dead-letter queue depth alarm next to the worker\'s dead-letter count', () => {
@@ -263,16 +268,7 @@ describe('dashboard and alarms, HTTP variant on, alarm topic set', () => {
     { metric: 'CallsParked', service: 'firehose-http' },
     { metric: 'FailedInvocations', service: 'firehose-http' },
   ])('alarms on any $metric of $service in a minute too (the HTTP function runs the ingress pipeline)', ({ metric, service }) => {
-    expect(alarmOn(template, metric, service)).toMatchObject({
-      Namespace: NAMESPACE,
-      Dimensions: [{ Name: 'service', Value: service }],
-      Statistic: 'Sum',
-      Period: 60,
-      EvaluationPeriods: 1,
-      Threshold: 0,
-      ComparisonOperator: 'GreaterThanThreshold',
-      TreatMissingData: 'notBreaching',
-    });
+    expect(alarmOn(template, metric, service)).toMatchObject(anyInAMinute(service));
   });
 
   it('sends the custom-metric alarms to the topic like the others', () => {

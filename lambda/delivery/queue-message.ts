@@ -2,6 +2,7 @@ import * as v from 'valibot';
 import type { OutboundCall } from '../core/outbound-call';
 import { FirehoseInputError } from '../firehose/errors';
 import { parseJson, stringifyJson } from '../firehose/json';
+import { validate } from '../firehose/parse';
 import { REQUEST_TYPES } from '../firehose/schema/requests';
 import type { SealedSecrets } from './secret-box';
 
@@ -50,11 +51,6 @@ export function decodeQueuedDelivery(text: string): QueuedDelivery & { bodyText:
   } catch (cause) {
     throw new FirehoseInputError('', 'queue message is not valid JSON', { cause });
   }
-  const result = v.safeParse(queuedDeliverySchema, value);
-  if (!result.success) {
-    const issue = result.issues[0];
-    const path = (issue.path ?? []).map((p) => String(p.key)).join('.');
-    throw new FirehoseInputError(path, `queue message field is invalid (expected ${issue.expected ?? 'another value'})`);
-  }
-  return { ...result.output, bodyText: stringifyJson(result.output.body) };
+  const delivery = validate(queuedDeliverySchema, value, '');
+  return { ...delivery, bodyText: stringifyJson(delivery.body) };
 }

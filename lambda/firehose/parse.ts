@@ -84,7 +84,8 @@ function parseEventBatch(value: Record<string, unknown>): ParsedRequest {
   return { request: { ...request, events }, skippedEventTypes };
 }
 
-function validate<S extends v.GenericSchema>(schema: S, value: unknown, prefix: string): v.InferOutput<S> {
+/** Runs a valibot schema; on failure throws FirehoseInputError with the first issue's path and no value. */
+export function validate<S extends v.GenericSchema>(schema: S, value: unknown, prefix: string): v.InferOutput<S> {
   const result = v.safeParse(schema, value, { abortEarly: true });
   if (result.success) return result.output;
   const issue = result.issues[0];

@@ -57,7 +57,6 @@ export async function runLoadBench(options: { connections?: number; seconds?: nu
     );
     return [baseline, invoke];
   } finally {
-    bare.received.length = 0;
     await bare.stop();
     await system.stop();
   }

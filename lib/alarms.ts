@@ -5,17 +5,17 @@ import { Construct } from 'constructs';
 import type { MonitoredResources } from './monitored-resources';
 import { customMetric, DEFAULT_METRICS_NAMESPACE, type FirehoseService, METRIC_NAMES, SERVICE_NAMES } from './metrics';
 
-/** mParticle's Lambda budget: p99 under 200 ms (PROTOCOL.md §12.1). */
+/** mParticle's Lambda budget: p99 under 200 ms (docs/firehose-protocol.md, "Deployment"). */
 export const INGRESS_LATENCY_BUDGET = Duration.millis(200);
-/** mParticle's HTTP budget: under 100 ms (PROTOCOL.md §12.4). */
+/** mParticle's HTTP budget: under 100 ms (docs/firehose-protocol.md, "Deployment"). */
 export const HTTP_LATENCY_BUDGET = Duration.millis(100);
 
 export interface FirehoseAlarmsProps extends MonitoredResources {
   /** Where alarm state changes go (e.g. an SNS topic action); none when omitted. */
   readonly alarmAction?: cloudwatch.IAlarmAction;
-  /** mParticle's Lambda budget: p99 under 200 ms (PROTOCOL.md §12.1). */
+  /** mParticle's Lambda budget: p99 under 200 ms (docs/firehose-protocol.md, "Deployment"). */
   readonly ingressLatencyBudget?: Duration;
-  /** mParticle's HTTP budget: under 100 ms (PROTOCOL.md §12.4). */
+  /** mParticle's HTTP budget: under 100 ms (docs/firehose-protocol.md, "Deployment"). */
   readonly httpLatencyBudget?: Duration;
   /** How old the oldest undelivered message may get before someone should look at the partner API. */
   readonly backlogAgeThreshold?: Duration;

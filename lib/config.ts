@@ -5,7 +5,7 @@
 
 import { DEFAULT_METRICS_NAMESPACE } from '../lambda/observability/metrics';
 
-/** The AWS accounts mParticle invokes Firehose Lambda functions from (PROTOCOL.md §12.2). */
+/** The AWS accounts mParticle invokes Firehose Lambda functions from (docs/firehose-protocol.md, "Deployment"). */
 export const MPARTICLE_ACCOUNTS = ['338661164609', '457804467337'] as const;
 
 export const DEFAULT_REGIONS = ['us-east-1'] as const;

@@ -38,7 +38,7 @@ export interface HandlerEntries {
 export const LIVE_ALIAS = 'live';
 
 export interface FirehoseIntegrationProps {
-  /** AWS accounts allowed to invoke the ingress alias. @default mParticle's two accounts (PROTOCOL.md §12.2) */
+  /** AWS accounts allowed to invoke the ingress alias. @default mParticle's two accounts (docs/firehose-protocol.md, "Deployment") */
   readonly mparticleAccounts?: readonly string[];
   /**
    * The partner API (https) the functions deliver to. Without it the functions get no delivery settings at
@@ -285,7 +285,7 @@ export class FirehoseIntegration extends Construct {
       depsLockFilePath: path.join(PROJECT_ROOT, 'package-lock.json'),
       runtime: FUNCTION_RUNTIME,
       architecture: lambda.Architecture.ARM_64,
-      // mParticle's recommendation (PROTOCOL.md §12.1): memory buys CPU, which cuts latency. The worker
+      // mParticle's recommendation (docs/firehose-protocol.md, "Deployment"): memory buys CPU, which cuts latency. The worker
       // keeps the same size so both behave alike under load.
       memorySize: 1024,
       timeout: options.timeout,

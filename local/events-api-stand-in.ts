@@ -2,7 +2,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 /**
- * A local stand-in for mParticle's Events API bulk paths (EVENTS_API.md §2-§5), with scripted faults.
+ * A local stand-in for mParticle's Events API bulk paths (docs/feeds.md), with scripted faults.
  * Batches are identified by their `source_request_id`.
  */
 

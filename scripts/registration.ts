@@ -1,5 +1,5 @@
 /**
- * `npm run registration`: checks the declared registration against PROTOCOL.md §4 and prints the module
+ * `npm run registration`: checks the declared registration against docs/firehose-protocol.md, "Registration" and prints the module
  * registration response mParticle will receive. Exit 1 with one line per problem if it breaks a rule.
  */
 import { checkRegistration, moduleRegistrationResponse } from '../lambda/firehose';

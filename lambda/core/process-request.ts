@@ -84,7 +84,7 @@ async function processEvents(
     events: request.events.length,
     skippedEvents,
   };
-  // No events and eventless batches not registered: mParticle's connection check (PROTOCOL.md §5).
+  // No events and eventless batches not registered: mParticle's connection check (docs/firehose-protocol.md, "Verification messages").
   const eventless = request.events.length === 0;
   if (eventless && (skippedEvents > 0 || !deps.integration.registration.permissions?.allow_eventless_batches)) {
     const outcome = skippedEvents > 0 ? 'nothing-to-send' : 'verification';
@@ -113,7 +113,7 @@ async function processSubscription(request: AudienceSubscriptionRequest, deps: C
     build: () => deps.integration.mapAudienceSubscription(request),
   });
   const outcomes = await Promise.all(calls.map((call) => deps.delivery.deliverInline(call)));
-  // This response has no suspend_subscription field (PROTOCOL.md §9.1): a refusal is parked, not signalled.
+  // This response has no suspend_subscription field (docs/firehose-protocol.md, "Audience subscriptions"): a refusal is parked, not signalled.
   return {
     response: audienceSubscriptionResponse(deps.integration.audienceSubscriptionSettings?.(request)),
     summary: {

@@ -1,7 +1,7 @@
 import { parse as losslessParse, stringify as losslessStringify } from 'lossless-json';
 
 /**
- * JSON that never rounds a 64-bit integer (session_id is a Java long, PROTOCOL.md §11.2).
+ * JSON that never rounds a 64-bit integer (session_id is a Java long, docs/firehose-protocol.md, "Numbers").
  *
  * Fast path: if no number token in the text has 16 or more digits, none can exceed 2^53
  * (9007199254740991 has 16 digits), so native JSON.parse is exact. Otherwise the lossless parser reads

@@ -60,7 +60,7 @@ function readMessageType(value: Record<string, unknown>): FirehoseRequestType {
 
 function parseEventBatch(value: Record<string, unknown>): ParsedRequest {
   const { events: rawEvents, ...batch } = value;
-  // A missing `events` is a verification message (PROTOCOL.md §5): read it as an empty batch.
+  // A missing `events` is a verification message (docs/firehose-protocol.md, "Verification messages"): read it as an empty batch.
   const list = rawEvents ?? [];
   if (!Array.isArray(list)) throw new FirehoseInputError('events', `must be an array, got ${describe(list)}`);
 

@@ -1,7 +1,7 @@
 import { envelope, type ResponseEnvelope } from './responses';
 import { SDK_VERSION } from './version';
 
-/** The module registration a partner declares, in wire form (PROTOCOL.md §4). */
+/** The module registration a partner declares, in wire form (docs/firehose-protocol.md, "Registration"). */
 
 export type IdentityEncoding = 'raw' | 'md5' | 'sha1' | 'sha256';
 

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { FIREHOSE_VERSION } from './version';
 import type { ModuleRegistrationResponse } from './registration';
 
-/** Response messages (PROTOCOL.md §4.2, §6.6, §9, §10, §13): a fresh id, the current time, the version. */
+/** Response messages (docs/firehose-protocol.md, "Envelope" and "Message types"): a fresh id, the current time, the version. */
 
 export interface ResponseEnvelope<T extends string> {
   readonly type: T;
@@ -12,7 +12,7 @@ export interface ResponseEnvelope<T extends string> {
 }
 
 export interface EventProcessingResponse extends ResponseEnvelope<'event_processing_response'> {
-  /** Written only when true: it asks mParticle to stop sending (meaning on this response: PROTOCOL.md §12.0). */
+  /** Written only when true: it asks mParticle to stop sending (meaning on this response: docs/firehose-protocol.md, "Open questions"). */
   readonly suspend_subscription?: true;
 }
 export interface AudienceSubscriptionResponse extends ResponseEnvelope<'audience_subscription_response'> {

@@ -1,7 +1,7 @@
 import type { Account } from './schema/common';
 
 /**
- * Reading account settings, whose values always arrive as strings (PROTOCOL.md §2.1), parsed the way the
+ * Reading account settings, whose values always arrive as strings (docs/firehose-protocol.md, "Envelope"), parsed the way the
  * Java SDK parses them. Errors name the setting id, never its value.
  */
 

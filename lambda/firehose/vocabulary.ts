@@ -1,4 +1,4 @@
-/** Enumerations of Firehose 3.2.0 (PROTOCOL.md §6.5, §7.1, §8), used to check a registration. */
+/** Enumerations of Firehose 3.2.0 (docs/firehose-protocol.md, "Event batches", "Events", "Identities"), used to check a registration. */
 
 export const IDENTITY_ENCODINGS = ['raw', 'md5', 'sha1', 'sha256'] as const;
 

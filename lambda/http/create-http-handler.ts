@@ -28,7 +28,7 @@ export interface HttpHandlerDependencies {
 }
 
 /**
- * The HTTP variant (PROTOCOL.md §12.4): the Firehose core behind a Function URL. The checks run in this
+ * The HTTP variant (docs/firehose-protocol.md, "Deployment"): the Firehose core behind a Function URL. The checks run in this
  * order, each a middleware that throws its refusal: path (404) and method (405), size (413), content type
  * (415), JSON (400), route vs. `type` (400), token (401; none for registration, which has to be read
  * first to know). The core then answers with the same response document as the Lambda path: 200, or 202

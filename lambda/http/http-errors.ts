@@ -31,6 +31,6 @@ export const problems = {
     const meant = routeFor(type);
     return new HttpProblem(400, `${route.path} does not accept type "${quotable(type)}"${meant ? `; send it to ${meant.path}` : ''}`);
   },
-  // mParticle sends `Authorization: Token <token>` (PROTOCOL.md §12.4); the answer says no more than that.
+  // mParticle sends `Authorization: Token <token>` (docs/firehose-protocol.md, "Deployment"); the answer says no more than that.
   unauthorized: () => new HttpProblem(401, 'a valid Authorization: Token header is required', { 'WWW-Authenticate': 'Token' }),
 };

@@ -2,7 +2,7 @@ import type { FirehoseRequestType } from '../firehose';
 
 /**
  * The HTTP variant's paths. `/firehose` takes every request kind and dispatches on `type`, as the Lambda
- * does (PROTOCOL.md §1); the others follow mParticle's one-URL-per-kind registration (§12.4) and refuse a
+ * does (docs/firehose-protocol.md, "Transport"); the others follow mParticle's one-URL-per-kind registration ("Deployment") and refuse a
  * `type` that belongs elsewhere, which catches a URL registered in the wrong field.
  */
 export interface Route {

@@ -13,7 +13,7 @@ import type { PartnerCall } from '../core/partner-integration';
  * documents. Event `id`s, `mpid`s and 64-bit numbers are carried verbatim. Pure functions: no I/O.
  */
 
-/** Identities mParticle could send incomplete (PROTOCOL.md §11.3): keep only usable ones. */
+/** Identities mParticle could send incomplete (docs/firehose-protocol.md, "Tolerance"): keep only usable ones. */
 export function usableIdentities(list: readonly Identity[] | undefined): { type: string; encoding: string; value: string }[] {
   const out: { type: string; encoding: string; value: string }[] = [];
   for (const identity of list ?? []) {

@@ -3,7 +3,7 @@ import { EVENT_TYPES } from '../firehose';
 
 /**
  * The integration as mParticle sees it: declared once, here. `npm run registration` checks it against
- * PROTOCOL.md §4 and prints the module registration response. Replace the names, settings and
+ * docs/firehose-protocol.md, "Registration" and prints the module registration response. Replace the names, settings and
  * permissions with your own; keep `apiKey` confidential if your API uses a per-customer key.
  */
 

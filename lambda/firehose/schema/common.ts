@@ -1,7 +1,7 @@
 import * as v from 'valibot';
 
 /**
- * Building blocks of the Firehose 3.2.0 wire format (PROTOCOL.md §2, §6, §8).
+ * Building blocks of the Firehose 3.2.0 wire format (docs/firehose-protocol.md, "Envelope", "Event batches", "Identities").
  *
  * Tolerant reader: every object is a `looseObject` (unknown properties are kept), enum-like fields are plain
  * strings (a new identity or event sub-type must not fail a batch), and almost every field is optional, as

@@ -10,7 +10,7 @@ import {
   optStringMap,
 } from './common';
 
-/** Events inside an `event_processing_request`, one schema per wire `type` (PROTOCOL.md §7). */
+/** Events inside an `event_processing_request`, one schema per wire `type` (docs/firehose-protocol.md, "Events"). */
 
 const common = {
   id: optStr,

@@ -14,7 +14,7 @@ import {
 import type { FirehoseEvent } from './events';
 
 /**
- * The five Firehose 3.2.0 request messages (PROTOCOL.md §3–§10), discriminated on `type`.
+ * The five Firehose 3.2.0 request messages (docs/firehose-protocol.md, "Message types"), discriminated on `type`.
  * `events` is validated event by event in parse.ts (unknown event types are skipped there), so the batch
  * schema below leaves it out and parse.ts puts the checked events back.
  */

@@ -11,7 +11,7 @@ export const REJECTED_AUTH_METRIC = METRIC_NAMES.rejectedAuth;
 
 /**
  * 401 unless `Authorization: Token <token>` carries a valid token. A module registration request needs
- * none: mParticle needs the registration answer before it issues the token (PROTOCOL.md §12.4).
+ * none: mParticle needs the registration answer before it issues the token (docs/firehose-protocol.md, "Deployment").
  *
  * mParticle does not retry a 401, so each refusal is logged at warn with route, reason and source address
  * (never the presented value) for an alarm; and a mismatch re-reads the tokens once before refusing, so a

@@ -31,7 +31,7 @@ function acknowledgements(synthesized: SynthesizedApp): Map<string, string> {
 
 describe('cdk-nag AwsSolutionsChecks with every feature on', () => {
   let synthesized: SynthesizedApp;
-  let report: ValidationReport | undefined;
+  let report: ValidationReport;
 
   beforeAll(() => {
     // Prepare + Act: synth throws if any validation plugin (cdk-nag, CloudFormation rules) reports an error.
@@ -40,17 +40,18 @@ describe('cdk-nag AwsSolutionsChecks with every feature on', () => {
       { cloudFormationValidation: true },
     );
     const reportFile = path.join(synthesized.assembly.directory, 'validation-report.json');
-    report = fs.existsSync(reportFile) ? (JSON.parse(fs.readFileSync(reportFile, 'utf8')) as ValidationReport) : undefined;
+    // Read unconditionally: a missing report (no validation plugin ran) must fail these tests, not pass them.
+    report = JSON.parse(fs.readFileSync(reportFile, 'utf8')) as ValidationReport;
   });
   afterAll(() => synthesized.dispose());
 
   it('reports no error-level violation from any plugin', () => {
-    const errors = (report?.pluginReports ?? []).flatMap((plugin) => plugin.violations.filter((v) => v.severity === 'error'));
+    const errors = report.pluginReports.flatMap((plugin) => plugin.violations.filter((v) => v.severity === 'error'));
     expect(errors).toEqual([]);
   });
 
   it('leaves no cdk-nag finding unacknowledged, not even a warning', () => {
-    const nag = (report?.pluginReports ?? []).filter((plugin) => plugin.pluginName.startsWith('AwsSolutions'));
+    const nag = report.pluginReports.filter((plugin) => plugin.pluginName.startsWith('AwsSolutions'));
     expect(nag.flatMap((plugin) => plugin.violations.map((v) => v.ruleName))).toEqual([]);
   });
 

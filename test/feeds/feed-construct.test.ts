@@ -2,6 +2,7 @@ import { App, Stack, Validations } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sns from 'aws-cdk-lib/aws-sns';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { describe, expect, it } from 'vitest';
 import { FeedIngestion, type FeedIngestionProps } from '../../lib/feed-construct';
@@ -10,10 +11,13 @@ import { FeedIngestion, type FeedIngestionProps } from '../../lib/feed-construct
  * A bare stack holding the construct; bundling is skipped so no esbuild run happens. CDK's built-in
  * CloudFormation schema validation costs ~14 s on first use, so only the cdk-nag test keeps it.
  */
-function synthesize(props: (stack: Stack) => FeedIngestionProps = () => ({}), validateSchema = false) {
+function synthesize(props: (stack: Stack) => FeedIngestionProps = () => ({}), validateSchema = false, extra?: (stack: Stack) => void) {
   const app = new App({ context: { 'aws:cdk:bundling-stacks': [] }, builtinCloudFormationValidation: validateSchema });
+  // Plugins run at synth, and Template.fromStack below synthesizes: cdk-nag must be added before it.
+  if (validateSchema) Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
   const stack = new Stack(app, 'FeedStack', { env: { account: '123456789012', region: 'eu-west-1' } });
   const feed = new FeedIngestion(stack, 'Feed', props(stack));
+  extra?.(stack);
   return { app, stack, feed, template: Template.fromStack(stack) };
 }
 
@@ -161,15 +165,13 @@ describe('FeedIngestion construct', () => {
   });
 
   it('synthesises a schema-valid template that passes the cdk-nag AWS Solutions checks', () => {
-    // Prepare
-    const { app } = synthesize((stack) => ({ alarmTopic: new sns.Topic(stack, 'Alarms', { enforceSSL: true }) }), true);
-    Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+    // Act / Assess: synthesis throws on any unacknowledged cdk-nag finding.
+    expect(() => synthesize((stack) => ({ alarmTopic: new sns.Topic(stack, 'Alarms', { enforceSSL: true }) }), true)).not.toThrow();
+  });
 
-    // Act
-    const synth = () => app.synth();
-
-    // Assess
-    expect(synth).not.toThrow();
+  it('really runs cdk-nag in that synthesis (a careless queue beside the construct fails it)', () => {
+    // Act / Assess: the control for the test above, which would pass if no plugin ran.
+    expect(() => synthesize(() => ({}), true, (stack) => new sqs.Queue(stack, 'CarelessQueue'))).toThrow(/AwsSolutions-SQS/);
   });
 
   it('refuses an unknown pod at synth time', () => {

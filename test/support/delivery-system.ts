@@ -1,11 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { GetQueueAttributesCommand, PurgeQueueCommand } from '@aws-sdk/client-sqs';
-import { Logger } from '@aws-lambda-powertools/logger';
+import type { Logger } from '@aws-lambda-powertools/logger';
 import { createCoreDependencies } from '../../lambda/delivery/create-delivery';
 import { createWorkerDependencies } from '../../lambda/delivery/create-worker';
 import { createWorkerBatchHandler } from '../../lambda/delivery/worker-batch';
 import { integration } from '../../lambda/integration';
-import { redactingReplacer } from '../../lambda/observability/redact';
+import { createLogger } from '../../lambda/observability/logger';
 import { createIngressRuntime, type IngressRuntime } from '../../lambda/runtime/ingress-runtime';
 import { pollOnce } from '../../local/worker-runner';
 import { startPartnerServer, type PartnerServer } from '../../local/partner-api-stand-in';
@@ -29,7 +29,8 @@ export interface DeliverySystem {
 }
 
 export function capturingLogger(service: string, lines: string[]): Logger {
-  const logger = new Logger({ serviceName: service, logLevel: 'DEBUG', jsonReplacerFn: redactingReplacer });
+  // The production logger (and so its redaction), with its output captured instead of printed.
+  const logger = createLogger(service, { logLevel: 'DEBUG' });
   // Powertools writes through its own console: capture what it would print.
   const sink = (...args: unknown[]): void => void lines.push(args.map(String).join(' '));
   (logger as unknown as { console: Record<string, unknown> }).console = { log: sink, info: sink, warn: sink, error: sink, debug: sink, trace: sink };

@@ -33,9 +33,31 @@ export function actionsOf(statements: readonly PolicyStatementJson[]): string[] 
   return statements.flatMap((statement) => (Array.isArray(statement.Action) ? statement.Action : [statement.Action]));
 }
 
+type PolicyDocumentJson = { readonly Statement: PolicyStatementJson[] };
+
+/**
+ * Every statement of every identity policy in the template: AWS::IAM::Policy and ManagedPolicy documents
+ * and the inline `Policies` of roles, users and groups. Resource policies (key, queue, bucket) are not IAM
+ * policies and are left out.
+ */
 export function allPolicyStatements(template: Template): PolicyStatementJson[] {
-  return resourcesOfType(template, 'AWS::IAM::Policy')
-    .flatMap(([, policy]) => (policy.Properties?.['PolicyDocument'] as { Statement: PolicyStatementJson[] }).Statement);
+  const documents: PolicyDocumentJson[] = [
+    ...['AWS::IAM::Policy', 'AWS::IAM::ManagedPolicy'].flatMap((type) =>
+      resourcesOfType(template, type).map(([, policy]) => policy.Properties?.['PolicyDocument'] as PolicyDocumentJson),
+    ),
+    ...['AWS::IAM::Role', 'AWS::IAM::User', 'AWS::IAM::Group'].flatMap((type) =>
+      resourcesOfType(template, type).flatMap(([, owner]) =>
+        ((owner.Properties?.['Policies'] ?? []) as Array<{ PolicyDocument: PolicyDocumentJson }>).map((inline) => inline.PolicyDocument),
+      ),
+    ),
+  ];
+  return documents.flatMap((document) => document.Statement);
+}
+
+/** Whether a statement's Resource is `*`, alone or in a list. */
+export function grantsEveryResource(statement: PolicyStatementJson): boolean {
+  const resources = Array.isArray(statement.Resource) ? statement.Resource : [statement.Resource];
+  return resources.some((resource) => resource === '*');
 }
 
 /** `{ Ref: id }` or `{ 'Fn::GetAtt': [id, …] }` naming the resource, as a string for easy comparison. */

@@ -1,7 +1,7 @@
-import { writeFile } from 'node:fs/promises';
+import { cp, readdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runFeedCli } from '../../lambda/feeds/cli/feed-cli';
+import { runFeedCli } from '../../scripts/feed/feed-cli';
 import { idsOf, makeBatches, toNdjson } from './support/batches';
 import type { ReceivedRequest } from '../../local/events-api-stand-in';
 import { API_KEY, API_SECRET } from './support/run-feed';
@@ -14,13 +14,14 @@ const sample = (name: string): string => path.join(PROJECT_ROOT, 'events/feed', 
 const goodEnv = { MPARTICLE_API_KEY: API_KEY, MPARTICLE_API_SECRET: API_SECRET };
 
 /** Runs the CLI in-process with captured output. */
-async function runCli(args: readonly string[], env: Record<string, string> = goodEnv) {
+async function runCli(args: readonly string[], env: Record<string, string> = goodEnv, checkpointDir?: string) {
   let stdout = '';
   let stderr = '';
   const code = await runFeedCli(args, {
     stdout: { write: (text: string) => (stdout += text) },
     stderr: { write: (text: string) => (stderr += text), isTTY: false },
     env,
+    checkpointDir,
   });
   return { code, stdout, stderr };
 }
@@ -75,6 +76,27 @@ describe('feed CLI', () => {
     expect(second.stdout).toContain('sent:        0 batch(es)');
     expect(second.stdout).toContain('resumed:     9 line(s) skipped as already handled (earlier runs: sent 7, historical 0, rejected 2)');
     expect(api.accepted).toHaveLength(7);
+  });
+
+  it('keeps its default checkpoint out of the input tree, so a sample folder stays as committed', async () => {
+    // Prepare
+    const api = await startServer();
+    const input = path.join(await makeTempDir(), 'feed');
+    await cp(path.join(PROJECT_ROOT, 'events/feed'), input, { recursive: true });
+    const checkpointDir = path.join(await makeTempDir(), '.feed-checkpoints');
+    const inputBefore = (await readdir(path.dirname(input), { recursive: true })).sort();
+
+    // Act
+    const first = await runCli(['--base-url', api.baseUrl, input], goodEnv, checkpointDir);
+    const second = await runCli(['--base-url', api.baseUrl, input], goodEnv, checkpointDir);
+
+    // Assess
+    expect(first.code).toBe(1); // the bad-batch sample holds two bad lines on purpose
+    expect((await readdir(path.dirname(input), { recursive: true })).sort()).toEqual(inputBefore);
+    const written = await readdir(checkpointDir);
+    expect(written).toEqual([expect.stringMatching(/^feed-[0-9a-f]{12}\.checkpoint\.json$/)]);
+    expect(first.stdout).toContain(`checkpoint:  ${path.join(checkpointDir, written[0] ?? '')}`);
+    expect(second.stdout).toContain('sent:        0 batch(es)');
   });
 
   it('exits 2 on refused credentials with a clear message that shows no secret', async () => {

@@ -1,3 +1,4 @@
+import { findFailedBatches } from './accepted-body';
 import { FeedAuthError, FeedResponseError } from './feed-errors';
 import type { BatchRejection, FeedBatch } from './feed-batch';
 import { splitInHalves } from './request-packer';
@@ -55,9 +56,16 @@ async function deliverInto(send: SendBatches, batches: readonly FeedBatch[], out
   outcome.retries += Math.max(0, result.attempts - 1);
 
   switch (result.kind) {
-    case 'accepted':
-      outcome.delivered.push(...batches);
+    case 'accepted': {
+      // A 202 can still report failed batches: those are rejected with mParticle's words, never counted as sent.
+      const failed = new Map(findFailedBatches(result.body, batches).map((failure) => [failure.index, failure.message]));
+      batches.forEach((batch, index) => {
+        const message = failed.get(index);
+        if (message === undefined) outcome.delivered.push(batch);
+        else outcome.rejected.push({ ref: batch.ref, reason: `line ${batch.ref.line}: mParticle accepted the request but reported this batch failed: ${message}`, origin: 'mparticle', text: batch.json });
+      });
       return;
+    }
     case 'refused': {
       const [only] = batches;
       if (batches.length === 1 && only) {

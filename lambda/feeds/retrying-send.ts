@@ -43,7 +43,8 @@ export interface SendControl {
 }
 
 export type SendResult =
-  | { readonly kind: 'accepted'; readonly attempts: number }
+  /** A 2xx; `body` may still report batches that failed inside the request (see accepted-body.ts). */
+  | { readonly kind: 'accepted'; readonly attempts: number; readonly body: string }
   | { readonly kind: 'refused'; readonly attempts: number; readonly message: string }
   /** Failed-retriable: attempts ran out or the deadline came; the batches were not accepted. */
   | { readonly kind: 'gave-up'; readonly attempts: number; readonly message: string }
@@ -85,7 +86,7 @@ export async function sendWithRetries(
       switch (verdict.kind) {
         case 'accepted':
           onEvent?.({ type: 'accepted', status: verdict.status, body: verdict.body });
-          return { kind: 'accepted', attempts };
+          return { kind: 'accepted', attempts, body: verdict.body };
         case 'refused':
           return { kind: 'refused', attempts, message: verdict.message };
         case 'auth':

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runFeedCli } from '../../scripts/feed/feed-cli';
 import { idsOf, makeBatches, toNdjson } from './support/batches';
-import type { ReceivedRequest } from '../../local/events-api-stand-in';
+import { PARTIAL_FAILURE_MESSAGE, type ReceivedRequest } from '../../local/events-api-stand-in';
 import { API_KEY, API_SECRET } from './support/run-feed';
 import { PROJECT_ROOT, spawnFeedCli } from './support/spawn-cli';
 import { useFeedFixtures } from './support/test-fixtures';
@@ -76,6 +76,23 @@ describe('feed CLI', () => {
     expect(second.stdout).toContain('sent:        0 batch(es)');
     expect(second.stdout).toContain('resumed:     9 line(s) skipped as already handled (earlier runs: sent 7, historical 0, rejected 2)');
     expect(api.accepted).toHaveLength(7);
+  });
+
+  it('exits 1 and names the batches mParticle reports failed inside an accepted request', async () => {
+    // Prepare
+    const api = await startServer({ failedInsideAccepted: new Set(['sample-005']) });
+    const checkpoint = path.join(await makeTempDir(), 'cp.json');
+
+    // Act
+    const result = await runCli(['--base-url', api.baseUrl, '--checkpoint', checkpoint, sample('sample.ndjson')]);
+
+    // Assess
+    expect(result.code).toBe(1);
+    expect(result.stdout).toContain('sent:        19 batch(es)');
+    expect(result.stdout).toContain(
+      `sample.ndjson line 5: mParticle accepted the request but reported this batch failed: VALIDATION_ERROR: ${PARTIAL_FAILURE_MESSAGE}`,
+    );
+    expect(result.stdout).toContain('result:      finished, 1 batch(es) rejected');
   });
 
   it('keeps its default checkpoint out of the input tree, so a sample folder stays as committed', async () => {

@@ -79,7 +79,8 @@ async function deliverInto(send: SendBatches, batches: readonly FeedBatch[], out
     }
     case 'gave-up':
       outcome.unsent.push(...batches);
-      outcome.stop = { kind: 'retries-exhausted', message: `${batches.length} batch(es) not accepted: ${result.message}` };
+      // Out of time is not out of attempts: an S3 invocation continues where it stopped instead of failing.
+      outcome.stop = { kind: result.deadline ? 'deadline' : 'retries-exhausted', message: `${batches.length} batch(es) not accepted: ${result.message}` };
       return;
     case 'stopped':
       outcome.unsent.push(...batches);

@@ -79,7 +79,7 @@ describe('FeedIngestion construct', () => {
     template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', { MaximumRetryAttempts: 2 });
   });
 
-  it('triggers the function for .ndjson uploads under incoming/ only', () => {
+  it('triggers the function for .ndjson uploads under incoming/ and its own resume markers only', () => {
     // Act
     const { template } = synthesizeDefault();
 
@@ -89,16 +89,28 @@ describe('FeedIngestion construct', () => {
       Properties: { NotificationConfiguration: { LambdaFunctionConfigurations: { Events: string[]; Filter: { Key: { FilterRules: { Name: string; Value: string }[] } } }[] } };
     }).Properties.NotificationConfiguration.LambdaFunctionConfigurations;
     expect(notifications).toHaveLength(1);
-    expect(configurations).toHaveLength(1);
-    expect(configurations[0]?.Events).toEqual(['s3:ObjectCreated:*']);
-    const rules = [...(configurations[0]?.Filter.Key.FilterRules ?? [])].sort((a, b) => a.Name.localeCompare(b.Name));
-    expect(rules).toEqual([
-      { Name: 'prefix', Value: 'incoming/' },
-      { Name: 'suffix', Value: '.ndjson' },
+    expect(configurations.map((configuration) => configuration.Events)).toEqual([['s3:ObjectCreated:*'], ['s3:ObjectCreated:*']]);
+    const filters = configurations.map((configuration) =>
+      Object.fromEntries([...configuration.Filter.Key.FilterRules].map((rule) => [rule.Name.toLowerCase(), rule.Value])),
+    );
+    expect(filters).toEqual([
+      { prefix: 'incoming/', suffix: '.ndjson' },
+      { prefix: 'progress/', suffix: '.resume' },
     ]);
   });
 
-  it('grants S3 access by prefix only: read incoming/, write rejected/, never the whole bucket', () => {
+  it('lets the function re-trigger itself through a resume marker (a loop that must make headway to go on)', () => {
+    // Act
+    const { template } = synthesizeDefault();
+
+    // Assess
+    template.hasResourceProperties('AWS::Lambda::Function', { RecursiveLoop: 'Allow', Handler: 'index.handler' });
+    template.hasResourceProperties('AWS::S3::Bucket', {
+      LifecycleConfiguration: { Rules: Match.arrayWith([Match.objectLike({ Prefix: 'progress/', ExpirationInDays: 30, Status: 'Enabled' })]) },
+    });
+  });
+
+  it('grants S3 access by prefix only: read incoming/, write rejected/, keep progress/, list names, delete nothing', () => {
     // Act
     const { template, stack, feed } = synthesizeDefault();
 
@@ -109,7 +121,10 @@ describe('FeedIngestion construct', () => {
     expect(s3Statements.map((statement) => ({ actions: actionsOf(statement), resource: statement.Resource }))).toEqual([
       { actions: ['s3:GetObject', 's3:GetObjectVersion'], resource: { 'Fn::Join': ['', [bucketArn, '/incoming/*']] } },
       { actions: ['s3:PutObject'], resource: { 'Fn::Join': ['', [bucketArn, '/rejected/*']] } },
+      { actions: ['s3:GetObject', 's3:PutObject'], resource: { 'Fn::Join': ['', [bucketArn, '/progress/*']] } },
+      { actions: ['s3:ListBucket'], resource: bucketArn },
     ]);
+    expect(s3Statements.flatMap(actionsOf).some((action) => action.startsWith('s3:Delete'))).toBe(false);
     for (const statement of allStatements(template)) {
       expect(statement.Resource).not.toBe('*');
       expect(actionsOf(statement).some((action) => action.endsWith(':*') || action === '*')).toBe(false);

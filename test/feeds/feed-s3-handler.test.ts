@@ -207,6 +207,49 @@ describe('feed S3 handler progress', () => {
     console.info(`retried invocation: ${acceptedBeforeRetry} batches accepted before the failure, ${retried.sent} after, ${resent.length} resent`);
   });
 
+  it('drops a resume marker for an upload since replaced, and sends the new upload from its start', async () => {
+    // Prepare
+    const first = makeBatches('repl-a', 1000);
+    const second = makeBatches('repl-b', 5);
+    const key = 'incoming/replaced.ndjson';
+    await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: key, Body: toNdjson(first) }));
+    answerDelayMs = 150;
+    const continued = await handler(s3Event(key), lambdaContext(SAFETY_MARGIN_MS + REQUEST_TIMEOUT_MS + 100));
+    answerDelayMs = 0;
+    await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: key, Body: toNdjson(second) }));
+    const requestsBefore = api.requests.length;
+
+    // Act
+    const staleMarker = await handler(s3Event('progress/replaced.ndjson.resume'), lambdaContext());
+    const requestsForMarker = api.requests.length - requestsBefore;
+    const newUpload = await handler(s3Event(key), lambdaContext());
+
+    // Assess
+    expect(continued.continued).toBe(1);
+    expect(staleMarker).toEqual({ objects: 0, sent: 0, rejected: 0, continued: 0 });
+    expect(requestsForMarker).toBe(0);
+    expect(newUpload).toEqual({ objects: 1, sent: 5, rejected: 0, continued: 0 });
+    expect(idsOf(second).every((id) => api.acceptedCount(id) === 1)).toBe(true);
+    expect(idsOf(first).filter((id) => api.acceptedCount(id) > 0).length).toBe(continued.sent);
+  });
+
+  it('fails instead of re-triggering itself when an invocation gets nothing through', async () => {
+    // Prepare
+    const key = 'incoming/no-time.ndjson';
+    await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: key, Body: toNdjson(makeBatches('no-time', 5)) }));
+    const requestsBefore = api.requests.length;
+
+    // Act
+    const invocation = handler(s3Event(key), lambdaContext(SAFETY_MARGIN_MS)); // no time to start a request
+
+    // Assess
+    await expect(invocation).rejects.toMatchObject({ name: 'FeedStoppedError', stopKind: 'deadline' });
+    expect(api.requests.length).toBe(requestsBefore);
+    await expect(s3.send(new HeadObjectCommand({ Bucket: BUCKET, Key: 'progress/no-time.ndjson.resume' }))).rejects.toMatchObject({
+      $metadata: { httpStatusCode: 404 },
+    });
+  });
+
   it('finishes an upload too large for one invocation over several, re-triggering itself and resending nothing', async () => {
     // Prepare
     const batches = makeBatches('long', 4000);

@@ -3,6 +3,7 @@ import type { BatchRef } from './feed-batch';
 import { progressObjectKey } from './feed-bucket-layout';
 import { LineRangeSet } from './line-range-set';
 import type { HandledBatches, ProgressStore } from './progress-store';
+import { SerialSaver } from './serial-saver';
 
 /** The upload a progress object belongs to: its key and content tag (a new upload starts over). */
 export interface TrackedObject {
@@ -43,9 +44,10 @@ export class S3Progress implements ProgressStore {
   private readonly storedRejections: StoredLineRejection[];
   readonly invocations: number;
   private complete: boolean;
-  private version = 0;
-  private writtenVersion = 0;
-  private writing: Promise<void> | undefined;
+  private readonly saver = new SerialSaver(
+    () => this.writeNow(),
+    () => `could not save progress of s3://${this.tracked.bucket}/${this.tracked.key}`,
+  );
 
   private constructor(
     private readonly s3: S3Client,
@@ -57,6 +59,7 @@ export class S3Progress implements ProgressStore {
     this.storedRejections = [...(stored?.rejections ?? [])];
     this.invocations = (stored?.invocations ?? 0) + 1;
     this.complete = stored?.complete ?? false;
+    this.saver.changed(); // the invocation count, even if no line is handled
   }
 
   /** What is stored for this key, whatever upload it belongs to; undefined when nothing is. */
@@ -95,7 +98,7 @@ export class S3Progress implements ProgressStore {
 
   markBlank(_source: string, fromLine: number, toLine: number): void {
     this.done.addRange(fromLine, toLine);
-    this.version += 1;
+    this.saver.changed();
   }
 
   record(handled: HandledBatches): void {
@@ -109,35 +112,17 @@ export class S3Progress implements ProgressStore {
       this.totals.rejected += 1;
       this.storedRejections.push({ line: rejection.ref.line, reason: rejection.reason.slice(0, MAX_REASON_CHARS) });
     }
-    this.version += 1;
+    this.saver.changed();
   }
 
   markComplete(): void {
     this.complete = true;
-    this.version += 1;
+    this.saver.changed();
   }
 
-  /** Resolves once a version holding everything recorded so far is stored. */
-  async persist(): Promise<void> {
-    const wanted = Math.max(this.version, 1); // the first call stores the invocation count even with no lines
-    while (this.writtenVersion < wanted) {
-      if (this.writing) {
-        await this.writing;
-        continue;
-      }
-      const writingVersion = Math.max(this.version, 1);
-      this.writing = this.writeNow().then(
-        () => {
-          this.writtenVersion = writingVersion;
-          this.writing = undefined;
-        },
-        (error: unknown) => {
-          this.writing = undefined;
-          throw new Error(`could not save progress of s3://${this.tracked.bucket}/${this.tracked.key}`, { cause: error });
-        },
-      );
-      await this.writing;
-    }
+  /** Resolves once a version holding everything recorded so far is stored. Writes never overlap. */
+  persist(): Promise<void> {
+    return this.saver.save();
   }
 
   private async writeNow(): Promise<void> {

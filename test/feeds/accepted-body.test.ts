@@ -1,19 +1,12 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { findFailedBatches } from '../../lambda/feeds/accepted-body';
 import { exitCodeFor } from '../../lambda/feeds/feed-report';
-import { PARTIAL_FAILURE_MESSAGE, startFakeEventsApi, type FakeEventsApi, type FakeEventsApiOptions } from '../../local/events-api-stand-in';
+import { PARTIAL_FAILURE_MESSAGE } from '../../local/events-api-stand-in';
 import { idsOf, makeBatches, toNdjson } from './support/batches';
-import { API_KEY, API_SECRET, runAgainst } from './support/run-feed';
+import { runAgainst } from './support/run-feed';
+import { useFeedFixtures } from './support/test-fixtures';
 
-let server: FakeEventsApi | undefined;
-const startServer = async (options: Partial<FakeEventsApiOptions> = {}): Promise<FakeEventsApi> => {
-  server = await startFakeEventsApi({ apiKey: API_KEY, apiSecret: API_SECRET, ...options });
-  return server;
-};
-afterEach(async () => {
-  await server?.close();
-  server = undefined;
-});
+const { startServer } = useFeedFixtures('feed-accepted-');
 
 describe('batches that fail inside an accepted (202) bulk request', () => {
   it('are reported as rejected with mParticle message, their neighbours as sent, and nothing is resent', async () => {

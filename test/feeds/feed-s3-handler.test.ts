@@ -209,12 +209,12 @@ describe('feed S3 handler progress', () => {
 
   it('drops a resume marker for an upload since replaced, and sends the new upload from its start', async () => {
     // Prepare
-    const first = makeBatches('repl-a', 1000);
+    const first = makeBatches('repl-a', 4000); // 40 slow requests: far more than half a second holds
     const second = makeBatches('repl-b', 5);
     const key = 'incoming/replaced.ndjson';
     await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: key, Body: toNdjson(first) }));
     answerDelayMs = 150;
-    const continued = await handler(s3Event(key), lambdaContext(SAFETY_MARGIN_MS + REQUEST_TIMEOUT_MS + 100));
+    const continued = await handler(s3Event(key), lambdaContext(SAFETY_MARGIN_MS + REQUEST_TIMEOUT_MS + 500));
     answerDelayMs = 0;
     await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: key, Body: toNdjson(second) }));
     const requestsBefore = api.requests.length;
@@ -252,14 +252,14 @@ describe('feed S3 handler progress', () => {
 
   it('finishes an upload too large for one invocation over several, re-triggering itself and resending nothing', async () => {
     // Prepare
-    const batches = makeBatches('long', 4000);
+    const batches = makeBatches('long', 6000);
     const lines: (Record<string, unknown> | string)[] = [...batches];
     lines.splice(1500, 0, '{"truncated": ');
     lines.splice(3200, 0, makeBatch('long-invalid', { environment: 'staging' }));
     const key = 'incoming/big/long.ndjson';
     await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: key, Body: toNdjson(lines) }));
     answerDelayMs = 150;
-    const remainingMs = SAFETY_MARGIN_MS + REQUEST_TIMEOUT_MS + 500; // half a second of starting requests
+    const remainingMs = SAFETY_MARGIN_MS + REQUEST_TIMEOUT_MS + 1_000; // a second of starting requests, ~2.3 s of work
     const requestsBefore = api.requests.length;
 
     // Act

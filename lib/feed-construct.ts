@@ -174,7 +174,9 @@ export class FeedIngestion extends Construct {
     );
     // Without ListBucket, S3 answers 403 instead of 404 for a progress object not written yet. Listing
     // reveals only key names in a bucket whose uploads the function reads anyway.
-    this.role.addToPolicy(new iam.PolicyStatement({ sid: 'TellMissingProgress', actions: ['s3:ListBucket'], resources: [this.bucket.bucketArn] }));
+    this.role.addToPolicy(
+      new iam.PolicyStatement({ sid: 'TellMissingProgress', actions: ['s3:ListBucket'], resources: [this.bucket.bucketArn] }),
+    );
     this.secret.grantRead(this.function);
     Validations.of(this.role).acknowledge(
       {

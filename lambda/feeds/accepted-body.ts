@@ -32,7 +32,8 @@ export function findFailedBatches(body: string, batches: readonly BatchIdentity[
     const note =
       batches.length === 1
         ? unattributed.join('; ')
-        : `reported for the request of ${batches.length} batches without naming the batch (this one may have been processed): ${unattributed.join('; ')}`;
+        : `reported for the request of ${batches.length} batches without naming the batch ` +
+          `(this one may have been processed): ${unattributed.join('; ')}`;
     batches.forEach((_, index) => failed.set(index, [...(failed.get(index) ?? []), note]));
   }
   return [...failed].sort(([a], [b]) => a - b).map(([index, messages]) => ({ index, message: messages.join('; ') }));

@@ -62,7 +62,10 @@ async function deliverInto(send: SendBatches, batches: readonly FeedBatch[], out
       batches.forEach((batch, index) => {
         const message = failed.get(index);
         if (message === undefined) outcome.delivered.push(batch);
-        else outcome.rejected.push({ ref: batch.ref, reason: `line ${batch.ref.line}: mParticle accepted the request but reported this batch failed: ${message}`, origin: 'mparticle', text: batch.json });
+        else {
+          const reason = `line ${batch.ref.line}: mParticle accepted the request but reported this batch failed: ${message}`;
+          outcome.rejected.push({ ref: batch.ref, reason, origin: 'mparticle', text: batch.json });
+        }
       });
       return;
     }
@@ -80,7 +83,10 @@ async function deliverInto(send: SendBatches, batches: readonly FeedBatch[], out
     case 'gave-up':
       outcome.unsent.push(...batches);
       // Out of time is not out of attempts: an S3 invocation continues where it stopped instead of failing.
-      outcome.stop = { kind: result.deadline ? 'deadline' : 'retries-exhausted', message: `${batches.length} batch(es) not accepted: ${result.message}` };
+      outcome.stop = {
+        kind: result.deadline ? 'deadline' : 'retries-exhausted',
+        message: `${batches.length} batch(es) not accepted: ${result.message}`,
+      };
       return;
     case 'stopped':
       outcome.unsent.push(...batches);

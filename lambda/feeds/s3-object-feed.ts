@@ -63,7 +63,9 @@ export function decodeS3EventKey(key: string): string {
  */
 export async function feedS3Object(location: S3ObjectLocation, options: S3ObjectFeedOptions): Promise<S3ObjectFeedResult> {
   const object = await readObjectText(options.s3, location, options.maxObjectBytes ?? DEFAULT_MAX_OBJECT_BYTES);
-  if (object === 'stale') return { state: 'stale', report: undefined, rejectedKey: undefined, totals: { sent: 0, historical: 0, rejected: 0 }, invocations: 0 };
+  if (object === 'stale') {
+    return { state: 'stale', report: undefined, rejectedKey: undefined, totals: { sent: 0, historical: 0, rejected: 0 }, invocations: 0 };
+  }
   const progress = await S3Progress.open(options.s3, { bucket: location.bucket, key: location.key, etag: object.etag });
   const result = (state: S3ObjectFeedState, report: FeedRunReport | undefined, rejectedKey?: string): S3ObjectFeedResult => ({
     state,
@@ -91,7 +93,9 @@ export async function feedS3Object(location: S3ObjectLocation, options: S3Object
   if (!report.stop) progress.markComplete();
   await progress.persist();
   const rejectedKey =
-    progress.rejections.length > 0 ? await writeRejectedObject(options.s3, { ...location, content: object.content }, progress.rejections) : undefined;
+    progress.rejections.length > 0
+      ? await writeRejectedObject(options.s3, { ...location, content: object.content }, progress.rejections)
+      : undefined;
   if (continues) {
     await options.s3.send(
       new PutObjectCommand({
@@ -106,12 +110,18 @@ export async function feedS3Object(location: S3ObjectLocation, options: S3Object
   return result(report.stop ? 'stopped' : 'finished', report, rejectedKey);
 }
 
-async function readObjectText(s3: S3Client, location: S3ObjectLocation, maxBytes: number): Promise<{ content: string; etag: string } | 'stale'> {
+async function readObjectText(
+  s3: S3Client,
+  location: S3ObjectLocation,
+  maxBytes: number,
+): Promise<{ content: string; etag: string } | 'stale'> {
   let answer;
   try {
-    answer = await s3.send(new GetObjectCommand({ Bucket: location.bucket, Key: location.key, VersionId: location.versionId, IfMatch: location.expectedEtag }));
+    const { bucket, key, versionId, expectedEtag } = location;
+    answer = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key, VersionId: versionId, IfMatch: expectedEtag }));
   } catch (error) {
-    if (location.expectedEtag !== undefined && error instanceof S3ServiceException && error.$metadata.httpStatusCode === 412) return 'stale';
+    const preconditionFailed = error instanceof S3ServiceException && error.$metadata.httpStatusCode === 412;
+    if (location.expectedEtag !== undefined && preconditionFailed) return 'stale';
     throw error;
   }
   if (!answer.Body) throw new Error(`s3://${location.bucket}/${location.key} has no body`);

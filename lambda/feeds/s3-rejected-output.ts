@@ -40,7 +40,8 @@ export async function writeRejectedObject(
     if (reason !== undefined) full.push({ ref: { source: upload.key, line }, reason, origin: 'local', text: text.trim() });
   }
   const key = rejectedObjectKey(upload.key);
-  await s3.send(new PutObjectCommand({ Bucket: upload.bucket, Key: key, Body: renderRejectedNdjson(full), ContentType: 'application/x-ndjson' }));
+  const body = renderRejectedNdjson(full);
+  await s3.send(new PutObjectCommand({ Bucket: upload.bucket, Key: key, Body: body, ContentType: 'application/x-ndjson' }));
   return key;
 }
 

@@ -78,7 +78,8 @@ export const handler = async (event: S3Event, context: Context): Promise<FeedS3R
     });
     const { report, rejectedKey } = outcome;
     if (!report) {
-      const message = outcome.state === 'stale' ? 'resume marker for an upload since replaced: nothing to do' : 'object already sent by an earlier invocation';
+      const message =
+        outcome.state === 'stale' ? 'resume marker for an upload since replaced: nothing to do' : 'object already sent by an earlier invocation';
       logger.info(message, { bucket, key, state: outcome.state, totals: outcome.totals });
       continue;
     }

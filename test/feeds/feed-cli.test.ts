@@ -1,7 +1,9 @@
+import { spawnSync } from 'node:child_process';
 import { cp, readdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runFeedCli } from '../../scripts/feed/feed-cli';
+import { defaultCheckpointPath } from '../../scripts/feed/input-files';
 import { idsOf, makeBatches, toNdjson } from './support/batches';
 import { PARTIAL_FAILURE_MESSAGE, type ReceivedRequest } from '../../local/events-api-stand-in';
 import { API_KEY, API_SECRET } from './support/run-feed';
@@ -114,6 +116,16 @@ describe('feed CLI', () => {
     expect(written).toEqual([expect.stringMatching(/^feed-[0-9a-f]{12}\.checkpoint\.json$/)]);
     expect(first.stdout).toContain(`checkpoint:  ${path.join(checkpointDir, written[0] ?? '')}`);
     expect(second.stdout).toContain('sent:        0 batch(es)');
+  });
+
+  it('puts default checkpoints in a project folder git ignores', () => {
+    // Act
+    const checkpoint = defaultCheckpointPath(sample(''));
+    const ignored = spawnSync('git', ['check-ignore', '--quiet', path.relative(PROJECT_ROOT, checkpoint)], { cwd: PROJECT_ROOT });
+
+    // Assess
+    expect(path.dirname(checkpoint)).toBe(path.join(PROJECT_ROOT, '.feed-checkpoints'));
+    expect(ignored.status).toBe(0);
   });
 
   it('exits 2 on refused credentials with a clear message that shows no secret', async () => {

@@ -1,7 +1,6 @@
 import path from 'node:path';
 import { CfnElement, Duration, Stack, Validations } from 'aws-cdk-lib';
-import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
-import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
@@ -14,6 +13,7 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { FEED_OBJECT_SUFFIX, INCOMING_PREFIX, PROGRESS_PREFIX, REJECTED_PREFIX, RESUME_SUFFIX } from '../lambda/feeds/feed-bucket-layout';
 import { EVENTS_API_POD_BASE_URLS, isEventsApiPod } from '../lambda/feeds/events-api-endpoint';
+import { createFeedAlarms } from './feed-alarms';
 
 /** The singleton CDK adds to a stack for `addEventNotification` (aws-s3 notifications-resource-handler). */
 const BUCKET_NOTIFICATIONS_HANDLER_ID = 'BucketNotificationsHandler050a0587b7544547bf325f094a3db834';
@@ -206,35 +206,12 @@ export class FeedIngestion extends Construct {
       });
     }
 
-    const period = Duration.minutes(5);
-    this.errorsAlarm = new cloudwatch.Alarm(this, 'ErrorsAlarm', {
-      alarmDescription: 'The mParticle feed function failed: an object was not fully sent (credentials refused, mParticle unavailable, or a bug). Lambda retries it, then parks it in the dead-letter queue.',
-      metric: this.function.metricErrors({ period, statistic: cloudwatch.Stats.SUM }),
-      threshold: 1,
-      evaluationPeriods: 1,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-    });
-    this.throttlesAlarm = new cloudwatch.Alarm(this, 'ThrottlesAlarm', {
-      alarmDescription: 'The mParticle feed function was throttled: uploads wait for capacity.',
-      metric: this.function.metricThrottles({ period, statistic: cloudwatch.Stats.SUM }),
-      threshold: 1,
-      evaluationPeriods: 1,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-    });
-    this.deadLetterAlarm = new cloudwatch.Alarm(this, 'DeadLetterAlarm', {
-      alarmDescription: 'An upload exhausted its retries and is parked in the dead-letter queue: resend it once the cause is fixed.',
-      metric: this.deadLetterQueue.metricApproximateNumberOfMessagesVisible({ period, statistic: cloudwatch.Stats.MAXIMUM }),
-      threshold: 1,
-      evaluationPeriods: 1,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-    });
-    if (props.alarmTopic) {
-      const action = new cloudwatchActions.SnsAction(props.alarmTopic);
-      for (const alarm of [this.errorsAlarm, this.throttlesAlarm, this.deadLetterAlarm]) alarm.addAlarmAction(action);
-    }
+    ({ errorsAlarm: this.errorsAlarm, throttlesAlarm: this.throttlesAlarm, deadLetterAlarm: this.deadLetterAlarm } = createFeedAlarms(
+      this,
+      this.function,
+      this.deadLetterQueue,
+      props.alarmTopic,
+    ));
   }
 
   /** cdk-nag names wildcard findings after the logical ID of the resource they point into. */

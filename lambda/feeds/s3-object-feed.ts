@@ -88,7 +88,8 @@ export async function feedS3Object(location: S3ObjectLocation, options: S3Object
     store: progress,
     onSendEvent: options.onSendEvent,
   });
-  // Continuing needs headway, so a function that can never get a request through fails (and is retried, then parked) instead of looping.
+  // Continuing needs headway: a function that can never get a request through fails (and is
+  // retried, then parked) instead of looping.
   const continues = report.stop?.kind === 'deadline' && progress.handledLines > handledBefore;
   if (!report.stop) progress.markComplete();
   await progress.persist();

@@ -185,7 +185,7 @@ describe('FeedIngestion construct', () => {
 
     // Assess
     expect(synth).not.toThrow();
-  });
+  }, 120_000); // schema validation alone takes ~14 s; a busy 2-core machine needs far more (a hang bound, not a speed check)
 
   it('refuses an unknown pod at synth time', () => {
     // Act / Assess

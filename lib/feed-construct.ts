@@ -1,7 +1,6 @@
 import path from 'node:path';
 import { CfnElement, Duration, Stack, Validations } from 'aws-cdk-lib';
-import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
-import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
@@ -12,8 +11,9 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { FEED_OBJECT_SUFFIX, INCOMING_PREFIX, REJECTED_PREFIX } from '../lambda/feeds/feed-bucket-layout';
+import { FEED_OBJECT_SUFFIX, INCOMING_PREFIX, PROGRESS_PREFIX, REJECTED_PREFIX, RESUME_SUFFIX } from '../lambda/feeds/feed-bucket-layout';
 import { EVENTS_API_POD_BASE_URLS, isEventsApiPod } from '../lambda/feeds/events-api-endpoint';
+import { createFeedAlarms } from './feed-alarms';
 
 /** The singleton CDK adds to a stack for `addEventNotification` (aws-s3 notifications-resource-handler). */
 const BUCKET_NOTIFICATIONS_HANDLER_ID = 'BucketNotificationsHandler050a0587b7544547bf325f094a3db834';
@@ -36,6 +36,8 @@ export interface FeedIngestionProps {
 /**
  * Inbound feed: NDJSON files of Events API batches uploaded under `incoming/` are sent to mParticle
  * by a Lambda function; batches mParticle (or local checks) refuse are written under `rejected/`.
+ * Progress is kept under `progress/`, so a retried invocation resends nothing, and an upload too
+ * large for one invocation continues in the next (a resume marker under `progress/` triggers it).
  * A failed invocation is retried by Lambda, then parked in a dead-letter queue; alarms cover errors,
  * throttles and the dead-letter queue.
  */
@@ -80,7 +82,11 @@ export class FeedIngestion extends Construct {
       serverAccessLogsBucket: this.accessLogsBucket,
       serverAccessLogsPrefix: 'feed-bucket/',
       // Versioning keeps overwritten uploads; old versions are personal data too, so they expire.
-      lifecycleRules: [{ noncurrentVersionExpiration: Duration.days(30), abortIncompleteMultipartUploadAfter: Duration.days(7) }],
+      lifecycleRules: [
+        { noncurrentVersionExpiration: Duration.days(30), abortIncompleteMultipartUploadAfter: Duration.days(7) },
+        // Progress only matters while an upload is being sent (and against late duplicate events).
+        { prefix: PROGRESS_PREFIX, expiration: Duration.days(30) },
+      ],
     });
 
     this.secret =
@@ -106,7 +112,7 @@ export class FeedIngestion extends Construct {
     // An explicit role: the managed AWSLambdaBasicExecutionRole would allow writing to any log group.
     this.role = new iam.Role(this, 'Role', {
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
-      description: 'mParticle feed function: read incoming/, write rejected/, read its secret, write its logs',
+      description: 'mParticle feed function: read incoming/, write rejected/, keep progress/, read its secret, write its logs',
     });
     this.logGroup.grantWrite(this.role);
 
@@ -125,6 +131,9 @@ export class FeedIngestion extends Construct {
       loggingFormat: lambda.LoggingFormat.JSON,
       deadLetterQueue: this.deadLetterQueue,
       retryAttempts: 2,
+      // S3 → function → resume marker in S3 → function is a loop by design: each run must make headway
+      // (lambda/feeds/s3-object-feed.ts) or it fails instead of re-triggering, so it always ends.
+      recursiveLoop: lambda.RecursiveLoop.ALLOW,
       reservedConcurrentExecutions: props.reservedConcurrency,
       description: 'Sends NDJSON Events API batches uploaded to S3 to mParticle',
       environment: {
@@ -141,7 +150,7 @@ export class FeedIngestion extends Construct {
       reason: 'Node.js 22 is pinned on purpose: the bundle targets node22 and the kit is tested on that line.',
     });
 
-    // Least privilege: read uploads, write rejections, nothing else in the bucket (no list, no delete).
+    // Least privilege: read uploads, write rejections, keep progress; no delete.
     this.role.addToPolicy(
       new iam.PolicyStatement({
         sid: 'ReadIncomingFeedObjects',
@@ -156,6 +165,18 @@ export class FeedIngestion extends Construct {
         resources: [this.bucket.arnForObjects(`${REJECTED_PREFIX}*`)],
       }),
     );
+    this.role.addToPolicy(
+      new iam.PolicyStatement({
+        sid: 'KeepFeedProgress',
+        actions: ['s3:GetObject', 's3:PutObject'],
+        resources: [this.bucket.arnForObjects(`${PROGRESS_PREFIX}*`)],
+      }),
+    );
+    // Without ListBucket, S3 answers 403 instead of 404 for a progress object not written yet. Listing
+    // reveals only key names in a bucket whose uploads the function reads anyway.
+    this.role.addToPolicy(
+      new iam.PolicyStatement({ sid: 'TellMissingProgress', actions: ['s3:ListBucket'], resources: [this.bucket.bucketArn] }),
+    );
     this.secret.grantRead(this.function);
     Validations.of(this.role).acknowledge(
       {
@@ -166,12 +187,16 @@ export class FeedIngestion extends Construct {
         id: `AwsSolutions-IAM5[Resource::<${this.resolveLogicalId(this.bucket)}.Arn>/${REJECTED_PREFIX}*]`,
         reason: 'Rejection files are named after their upload; the wildcard is limited to the rejected/ prefix.',
       },
+      {
+        id: `AwsSolutions-IAM5[Resource::<${this.resolveLogicalId(this.bucket)}.Arn>/${PROGRESS_PREFIX}*]`,
+        reason: 'Progress objects and resume markers are named after their upload; the wildcard is limited to the progress/ prefix.',
+      },
     );
 
-    this.bucket.addEventNotification(s3.EventType.OBJECT_CREATED, new s3n.LambdaDestination(this.function), {
-      prefix: INCOMING_PREFIX,
-      suffix: FEED_OBJECT_SUFFIX,
-    });
+    const destination = new s3n.LambdaDestination(this.function);
+    this.bucket.addEventNotification(s3.EventType.OBJECT_CREATED, destination, { prefix: INCOMING_PREFIX, suffix: FEED_OBJECT_SUFFIX });
+    // A resume marker runs the function again for an upload that did not fit one invocation.
+    this.bucket.addEventNotification(s3.EventType.OBJECT_CREATED, destination, { prefix: PROGRESS_PREFIX, suffix: RESUME_SUFFIX });
     // CDK's stack-wide helper that installs the notification always carries the basic execution policy.
     const notificationsHandler = Stack.of(this).node.tryFindChild(BUCKET_NOTIFICATIONS_HANDLER_ID);
     if (notificationsHandler) {
@@ -181,35 +206,12 @@ export class FeedIngestion extends Construct {
       });
     }
 
-    const period = Duration.minutes(5);
-    this.errorsAlarm = new cloudwatch.Alarm(this, 'ErrorsAlarm', {
-      alarmDescription: 'The mParticle feed function failed: an object was not fully sent (credentials refused, mParticle unavailable, or a bug). Lambda retries it, then parks it in the dead-letter queue.',
-      metric: this.function.metricErrors({ period, statistic: cloudwatch.Stats.SUM }),
-      threshold: 1,
-      evaluationPeriods: 1,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-    });
-    this.throttlesAlarm = new cloudwatch.Alarm(this, 'ThrottlesAlarm', {
-      alarmDescription: 'The mParticle feed function was throttled: uploads wait for capacity.',
-      metric: this.function.metricThrottles({ period, statistic: cloudwatch.Stats.SUM }),
-      threshold: 1,
-      evaluationPeriods: 1,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-    });
-    this.deadLetterAlarm = new cloudwatch.Alarm(this, 'DeadLetterAlarm', {
-      alarmDescription: 'An upload exhausted its retries and is parked in the dead-letter queue: resend it once the cause is fixed.',
-      metric: this.deadLetterQueue.metricApproximateNumberOfMessagesVisible({ period, statistic: cloudwatch.Stats.MAXIMUM }),
-      threshold: 1,
-      evaluationPeriods: 1,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-    });
-    if (props.alarmTopic) {
-      const action = new cloudwatchActions.SnsAction(props.alarmTopic);
-      for (const alarm of [this.errorsAlarm, this.throttlesAlarm, this.deadLetterAlarm]) alarm.addAlarmAction(action);
-    }
+    ({ errorsAlarm: this.errorsAlarm, throttlesAlarm: this.throttlesAlarm, deadLetterAlarm: this.deadLetterAlarm } = createFeedAlarms(
+      this,
+      this.function,
+      this.deadLetterQueue,
+      props.alarmTopic,
+    ));
   }
 
   /** cdk-nag names wildcard findings after the logical ID of the resource they point into. */

@@ -2,8 +2,8 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 /**
- * A local stand-in for mParticle's Events API bulk paths (docs/feeds.md), with scripted faults.
- * Batches are identified by their `source_request_id`.
+ * A local stand-in for mParticle's Events API bulk paths (docs/feeds.md, "Events API"), with scripted
+ * faults. Batches are identified by their `source_request_id`.
  */
 
 export type Fault =
@@ -18,7 +18,7 @@ export interface ReceivedRequest {
   readonly path: string;
   readonly ids: readonly string[];
   readonly at: number;
-  outcome: 'accepted' | 'refused' | 'unauthorized' | 'forbidden' | 'fault' | 'reset' | 'reset-after-accept' | 'too-many';
+  outcome: 'accepted' | 'partially-failed' | 'refused' | 'unauthorized' | 'forbidden' | 'fault' | 'reset' | 'reset-after-accept' | 'too-many';
 }
 
 export interface FakeEventsApiOptions {
@@ -26,6 +26,13 @@ export interface FakeEventsApiOptions {
   readonly apiSecret: string;
   /** Any request holding one of these ids is refused with 400 and mParticle's error body. */
   readonly poisonedIds?: ReadonlySet<string>;
+  /**
+   * Batches with these ids fail inside an accepted request: the others are recorded, and the answer
+   * is still 202, its body listing the failures in mParticle's error envelope.
+   */
+  readonly failedInsideAccepted?: ReadonlySet<string>;
+  /** How a 202 body names a failed batch: by `index` and `source_request_id` (default), or not at all. */
+  readonly failureAttribution?: 'indexed' | 'unattributed';
   /** Consulted for every well-authenticated request; undefined means behave normally. */
   readonly fault?: (request: { readonly seq: number; readonly ids: readonly string[]; readonly path: string }) => Fault | undefined;
   /** Delay before answering, to keep requests in flight (kill tests). */
@@ -51,6 +58,7 @@ export interface FakeEventsApi {
 }
 
 export const POISON_MESSAGE = 'Required event field "event_type" is missing or empty.';
+export const PARTIAL_FAILURE_MESSAGE = 'Batch could not be processed: user_identities holds no usable identity.';
 
 export async function startFakeEventsApi(options: FakeEventsApiOptions): Promise<FakeEventsApi> {
   const expectedAuth = `Basic ${Buffer.from(`${options.apiKey}:${options.apiSecret}`).toString('base64')}`;
@@ -145,13 +153,26 @@ export async function startFakeEventsApi(options: FakeEventsApiOptions): Promise
           return badRequest('Historical batches need timestamp_unixtime_ms.');
         }
       }
-      record(ids, path);
+      const failedIndexes = ids.flatMap((id, index) => (options.failedInsideAccepted?.has(id) ? [index] : []));
+      record(
+        ids.filter((_, index) => !failedIndexes.includes(index)),
+        path,
+      );
       if (fault?.kind === 'reset-after-accept') {
         entry.outcome = 'reset-after-accept';
         req.socket.destroy();
         return;
       }
-      answer(202);
+      if (failedIndexes.length === 0) return answer(202);
+      entry.outcome = 'partially-failed';
+      const attributed = options.failureAttribution !== 'unattributed';
+      answer(202, {
+        errors: failedIndexes.map((index) => ({
+          code: 'VALIDATION_ERROR',
+          message: PARTIAL_FAILURE_MESSAGE,
+          ...(attributed ? { index, source_request_id: ids[index] } : {}),
+        })),
+      });
     });
   });
 

@@ -1,8 +1,8 @@
 /**
  * `npm run feed -- --pod us1 <file.ndjson|dir>`: sends NDJSON Events API batches to mParticle.
- * All logic lives in lambda/feeds; this file only wires the process (signals, exit code).
+ * The command lives in scripts/feed/, the feed logic in lambda/feeds; this file only wires the process (signals, exit code).
  */
-import { runFeedCli } from '../lambda/feeds/cli/feed-cli';
+import { runFeedCli } from './feed/feed-cli';
 
 const interrupt = new AbortController();
 process.on('SIGINT', () => {

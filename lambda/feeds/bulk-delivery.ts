@@ -1,3 +1,4 @@
+import { findFailedBatches } from './accepted-body';
 import { FeedAuthError, FeedResponseError } from './feed-errors';
 import type { BatchRejection, FeedBatch } from './feed-batch';
 import { splitInHalves } from './request-packer';
@@ -55,9 +56,19 @@ async function deliverInto(send: SendBatches, batches: readonly FeedBatch[], out
   outcome.retries += Math.max(0, result.attempts - 1);
 
   switch (result.kind) {
-    case 'accepted':
-      outcome.delivered.push(...batches);
+    case 'accepted': {
+      // A 202 can still report failed batches: those are rejected with mParticle's words, never counted as sent.
+      const failed = new Map(findFailedBatches(result.body, batches).map((failure) => [failure.index, failure.message]));
+      batches.forEach((batch, index) => {
+        const message = failed.get(index);
+        if (message === undefined) outcome.delivered.push(batch);
+        else {
+          const reason = `line ${batch.ref.line}: mParticle accepted the request but reported this batch failed: ${message}`;
+          outcome.rejected.push({ ref: batch.ref, reason, origin: 'mparticle', text: batch.json });
+        }
+      });
       return;
+    }
     case 'refused': {
       const [only] = batches;
       if (batches.length === 1 && only) {
@@ -71,7 +82,11 @@ async function deliverInto(send: SendBatches, batches: readonly FeedBatch[], out
     }
     case 'gave-up':
       outcome.unsent.push(...batches);
-      outcome.stop = { kind: 'retries-exhausted', message: `${batches.length} batch(es) not accepted: ${result.message}` };
+      // Out of time is not out of attempts: an S3 invocation continues where it stopped instead of failing.
+      outcome.stop = {
+        kind: result.deadline ? 'deadline' : 'retries-exhausted',
+        message: `${batches.length} batch(es) not accepted: ${result.message}`,
+      };
       return;
     case 'stopped':
       outcome.unsent.push(...batches);

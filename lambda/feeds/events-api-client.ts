@@ -68,7 +68,7 @@ export class EventsApiClient {
       (part) => {
         const body = renderRequestBody(part);
         return sendWithRetries(
-          () => this.http.request({ method: 'POST', url, headers, body, deadlineMs: this.exchangeDeadlineMs(control.deadlineAt) }),
+          () => this.http.request({ method: 'POST', url, headers, body, deadlineMs: this.exchangeDeadlineMs(control.exchangeDeadlineAt ?? control.deadlineAt) }),
           target,
           this.policy,
           control,

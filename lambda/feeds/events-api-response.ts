@@ -1,7 +1,7 @@
 import type { HttpResponse } from '../shared/http-client';
 import { isRetriableStatus, parseRetryAfterMs } from '../shared/retry';
 
-/** What an Events API answer means for the request that got it (docs/feeds.md). */
+/** What an Events API answer means for the request that got it (docs/feeds.md, "Events API"). */
 export type ResponseVerdict =
   | { readonly kind: 'accepted'; readonly status: number; readonly body: string }
   /** 400 (or 413): this body will never pass; isolate the culprit by splitting. */

@@ -16,6 +16,8 @@ export interface FeedBatch {
   /** UTF-8 size of `json`, what it adds to a request body. */
   readonly bytes: number;
   readonly route: EventsApiRoute;
+  /** The batch's `source_request_id`, by which mParticle may name it in a 202 body. */
+  readonly sourceRequestId?: string | undefined;
 }
 
 /** A batch that will not be sent: refused by local checks or by mParticle (400). */

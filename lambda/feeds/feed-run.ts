@@ -23,6 +23,8 @@ export interface FeedRunOptions {
   readonly concurrency?: number;
   /** Epoch ms after which no request starts (a Lambda's remaining time, minus a margin). */
   readonly deadlineAt?: number;
+  /** Epoch ms no exchange may outlive (see SendControl); default `deadlineAt`. */
+  readonly exchangeDeadlineAt?: number;
   readonly store?: ProgressStore;
   /** Aborting it stops the run gracefully: in-flight requests finish, nothing new starts. */
   readonly signal?: AbortSignal;
@@ -114,6 +116,7 @@ export async function runFeed(options: FeedRunOptions): Promise<FeedRunReport> {
   const control: SendControl = {
     signal: stopping.signal,
     deadlineAt: options.deadlineAt,
+    exchangeDeadlineAt: options.exchangeDeadlineAt,
     pauseGate: new PauseGate(now),
     onEvent: (event) => {
       if (event.type === 'retry-wait') {

@@ -2,6 +2,7 @@ import { promises as fs } from 'node:fs';
 import type { BatchRef } from './feed-batch';
 import { LineRangeSet } from './line-range-set';
 import type { HandledBatches, ProgressStore } from './progress-store';
+import { SerialSaver } from './serial-saver';
 
 /** Identity of an input file, so a checkpoint is never applied to different content. */
 export interface InputFingerprint {
@@ -52,9 +53,10 @@ export class FileCheckpoint implements ProgressStore {
   readonly totals: CheckpointTotals;
   /** Totals as they were when the checkpoint was opened: what earlier runs did. */
   readonly previous: Readonly<CheckpointTotals>;
-  private version = 0;
-  private writtenVersion = 0;
-  private writing: Promise<void> | undefined;
+  private readonly saver = new SerialSaver(
+    () => this.writeNow(),
+    () => `could not write checkpoint ${this.path}`,
+  );
 
   private constructor(
     readonly path: string,
@@ -102,7 +104,7 @@ export class FileCheckpoint implements ProgressStore {
 
   markBlank(source: string, fromLine: number, toLine: number): void {
     this.rangesOf(source).addRange(fromLine, toLine);
-    this.version += 1;
+    this.saver.changed();
   }
 
   record(handled: HandledBatches): void {
@@ -118,30 +120,12 @@ export class FileCheckpoint implements ProgressStore {
         this.storedRejections.push({ source: rejection.ref.source, line: rejection.ref.line, reason: rejection.reason });
       }
     }
-    this.version += 1;
+    this.saver.changed();
   }
 
   /** Resolves once a version including everything recorded so far is on disk. Writes never overlap. */
-  async persist(): Promise<void> {
-    const wanted = this.version;
-    while (this.writtenVersion < wanted) {
-      if (this.writing) {
-        await this.writing;
-        continue;
-      }
-      const writingVersion = this.version;
-      this.writing = this.writeNow().then(
-        () => {
-          this.writtenVersion = writingVersion;
-          this.writing = undefined;
-        },
-        (error: unknown) => {
-          this.writing = undefined;
-          throw new Error(`could not write checkpoint ${this.path}`, { cause: error });
-        },
-      );
-      await this.writing;
-    }
+  persist(): Promise<void> {
+    return this.saver.save();
   }
 
   private rangesOf(source: string): LineRangeSet {

@@ -25,7 +25,8 @@ export function prepareBatch(ref: BatchRef, lineText: string, options: PrepareOp
 
   const decision = routeBatch(parsed as Record<string, unknown>, options.nowMs, options.historicalAfterDays);
   if ('problem' in decision) return reject(decision.problem);
-  return { ref, json: text, bytes, route: decision.route };
+  const sourceRequestId = (parsed as Record<string, unknown>)['source_request_id'];
+  return { ref, json: text, bytes, route: decision.route, sourceRequestId: typeof sourceRequestId === 'string' ? sourceRequestId : undefined };
 }
 
 export function isRejection(value: FeedBatch | BatchRejection): value is BatchRejection {

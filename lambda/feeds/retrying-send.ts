@@ -37,16 +37,23 @@ export interface SendControl {
   readonly signal?: AbortSignal;
   /** Epoch ms after which no attempt starts and no wait may end (a Lambda's remaining time). */
   readonly deadlineAt?: number;
+  /**
+   * Epoch ms no HTTP exchange may outlive (default: `deadlineAt`). Set it later than `deadlineAt` so a
+   * request under way at the deadline finishes instead of being cut: a cut request may have reached
+   * mParticle, and resending it would duplicate its batches.
+   */
+  readonly exchangeDeadlineAt?: number;
   /** Shared among the run's requests so a 429 pauses all of them. */
   readonly pauseGate?: PauseGate;
   readonly onEvent?: (event: SendEvent) => void;
 }
 
 export type SendResult =
-  | { readonly kind: 'accepted'; readonly attempts: number }
+  /** A 2xx; `body` may still report batches that failed inside the request (see accepted-body.ts). */
+  | { readonly kind: 'accepted'; readonly attempts: number; readonly body: string }
   | { readonly kind: 'refused'; readonly attempts: number; readonly message: string }
-  /** Failed-retriable: attempts ran out or the deadline came; the batches were not accepted. */
-  | { readonly kind: 'gave-up'; readonly attempts: number; readonly message: string }
+  /** Failed-retriable: attempts ran out or (`deadline`) the deadline came; the batches were not accepted. */
+  | { readonly kind: 'gave-up'; readonly attempts: number; readonly message: string; readonly deadline?: true }
   /** The run is stopping (signal aborted) before this request was accepted. */
   | { readonly kind: 'stopped'; readonly attempts: number };
 
@@ -73,7 +80,7 @@ export async function sendWithRetries(
     if (pauseGate && !(await pauseGate.pass(signal))) return { kind: 'stopped', attempts };
     if (signal?.aborted) return { kind: 'stopped', attempts };
     if (deadlineAt !== undefined && deps.now() >= deadlineAt) {
-      return { kind: 'gave-up', attempts, message: `no time left before the deadline after ${attempts} attempt(s)` };
+      return { kind: 'gave-up', attempts, message: `no time left before the deadline after ${attempts} attempt(s)`, deadline: true };
     }
 
     attempts += 1;
@@ -85,7 +92,7 @@ export async function sendWithRetries(
       switch (verdict.kind) {
         case 'accepted':
           onEvent?.({ type: 'accepted', status: verdict.status, body: verdict.body });
-          return { kind: 'accepted', attempts };
+          return { kind: 'accepted', attempts, body: verdict.body };
         case 'refused':
           return { kind: 'refused', attempts, message: verdict.message };
         case 'auth':
@@ -113,7 +120,7 @@ export async function sendWithRetries(
     }
     const waitFor = retryAfterMs ?? fullJitterDelayMs(attempts, policy.backoff, deps.random);
     if (deadlineAt !== undefined && deps.now() + waitFor >= deadlineAt) {
-      return { kind: 'gave-up', attempts, message: `${reason}; waiting ${waitFor} ms more would pass the deadline` };
+      return { kind: 'gave-up', attempts, message: `${reason}; waiting ${waitFor} ms more would pass the deadline`, deadline: true };
     }
     onEvent?.({ type: 'retry-wait', attempt: attempts, waitMs: waitFor, retryAfter: retryAfterMs !== undefined, reason });
     if (retryAfterMs !== undefined && pauseGate) {

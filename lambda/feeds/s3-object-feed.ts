@@ -1,10 +1,12 @@
-import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import type { BatchRejection } from './feed-batch';
-import { FEED_OBJECT_SUFFIX, INCOMING_PREFIX, REJECTED_PREFIX } from './feed-bucket-layout';
+import { createHash } from 'node:crypto';
+import { GetObjectCommand, PutObjectCommand, S3ServiceException, type S3Client } from '@aws-sdk/client-s3';
+import { resumeMarkerKey } from './feed-bucket-layout';
 import type { FeedLimits } from './feed-limits';
 import { runFeed, type BulkSender, type FeedRunReport } from './feed-run';
 import { textLineSource } from './line-sources';
 import type { SendEvent } from './retrying-send';
+import { S3Progress } from './s3-progress';
+import { writeRejectedObject } from './s3-rejected-output';
 
 /** Objects are read whole (a stream paused for minutes by 429s risks an idle S3 connection); this bounds memory. */
 export const DEFAULT_MAX_OBJECT_BYTES = 256 * 1024 * 1024;
@@ -13,6 +15,8 @@ export interface S3ObjectLocation {
   readonly bucket: string;
   readonly key: string;
   readonly versionId?: string | undefined;
+  /** Read the object only if it still has this ETag (a resume marker for an upload since replaced is stale). */
+  readonly expectedEtag?: string | undefined;
 }
 
 export interface S3ObjectFeedOptions {
@@ -21,15 +25,31 @@ export interface S3ObjectFeedOptions {
   readonly limits: FeedLimits;
   readonly historicalAfterDays: number;
   readonly concurrency: number;
+  /** No request starts after it. */
   readonly deadlineAt?: number;
+  /** No exchange runs past it; later than `deadlineAt` by a request timeout, so none under way is cut. */
+  readonly exchangeDeadlineAt?: number;
   readonly maxObjectBytes?: number;
   readonly onSendEvent?: (event: SendEvent) => void;
 }
 
+/**
+ * - finished: every line handled (this invocation or earlier ones);
+ * - continued: out of time, progress saved and a resume marker written, so the function runs again;
+ * - stopped: `report.stop` says why (the caller fails the invocation; its retry resumes from the progress);
+ * - already-finished: an earlier invocation finished this upload (a duplicate event or late marker);
+ * - stale: a resume marker for an upload that has since been replaced by a new one.
+ */
+export type S3ObjectFeedState = 'finished' | 'continued' | 'stopped' | 'already-finished' | 'stale';
+
 export interface S3ObjectFeedResult {
-  readonly report: FeedRunReport;
+  readonly state: S3ObjectFeedState;
+  readonly report: FeedRunReport | undefined;
   /** Where the rejected batches were written, when there were any. */
   readonly rejectedKey: string | undefined;
+  /** Over every invocation that worked on this upload. */
+  readonly totals: { readonly sent: number; readonly historical: number; readonly rejected: number };
+  readonly invocations: number;
 }
 
 /** S3 event keys are URL-encoded with `+` for spaces. */
@@ -37,78 +57,86 @@ export function decodeS3EventKey(key: string): string {
   return decodeURIComponent(key.replace(/\+/g, ' '));
 }
 
-/** `incoming/2024/a.ndjson` → `rejected/2024/a.ndjson`; other keys keep their full path under rejected/. */
-export function rejectedObjectKey(key: string): string {
-  const relative = key.startsWith(INCOMING_PREFIX) ? key.slice(INCOMING_PREFIX.length) : key;
-  return `${REJECTED_PREFIX}${relative}${relative.endsWith(FEED_OBJECT_SUFFIX) ? '' : FEED_OBJECT_SUFFIX}`;
-}
-
 /**
- * One line per rejected batch: `{"line":n,"reason":"…","batch":{…}}`. The batch is the original
- * text, spliced in rather than re-serialised so 64-bit numbers survive; a line that was not JSON
- * is kept as a string under `text`.
+ * Sends an NDJSON upload's batches, resuming from its progress object, and writes the rejected ones
+ * under rejected/. When the deadline comes first it saves progress and writes a resume marker.
  */
-export function renderRejectedNdjson(rejections: readonly BatchRejection[]): string {
-  return rejections
-    .map((rejection) => {
-      const head = `{"line":${rejection.ref.line},"reason":${JSON.stringify(rejection.reason)}`;
-      return isJson(rejection.text) ? `${head},"batch":${rejection.text}}\n` : `${head},"text":${JSON.stringify(rejection.text)}}\n`;
-    })
-    .join('');
-}
-
-/** Reads an NDJSON object, sends its batches and writes the rejected ones next to it, under rejected/. */
 export async function feedS3Object(location: S3ObjectLocation, options: S3ObjectFeedOptions): Promise<S3ObjectFeedResult> {
-  const content = await readObjectText(options.s3, location, options.maxObjectBytes ?? DEFAULT_MAX_OBJECT_BYTES);
+  const object = await readObjectText(options.s3, location, options.maxObjectBytes ?? DEFAULT_MAX_OBJECT_BYTES);
+  if (object === 'stale') {
+    return { state: 'stale', report: undefined, rejectedKey: undefined, totals: { sent: 0, historical: 0, rejected: 0 }, invocations: 0 };
+  }
+  const progress = await S3Progress.open(options.s3, { bucket: location.bucket, key: location.key, etag: object.etag });
+  const result = (state: S3ObjectFeedState, report: FeedRunReport | undefined, rejectedKey?: string): S3ObjectFeedResult => ({
+    state,
+    report,
+    rejectedKey,
+    totals: { ...progress.totals },
+    invocations: progress.invocations,
+  });
+  if (progress.isComplete) return result('already-finished', undefined);
+
+  const handledBefore = progress.handledLines;
   const report = await runFeed({
     sender: options.sender,
-    sources: [textLineSource(location.key, content)],
+    sources: [textLineSource(location.key, object.content)],
     limits: options.limits,
     historicalAfterDays: options.historicalAfterDays,
     concurrency: options.concurrency,
     deadlineAt: options.deadlineAt,
+    exchangeDeadlineAt: options.exchangeDeadlineAt,
+    store: progress,
     onSendEvent: options.onSendEvent,
   });
-  let rejectedKey: string | undefined;
-  if (report.rejected.length > 0) {
-    rejectedKey = rejectedObjectKey(location.key);
+  // Continuing needs headway: a function that can never get a request through fails (and is
+  // retried, then parked) instead of looping.
+  const continues = report.stop?.kind === 'deadline' && progress.handledLines > handledBefore;
+  if (!report.stop) progress.markComplete();
+  await progress.persist();
+  const rejectedKey =
+    progress.rejections.length > 0
+      ? await writeRejectedObject(options.s3, { ...location, content: object.content }, progress.rejections)
+      : undefined;
+  if (continues) {
     await options.s3.send(
       new PutObjectCommand({
         Bucket: location.bucket,
-        Key: rejectedKey,
-        Body: renderRejectedNdjson(sortByLine(report.rejected)),
-        ContentType: 'application/x-ndjson',
+        Key: resumeMarkerKey(location.key),
+        Body: JSON.stringify({ key: location.key, etag: object.etag, after: progress.invocations }),
+        ContentType: 'application/json',
       }),
     );
+    return result('continued', report, rejectedKey);
   }
-  return { report, rejectedKey };
+  return result(report.stop ? 'stopped' : 'finished', report, rejectedKey);
 }
 
-async function readObjectText(s3: S3Client, location: S3ObjectLocation, maxBytes: number): Promise<string> {
-  const answer = await s3.send(new GetObjectCommand({ Bucket: location.bucket, Key: location.key, VersionId: location.versionId }));
+async function readObjectText(
+  s3: S3Client,
+  location: S3ObjectLocation,
+  maxBytes: number,
+): Promise<{ content: string; etag: string } | 'stale'> {
+  let answer;
+  try {
+    const { bucket, key, versionId, expectedEtag } = location;
+    answer = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key, VersionId: versionId, IfMatch: expectedEtag }));
+  } catch (error) {
+    const preconditionFailed = error instanceof S3ServiceException && error.$metadata.httpStatusCode === 412;
+    if (location.expectedEtag !== undefined && preconditionFailed) return 'stale';
+    throw error;
+  }
   if (!answer.Body) throw new Error(`s3://${location.bucket}/${location.key} has no body`);
   if (answer.ContentLength !== undefined && answer.ContentLength > maxBytes) {
     discard(answer.Body);
     throw new Error(`s3://${location.bucket}/${location.key} is ${answer.ContentLength} bytes, over the ${maxBytes}-byte limit: split it into smaller files`);
   }
-  return answer.Body.transformToString('utf8');
+  const content = await answer.Body.transformToString('utf8');
+  // S3 always sends an ETag; an emulator might not, and then the content's own hash tells uploads apart.
+  return { content, etag: answer.ETag ?? `sha256:${createHash('sha256').update(content).digest('hex')}` };
 }
 
 /** Closes an unread body (a Node stream in Lambda) so its connection is not left hanging. */
 function discard(body: unknown): void {
   const destroy = typeof body === 'object' && body !== null ? (body as { destroy?: unknown }).destroy : undefined;
   if (typeof destroy === 'function') destroy.call(body);
-}
-
-function sortByLine(rejections: readonly BatchRejection[]): BatchRejection[] {
-  return [...rejections].sort((a, b) => a.ref.line - b.ref.line);
-}
-
-function isJson(text: string): boolean {
-  try {
-    JSON.parse(text);
-    return true;
-  } catch {
-    return false;
-  }
 }

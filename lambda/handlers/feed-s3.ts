@@ -8,14 +8,17 @@ import { EventsApiClient } from '../feeds/events-api-client';
 import type { FeedCredentials } from '../feeds/feed-credentials';
 import { FeedStoppedError } from '../feeds/feed-errors';
 import { feedSettingsFromEnv, optionalInteger } from '../feeds/feed-settings';
-import { REJECTED_PREFIX } from '../feeds/feed-bucket-layout';
-import { decodeS3EventKey, DEFAULT_MAX_OBJECT_BYTES, feedS3Object } from '../feeds/s3-object-feed';
+import { INCOMING_PREFIX, uploadKeyOfResumeMarker } from '../feeds/feed-bucket-layout';
+import { decodeS3EventKey, DEFAULT_MAX_OBJECT_BYTES, feedS3Object, type S3ObjectLocation } from '../feeds/s3-object-feed';
+import { S3Progress } from '../feeds/s3-progress';
 import { secretsManagerReader } from '../feeds/secrets-manager-reader';
 
 /**
  * S3 ObjectCreated → mParticle Events API. Thin on purpose: reading, validating, sending and
- * reporting live in lambda/feeds. A stopped run (credentials refused, retries exhausted, no time
- * left) throws, so S3's asynchronous invocation retries the object and the errors alarm fires.
+ * reporting live in lambda/feeds. Progress is saved beside the upload (progress/), so a retried
+ * invocation resends nothing already accepted. Out of time, it saves and writes a resume marker,
+ * whose own notification runs the function again. A stopped run (credentials refused, retries
+ * exhausted) throws, so S3's asynchronous invocation retries the object and the errors alarm fires.
  */
 
 // Module scope: built once per container and reused by warm invocations.
@@ -27,18 +30,24 @@ const http = new HttpClient({ maxSockets: 16 });
 let readSecret: SecretStringReader | undefined;
 let credentials: Promise<FeedCredentials> | undefined;
 
-/** Time kept back from the Lambda timeout to write rejected batches and fail cleanly. */
+/** Time kept back from the Lambda timeout to save progress, write rejected batches and re-trigger or fail cleanly. */
 const SAFETY_MARGIN_MS = 15_000;
 
 export interface FeedS3Result {
   readonly objects: number;
+  /** In this invocation. */
   readonly sent: number;
   readonly rejected: number;
+  /** Uploads left for a next invocation (a resume marker was written). */
+  readonly continued: number;
 }
 
 export const handler = async (event: S3Event, context: Context): Promise<FeedS3Result> => {
   logger.addContext(context);
-  const deadlineAt = Date.now() + Math.max(0, context.getRemainingTimeInMillis() - SAFETY_MARGIN_MS);
+  // No request starts later than one request timeout before the hard stop, so none under way is ever
+  // cut (a cut request may have reached mParticle; resending it would duplicate its batches).
+  const exchangeDeadlineAt = Date.now() + Math.max(0, context.getRemainingTimeInMillis() - SAFETY_MARGIN_MS);
+  const deadlineAt = exchangeDeadlineAt - settings.requestTimeoutMs;
   const client = new EventsApiClient({
     baseUrl: settings.baseUrl,
     credentials: await getCredentials(),
@@ -47,34 +56,39 @@ export const handler = async (event: S3Event, context: Context): Promise<FeedS3R
     requestTimeoutMs: settings.requestTimeoutMs,
   });
 
-  const result = { objects: 0, sent: 0, rejected: 0 };
+  const result = { objects: 0, sent: 0, rejected: 0, continued: 0 };
   for (const record of event.Records) {
-    const bucket = record.s3.bucket.name;
-    const key = decodeS3EventKey(record.s3.object.key);
-    if (key.startsWith(REJECTED_PREFIX)) {
-      logger.warn('skipping an object under rejected/ (the notification filter should exclude it)', { bucket, key });
+    const location = await locate(record.s3.bucket.name, decodeS3EventKey(record.s3.object.key), record.s3.object.versionId);
+    if (!location) continue;
+    const { bucket, key } = location;
+    logger.info('feeding object', { bucket, key, size: record.s3.object.size });
+    const outcome = await feedS3Object(location, {
+      s3,
+      sender: client,
+      limits: settings.limits,
+      historicalAfterDays: settings.historicalAfterDays,
+      concurrency: settings.concurrency,
+      deadlineAt,
+      exchangeDeadlineAt,
+      maxObjectBytes,
+      onSendEvent: (sendEvent) => {
+        if (sendEvent.type === 'retry-wait') logger.warn('waiting before a retry', { ...sendEvent });
+        else if (sendEvent.body.trim() !== '') logger.info('mParticle accepted a request with a body', { status: sendEvent.status, body: sendEvent.body });
+      },
+    });
+    const { report, rejectedKey } = outcome;
+    if (!report) {
+      const message =
+        outcome.state === 'stale' ? 'resume marker for an upload since replaced: nothing to do' : 'object already sent by an earlier invocation';
+      logger.info(message, { bucket, key, state: outcome.state, totals: outcome.totals });
       continue;
     }
-    logger.info('feeding object', { bucket, key, size: record.s3.object.size });
-    const { report, rejectedKey } = await feedS3Object(
-      { bucket, key, versionId: record.s3.object.versionId },
-      {
-        s3,
-        sender: client,
-        limits: settings.limits,
-        historicalAfterDays: settings.historicalAfterDays,
-        concurrency: settings.concurrency,
-        deadlineAt,
-        maxObjectBytes,
-        onSendEvent: (sendEvent) => {
-          if (sendEvent.type === 'retry-wait') logger.warn('waiting before a retry', { ...sendEvent });
-          else if (sendEvent.body.trim() !== '') logger.info('mParticle accepted a request with a body', { status: sendEvent.status, body: sendEvent.body });
-        },
-      },
-    );
     const summary = {
       bucket,
       key,
+      state: outcome.state,
+      invocations: outcome.invocations,
+      totals: outcome.totals,
       sent: report.sent,
       historical: report.historical,
       rejected: report.rejected.length,
@@ -88,6 +102,11 @@ export const handler = async (event: S3Event, context: Context): Promise<FeedS3R
     result.objects += 1;
     result.sent += report.sent;
     result.rejected += report.rejected.length;
+    if (outcome.state === 'continued') {
+      result.continued += 1;
+      logger.info('out of time: progress saved, continuing in a new invocation', summary);
+      continue;
+    }
     if (report.stop) {
       if (report.stop.kind === 'auth') credentials = undefined; // the secret may have been fixed or rotated meanwhile
       logger.error('feed stopped before the object was fully sent', { ...summary, stop: report.stop });
@@ -98,6 +117,24 @@ export const handler = async (event: S3Event, context: Context): Promise<FeedS3R
   }
   return result;
 };
+
+/** Where an event points: an upload, or (for a resume marker) the upload it stands for at its tracked ETag. */
+async function locate(bucket: string, key: string, versionId: string | undefined): Promise<S3ObjectLocation | undefined> {
+  const uploadKey = uploadKeyOfResumeMarker(key);
+  if (uploadKey !== undefined) {
+    const stored = await S3Progress.read(s3, bucket, uploadKey);
+    if (!stored || stored.complete) {
+      logger.info('resume marker with nothing left to send', { bucket, key });
+      return undefined;
+    }
+    return { bucket, key: uploadKey, expectedEtag: stored.etag };
+  }
+  if (!key.startsWith(INCOMING_PREFIX)) {
+    logger.warn('skipping an object outside incoming/ (the notification filter should exclude it)', { bucket, key });
+    return undefined;
+  }
+  return { bucket, key, versionId };
+}
 
 function getCredentials(): Promise<FeedCredentials> {
   readSecret ??= secretsManagerReader();

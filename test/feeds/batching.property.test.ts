@@ -72,7 +72,7 @@ describe('delivery with splitting on 400 (property)', () => {
           const send = async (part: readonly FeedBatch[]): Promise<SendResult> => {
             if (part.some((batch) => poisoned.has(batch.ref.line))) return { kind: 'refused', attempts: 1, message: 'mParticle answered 400: BAD_REQUEST: bad' };
             serverSaw.push(...part.map((batch) => batch.ref.line));
-            return { kind: 'accepted', attempts: 1 };
+            return { kind: 'accepted', attempts: 1, body: '' };
           };
 
           // Act

@@ -202,7 +202,7 @@ describe('Events API delivery', () => {
 
     // Assess
     expect(Date.now() - started).toBeLessThan(2_000);
-    expect(report.stop?.kind).toBe('retries-exhausted');
+    expect(report.stop?.kind).toBe('deadline');
     expect(report.stop?.message).toMatch(/deadline/);
     expect(report).toMatchObject({ sent: 0, unsent: 10 });
   });

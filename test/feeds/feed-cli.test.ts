@@ -1,9 +1,11 @@
-import { writeFile } from 'node:fs/promises';
+import { spawnSync } from 'node:child_process';
+import { cp, readdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runFeedCli } from '../../lambda/feeds/cli/feed-cli';
+import { runFeedCli } from '../../scripts/feed/feed-cli';
+import { defaultCheckpointPath } from '../../scripts/feed/input-files';
 import { idsOf, makeBatches, toNdjson } from './support/batches';
-import type { ReceivedRequest } from '../../local/events-api-stand-in';
+import { PARTIAL_FAILURE_MESSAGE, type ReceivedRequest } from '../../local/events-api-stand-in';
 import { API_KEY, API_SECRET } from './support/run-feed';
 import { PROJECT_ROOT, spawnFeedCli } from './support/spawn-cli';
 import { useFeedFixtures } from './support/test-fixtures';
@@ -14,13 +16,14 @@ const sample = (name: string): string => path.join(PROJECT_ROOT, 'events/feed', 
 const goodEnv = { MPARTICLE_API_KEY: API_KEY, MPARTICLE_API_SECRET: API_SECRET };
 
 /** Runs the CLI in-process with captured output. */
-async function runCli(args: readonly string[], env: Record<string, string> = goodEnv) {
+async function runCli(args: readonly string[], env: Record<string, string> = goodEnv, checkpointDir?: string) {
   let stdout = '';
   let stderr = '';
   const code = await runFeedCli(args, {
     stdout: { write: (text: string) => (stdout += text) },
     stderr: { write: (text: string) => (stderr += text), isTTY: false },
     env,
+    checkpointDir,
   });
   return { code, stdout, stderr };
 }
@@ -75,6 +78,54 @@ describe('feed CLI', () => {
     expect(second.stdout).toContain('sent:        0 batch(es)');
     expect(second.stdout).toContain('resumed:     9 line(s) skipped as already handled (earlier runs: sent 7, historical 0, rejected 2)');
     expect(api.accepted).toHaveLength(7);
+  });
+
+  it('exits 1 and names the batches mParticle reports failed inside an accepted request', async () => {
+    // Prepare
+    const api = await startServer({ failedInsideAccepted: new Set(['sample-005']) });
+    const checkpoint = path.join(await makeTempDir(), 'cp.json');
+
+    // Act
+    const result = await runCli(['--base-url', api.baseUrl, '--checkpoint', checkpoint, sample('sample.ndjson')]);
+
+    // Assess
+    expect(result.code).toBe(1);
+    expect(result.stdout).toContain('sent:        19 batch(es)');
+    expect(result.stdout).toContain(
+      `sample.ndjson line 5: mParticle accepted the request but reported this batch failed: VALIDATION_ERROR: ${PARTIAL_FAILURE_MESSAGE}`,
+    );
+    expect(result.stdout).toContain('result:      finished, 1 batch(es) rejected');
+  });
+
+  it('keeps its default checkpoint out of the input tree, so a sample folder stays as committed', async () => {
+    // Prepare
+    const api = await startServer();
+    const input = path.join(await makeTempDir(), 'feed');
+    await cp(path.join(PROJECT_ROOT, 'events/feed'), input, { recursive: true });
+    const checkpointDir = path.join(await makeTempDir(), '.feed-checkpoints');
+    const inputBefore = (await readdir(path.dirname(input), { recursive: true })).sort();
+
+    // Act
+    const first = await runCli(['--base-url', api.baseUrl, input], goodEnv, checkpointDir);
+    const second = await runCli(['--base-url', api.baseUrl, input], goodEnv, checkpointDir);
+
+    // Assess
+    expect(first.code).toBe(1); // the bad-batch sample holds two bad lines on purpose
+    expect((await readdir(path.dirname(input), { recursive: true })).sort()).toEqual(inputBefore);
+    const written = await readdir(checkpointDir);
+    expect(written).toEqual([expect.stringMatching(/^feed-[0-9a-f]{12}\.checkpoint\.json$/)]);
+    expect(first.stdout).toContain(`checkpoint:  ${path.join(checkpointDir, written[0] ?? '')}`);
+    expect(second.stdout).toContain('sent:        0 batch(es)');
+  });
+
+  it('puts default checkpoints in a project folder git ignores', () => {
+    // Act
+    const checkpoint = defaultCheckpointPath(sample(''));
+    const ignored = spawnSync('git', ['check-ignore', '--quiet', path.relative(PROJECT_ROOT, checkpoint)], { cwd: PROJECT_ROOT });
+
+    // Assess
+    expect(path.dirname(checkpoint)).toBe(path.join(PROJECT_ROOT, '.feed-checkpoints'));
+    expect(ignored.status).toBe(0);
   });
 
   it('exits 2 on refused credentials with a clear message that shows no secret', async () => {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { feedSettingsFromEnv } from '../../lambda/feeds/feed-settings';
-import { decodeS3EventKey, rejectedObjectKey, renderRejectedNdjson } from '../../lambda/feeds/s3-object-feed';
+import { decodeS3EventKey } from '../../lambda/feeds/s3-object-feed';
+import { rejectedObjectKey, renderRejectedNdjson } from '../../lambda/feeds/s3-rejected-output';
 import { textLineSource } from '../../lambda/feeds/line-sources';
 
 describe('handler settings from the environment', () => {

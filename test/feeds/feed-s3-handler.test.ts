@@ -1,10 +1,10 @@
-import { CreateBucketCommand, GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { CreateBucketCommand, GetObjectCommand, HeadObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import type { Context, S3Event } from 'aws-lambda';
 import { startFauxqs, type FauxqsServer } from 'fauxqs';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { handler as FeedHandler } from '../../lambda/handlers/feed-s3';
 import { idsOf, makeBatch, makeBatches, toNdjson } from './support/batches';
-import { POISON_MESSAGE, startFakeEventsApi, type FakeEventsApi } from '../../local/events-api-stand-in';
+import { PARTIAL_FAILURE_MESSAGE, POISON_MESSAGE, startFakeEventsApi, type FakeEventsApi } from '../../local/events-api-stand-in';
 import { API_KEY, API_SECRET } from './support/run-feed';
 
 const BUCKET = 'feed-test-bucket';
@@ -13,6 +13,14 @@ let api: FakeEventsApi;
 let s3: S3Client;
 let handler: typeof FeedHandler;
 let forcedStatus: number | undefined;
+/** Requests after this sequence number are answered 503 (a mid-upload outage). */
+let failAfterSeq: number | undefined;
+/** How long the stand-in takes to answer, to make an upload outlast an invocation. */
+let answerDelayMs = 0;
+/** The handler may run one request timeout past the point where it stops starting requests. */
+const REQUEST_TIMEOUT_MS = 2_000;
+/** Kept back by the handler from the remaining time (lambda/handlers/feed-s3.ts). */
+const SAFETY_MARGIN_MS = 15_000;
 const savedEnv = { ...process.env };
 
 beforeAll(async () => {
@@ -21,7 +29,14 @@ beforeAll(async () => {
     apiKey: API_KEY,
     apiSecret: API_SECRET,
     poisonedIds: new Set(['s3-00077']),
-    fault: () => (forcedStatus === undefined ? undefined : { kind: 'status', status: forcedStatus }),
+    failedInsideAccepted: new Set(['s3-00042', 'long-00777']),
+    fault: ({ seq }) => {
+      if (forcedStatus !== undefined) return { kind: 'status', status: forcedStatus };
+      return failAfterSeq !== undefined && seq > failAfterSeq ? { kind: 'status', status: 503 } : undefined;
+    },
+    get delayMs() {
+      return answerDelayMs;
+    },
   });
   const emulatorEnv = {
     AWS_REGION: 'us-east-1',
@@ -34,6 +49,7 @@ beforeAll(async () => {
     MPARTICLE_API_KEY: API_KEY,
     MPARTICLE_API_SECRET: API_SECRET,
     FEED_MAX_ATTEMPTS: '2',
+    FEED_REQUEST_TIMEOUT_MS: String(REQUEST_TIMEOUT_MS),
     POWERTOOLS_LOG_LEVEL: 'SILENT',
   });
   s3 = new S3Client({ region: 'us-east-1', endpoint: s3Emulator.address, forcePathStyle: true, credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
@@ -73,7 +89,7 @@ function s3Event(key: string): S3Event {
   };
 }
 
-function lambdaContext(): Context {
+function lambdaContext(remainingMs = 300_000): Context {
   return {
     callbackWaitsForEmptyEventLoop: false,
     functionName: 'feed-s3',
@@ -83,7 +99,7 @@ function lambdaContext(): Context {
     awsRequestId: 'test-request',
     logGroupName: '/aws/lambda/feed-s3',
     logStreamName: 'test',
-    getRemainingTimeInMillis: () => 300_000,
+    getRemainingTimeInMillis: () => remainingMs,
     done: () => undefined,
     fail: () => undefined,
     succeed: () => undefined,
@@ -107,8 +123,8 @@ describe('feed S3 handler', () => {
     const result = await handler(s3Event(key), lambdaContext());
 
     // Assess
-    const good = idsOf(batches).filter((id) => id !== 's3-00077');
-    expect(result).toEqual({ objects: 1, sent: 149, rejected: 2 });
+    const good = idsOf(batches).filter((id) => id !== 's3-00077' && id !== 's3-00042');
+    expect(result).toEqual({ objects: 1, sent: 148, rejected: 3, continued: 0 });
     expect([...api.accepted].sort()).toEqual(good.sort());
     const rejectedLines = (await readObject('rejected/2025 06/upload-1.ndjson'))
       .trim()
@@ -116,6 +132,11 @@ describe('feed S3 handler', () => {
       .map((line) => JSON.parse(line) as { line: number; reason: string; batch: { source_request_id: string } });
     expect(rejectedLines).toEqual([
       { line: 11, reason: expect.stringContaining('user_identities must be an object'), batch: expect.objectContaining({ source_request_id: 's3-invalid' }) },
+      {
+        line: 43,
+        reason: `line 43: mParticle accepted the request but reported this batch failed: VALIDATION_ERROR: ${PARTIAL_FAILURE_MESSAGE}`,
+        batch: expect.objectContaining({ source_request_id: 's3-00042' }),
+      },
       { line: 78, reason: `line 78: mParticle answered 400: BAD_REQUEST: ${POISON_MESSAGE}`, batch: expect.objectContaining({ source_request_id: 's3-00077' }) },
     ]);
   });
@@ -128,7 +149,7 @@ describe('feed S3 handler', () => {
     const result = await handler(s3Event('rejected/upload-1.ndjson'), lambdaContext());
 
     // Assess
-    expect(result).toEqual({ objects: 0, sent: 0, rejected: 0 });
+    expect(result).toEqual({ objects: 0, sent: 0, rejected: 0, continued: 0 });
     expect(api.requests.length).toBe(before);
   });
 
@@ -159,5 +180,119 @@ describe('feed S3 handler', () => {
     // Assess
     await expect(invocation).rejects.toMatchObject({ name: 'FeedStoppedError', stopKind: 'retries-exhausted' });
     forcedStatus = undefined;
+  });
+});
+
+describe('feed S3 handler progress', () => {
+  it('resumes a retried invocation where the failed one stopped: no batch is sent twice', async () => {
+    // Prepare
+    const batches = makeBatches('retry', 1000);
+    const key = 'incoming/retry.ndjson';
+    await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: key, Body: toNdjson(batches) }));
+    failAfterSeq = api.requests.length + 3; // three requests accepted, then an outage
+
+    // Act
+    const failed = handler(s3Event(key), lambdaContext());
+    await expect(failed).rejects.toMatchObject({ name: 'FeedStoppedError', stopKind: 'retries-exhausted' });
+    const acceptedBeforeRetry = idsOf(batches).filter((id) => api.acceptedCount(id) > 0).length;
+    failAfterSeq = undefined;
+    const retried = await handler(s3Event(key), lambdaContext());
+
+    // Assess
+    expect(acceptedBeforeRetry).toBe(300);
+    expect(retried).toEqual({ objects: 1, sent: 700, rejected: 0, continued: 0 });
+    const resent = idsOf(batches).filter((id) => api.acceptedCount(id) > 1);
+    expect(resent).toEqual([]);
+    expect(idsOf(batches).every((id) => api.acceptedCount(id) === 1)).toBe(true);
+    console.info(`retried invocation: ${acceptedBeforeRetry} batches accepted before the failure, ${retried.sent} after, ${resent.length} resent`);
+  });
+
+  it('drops a resume marker for an upload since replaced, and sends the new upload from its start', async () => {
+    // Prepare
+    const first = makeBatches('repl-a', 4000); // 40 slow requests: far more than half a second holds
+    const second = makeBatches('repl-b', 5);
+    const key = 'incoming/replaced.ndjson';
+    await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: key, Body: toNdjson(first) }));
+    answerDelayMs = 150;
+    const continued = await handler(s3Event(key), lambdaContext(SAFETY_MARGIN_MS + REQUEST_TIMEOUT_MS + 500));
+    answerDelayMs = 0;
+    await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: key, Body: toNdjson(second) }));
+    const requestsBefore = api.requests.length;
+
+    // Act
+    const staleMarker = await handler(s3Event('progress/replaced.ndjson.resume'), lambdaContext());
+    const requestsForMarker = api.requests.length - requestsBefore;
+    const newUpload = await handler(s3Event(key), lambdaContext());
+
+    // Assess
+    expect(continued.continued).toBe(1);
+    expect(staleMarker).toEqual({ objects: 0, sent: 0, rejected: 0, continued: 0 });
+    expect(requestsForMarker).toBe(0);
+    expect(newUpload).toEqual({ objects: 1, sent: 5, rejected: 0, continued: 0 });
+    expect(idsOf(second).every((id) => api.acceptedCount(id) === 1)).toBe(true);
+    expect(idsOf(first).filter((id) => api.acceptedCount(id) > 0).length).toBe(continued.sent);
+  });
+
+  it('fails instead of re-triggering itself when an invocation gets nothing through', async () => {
+    // Prepare
+    const key = 'incoming/no-time.ndjson';
+    await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: key, Body: toNdjson(makeBatches('no-time', 5)) }));
+    const requestsBefore = api.requests.length;
+
+    // Act
+    const invocation = handler(s3Event(key), lambdaContext(SAFETY_MARGIN_MS)); // no time to start a request
+
+    // Assess
+    await expect(invocation).rejects.toMatchObject({ name: 'FeedStoppedError', stopKind: 'deadline' });
+    expect(api.requests.length).toBe(requestsBefore);
+    await expect(s3.send(new HeadObjectCommand({ Bucket: BUCKET, Key: 'progress/no-time.ndjson.resume' }))).rejects.toMatchObject({
+      $metadata: { httpStatusCode: 404 },
+    });
+  });
+
+  it('finishes an upload too large for one invocation over several, re-triggering itself and resending nothing', async () => {
+    // Prepare
+    const batches = makeBatches('long', 6000);
+    const lines: (Record<string, unknown> | string)[] = [...batches];
+    lines.splice(1500, 0, '{"truncated": ');
+    lines.splice(3200, 0, makeBatch('long-invalid', { environment: 'staging' }));
+    const key = 'incoming/big/long.ndjson';
+    await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: key, Body: toNdjson(lines) }));
+    answerDelayMs = 150;
+    const remainingMs = SAFETY_MARGIN_MS + REQUEST_TIMEOUT_MS + 1_000; // a second of starting requests, ~2.3 s of work
+    const requestsBefore = api.requests.length;
+
+    // Act
+    const results = [];
+    let event = s3Event(key);
+    for (let invocation = 1; invocation <= 40; invocation += 1) {
+      const result = await handler(event, lambdaContext(remainingMs));
+      results.push(result);
+      if (result.continued === 0) break;
+      // What S3 does next: the resume marker's own notification invokes the function.
+      const marker = 'progress/big/long.ndjson.resume';
+      await s3.send(new HeadObjectCommand({ Bucket: BUCKET, Key: marker }));
+      event = s3Event(marker);
+    }
+    answerDelayMs = 0;
+    const lateDuplicate = await handler(s3Event(key), lambdaContext());
+
+    // Assess
+    expect(results.length).toBeGreaterThan(1);
+    expect(results.at(-1)?.continued).toBe(0);
+    const expected = idsOf(batches).filter((id) => id !== 'long-00777');
+    expect(expected.every((id) => api.acceptedCount(id) === 1)).toBe(true);
+    expect(api.acceptedCount('long-00777')).toBe(0);
+    expect(results.reduce((sum, result) => sum + result.sent, 0)).toBe(expected.length);
+    expect(lateDuplicate).toMatchObject({ sent: 0, continued: 0 });
+    const rejected = (await readObject('rejected/big/long.ndjson')).trim().split('\n').map((line) => JSON.parse(line) as { line: number; reason: string });
+    expect(rejected.map((entry) => entry.line)).toEqual([777, 1501, 3201]);
+    expect(rejected[0]?.reason).toContain(PARTIAL_FAILURE_MESSAGE);
+    const progress = JSON.parse(await readObject('progress/big/long.ndjson.progress.json')) as { complete: boolean; invocations: number; totals: unknown };
+    expect(progress).toMatchObject({ complete: true, invocations: results.length, totals: { sent: expected.length, historical: 0, rejected: 3 } });
+    const resent = idsOf(batches).filter((id) => api.acceptedCount(id) > 1).length;
+    console.info(
+      `${batches.length + 2} lines over ${results.length} invocations (${api.requests.length - requestsBefore} requests); batches resent: ${resent}`,
+    );
   });
 });

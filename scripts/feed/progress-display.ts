@@ -1,4 +1,4 @@
-import type { FeedProgress } from '../feed-run';
+import type { FeedProgress } from '../../lambda/feeds/feed-run';
 
 export interface ProgressStream {
   write(text: string): unknown;

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { createReadStream, promises as fs } from 'node:fs';
 import path from 'node:path';
-import type { InputFingerprint } from '../file-checkpoint';
+import type { InputFingerprint } from '../../lambda/feeds/file-checkpoint';
 
 export interface InputFile extends InputFingerprint {
   readonly path: string;
@@ -27,9 +27,18 @@ export async function resolveInputFiles(input: string): Promise<InputFile[]> {
   return Promise.all(names.map((name) => scanInputFile(path.join(input, name), name)));
 }
 
-/** `<input>.checkpoint.json`, next to the input (a directory's sits beside it, not inside). */
-export function defaultCheckpointPath(input: string): string {
-  return `${input.replace(/[\\/]+$/, '')}.checkpoint.json`;
+/** Where checkpoints go by default: one git-ignored folder at the project root, never inside the input tree. */
+export const DEFAULT_CHECKPOINT_DIR = path.resolve(__dirname, '..', '..', '.feed-checkpoints');
+
+/**
+ * `.feed-checkpoints/<input name>-<hash of its absolute path>.checkpoint.json`: outside the input
+ * (a checkpoint written into `events/` would be read as a sample), and distinct per input path.
+ */
+export function defaultCheckpointPath(input: string, directory: string = DEFAULT_CHECKPOINT_DIR): string {
+  const absolute = path.resolve(input);
+  const tag = createHash('sha256').update(absolute).digest('hex').slice(0, 12);
+  const name = path.basename(absolute).replace(/[^A-Za-z0-9._-]+/g, '_') || 'input';
+  return path.join(directory, `${name}-${tag}.checkpoint.json`);
 }
 
 /** One pass: size, content hash (the checkpoint's guard against edited inputs) and non-blank lines. */

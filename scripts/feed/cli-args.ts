@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
-import { DEFAULT_FEED_LIMITS, DEFAULT_HISTORICAL_AFTER_DAYS } from '../feed-limits';
-import { DEFAULT_CONCURRENCY } from '../feed-run';
-import { DEFAULT_RETRY_POLICY } from '../retrying-send';
+import { DEFAULT_FEED_LIMITS, DEFAULT_HISTORICAL_AFTER_DAYS } from '../../lambda/feeds/feed-limits';
+import { DEFAULT_CONCURRENCY } from '../../lambda/feeds/feed-run';
+import { DEFAULT_RETRY_POLICY } from '../../lambda/feeds/retrying-send';
 
 export const USAGE = `Usage: npm run feed -- [--pod us1|us2|eu1|au1 | --base-url <url>] [options] <file.ndjson|directory>
 
@@ -11,7 +11,7 @@ for batches older than --historical-after-days). A directory means every *.ndjso
 Options:
   --pod <name>                   customer's pod: us1, us2, eu1, au1 (default: partner URL https://inbound.mparticle.com/s2s/v2)
   --base-url <url>               explicit Events API base URL (https; plain http only on 127.0.0.1/localhost)
-  --checkpoint <file>            progress file for resuming (default: <input>.checkpoint.json)
+  --checkpoint <file>            progress file for resuming (default: .feed-checkpoints/<input>-<hash>.checkpoint.json)
   --historical-after-days <n>    age that makes a batch historical (default ${DEFAULT_HISTORICAL_AFTER_DAYS}, at least 3)
   --concurrency <n>              requests in flight (default ${DEFAULT_CONCURRENCY})
   --max-attempts <n>             attempts per request before stopping (default ${DEFAULT_RETRY_POLICY.maxAttempts})

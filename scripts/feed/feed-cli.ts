@@ -1,14 +1,15 @@
+import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { HttpClient } from '../../shared/http-client';
-import { errorMessage } from '../../shared/errors';
-import { loadFeedCredentials, type CredentialsEnv, type SecretStringReader } from '../credentials-source';
-import { resolveEventsApiBaseUrl } from '../events-api-endpoint';
-import { EventsApiClient } from '../events-api-client';
-import { FileCheckpoint } from '../file-checkpoint';
-import { checkFeedLimits, checkHistoricalAfterDays, DEFAULT_HISTORICAL_AFTER_DAYS } from '../feed-limits';
-import { exitCodeFor, formatSeconds, formatSummary, type FeedExitCode } from '../feed-report';
-import { runFeed, type FeedProgress } from '../feed-run';
-import { fileLineSource } from '../line-sources';
+import { HttpClient } from '../../lambda/shared/http-client';
+import { errorMessage } from '../../lambda/shared/errors';
+import { loadFeedCredentials, type CredentialsEnv, type SecretStringReader } from '../../lambda/feeds/credentials-source';
+import { resolveEventsApiBaseUrl } from '../../lambda/feeds/events-api-endpoint';
+import { EventsApiClient } from '../../lambda/feeds/events-api-client';
+import { FileCheckpoint } from '../../lambda/feeds/file-checkpoint';
+import { checkFeedLimits, checkHistoricalAfterDays, DEFAULT_HISTORICAL_AFTER_DAYS } from '../../lambda/feeds/feed-limits';
+import { exitCodeFor, formatSeconds, formatSummary, type FeedExitCode } from '../../lambda/feeds/feed-report';
+import { runFeed, type FeedProgress } from '../../lambda/feeds/feed-run';
+import { fileLineSource } from '../../lambda/feeds/line-sources';
 import { parseFeedArgs, USAGE, UsageError } from './cli-args';
 import { defaultCheckpointPath, resolveInputFiles } from './input-files';
 import { createProgressDisplay, type ProgressStream } from './progress-display';
@@ -19,6 +20,8 @@ export interface CliIo {
   readonly env: CredentialsEnv;
   /** Aborted on the first Ctrl-C: finish in-flight requests, save the checkpoint, exit 2. */
   readonly interrupt?: AbortSignal;
+  /** Where checkpoints go when `--checkpoint` is not given (default `.feed-checkpoints/` at the project root). */
+  readonly checkpointDir?: string;
 }
 
 /** The `npm run feed` command. Returns the exit code; prints messages, never stack traces or credentials. */
@@ -51,7 +54,8 @@ export async function runFeedCli(argv: readonly string[], io: CliIo): Promise<Fe
     });
     const historicalAfterDays = checkHistoricalAfterDays(options.historicalAfterDays ?? DEFAULT_HISTORICAL_AFTER_DAYS);
     const files = await resolveInputFiles(options.input);
-    const checkpointPath = options.checkpoint ?? defaultCheckpointPath(options.input);
+    const checkpointPath = options.checkpoint ?? defaultCheckpointPath(options.input, io.checkpointDir);
+    await mkdir(path.dirname(checkpointPath), { recursive: true });
     const checkpoint = await FileCheckpoint.open(checkpointPath, files);
     const credentials = await loadFeedCredentials(io.env, readSecretLazily);
 
@@ -118,7 +122,7 @@ export async function runFeedCli(argv: readonly string[], io: CliIo): Promise<Fe
 
 /** The AWS SDK is loaded only when a secret ARN is used, so env-var runs start fast and quiet. */
 const readSecretLazily: SecretStringReader = async (secretId) => {
-  const { secretsManagerReader } = await import('../secrets-manager-reader');
+  const { secretsManagerReader } = await import('../../lambda/feeds/secrets-manager-reader');
   return secretsManagerReader()(secretId);
 };
 

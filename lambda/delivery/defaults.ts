@@ -48,3 +48,26 @@ export const ENV = {
   /** Local runs only: the SQS emulator's endpoint. */
   sqsEndpoint: 'SQS_ENDPOINT',
 } as const;
+
+/** Opt-in request capture (lambda/capture/, docs/capture-and-replay.md); unset: nothing is captured. */
+export const CAPTURE_ENV = {
+  /** S3 bucket the ingress writes captured requests to (the stack sets it with `-c capture=true`). */
+  bucket: 'CAPTURE_BUCKET',
+  /** Local runs: a folder instead of a bucket. */
+  dir: 'CAPTURE_DIR',
+  /** Share of requests captured, 0…1. */
+  sampleRate: 'CAPTURE_SAMPLE_RATE',
+  /** Records per NDJSON object. */
+  maxRecords: 'CAPTURE_MAX_RECORDS',
+  /** Local runs only: the S3 emulator's endpoint. */
+  s3Endpoint: 'S3_ENDPOINT',
+} as const;
+
+export const CAPTURE_DEFAULTS = {
+  sampleRate: 1,
+  maxRecords: 50,
+  maxAgeMs: 60_000,
+  prefix: 'captures/',
+  /** Captured requests hold customer data: kept long enough to debug a report, then expired. */
+  retentionDays: 14,
+} as const;

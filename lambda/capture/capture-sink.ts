@@ -1,0 +1,40 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+
+/** Where captured NDJSON objects are written: an S3 bucket in AWS, a folder on a developer's machine. */
+export interface CaptureSink {
+  put(key: string, body: string): Promise<void>;
+  readonly description: string;
+}
+
+/**
+ * S3, with the SDK loaded on first write (the functions that capture use the Lambda runtime's SDK, and a
+ * function that never captures never loads it). Encryption and expiry are the bucket's (lib/request-capture.ts).
+ */
+export function s3CaptureSink(bucket: string, options: { endpoint?: string } = {}): CaptureSink {
+  let client: Promise<{ api: typeof import('@aws-sdk/client-s3'); s3: import('@aws-sdk/client-s3').S3Client }> | undefined;
+  const connect = () =>
+    (client ??= import('@aws-sdk/client-s3').then((api) => ({
+      api,
+      s3: new api.S3Client({ ...(options.endpoint ? { endpoint: options.endpoint, forcePathStyle: true } : {}), maxAttempts: 2 }),
+    })));
+  return {
+    description: `s3://${bucket}`,
+    async put(key, body) {
+      const { api, s3 } = await connect();
+      await s3.send(new api.PutObjectCommand({ Bucket: bucket, Key: key, Body: body, ContentType: 'application/x-ndjson' }));
+    },
+  };
+}
+
+/** A local folder (git-ignored `.captures/` by default), for `npm start` and tests. */
+export function folderCaptureSink(folder: string): CaptureSink {
+  return {
+    description: folder,
+    async put(key, body) {
+      const file = path.join(folder, key);
+      await mkdir(path.dirname(file), { recursive: true });
+      await writeFile(file, body);
+    },
+  };
+}

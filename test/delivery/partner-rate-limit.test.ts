@@ -1,0 +1,70 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { PartnerRateLimit } from '../../lambda/delivery/partner-rate-limit';
+
+/** A clock the test moves by hand. */
+function manualClock(start = 1_000_000) {
+  let now = start;
+  return { now: () => now, advance: (ms: number) => void (now += ms) };
+}
+
+describe('PartnerRateLimit', () => {
+  it('splits the ceiling between the containers that share it', () => {
+    expect(new PartnerRateLimit({ ceilingPerSecond: 50, sharedBy: 5 }).ceiling).toBe(10);
+  });
+
+  it('never lets more than rate × window requests start in any window, whatever the arrival pattern', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 40 }), fc.array(fc.integer({ min: 0, max: 300 }), { minLength: 1, maxLength: 200 }), (perSecond, gaps) => {
+        // Prepare
+        const clock = manualClock();
+        const limit = new PartnerRateLimit({ ceilingPerSecond: perSecond, sharedBy: 1, now: clock.now });
+        const starts: number[] = [];
+
+        // Act: requests arrive after the given gaps; each starts when its slot comes.
+        for (const gap of gaps) {
+          clock.advance(gap);
+          starts.push(clock.now() + limit.reserve());
+        }
+
+        // Assess: in every one-second window starting at a request, at most perSecond requests start.
+        starts.sort((a, b) => a - b);
+        for (let i = 0; i < starts.length; i++) {
+          const inWindow = starts.filter((t) => t >= (starts[i] as number) && t < (starts[i] as number) + 1000).length;
+          expect(inWindow).toBeLessThanOrEqual(perSecond);
+        }
+      }),
+    );
+  });
+
+  it('sends at once while under the rate', () => {
+    const clock = manualClock();
+    const limit = new PartnerRateLimit({ ceilingPerSecond: 10, sharedBy: 1, now: clock.now });
+    expect(limit.reserve()).toBe(0);
+    clock.advance(100);
+    expect(limit.reserve()).toBe(0);
+    expect(limit.reserve()).toBe(100);
+  });
+
+  it('halves the rate and pauses for Retry-After on a 429, and wins the rate back on successes', () => {
+    // Prepare
+    const clock = manualClock();
+    const limit = new PartnerRateLimit({ ceilingPerSecond: 20, sharedBy: 1, now: clock.now });
+
+    // Act / Assess
+    limit.throttled(2_000);
+    expect(limit.currentRate).toBe(10);
+    expect(limit.reserve()).toBe(2_000);
+    limit.throttled();
+    limit.throttled();
+    expect(limit.currentRate).toBe(2.5);
+    for (let i = 0; i < 20; i++) limit.succeeded();
+    expect(limit.currentRate).toBe(20);
+  });
+
+  it('does not fall below its floor in a 429 storm', () => {
+    const limit = new PartnerRateLimit({ ceilingPerSecond: 8, sharedBy: 1, floorPerSecond: 0.5 });
+    for (let i = 0; i < 100; i++) limit.throttled();
+    expect(limit.currentRate).toBe(0.5);
+  });
+});

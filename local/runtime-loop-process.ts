@@ -83,7 +83,8 @@ export function spawnThroughWrapper(options: WrappedProcessOptions): ChildProces
       [ENV.lambdaTaskRoot]: options.taskRoot,
       [ENV.lambdaHandler]: 'index.handler',
     },
-    stdio: ['ignore', 'pipe', 'inherit'],
+    // Both piped: Lambda collects stdout and stderr alike; the caller reads them line by line.
+    stdio: ['ignore', 'pipe', 'pipe'],
   });
 }
 
@@ -96,8 +97,8 @@ export interface LoopFunction {
 export async function startLoopFunction(options: {
   readonly taskRoot: string;
   readonly env: Readonly<Record<string, string | undefined>>;
-  /** Every line the process writes to stdout (its JSON logs). */
-  readonly onLine: (line: string) => void;
+  /** Every line the process writes (its JSON logs), with the stream it came on. */
+  readonly onLine: (line: string, stream: NodeJS.WriteStream) => void;
 }): Promise<LoopFunction> {
   const api: RuntimeApiStandIn = await startRuntimeApiStandIn();
   let child: ChildProcess | undefined;
@@ -105,7 +106,8 @@ export async function startLoopFunction(options: {
   const ensureRunning = (): void => {
     if (child && child.exitCode === null && child.signalCode === null) return;
     const started = spawnThroughWrapper({ taskRoot: options.taskRoot, runtimeApi: api.address, env: options.env });
-    createInterface({ input: started.stdout as NodeJS.ReadableStream }).on('line', options.onLine);
+    createInterface({ input: started.stdout as NodeJS.ReadableStream }).on('line', (line) => options.onLine(line, process.stdout));
+    createInterface({ input: started.stderr as NodeJS.ReadableStream }).on('line', (line) => options.onLine(line, process.stderr));
     started.on('exit', (code, signal) => {
       api.abandon(Object.assign(new Error(`the runtime process exited (${signal ?? `code ${code}`})`), { name: 'Runtime.ExitError' }));
     });

@@ -49,6 +49,8 @@ export const ENV = {
   sqsEndpoint: 'SQS_ENDPOINT',
   /** `true` makes the ingress's exec wrapper run Lambda's managed runtime instead of the kit's loop (docs/runtime-loop.md). */
   managedRuntime: 'FIREHOSE_MANAGED_RUNTIME',
+  /** Powertools' log level (the construct's `logLevel`). */
+  logLevel: 'LOG_LEVEL',
   // Set by Lambda itself (reserved names): the construct sets the wrapper, the runtime loop reads the rest.
   lambdaExecWrapper: 'AWS_LAMBDA_EXEC_WRAPPER',
   lambdaRuntimeApi: 'AWS_LAMBDA_RUNTIME_API',

@@ -4,7 +4,7 @@ import { ENV } from '../../lambda/delivery/defaults';
 import { startPartnerServer, type PartnerServer } from '../../local/partner-api-stand-in';
 import { bundleIngressWithLoop } from '../../local/runtime-loop-process';
 import { customEvents, eventBatch } from '../support/factories';
-import { int64BatchText, SESSION_IDS, startSandbox, taskRootWithHandler, type Sandbox } from '../support/runtime-loop';
+import { int64BatchText, removeTaskRoots, SESSION_IDS, startSandbox, taskRootWithHandler, testTaskRoot, type Sandbox } from '../support/runtime-loop';
 
 /**
  * The bundled ingress behind the real wrapper and loop, started as Lambda's Node.js bootstrap starts it, on
@@ -15,17 +15,18 @@ let partner: PartnerServer;
 const sandboxes: Sandbox[] = [];
 
 beforeAll(async () => {
-  ingressRoot = await bundleIngressWithLoop();
+  ingressRoot = await bundleIngressWithLoop(testTaskRoot());
   partner = await startPartnerServer();
 }, 60_000);
 
 afterAll(async () => {
   await Promise.all(sandboxes.map((s) => s.stop()));
   await partner?.stop();
+  removeTaskRoots();
 });
 
 async function sandbox(root: string, env: Record<string, string | undefined> = {}): Promise<Sandbox> {
-  const started = await startSandbox(root, { LOG_LEVEL: 'WARN', ...env });
+  const started = await startSandbox(root, { [ENV.logLevel]: 'WARN', ...env });
   sandboxes.push(started);
   return started;
 }
@@ -92,7 +93,7 @@ describe('the ingress through the runtime loop', () => {
         globalThis.gc();
         return { heapUsed: process.memoryUsage().heapUsed };
       };`);
-    const box = await sandbox(root, { LOG_LEVEL: 'ERROR' });
+    const box = await sandbox(root, { [ENV.logLevel]: 'ERROR' });
     const payload = int64BatchText().text;
     const heap = async () => {
       const outcome = await box.api.invoke({ payload: '{}', clientContext: JSON.stringify({ custom: { heap: true } }) });

@@ -1,5 +1,5 @@
 import type { ChildProcess } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { EVENT_TYPES } from '../../lambda/firehose';
@@ -11,7 +11,7 @@ import { event, eventBatch } from './factories';
 export interface Sandbox {
   readonly api: RuntimeApiStandIn;
   readonly child: ChildProcess;
-  /** Every stdout line so far (the loop's and the handler's JSON logs). */
+  /** Every line so far on stdout and stderr (the loop's and the handler's JSON logs). */
   readonly lines: string[];
   readonly exited: Promise<number | null>;
   stop(): Promise<void>;
@@ -21,7 +21,7 @@ export async function startSandbox(taskRoot: string, env: Record<string, string 
   const api = await startRuntimeApiStandIn();
   const child = spawnThroughWrapper({ taskRoot, runtimeApi: api.address, env });
   const lines: string[] = [];
-  createInterface({ input: child.stdout as NodeJS.ReadableStream }).on('line', (line) => lines.push(line));
+  for (const stream of [child.stdout, child.stderr]) createInterface({ input: stream as NodeJS.ReadableStream }).on('line', (line) => lines.push(line));
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   return {
     api,
@@ -36,9 +36,22 @@ export async function startSandbox(taskRoot: string, env: Record<string, string 
   };
 }
 
+const taskRoots: string[] = [];
+
+/** A fresh task root (inside the project, so the bundle's AWS SDK resolves); removed by removeTaskRoots(). */
+export function testTaskRoot(): string {
+  const dir = localTaskRoot();
+  taskRoots.push(dir);
+  return dir;
+}
+
+export function removeTaskRoots(): void {
+  for (const dir of taskRoots.splice(0)) rmSync(dir, { recursive: true, force: true });
+}
+
 /** A task root holding the loop, the wrapper and `index.js` with the given source (a stand-in handler). */
 export async function taskRootWithHandler(source: string): Promise<string> {
-  const dir = localTaskRoot();
+  const dir = testTaskRoot();
   await bundleRuntimeLoop(dir);
   writeFileSync(path.join(dir, 'index.js'), source);
   return dir;

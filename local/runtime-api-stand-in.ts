@@ -32,6 +32,8 @@ export interface RuntimeApiStandIn {
   readonly address: string;
   readonly initErrors: readonly RuntimeOutcome[];
   invoke(input: InvocationInput): Promise<RuntimeOutcome>;
+  /** Resolves when the runtime next polls /next (it has finished its init, or its previous invocation). */
+  nextPoll(): Promise<void>;
   /** Settles everything queued or in flight with `error` (e.g. the runtime process exited). */
   abandon(error: Error): void;
   close(): Promise<void>;
@@ -53,6 +55,7 @@ export async function startRuntimeApiStandIn(): Promise<RuntimeApiStandIn> {
   const inFlight = new Map<string, Pending>();
   const pollers: http.ServerResponse[] = [];
   const initErrors: RuntimeOutcome[] = [];
+  const pollListeners: (() => void)[] = [];
 
   const handOut = (): void => {
     while (queued.length > 0 && pollers.length > 0) {
@@ -82,6 +85,7 @@ export async function startRuntimeApiStandIn(): Promise<RuntimeApiStandIn> {
       const url = req.url ?? '';
       if (req.method === 'GET' && url === NEXT) {
         pollers.push(res);
+        for (const listener of pollListeners.splice(0)) listener();
         res.on('close', () => pollers.includes(res) && pollers.splice(pollers.indexOf(res), 1));
         handOut();
         return;
@@ -122,6 +126,7 @@ export async function startRuntimeApiStandIn(): Promise<RuntimeApiStandIn> {
         queued.push({ input, requestId: input.requestId ?? randomUUID(), resolve, reject });
         handOut();
       }),
+    nextPoll: () => new Promise<void>((resolve) => pollListeners.push(resolve)),
     abandon(error) {
       for (const pending of [...queued.splice(0), ...inFlight.values()]) pending.reject(error);
       inFlight.clear();

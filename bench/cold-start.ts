@@ -6,10 +6,11 @@
  * - ingress: the bundled ingress through the exec wrapper and the kit's runtime loop, as the construct ships it.
  * `ratio` is ingress / empty; `wrapperMs` is what the wrapper and loop add (ingress − managed).
  */
-import { spawn } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
+import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { ENV } from '../lambda/delivery/defaults';
+import { RUNTIME_LOOP_FILES } from '../lambda/runtime-loop/files';
 import { startRuntimeApiStandIn, type RuntimeApiStandIn } from '../local/runtime-api-stand-in';
 import { MANAGED_RUNTIME_ARGS, spawnThroughWrapper } from '../local/runtime-loop-process';
 import { median } from './stats';
@@ -34,6 +35,8 @@ export interface ColdStartResult {
   readonly managedIngressMs: number;
   /** What the wrapper and loop add: ingressMs − managedIngressMs. */
   readonly wrapperMs: number;
+  /** The shell hop alone: node started through the wrapper minus node started directly, on an empty script. */
+  readonly wrapperShellMs: number;
   /** Through the wrapper: process start to the first poll of /next, i.e. init (median ms). */
   readonly ingressLoadMs: number;
   /** Through the wrapper: first poll to first response (median ms). */
@@ -74,6 +77,19 @@ export async function runColdStartBench(ingressBundle: string, outDir: string, r
       stdio: ['ignore', 'pipe', 'pipe'],
     });
 
+  // The shell hop: the wrapper in a directory whose "loop" is an empty script, against node on that script.
+  const shellRoot = path.resolve(outDir, 'wrapper-only');
+  mkdirSync(shellRoot, { recursive: true });
+  writeFileSync(path.join(shellRoot, RUNTIME_LOOP_FILES.loop), '');
+  copyFileSync(path.join(ingressRoot, RUNTIME_LOOP_FILES.wrapper), path.join(shellRoot, RUNTIME_LOOP_FILES.wrapper));
+  const timed = (file: string, args: readonly string[]): number => {
+    const started = performance.now();
+    execFileSync(file, args);
+    return performance.now() - started;
+  };
+  const direct: number[] = [];
+  const wrapped: number[] = [];
+
   const empty: Run[] = [];
   const managed: Run[] = [];
   const ingress: Run[] = [];
@@ -87,6 +103,8 @@ export async function runColdStartBench(ingressBundle: string, outDir: string, r
     } finally {
       await api.close();
     }
+    direct.push(timed(process.execPath, [...MANAGED_RUNTIME_ARGS.slice(0, -1), path.join(shellRoot, RUNTIME_LOOP_FILES.loop)]));
+    wrapped.push(timed(path.join(shellRoot, RUNTIME_LOOP_FILES.wrapper), [process.execPath, ...MANAGED_RUNTIME_ARGS]));
   }
   const emptyMs = median(empty.map((r) => r.totalMs));
   const ingressMs = median(ingress.map((r) => r.totalMs));
@@ -98,6 +116,7 @@ export async function runColdStartBench(ingressBundle: string, outDir: string, r
     ratio: ingressMs / emptyMs,
     managedIngressMs,
     wrapperMs: ingressMs - managedIngressMs,
+    wrapperShellMs: median(wrapped) - median(direct),
     ingressLoadMs: median(ingress.map((r) => r.initMs)),
     ingressFirstRequestMs: median(ingress.map((r) => r.totalMs - r.initMs)),
   };

@@ -45,6 +45,7 @@ async function main(): Promise<void> {
     'ingress (managed runtime)': { value: coldStart.managedIngressMs.toFixed(1) },
     'ingress (wrapper + loop)': { value: coldStart.ingressMs.toFixed(1) },
     'wrapper + loop cost': { value: coldStart.wrapperMs.toFixed(1) },
+    'shell wrapper alone': { value: coldStart.wrapperShellMs.toFixed(1) },
     'ratio': { value: coldStart.ratio.toFixed(2) },
   });
   console.log('Memory');

@@ -97,6 +97,8 @@ async function main(): Promise<void> {
   const runtime = (api = createRuntimeApi(address));
   const handler = loadHandler(process.env);
   initialized = true;
+  // One line per sandbox: its absence from the logs shows that the wrapper fell back to the managed runtime.
+  logLine('INFO', 'runtime loop ready', { node: process.version });
   for (;;) await invoke(runtime, handler, await runtime.next());
 }
 

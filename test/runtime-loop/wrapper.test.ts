@@ -98,6 +98,17 @@ describe('the exec wrapper', () => {
     expect(recorded(root.record)).toEqual([...MANAGED_RUNTIME_ARGS]);
   });
 
+  it('hands a differing bootstrap to the real node unchanged: the managed runtime runs, not the loop', async () => {
+    // Prepare: a stand-in for the managed runtime's entry point that records how node started it.
+    const root = taskRoot(true);
+    const fakeRuntime = path.join(path.dirname(root.recorder), 'index.mjs');
+    writeFileSync(fakeRuntime, `import { writeFileSync } from 'node:fs';\nwriteFileSync(${JSON.stringify(root.record)}, process.execArgv.join('\\n'));\n`);
+    // Act
+    await start(root.wrapper, [process.execPath, ...MANAGED_RUNTIME_ARGS.slice(0, -1), fakeRuntime]);
+    // Assess
+    expect(recorded(root.record)).toEqual([...MANAGED_RUNTIME_ARGS.slice(0, -1)]);
+  });
+
   it('spells the opt-out variable and the loop file as the code does', () => {
     // Prepare + Act
     const script = readFileSync(WRAPPER_SOURCE, 'utf8');

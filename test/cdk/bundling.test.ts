@@ -51,5 +51,6 @@ describe('bundling with the local esbuild', () => {
     } finally {
       synthesized.dispose();
     }
-  });
+    // A real synth running esbuild four times (three handlers and the runtime loop): generous, for busy machines.
+  }, 120_000);
 });

@@ -1,11 +1,13 @@
 /**
  * Bundles the Lambda entry points the way the CDK stack does (lib/firehose-integration.ts): esbuild, minified,
  * node24, CJS. The functions mParticle waits on (ingress, HTTP) leave the AWS SDK to the Lambda runtime; the
- * worker bundles the pinned SDK from its ESM builds. BUNDLE_AWS_SDK=true bundles it everywhere (to compare).
+ * worker bundles the pinned SDK from its ESM builds. The ingress directory also gets the runtime loop and its wrapper. BUNDLE_AWS_SDK=true bundles it everywhere (to compare).
  */
 import { build } from 'esbuild';
 import { statSync } from 'node:fs';
 import path from 'node:path';
+import { RUNTIME_LOOP_FILES } from '../lambda/runtime-loop/files';
+import { bundleRuntimeLoop } from '../local/runtime-loop-process';
 
 export const ENTRY_POINTS = {
   ingress: { entry: 'lambda/handlers/ingress.ts', bundleAwsSdk: false },
@@ -31,5 +33,10 @@ export async function bundleHandlers(outDir: string): Promise<Record<string, { f
     });
     out[name] = { file, bytes: statSync(file).size };
   }
+  // The ingress ships with the runtime loop and its exec wrapper, as the construct bundles it.
+  const ingressDir = path.join(outDir, 'ingress');
+  await bundleRuntimeLoop(ingressDir);
+  const loop = path.join(ingressDir, RUNTIME_LOOP_FILES.loop);
+  out['runtime-loop'] = { file: loop, bytes: statSync(loop).size };
   return out;
 }

@@ -1,70 +1,124 @@
 /**
- * Cold start: a fresh Node process loads the bundled ingress handler and serves its first request, against a
- * baseline process that loads an empty handler and does the same. Median of N runs, ratio to the baseline.
+ * Cold start as Lambda sees it: a fresh process is started against a Runtime API stand-in with one invocation
+ * waiting, and the clock stops when its response is posted. Three kinds of sandbox, interleaved run by run:
+ * - empty: an empty handler under a managed-runtime stand-in (bench/managed-runtime-stand-in.mjs), the baseline;
+ * - managed: the bundled ingress under that same stand-in (what the ingress cost before the runtime loop);
+ * - ingress: the bundled ingress through the exec wrapper and the kit's runtime loop, as the construct ships it.
+ * `ratio` is ingress / empty; `wrapperMs` is what the wrapper and loop add (ingress − managed).
  */
-import { execFileSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
+import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { ENV } from '../lambda/delivery/defaults';
+import { RUNTIME_LOOP_FILES } from '../lambda/runtime-loop/files';
+import { startRuntimeApiStandIn, type RuntimeApiStandIn } from '../local/runtime-api-stand-in';
+import { MANAGED_RUNTIME_ARGS, spawnThroughWrapper } from '../local/runtime-loop-process';
 import { median } from './stats';
 
-const FIRST_REQUEST = JSON.stringify({
-  type: 'event_processing_request',
-  id: 'cold-start',
-  account: { account_id: 1, account_settings: { apiKey: 'k' } },
-  events: [{ type: 'custom_event', id: 'e1', name: 'x' }],
-});
+// A real session id (beyond 2^53), so the ingress takes its lossless path as on real traffic.
+const FIRST_REQUEST =
+  '{"type":"event_processing_request","id":"cold-start","account":{"account_id":1,"account_settings":{"apiKey":"k"}},' +
+  '"events":[{"type":"custom_event","id":"e1","name":"x","session_id":4957918240501247982}]}';
 
-function probe(handlerFile: string): string {
-  return `
-const t0 = process.hrtime.bigint();
-const { handler } = require(${JSON.stringify(handlerFile)});
-const t1 = process.hrtime.bigint();
-Promise.resolve(handler(JSON.parse(${JSON.stringify(FIRST_REQUEST)}), {})).then(() => {
-  const t2 = process.hrtime.bigint();
-  process.stdout.write('\\nCOLD-START ' + JSON.stringify({ loadMs: Number(t1 - t0) / 1e6, firstMs: Number(t2 - t1) / 1e6 }) + '\\n');
-});`;
-}
+const MANAGED_STAND_IN = path.join(__dirname, 'managed-runtime-stand-in.mjs');
+const ENV_FOR_RUNS = { [ENV.logLevel]: 'ERROR', [ENV.partnerApiUrl]: '', [ENV.deliveryQueueUrl]: '' };
 
 export interface ColdStartResult {
   readonly runs: number;
+  /** Empty handler, managed-runtime stand-in: process start to first response posted (median ms). */
   readonly emptyMs: number;
+  /** The bundled ingress through the wrapper and runtime loop (median ms). */
   readonly ingressMs: number;
+  /** ingressMs / emptyMs. */
   readonly ratio: number;
+  /** The bundled ingress under the managed-runtime stand-in, without the wrapper (median ms). */
+  readonly managedIngressMs: number;
+  /** What the wrapper and loop add: ingressMs − managedIngressMs. */
+  readonly wrapperMs: number;
+  /** The shell hop alone: node started through the wrapper minus node started directly, on an empty script. */
+  readonly wrapperShellMs: number;
+  /** Through the wrapper: process start to the first poll of /next, i.e. init (median ms). */
   readonly ingressLoadMs: number;
+  /** Through the wrapper: first poll to first response (median ms). */
   readonly ingressFirstRequestMs: number;
 }
 
-export function runColdStartBench(ingressBundle: string, outDir: string, runs = 20): ColdStartResult {
-  mkdirSync(outDir, { recursive: true });
-  const empty = path.resolve(outDir, 'empty-handler.js');
-  writeFileSync(empty, 'exports.handler = async () => ({ ok: true });\n');
-  const measure = (file: string) => {
-    const started = process.hrtime.bigint();
-    const out = execFileSync(process.execPath, ['-e', probe(file)], {
-      env: { ...process.env, LOG_LEVEL: 'ERROR', PARTNER_API_URL: '', DELIVERY_QUEUE_URL: '' },
-      encoding: 'utf8',
+interface Run {
+  readonly totalMs: number;
+  readonly initMs: number;
+}
+
+async function measure(api: RuntimeApiStandIn, start: () => ReturnType<typeof spawn>): Promise<Run> {
+  const started = performance.now();
+  let polledAt = 0;
+  const polled = api.nextPoll().then(() => (polledAt = performance.now()));
+  const responded = api.invoke({ payload: FIRST_REQUEST });
+  const child = start();
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  child.stdout?.resume();
+  child.stderr?.resume();
+  const outcome = await responded;
+  const totalMs = performance.now() - started;
+  await polled;
+  child.kill();
+  await exited;
+  if (outcome.kind !== 'response') throw new Error(`cold-start run failed: ${outcome.body.toString('utf8').slice(0, 300)}`);
+  return { totalMs, initMs: polledAt - started };
+}
+
+export async function runColdStartBench(ingressBundle: string, outDir: string, runs = 20): Promise<ColdStartResult> {
+  const emptyRoot = path.resolve(outDir, 'empty-handler');
+  mkdirSync(emptyRoot, { recursive: true });
+  writeFileSync(path.join(emptyRoot, 'index.js'), 'exports.handler = async () => ({ ok: true });\n');
+  const ingressRoot = path.dirname(path.resolve(ingressBundle));
+  const underManaged = (taskRoot: string, address: string) =>
+    spawn(process.execPath, [...MANAGED_RUNTIME_ARGS.slice(0, -1), MANAGED_STAND_IN], {
+      env: { ...process.env, ...ENV_FOR_RUNS, [ENV.lambdaRuntimeApi]: address, [ENV.lambdaTaskRoot]: taskRoot, [ENV.lambdaHandler]: 'index.handler' },
+      stdio: ['ignore', 'pipe', 'pipe'],
     });
-    const totalMs = Number(process.hrtime.bigint() - started) / 1e6;
-    // The handler writes its own lines (metrics) to stdout too; the probe's result has a marker.
-    const line = out.split('\n').find((l) => l.startsWith('COLD-START ')) ?? '';
-    return { totalMs, ...(JSON.parse(line.slice('COLD-START '.length)) as { loadMs: number; firstMs: number }) };
+
+  // The shell hop: the wrapper in a directory whose "loop" is an empty script, against node on that script.
+  const shellRoot = path.resolve(outDir, 'wrapper-only');
+  mkdirSync(shellRoot, { recursive: true });
+  writeFileSync(path.join(shellRoot, RUNTIME_LOOP_FILES.loop), '');
+  copyFileSync(path.join(ingressRoot, RUNTIME_LOOP_FILES.wrapper), path.join(shellRoot, RUNTIME_LOOP_FILES.wrapper));
+  const timed = (file: string, args: readonly string[]): number => {
+    const started = performance.now();
+    execFileSync(file, args);
+    return performance.now() - started;
   };
-  const emptyRuns: number[] = [];
-  const ingressRuns: ReturnType<typeof measure>[] = [];
+  const direct: number[] = [];
+  const wrapped: number[] = [];
+
+  const empty: Run[] = [];
+  const managed: Run[] = [];
+  const ingress: Run[] = [];
   for (let i = 0; i < runs; i++) {
-    // Interleaved, so machine noise hits both alike.
-    emptyRuns.push(measure(empty).totalMs);
-    ingressRuns.push(measure(path.resolve(ingressBundle)));
+    // Interleaved, so machine noise hits all three alike; a fresh stand-in (fresh sockets) for each run.
+    const api = await startRuntimeApiStandIn();
+    try {
+      empty.push(await measure(api, () => underManaged(emptyRoot, api.address)));
+      managed.push(await measure(api, () => underManaged(ingressRoot, api.address)));
+      ingress.push(await measure(api, () => spawnThroughWrapper({ taskRoot: ingressRoot, runtimeApi: api.address, env: ENV_FOR_RUNS })));
+    } finally {
+      await api.close();
+    }
+    direct.push(timed(process.execPath, [...MANAGED_RUNTIME_ARGS.slice(0, -1), path.join(shellRoot, RUNTIME_LOOP_FILES.loop)]));
+    wrapped.push(timed(path.join(shellRoot, RUNTIME_LOOP_FILES.wrapper), [process.execPath, ...MANAGED_RUNTIME_ARGS]));
   }
-  const emptyMs = median(emptyRuns);
-  const ingressMs = median(ingressRuns.map((r) => r.totalMs));
+  const emptyMs = median(empty.map((r) => r.totalMs));
+  const ingressMs = median(ingress.map((r) => r.totalMs));
+  const managedIngressMs = median(managed.map((r) => r.totalMs));
   return {
     runs,
     emptyMs,
     ingressMs,
     ratio: ingressMs / emptyMs,
-    ingressLoadMs: median(ingressRuns.map((r) => r.loadMs)),
-    ingressFirstRequestMs: median(ingressRuns.map((r) => r.firstMs)),
+    managedIngressMs,
+    wrapperMs: ingressMs - managedIngressMs,
+    wrapperShellMs: median(wrapped) - median(direct),
+    ingressLoadMs: median(ingress.map((r) => r.initMs)),
+    ingressFirstRequestMs: median(ingress.map((r) => r.totalMs - r.initMs)),
   };
 }
 
@@ -73,6 +127,6 @@ if (require.main === module) {
     const { bundleHandlers } = await import('./bundle');
     const bundles = await bundleHandlers('bench/out');
     console.log(Object.fromEntries(Object.entries(bundles).map(([k, v]) => [k, `${(v.bytes / 1024).toFixed(1)} KiB`])));
-    console.log(runColdStartBench(bundles['ingress']?.file ?? '', 'bench/out', 10));
+    console.log(await runColdStartBench(bundles['ingress']?.file ?? '', 'bench/out', Number(process.argv[2] ?? 10)));
   })();
 }

@@ -16,6 +16,7 @@ import { FirehoseAlarms, type FirehoseAlarmSet } from './alarms';
 import { MPARTICLE_ACCOUNTS } from './config';
 import { FirehoseDashboard } from './dashboard';
 import { DEFAULT_METRICS_NAMESPACE, SERVICE_NAMES } from './metrics';
+import { RUNTIME_LOOP_ENVIRONMENT, runtimeLoopCommandHooks } from './runtime-loop-bundling';
 
 /** Repository root: entry files and the lock file are found from here, whatever the working directory. */
 const PROJECT_ROOT = path.resolve(__dirname, '..');
@@ -143,8 +144,10 @@ export class FirehoseIntegration extends Construct {
       handler: 'ingress',
       description: 'mParticle Firehose ingress: answers each Firehose message and queues partner deliveries',
       timeout: Duration.seconds(10),
-      environment: { ...sharedEnvironment, POWERTOOLS_SERVICE_NAME: SERVICE_NAMES.ingress },
+      // The kit's runtime loop hands it the payload's bytes: 64-bit integers stay exact (docs/runtime-loop.md).
+      environment: { ...sharedEnvironment, POWERTOOLS_SERVICE_NAME: SERVICE_NAMES.ingress, ...RUNTIME_LOOP_ENVIRONMENT },
       bundleAwsSdk: false,
+      runtimeLoop: true,
     });
     this.ingressFunction = ingress.fn;
     this.grantFrontDoor(this.ingressFunction);
@@ -270,6 +273,8 @@ export class FirehoseIntegration extends Construct {
      * the runtime's copy 1.2× (bench/cold-start.ts), and they load it only on their first queue use.
      */
     bundleAwsSdk: boolean;
+    /** Ship the runtime loop and its exec wrapper in the bundle. */
+    runtimeLoop?: boolean;
   }): { fn: NodejsFunction; logGroup: logs.LogGroup } {
     const logGroup = new logs.LogGroup(this, `${id}Logs`, { retention: this.logRetention });
     const role = new iam.Role(this, `${id}Role`, {
@@ -304,6 +309,7 @@ export class FirehoseIntegration extends Construct {
         bundleAwsSDK: options.bundleAwsSdk,
         // When bundled: the ESM builds ("module") tree-shake to about a quarter less than the CommonJS ones.
         mainFields: ['module', 'main'],
+        ...(options.runtimeLoop ? { commandHooks: runtimeLoopCommandHooks(ESBUILD_TARGET) } : {}),
       },
     });
     return { fn, logGroup };

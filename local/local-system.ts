@@ -12,6 +12,7 @@ import { createIngressRuntime } from '../lambda/runtime/ingress-runtime';
 import { createHttpHandler, tokenSourceFromEnv } from '../lambda/http';
 import { startHttpEndpoint } from './http-endpoint';
 import { startInvokeApi, type LocalFunction } from './lambda-invoke-api';
+import { startLoopIngress } from './loop-ingress';
 import { startPartnerServer, type PartnerServer } from './partner-api-stand-in';
 import { startSqsEmulator } from './sqs-emulator';
 import { createStatusRoutes, type SystemStatus } from './status-page';
@@ -87,13 +88,14 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
     failed: (error, ms) => log.invocation({ type: 'failed', outcome: 'error', ms, calls: 0, error }),
   });
   const workerHandler = createWorkerBatchHandler(createWorkerDependencies(integration, functionEnv, logger));
+  // The Invoke API's ingress runs as in AWS: the shipped bundle through the exec wrapper and the runtime loop.
+  const loopIngress = await startLoopIngress({ env: functionEnv, log });
 
   const functions: LocalFunction[] = [
     {
       name: LOCAL_FUNCTION_NAMES.ingress,
       description: 'mParticle Firehose ingress (what mParticle invokes)',
-      // The raw payload, so 64-bit integers stay exact (the AWS runtime would have parsed it already).
-      invoke: async (payload) => (await ingress.handle(payload)).response,
+      invoke: loopIngress.invoke,
     },
     {
       name: LOCAL_FUNCTION_NAMES.worker,
@@ -167,6 +169,7 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
     async stop() {
       await runner.stop();
       await server.close();
+      await loopIngress.stop();
       await http.close();
       await partner?.stop();
       ingressDeps.parts?.close();

@@ -47,6 +47,21 @@ export const ENV = {
   suspendOnAuthFailure: 'SUSPEND_ON_AUTH_FAILURE',
   /** Local runs only: the SQS emulator's endpoint. */
   sqsEndpoint: 'SQS_ENDPOINT',
+  /** `true` makes the ingress's exec wrapper run Lambda's managed runtime instead of the kit's loop (docs/runtime-loop.md). */
+  managedRuntime: 'FIREHOSE_MANAGED_RUNTIME',
+  /** Powertools' log level (the construct's `logLevel`). */
+  logLevel: 'LOG_LEVEL',
+  // Set by Lambda itself (reserved names): the construct sets the wrapper, the runtime loop reads the rest.
+  lambdaExecWrapper: 'AWS_LAMBDA_EXEC_WRAPPER',
+  lambdaRuntimeApi: 'AWS_LAMBDA_RUNTIME_API',
+  lambdaHandler: '_HANDLER',
+  lambdaTaskRoot: 'LAMBDA_TASK_ROOT',
+  lambdaTraceId: '_X_AMZN_TRACE_ID',
+  lambdaFunctionName: 'AWS_LAMBDA_FUNCTION_NAME',
+  lambdaFunctionVersion: 'AWS_LAMBDA_FUNCTION_VERSION',
+  lambdaMemorySize: 'AWS_LAMBDA_FUNCTION_MEMORY_SIZE',
+  lambdaLogGroupName: 'AWS_LAMBDA_LOG_GROUP_NAME',
+  lambdaLogStreamName: 'AWS_LAMBDA_LOG_STREAM_NAME',
 } as const;
 
 /** Opt-in request capture (lambda/capture/, docs/capture-and-replay.md); unset: nothing is captured. */

@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { RUNTIME_LOOP_FILES } from '../../lambda/runtime-loop/files';
 import { handlerExists, logicalIdOf, PARTNER_API_URL, synthApp } from './support/synth';
 import { propertiesOf } from './support/template-queries';
 
@@ -35,11 +36,21 @@ describe('bundling with the local esbuild', () => {
         expect(fs.existsSync(bundle), `${name}: ${bundle}`).toBe(true);
         expect(fs.existsSync(`${bundle}.map`), `${name}: source map`).toBe(true);
         sizes[name] = fs.statSync(bundle).size;
+        if (name === 'ingress') {
+          // The runtime loop beside the handler, and the wrapper Lambda runs directly (its run bit set).
+          const wrapper = fs.statSync(path.join(assetDir, RUNTIME_LOOP_FILES.wrapper));
+          expect(wrapper.mode & 0o111, 'wrapper run bits').toBe(0o111);
+          expect(fs.readFileSync(path.join(assetDir, RUNTIME_LOOP_FILES.wrapper), 'utf8')).toMatch(/^#!\/bin\/sh\n/);
+          expect(fs.statSync(path.join(assetDir, RUNTIME_LOOP_FILES.loop)).size).toBeLessThan(16 * 1024);
+        } else {
+          expect(fs.existsSync(path.join(assetDir, RUNTIME_LOOP_FILES.wrapper)), `${name}: no wrapper`).toBe(false);
+        }
       }
       console.info('bundle sizes (bytes):', sizes);
       for (const [name, size] of Object.entries(sizes)) expect(size, name).toBeLessThanOrEqual(BUNDLE_BUDGET_BYTES[name] ?? 0);
     } finally {
       synthesized.dispose();
     }
-  });
+    // A real synth running esbuild four times (three handlers and the runtime loop): generous, for busy machines.
+  }, 120_000);
 });

@@ -1,6 +1,7 @@
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DELIVERY_DEFAULTS, ENV } from '../../lambda/delivery/defaults';
+import { LAMBDA_TASK_DIR, RUNTIME_LOOP_FILES } from '../../lambda/runtime-loop/files';
 import { MPARTICLE_ACCOUNTS } from '../../lib/config';
 import type { FirehoseStack } from '../../lib/firehose-stack';
 import { logicalIdOf, PARTNER_API_URL, synthApp, type SynthesizedApp } from './support/synth';
@@ -81,6 +82,14 @@ describe('functions', () => {
         }),
       },
     });
+  });
+
+  it('starts the ingress through the runtime loop\'s exec wrapper, and only the ingress', () => {
+    // Assess: the wrapper reads the payload's bytes, so 64-bit integers stay exact (docs/runtime-loop.md).
+    const variables = (id: string) => (propertiesOf(template, id)['Environment'] as { Variables: Record<string, unknown> }).Variables;
+    expect(variables(ids.ingress)[ENV.lambdaExecWrapper]).toBe(`${LAMBDA_TASK_DIR}/${RUNTIME_LOOP_FILES.wrapper}`);
+    expect(variables(ids.ingress)[ENV.managedRuntime]).toBeUndefined();
+    expect(variables(ids.worker)[ENV.lambdaExecWrapper]).toBeUndefined();
   });
 
   it('times the worker out after DELIVERY_DEFAULTS.workerTimeoutSeconds', () => {

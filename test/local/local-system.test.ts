@@ -9,6 +9,7 @@ import { LOCAL_ACCOUNT_ID, startLocalSystem, type LocalSystem } from '../../loca
 import type { SystemStatus } from '../../local/status-page';
 import { membershipChange, profiles } from '../support/factories';
 import { PROJECT_ROOT } from '../support/run-cli';
+import { int64BatchText, SESSION_IDS } from '../support/runtime-loop';
 
 const run = promisify(execFile);
 const eventsDir = path.join(PROJECT_ROOT, 'events');
@@ -69,6 +70,20 @@ describe('the local Lambda Invoke API, driven by @aws-sdk/client-lambda', () => 
     expect(out.StatusCode).toBe(200);
     expect(out.FunctionError).toBe('Unhandled');
     expect(out.body).toEqual({ errorType: 'FirehoseInputError', errorMessage: 'events[0]: must be an object, got number', trace: [] });
+  });
+
+  it('delivers 64-bit session ids digit for digit: the ingress runs through the runtime loop, as in AWS', async () => {
+    // Prepare
+    const { text, positives, negatives } = int64BatchText();
+    const before = system.partner?.received.length ?? 0;
+    // Act
+    const out = await invoke('firehose-ingress', text);
+    // Assess
+    expect(out.FunctionError).toBeUndefined();
+    const delivered = (system.partner?.received ?? []).slice(before).map((r) => r.bodyText).join('\n');
+    expect(delivered.split(SESSION_IDS.positive).length - 1).toBe(positives);
+    expect(delivered.split(SESSION_IDS.negative).length - 1).toBe(negatives);
+    expect((await system.status()).invocations[0]).toMatchObject({ type: 'event_processing_request', outcome: 'delivered' });
   });
 
   it('answers an unknown function with ResourceNotFoundException, and lists both functions', async () => {

@@ -1,0 +1,102 @@
+import { rmSync } from 'node:fs';
+import { ENV } from '../lambda/delivery/defaults';
+import type { LocalFunction } from './lambda-invoke-api';
+import { bundleIngressWithLoop, startLoopFunction } from './runtime-loop-process';
+import type { SystemLog } from './system-log';
+
+/**
+ * The ingress of `npm start`'s Invoke API run as Lambda runs it: the bundle the construct ships, started
+ * through the exec wrapper and the kit's runtime loop against a Runtime API stand-in (local/runtime-loop-process.ts).
+ * The status page learns what each invocation did from the handler's own summary log line.
+ */
+
+/** The ingress function's timeout in the construct (lib/firehose-integration.ts). */
+const INGRESS_TIMEOUT_MS = 10_000;
+const LEVELS = ['DEBUG', 'INFO', 'WARN', 'ERROR', 'CRITICAL'];
+const SUMMARY_WAIT_MS = 1_000;
+
+type Summary = Parameters<SystemLog['invocation']>[0];
+
+export interface LoopIngress extends Pick<LocalFunction, 'invoke'> {
+  stop(): Promise<void>;
+}
+
+export async function startLoopIngress(options: { readonly env: Readonly<Record<string, string>>; readonly log: SystemLog }): Promise<LoopIngress> {
+  const taskRoot = await bundleIngressWithLoop();
+  const shownLevel = Math.max(0, LEVELS.indexOf((options.env[ENV.logLevel] ?? process.env[ENV.logLevel] ?? 'INFO').toUpperCase()));
+  const summaries = new Map<string, Summary>();
+  const waiting = new Map<string, (summary: Summary) => void>();
+
+  const onLine = (line: string, stream: NodeJS.WriteStream): void => {
+    const entry = parseLine(line);
+    const summary = entry && summaryOf(entry);
+    const requestId = entry?.['function_request_id'];
+    if (summary && typeof requestId === 'string') {
+      const resolve = waiting.get(requestId);
+      if (resolve) resolve(summary);
+      else summaries.set(requestId, summary);
+    }
+    // The process logs at INFO so that its summaries reach the status page; show what the user asked for.
+    if (!entry || LEVELS.indexOf(String(entry['level'])) >= shownLevel) stream.write(`${line}\n`);
+  };
+
+  const loop = await startLoopFunction({ taskRoot, env: { ...options.env, [ENV.logLevel]: 'INFO' }, onLine });
+
+  const summaryFor = (requestId: string): Promise<Summary | undefined> => {
+    const seen = summaries.get(requestId);
+    summaries.delete(requestId);
+    if (seen) return Promise.resolve(seen);
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        waiting.delete(requestId);
+        resolve(undefined);
+      }, SUMMARY_WAIT_MS);
+      waiting.set(requestId, (summary) => {
+        clearTimeout(timer);
+        waiting.delete(requestId);
+        resolve(summary);
+      });
+    });
+  };
+
+  return {
+    async invoke(payload, context) {
+      const outcome = await loop.invoke({ payload, requestId: context.requestId, deadlineMs: Date.now() + INGRESS_TIMEOUT_MS });
+      const summary = await summaryFor(context.requestId);
+      if (summary) options.log.invocation(summary);
+      const body: unknown = JSON.parse(outcome.body.toString('utf8'));
+      if (outcome.kind === 'response') return body;
+      // The Invoke API turns this back into the runtime's error document (errorType, errorMessage).
+      const document = body as { errorType?: string; errorMessage?: string };
+      throw Object.assign(new Error(document.errorMessage ?? 'the function failed'), { name: document.errorType ?? 'Error' });
+    },
+    async stop() {
+      await loop.stop();
+      rmSync(taskRoot, { recursive: true, force: true });
+    },
+  };
+}
+
+function parseLine(line: string): Record<string, unknown> | undefined {
+  if (!line.startsWith('{')) return undefined;
+  try {
+    return JSON.parse(line) as Record<string, unknown>;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The ingress's one summary line per invocation (lambda/runtime/ingress-runtime.ts) as a status-page record. */
+function summaryOf(entry: Record<string, unknown>): Summary | undefined {
+  const ms = Number(entry['durationMs'] ?? 0);
+  switch (entry['message']) {
+    case 'handled':
+      return { type: String(entry['type']), outcome: String(entry['outcome']), ms, calls: Number(entry['calls'] ?? 0) };
+    case 'rejected input':
+      return { type: 'invalid', outcome: 'rejected', ms, calls: 0, error: String(entry['error']) };
+    case 'failed':
+      return { type: 'failed', outcome: 'error', ms, calls: 0, error: String((entry['error'] as { message?: unknown } | undefined)?.message ?? '') };
+    default:
+      return undefined;
+  }
+}

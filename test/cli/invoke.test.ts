@@ -1,12 +1,13 @@
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { customEvents, eventBatch, membershipChange, profiles } from '../support/factories';
 import { inBatches, PROJECT_ROOT, runCli, type CliResult } from '../support/run-cli';
+import { SAMPLE_FILES } from '../support/samples';
 
 const eventsDir = path.join(PROJECT_ROOT, 'events');
-const samples = readdirSync(eventsDir).filter((f) => f.endsWith('.json'));
+const samples = [...SAMPLE_FILES];
 const scratch = mkdtempSync(path.join(tmpdir(), 'invoke-cli-'));
 // Unset delivery settings: the CLI must run its dry run, whatever the developer's shell has.
 const env = { PARTNER_API_URL: '', DELIVERY_QUEUE_URL: '', LOG_LEVEL: 'INFO' };

@@ -1,5 +1,5 @@
 import { execFile, spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -9,10 +9,11 @@ import { LOCAL_ACCOUNT_ID, startLocalSystem, type LocalSystem } from '../../loca
 import type { SystemStatus } from '../../local/status-page';
 import { membershipChange, profiles } from '../support/factories';
 import { PROJECT_ROOT } from '../support/run-cli';
+import { SAMPLE_FILES } from '../support/samples';
 
 const run = promisify(execFile);
 const eventsDir = path.join(PROJECT_ROOT, 'events');
-const samples = readdirSync(eventsDir).filter((f) => f.endsWith('.json'));
+const samples = [...SAMPLE_FILES];
 const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
 const ARN = `arn:aws:lambda:us-east-1:${LOCAL_ACCOUNT_ID}:function:firehose-ingress:live`;
 

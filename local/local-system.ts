@@ -1,21 +1,18 @@
 import { randomBytes } from 'node:crypto';
 import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import type { Logger } from '@aws-lambda-powertools/logger';
-import { createCoreDependencies } from '../lambda/delivery/create-delivery';
-import { createWorkerDependencies } from '../lambda/delivery/create-worker';
 import { DELIVERY_DEFAULTS } from '../lambda/delivery/defaults';
 import { redrive } from '../lambda/delivery/redrive';
-import { createWorkerBatchHandler } from '../lambda/delivery/worker-batch';
-import { integration } from '../lambda/integration';
+import { integration as defaultIntegration } from '../lambda/integration';
 import { createLogger } from '../lambda/observability/logger';
-import { createIngressRuntime } from '../lambda/runtime/ingress-runtime';
-import { createHttpHandler, tokenSourceFromEnv } from '../lambda/http';
 import { startHttpEndpoint } from './http-endpoint';
 import { startInvokeApi, type LocalFunction } from './lambda-invoke-api';
+import { buildLocalFunctions, type LocalFunctions } from './local-functions';
 import { startPartnerServer, type PartnerServer } from './partner-api-stand-in';
+import { codeSource, watchFolders } from './reload';
 import { startSqsEmulator } from './sqs-emulator';
-import { createStatusRoutes, type SystemStatus } from './status-page';
-import { SystemLog, type InvocationRecord } from './system-log';
+import { createStatusRoutes, deliveriesOf, type SystemStatus } from './status-page';
+import { SystemLog, type ActivityListener } from './system-log';
 import { startWorkerRunner } from './worker-runner';
 
 /**
@@ -34,13 +31,17 @@ export interface LocalSystemOptions {
   readonly partnerPort: number;
   readonly sqsPort: number;
   readonly region: string;
+  /** The address every local service listens on. @default '127.0.0.1' (loopback only) */
+  readonly host?: string;
   /** An external partner API; when unset the local stand-in is started. */
   readonly partnerApiUrl?: string;
   /** Extra env for the functions (MAX_ATTEMPTS, BACKOFF_BASE_MS, INLINE_DEADLINE_MS, …). */
   readonly env?: Readonly<Record<string, string | undefined>>;
   readonly logger?: Logger;
-  /** Called after each invocation of the ingress (e.g. to print a line). */
-  readonly onInvocation?: (record: InvocationRecord) => void;
+  /** Told of invocations, refused HTTP calls, retries, parks, redrives and reloads as they happen. */
+  readonly listener?: ActivityListener;
+  /** Rebuild the functions when a file under `lambdaFolder` (or the integration module's folder) changes. */
+  readonly reload?: { readonly lambdaFolder: string; readonly integrationModule?: string };
 }
 
 export interface LocalSystem {
@@ -54,14 +55,17 @@ export interface LocalSystem {
   readonly functionEnv: Readonly<Record<string, string>>;
   /** The local partner stand-in, when one was started. */
   readonly partner: PartnerServer | undefined;
+  /** The folders watched for code changes, when reloading. */
+  readonly watching: readonly string[];
   status(): Promise<SystemStatus>;
   stop(): Promise<void>;
 }
 
 export async function startLocalSystem(options: LocalSystemOptions): Promise<LocalSystem> {
   const logger = options.logger ?? createLogger('firehose-local');
-  const sqs = await startSqsEmulator({ port: options.sqsPort });
-  const partner = options.partnerApiUrl ? undefined : await startPartnerServer({ port: options.partnerPort });
+  const host = options.host ?? '127.0.0.1';
+  const sqs = await startSqsEmulator({ port: options.sqsPort, host });
+  const partner = options.partnerApiUrl ? undefined : await startPartnerServer({ port: options.partnerPort, host });
   const partnerUrl = options.partnerApiUrl ?? (partner as PartnerServer).url;
 
   const functionEnv: Record<string, string> = {
@@ -78,27 +82,38 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
   process.env['AWS_ACCESS_KEY_ID'] ??= 'local';
   process.env['AWS_SECRET_ACCESS_KEY'] ??= 'local';
 
-  const log = new SystemLog(options.onInvocation);
-  const ingressDeps = createCoreDependencies(integration, functionEnv, logger);
-  // Both entry points (Invoke API and HTTP) share this runtime; the observer feeds the status page.
-  const ingress = createIngressRuntime(ingressDeps, logger, {
-    handled: (summary, ms) => log.invocation({ type: summary.type, outcome: summary.outcome, ms, calls: summary.calls }),
-    rejected: (error, ms) => log.invocation({ type: 'invalid', outcome: 'rejected', ms, calls: 0, error }),
-    failed: (error, ms) => log.invocation({ type: 'failed', outcome: 'error', ms, calls: 0, error }),
+  const log = new SystemLog(options.listener);
+  const source = options.reload ? codeSource(options.reload.lambdaFolder, options.reload.integrationModule) : undefined;
+  const build = (): LocalFunctions => {
+    if (!source) return buildLocalFunctions(defaultIntegration, functionEnv, log);
+    const fresh = source.load();
+    return fresh.build(fresh.integration, functionEnv, log);
+  };
+  // Every entry point calls through `current`, so a reload swaps the code under running servers.
+  let current = build();
+  const watcher = source && watchFolders(source.folders, (files) => {
+    const started = performance.now();
+    try {
+      const next = build();
+      current.close();
+      current = next;
+      log.activity(`reloaded the functions in ${Math.round(performance.now() - started)} ms (${files.map((f) => f.replace(`${process.cwd()}/`, '')).join(', ')} changed)`);
+    } catch (error) {
+      log.activity(`reload failed, still running the previous code: ${error instanceof Error ? error.message : String(error)}`);
+    }
   });
-  const workerHandler = createWorkerBatchHandler(createWorkerDependencies(integration, functionEnv, logger));
 
   const functions: LocalFunction[] = [
     {
       name: LOCAL_FUNCTION_NAMES.ingress,
       description: 'mParticle Firehose ingress (what mParticle invokes)',
       // The raw payload, so 64-bit integers stay exact (the AWS runtime would have parsed it already).
-      invoke: async (payload) => (await ingress.handle(payload)).response,
+      invoke: async (payload) => (await current.ingress.handle(payload)).response,
     },
     {
       name: LOCAL_FUNCTION_NAMES.worker,
       description: 'delivery queue worker (SQS event source)',
-      invoke: async (payload) => workerHandler(JSON.parse(payload.toString('utf8') || '{"Records":[]}')),
+      invoke: async (payload) => current.worker(JSON.parse(payload.toString('utf8') || '{"Records":[]}')),
     },
   ];
 
@@ -106,7 +121,7 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
     sqs: sqs.sqs,
     queueUrl: sqs.queueUrl,
     queueArn: sqs.queueArn,
-    handler: workerHandler,
+    handler: (event) => current.worker(event),
     batchSize: DELIVERY_DEFAULTS.workerBatchSize,
     onBatch: (records, failures) => log.workerBatch(records, failures),
     onError: (error) => logger.warn('worker poll failed', { error: String(error) }),
@@ -128,31 +143,27 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
     queue: { url: sqs.queueUrl, ...(await depth(sqs.queueUrl)) },
     deadLetterQueue: { url: sqs.deadLetterQueueUrl, ...(await depth(sqs.deadLetterQueueUrl)) },
     invocations: log.recentInvocations(),
-    deliveries: (partner?.received ?? []).slice(-50).map((r) => ({
-      at: new Date(r.at).toISOString(),
-      path: r.path,
-      idempotencyKey: String(r.headers['idempotency-key'] ?? ''),
-      accepted: partner?.accepted.includes(r) ?? false,
-      bytes: Buffer.byteLength(r.bodyText),
-    })),
+    refusedHttpCalls: log.recentRefusals(),
+    deliveries: deliveriesOf(partner?.received ?? []),
     worker: log.workerTotals(),
   });
 
+  const redriveLocal = async (max?: number): Promise<number> => {
+    const moved = await redrive({ sqs: sqs.sqs, queueUrl: sqs.queueUrl, deadLetterQueueUrl: sqs.deadLetterQueueUrl, ...(max === undefined ? {} : { max }) });
+    log.activity(`redrive: moved ${moved} message(s) from the dead-letter queue back to the delivery queue`);
+    return moved;
+  };
+
   const server = await startInvokeApi({
     port: options.invokePort,
+    host,
     region: options.region,
     accountId: LOCAL_ACCOUNT_ID,
     functions,
-    extraRoutes: createStatusRoutes({
-      status,
-      redrive: () => redrive({ sqs: sqs.sqs, queueUrl: sqs.queueUrl, deadLetterQueueUrl: sqs.deadLetterQueueUrl }),
-    }),
+    extraRoutes: createStatusRoutes({ status, redrive: redriveLocal }),
   });
 
-  const http = await startHttpEndpoint({
-    port: options.httpPort,
-    handler: createHttpHandler({ runtime: ingress, tokens: tokenSourceFromEnv(functionEnv), logger }),
-  });
+  const http = await startHttpEndpoint({ port: options.httpPort, host, handler: (event, context) => current.http(event, context) });
 
   return {
     invokeUrl: server.url,
@@ -163,13 +174,15 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
     deadLetterQueueUrl: sqs.deadLetterQueueUrl,
     functionEnv,
     partner,
+    watching: source?.folders ?? [],
     status,
     async stop() {
+      watcher?.close();
       await runner.stop();
       await server.close();
       await http.close();
       await partner?.stop();
-      ingressDeps.parts?.close();
+      current.close();
       await sqs.stop();
     },
   };

@@ -47,4 +47,14 @@ export const ENV = {
   suspendOnAuthFailure: 'SUSPEND_ON_AUTH_FAILURE',
   /** Local runs only: the SQS emulator's endpoint. */
   sqsEndpoint: 'SQS_ENDPOINT',
+  /** Local runs only: the address local services listen on (default 127.0.0.1, loopback only). */
+  bindHost: 'BIND_HOST',
+  /** Local runs only: the port of `npm start`'s Lambda Invoke API (default 3001). */
+  invokePort: 'INVOKE_PORT',
+  /** Local runs only: a module exporting \`integration\` that \`npm start\` runs instead of lambda/integration. */
+  localIntegrationModule: 'LOCAL_INTEGRATION_MODULE',
+  /** The AWS SDK's own opt-out of its Node-version warning (set by local tools and tests, not in Lambda). */
+  sdkNodeVersionWarningDisabled: 'AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED',
+  /** Powertools' switch that stops metric output (set by the tests). */
+  metricsDisabled: 'POWERTOOLS_METRICS_DISABLED',
 } as const;

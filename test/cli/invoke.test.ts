@@ -45,6 +45,16 @@ describe('npm run invoke on every sample in events/', () => {
     expect(response['type']).toBe(expectedResponse[request.type]);
     expect(result.stderr).toContain('dry run');
   });
+
+  it('logs a dry run with outcome "dry-run", never "delivered" or "queued": nothing was sent', () => {
+    const handled = (file: string) =>
+      ownLines((results[samples.indexOf(file as (typeof samples)[number])] as CliResult).stderr)
+        .filter((line) => line.includes('"message":"handled"'))
+        .map((line) => JSON.parse(line) as { outcome: string });
+    expect(handled('event-batch.json')).toEqual([expect.objectContaining({ outcome: 'dry-run' })]);
+    expect(handled('audience-membership-add.json')).toEqual([expect.objectContaining({ outcome: 'dry-run' })]);
+    expect(handled('event-verification-empty.json')).toEqual([expect.objectContaining({ outcome: 'verification' })]);
+  });
 });
 
 describe('npm run invoke on bad input', () => {

@@ -22,16 +22,17 @@ export interface LocalFunctions {
 }
 
 export function buildLocalFunctions(integration: PartnerIntegration, functionEnv: Readonly<Record<string, string>>, log: SystemLog): LocalFunctions {
-  const ingressLogger = createLogger('firehose-ingress');
+  const level = functionEnv['LOG_LEVEL'];
+  const ingressLogger = createLogger('firehose-ingress', level);
   const ingressDeps = createCoreDependencies(integration, functionEnv, ingressLogger);
   const ingress = createIngressRuntime(ingressDeps, ingressLogger, {
     handled: (summary, ms) => log.invocation({ type: summary.type, outcome: summary.outcome, ms, calls: summary.calls }),
     rejected: (error, ms) => log.invocation({ type: 'invalid', outcome: 'rejected', ms, calls: 0, error }),
     failed: (error, ms) => log.invocation({ type: 'failed', outcome: 'error', ms, calls: 0, error }),
   });
-  const workerDeps = createWorkerDependencies(integration, functionEnv, createLogger('firehose-worker'));
+  const workerDeps = createWorkerDependencies(integration, functionEnv, createLogger('firehose-worker', level));
   const worker = createWorkerBatchHandler({ ...workerDeps, observer: workerActivity(log) });
-  const httpHandler = createHttpHandler({ runtime: ingress, tokens: tokenSourceFromEnv(functionEnv), logger: createLogger('firehose-http') });
+  const httpHandler = createHttpHandler({ runtime: ingress, tokens: tokenSourceFromEnv(functionEnv), logger: createLogger('firehose-http', level) });
   const http: FunctionUrlHandler = async (event, context) => {
     const result = await httpHandler(event, context);
     const status = result.statusCode ?? 200;

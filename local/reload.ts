@@ -15,13 +15,13 @@ export interface CodeSource {
   load(): { integration: PartnerIntegration; build: typeof LocalFunctionsModule.buildLocalFunctions };
 }
 
-const LOCAL_FUNCTIONS = require.resolve('./local-functions');
-
 export function codeSource(lambdaFolder: string, integrationModule: string | undefined): CodeSource {
   const folders = [lambdaFolder, ...(integrationModule ? [path.dirname(integrationModule)] : [])].map((f) => path.resolve(f) + path.sep);
   return {
     folders,
     load() {
+      // Resolved here, not at import: only a require-based loader (tsx) can resolve a .ts file.
+      const LOCAL_FUNCTIONS = require.resolve('./local-functions');
       for (const key of Object.keys(require.cache)) {
         if (key === LOCAL_FUNCTIONS || folders.some((folder) => key.startsWith(folder))) delete require.cache[key];
       }

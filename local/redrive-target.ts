@@ -22,7 +22,7 @@ export const STACK_PREFIX = 'MparticleFirehose';
 export const DEFAULT_INVOKE_PORT = 3001;
 
 export const REDRIVE_USAGE = `
-Usage: npm run redrive -- [target] [--max N]
+usage: npm run redrive -- [target] [--max N]
 
 Moves parked messages from the dead-letter queue back to the delivery queue (bodies unchanged, secrets
 stay sealed). Target, first match wins:

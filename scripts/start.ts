@@ -13,7 +13,7 @@ import { answerHelp } from '../local/cli-help';
 import { LOCAL_ACCOUNT_ID, LOCAL_FUNCTION_NAMES, startLocalSystem } from '../local/local-system';
 
 answerHelp(`
-Usage: npm start
+usage: npm start
 
 Runs the whole system on this machine: a Lambda Invoke API with the ingress and worker functions, the
 HTTP variant, the SQS emulator with the delivery queue and its dead-letter queue, the worker polling it,

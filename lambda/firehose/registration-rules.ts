@@ -10,7 +10,7 @@ import {
 } from './vocabulary';
 
 /**
- * Checks a registration against the rules of the protocol (docs/firehose-protocol.md, "Envelope"; mParticle's Firehose docs) before mParticle sees it.
+ * Checks a registration against the protocol's rules (https://docs.mparticle.com/developers/partners/firehose/) before mParticle sees it.
  * Returns one line per problem, each naming the field path; an empty list means it is fine.
  */
 export function checkRegistration(registration: ModuleRegistration): string[] {

@@ -159,7 +159,7 @@ describe('checkRegistration', () => {
 });
 
 describe('npm run registration', () => {
-  it('prints a registration response that follows the protocol's wire rules', () => {
+  it('prints a registration response that follows the wire rules of the protocol', () => {
     // Act
     const stdout = execFileSync('npx', ['tsx', 'scripts/registration.ts'], { encoding: 'utf8' });
     const response = JSON.parse(stdout) as Record<string, unknown>;

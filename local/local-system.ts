@@ -95,8 +95,10 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
     const started = performance.now();
     try {
       const next = build();
-      current.close();
+      const previous = current;
       current = next;
+      // Calls already running on the old code finish first (a closed keep-alive pool would spill them).
+      setTimeout(() => previous.close(), 10_000).unref();
       log.activity(`reloaded the functions in ${Math.round(performance.now() - started)} ms (${files.map((f) => f.replace(`${process.cwd()}/`, '')).join(', ')} changed)`);
     } catch (error) {
       log.activity(`reload failed, still running the previous code: ${error instanceof Error ? error.message : String(error)}`);

@@ -117,6 +117,10 @@ describe('npm start', () => {
     expect(lines.filter((l) => l === 'worker: will retry a delivery (partner answered 503)')).toHaveLength(1);
     expect(lines.filter((l) => l === 'worker: parked a delivery in the dead-letter queue (partner answered 503)')).toHaveLength(1);
     expect(lines).toContain('redrive: moved 1 message(s) from the dead-letter queue back to the delivery queue');
+    // The worker's own log line names the worker, not another function.
+    const parkedLog = lines.find((l) => l.includes('"message":"parked in the dead-letter queue"')) ?? '';
+    expect(JSON.parse(parkedLog)).toMatchObject({ service: 'firehose-worker' });
+    expect(parkedLog).not.toContain('firehose-http');
     const failed = (await statusOf(url)).deliveries.filter((d) => !d.accepted);
     expect(failed.map((d) => [d.status, d.attempt])).toEqual([[503, 2], [503, 1]]);
   }, 120_000);

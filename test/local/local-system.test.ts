@@ -212,7 +212,8 @@ describe('the aws CLI against the local endpoint', () => {
     expect(stable(viaCli)).toEqual(stable(viaInvoke));
     const { stdout: list } = await run('aws', ['lambda', 'list-functions', '--endpoint-url', system.invokeUrl], { env });
     expect((JSON.parse(list) as { Functions: { FunctionName: string }[] }).Functions.map((f) => f.FunctionName)).toContain('firehose-ingress');
-  });
+    // Three CLI processes (the aws CLI is Python): a bound that catches a hang, not a slow shared machine.
+  }, 120_000);
 });
 
 describe('where the local services listen', () => {

@@ -1,8 +1,11 @@
 /**
- * `npm run bench`: handler overhead, latency under load, cold start, bundle sizes and memory, each against a
- * baseline measured in the same run. Prints a table and writes bench/results.json. Not part of `npm test`.
+ * `npm run bench [-- --update]`: handler overhead, latency under load, cold start, bundle sizes and memory, each
+ * against a baseline measured in the same run. Prints the tables and each target with pass or miss, and writes
+ * bench/out/results.json (ignored). `--update` also writes bench/results.json, the committed latest figures.
+ * Not part of `npm test`.
  */
-import { writeFileSync } from 'node:fs';
+import '../local/quiet-node';
+import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { bundleHandlers } from './bundle';
@@ -11,10 +14,24 @@ import { runHandlerBench } from './handler';
 import { runLoadBench } from './load';
 import { execFileSync } from 'node:child_process';
 import type { MemoryResult } from './memory';
+import { checkTargets, formatChecks, TARGETS } from './targets';
 
-const TARGETS = { handlerRatio: 1.5, coldStartRatio: 1.5, loadP99Ms: 200, ingressBundleKiB: 600 };
+const USAGE = `usage: npm run bench [-- --update]
+
+About a minute. Prints each measure against its same-run baseline and each target with pass or miss.
+Writes bench/out/results.json; with --update also bench/results.json (the committed latest figures).`;
 
 async function main(): Promise<void> {
+  const args = process.argv.slice(2);
+  if (args.includes('--help') || args.includes('-h')) {
+    console.log(USAGE);
+    process.exit(0);
+  }
+  const unknown = args.filter((a) => a !== '--update');
+  if (unknown.length > 0) {
+    console.error(`unknown argument ${unknown[0]}\n${USAGE}`);
+    process.exit(64);
+  }
   const started = Date.now();
   const outDir = path.join(__dirname, 'out');
   process.env['LOG_LEVEL'] = 'ERROR';
@@ -62,8 +79,16 @@ async function main(): Promise<void> {
     memory,
     seconds: Math.round((Date.now() - started) / 1000),
   };
-  writeFileSync(path.join(__dirname, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
-  console.log(`\nwrote bench/results.json in ${results.seconds} s`);
+  const checks = checkTargets({ handler, load, coldStartRatio: coldStart.ratio, ingressBundleBytes: bundles['ingress']?.bytes, memory });
+  console.log(`\nTargets\n${formatChecks(checks)}`);
+  mkdirSync(outDir, { recursive: true });
+  const written = path.join(outDir, 'results.json');
+  writeFileSync(written, `${JSON.stringify({ ...results, checks }, null, 2)}\n`);
+  console.log(`\nwrote bench/out/results.json in ${results.seconds} s`);
+  if (args.includes('--update')) {
+    copyFileSync(written, path.join(__dirname, 'results.json'));
+    console.log('updated bench/results.json (the committed latest figures)');
+  }
   process.exit(0);
 }
 

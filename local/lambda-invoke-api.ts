@@ -37,6 +37,9 @@ export interface InvokeApiServer {
   close(): Promise<void>;
 }
 
+/** Lambda's synchronous invoke limit on the request and on the response (6 MB), as AWS counts it. */
+export const MAX_SYNC_PAYLOAD_BYTES = 6 * 1024 * 1024;
+
 const INVOKE_PATH = /^\/2015-03-31\/functions\/([^/]+)\/invocations\/?$/;
 const LIST_PATH = /^\/2015-03-31\/functions\/?$/;
 
@@ -100,6 +103,12 @@ export async function startInvokeApi(options: InvokeApiOptions): Promise<InvokeA
       const context = { functionName: name, qualifier: qualifier ?? url.searchParams.get('Qualifier') ?? '$LATEST', requestId };
       res.setHeader('x-amzn-RequestId', requestId);
       res.setHeader('X-Amz-Executed-Version', context.qualifier === '$LATEST' ? '$LATEST' : '1');
+      if (body.length > MAX_SYNC_PAYLOAD_BYTES) {
+        // What AWS answers, before the function runs.
+        res.setHeader('x-amzn-ErrorType', 'RequestEntityTooLargeException');
+        sendJson(res, 413, { Type: 'User', message: `Request must be smaller than ${MAX_SYNC_PAYLOAD_BYTES} bytes for the InvokeFunction operation` });
+        return;
+      }
       if (invocationType === 'DryRun') {
         res.writeHead(204).end();
         return;
@@ -111,7 +120,13 @@ export async function startInvokeApi(options: InvokeApiOptions): Promise<InvokeA
       }
       try {
         const result = await fn.invoke(body, context);
-        sendJson(res, 200, result === undefined ? null : result);
+        const text = JSON.stringify(result === undefined ? null : result);
+        if (Buffer.byteLength(text) > MAX_SYNC_PAYLOAD_BYTES) {
+          res.setHeader('X-Amz-Function-Error', 'Unhandled');
+          sendJson(res, 200, { errorType: 'Function.ResponseSizeTooLarge', errorMessage: `Response payload size exceeded maximum allowed payload size (${MAX_SYNC_PAYLOAD_BYTES} bytes).` });
+          return;
+        }
+        res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) }).end(text);
       } catch (error) {
         // Lambda's shape for an unhandled function error: HTTP 200, the header, and an error document.
         res.setHeader('X-Amz-Function-Error', 'Unhandled');

@@ -1,22 +1,19 @@
 import { randomBytes } from 'node:crypto';
 import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import type { Logger } from '@aws-lambda-powertools/logger';
-import { createCoreDependencies } from '../lambda/delivery/create-delivery';
-import { createWorkerDependencies } from '../lambda/delivery/create-worker';
 import { DELIVERY_DEFAULTS } from '../lambda/delivery/defaults';
 import { redrive } from '../lambda/delivery/redrive';
-import { createWorkerBatchHandler } from '../lambda/delivery/worker-batch';
-import { integration } from '../lambda/integration';
+import { integration as defaultIntegration } from '../lambda/integration';
 import { createLogger } from '../lambda/observability/logger';
-import { createIngressRuntime } from '../lambda/runtime/ingress-runtime';
-import { createHttpHandler, tokenSourceFromEnv } from '../lambda/http';
 import { startHttpEndpoint } from './http-endpoint';
 import { startInvokeApi, type LocalFunction } from './lambda-invoke-api';
-import { startLoopIngress } from './loop-ingress';
+import { buildLocalFunctions, type LocalFunctions } from './local-functions';
+import { startLoopIngress, type LoopIngress } from './loop-ingress';
 import { startPartnerServer, type PartnerServer } from './partner-api-stand-in';
+import { codeSource, watchFolders } from './reload';
 import { startSqsEmulator } from './sqs-emulator';
-import { createStatusRoutes, type SystemStatus } from './status-page';
-import { SystemLog, type InvocationRecord } from './system-log';
+import { createStatusRoutes, deliveriesOf, type SystemStatus } from './status-page';
+import { SystemLog, type ActivityListener } from './system-log';
 import { startWorkerRunner } from './worker-runner';
 
 /**
@@ -35,13 +32,17 @@ export interface LocalSystemOptions {
   readonly partnerPort: number;
   readonly sqsPort: number;
   readonly region: string;
+  /** The address every local service listens on. @default '127.0.0.1' (loopback only) */
+  readonly host?: string;
   /** An external partner API; when unset the local stand-in is started. */
   readonly partnerApiUrl?: string;
   /** Extra env for the functions (MAX_ATTEMPTS, BACKOFF_BASE_MS, INLINE_DEADLINE_MS, …). */
   readonly env?: Readonly<Record<string, string | undefined>>;
   readonly logger?: Logger;
-  /** Called after each invocation of the ingress (e.g. to print a line). */
-  readonly onInvocation?: (record: InvocationRecord) => void;
+  /** Told of invocations, refused HTTP calls, retries, parks, redrives and reloads as they happen. */
+  readonly listener?: ActivityListener;
+  /** Rebuild the functions when a file under `lambdaFolder` (or the integration module's folder) changes. */
+  readonly reload?: { readonly lambdaFolder: string; readonly integrationModule?: string };
 }
 
 export interface LocalSystem {
@@ -55,14 +56,17 @@ export interface LocalSystem {
   readonly functionEnv: Readonly<Record<string, string>>;
   /** The local partner stand-in, when one was started. */
   readonly partner: PartnerServer | undefined;
+  /** The folders watched for code changes, when reloading. */
+  readonly watching: readonly string[];
   status(): Promise<SystemStatus>;
   stop(): Promise<void>;
 }
 
 export async function startLocalSystem(options: LocalSystemOptions): Promise<LocalSystem> {
   const logger = options.logger ?? createLogger('firehose-local');
-  const sqs = await startSqsEmulator({ port: options.sqsPort });
-  const partner = options.partnerApiUrl ? undefined : await startPartnerServer({ port: options.partnerPort });
+  const host = options.host ?? '127.0.0.1';
+  const sqs = await startSqsEmulator({ port: options.sqsPort, host });
+  const partner = options.partnerApiUrl ? undefined : await startPartnerServer({ port: options.partnerPort, host });
   const partnerUrl = options.partnerApiUrl ?? (partner as PartnerServer).url;
 
   const functionEnv: Record<string, string> = {
@@ -79,28 +83,52 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
   process.env['AWS_ACCESS_KEY_ID'] ??= 'local';
   process.env['AWS_SECRET_ACCESS_KEY'] ??= 'local';
 
-  const log = new SystemLog(options.onInvocation);
-  const ingressDeps = createCoreDependencies(integration, functionEnv, logger);
-  // Both entry points (Invoke API and HTTP) share this runtime; the observer feeds the status page.
-  const ingress = createIngressRuntime(ingressDeps, logger, {
-    handled: (summary, ms) => log.invocation({ type: summary.type, outcome: summary.outcome, ms, calls: summary.calls }),
-    rejected: (error, ms) => log.invocation({ type: 'invalid', outcome: 'rejected', ms, calls: 0, error }),
-    failed: (error, ms) => log.invocation({ type: 'failed', outcome: 'error', ms, calls: 0, error }),
-  });
-  const workerHandler = createWorkerBatchHandler(createWorkerDependencies(integration, functionEnv, logger));
+  const log = new SystemLog(options.listener);
+  const source = options.reload ? codeSource(options.reload.lambdaFolder, options.reload.integrationModule) : undefined;
+  const build = (): LocalFunctions => {
+    if (!source) return buildLocalFunctions(defaultIntegration, functionEnv, log);
+    const fresh = source.load();
+    return fresh.build(fresh.integration, functionEnv, log);
+  };
   // The Invoke API's ingress runs as in AWS: the shipped bundle through the exec wrapper and the runtime loop.
-  const loopIngress = await startLoopIngress({ env: functionEnv, log });
+  const startLoop = (): Promise<LoopIngress> =>
+    startLoopIngress({ env: functionEnv, log, ...(options.reload?.integrationModule ? { integrationModule: options.reload.integrationModule } : {}) });
+  // Every entry point calls through `current` / `loop`, so a reload swaps the code under running servers.
+  let current = build();
+  let loop = await startLoop();
+  const watcher = source && watchFolders(source.folders, (files) => {
+    const started = performance.now();
+    const changed = files.map((f) => f.replace(`${process.cwd()}/`, '')).join(', ');
+    void (async () => {
+      try {
+        const next = build();
+        const nextLoop = await startLoop();
+        const previous = { functions: current, loop };
+        current = next;
+        loop = nextLoop;
+        // Calls already running on the old code finish first (a closed keep-alive pool would spill them).
+        setTimeout(() => {
+          previous.functions.close();
+          void previous.loop.stop();
+        }, 10_000).unref();
+        log.activity(`reloaded the functions in ${Math.round(performance.now() - started)} ms (${changed} changed)`);
+      } catch (error) {
+        log.activity(`reload failed, still running the previous code: ${error instanceof Error ? error.message : String(error)}`);
+      }
+    })();
+  });
 
   const functions: LocalFunction[] = [
     {
       name: LOCAL_FUNCTION_NAMES.ingress,
       description: 'mParticle Firehose ingress (what mParticle invokes)',
-      invoke: loopIngress.invoke,
+      // Raw bytes through the kit's runtime loop, as in AWS: 64-bit integers stay exact.
+      invoke: (payload, context) => loop.invoke(payload, context),
     },
     {
       name: LOCAL_FUNCTION_NAMES.worker,
       description: 'delivery queue worker (SQS event source)',
-      invoke: async (payload) => workerHandler(JSON.parse(payload.toString('utf8') || '{"Records":[]}')),
+      invoke: async (payload) => current.worker(JSON.parse(payload.toString('utf8') || '{"Records":[]}')),
     },
   ];
 
@@ -108,7 +136,7 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
     sqs: sqs.sqs,
     queueUrl: sqs.queueUrl,
     queueArn: sqs.queueArn,
-    handler: workerHandler,
+    handler: (event) => current.worker(event),
     batchSize: DELIVERY_DEFAULTS.workerBatchSize,
     onBatch: (records, failures) => log.workerBatch(records, failures),
     onError: (error) => logger.warn('worker poll failed', { error: String(error) }),
@@ -130,31 +158,27 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
     queue: { url: sqs.queueUrl, ...(await depth(sqs.queueUrl)) },
     deadLetterQueue: { url: sqs.deadLetterQueueUrl, ...(await depth(sqs.deadLetterQueueUrl)) },
     invocations: log.recentInvocations(),
-    deliveries: (partner?.received ?? []).slice(-50).map((r) => ({
-      at: new Date(r.at).toISOString(),
-      path: r.path,
-      idempotencyKey: String(r.headers['idempotency-key'] ?? ''),
-      accepted: partner?.accepted.includes(r) ?? false,
-      bytes: Buffer.byteLength(r.bodyText),
-    })),
+    refusedHttpCalls: log.recentRefusals(),
+    deliveries: deliveriesOf(partner?.received ?? []),
     worker: log.workerTotals(),
   });
 
+  const redriveLocal = async (max?: number): Promise<number> => {
+    const moved = await redrive({ sqs: sqs.sqs, queueUrl: sqs.queueUrl, deadLetterQueueUrl: sqs.deadLetterQueueUrl, ...(max === undefined ? {} : { max }) });
+    log.activity(`redrive: moved ${moved} message(s) from the dead-letter queue back to the delivery queue`);
+    return moved;
+  };
+
   const server = await startInvokeApi({
     port: options.invokePort,
+    host,
     region: options.region,
     accountId: LOCAL_ACCOUNT_ID,
     functions,
-    extraRoutes: createStatusRoutes({
-      status,
-      redrive: () => redrive({ sqs: sqs.sqs, queueUrl: sqs.queueUrl, deadLetterQueueUrl: sqs.deadLetterQueueUrl }),
-    }),
+    extraRoutes: createStatusRoutes({ status, redrive: redriveLocal }),
   });
 
-  const http = await startHttpEndpoint({
-    port: options.httpPort,
-    handler: createHttpHandler({ runtime: ingress, tokens: tokenSourceFromEnv(functionEnv), logger }),
-  });
+  const http = await startHttpEndpoint({ port: options.httpPort, host, handler: (event, context) => current.http(event, context) });
 
   return {
     invokeUrl: server.url,
@@ -165,14 +189,16 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
     deadLetterQueueUrl: sqs.deadLetterQueueUrl,
     functionEnv,
     partner,
+    watching: source?.folders ?? [],
     status,
     async stop() {
+      watcher?.close();
       await runner.stop();
       await server.close();
-      await loopIngress.stop();
       await http.close();
       await partner?.stop();
-      ingressDeps.parts?.close();
+      current.close();
+      await loop.stop();
       await sqs.stop();
     },
   };

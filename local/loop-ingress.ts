@@ -21,8 +21,13 @@ export interface LoopIngress extends Pick<LocalFunction, 'invoke'> {
   stop(): Promise<void>;
 }
 
-export async function startLoopIngress(options: { readonly env: Readonly<Record<string, string>>; readonly log: SystemLog }): Promise<LoopIngress> {
-  const taskRoot = await bundleIngressWithLoop();
+export async function startLoopIngress(options: {
+  readonly env: Readonly<Record<string, string>>;
+  readonly log: SystemLog;
+  /** A module exporting `integration` to bundle instead of lambda/integration (npm start's reload test). */
+  readonly integrationModule?: string;
+}): Promise<LoopIngress> {
+  const taskRoot = await bundleIngressWithLoop(undefined, options.integrationModule ? { integrationModule: options.integrationModule } : {});
   const shownLevel = Math.max(0, LEVELS.indexOf((options.env[ENV.logLevel] ?? process.env[ENV.logLevel] ?? 'INFO').toUpperCase()));
   const summaries = new Map<string, Summary>();
   const waiting = new Map<string, (summary: Summary) => void>();

@@ -13,6 +13,8 @@ export interface ReceivedRequest {
   readonly headers: http.IncomingHttpHeaders;
   readonly bodyText: string;
   readonly at: number;
+  /** The status it was answered with; undefined while pending or when the connection was reset. */
+  answered?: number;
 }
 
 export type Fault =
@@ -33,7 +35,7 @@ export interface PartnerServer {
   stop(): Promise<void>;
 }
 
-export async function startPartnerServer(options: { port?: number } = {}): Promise<PartnerServer> {
+export async function startPartnerServer(options: { port?: number; host?: string } = {}): Promise<PartnerServer> {
   const received: ReceivedRequest[] = [];
   const accepted: ReceivedRequest[] = [];
   let script: FaultScript | undefined;
@@ -54,11 +56,13 @@ export async function startPartnerServer(options: { port?: number } = {}): Promi
       const fault = script?.(request);
       const ok = (): void => {
         accepted.push(request);
+        request.answered = 200;
         res.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}');
       };
       if (!fault) return ok();
       if (fault.kind === 'reset') return void req.socket.destroy();
       if (fault.kind === 'slow') return void setTimeout(ok, fault.delayMs);
+      request.answered = fault.status;
       res.writeHead(fault.status, { 'content-type': 'application/json', ...fault.headers }).end(fault.body ?? '{"error":"scripted"}');
     });
   });
@@ -76,11 +80,11 @@ export async function startPartnerServer(options: { port?: number } = {}): Promi
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(options.port ?? 0, '127.0.0.1', resolve);
+    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', resolve);
   });
   const { port } = server.address() as AddressInfo;
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: `http://${options.host ?? '127.0.0.1'}:${port}`,
     received,
     accepted,
     setFaults: (next) => void (script = next),

@@ -47,8 +47,13 @@ export function localTaskRoot(): string {
 }
 
 /** The ingress handler bundled as the construct bundles it (the AWS SDK left to the runtime), with the loop. */
-export async function bundleIngressWithLoop(outDir: string = localTaskRoot()): Promise<string> {
+export async function bundleIngressWithLoop(outDir: string = localTaskRoot(), options: { readonly integrationModule?: string } = {}): Promise<string> {
+  const integrationModule = options.integrationModule;
   await build({
+    // `npm start` with LOCAL_INTEGRATION_MODULE: the handler's `../integration` is that module instead.
+    plugins: integrationModule
+      ? [{ name: 'local-integration', setup: (b) => void b.onResolve({ filter: /^\.\.\/integration$/ }, () => ({ path: integrationModule })) }]
+      : [],
     entryPoints: [path.join(PROJECT_ROOT, 'lambda', 'handlers', 'ingress.ts')],
     outfile: path.join(outDir, 'index.js'),
     bundle: true,

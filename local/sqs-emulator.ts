@@ -1,7 +1,9 @@
+import net from 'node:net';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import type * as Fauxqs from 'fauxqs';
 import { DELIVERY_DEFAULTS } from '../lambda/delivery/defaults';
 import { importEsm } from './import-esm';
+import './quiet-node';
 
 /**
  * A real SQS API on loopback (fauxqs), driven with the real @aws-sdk/client-sqs, with the delivery queue and
@@ -28,11 +30,12 @@ export interface SqsEmulator {
 export const LOCAL_QUEUE_NAMES = { delivery: 'firehose-delivery', deadLetter: 'firehose-delivery-dlq' } as const;
 
 export async function startSqsEmulator(
-  options: { port?: number; maxReceiveCount?: number; visibilityTimeout?: number } = {},
+  options: { port?: number; host?: string; maxReceiveCount?: number; visibilityTimeout?: number } = {},
 ): Promise<SqsEmulator> {
   const { startFauxqs } = await importEsm<typeof Fauxqs>('fauxqs');
-  const server = await startFauxqs({ port: options.port ?? 0, host: '127.0.0.1', logger: false });
-  const endpoint = `http://127.0.0.1:${server.port}`;
+  const host = options.host ?? '127.0.0.1';
+  const server = await listeningOn(host, () => startFauxqs({ port: options.port ?? 0, host: '127.0.0.1', logger: false }));
+  const endpoint = `http://${host}:${server.port}`;
   const dlq = server.createQueue(LOCAL_QUEUE_NAMES.deadLetter);
   const queue = server.createQueue(LOCAL_QUEUE_NAMES.delivery, {
     attributes: {
@@ -62,4 +65,23 @@ export async function startSqsEmulator(
       await server.stop();
     },
   };
+}
+
+/**
+ * fauxqs 1.x always listens on 0.0.0.0 (its `host` option only names the host in queue URLs), which would let
+ * anyone on the network read or inject queue messages. While it starts, a listen on 0.0.0.0 is turned into
+ * a listen on `host`; no other listen is touched.
+ */
+async function listeningOn<T>(host: string, start: () => Promise<T>): Promise<T> {
+  const listen = net.Server.prototype.listen;
+  net.Server.prototype.listen = function (this: net.Server, ...args: unknown[]) {
+    const first = args[0];
+    if (typeof first === 'object' && first !== null && (first as net.ListenOptions).host === '0.0.0.0') args[0] = { ...first, host };
+    return (listen as (...a: unknown[]) => net.Server).apply(this, args);
+  } as typeof listen;
+  try {
+    return await start();
+  } finally {
+    net.Server.prototype.listen = listen;
+  }
 }

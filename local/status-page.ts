@@ -1,6 +1,7 @@
 import type http from 'node:http';
 import { sendJson } from './lambda-invoke-api';
-import type { InvocationRecord } from './system-log';
+import type { ReceivedRequest } from './partner-api-stand-in';
+import type { InvocationRecord, RefusedCallRecord } from './system-log';
 
 /** The local system's status: `GET /_status` (HTML, refreshes itself), `GET /_status.json`, `POST /_redrive`. */
 
@@ -15,14 +16,45 @@ export interface SystemStatus {
   readonly partner: { readonly url: string; readonly local: boolean };
   readonly queue: QueueStatus;
   readonly deadLetterQueue: QueueStatus;
+  /** Every list is newest first. */
   readonly invocations: readonly InvocationRecord[];
-  readonly deliveries: readonly { at: string; path: string; idempotencyKey: string; accepted: boolean; bytes: number }[];
+  /** HTTP-variant calls answered with an error status (401, 400, …). */
+  readonly refusedHttpCalls: readonly RefusedCallRecord[];
+  readonly deliveries: readonly DeliveryRecord[];
   readonly worker: { readonly batches: number; readonly records: number; readonly failures: number };
 }
 
-export function createStatusRoutes(deps: { status: () => Promise<SystemStatus>; redrive: () => Promise<number> }) {
+/** One call the partner stand-in received: its answer and which attempt of that idempotency key it was. */
+export interface DeliveryRecord {
+  readonly at: string;
+  readonly path: string;
+  readonly idempotencyKey: string;
+  readonly accepted: boolean;
+  /** The partner's status code; undefined when it gave none (connection reset, or still pending). */
+  readonly status: number | undefined;
+  readonly attempt: number;
+  readonly bytes: number;
+}
+
+const KEEP = 50;
+
+/** The latest deliveries, newest first, each numbered among the calls with its idempotency key. */
+export function deliveriesOf(received: readonly ReceivedRequest[]): DeliveryRecord[] {
+  const attempts = new Map<string, number>();
+  const all = received.map((r) => {
+    const idempotencyKey = String(r.headers['idempotency-key'] ?? '');
+    const attempt = (attempts.get(idempotencyKey) ?? 0) + 1;
+    attempts.set(idempotencyKey, attempt);
+    const accepted = r.answered !== undefined && r.answered >= 200 && r.answered < 300;
+    return { at: new Date(r.at).toISOString(), path: r.path, idempotencyKey, accepted, status: r.answered, attempt, bytes: Buffer.byteLength(r.bodyText) };
+  });
+  return all.slice(-KEEP).reverse();
+}
+
+export function createStatusRoutes(deps: { status: () => Promise<SystemStatus>; redrive: (max?: number) => Promise<number> }) {
   return async (req: http.IncomingMessage, res: http.ServerResponse): Promise<boolean> => {
-    const path = new URL(req.url ?? '/', 'http://localhost').pathname;
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const path = url.pathname;
     if (req.method === 'GET' && path === '/_status.json') {
       sendJson(res, 200, await deps.status());
       return true;
@@ -33,7 +65,8 @@ export function createStatusRoutes(deps: { status: () => Promise<SystemStatus>; 
       return true;
     }
     if (req.method === 'POST' && path === '/_redrive') {
-      sendJson(res, 200, { moved: await deps.redrive() });
+      const max = Number(url.searchParams.get('max') ?? Number.NaN);
+      sendJson(res, 200, { moved: await deps.redrive(Number.isInteger(max) && max > 0 ? max : undefined) });
       return true;
     }
     return false;
@@ -64,9 +97,17 @@ ${table(['queue', 'waiting', 'in flight'], [
   ['dead-letter', status.deadLetterQueue.visible, status.deadLetterQueue.inFlight],
 ])}
 <p>Worker: ${status.worker.batches} batches, ${status.worker.records} records, ${status.worker.failures} failed attempts.</p>
+<p>Every list: newest first.</p>
 <h2>Recent invocations</h2>
 ${table(['time', 'type', 'outcome', 'latency ms', 'partner calls', 'error'], status.invocations.map((i) => [i.at, i.type, i.outcome, i.ms, i.calls, i.error ?? '']))}
+<h2>Refused HTTP calls (HTTP variant)</h2>
+${table(['time', 'call', 'status', 'reason'], status.refusedHttpCalls.map((r) => [r.at, `${r.method} ${r.path}`, r.status, r.reason]))}
 <h2>Recent deliveries to the partner</h2>
-${table(['time', 'path', 'idempotency key', 'answer', 'bytes'], [...status.deliveries].reverse().map((d) => [d.at, d.path, d.idempotencyKey, d.accepted ? '2xx' : 'failed', d.bytes]))}
+${table(['time', 'path', 'idempotency key', 'attempt', 'answer', 'bytes'], status.deliveries.map((d) => [d.at, d.path, d.idempotencyKey, d.attempt, answerOf(d), d.bytes]))}
 </body></html>`;
+}
+
+function answerOf(delivery: DeliveryRecord): string {
+  if (delivery.status === undefined) return 'failed: no answer';
+  return delivery.accepted ? String(delivery.status) : `failed: ${delivery.status}`;
 }

@@ -1,4 +1,4 @@
-/** What the local system remembers for its status page: recent invocations and worker totals. */
+/** What the local system remembers for its status page and tells its terminal: invocations, refusals, worker events. */
 
 export interface InvocationRecord {
   readonly at: string;
@@ -9,22 +9,49 @@ export interface InvocationRecord {
   readonly error?: string;
 }
 
+/** An HTTP-variant call answered with an error status (401 without a token, 400 for bad JSON, …). */
+export interface RefusedCallRecord {
+  readonly at: string;
+  readonly method: string;
+  readonly path: string;
+  readonly status: number;
+  readonly reason: string;
+}
+
+/** What the terminal running `npm start` is told as it happens, one line each. */
+export interface ActivityListener {
+  invocation?(record: InvocationRecord): void;
+  refused?(record: RefusedCallRecord): void;
+  /** A worker retry, a park in the dead-letter queue, a redrive, a reload. */
+  activity?(line: string): void;
+}
+
 const KEEP = 50;
 
 export class SystemLog {
   readonly startedAt = new Date().toISOString();
   private readonly invocations: InvocationRecord[] = [];
+  private readonly refusals: RefusedCallRecord[] = [];
   private batches = 0;
   private records = 0;
   private failures = 0;
 
-  constructor(private readonly onInvocation?: (record: InvocationRecord) => void) {}
+  constructor(private readonly listener: ActivityListener = {}) {}
 
   invocation(record: Omit<InvocationRecord, 'at'>): void {
     const entry = { at: new Date().toISOString(), ...record, ms: Math.round(record.ms * 100) / 100 };
-    this.invocations.push(entry);
-    this.onInvocation?.(entry);
-    if (this.invocations.length > KEEP) this.invocations.shift();
+    keep(this.invocations, entry);
+    this.listener.invocation?.(entry);
+  }
+
+  refused(record: Omit<RefusedCallRecord, 'at'>): void {
+    const entry = { at: new Date().toISOString(), ...record };
+    keep(this.refusals, entry);
+    this.listener.refused?.(entry);
+  }
+
+  activity(line: string): void {
+    this.listener.activity?.(line);
   }
 
   workerBatch(records: number, failures: number): void {
@@ -33,11 +60,21 @@ export class SystemLog {
     this.failures += failures;
   }
 
+  /** Newest first, like every list on the status page. */
   recentInvocations(): readonly InvocationRecord[] {
     return [...this.invocations].reverse();
+  }
+
+  recentRefusals(): readonly RefusedCallRecord[] {
+    return [...this.refusals].reverse();
   }
 
   workerTotals(): { batches: number; records: number; failures: number } {
     return { batches: this.batches, records: this.records, failures: this.failures };
   }
+}
+
+function keep<T>(list: T[], entry: T): void {
+  list.push(entry);
+  if (list.length > KEEP) list.shift();
 }

@@ -3,6 +3,8 @@
  * ingress pipeline configured from this environment (a dry run unless PARTNER_API_URL and
  * DELIVERY_QUEUE_URL are set) and the tokens from FIREHOSE_TOKENS, by default `local-token`.
  */
+import '../local/quiet-node';
+import { answerHelp } from '../local/cli-help';
 import { createHttpHandler, parseTokenList, staticTokenSource, TOKEN_ENV } from '../lambda/http';
 import { createLogger } from '../lambda/observability/logger';
 import { startHttpEndpoint } from '../local/http-endpoint';
@@ -10,6 +12,15 @@ import { createLocalIngress } from '../local/local-ingress';
 
 const DEFAULT_PORT = 3002;
 const DEFAULT_TOKEN = 'local-token';
+
+answerHelp(`
+usage: tsx scripts/http-server.ts
+
+The HTTP variant alone on http://127.0.0.1:3002 (PORT to change it): POST /firehose (or /registration,
+/events, /audience, /dsr) with Authorization: Token <token>; tokens from FIREHOSE_TOKENS, by default
+local-token. A dry run unless PARTNER_API_URL and DELIVERY_QUEUE_URL are set. \`npm start\` runs it with
+the rest of the system.
+`);
 
 async function main(): Promise<void> {
   const port = process.env['PORT'] ? Number(process.env['PORT']) : DEFAULT_PORT;

@@ -3,12 +3,20 @@
  * Contract: success → exit 0 and exactly one JSON object (the response) on stdout, logs on stderr;
  * bad input → exit 1, a short message naming the field on stderr, nothing on stdout, no stack trace.
  */
+import '../local/quiet-node';
 import { readFileSync, writeSync } from 'node:fs';
 import path from 'node:path';
 
 // Everything but the response goes to stderr, whatever writes it (loggers, libraries).
 const writeStdout = (text: string): void => void writeSync(1, text);
 process.stdout.write = process.stderr.write.bind(process.stderr) as typeof process.stdout.write;
+
+const USAGE = `usage: npm run invoke -- <firehose-message.json>
+
+Runs the ingress on one Firehose message in this process and prints the response mParticle would get on
+stdout (logs on stderr). Without PARTNER_API_URL and DELIVERY_QUEUE_URL it is a dry run: the partner calls
+are logged, not sent. Exit codes: 0 response printed; 1 not a valid Firehose request; 2 delivery failed;
+64 usage.`;
 
 const EXIT_BAD_INPUT = 1;
 const EXIT_FAILED = 2;
@@ -21,7 +29,11 @@ function fail(code: number, message: string): never {
 
 async function main(): Promise<void> {
   const file = process.argv[2];
-  if (!file || file === '--help' || file === '-h') fail(EXIT_USAGE, 'usage: npm run invoke -- <firehose-message.json>');
+  if (file === '--help' || file === '-h') {
+    writeStdout(`${USAGE}\n`);
+    process.exit(0);
+  }
+  if (!file) fail(EXIT_USAGE, USAGE);
   // npm runs scripts from the project root; resolve relative paths from where the user typed the command.
   const fullPath = path.resolve(process.env['INIT_CWD'] ?? process.cwd(), file);
   let bytes: Buffer;

@@ -1,9 +1,17 @@
 /**
- * `npm run registration`: checks the declared registration against docs/firehose-protocol.md, "Registration" and prints the module
+ * `npm run registration`: checks the declared registration against the protocol's rules (docs/firehose-protocol.md) and prints the module
  * registration response mParticle will receive. Exit 1 with one line per problem if it breaks a rule.
  */
+import { answerHelp } from '../local/cli-help';
 import { checkRegistration, moduleRegistrationResponse } from '../lambda/firehose';
 import { integration } from '../lambda/integration';
+
+answerHelp(`
+usage: npm run registration
+
+Checks lambda/integration/registration.ts against the rules of the Firehose protocol and prints the
+module registration response mParticle will receive. Exit 1 with one line per problem (field path and rule).
+`);
 
 const problems = checkRegistration(integration.registration);
 if (problems.length > 0) {

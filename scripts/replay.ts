@@ -17,8 +17,12 @@ const USAGE = `usage: npm run replay -- <folder | s3://bucket/prefix> [options]
   --json             one JSON document on stdout instead of lines`;
 
 function usage(message?: string): never {
-  process.stderr.write(`${message ? `${message}\n` : ''}${USAGE}\n`);
-  process.exit(message ? 64 : 0);
+  if (message === undefined) {
+    process.stdout.write(`${USAGE}\n`);
+    process.exit(0);
+  }
+  process.stderr.write(`${message}\n${USAGE}\n`);
+  process.exit(64);
 }
 
 async function main(): Promise<number> {

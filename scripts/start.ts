@@ -1,11 +1,28 @@
 /**
  * `npm start`: the whole system on this machine (see local/local-system.ts). Ports and settings from env:
- * INVOKE_PORT (3001), HTTP_PORT (3002), PARTNER_PORT (3003), SQS_PORT (3004), FIREHOSE_TOKENS (local-token), PARTNER_API_URL (unset: a local stand-in),
- * AWS_REGION (us-east-1), LOG_LEVEL (WARN), and the functions' own knobs (MAX_ATTEMPTS, BACKOFF_BASE_MS, …).
+ * INVOKE_PORT (3001), HTTP_PORT (3002), PARTNER_PORT (3003), SQS_PORT (3004), BIND_HOST (127.0.0.1), FIREHOSE_TOKENS (local-token),
+ * PARTNER_API_URL (unset: a local stand-in), LOCAL_INTEGRATION_MODULE (unset: lambda/integration), AWS_REGION (us-east-1),
+ * LOG_LEVEL (WARN), and the functions' own knobs (MAX_ATTEMPTS, BACKOFF_BASE_MS, …).
  */
+import '../local/quiet-node';
 process.env['LOG_LEVEL'] ??= 'WARN';
 
+import path from 'node:path';
+import { ENV } from '../lambda/delivery/defaults';
+import { answerHelp } from '../local/cli-help';
 import { LOCAL_ACCOUNT_ID, LOCAL_FUNCTION_NAMES, startLocalSystem } from '../local/local-system';
+
+answerHelp(`
+usage: npm start
+
+Runs the whole system on this machine: a Lambda Invoke API with the ingress and worker functions, the
+HTTP variant, the SQS emulator with the delivery queue and its dead-letter queue, the worker polling it,
+a partner API stand-in and a status page. Edits under lambda/ are picked up without a restart.
+Settings (environment): INVOKE_PORT (3001), HTTP_PORT (3002), PARTNER_PORT (3003), SQS_PORT (3004),
+${ENV.bindHost} (127.0.0.1: loopback only), FIREHOSE_TOKENS (local-token), ${ENV.partnerApiUrl} (unset: the stand-in),
+${ENV.localIntegrationModule} (a module exporting \`integration\`, instead of lambda/integration),
+LOG_LEVEL (WARN), and the functions' knobs (${ENV.maxAttempts}, ${ENV.backoffBaseMs}, ${ENV.inlineDeadlineMs}, …).
+`);
 
 const port = (name: string, fallback: number): number => {
   const value = Number(process.env[name] ?? fallback);
@@ -16,35 +33,48 @@ const port = (name: string, fallback: number): number => {
   return value;
 };
 
+const say = (line: string): void => void process.stdout.write(`${line}\n`);
+
 async function main(): Promise<void> {
   const started = performance.now();
   const region = process.env['AWS_REGION'] ?? 'us-east-1';
+  const root = path.resolve(__dirname, '..');
+  const integrationModule = process.env[ENV.localIntegrationModule];
   const system = await startLocalSystem({
-    invokePort: port('INVOKE_PORT', 3001),
+    invokePort: port(ENV.invokePort, 3001),
     httpPort: port('HTTP_PORT', 3002),
     partnerPort: port('PARTNER_PORT', 3003),
     sqsPort: port('SQS_PORT', 3004),
     region,
-    ...(process.env['PARTNER_API_URL'] ? { partnerApiUrl: process.env['PARTNER_API_URL'] } : {}),
+    ...(process.env[ENV.bindHost] ? { host: process.env[ENV.bindHost] } : {}),
+    ...(process.env[ENV.partnerApiUrl] ? { partnerApiUrl: process.env[ENV.partnerApiUrl] } : {}),
     env: process.env,
-    onInvocation: (r) =>
-      process.stdout.write(`invoke ${r.type} → ${r.outcome} in ${r.ms} ms${r.calls ? ` (${r.calls} partner call(s))` : ''}${r.error ? `: ${r.error}` : ''}\n`),
+    reload: { lambdaFolder: path.join(root, 'lambda'), ...(integrationModule ? { integrationModule: path.resolve(process.env['INIT_CWD'] ?? process.cwd(), integrationModule) } : {}) },
+    listener: {
+      invocation: (r) => say(`invoke ${r.type} → ${r.outcome} in ${r.ms} ms${r.calls ? ` (${r.calls} partner call(s))` : ''}${r.error ? `: ${r.error}` : ''}`),
+      refused: (r) => say(`http ${r.method} ${r.path} → refused ${r.status}${r.reason ? `: ${r.reason}` : ''}`),
+      activity: say,
+    },
   });
   const arn = `arn:aws:lambda:${region}:${LOCAL_ACCOUNT_ID}:function:${LOCAL_FUNCTION_NAMES.ingress}:live`;
-  process.stdout.write(
+  const token = system.functionEnv['FIREHOSE_TOKENS']?.split(',')[0] ?? '';
+  const watched = system.watching.map((f) => (path.relative(root, f).startsWith('..') ? f : path.relative(root, f))).join(', ');
+  say(
     [
       `Firehose kit running locally (ready in ${Math.round(performance.now() - started)} ms); Ctrl-C to stop.`,
       `  Lambda Invoke API  ${system.invokeUrl}  functions: ${LOCAL_FUNCTION_NAMES.ingress}, ${LOCAL_FUNCTION_NAMES.worker} (or ${arn})`,
-      `  HTTP variant       ${system.httpUrl}/firehose  (Authorization: Token ${system.functionEnv['FIREHOSE_TOKENS']?.split(',')[0] ?? ''})`,
-      `  status page        ${system.invokeUrl}/_status  (JSON: /_status.json, redrive: POST /_redrive)`,
+      `  HTTP variant       ${system.httpUrl}/firehose  (Authorization: Token ${token})`,
+      `  status page        ${system.invokeUrl}/_status  (JSON: /_status.json, redrive: POST /_redrive or npm run redrive)`,
       `  partner API        ${system.partnerUrl}${system.partner ? '  (local stand-in; POST /_control {"status":503} to make it fail, {"status":200} to heal)' : ''}`,
       `  SQS (emulator)     ${system.sqsEndpoint}  queue ${system.queueUrl}`,
       `  dead-letter queue  ${system.deadLetterQueueUrl}`,
+      `  reloading          the functions when a file under ${watched} changes (queues, DLQ and status page are kept)`,
       '',
+      'This terminal shows each invocation, refused HTTP call, retry, park in the DLQ, redrive and reload.',
       'Try, in another terminal:',
       `  AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local AWS_DEFAULT_REGION=${region} aws lambda invoke --endpoint-url ${system.invokeUrl} --function-name ${LOCAL_FUNCTION_NAMES.ingress} --payload file://events/event-batch.json out.json && cat out.json`,
       '  (AWS CLI v2: add --cli-binary-format raw-in-base64-out)',
-      `  curl -s -X POST ${system.httpUrl}/firehose -H 'Content-Type: application/json' -H 'Authorization: Token ${system.functionEnv['FIREHOSE_TOKENS']?.split(',')[0] ?? ''}' --data @events/event-batch.json`,
+      `  curl -s -X POST ${system.httpUrl}/firehose -H 'Content-Type: application/json' -H 'Authorization: Token ${token}' --data @events/event-batch.json`,
       '',
     ].join('\n'),
   );

@@ -19,4 +19,6 @@ export interface DeliveryPort {
   enqueue(calls: readonly OutboundCall[]): Promise<void>;
   /** Said once at start-up, e.g. "dry run: calls are logged, not sent". */
   readonly description: string;
+  /** True when nothing is sent: invocations that made calls are then logged with `outcome: "dry-run"`. */
+  readonly dryRun?: boolean;
 }

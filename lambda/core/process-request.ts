@@ -28,7 +28,7 @@ export interface CoreDependencies {
   readonly suspendOnAuthFailure: boolean;
 }
 
-export type Outcome = 'registered' | 'verification' | 'nothing-to-send' | 'delivered' | 'queued' | 'parked' | 'mixed';
+export type Outcome = 'registered' | 'verification' | 'nothing-to-send' | 'delivered' | 'queued' | 'parked' | 'mixed' | 'dry-run';
 
 /** One line's worth of facts about an invocation, for the log and metrics. */
 export interface InvocationSummary {

@@ -62,6 +62,16 @@ export const ENV = {
   lambdaMemorySize: 'AWS_LAMBDA_FUNCTION_MEMORY_SIZE',
   lambdaLogGroupName: 'AWS_LAMBDA_LOG_GROUP_NAME',
   lambdaLogStreamName: 'AWS_LAMBDA_LOG_STREAM_NAME',
+  /** Local runs only: the address local services listen on (default 127.0.0.1, loopback only). */
+  bindHost: 'BIND_HOST',
+  /** Local runs only: the port of `npm start`'s Lambda Invoke API (default 3001). */
+  invokePort: 'INVOKE_PORT',
+  /** Local runs only: a module exporting \`integration\` that \`npm start\` runs instead of lambda/integration. */
+  localIntegrationModule: 'LOCAL_INTEGRATION_MODULE',
+  /** The AWS SDK's own opt-out of its Node-version warning (set by local tools and tests, not in Lambda). */
+  sdkNodeVersionWarningDisabled: 'AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED',
+  /** Powertools' switch that stops metric output (set by the tests). */
+  metricsDisabled: 'POWERTOOLS_METRICS_DISABLED',
 } as const;
 
 /** Opt-in request capture (lambda/capture/, docs/capture-and-replay.md); unset: nothing is captured. */

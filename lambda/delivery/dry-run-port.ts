@@ -19,6 +19,7 @@ export function createDryRunPort(logger: Logger, env: Readonly<Record<string, st
     });
   };
   return {
+    dryRun: true,
     description: 'dry run: partner calls are logged, not sent (set PARTNER_API_URL and DELIVERY_QUEUE_URL to deliver)',
     async deliverInline(call): Promise<InlineOutcome> {
       log('in-line', call);

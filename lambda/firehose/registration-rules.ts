@@ -1,5 +1,5 @@
 import { EVENT_TYPES } from './schema/events';
-import type { ModuleRegistration, Setting } from './registration';
+import { JAVA_GETTER_NAMES, type ModuleRegistration, type Setting } from './registration';
 import {
   DEVICE_IDENTITY_TYPES,
   IDENTITY_ENCODINGS,
@@ -10,7 +10,7 @@ import {
 } from './vocabulary';
 
 /**
- * Checks a registration against the rules of docs/firehose-protocol.md, "Registration" before mParticle sees it.
+ * Checks a registration against the protocol's rules (https://docs.mparticle.com/developers/partners/firehose/) before mParticle sees it.
  * Returns one line per problem, each naming the field path; an empty list means it is fine.
  */
 export function checkRegistration(registration: ModuleRegistration): string[] {
@@ -38,6 +38,7 @@ export function checkRegistration(registration: ModuleRegistration): string[] {
       if (types) oneOf(`${path}.type`, identity.type, types);
       else if (!identity.type?.trim()) problem(`${path}.type`, 'must be a non-empty string');
       oneOf(`${path}.encoding`, identity.encoding, IDENTITY_ENCODINGS);
+      checkJavaNames(path, identity, problem);
     });
   }
   if ((permissions.partner_identities?.length ?? 0) > 1) {
@@ -101,13 +102,19 @@ function checkSettings(
     else if (seen.has(setting.id)) problem(`${at}.id`, `"${setting.id}" is declared twice`);
     else seen.add(setting.id);
     if (!setting.name?.trim()) problem(`${at}.name`, 'must be a non-empty string');
-    for (const javaName of ['is_required', 'is_confidential']) {
-      if (javaName in raw) problem(`${at}.${javaName}`, `is a Java getter name; the wire name is "${javaName.slice(3)}"`);
-    }
+    checkJavaNames(at, setting, problem);
     if (setting.type === 'boolean' && 'required' in raw) problem(`${at}.required`, 'boolean settings take no "required"');
-    if (setting.type !== 'text' && 'confidential' in raw) problem(`${at}.confidential`, 'only text settings can be confidential');
+    // `confidential: false` says nothing and is harmless; only a claim of secrecy on a non-text value is wrong.
+    if (setting.type !== 'text' && raw['confidential'] === true) problem(`${at}.confidential`, 'only text settings can be confidential');
     if (!['text', 'integer', 'float', 'boolean'].includes(setting.type)) {
       problem(`${at}.type`, `"${String(raw['type'])}" is not one of text, integer, float, boolean`);
     }
   });
+}
+
+/** `is_required` / `is_confidential` are Java getter names: mParticle reads `required` / `confidential`. */
+function checkJavaNames(at: string, item: object, problem: (path: string, text: string) => void): void {
+  for (const javaName of JAVA_GETTER_NAMES) {
+    if (javaName in item) problem(`${at}.${javaName}`, `is a Java getter name; the wire name is "${javaName.slice(3)}"`);
+  }
 }

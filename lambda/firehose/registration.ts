@@ -121,7 +121,17 @@ export interface ModuleRegistrationResponse extends ResponseEnvelope<'module_reg
 }
 
 export function moduleRegistrationResponse(registration: ModuleRegistration): ModuleRegistrationResponse {
-  return { ...envelope('module_registration_response'), sdk_version: SDK_VERSION, ...registration };
+  return { ...envelope('module_registration_response'), sdk_version: SDK_VERSION, ...wireForm(registration) };
+}
+
+/** Java getter names of `required` / `confidential`; they reach a registration only through a cast. */
+export const JAVA_GETTER_NAMES: readonly string[] = ['is_required', 'is_confidential'];
+
+/** A copy without Java getter names anywhere, so mParticle never receives them (checkRegistration flags them). */
+function wireForm<T>(value: T): T {
+  if (Array.isArray(value)) return value.map(wireForm) as T;
+  if (value === null || typeof value !== 'object') return value;
+  return Object.fromEntries(Object.entries(value).filter(([key]) => !JAVA_GETTER_NAMES.includes(key)).map(([key, v]) => [key, wireForm(v)])) as T;
 }
 
 /** Every account setting declared in any block, for lookups such as "which ones are confidential". */

@@ -5,10 +5,13 @@ import { redactingReplacer } from './redact';
  * Structured JSON logs (Powertools Logger). Level from LOG_LEVEL (or POWERTOOLS_LOG_LEVEL), default INFO.
  * Every logger redacts secret-looking keys (redact.ts), so no call site has to remember to.
  */
-export function createLogger(serviceName: string, options: { readonly logLevel?: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' | 'SILENT' } = {}): Logger {
+type LogLevel = NonNullable<NonNullable<ConstructorParameters<typeof Logger>[0]>['logLevel']>;
+
+export function createLogger(serviceName: string, logLevel?: string): Logger {
   return new Logger({
     serviceName: process.env['POWERTOOLS_SERVICE_NAME'] ?? serviceName,
     jsonReplacerFn: redactingReplacer,
-    ...(options.logLevel === undefined ? {} : { logLevel: options.logLevel }),
+    // A level given here (a local function's own LOG_LEVEL) wins over this process's environment.
+    ...(logLevel ? { logLevel: logLevel.toUpperCase() as LogLevel } : {}),
   });
 }

@@ -31,10 +31,20 @@ export const METRIC_NAMES = {
 export const DEFAULT_METRICS_NAMESPACE = 'MparticleFirehose';
 
 export function createMetrics(serviceName: string): Metrics {
-  return new Metrics({
+  return new QuietMetrics({
     namespace: process.env['POWERTOOLS_METRICS_NAMESPACE'] ?? DEFAULT_METRICS_NAMESPACE,
     serviceName: process.env['POWERTOOLS_SERVICE_NAME'] ?? serviceName,
   });
+}
+
+/**
+ * Publishes only when there is something to publish: an invocation that counts nothing (a verification,
+ * an empty worker batch) is normal here, and Powertools would log a "No application metrics" warning for it.
+ */
+class QuietMetrics extends Metrics {
+  override publishStoredMetrics(): this {
+    return this.hasStoredMetrics() ? super.publishStoredMetrics() : this;
+  }
 }
 
 /** What the ingress pipeline reports, per invocation; see ingress-runtime.ts. */

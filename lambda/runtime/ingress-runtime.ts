@@ -42,7 +42,7 @@ export function createIngressRuntime(dependencies: CoreDependencies, logger: Log
       }
       noteSkipped(parsed);
       try {
-        const result = await processRequest(parsed, dependencies);
+        const result = asDryRun(await processRequest(parsed, dependencies), dependencies);
         const durationMs = round(performance.now() - started);
         logger.info('handled', { ...result.summary, durationMs });
         observer?.handled(result.summary, durationMs);
@@ -63,6 +63,12 @@ export function createIngressRuntime(dependencies: CoreDependencies, logger: Log
       }
     },
   };
+}
+
+/** In a dry run nothing was delivered or queued: the summary says so instead of "delivered". */
+function asDryRun(result: ProcessResult, dependencies: CoreDependencies): ProcessResult {
+  if (!dependencies.delivery.dryRun || result.summary.calls === 0) return result;
+  return { ...result, summary: { ...result.summary, outcome: 'dry-run' } };
 }
 
 const round = (ms: number): number => Math.round(ms * 100) / 100;

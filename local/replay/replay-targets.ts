@@ -11,7 +11,7 @@ import { inProcessTarget, recordingCalls, type ReplayTarget } from './replay-rec
  * no queue, every partner call recorded for comparison.
  */
 export function dryRunTarget(integration: PartnerIntegration = defaultIntegration): ReplayTarget {
-  const logger = createLogger('firehose-replay', { logLevel: 'ERROR' });
+  const logger = createLogger('firehose-replay', 'ERROR');
   const env = { ...process.env };
   for (const name of [ENV.partnerApiUrl, ENV.deliveryQueueUrl, ENV.deadLetterQueueUrl]) delete env[name];
   const dependencies = createCoreDependencies(integration, env, logger);

@@ -95,7 +95,7 @@ describe('replay of captured requests', () => {
       expect(run.stdout).toContain('4 replayed, 0 differ');
       expect(run.status).toBe(0);
       expect(help.status).toBe(0);
-      expect(help.stderr).toContain('usage: npm run replay');
+      expect(help.stdout).toContain('usage: npm run replay');
     } finally {
       folder.remove();
     }

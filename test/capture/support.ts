@@ -30,7 +30,7 @@ export function capturingIngress(options: {
   onFlushFailed?: (error: unknown, records: number) => void;
 }) {
   const integration = options.integration ?? defaultIntegration;
-  const logger = createLogger('capture-test', { logLevel: 'SILENT' });
+  const logger = createLogger('capture-test', 'SILENT');
   const dependencies = createCoreDependencies(integration, {}, logger);
   const buffer = new CaptureBuffer({
     sink: options.sink,

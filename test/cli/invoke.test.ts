@@ -1,12 +1,13 @@
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { customEvents, eventBatch, membershipChange, profiles } from '../support/factories';
 import { inBatches, PROJECT_ROOT, runCli, type CliResult } from '../support/run-cli';
+import { SAMPLE_FILES } from '../support/samples';
 
 const eventsDir = path.join(PROJECT_ROOT, 'events');
-const samples = readdirSync(eventsDir).filter((f) => f.endsWith('.json'));
+const samples = [...SAMPLE_FILES];
 const scratch = mkdtempSync(path.join(tmpdir(), 'invoke-cli-'));
 // Unset delivery settings: the CLI must run its dry run, whatever the developer's shell has.
 const env = { PARTNER_API_URL: '', DELIVERY_QUEUE_URL: '', LOG_LEVEL: 'INFO' };
@@ -43,6 +44,16 @@ describe('npm run invoke on every sample in events/', () => {
     const response = JSON.parse(result.stdout) as Record<string, unknown>;
     expect(response['type']).toBe(expectedResponse[request.type]);
     expect(result.stderr).toContain('dry run');
+  });
+
+  it('logs a dry run with outcome "dry-run", never "delivered" or "queued": nothing was sent', () => {
+    const handled = (file: string) =>
+      ownLines((results[samples.indexOf(file as (typeof samples)[number])] as CliResult).stderr)
+        .filter((line) => line.includes('"message":"handled"'))
+        .map((line) => JSON.parse(line) as { outcome: string });
+    expect(handled('event-batch.json')).toEqual([expect.objectContaining({ outcome: 'dry-run' })]);
+    expect(handled('audience-membership-add.json')).toEqual([expect.objectContaining({ outcome: 'dry-run' })]);
+    expect(handled('event-verification-empty.json')).toEqual([expect.objectContaining({ outcome: 'verification' })]);
   });
 });
 

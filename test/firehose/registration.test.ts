@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { checkRegistration, type ModuleRegistration, type Setting } from '../../lambda/firehose';
+import { checkRegistration, moduleRegistrationResponse, type IdentityPermission, type ModuleRegistration, type Setting } from '../../lambda/firehose';
 import { integration } from '../../lambda/integration';
 
 const minimal: ModuleRegistration = {
@@ -58,6 +58,43 @@ describe('checkRegistration', () => {
       /allow_user_attributes: must be true/,
     ],
     [
+      'an unknown user identity type',
+      { ...minimal, permissions: { user_identities: [{ type: 'shoe_size', encoding: 'raw', required: false }] } },
+      /permissions\.user_identities\[0\]\.type: "shoe_size"/,
+    ],
+    [
+      'a partner identity without a type',
+      { ...minimal, permissions: { partner_identities: [{ type: ' ', encoding: 'raw', required: false }] } },
+      /permissions\.partner_identities\[0\]\.type: must be a non-empty string/,
+    ],
+    [
+      'the Java name is_required on an identity permission',
+      { ...minimal, permissions: { user_identities: [{ type: 'email', encoding: 'raw', is_required: true } as unknown as IdentityPermission] } },
+      /permissions\.user_identities\[0\]\.is_required: is a Java getter name; the wire name is "required"/,
+    ],
+    [
+      'the Java name is_confidential on a partner identity',
+      { ...minimal, permissions: { partner_identities: [{ type: 'Acme_Id', encoding: 'raw', required: false, is_confidential: false } as unknown as IdentityPermission] } },
+      /permissions\.partner_identities\[0\]\.is_confidential: is a Java getter name/,
+    ],
+    ['no supported event type', { ...minimal, event_processing_registration: { supported_event_types: [] } }, /supported_event_types: lists no event type/],
+    [
+      'an unknown runtime environment',
+      { ...minimal, event_processing_registration: { supported_event_types: ['custom_event'], supported_runtime_environments: ['toaster' as 'ios'] } },
+      /supported_runtime_environments\[0\]: "toaster"/,
+    ],
+    [
+      'an unknown system notification type',
+      { ...minimal, event_processing_registration: { supported_event_types: ['custom_event'], supported_system_notification_types: ['weather' as 'gdpr_consent_state'] } },
+      /supported_system_notification_types\[0\]: "weather"/,
+    ],
+    [
+      'a data age that is not a whole number of hours',
+      { ...minimal, event_processing_registration: { supported_event_types: ['custom_event'], max_data_age_hours: 1.5 } },
+      /max_data_age_hours: must be a whole number/,
+    ],
+    ['a DSR block without types', { ...minimal, dsr_processing_registration: { supported_dsr_types: [] } }, /supported_dsr_types: lists no type/],
+    [
       'a DSR type other than erasure',
       { ...minimal, dsr_processing_registration: { supported_dsr_types: ['portability' as 'erasure'] } },
       /supported_dsr_types\[0\]: "portability"/,
@@ -73,9 +110,44 @@ describe('checkRegistration', () => {
     ['the Java name is_required', { type: 'text', id: 't', name: 'T', is_required: true } as unknown as Setting, /\.is_required: is a Java getter name/],
     ['the Java name is_confidential', { type: 'text', id: 't', name: 'T', is_confidential: true } as unknown as Setting, /\.is_confidential: is a Java getter name/],
     ['an empty id', { type: 'text', id: '', name: 'T' }, /\.id: must be a non-empty string/],
+    ['an empty name', { type: 'text', id: 't', name: '' }, /\.name: must be a non-empty string/],
+    ['confidential on a boolean setting', { type: 'boolean', id: 'b', name: 'B', confidential: true } as unknown as Setting, /\.confidential: only text settings/],
+    ['an unknown setting type', { type: 'date', id: 'd', name: 'D' } as unknown as Setting, /\.type: "date" is not one of/],
   ])('reports %s', (_name, setting, expected) => {
     const problems = checkRegistration(withSettings([setting]));
     expect(problems.some((p) => expected.test(p)), problems.join('\n')).toBe(true);
+  });
+
+  it('accepts confidential: false on a boolean setting: it claims no secrecy', () => {
+    const setting = { type: 'boolean', id: 'b', name: 'B', confidential: false } as unknown as Setting;
+    expect(checkRegistration(withSettings([setting]))).toEqual([]);
+  });
+
+  it('checks the settings of every block', () => {
+    const bad = { type: 'boolean', id: 'b', name: 'B', required: true } as unknown as Setting;
+    const registration: ModuleRegistration = {
+      ...minimal,
+      audience_processing_registration: { account_settings: [bad], audience_subscription_settings: [bad] },
+      dsr_processing_registration: { supported_dsr_types: ['erasure'], account_settings: [bad] },
+    };
+    expect(checkRegistration(registration).map((p) => p.split(':')[0])).toEqual([
+      'audience_processing_registration.account_settings[0].required',
+      'audience_processing_registration.audience_subscription_settings[0].required',
+      'dsr_processing_registration.account_settings[0].required',
+    ]);
+  });
+
+  it('never sends a Java getter name to mParticle, even when the registration carries one', () => {
+    // Prepare
+    const registration: ModuleRegistration = {
+      ...withSettings([{ type: 'text', id: 't', name: 'T', is_required: true } as unknown as Setting]),
+      permissions: { user_identities: [{ type: 'email', encoding: 'raw', is_required: true } as unknown as IdentityPermission] },
+    };
+    // Act
+    const wire = JSON.stringify(moduleRegistrationResponse(registration));
+    // Assess
+    expect(wire).not.toContain('is_required');
+    expect(wire).toContain('"type":"email"');
   });
 
   it('reports a setting id declared twice in one block', () => {
@@ -87,7 +159,7 @@ describe('checkRegistration', () => {
 });
 
 describe('npm run registration', () => {
-  it('prints a registration response that follows the wire rules of docs/firehose-protocol.md, "Registration"', () => {
+  it('prints a registration response that follows the wire rules of the protocol', () => {
     // Act
     const stdout = execFileSync('npx', ['tsx', 'scripts/registration.ts'], { encoding: 'utf8' });
     const response = JSON.parse(stdout) as Record<string, unknown>;

@@ -18,7 +18,7 @@ describe('createLogger (production logger)', () => {
   it('masks values under secret-looking keys at any depth and keeps the rest', () => {
     // Prepare
     const out = captureStdout();
-    const logger = createLogger('logger-test', { logLevel: 'INFO' });
+    const logger = createLogger('logger-test', 'INFO');
 
     // Act
     logger.info('calling partner', {

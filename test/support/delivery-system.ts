@@ -30,7 +30,7 @@ export interface DeliverySystem {
 
 export function capturingLogger(service: string, lines: string[]): Logger {
   // The production logger (and so its redaction), with its output captured instead of printed.
-  const logger = createLogger(service, { logLevel: 'DEBUG' });
+  const logger = createLogger(service, 'DEBUG');
   // Powertools writes through its own console: capture what it would print.
   const sink = (...args: unknown[]): void => void lines.push(args.map(String).join(' '));
   (logger as unknown as { console: Record<string, unknown> }).console = { log: sink, info: sink, warn: sink, error: sink, debug: sink, trace: sink };

@@ -1,5 +1,5 @@
-import { spawn } from 'node:child_process';
 import path from 'node:path';
+import { signalGroup, spawnGroup } from './processes';
 
 export const PROJECT_ROOT = path.resolve(__dirname, '../..');
 
@@ -14,17 +14,14 @@ export interface CliResult {
 export function runCli(command: string, args: string[], options: { env?: NodeJS.ProcessEnv; timeoutMs?: number; cwd?: string } = {}): Promise<CliResult> {
   const started = Date.now();
   return new Promise((resolve, reject) => {
-    const child = spawn(command, args, {
-      cwd: options.cwd ?? PROJECT_ROOT,
-      env: { ...process.env, ...options.env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    // Its own process group, so a timeout stops whatever it started too.
+    const child = spawnGroup(command, args, { cwd: options.cwd ?? PROJECT_ROOT, env: { ...process.env, ...options.env } });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     const timer = setTimeout(() => {
-      child.kill('SIGKILL');
+      signalGroup(child, 'SIGKILL');
       reject(new Error(`${command} ${args.join(' ')} did not finish within ${options.timeoutMs ?? 20_000} ms`));
     }, options.timeoutMs ?? 20_000);
     child.on('error', reject);

@@ -1,8 +1,9 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { findRoute, ROUTES, type Route } from '../../../lambda/http';
+import { SAMPLE_FILES } from '../../support/samples';
 
-/** The JSON samples at the top of events/ (not events/feed), each with its text and its kind's own route. */
+/** The JSON samples the tests own (test/support/samples.ts), each with its text and its kind's own route. */
 export interface Sample {
   readonly file: string;
   readonly text: string;
@@ -13,8 +14,7 @@ export interface Sample {
 const EVENTS_DIR = path.resolve(__dirname, '..', '..', '..', 'events');
 
 export function loadSamples(): Sample[] {
-  return readdirSync(EVENTS_DIR, { withFileTypes: true })
-    .filter((entry) => entry.isFile() && entry.name.endsWith('.json'))
+  return SAMPLE_FILES.map((name) => ({ name }))
     .map((entry) => {
       const text = readFileSync(path.join(EVENTS_DIR, entry.name), 'utf8');
       const type = String((JSON.parse(text) as { type?: unknown }).type);

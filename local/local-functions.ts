@@ -1,0 +1,72 @@
+import type { PartnerIntegration } from '../lambda/core/partner-integration';
+import { createCoreDependencies } from '../lambda/delivery/create-delivery';
+import { createWorkerDependencies } from '../lambda/delivery/create-worker';
+import { createWorkerBatchHandler, type SqsBatchHandler } from '../lambda/delivery/worker-batch';
+import { createHttpHandler, tokenSourceFromEnv } from '../lambda/http';
+import type { FunctionUrlHandler } from '../lambda/http/function-url';
+import { createLogger } from '../lambda/observability/logger';
+import type { WorkerObserver } from '../lambda/observability/metrics';
+import { createIngressRuntime, type IngressRuntime } from '../lambda/runtime/ingress-runtime';
+import type { SystemLog } from './system-log';
+
+/**
+ * The three functions of the local system, built from the integration and the lambda/ code as loaded now.
+ * `npm start` builds them again when a file under lambda/ changes (local/reload.ts); the queues, the servers
+ * and the status page stay. Each function logs under its own name, as in Lambda.
+ */
+export interface LocalFunctions {
+  readonly ingress: IngressRuntime;
+  readonly worker: SqsBatchHandler;
+  readonly http: FunctionUrlHandler;
+  close(): void;
+}
+
+export function buildLocalFunctions(integration: PartnerIntegration, functionEnv: Readonly<Record<string, string>>, log: SystemLog): LocalFunctions {
+  const level = functionEnv['LOG_LEVEL'];
+  const ingressLogger = createLogger('firehose-ingress', level);
+  const ingressDeps = createCoreDependencies(integration, functionEnv, ingressLogger);
+  const ingress = createIngressRuntime(ingressDeps, ingressLogger, {
+    handled: (summary, ms) => log.invocation({ type: summary.type, outcome: summary.outcome, ms, calls: summary.calls }),
+    rejected: (error, ms) => log.invocation({ type: 'invalid', outcome: 'rejected', ms, calls: 0, error }),
+    failed: (error, ms) => log.invocation({ type: 'failed', outcome: 'error', ms, calls: 0, error }),
+  });
+  const workerDeps = createWorkerDependencies(integration, functionEnv, createLogger('firehose-worker', level));
+  const worker = createWorkerBatchHandler({ ...workerDeps, observer: workerActivity(log) });
+  const httpHandler = createHttpHandler({ runtime: ingress, tokens: tokenSourceFromEnv(functionEnv), logger: createLogger('firehose-http', level) });
+  const http: FunctionUrlHandler = async (event, context) => {
+    const result = await httpHandler(event, context);
+    const status = result.statusCode ?? 200;
+    if (status >= 400) {
+      log.refused({ method: event.requestContext.http.method, path: event.rawPath, status, reason: reasonOf(result.body) });
+    }
+    return result;
+  };
+  return {
+    ingress,
+    worker,
+    http,
+    close: () => ingressDeps.parts?.close(),
+  };
+}
+
+const answer = (status: number | undefined): string => (status === undefined ? 'no answer' : `partner answered ${status}`);
+
+/** One terminal line per retry and per park, as the worker decides them. */
+function workerActivity(log: SystemLog): WorkerObserver {
+  return {
+    delivered: () => undefined,
+    retried: (status) => log.activity(`worker: will retry a delivery (${answer(status)})`),
+    deadLettered: (status) => log.activity(`worker: parked a delivery in the dead-letter queue (${answer(status)})`),
+  };
+}
+
+/** The error message of an error answer, short; never the request (it may hold a token). */
+function reasonOf(body: string | undefined): string {
+  try {
+    const parsed = JSON.parse(body ?? '') as Record<string, unknown>;
+    const text = parsed['message'] ?? parsed['error'] ?? '';
+    return String(text).slice(0, 200);
+  } catch {
+    return '';
+  }
+}

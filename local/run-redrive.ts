@@ -1,0 +1,48 @@
+import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { redrive } from '../lambda/delivery/redrive';
+import { queuesFromOutputs, UsageError, type RedriveOptions } from './redrive-target';
+
+/** Runs a redrive against the target `parseRedriveArgs` chose; returns how many messages moved. */
+export interface RedriveClients {
+  /** Injected by tests (AWS itself is the one thing they fake). */
+  readonly cloudFormation?: (region: string) => Pick<CloudFormationClient, 'send' | 'destroy'>;
+  readonly sqs?: (config: { region?: string; endpoint?: string }) => SQSClient;
+}
+
+export async function runRedrive(options: RedriveOptions, clients: RedriveClients = {}): Promise<{ moved: number; from: string }> {
+  const { target } = options;
+  if (target.kind === 'local') return { moved: await redriveLocal(target.invokeUrl, options.max), from: `the local system at ${target.invokeUrl}` };
+
+  const queues = target.kind === 'queues' ? target : await stackQueues(target.stackName, target.region, clients);
+  const config = { ...(queues.region ? { region: queues.region } : {}), ...(queues.endpoint ? { endpoint: queues.endpoint } : {}) };
+  if (!config.region && !process.env['AWS_REGION']) throw new UsageError('no region: pass --region R or set AWS_REGION');
+  const sqs = (clients.sqs ?? ((c) => new SQSClient(c)))(config);
+  try {
+    const moved = await redrive({ sqs, queueUrl: queues.queueUrl, deadLetterQueueUrl: queues.deadLetterQueueUrl, ...(options.max === undefined ? {} : { max: options.max }) });
+    return { moved, from: queues.deadLetterQueueUrl };
+  } finally {
+    sqs.destroy();
+  }
+}
+
+async function stackQueues(stackName: string, region: string, clients: RedriveClients) {
+  const cfn = (clients.cloudFormation ?? ((r) => new CloudFormationClient({ region: r })))(region);
+  try {
+    const out = await cfn.send(new DescribeStacksCommand({ StackName: stackName }));
+    return { ...queuesFromOutputs(stackName, out.Stacks?.[0]?.Outputs ?? []), region, endpoint: undefined };
+  } finally {
+    cfn.destroy();
+  }
+}
+
+async function redriveLocal(invokeUrl: string, max: number | undefined): Promise<number> {
+  let response: Response;
+  try {
+    response = await fetch(`${invokeUrl}/_redrive${max === undefined ? '' : `?max=${max}`}`, { method: 'POST', signal: AbortSignal.timeout(60_000) });
+  } catch {
+    throw new Error(`no local system answers at ${invokeUrl}: start it with \`npm start\`, pass --local <its URL>, or name AWS queues (see --help)`);
+  }
+  if (!response.ok) throw new Error(`the local system answered ${response.status} to POST /_redrive`);
+  return ((await response.json()) as { moved: number }).moved;
+}

@@ -1,0 +1,34 @@
+import { describe, expect, it } from 'vitest';
+import { checkTargets, formatChecks } from '../../bench/targets';
+
+describe('npm run bench: each target with pass or miss', () => {
+  it('judges every target of one run and prints one line each', () => {
+    // Prepare: figures like a real run's, one target missed.
+    const figures = {
+      handler: [
+        { case: '100 events', mode: 'baseline' as const, medianMs: 0.1, p99Ms: 0.2, ratio: 1 },
+        { case: '100 events', mode: 'stubbed' as const, medianMs: 0.2, p99Ms: 0.3, ratio: 1.84 },
+        { case: '1,000 events', mode: 'stubbed' as const, medianMs: 1.4, p99Ms: 2, ratio: 1.2 },
+      ],
+      load: [
+        { target: 'bare HTTP server (baseline)', connections: 20, seconds: 10, requests: 1, p50Ms: 1, p99Ms: 32, maxMs: 62, errors: 0, non2xx: 0 },
+        { target: 'ingress via Invoke API', connections: 20, seconds: 10, requests: 1, p50Ms: 32, p99Ms: 82, maxMs: 108, errors: 0, non2xx: 0 },
+      ],
+      coldStartRatio: 1.22,
+      ingressBundleBytes: 83 * 1024,
+      memory: { invocations: 10_000, warmRssMb: 1, finalRssMb: 1, warmHeapMb: 7.7, finalHeapMb: 7.6, heapGrowthMb: -0.1, rssGrowthMb: 0, boundMb: 5, gcExposed: true },
+    };
+    // Act
+    const checks = checkTargets(figures);
+    // Assess
+    expect(checks.map((c) => [c.name, c.pass])).toEqual([
+      ['100 events, I/O stubbed, vs JSON baseline', false],
+      ['1,000 events, I/O stubbed, vs JSON baseline', true],
+      ['p99 under load through the Invoke API', true],
+      ['cold start vs an empty handler', true],
+      ['ingress bundle', true],
+      ['heap growth over 10,000 invocations', true],
+    ]);
+    expect(formatChecks(checks).split('\n')[0]).toBe('  MISS  100 events, I/O stubbed, vs JSON baseline: 1.84× (target ≤ 1.5×)');
+  });
+});

@@ -1,0 +1,127 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { ENV } from '../../lambda/delivery/defaults';
+import type { SystemStatus } from '../../local/status-page';
+import { membershipChange, profiles } from '../support/factories';
+import { signalGroup, spawnGroup, stopAll, type Spawned } from '../support/processes';
+import { PROJECT_ROOT, runCli } from '../support/run-cli';
+
+const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
+const tsx = path.join(PROJECT_ROOT, 'node_modules/.bin/tsx');
+
+// Whatever a test does, no server it started keeps listening.
+afterEach(() => stopAll());
+afterAll(() => stopAll());
+
+/** A copy of a partner's integration outside the tree: the test edits it as a partner edits mapping.ts. */
+function integrationCopy(eventsPath: string): { module: string; setEventsPath(next: string): void } {
+  const dir = mkdtempSync(path.join(tmpdir(), 'integration-'));
+  const mapping = path.join(dir, 'mapping.ts');
+  const write = (next: string): void =>
+    writeFileSync(
+      mapping,
+      `import { mapEvents as kit } from ${JSON.stringify(path.join(PROJECT_ROOT, 'lambda/integration/mapping'))};\n` +
+        `import type { EventProcessingRequest } from ${JSON.stringify(path.join(PROJECT_ROOT, 'lambda/firehose'))};\n` +
+        `export const mapEvents = (request: EventProcessingRequest) => { const call = kit(request); return call && { ...call, path: ${JSON.stringify(next)} }; };\n`,
+    );
+  write(eventsPath);
+  writeFileSync(
+    path.join(dir, 'index.ts'),
+    `import { integration as kit } from ${JSON.stringify(path.join(PROJECT_ROOT, 'lambda/integration'))};\n` +
+      `import { mapEvents } from './mapping';\nexport const integration = { ...kit, mapEvents };\n`,
+  );
+  return { module: path.join(dir, 'index.ts'), setEventsPath: write };
+}
+
+async function startNpm(env: Record<string, string>): Promise<{ child: Spawned; url: string; output: () => string; startupMs: number }> {
+  const started = Date.now();
+  const child = spawnGroup('npm', ['start'], {
+    cwd: PROJECT_ROOT,
+    env: { ...process.env, INVOKE_PORT: '0', HTTP_PORT: '0', PARTNER_PORT: '0', SQS_PORT: '0', ...env },
+  });
+  let output = '';
+  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const url = await waitUntil(() => /Lambda Invoke API\s+(http:\/\/127\.0\.0\.1:\d+)/.exec(output)?.[1], 30_000, () => `npm start printed no URL:\n${output}`);
+  return { child, url, output: () => output, startupMs: Date.now() - started };
+}
+
+async function waitUntil<T>(probe: () => T | undefined | Promise<T | undefined>, timeoutMs: number, why: () => string): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined && value !== false) return value;
+    if (Date.now() > deadline) throw new Error(why());
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+const statusOf = async (url: string): Promise<SystemStatus> => (await (await fetch(`${url}/_status.json`)).json()) as SystemStatus;
+
+describe('npm start', () => {
+  it('starts in a few seconds, prints where everything is, and stops cleanly on Ctrl-C', async () => {
+    // Act
+    const { child, url, output, startupMs } = await startNpm({});
+    const client = new LambdaClient({ endpoint: url, region: 'us-east-1', credentials });
+    const out = await client.send(new InvokeCommand({ FunctionName: 'firehose-ingress', Payload: readFileSync(path.join(PROJECT_ROOT, 'events/event-batch.json')) }));
+    client.destroy();
+    // Ctrl-C reaches the whole process group, as in a terminal.
+    signalGroup(child, 'SIGINT');
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    // Assess
+    expect(JSON.parse(Buffer.from(out.Payload ?? []).toString('utf8'))['type']).toBe('event_processing_response');
+    expect(output()).toMatch(/reloading\s+the functions when a file under lambda changes \(queues, DLQ and status page are kept\)/);
+    expect(output()).toContain('stopped');
+    expect(output()).not.toContain('NodeVersionSupportWarning');
+    expect([0, 130]).toContain(code ?? 0);
+    expect(startupMs).toBeLessThan(20_000);
+  }, 60_000);
+
+  it('reloads an edited mapping without a restart, and keeps the queues and the status page', async () => {
+    // Prepare
+    const copy = integrationCopy('/events-before');
+    const { url, output } = await startNpm({ [ENV.localIntegrationModule]: copy.module });
+    const invoke = () => fetch(`${url}/2015-03-31/functions/firehose-ingress/invocations`, { method: 'POST', body: readFileSync(path.join(PROJECT_ROOT, 'events/event-batch.json')) });
+    const paths = async () => (await statusOf(url)).deliveries.map((d) => d.path);
+    await invoke();
+    await waitUntil(async () => (await paths()).includes('/events-before') || undefined, 10_000, () => output());
+    // Act: the partner edits the mapping, as in their editor.
+    copy.setEventsPath('/events-after');
+    await waitUntil(() => /reloaded the functions/.test(output()) || undefined, 15_000, () => `no reload line:\n${output()}`);
+    await invoke();
+    // Assess: the new code answered, and the status page still remembers the first call.
+    const after = await waitUntil(async () => ((await paths()).includes('/events-after') ? paths() : undefined), 10_000, () => output());
+    expect(after).toEqual(['/events-after', '/events-before']);
+    expect(output()).toMatch(/reloaded the functions in \d+ ms \(.*mapping\.ts changed\)/);
+  }, 90_000);
+
+  it('tells its terminal about each retry, park and redrive, and `npm run redrive` finds it', async () => {
+    // Prepare: one retry, then a park.
+    const { url, output } = await startNpm({ [ENV.maxAttempts]: '2', [ENV.backoffBaseMs]: '1' });
+    const partnerUrl = /partner API\s+(http:\/\/127\.0\.0\.1:\d+)/.exec(output())?.[1] as string;
+    const control = (status: number) => fetch(`${partnerUrl}/_control`, { method: 'POST', body: JSON.stringify({ status }) });
+    await control(503);
+    await fetch(`${url}/2015-03-31/functions/firehose-ingress/invocations`, { method: 'POST', body: JSON.stringify(membershipChange(profiles(2))) });
+    await waitUntil(() => /parked a delivery/.test(output()) || undefined, 30_000, () => `no park line:\n${output()}`);
+    await control(200);
+    // Act
+    const redrive = await runCli(tsx, ['scripts/redrive.ts', '--local', url], { timeoutMs: 30_000 });
+    await waitUntil(async () => (await statusOf(url)).deliveries.some((d) => d.accepted) || undefined, 15_000, () => output());
+    // Assess
+    expect(redrive.code, redrive.stderr).toBe(0);
+    expect(redrive.stdout).toContain('moved 1 message(s)');
+    const lines = output().split('\n');
+    expect(lines.filter((l) => l === 'worker: will retry a delivery (partner answered 503)')).toHaveLength(1);
+    expect(lines.filter((l) => l === 'worker: parked a delivery in the dead-letter queue (partner answered 503)')).toHaveLength(1);
+    expect(lines).toContain('redrive: moved 1 message(s) from the dead-letter queue back to the delivery queue');
+    // The worker's own log line names the worker, not another function.
+    const parkedLog = lines.find((l) => l.includes('"message":"parked in the dead-letter queue"')) ?? '';
+    expect(JSON.parse(parkedLog)).toMatchObject({ service: 'firehose-worker' });
+    expect(parkedLog).not.toContain('firehose-http');
+    const failed = (await statusOf(url)).deliveries.filter((d) => !d.accepted);
+    expect(failed.map((d) => [d.status, d.attempt])).toEqual([[503, 2], [503, 1]]);
+  }, 120_000);
+});

@@ -16,6 +16,7 @@ import {
   type ParsedRequest,
 } from '../firehose';
 import type { DeliveryPort, InlineOutcome } from './delivery-port';
+import { decideEventless } from './eventless';
 import type { PartnerIntegration } from './partner-integration';
 import { planCalls } from './plan-calls';
 
@@ -84,11 +85,10 @@ async function processEvents(
     events: request.events.length,
     skippedEvents,
   };
-  // No events and eventless batches not registered: mParticle's connection check (PROTOCOL.md §5).
-  const eventless = request.events.length === 0;
-  if (eventless && (skippedEvents > 0 || !deps.integration.registration.permissions?.allow_eventless_batches)) {
-    const outcome = skippedEvents > 0 ? 'nothing-to-send' : 'verification';
-    return { response: eventProcessingResponse(), summary: { ...base, calls: 0, outcome } };
+  if (request.events.length === 0) {
+    const allowEventless = deps.integration.registration.permissions?.allow_eventless_batches === true;
+    const decision = decideEventless(request, skippedEvents, allowEventless);
+    if (decision !== 'forward') return { response: eventProcessingResponse(), summary: { ...base, calls: 0, outcome: decision } };
   }
 
   const calls = planCalls({

@@ -2,7 +2,11 @@ import { describe, expect, it } from 'vitest';
 import type { InlineOutcome } from '../../lambda/core/delivery-port';
 import { processRequest, type CoreDependencies } from '../../lambda/core/process-request';
 import { parseFirehoseRequest, parseJson } from '../../lambda/firehose';
+import { createCoreDependencies } from '../../lambda/delivery/create-delivery';
+import { ENV } from '../../lambda/delivery/defaults';
+import type { PartnerIntegration } from '../../lambda/core/partner-integration';
 import { integration } from '../../lambda/integration';
+import { createLogger } from '../../lambda/observability/logger';
 import {
   customEvents,
   dsrErasure,
@@ -146,5 +150,73 @@ describe('processRequest: splitting to the queue message limit', () => {
     const huge = { mpid: '1', audiences: [{ audience_id: 1, action: 'add', audience_name: 'x'.repeat(70_000) }] };
     const { run } = setup(undefined, { maxMessageBytes: 64 * 1024 });
     await expect(run(membershipChange([huge]))).rejects.toThrow(/^user_profiles\[0\]: maps to \d+ bytes/);
+  });
+});
+
+/** The default integration with `allow_eventless_batches` set as given. */
+function withEventless(allow: boolean): PartnerIntegration {
+  const permissions = { ...integration.registration.permissions, allow_eventless_batches: allow };
+  return { ...integration, registration: { ...integration.registration, permissions } };
+}
+
+const userData = {
+  user_identities: [{ type: 'email', encoding: 'sha256', value: 'hash-of-ada' }],
+  user_attributes: { plan: 'pro' },
+};
+
+describe('processRequest: eventless batches follow allow_eventless_batches', () => {
+  it('with the permission, forwards the user data of a batch whose events were all of unknown types', async () => {
+    // Prepare
+    const { run, inline } = setup(undefined, { integration: withEventless(true) });
+    // Act
+    const { summary } = await run(eventBatch([event('hologram'), event('hologram')], userData));
+    // Assess
+    expect(summary).toMatchObject({ events: 0, skippedEvents: 2, calls: 1, outcome: 'delivered' });
+    const body = parseJson(inline[0]?.bodyText ?? '') as { events: unknown[]; user: Record<string, unknown> };
+    expect(body.events).toEqual([]);
+    expect(body.user).toMatchObject({ attributes: { plan: 'pro' }, identities: [{ type: 'email', value: 'hash-of-ada' }] });
+  });
+
+  it.each([
+    ['consent only', { consent_state: { gdpr_consent_state: { analytics: { consented: true } } } }],
+    ['a system notification only', { system_notifications: [{ type: 'gdpr_consent_state' }] }],
+    ['device identities only', { runtime_environment: { type: 'ios', identities: [{ type: 'ios_advertising_id', encoding: 'raw', value: 'idfa' }] } }],
+  ])('with the permission, forwards an eventless batch carrying %s', async (_name, data) => {
+    const { run, inline } = setup(undefined, { integration: withEventless(true) });
+    const { summary } = await run(eventBatch(undefined, data));
+    expect(summary.outcome).toBe('delivered');
+    expect(inline).toHaveLength(1);
+  });
+
+  it.each([
+    ['events: []', eventBatch([])],
+    ['no events field', eventBatch(undefined)],
+    ['empty user data', eventBatch([], { user_attributes: {}, user_identities: [] })],
+  ])('with the permission, still answers a pure verification batch (%s) without a call', async (_name, message) => {
+    const { run, inline, queued } = setup(undefined, { integration: withEventless(true) });
+    const { summary } = await run(message);
+    expect(summary.outcome).toBe('verification');
+    expect([...inline, ...queued]).toEqual([]);
+  });
+
+  it('without the permission, forwards no eventless batch, whatever user data it carries', async () => {
+    // Prepare
+    const { run, inline, queued } = setup(undefined, { integration: withEventless(false) });
+    // Act
+    const eventless = await run(eventBatch(undefined, userData));
+    const allUnknown = await run(eventBatch([event('hologram')], userData));
+    // Assess
+    expect(eventless.summary.outcome).toBe('verification');
+    expect(allUnknown.summary.outcome).toBe('nothing-to-send');
+    expect([...inline, ...queued]).toEqual([]);
+  });
+});
+
+describe('suspend_subscription is opt-in', () => {
+  const logger = createLogger('test');
+  it('is off unless SUSPEND_ON_AUTH_FAILURE is true', () => {
+    expect(createCoreDependencies(integration, {}, logger).suspendOnAuthFailure).toBe(false);
+    expect(createCoreDependencies(integration, { [ENV.suspendOnAuthFailure]: 'false' }, logger).suspendOnAuthFailure).toBe(false);
+    expect(createCoreDependencies(integration, { [ENV.suspendOnAuthFailure]: 'TRUE' }, logger).suspendOnAuthFailure).toBe(true);
   });
 });

@@ -29,6 +29,8 @@ export const DELIVERY_DEFAULTS = {
   /** Retention: long enough to outlive a partner's weekend outage (SQS maximum is 14 days). */
   queueRetentionDays: 7,
   deadLetterRetentionDays: 14,
+  /** Answer `suspend_subscription: true` on an in-line 401/403: off, its meaning on event responses is undocumented. */
+  suspendOnAuthFailure: false,
 } as const;
 
 /** Environment variables read by the functions; the CDK construct sets them, local tools too. */
@@ -47,4 +49,12 @@ export const ENV = {
   suspendOnAuthFailure: 'SUSPEND_ON_AUTH_FAILURE',
   /** Local runs only: the SQS emulator's endpoint. */
   sqsEndpoint: 'SQS_ENDPOINT',
+  /** `true`: log partner calls instead of sending them. Inside Lambda only when set; locally the default without delivery settings. */
+  dryRun: 'DRY_RUN',
+  /** Set by Lambda itself in every function: tells the code it runs in AWS. */
+  lambdaFunctionName: 'AWS_LAMBDA_FUNCTION_NAME',
+  /** ARN of the Secrets Manager secret holding the partner-level credential (calls without customer settings, e.g. DSR). */
+  partnerCredentialSecretArn: 'PARTNER_CREDENTIAL_SECRET_ARN',
+  /** Local runs and tests only: the partner-level credential itself. */
+  partnerCredential: 'PARTNER_CREDENTIAL',
 } as const;

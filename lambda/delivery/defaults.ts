@@ -33,6 +33,12 @@ export const DELIVERY_DEFAULTS = {
   suspendOnAuthFailure: false,
 } as const;
 
+/**
+ * The KMS encryption context of every data key that seals queued secrets (GenerateDataKey and Decrypt), and
+ * the condition on the functions' KMS permissions: the key serves this purpose and no other.
+ */
+export const SEALING_ENCRYPTION_CONTEXT: Readonly<Record<string, string>> = { purpose: 'firehose-queue-secrets' };
+
 /** Environment variables read by the functions; the CDK construct sets them, local tools too. */
 export const ENV = {
   partnerApiUrl: 'PARTNER_API_URL',

@@ -44,6 +44,10 @@ export interface InvocationSummary {
   readonly outcome: Outcome;
   /** Per call, how it ended (in-line kinds), for metrics. */
   readonly inline?: readonly InlineOutcome['kind'][];
+  /** Something the operator should see although the request was answered normally (logged at warn). */
+  readonly warning?: string;
+  /** A DSR request's `subject_request_type`, when it was not an erasure (null: absent). */
+  readonly subjectRequestType?: string | null;
 }
 
 export interface ProcessResult {
@@ -147,6 +151,13 @@ async function processMembership(request: AudienceMembershipChangeRequest, deps:
 }
 
 async function processDsr(request: DsrProcessingRequest, deps: CoreDependencies): Promise<ProcessResult> {
+  const summary = { type: request.type, requestId: request.id, accountId: request.account?.account_id };
+  // Only an erasure may reach the erasure mapping: anything else (a future `access`, a missing type) would
+  // delete data nobody asked to delete. It is answered normally and nothing is sent.
+  if (request.subject_request_type !== 'erasure') {
+    const warning = 'skipped a DSR request that is not an erasure';
+    return { response: dsrProcessingResponse(), summary: { ...summary, calls: 0, outcome: 'nothing-to-send', warning, subjectRequestType: request.subject_request_type?.slice(0, 80) ?? null } };
+  }
   const calls = planCalls({
     ...callContext(request.type, request.id, request.account, deps),
     items: [request],
@@ -154,16 +165,7 @@ async function processDsr(request: DsrProcessingRequest, deps: CoreDependencies)
     build: () => deps.integration.mapErasure(request),
   });
   await deps.delivery.enqueue(calls);
-  return {
-    response: dsrProcessingResponse(),
-    summary: {
-      type: request.type,
-      requestId: request.id,
-      accountId: request.account?.account_id,
-      calls: calls.length,
-      outcome: calls.length === 0 ? 'nothing-to-send' : 'queued',
-    },
-  };
+  return { response: dsrProcessingResponse(), summary: { ...summary, calls: calls.length, outcome: calls.length === 0 ? 'nothing-to-send' : 'queued' } };
 }
 
 function callContext(type: FirehoseRequestType, requestId: string, account: Account | undefined, deps: CoreDependencies) {

@@ -10,6 +10,7 @@ import { DeliveryQueue, type SqsConnection } from './delivery-queue';
 import { createDryRunPort } from './dry-run-port';
 import { kmsKeySource } from './kms-key-source';
 import { PartnerClient } from './partner-client';
+import { partnerCredentialFromEnv } from './partner-credential';
 import { createQueuedDeliveryPort } from './queued-delivery-port';
 import { localKeySource, SecretBox } from './secret-box';
 import { createUnconfiguredPort } from './unconfigured-port';
@@ -83,6 +84,7 @@ export function createCoreDependencies(integration: PartnerIntegration, env: Env
       breaker: new CircuitBreaker(DELIVERY_DEFAULTS.circuitFailureThreshold, DELIVERY_DEFAULTS.circuitOpenMs),
       inlineDeadlineMs: config.inlineDeadlineMs,
       logger,
+      partnerCredential: partnerCredentialFromEnv(env),
     }),
     maxMessageBytes: config.maxMessageBytes,
     suspendOnAuthFailure: config.suspendOnAuthFailure,

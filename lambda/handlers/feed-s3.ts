@@ -10,7 +10,7 @@ import { FeedStoppedError } from '../feeds/feed-errors';
 import { feedSettingsFromEnv, optionalInteger } from '../feeds/feed-settings';
 import { REJECTED_PREFIX } from '../feeds/feed-bucket-layout';
 import { decodeS3EventKey, DEFAULT_MAX_OBJECT_BYTES, feedS3Object } from '../feeds/s3-object-feed';
-import { secretsManagerReader } from '../feeds/secrets-manager-reader';
+import { secretsManagerReader } from '../shared/secrets-manager-reader';
 
 /**
  * S3 ObjectCreated → mParticle Events API. Thin on purpose: reading, validating, sending and

@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { InlineOutcome } from '../../lambda/core/delivery-port';
 import { processRequest, type CoreDependencies } from '../../lambda/core/process-request';
@@ -218,5 +220,37 @@ describe('suspend_subscription is opt-in', () => {
     expect(createCoreDependencies(integration, {}, logger).suspendOnAuthFailure).toBe(false);
     expect(createCoreDependencies(integration, { [ENV.suspendOnAuthFailure]: 'false' }, logger).suspendOnAuthFailure).toBe(false);
     expect(createCoreDependencies(integration, { [ENV.suspendOnAuthFailure]: 'TRUE' }, logger).suspendOnAuthFailure).toBe(true);
+  });
+});
+
+/** mParticle's own DSR sample (Firehose Java SDK 3.2.0, examples/json): it carries no `account`. */
+const officialDsr = (): Record<string, unknown> =>
+  JSON.parse(readFileSync(path.join(__dirname, '../fixtures/official/DsrProcessingRequest.json'), 'utf8')) as Record<string, unknown>;
+
+describe('processRequest: DSR requests', () => {
+  it('queues the official sample (no account) as one erasure call without customer secrets', async () => {
+    // Prepare
+    const { run, queued } = setup();
+    const sample = officialDsr();
+    expect(sample).not.toHaveProperty('account');
+    // Act
+    const { summary } = await run(sample);
+    // Assess
+    expect(summary).toMatchObject({ outcome: 'queued', calls: 1 });
+    expect(queued).toHaveLength(1);
+    expect(queued[0]).toMatchObject({ path: '/erasures', requestType: 'dsr_processing_request', secrets: {}, accountId: undefined });
+    expect(parseJson(queued[0]?.bodyText ?? '')).toMatchObject({ subject_request_id: sample['subject_request_id'], regulation: 'gdpr' });
+  });
+
+  it.each([['access'], ['portability'], [undefined]])('sends nothing for subject_request_type %s, answers normally and warns', async (kind) => {
+    // Prepare
+    const { run, queued, inline } = setup();
+    const message = { ...officialDsr(), subject_request_type: kind };
+    // Act
+    const { response, summary } = await run(message);
+    // Assess
+    expect(response.type).toBe('dsr_processing_response');
+    expect(summary).toMatchObject({ outcome: 'nothing-to-send', calls: 0, warning: 'skipped a DSR request that is not an erasure' });
+    expect([...queued, ...inline]).toEqual([]);
   });
 });

@@ -118,7 +118,7 @@ export async function runFeedCli(argv: readonly string[], io: CliIo): Promise<Fe
 
 /** The AWS SDK is loaded only when a secret ARN is used, so env-var runs start fast and quiet. */
 const readSecretLazily: SecretStringReader = async (secretId) => {
-  const { secretsManagerReader } = await import('../secrets-manager-reader');
+  const { secretsManagerReader } = await import('../../shared/secrets-manager-reader');
   return secretsManagerReader()(secretId);
 };
 

@@ -11,7 +11,7 @@ import type { DeliveryQueue } from './delivery-queue';
 import { PartnerRejectedError, PartnerUnavailableError, type PartnerClient } from './partner-client';
 import { noPartnerCredential, type PartnerCredential } from './partner-credential';
 import { decodeQueuedDelivery } from './queue-message';
-import type { SecretBox } from './secret-box';
+import { SealedSecretsUnreadableError, type SecretBox } from './secret-box';
 
 export interface WorkerDependencies {
   readonly integration: PartnerIntegration;
@@ -112,5 +112,5 @@ async function parkWith(
 }
 
 function isAuthenticationFailure(error: unknown): boolean {
-  return error instanceof Error && /unable to authenticate data|auth tag/i.test(error.message);
+  return error instanceof SealedSecretsUnreadableError;
 }

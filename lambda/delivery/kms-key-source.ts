@@ -1,6 +1,6 @@
 import type { KMSClient } from '@aws-sdk/client-kms';
 import { SEALING_ENCRYPTION_CONTEXT } from './defaults';
-import type { DataKey, KeySource } from './secret-box';
+import { SealedSecretsUnreadableError, type DataKey, type KeySource } from './secret-box';
 
 /**
  * Data keys from AWS KMS. The ingress calls GenerateDataKey once per container and reuses the key for a
@@ -36,8 +36,13 @@ export function kmsKeySource(keyId: string, options: { maxAgeMs?: number; client
       let key = decrypted.get(encrypted);
       if (!key) {
         key = kms().then(async (c) => {
-          const { DecryptCommand } = await import('@aws-sdk/client-kms');
-          const out = await c.send(new DecryptCommand({ CiphertextBlob: Buffer.from(encrypted, 'base64'), KeyId: keyId, EncryptionContext: { ...SEALING_ENCRYPTION_CONTEXT } }));
+          const { DecryptCommand, InvalidCiphertextException } = await import('@aws-sdk/client-kms');
+          const out = await c
+            .send(new DecryptCommand({ CiphertextBlob: Buffer.from(encrypted, 'base64'), KeyId: keyId, EncryptionContext: { ...SEALING_ENCRYPTION_CONTEXT } }))
+            .catch((error: unknown) => {
+              // KMS refuses an altered data key (or another context) for good; anything else may be an outage.
+              throw error instanceof InvalidCiphertextException ? new SealedSecretsUnreadableError(error) : error;
+            });
           if (!out.Plaintext) throw new Error('KMS returned no plaintext');
           return Buffer.from(out.Plaintext);
         });

@@ -1,8 +1,6 @@
 import {
-  accountSettings,
   audienceMembershipChangeResponse,
   audienceSubscriptionResponse,
-  confidentialSettingIds,
   dsrProcessingResponse,
   eventProcessingResponse,
   moduleRegistrationResponse,
@@ -19,6 +17,7 @@ import type { DeliveryPort, InlineOutcome } from './delivery-port';
 import { decideEventless } from './eventless';
 import type { PartnerIntegration } from './partner-integration';
 import { planCalls } from './plan-calls';
+import { pickSecrets } from './secrets';
 
 /** What the core needs from the outside world, built once per container by the handler. */
 export interface CoreDependencies {
@@ -155,8 +154,14 @@ async function processDsr(request: DsrProcessingRequest, deps: CoreDependencies)
   // Only an erasure may reach the erasure mapping: anything else (a future `access`, a missing type) would
   // delete data nobody asked to delete. It is answered normally and nothing is sent.
   if (request.subject_request_type !== 'erasure') {
-    const warning = 'skipped a DSR request that is not an erasure';
-    return { response: dsrProcessingResponse(), summary: { ...summary, calls: 0, outcome: 'nothing-to-send', warning, subjectRequestType: request.subject_request_type?.slice(0, 80) ?? null } };
+    const skipped = {
+      ...summary,
+      calls: 0,
+      outcome: 'nothing-to-send' as const,
+      warning: 'skipped a DSR request that is not an erasure',
+      subjectRequestType: request.subject_request_type?.slice(0, 80) ?? null,
+    };
+    return { response: dsrProcessingResponse(), summary: skipped };
   }
   const calls = planCalls({
     ...callContext(request.type, request.id, request.account, deps),
@@ -173,27 +178,9 @@ function callContext(type: FirehoseRequestType, requestId: string, account: Acco
     requestType: type,
     requestId,
     accountId: account?.account_id,
-    secrets: pickSecrets(account, deps),
+    secrets: pickSecrets(account, deps.integration),
     maxMessageBytes: deps.maxMessageBytes,
   };
-}
-
-/** The confidential settings only: the rest of the account settings reach the mapping, not the transport. */
-function pickSecrets(account: Account | undefined, deps: CoreDependencies): Record<string, string> {
-  const settings = accountSettings(account);
-  const secrets: Record<string, string> = {};
-  for (const id of secretIds(deps.integration)) {
-    const value = settings[id];
-    if (value !== undefined) secrets[id] = value;
-  }
-  return secrets;
-}
-
-const secretIdCache = new WeakMap<PartnerIntegration, ReadonlySet<string>>();
-function secretIds(integration: PartnerIntegration): ReadonlySet<string> {
-  let ids = secretIdCache.get(integration);
-  if (!ids) secretIdCache.set(integration, (ids = confidentialSettingIds(integration.registration)));
-  return ids;
 }
 
 function isAuthRefusal(outcome: InlineOutcome): boolean {

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { APIGatewayProxyEventV2, Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
@@ -60,6 +60,10 @@ async function runWorkerOnce(): Promise<{ records: number; response: SQSBatchRes
   return { records: event.Records.length, response };
 }
 
+/** mParticle's own DSR sample (Firehose Java SDK 3.2.0): no `account`, so no customer key. */
+const officialDsr = (): Record<string, unknown> =>
+  JSON.parse(readFileSync(path.join(__dirname, '../fixtures/official/DsrProcessingRequest.json'), 'utf8')) as Record<string, unknown>;
+
 const receivedFor = (requestId: unknown) => partner.received.filter((r) => r.headers['idempotency-key'] === `${String(requestId)}:0`);
 
 describe('the deployed entry points, delivering', () => {
@@ -93,7 +97,7 @@ describe('the deployed entry points, delivering', () => {
 
   it('ingress → queue → worker: mParticle\'s official DSR sample (no account) reaches the partner with the partner credential', async () => {
     // Prepare
-    const sample = JSON.parse(readFileSync(path.join(__dirname, '../fixtures/official/DsrProcessingRequest.json'), 'utf8')) as Record<string, unknown>;
+    const sample = officialDsr();
     // Act
     const response = await ingress(sample);
     const { response: batch } = await runWorkerOnce();
@@ -104,6 +108,28 @@ describe('the deployed entry points, delivering', () => {
     expect(received).toMatchObject({ path: '/erasures', headers: { authorization: `Bearer ${PARTNER_CREDENTIAL}` } });
     expect(JSON.parse(received?.bodyText ?? '{}')).toMatchObject({ subject_request_id: sample['subject_request_id'], regulation: 'gdpr' });
     expect(sqs.peek('dead-letter')).toEqual([]);
+  });
+
+  it('worker: parks an erasure the partner refuses, never copying the partner credential it echoes into the DLQ', async () => {
+    // Prepare: a partner that quotes the Authorization header back in its 401
+    const sample = { ...officialDsr(), id: randomUUID() };
+    partner.setFaults((request) =>
+      request.path === '/erasures' ? { kind: 'status', status: 401, body: `credential refused: ${String(request.headers.authorization)}` } : undefined,
+    );
+    try {
+      // Act
+      await ingress(sample);
+      const { response } = await runWorkerOnce();
+      // Assess
+      expect(response.batchItemFailures).toEqual([]);
+      const parked = sqs.peek('dead-letter');
+      expect(parked).toHaveLength(1);
+      expect(parked[0]?.attributes).toMatchObject({ status: '401', reason: 'partner answered 401' });
+      expect(parked[0]?.attributes['excerpt']).toMatch(/^credential refused: /);
+      expect(JSON.stringify(parked)).not.toContain(PARTNER_CREDENTIAL);
+    } finally {
+      partner.setFaults(() => undefined);
+    }
   });
 
   it('http: delivers an event batch in-line (200) and queues a membership change (202) the worker delivers', async () => {

@@ -14,6 +14,7 @@ export const CONTEXT_KEYS = {
   regions: 'regions',
   mparticleAccounts: 'mparticleAccounts',
   partnerApiUrl: 'partnerApiUrl',
+  dryRun: 'dryRun',
   provisionedConcurrency: 'provisionedConcurrency',
   httpEndpoint: 'httpEndpoint',
   feed: 'feed',
@@ -30,6 +31,8 @@ export interface RegionConfig {
   readonly region: string;
   readonly mparticleAccounts: readonly string[];
   readonly partnerApiUrl: string | undefined;
+  /** Log partner calls instead of sending them; without it and without a partner URL, data is refused. */
+  readonly dryRun: boolean;
   /** 0 means no provisioned concurrency at all. */
   readonly provisionedConcurrency: number;
   readonly httpEndpoint: boolean;
@@ -68,8 +71,13 @@ export function readAppConfig(read: ContextReader): AppConfig {
   if (new Set(regions).size !== regions.length) throw new Error('context "regions" lists a region twice');
 
   const accounts = readAccounts(read(CONTEXT_KEYS.mparticleAccounts));
+  const partnerApiUrl = readHttpsUrl(read(CONTEXT_KEYS.partnerApiUrl), CONTEXT_KEYS.partnerApiUrl);
+  const dryRun = readBoolean(read(CONTEXT_KEYS.dryRun), CONTEXT_KEYS.dryRun) ?? false;
+  // Both would deploy a partner URL that is never called: the silent loss this flag exists to prevent.
+  if (dryRun && partnerApiUrl !== undefined) throw new Error('set either context "partnerApiUrl" or "dryRun=true", not both');
   const shared = {
-    partnerApiUrl: readHttpsUrl(read(CONTEXT_KEYS.partnerApiUrl), CONTEXT_KEYS.partnerApiUrl),
+    partnerApiUrl,
+    dryRun,
     provisionedConcurrency: readWholeNumber(read(CONTEXT_KEYS.provisionedConcurrency), CONTEXT_KEYS.provisionedConcurrency) ?? 0,
     httpEndpoint: readBoolean(read(CONTEXT_KEYS.httpEndpoint), CONTEXT_KEYS.httpEndpoint) ?? false,
     feed: readBoolean(read(CONTEXT_KEYS.feed), CONTEXT_KEYS.feed) ?? false,

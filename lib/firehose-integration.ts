@@ -11,7 +11,7 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { DELIVERY_DEFAULTS, ENV } from '../lambda/delivery/defaults';
+import { DELIVERY_DEFAULTS, ENV, SEALING_ENCRYPTION_CONTEXT } from '../lambda/delivery/defaults';
 import { FirehoseAlarms, type FirehoseAlarmSet } from './alarms';
 import { MPARTICLE_ACCOUNTS } from './config';
 import { FirehoseDashboard } from './dashboard';
@@ -46,6 +46,18 @@ export interface FirehoseIntegrationProps {
    * all and the ingress answers mParticle in its dry-run mode. @default unset
    */
   readonly partnerApiUrl?: string;
+  /**
+   * Without a partner URL: log partner calls instead of sending them (DRY_RUN=true). Without either, the
+   * deployed ingress fails every invocation that carries data rather than answer success and drop it.
+   * @default false
+   */
+  readonly dryRun?: boolean;
+  /**
+   * The partner-level credential, for calls that carry no customer settings (mParticle's DSR requests
+   * carry no account). Read with GetSecretValue only, lazily, by the functions that deliver.
+   * @default a new secret with a generated value (put the real one in), when partnerApiUrl is set
+   */
+  readonly partnerCredentialSecret?: secretsmanager.ISecret;
   /** Provisioned concurrency on the ingress alias; 0 or unset configures none. @default 0 */
   readonly provisionedConcurrency?: number;
   /** Adds the HTTP variant: a function behind a Function URL, plus the secret for mParticle's token. @default false */
@@ -91,6 +103,8 @@ export class FirehoseIntegration extends Construct {
   public readonly httpAlias?: lambda.Alias;
   public readonly httpFunctionUrl?: lambda.FunctionUrl;
   public readonly firehoseTokenSecret?: secretsmanager.Secret;
+  /** Set when the functions deliver (partnerApiUrl). */
+  public readonly partnerCredentialSecret?: secretsmanager.ISecret;
 
   private readonly handlerEntries: HandlerEntries;
   private readonly logRetention: logs.RetentionDays;
@@ -125,17 +139,20 @@ export class FirehoseIntegration extends Construct {
 
     // The functions deliver when they have the partner URL *and* the queues, and run their dry run when they
     // have neither (lambda/delivery/delivery-config.ts); so without a partner URL no delivery setting is set.
+    this.partnerCredentialSecret = props.partnerApiUrl === undefined ? undefined : (props.partnerCredentialSecret ?? this.createPartnerCredentialSecret());
     const deliveryEnvironment: Record<string, string> = props.partnerApiUrl === undefined ? {} : {
       [ENV.partnerApiUrl]: props.partnerApiUrl,
       [ENV.deliveryQueueUrl]: this.deliveryQueue.queueUrl,
       [ENV.deadLetterQueueUrl]: this.deadLetterQueue.queueUrl,
       [ENV.sealingKeyId]: this.sealingKey.keyArn,
+      ...(this.partnerCredentialSecret === undefined ? {} : { [ENV.partnerCredentialSecretArn]: this.partnerCredentialSecret.secretArn }),
     };
     const metricsNamespace = props.metricsNamespace ?? DEFAULT_METRICS_NAMESPACE;
     const sharedEnvironment: Record<string, string> = {
       NODE_OPTIONS: '--enable-source-maps',
       POWERTOOLS_METRICS_NAMESPACE: metricsNamespace,
       LOG_LEVEL: props.logLevel ?? 'INFO',
+      ...(props.dryRun === true && props.partnerApiUrl === undefined ? { [ENV.dryRun]: 'true' } : {}),
       ...deliveryEnvironment,
     };
 
@@ -182,7 +199,8 @@ export class FirehoseIntegration extends Construct {
       maxConcurrency: DELIVERY_DEFAULTS.workerMaxConcurrency,
     }));
     this.deadLetterQueue.grantSendMessages(this.workerFunction);
-    this.sealingKey.grant(this.workerFunction, 'kms:Decrypt');
+    this.grantSealing(this.workerFunction, 'kms:Decrypt');
+    this.grantPartnerCredential(this.workerFunction);
 
     let httpLogGroup: logs.LogGroup | undefined;
     if (props.enableHttpEndpoint === true) {
@@ -254,7 +272,36 @@ export class FirehoseIntegration extends Construct {
     this.deliveryQueue.grantSendMessages(fn);
     this.deadLetterQueue.grantSendMessages(fn);
     // GenerateDataKey only: the front door seals, it never needs to read sealed settings back.
-    this.sealingKey.grant(fn, 'kms:GenerateDataKey');
+    this.grantSealing(fn, 'kms:GenerateDataKey');
+    this.grantPartnerCredential(fn);
+  }
+
+  /** One KMS action on the sealing key, and only for data keys made with the sealing encryption context. */
+  private grantSealing(fn: lambda.IFunction, action: 'kms:GenerateDataKey' | 'kms:Decrypt'): void {
+    const conditions = Object.fromEntries(Object.entries(SEALING_ENCRYPTION_CONTEXT).map(([key, value]) => [`kms:EncryptionContext:${key}`, value]));
+    fn.addToRolePolicy(new iam.PolicyStatement({ actions: [action], resources: [this.sealingKey.keyArn], conditions: { StringEquals: conditions } }));
+  }
+
+  /** GetSecretValue on the partner credential, nothing else (no DescribeSecret, no other secret). */
+  private grantPartnerCredential(fn: lambda.IFunction): void {
+    const secret = this.partnerCredentialSecret;
+    if (secret === undefined) return;
+    fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: [secret.secretArn] }));
+    secret.encryptionKey?.grantDecrypt(fn);
+  }
+
+  private createPartnerCredentialSecret(): secretsmanager.Secret {
+    // Until the real value is put in, the generated one is refused by the partner: such calls are parked with
+    // the partner's answer as reason, and redriven once the credential is set.
+    const secret = new secretsmanager.Secret(this, 'PartnerCredentialSecret', {
+      description: 'Partner-level credential for calls carrying no customer settings (e.g. mParticle DSR requests)',
+    });
+    Validations.of(secret).acknowledge({
+      id: 'AwsSolutions-SMG4',
+      reason: 'The value is a credential the partner API issues; AWS cannot rotate it. It is replaced by hand, and '
+        + 'the functions re-read it within minutes.',
+    });
+    return secret;
   }
 
   /**

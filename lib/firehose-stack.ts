@@ -31,14 +31,17 @@ export class FirehoseStack extends Stack {
 
     this.alarmTopic = this.createAlarmTopic(config);
     if (config.partnerApiUrl === undefined) {
-      Annotations.of(this).addWarningV2('mparticle-firehose:partnerApiUrlUnset',
-        'Context "partnerApiUrl" is not set: the functions get no delivery settings and the ingress runs its dry run (nothing reaches a partner).');
+      Annotations.of(this).addWarningV2('mparticle-firehose:partnerApiUrlUnset', config.dryRun
+        ? 'Context "dryRun" is true: the ingress logs partner calls and answers success; nothing reaches a partner.'
+        : 'Context "partnerApiUrl" is not set: the ingress will fail every request carrying data (registration and '
+          + 'verification still answer). Deploy with -c partnerApiUrl=https://… or, to log instead of sending, -c dryRun=true.');
     }
 
     this.integration = new FirehoseIntegration(this, 'Firehose', {
       mparticleAccounts: config.mparticleAccounts,
       provisionedConcurrency: config.provisionedConcurrency,
       enableHttpEndpoint: config.httpEndpoint,
+      dryRun: config.dryRun,
       logRetention: config.logRetentionDays,
       logLevel: config.logLevel,
       metricsNamespace: config.metricsNamespace,
@@ -95,6 +98,12 @@ export class FirehoseStack extends Stack {
       new CfnOutput(this, 'HttpEndpointUrl', {
         value: firehose.httpFunctionUrl.url,
         description: `Give this HTTPS URL to mParticle if you use the HTTP variant for ${this.region}`,
+      });
+    }
+    if (firehose.partnerCredentialSecret !== undefined) {
+      new CfnOutput(this, 'PartnerCredentialSecretArn', {
+        value: firehose.partnerCredentialSecret.secretArn,
+        description: 'Put the partner-level API credential here (used for calls without customer settings, e.g. DSR)',
       });
     }
     if (firehose.firehoseTokenSecret !== undefined) {

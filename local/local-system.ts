@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import type { Logger } from '@aws-lambda-powertools/logger';
-import { DELIVERY_DEFAULTS } from '../lambda/delivery/defaults';
+import { DELIVERY_DEFAULTS, ENV } from '../lambda/delivery/defaults';
 import { redrive } from '../lambda/delivery/redrive';
 import { integration as defaultIntegration } from '../lambda/integration';
 import { createLogger } from '../lambda/observability/logger';
@@ -72,6 +72,8 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
   const functionEnv: Record<string, string> = {
     LOCAL_SEALING_KEY: randomBytes(32).toString('base64'),
     FIREHOSE_TOKENS: 'local-token',
+    // What calls without customer settings (mParticle's DSR requests) authenticate with; PARTNER_CREDENTIAL overrides it.
+    [ENV.partnerCredential]: 'local-partner-credential',
     ...Object.fromEntries(Object.entries(options.env ?? {}).filter((e): e is [string, string] => e[1] !== undefined && e[1] !== '')),
     PARTNER_API_URL: partnerUrl,
     DELIVERY_QUEUE_URL: sqs.queueUrl,

@@ -3,6 +3,7 @@ import type {
   AudienceSubscriptionRequest,
   DsrProcessingRequest,
   EventProcessingRequest,
+  FirehoseRequestType,
   ModuleRegistration,
 } from '../firehose';
 
@@ -32,8 +33,21 @@ export interface PartnerIntegration {
   mapErasure(request: DsrProcessingRequest): PartnerCall | undefined;
 
   /**
-   * Headers that authenticate a call, from the customer's confidential settings (decrypted only in
-   * memory). Throw SettingError when a required one is missing: the call is then parked with that reason.
+   * Headers that authenticate a call. Throw SettingError when a required customer setting is missing: the
+   * call is then parked with that reason. May be async: it awaits `partnerCredential()` only when it needs it.
    */
-  authHeaders(secrets: Readonly<Record<string, string>>): Readonly<Record<string, string>>;
+  authHeaders(context: AuthContext): Readonly<Record<string, string>> | Promise<Readonly<Record<string, string>>>;
+}
+
+/** What a call's authentication may draw on. */
+export interface AuthContext {
+  /** The customer's confidential settings (decrypted only in memory); empty when the request has no `account`. */
+  readonly secrets: Readonly<Record<string, string>>;
+  /** The kind of request the call came from, e.g. `dsr_processing_request` (whose official form has no `account`). */
+  readonly requestType: FirehoseRequestType;
+  /**
+   * The partner-level credential (Secrets Manager in AWS, PARTNER_CREDENTIAL locally), read on first use and
+   * cached. Rejects with a retryable error when it cannot be had: the call is queued and tried again.
+   */
+  readonly partnerCredential: () => Promise<string>;
 }

@@ -1,8 +1,6 @@
 import {
-  accountSettings,
   audienceMembershipChangeResponse,
   audienceSubscriptionResponse,
-  confidentialSettingIds,
   dsrProcessingResponse,
   eventProcessingResponse,
   moduleRegistrationResponse,
@@ -16,8 +14,10 @@ import {
   type ParsedRequest,
 } from '../firehose';
 import type { DeliveryPort, InlineOutcome } from './delivery-port';
+import { decideEventless } from './eventless';
 import type { PartnerIntegration } from './partner-integration';
 import { planCalls } from './plan-calls';
+import { pickSecrets } from './secrets';
 
 /** What the core needs from the outside world, built once per container by the handler. */
 export interface CoreDependencies {
@@ -43,6 +43,10 @@ export interface InvocationSummary {
   readonly outcome: Outcome;
   /** Per call, how it ended (in-line kinds), for metrics. */
   readonly inline?: readonly InlineOutcome['kind'][];
+  /** Something the operator should see although the request was answered normally (logged at warn). */
+  readonly warning?: string;
+  /** A DSR request's `subject_request_type`, when it was not an erasure (null: absent). */
+  readonly subjectRequestType?: string | null;
 }
 
 export interface ProcessResult {
@@ -84,11 +88,10 @@ async function processEvents(
     events: request.events.length,
     skippedEvents,
   };
-  // No events and eventless batches not registered: mParticle's connection check (docs/firehose-protocol.md, "Verification messages").
-  const eventless = request.events.length === 0;
-  if (eventless && (skippedEvents > 0 || !deps.integration.registration.permissions?.allow_eventless_batches)) {
-    const outcome = skippedEvents > 0 ? 'nothing-to-send' : 'verification';
-    return { response: eventProcessingResponse(), summary: { ...base, calls: 0, outcome } };
+  if (request.events.length === 0) {
+    const allowEventless = deps.integration.registration.permissions?.allow_eventless_batches === true;
+    const decision = decideEventless(request, skippedEvents, allowEventless);
+    if (decision !== 'forward') return { response: eventProcessingResponse(), summary: { ...base, calls: 0, outcome: decision } };
   }
 
   const calls = planCalls({
@@ -147,6 +150,19 @@ async function processMembership(request: AudienceMembershipChangeRequest, deps:
 }
 
 async function processDsr(request: DsrProcessingRequest, deps: CoreDependencies): Promise<ProcessResult> {
+  const summary = { type: request.type, requestId: request.id, accountId: request.account?.account_id };
+  // Only an erasure may reach the erasure mapping: anything else (a future `access`, a missing type) would
+  // delete data nobody asked to delete. It is answered normally and nothing is sent.
+  if (request.subject_request_type !== 'erasure') {
+    const skipped = {
+      ...summary,
+      calls: 0,
+      outcome: 'nothing-to-send' as const,
+      warning: 'skipped a DSR request that is not an erasure',
+      subjectRequestType: request.subject_request_type?.slice(0, 80) ?? null,
+    };
+    return { response: dsrProcessingResponse(), summary: skipped };
+  }
   const calls = planCalls({
     ...callContext(request.type, request.id, request.account, deps),
     items: [request],
@@ -154,16 +170,7 @@ async function processDsr(request: DsrProcessingRequest, deps: CoreDependencies)
     build: () => deps.integration.mapErasure(request),
   });
   await deps.delivery.enqueue(calls);
-  return {
-    response: dsrProcessingResponse(),
-    summary: {
-      type: request.type,
-      requestId: request.id,
-      accountId: request.account?.account_id,
-      calls: calls.length,
-      outcome: calls.length === 0 ? 'nothing-to-send' : 'queued',
-    },
-  };
+  return { response: dsrProcessingResponse(), summary: { ...summary, calls: calls.length, outcome: calls.length === 0 ? 'nothing-to-send' : 'queued' } };
 }
 
 function callContext(type: FirehoseRequestType, requestId: string, account: Account | undefined, deps: CoreDependencies) {
@@ -171,27 +178,9 @@ function callContext(type: FirehoseRequestType, requestId: string, account: Acco
     requestType: type,
     requestId,
     accountId: account?.account_id,
-    secrets: pickSecrets(account, deps),
+    secrets: pickSecrets(account, deps.integration),
     maxMessageBytes: deps.maxMessageBytes,
   };
-}
-
-/** The confidential settings only: the rest of the account settings reach the mapping, not the transport. */
-function pickSecrets(account: Account | undefined, deps: CoreDependencies): Record<string, string> {
-  const settings = accountSettings(account);
-  const secrets: Record<string, string> = {};
-  for (const id of secretIds(deps.integration)) {
-    const value = settings[id];
-    if (value !== undefined) secrets[id] = value;
-  }
-  return secrets;
-}
-
-const secretIdCache = new WeakMap<PartnerIntegration, ReadonlySet<string>>();
-function secretIds(integration: PartnerIntegration): ReadonlySet<string> {
-  let ids = secretIdCache.get(integration);
-  if (!ids) secretIdCache.set(integration, (ids = confidentialSettingIds(integration.registration)));
-  return ids;
 }
 
 function isAuthRefusal(outcome: InlineOutcome): boolean {

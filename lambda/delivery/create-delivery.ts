@@ -5,12 +5,15 @@ import { HttpClient } from '../shared/http-client';
 import { CircuitBreaker } from './circuit-breaker';
 import { DELIVERY_DEFAULTS, ENV } from './defaults';
 import { readDeliveryConfig, positiveInt, readSuspendOnAuthFailure, type DeliveryConfig } from './delivery-config';
+import { readDryRun } from './dry-run-port';
 import { DeliveryQueue, type SqsConnection } from './delivery-queue';
 import { createDryRunPort } from './dry-run-port';
 import { kmsKeySource } from './kms-key-source';
 import { PartnerClient } from './partner-client';
+import { partnerCredentialFromEnv } from './partner-credential';
 import { createQueuedDeliveryPort } from './queued-delivery-port';
 import { localKeySource, SecretBox } from './secret-box';
+import { createUnconfiguredPort } from './unconfigured-port';
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -53,13 +56,18 @@ export function createDeliveryParts(config: DeliveryConfig): DeliveryParts {
   };
 }
 
-/** The ingress's dependencies: real delivery when configured, the dry run otherwise. */
+/**
+ * The ingress's dependencies: real delivery when configured; the dry run when DRY_RUN=true, or by default
+ * outside Lambda without delivery settings; inside Lambda without either, a port that refuses data
+ * (a deployed function must never answer success for data it drops).
+ */
 export function createCoreDependencies(integration: PartnerIntegration, env: Env, logger: Logger): CoreDependencies & { parts?: DeliveryParts } {
   const config = readDeliveryConfig(env);
-  if (!config) {
+  const dryRun = readDryRun(env) ?? (config === undefined && !env[ENV.lambdaFunctionName]);
+  if (dryRun || !config) {
     return {
       integration,
-      delivery: createDryRunPort(logger, env),
+      delivery: dryRun ? createDryRunPort(logger, env) : createUnconfiguredPort(),
       maxMessageBytes: positiveInt(env, ENV.queueMessageMaxBytes, DELIVERY_DEFAULTS.queueMessageMaxBytes),
       suspendOnAuthFailure: readSuspendOnAuthFailure(env),
     };
@@ -76,6 +84,7 @@ export function createCoreDependencies(integration: PartnerIntegration, env: Env
       breaker: new CircuitBreaker(DELIVERY_DEFAULTS.circuitFailureThreshold, DELIVERY_DEFAULTS.circuitOpenMs),
       inlineDeadlineMs: config.inlineDeadlineMs,
       logger,
+      partnerCredential: partnerCredentialFromEnv(env),
     }),
     maxMessageBytes: config.maxMessageBytes,
     suspendOnAuthFailure: config.suspendOnAuthFailure,

@@ -4,6 +4,7 @@ import { createDeliveryParts } from './create-delivery';
 import { DELIVERY_DEFAULTS, ENV } from './defaults';
 import { readDeliveryConfig } from './delivery-config';
 import type { WorkerDependencies } from './delivery-worker';
+import { partnerCredentialFromEnv } from './partner-credential';
 
 /** The worker's dependencies from its environment; the worker has no dry run: it needs a partner and queues. */
 export function createWorkerDependencies(
@@ -23,5 +24,6 @@ export function createWorkerDependencies(
     backoff: { baseMs: config.backoffBaseMs, maxMs: DELIVERY_DEFAULTS.backoffMaxMs },
     callDeadlineMs: DELIVERY_DEFAULTS.workerCallDeadlineMs,
     logger,
+    partnerCredential: partnerCredentialFromEnv(env),
   };
 }

@@ -29,7 +29,15 @@ export const DELIVERY_DEFAULTS = {
   /** Retention: long enough to outlive a partner's weekend outage (SQS maximum is 14 days). */
   queueRetentionDays: 7,
   deadLetterRetentionDays: 14,
+  /** Answer `suspend_subscription: true` on an in-line 401/403: off, its meaning on event responses is undocumented. */
+  suspendOnAuthFailure: false,
 } as const;
+
+/**
+ * The KMS encryption context of every data key that seals queued secrets (GenerateDataKey and Decrypt), and
+ * the condition on the functions' KMS permissions: the key serves this purpose and no other.
+ */
+export const SEALING_ENCRYPTION_CONTEXT: Readonly<Record<string, string>> = { purpose: 'firehose-queue-secrets' };
 
 /** Environment variables read by the functions; the CDK construct sets them, local tools too. */
 export const ENV = {
@@ -72,6 +80,12 @@ export const ENV = {
   sdkNodeVersionWarningDisabled: 'AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED',
   /** Powertools' switch that stops metric output (set by the tests). */
   metricsDisabled: 'POWERTOOLS_METRICS_DISABLED',
+  /** `true`: log partner calls instead of sending them. Inside Lambda only when set; locally the default without delivery settings. */
+  dryRun: 'DRY_RUN',
+  /** ARN of the Secrets Manager secret holding the partner-level credential (calls without customer settings, e.g. DSR). */
+  partnerCredentialSecretArn: 'PARTNER_CREDENTIAL_SECRET_ARN',
+  /** Local runs and tests only: the partner-level credential itself. */
+  partnerCredential: 'PARTNER_CREDENTIAL',
 } as const;
 
 /** Opt-in request capture (lambda/capture/, docs/capture-and-replay.md); unset: nothing is captured. */

@@ -46,8 +46,10 @@ export function readDeliveryConfig(env: Env): DeliveryConfig | undefined {
   };
 }
 
+/** Opt-in (`true`): see DELIVERY_DEFAULTS.suspendOnAuthFailure. */
 export function readSuspendOnAuthFailure(env: Env): boolean {
-  return env[ENV.suspendOnAuthFailure]?.toLowerCase() !== 'false';
+  const raw = env[ENV.suspendOnAuthFailure]?.toLowerCase();
+  return raw === undefined || raw === '' ? DELIVERY_DEFAULTS.suspendOnAuthFailure : raw === 'true';
 }
 
 export function positiveInt(env: Env, name: string, fallback: number): number {

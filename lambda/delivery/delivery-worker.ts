@@ -9,8 +9,9 @@ import { errorMessage, isRetryable, RetryableError } from '../shared/errors';
 import { fullJitterDelayMs, type BackoffPolicy } from '../shared/retry';
 import type { DeliveryQueue } from './delivery-queue';
 import { PartnerRejectedError, PartnerUnavailableError, type PartnerClient } from './partner-client';
+import { noPartnerCredential, type PartnerCredential } from './partner-credential';
 import { decodeQueuedDelivery } from './queue-message';
-import type { SecretBox } from './secret-box';
+import { SealedSecretsUnreadableError, type SecretBox } from './secret-box';
 
 export interface WorkerDependencies {
   readonly integration: PartnerIntegration;
@@ -23,6 +24,8 @@ export interface WorkerDependencies {
   readonly logger: Logger;
   readonly random?: () => number;
   readonly observer?: WorkerObserver;
+  /** For calls without customer settings (DSR); @default none configured */
+  readonly partnerCredential?: PartnerCredential;
 }
 
 export type RecordOutcome = 'delivered' | 'parked';
@@ -50,7 +53,11 @@ export async function deliverRecord(record: SQSRecord, deps: WorkerDependencies)
   let headers: Readonly<Record<string, string>>;
   try {
     if (message.sealed) secrets = await deps.box.open(message.sealed);
-    headers = deps.integration.authHeaders(secrets);
+    headers = await deps.integration.authHeaders({
+      secrets,
+      requestType: message.requestType,
+      partnerCredential: deps.partnerCredential ?? noPartnerCredential,
+    });
   } catch (error) {
     if (error instanceof SettingError) return parkWith(record, deps, context, { reason: error.message, attempts });
     // A KMS outage is temporary; a message that does not decrypt never will.
@@ -105,5 +112,5 @@ async function parkWith(
 }
 
 function isAuthenticationFailure(error: unknown): boolean {
-  return error instanceof Error && /unable to authenticate data|auth tag/i.test(error.message);
+  return error instanceof SealedSecretsUnreadableError;
 }

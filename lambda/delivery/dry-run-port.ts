@@ -1,15 +1,26 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { DeliveryPort, InlineOutcome } from '../core/delivery-port';
 import { describeCall, type OutboundCall } from '../core/outbound-call';
+import { ENV } from './defaults';
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+/** DRY_RUN as set: `true`, `false`, or `undefined` when unset (the caller picks the default). */
+export function readDryRun(env: Env): boolean | undefined {
+  const raw = env[ENV.dryRun]?.trim().toLowerCase();
+  if (raw === undefined || raw === '') return undefined;
+  if (raw === 'true' || raw === 'false') return raw === 'true';
+  throw new Error(`${ENV.dryRun} must be true or false`);
+}
 
 /**
- * The delivery used when PARTNER_API_URL and DELIVERY_QUEUE_URL are unset: every call is logged with the
- * body it would send (secrets never: only their setting ids; bodies only outside Lambda) and counted as
- * delivered.
+ * The delivery used when DRY_RUN=true, or locally when PARTNER_API_URL and DELIVERY_QUEUE_URL are unset:
+ * every call is logged with the body it would send (secrets never: only their setting ids; bodies only
+ * outside Lambda) and counted as delivered.
  */
-export function createDryRunPort(logger: Logger, env: Readonly<Record<string, string | undefined>> = process.env): DeliveryPort {
+export function createDryRunPort(logger: Logger, env: Env = process.env): DeliveryPort {
   // Bodies hold customer data (identities, push tokens): shown on a developer's machine, not in Lambda logs.
-  const showBodies = !env['AWS_LAMBDA_FUNCTION_NAME'];
+  const showBodies = !env[ENV.lambdaFunctionName];
   const log = (mode: 'in-line' | 'queued', call: OutboundCall): void => {
     logger.info('dry run: would send', {
       mode,

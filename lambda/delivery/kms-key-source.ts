@@ -1,10 +1,12 @@
 import type { KMSClient } from '@aws-sdk/client-kms';
-import type { DataKey, KeySource } from './secret-box';
+import { SEALING_ENCRYPTION_CONTEXT } from './defaults';
+import { SealedSecretsUnreadableError, type DataKey, type KeySource } from './secret-box';
 
 /**
  * Data keys from AWS KMS. The ingress calls GenerateDataKey once per container and reuses the key for a
  * bounded time; the worker calls Decrypt once per distinct encrypted key and caches the answer.
  * The SDK client is loaded lazily, so a function that never seals pays nothing for it at cold start.
+ * Both calls carry SEALING_ENCRYPTION_CONTEXT, which the functions' IAM permissions require.
  */
 export function kmsKeySource(keyId: string, options: { maxAgeMs?: number; client?: KMSClient } = {}): KeySource {
   const maxAgeMs = options.maxAgeMs ?? 15 * 60_000;
@@ -20,7 +22,7 @@ export function kmsKeySource(keyId: string, options: { maxAgeMs?: number; client
       if (!current || Date.now() - current.created > maxAgeMs) {
         const key = kms().then(async (c) => {
           const { GenerateDataKeyCommand } = await import('@aws-sdk/client-kms');
-          const out = await c.send(new GenerateDataKeyCommand({ KeyId: keyId, KeySpec: 'AES_256' }));
+          const out = await c.send(new GenerateDataKeyCommand({ KeyId: keyId, KeySpec: 'AES_256', EncryptionContext: { ...SEALING_ENCRYPTION_CONTEXT } }));
           if (!out.Plaintext || !out.CiphertextBlob) throw new Error('KMS returned no data key');
           return { plaintext: Buffer.from(out.Plaintext), encrypted: Buffer.from(out.CiphertextBlob).toString('base64') };
         });
@@ -34,8 +36,13 @@ export function kmsKeySource(keyId: string, options: { maxAgeMs?: number; client
       let key = decrypted.get(encrypted);
       if (!key) {
         key = kms().then(async (c) => {
-          const { DecryptCommand } = await import('@aws-sdk/client-kms');
-          const out = await c.send(new DecryptCommand({ CiphertextBlob: Buffer.from(encrypted, 'base64'), KeyId: keyId }));
+          const { DecryptCommand, InvalidCiphertextException } = await import('@aws-sdk/client-kms');
+          const out = await c
+            .send(new DecryptCommand({ CiphertextBlob: Buffer.from(encrypted, 'base64'), KeyId: keyId, EncryptionContext: { ...SEALING_ENCRYPTION_CONTEXT } }))
+            .catch((error: unknown) => {
+              // KMS refuses an altered data key (or another context) for good; anything else may be an outage.
+              throw error instanceof InvalidCiphertextException ? new SealedSecretsUnreadableError(error) : error;
+            });
           if (!out.Plaintext) throw new Error('KMS returned no plaintext');
           return Buffer.from(out.Plaintext);
         });

@@ -1,3 +1,4 @@
+import { scrubSecrets } from '../observability/redact';
 import { PermanentError, RetryableError } from '../shared/errors';
 import type { HttpClient } from '../shared/http-client';
 import { isRetriableStatus, parseRetryAfterMs } from '../shared/retry';
@@ -67,10 +68,17 @@ export class PartnerClient {
     });
     const ms = performance.now() - started;
     if (response.status >= 200 && response.status < 300) return { status: response.status, ms };
-    const excerpt = response.body.slice(0, EXCERPT_CHARS);
+    // A partner may echo the request: its auth headers (the customer's key, the partner credential) never
+    // reach a DLQ attribute or a log through the excerpt.
+    const excerpt = scrubSecrets(response.body.slice(0, 4 * EXCERPT_CHARS), credentialsIn(request.headers)).slice(0, EXCERPT_CHARS);
     if (isRetriableStatus(response.status)) {
       throw new PartnerUnavailableError(response.status, parseRetryAfterMs(response.headers['retry-after']), excerpt);
     }
     throw new PartnerRejectedError(response.status, excerpt);
   }
+}
+
+/** Each auth header's value and its credential part (`Bearer <credential>` → `<credential>`). */
+function credentialsIn(headers: Readonly<Record<string, string>>): string[] {
+  return Object.values(headers).flatMap((value) => [value, value.replace(/^\S+\s+/, '')]);
 }

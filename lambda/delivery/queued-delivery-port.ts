@@ -8,6 +8,7 @@ import { errorMessage, isRetryable } from '../shared/errors';
 import type { CircuitBreaker } from './circuit-breaker';
 import type { DeliveryQueue, ParkingReason } from './delivery-queue';
 import { PartnerRejectedError, type PartnerClient } from './partner-client';
+import { noPartnerCredential, type PartnerCredential } from './partner-credential';
 import { encodeQueuedDelivery } from './queue-message';
 import type { SecretBox } from './secret-box';
 
@@ -19,6 +20,8 @@ export interface QueuedDeliveryDependencies {
   readonly breaker: CircuitBreaker;
   readonly inlineDeadlineMs: number;
   readonly logger: Logger;
+  /** For calls without customer settings; @default none configured */
+  readonly partnerCredential?: PartnerCredential;
 }
 
 /**
@@ -52,9 +55,15 @@ export function createQueuedDeliveryPort(deps: QueuedDeliveryDependencies): Deli
       if (!deps.breaker.allowRequest()) return spill(call, 'circuit open');
       let headers: Readonly<Record<string, string>>;
       try {
-        headers = deps.integration.authHeaders(call.secrets);
+        headers = await deps.integration.authHeaders({
+          secrets: call.secrets,
+          requestType: call.requestType,
+          partnerCredential: deps.partnerCredential ?? noPartnerCredential,
+        });
       } catch (error) {
         if (error instanceof SettingError) return park(call, { reason: error.message });
+        // E.g. the partner credential's secret unreadable: the worker tries again later.
+        if (isRetryable(error)) return spill(call, errorMessage(error));
         throw error;
       }
       try {

@@ -1,5 +1,6 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { stringifyJson } from '../firehose/json';
+import { PermanentError } from '../shared/errors';
 
 /**
  * Envelope encryption of confidential settings inside queue messages (AES-256-GCM, node:crypto).
@@ -29,6 +30,17 @@ export interface SealedSecrets {
   readonly data: string;
 }
 
+/**
+ * Sealed secrets that can never be opened: the ciphertext or its data key was altered (or sealed under
+ * another key). Permanent, so the message is parked with this reason instead of being retried.
+ */
+export class SealedSecretsUnreadableError extends PermanentError {
+  constructor(cause?: unknown) {
+    super('sealed settings do not decrypt', { cause });
+    this.name = 'SealedSecretsUnreadableError';
+  }
+}
+
 export class SecretBox {
   constructor(private readonly keys: KeySource) {}
 
@@ -42,10 +54,15 @@ export class SecretBox {
 
   async open(sealed: SealedSecrets): Promise<Record<string, string>> {
     const key = await this.keys.decryptDataKey(sealed.key);
-    const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(sealed.iv, 'base64'));
-    decipher.setAuthTag(Buffer.from(sealed.tag, 'base64'));
-    const text = Buffer.concat([decipher.update(Buffer.from(sealed.data, 'base64')), decipher.final()]).toString('utf8');
-    return JSON.parse(text) as Record<string, string>;
+    try {
+      const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(sealed.iv, 'base64'));
+      decipher.setAuthTag(Buffer.from(sealed.tag, 'base64'));
+      const text = Buffer.concat([decipher.update(Buffer.from(sealed.data, 'base64')), decipher.final()]).toString('utf8');
+      return JSON.parse(text) as Record<string, string>;
+    } catch (error) {
+      // The same bytes fail the same way every time: GCM's tag check refused them, or they were never ours.
+      throw new SealedSecretsUnreadableError(error);
+    }
   }
 }
 

@@ -11,7 +11,7 @@ import { feedSettingsFromEnv, optionalInteger } from '../feeds/feed-settings';
 import { INCOMING_PREFIX, uploadKeyOfResumeMarker } from '../feeds/feed-bucket-layout';
 import { decodeS3EventKey, DEFAULT_MAX_OBJECT_BYTES, feedS3Object, type S3ObjectLocation } from '../feeds/s3-object-feed';
 import { S3Progress } from '../feeds/s3-progress';
-import { secretsManagerReader } from '../feeds/secrets-manager-reader';
+import { secretsManagerReader } from '../shared/secrets-manager-reader';
 
 /**
  * S3 ObjectCreated → mParticle Events API. Thin on purpose: reading, validating, sending and

@@ -6,11 +6,11 @@ import { MAX_BODY_BYTES } from './body-limit';
 import type { FirehoseHttpEvent, FunctionUrlHandler, FunctionUrlResult } from './function-url';
 import { jsonResponse } from './json-response';
 import { errorResponder } from './middleware/error-responder';
-import { jsonContentType } from './middleware/json-content-type';
+import { anyContentType } from './middleware/any-content-type';
 import { lambdaContextLogging } from './middleware/lambda-context';
 import { rawBody } from './middleware/raw-body';
 import { routeGuard } from './middleware/route-guard';
-import { routeTypeCheck } from './middleware/route-type-check';
+import { routeMismatchWarning } from './middleware/route-mismatch';
 import { tokenCheck } from './middleware/token-check';
 import type { TokenSource } from './token-source';
 
@@ -28,11 +28,12 @@ export interface HttpHandlerDependencies {
 }
 
 /**
- * The HTTP variant (docs/firehose-protocol.md, "Deployment"): the Firehose core behind a Function URL. The checks run in this
- * order, each a middleware that throws its refusal: path (404) and method (405), size (413), content type
- * (415), JSON (400), route vs. `type` (400), token (401; none for registration, which has to be read
- * first to know). The core then answers with the same response document as the Lambda path: 200, or 202
- * when everything was queued; its field-path errors are 400, a queue outage 503 (error-status.ts).
+ * The HTTP variant (docs/http-variant.md): the Firehose core behind a Function URL. The checks run in this
+ * order, each a middleware that throws its refusal: path (404) and method (405), size (413), JSON whatever
+ * the Content-Type (400), token (401; none for registration, which has to be read first to know). A `type`
+ * that belongs to another route is dispatched on its `type` and logged. The core then answers with the same
+ * response document as the Lambda path: 200, or 202 when everything was queued; its field-path errors are
+ * 400, a queue outage 503 (error-status.ts).
  */
 export function createHttpHandler(deps: HttpHandlerDependencies): FunctionUrlHandler {
   const answer = async (event: FirehoseHttpEvent): Promise<FunctionUrlResult> => {
@@ -45,9 +46,9 @@ export function createHttpHandler(deps: HttpHandlerDependencies): FunctionUrlHan
     .use(lambdaContextLogging(deps.logger))
     .use(routeGuard())
     .use(rawBody({ maxBodyBytes: deps.maxBodyBytes ?? MAX_BODY_BYTES }))
-    .use(jsonContentType())
+    .use(anyContentType())
     .use(httpJsonBodyParser<FirehoseHttpEvent>())
-    .use(routeTypeCheck())
+    .use(routeMismatchWarning(deps.logger))
     .use(tokenCheck({ tokens: deps.tokens, logger: deps.logger, ...(deps.onRejectedAuth ? { onRejected: deps.onRejectedAuth } : {}) }))
     .use(errorResponder({ logger: deps.logger, ...(deps.retryAfterSeconds === undefined ? {} : { retryAfterSeconds: deps.retryAfterSeconds }) }))
     .handler(answer);

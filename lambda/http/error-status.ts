@@ -17,7 +17,7 @@ export const DEFAULT_RETRY_AFTER_SECONDS = 5;
 /**
  * The status for every error the HTTP handler can meet (docs/firehose-protocol.md, "Deployment": mParticle retries 408, 429,
  * 500, 502, 503, 504 and drops the data on any other error status):
- * - refusals of the HTTP layer keep their own status (404, 405, 413, 415, 400, 401);
+ * - refusals of the HTTP layer keep their own status (404, 405, 413, 400, 401);
  * - bad input is 400 with the field path: final, retrying cannot fix it;
  * - malformed JSON, which @middy/http-json-body-parser throws as 415 (6.x) or 422 (7.x), is 400;
  * - anything transient (queue unreachable, tokens unreadable, the function about to time out) is 503 with

@@ -1,5 +1,4 @@
-import { ROUTES, routeFor, type Route } from './routes';
-import { quotable } from './function-url';
+import { ROUTES } from './routes';
 
 /**
  * A refusal decided by the HTTP layer: the status, a short message for the caller (never a stack trace,
@@ -24,13 +23,8 @@ export const problems = {
   notFound: () => new HttpProblem(404, `unknown path; POST Firehose messages to one of ${routeList}`),
   methodNotAllowed: () => new HttpProblem(405, 'method not allowed; use POST', { Allow: 'POST' }),
   tooLarge: (limitBytes: number) => new HttpProblem(413, `body larger than ${limitBytes} bytes`),
-  unsupportedMediaType: () => new HttpProblem(415, 'Content-Type must be application/json'),
   notUtf8: () => new HttpProblem(400, 'body is not valid UTF-8'),
   malformedJson: (cause?: unknown) => new HttpProblem(400, 'body is not valid JSON', {}, { cause }),
-  wrongRoute: (route: Route, type: string) => {
-    const meant = routeFor(type);
-    return new HttpProblem(400, `${route.path} does not accept type "${quotable(type)}"${meant ? `; send it to ${meant.path}` : ''}`);
-  },
-  // mParticle sends `Authorization: Token <token>` (docs/firehose-protocol.md, "Deployment"); the answer says no more than that.
+  // mParticle sends `Authorization: Token <token>` (PROTOCOL.md §12.4); the answer says no more than that.
   unauthorized: () => new HttpProblem(401, 'a valid Authorization: Token header is required', { 'WWW-Authenticate': 'Token' }),
 };

@@ -1,9 +1,10 @@
 import type { FirehoseRequestType } from '../firehose';
 
 /**
- * The HTTP variant's paths. `/firehose` takes every request kind and dispatches on `type`, as the Lambda
- * does (docs/firehose-protocol.md, "Transport"); the others follow mParticle's one-URL-per-kind registration ("Deployment") and refuse a
- * `type` that belongs elsewhere, which catches a URL registered in the wrong field.
+ * The HTTP variant's paths. `/firehose` takes every request kind; the others follow mParticle's
+ * one-URL-per-kind registration (docs/http-variant.md). Every path dispatches on `type`, as the Lambda does;
+ * a `type` that belongs elsewhere is logged (middleware/route-mismatch.ts), which catches a URL registered
+ * in the wrong field without dropping the data.
  */
 export interface Route {
   readonly path: string;
@@ -29,7 +30,7 @@ export function routeAccepts(route: Route, type: string): boolean {
   return route.accepts === undefined || (route.accepts as readonly string[]).includes(type);
 }
 
-/** The kind's own route for a request type (the hint in a 400); `undefined` for a type that is not a Firehose request. */
+/** The kind's own route for a request type (the hint in the mismatch warning); `undefined` for a type that is not a Firehose request. */
 export function routeFor(type: string): Route | undefined {
   return ROUTES.find((route) => route.accepts !== undefined && (route.accepts as readonly string[]).includes(type));
 }

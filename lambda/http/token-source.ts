@@ -135,7 +135,7 @@ let secretsManager: Promise<(secretId: string) => Promise<string>> | undefined;
  * the first call that needs a token (registration and local runs never load it).
  */
 async function readSecretsManagerSecret(secretArn: string): Promise<string> {
-  secretsManager ??= import('../feeds/secrets-manager-reader').then(
+  secretsManager ??= import('../shared/secrets-manager-reader').then(
     ({ secretsManagerReader }) => secretsManagerReader(),
     (error: unknown) => {
       secretsManager = undefined; // a failed load is tried again by the next call, not cached

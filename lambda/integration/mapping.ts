@@ -86,7 +86,9 @@ function mapProfile(profile: UserProfile) {
   };
 }
 
-export function mapErasure(request: DsrProcessingRequest): PartnerCall {
+/** Erasures only: any other `subject_request_type` maps to nothing (the kit never sends it as an erasure). */
+export function mapErasure(request: DsrProcessingRequest): PartnerCall | undefined {
+  if (request.subject_request_type !== 'erasure') return undefined;
   return {
     path: '/erasures',
     body: {

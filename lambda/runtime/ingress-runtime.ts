@@ -44,7 +44,9 @@ export function createIngressRuntime(dependencies: CoreDependencies, logger: Log
       try {
         const result = asDryRun(await processRequest(parsed, dependencies), dependencies);
         const durationMs = round(performance.now() - started);
-        logger.info('handled', { ...result.summary, durationMs });
+        const { warning, ...summary } = result.summary;
+        if (warning === undefined) logger.info('handled', { ...summary, durationMs });
+        else logger.warn(warning, { ...summary, durationMs });
         observer?.handled(result.summary, durationMs);
         return result;
       } catch (error) {

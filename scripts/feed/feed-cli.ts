@@ -122,7 +122,7 @@ export async function runFeedCli(argv: readonly string[], io: CliIo): Promise<Fe
 
 /** The AWS SDK is loaded only when a secret ARN is used, so env-var runs start fast and quiet. */
 const readSecretLazily: SecretStringReader = async (secretId) => {
-  const { secretsManagerReader } = await import('../../lambda/feeds/secrets-manager-reader');
+  const { secretsManagerReader } = await import('../../lambda/shared/secrets-manager-reader');
   return secretsManagerReader()(secretId);
 };
 

@@ -76,9 +76,33 @@ describe('without "partnerApiUrl" (cdk.json defaults)', () => {
     }
   });
 
-  it('warns at synth that nothing will reach a partner', () => {
+  it('sets no DRY_RUN either: the deployed ingress refuses data instead of dropping it', () => {
+    synthesized.template().allResourcesProperties('AWS::Lambda::Function', {
+      Environment: { Variables: Match.objectLike({ [ENV.dryRun]: Match.absent(), [ENV.partnerCredentialSecretArn]: Match.absent() }) },
+    });
+  });
+
+  it('warns at synth that data will be refused, and how to fix it', () => {
     const warnings = synthesized.stack().node.metadata.filter((entry) => entry.type === 'aws:cdk:warning');
-    expect(JSON.stringify(warnings.map((w) => w.data))).toContain('partnerApiUrl');
+    expect(JSON.stringify(warnings.map((w) => w.data))).toContain('-c partnerApiUrl=https://… or, to log instead of sending, -c dryRun=true');
+  });
+});
+
+describe('context "dryRun"', () => {
+  let synthesized: SynthesizedApp;
+  beforeAll(() => {
+    synthesized = synthApp({ dryRun: 'true' });
+  });
+  afterAll(() => synthesized.dispose());
+
+  it('sets DRY_RUN=true on the ingress, the only way a deployed function dry-runs', () => {
+    const stack = synthesized.stack();
+    expect(synthesized.template().toJSON()['Resources'][logicalIdOf(stack, stack.integration.ingressFunction)].Properties.Environment.Variables)
+      .toMatchObject({ [ENV.dryRun]: 'true' });
+  });
+
+  it('cannot be combined with a partner URL, which would then never be called', () => {
+    expect(() => synthApp({ dryRun: true, partnerApiUrl: PARTNER_API_URL })).toThrow('set either context "partnerApiUrl" or "dryRun=true", not both');
   });
 });
 

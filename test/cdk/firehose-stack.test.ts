@@ -1,6 +1,6 @@
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DELIVERY_DEFAULTS, ENV } from '../../lambda/delivery/defaults';
+import { DELIVERY_DEFAULTS, ENV, SEALING_ENCRYPTION_CONTEXT } from '../../lambda/delivery/defaults';
 import { LAMBDA_TASK_DIR, RUNTIME_LOOP_FILES } from '../../lambda/runtime-loop/files';
 import { MPARTICLE_ACCOUNTS } from '../../lib/config';
 import type { FirehoseStack } from '../../lib/firehose-stack';
@@ -197,6 +197,30 @@ describe('keys and permissions', () => {
     expect(kms).toEqual(['kms:Decrypt']);
   });
 
+  it('allows data-key calls only with the sealing encryption context', () => {
+    for (const role of [ids.ingressRole, ids.workerRole]) {
+      const statements = statementsOfRole(template, role).filter((s) => actionsOf([s]).some((a) => a.startsWith('kms:')));
+      expect(statements).toHaveLength(1);
+      expect(statements[0]?.Condition).toEqual({ StringEquals: { 'kms:EncryptionContext:purpose': SEALING_ENCRYPTION_CONTEXT['purpose'] } });
+      expect(referencedLogicalId(statements[0]?.Resource)).toBe(ids.key);
+    }
+  });
+
+  it('lets the delivering functions read the partner credential (GetSecretValue only), and names it in their env', () => {
+    // Prepare
+    const secret = logicalIdOf(stack, stack.integration.partnerCredentialSecret);
+    // Assess
+    const readers = allPolicyStatements(template).filter((s) => referencedLogicalId(s.Resource) === secret);
+    expect(actionsOf(readers)).toEqual(['secretsmanager:GetSecretValue', 'secretsmanager:GetSecretValue']);
+    for (const role of [ids.ingressRole, ids.workerRole]) {
+      expect(statementsOfRole(template, role).filter((s) => referencedLogicalId(s.Resource) === secret)).toHaveLength(1);
+    }
+    for (const fn of [ids.ingress, ids.worker]) {
+      expect(propertiesOf(template, fn)['Environment']).toMatchObject({ Variables: { [ENV.partnerCredentialSecretArn]: { Ref: secret } } });
+    }
+    template.hasOutput('PartnerCredentialSecretArn', { Value: { Ref: secret } });
+  });
+
   it('lets the ingress send to the delivery queue and the dead-letter queue, nothing else on SQS', () => {
     const statements = statementsOfRole(template, ids.ingressRole).filter((s) => actionsOf([s]).some((a) => a.startsWith('sqs:')));
     expect(actionsOf(statements).sort()).toEqual(['sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:SendMessage']);
@@ -290,6 +314,10 @@ describe('outputs', () => {
   it('has no HTTP endpoint output while the HTTP variant is off', () => {
     expect(Object.keys(template.findOutputs('HttpEndpointUrl'))).toEqual([]);
     template.resourceCountIs('AWS::Lambda::Url', 0);
-    template.resourceCountIs('AWS::SecretsManager::Secret', 0);
+    expect(stack.integration.firehoseTokenSecret).toBeUndefined();
+    // The one secret is the partner credential.
+    expect(resourcesOfType(template, 'AWS::SecretsManager::Secret').map(([id]) => id)).toEqual([
+      logicalIdOf(stack, stack.integration.partnerCredentialSecret),
+    ]);
   });
 });

@@ -1,8 +1,14 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { InlineOutcome } from '../../lambda/core/delivery-port';
 import { processRequest, type CoreDependencies } from '../../lambda/core/process-request';
 import { parseFirehoseRequest, parseJson } from '../../lambda/firehose';
+import { createCoreDependencies } from '../../lambda/delivery/create-delivery';
+import { ENV } from '../../lambda/delivery/defaults';
+import type { PartnerIntegration } from '../../lambda/core/partner-integration';
 import { integration } from '../../lambda/integration';
+import { createLogger } from '../../lambda/observability/logger';
 import {
   customEvents,
   dsrErasure,
@@ -146,5 +152,105 @@ describe('processRequest: splitting to the queue message limit', () => {
     const huge = { mpid: '1', audiences: [{ audience_id: 1, action: 'add', audience_name: 'x'.repeat(70_000) }] };
     const { run } = setup(undefined, { maxMessageBytes: 64 * 1024 });
     await expect(run(membershipChange([huge]))).rejects.toThrow(/^user_profiles\[0\]: maps to \d+ bytes/);
+  });
+});
+
+/** The default integration with `allow_eventless_batches` set as given. */
+function withEventless(allow: boolean): PartnerIntegration {
+  const permissions = { ...integration.registration.permissions, allow_eventless_batches: allow };
+  return { ...integration, registration: { ...integration.registration, permissions } };
+}
+
+const userData = {
+  user_identities: [{ type: 'email', encoding: 'sha256', value: 'hash-of-ada' }],
+  user_attributes: { plan: 'pro' },
+};
+
+describe('processRequest: eventless batches follow allow_eventless_batches', () => {
+  it('with the permission, forwards the user data of a batch whose events were all of unknown types', async () => {
+    // Prepare
+    const { run, inline } = setup(undefined, { integration: withEventless(true) });
+    // Act
+    const { summary } = await run(eventBatch([event('hologram'), event('hologram')], userData));
+    // Assess
+    expect(summary).toMatchObject({ events: 0, skippedEvents: 2, calls: 1, outcome: 'delivered' });
+    const body = parseJson(inline[0]?.bodyText ?? '') as { events: unknown[]; user: Record<string, unknown> };
+    expect(body.events).toEqual([]);
+    expect(body.user).toMatchObject({ attributes: { plan: 'pro' }, identities: [{ type: 'email', value: 'hash-of-ada' }] });
+  });
+
+  it.each([
+    ['consent only', { consent_state: { gdpr_consent_state: { analytics: { consented: true } } } }],
+    ['a system notification only', { system_notifications: [{ type: 'gdpr_consent_state' }] }],
+    ['device identities only', { runtime_environment: { type: 'ios', identities: [{ type: 'ios_advertising_id', encoding: 'raw', value: 'idfa' }] } }],
+  ])('with the permission, forwards an eventless batch carrying %s', async (_name, data) => {
+    const { run, inline } = setup(undefined, { integration: withEventless(true) });
+    const { summary } = await run(eventBatch(undefined, data));
+    expect(summary.outcome).toBe('delivered');
+    expect(inline).toHaveLength(1);
+  });
+
+  it.each([
+    ['events: []', eventBatch([])],
+    ['no events field', eventBatch(undefined)],
+    ['empty user data', eventBatch([], { user_attributes: {}, user_identities: [] })],
+  ])('with the permission, still answers a pure verification batch (%s) without a call', async (_name, message) => {
+    const { run, inline, queued } = setup(undefined, { integration: withEventless(true) });
+    const { summary } = await run(message);
+    expect(summary.outcome).toBe('verification');
+    expect([...inline, ...queued]).toEqual([]);
+  });
+
+  it('without the permission, forwards no eventless batch, whatever user data it carries', async () => {
+    // Prepare
+    const { run, inline, queued } = setup(undefined, { integration: withEventless(false) });
+    // Act
+    const eventless = await run(eventBatch(undefined, userData));
+    const allUnknown = await run(eventBatch([event('hologram')], userData));
+    // Assess
+    expect(eventless.summary.outcome).toBe('verification');
+    expect(allUnknown.summary.outcome).toBe('nothing-to-send');
+    expect([...inline, ...queued]).toEqual([]);
+  });
+});
+
+describe('suspend_subscription is opt-in', () => {
+  const logger = createLogger('test');
+  it('is off unless SUSPEND_ON_AUTH_FAILURE is true', () => {
+    expect(createCoreDependencies(integration, {}, logger).suspendOnAuthFailure).toBe(false);
+    expect(createCoreDependencies(integration, { [ENV.suspendOnAuthFailure]: 'false' }, logger).suspendOnAuthFailure).toBe(false);
+    expect(createCoreDependencies(integration, { [ENV.suspendOnAuthFailure]: 'TRUE' }, logger).suspendOnAuthFailure).toBe(true);
+  });
+});
+
+/** mParticle's own DSR sample (Firehose Java SDK 3.2.0, examples/json): it carries no `account`. */
+const officialDsr = (): Record<string, unknown> =>
+  JSON.parse(readFileSync(path.join(__dirname, '../fixtures/official/DsrProcessingRequest.json'), 'utf8')) as Record<string, unknown>;
+
+describe('processRequest: DSR requests', () => {
+  it('queues the official sample (no account) as one erasure call without customer secrets', async () => {
+    // Prepare
+    const { run, queued } = setup();
+    const sample = officialDsr();
+    expect(sample).not.toHaveProperty('account');
+    // Act
+    const { summary } = await run(sample);
+    // Assess
+    expect(summary).toMatchObject({ outcome: 'queued', calls: 1 });
+    expect(queued).toHaveLength(1);
+    expect(queued[0]).toMatchObject({ path: '/erasures', requestType: 'dsr_processing_request', secrets: {}, accountId: undefined });
+    expect(parseJson(queued[0]?.bodyText ?? '')).toMatchObject({ subject_request_id: sample['subject_request_id'], regulation: 'gdpr' });
+  });
+
+  it.each([['access'], ['portability'], [undefined]])('sends nothing for subject_request_type %s, answers normally and warns', async (kind) => {
+    // Prepare
+    const { run, queued, inline } = setup();
+    const message = { ...officialDsr(), subject_request_type: kind };
+    // Act
+    const { response, summary } = await run(message);
+    // Assess
+    expect(response.type).toBe('dsr_processing_response');
+    expect(summary).toMatchObject({ outcome: 'nothing-to-send', calls: 0, warning: 'skipped a DSR request that is not an erasure' });
+    expect([...queued, ...inline]).toEqual([]);
   });
 });

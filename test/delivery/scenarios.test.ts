@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseJson } from '../../lambda/firehose';
+import { ENV } from '../../lambda/delivery/defaults';
 import { redrive } from '../../lambda/delivery/redrive';
 import { customEvents, dsrErasure, eventBatch, membershipChange, profiles, SECRET_API_KEY, subscription } from '../support/factories';
 import { startDeliverySystem, type DeliverySystem } from '../support/delivery-system';
@@ -216,11 +217,19 @@ describe('delivery through an outage', () => {
     expect(partner.received).toHaveLength(3);
   });
 
-  it('on 401 in-line: parks the batch and asks mParticle to suspend the subscription', async () => {
-    const { ingress, partner } = await start();
+  it('on 401 in-line: parks the batch, and asks mParticle to suspend the subscription only when SUSPEND_ON_AUTH_FAILURE is true', async () => {
+    const { ingress, partner } = await start({ [ENV.suspendOnAuthFailure]: 'true' });
     partner.setFaults(() => ({ kind: 'status', status: 401 }));
     const { response } = await ingress.handle(eventBatch(customEvents(2)));
     expect(response).toMatchObject({ suspend_subscription: true });
+    expect((await system!.deadLetters())[0]?.attributes).toMatchObject({ status: '401' });
+  });
+
+  it('on 401 in-line by default: parks the batch and answers normally (suspend_subscription is opt-in)', async () => {
+    const { ingress, partner } = await start();
+    partner.setFaults(() => ({ kind: 'status', status: 401 }));
+    const { response } = await ingress.handle(eventBatch(customEvents(2)));
+    expect(response).not.toHaveProperty('suspend_subscription');
     expect((await system!.deadLetters())[0]?.attributes).toMatchObject({ status: '401' });
   });
 

@@ -10,6 +10,7 @@ export interface PolicyStatementJson {
   readonly Effect: string;
   readonly Action: string | string[];
   readonly Resource: unknown;
+  readonly Condition?: unknown;
 }
 
 export function resourcesOfType(template: Template, type: string): Array<[string, CfnResourceJson]> {

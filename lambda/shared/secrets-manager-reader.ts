@@ -1,7 +1,13 @@
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import type { SecretStringReader } from './credentials-source';
 
-/** A SecretStringReader backed by Secrets Manager. Create once per container and reuse. */
+/** Fetches a secret's string value by id or ARN. */
+export type SecretStringReader = (secretId: string) => Promise<string>;
+
+/**
+ * A SecretStringReader backed by Secrets Manager, shared by every function that reads a secret (the HTTP
+ * variant's token, the partner credential, the feed's key). Create once per container and reuse; callers
+ * import this module lazily, so a function that never reads a secret never loads the SDK client.
+ */
 export function secretsManagerReader(client: SecretsManagerClient = new SecretsManagerClient({})): SecretStringReader {
   return async (secretId) => {
     const answer = await client.send(new GetSecretValueCommand({ SecretId: secretId }));

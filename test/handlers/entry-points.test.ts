@@ -1,0 +1,174 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import type { APIGatewayProxyEventV2, Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ENV } from '../../lambda/delivery/defaults';
+import { TOKEN_ENV, type FunctionUrlHandler } from '../../lambda/http';
+import { startPartnerServer, type PartnerServer } from '../../local/partner-api-stand-in';
+import { startSqsEmulator, type SqsEmulator } from '../../local/sqs-emulator';
+import { customEvents, eventBatch, membershipChange, profiles, SECRET_API_KEY } from '../support/factories';
+import { useEntryPoints } from '../support/entry-points';
+import { deleteHandled, receiveSqsEvent } from '../support/sqs-event';
+
+/**
+ * The three deployed entry points (lambda/handlers/{ingress,worker,http}.ts), each loaded fresh with the
+ * environment the stack gives it, delivering for real: fauxqs as SQS, a node:http partner on loopback.
+ * Lambda's SQS event source (receive → SQSEvent → delete) is played by hand.
+ */
+
+const PARTNER_CREDENTIAL = 'pk_partner_level_entry_test';
+const HTTP_TOKEN = 'tok_entry_points';
+
+type IngressHandler = (event: unknown) => Promise<Record<string, unknown>>;
+type WorkerHandler = (event: SQSEvent) => Promise<SQSBatchResponse>;
+
+const load = useEntryPoints();
+let sqs: SqsEmulator;
+let partner: PartnerServer;
+let ingress: IngressHandler;
+let worker: WorkerHandler;
+let http: FunctionUrlHandler;
+
+beforeAll(async () => {
+  sqs = await startSqsEmulator();
+  partner = await startPartnerServer();
+  const env = {
+    [ENV.partnerApiUrl]: partner.url,
+    [ENV.deliveryQueueUrl]: sqs.queueUrl,
+    [ENV.deadLetterQueueUrl]: sqs.deadLetterQueueUrl,
+    [ENV.sqsEndpoint]: sqs.endpoint,
+    [ENV.localSealingKey]: randomBytes(32).toString('base64'),
+    [ENV.partnerCredential]: PARTNER_CREDENTIAL,
+    [TOKEN_ENV.tokens]: HTTP_TOKEN,
+  };
+  ({ handler: ingress } = await load<{ handler: IngressHandler }>('../../lambda/handlers/ingress', env));
+  ({ handler: worker } = await load<{ handler: WorkerHandler }>('../../lambda/handlers/worker', env));
+  ({ handler: http } = await load<{ handler: FunctionUrlHandler }>('../../lambda/handlers/http', env));
+});
+
+afterAll(async () => {
+  await partner?.stop();
+  await sqs?.stop();
+});
+
+/** Lambda's event source once: everything queued so far goes to the worker handler as one batch. */
+async function runWorkerOnce(): Promise<{ records: number; response: SQSBatchResponse }> {
+  const { event, messages } = await receiveSqsEvent(sqs);
+  const response = await worker(event);
+  await deleteHandled(sqs, messages, response.batchItemFailures.map((f) => f.itemIdentifier));
+  return { records: event.Records.length, response };
+}
+
+/** mParticle's own DSR sample (Firehose Java SDK 3.2.0): no `account`, so no customer key. */
+const officialDsr = (): Record<string, unknown> =>
+  JSON.parse(readFileSync(path.join(__dirname, '../fixtures/official/DsrProcessingRequest.json'), 'utf8')) as Record<string, unknown>;
+
+const receivedFor = (requestId: unknown) => partner.received.filter((r) => r.headers['idempotency-key'] === `${String(requestId)}:0`);
+
+describe('the deployed entry points, delivering', () => {
+  it('ingress: delivers an event batch in-line with the customer key', async () => {
+    // Prepare
+    const message = eventBatch(customEvents(3));
+    // Act
+    const response = await ingress(message);
+    // Assess
+    expect(response).toMatchObject({ type: 'event_processing_response' });
+    const [received] = receivedFor(message['id']);
+    expect(received).toMatchObject({ path: '/events', headers: { authorization: `Bearer ${SECRET_API_KEY}` } });
+  });
+
+  it('ingress → queue → worker: a membership change reaches the partner, its sealed key restored', async () => {
+    // Prepare
+    const message = membershipChange(profiles(2));
+    // Act
+    const response = await ingress(message);
+    const queued = sqs.peek('delivery');
+    const { records, response: batch } = await runWorkerOnce();
+    // Assess
+    expect(response).toMatchObject({ type: 'audience_membership_change_response' });
+    expect(queued.map((m) => m.body).join()).not.toContain(SECRET_API_KEY);
+    expect(records).toBe(1);
+    expect(batch.batchItemFailures).toEqual([]);
+    const [received] = receivedFor(message['id']);
+    expect(received).toMatchObject({ path: '/audience-memberships', headers: { authorization: `Bearer ${SECRET_API_KEY}` } });
+    expect(sqs.peek('delivery')).toEqual([]);
+  });
+
+  it('ingress → queue → worker: mParticle\'s official DSR sample (no account) reaches the partner with the partner credential', async () => {
+    // Prepare
+    const sample = officialDsr();
+    // Act
+    const response = await ingress(sample);
+    const { response: batch } = await runWorkerOnce();
+    // Assess
+    expect(response).toMatchObject({ type: 'dsr_processing_response' });
+    expect(batch.batchItemFailures).toEqual([]);
+    const [received] = receivedFor(sample['id']);
+    expect(received).toMatchObject({ path: '/erasures', headers: { authorization: `Bearer ${PARTNER_CREDENTIAL}` } });
+    expect(JSON.parse(received?.bodyText ?? '{}')).toMatchObject({ subject_request_id: sample['subject_request_id'], regulation: 'gdpr' });
+    expect(sqs.peek('dead-letter')).toEqual([]);
+  });
+
+  it('worker: parks an erasure the partner refuses, never copying the partner credential it echoes into the DLQ', async () => {
+    // Prepare: a partner that quotes the Authorization header back in its 401
+    const sample = { ...officialDsr(), id: randomUUID() };
+    partner.setFaults((request) =>
+      request.path === '/erasures' ? { kind: 'status', status: 401, body: `credential refused: ${String(request.headers.authorization)}` } : undefined,
+    );
+    try {
+      // Act
+      await ingress(sample);
+      const { response } = await runWorkerOnce();
+      // Assess
+      expect(response.batchItemFailures).toEqual([]);
+      const parked = sqs.peek('dead-letter');
+      expect(parked).toHaveLength(1);
+      expect(parked[0]?.attributes).toMatchObject({ status: '401', reason: 'partner answered 401' });
+      expect(parked[0]?.attributes['excerpt']).toMatch(/^credential refused: /);
+      expect(JSON.stringify(parked)).not.toContain(PARTNER_CREDENTIAL);
+    } finally {
+      partner.setFaults(() => undefined);
+    }
+  });
+
+  it('http: delivers an event batch in-line (200) and queues a membership change (202) the worker delivers', async () => {
+    // Prepare
+    const batch = eventBatch(customEvents(2));
+    const change = membershipChange(profiles(1));
+    // Act
+    const inline = await http(functionUrlEvent('/events', JSON.stringify(batch)), {} as Context);
+    const queued = await http(functionUrlEvent('/audience', JSON.stringify(change)), {} as Context);
+    const { response } = await runWorkerOnce();
+    // Assess
+    expect(inline.statusCode).toBe(200);
+    expect(queued.statusCode).toBe(202);
+    expect(response.batchItemFailures).toEqual([]);
+    expect(receivedFor(batch['id']).map((r) => r.path)).toEqual(['/events']);
+    expect(receivedFor(change['id']).map((r) => r.path)).toEqual(['/audience-memberships']);
+  });
+});
+
+function functionUrlEvent(rawPath: string, body: string): APIGatewayProxyEventV2 {
+  return {
+    version: '2.0',
+    routeKey: '$default',
+    rawPath,
+    rawQueryString: '',
+    headers: { 'content-type': 'application/json', authorization: `Token ${HTTP_TOKEN}` },
+    requestContext: {
+      accountId: 'anonymous',
+      apiId: 'entry',
+      domainName: 'entry.lambda-url.us-east-1.on.aws',
+      domainPrefix: 'entry',
+      http: { method: 'POST', path: rawPath, protocol: 'HTTP/1.1', sourceIp: '203.0.113.9', userAgent: 'mParticle' },
+      requestId: 'req-entry',
+      routeKey: '$default',
+      stage: '$default',
+      time: '30/Nov/2026:05:00:00 +0000',
+      timeEpoch: 1_796_000_000_000,
+    },
+    body,
+    isBase64Encoded: false,
+  };
+}

@@ -1,0 +1,53 @@
+import { describe, expect, it } from 'vitest';
+import { ENV } from '../../lambda/delivery/defaults';
+import { customEvents, dsrErasure, eventBatch, membershipChange, profiles, registrationRequest } from '../support/factories';
+import { useEntryPoints } from '../support/entry-points';
+
+type Handler = (event: unknown) => Promise<Record<string, unknown>>;
+const load = useEntryPoints();
+const ingress = async (env: Record<string, string> = {}) => (await load<{ handler: Handler }>('../../lambda/handlers/ingress', env)).handler;
+
+const REFUSAL =
+  'PARTNER_API_URL is not set: refusing to accept data that would not be delivered (deploy with -c partnerApiUrl=… or -c dryRun=true)';
+
+describe('the ingress entry point deployed without delivery settings (inside Lambda, no DRY_RUN)', () => {
+  it('fails an invocation carrying data with one line naming the missing setting', async () => {
+    // Prepare
+    const handler = await ingress();
+    // Act
+    const errors = await Promise.all(
+      [eventBatch(customEvents(2)), membershipChange(profiles(1)), dsrErasure()].map((message) => handler(message).catch((e: unknown) => e)),
+    );
+    // Assess
+    for (const error of errors) {
+      expect(error).toBeInstanceOf(Error);
+      expect((error as Error).message).toBe(REFUSAL);
+      expect((error as Error).stack).toBe(`DeliveryNotConfiguredError: ${REFUSAL}`);
+    }
+  });
+
+  it('still answers registration and verification, so the connection can be set up', async () => {
+    const handler = await ingress();
+    expect(await handler(registrationRequest())).toMatchObject({ type: 'module_registration_response', name: 'Example Webhook' });
+    expect(await handler(eventBatch([]))).toMatchObject({ type: 'event_processing_response' });
+    expect(await handler(eventBatch(undefined))).toMatchObject({ type: 'event_processing_response' });
+    expect(await handler(membershipChange(undefined))).toMatchObject({ type: 'audience_membership_change_response' });
+  });
+
+  it('runs the dry run when it is asked for explicitly (DRY_RUN=true)', async () => {
+    const handler = await ingress({ [ENV.dryRun]: 'true' });
+    expect(await handler(eventBatch(customEvents(2)))).toMatchObject({ type: 'event_processing_response' });
+    expect(await handler(dsrErasure())).toMatchObject({ type: 'dsr_processing_response' });
+  });
+
+  it('refuses to start with a DRY_RUN that is neither true nor false', async () => {
+    await expect(ingress({ [ENV.dryRun]: 'yes' })).rejects.toThrow('DRY_RUN must be true or false');
+  });
+});
+
+describe('the ingress entry point outside Lambda (npm run invoke)', () => {
+  it('keeps the dry run as its default', async () => {
+    const handler = await ingress({ [ENV.lambdaFunctionName]: '' });
+    expect(await handler(eventBatch(customEvents(1)))).toMatchObject({ type: 'event_processing_response' });
+  });
+});

@@ -1,0 +1,34 @@
+import { afterAll, vi } from 'vitest';
+import { ENV } from '../../lambda/delivery/defaults';
+import { TOKEN_ENV } from '../../lambda/http/token-source';
+
+/**
+ * The deployed Lambda entry points (lambda/handlers/*.ts) loaded as Lambda loads them: a fresh module graph
+ * whose module scope runs with the given environment. Each call replaces process.env for the rest of the
+ * file (the SDK clients read credentials and region from it lazily); the original is restored afterwards.
+ */
+export function useEntryPoints(): <T>(modulePath: string, env: Record<string, string>) => Promise<T> {
+  const original = { ...process.env };
+  afterAll(() => {
+    process.env = original;
+  });
+  return async <T>(modulePath: string, env: Record<string, string>): Promise<T> => {
+    process.env = { ...original, ...LAMBDA_LIKE_ENV, ...env };
+    for (const name of WITHOUT) if (!(name in env)) delete process.env[name];
+    vi.resetModules();
+    return (await import(modulePath)) as T;
+  };
+}
+
+/** What Lambda sets for every function (the parts the kit reads), with dummy credentials for the emulators. */
+const LAMBDA_LIKE_ENV: Record<string, string> = {
+  [ENV.lambdaFunctionName]: 'firehose-test',
+  AWS_REGION: 'us-east-1',
+  AWS_ACCESS_KEY_ID: 'local',
+  AWS_SECRET_ACCESS_KEY: 'local',
+  LOG_LEVEL: 'SILENT',
+  POWERTOOLS_METRICS_DISABLED: 'true',
+};
+
+/** Settings a developer's shell may hold that would change what the entry point does: unset unless given. */
+const WITHOUT = [...Object.values(ENV).filter((name) => name !== ENV.lambdaFunctionName), ...Object.values(TOKEN_ENV)];

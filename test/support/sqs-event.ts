@@ -1,0 +1,44 @@
+import { DeleteMessageBatchCommand, ReceiveMessageCommand, type Message } from '@aws-sdk/client-sqs';
+import type { SQSEvent, SQSRecord } from 'aws-lambda';
+import type { SqsEmulator } from '../../local/sqs-emulator';
+
+/**
+ * What Lambda's SQS event source does around the worker, done by hand: receive the queued messages, hand
+ * them to the handler as one SQSEvent, delete the ones it did not report as failed.
+ */
+export async function receiveSqsEvent(sqs: SqsEmulator, max = 10): Promise<{ event: SQSEvent; messages: Message[] }> {
+  const out = await sqs.sqs.send(
+    new ReceiveMessageCommand({ QueueUrl: sqs.queueUrl, MaxNumberOfMessages: max, WaitTimeSeconds: 0, MessageSystemAttributeNames: ['All'] }),
+  );
+  const messages = out.Messages ?? [];
+  return { messages, event: { Records: messages.map((message) => toRecord(message, sqs.queueArn)) } };
+}
+
+export async function deleteHandled(sqs: SqsEmulator, messages: readonly Message[], failedIds: readonly string[]): Promise<void> {
+  const done = messages.filter((m) => !failedIds.includes(m.MessageId ?? ''));
+  if (done.length === 0) return;
+  await sqs.sqs.send(
+    new DeleteMessageBatchCommand({ QueueUrl: sqs.queueUrl, Entries: done.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle ?? '' })) }),
+  );
+}
+
+/** A received message as the Lambda event source presents it. */
+export function toRecord(message: Message, queueArn: string): SQSRecord {
+  const attributes = message.Attributes ?? {};
+  return {
+    messageId: message.MessageId ?? '',
+    receiptHandle: message.ReceiptHandle ?? '',
+    body: message.Body ?? '',
+    attributes: {
+      ApproximateReceiveCount: attributes['ApproximateReceiveCount'] ?? '1',
+      SentTimestamp: attributes['SentTimestamp'] ?? String(Date.now()),
+      SenderId: attributes['SenderId'] ?? 'local',
+      ApproximateFirstReceiveTimestamp: attributes['ApproximateFirstReceiveTimestamp'] ?? String(Date.now()),
+    },
+    messageAttributes: {},
+    md5OfBody: message.MD5OfBody ?? '',
+    eventSource: 'aws:sqs',
+    eventSourceARN: queueArn,
+    awsRegion: 'us-east-1',
+  };
+}

@@ -3,7 +3,7 @@ import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { createCoreDependencies } from '../lambda/delivery/create-delivery';
 import { createWorkerDependencies } from '../lambda/delivery/create-worker';
-import { DELIVERY_DEFAULTS } from '../lambda/delivery/defaults';
+import { DELIVERY_DEFAULTS, ENV } from '../lambda/delivery/defaults';
 import { redrive } from '../lambda/delivery/redrive';
 import { createWorkerBatchHandler } from '../lambda/delivery/worker-batch';
 import { integration } from '../lambda/integration';
@@ -72,6 +72,8 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
     DELIVERY_QUEUE_URL: sqs.queueUrl,
     DEAD_LETTER_QUEUE_URL: sqs.deadLetterQueueUrl,
     SQS_ENDPOINT: sqs.endpoint,
+    [ENV.claimCheckBucket]: sqs.bucketName,
+    [ENV.s3Endpoint]: sqs.endpoint,
   };
   // Bare emulator clients need a region and credentials; these never leave the machine.
   process.env['AWS_REGION'] ??= options.region;

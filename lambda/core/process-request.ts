@@ -93,6 +93,7 @@ async function processEvents(
 
   const calls = planCalls({
     ...callContext(request.type, request.id, request.account, deps),
+    travel: 'inline',
     items: request.events,
     itemsField: 'events',
     build: (events) => deps.integration.mapEvents({ ...request, events: [...events] }),
@@ -108,6 +109,7 @@ async function processEvents(
 async function processSubscription(request: AudienceSubscriptionRequest, deps: CoreDependencies): Promise<ProcessResult> {
   const calls = planCalls({
     ...callContext(request.type, request.id, request.account, deps),
+    travel: 'inline',
     items: [request],
     itemsField: 'request',
     build: () => deps.integration.mapAudienceSubscription(request),
@@ -135,6 +137,7 @@ async function processMembership(request: AudienceMembershipChangeRequest, deps:
   }
   const calls = planCalls({
     ...callContext(request.type, request.id, request.account, deps),
+    travel: 'queue',
     items: profiles,
     itemsField: 'user_profiles',
     build: (slice) => deps.integration.mapAudienceMembership({ ...request, user_profiles: [...slice] }),
@@ -149,6 +152,7 @@ async function processMembership(request: AudienceMembershipChangeRequest, deps:
 async function processDsr(request: DsrProcessingRequest, deps: CoreDependencies): Promise<ProcessResult> {
   const calls = planCalls({
     ...callContext(request.type, request.id, request.account, deps),
+    travel: 'queue',
     items: [request],
     itemsField: 'request',
     build: () => deps.integration.mapErasure(request),

@@ -29,6 +29,12 @@ export const DELIVERY_DEFAULTS = {
   /** Retention: long enough to outlive a partner's weekend outage (SQS maximum is 14 days). */
   queueRetentionDays: 7,
   deadLetterRetentionDays: 14,
+  /**
+   * Lifetime of a claim-check object (a queue message too large for SQS, kept in S3): a message may wait
+   * the queue's retention, then stay parked the DLQ's, then be redriven for another queue retention
+   * (7 + 14 + 7 days), so no pointer outlives its object. Objects are deleted as soon as they are delivered.
+   */
+  claimCheckRetentionDays: 30,
 } as const;
 
 /** Environment variables read by the functions; the CDK construct sets them, local tools too. */
@@ -47,4 +53,8 @@ export const ENV = {
   suspendOnAuthFailure: 'SUSPEND_ON_AUTH_FAILURE',
   /** Local runs only: the SQS emulator's endpoint. */
   sqsEndpoint: 'SQS_ENDPOINT',
+  /** S3 bucket holding queue messages too large for SQS (claim checks); without it such a message fails. */
+  claimCheckBucket: 'CLAIM_CHECK_BUCKET',
+  /** Local runs only: the S3 emulator's endpoint (path-style addressing). */
+  s3Endpoint: 'S3_ENDPOINT',
 } as const;

@@ -3,6 +3,7 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import * as v from 'valibot';
 import { FirehoseInputError } from '../firehose/errors';
 import { PermanentError, RetryableError } from '../shared/errors';
+import { DELIVERY_DEFAULTS } from './defaults';
 
 /**
  * Claim checks: a queue message too large for SQS is kept in S3 and the queue carries a small pointer to it
@@ -71,7 +72,7 @@ export class ClaimCheckStore {
 
   /** Stores a message text under a fresh key (never reused: two spills of one call get two objects). */
   async put(text: string): Promise<ClaimCheck> {
-    const key = `deliveries/${new Date().toISOString().slice(0, 10)}/${randomUUID()}.json`;
+    const key = `${DELIVERY_DEFAULTS.claimCheckPrefix}${new Date().toISOString().slice(0, 10)}/${randomUUID()}.json`;
     const bytes = Buffer.byteLength(text);
     try {
       const { api, client } = await this.connect();

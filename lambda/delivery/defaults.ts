@@ -35,6 +35,8 @@ export const DELIVERY_DEFAULTS = {
    * (7 + 14 + 7 days), so no pointer outlives its object. Objects are deleted as soon as they are delivered.
    */
   claimCheckRetentionDays: 30,
+  /** Key prefix of claim-check objects: the functions' S3 permissions are limited to it. */
+  claimCheckPrefix: 'deliveries/',
 } as const;
 
 /** Environment variables read by the functions; the CDK construct sets them, local tools too. */

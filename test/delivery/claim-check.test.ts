@@ -123,6 +123,20 @@ describe('claim check: a single item larger than one queue message', () => {
     expect(await system!.deadLetters()).toEqual([]);
   });
 
+  it('parks a 300 KB event the partner refuses in-line by claim check, with its reason', async () => {
+    const { ingress, partner, sqs } = await start();
+    partner.setFaults(() => ({ kind: 'status', status: 422 }));
+    const message = eventBatch([largeEvent(300_000)]);
+    const { summary } = await ingress.handle(JSON.stringify(message));
+    const parked = await system!.deadLetters();
+    expect(summary.outcome).toBe('parked');
+    expect(parked).toHaveLength(1);
+    expect(parked[0]?.attributes).toMatchObject({ reason: 'partner answered 422', status: '422' });
+    const pointer = pointerOf(parked[0]?.body ?? '');
+    expect(await sqs.objects()).toEqual([pointer?.key]);
+    expect(await sqs.objectText(pointer?.key ?? '')).toContain(expectedBody(message));
+  });
+
   it('parks, with its reason, a pointer whose object is gone', async () => {
     const { ingress, partner, sqs, drain } = await start();
     await ingress.handle(JSON.stringify(membershipChange([largeProfile('9004', 300_000)])));

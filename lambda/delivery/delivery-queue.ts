@@ -70,7 +70,8 @@ export class DeliveryQueue {
 
   /**
    * Sends every body, ≤10 per SendMessageBatch call and under the byte limit per call; entries the batch
-   * call reports as failed are sent again. Throws QueueUnavailableError if any body is not accepted.
+   * call reports as failed are sent again; a body too large for one message goes by claim check first.
+   * Throws QueueUnavailableError (or ClaimCheckUnavailableError) if any body is not accepted.
    */
   async sendAll(original: readonly string[]): Promise<void> {
     const bodies = await Promise.all(original.map((body) => this.prepare(body)));

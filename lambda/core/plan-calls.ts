@@ -22,8 +22,6 @@ export interface CallPlanInput<T> {
   readonly travel: 'inline' | 'queue';
   /** The list to split when one call would not fit one queue message: events or user profiles. */
   readonly items: readonly T[];
-  /** Field name of `items` in the request (`user_profiles`), for log lines. */
-  readonly itemsField: string;
   /** Builds the partner call for a slice of the items (the integration's mapping). */
   readonly build: (items: readonly T[]) => PartnerCall | undefined;
   readonly maxMessageBytes: number;

@@ -95,7 +95,6 @@ async function processEvents(
     ...callContext(request.type, request.id, request.account, deps),
     travel: 'inline',
     items: request.events,
-    itemsField: 'events',
     build: (events) => deps.integration.mapEvents({ ...request, events: [...events] }),
   });
   const outcomes = await Promise.all(calls.map((call) => deps.delivery.deliverInline(call)));
@@ -111,7 +110,6 @@ async function processSubscription(request: AudienceSubscriptionRequest, deps: C
     ...callContext(request.type, request.id, request.account, deps),
     travel: 'inline',
     items: [request],
-    itemsField: 'request',
     build: () => deps.integration.mapAudienceSubscription(request),
   });
   const outcomes = await Promise.all(calls.map((call) => deps.delivery.deliverInline(call)));
@@ -139,7 +137,6 @@ async function processMembership(request: AudienceMembershipChangeRequest, deps:
     ...callContext(request.type, request.id, request.account, deps),
     travel: 'queue',
     items: profiles,
-    itemsField: 'user_profiles',
     build: (slice) => deps.integration.mapAudienceMembership({ ...request, user_profiles: [...slice] }),
   });
   await deps.delivery.enqueue(calls);
@@ -154,7 +151,6 @@ async function processDsr(request: DsrProcessingRequest, deps: CoreDependencies)
     ...callContext(request.type, request.id, request.account, deps),
     travel: 'queue',
     items: [request],
-    itemsField: 'request',
     build: () => deps.integration.mapErasure(request),
   });
   await deps.delivery.enqueue(calls);

@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import { Duration, Stack, Validations } from 'aws-cdk-lib';
+import { CfnElement, Duration, Stack, Validations } from 'aws-cdk-lib';
 import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -7,6 +7,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
@@ -93,6 +94,8 @@ export class FirehoseIntegration extends Construct {
   public readonly workerFunction: NodejsFunction;
   public readonly deliveryQueue: sqs.Queue;
   public readonly deadLetterQueue: sqs.Queue;
+  /** Queue messages too large for SQS (claim checks): written by the front door, read and deleted by the worker. */
+  public readonly claimCheckBucket: s3.Bucket;
   /** Envelope-encryption key: the front door may only make data keys, the worker may only decrypt them. */
   public readonly sealingKey: kms.Key;
   public readonly alarms: FirehoseAlarmSet;
@@ -137,6 +140,8 @@ export class FirehoseIntegration extends Construct {
       deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount: DELIVERY_DEFAULTS.redriveMaxReceiveCount },
     });
 
+    this.claimCheckBucket = this.createClaimCheckBucket();
+
     // The functions deliver when they have the partner URL *and* the queues, and run their dry run when they
     // have neither (lambda/delivery/delivery-config.ts); so without a partner URL no delivery setting is set.
     this.partnerCredentialSecret = props.partnerApiUrl === undefined ? undefined : (props.partnerCredentialSecret ?? this.createPartnerCredentialSecret());
@@ -146,6 +151,7 @@ export class FirehoseIntegration extends Construct {
       [ENV.deadLetterQueueUrl]: this.deadLetterQueue.queueUrl,
       [ENV.sealingKeyId]: this.sealingKey.keyArn,
       ...(this.partnerCredentialSecret === undefined ? {} : { [ENV.partnerCredentialSecretArn]: this.partnerCredentialSecret.secretArn }),
+      [ENV.claimCheckBucket]: this.claimCheckBucket.bucketName,
     };
     const metricsNamespace = props.metricsNamespace ?? DEFAULT_METRICS_NAMESPACE;
     const sharedEnvironment: Record<string, string> = {
@@ -201,6 +207,7 @@ export class FirehoseIntegration extends Construct {
     this.deadLetterQueue.grantSendMessages(this.workerFunction);
     this.grantSealing(this.workerFunction, 'kms:Decrypt');
     this.grantPartnerCredential(this.workerFunction);
+    this.grantClaimChecks(this.workerFunction, 'ClaimCheckReadAndDelete', ['s3:GetObject', 's3:DeleteObject']);
 
     let httpLogGroup: logs.LogGroup | undefined;
     if (props.enableHttpEndpoint === true) {
@@ -274,6 +281,7 @@ export class FirehoseIntegration extends Construct {
     // GenerateDataKey only: the front door seals, it never needs to read sealed settings back.
     this.grantSealing(fn, 'kms:GenerateDataKey');
     this.grantPartnerCredential(fn);
+    this.grantClaimChecks(fn, 'ClaimCheckWrite', ['s3:PutObject']);
   }
 
   /** One KMS action on the sealing key, and only for data keys made with the sealing encryption context. */
@@ -302,6 +310,43 @@ export class FirehoseIntegration extends Construct {
         + 'the functions re-read it within minutes.',
     });
     return secret;
+  }
+
+  /**
+   * Where queue messages too large for SQS wait (lambda/delivery/claim-check.ts). Objects are deleted once
+   * delivered; the lifecycle expiry outlasts the queue's retention, the DLQ's, and one redrive, so a parked
+   * pointer never outlives its object. Kept on stack deletion (S3's default): it may hold undelivered data.
+   */
+  private createClaimCheckBucket(): s3.Bucket {
+    const bucket = new s3.Bucket(this, 'ClaimCheckBucket', {
+      encryption: s3.BucketEncryption.S3_MANAGED,
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      enforceSSL: true,
+      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      lifecycleRules: [{ expiration: Duration.days(DELIVERY_DEFAULTS.claimCheckRetentionDays), abortIncompleteMultipartUploadAfter: Duration.days(1) }],
+    });
+    Validations.of(bucket).acknowledge({
+      id: 'AwsSolutions-S1',
+      reason: 'Objects are short-lived copies of queue messages, reachable only by the kit\'s function roles (one prefix, '
+        + 'put for the front door, get/delete for the worker). CloudTrail S3 data events audit them if an account needs it.',
+    });
+    return bucket;
+  }
+
+  /** One statement limited to the claim-check prefix; the key names are random, hence the wildcard. */
+  private grantClaimChecks(fn: lambda.IFunction, sid: string, actions: string[]): void {
+    fn.addToRolePolicy(new iam.PolicyStatement({
+      sid,
+      actions,
+      resources: [this.claimCheckBucket.arnForObjects(`${DELIVERY_DEFAULTS.claimCheckPrefix}*`)],
+    }));
+    if (fn.role) {
+      Validations.of(fn.role).acknowledge({
+        // cdk-nag names a wildcard finding after the logical id of the resource it points into.
+        id: `AwsSolutions-IAM5[Resource::<${Stack.of(this).getLogicalId(this.claimCheckBucket.node.defaultChild as CfnElement)}.Arn>/${DELIVERY_DEFAULTS.claimCheckPrefix}*]`,
+        reason: 'Claim-check objects get random key names; the wildcard is limited to the kit\'s own prefix in its own bucket.',
+      });
+    }
   }
 
   /**

@@ -79,6 +79,8 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
     DELIVERY_QUEUE_URL: sqs.queueUrl,
     DEAD_LETTER_QUEUE_URL: sqs.deadLetterQueueUrl,
     SQS_ENDPOINT: sqs.endpoint,
+    [ENV.claimCheckBucket]: sqs.bucketName,
+    [ENV.s3Endpoint]: sqs.endpoint,
   };
   // Bare emulator clients need a region and credentials; these never leave the machine.
   process.env['AWS_REGION'] ??= options.region;

@@ -1,3 +1,4 @@
+import { GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import net from 'node:net';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import type * as Fauxqs from 'fauxqs';
@@ -7,7 +8,8 @@ import './quiet-node';
 
 /**
  * A real SQS API on loopback (fauxqs), driven with the real @aws-sdk/client-sqs, with the delivery queue and
- * its dead-letter queue set up as the CDK stack sets them up (redrive count, visibility timeout).
+ * its dead-letter queue set up as the CDK stack sets them up (redrive count, visibility timeout), and the
+ * S3 side of the same emulator holding the claim-check bucket (same endpoint, path-style addressing).
  */
 
 // Dummy credentials and region for the SDK; nothing leaves this machine.
@@ -22,12 +24,20 @@ export interface SqsEmulator {
   readonly queueArn: string;
   readonly deadLetterQueueUrl: string;
   readonly deadLetterQueueArn: string;
+  /** The claim-check bucket, served on `endpoint` too (S3_ENDPOINT). */
+  readonly bucketName: string;
+  readonly s3: S3Client;
+  /** Keys of the objects in the claim-check bucket. */
+  objects(): Promise<string[]>;
+  /** The text of one object in the claim-check bucket. */
+  objectText(key: string): Promise<string>;
   /** Non-destructive look at every message in a queue (ready, delayed and in flight). */
   peek(queue: 'delivery' | 'dead-letter'): { body: string; attributes: Record<string, string> }[];
   stop(): Promise<void>;
 }
 
 export const LOCAL_QUEUE_NAMES = { delivery: 'firehose-delivery', deadLetter: 'firehose-delivery-dlq' } as const;
+export const LOCAL_BUCKET_NAME = 'firehose-claim-checks';
 
 export async function startSqsEmulator(
   options: { port?: number; host?: string; maxReceiveCount?: number; visibilityTimeout?: number } = {},
@@ -43,7 +53,10 @@ export async function startSqsEmulator(
       RedrivePolicy: JSON.stringify({ deadLetterTargetArn: dlq.queueArn, maxReceiveCount: options.maxReceiveCount ?? DELIVERY_DEFAULTS.redriveMaxReceiveCount }),
     },
   });
-  const sqs = new SQSClient({ endpoint, region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
+  const { bucketName } = server.createBucket(LOCAL_BUCKET_NAME);
+  const credentials = { accessKeyId: 'test', secretAccessKey: 'test' };
+  const sqs = new SQSClient({ endpoint, region: 'us-east-1', credentials });
+  const s3 = new S3Client({ endpoint, forcePathStyle: true, region: 'us-east-1', credentials });
   return {
     endpoint,
     sqs,
@@ -51,6 +64,16 @@ export async function startSqsEmulator(
     queueArn: queue.queueArn,
     deadLetterQueueUrl: dlq.queueUrl,
     deadLetterQueueArn: dlq.queueArn,
+    bucketName,
+    s3,
+    async objects() {
+      const out = await s3.send(new ListObjectsV2Command({ Bucket: bucketName }));
+      return (out.Contents ?? []).map((o) => o.Key ?? '');
+    },
+    async objectText(key) {
+      const out = await s3.send(new GetObjectCommand({ Bucket: bucketName, Key: key }));
+      return (await out.Body?.transformToString('utf-8')) ?? '';
+    },
     peek(which) {
       const state = server.inspectQueue(which === 'delivery' ? queue.queueName : dlq.queueName);
       if (!state) return [];
@@ -62,6 +85,7 @@ export async function startSqsEmulator(
     },
     async stop() {
       sqs.destroy();
+      s3.destroy();
       await server.stop();
     },
   };

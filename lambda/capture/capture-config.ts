@@ -1,6 +1,6 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { PartnerIntegration } from '../core/partner-integration';
-import { CAPTURE_DEFAULTS, CAPTURE_ENV } from '../delivery/defaults';
+import { CAPTURE_DEFAULTS, CAPTURE_ENV, ENV } from '../delivery/defaults';
 import { positiveInt } from '../delivery/delivery-config';
 import { confidentialSettingIds } from '../firehose/registration';
 import { errorMessage } from '../shared/errors';
@@ -15,7 +15,7 @@ export function requestCaptureFromEnv(env: Env, integration: PartnerIntegration,
   const bucket = env[CAPTURE_ENV.bucket];
   const dir = env[CAPTURE_ENV.dir];
   if (!bucket && !dir) return undefined;
-  const sink = bucket ? s3CaptureSink(bucket, { ...(env[CAPTURE_ENV.s3Endpoint] ? { endpoint: env[CAPTURE_ENV.s3Endpoint] } : {}) }) : folderCaptureSink(dir as string);
+  const sink = bucket ? s3CaptureSink(bucket, { ...(env[ENV.s3Endpoint] ? { endpoint: env[ENV.s3Endpoint] } : {}) }) : folderCaptureSink(dir as string);
   const buffer = new CaptureBuffer({
     sink,
     prefix: CAPTURE_DEFAULTS.prefix,

@@ -1,4 +1,4 @@
-import { FirehoseInputError, stringifyJson, type FirehoseRequestType } from '../firehose';
+import { stringifyJson, type FirehoseRequestType } from '../firehose';
 import type { OutboundCall } from './outbound-call';
 import type { PartnerCall } from './partner-integration';
 
@@ -14,10 +14,14 @@ export interface CallPlanInput<T> {
   readonly requestId: string;
   readonly accountId: number | undefined;
   readonly secrets: Readonly<Record<string, string>>;
+  /**
+   * `inline`: one call for the whole request, serialized once and never cut (an in-line call has no size
+   * limit; if it is spilled, the same call travels whole, by claim check when it outgrows a message).
+   * `queue`: cut into calls that each fit one queue message.
+   */
+  readonly travel: 'inline' | 'queue';
   /** The list to split when one call would not fit one queue message: events or user profiles. */
   readonly items: readonly T[];
-  /** Field name of `items` in the request, for error messages (`user_profiles`). */
-  readonly itemsField: string;
   /** Builds the partner call for a slice of the items (the integration's mapping). */
   readonly build: (items: readonly T[]) => PartnerCall | undefined;
   readonly maxMessageBytes: number;
@@ -29,12 +33,19 @@ interface Slice {
 }
 
 /**
- * Turns a request into as few partner calls as fit one queue message each. The common case (it all fits)
- * costs one mapping and one serialization; an oversize request is cut into even slices sized from its
- * average item, each serialized once, and any slice still too large is halved. Deterministic, so chunk
- * indexes (and with them the idempotency keys) are the same every time the same request arrives.
+ * Turns a request into partner calls. In-line: one call, one mapping, one serialization. Queued: as few
+ * calls as fit one queue message each. The common case (it all fits) costs one mapping and one
+ * serialization; an oversize request is cut into even slices sized from its average item, each serialized
+ * once, and any slice still too large is halved. A single item larger than a message becomes a call of its
+ * own (the queue carries it by claim check, lambda/delivery/claim-check.ts): nothing is refused for size.
+ * Deterministic, so chunk indexes (and with them the idempotency keys) are the same every time the same
+ * request arrives, and a request type always travels the same way, so its keys never mean two bodies.
  */
 export function planCalls<T>(input: CallPlanInput<T>): OutboundCall[] {
+  if (input.travel === 'inline') {
+    const whole = serialize(input.build(input.items));
+    return whole === undefined ? [] : toCalls(input, [whole]);
+  }
   const limit = input.maxMessageBytes - QUEUE_ENVELOPE_ALLOWANCE_BYTES;
   const slices: Slice[] = [];
   const items = input.items;
@@ -58,7 +69,7 @@ export function planCalls<T>(input: CallPlanInput<T>): OutboundCall[] {
     if (whole === undefined) return []; // nothing to send (e.g. every audience filtered out)
     const size = byteLength(whole.bodyText);
     if (size <= limit) return toCalls(input, [whole]);
-    if (items.length <= 1) throw tooLarge(input, 0, size, limit);
+    if (items.length <= 1) return toCalls(input, [whole]);
     bytesPerItem = size / items.length;
   }
 
@@ -87,11 +98,11 @@ function fitSlice<T>(input: CallPlanInput<T>, start: number, end: number, limit:
   const slice = serialize(input.build(input.items.slice(start, end)));
   if (slice === undefined) return;
   const size = byteLength(slice.bodyText);
-  if (size <= limit) {
+  // One item alone that still does not fit travels as it is (by claim check): never refused for size.
+  if (size <= limit || end - start === 1) {
     out.push(slice);
     return;
   }
-  if (end - start === 1) throw tooLarge(input, start, size, limit);
   const middle = start + Math.floor((end - start) / 2);
   fitSlice(input, start, middle, limit, out);
   fitSlice(input, middle, end, limit, out);
@@ -99,13 +110,6 @@ function fitSlice<T>(input: CallPlanInput<T>, start: number, end: number, limit:
 
 function serialize(call: PartnerCall | undefined): Slice | undefined {
   return call === undefined ? undefined : { call, bodyText: stringifyJson(call.body) };
-}
-
-function tooLarge<T>(input: CallPlanInput<T>, index: number, size: number, limit: number): FirehoseInputError {
-  return new FirehoseInputError(
-    `${input.itemsField}[${index}]`,
-    `maps to ${size} bytes, more than one queue message holds (${limit} bytes for the body)`,
-  );
 }
 
 const byteLength = (text: string): number => Buffer.byteLength(text, 'utf8');

@@ -96,8 +96,8 @@ async function processEvents(
 
   const calls = planCalls({
     ...callContext(request.type, request.id, request.account, deps),
+    travel: 'inline',
     items: request.events,
-    itemsField: 'events',
     build: (events) => deps.integration.mapEvents({ ...request, events: [...events] }),
   });
   const outcomes = await Promise.all(calls.map((call) => deps.delivery.deliverInline(call)));
@@ -111,8 +111,8 @@ async function processEvents(
 async function processSubscription(request: AudienceSubscriptionRequest, deps: CoreDependencies): Promise<ProcessResult> {
   const calls = planCalls({
     ...callContext(request.type, request.id, request.account, deps),
+    travel: 'inline',
     items: [request],
-    itemsField: 'request',
     build: () => deps.integration.mapAudienceSubscription(request),
   });
   const outcomes = await Promise.all(calls.map((call) => deps.delivery.deliverInline(call)));
@@ -138,8 +138,8 @@ async function processMembership(request: AudienceMembershipChangeRequest, deps:
   }
   const calls = planCalls({
     ...callContext(request.type, request.id, request.account, deps),
+    travel: 'queue',
     items: profiles,
-    itemsField: 'user_profiles',
     build: (slice) => deps.integration.mapAudienceMembership({ ...request, user_profiles: [...slice] }),
   });
   await deps.delivery.enqueue(calls);
@@ -165,8 +165,8 @@ async function processDsr(request: DsrProcessingRequest, deps: CoreDependencies)
   }
   const calls = planCalls({
     ...callContext(request.type, request.id, request.account, deps),
+    travel: 'queue',
     items: [request],
-    itemsField: 'request',
     build: () => deps.integration.mapErasure(request),
   });
   await deps.delivery.enqueue(calls);

@@ -3,6 +3,7 @@ import type { PartnerIntegration } from '../core/partner-integration';
 import type { CoreDependencies } from '../core/process-request';
 import { HttpClient } from '../shared/http-client';
 import { CircuitBreaker } from './circuit-breaker';
+import { ClaimCheckStore, lazyS3Connection } from './claim-check';
 import { DELIVERY_DEFAULTS, ENV } from './defaults';
 import { readDeliveryConfig, positiveInt, readSuspendOnAuthFailure, type DeliveryConfig } from './delivery-config';
 import { readDryRun } from './dry-run-port';
@@ -47,7 +48,14 @@ export function createDeliveryParts(config: DeliveryConfig): DeliveryParts {
     config,
     http,
     partner: new PartnerClient(http, config.partnerApiUrl),
-    queue: new DeliveryQueue(connect, config.queueUrl, config.deadLetterQueueUrl, config.maxMessageBytes),
+    queue: new DeliveryQueue(
+      connect,
+      config.queueUrl,
+      config.deadLetterQueueUrl,
+      config.maxMessageBytes,
+      // The S3 client is loaded only when a message first outgrows SQS.
+      config.claimCheckBucket ? new ClaimCheckStore(lazyS3Connection(config.s3Endpoint), config.claimCheckBucket) : undefined,
+    ),
     box: new SecretBox(keys),
     close() {
       http.destroy();

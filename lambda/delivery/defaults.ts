@@ -31,6 +31,14 @@ export const DELIVERY_DEFAULTS = {
   deadLetterRetentionDays: 14,
   /** Answer `suspend_subscription: true` on an in-line 401/403: off, its meaning on event responses is undocumented. */
   suspendOnAuthFailure: false,
+  /**
+   * Lifetime of a claim-check object (a queue message too large for SQS, kept in S3): a message may wait
+   * the queue's retention, then stay parked the DLQ's, then be redriven for another queue retention
+   * (7 + 14 + 7 days), so no pointer outlives its object. Objects are deleted as soon as they are delivered.
+   */
+  claimCheckRetentionDays: 30,
+  /** Key prefix of claim-check objects: the functions' S3 permissions are limited to it. */
+  claimCheckPrefix: 'deliveries/',
 } as const;
 
 /**
@@ -86,6 +94,10 @@ export const ENV = {
   partnerCredentialSecretArn: 'PARTNER_CREDENTIAL_SECRET_ARN',
   /** Local runs and tests only: the partner-level credential itself. */
   partnerCredential: 'PARTNER_CREDENTIAL',
+  /** S3 bucket holding queue messages too large for SQS (claim checks); without it such a message fails. */
+  claimCheckBucket: 'CLAIM_CHECK_BUCKET',
+  /** Local runs only: the S3 emulator's endpoint (path-style addressing). */
+  s3Endpoint: 'S3_ENDPOINT',
 } as const;
 
 /** Opt-in request capture (lambda/capture/, docs/capture-and-replay.md); unset: nothing is captured. */
@@ -98,8 +110,6 @@ export const CAPTURE_ENV = {
   sampleRate: 'CAPTURE_SAMPLE_RATE',
   /** Records per NDJSON object. */
   maxRecords: 'CAPTURE_MAX_RECORDS',
-  /** Local runs only: the S3 emulator's endpoint. */
-  s3Endpoint: 'S3_ENDPOINT',
 } as const;
 
 export const CAPTURE_DEFAULTS = {

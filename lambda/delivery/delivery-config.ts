@@ -9,6 +9,9 @@ export interface DeliveryConfig {
   readonly queueUrl: string;
   readonly deadLetterQueueUrl: string;
   readonly sqsEndpoint: string | undefined;
+  /** Claim-check bucket for messages too large for SQS, and a local S3 endpoint (emulator). */
+  readonly claimCheckBucket: string | undefined;
+  readonly s3Endpoint: string | undefined;
   readonly sealing: { readonly kind: 'kms'; readonly keyId: string } | { readonly kind: 'local'; readonly key: string };
   readonly inlineDeadlineMs: number;
   readonly maxAttempts: number;
@@ -37,6 +40,8 @@ export function readDeliveryConfig(env: Env): DeliveryConfig | undefined {
     queueUrl: queue,
     deadLetterQueueUrl: deadLetter,
     sqsEndpoint: env[ENV.sqsEndpoint] || undefined,
+    claimCheckBucket: env[ENV.claimCheckBucket] || undefined,
+    s3Endpoint: env[ENV.s3Endpoint] || undefined,
     sealing: kmsKey ? { kind: 'kms', keyId: kmsKey } : { kind: 'local', key: localKey as string },
     inlineDeadlineMs: positiveInt(env, ENV.inlineDeadlineMs, DELIVERY_DEFAULTS.inlineDeadlineMs),
     maxAttempts: positiveInt(env, ENV.maxAttempts, DELIVERY_DEFAULTS.maxAttempts),

@@ -1,6 +1,9 @@
 import type { MessageAttributeValue, SQSClient } from '@aws-sdk/client-sqs';
 import { RetryableError } from '../shared/errors';
 import { sleep } from '../shared/retry';
+import { ClaimCheckNotConfiguredError, encodePointer, readPointer, type ClaimCheckStore } from './claim-check';
+import { ENV } from './defaults';
+import { sqsSafeText } from './queue-message';
 
 /** The delivery queue and its dead-letter queue, as the ingress and the worker use them. */
 
@@ -21,14 +24,8 @@ export class QueueUnavailableError extends RetryableError {
 
 const MAX_BATCH_ENTRIES = 10;
 
-/**
- * SQS refuses an empty body and characters outside XML's range; a parked copy must never be refused
- * (that would loop the message forever), so such a body is kept with those characters replaced.
- */
-export function sqsSafeBody(body: string): string {
-  if (body === '') return '(empty message body)';
-  return body.replace(/[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu, '\uFFFD');
-}
+/** Room kept in every message for the parking attributes, so any queued message can be parked as it is. */
+export const PARKING_ATTRIBUTES_ROOM_BYTES = 2 * 1024;
 
 const ENTRY_RETRIES = 3;
 
@@ -40,20 +37,50 @@ export class DeliveryQueue {
     private readonly connect: () => Promise<SqsConnection>,
     readonly queueUrl: string,
     readonly deadLetterQueueUrl: string,
-    private readonly maxBatchBytes: number,
+    private readonly maxMessageBytes: number,
+    /** Where messages too large for SQS go; without it such a message fails to send. */
+    private readonly claimChecks?: ClaimCheckStore,
   ) {}
 
   /**
-   * Sends every body, ≤10 per SendMessageBatch call and under the byte limit per call; entries the batch
-   * call reports as failed are sent again. Throws QueueUnavailableError if any body is not accepted.
+   * The text SQS will accept for a body: refused characters escaped (exactly reversible, see sqsSafeText),
+   * and, when it is still too large for one message, a claim-check pointer to the text kept in S3.
    */
-  async sendAll(bodies: readonly string[]): Promise<void> {
+  private async prepare(body: string): Promise<string> {
+    const safe = sqsSafeText(body);
+    const bytes = Buffer.byteLength(safe);
+    if (bytes <= this.maxMessageBytes - PARKING_ATTRIBUTES_ROOM_BYTES) return safe;
+    if (!this.claimChecks) throw new ClaimCheckNotConfiguredError(bytes, ENV.claimCheckBucket);
+    return encodePointer(await this.claimChecks.put(safe));
+  }
+
+  /** The message a received body stands for: itself, or the text its claim check points to. */
+  async open(body: string): Promise<string> {
+    const check = readPointer(body);
+    if (!check) return body;
+    if (!this.claimChecks) throw new ClaimCheckNotConfiguredError(check.bytes, ENV.claimCheckBucket);
+    return this.claimChecks.get(check);
+  }
+
+  /** After delivery: deletes the claim-check object a body points to, if any (the lifecycle is the backstop). */
+  async release(body: string): Promise<void> {
+    const check = readPointer(body);
+    if (check) await this.claimChecks?.delete(check);
+  }
+
+  /**
+   * Sends every body, ≤10 per SendMessageBatch call and under the byte limit per call; entries the batch
+   * call reports as failed are sent again; a body too large for one message goes by claim check first.
+   * Throws QueueUnavailableError (or ClaimCheckUnavailableError) if any body is not accepted.
+   */
+  async sendAll(original: readonly string[]): Promise<void> {
+    const bodies = await Promise.all(original.map((body) => this.prepare(body)));
     const groups: string[][] = [];
     let group: string[] = [];
     let bytes = 0;
     for (const body of bodies) {
       const size = Buffer.byteLength(body);
-      if (group.length === MAX_BATCH_ENTRIES || (group.length > 0 && bytes + size > this.maxBatchBytes)) {
+      if (group.length === MAX_BATCH_ENTRIES || (group.length > 0 && bytes + size > this.maxMessageBytes)) {
         groups.push(group);
         group = [];
         bytes = 0;
@@ -98,11 +125,12 @@ export class DeliveryQueue {
     };
     if (why.status !== undefined) attributes['status'] = { DataType: 'Number', StringValue: String(why.status) };
     if (why.excerpt) attributes['excerpt'] = { DataType: 'String', StringValue: why.excerpt };
+    // SQS refuses an empty body; a parked copy must never be refused (that would loop the message forever).
+    const text = body === '' ? '(empty message body)' : body;
     try {
+      const MessageBody = await this.prepare(text);
       const { api, client } = await this.connect();
-      await client.send(
-        new api.SendMessageCommand({ QueueUrl: this.deadLetterQueueUrl, MessageBody: sqsSafeBody(body), MessageAttributes: attributes }),
-      );
+      await client.send(new api.SendMessageCommand({ QueueUrl: this.deadLetterQueueUrl, MessageBody, MessageAttributes: attributes }));
     } catch (cause) {
       throw new QueueUnavailableError('dead-letter queue did not accept the message', cause);
     }

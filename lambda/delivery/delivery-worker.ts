@@ -41,7 +41,8 @@ export async function deliverRecord(record: SQSRecord, deps: WorkerDependencies)
 
   let message: ReturnType<typeof decodeQueuedDelivery>;
   try {
-    message = decodeQueuedDelivery(record.body);
+    // A claim-check pointer is resolved to the message it stands for (lambda/delivery/claim-check.ts).
+    message = decodeQueuedDelivery(await deps.queue.open(record.body));
   } catch (error) {
     if (!(error instanceof FirehoseInputError)) throw error;
     await deps.queue.park(record.body, { reason: `unreadable queue message: ${error.message}`, attempts });
@@ -69,6 +70,7 @@ export async function deliverRecord(record: SQSRecord, deps: WorkerDependencies)
     const { status, ms } = await deps.partner.send({ ...message, headers }, deps.callDeadlineMs);
     deps.logger.debug('delivered', { ...context, status, durationMs: Math.round(performance.now() - started) });
     deps.observer?.delivered(status, ms);
+    await deps.queue.release(record.body);
     return 'delivered';
   } catch (error) {
     const secretValues = Object.values(secrets);

@@ -65,7 +65,9 @@ export function mapAudienceMembership(request: AudienceMembershipChangeRequest):
   if (memberships.length === 0) return undefined;
   return {
     path: '/audience-memberships',
-    body: { request_id: request.id, account_id: request.account?.account_id, memberships },
+    // `timestamp_ms` and `request_id` order changes: queued calls may arrive out of order, so a receiver
+    // keeps, per (mpid, audience_id), the newest (timestamp_ms, request_id) it applied (docs/partner-api.md).
+    body: { request_id: request.id, timestamp_ms: request.timestamp_ms, account_id: request.account?.account_id, memberships },
   };
 }
 

@@ -8,10 +8,11 @@ import { propertiesOf } from './support/template-queries';
 /**
  * Size budget per bundle (minified index.js, source map not counted). The functions mParticle waits on
  * (ingress, HTTP) leave the AWS SDK to the Lambda runtime, which keeps their cold start short; the worker
- * bundles the pinned SDK clients (about 330 KB of its size). A bundle above its budget means something
- * heavy was imported by accident (or the SDK slipped into a front-door function).
+ * bundles the pinned SDK clients (SQS, KMS, S3 for claim checks and Secrets Manager for the partner
+ * credential: about 600 KB of its 700 KB). A bundle above its budget means something heavy was imported by
+ * accident (or the SDK slipped into a front-door function).
  */
-const BUNDLE_BUDGET_BYTES: Readonly<Record<string, number>> = { ingress: 150 * 1024, http: 150 * 1024, worker: 600 * 1024 };
+const BUNDLE_BUDGET_BYTES: Readonly<Record<string, number>> = { ingress: 150 * 1024, http: 150 * 1024, worker: 800 * 1024 };
 
 describe('bundling with the local esbuild', () => {
   it.skipIf(!handlerExists('ingress') || !handlerExists('worker'))('bundles every handler into the cloud assembly within budget', () => {

@@ -308,7 +308,7 @@ describe('outputs', () => {
 
   it('has no S3 feed unless context "feed" asks for it', () => {
     expect(stack.feed).toBeUndefined();
-    template.resourceCountIs('AWS::S3::Bucket', 0);
+    template.resourceCountIs('AWS::S3::Bucket', 1); // the claim-check bucket
   });
 
   it('has no HTTP endpoint output while the HTTP variant is off', () => {

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { InlineOutcome } from '../../lambda/core/delivery-port';
 import { processRequest, type CoreDependencies } from '../../lambda/core/process-request';
 import { parseFirehoseRequest, parseJson } from '../../lambda/firehose';
@@ -148,10 +148,48 @@ describe('processRequest: splitting to the queue message limit', () => {
     expect(first.queued.map((c) => c.bodyText)).toEqual(second.queued.map((c) => c.bodyText));
   });
 
-  it('names the profile that cannot fit any message', async () => {
+  it('queues a profile larger than one message as a call of its own, with its neighbours in others', async () => {
+    // Prepare: the middle profile alone maps to more than a 64 KiB message holds.
     const huge = { mpid: '1', audiences: [{ audience_id: 1, action: 'add', audience_name: 'x'.repeat(70_000) }] };
-    const { run } = setup(undefined, { maxMessageBytes: 64 * 1024 });
-    await expect(run(membershipChange([huge]))).rejects.toThrow(/^user_profiles\[0\]: maps to \d+ bytes/);
+    const message = membershipChange([...profiles(100), huge, ...profiles(100)]);
+    const { run, queued } = setup(undefined, { maxMessageBytes: 64 * 1024 });
+    // Act
+    const { summary } = await run(message);
+    // Assess: not refused; the big one travels alone (by claim check, in lambda/delivery), nothing lost.
+    expect(summary.outcome).toBe('queued');
+    const mpidsPerCall = queued.map((call) => (parseJson(call.bodyText) as { memberships: { mpid: string }[] }).memberships.map((m) => m.mpid));
+    expect(mpidsPerCall.flat()).toEqual([...profiles(100), huge, ...profiles(100)].map((p) => p['mpid']));
+    const alone = queued.filter((call) => Buffer.byteLength(call.bodyText) > 60 * 1024);
+    expect(alone).toHaveLength(1);
+    expect(mpidsPerCall[queued.indexOf(alone[0] as (typeof queued)[number])]).toEqual(['1']);
+  });
+});
+
+describe('processRequest: in-line calls are never cut to the queue size', () => {
+  it('sends a batch larger than one queue message as one call, mapped once', async () => {
+    // Prepare: ~300 bytes per event, so 2,000 events are about twice a 256 KiB message.
+    const message = eventBatch(customEvents(2_000));
+    const mapEvents = vi.spyOn(integration, 'mapEvents');
+    const { run, inline, queued } = setup();
+    // Act
+    const { summary } = await run(message);
+    // Assess
+    expect(summary).toMatchObject({ calls: 1, outcome: 'delivered' });
+    expect(mapEvents).toHaveBeenCalledTimes(1);
+    mapEvents.mockRestore();
+    expect(queued).toHaveLength(0);
+    const [call] = inline as [(typeof inline)[number]];
+    expect(Buffer.byteLength(call.bodyText)).toBeGreaterThan(256 * 1024);
+    expect(call).toMatchObject({ idempotencyKey: `${String(message['id'])}:0`, chunk: { index: 0, count: 1 } });
+    expect((parseJson(call.bodyText) as { events: unknown[] }).events).toHaveLength(2_000);
+  });
+
+  it('sends an event larger than one queue message in-line rather than refusing it', async () => {
+    const message = eventBatch([event('custom_event', { name: 'big', attributes: { blob: 'y'.repeat(300_000) } })]);
+    const { run, inline } = setup();
+    const { summary } = await run(message);
+    expect(summary).toMatchObject({ calls: 1, outcome: 'delivered' });
+    expect(Buffer.byteLength(inline[0]?.bodyText ?? '')).toBeGreaterThan(300_000);
   });
 });
 

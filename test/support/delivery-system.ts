@@ -3,6 +3,7 @@ import { GetQueueAttributesCommand, PurgeQueueCommand } from '@aws-sdk/client-sq
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { createCoreDependencies } from '../../lambda/delivery/create-delivery';
 import { createWorkerDependencies } from '../../lambda/delivery/create-worker';
+import { ENV } from '../../lambda/delivery/defaults';
 import { createWorkerBatchHandler } from '../../lambda/delivery/worker-batch';
 import { integration } from '../../lambda/integration';
 import { createLogger } from '../../lambda/observability/logger';
@@ -45,6 +46,8 @@ export async function startDeliverySystem(overrides: Record<string, string> = {}
     DELIVERY_QUEUE_URL: sqs.queueUrl,
     DEAD_LETTER_QUEUE_URL: sqs.deadLetterQueueUrl,
     SQS_ENDPOINT: sqs.endpoint,
+    [ENV.claimCheckBucket]: sqs.bucketName,
+    [ENV.s3Endpoint]: sqs.endpoint,
     LOCAL_SEALING_KEY: randomBytes(32).toString('base64'),
     INLINE_DEADLINE_MS: '100',
     MAX_ATTEMPTS: '4',

@@ -1,0 +1,127 @@
+import { randomUUID } from 'node:crypto';
+import type { S3Client } from '@aws-sdk/client-s3';
+import * as v from 'valibot';
+import { FirehoseInputError } from '../firehose/errors';
+import { PermanentError, RetryableError } from '../shared/errors';
+import { DELIVERY_DEFAULTS } from './defaults';
+
+/**
+ * Claim checks: a queue message too large for SQS is kept in S3 and the queue carries a small pointer to it
+ * (the pattern of the SQS extended client). The object holds the whole message text as it would have been
+ * sent (already SQS-safe, so plain UTF-8). Lifetime: deleted by the worker once the call is delivered; a
+ * parked copy keeps the pointer (so `npm run redrive` still works) and the object stays until the bucket's
+ * lifecycle expiry (DELIVERY_DEFAULTS.claimCheckRetentionDays), which outlasts queue + DLQ + one redrive.
+ */
+
+const pointerSchema = v.object({
+  v: v.literal(1),
+  claimCheck: v.object({ bucket: v.string(), key: v.string(), bytes: v.number() }),
+});
+
+export type ClaimCheck = v.InferOutput<typeof pointerSchema>['claimCheck'];
+
+/** The S3 SDK module and a client, loaded on first use: calls that fit a message never pay for them. */
+export type S3Connection = { readonly api: typeof import('@aws-sdk/client-s3'); readonly client: S3Client };
+
+/** The object a pointer names is gone (deleted after an earlier delivery, or expired): it never comes back. */
+export class ClaimCheckMissingError extends FirehoseInputError {
+  constructor(cause?: unknown) {
+    super('claimCheck', 'the claim-check object is gone (already delivered, or expired)', { cause });
+  }
+}
+
+/** S3 did not answer as it should: trying again later can help. */
+export class ClaimCheckUnavailableError extends RetryableError {
+  constructor(message: string, cause: unknown) {
+    super(message, { cause });
+    this.name = 'ClaimCheckUnavailableError';
+  }
+}
+
+/** A message outgrew SQS and no bucket is configured: a deployment error, not a data error. */
+export class ClaimCheckNotConfiguredError extends PermanentError {
+  constructor(bytes: number, envName: string) {
+    super(`a queue message of ${bytes} bytes needs the claim-check bucket (${envName} is not set)`);
+    this.name = 'ClaimCheckNotConfiguredError';
+  }
+}
+
+/** The pointer message that stands in the queue for an object. */
+export function encodePointer(check: ClaimCheck): string {
+  return JSON.stringify({ v: 1, claimCheck: check });
+}
+
+/** The pointer a queue message holds, or undefined when it is an ordinary message. Cheap on ordinary ones. */
+export function readPointer(body: string): ClaimCheck | undefined {
+  if (body.length > 2048 || !body.startsWith('{"v":1,"claimCheck":')) return undefined;
+  let value: unknown;
+  try {
+    value = JSON.parse(body);
+  } catch {
+    return undefined;
+  }
+  const parsed = v.safeParse(pointerSchema, value);
+  return parsed.success ? parsed.output.claimCheck : undefined;
+}
+
+export class ClaimCheckStore {
+  constructor(
+    private readonly connect: () => Promise<S3Connection>,
+    readonly bucket: string,
+  ) {}
+
+  /** Stores a message text under a fresh key (never reused: two spills of one call get two objects). */
+  async put(text: string): Promise<ClaimCheck> {
+    const key = `${DELIVERY_DEFAULTS.claimCheckPrefix}${new Date().toISOString().slice(0, 10)}/${randomUUID()}.json`;
+    const bytes = Buffer.byteLength(text);
+    try {
+      const { api, client } = await this.connect();
+      await client.send(new api.PutObjectCommand({ Bucket: this.bucket, Key: key, Body: text, ContentType: 'application/json; charset=utf-8' }));
+    } catch (cause) {
+      throw new ClaimCheckUnavailableError('claim-check bucket did not accept the message', cause);
+    }
+    return { bucket: this.bucket, key, bytes };
+  }
+
+  async get(check: ClaimCheck): Promise<string> {
+    // Only the configured bucket: a pointer is data from the queue, not an instruction to read anywhere.
+    if (check.bucket !== this.bucket) throw new FirehoseInputError('claimCheck.bucket', 'is not the configured claim-check bucket');
+    const { api, client } = await this.connect();
+    try {
+      const out = await client.send(new api.GetObjectCommand({ Bucket: this.bucket, Key: check.key }));
+      if (!out.Body) throw new ClaimCheckMissingError();
+      return await out.Body.transformToString('utf-8');
+    } catch (error) {
+      if (error instanceof ClaimCheckMissingError) throw error;
+      if (error instanceof api.NoSuchKey) throw new ClaimCheckMissingError(error);
+      throw new ClaimCheckUnavailableError('could not read the claim-check object', error);
+    }
+  }
+
+  /** Deletes an object after delivery. A failure leaves it to the lifecycle expiry, so it is not an error. */
+  async delete(check: ClaimCheck): Promise<boolean> {
+    if (check.bucket !== this.bucket) return false;
+    try {
+      const { api, client } = await this.connect();
+      await client.send(new api.DeleteObjectCommand({ Bucket: this.bucket, Key: check.key }));
+      return true;
+    } catch {
+      return false;
+    }
+  }
+}
+
+/** The lazily loaded S3 client: on AWS the runtime's SDK copy (not bundled into the front door). */
+export function lazyS3Connection(endpoint: string | undefined): () => Promise<S3Connection> {
+  let connection: Promise<S3Connection> | undefined;
+  return () =>
+    (connection ??= import('@aws-sdk/client-s3').then((api) => ({
+      api,
+      client: new api.S3Client({
+        // Local emulators are reached by path (no DNS for `<bucket>.localhost`).
+        ...(endpoint ? { endpoint, forcePathStyle: true } : {}),
+        maxAttempts: 3,
+        requestHandler: { connectionTimeout: 1_000, requestTimeout: 5_000 },
+      }),
+    })));
+}

@@ -1,0 +1,83 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { App, Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DELIVERY_DEFAULTS, ENV } from '../../lambda/delivery/defaults';
+import { FirehoseIntegration } from '../../lib/firehose-integration';
+import { logicalIdOf, standInsForMissingHandlers } from './support/synth';
+import { actionsOf, statementsOfRole, type PolicyStatementJson } from './support/template-queries';
+
+/** The claim-check bucket (queue messages too large for SQS): private, encrypted, expiring, least privilege. */
+describe('claim-check bucket', () => {
+  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'claim-check-bucket-'));
+  let template: Template;
+  let ids: { bucket: string; ingressRole: string; workerRole: string; httpRole: string };
+
+  beforeAll(() => {
+    // Prepare + Act: the construct alone, no bundling (the cdk-nag test synthesizes the whole app).
+    const app = new App({ outdir, context: { 'aws:cdk:bundling-stacks': [] }, builtinCloudFormationValidation: false });
+    const stack = new Stack(app, 'ClaimChecks', { env: { region: 'us-east-1' } });
+    const firehose = new FirehoseIntegration(stack, 'Firehose', {
+      partnerApiUrl: 'https://api.partner.example',
+      enableHttpEndpoint: true,
+      handlerEntries: standInsForMissingHandlers(),
+    });
+    template = Template.fromStack(stack);
+    ids = {
+      bucket: logicalIdOf(stack, firehose.claimCheckBucket),
+      ingressRole: logicalIdOf(stack, firehose.ingressFunction.role),
+      workerRole: logicalIdOf(stack, firehose.workerFunction.role),
+      httpRole: logicalIdOf(stack, firehose.httpFunction?.role),
+    };
+  });
+  afterAll(() => fs.rmSync(outdir, { recursive: true, force: true }));
+
+  const s3Statements = (role: string): PolicyStatementJson[] =>
+    statementsOfRole(template, role).filter((s) => actionsOf([s]).some((a) => a.startsWith('s3:')));
+  const prefixArn = () => ({ 'Fn::Join': ['', [{ 'Fn::GetAtt': [ids.bucket, 'Arn'] }, `/${DELIVERY_DEFAULTS.claimCheckPrefix}*`]] });
+
+  it('encrypts, blocks public access, and expires objects after the queue, the DLQ and one redrive', () => {
+    template.hasResourceProperties('AWS::S3::Bucket', {
+      BucketEncryption: { ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }] },
+      PublicAccessBlockConfiguration: { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true },
+      LifecycleConfiguration: { Rules: [Match.objectLike({ ExpirationInDays: DELIVERY_DEFAULTS.claimCheckRetentionDays, Status: 'Enabled' })] },
+    });
+    const needed = 2 * DELIVERY_DEFAULTS.queueRetentionDays + DELIVERY_DEFAULTS.deadLetterRetentionDays;
+    expect(DELIVERY_DEFAULTS.claimCheckRetentionDays).toBeGreaterThanOrEqual(needed);
+  });
+
+  it('denies requests without TLS and is kept when the stack is deleted', () => {
+    template.hasResourceProperties('AWS::S3::BucketPolicy', {
+      Bucket: { Ref: ids.bucket },
+      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]) },
+    });
+    template.hasResource('AWS::S3::Bucket', { DeletionPolicy: 'Retain' });
+  });
+
+  it('lets the ingress and the HTTP function only put objects, under the prefix', () => {
+    for (const role of [ids.ingressRole, ids.httpRole]) {
+      const statements = s3Statements(role);
+      expect(actionsOf(statements)).toEqual(['s3:PutObject']);
+      expect(statements.map((s) => s.Resource)).toEqual([prefixArn()]);
+    }
+  });
+
+  it('lets the worker only get and delete objects, under the prefix', () => {
+    const statements = s3Statements(ids.workerRole);
+    expect(actionsOf(statements).sort()).toEqual(['s3:DeleteObject', 's3:GetObject']);
+    expect(statements.map((s) => s.Resource)).toEqual([prefixArn()]);
+  });
+
+  it('names the bucket to every function under the name in lambda/delivery/defaults.ts', () => {
+    const functions = Object.values(template.findResources('AWS::Lambda::Function', {
+      Properties: { Environment: { Variables: Match.objectLike({ [ENV.partnerApiUrl]: Match.anyValue() }) } },
+    }));
+    expect(functions).toHaveLength(3);
+    for (const fn of functions) {
+      expect((fn as { Properties: { Environment: { Variables: Record<string, unknown> } } }).Properties.Environment.Variables[ENV.claimCheckBucket])
+        .toEqual({ Ref: ids.bucket });
+    }
+  });
+});

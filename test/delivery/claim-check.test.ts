@@ -1,0 +1,162 @@
+import { DeleteObjectCommand } from '@aws-sdk/client-s3';
+import { afterEach, describe, expect, it } from 'vitest';
+import { ENV } from '../../lambda/delivery/defaults';
+import { redrive } from '../../lambda/delivery/redrive';
+import { parseFirehoseRequest, stringifyJson } from '../../lambda/firehose';
+import { integration } from '../../lambda/integration';
+import type { PartnerCall } from '../../lambda/core/partner-integration';
+import type { ReceivedRequest } from '../../local/partner-api-stand-in';
+import { startDeliverySystem, type DeliverySystem } from '../support/delivery-system';
+import { eventBatch, membershipChange } from '../support/factories';
+import { largeEvent, largeProfile } from '../support/large-payloads';
+
+/**
+ * Items larger than one SQS message (256 KiB) are delivered, not refused: in-line as they are, and through
+ * the queue by claim check (the text in the S3 side of fauxqs, a pointer in the message), with the real SDK.
+ */
+
+let system: DeliverySystem | undefined;
+afterEach(async () => {
+  await system?.stop();
+  system = undefined;
+});
+
+async function start(overrides: Record<string, string> = {}): Promise<DeliverySystem> {
+  system = await startDeliverySystem(overrides);
+  return system;
+}
+
+/** The body the partner must receive: the integration's mapping of the whole request, serialized once. */
+function expectedBody(message: Record<string, unknown>): string {
+  const { request } = parseFirehoseRequest(JSON.stringify(message));
+  let call: PartnerCall | undefined;
+  if (request.type === 'audience_membership_change_request') call = integration.mapAudienceMembership(request);
+  if (request.type === 'event_processing_request') call = integration.mapEvents(request);
+  return stringifyJson(call?.body);
+}
+
+/** In-line tests about where a call ends up, not about speed: a busy machine must not turn them into spills. */
+const GENEROUS_DEADLINE = { [ENV.inlineDeadlineMs]: '10000' };
+
+const pointerOf = (body: string) => (JSON.parse(body) as { claimCheck?: { bucket: string; key: string; bytes: number } }).claimCheck;
+
+describe('claim check: a single item larger than one queue message', () => {
+  it('queues a 300 KB profile of a membership change through S3; the worker delivers it exactly and deletes the object', async () => {
+    // Prepare
+    const { ingress, partner, sqs, drain } = await start();
+    const message = membershipChange([largeProfile('9001', 300_000)]);
+    // Act
+    const { summary } = await ingress.handle(JSON.stringify(message));
+    const queued = sqs.peek('delivery');
+    const storedWhileQueued = await sqs.objects();
+    await drain();
+    // Assess: a pointer in the queue, the text in the bucket, delivered byte for byte, then cleaned up.
+    expect(summary).toMatchObject({ outcome: 'queued', calls: 1 });
+    expect(queued).toHaveLength(1);
+    const body = queued[0]?.body ?? '';
+    expect(Buffer.byteLength(body)).toBeLessThan(1024);
+    expect(pointerOf(body)).toMatchObject({ bucket: sqs.bucketName });
+    expect(pointerOf(body)?.bytes).toBeGreaterThan(300_000);
+    expect(storedWhileQueued).toEqual([pointerOf(body)?.key]);
+    expect(partner.accepted).toHaveLength(1);
+    const [delivered] = partner.accepted as [ReceivedRequest];
+    expect(delivered.path).toBe('/audience-memberships');
+    expect(delivered.headers['idempotency-key']).toBe(`${String(message['id'])}:0`);
+    expect(delivered.bodyText).toBe(expectedBody(message));
+    expect(await sqs.objects()).toEqual([]);
+  });
+
+  it('delivers a 300 KB event in-line when the partner is up: no queue message, no object', async () => {
+    const { ingress, partner, sqs } = await start(GENEROUS_DEADLINE);
+    const message = eventBatch([largeEvent(300_000)]);
+    const { summary } = await ingress.handle(JSON.stringify(message));
+    expect(summary).toMatchObject({ outcome: 'delivered', calls: 1 });
+    expect(partner.accepted.map((r) => r.bodyText)).toEqual([expectedBody(message)]);
+    expect(sqs.peek('delivery')).toEqual([]);
+    expect(await sqs.objects()).toEqual([]);
+  });
+
+  it('spills a 300 KB event by claim check when the partner is down, and delivers the same call after it heals', async () => {
+    // Prepare
+    const { ingress, partner, sqs, drain } = await start();
+    partner.setFaults(() => ({ kind: 'status', status: 503 }));
+    const message = eventBatch([largeEvent(300_000)]);
+    // Act
+    const { response, summary } = await ingress.handle(JSON.stringify(message));
+    const queued = sqs.peek('delivery');
+    const stored = await sqs.objects();
+    partner.setFaults(undefined);
+    await drain();
+    // Assess: answered success, the exact in-line call (same body, same key) delivered later, object gone.
+    expect(response.type).toBe('event_processing_response');
+    expect(summary.outcome).toBe('queued');
+    expect(queued.map((m) => pointerOf(m.body)?.key)).toEqual(stored);
+    expect(stored).toHaveLength(1);
+    const [failed, ...rest] = partner.received as [ReceivedRequest, ...ReceivedRequest[]];
+    expect(partner.accepted).toHaveLength(1);
+    const [delivered] = partner.accepted as [ReceivedRequest];
+    expect(rest.at(-1)).toBe(delivered);
+    expect(delivered.bodyText).toBe(expectedBody(message));
+    expect(delivered.bodyText).toBe(failed.bodyText);
+    expect(delivered.headers['idempotency-key']).toBe(failed.headers['idempotency-key']);
+    expect(await sqs.objects()).toEqual([]);
+  });
+
+  it('parks the pointer when the partner refuses, keeps the object, and redrive then delivers it', async () => {
+    // Prepare
+    const { ingress, partner, sqs, drain } = await start();
+    let fixed = false;
+    partner.setFaults(() => (fixed ? undefined : { kind: 'status', status: 400 }));
+    const message = membershipChange([largeProfile('9002', 300_000)]);
+    await ingress.handle(JSON.stringify(message));
+    // Act
+    await drain();
+    const parked = await system!.deadLetters();
+    const storedWhileParked = await sqs.objects();
+    fixed = true;
+    const moved = await redrive({ sqs: sqs.sqs, queueUrl: sqs.queueUrl, deadLetterQueueUrl: sqs.deadLetterQueueUrl });
+    await drain();
+    // Assess
+    expect(parked).toHaveLength(1);
+    expect(parked[0]?.attributes).toMatchObject({ reason: 'partner answered 400', status: '400' });
+    expect(storedWhileParked).toEqual([pointerOf(parked[0]?.body ?? '')?.key]);
+    expect(moved).toBe(1);
+    expect(partner.accepted.map((r) => r.bodyText)).toEqual([expectedBody(message)]);
+    expect(await sqs.objects()).toEqual([]);
+    expect(await system!.deadLetters()).toEqual([]);
+  });
+
+  it('parks a 300 KB event the partner refuses in-line by claim check, with its reason', async () => {
+    const { ingress, partner, sqs } = await start(GENEROUS_DEADLINE);
+    partner.setFaults(() => ({ kind: 'status', status: 422 }));
+    const message = eventBatch([largeEvent(300_000)]);
+    const { summary } = await ingress.handle(JSON.stringify(message));
+    const parked = await system!.deadLetters();
+    expect(summary.outcome).toBe('parked');
+    expect(parked).toHaveLength(1);
+    expect(parked[0]?.attributes).toMatchObject({ reason: 'partner answered 422', status: '422' });
+    const pointer = pointerOf(parked[0]?.body ?? '');
+    expect(await sqs.objects()).toEqual([pointer?.key]);
+    expect(await sqs.objectText(pointer?.key ?? '')).toContain(expectedBody(message));
+  });
+
+  it('parks, with its reason, a pointer whose object is gone', async () => {
+    const { ingress, partner, sqs, drain } = await start();
+    await ingress.handle(JSON.stringify(membershipChange([largeProfile('9004', 300_000)])));
+    const [key] = await sqs.objects();
+    await sqs.s3.send(new DeleteObjectCommand({ Bucket: sqs.bucketName, Key: key }));
+    await drain();
+    expect(partner.received).toEqual([]);
+    const parked = await system!.deadLetters();
+    expect(parked).toHaveLength(1);
+    expect(parked[0]?.attributes['reason']).toMatch(/^unreadable queue message: claimCheck: the claim-check object is gone/);
+  });
+
+  it('fails the invocation, naming the setting, when a message needs a claim check and no bucket is set', async () => {
+    const { ingress, sqs } = await start({ [ENV.claimCheckBucket]: '' });
+    await expect(ingress.handle(JSON.stringify(membershipChange([largeProfile('9003', 300_000)])))).rejects.toThrow(
+      new RegExp(`needs the claim-check bucket \\(${ENV.claimCheckBucket} is not set\\)`),
+    );
+    expect(sqs.peek('delivery')).toEqual([]);
+  });
+});

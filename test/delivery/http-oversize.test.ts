@@ -1,0 +1,35 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { ENV } from '../../lambda/delivery/defaults';
+import { parseJson } from '../../lambda/firehose';
+import { startHttpSystem, type HttpSystem } from '../http/support/http-system';
+import { eventBatch, membershipChange } from '../support/factories';
+import { largeEvent, largeProfile } from '../support/large-payloads';
+
+/** Over HTTP an item larger than one queue message used to be a 400, which mParticle does not retry. */
+
+let system: HttpSystem | undefined;
+afterEach(async () => {
+  await system?.stop();
+  system = undefined;
+});
+
+describe('oversized items through the HTTP variant', () => {
+  it('answers 200 for a 300 KB event and 202 for a 300 KB profile, and both reach the partner', async () => {
+    // Prepare
+    // A generous in-line deadline: this is about what is answered, not how fast (a busy machine would spill).
+    system = await startHttpSystem({ env: { [ENV.inlineDeadlineMs]: '10000' } });
+    const { post, delivery } = system;
+    const batch = eventBatch([largeEvent(300_000)]);
+    const membership = membershipChange([largeProfile('8001', 300_000)]);
+    // Act
+    const batchAnswer = await post('/events', JSON.stringify(batch));
+    const membershipAnswer = await post('/audience', JSON.stringify(membership));
+    await delivery.drain();
+    // Assess
+    expect(batchAnswer.status).toBe(200);
+    expect(membershipAnswer.status).toBe(202);
+    const requestIds = delivery.partner.accepted.map((r) => (parseJson(r.bodyText) as { request_id: string }).request_id);
+    expect(requestIds.sort()).toEqual([batch['id'], membership['id']].sort());
+    expect(await delivery.sqs.objects()).toEqual([]);
+  });
+});

@@ -1,0 +1,126 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import type { OutboundCall } from '../../lambda/core/outbound-call';
+import { decodeQueuedDelivery, encodeQueuedDelivery, sqsSafeText } from '../../lambda/delivery/queue-message';
+import { parseFirehoseRequest, parseJson, stringifyJson, type AudienceMembershipChangeRequest } from '../../lambda/firehose';
+import { integration } from '../../lambda/integration';
+import type { ReceivedRequest } from '../../local/partner-api-stand-in';
+import { startDeliverySystem, type DeliverySystem } from '../support/delivery-system';
+import { membershipChange } from '../support/factories';
+import { largeProfile } from '../support/large-payloads';
+
+/**
+ * Characters SQS refuses (U+FFFE, U+FFFF, lone surrogates, control characters) never make a queue send
+ * fail, and the partner receives exactly the text it would have received in-line.
+ */
+
+/** Every kind SQS refuses that can stand in a JSON string value: noncharacters, lone surrogates, controls. */
+const AWKWARD = 'a\uFFFFb\uFFFEc\uD800d\uDC00e\u0001f\u001Fg😀';
+// What fauxqs accepts: AWS's set without the characters beyond U+FFFF (which the kit escapes too).
+const SQS_REFUSED = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD]/;
+
+let system: DeliverySystem | undefined;
+afterEach(async () => {
+  await system?.stop();
+  system = undefined;
+});
+
+function expectedBody(message: Record<string, unknown>): string {
+  const { request } = parseFirehoseRequest(JSON.stringify(message));
+  return stringifyJson(integration.mapAudienceMembership(request as AudienceMembershipChangeRequest)?.body);
+}
+
+function callWith(bodyText: string, requestId: string): OutboundCall {
+  return {
+    requestType: 'audience_membership_change_request',
+    requestId,
+    idempotencyKey: `${requestId}:0`,
+    chunk: { index: 0, count: 1 },
+    accountId: 1,
+    path: '/audience-memberships',
+    bodyText,
+    secrets: {},
+  };
+}
+
+function profileWith(mpid: string, value: string): Record<string, unknown> {
+  return largeProfile(mpid, value.length, value);
+}
+
+const attributeValue = (bodyText: string): unknown =>
+  (parseJson(bodyText) as { memberships: { changes: { attributes: { value: unknown }[] }[] }[] }).memberships[0]?.changes[0]?.attributes[0]?.value;
+
+describe('SQS-safe queue messages', () => {
+  it('encodes a body holding refused characters into a message SQS accepts, and decodes the exact text', () => {
+    // Prepare: a body as the kit serializes it (lone surrogates escaped, U+FFFF raw) and one as raw as can be.
+    const bodies = [stringifyJson({ v: AWKWARD }), `{"v":"${AWKWARD.replace(/[\u0001\u001F]/g, '')}"}`];
+    for (const bodyText of bodies) {
+      const call = callWith(bodyText, 'id-\uFFFF');
+      // Act
+      const message = encodeQueuedDelivery(call, undefined);
+      const decoded = decodeQueuedDelivery(message);
+      // Assess
+      expect(SQS_REFUSED.test(message)).toBe(false);
+      expect(decoded.bodyText).toBe(bodyText);
+      expect(decoded.idempotencyKey).toBe(call.idempotencyKey);
+    }
+  });
+
+  it('sends emoji as escaped pairs (the emulator refuses them raw) and the worker writes them back raw', () => {
+    const bodyText = stringifyJson({ name: 'launch 🚀 party 😀' });
+    const message = encodeQueuedDelivery(callWith(bodyText, 'r'), undefined);
+    expect(message).toContain('"body":{"name":"launch \\ud83d\\ude80');
+    expect(decodeQueuedDelivery(message).bodyText).toBe(bodyText);
+  });
+
+  it('leaves text without refused characters untouched, and escapes the rest so JSON.parse restores it', () => {
+    const plain = '{"a":"ü \\u0001"}';
+    expect(sqsSafeText(plain)).toBe(plain);
+    const awkward = JSON.stringify({ a: AWKWARD }).replace('\\ud800', '\uD800');
+    expect(SQS_REFUSED.test(sqsSafeText(awkward))).toBe(false);
+    expect(JSON.parse(sqsSafeText(awkward))).toEqual({ a: AWKWARD });
+  });
+});
+
+describe('refused characters through fauxqs to the partner', () => {
+  it('queues a membership change whose attribute holds U+FFFF and a lone surrogate, and delivers it byte-exact', async () => {
+    // Prepare
+    system = await startDeliverySystem();
+    const { ingress, partner, sqs, drain } = system;
+    const message = membershipChange([profileWith('7001', AWKWARD)]);
+    // Act
+    const { summary } = await ingress.handle(JSON.stringify(message));
+    const queued = sqs.peek('delivery');
+    await drain();
+    // Assess
+    expect(summary.outcome).toBe('queued');
+    expect(queued).toHaveLength(1);
+    expect(partner.accepted).toHaveLength(1);
+    const [delivered] = partner.accepted as [ReceivedRequest];
+    expect(delivered.bodyText).toBe(expectedBody(message));
+    expect(attributeValue(delivered.bodyText)).toBe(AWKWARD);
+  });
+
+  it('keeps the exact text in a parked copy and in a claim-check object', async () => {
+    // Prepare: the partner refuses both, so both are parked (one small, one by claim check).
+    system = await startDeliverySystem();
+    const { ingress, partner, sqs, drain } = system;
+    partner.setFaults(() => ({ kind: 'status', status: 400 }));
+    const small = membershipChange([profileWith('7002', AWKWARD)]);
+    const large = membershipChange([profileWith('7003', AWKWARD.repeat(20_000))]);
+    // Act
+    await ingress.handle(JSON.stringify(small));
+    await ingress.handle(JSON.stringify(large));
+    await drain();
+    const parked = await system.deadLetters();
+    // Assess: each parked copy reads back to the exact body the partner was sent.
+    expect(parked).toHaveLength(2);
+    const texts = await Promise.all(
+      parked.map(async ({ body }) => {
+        const pointer = (JSON.parse(body) as { claimCheck?: { key: string } }).claimCheck;
+        return decodeQueuedDelivery(pointer ? await sqs.objectText(pointer.key) : body).bodyText;
+      }),
+    );
+    expect(texts.sort()).toEqual([expectedBody(small), expectedBody(large)].sort());
+    expect(partner.received.map((r) => r.bodyText).sort()).toEqual(texts.sort());
+  });
+});

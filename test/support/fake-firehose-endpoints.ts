@@ -44,9 +44,13 @@ export interface FakeServer {
   close(): Promise<void>;
 }
 
-/** A Lambda Invoke API: errors come back as Lambda reports them (FunctionError, an error document with `trace`). */
+/**
+ * A Lambda Invoke API: errors come back as Lambda reports them (FunctionError, an error document with `trace`).
+ * Its status page, like the local system's, lists deliveries: none, as nothing here reaches a partner.
+ */
 export function startFakeInvokeApi(respond: Responder, options: { trace?: (error: Error) => string[]; errorMessage?: (error: Error, payload: string) => string } = {}): Promise<FakeServer> {
   return listen(async (req, body, res) => {
+    if (req.url === '/_status.json') return send(res, 200, { deliveries: [] });
     if (!/^\/2015-03-31\/functions\/[^/]+\/invocations/.test(req.url ?? '')) return send(res, 404, { message: 'no route' });
     const reply = await respond(body);
     if (reply.kind === 'result') return send(res, 200, reply.value);

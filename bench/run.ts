@@ -6,6 +6,7 @@ import { writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { bundleHandlers } from './bundle';
+import { runCostStep } from './cost';
 import { runColdStartBench } from './cold-start';
 import { runHandlerBench } from './handler';
 import { runLoadBench } from './load';
@@ -61,6 +62,8 @@ async function main(): Promise<void> {
   };
   writeFileSync(path.join(__dirname, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
   console.log(`\nwrote bench/results.json in ${results.seconds} s`);
+  console.log('\nCost and capacity (from these durations; see docs/capacity.md)');
+  await runCostStep(results);
   process.exit(0);
 }
 

@@ -11,6 +11,8 @@ export interface CertifyArgs {
   readonly target: CertifyTargetArgs;
   readonly withData: boolean;
   readonly repeat: number;
+  /** Overrides mParticle's budget (200 ms invoke, 100 ms HTTP), e.g. on a loaded laptop. */
+  readonly budgetMs?: number;
   readonly json: boolean;
   readonly statusUrl: string | undefined;
   readonly settingsEnv: string | undefined;
@@ -39,6 +41,7 @@ Options:
                            check that the partner stand-in received them (--status-url for another system)
   --settings-env NAME      env var with the account settings (JSON) sent with the data (default: placeholders)
   --repeat N               calls in the latency series (default 20; the first is reported as the cold call)
+  --budget-ms N            latency budget instead of mParticle's (200 ms invoke, 100 ms HTTP)
   --json                   JSON on stdout for CI instead of the table
   --help                   this text
 
@@ -62,6 +65,7 @@ export function parseCertifyArgs(argv: readonly string[]): CertifyArgs {
         'settings-env': { type: 'string' },
         'status-url': { type: 'string' },
         repeat: { type: 'string', default: '20' },
+        'budget-ms': { type: 'string' },
         json: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
       },
@@ -77,6 +81,8 @@ export function parseCertifyArgs(argv: readonly string[]): CertifyArgs {
   if (chosen.length > 1) throw new UsageError(`choose one target, not ${chosen.map((c) => `--${c}`).join(' and ')}`);
   const repeat = Number(values.repeat);
   if (!Number.isInteger(repeat) || repeat < 1 || repeat > 10_000) throw new UsageError('--repeat must be a whole number from 1 to 10000');
+  const budgetMs = values['budget-ms'] === undefined ? undefined : Number(values['budget-ms']);
+  if (budgetMs !== undefined && !(Number.isFinite(budgetMs) && budgetMs > 0)) throw new UsageError('--budget-ms must be a positive number of milliseconds');
 
   let target: CertifyTargetArgs;
   if (values.function !== undefined) target = { kind: 'function', ref: values.function, region: values.region, profile: values.profile };
@@ -96,6 +102,7 @@ export function parseCertifyArgs(argv: readonly string[]): CertifyArgs {
     target,
     withData: values['with-data'] ?? false,
     repeat,
+    ...(budgetMs !== undefined ? { budgetMs } : {}),
     json: values.json ?? false,
     statusUrl: values['status-url'],
     settingsEnv: values['settings-env'],

@@ -22,9 +22,12 @@ export function checkRefusal(answer: Answer, input: BadInput, canary: string): s
   return problems;
 }
 
-/** Lambda's error document: `trace` (Node runtime) or `stackTrace` must be absent or empty. */
+/**
+ * Lambda's error document: the Node runtime always fills `trace` from `error.stack`, so a handler that strips
+ * its stack still sends one line ("Name: message"). Only call-site lines (`at …`) count as a stack trace.
+ */
 function hasTrace(body: unknown): boolean {
   if (typeof body !== 'object' || body === null) return false;
   const record = body as Record<string, unknown>;
-  return [record['trace'], record['stackTrace']].some((t) => Array.isArray(t) && t.length > 0);
+  return [record['trace'], record['stackTrace']].some((t) => Array.isArray(t) && t.some((line) => typeof line === 'string' && /^\s*at\s/.test(line)));
 }

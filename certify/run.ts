@@ -55,7 +55,10 @@ export async function runCertify(args: CertifyArgs, deps: CertifyDependencies): 
   const options: CertifyOptions = args.withData && statusUrl ? { ...base, deliveries: statusPageDeliveries(statusUrl) } : base;
   try {
     const perTarget = await Promise.all(
-      plans.map(async (plan) => [...(plan.alias ? await deploymentChecks(plan.alias.api, plan.alias) : []), ...(await certifyTarget(plan.target, options))]),
+      plans.map(async (plan) => {
+        const target = args.budgetMs === undefined ? plan.target : { ...plan.target, budgetMs: args.budgetMs };
+        return [...(plan.alias ? await deploymentChecks(plan.alias.api, plan.alias) : []), ...(await certifyTarget(target, options))];
+      }),
     );
     const scrub = redactor([token, deps.env['AWS_SECRET_ACCESS_KEY'], deps.env['AWS_SESSION_TOKEN'], ...Object.values(settings)]);
     return perTarget.flat().map((r) => ({ ...r, detail: scrub(r.detail), target: scrub(r.target) }));

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { runCertify } from '../../certify/run';
 import type { CheckResult } from '../../certify/types';
-import { certifyArgs, certifyDeps, failures, localTarget, row } from '../support/certify';
+import { certifyArgs, certifyDeps, failures, GENEROUS_BUDGET_MS, localTarget, row } from '../support/certify';
 import {
   kitResponder,
   mutateResponses,
@@ -22,9 +22,10 @@ afterEach(async () => {
   server = undefined;
 });
 
-async function certifyInvoke(respond: Responder, options: Parameters<typeof startFakeInvokeApi>[1] = {}): Promise<CheckResult[]> {
+/** Certifies a fake endpoint; latency is judged on a generous budget unless the test is about latency. */
+async function certifyInvoke(respond: Responder, options: Parameters<typeof startFakeInvokeApi>[1] = {}, budget: 'generous' | 'mparticle' = 'generous'): Promise<CheckResult[]> {
   server = await startFakeInvokeApi(respond, options);
-  return runCertify(certifyArgs(localTarget(server.url)), certifyDeps());
+  return runCertify(certifyArgs(localTarget(server.url), budget === 'generous' ? { budgetMs: GENEROUS_BUDGET_MS } : {}), certifyDeps());
 }
 
 const failedChecks = (results: readonly CheckResult[]): string[] => failures(results).map((r) => r.check);
@@ -82,6 +83,11 @@ describe('certify fails, naming the check, against a broken endpoint', () => {
     expect(row(inMessage, 'bad input: events not an array').detail).toContain('the answer carries a stack trace');
   });
 
+  it("but not for the Node runtime's one-line trace of a stack-less error (what AWS sends)", async () => {
+    const results = await certifyInvoke(kitResponder(), { trace: (error) => [`${error.name}: ${error.message}`] });
+    expect(failures(results)).toEqual([]);
+  });
+
   it('when a refusal repeats the input, or does not name the field', async () => {
     const echoed = await certifyInvoke(kitResponder(), { errorMessage: (error, payload) => `${error.message} in ${payload}` });
     expect(row(echoed, 'bad input: an event not an object').detail).toBe('the answer repeats the input (a value from the request)');
@@ -105,7 +111,7 @@ describe('certify fails, naming the check, against a broken endpoint', () => {
       if (text.includes('"events":[]')) await new Promise((resolve) => setTimeout(resolve, 230));
       return inner(text);
     };
-    const results = await certifyInvoke(slow);
+    const results = await certifyInvoke(slow, {}, 'mparticle');
     expect(row(results, 'latency: warm')).toMatchObject({ status: 'fail', detail: expect.stringContaining('p50 and p99 over budget') });
     expect(row(results, 'latency: first call').status).toBe('note');
   });
@@ -133,7 +139,7 @@ describe('certify fails against a broken HTTP variant', () => {
   it('answering 500 with a stack trace for bad input, and not asking for the token', async () => {
     server = await startFakeHttpEndpoint(kitResponder(), { errorStatus: 500, errorBody: (error) => ({ error: error.message, stack: error.stack }) });
     const results = await runCertify(
-      certifyArgs({ kind: 'http', url: server.url, tokenEnv: 'CERTIFY_TEST_TOKEN', region: undefined }),
+      certifyArgs({ kind: 'http', url: server.url, tokenEnv: 'CERTIFY_TEST_TOKEN', region: undefined }, { budgetMs: GENEROUS_BUDGET_MS }),
       certifyDeps({ env: { CERTIFY_TEST_TOKEN: 'tok-planted-1234' } }),
     );
     expect(row(results, 'refuses a call without the token')).toMatchObject({ status: 'fail', detail: 'expected HTTP 401, got 200' });

@@ -35,11 +35,13 @@ afterAll(async () => {
 function fakeAws(aws: FakeAws) {
   return (region: string): LambdaApi => {
     const local = localLambdaApi(kit.url, region);
+    let invokes = 0;
     return {
       async invoke(input: InvokeCommandInput) {
         calls.push({ region, op: 'Invoke', input: { FunctionName: input.FunctionName, LogType: input.LogType } });
         const out = await local.invoke({ ...input, LogType: undefined });
-        const report = `START RequestId: r\nREPORT RequestId: r\tDuration: 12.50 ms\tBilled Duration: 13 ms\tMemory Size: 1024 MB\tMax Memory Used: 80 MB\t\n`;
+        const init = invokes++ === 0 ? '\tInit Duration: 250.00 ms' : '';
+        const report = `START RequestId: r\nREPORT RequestId: r\tDuration: 12.50 ms\tBilled Duration: 13 ms\tMemory Size: 1024 MB\tMax Memory Used: 80 MB${init}\t\n`;
         return { ...out, LogResult: Buffer.from(report).toString('base64') };
       },
       async getPolicy(input: GetPolicyCommandInput) {
@@ -72,6 +74,8 @@ describe('certify a deployed alias (AWS injected)', () => {
     expect(row(results, 'invoke permission').detail).toBe("only mParticle's accounts (338661164609, 457804467337) may invoke the alias");
     expect(row(results, 'memory').detail).toBe('1024 MB');
     expect(row(results, 'latency: warm')).toMatchObject({ latency: 'p50 13 ms / p99 13 ms', detail: expect.stringContaining('function duration (REPORT line)') });
+    // The cold call counts its init: 250 + 12.5 ms, over the budget, reported as a note.
+    expect(row(results, 'latency: first call')).toMatchObject({ status: 'note', latency: '263 ms', detail: expect.stringContaining('cold start (init 250 ms)') });
     const qualified = { FunctionName: 'MparticleFirehose-eu-west-1-Ingress', Qualifier: 'live' };
     expect(calls).toContainEqual({ region: 'eu-west-1', op: 'GetPolicy', input: qualified });
     expect(calls).toContainEqual({ region: 'eu-west-1', op: 'GetFunctionConfiguration', input: qualified });

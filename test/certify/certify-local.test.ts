@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCertify } from '../../certify/run';
 import { createLogger } from '../../lambda/observability/logger';
 import { startLocalSystem, type LocalSystem } from '../../local/local-system';
-import { certifyArgs, certifyDeps, failures, localTarget, row } from '../support/certify';
+import { certifyArgs, certifyDeps, failures, GENEROUS_BUDGET_MS, localTarget, row } from '../support/certify';
 import { runCli } from '../support/run-cli';
 
 /** `npm run certify` against the real local system (the one `npm start` runs), on free ports. */
@@ -22,7 +22,7 @@ describe('certify against the local system', () => {
     const before = system.partner?.received.length ?? 0;
 
     // Act
-    const results = await runCertify(certifyArgs(localTarget(system.invokeUrl)), certifyDeps());
+    const results = await runCertify(certifyArgs(localTarget(system.invokeUrl), { budgetMs: GENEROUS_BUDGET_MS }), certifyDeps());
 
     // Assess
     expect(failures(results)).toEqual([]);
@@ -39,7 +39,7 @@ describe('certify against the local system', () => {
     const before = system.partner?.received.length ?? 0;
 
     // Act
-    const results = await runCertify(certifyArgs(localTarget(system.invokeUrl), { withData: true, repeat: 1 }), certifyDeps());
+    const results = await runCertify(certifyArgs(localTarget(system.invokeUrl), { withData: true, repeat: 1, budgetMs: GENEROUS_BUDGET_MS }), certifyDeps());
 
     // Assess
     expect(failures(results)).toEqual([]);
@@ -52,7 +52,7 @@ describe('certify against the local system', () => {
   it('passes every check over the HTTP variant, the token read from the named environment variable', async () => {
     // Act
     const results = await runCertify(
-      certifyArgs({ kind: 'http', url: system.httpUrl, tokenEnv: 'CERTIFY_TEST_TOKEN', region: undefined }),
+      certifyArgs({ kind: 'http', url: system.httpUrl, tokenEnv: 'CERTIFY_TEST_TOKEN', region: undefined }, { budgetMs: GENEROUS_BUDGET_MS }),
       certifyDeps({ env: { CERTIFY_TEST_TOKEN: 'local-token' } }),
     );
 
@@ -64,7 +64,7 @@ describe('certify against the local system', () => {
 
   it('runs as `npm run certify`: exit 0, JSON on stdout, progress on stderr', async () => {
     // Act
-    const out = await runCli('npx', ['tsx', 'scripts/certify.ts', '--endpoint', system.invokeUrl, '--repeat', '2', '--json'], { timeoutMs: 60_000 });
+    const out = await runCli('npx', ['tsx', 'scripts/certify.ts', '--endpoint', system.invokeUrl, '--repeat', '2', '--budget-ms', String(GENEROUS_BUDGET_MS), '--json'], { timeoutMs: 60_000 });
 
     // Assess
     expect(out.code).toBe(0);

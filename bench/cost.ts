@@ -142,7 +142,6 @@ function writeCapacityDoc(tables: string, date: string): void {
 }
 
 if (require.main === module) {
-  process.env['POWERTOOLS_METRICS_NAMESPACE'] ??= 'MparticleFirehose';
   runCostStep().then(
     () => process.exit(0),
     (error: unknown) => {

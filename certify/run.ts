@@ -60,7 +60,7 @@ export async function runCertify(args: CertifyArgs, deps: CertifyDependencies): 
         return [...(plan.alias ? await deploymentChecks(plan.alias.api, plan.alias) : []), ...(await certifyTarget(target, options))];
       }),
     );
-    const scrub = redactor([token, deps.env['AWS_SECRET_ACCESS_KEY'], deps.env['AWS_SESSION_TOKEN'], ...Object.values(settings)]);
+    const scrub = redactor([token, ...secretLookingEnv(deps.env), ...Object.values(settings)]);
     return perTarget.flat().map((r) => ({ ...r, detail: scrub(r.detail), target: scrub(r.target) }));
   } finally {
     for (const made of apis) made.close();
@@ -130,4 +130,11 @@ function regionOfUrl(url: string): string {
   const host = new URL(url).hostname;
   if (host === '127.0.0.1' || host === 'localhost' || host === '[::1]') return 'local';
   return /\.lambda-url\.([a-z0-9-]+)\.on\.aws$/.exec(host)?.[1] ?? host;
+}
+
+/** Values of environment variables whose names look secret (the AWS secret key and session token among them). */
+function secretLookingEnv(env: CertifyDependencies['env']): (string | undefined)[] {
+  return Object.entries(env)
+    .filter(([name]) => /secret|token|password|credential|session/i.test(name))
+    .map(([, value]) => value);
 }

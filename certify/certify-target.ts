@@ -54,7 +54,8 @@ export async function certifyTarget(target: Target, options: CertifyOptions): Pr
     const message = verificationMessages(options)[0] as CertifyMessage;
     const answer = await send(message);
     if (i === 0 && answer.outcome === 'transport-error') {
-      add('reachable', [`no answer from ${target.label}: ${excerpt(answer.text)}`]);
+      const hint = target.region === 'local' ? ' (is `npm start` running?)' : '';
+      add('reachable', [`no answer from ${target.label}${hint}: ${excerpt(answer.text)}`]);
       return results;
     }
     series.push(answer);

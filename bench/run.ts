@@ -9,6 +9,7 @@ import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { bundleHandlers } from './bundle';
+import { runCostStep } from './cost';
 import { runColdStartBench } from './cold-start';
 import { runHandlerBench } from './handler';
 import { runLoadBench } from './load';
@@ -89,6 +90,8 @@ async function main(): Promise<void> {
     copyFileSync(written, path.join(__dirname, 'results.json'));
     console.log('updated bench/results.json (the committed latest figures)');
   }
+  console.log('\nCost and capacity (from these durations; see docs/capacity.md)');
+  await runCostStep(results);
   process.exit(0);
 }
 

@@ -1,12 +1,11 @@
 import type { PartnerIntegration } from '../lambda/core/partner-integration';
-import { createCoreDependencies } from '../lambda/delivery/create-delivery';
 import { createWorkerDependencies } from '../lambda/delivery/create-worker';
 import { createWorkerBatchHandler, type SqsBatchHandler } from '../lambda/delivery/worker-batch';
 import { createHttpHandler, tokenSourceFromEnv } from '../lambda/http';
 import type { FunctionUrlHandler } from '../lambda/http/function-url';
 import { createLogger } from '../lambda/observability/logger';
 import type { WorkerObserver } from '../lambda/observability/metrics';
-import { createIngressRuntime, type IngressRuntime } from '../lambda/runtime/ingress-runtime';
+import { createIngressFunction, type IngressFunction } from '../lambda/runtime/ingress-function';
 import type { SystemLog } from './system-log';
 
 /**
@@ -15,7 +14,7 @@ import type { SystemLog } from './system-log';
  * and the status page stay. Each function logs under its own name, as in Lambda.
  */
 export interface LocalFunctions {
-  readonly ingress: IngressRuntime;
+  readonly ingress: IngressFunction;
   readonly worker: SqsBatchHandler;
   readonly http: FunctionUrlHandler;
   close(): void;
@@ -23,12 +22,16 @@ export interface LocalFunctions {
 
 export function buildLocalFunctions(integration: PartnerIntegration, functionEnv: Readonly<Record<string, string>>, log: SystemLog): LocalFunctions {
   const level = functionEnv['LOG_LEVEL'];
-  const ingressLogger = createLogger('firehose-ingress', level);
-  const ingressDeps = createCoreDependencies(integration, functionEnv, ingressLogger);
-  const ingress = createIngressRuntime(ingressDeps, ingressLogger, {
-    handled: (summary, ms) => log.invocation({ type: summary.type, outcome: summary.outcome, ms, calls: summary.calls }),
-    rejected: (error, ms) => log.invocation({ type: 'invalid', outcome: 'rejected', ms, calls: 0, error }),
-    failed: (error, ms) => log.invocation({ type: 'failed', outcome: 'error', ms, calls: 0, error }),
+  const ingress = createIngressFunction({
+    env: functionEnv,
+    logger: createLogger('firehose-ingress', level),
+    service: 'firehose-ingress',
+    integration,
+    observer: {
+      handled: (summary, ms) => log.invocation({ type: summary.type, outcome: summary.outcome, ms, calls: summary.calls }),
+      rejected: (error, ms) => log.invocation({ type: 'invalid', outcome: 'rejected', ms, calls: 0, error }),
+      failed: (error, ms) => log.invocation({ type: 'failed', outcome: 'error', ms, calls: 0, error }),
+    },
   });
   const workerDeps = createWorkerDependencies(integration, functionEnv, createLogger('firehose-worker', level));
   const worker = createWorkerBatchHandler({ ...workerDeps, observer: workerActivity(log) });
@@ -45,7 +48,7 @@ export function buildLocalFunctions(integration: PartnerIntegration, functionEnv
     ingress,
     worker,
     http,
-    close: () => ingressDeps.parts?.close(),
+    close: () => void ingress.close(),
   };
 }
 

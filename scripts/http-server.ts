@@ -8,7 +8,7 @@ import { answerHelp } from '../local/cli-help';
 import { createHttpHandler, parseTokenList, staticTokenSource, TOKEN_ENV } from '../lambda/http';
 import { createLogger } from '../lambda/observability/logger';
 import { startHttpEndpoint } from '../local/http-endpoint';
-import { createLocalIngress } from '../local/local-ingress';
+import { createIngressFunction } from '../lambda/runtime/ingress-function';
 
 const DEFAULT_PORT = 3002;
 const DEFAULT_TOKEN = 'local-token';
@@ -28,8 +28,9 @@ async function main(): Promise<void> {
   const configured = process.env[TOKEN_ENV.tokens]?.trim();
   const tokens = configured ? parseTokenList(configured, TOKEN_ENV.tokens) : [DEFAULT_TOKEN];
 
-  const ingress = await createLocalIngress();
-  const handler = createHttpHandler({ runtime: ingress.runtime, tokens: staticTokenSource(tokens), logger: createLogger('firehose-http') });
+  const logger = createLogger('firehose-http');
+  const ingress = createIngressFunction({ env: process.env, logger, service: 'firehose-http' });
+  const handler = createHttpHandler({ runtime: ingress, tokens: staticTokenSource(tokens), logger });
   const endpoint = await startHttpEndpoint({ port, handler });
 
   process.stderr.write(

@@ -20,6 +20,8 @@ are logged, not sent. Exit codes: 0 response printed; 1 not a valid Firehose req
 
 const EXIT_BAD_INPUT = 1;
 const EXIT_FAILED = 2;
+/** The integration's own code threw (a bug in lambda/integration/, e.g. a TypeError in a mapping). */
+const EXIT_MAPPING = 3;
 const EXIT_USAGE = 64;
 
 function fail(code: number, message: string): never {
@@ -43,20 +45,31 @@ async function main(): Promise<void> {
     fail(EXIT_USAGE, `cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? 'unreadable'}`);
   }
 
-  const { createLocalIngress } = await import('../local/local-ingress');
-  const ingress = await createLocalIngress();
+  const { createIngressFunction } = await import('../lambda/runtime/ingress-function');
+  const { createLogger } = await import('../lambda/observability/logger');
+  const ingress = createIngressFunction({ env: process.env, logger: createLogger('firehose-ingress'), service: 'firehose-ingress' });
   process.stderr.write(`${ingress.description}\n`);
   try {
     // Raw bytes, not a parsed object: the pipeline then reads 64-bit integers losslessly.
-    const { response } = await ingress.runtime.handle(bytes);
+    const { response } = await ingress.handle(bytes);
     writeStdout(`${JSON.stringify(response, null, 2)}\n`);
   } catch (error) {
     const { FirehoseInputError } = await import('../lambda/firehose');
     if (error instanceof FirehoseInputError) fail(EXIT_BAD_INPUT, `invalid request: ${error.message}`);
+    const where = mappingFrame(error);
+    if (where) fail(EXIT_MAPPING, `mapping error at ${where}: ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`);
     fail(EXIT_FAILED, `failed: ${error instanceof Error ? error.message : String(error)}`);
   } finally {
     await ingress.close();
   }
+}
+
+/** `lambda/integration/mapping.ts:42:13` when the error was thrown by the integration's code, else undefined. */
+function mappingFrame(error: unknown): string | undefined {
+  if (!(error instanceof Error) || error.name === 'SettingError') return undefined;
+  const frame = (error.stack ?? '').split('\n').find((line) => /^\s+at .*lambda[\\/]integration[\\/]/.test(line));
+  const location = frame && /(lambda[\\/]integration[\\/][^\s():]+:\d+:\d+)/.exec(frame)?.[1];
+  return location?.replace(/\\/g, '/');
 }
 
 main().then(

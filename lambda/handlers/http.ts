@@ -1,11 +1,9 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
-import { createCoreDependencies } from '../delivery/create-delivery';
 import { createHttpHandler, tokenSourceFromEnv } from '../http';
-import { integration } from '../integration';
 import { createLogger } from '../observability/logger';
 import { createMetrics, ingressMetrics, METRIC_NAMES } from '../observability/metrics';
-import { createIngressRuntime } from '../runtime/ingress-runtime';
+import { createIngressFunction } from '../runtime/ingress-function';
 
 /**
  * The function behind the Function URL mParticle POSTs to (the HTTP variant). Everything expensive is built
@@ -14,13 +12,13 @@ import { createIngressRuntime } from '../runtime/ingress-runtime';
  */
 const logger = createLogger('firehose-http');
 const metrics = createMetrics('firehose-http');
-const runtime = createIngressRuntime(createCoreDependencies(integration, process.env, logger), logger, ingressMetrics(metrics));
+const ingress = createIngressFunction({ env: process.env, logger, service: 'firehose-http', observer: ingressMetrics(metrics) });
 const tokens = tokenSourceFromEnv(process.env, {
   onStaleKept: (error) =>
     logger.error('the token secret could not be re-read; the tokens read before stay in use', error instanceof Error ? error : String(error)),
 });
 const handleHttp = createHttpHandler({
-  runtime,
+  runtime: ingress,
   tokens,
   logger,
   onRejectedAuth: () => metrics.addMetric(METRIC_NAMES.rejectedAuth, MetricUnit.Count, 1),

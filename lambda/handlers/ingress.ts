@@ -1,10 +1,9 @@
 import type { Context } from 'aws-lambda';
-import { createCoreDependencies } from '../delivery/create-delivery';
 import type { FirehoseResponse } from '../firehose';
-import { integration } from '../integration';
 import { createLogger } from '../observability/logger';
 import { createMetrics, ingressMetrics } from '../observability/metrics';
-import { createIngressRuntime, withoutStack } from '../runtime/ingress-runtime';
+import { createIngressFunction } from '../runtime/ingress-function';
+import { withoutStack } from '../runtime/ingress-runtime';
 
 /**
  * The function mParticle invokes (Request-Response) with one Firehose message; its return value is the
@@ -12,7 +11,7 @@ import { createIngressRuntime, withoutStack } from '../runtime/ingress-runtime';
  */
 const logger = createLogger('firehose-ingress');
 const metrics = createMetrics('firehose-ingress');
-const runtime = createIngressRuntime(createCoreDependencies(integration, process.env, logger), logger, ingressMetrics(metrics));
+const ingress = createIngressFunction({ env: process.env, logger, service: 'firehose-ingress', observer: ingressMetrics(metrics) });
 
 /** The managed runtime's entry point: the payload arrives already parsed (integers beyond 2^53 rounded). */
 export async function handler(event: unknown, context?: Context): Promise<FirehoseResponse> {
@@ -30,7 +29,7 @@ export async function rawHandler(payload: Buffer | string, context?: Context): P
 async function invoke(input: unknown, context: Context | undefined): Promise<FirehoseResponse> {
   if (context) logger.addContext(context);
   try {
-    const { response } = await runtime.handle(input);
+    const { response } = await ingress.handle(input);
     return response;
   } catch (error) {
     throw error instanceof Error ? withoutStack(error) : new Error(String(error));

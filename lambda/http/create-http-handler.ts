@@ -16,7 +16,8 @@ import type { TokenSource } from './token-source';
 
 export interface HttpHandlerDependencies {
   /** The same ingress pipeline the Lambda-invoke handler runs. */
-  readonly runtime: IngressRuntime;
+  // The ingress pipeline, or anything that handles like it (an IngressFunction with its capture).
+  readonly runtime: Pick<IngressRuntime, 'handle'>;
   readonly tokens: TokenSource;
   readonly logger: Logger;
   /** @default MAX_BODY_BYTES (6 MiB, the Function URL request limit) */

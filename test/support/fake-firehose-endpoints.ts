@@ -1,10 +1,9 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createCoreDependencies } from '../../lambda/delivery/create-delivery';
 import type { FirehoseResponse } from '../../lambda/firehose';
 import { integration } from '../../lambda/integration';
 import { createLogger } from '../../lambda/observability/logger';
-import { createIngressRuntime } from '../../lambda/runtime/ingress-runtime';
+import { createIngressFunction } from '../../lambda/runtime/ingress-function';
 
 /**
  * Firehose endpoints on loopback that run the kit's real ingress (dry run: no partner) and then break its
@@ -18,7 +17,7 @@ export type Responder = (payloadText: string) => Promise<Reply>;
 
 export function kitResponder(): Responder {
   const logger = createLogger('certify-test', 'SILENT');
-  const runtime = createIngressRuntime(createCoreDependencies(integration, {}, logger), logger);
+  const runtime = createIngressFunction({ env: {}, logger, service: 'certify-test', integration });
   return async (payloadText) => {
     try {
       return { kind: 'result', value: (await runtime.handle(payloadText)).response };

@@ -1,4 +1,5 @@
 import {
+  accountIdOf,
   accountSettings,
   audienceMembershipChangeResponse,
   audienceSubscriptionResponse,
@@ -57,7 +58,7 @@ export async function processRequest(parsed: ParsedRequest, deps: CoreDependenci
     case 'module_registration_request':
       return {
         response: moduleRegistrationResponse(deps.integration.registration),
-        summary: { type: request.type, requestId: request.id, calls: 0, outcome: 'registered' },
+        summary: { type: request.type, requestId: typeof request.id === 'string' ? request.id : undefined, calls: 0, outcome: 'registered' },
       };
     case 'event_processing_request':
       return processEvents(request, parsed.skippedEventTypes, deps);
@@ -79,8 +80,8 @@ async function processEvents(
   const base = {
     type: request.type,
     requestId: request.id,
-    sourceId: request.source_id,
-    accountId: request.account?.account_id,
+    sourceId: typeof request.source_id === 'string' ? request.source_id : undefined,
+    accountId: accountIdOf(request.account),
     events: request.events.length,
     skippedEvents,
   };
@@ -119,7 +120,7 @@ async function processSubscription(request: AudienceSubscriptionRequest, deps: C
     summary: {
       type: request.type,
       requestId: request.id,
-      accountId: request.account?.account_id,
+      accountId: accountIdOf(request.account),
       calls: calls.length,
       outcome: summarize(outcomes),
       inline: outcomes.map((o) => o.kind),
@@ -129,7 +130,7 @@ async function processSubscription(request: AudienceSubscriptionRequest, deps: C
 
 async function processMembership(request: AudienceMembershipChangeRequest, deps: CoreDependencies): Promise<ProcessResult> {
   const profiles = request.user_profiles ?? [];
-  const base = { type: request.type, requestId: request.id, accountId: request.account?.account_id, profiles: profiles.length };
+  const base = { type: request.type, requestId: request.id, accountId: accountIdOf(request.account), profiles: profiles.length };
   if (profiles.length === 0) {
     return { response: audienceMembershipChangeResponse(), summary: { ...base, calls: 0, outcome: 'verification' } };
   }
@@ -159,25 +160,25 @@ async function processDsr(request: DsrProcessingRequest, deps: CoreDependencies)
     summary: {
       type: request.type,
       requestId: request.id,
-      accountId: request.account?.account_id,
+      accountId: accountIdOf(request.account),
       calls: calls.length,
       outcome: calls.length === 0 ? 'nothing-to-send' : 'queued',
     },
   };
 }
 
-function callContext(type: FirehoseRequestType, requestId: string, account: Account | undefined, deps: CoreDependencies) {
+function callContext(type: FirehoseRequestType, requestId: string, account: Account | null | undefined, deps: CoreDependencies) {
   return {
     requestType: type,
     requestId,
-    accountId: account?.account_id,
+    accountId: accountIdOf(account),
     secrets: pickSecrets(account, deps),
     maxMessageBytes: deps.maxMessageBytes,
   };
 }
 
 /** The confidential settings only: the rest of the account settings reach the mapping, not the transport. */
-function pickSecrets(account: Account | undefined, deps: CoreDependencies): Record<string, string> {
+function pickSecrets(account: Account | null | undefined, deps: CoreDependencies): Record<string, string> {
   const settings = accountSettings(account);
   const secrets: Record<string, string> = {};
   for (const id of secretIds(deps.integration)) {

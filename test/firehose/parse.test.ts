@@ -186,6 +186,28 @@ describe('64-bit integers', () => {
     expect(written).toContain('"session_length_ms":9223372036854775807');
   });
 
+  it.each([
+    ['pretty-printed', '{ "type" : "event_processing_request", "id" : "r", "events" : [ { "type" : "session_start", "session_id" : 4957918240501247982 } ] }', 'events[0].session_id', '4957918240501247982'],
+    ['in an attribute map', '{"type":"event_processing_request","id":"r","events":[{"type":"custom_event","attributes":{"n":-2271448330363288817}}]}', 'events[0].attributes.n', '-2271448330363288817'],
+    ['in an unknown field, in a list', '{"type":"event_processing_request","id":"r","future":[1,12345678901234567890,{"x":[-9223372036854775808]}]}', 'future', '[1,12345678901234567890,{"x":[-9223372036854775808]}]'],
+    ['under integer-like keys (read again losslessly)', '{"type":"event_processing_request","id":"r","events":[{"type":"custom_event","attributes":{"b":9007199254740993,"1":9007199254740995}}]}', 'events[0].attributes', '{"1":9007199254740995,"b":9007199254740993}'],
+    ['under a key written with escapes', '{"type":"event_processing_request","id":"r","events":[{"type":"session_start","session\\u005fid":9007199254740993}]}', 'events[0].session_id', '9007199254740993'],
+    ['after an equal-looking number in a string', '{"type":"event_processing_request","id":"r","mpid":"\\"session_id\\":9007199254740992","events":[{"type":"session_start","session_id":9007199254740993}]}', 'events[0].session_id', '9007199254740993'],
+  ])('reads exact digits %s', (_name, text, field, digits) => {
+    // Act
+    const { request } = parseFirehoseRequest(text);
+    // Assess
+    const value = field.split(/[.[\]]+/).filter(Boolean).reduce<unknown>((v, k) => (v as Record<string, unknown>)[k], request);
+    expect(stringifyJson(value)).toBe(digits);
+  });
+
+  it('leaves a pre-parsed object as the caller gave it (its rounded numbers cannot be repaired)', () => {
+    const message = eventBatch([event('hologram'), event('session_start', { session_id: 9007199254740993 })]);
+    const { request } = parseFirehoseRequest(message);
+    expect(request).toMatchObject({ events: [{ type: 'session_start' }] });
+    expect(message['events']).toHaveLength(2);
+  });
+
   it('keeps safe integers as plain numbers', () => {
     const { request } = parseFirehoseRequest('{"type":"event_processing_request","id":"r","events":[{"type":"session_start","session_id":123456789}]}');
     expect(request).toMatchObject({ events: [{ session_id: 123456789 }] });

@@ -13,6 +13,8 @@
  * again with the slower lossless parser, so a wrong digit is never guessed.
  */
 
+import { randomBytes } from 'node:crypto';
+
 export type Key = string | number;
 
 const MAX_SAFE = Number.MAX_SAFE_INTEGER;
@@ -38,6 +40,8 @@ export class Reading {
   /** Above zero while the walk is inside an object whose key order differs from the text. */
   unordered = 0;
   readonly skippedEventTypes = new Map<string, number>();
+  /** Where the exact integers were put back (holder and key), for a fast write (json.ts). */
+  readonly restored: ExactPlaces = { holders: [], keys: [], values: [], marks: [] };
   private readonly locator: IntegerLocator | undefined;
 
   constructor(text?: string) {
@@ -49,10 +53,37 @@ export class Reading {
     if (this.unordered > 0) throw new LostTrack('object with integer-like keys');
     return this.locator.exact(rounded, key);
   }
+
+  /** Called by the holder once it has stored the exact value under `key`. */
+  noteRestored(holder: object, key: Key, value: bigint): void {
+    const places = this.restored;
+    places.holders.push(holder);
+    places.keys.push(key);
+    places.values.push(value);
+    const token = this.locator?.lastToken;
+    places.marks.push(INT64_MARK + (token !== undefined && BigInt(token) === value ? token : value.toString()));
+  }
+}
+
+/**
+ * Stands for a `bigint` in JSON.stringify output until its digits replace it (json.ts). A per-process
+ * value nobody can guess, so no string in the data can pass for it; ASCII only, since one non-Latin-1
+ * character would make V8 build the whole output as a two-byte string.
+ */
+export const INT64_MARK = `~int64~${randomBytes(12).toString('base64url')}~`;
+
+export interface ExactPlaces {
+  readonly holders: object[];
+  readonly keys: Key[];
+  readonly values: bigint[];
+  /** `INT64_MARK` + digits, ready to swap in. */
+  readonly marks: string[];
 }
 
 class IntegerLocator {
   private cursor = 0;
+  /** The text of the last token handed out. */
+  lastToken: string | undefined;
 
   constructor(private readonly text: string) {}
 
@@ -61,10 +92,17 @@ class IntegerLocator {
     return typeof key === 'number' ? this.inArray(rounded) : this.underKey(rounded, key);
   }
 
+  private lastKey = '';
+  private lastNeedle = '';
+
   private underKey(rounded: number, key: string): bigint | number {
-    if (NEEDS_ESCAPE.test(key)) throw new LostTrack('key needs escapes');
+    if (key !== this.lastKey) {
+      if (NEEDS_ESCAPE.test(key)) throw new LostTrack('key needs escapes');
+      this.lastKey = key;
+      this.lastNeedle = `"${key}"`;
+    }
     const text = this.text;
-    const needle = `"${key}"`;
+    const needle = this.lastNeedle;
     let from = this.cursor;
     for (;;) {
       const at = text.indexOf(needle, from);
@@ -75,7 +113,7 @@ class IntegerLocator {
       p = skipSpace(text, p + 1);
       const end = numberEnd(text, p);
       if (end === p) continue;
-      const found = this.accept(text.slice(p, end), rounded, end);
+      const found = this.accept(text.slice(p, end), rounded, end, isIntegerToken(text, p, end));
       if (found !== undefined) return found;
     }
   }
@@ -84,17 +122,18 @@ class IntegerLocator {
     NUMBER_AFTER_BRACKET.lastIndex = this.cursor;
     for (let m = NUMBER_AFTER_BRACKET.exec(this.text); m; m = NUMBER_AFTER_BRACKET.exec(this.text)) {
       const token = m[1] as string;
-      const found = this.accept(token, rounded, m.index + m[0].length);
+      const found = this.accept(token, rounded, m.index + m[0].length, /^-?\d+$/.test(token));
       if (found !== undefined) return found;
     }
     throw new LostTrack('array element not found');
   }
 
-  private accept(token: string, rounded: number, end: number): bigint | number | undefined {
+  private accept(token: string, rounded: number, end: number, integer: boolean): bigint | number | undefined {
     if (Number(token) !== rounded) return undefined;
     this.cursor = end;
+    this.lastToken = token;
     // `1e20` is not an integer token: the double is all the text said.
-    return /^-?\d+$/.test(token) ? BigInt(token) : rounded;
+    return integer ? BigInt(token) : rounded;
   }
 }
 
@@ -104,6 +143,14 @@ function skipSpace(text: string, p: number): number {
     if (c !== 32 && c !== 10 && c !== 13 && c !== 9) return p;
     p++;
   }
+}
+
+function isIntegerToken(text: string, p: number, end: number): boolean {
+  for (let q = text.charCodeAt(p) === 45 ? p + 1 : p; q < end; q++) {
+    const c = text.charCodeAt(q);
+    if (c < 48 || c > 57) return false;
+  }
+  return true;
 }
 
 /** End of the JSON number token starting at `p` (p itself when there is none). */

@@ -1,6 +1,6 @@
 import { FirehoseInputError } from './errors';
 import { LostTrack, Reading } from './exact-integers';
-import { parseJsonLossless } from './json';
+import { parseJsonLossless, rememberExactPlaces } from './json';
 import { describe, isPlainObject, ShapeIssue } from './schema/shape';
 import { requestSchemas, type FirehoseRequest, type FirehoseRequestType } from './schema/requests';
 import { formatPath, printable } from './validate';
@@ -29,7 +29,10 @@ export function parseFirehoseRequest(input: unknown): ParsedRequest {
   }
   const text = decode(input);
   try {
-    return readRequest(parseText(text), new Reading(text));
+    const reading = new Reading(text);
+    const parsed = readRequest(parseText(text), reading);
+    rememberExactPlaces(reading.restored);
+    return parsed;
   } catch (error) {
     if (!(error instanceof LostTrack)) throw error;
   }

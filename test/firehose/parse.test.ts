@@ -238,3 +238,21 @@ describe('parseJson fast and lossless paths', () => {
     expect(parseJson('{"a":1,"a":2,"b":12345678901234567890}')).toMatchObject({ a: 2 });
   });
 });
+
+describe('stringifyJson', () => {
+  it('writes bigints anywhere as digits and leaves marker-like strings alone', async () => {
+    const { INT64_MARK } = await import('../../lambda/firehose/exact-integers');
+    const tricky = `${INT64_MARK}1,"admin":true,"x":"`;
+    const value = { a: [1n, -9223372036854775808n], s: tricky, n: { m: 12345678901234567890n } };
+    const text = stringifyJson(value);
+    expect(text).toBe(`{"a":[1,-9223372036854775808],"s":${JSON.stringify(tricky)},"n":{"m":12345678901234567890}}`);
+  });
+
+  it('writes the exact integers of a parsed request even after the mapping copied them elsewhere', () => {
+    const { request } = parseFirehoseRequest('{"type":"event_processing_request","id":"r","events":[{"type":"session_start","session_id":-2271448330363288817}]}');
+    if (request.type !== 'event_processing_request') throw new Error('wrong type');
+    const body = { copied: request.events[0]?.session_id, events: request.events };
+    expect(stringifyJson(body)).toBe('{"copied":-2271448330363288817,"events":[{"type":"session_start","session_id":-2271448330363288817}]}');
+    expect(request.events[0]?.session_id).toBe(-2271448330363288817n);
+  });
+});

@@ -12,6 +12,8 @@ import { isRounded, type Key } from '../exact-integers';
 /** What a check needs besides the value: exact digits for rounded integers, and the skipped events. */
 export interface ReadContext {
   exact(rounded: number, key: Key): bigint | number;
+  /** Told where an exact integer was put back, so the writer can find it without a search. */
+  noteRestored(holder: object, key: Key, value: bigint): void;
   /** Incremented while inside an object whose key order is not the text's (integer-like keys). */
   unordered: number;
   readonly skippedEventTypes: Map<string, number>;
@@ -133,7 +135,7 @@ export function object<F extends Fields>(fields: F): ObjectShape<ObjectOf<F>> {
         if (value === undefined) continue;
         const shape = table[key];
         const kept = shape === undefined ? readUnknown(value, cx, key) : shape.read(value, cx, key);
-        if (kept !== value) setOwn(obj, key, kept);
+        if (kept !== value) store(cx, obj, key, kept);
       }
       key = '';
       for (const name of required) {
@@ -179,7 +181,7 @@ export function list<T>(item: Shape<T>): Shape<T[] | null> {
           }
           const kept = element === undefined ? element : item.read(element, cx, i);
           if (out !== value) out.push(kept);
-          else if (kept !== element) value[i] = kept;
+          else if (kept !== element) store(cx, value, i, kept);
         }
       } catch (error) {
         throw withKey(error, i);
@@ -210,7 +212,7 @@ export function map<T>(item: Shape<T>): Shape<Record<string, T> | null> {
           const element = value[key];
           if (element === undefined) continue;
           const kept = item.read(element, cx, key);
-          if (kept !== element) setOwn(value, key, kept);
+          if (kept !== element) store(cx, value, key, kept);
         }
       } catch (error) {
         throw withKey(error, key);
@@ -233,7 +235,7 @@ export function readUnknown(value: unknown, cx: ReadContext, key: Key): unknown 
     for (let i = 0; i < value.length; i++) {
       const element: unknown = value[i];
       const kept = readUnknown(element, cx, i);
-      if (kept !== element) value[i] = kept;
+      if (kept !== element) store(cx, value, i, kept);
     }
     return value;
   }
@@ -251,7 +253,7 @@ export function readUnknown(value: unknown, cx: ReadContext, key: Key): unknown 
       }
       const element = obj[k];
       const kept = readUnknown(element, cx, k);
-      if (kept !== element) setOwn(obj, k, kept);
+      if (kept !== element) store(cx, obj, k, kept);
     }
   } finally {
     if (unordered) cx.unordered--;
@@ -270,10 +272,11 @@ function isIndexLike(key: string): boolean {
   return c >= 48 && c <= 57 && /^(0|[1-9]\d*)$/.test(key);
 }
 
-/** `obj[key] = value`, also for a key named `__proto__` (an own property in JSON.parse output). */
-function setOwn(obj: Record<string, unknown>, key: string, value: unknown): void {
-  if (key === '__proto__') Object.defineProperty(obj, key, { value, writable: true, enumerable: true, configurable: true });
-  else obj[key] = value;
+/** `holder[key] = value`, also for a key named `__proto__` (an own property in JSON.parse output). */
+function store(cx: ReadContext, holder: Record<Key, unknown> | unknown[], key: Key, value: unknown): void {
+  if (key === '__proto__') Object.defineProperty(holder, key, { value, writable: true, enumerable: true, configurable: true });
+  else (holder as Record<Key, unknown>)[key] = value;
+  if (typeof value === 'bigint') cx.noteRestored(holder, key, value);
 }
 
 export function isPlainObject(value: unknown): value is Record<string, unknown> {

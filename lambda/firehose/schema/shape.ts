@@ -104,13 +104,18 @@ export function tag<T extends string>(_value: T): RequiredShape<T> {
 type Fields = Record<string, Shape<unknown>>;
 type RequiredKeys<F extends Fields> = { [K in keyof F]: F[K] extends { readonly required: true } ? K : never }[keyof F];
 
-/** Known fields typed, every other field kept as it came (`[field: string]: unknown`). */
+/**
+ * Exactly the model's fields: a misspelt field name is a type error. Fields the model does not describe
+ * are still there at run time (and reach the partner with the rest); read them with `unknownFields`.
+ */
 export type ObjectOf<F extends Fields> = { [K in RequiredKeys<F>]: Infer<F[K]> } & {
   [K in Exclude<keyof F, RequiredKeys<F>>]?: Infer<F[K]>;
-} & { [field: string]: unknown };
+};
 
 export interface ObjectShape<T> extends Shape<T | null> {
   readonly isObject: true;
+  /** The model's field names for this object. */
+  readonly fieldNames: ReadonlySet<string>;
   /** Reads an object already known to be a plain object (the root of a request, an event). */
   readRoot(value: Record<string, unknown>, cx: ReadContext): T;
 }
@@ -153,6 +158,7 @@ export function object<F extends Fields>(fields: F): ObjectShape<ObjectOf<F>> {
   };
   return {
     isObject: true,
+    fieldNames: new Set(Object.keys(fields)),
     readRoot,
     read(value, cx) {
       if (value === null) return null;

@@ -60,8 +60,9 @@ export class Reading {
     places.holders.push(holder);
     places.keys.push(key);
     places.values.push(value);
-    const token = this.locator?.lastToken;
-    places.marks.push(INT64_MARK + (token !== undefined && BigInt(token) === value ? token : value.toString()));
+    // The holder stores right after `exact` returned, so the last token is this value's text.
+    const token = this.locator?.takeLastToken();
+    places.marks.push(INT64_MARK + (token ?? value.toString()));
   }
 }
 
@@ -82,8 +83,14 @@ export interface ExactPlaces {
 
 class IntegerLocator {
   private cursor = 0;
-  /** The text of the last token handed out. */
-  lastToken: string | undefined;
+  private lastToken: string | undefined;
+
+  /** The text of the integer token handed out last (once). */
+  takeLastToken(): string | undefined {
+    const token = this.lastToken;
+    this.lastToken = undefined;
+    return token;
+  }
 
   constructor(private readonly text: string) {}
 
@@ -131,9 +138,10 @@ class IntegerLocator {
   private accept(token: string, rounded: number, end: number, integer: boolean): bigint | number | undefined {
     if (Number(token) !== rounded) return undefined;
     this.cursor = end;
-    this.lastToken = token;
     // `1e20` is not an integer token: the double is all the text said.
-    return integer ? BigInt(token) : rounded;
+    if (!integer) return rounded;
+    this.lastToken = token;
+    return BigInt(token);
   }
 }
 

@@ -1,6 +1,6 @@
 import { parse as losslessParse } from 'lossless-json';
 import { INT64_MARK as MARK, LostTrack, Reading, type ExactPlaces } from './exact-integers';
-import { readUnknown } from './schema/shape';
+import { readUnknown } from './schema/containers';
 
 /**
  * JSON that never rounds a 64-bit integer (docs/firehose-protocol.md, "Numbers"): integers beyond 2^53

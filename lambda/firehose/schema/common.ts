@@ -1,4 +1,5 @@
-import { boolean, list, map, number, object, text, type Infer } from './shape';
+import { list, map, object } from './containers';
+import { boolean, number, text, type Infer } from './shape';
 
 /**
  * Building blocks of the Firehose 3.2.0 model (docs/firehose-protocol.md, "Envelope" and "Event batches").

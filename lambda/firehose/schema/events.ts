@@ -1,5 +1,6 @@
 import { identitySchema, locationSchema, optBool, optDecimal, optInt64, optNum, optStringList, optStringMap, optText } from './common';
-import { list, object, tag, type Infer, type ObjectShape } from './shape';
+import { list, object, type ObjectShape } from './containers';
+import { tag, type Infer } from './shape';
 
 /** Events inside an `event_processing_request`, one shape per wire `type` (docs/firehose-protocol.md, "Event batches"). */
 

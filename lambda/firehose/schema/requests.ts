@@ -10,21 +10,8 @@ import {
   systemNotificationSchema,
 } from './common';
 import { eventSchemas, isEventType, type FirehoseEvent } from './events';
-import {
-  describe,
-  isPlainObject,
-  list,
-  map,
-  number,
-  object,
-  requiredId,
-  ShapeIssue,
-  tag,
-  text,
-  type Infer,
-  type ObjectShape,
-  type Shape,
-} from './shape';
+import { list, map, object, type ObjectShape } from './containers';
+import { describe, isPlainObject, number, requiredId, ShapeIssue, tag, text, type Infer, type Shape } from './shape';
 
 /**
  * The five Firehose 3.2.0 request messages (docs/firehose-protocol.md), discriminated on `type`.

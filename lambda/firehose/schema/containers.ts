@@ -23,7 +23,7 @@ export interface ObjectShape<T> extends Shape<T | null> {
 }
 
 export function object<F extends Fields>(fields: F): ObjectShape<ObjectOf<F>> {
-  const table: Record<string, Shape<unknown>> = Object.assign(Object.create(null) as object, fields);
+  const table = new Map<string, Shape<unknown>>(Object.entries(fields));
   const required = Object.keys(fields).filter((k) => fields[k]?.required);
   const readRoot = (obj: Record<string, unknown>, cx: ReadContext): ObjectOf<F> => {
     let key = '';
@@ -40,7 +40,7 @@ export function object<F extends Fields>(fields: F): ObjectShape<ObjectOf<F>> {
         }
         const value = obj[key];
         if (value === undefined) continue;
-        const shape = table[key];
+        const shape = table.get(key);
         const kept = shape === undefined ? readUnknown(value, cx, key) : shape.read(value, cx, key);
         if (kept !== value) store(cx, obj, key, kept);
       }

@@ -9,7 +9,7 @@ import {
   runtimeEnvironmentSchema,
   systemNotificationSchema,
 } from './common';
-import { eventSchemas, isEventType, type FirehoseEvent } from './events';
+import { eventSchemas, type FirehoseEvent } from './events';
 import { list, map, object, type ObjectShape } from './containers';
 import { describe, isPlainObject, number, requiredId, ShapeIssue, tag, text, type Infer, type Shape } from './shape';
 
@@ -27,6 +27,8 @@ const envelope = {
   firehose_version: optText,
 };
 
+const eventShapes = new Map<string, ObjectShape<FirehoseEvent>>(Object.entries(eventSchemas) as [string, ObjectShape<FirehoseEvent>][]);
+
 /** `events`: known events checked one by one, unknown types skipped and counted, null entries dropped. */
 const eventList: Shape<FirehoseEvent[] | null> = {
   read(value, cx) {
@@ -41,9 +43,10 @@ const eventList: Shape<FirehoseEvent[] | null> = {
         const type = event['type'];
         if (type === undefined) throw issueAt(i, 'is required', 'type');
         if (typeof type !== 'string') throw issueAt(i, `must be a string, got ${describe(type)}`, 'type');
-        if (isEventType(type)) {
+        const shape = eventShapes.get(type);
+        if (shape !== undefined) {
           try {
-            eventSchemas[type].readRoot(event, cx);
+            shape.readRoot(event, cx);
           } catch (error) {
             if (error instanceof ShapeIssue) error.path.unshift(i);
             throw error;

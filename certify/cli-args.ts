@@ -25,7 +25,7 @@ export class UsageError extends Error {
 
 export const DEFAULT_LOCAL_ENDPOINT = 'http://127.0.0.1:3001';
 
-export const USAGE = `npm run certify -- [target] [options]
+export const USAGE = `usage: npm run certify -- [target] [options]
 
 Checks, one by one, what mParticle would see from a Firehose endpoint of this kit.
 

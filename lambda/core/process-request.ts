@@ -1,4 +1,5 @@
 import {
+  accountIdOf,
   audienceMembershipChangeResponse,
   audienceSubscriptionResponse,
   dsrProcessingResponse,
@@ -61,7 +62,7 @@ export async function processRequest(parsed: ParsedRequest, deps: CoreDependenci
     case 'module_registration_request':
       return {
         response: moduleRegistrationResponse(deps.integration.registration),
-        summary: { type: request.type, requestId: request.id, calls: 0, outcome: 'registered' },
+        summary: { type: request.type, requestId: typeof request.id === 'string' ? request.id : undefined, calls: 0, outcome: 'registered' },
       };
     case 'event_processing_request':
       return processEvents(request, parsed.skippedEventTypes, deps);
@@ -83,8 +84,8 @@ async function processEvents(
   const base = {
     type: request.type,
     requestId: request.id,
-    sourceId: request.source_id,
-    accountId: request.account?.account_id,
+    sourceId: typeof request.source_id === 'string' ? request.source_id : undefined,
+    accountId: accountIdOf(request.account),
     events: request.events.length,
     skippedEvents,
   };
@@ -122,7 +123,7 @@ async function processSubscription(request: AudienceSubscriptionRequest, deps: C
     summary: {
       type: request.type,
       requestId: request.id,
-      accountId: request.account?.account_id,
+      accountId: accountIdOf(request.account),
       calls: calls.length,
       outcome: summarize(outcomes),
       inline: outcomes.map((o) => o.kind),
@@ -132,7 +133,7 @@ async function processSubscription(request: AudienceSubscriptionRequest, deps: C
 
 async function processMembership(request: AudienceMembershipChangeRequest, deps: CoreDependencies): Promise<ProcessResult> {
   const profiles = request.user_profiles ?? [];
-  const base = { type: request.type, requestId: request.id, accountId: request.account?.account_id, profiles: profiles.length };
+  const base = { type: request.type, requestId: request.id, accountId: accountIdOf(request.account), profiles: profiles.length };
   if (profiles.length === 0) {
     return { response: audienceMembershipChangeResponse(), summary: { ...base, calls: 0, outcome: 'verification' } };
   }
@@ -150,7 +151,7 @@ async function processMembership(request: AudienceMembershipChangeRequest, deps:
 }
 
 async function processDsr(request: DsrProcessingRequest, deps: CoreDependencies): Promise<ProcessResult> {
-  const summary = { type: request.type, requestId: request.id, accountId: request.account?.account_id };
+  const summary = { type: request.type, requestId: request.id, accountId: accountIdOf(request.account) };
   // Only an erasure may reach the erasure mapping: anything else (a future `access`, a missing type) would
   // delete data nobody asked to delete. It is answered normally and nothing is sent.
   if (request.subject_request_type !== 'erasure') {
@@ -159,7 +160,7 @@ async function processDsr(request: DsrProcessingRequest, deps: CoreDependencies)
       calls: 0,
       outcome: 'nothing-to-send' as const,
       warning: 'skipped a DSR request that is not an erasure',
-      subjectRequestType: request.subject_request_type?.slice(0, 80) ?? null,
+      subjectRequestType: typeof request.subject_request_type === 'string' ? request.subject_request_type.slice(0, 80) : null,
     };
     return { response: dsrProcessingResponse(), summary: skipped };
   }
@@ -173,11 +174,11 @@ async function processDsr(request: DsrProcessingRequest, deps: CoreDependencies)
   return { response: dsrProcessingResponse(), summary: { ...summary, calls: calls.length, outcome: calls.length === 0 ? 'nothing-to-send' : 'queued' } };
 }
 
-function callContext(type: FirehoseRequestType, requestId: string, account: Account | undefined, deps: CoreDependencies) {
+function callContext(type: FirehoseRequestType, requestId: string, account: Account | null | undefined, deps: CoreDependencies) {
   return {
     requestType: type,
     requestId,
-    accountId: account?.account_id,
+    accountId: accountIdOf(account),
     secrets: pickSecrets(account, deps.integration),
     maxMessageBytes: deps.maxMessageBytes,
   };

@@ -9,4 +9,5 @@ export * from './schema/common';
 export * from './schema/events';
 export * from './schema/requests';
 export * from './settings';
+export * from './unknown-fields';
 export * from './version';

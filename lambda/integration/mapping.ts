@@ -13,14 +13,20 @@ import type { PartnerCall } from '../core/partner-integration';
  * documents. Event `id`s, `mpid`s and 64-bit numbers are carried verbatim. Pure functions: no I/O.
  */
 
-/** Identities mParticle could send incomplete (docs/firehose-protocol.md, "Tolerance"): keep only usable ones. */
-export function usableIdentities(list: readonly Identity[] | undefined): { type: string; encoding: string; value: string }[] {
-  const out: { type: string; encoding: string; value: string }[] = [];
+/** Identities mParticle could send incomplete (docs/firehose-protocol.md, "Tolerance"): keep only usable ones, values as sent. */
+export function usableIdentities(list: readonly Identity[] | null | undefined): UsableIdentity[] {
+  const out: UsableIdentity[] = [];
   for (const identity of list ?? []) {
-    if (identity.type && identity.value) out.push({ type: identity.type, encoding: identity.encoding ?? 'raw', value: identity.value });
+    const { type, encoding, value } = identity;
+    if (type !== undefined && type !== null && type !== '' && value !== undefined && value !== null && value !== '') {
+      out.push({ type, encoding: encoding ?? 'raw', value });
+    }
   }
   return out;
 }
+
+type Present<T> = Exclude<T, null | undefined>;
+export type UsableIdentity = { type: Present<Identity['type']>; encoding: Present<Identity['encoding']>; value: Present<Identity['value']> };
 
 export function mapEvents(request: EventProcessingRequest): PartnerCall {
   return {

@@ -68,11 +68,11 @@ describe('npm run invoke on bad input', () => {
     ['events not an array', '{"type":"event_processing_request","id":"x","events":{}}', /events: must be an array/],
     ['an event that is not an object', '{"type":"event_processing_request","id":"x","events":[3]}', /events\[0\]: must be an object/],
     ['an event without type', '{"type":"event_processing_request","id":"x","events":[{"type":"session_start"},{}]}', /events\[1\]\.type: is required/],
-    ['user_profiles not an array', '{"type":"audience_membership_change_request","id":"x","user_profiles":7}', /user_profiles: expected Array/],
+    ['user_profiles not an array', '{"type":"audience_membership_change_request","id":"x","user_profiles":7}', /user_profiles: expected an array/],
     [
       'audiences not an array',
       '{"type":"audience_membership_change_request","id":"x","user_profiles":[{"mpid":"1","audiences":"all"}]}',
-      /user_profiles\[0\]\.audiences: expected Array/,
+      /user_profiles\[0\]\.audiences: expected an array/,
     ],
   ];
   let results: CliResult[] = [];

@@ -138,9 +138,9 @@ describe('parseFirehoseRequest: strict where the kit relies on the shape', () =>
     expect(error.message).toBe('events[1].type: is required');
   });
 
-  it('rejects a known event whose field has the wrong type, naming the field', () => {
-    const error = parseError(eventBatch([event('custom_event', { name: 12 })]));
-    expect(error.message).toBe('events[0].name: expected string, got number');
+  it('rejects a known event whose field has a shape Jackson refuses too, naming the field', () => {
+    const error = parseError(eventBatch([event('custom_event', { name: { first: 'a' } })]));
+    expect(error.message).toBe('events[0].name: expected a string, got an object');
   });
 
   it('rejects user_profiles that are not an array', () => {
@@ -158,7 +158,7 @@ describe('parseFirehoseRequest: strict where the kit relies on the shape', () =>
   });
 
   it('never repeats a field value in the message (it may be a secret)', () => {
-    const error = parseError(eventBatch([], { account: { account_settings: { apiKey: 12345678987654 } } }));
+    const error = parseError(eventBatch([], { account: { account_settings: { apiKey: ['12345678987654'] } } }));
     expect(error.path).toBe('account.account_settings.apiKey');
     expect(error.message).not.toContain('12345678987654');
   });
@@ -185,6 +185,28 @@ describe('64-bit integers', () => {
     // Assess
     expect(written).toContain('"session_id":-9007199254740993');
     expect(written).toContain('"session_length_ms":9223372036854775807');
+  });
+
+  it.each([
+    ['pretty-printed', '{ "type" : "event_processing_request", "id" : "r", "events" : [ { "type" : "session_start", "session_id" : 4957918240501247982 } ] }', 'events[0].session_id', '4957918240501247982'],
+    ['in an attribute map', '{"type":"event_processing_request","id":"r","events":[{"type":"custom_event","attributes":{"n":-2271448330363288817}}]}', 'events[0].attributes.n', '-2271448330363288817'],
+    ['in an unknown field, in a list', '{"type":"event_processing_request","id":"r","future":[1,12345678901234567890,{"x":[-9223372036854775808]}]}', 'future', '[1,12345678901234567890,{"x":[-9223372036854775808]}]'],
+    ['under integer-like keys (read again losslessly)', '{"type":"event_processing_request","id":"r","events":[{"type":"custom_event","attributes":{"b":9007199254740993,"1":9007199254740995}}]}', 'events[0].attributes', '{"1":9007199254740995,"b":9007199254740993}'],
+    ['under a key written with escapes', '{"type":"event_processing_request","id":"r","events":[{"type":"session_start","session\\u005fid":9007199254740993}]}', 'events[0].session_id', '9007199254740993'],
+    ['after an equal-looking number in a string', '{"type":"event_processing_request","id":"r","mpid":"\\"session_id\\":9007199254740992","events":[{"type":"session_start","session_id":9007199254740993}]}', 'events[0].session_id', '9007199254740993'],
+  ])('reads exact digits %s', (_name, text, field, digits) => {
+    // Act
+    const { request } = parseFirehoseRequest(text);
+    // Assess
+    const value = field.split(/[.[\]]+/).filter(Boolean).reduce<unknown>((v, k) => (v as Record<string, unknown>)[k], request);
+    expect(stringifyJson(value)).toBe(digits);
+  });
+
+  it('leaves a pre-parsed object as the caller gave it (its rounded numbers cannot be repaired)', () => {
+    const message = eventBatch([event('hologram'), event('session_start', { session_id: 9007199254740993 })]);
+    const { request } = parseFirehoseRequest(message);
+    expect(request).toMatchObject({ events: [{ type: 'session_start' }] });
+    expect(message['events']).toHaveLength(2);
   });
 
   it('keeps safe integers as plain numbers', () => {
@@ -215,5 +237,23 @@ describe('parseJson fast and lossless paths', () => {
     const { parseJson } = await import('../../lambda/firehose');
     expect(parseJson('{"a":1,"a":2}')).toEqual({ a: 2 });
     expect(parseJson('{"a":1,"a":2,"b":12345678901234567890}')).toMatchObject({ a: 2 });
+  });
+});
+
+describe('stringifyJson', () => {
+  it('writes bigints anywhere as digits and leaves marker-like strings alone', async () => {
+    const { INT64_MARK } = await import('../../lambda/firehose/exact-integers');
+    const tricky = `${INT64_MARK}1,"admin":true,"x":"`;
+    const value = { a: [1n, -9223372036854775808n], s: tricky, n: { m: 12345678901234567890n } };
+    const text = stringifyJson(value);
+    expect(text).toBe(`{"a":[1,-9223372036854775808],"s":${JSON.stringify(tricky)},"n":{"m":12345678901234567890}}`);
+  });
+
+  it('writes the exact integers of a parsed request even after the mapping copied them elsewhere', () => {
+    const { request } = parseFirehoseRequest('{"type":"event_processing_request","id":"r","events":[{"type":"session_start","session_id":-2271448330363288817}]}');
+    if (request.type !== 'event_processing_request') throw new Error('wrong type');
+    const body = { copied: request.events[0]?.session_id, events: request.events };
+    expect(stringifyJson(body)).toBe('{"copied":-2271448330363288817,"events":[{"type":"session_start","session_id":-2271448330363288817}]}');
+    expect(request.events[0]?.session_id).toBe(-2271448330363288817n);
   });
 });

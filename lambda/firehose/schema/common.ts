@@ -1,86 +1,93 @@
-import * as v from 'valibot';
+import { list, map, object } from './containers';
+import { boolean, number, text, type Infer } from './shape';
 
 /**
- * Building blocks of the Firehose 3.2.0 wire format (docs/firehose-protocol.md, "Envelope", "Event batches", "Identities").
+ * Building blocks of the Firehose 3.2.0 model (docs/firehose-protocol.md, "Envelope" and "Event batches").
  *
- * Tolerant reader: every object is a `looseObject` (unknown properties are kept), enum-like fields are plain
- * strings (a new identity or event sub-type must not fail a batch), and almost every field is optional, as
- * mParticle's serializer drops empty and null values. Types are checked where a field is present.
+ * Tolerant reader, as mParticle's Java SDK (Jackson) is: every field is optional and may be `null`, a
+ * `String` field takes any scalar (`5`, `true`), a number field takes a numeric string, unknown fields are
+ * kept, and enum-like fields are plain text so a new identity or event sub-type cannot fail a batch. What
+ * Jackson refuses (an object where the model has a string, a list where it has an object, …) is refused
+ * here too, with the field's path. Values reach the partner exactly as they were sent.
  */
 
-export const str = v.string();
-export const optStr = v.optional(str);
-export const optNum = v.optional(v.number());
-export const optBool = v.optional(v.boolean());
-/** Java `long` fields: a `bigint` when the raw text held an integer beyond 2^53 (see json.ts). */
-export const optInt64 = v.optional(v.union([v.number(), v.bigint()]));
-export const stringMap = v.record(v.string(), v.string());
-export const optStringMap = v.optional(stringMap);
-export const optStringList = v.optional(v.array(str));
+export const optText = text;
+export const optNum = number;
+export const optBool = boolean;
+/** Java `long` fields: a `bigint` when the text held an integer beyond 2^53 (see exact-integers.ts). */
+export const optInt64 = number;
+/** Java `BigDecimal` fields (prices, amounts): any JSON number, big integers as `bigint`. */
+export const optDecimal = number;
+/** `Map<String, String>`: values are any scalar or null, passed on unchanged. */
+export const stringMap = map(text);
+export const optStringMap = stringMap;
+export const optStringList = list(text);
 
 /** `{type, encoding, value}`. Kept even when incomplete; `usableIdentities` drops what cannot be used. */
-export const identitySchema = v.looseObject({ type: optStr, encoding: optStr, value: optStr });
-export const optIdentities = v.optional(v.array(identitySchema));
+export const identitySchema = object({ type: text, encoding: text, value: text });
+export const optIdentities = list(identitySchema);
 
-export const accountSchema = v.looseObject({
-  account_id: optNum,
-  /** Values are always strings, booleans and numbers included ("false", "123"). */
+export const accountSchema = object({
+  /** Java `int`. Read for logs and metrics through `accountIdOf` (settings.ts). */
+  account_id: number,
+  /** Values are strings on the wire ("false", "123"); read them through settings.ts. */
   account_settings: optStringMap,
 });
 
-export const locationSchema = v.looseObject({ latitude: optNum, longitude: optNum, accuracy: optNum });
+export const locationSchema = object({ latitude: number, longitude: number, accuracy: number });
 
-export const consentSchema = v.looseObject({
-  consented: optBool,
-  document: optStr,
-  timestamp_unixtime_ms: optNum,
-  location: optStr,
-  hardware_id: optStr,
+export const consentSchema = object({
+  consented: boolean,
+  document: text,
+  timestamp_unixtime_ms: number,
+  location: text,
+  hardware_id: text,
 });
 
-export const consentStateSchema = v.looseObject({
-  gdpr_consent_state: v.optional(v.record(v.string(), consentSchema)),
-  ccpa_consent_state: v.optional(v.record(v.string(), consentSchema)),
+export const consentStateSchema = object({
+  gdpr_consent_state: map(consentSchema),
+  ccpa_consent_state: map(consentSchema),
 });
 
 /** Discriminated by `type` on the wire; an unknown platform is accepted, so only shared fields are typed. */
-export const runtimeEnvironmentSchema = v.looseObject({
-  type: optStr,
-  is_debug: optBool,
-  client_ip_address: optStr,
-  sdk_version: optStr,
-  http_header_user_agent: optStr,
+export const runtimeEnvironmentSchema = object({
+  type: text,
+  is_debug: boolean,
+  client_ip_address: text,
+  sdk_version: text,
+  http_header_user_agent: text,
   identities: optIdentities,
 });
 
 /** System notifications describe a consent change; unknown notification types are accepted as they are. */
-export const systemNotificationSchema = v.looseObject({
-  type: optStr,
-  purpose: optStr,
-  old_gdpr_consent_state: v.optional(consentSchema),
-  new_gdpr_consent_state: v.optional(consentSchema),
-  old_ccpa_consent_state: v.optional(consentSchema),
-  new_ccpa_consent_state: v.optional(consentSchema),
+export const systemNotificationSchema = object({
+  type: text,
+  purpose: text,
+  old_gdpr_consent_state: consentSchema,
+  new_gdpr_consent_state: consentSchema,
+  old_ccpa_consent_state: consentSchema,
+  new_ccpa_consent_state: consentSchema,
 });
 
-export const platformFieldsSchema = v.looseObject({
-  mp_account_id: optNum,
-  mp_account_name: optStr,
-  workspace_id: optNum,
-  workspace_name: optStr,
-  input_name: optStr,
-  app_name: optStr,
-  app_version: optStr,
-  dataplan_id: optStr,
-  dataplan_name: optStr,
-  dataplan_version: optNum,
+export const platformFieldsSchema = object({
+  mp_account_id: number,
+  mp_account_name: text,
+  workspace_id: number,
+  workspace_name: text,
+  input_name: text,
+  app_name: text,
+  app_version: text,
+  dataplan_id: text,
+  dataplan_name: text,
+  dataplan_version: number,
 });
 
-export type Identity = v.InferOutput<typeof identitySchema>;
-export type Account = v.InferOutput<typeof accountSchema>;
-export type Consent = v.InferOutput<typeof consentSchema>;
-export type ConsentState = v.InferOutput<typeof consentStateSchema>;
-export type RuntimeEnvironment = v.InferOutput<typeof runtimeEnvironmentSchema>;
-export type SystemNotification = v.InferOutput<typeof systemNotificationSchema>;
-export type PlatformFields = v.InferOutput<typeof platformFieldsSchema>;
-export type Location = v.InferOutput<typeof locationSchema>;
+type Present<S> = NonNullable<Infer<S>>;
+export type Identity = Present<typeof identitySchema>;
+export type Account = Present<typeof accountSchema>;
+export type Consent = Present<typeof consentSchema>;
+export type ConsentState = Present<typeof consentStateSchema>;
+export type RuntimeEnvironment = Present<typeof runtimeEnvironmentSchema>;
+export type SystemNotification = Present<typeof systemNotificationSchema>;
+export type PlatformFields = Present<typeof platformFieldsSchema>;
+export type Location = Present<typeof locationSchema>;

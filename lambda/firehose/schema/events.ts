@@ -1,130 +1,107 @@
-import * as v from 'valibot';
-import {
-  identitySchema,
-  locationSchema,
-  optBool,
-  optInt64,
-  optNum,
-  optStr,
-  optStringList,
-  optStringMap,
-} from './common';
+import { identitySchema, locationSchema, optBool, optDecimal, optInt64, optNum, optStringList, optStringMap, optText } from './common';
+import { list, object, type ObjectShape } from './containers';
+import { tag, type Infer } from './shape';
 
-/** Events inside an `event_processing_request`, one schema per wire `type` (docs/firehose-protocol.md, "Events"). */
+/** Events inside an `event_processing_request`, one shape per wire `type` (docs/firehose-protocol.md, "Event batches"). */
 
 const common = {
-  id: optStr,
+  id: optText,
   timestamp_ms: optNum,
-  source_id: optStr,
+  source_id: optText,
   session_id: optInt64,
-  location: v.optional(locationSchema),
+  location: locationSchema,
 };
 
-const decimal = optNum;
-const productSchema = v.looseObject({
-  id: optStr,
-  name: optStr,
-  brand: optStr,
-  category: optStr,
-  variant: optStr,
-  coupon_code: optStr,
+const productSchema = object({
+  id: optText,
+  name: optText,
+  brand: optText,
+  category: optText,
+  variant: optText,
+  coupon_code: optText,
   position: optNum,
-  price: decimal,
-  quantity: decimal,
-  total_amount: decimal,
+  price: optDecimal,
+  quantity: optDecimal,
+  total_amount: optDecimal,
   attributes: optStringMap,
 });
 const commerceExtras = { attributes: optStringMap, custom_flags: optStringMap };
 
 export const eventSchemas = {
-  session_start: v.looseObject({ type: v.literal('session_start'), ...common }),
-  session_end: v.looseObject({ type: v.literal('session_end'), ...common, session_length_ms: optInt64 }),
-  custom_event: v.looseObject({
-    type: v.literal('custom_event'),
+  session_start: object({ type: tag('session_start'), ...common }),
+  session_end: object({ type: tag('session_end'), ...common, session_length_ms: optInt64 }),
+  custom_event: object({
+    type: tag('custom_event'),
     ...common,
-    name: optStr,
-    /** `navigation`, `location`, `search`, … kept as a string so a new value does not fail the batch. */
-    custom_event_type: optStr,
+    name: optText,
+    /** `navigation`, `location`, `search`, … kept as text so a new value does not fail the batch. */
+    custom_event_type: optText,
     ...commerceExtras,
   }),
-  screen_view: v.looseObject({ type: v.literal('screen_view'), ...common, screen_name: optStr, ...commerceExtras }),
-  error: v.looseObject({
-    type: v.literal('error'),
+  screen_view: object({ type: tag('screen_view'), ...common, screen_name: optText, ...commerceExtras }),
+  error: object({
+    type: tag('error'),
     ...common,
-    message: optStr,
+    message: optText,
     is_crash: optBool,
-    stack_trace: optStr,
+    stack_trace: optText,
     breadcrumbs: optStringList,
     attributes: optStringMap,
   }),
-  privacy_setting_change: v.looseObject({
-    type: v.literal('privacy_setting_change'),
+  privacy_setting_change: object({ type: tag('privacy_setting_change'), ...common, setting: optText, is_enabled: optBool }),
+  user_attribute_change: object({ type: tag('user_attribute_change'), ...common, added: optStringMap, removed: optStringMap }),
+  user_identity_change: object({
+    type: tag('user_identity_change'),
     ...common,
-    setting: optStr,
-    is_enabled: optBool,
+    added: list(identitySchema),
+    removed: list(identitySchema),
   }),
-  user_attribute_change: v.looseObject({
-    type: v.literal('user_attribute_change'),
+  push_subscription: object({ type: tag('push_subscription'), ...common, action: optText, token: optText }),
+  application_state_transition: object({
+    type: tag('application_state_transition'),
     ...common,
-    added: optStringMap,
-    removed: optStringMap,
+    application_state: optText,
+    launch_referral: optText,
+    referral_application: optText,
+    launch_parameters: optText,
+    source_package: optText,
   }),
-  user_identity_change: v.looseObject({
-    type: v.literal('user_identity_change'),
+  push_message_receipt: object({ type: tag('push_message_receipt'), ...common, payload: optText }),
+  push_message_open: object({ type: tag('push_message_open'), ...common, payload: optText }),
+  product_action: object({
+    type: tag('product_action'),
     ...common,
-    added: v.optional(v.array(identitySchema)),
-    removed: v.optional(v.array(identitySchema)),
-  }),
-  push_subscription: v.looseObject({ type: v.literal('push_subscription'), ...common, action: optStr, token: optStr }),
-  application_state_transition: v.looseObject({
-    type: v.literal('application_state_transition'),
-    ...common,
-    application_state: optStr,
-    launch_referral: optStr,
-    referral_application: optStr,
-    launch_parameters: optStr,
-    source_package: optStr,
-  }),
-  push_message_receipt: v.looseObject({ type: v.literal('push_message_receipt'), ...common, payload: optStr }),
-  push_message_open: v.looseObject({ type: v.literal('push_message_open'), ...common, payload: optStr }),
-  product_action: v.looseObject({
-    type: v.literal('product_action'),
-    ...common,
-    action: optStr,
-    transaction_id: optStr,
-    affiliation: optStr,
-    total_amount: decimal,
-    tax_amount: decimal,
-    shipping_amount: decimal,
-    currency_code: optStr,
-    coupon_code: optStr,
-    products: v.optional(v.array(productSchema)),
+    action: optText,
+    transaction_id: optText,
+    affiliation: optText,
+    total_amount: optDecimal,
+    tax_amount: optDecimal,
+    shipping_amount: optDecimal,
+    currency_code: optText,
+    coupon_code: optText,
+    products: list(productSchema),
     ...commerceExtras,
   }),
-  promotion_action: v.looseObject({
-    type: v.literal('promotion_action'),
+  promotion_action: object({
+    type: tag('promotion_action'),
     ...common,
-    action: optStr,
-    promotions: v.optional(
-      v.array(v.looseObject({ id: optStr, name: optStr, creative: optStr, position: optStr })),
-    ),
+    action: optText,
+    promotions: list(object({ id: optText, name: optText, creative: optText, position: optText })),
     ...commerceExtras,
   }),
-  impression: v.looseObject({
-    type: v.literal('impression'),
+  impression: object({
+    type: tag('impression'),
     ...common,
-    impressions: v.optional(
-      v.array(v.looseObject({ impression_list_name: optStr, products: v.optional(v.array(productSchema)) })),
-    ),
+    impressions: list(object({ impression_list_name: optText, products: list(productSchema) })),
     ...commerceExtras,
   }),
-  attribution: v.looseObject({
-    type: v.literal('attribution'),
+  attribution: object({
+    type: tag('attribution'),
     ...common,
-    name: optStr,
-    partner_name: optStr,
-    publisher_name: optStr,
-    campaign_name: optStr,
+    name: optText,
+    partner_name: optText,
+    publisher_name: optText,
+    campaign_name: optText,
     attributes: optStringMap,
   }),
 } as const;
@@ -134,8 +111,9 @@ export const EVENT_TYPES = Object.keys(eventSchemas) as readonly EventType[];
 
 type EventSchemas = typeof eventSchemas;
 /** One event, discriminated on its wire `type`. */
-export type FirehoseEvent = { [K in EventType]: v.InferOutput<EventSchemas[K]> }[EventType];
+export type FirehoseEvent = { [K in EventType]: EventSchemas[K] extends ObjectShape<infer T> ? T : never }[EventType];
 export type EventOfType<K extends EventType> = Extract<FirehoseEvent, { type: K }>;
+export type Product = NonNullable<Infer<typeof productSchema>>;
 
 export function isEventType(type: string): type is EventType {
   return Object.hasOwn(eventSchemas, type);

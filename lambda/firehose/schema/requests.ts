@@ -1,133 +1,190 @@
-import * as v from 'valibot';
 import {
   accountSchema,
   consentStateSchema,
   optIdentities,
   optNum,
-  optStr,
   optStringMap,
+  optText,
   platformFieldsSchema,
   runtimeEnvironmentSchema,
-  str,
   systemNotificationSchema,
 } from './common';
-import type { FirehoseEvent } from './events';
+import { eventSchemas, type FirehoseEvent } from './events';
+import { list, map, object, type ObjectShape } from './containers';
+import { describe, isPlainObject, number, requiredId, ShapeIssue, tag, text, type Infer, type Shape } from './shape';
 
 /**
- * The five Firehose 3.2.0 request messages (docs/firehose-protocol.md, "Message types"), discriminated on `type`.
- * `events` is validated event by event in parse.ts (unknown event types are skipped there), so the batch
- * schema below leaves it out and parse.ts puts the checked events back.
+ * The five Firehose 3.2.0 request messages (docs/firehose-protocol.md), discriminated on `type`.
+ * Strict only where the kit relies on the shape: `type`, a non-empty `id`, and lists it walks (`events`,
+ * `user_profiles`, `audiences`) must be lists. Events of an unknown type are skipped and counted.
  */
 
 const envelope = {
   /** The request id: the kit derives idempotency keys from it, so it must be a non-empty string. */
-  id: v.pipe(str, v.minLength(1, 'must be a non-empty string')),
+  id: requiredId,
   timestamp_ms: optNum,
   /** Any version is accepted: a newer sender must not be turned away. */
-  firehose_version: optStr,
+  firehose_version: optText,
 };
 
-export const moduleRegistrationRequestSchema = v.looseObject({
-  type: v.literal('module_registration_request'),
+const eventShapes = new Map<string, ObjectShape<FirehoseEvent>>(Object.entries(eventSchemas) as [string, ObjectShape<FirehoseEvent>][]);
+
+/** `events`: known events checked one by one, unknown types skipped and counted, null entries dropped. */
+const eventList: Shape<FirehoseEvent[] | null> = {
+  read(value, cx) {
+    if (value === null) return null;
+    if (!Array.isArray(value)) throw new ShapeIssue(`must be an array, got ${describe(value)}`);
+    let out: unknown[] = value;
+    for (let i = 0; i < value.length; i++) {
+      const event: unknown = value[i];
+      let keep = event !== null;
+      if (keep) {
+        if (!isPlainObject(event)) throw issueAt(i, `must be an object, got ${describe(event)}`);
+        const type = event['type'];
+        if (type === undefined) throw issueAt(i, 'is required', 'type');
+        if (typeof type !== 'string') throw issueAt(i, `must be a string, got ${describe(type)}`, 'type');
+        const shape = eventShapes.get(type);
+        if (shape !== undefined) {
+          try {
+            shape.readRoot(event, cx);
+          } catch (error) {
+            if (error instanceof ShapeIssue) error.path.unshift(i);
+            throw error;
+          }
+        } else {
+          cx.skippedEventTypes.set(type, (cx.skippedEventTypes.get(type) ?? 0) + 1);
+          keep = false;
+        }
+      }
+      if (!keep && out === value) out = value.slice(0, i);
+      else if (keep && out !== value) out.push(event);
+    }
+    return out as FirehoseEvent[];
+  },
+};
+
+function issueAt(index: number, reason: string, field?: string): ShapeIssue {
+  const issue = new ShapeIssue(reason);
+  issue.path.push(index);
+  if (field !== undefined) issue.path.push(field);
+  return issue;
+}
+
+/** DSR `submitted_time`: a Java `Instant`, seconds as a number or an ISO-8601 string. */
+const instant: Shape<number | bigint | string | null> = {
+  read(value, cx, key) {
+    if (typeof value === 'string') return value;
+    try {
+      return number.read(value, cx, key);
+    } catch {
+      throw new ShapeIssue(`expected a number or a string, got ${describe(value)}`);
+    }
+  },
+};
+
+export const moduleRegistrationRequestSchema = object({
+  type: tag('module_registration_request'),
   ...envelope,
   // Registration needs no id of its own; older test requests omit fields.
-  id: optStr,
+  id: optText,
 });
 
-export const eventBatchSchema = v.looseObject({
-  type: v.literal('event_processing_request'),
+export const eventBatchSchema = object({
+  type: tag('event_processing_request'),
   ...envelope,
-  source_id: optStr,
-  account: v.optional(accountSchema),
+  source_id: optText,
+  account: accountSchema,
   user_identities: optIdentities,
   partner_identities: optIdentities,
   user_attributes: optStringMap,
-  user_attribute_lists: v.optional(v.record(v.string(), v.array(str))),
-  runtime_environment: v.optional(runtimeEnvironmentSchema),
+  user_attribute_lists: map(list(text)),
+  runtime_environment: runtimeEnvironmentSchema,
   integration_attributes: optStringMap,
-  device_application_stamp: optStr,
-  consent_state: v.optional(consentStateSchema),
-  system_notifications: v.optional(v.array(systemNotificationSchema)),
-  mpid: optStr,
-  platform_fields: v.optional(platformFieldsSchema),
-  source_channel: optStr,
+  events: eventList,
+  device_application_stamp: optText,
+  consent_state: consentStateSchema,
+  system_notifications: list(systemNotificationSchema),
+  mpid: optText,
+  platform_fields: platformFieldsSchema,
+  source_channel: optText,
 });
 
-export const audienceSubscriptionRequestSchema = v.looseObject({
-  type: v.literal('audience_subscription_request'),
+export const audienceSubscriptionRequestSchema = object({
+  type: tag('audience_subscription_request'),
   ...envelope,
-  account: v.optional(accountSchema),
+  account: accountSchema,
   audience_id: optNum,
-  audience_name: optStr,
-  audience_description: optStr,
+  audience_name: optText,
+  audience_description: optText,
   audience_subscription_settings: optStringMap,
   previous_audience_subscription_settings: optStringMap,
   /** `add`, `update` or `remove` (not `delete`: that is a membership action). */
-  action: optStr,
+  action: optText,
 });
 
-export const audienceAttributeChangeSchema = v.looseObject({
-  key: optStr,
-  value: optStr,
-  list_value: v.optional(v.array(str)),
+export const audienceAttributeChangeSchema = object({
+  key: optText,
+  value: optText,
+  list_value: list(text),
   /** `upsert` or `delete`; the official sample also carries an empty `{}` entry, skipped by mappings. */
-  action: optStr,
+  action: optText,
 });
 
-export const audienceSchema = v.looseObject({
+export const audienceSchema = object({
   audience_id: optNum,
-  audience_name: optStr,
+  audience_name: optText,
   audience_subscription_settings: optStringMap,
   /** `add`, `delete` or `attribute_update`. */
-  action: optStr,
-  user_attributes: v.optional(v.array(audienceAttributeChangeSchema)),
+  action: optText,
+  user_attributes: list(audienceAttributeChangeSchema),
 });
 
-export const userProfileSchema = v.looseObject({
+export const userProfileSchema = object({
   user_identities: optIdentities,
   device_identities: optIdentities,
   partner_identities: optIdentities,
-  mpid: optStr,
-  audiences: v.optional(v.array(audienceSchema)),
+  mpid: optText,
+  audiences: list(audienceSchema),
 });
 
-export const audienceMembershipChangeRequestSchema = v.looseObject({
-  type: v.literal('audience_membership_change_request'),
+export const audienceMembershipChangeRequestSchema = object({
+  type: tag('audience_membership_change_request'),
   ...envelope,
-  account: v.optional(accountSchema),
+  account: accountSchema,
   /** Absent in mParticle's verification calls. */
-  user_profiles: v.optional(v.array(userProfileSchema)),
+  user_profiles: list(userProfileSchema),
 });
 
-export const dsrIdentitySchema = v.looseObject({ encoding: optStr, value: optStr });
+export const dsrIdentitySchema = object({ encoding: optText, value: optText });
 
-export const dsrProcessingRequestSchema = v.looseObject({
-  type: v.literal('dsr_processing_request'),
+export const dsrProcessingRequestSchema = object({
+  type: tag('dsr_processing_request'),
   ...envelope,
   /** Marked required by the SDK class but absent from its own sample. */
-  account: v.optional(accountSchema),
-  subject_request_id: optStr,
+  account: accountSchema,
+  subject_request_id: optText,
   /** Only `erasure` exists today. */
-  subject_request_type: optStr,
+  subject_request_type: optText,
   /** Seconds since the epoch (fractional), or an ISO-8601 string: never milliseconds. */
-  submitted_time: v.optional(v.union([v.number(), str])),
-  subject_identities: v.optional(v.record(v.string(), dsrIdentitySchema)),
-  api_version: optStr,
+  submitted_time: instant,
+  subject_identities: map(dsrIdentitySchema),
+  api_version: optText,
   /** `unknown`, `ccpa` or `gdpr`. */
-  regulation: optStr,
+  regulation: optText,
 });
 
-export type ModuleRegistrationRequest = v.InferOutput<typeof moduleRegistrationRequestSchema>;
-export type EventProcessingRequest = v.InferOutput<typeof eventBatchSchema> & {
-  /** Always an array after parsing: a missing `events` field is read as `[]`. */
+type Read<S> = S extends ObjectShape<infer T> ? T : never;
+export type ModuleRegistrationRequest = Read<typeof moduleRegistrationRequestSchema>;
+export type EventProcessingRequest = Read<typeof eventBatchSchema> & {
+  /** Always a list after parsing: a missing or null `events` field is read as `[]`. */
   events: FirehoseEvent[];
 };
-export type AudienceSubscriptionRequest = v.InferOutput<typeof audienceSubscriptionRequestSchema>;
-export type AudienceAttributeChange = v.InferOutput<typeof audienceAttributeChangeSchema>;
-export type Audience = v.InferOutput<typeof audienceSchema>;
-export type UserProfile = v.InferOutput<typeof userProfileSchema>;
-export type AudienceMembershipChangeRequest = v.InferOutput<typeof audienceMembershipChangeRequestSchema>;
-export type DsrProcessingRequest = v.InferOutput<typeof dsrProcessingRequestSchema>;
+export type AudienceSubscriptionRequest = Read<typeof audienceSubscriptionRequestSchema>;
+export type AudienceAttributeChange = NonNullable<Infer<typeof audienceAttributeChangeSchema>>;
+export type Audience = NonNullable<Infer<typeof audienceSchema>>;
+export type UserProfile = NonNullable<Infer<typeof userProfileSchema>>;
+export type AudienceMembershipChangeRequest = Read<typeof audienceMembershipChangeRequestSchema>;
+export type DsrProcessingRequest = Read<typeof dsrProcessingRequestSchema>;
 
 /** Every request mParticle sends, discriminated on the wire `type`. */
 export type FirehoseRequest =

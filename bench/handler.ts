@@ -7,10 +7,9 @@
 import { randomBytes } from 'node:crypto';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { processRequest } from '../lambda/core/process-request';
-import { createCoreDependencies } from '../lambda/delivery/create-delivery';
 import { parseFirehoseRequest } from '../lambda/firehose';
 import { integration } from '../lambda/integration';
-import { createIngressRuntime } from '../lambda/runtime/ingress-runtime';
+import { createIngressFunction } from '../lambda/runtime/ingress-function';
 import { customEvents, eventBatch, membershipChange, profiles } from '../test/support/factories';
 import { recordingPort } from '../test/support/recording-port';
 import { startPartnerServer } from '../local/partner-api-stand-in';
@@ -89,7 +88,7 @@ export async function runHandlerBench(): Promise<HandlerRow[]> {
     SQS_ENDPOINT: sqs.endpoint,
     LOCAL_SEALING_KEY: randomBytes(32).toString('base64'),
   };
-  const loopback = createIngressRuntime(createCoreDependencies(integration, env, silent), silent);
+  const loopback = createIngressFunction({ env, logger: silent, service: 'firehose-ingress' });
 
   const cases = [
     { name: '1 event', text: realisticBatch(1), iterations: 2_000 },

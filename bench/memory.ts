@@ -1,13 +1,11 @@
 /**
  * Memory across warm invocations: RSS and heap after 1,000 invocations (warm) and after 10,000, in one
- * container-like process with the partner and queue stubbed at the delivery interface. Growth beyond the
+ * container-like process with the partner and queue stubbed (the dry-run delivery). Growth beyond the
  * bound would mean state kept across invocations (a leak).
  */
-import { Logger } from '@aws-lambda-powertools/logger';
-import { integration } from '../lambda/integration';
-import { createIngressRuntime } from '../lambda/runtime/ingress-runtime';
+import { createLogger } from '../lambda/observability/logger';
+import { createIngressFunction } from '../lambda/runtime/ingress-function';
 import { customEvents, eventBatch } from '../test/support/factories';
-import { recordingPort } from '../test/support/recording-port';
 
 /** Heap growth allowed between invocation 1,000 and 10,000 (RSS is reported too, but V8 keeps freed pages). */
 export const HEAP_GROWTH_BOUND_MB = 5;
@@ -27,11 +25,8 @@ export interface MemoryResult {
 const mb = (bytes: number): number => Math.round((bytes / 1024 / 1024) * 10) / 10;
 
 export async function runMemoryBench(invocations = 10_000): Promise<MemoryResult> {
-  const recorder = recordingPort();
-  const runtime = createIngressRuntime(
-    { integration, delivery: recorder.port, maxMessageBytes: 256 * 1024, suspendOnAuthFailure: true },
-    new Logger({ logLevel: 'SILENT' }),
-  );
+  // The function as a container builds it, delivering as a dry run (I/O stubbed, nothing kept per call).
+  const runtime = createIngressFunction({ env: {}, logger: createLogger('firehose-ingress', 'SILENT'), service: 'firehose-ingress' });
   const text = JSON.stringify(eventBatch(customEvents(100)));
   const gc = (globalThis as { gc?: () => void }).gc;
   const snapshot = () => {
@@ -42,8 +37,6 @@ export async function runMemoryBench(invocations = 10_000): Promise<MemoryResult
   const runMany = async (count: number) => {
     for (let i = 0; i < count; i++) {
       await runtime.handle(text);
-      // The stub keeps calls for tests; here they must not pile up.
-      recorder.inline.length = 0;
     }
   };
   await runMany(1_000);

@@ -1,5 +1,6 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { PartnerIntegration } from '../core/partner-integration';
+import { CircuitBreaker } from './circuit-breaker';
 import { createDeliveryParts } from './create-delivery';
 import { DELIVERY_DEFAULTS, ENV } from './defaults';
 import { readDeliveryConfig } from './delivery-config';
@@ -19,8 +20,8 @@ export function createWorkerDependencies(
     partner: parts.partner,
     queue: parts.queue,
     box: parts.box,
-    maxAttempts: config.maxAttempts,
-    backoff: { baseMs: config.backoffBaseMs, maxMs: DELIVERY_DEFAULTS.backoffMaxMs },
+    breaker: new CircuitBreaker(DELIVERY_DEFAULTS.circuitFailureThreshold, config.circuitOpenMs),
+    policy: config.retry,
     callDeadlineMs: DELIVERY_DEFAULTS.workerCallDeadlineMs,
     logger,
   };

@@ -1,5 +1,6 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { stringifyJson } from '../firehose/json';
+import { PermanentError } from '../shared/errors';
 
 /**
  * Envelope encryption of confidential settings inside queue messages (AES-256-GCM, node:crypto).
@@ -29,6 +30,17 @@ export interface SealedSecrets {
   readonly data: string;
 }
 
+/**
+ * Sealed settings that will never open: a tampered or truncated message, or one sealed under another key.
+ * Trying again cannot help, unlike a KMS outage (which surfaces as the key source's own error).
+ */
+export class SealedSettingsError extends PermanentError {
+  constructor(reason: string, cause?: unknown) {
+    super(`sealed settings do not open: ${reason}`, cause === undefined ? undefined : { cause });
+    this.name = 'SealedSettingsError';
+  }
+}
+
 export class SecretBox {
   constructor(private readonly keys: KeySource) {}
 
@@ -42,10 +54,20 @@ export class SecretBox {
 
   async open(sealed: SealedSecrets): Promise<Record<string, string>> {
     const key = await this.keys.decryptDataKey(sealed.key);
-    const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(sealed.iv, 'base64'));
-    decipher.setAuthTag(Buffer.from(sealed.tag, 'base64'));
-    const text = Buffer.concat([decipher.update(Buffer.from(sealed.data, 'base64')), decipher.final()]).toString('utf8');
-    return JSON.parse(text) as Record<string, string>;
+    let text: string;
+    try {
+      const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(sealed.iv, 'base64'));
+      decipher.setAuthTag(Buffer.from(sealed.tag, 'base64'));
+      text = Buffer.concat([decipher.update(Buffer.from(sealed.data, 'base64')), decipher.final()]).toString('utf8');
+    } catch (cause) {
+      // node:crypto says so only in its message; the type is what callers decide on.
+      throw new SealedSettingsError('wrong key or tampered message', cause);
+    }
+    try {
+      return JSON.parse(text) as Record<string, string>;
+    } catch (cause) {
+      throw new SealedSettingsError('not a settings object', cause);
+    }
   }
 }
 
@@ -56,7 +78,7 @@ export function localKeySource(base64Key: string): KeySource {
   return {
     dataKey: async () => ({ plaintext: key, encrypted: 'local' }),
     decryptDataKey: async (encrypted) => {
-      if (encrypted !== 'local') throw new Error('message was sealed with a KMS data key, but only a local key is configured');
+      if (encrypted !== 'local') throw new SealedSettingsError('sealed with a KMS data key, but only a local key is configured');
       return key;
     },
   };

@@ -3,6 +3,7 @@ import { GetQueueAttributesCommand, PurgeQueueCommand } from '@aws-sdk/client-sq
 import { Logger } from '@aws-lambda-powertools/logger';
 import { createCoreDependencies } from '../../lambda/delivery/create-delivery';
 import { createWorkerDependencies } from '../../lambda/delivery/create-worker';
+import { ENV } from '../../lambda/delivery/defaults';
 import { createWorkerBatchHandler } from '../../lambda/delivery/worker-batch';
 import { integration } from '../../lambda/integration';
 import { redactingReplacer } from '../../lambda/observability/redact';
@@ -46,8 +47,11 @@ export async function startDeliverySystem(overrides: Record<string, string> = {}
     SQS_ENDPOINT: sqs.endpoint,
     LOCAL_SEALING_KEY: randomBytes(32).toString('base64'),
     INLINE_DEADLINE_MS: '100',
-    MAX_ATTEMPTS: '4',
-    BACKOFF_BASE_MS: '200',
+    // Time-compressed retry policy: the worker's waits are 1 s (SQS's least), its breaker probes every 0.5 s.
+    [ENV.backoffBaseMs]: '200',
+    [ENV.backoffMaxMs]: '1000',
+    [ENV.holdMaxMs]: '1000',
+    [ENV.circuitOpenMs]: '500',
     ...overrides,
   };
   const logLines: string[] = [];

@@ -1,7 +1,7 @@
 /**
  * `npm start`: the whole system on this machine (see local/local-system.ts). Ports and settings from env:
  * INVOKE_PORT (3001), HTTP_PORT (3002), PARTNER_PORT (3003), SQS_PORT (3004), FIREHOSE_TOKENS (local-token), PARTNER_API_URL (unset: a local stand-in),
- * AWS_REGION (us-east-1), LOG_LEVEL (WARN), and the functions' own knobs (MAX_ATTEMPTS, BACKOFF_BASE_MS, …).
+ * AWS_REGION (us-east-1), LOG_LEVEL (WARN), and the functions' own knobs (DELIVERY_BUDGET_SECONDS, BACKOFF_BASE_MS, …).
  */
 process.env['LOG_LEVEL'] ??= 'WARN';
 

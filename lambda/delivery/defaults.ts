@@ -1,6 +1,7 @@
 /**
  * Delivery defaults, shared by the Lambda code and the CDK stack so the two cannot disagree
- * (queue redrive count vs. worker attempts, visibility timeout vs. worker timeout). No AWS imports.
+ * (queue redrive count and retention vs. the worker's budget, visibility timeout vs. worker timeout).
+ * No AWS imports.
  */
 const QUEUE_RETENTION_DAYS = 7;
 /** Room between the worker's budget and the queue's retention: the last wait, and a backlog draining. */

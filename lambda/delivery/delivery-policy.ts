@@ -16,10 +16,16 @@ export type AttemptOutcome =
   /** The partner refused for good (4xx other than 408/429). */
   | { readonly kind: 'refused'; readonly status: number; readonly excerpt: string }
   /** The partner did not answer usefully (timeout, connection error, 408, 429, 5xx). */
-  | { readonly kind: 'unavailable'; readonly message: string; readonly status?: number; readonly retryAfterMs?: number; readonly excerpt?: string }
+  | {
+      readonly kind: 'unavailable';
+      readonly message: string;
+      readonly status?: number;
+      readonly retryAfterMs?: number;
+      readonly excerpt?: string;
+    }
   /** Not tried: the circuit is open (the partner is down). */
   | { readonly kind: 'not-tried' }
-  /** The message or its settings can never make a call (unreadable message, bad setting, sealed settings that do not open). */
+  /** The message or its settings can never make a call: unreadable, a bad setting, sealed settings that do not open. */
   | { readonly kind: 'unusable'; readonly reason: string }
   /** Anything else, on our side (a KMS outage, a bug): says nothing about the partner. */
   | { readonly kind: 'error'; readonly message: string; readonly error: unknown };
@@ -79,7 +85,8 @@ export function paceMs(ageMs: number, policy: RetryPolicy): number {
 export function decide(outcome: AttemptOutcome, at: Situation): Decision {
   if (outcome.kind === 'delivered') return { kind: 'delivered', status: outcome.status };
   if (outcome.kind === 'refused') {
-    return { kind: 'park', reason: `partner answered ${outcome.status}`, status: outcome.status, excerpt: outcome.excerpt };
+    const { status, excerpt } = outcome;
+    return { kind: 'park', reason: `partner answered ${status}`, status, excerpt };
   }
   if (outcome.kind === 'unusable') return { kind: 'park', reason: outcome.reason };
 
@@ -96,7 +103,8 @@ export function decide(outcome: AttemptOutcome, at: Situation): Decision {
     const excerpt = outcome.kind === 'unavailable' ? outcome.excerpt : undefined;
     return {
       kind: 'park',
-      reason: `outlived its delivery budget of ${Math.round(policy.budgetMs / 1000)} s (received ${at.attempts} times): ${last}`,
+      reason: `outlived its delivery budget of ${Math.round(policy.budgetMs / 1000)} s `
+        + `(received ${at.attempts} times): ${last}`,
       ...(status === undefined ? {} : { status }),
       ...(excerpt === undefined ? {} : { excerpt }),
     };
@@ -108,7 +116,8 @@ export function decide(outcome: AttemptOutcome, at: Situation): Decision {
   const asked = outcome.kind === 'unavailable' ? outcome.retryAfterMs : undefined;
   // While the circuit is open the breaker paces the partner; backoff is for a partner that seems up.
   const backoff = at.circuit === 'open' ? 0 : fullJitterDelayMs(at.attempts, policy.backoff, at.random);
-  return { kind: 'retry', delayMs: fit(Math.max(pace, asked ?? backoff)), reason: outcome.message, ...(status === undefined ? {} : { status }) };
+  const delayMs = fit(Math.max(pace, asked ?? backoff));
+  return { kind: 'retry', delayMs, reason: outcome.message, ...(status === undefined ? {} : { status }) };
 }
 
 /** The outcome of a failed partner call, from the error's type. */
@@ -125,8 +134,12 @@ export function partnerOutcome(error: unknown): AttemptOutcome {
 
 /** The outcome of a failure before any call: reading the message, opening its settings, making headers. */
 export function preparationOutcome(error: unknown): AttemptOutcome {
-  if (error instanceof FirehoseInputError) return { kind: 'unusable', reason: `unreadable queue message: ${error.message}` };
-  if (error instanceof SettingError || error instanceof SealedSettingsError) return { kind: 'unusable', reason: error.message };
+  if (error instanceof FirehoseInputError) {
+    return { kind: 'unusable', reason: `unreadable queue message: ${error.message}` };
+  }
+  if (error instanceof SettingError || error instanceof SealedSettingsError) {
+    return { kind: 'unusable', reason: error.message };
+  }
   return { kind: 'error', message: errorMessage(error), error };
 }
 

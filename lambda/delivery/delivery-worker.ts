@@ -36,7 +36,8 @@ export class ComeBackLaterError extends RetryableError {
     readonly delayMs: number,
     reason: string,
   ) {
-    super(`${decision === 'hold' ? 'held' : 'will retry'} in ${Math.round(delayMs / 1000)} s: ${reason}`, { retryAfterMs: delayMs });
+    const what = decision === 'hold' ? 'held' : 'will retry';
+    super(`${what} in ${Math.round(delayMs / 1000)} s: ${reason}`, { retryAfterMs: delayMs });
     this.name = 'ComeBackLaterError';
   }
 }
@@ -55,7 +56,8 @@ export async function deliverRecord(record: SQSRecord, deps: WorkerDependencies)
   let outcome: AttemptOutcome;
   try {
     const message = decodeQueuedDelivery(record.body);
-    context = { idempotencyKey: message.idempotencyKey, requestType: message.requestType, path: message.path, attempts, ageMs };
+    const { idempotencyKey, requestType, path } = message;
+    context = { idempotencyKey, requestType, path, attempts, ageMs };
     const opened = message.sealed ? await deps.box.open(message.sealed) : {};
     secrets = Object.values(opened);
     const headers = deps.integration.authHeaders(opened);
@@ -75,7 +77,8 @@ export async function deliverRecord(record: SQSRecord, deps: WorkerDependencies)
   switch (decision.kind) {
     case 'delivered':
       deps.observer?.delivered(decision.status, outcome.kind === 'delivered' ? outcome.ms : 0);
-      deps.logger.debug('delivered', { ...context, status: decision.status, durationMs: Math.round(performance.now() - started) });
+      const durationMs = Math.round(performance.now() - started);
+      deps.logger.debug('delivered', { ...context, status: decision.status, durationMs });
       return 'delivered';
     case 'park':
       await park(

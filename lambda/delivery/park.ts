@@ -30,6 +30,7 @@ export async function park(
   };
   await lot.queue.park(body, scrubbed);
   lot.onParked?.(why.status);
-  lot.logger.warn('parked in the dead-letter queue', { ...context, reason: scrubbed.reason, status: why.status, attempts: why.attempts });
+  const { reason, status, attempts } = scrubbed;
+  lot.logger.warn('parked in the dead-letter queue', { ...context, reason, status, attempts });
   return scrubbed;
 }

@@ -39,7 +39,8 @@ export function createQueuedDeliveryPort(deps: QueuedDeliveryDependencies): Deli
   };
 
   const parkCall = async (call: OutboundCall, why: Omit<ParkingReason, 'attempts'>): Promise<InlineOutcome> => {
-    const parked = await park(deps, await toMessage(call), { ...why, attempts: 1 }, Object.values(call.secrets), describeCall(call));
+    const body = await toMessage(call);
+    const parked = await park(deps, body, { ...why, attempts: 1 }, Object.values(call.secrets), describeCall(call));
     return { kind: 'parked', status: parked.status, reason: parked.reason };
   };
 

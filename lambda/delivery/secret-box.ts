@@ -78,7 +78,9 @@ export function localKeySource(base64Key: string): KeySource {
   return {
     dataKey: async () => ({ plaintext: key, encrypted: 'local' }),
     decryptDataKey: async (encrypted) => {
-      if (encrypted !== 'local') throw new SealedSettingsError('sealed with a KMS data key, but only a local key is configured');
+      if (encrypted !== 'local') {
+        throw new SealedSettingsError('sealed with a KMS data key, but only a local key is configured');
+      }
       return key;
     },
   };

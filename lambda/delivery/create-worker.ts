@@ -4,6 +4,7 @@ import { CircuitBreaker } from './circuit-breaker';
 import { createDeliveryParts } from './create-delivery';
 import { DELIVERY_DEFAULTS, ENV } from './defaults';
 import { readDeliveryConfig } from './delivery-config';
+import { HeldMessages } from './held-messages';
 import type { WorkerDependencies } from './delivery-worker';
 
 /** The worker's dependencies from its environment; the worker has no dry run: it needs a partner and queues. */
@@ -21,6 +22,7 @@ export function createWorkerDependencies(
     queue: parts.queue,
     box: parts.box,
     breaker: new CircuitBreaker(DELIVERY_DEFAULTS.circuitFailureThreshold, config.circuitOpenMs),
+    held: new HeldMessages(),
     policy: config.retry,
     callDeadlineMs: DELIVERY_DEFAULTS.workerCallDeadlineMs,
     logger,

@@ -6,6 +6,7 @@ import { RetryableError } from '../shared/errors';
 import type { CircuitBreaker } from './circuit-breaker';
 import { decide, preparationOutcome, type AttemptOutcome, type RetryPolicy } from './delivery-policy';
 import type { DeliveryQueue } from './delivery-queue';
+import type { HeldMessages } from './held-messages';
 import { park } from './park';
 import { callPartner } from './partner-attempt';
 import type { PartnerClient } from './partner-client';
@@ -19,6 +20,8 @@ export interface WorkerDependencies {
   readonly box: SecretBox;
   /** The worker's own view of the partner's health, shared by every record this container handles. */
   readonly breaker: CircuitBreaker;
+  /** What this container hid, released when a probe finds the partner healthy again. */
+  readonly held?: HeldMessages;
   readonly policy: RetryPolicy;
   readonly callDeadlineMs: number;
   readonly logger: Logger;
@@ -54,6 +57,7 @@ export async function deliverRecord(record: SQSRecord, deps: WorkerDependencies)
   let context: Record<string, unknown> = { messageId: record.messageId, attempts, ageMs };
   let secrets: readonly string[] = [];
   let outcome: AttemptOutcome;
+  deps.held?.forget(record.messageId);
   try {
     const message = decodeQueuedDelivery(record.body);
     const { idempotencyKey, requestType, path } = message;
@@ -61,7 +65,9 @@ export async function deliverRecord(record: SQSRecord, deps: WorkerDependencies)
     const opened = message.sealed ? await deps.box.open(message.sealed) : {};
     secrets = Object.values(opened);
     const headers = deps.integration.authHeaders(opened);
+    const before = deps.breaker.state;
     outcome = await callPartner(deps.partner, deps.breaker, { ...message, headers }, deps.callDeadlineMs);
+    if (before === 'open' && deps.breaker.state === 'closed') await releaseHeld(deps);
   } catch (error) {
     outcome = preparationOutcome(error);
   }
@@ -92,6 +98,7 @@ export async function deliverRecord(record: SQSRecord, deps: WorkerDependencies)
     case 'retry':
     case 'hold': {
       await deps.queue.delay(record.receiptHandle, decision.delayMs / 1000);
+      deps.held?.add(record.messageId, record.receiptHandle, decision.delayMs);
       const reason = decision.kind === 'retry' ? decision.reason : 'circuit open';
       if (outcome.kind === 'unavailable') deps.observer?.retried(outcome.status);
       deps.logger.debug(decision.kind === 'retry' ? 'will retry' : 'held while the partner is down', {
@@ -107,6 +114,19 @@ export async function deliverRecord(record: SQSRecord, deps: WorkerDependencies)
       // Spill and fail are the ingress's; decide() never answers them for a queued call.
       throw new Error(`unexpected decision for a queued call: ${decision.kind}`);
   }
+}
+
+/**
+ * The probe found the partner healthy: make the messages this container hid visible now, ten calls at a
+ * time, so deliveries resume at once rather than when each wait ends. Best effort: a failure only means
+ * that message waits out its hold.
+ */
+async function releaseHeld(deps: WorkerDependencies): Promise<void> {
+  const handles = deps.held?.takeStillHidden() ?? [];
+  for (let i = 0; i < handles.length; i += 10) {
+    await Promise.all(handles.slice(i, i + 10).map((handle) => deps.queue.delay(handle, 0).catch(() => undefined)));
+  }
+  if (handles.length > 0) deps.logger.info('the partner is back: released held messages', { released: handles.length });
 }
 
 /** When the message first entered the queue (a redriven copy starts a new budget). */

@@ -77,4 +77,38 @@ describe('a partner outage longer than the old retry span', () => {
         `drained ${((drainedAt - healedAt) / 1000).toFixed(1)} s after healing`,
     );
   }, 60_000);
+
+  it('after a long outage, releases the messages it held as soon as a probe finds the partner healthy', async () => {
+    // Prepare: the worker's clock one hour ahead, so queued messages look an hour old and are held 60 s
+    // (a fifth of their age, capped by HOLD_MAX_MS), as after a long outage.
+    const HOUR = 3_600_000;
+    system = await startDeliverySystem(
+      { [ENV.holdMaxMs]: '60000', [ENV.circuitOpenMs]: '1000' },
+      { worker: (deps) => ({ ...deps, now: () => Date.now() + HOUR }) },
+    );
+    const { ingress, partner } = system;
+    let healed = false;
+    partner.setFaults(() => (healed ? undefined : { kind: 'status', status: 503 }));
+    const changes = Array.from({ length: 10 }, (_, k) => membershipChange([profile(`held-${k}`)]));
+    for (const message of changes) await ingress.handle(JSON.stringify(message));
+    const worker = system.drain(50_000);
+    await delay(3_000);
+
+    // Act: the partner heals; new traffic arrives and its message probes.
+    healed = true;
+    const healedAt = Date.now();
+    await ingress.handle(JSON.stringify(membershipChange([profile('probe')])));
+    await worker;
+    const drainedAt = Date.now();
+
+    // Assess: all delivered long before their 60-second holds would have ended, nothing parked.
+    const mpids = new Set(
+      partner.accepted.flatMap((r) => (bodyOf(r)['memberships'] as { mpid: string }[]).map((m) => m.mpid)),
+    );
+    expect(mpids).toEqual(new Set([...changes.map((_, k) => `held-${k}`), 'probe']));
+    expect(await system.deadLetters()).toEqual([]);
+    expect(system.logLines.some((l) => l.includes('released held messages'))).toBe(true);
+    expect(drainedAt - healedAt).toBeLessThan(30_000);
+    console.info(`held 60 s each; drained ${((drainedAt - healedAt) / 1000).toFixed(1)} s after healing`);
+  }, 60_000);
 });

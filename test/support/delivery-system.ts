@@ -4,6 +4,7 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { createCoreDependencies } from '../../lambda/delivery/create-delivery';
 import { createWorkerDependencies } from '../../lambda/delivery/create-worker';
 import { ENV } from '../../lambda/delivery/defaults';
+import type { WorkerDependencies } from '../../lambda/delivery/delivery-worker';
 import { createWorkerBatchHandler } from '../../lambda/delivery/worker-batch';
 import { integration } from '../../lambda/integration';
 import { redactingReplacer } from '../../lambda/observability/redact';
@@ -37,7 +38,10 @@ export function capturingLogger(service: string, lines: string[]): Logger {
   return logger;
 }
 
-export async function startDeliverySystem(overrides: Record<string, string> = {}): Promise<DeliverySystem> {
+export async function startDeliverySystem(
+  overrides: Record<string, string> = {},
+  options: { readonly worker?: (deps: WorkerDependencies) => WorkerDependencies } = {},
+): Promise<DeliverySystem> {
   const sqs = await startSqsEmulator();
   const partner = await startPartnerServer();
   const env: Record<string, string> = {
@@ -56,7 +60,8 @@ export async function startDeliverySystem(overrides: Record<string, string> = {}
   const logLines: string[] = [];
   const ingressLogger = capturingLogger('firehose-ingress', logLines);
   const ingress = createIngressRuntime(createCoreDependencies(integration, env, ingressLogger), ingressLogger);
-  const worker = createWorkerBatchHandler(createWorkerDependencies(integration, env, capturingLogger('firehose-worker', logLines)));
+  const workerDeps = createWorkerDependencies(integration, env, capturingLogger('firehose-worker', logLines));
+  const worker = createWorkerBatchHandler(options.worker ? options.worker(workerDeps) : workerDeps);
   const runner = { sqs: sqs.sqs, queueUrl: sqs.queueUrl, handler: worker, waitSeconds: 0 };
 
   const queueDepth = async () => {

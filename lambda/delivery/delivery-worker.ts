@@ -81,11 +81,12 @@ export async function deliverRecord(record: SQSRecord, deps: WorkerDependencies)
     ...(deps.random ? { random: deps.random } : {}),
   });
   switch (decision.kind) {
-    case 'delivered':
+    case 'delivered': {
       deps.observer?.delivered(decision.status, outcome.kind === 'delivered' ? outcome.ms : 0);
       const durationMs = Math.round(performance.now() - started);
       deps.logger.debug('delivered', { ...context, status: decision.status, durationMs });
       return 'delivered';
+    }
     case 'park':
       await park(
         { queue: deps.queue, logger: deps.logger, onParked: (status) => deps.observer?.deadLettered(status) },

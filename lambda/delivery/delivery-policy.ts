@@ -3,7 +3,7 @@ import { SettingError } from '../firehose/settings';
 import { errorMessage, RetryableError } from '../shared/errors';
 import { fullJitterDelayMs, type BackoffPolicy } from '../shared/retry';
 import { PartnerRejectedError, PartnerUnavailableError } from './partner-client';
-import { SealedSettingsError } from './secret-box';
+import { SealedSecretsUnreadableError } from './secret-box';
 
 /**
  * The one delivery-outcome policy, for the ingress (in-line calls) and the worker (queued calls): what to
@@ -27,8 +27,11 @@ export type AttemptOutcome =
   | { readonly kind: 'not-tried' }
   /** The message or its settings can never make a call: unreadable, a bad setting, sealed settings that do not open. */
   | { readonly kind: 'unusable'; readonly reason: string }
-  /** Anything else, on our side (a KMS outage, a bug): says nothing about the partner. */
-  | { readonly kind: 'error'; readonly message: string; readonly error: unknown };
+  /**
+   * Anything else, on our side: says nothing about the partner. `retryable` when its type says trying again
+   * can help (e.g. a secret that could not be read just now), false for the unknown (a KMS SDK error, a bug).
+   */
+  | { readonly kind: 'error'; readonly message: string; readonly error: unknown; readonly retryable: boolean };
 
 /** How long the worker keeps trying and how it spaces its tries. */
 export interface RetryPolicy {
@@ -93,7 +96,8 @@ export function decide(outcome: AttemptOutcome, at: Situation): Decision {
   if (at.path === 'inline') {
     if (outcome.kind === 'not-tried') return { kind: 'spill', reason: 'circuit open' };
     if (outcome.kind === 'unavailable') return { kind: 'spill', reason: outcome.message };
-    return { kind: 'fail', error: outcome.error };
+    // The worker tries a retryable failure again later; an unknown one fails the call, so mParticle retries.
+    return outcome.retryable ? { kind: 'spill', reason: outcome.message } : { kind: 'fail', error: outcome.error };
   }
 
   const { ageMs, policy } = at;
@@ -129,7 +133,7 @@ export function partnerOutcome(error: unknown): AttemptOutcome {
     return { kind: 'unavailable', message: error.message, excerpt: error.excerpt, ...status, ...retryAfter };
   }
   if (error instanceof RetryableError) return { kind: 'unavailable', message: error.message };
-  return { kind: 'error', message: errorMessage(error), error };
+  return { kind: 'error', message: errorMessage(error), error, retryable: false };
 }
 
 /** The outcome of a failure before any call: reading the message, opening its settings, making headers. */
@@ -137,10 +141,10 @@ export function preparationOutcome(error: unknown): AttemptOutcome {
   if (error instanceof FirehoseInputError) {
     return { kind: 'unusable', reason: `unreadable queue message: ${error.message}` };
   }
-  if (error instanceof SettingError || error instanceof SealedSettingsError) {
+  if (error instanceof SettingError || error instanceof SealedSecretsUnreadableError) {
     return { kind: 'unusable', reason: error.message };
   }
-  return { kind: 'error', message: errorMessage(error), error };
+  return { kind: 'error', message: errorMessage(error), error, retryable: error instanceof RetryableError };
 }
 
 /**

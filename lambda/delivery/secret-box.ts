@@ -31,13 +31,13 @@ export interface SealedSecrets {
 }
 
 /**
- * Sealed settings that will never open: a tampered or truncated message, or one sealed under another key.
- * Trying again cannot help, unlike a KMS outage (which surfaces as the key source's own error).
+ * Sealed secrets that can never be opened: the ciphertext or its data key was altered (or sealed under
+ * another key). Permanent, so the message is parked with this reason instead of being retried.
  */
-export class SealedSettingsError extends PermanentError {
-  constructor(reason: string, cause?: unknown) {
-    super(`sealed settings do not open: ${reason}`, cause === undefined ? undefined : { cause });
-    this.name = 'SealedSettingsError';
+export class SealedSecretsUnreadableError extends PermanentError {
+  constructor(cause?: unknown) {
+    super('sealed settings do not decrypt', { cause });
+    this.name = 'SealedSecretsUnreadableError';
   }
 }
 
@@ -54,19 +54,14 @@ export class SecretBox {
 
   async open(sealed: SealedSecrets): Promise<Record<string, string>> {
     const key = await this.keys.decryptDataKey(sealed.key);
-    let text: string;
     try {
       const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(sealed.iv, 'base64'));
       decipher.setAuthTag(Buffer.from(sealed.tag, 'base64'));
-      text = Buffer.concat([decipher.update(Buffer.from(sealed.data, 'base64')), decipher.final()]).toString('utf8');
-    } catch (cause) {
-      // node:crypto says so only in its message; the type is what callers decide on.
-      throw new SealedSettingsError('wrong key or tampered message', cause);
-    }
-    try {
+      const text = Buffer.concat([decipher.update(Buffer.from(sealed.data, 'base64')), decipher.final()]).toString('utf8');
       return JSON.parse(text) as Record<string, string>;
-    } catch (cause) {
-      throw new SealedSettingsError('not a settings object', cause);
+    } catch (error) {
+      // The same bytes fail the same way every time: GCM's tag check refused them, or they were never ours.
+      throw new SealedSecretsUnreadableError(error);
     }
   }
 }
@@ -79,7 +74,8 @@ export function localKeySource(base64Key: string): KeySource {
     dataKey: async () => ({ plaintext: key, encrypted: 'local' }),
     decryptDataKey: async (encrypted) => {
       if (encrypted !== 'local') {
-        throw new SealedSettingsError('sealed with a KMS data key, but only a local key is configured');
+        // Sealed under KMS where only a local key is set: no retry will open it.
+        throw new SealedSecretsUnreadableError(new Error('sealed with a KMS data key, but only a local key is configured'));
       }
       return key;
     },

@@ -13,7 +13,8 @@ import {
   type Situation,
 } from '../../lambda/delivery/delivery-policy';
 import { PartnerRejectedError, PartnerUnavailableError } from '../../lambda/delivery/partner-client';
-import { SealedSettingsError } from '../../lambda/delivery/secret-box';
+import { SealedSecretsUnreadableError } from '../../lambda/delivery/secret-box';
+import { RetryableError } from '../../lambda/shared/errors';
 import { HttpTransportError } from '../../lambda/shared/http-client';
 
 /** The one delivery-outcome policy, as a table: outcome × situation → decision. No emulator, no clock. */
@@ -37,7 +38,8 @@ const down: AttemptOutcome = { kind: 'unavailable', message: 'partner answered 5
 const throttled: AttemptOutcome = { kind: 'unavailable', message: 'partner answered 429', status: 429, retryAfterMs: 4 * MINUTE, excerpt: '' };
 const notTried: AttemptOutcome = { kind: 'not-tried' };
 const unusable: AttemptOutcome = { kind: 'unusable', reason: 'account setting "apiKey" is required but missing' };
-const kmsDown: AttemptOutcome = { kind: 'error', message: 'KMS throttled', error: new Error('KMS throttled') };
+const kmsDown: AttemptOutcome = { kind: 'error', message: 'KMS throttled', error: new Error('KMS throttled'), retryable: false };
+const secretLater: AttemptOutcome = { kind: 'error', message: 'secret unreadable', error: new Error('secret unreadable'), retryable: true };
 
 describe('decide', () => {
   it.each<[string, AttemptOutcome, Situation, Decision]>([
@@ -47,7 +49,8 @@ describe('decide', () => {
     ['in-line 503', down, inline, { kind: 'spill', reason: 'partner answered 503' }],
     ['in-line, circuit open', notTried, inline, { kind: 'spill', reason: 'circuit open' }],
     ['in-line, bad setting', unusable, inline, { kind: 'park', reason: 'account setting "apiKey" is required but missing' }],
-    ['in-line, our own error', kmsDown, inline, { kind: 'fail', error: kmsDown.kind === 'error' ? kmsDown.error : undefined }],
+    ['in-line, our own unknown error', kmsDown, inline, { kind: 'fail', error: kmsDown.kind === 'error' ? kmsDown.error : undefined }],
+    ['in-line, our own retryable error', secretLater, inline, { kind: 'spill', reason: 'secret unreadable' }],
     // Queued (worker), within the budget.
     ['queued 2xx', delivered, queued(MINUTE), { kind: 'delivered', status: 202 }],
     ['queued 400', refused, queued(MINUTE), { kind: 'park', reason: 'partner answered 400', status: 400, excerpt: '{"error":"bad audience"}' }],
@@ -95,8 +98,9 @@ describe('outcomes come from error types, never from message text', () => {
   it.each<[string, unknown, AttemptOutcome['kind']]>([
     ['an unreadable message', new FirehoseInputError('v', 'is required'), 'unusable'],
     ['a bad setting', new SettingError('apiKey', 'is required but missing'), 'unusable'],
-    ['sealed settings that do not open', new SealedSettingsError('wrong key or tampered message'), 'unusable'],
+    ['sealed settings that do not open', new SealedSecretsUnreadableError(new Error('Unsupported state or unable to authenticate data')), 'unusable'],
     ['a KMS outage', Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' }), 'error'],
+    ['a retryable failure of our own', new RetryableError('secret not readable yet'), 'error'],
     ['an error merely saying "unable to authenticate data"', new Error('Unsupported state or unable to authenticate data'), 'error'],
   ])('preparation: %s', (_name, error, kind) => {
     expect(preparationOutcome(error).kind).toBe(kind);

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { DeleteMessageCommand, ReceiveMessageCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
 import { afterEach, describe, expect, it } from 'vitest';
-import { localKeySource, SealedSettingsError, SecretBox } from '../../lambda/delivery/secret-box';
+import { localKeySource, SealedSecretsUnreadableError, SecretBox } from '../../lambda/delivery/secret-box';
 import { startDeliverySystem, type DeliverySystem } from '../support/delivery-system';
 import { membershipChange, profiles, SECRET_API_KEY } from '../support/factories';
 
@@ -19,14 +19,14 @@ describe('SecretBox', () => {
     ['sealed under another key', async (sealed: Awaited<ReturnType<SecretBox['seal']>>) => sealed, localKey()],
     ['tampered with', async (sealed: Awaited<ReturnType<SecretBox['seal']>>) => ({ ...sealed, data: flipFirstChar(sealed.data) }), undefined],
     ['sealed with a KMS data key where only a local key is set', async (sealed: Awaited<ReturnType<SecretBox['seal']>>) => ({ ...sealed, key: 'AQID' }), undefined],
-  ])('refuses settings %s with a SealedSettingsError that shows no secret', async (_name, change, openingKey) => {
+  ])('refuses settings %s with a SealedSecretsUnreadableError that shows no secret', async (_name, change, openingKey) => {
     // Prepare
     const key = localKey();
     const sealed = await change(await new SecretBox(localKeySource(key)).seal({ apiKey: SECRET_API_KEY }));
     // Act
     const opened = new SecretBox(localKeySource(openingKey ?? key)).open(sealed);
     // Assess
-    await expect(opened).rejects.toBeInstanceOf(SealedSettingsError);
+    await expect(opened).rejects.toBeInstanceOf(SealedSecretsUnreadableError);
     await expect(opened).rejects.not.toThrow(SECRET_API_KEY);
   });
 });
@@ -53,7 +53,7 @@ describe('the worker with a queue message whose sealed settings do not open', ()
     await system.drain();
     // Assess
     const parked = await system.deadLetters();
-    expect(parked.map((l) => l.attributes['reason'])).toEqual(['sealed settings do not open: wrong key or tampered message']);
+    expect(parked.map((l) => l.attributes['reason'])).toEqual(['sealed settings do not decrypt']);
     expect(parked[0]?.attributes['attempts']).toBe('1');
     expect(system.partner.received).toHaveLength(0);
   });

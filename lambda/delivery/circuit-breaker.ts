@@ -20,12 +20,16 @@ export class CircuitBreaker {
 
   /** Whether to call the partner now; while open, true for one probe per `openMs`. */
   allowRequest(): boolean {
+    if (!this.wouldAllow()) return false;
+    if (this.openedAt !== undefined) this.probeStartedAt = this.now();
+    return true;
+  }
+
+  /** Whether `allowRequest()` would say yes now, without taking the probe. */
+  wouldAllow(): boolean {
     if (this.openedAt === undefined) return true;
     const now = this.now();
-    if (now - this.openedAt < this.openMs) return false;
-    if (this.probeStartedAt !== undefined && now - this.probeStartedAt < this.openMs) return false;
-    this.probeStartedAt = now;
-    return true;
+    return now - this.openedAt >= this.openMs && (this.probeStartedAt === undefined || now - this.probeStartedAt >= this.openMs);
   }
 
   /** The partner answered (2xx, or a refusal: it is up and reading). */

@@ -54,23 +54,12 @@ export async function deliverRecord(record: SQSRecord, deps: WorkerDependencies)
   const attempts = Number(record.attributes.ApproximateReceiveCount) || 1;
   const ageMs = Math.max(0, (deps.now ?? Date.now)() - firstEnqueuedAt(record));
   const started = performance.now();
-  let context: Record<string, unknown> = { messageId: record.messageId, attempts, ageMs };
-  let secrets: readonly string[] = [];
-  let outcome: AttemptOutcome;
   deps.held?.forget(record.messageId);
-  try {
-    const message = decodeQueuedDelivery(record.body);
-    const { idempotencyKey, requestType, path } = message;
-    context = { idempotencyKey, requestType, path, attempts, ageMs };
-    const opened = message.sealed ? await deps.box.open(message.sealed) : {};
-    secrets = Object.values(opened);
-    const headers = deps.integration.authHeaders(opened);
-    const before = deps.breaker.state;
-    outcome = await callPartner(deps.partner, deps.breaker, { ...message, headers }, deps.callDeadlineMs);
-    if (before === 'open' && deps.breaker.state === 'closed') await releaseHeld(deps);
-  } catch (error) {
-    outcome = preparationOutcome(error);
-  }
+  const base = { messageId: record.messageId, attempts, ageMs };
+  // While the circuit is open and no probe is due, hold at once: nothing to read, fetch or decrypt.
+  const { outcome, context, secrets } = deps.breaker.wouldAllow()
+    ? await attempt(record, deps, base)
+    : { outcome: { kind: 'not-tried' } as const, context: base, secrets: [] };
 
   const decision = decide(outcome, {
     path: 'queued',
@@ -114,6 +103,30 @@ export async function deliverRecord(record: SQSRecord, deps: WorkerDependencies)
     default:
       // Spill and fail are the ingress's; decide() never answers them for a queued call.
       throw new Error(`unexpected decision for a queued call: ${decision.kind}`);
+  }
+}
+
+/** Reads the message, opens its settings, makes its headers and calls the partner under the breaker. */
+async function attempt(
+  record: SQSRecord,
+  deps: WorkerDependencies,
+  base: Readonly<Record<string, unknown>>,
+): Promise<{ outcome: AttemptOutcome; context: Readonly<Record<string, unknown>>; secrets: readonly string[] }> {
+  let context = base;
+  let secrets: readonly string[] = [];
+  try {
+    const message = decodeQueuedDelivery(record.body);
+    const { idempotencyKey, requestType, path } = message;
+    context = { ...base, idempotencyKey, requestType, path };
+    const opened = message.sealed ? await deps.box.open(message.sealed) : {};
+    secrets = Object.values(opened);
+    const headers = deps.integration.authHeaders(opened);
+    const before = deps.breaker.state;
+    const outcome = await callPartner(deps.partner, deps.breaker, { ...message, headers }, deps.callDeadlineMs);
+    if (before === 'open' && deps.breaker.state === 'closed') await releaseHeld(deps);
+    return { outcome, context, secrets };
+  } catch (error) {
+    return { outcome: preparationOutcome(error), context, secrets };
   }
 }
 

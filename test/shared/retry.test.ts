@@ -79,4 +79,15 @@ describe('CircuitBreaker', () => {
     breaker.recordSuccess();
     expect(breaker.state).toBe('closed');
   });
+
+  it('says whether a probe is due without taking it', () => {
+    let now = 0;
+    const breaker = new CircuitBreaker(1, 1_000, () => now);
+    breaker.recordFailure();
+    expect(breaker.wouldAllow()).toBe(false);
+    now = 1_000;
+    expect([breaker.wouldAllow(), breaker.wouldAllow()]).toEqual([true, true]);
+    expect(breaker.allowRequest()).toBe(true);
+    expect(breaker.wouldAllow()).toBe(false);
+  });
 });

@@ -2,6 +2,7 @@ import { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
+import { DELIVERY_DEFAULTS } from '../lambda/delivery/defaults';
 import type { MonitoredResources } from './monitored-resources';
 import { customMetric, DEFAULT_METRICS_NAMESPACE, type FirehoseService, METRIC_NAMES, SERVICE_NAMES } from './metrics';
 
@@ -19,6 +20,11 @@ export interface FirehoseAlarmsProps extends MonitoredResources {
   readonly httpLatencyBudget?: Duration;
   /** How old the oldest undelivered message may get before someone should look at the partner API. */
   readonly backlogAgeThreshold?: Duration;
+  /**
+   * The worker's delivery budget (its DELIVERY_BUDGET_SECONDS): a day before queued messages reach it,
+   * an alarm says they are about to be parked. @default DELIVERY_DEFAULTS.deliveryBudgetSeconds
+   */
+  readonly deliveryBudget?: Duration;
   /** Namespace of the functions' custom metrics (their POWERTOOLS_METRICS_NAMESPACE). @default 'MparticleFirehose' */
   readonly metricsNamespace?: string;
 }
@@ -30,6 +36,8 @@ export interface FirehoseAlarmSet {
   readonly ingressLatencyP99: cloudwatch.Alarm;
   readonly deadLetterQueueNotEmpty: cloudwatch.Alarm;
   readonly deliveryBacklogAge: cloudwatch.Alarm;
+  /** The oldest queued message is a day from its delivery budget: the worker will soon park it for age. */
+  readonly deliveryBudgetRunningOut: cloudwatch.Alarm;
   readonly workerErrors: cloudwatch.Alarm;
   /** The worker's own count of deliveries it parked in the DLQ (the DLQ depth alarm also sees the ingress's). */
   readonly deliveriesDeadLettered: cloudwatch.Alarm;
@@ -60,6 +68,9 @@ export class FirehoseAlarms extends Construct {
     const httpBudget = props.httpLatencyBudget ?? HTTP_LATENCY_BUDGET;
     const backlogAge = props.backlogAgeThreshold ?? Duration.minutes(15);
     const namespace = props.metricsNamespace ?? DEFAULT_METRICS_NAMESPACE;
+    const budget = props.deliveryBudget ?? Duration.seconds(DELIVERY_DEFAULTS.deliveryBudgetSeconds);
+    // A day before the budget ends, or at half of a budget shorter than two days.
+    const budgetWarning = Math.max(budget.toSeconds() - 86_400, Math.floor(budget.toSeconds() / 2));
 
     const alarms: FirehoseAlarmSet = {
       // Any throttle means mParticle got a 429 and is backing off: the concurrency limit is too low.
@@ -71,7 +82,7 @@ export class FirehoseAlarms extends Construct {
         `p99 duration of the ingress alias is above ${ingressBudget.toMilliseconds()} ms, mParticle's latency budget.`),
       deadLetterQueueNotEmpty: this.anyAbove('DeadLetterQueueNotEmpty',
         props.deadLetterQueue.metricApproximateNumberOfMessagesVisible({ period: ONE_MINUTE, statistic: 'Maximum' }), 0,
-        'Deliveries the partner API rejected for good or that ran out of attempts are waiting in the dead-letter queue.'),
+        'Deliveries the partner API rejected for good or that outlived the delivery budget are waiting in the dead-letter queue.'),
       deliveryBacklogAge: new cloudwatch.Alarm(this, 'DeliveryBacklogAge', {
         metric: props.deliveryQueue.metricApproximateAgeOfOldestMessage({ period: ONE_MINUTE, statistic: 'Maximum' }),
         threshold: backlogAge.toSeconds(),
@@ -80,12 +91,21 @@ export class FirehoseAlarms extends Construct {
         treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
         alarmDescription: `The oldest queued delivery is older than ${backlogAge.toMinutes()} minutes: the partner API is down or too slow.`,
       }),
+      deliveryBudgetRunningOut: new cloudwatch.Alarm(this, 'DeliveryBudgetRunningOut', {
+        metric: props.deliveryQueue.metricApproximateAgeOfOldestMessage({ period: ONE_MINUTE, statistic: 'Maximum' }),
+        threshold: budgetWarning,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+        evaluationPeriods: 5,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+        alarmDescription: `The oldest queued delivery is ${Math.round(budgetWarning / 3_600)} hours old: at ${Math.round(budget.toHours({ integral: false }))} hours `
+          + 'the worker parks what it still cannot deliver in the dead-letter queue (redrive it once the partner is back).',
+      }),
       workerErrors: this.anyAbove('WorkerErrors', props.workerFunction.metricErrors({ period: ONE_MINUTE }), 0,
         'The delivery worker crashed on a batch (per-message failures are reported, not thrown).'),
       // The custom metrics below say what happened to the data, which Lambda's own metrics cannot.
       deliveriesDeadLettered: this.anyAbove('DeliveriesDeadLettered',
         customMetric(namespace, SERVICE_NAMES.worker, METRIC_NAMES.deliveriesDeadLettered, { period: ONE_MINUTE }), 0,
-        'The worker parked deliveries in the dead-letter queue: the partner API refused them for good (4xx) or they ran out of attempts.'),
+        'The worker parked deliveries in the dead-letter queue: the partner API refused them for good (4xx) or they outlived the delivery budget.'),
       ingressCallsParked: this.callsParked('IngressCallsParked', namespace, SERVICE_NAMES.ingress, 'The ingress'),
       ingressFailedInvocations: this.anyAbove('IngressFailedInvocations',
         customMetric(namespace, SERVICE_NAMES.ingress, METRIC_NAMES.failedInvocations, { period: ONE_MINUTE }), 0,

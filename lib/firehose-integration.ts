@@ -137,6 +137,7 @@ export class FirehoseIntegration extends Construct {
       // AWS guidance for Lambda event sources: at least six times the function timeout, so Lambda can retry a
       // throttled batch before SQS makes its messages visible again.
       visibilityTimeout: Duration.seconds(6 * DELIVERY_DEFAULTS.workerTimeoutSeconds),
+      // A backstop only a crashing worker reaches: the worker parks, with a reason, what it gives up on.
       deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount: DELIVERY_DEFAULTS.redriveMaxReceiveCount },
     });
 

@@ -36,7 +36,7 @@ export interface LocalSystemOptions {
   readonly host?: string;
   /** An external partner API; when unset the local stand-in is started. */
   readonly partnerApiUrl?: string;
-  /** Extra env for the functions (MAX_ATTEMPTS, BACKOFF_BASE_MS, INLINE_DEADLINE_MS, …). */
+  /** Extra env for the functions (DELIVERY_BUDGET_SECONDS, BACKOFF_BASE_MS, INLINE_DEADLINE_MS, …). */
   readonly env?: Readonly<Record<string, string | undefined>>;
   readonly logger?: Logger;
   /** Told of invocations, refused HTTP calls, retries, parks, redrives and reloads as they happen. */

@@ -2,7 +2,7 @@
  * `npm start`: the whole system on this machine (see local/local-system.ts). Ports and settings from env:
  * INVOKE_PORT (3001), HTTP_PORT (3002), PARTNER_PORT (3003), SQS_PORT (3004), BIND_HOST (127.0.0.1), FIREHOSE_TOKENS (local-token),
  * PARTNER_API_URL (unset: a local stand-in), LOCAL_INTEGRATION_MODULE (unset: lambda/integration), AWS_REGION (us-east-1),
- * LOG_LEVEL (WARN), and the functions' own knobs (MAX_ATTEMPTS, BACKOFF_BASE_MS, …).
+ * LOG_LEVEL (WARN), and the functions' own knobs (DELIVERY_BUDGET_SECONDS, BACKOFF_BASE_MS, …).
  */
 import '../local/quiet-node';
 process.env['LOG_LEVEL'] ??= 'WARN';
@@ -21,7 +21,7 @@ a partner API stand-in and a status page. Edits under lambda/ are picked up with
 Settings (environment): INVOKE_PORT (3001), HTTP_PORT (3002), PARTNER_PORT (3003), SQS_PORT (3004),
 ${ENV.bindHost} (127.0.0.1: loopback only), FIREHOSE_TOKENS (local-token), ${ENV.partnerApiUrl} (unset: the stand-in),
 ${ENV.localIntegrationModule} (a module exporting \`integration\`, instead of lambda/integration),
-LOG_LEVEL (WARN), and the functions' knobs (${ENV.maxAttempts}, ${ENV.backoffBaseMs}, ${ENV.inlineDeadlineMs}, …).
+LOG_LEVEL (WARN), and the functions' knobs (${ENV.deliveryBudgetSeconds}, ${ENV.backoffBaseMs}, ${ENV.inlineDeadlineMs}, …).
 `);
 
 const port = (name: string, fallback: number): number => {

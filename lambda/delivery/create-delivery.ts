@@ -89,7 +89,7 @@ export function createCoreDependencies(integration: PartnerIntegration, env: Env
       partner: parts.partner,
       queue: parts.queue,
       box: parts.box,
-      breaker: new CircuitBreaker(DELIVERY_DEFAULTS.circuitFailureThreshold, DELIVERY_DEFAULTS.circuitOpenMs),
+      breaker: new CircuitBreaker(DELIVERY_DEFAULTS.circuitFailureThreshold, config.circuitOpenMs),
       inlineDeadlineMs: config.inlineDeadlineMs,
       logger,
       partnerCredential: partnerCredentialFromEnv(env),

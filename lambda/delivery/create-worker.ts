@@ -1,8 +1,10 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { PartnerIntegration } from '../core/partner-integration';
+import { CircuitBreaker } from './circuit-breaker';
 import { createDeliveryParts } from './create-delivery';
 import { DELIVERY_DEFAULTS, ENV } from './defaults';
 import { readDeliveryConfig } from './delivery-config';
+import { HeldMessages } from './held-messages';
 import type { WorkerDependencies } from './delivery-worker';
 import { partnerCredentialFromEnv } from './partner-credential';
 
@@ -20,8 +22,9 @@ export function createWorkerDependencies(
     partner: parts.partner,
     queue: parts.queue,
     box: parts.box,
-    maxAttempts: config.maxAttempts,
-    backoff: { baseMs: config.backoffBaseMs, maxMs: DELIVERY_DEFAULTS.backoffMaxMs },
+    breaker: new CircuitBreaker(DELIVERY_DEFAULTS.circuitFailureThreshold, config.circuitOpenMs),
+    held: new HeldMessages(),
+    policy: config.retry,
     callDeadlineMs: DELIVERY_DEFAULTS.workerCallDeadlineMs,
     logger,
     partnerCredential: partnerCredentialFromEnv(env),

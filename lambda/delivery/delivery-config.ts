@@ -1,5 +1,6 @@
 import { parseSecureUrl } from '../shared/http-client';
 import { DELIVERY_DEFAULTS, ENV } from './defaults';
+import type { RetryPolicy } from './delivery-policy';
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -14,8 +15,9 @@ export interface DeliveryConfig {
   readonly s3Endpoint: string | undefined;
   readonly sealing: { readonly kind: 'kms'; readonly keyId: string } | { readonly kind: 'local'; readonly key: string };
   readonly inlineDeadlineMs: number;
-  readonly maxAttempts: number;
-  readonly backoffBaseMs: number;
+  /** The worker's retry policy: time budget, backoff, longest wait. */
+  readonly retry: RetryPolicy;
+  readonly circuitOpenMs: number;
   readonly maxMessageBytes: number;
   readonly suspendOnAuthFailure: boolean;
 }
@@ -44,8 +46,15 @@ export function readDeliveryConfig(env: Env): DeliveryConfig | undefined {
     s3Endpoint: env[ENV.s3Endpoint] || undefined,
     sealing: kmsKey ? { kind: 'kms', keyId: kmsKey } : { kind: 'local', key: localKey as string },
     inlineDeadlineMs: positiveInt(env, ENV.inlineDeadlineMs, DELIVERY_DEFAULTS.inlineDeadlineMs),
-    maxAttempts: positiveInt(env, ENV.maxAttempts, DELIVERY_DEFAULTS.maxAttempts),
-    backoffBaseMs: positiveInt(env, ENV.backoffBaseMs, DELIVERY_DEFAULTS.backoffBaseMs),
+    retry: {
+      budgetMs: positiveInt(env, ENV.deliveryBudgetSeconds, DELIVERY_DEFAULTS.deliveryBudgetSeconds) * 1000,
+      backoff: {
+        baseMs: positiveInt(env, ENV.backoffBaseMs, DELIVERY_DEFAULTS.backoffBaseMs),
+        maxMs: positiveInt(env, ENV.backoffMaxMs, DELIVERY_DEFAULTS.backoffMaxMs),
+      },
+      holdMaxMs: positiveInt(env, ENV.holdMaxMs, DELIVERY_DEFAULTS.holdMaxMs),
+    },
+    circuitOpenMs: positiveInt(env, ENV.circuitOpenMs, DELIVERY_DEFAULTS.circuitOpenMs),
     maxMessageBytes: positiveInt(env, ENV.queueMessageMaxBytes, DELIVERY_DEFAULTS.queueMessageMaxBytes),
     suspendOnAuthFailure: readSuspendOnAuthFailure(env),
   };

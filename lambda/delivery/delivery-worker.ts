@@ -2,27 +2,32 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import type { SQSRecord } from 'aws-lambda';
 import type { PartnerIntegration } from '../core/partner-integration';
 import type { WorkerObserver } from '../observability/metrics';
-import { FirehoseInputError } from '../firehose/errors';
-import { SettingError } from '../firehose/settings';
-import { scrubSecrets } from '../observability/redact';
-import { errorMessage, isRetryable, RetryableError } from '../shared/errors';
-import { fullJitterDelayMs, type BackoffPolicy } from '../shared/retry';
+import { RetryableError } from '../shared/errors';
+import type { CircuitBreaker } from './circuit-breaker';
+import { decide, preparationOutcome, type AttemptOutcome, type RetryPolicy } from './delivery-policy';
 import type { DeliveryQueue } from './delivery-queue';
-import { PartnerRejectedError, PartnerUnavailableError, type PartnerClient } from './partner-client';
+import type { HeldMessages } from './held-messages';
+import { park } from './park';
+import { callPartner } from './partner-attempt';
+import type { PartnerClient } from './partner-client';
 import { noPartnerCredential, type PartnerCredential } from './partner-credential';
 import { decodeQueuedDelivery } from './queue-message';
-import { SealedSecretsUnreadableError, type SecretBox } from './secret-box';
+import type { SecretBox } from './secret-box';
 
 export interface WorkerDependencies {
   readonly integration: PartnerIntegration;
   readonly partner: PartnerClient;
   readonly queue: DeliveryQueue;
   readonly box: SecretBox;
-  readonly maxAttempts: number;
-  readonly backoff: BackoffPolicy;
+  /** The worker's own view of the partner's health, shared by every record this container handles. */
+  readonly breaker: CircuitBreaker;
+  /** What this container hid, released when a probe finds the partner healthy again. */
+  readonly held?: HeldMessages;
+  readonly policy: RetryPolicy;
   readonly callDeadlineMs: number;
   readonly logger: Logger;
   readonly random?: () => number;
+  readonly now?: () => number;
   readonly observer?: WorkerObserver;
   /** For calls without customer settings (DSR); @default none configured */
   readonly partnerCredential?: PartnerCredential;
@@ -30,89 +35,128 @@ export interface WorkerDependencies {
 
 export type RecordOutcome = 'delivered' | 'parked';
 
+/** A message that comes back later: its visibility timeout is already set. Tells the batch it failed. */
+export class ComeBackLaterError extends RetryableError {
+  constructor(
+    readonly decision: 'retry' | 'hold',
+    readonly delayMs: number,
+    reason: string,
+  ) {
+    const what = decision === 'hold' ? 'held' : 'will retry';
+    super(`${what} in ${Math.round(delayMs / 1000)} s: ${reason}`, { retryAfterMs: delayMs });
+    this.name = 'ComeBackLaterError';
+  }
+}
+
 /**
  * Delivers one queued call. Resolves when the message may be deleted: after a 2xx, or after its copy is
- * safely in the dead-letter queue. Throws (so the batch reports this item as failed) when it should come
- * back later, having first set its visibility timeout to the backoff delay or the partner's Retry-After.
+ * safely in the dead-letter queue. Throws ComeBackLaterError (so the batch reports this item as failed)
+ * when it should come back later, having first set its visibility timeout as the policy decided.
  */
 export async function deliverRecord(record: SQSRecord, deps: WorkerDependencies): Promise<RecordOutcome> {
-  const attempts = Number(record.attributes.ApproximateReceiveCount ?? '1') || 1;
+  const attempts = Number(record.attributes.ApproximateReceiveCount) || 1;
+  const ageMs = Math.max(0, (deps.now ?? Date.now)() - firstEnqueuedAt(record));
   const started = performance.now();
+  deps.held?.forget(record.messageId);
+  const base = { messageId: record.messageId, attempts, ageMs };
+  // While the circuit is open and no probe is due, hold at once: nothing to read, fetch or decrypt.
+  const { outcome, context, secrets } = deps.breaker.wouldAllow()
+    ? await attempt(record, deps, base)
+    : { outcome: { kind: 'not-tried' } as const, context: base, secrets: [] };
 
-  let message: ReturnType<typeof decodeQueuedDelivery>;
-  try {
-    // A claim-check pointer is resolved to the message it stands for (lambda/delivery/claim-check.ts).
-    message = decodeQueuedDelivery(await deps.queue.open(record.body));
-  } catch (error) {
-    if (!(error instanceof FirehoseInputError)) throw error;
-    await deps.queue.park(record.body, { reason: `unreadable queue message: ${error.message}`, attempts });
-    return 'parked';
-  }
-  const context = { idempotencyKey: message.idempotencyKey, requestType: message.requestType, path: message.path, attempts };
-
-  let secrets: Record<string, string> = {};
-  let headers: Readonly<Record<string, string>>;
-  try {
-    if (message.sealed) secrets = await deps.box.open(message.sealed);
-    headers = await deps.integration.authHeaders({
-      secrets,
-      requestType: message.requestType,
-      partnerCredential: deps.partnerCredential ?? noPartnerCredential,
-    });
-  } catch (error) {
-    if (error instanceof SettingError) return parkWith(record, deps, context, { reason: error.message, attempts });
-    // A KMS outage is temporary; a message that does not decrypt never will.
-    if (isAuthenticationFailure(error)) return parkWith(record, deps, context, { reason: 'sealed settings do not decrypt', attempts });
-    throw new RetryableError('could not open sealed settings', { cause: error });
-  }
-
-  try {
-    const { status, ms } = await deps.partner.send({ ...message, headers }, deps.callDeadlineMs);
-    deps.logger.debug('delivered', { ...context, status, durationMs: Math.round(performance.now() - started) });
-    deps.observer?.delivered(status, ms);
-    await deps.queue.release(record.body);
-    return 'delivered';
-  } catch (error) {
-    const secretValues = Object.values(secrets);
-    if (error instanceof PartnerRejectedError) {
-      return parkWith(record, deps, context, {
-        reason: `partner answered ${error.status}`,
-        status: error.status,
-        excerpt: scrubSecrets(error.excerpt, secretValues),
-        attempts,
-      });
+  const decision = decide(outcome, {
+    path: 'queued',
+    ageMs,
+    attempts,
+    circuit: deps.breaker.state,
+    policy: deps.policy,
+    ...(deps.random ? { random: deps.random } : {}),
+  });
+  switch (decision.kind) {
+    case 'delivered': {
+      deps.observer?.delivered(decision.status, outcome.kind === 'delivered' ? outcome.ms : 0);
+      const durationMs = Math.round(performance.now() - started);
+      deps.logger.debug('delivered', { ...context, status: decision.status, durationMs });
+      // A claim-check object is deleted once its delivery is done (lambda/delivery/claim-check.ts).
+      await deps.queue.release(record.body);
+      return 'delivered';
     }
-    if (!isRetryable(error)) throw error;
-    const status = error instanceof PartnerUnavailableError ? error.status : undefined;
-    if (attempts >= deps.maxAttempts) {
-      return parkWith(record, deps, context, {
-        reason: `gave up after ${attempts} attempts: ${scrubSecrets(errorMessage(error), secretValues)}`,
-        status,
-        excerpt: error instanceof PartnerUnavailableError ? scrubSecrets(error.excerpt, secretValues) : undefined,
-        attempts,
+    case 'park':
+      await park(
+        { queue: deps.queue, logger: deps.logger, onParked: (status) => deps.observer?.deadLettered(status) },
+        record.body,
+        { reason: decision.reason, status: decision.status, excerpt: decision.excerpt, attempts },
+        secrets,
+        context,
+      );
+      return 'parked';
+    case 'retry':
+    case 'hold': {
+      await deps.queue.delay(record.receiptHandle, decision.delayMs / 1000);
+      deps.held?.add(record.messageId, record.receiptHandle, decision.delayMs);
+      const reason = decision.kind === 'retry' ? decision.reason : 'circuit open';
+      if (outcome.kind === 'unavailable') deps.observer?.retried(outcome.status);
+      deps.logger.debug(decision.kind === 'retry' ? 'will retry' : 'held while the partner is down', {
+        ...context,
+        status: decision.kind === 'retry' ? decision.status : undefined,
+        reason,
+        delayMs: decision.delayMs,
+        circuit: deps.breaker.state,
       });
+      throw new ComeBackLaterError(decision.kind, decision.delayMs, reason);
     }
-    const retryAfterMs = error instanceof RetryableError ? error.retryAfterMs : undefined;
-    const delayMs = retryAfterMs ?? fullJitterDelayMs(attempts, deps.backoff, deps.random);
-    await deps.queue.delay(record.receiptHandle, delayMs / 1000);
-    deps.observer?.retried(status);
-    deps.logger.debug('will retry', { ...context, status, error: errorMessage(error), delayMs, retryAfter: retryAfterMs !== undefined });
-    throw error;
+    default:
+      // Spill and fail are the ingress's; decide() never answers them for a queued call.
+      throw new Error(`unexpected decision for a queued call: ${decision.kind}`);
   }
 }
 
-async function parkWith(
+/** Reads the message, opens its settings, makes its headers and calls the partner under the breaker. */
+async function attempt(
   record: SQSRecord,
   deps: WorkerDependencies,
-  context: Record<string, unknown>,
-  why: Parameters<DeliveryQueue['park']>[1],
-): Promise<RecordOutcome> {
-  await deps.queue.park(record.body, why);
-  deps.observer?.deadLettered(why.status);
-  deps.logger.warn('parked in the dead-letter queue', { ...context, reason: why.reason, status: why.status });
-  return 'parked';
+  base: Readonly<Record<string, unknown>>,
+): Promise<{ outcome: AttemptOutcome; context: Readonly<Record<string, unknown>>; secrets: readonly string[] }> {
+  let context = base;
+  let secrets: readonly string[] = [];
+  try {
+    // A claim-check pointer is resolved to the message it stands for (lambda/delivery/claim-check.ts).
+    const message = decodeQueuedDelivery(await deps.queue.open(record.body));
+    const { idempotencyKey, requestType, path } = message;
+    context = { ...base, idempotencyKey, requestType, path };
+    const opened = message.sealed ? await deps.box.open(message.sealed) : {};
+    secrets = Object.values(opened);
+    const headers = await deps.integration.authHeaders({
+      secrets: opened,
+      requestType,
+      partnerCredential: deps.partnerCredential ?? noPartnerCredential,
+    });
+    const before = deps.breaker.state;
+    const outcome = await callPartner(deps.partner, deps.breaker, { ...message, headers }, deps.callDeadlineMs);
+    if (before === 'open' && deps.breaker.state === 'closed') await releaseHeld(deps);
+    return { outcome, context, secrets };
+  } catch (error) {
+    return { outcome: preparationOutcome(error), context, secrets };
+  }
 }
 
-function isAuthenticationFailure(error: unknown): boolean {
-  return error instanceof SealedSecretsUnreadableError;
+/**
+ * The probe found the partner healthy: make the messages this container hid visible now, ten calls at a
+ * time, so deliveries resume at once rather than when each wait ends. Best effort: a failure only means
+ * that message waits out its hold.
+ */
+async function releaseHeld(deps: WorkerDependencies): Promise<void> {
+  const handles = deps.held?.takeStillHidden() ?? [];
+  for (let i = 0; i < handles.length; i += 10) {
+    await Promise.all(handles.slice(i, i + 10).map((handle) => deps.queue.delay(handle, 0).catch(() => undefined)));
+  }
+  if (handles.length > 0) deps.logger.info('the partner is back: released held messages', { released: handles.length });
+}
+
+/** When the message first entered the queue (a redriven copy starts a new budget). */
+function firstEnqueuedAt(record: SQSRecord): number {
+  const sent = Number(record.attributes.SentTimestamp);
+  if (Number.isFinite(sent) && sent > 0) return sent;
+  const firstReceive = Number(record.attributes.ApproximateFirstReceiveTimestamp);
+  return Number.isFinite(firstReceive) && firstReceive > 0 ? firstReceive : Date.now();
 }

@@ -2,12 +2,12 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import type { DeliveryPort, InlineOutcome } from '../core/delivery-port';
 import { describeCall, type OutboundCall } from '../core/outbound-call';
 import type { PartnerIntegration } from '../core/partner-integration';
-import { SettingError } from '../firehose/settings';
-import { scrubSecrets } from '../observability/redact';
-import { errorMessage, isRetryable } from '../shared/errors';
 import type { CircuitBreaker } from './circuit-breaker';
+import { decide, preparationOutcome, type AttemptOutcome } from './delivery-policy';
 import type { DeliveryQueue, ParkingReason } from './delivery-queue';
-import { PartnerRejectedError, type PartnerClient } from './partner-client';
+import { park } from './park';
+import { callPartner } from './partner-attempt';
+import type { PartnerClient } from './partner-client';
 import { noPartnerCredential, type PartnerCredential } from './partner-credential';
 import { encodeQueuedDelivery } from './queue-message';
 import type { SecretBox } from './secret-box';
@@ -41,46 +41,41 @@ export function createQueuedDeliveryPort(deps: QueuedDeliveryDependencies): Deli
     return { kind: 'queued', reason };
   };
 
-  const park = async (call: OutboundCall, why: Omit<ParkingReason, 'attempts'>): Promise<InlineOutcome> => {
-    const excerpt = why.excerpt === undefined ? undefined : scrubSecrets(why.excerpt, Object.values(call.secrets));
-    await deps.queue.park(await toMessage(call), { ...why, excerpt, attempts: 1 });
-    deps.logger.warn('parked in the dead-letter queue', { ...describeCall(call), reason: why.reason, status: why.status });
-    return { kind: 'parked', status: why.status, reason: why.reason };
+  const parkCall = async (call: OutboundCall, why: Omit<ParkingReason, 'attempts'>): Promise<InlineOutcome> => {
+    const body = await toMessage(call);
+    const parked = await park(deps, body, { ...why, attempts: 1 }, Object.values(call.secrets), describeCall(call));
+    return { kind: 'parked', status: parked.status, reason: parked.reason };
   };
 
   return {
     description: `delivering to ${deps.partner.origin} (in-line deadline ${deps.inlineDeadlineMs} ms), queue ${deps.queue.queueUrl}`,
 
     async deliverInline(call) {
-      if (!deps.breaker.allowRequest()) return spill(call, 'circuit open');
-      let headers: Readonly<Record<string, string>>;
+      let outcome: AttemptOutcome;
       try {
-        headers = await deps.integration.authHeaders({
+        // Headers before the breaker: a call that cannot be made never takes the half-open probe.
+        const headers = await deps.integration.authHeaders({
           secrets: call.secrets,
           requestType: call.requestType,
           partnerCredential: deps.partnerCredential ?? noPartnerCredential,
         });
+        outcome = await callPartner(deps.partner, deps.breaker, { ...call, headers }, deps.inlineDeadlineMs);
       } catch (error) {
-        if (error instanceof SettingError) return park(call, { reason: error.message });
-        // E.g. the partner credential's secret unreadable: the worker tries again later.
-        if (isRetryable(error)) return spill(call, errorMessage(error));
-        throw error;
+        outcome = preparationOutcome(error);
       }
-      try {
-        const { status } = await deps.partner.send({ ...call, headers }, deps.inlineDeadlineMs);
-        deps.breaker.recordSuccess();
-        return { kind: 'delivered', status };
-      } catch (error) {
-        if (error instanceof PartnerRejectedError) {
-          // The partner is up and answering: a refusal says nothing about an outage.
-          deps.breaker.recordSuccess();
-          return park(call, { reason: `partner answered ${error.status}`, status: error.status, excerpt: error.excerpt });
-        }
-        if (isRetryable(error)) {
-          deps.breaker.recordFailure();
-          return spill(call, errorMessage(error));
-        }
-        throw error;
+      const decision = decide(outcome, { path: 'inline' });
+      switch (decision.kind) {
+        case 'delivered':
+          return { kind: 'delivered', status: decision.status };
+        case 'park':
+          return parkCall(call, { reason: decision.reason, status: decision.status, excerpt: decision.excerpt });
+        case 'spill':
+          return spill(call, decision.reason);
+        case 'fail':
+          throw decision.error;
+        default:
+          // Retry and hold are the worker's; decide() never answers them in-line.
+          throw new Error(`unexpected in-line decision ${decision.kind}`);
       }
     },
 

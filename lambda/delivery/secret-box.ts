@@ -73,7 +73,10 @@ export function localKeySource(base64Key: string): KeySource {
   return {
     dataKey: async () => ({ plaintext: key, encrypted: 'local' }),
     decryptDataKey: async (encrypted) => {
-      if (encrypted !== 'local') throw new Error('message was sealed with a KMS data key, but only a local key is configured');
+      if (encrypted !== 'local') {
+        // Sealed under KMS where only a local key is set: no retry will open it.
+        throw new SealedSecretsUnreadableError(new Error('sealed with a KMS data key, but only a local key is configured'));
+      }
       return key;
     },
   };

@@ -1,6 +1,6 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import { deliverRecord, type WorkerDependencies } from './delivery-worker';
+import { ComeBackLaterError, deliverRecord, type WorkerDependencies } from './delivery-worker';
 
 export type SqsBatchHandler = (event: SQSEvent, context?: Context) => Promise<SQSBatchResponse>;
 
@@ -9,11 +9,16 @@ export function createWorkerBatchHandler(deps: WorkerDependencies): SqsBatchHand
   const processor = new BatchProcessor(EventType.SQS);
   return async (event, context) => {
     const started = performance.now();
-    const outcomes = { delivered: 0, parked: 0 };
+    const outcomes = { delivered: 0, parked: 0, retry: 0, hold: 0 };
     const recordHandler = async (record: SQSRecord) => {
-      const outcome = await deliverRecord(record, deps);
-      outcomes[outcome]++;
-      return outcome;
+      try {
+        const outcome = await deliverRecord(record, deps);
+        outcomes[outcome]++;
+        return outcome;
+      } catch (error) {
+        if (error instanceof ComeBackLaterError) outcomes[error.decision]++;
+        throw error;
+      }
     };
     // A batch that fails whole (partner down) is reported item by item, not as a function error.
     const response = await processPartialResponse(event, recordHandler, processor, {
@@ -22,8 +27,12 @@ export function createWorkerBatchHandler(deps: WorkerDependencies): SqsBatchHand
     });
     deps.logger.info('batch handled', {
       records: event.Records.length,
-      ...outcomes,
-      retrying: response.batchItemFailures.length,
+      delivered: outcomes.delivered,
+      parked: outcomes.parked,
+      retrying: outcomes.retry,
+      held: outcomes.hold,
+      failed: response.batchItemFailures.length - outcomes.retry - outcomes.hold,
+      circuit: deps.breaker.state,
       durationMs: Math.round(performance.now() - started),
     });
     return response;

@@ -168,7 +168,7 @@ describe('context "httpEndpoint" and "alarmTopicArn"', () => {
 
   it('adds error, 100 ms latency, RejectedAuth, CallsParked and FailedInvocations alarms for the HTTP function, and sends every alarm to the topic', () => {
     const template = synthesized.template();
-    template.resourceCountIs('AWS::CloudWatch::Alarm', 14);
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 15);
     template.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'RejectedAuth', Dimensions: [{ Name: 'service', Value: 'firehose-http' }] });
     template.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'Duration', ExtendedStatistic: 'p99', Threshold: 100 });
     template.allResourcesProperties('AWS::CloudWatch::Alarm', { AlarmActions: [TOPIC_ARN], OKActions: [TOPIC_ARN] });

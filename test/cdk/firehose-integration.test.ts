@@ -37,7 +37,7 @@ describe('FirehoseIntegration as a reusable construct', () => {
     expect(integration.ingressAlias.aliasName).toBe('live');
     expect(integration.logGroups.http).toBeUndefined();
     expect(Object.keys(integration.alarms).sort()).toEqual([
-      'deadLetterQueueNotEmpty', 'deliveriesDeadLettered', 'deliveryBacklogAge', 'ingressCallsParked', 'ingressErrors',
+      'deadLetterQueueNotEmpty', 'deliveriesDeadLettered', 'deliveryBacklogAge', 'deliveryBudgetRunningOut', 'ingressCallsParked', 'ingressErrors',
       'ingressFailedInvocations', 'ingressLatencyP99', 'ingressThrottles', 'workerErrors',
     ]);
     expect(integration.dashboard.node.scope).toBe(integration);

@@ -255,7 +255,7 @@ describe('keys and permissions', () => {
 
 describe('alarms', () => {
   it('raises nine alarms by default: six on Lambda and SQS metrics, three on the functions\' custom metrics', () => {
-    template.resourceCountIs('AWS::CloudWatch::Alarm', 9);
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 10);
   });
 
   it('watches ingress throttles and errors, and worker errors, for any occurrence', () => {
@@ -288,6 +288,15 @@ describe('alarms', () => {
       MetricName: 'ApproximateAgeOfOldestMessage', Namespace: 'AWS/SQS', Threshold: 900,
       Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [ids.queue, 'QueueName'] } }],
     });
+  });
+
+  it('warns a day before the oldest queued delivery reaches the worker\'s budget, and keeps that budget inside the retention', () => {
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'ApproximateAgeOfOldestMessage', Namespace: 'AWS/SQS', Statistic: 'Maximum',
+      Threshold: DELIVERY_DEFAULTS.deliveryBudgetSeconds - 86_400,
+      Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [ids.queue, 'QueueName'] } }],
+    });
+    expect(propertiesOf(template, ids.queue)['MessageRetentionPeriod']).toBeGreaterThan(DELIVERY_DEFAULTS.deliveryBudgetSeconds);
   });
 
   it('has no alarm actions unless a topic is configured', () => {

@@ -194,8 +194,8 @@ describe('dashboard and alarms, HTTP variant off', () => {
   });
 
   describe('alarms on custom metrics', () => {
-    it('raises three alarms on custom metrics besides the six on AWS metrics', () => {
-      template.resourceCountIs('AWS::CloudWatch::Alarm', 9);
+    it('raises three alarms on custom metrics besides the seven on AWS metrics', () => {
+      template.resourceCountIs('AWS::CloudWatch::Alarm', 10);
       expect(resourcesOfType(template, 'AWS::CloudWatch::Alarm').filter(([, a]) => a.Properties?.['Namespace'] === NAMESPACE)).toHaveLength(3);
     });
 
@@ -242,9 +242,9 @@ describe('dashboard and alarms, HTTP variant on, alarm topic set', () => {
   });
   afterAll(() => synthesized.dispose());
 
-  it('raises fourteen alarms: the nine without HTTP, HTTP errors and latency, and three on the HTTP function\'s custom metrics', () => {
-    template.resourceCountIs('AWS::CloudWatch::Alarm', 14);
-    expect(Object.keys(stack.integration.alarms)).toHaveLength(14);
+  it('raises fifteen alarms: the ten without HTTP, HTTP errors and latency, and three on the HTTP function\'s custom metrics', () => {
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 15);
+    expect(Object.keys(stack.integration.alarms)).toHaveLength(15);
   });
 
   it('alarms on any RejectedAuth of the HTTP function over five minutes, notifying the topic', () => {
@@ -306,10 +306,10 @@ describe('dashboard and alarms, HTTP variant on, alarm topic set', () => {
     expect(widget?.properties.annotations?.horizontal?.map((a) => a.value)).toEqual([100]);
   });
 
-  it('shows the state of all fourteen alarms', () => {
+  it('shows the state of all fifteen alarms', () => {
     const statusWidget = dashboard.widgets.find((w) => w.type === 'alarm');
     const alarmIds = resourcesOfType(template, 'AWS::CloudWatch::Alarm').map(([id]) => `<ref:${id}>`);
-    expect(alarmIds).toHaveLength(14);
+    expect(alarmIds).toHaveLength(15);
     expect([...(statusWidget?.properties.alarms ?? [])].sort()).toEqual(alarmIds.sort());
   });
 });

@@ -205,16 +205,24 @@ describe('delivery through an outage', () => {
     expect(await system!.deadLetters()).toEqual([]);
   });
 
-  it('gives up after the maximum attempts and parks with the count', async () => {
-    const { ingress, partner, drain } = await start({ MAX_ATTEMPTS: '3', BACKOFF_BASE_MS: '1' });
-    partner.setFaults(() => ({ kind: 'status', status: 503 }));
+  it('parks a message that outlives its delivery budget, with the reason, the last answer and the receive count', async () => {
+    // Prepare: a 2-second budget and a partner that never heals.
+    const { ingress, partner, drain } = await start({ [ENV.deliveryBudgetSeconds]: '2' });
+    partner.setFaults(() => ({ kind: 'status', status: 503, body: `{"echo":"${SECRET_API_KEY}"}` }));
+    // Act
     await ingress.handle(dsrErasure({ account: { account_id: 1, account_settings: { apiKey: SECRET_API_KEY } } }));
     await drain(20_000);
+    // Assess
     const parked = await system!.deadLetters();
     expect(parked).toHaveLength(1);
-    expect(parked[0]?.attributes).toMatchObject({ status: '503', attempts: '3' });
-    expect(parked[0]?.attributes['reason']).toMatch(/^gave up after 3 attempts: partner answered 503/);
-    expect(partner.received).toHaveLength(3);
+    const attributes = parked[0]?.attributes ?? {};
+    expect(attributes).toMatchObject({ status: '503' });
+    expect(attributes['reason']).toMatch(/^outlived its delivery budget of 2 s \(received \d+ times\): partner answered 503$/);
+    expect(Number(attributes['attempts'])).toBeGreaterThanOrEqual(2);
+    expect(attributes['excerpt']).not.toContain(SECRET_API_KEY);
+    // About one try per second for two seconds: waits are paced, not a tight loop.
+    expect(partner.received.length).toBeGreaterThanOrEqual(2);
+    expect(partner.received.length).toBeLessThanOrEqual(6);
   });
 
   it('on 401 in-line: parks the batch, and asks mParticle to suspend the subscription only when SUSPEND_ON_AUTH_FAILURE is true', async () => {

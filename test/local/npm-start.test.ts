@@ -99,8 +99,8 @@ describe('npm start', () => {
   }, 90_000);
 
   it('tells its terminal about each retry, park and redrive, and `npm run redrive` finds it', async () => {
-    // Prepare: one retry, then a park.
-    const { url, output } = await startNpm({ [ENV.maxAttempts]: '2', [ENV.backoffBaseMs]: '1' });
+    // Prepare: a one-second delivery budget: a retry or two, then a park.
+    const { url, output } = await startNpm({ [ENV.deliveryBudgetSeconds]: '1', [ENV.backoffBaseMs]: '1' });
     const partnerUrl = /partner API\s+(http:\/\/127\.0\.0\.1:\d+)/.exec(output())?.[1] as string;
     const control = (status: number) => fetch(`${partnerUrl}/_control`, { method: 'POST', body: JSON.stringify({ status }) });
     await control(503);
@@ -114,7 +114,7 @@ describe('npm start', () => {
     expect(redrive.code, redrive.stderr).toBe(0);
     expect(redrive.stdout).toContain('moved 1 message(s)');
     const lines = output().split('\n');
-    expect(lines.filter((l) => l === 'worker: will retry a delivery (partner answered 503)')).toHaveLength(1);
+    expect(lines.filter((l) => l === 'worker: will retry a delivery (partner answered 503)').length).toBeGreaterThanOrEqual(1);
     expect(lines.filter((l) => l === 'worker: parked a delivery in the dead-letter queue (partner answered 503)')).toHaveLength(1);
     expect(lines).toContain('redrive: moved 1 message(s) from the dead-letter queue back to the delivery queue');
     // The worker's own log line names the worker, not another function.

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ENV } from '../../lambda/delivery/defaults';
 import { FirehoseInputError } from '../../lambda/firehose';
 import { customEvents, eventBatch, membershipChange, profiles } from '../support/factories';
 import { startDeliverySystem, type DeliverySystem } from '../support/delivery-system';
@@ -15,7 +16,8 @@ let system: DeliverySystem;
 const outputs: string[] = [];
 
 beforeAll(async () => {
-  system = await startDeliverySystem({ LOCAL_SEALING_KEY: PLANTED_SEALING_KEY, MAX_ATTEMPTS: '2', BACKOFF_BASE_MS: '1' });
+  // A 2-second delivery budget, so the call that keeps failing is parked within the test.
+  system = await startDeliverySystem({ LOCAL_SEALING_KEY: PLANTED_SEALING_KEY, [ENV.deliveryBudgetSeconds]: '2', [ENV.backoffBaseMs]: '1' });
   const account = { account_id: 7, account_settings: { apiKey: PLANTED_KEY, region: 'eu' } };
   // The partner refuses some calls and echoes the key it was sent, as careless APIs do.
   system.partner.setFaults((r) => {

@@ -63,4 +63,31 @@ describe('CircuitBreaker', () => {
     breaker.recordFailure();
     expect(breaker.allowRequest()).toBe(false);
   });
+
+  it('lets a new probe through when an earlier probe never reported back', () => {
+    // Prepare: a caller that asked for a probe and never recorded its outcome.
+    let now = 0;
+    const breaker = new CircuitBreaker(1, 1_000, () => now);
+    breaker.recordFailure();
+    now = 1_000;
+    expect(breaker.allowRequest()).toBe(true);
+    // Act / Assess: blocked while that probe could still be running, let through after another pause.
+    now = 1_500;
+    expect(breaker.allowRequest()).toBe(false);
+    now = 2_000;
+    expect(breaker.allowRequest()).toBe(true);
+    breaker.recordSuccess();
+    expect(breaker.state).toBe('closed');
+  });
+
+  it('says whether a probe is due without taking it', () => {
+    let now = 0;
+    const breaker = new CircuitBreaker(1, 1_000, () => now);
+    breaker.recordFailure();
+    expect(breaker.wouldAllow()).toBe(false);
+    now = 1_000;
+    expect([breaker.wouldAllow(), breaker.wouldAllow()]).toEqual([true, true]);
+    expect(breaker.allowRequest()).toBe(true);
+    expect(breaker.wouldAllow()).toBe(false);
+  });
 });

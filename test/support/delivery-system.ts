@@ -4,6 +4,7 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import { createCoreDependencies } from '../../lambda/delivery/create-delivery';
 import { createWorkerDependencies } from '../../lambda/delivery/create-worker';
 import { ENV } from '../../lambda/delivery/defaults';
+import type { WorkerDependencies } from '../../lambda/delivery/delivery-worker';
 import { createWorkerBatchHandler } from '../../lambda/delivery/worker-batch';
 import { integration } from '../../lambda/integration';
 import { createLogger } from '../../lambda/observability/logger';
@@ -38,7 +39,10 @@ export function capturingLogger(service: string, lines: string[]): Logger {
   return logger;
 }
 
-export async function startDeliverySystem(overrides: Record<string, string> = {}): Promise<DeliverySystem> {
+export async function startDeliverySystem(
+  overrides: Record<string, string> = {},
+  options: { readonly worker?: (deps: WorkerDependencies) => WorkerDependencies } = {},
+): Promise<DeliverySystem> {
   const sqs = await startSqsEmulator();
   const partner = await startPartnerServer();
   const env: Record<string, string> = {
@@ -50,14 +54,17 @@ export async function startDeliverySystem(overrides: Record<string, string> = {}
     [ENV.s3Endpoint]: sqs.endpoint,
     LOCAL_SEALING_KEY: randomBytes(32).toString('base64'),
     INLINE_DEADLINE_MS: '100',
-    MAX_ATTEMPTS: '4',
-    BACKOFF_BASE_MS: '200',
+    // Time-compressed retry policy: the worker waits 1 s (SQS's least) between tries of a message.
+    [ENV.backoffBaseMs]: '200',
+    [ENV.backoffMaxMs]: '1000',
+    [ENV.holdMaxMs]: '1000',
     ...overrides,
   };
   const logLines: string[] = [];
   const ingressLogger = capturingLogger('firehose-ingress', logLines);
   const ingress = createIngressRuntime(createCoreDependencies(integration, env, ingressLogger), ingressLogger);
-  const worker = createWorkerBatchHandler(createWorkerDependencies(integration, env, capturingLogger('firehose-worker', logLines)));
+  const workerDeps = createWorkerDependencies(integration, env, capturingLogger('firehose-worker', logLines));
+  const worker = createWorkerBatchHandler(options.worker ? options.worker(workerDeps) : workerDeps);
   const runner = { sqs: sqs.sqs, queueUrl: sqs.queueUrl, handler: worker, waitSeconds: 0 };
 
   const queueDepth = async () => {

@@ -1,15 +1,12 @@
 import { randomBytes } from 'node:crypto';
-import { createServer } from 'node:net';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import type { IConstruct } from 'constructs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ENV } from '../../lambda/delivery/defaults';
 import { TOKEN_ENV, type FunctionUrlHandler } from '../../lambda/http';
 import type { FirehoseAlarmSet } from '../../lib/alarms';
 import { startPartnerServer, type PartnerServer } from '../../local/partner-api-stand-in';
 import { startSqsEmulator, type SqsEmulator } from '../../local/sqs-emulator';
-import { logicalIdOf, PARTNER_API_URL, synthApp } from '../cdk/support/synth';
-import { propertiesOf } from '../cdk/support/template-queries';
+import { type AlarmTemplate, closedLoopbackEndpoint, type FunctionKind, readAlarmTemplate, type WatchedMetric } from '../support/alarm-template';
 import { emittedMetricsOf, type EmittedMetric } from '../support/emf-capture';
 import { useEntryPoints } from '../support/entry-points';
 import { customEvents, eventBatch, membershipChange, profiles } from '../support/factories';
@@ -24,47 +21,17 @@ import { deleteHandled, receiveSqsEvent } from '../support/sqs-event';
  */
 
 const HTTP_TOKEN = 'tok_alarm_metrics';
-type Kind = 'ingress' | 'worker' | 'http';
 type IngressHandler = (event: unknown) => Promise<Record<string, unknown>>;
 type WorkerHandler = (event: SQSEvent) => Promise<SQSBatchResponse>;
-
-interface WatchedMetric {
-  readonly metricName: string;
-  readonly namespace: string;
-  readonly dimensions: Record<string, unknown>;
-}
 
 const load = useEntryPoints();
 let sqs: SqsEmulator;
 let partner: PartnerServer;
-let watched: Map<string, WatchedMetric>;
-let functionEnv: Record<Kind, Record<string, string>>;
+let template: AlarmTemplate;
 let closedPortEndpoint: string;
 
 beforeAll(async () => {
-  const synthesized = synthApp({ partnerApiUrl: PARTNER_API_URL, httpEndpoint: true });
-  try {
-    const stack = synthesized.stack();
-    const template = synthesized.template();
-    const { integration } = stack;
-    const idOf = (construct: IConstruct | undefined): string => logicalIdOf(stack, construct);
-    watched = new Map(
-      Object.entries(integration.alarms).flatMap(([key, alarm]) => {
-        const p = propertiesOf(template, idOf(alarm as IConstruct));
-        if (typeof p['Namespace'] !== 'string' || p['Namespace'].startsWith('AWS/')) return [];
-        const dimensions = Object.fromEntries((p['Dimensions'] as Array<{ Name: string; Value: unknown }>).map((d) => [d.Name, d.Value]));
-        return [[key, { metricName: String(p['MetricName']), namespace: p['Namespace'], dimensions }]];
-      }),
-    );
-    const envOf = (fn: IConstruct | undefined): Record<string, string> => {
-      const variables = (propertiesOf(template, idOf(fn))['Environment'] as { Variables: Record<string, unknown> }).Variables;
-      // Only the literal settings (service name, namespace, …); references to queues and keys are replaced locally.
-      return Object.fromEntries(Object.entries(variables).filter((entry): entry is [string, string] => typeof entry[1] === 'string'));
-    };
-    functionEnv = { ingress: envOf(integration.ingressFunction), worker: envOf(integration.workerFunction), http: envOf(integration.httpFunction) };
-  } finally {
-    synthesized.dispose();
-  }
+  template = readAlarmTemplate();
   sqs = await startSqsEmulator();
   partner = await startPartnerServer();
   closedPortEndpoint = await closedLoopbackEndpoint();
@@ -76,8 +43,8 @@ afterAll(async () => {
 });
 
 /** The function's template environment with the AWS references replaced by loopback parts; metrics on. */
-async function loadEntryPoint<T>(kind: Kind, overrides: Record<string, string> = {}): Promise<T> {
-  const { [ENV.lambdaExecWrapper]: _wrapper, ...templateEnv } = functionEnv[kind];
+async function loadEntryPoint<T>(kind: FunctionKind, overrides: Record<string, string> = {}): Promise<T> {
+  const { [ENV.lambdaExecWrapper]: _wrapper, ...templateEnv } = template.functionEnv[kind];
   return load<T>(`../../lambda/handlers/${kind}`, {
     ...templateEnv,
     [ENV.logLevel]: 'SILENT',
@@ -96,15 +63,6 @@ async function loadEntryPoint<T>(kind: Kind, overrides: Record<string, string> =
 const ingressEntry = async (overrides?: Record<string, string>) => (await loadEntryPoint<{ handler: IngressHandler }>('ingress', overrides)).handler;
 const httpEntry = async (overrides?: Record<string, string>) => (await loadEntryPoint<{ handler: FunctionUrlHandler }>('http', overrides)).handler;
 const workerEntry = async () => (await loadEntryPoint<{ handler: WorkerHandler }>('worker')).handler;
-
-/** A loopback endpoint nothing listens on: the queue there is unreachable (connection refused). */
-async function closedLoopbackEndpoint(): Promise<string> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return `http://127.0.0.1:${port}`;
-}
 
 /** The partner refuses (400) every call to `path` while `act` runs. */
 async function withPartnerRefusing<T>(path: string, act: () => Promise<T>): Promise<T> {
@@ -125,7 +83,7 @@ async function runWorkerOnce(worker: WorkerHandler): Promise<SQSBatchResponse> {
 }
 
 function watchedBy(alarm: keyof FirehoseAlarmSet): WatchedMetric {
-  const metric = watched.get(alarm);
+  const metric = template.watched.get(alarm);
   if (metric === undefined) throw new Error(`the template has no custom-metric alarm ${alarm}`);
   return metric;
 }
@@ -205,8 +163,8 @@ const SITUATIONS: Readonly<Partial<Record<keyof FirehoseAlarmSet, { readonly sit
 describe('alarms on custom metrics, raised by the deployed entry points', () => {
   it('every custom-metric alarm in the template has its situation played here', () => {
     // Assess: a new alarm on a custom metric needs a situation below, and every situation an alarm.
-    expect([...watched.keys()].sort()).toEqual(Object.keys(SITUATIONS).sort());
-    expect(watched.size).toBeGreaterThanOrEqual(6);
+    expect([...template.watched.keys()].sort()).toEqual(Object.keys(SITUATIONS).sort());
+    expect(template.watched.size).toBeGreaterThanOrEqual(6);
   });
 
   it.each(Object.entries(SITUATIONS).map(([alarm, s]) => ({ alarm: alarm as keyof FirehoseAlarmSet, ...s })))(
@@ -232,6 +190,6 @@ describe('alarms on custom metrics, raised by the deployed entry points', () => 
     // Assess
     const emitted = [...viaIngress.metrics, ...viaHttp.metrics];
     expect(emitted.length).toBeGreaterThan(0);
-    for (const metric of watched.values()) expect(countedBy(metric, emitted), metric.metricName).toEqual([]);
+    for (const metric of template.watched.values()) expect(countedBy(metric, emitted), metric.metricName).toEqual([]);
   });
 });

@@ -12,6 +12,7 @@ import { bundleHandlers } from './bundle';
 import { runCostStep } from './cost';
 import { runColdStartBench } from './cold-start';
 import { runHandlerBench } from './handler';
+import { runHttpLatencyBench } from './http-latency';
 import { runLoadBench } from './load';
 import { execFileSync } from 'node:child_process';
 import type { MemoryResult } from './memory';
@@ -41,6 +42,7 @@ async function main(): Promise<void> {
   const handler = await runHandlerBench();
   console.log('2/4 latency under load…');
   const load = await runLoadBench({ connections: 20, seconds: 10 });
+  const http = await runHttpLatencyBench({ requests: 200, warmup: 20 });
   console.log('3/4 bundles and cold start…');
   const bundles = await bundleHandlers(outDir);
   const coldStart = await runColdStartBench(bundles['ingress']?.file ?? '', outDir, 20);
@@ -56,6 +58,8 @@ async function main(): Promise<void> {
   console.table(handler.map((r) => ({ case: r.case, mode: r.mode, median: r.medianMs.toFixed(3), p99: r.p99Ms.toFixed(3), ratio: r.ratio.toFixed(2) })));
   console.log('Latency under load (autocannon, loopback)');
   console.table(load);
+  console.log('HTTP endpoint, 100-event calls one at a time (ms; ratio = p99 / bare server p99, same run)');
+  console.table([http]);
   console.log('Bundles (KiB) and cold start (ms, median of runs: process start to first response, on a Runtime API stand-in)');
   console.table({
     ...Object.fromEntries(Object.entries(bundles).map(([name, b]) => [`${name} bundle`, { value: (b.bytes / 1024).toFixed(1) }])),
@@ -75,12 +79,13 @@ async function main(): Promise<void> {
     targets: TARGETS,
     handler,
     load,
+    http,
     bundles: Object.fromEntries(Object.entries(bundles).map(([name, b]) => [name, b.bytes])),
     coldStart,
     memory,
     seconds: Math.round((Date.now() - started) / 1000),
   };
-  const checks = checkTargets({ handler, load, coldStartRatio: coldStart.ratio, ingressBundleBytes: bundles['ingress']?.bytes, memory });
+  const checks = checkTargets({ handler, load, http, coldStartRatio: coldStart.ratio, ingressBundleBytes: bundles['ingress']?.bytes, memory });
   console.log(`\nTargets\n${formatChecks(checks)}`);
   mkdirSync(outDir, { recursive: true });
   const written = path.join(outDir, 'results.json');

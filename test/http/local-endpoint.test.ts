@@ -54,7 +54,9 @@ describe('the local Function URL endpoint', () => {
     });
     expect(event.headers).toMatchObject({ 'content-type': 'application/json', 'x-custom': 'yes' });
     expect(Object.keys(event.headers).every((name) => name === name.toLowerCase())).toBe(true);
-    expect(contexts[0]?.getRemainingTimeInMillis()).toBeGreaterThan(9_000);
+    // Counts down from the 10 s function timeout; the slack is for a busy machine, not precision.
+    expect(contexts[0]?.getRemainingTimeInMillis()).toBeGreaterThan(5_000);
+    expect(contexts[0]?.getRemainingTimeInMillis()).toBeLessThanOrEqual(10_000);
   });
 
   it('passes a body of a non-text type base64-encoded, and no body when there is none', async () => {

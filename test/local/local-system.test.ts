@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { networkInterfaces, tmpdir } from 'node:os';
 import net from 'node:net';
@@ -6,6 +6,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { InvokeCommand, LambdaClient, ListFunctionsCommand } from '@aws-sdk/client-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ENV } from '../../lambda/delivery/defaults';
 import { MAX_SYNC_PAYLOAD_BYTES } from '../../local/lambda-invoke-api';
 import { ENV } from '../../lambda/delivery/defaults';
 import { LOCAL_ACCOUNT_ID, startLocalSystem, type LocalSystem } from '../../local/local-system';
@@ -200,21 +201,17 @@ describe('the whole flow on one machine', () => {
 });
 
 describe('the aws CLI against the local endpoint', () => {
-  const hasAws = (() => {
-    try {
-      require('node:child_process').execFileSync('aws', ['--version'], { stdio: 'ignore' });
-      return true;
-    } catch {
-      return false;
-    }
-  })();
-  if (!hasAws) console.info('skipping the aws CLI tests: no `aws` on PATH');
+  const awsCli = detectAwsCli();
 
-  it.skipIf(!hasAws)('answers `aws lambda invoke` like `npm run invoke` does for the same file', async () => {
+  it('answers `aws lambda invoke` like `npm run invoke` does for the same file', async (ctx) => {
+    if ('skipped' in awsCli) {
+      // Said in the output, not hidden: .ci/run installs the CLI, so this shows up only where that failed.
+      console.warn(`SKIPPED the README's \`aws lambda invoke\` check: ${awsCli.skipped}`);
+      return ctx.skip(awsCli.skipped);
+    }
     const env = { ...process.env, AWS_ACCESS_KEY_ID: 'local', AWS_SECRET_ACCESS_KEY: 'local', AWS_DEFAULT_REGION: 'us-east-1' };
-    const { stdout: version } = await run('aws', ['--version'], { env });
     // AWS CLI v2 needs to be told the payload is raw JSON; v1 sends it as it is.
-    const v2 = /aws-cli\/2\./.test(version) ? ['--cli-binary-format', 'raw-in-base64-out'] : [];
+    const v2 = awsCli.major >= 2 ? ['--cli-binary-format', 'raw-in-base64-out'] : [];
     const out = path.join(mkdtempSync(path.join(tmpdir(), 'aws-invoke-')), 'out.json');
     const { stdout } = await run(
       'aws',
@@ -225,7 +222,7 @@ describe('the aws CLI against the local endpoint', () => {
     const viaCli = JSON.parse(readFileSync(out, 'utf8')) as Record<string, unknown>;
     const { stdout: local } = await run(path.join(PROJECT_ROOT, 'node_modules/.bin/tsx'), ['scripts/invoke.ts', 'events/event-batch.json'], {
       cwd: PROJECT_ROOT,
-      env: { ...process.env, PARTNER_API_URL: '', DELIVERY_QUEUE_URL: '' },
+      env: { ...process.env, [ENV.partnerApiUrl]: '', [ENV.deliveryQueueUrl]: '' },
     });
     const viaInvoke = JSON.parse(local) as Record<string, unknown>;
     const stable = ({ id: _id, timestamp_ms: _ts, ...rest }: Record<string, unknown>) => rest;
@@ -258,3 +255,13 @@ describe('where the local services listen', () => {
     expect(results).toEqual(ports.map(() => 'ECONNREFUSED'));
   });
 });
+
+/** Which AWS CLI major version is on PATH (v1 and v2 read --payload differently), or why there is none usable. */
+function detectAwsCli(): { major: number } | { skipped: string } {
+  const result = spawnSync('aws', ['--version'], { encoding: 'utf8', timeout: 30_000 });
+  if (result.error !== undefined) return { skipped: `no usable \`aws\` on PATH (${result.error.message}); install the AWS CLI (Debian: apt-get install awscli)` };
+  const output = `${result.stdout}${result.stderr}`;
+  const major = /aws-cli\/(\d+)\./.exec(output)?.[1];
+  if (result.status !== 0 || major === undefined) return { skipped: `\`aws --version\` did not name a version (exit ${String(result.status)}): ${output.trim().slice(0, 200)}` };
+  return { major: Number(major) };
+}

@@ -19,14 +19,46 @@ describe('parseRetryAfterMs', () => {
 });
 
 describe('fullJitterDelayMs', () => {
+  /** The window "full jitter" draws from; attempts past 30 are capped by maxMs anyway (base ≥ 1, max ≤ 600 s). */
+  const ceilingOf = (attempt: number, baseMs: number, maxMs: number): number => Math.min(maxMs, baseMs * 2 ** (attempt - 1));
+
   it('stays within [0, min(max, base·2^(attempt-1))]', () => {
     fc.assert(
       fc.property(fc.integer({ min: 1, max: 60 }), fc.double({ min: 0, max: 0.999999, noNaN: true }), (attempt, r) => {
         const delay = fullJitterDelayMs(attempt, { baseMs: 100, maxMs: 60_000 }, () => r);
         expect(delay).toBeGreaterThanOrEqual(0);
-        expect(delay).toBeLessThanOrEqual(Math.min(60_000, 100 * 2 ** (attempt - 1)));
+        expect(delay).toBeLessThanOrEqual(ceilingOf(attempt, 100, 60_000));
       }),
     );
+  });
+
+  it('is the random draw scaled to that window: floor(r × ceiling), so a constant 0 (or the ceiling) fails', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 60 }),
+        fc.integer({ min: 1, max: 5_000 }),
+        fc.integer({ min: 1, max: 600_000 }),
+        fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true }),
+        (attempt, baseMs, maxMs, r) => {
+          // Act
+          const delay = fullJitterDelayMs(attempt, { baseMs, maxMs }, () => r);
+          // Assess
+          expect(delay).toBe(Math.floor(r * ceilingOf(attempt, baseMs, maxMs)));
+        },
+      ),
+    );
+  });
+
+  it('with the default random source, spreads over the whole window (not a constant, not a narrow band)', () => {
+    // Prepare: attempt 4 of base 100 ms draws from [0, 800)
+    const ceiling = ceilingOf(4, 100, 60_000);
+    // Act
+    const draws = Array.from({ length: 2_000 }, () => fullJitterDelayMs(4, { baseMs: 100, maxMs: 60_000 }));
+    // Assess: 2,000 uniform draws miss the top or bottom 5% with probability about 0.95^2000 (≈ 1e-45)
+    expect(Math.max(...draws)).toBeGreaterThanOrEqual(0.95 * ceiling);
+    expect(Math.max(...draws)).toBeLessThan(ceiling);
+    expect(Math.min(...draws)).toBeLessThanOrEqual(0.05 * ceiling);
+    expect(new Set(draws).size).toBeGreaterThan(ceiling / 4);
   });
 });
 

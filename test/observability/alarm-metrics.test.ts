@@ -1,0 +1,195 @@
+import { randomBytes } from 'node:crypto';
+import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ENV } from '../../lambda/delivery/defaults';
+import { TOKEN_ENV, type FunctionUrlHandler } from '../../lambda/http';
+import type { FirehoseAlarmSet } from '../../lib/alarms';
+import { startPartnerServer, type PartnerServer } from '../../local/partner-api-stand-in';
+import { startSqsEmulator, type SqsEmulator } from '../../local/sqs-emulator';
+import { type AlarmTemplate, closedLoopbackEndpoint, type FunctionKind, readAlarmTemplate, type WatchedMetric } from '../support/alarm-template';
+import { emittedMetricsOf, type EmittedMetric } from '../support/emf-capture';
+import { useEntryPoints } from '../support/entry-points';
+import { customEvents, eventBatch, membershipChange, profiles } from '../support/factories';
+import { functionUrlEvent } from '../support/function-url-event';
+import { deleteHandled, receiveSqsEvent } from '../support/sqs-event';
+
+/**
+ * Every alarm on a custom metric can go off: the deployed entry point (lambda/handlers/*.ts), loaded with the
+ * environment the synthesized template gives its function, publishes the metric the alarm watches, with the
+ * alarm's namespace and `service` dimension, in the situation the alarm is about. Names, namespace and
+ * dimension values are read from the template, so a rename on either side fails here.
+ */
+
+const HTTP_TOKEN = 'tok_alarm_metrics';
+type IngressHandler = (event: unknown) => Promise<Record<string, unknown>>;
+type WorkerHandler = (event: SQSEvent) => Promise<SQSBatchResponse>;
+
+const load = useEntryPoints();
+let sqs: SqsEmulator;
+let partner: PartnerServer;
+let template: AlarmTemplate;
+let closedPortEndpoint: string;
+
+beforeAll(async () => {
+  template = readAlarmTemplate();
+  sqs = await startSqsEmulator();
+  partner = await startPartnerServer();
+  closedPortEndpoint = await closedLoopbackEndpoint();
+});
+
+afterAll(async () => {
+  await partner?.stop();
+  await sqs?.stop();
+});
+
+/** The function's template environment with the AWS references replaced by loopback parts; metrics on. */
+async function loadEntryPoint<T>(kind: FunctionKind, overrides: Record<string, string> = {}): Promise<T> {
+  const { [ENV.lambdaExecWrapper]: _wrapper, ...templateEnv } = template.functionEnv[kind];
+  return load<T>(`../../lambda/handlers/${kind}`, {
+    ...templateEnv,
+    [ENV.logLevel]: 'SILENT',
+    [ENV.metricsDisabled]: 'false',
+    [ENV.partnerApiUrl]: partner.url,
+    [ENV.deliveryQueueUrl]: sqs.queueUrl,
+    [ENV.deadLetterQueueUrl]: sqs.deadLetterQueueUrl,
+    [ENV.sqsEndpoint]: sqs.endpoint,
+    [ENV.localSealingKey]: randomBytes(32).toString('base64'),
+    [ENV.partnerCredential]: 'pk_partner_alarm_metrics',
+    ...(kind === 'http' ? { [TOKEN_ENV.tokens]: HTTP_TOKEN } : {}),
+    ...overrides,
+  });
+}
+
+const ingressEntry = async (overrides?: Record<string, string>) => (await loadEntryPoint<{ handler: IngressHandler }>('ingress', overrides)).handler;
+const httpEntry = async (overrides?: Record<string, string>) => (await loadEntryPoint<{ handler: FunctionUrlHandler }>('http', overrides)).handler;
+const workerEntry = async () => (await loadEntryPoint<{ handler: WorkerHandler }>('worker')).handler;
+
+/** The partner refuses (400) every call to `path` while `act` runs. */
+async function withPartnerRefusing<T>(path: string, act: () => Promise<T>): Promise<T> {
+  partner.setFaults((request) => (request.path === path ? { kind: 'status', status: 400, body: 'refused by the alarm-metrics test' } : undefined));
+  try {
+    return await act();
+  } finally {
+    partner.setFaults(undefined);
+  }
+}
+
+/** Lambda's SQS event source once: everything queued so far goes to the worker as one batch. */
+async function runWorkerOnce(worker: WorkerHandler): Promise<SQSBatchResponse> {
+  const { event, messages } = await receiveSqsEvent(sqs);
+  const response = await worker(event);
+  await deleteHandled(sqs, messages, response.batchItemFailures.map((f) => f.itemIdentifier));
+  return response;
+}
+
+function watchedBy(alarm: keyof FirehoseAlarmSet): WatchedMetric {
+  const metric = template.watched.get(alarm);
+  if (metric === undefined) throw new Error(`the template has no custom-metric alarm ${alarm}`);
+  return metric;
+}
+
+/** What the alarm would count: the watched name, namespace and dimension set (exactly), with a positive value. */
+function countedBy(metric: WatchedMetric, emitted: readonly EmittedMetric[]): EmittedMetric[] {
+  return emitted.filter((m) =>
+    m.name === metric.metricName && m.namespace === metric.namespace
+    && JSON.stringify(m.dimensions) === JSON.stringify(metric.dimensions) && typeof m.value === 'number' && m.value > 0);
+}
+
+const body = (message: unknown): string => JSON.stringify(message);
+const noContext = {} as Context;
+
+/** For each custom-metric alarm: the situation that should raise it, played on the real entry point. */
+const SITUATIONS: Readonly<Partial<Record<keyof FirehoseAlarmSet, { readonly situation: string; readonly act: () => Promise<unknown> }>>> = {
+  httpRejectedAuth: {
+    situation: 'an HTTP call with a wrong token (401)',
+    act: async () => {
+      const http = await httpEntry();
+      const { metrics, outcome } = await emittedMetricsOf(() => http(functionUrlEvent('/events', body(eventBatch(customEvents(1))), 'tok_wrong'), noContext));
+      expect(outcome).toMatchObject({ status: 'fulfilled', value: { statusCode: 401 } });
+      return metrics;
+    },
+  },
+  ingressCallsParked: {
+    situation: 'an in-line event batch the partner refuses with 400',
+    act: async () => {
+      const ingress = await ingressEntry();
+      const { metrics, outcome } = await withPartnerRefusing('/events', () => emittedMetricsOf(() => ingress(eventBatch(customEvents(2)))));
+      expect(outcome).toMatchObject({ status: 'fulfilled', value: { type: 'event_processing_response' } });
+      return metrics;
+    },
+  },
+  httpCallsParked: {
+    situation: 'an in-line event batch over HTTP the partner refuses with 400',
+    act: async () => {
+      const http = await httpEntry();
+      const { metrics, outcome } = await withPartnerRefusing('/events', () =>
+        emittedMetricsOf(() => http(functionUrlEvent('/events', body(eventBatch(customEvents(2))), HTTP_TOKEN), noContext)));
+      expect(outcome).toMatchObject({ status: 'fulfilled', value: { statusCode: 200 } });
+      return metrics;
+    },
+  },
+  ingressFailedInvocations: {
+    situation: 'a membership change while the queue is unreachable (the invocation fails)',
+    act: async () => {
+      const ingress = await ingressEntry({ [ENV.sqsEndpoint]: closedPortEndpoint });
+      const { metrics, outcome } = await emittedMetricsOf(() => ingress(membershipChange(profiles(1))));
+      expect(outcome.status).toBe('rejected');
+      return metrics;
+    },
+  },
+  httpFailedInvocations: {
+    situation: 'a membership change over HTTP while the queue is unreachable (503)',
+    act: async () => {
+      const http = await httpEntry({ [ENV.sqsEndpoint]: closedPortEndpoint });
+      const { metrics, outcome } = await emittedMetricsOf(() => http(functionUrlEvent('/audience', body(membershipChange(profiles(1))), HTTP_TOKEN), noContext));
+      expect(outcome).toMatchObject({ status: 'fulfilled', value: { statusCode: 503 } });
+      return metrics;
+    },
+  },
+  deliveriesDeadLettered: {
+    situation: 'a queued membership change the partner refuses with 400 (the worker parks it)',
+    act: async () => {
+      const ingress = await ingressEntry();
+      const worker = await workerEntry();
+      await emittedMetricsOf(() => ingress(membershipChange(profiles(2)))); // queued; its own metrics are not the point
+      const { metrics, outcome } = await withPartnerRefusing('/audience-memberships', () => emittedMetricsOf(() => runWorkerOnce(worker)));
+      expect(outcome).toMatchObject({ status: 'fulfilled', value: { batchItemFailures: [] } });
+      expect(sqs.peek('dead-letter').some((m) => m.attributes['status'] === '400')).toBe(true);
+      return metrics;
+    },
+  },
+};
+
+describe('alarms on custom metrics, raised by the deployed entry points', () => {
+  it('every custom-metric alarm in the template has its situation played here', () => {
+    // Assess: a new alarm on a custom metric needs a situation below, and every situation an alarm.
+    expect([...template.watched.keys()].sort()).toEqual(Object.keys(SITUATIONS).sort());
+    expect(template.watched.size).toBeGreaterThanOrEqual(6);
+  });
+
+  it.each(Object.entries(SITUATIONS).map(([alarm, s]) => ({ alarm: alarm as keyof FirehoseAlarmSet, ...s })))(
+    '$alarm: $situation publishes the watched metric, namespace and service dimension',
+    async ({ alarm, act }) => {
+      // Prepare
+      const metric = watchedBy(alarm);
+      // Act
+      const emitted = (await act()) as EmittedMetric[];
+      // Assess
+      expect(Object.keys(metric.dimensions)).toEqual(['service']);
+      expect(countedBy(metric, emitted), `${metric.metricName} ${JSON.stringify(metric.dimensions)} among ${JSON.stringify(emitted)}`).not.toEqual([]);
+    },
+  );
+
+  it('a call that goes well publishes none of the alarmed metrics (the check can tell the difference)', async () => {
+    // Prepare
+    const ingress = await ingressEntry();
+    const http = await httpEntry();
+    // Act
+    const viaIngress = await emittedMetricsOf(() => ingress(eventBatch(customEvents(1))));
+    const viaHttp = await emittedMetricsOf(() => http(functionUrlEvent('/events', body(eventBatch(customEvents(1))), HTTP_TOKEN), noContext));
+    // Assess
+    const emitted = [...viaIngress.metrics, ...viaHttp.metrics];
+    expect(emitted.length).toBeGreaterThan(0);
+    for (const metric of template.watched.values()) expect(countedBy(metric, emitted), metric.metricName).toEqual([]);
+  });
+});

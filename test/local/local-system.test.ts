@@ -8,7 +8,6 @@ import { InvokeCommand, LambdaClient, ListFunctionsCommand } from '@aws-sdk/clie
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ENV } from '../../lambda/delivery/defaults';
 import { MAX_SYNC_PAYLOAD_BYTES } from '../../local/lambda-invoke-api';
-import { ENV } from '../../lambda/delivery/defaults';
 import { LOCAL_ACCOUNT_ID, startLocalSystem, type LocalSystem } from '../../local/local-system';
 import type { SystemStatus } from '../../local/status-page';
 import { membershipChange, profiles } from '../support/factories';

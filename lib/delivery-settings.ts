@@ -51,6 +51,14 @@ export interface DeliverySettings {
 /** Refuses queue settings that would lose or duplicate deliveries for the worker as configured. */
 export function checkDeliverySettings(settings: DeliverySettings): void {
   const timeoutSeconds = settings.workerTimeout.toSeconds();
+  // The worker delivers a batch's records in parallel, each call bounded by this deadline.
+  const callDeadlineSeconds = DELIVERY_DEFAULTS.workerCallDeadlineMs / 1000;
+  if (timeoutSeconds <= callDeadlineSeconds) {
+    throw new ConstructPropsError(
+      'workerFunctionProps.timeout',
+      `(${timeoutSeconds} s) must exceed the worker's partner-call deadline (${callDeadlineSeconds} s), or Lambda stops the worker mid-call`,
+    );
+  }
   const visibilitySeconds = settings.deliveryQueue.visibilityTimeout?.toSeconds() ?? 30;
   // AWS guidance for Lambda event sources: at least six times the function timeout.
   if (visibilitySeconds < 6 * timeoutSeconds) {

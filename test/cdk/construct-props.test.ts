@@ -115,6 +115,15 @@ describe('FirehoseIntegration props, merged over the defaults', () => {
     expect(error.message).toContain('6 × 120 s = 720 s');
   });
 
+  it('refuses a worker timeout that does not outlast one partner call', () => {
+    // Act
+    const error = refusal({ workerFunctionProps: { timeout: Duration.millis(DELIVERY_DEFAULTS.workerCallDeadlineMs) } });
+
+    // Assess
+    expect(error.prop).toBe('workerFunctionProps.timeout');
+    expect(error.message).toContain('partner-call deadline');
+  });
+
   it('refuses a delivery queue retention shorter than the worker retry budget, counting a larger MAX_ATTEMPTS', () => {
     // Prepare: one hour holds the default budget (8 attempts of 60 s plus back-off) but not 20 attempts.
     const hour = { retentionPeriod: Duration.hours(1) };

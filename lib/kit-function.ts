@@ -6,6 +6,7 @@ import { type BundlingOptions, NodejsFunction, type NodejsFunctionProps, OutputF
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { ConstructPropsError } from './construct-props-error';
+import { ESBUILD_TARGET } from './node-runtime';
 import { runtimeLoopCommandHooks } from './runtime-loop-bundling';
 
 /** Repository root: entry files and the lock file are found from here, whatever the working directory. */
@@ -13,7 +14,7 @@ export const PROJECT_ROOT = path.resolve(__dirname, '..');
 
 /** The one Node.js runtime of every kit function; the newest GA one aws-cdk-lib 2.276 offers (cdk-nag's AwsSolutions-L1 checks for it). */
 export const FUNCTION_RUNTIME = lambda.Runtime.NODEJS_24_X;
-export const ESBUILD_TARGET = 'node24';
+export { ESBUILD_TARGET };
 
 /** mParticle's recommendation for the function it calls (docs/firehose-protocol.md, "Deployment"): memory buys CPU. */
 export const RECOMMENDED_MEMORY_MB = 1024;

@@ -9,6 +9,7 @@ import { retryBudgetSeconds } from '../../lib/delivery-settings';
 import { FeedIngestion, type FeedIngestionProps } from '../../lib/feed-construct';
 import { FirehoseIntegration, type FirehoseIntegrationProps } from '../../lib/firehose-integration';
 import { FUNCTION_RUNTIME } from '../../lib/kit-function';
+import { ESBUILD_TARGET, LAMBDA_RUNTIME_NAME } from '../../lib/node-runtime';
 import { PARTNER_API_URL, standInsForMissingHandlers } from './support/synth';
 import { resourcesOfType } from './support/template-queries';
 
@@ -178,6 +179,14 @@ describe('FirehoseIntegration props, merged over the defaults', () => {
     // Assess
     expect(error.prop).toBe('deliveryQueueProps.deadLetterQueue');
     expect(functionProperties(same.template, same.stack, same.integration.workerFunction)['Runtime']).toBe(FUNCTION_RUNTIME.name);
+  });
+});
+
+describe('the one Node.js runtime', () => {
+  it('is named the same by the CDK runtime, the esbuild target and the local tools', () => {
+    // Assess
+    expect(FUNCTION_RUNTIME.name).toBe(LAMBDA_RUNTIME_NAME);
+    expect(LAMBDA_RUNTIME_NAME).toBe(`nodejs${ESBUILD_TARGET.replace('node', '')}.x`);
   });
 });
 

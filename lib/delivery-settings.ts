@@ -4,17 +4,12 @@ import type { NodejsFunctionProps } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { DELIVERY_DEFAULTS, ENV } from '../lambda/delivery/defaults';
 import { ConstructPropsError } from './construct-props-error';
+import { mergeDefined } from './merge-props';
 
 /**
  * Merging the user's queue and event-source props over the kit's defaults, and the rules that tie the queues
  * to the worker (AWS Solutions Constructs style: a conflict fails the synth with the prop's path).
  */
-
-/** Object spread, but an override explicitly `undefined` keeps the default. */
-export function mergeDefined<T extends object>(defaults: T, overrides: Partial<T> | undefined): T {
-  const defined = Object.entries(overrides ?? {}).filter(([, value]) => value !== undefined);
-  return { ...defaults, ...Object.fromEntries(defined) } as T;
-}
 
 /** The worker's timeout: the user's when given, so the queue's default visibility timeout follows it. */
 export function workerTimeout(overrides: Partial<NodejsFunctionProps> | undefined): Duration {

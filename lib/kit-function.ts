@@ -6,6 +6,7 @@ import { type BundlingOptions, NodejsFunction, type NodejsFunctionProps, OutputF
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { ConstructPropsError } from './construct-props-error';
+import { mergeDefined } from './merge-props';
 import { ESBUILD_TARGET } from './node-runtime';
 import { runtimeLoopCommandHooks } from './runtime-loop-bundling';
 
@@ -74,10 +75,7 @@ export function createKitFunction(scope: Construct, id: string, options: KitFunc
 
   const { environment, bundling, ...rest } = overrides;
   const fn = new NodejsFunction(scope, ids.function, {
-    architecture: lambda.Architecture.ARM_64,
-    memorySize: RECOMMENDED_MEMORY_MB,
-    ...options.defaults,
-    ...rest,
+    ...mergeDefined<NodejsFunctionProps>({ architecture: lambda.Architecture.ARM_64, memorySize: RECOMMENDED_MEMORY_MB, ...options.defaults }, rest),
     entry: options.entry,
     handler: 'handler',
     projectRoot: PROJECT_ROOT,
@@ -86,7 +84,7 @@ export function createKitFunction(scope: Construct, id: string, options: KitFunc
     role,
     logGroup,
     environment: { ...options.defaults.environment, ...environment },
-    bundling: { ...kitBundling(options), ...bundling, forceDockerBundling: false },
+    bundling: { ...mergeDefined(kitBundling(options), bundling), forceDockerBundling: false },
   });
   const memory = rest.memorySize ?? options.defaults.memorySize ?? RECOMMENDED_MEMORY_MB;
   if (options.recommendedMinMemoryMb !== undefined && memory < options.recommendedMinMemoryMb) {

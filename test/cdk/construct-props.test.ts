@@ -95,6 +95,18 @@ describe('FirehoseIntegration props, merged over the defaults', () => {
     Annotations.fromStack(stack).hasNoWarning('*', Match.anyValue());
   });
 
+  it('keeps the default where an override is explicitly undefined', () => {
+    // Act
+    const { stack, integration, template } = synthesize({
+      workerFunctionProps: { timeout: undefined, memorySize: undefined, bundling: { minify: undefined } },
+      deliveryQueueProps: { retentionPeriod: undefined },
+    });
+
+    // Assess
+    expect(functionProperties(template, stack, integration.workerFunction)).toMatchObject({ MemorySize: 1024, Timeout: DELIVERY_DEFAULTS.workerTimeoutSeconds });
+    expect(queueProperties(template, stack, integration.deliveryQueue)).toMatchObject({ MessageRetentionPeriod: DELIVERY_DEFAULTS.queueRetentionDays * 86_400 });
+  });
+
   it('warns, without failing, when a front door gets less memory than mParticle recommends', () => {
     // Act
     const { stack } = synthesize({ ingressFunctionProps: { memorySize: 512 }, enableHttpEndpoint: true, httpFunctionProps: { memorySize: 768 } });

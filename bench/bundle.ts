@@ -7,6 +7,7 @@ import { build } from 'esbuild';
 import { statSync } from 'node:fs';
 import path from 'node:path';
 import { RUNTIME_LOOP_FILES } from '../lambda/runtime-loop/files';
+import { ESBUILD_TARGET } from '../lib/node-runtime';
 import { bundleRuntimeLoop } from '../local/runtime-loop-process';
 
 export const ENTRY_POINTS = {
@@ -25,7 +26,7 @@ export async function bundleHandlers(outDir: string): Promise<Record<string, { f
       bundle: true,
       minify: true,
       platform: 'node',
-      target: 'node24',
+      target: ESBUILD_TARGET,
       mainFields: ['module', 'main'],
       format: 'cjs',
       external: bundleAwsSdk || process.env['BUNDLE_AWS_SDK'] === 'true' ? [] : ['@aws-sdk/*'],

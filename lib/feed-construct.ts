@@ -3,7 +3,7 @@ import { CfnElement, Duration, Stack, Validations } from 'aws-cdk-lib';
 import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import type { NodejsFunction, NodejsFunctionProps } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as s3n from 'aws-cdk-lib/aws-s3-notifications';
@@ -14,6 +14,7 @@ import { Construct } from 'constructs';
 import { FEED_OBJECT_SUFFIX, INCOMING_PREFIX, PROGRESS_PREFIX, REJECTED_PREFIX, RESUME_SUFFIX } from '../lambda/feeds/feed-bucket-layout';
 import { EVENTS_API_POD_BASE_URLS, isEventsApiPod } from '../lambda/feeds/events-api-endpoint';
 import { createFeedAlarms } from './feed-alarms';
+import { createKitFunction, PROJECT_ROOT } from './kit-function';
 
 /** The singleton CDK adds to a stack for `addEventNotification` (aws-s3 notifications-resource-handler). */
 const BUCKET_NOTIFICATIONS_HANDLER_ID = 'BucketNotificationsHandler050a0587b7544547bf325f094a3db834';
@@ -31,6 +32,11 @@ export interface FeedIngestionProps {
   readonly reservedConcurrency?: number;
   /** Default one month. */
   readonly logRetention?: logs.RetentionDays;
+  /**
+   * Merged over the function's defaults (1024 MB, arm64, 5 minutes); the runtime, entry, handler, code,
+   * role and log group are the kit's (lib/kit-function.ts). Default: the kit's settings.
+   */
+  readonly functionProps?: Partial<NodejsFunctionProps>;
 }
 
 /**
@@ -101,54 +107,42 @@ export class FeedIngestion extends Construct {
       reason: 'The key and secret are issued by the customer in their mParticle account; they cannot be rotated from AWS.',
     });
 
-    this.logGroup = new logs.LogGroup(this, 'Logs', { retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH });
-
     this.deadLetterQueue = new sqs.Queue(this, 'DeadLetters', {
       encryption: sqs.QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
       retentionPeriod: Duration.days(14),
     });
 
-    // An explicit role: the managed AWSLambdaBasicExecutionRole would allow writing to any log group.
-    this.role = new iam.Role(this, 'Role', {
-      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
-      description: 'mParticle feed function: read incoming/, write rejected/, keep progress/, read its secret, write its logs',
-    });
-    this.logGroup.grantWrite(this.role);
-
-    const projectRoot = path.join(__dirname, '..');
-    this.function = new NodejsFunction(this, 'Function', {
-      entry: path.join(projectRoot, 'lambda', 'handlers', 'feed-s3.ts'),
-      handler: 'handler',
-      projectRoot,
-      depsLockFilePath: path.join(projectRoot, 'package-lock.json'),
-      runtime: lambda.Runtime.NODEJS_22_X,
-      architecture: lambda.Architecture.ARM_64,
-      memorySize: 1024,
-      timeout: Duration.minutes(5),
-      role: this.role,
-      logGroup: this.logGroup,
-      loggingFormat: lambda.LoggingFormat.JSON,
-      deadLetterQueue: this.deadLetterQueue,
-      retryAttempts: 2,
-      // S3 → function → resume marker in S3 → function is a loop by design: each run must make headway
-      // (lambda/feeds/s3-object-feed.ts) or it fails instead of re-triggering, so it always ends.
-      recursiveLoop: lambda.RecursiveLoop.ALLOW,
-      reservedConcurrentExecutions: props.reservedConcurrency,
-      description: 'Sends NDJSON Events API batches uploaded to S3 to mParticle',
-      environment: {
-        MPARTICLE_SECRET_ARN: this.secret.secretArn,
-        ...(pod ? { MPARTICLE_POD: pod } : {}),
-        ...(props.historicalAfterDays === undefined ? {} : { FEED_HISTORICAL_AFTER_DAYS: String(props.historicalAfterDays) }),
-        POWERTOOLS_SERVICE_NAME: 'mparticle-feed',
-        NODE_OPTIONS: '--enable-source-maps',
+    // Its own role and log group (lib/kit-function.ts): the managed AWSLambdaBasicExecutionRole would allow
+    // writing to any log group.
+    ({ fn: this.function, role: this.role, logGroup: this.logGroup } = createKitFunction(this, 'Feed', {
+      entry: path.join(PROJECT_ROOT, 'lambda', 'handlers', 'feed-s3.ts'),
+      ids: { function: 'Function', role: 'Role', logs: 'Logs' },
+      propsName: 'functionProps',
+      logRetention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,
+      roleDescription: 'mParticle feed function: read incoming/, write rejected/, keep progress/, read its secret, write its logs',
+      // Nobody waits on its cold start, but it has always used the runtime's SDK; the bundle stays small.
+      bundleAwsSdk: false,
+      ...(props.functionProps === undefined ? {} : { overrides: props.functionProps }),
+      defaults: {
+        timeout: Duration.minutes(5),
+        loggingFormat: lambda.LoggingFormat.JSON,
+        deadLetterQueue: this.deadLetterQueue,
+        retryAttempts: 2,
+        // S3 → function → resume marker in S3 → function is a loop by design: each run must make headway
+        // (lambda/feeds/s3-object-feed.ts) or it fails instead of re-triggering, so it always ends.
+        recursiveLoop: lambda.RecursiveLoop.ALLOW,
+        reservedConcurrentExecutions: props.reservedConcurrency,
+        description: 'Sends NDJSON Events API batches uploaded to S3 to mParticle',
+        environment: {
+          MPARTICLE_SECRET_ARN: this.secret.secretArn,
+          ...(pod ? { MPARTICLE_POD: pod } : {}),
+          ...(props.historicalAfterDays === undefined ? {} : { FEED_HISTORICAL_AFTER_DAYS: String(props.historicalAfterDays) }),
+          POWERTOOLS_SERVICE_NAME: 'mparticle-feed',
+          NODE_OPTIONS: '--enable-source-maps',
+        },
       },
-      bundling: { minify: true, sourceMap: true, target: 'node22', format: OutputFormat.CJS, forceDockerBundling: false },
-    });
-    Validations.of(this.function).acknowledge({
-      id: 'AwsSolutions-L1',
-      reason: 'Node.js 22 is pinned on purpose: the bundle targets node22 and the kit is tested on that line.',
-    });
+    }));
 
     // Least privilege: read uploads, write rejections, keep progress; no delete.
     this.role.addToPolicy(

@@ -4,8 +4,8 @@ import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
-import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { SqsEventSource, type SqsEventSourceProps } from 'aws-cdk-lib/aws-lambda-event-sources';
+import type { NodejsFunction, NodejsFunctionProps } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
@@ -16,18 +16,16 @@ import { DELIVERY_DEFAULTS, ENV, SEALING_ENCRYPTION_CONTEXT } from '../lambda/de
 import { FirehoseAlarms, type FirehoseAlarmSet } from './alarms';
 import { MPARTICLE_ACCOUNTS } from './config';
 import { FirehoseDashboard } from './dashboard';
+import { checkDeliverySettings, claimCheckExpiryDays, deliveryBudgetSeconds, mergeEventSourceProps, mergeQueueProps, workerTimeout } from './delivery-settings';
+import { createKitFunction, PROJECT_ROOT, RECOMMENDED_MEMORY_MB } from './kit-function';
 import { DEFAULT_METRICS_NAMESPACE, SERVICE_NAMES } from './metrics';
-import { RUNTIME_LOOP_ENVIRONMENT, runtimeLoopCommandHooks } from './runtime-loop-bundling';
+import { RUNTIME_LOOP_ENVIRONMENT } from './runtime-loop-bundling';
 
-/** Repository root: entry files and the lock file are found from here, whatever the working directory. */
-const PROJECT_ROOT = path.resolve(__dirname, '..');
+export { ConstructPropsError } from './construct-props-error';
+export { FUNCTION_RUNTIME } from './kit-function';
 
 /** Env var naming the Secrets Manager secret that holds mParticle's `Authorization: Token …` value. */
 export const FIREHOSE_TOKEN_SECRET_ARN_ENV = 'FIREHOSE_TOKEN_SECRET_ARN';
-
-/** The newest GA Node.js runtime aws-cdk-lib 2.276 offers; cdk-nag's AwsSolutions-L1 checks for exactly this. */
-export const FUNCTION_RUNTIME = lambda.Runtime.NODEJS_24_X;
-const ESBUILD_TARGET = 'node24';
 
 /** Entry file (absolute path) per handler, each exporting `handler`. */
 export interface HandlerEntries {
@@ -80,6 +78,25 @@ export interface FirehoseIntegrationProps {
   readonly handlerEntries?: HandlerEntries;
   /** Oldest-message age on the delivery queue that raises an alarm. @default 15 minutes */
   readonly backlogAgeAlarmThreshold?: Duration;
+  /**
+   * Merged over the ingress function's defaults (1024 MB, arm64, 10 s). Below 1024 MB a warning is added
+   * (mParticle's recommendation). The runtime, entry, handler, code, role and log group are the kit's.
+   * @default the kit's settings
+   */
+  readonly ingressFunctionProps?: Partial<NodejsFunctionProps>;
+  /** Merged over the worker's defaults (1024 MB, arm64, 60 s); the queue's visibility timeout follows its timeout. @default the kit's settings */
+  readonly workerFunctionProps?: Partial<NodejsFunctionProps>;
+  /** Merged over the HTTP function's defaults (as the ingress's); used with enableHttpEndpoint. @default the kit's settings */
+  readonly httpFunctionProps?: Partial<NodejsFunctionProps>;
+  /**
+   * Merged over the delivery queue's defaults (SSE, TLS only, 7 days, visibility 6 × the worker's timeout).
+   * The dead-letter wiring is the kit's. @default the kit's settings
+   */
+  readonly deliveryQueueProps?: Partial<sqs.QueueProps>;
+  /** Merged over the dead-letter queue's defaults (SSE, TLS only, 14 days). @default the kit's settings */
+  readonly deadLetterQueueProps?: Partial<sqs.QueueProps>;
+  /** Merged over the worker's event source (batch size 10, max concurrency 5, partial batch responses). @default the kit's settings */
+  readonly workerEventSourceProps?: Partial<SqsEventSourceProps>;
 }
 
 /**
@@ -125,23 +142,32 @@ export class FirehoseIntegration extends Construct {
       // Kept on stack deletion (CDK default): sealed messages still in the dead-letter queue need it.
     });
 
-    this.deadLetterQueue = new sqs.Queue(this, 'DeadLetterQueue', {
+    const workerTimeoutValue = workerTimeout(props.workerFunctionProps);
+    const deadLetterQueueProps = mergeQueueProps('deadLetterQueueProps', {
       encryption: sqs.QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
       retentionPeriod: Duration.days(DELIVERY_DEFAULTS.deadLetterRetentionDays),
-    });
-    this.deliveryQueue = new sqs.Queue(this, 'DeliveryQueue', {
+    }, props.deadLetterQueueProps);
+    this.deadLetterQueue = new sqs.Queue(this, 'DeadLetterQueue', deadLetterQueueProps);
+    const deliveryQueueProps = mergeQueueProps('deliveryQueueProps', {
       encryption: sqs.QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
       retentionPeriod: Duration.days(DELIVERY_DEFAULTS.queueRetentionDays),
       // AWS guidance for Lambda event sources: at least six times the function timeout, so Lambda can retry a
       // throttled batch before SQS makes its messages visible again.
-      visibilityTimeout: Duration.seconds(6 * DELIVERY_DEFAULTS.workerTimeoutSeconds),
+      visibilityTimeout: Duration.seconds(6 * workerTimeoutValue.toSeconds()),
       // A backstop only a crashing worker reaches: the worker parks, with a reason, what it gives up on.
       deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount: DELIVERY_DEFAULTS.redriveMaxReceiveCount },
+    }, props.deliveryQueueProps);
+    checkDeliverySettings({
+      workerTimeout: workerTimeoutValue,
+      deliveryQueue: deliveryQueueProps,
+      deadLetterQueue: deadLetterQueueProps,
+      workerEnvironment: props.workerFunctionProps?.environment ?? {},
     });
+    this.deliveryQueue = new sqs.Queue(this, 'DeliveryQueue', deliveryQueueProps);
 
-    this.claimCheckBucket = this.createClaimCheckBucket();
+    this.claimCheckBucket = this.createClaimCheckBucket(claimCheckExpiryDays({ deliveryQueue: deliveryQueueProps, deadLetterQueue: deadLetterQueueProps }));
 
     // The functions deliver when they have the partner URL *and* the queues, and run their dry run when they
     // have neither (lambda/delivery/delivery-config.ts); so without a partner URL no delivery setting is set.
@@ -172,6 +198,7 @@ export class FirehoseIntegration extends Construct {
       environment: { ...sharedEnvironment, POWERTOOLS_SERVICE_NAME: SERVICE_NAMES.ingress, ...RUNTIME_LOOP_ENVIRONMENT },
       bundleAwsSdk: false,
       runtimeLoop: true,
+      overrides: props.ingressFunctionProps,
     });
     this.ingressFunction = ingress.fn;
     this.grantFrontDoor(this.ingressFunction);
@@ -193,18 +220,19 @@ export class FirehoseIntegration extends Construct {
     const worker = this.createHandler('Worker', {
       handler: 'worker',
       description: 'mParticle Firehose delivery worker: sends queued deliveries to the partner API',
-      timeout: Duration.seconds(DELIVERY_DEFAULTS.workerTimeoutSeconds),
+      timeout: workerTimeoutValue,
       environment: { ...sharedEnvironment, POWERTOOLS_SERVICE_NAME: SERVICE_NAMES.worker },
       // Nobody waits on the worker's cold start: it keeps the SDK versions the tests ran against.
       bundleAwsSdk: true,
+      overrides: props.workerFunctionProps,
     });
     this.workerFunction = worker.fn;
     // Grants receive, delete and sqs:ChangeMessageVisibility (the back-off) on the delivery queue.
-    this.workerFunction.addEventSource(new SqsEventSource(this.deliveryQueue, {
+    this.workerFunction.addEventSource(new SqsEventSource(this.deliveryQueue, mergeEventSourceProps({
       reportBatchItemFailures: true,
       batchSize: DELIVERY_DEFAULTS.workerBatchSize,
       maxConcurrency: DELIVERY_DEFAULTS.workerMaxConcurrency,
-    }));
+    }, props.workerEventSourceProps)));
     this.deadLetterQueue.grantSendMessages(this.workerFunction);
     this.grantSealing(this.workerFunction, 'kms:Decrypt');
     this.grantPartnerCredential(this.workerFunction);
@@ -232,6 +260,7 @@ export class FirehoseIntegration extends Construct {
           [FIREHOSE_TOKEN_SECRET_ARN_ENV]: tokenSecret.secretArn,
         },
         bundleAwsSdk: false,
+        overrides: props.httpFunctionProps,
       });
       const httpFunction = http.fn;
       httpLogGroup = http.logGroup;
@@ -259,6 +288,8 @@ export class FirehoseIntegration extends Construct {
       ...(this.httpAlias === undefined ? {} : { httpAlias: this.httpAlias }),
       ...(props.alarmTopic === undefined ? {} : { alarmAction: new cloudwatchActions.SnsAction(props.alarmTopic) }),
       ...(props.backlogAgeAlarmThreshold === undefined ? {} : { backlogAgeThreshold: props.backlogAgeAlarmThreshold }),
+      // The budget the worker runs with, so the warning comes a day before it, whatever the environment says.
+      deliveryBudget: Duration.seconds(deliveryBudgetSeconds(props.workerFunctionProps?.environment ?? {})),
     }).alarms;
     const stack = Stack.of(this);
     this.dashboard = new FirehoseDashboard(this, 'Dashboard', {
@@ -318,13 +349,13 @@ export class FirehoseIntegration extends Construct {
    * delivered; the lifecycle expiry outlasts the queue's retention, the DLQ's, and one redrive, so a parked
    * pointer never outlives its object. Kept on stack deletion (S3's default): it may hold undelivered data.
    */
-  private createClaimCheckBucket(): s3.Bucket {
+  private createClaimCheckBucket(expiryDays: number): s3.Bucket {
     const bucket = new s3.Bucket(this, 'ClaimCheckBucket', {
       encryption: s3.BucketEncryption.S3_MANAGED,
       blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
       enforceSSL: true,
       objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
-      lifecycleRules: [{ expiration: Duration.days(DELIVERY_DEFAULTS.claimCheckRetentionDays), abortIncompleteMultipartUploadAfter: Duration.days(1) }],
+      lifecycleRules: [{ expiration: Duration.days(expiryDays), abortIncompleteMultipartUploadAfter: Duration.days(1) }],
     });
     Validations.of(bucket).acknowledge({
       id: 'AwsSolutions-S1',
@@ -350,60 +381,32 @@ export class FirehoseIntegration extends Construct {
     }
   }
 
-  /**
-   * A Node.js function bundled by the local esbuild (never Docker), with its own log group and its own
-   * role. The role gets write access to that one log group instead of AWSLambdaBasicExecutionRole, which
-   * would allow writing to every log group in the account.
-   */
+  /** One of the kit's functions (lib/kit-function.ts), its props merged over the defaults given here. */
   private createHandler(id: string, options: {
     handler: keyof HandlerEntries;
     description: string;
     timeout: Duration;
     environment: Record<string, string>;
-    /**
-     * Bundle the pinned AWS SDK (true) or use the Lambda runtime's copy (false). The functions mParticle
-     * waits on use the runtime's: loading a bundled SDK made their cold start 1.6× an empty handler's,
-     * the runtime's copy 1.2× (bench/cold-start.ts), and they load it only on their first queue use.
-     */
+    /** Bundle the pinned AWS SDK (true) or use the Lambda runtime's copy (false): see lib/kit-function.ts. */
     bundleAwsSdk: boolean;
     /** Ship the runtime loop and its exec wrapper in the bundle. */
     runtimeLoop?: boolean;
+    /** The user's props for this function (`<handler>FunctionProps`). */
+    overrides?: Partial<NodejsFunctionProps> | undefined;
   }): { fn: NodejsFunction; logGroup: logs.LogGroup } {
-    const logGroup = new logs.LogGroup(this, `${id}Logs`, { retention: this.logRetention });
-    const role = new iam.Role(this, `${id}Role`, {
-      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
-      description: `Execution role of the ${id} function`,
-    });
-    logGroup.grantWrite(role);
-
-    const fn = new NodejsFunction(this, `${id}Function`, {
+    const { fn, logGroup } = createKitFunction(this, id, {
       entry: this.handlerEntries[options.handler] ?? path.join(PROJECT_ROOT, 'lambda', 'handlers', `${options.handler}.ts`),
-      handler: 'handler',
-      projectRoot: PROJECT_ROOT,
-      depsLockFilePath: path.join(PROJECT_ROOT, 'package-lock.json'),
-      runtime: FUNCTION_RUNTIME,
-      architecture: lambda.Architecture.ARM_64,
       // mParticle's recommendation (docs/firehose-protocol.md, "Deployment"): memory buys CPU, which cuts latency. The worker
       // keeps the same size so both behave alike under load.
-      memorySize: 1024,
-      timeout: options.timeout,
-      description: options.description,
-      role,
-      logGroup,
-      environment: options.environment,
-      bundling: {
-        forceDockerBundling: false,
-        minify: true,
-        sourceMap: true,
-        // Stack traces need the mappings, not a second copy of the sources.
-        sourcesContent: false,
-        target: ESBUILD_TARGET,
-        format: OutputFormat.CJS,
-        bundleAwsSDK: options.bundleAwsSdk,
-        // When bundled: the ESM builds ("module") tree-shake to about a quarter less than the CommonJS ones.
-        mainFields: ['module', 'main'],
-        ...(options.runtimeLoop ? { commandHooks: runtimeLoopCommandHooks(ESBUILD_TARGET) } : {}),
-      },
+      defaults: { memorySize: RECOMMENDED_MEMORY_MB, timeout: options.timeout, description: options.description, environment: options.environment },
+      ...(options.overrides === undefined ? {} : { overrides: options.overrides }),
+      propsName: `${options.handler}FunctionProps`,
+      logRetention: this.logRetention,
+      roleDescription: `Execution role of the ${id} function`,
+      bundleAwsSdk: options.bundleAwsSdk,
+      ...(options.runtimeLoop === true ? { runtimeLoop: true } : {}),
+      // The functions mParticle waits on; the worker's latency nobody sees.
+      ...(options.handler === 'worker' ? {} : { recommendedMinMemoryMb: RECOMMENDED_MEMORY_MB }),
     });
     return { fn, logGroup };
   }

@@ -1,5 +1,6 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { LAMBDA_RUNTIME_NAME } from '../lib/node-runtime';
 
 /**
  * A server compatible with the Lambda Invoke API (the subset `aws lambda invoke`, `list-functions` and
@@ -78,7 +79,7 @@ export async function startInvokeApi(options: InvokeApiOptions): Promise<InvokeA
         Functions: options.functions.map((f) => ({
           FunctionName: f.name,
           FunctionArn: functionArn(options, f.name),
-          Runtime: 'nodejs24.x',
+          Runtime: LAMBDA_RUNTIME_NAME,
           Handler: 'index.handler',
           MemorySize: 1024,
           Architectures: ['arm64'],

@@ -5,6 +5,7 @@ import { createInterface } from 'node:readline';
 import { build } from 'esbuild';
 import { ENV } from '../lambda/delivery/defaults';
 import { RUNTIME_LOOP_FILES } from '../lambda/runtime-loop/files';
+import { ESBUILD_TARGET } from '../lib/node-runtime';
 import { startRuntimeApiStandIn, type InvocationInput, type RuntimeApiStandIn, type RuntimeOutcome } from './runtime-api-stand-in';
 
 /**
@@ -27,7 +28,7 @@ export async function bundleRuntimeLoop(outDir: string): Promise<void> {
     bundle: true,
     minify: true,
     platform: 'node',
-    target: 'node24',
+    target: ESBUILD_TARGET,
     format: 'cjs',
     logLevel: 'error',
   });
@@ -59,7 +60,7 @@ export async function bundleIngressWithLoop(outDir: string = localTaskRoot(), op
     bundle: true,
     minify: true,
     platform: 'node',
-    target: 'node24',
+    target: ESBUILD_TARGET,
     format: 'cjs',
     mainFields: ['module', 'main'],
     external: ['@aws-sdk/*'],

@@ -6,6 +6,7 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { describe, expect, it } from 'vitest';
 import { FeedIngestion, type FeedIngestionProps } from '../../lib/feed-construct';
+import { FUNCTION_RUNTIME } from '../../lib/kit-function';
 
 /**
  * A bare stack holding the construct; bundling is skipped so no esbuild run happens. CDK's built-in
@@ -63,13 +64,13 @@ describe('FeedIngestion construct', () => {
     template.resourceCountIs('Custom::S3AutoDeleteObjects', 0);
   });
 
-  it('runs the handler on Node.js 22, arm64, 1024 MB, 5 minutes, with a log group that expires', () => {
+  it('runs the handler on the kit\'s one Node.js runtime (24), arm64, 1024 MB, 5 minutes, with a log group that expires', () => {
     // Act
     const { template } = synthesize(() => ({ pod: 'EU1', historicalAfterDays: 45 }));
 
     // Assess
     template.hasResourceProperties('AWS::Lambda::Function', {
-      Runtime: 'nodejs22.x',
+      Runtime: FUNCTION_RUNTIME.name,
       Architectures: ['arm64'],
       MemorySize: 1024,
       Timeout: 300,

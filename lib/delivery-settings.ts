@@ -1,0 +1,112 @@
+import { Duration } from 'aws-cdk-lib';
+import type { SqsEventSourceProps } from 'aws-cdk-lib/aws-lambda-event-sources';
+import type { NodejsFunctionProps } from 'aws-cdk-lib/aws-lambda-nodejs';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
+import { DELIVERY_DEFAULTS, ENV } from '../lambda/delivery/defaults';
+import { ConstructPropsError } from './construct-props-error';
+import { mergeDefined } from './merge-props';
+
+/**
+ * Merging the user's queue and event-source props over the kit's defaults, and the rules that tie the queues
+ * to the worker (AWS Solutions Constructs style: a conflict fails the synth with the prop's path).
+ */
+
+/** The worker's timeout: the user's when given, so the queue's default visibility timeout follows it. */
+export function workerTimeout(overrides: Partial<NodejsFunctionProps> | undefined): Duration {
+  return overrides?.timeout ?? Duration.seconds(DELIVERY_DEFAULTS.workerTimeoutSeconds);
+}
+
+/** A queue's props: the user's over the kit's; the redrive wiring and standard (non-FIFO) type are the kit's. */
+export function mergeQueueProps(propsName: string, defaults: sqs.QueueProps, overrides: Partial<sqs.QueueProps> | undefined): sqs.QueueProps {
+  if (overrides?.deadLetterQueue !== undefined) {
+    throw new ConstructPropsError(`${propsName}.deadLetterQueue`, 'is wired by the kit (the worker parks in its own dead-letter queue); use deadLetterQueueProps');
+  }
+  if (overrides?.fifo === true) {
+    throw new ConstructPropsError(`${propsName}.fifo`, 'is not supported: the worker delays retries per message, which a FIFO queue would block behind');
+  }
+  return mergeDefined(defaults, overrides);
+}
+
+/** The worker's event source: the user's props over the kit's; partial batch responses stay on. */
+export function mergeEventSourceProps(defaults: SqsEventSourceProps, overrides: Partial<SqsEventSourceProps> | undefined): SqsEventSourceProps {
+  if (overrides?.reportBatchItemFailures === false) {
+    throw new ConstructPropsError('workerEventSourceProps.reportBatchItemFailures', 'must stay true: the worker reports which messages failed, and retries only those');
+  }
+  return mergeDefined(defaults, overrides);
+}
+
+export interface DeliverySettings {
+  readonly workerTimeout: Duration;
+  readonly deliveryQueue: sqs.QueueProps;
+  readonly deadLetterQueue: sqs.QueueProps;
+  /** The worker's extra environment (`workerFunctionProps.environment`): it may change the delivery budget. */
+  readonly workerEnvironment: Readonly<Record<string, string>>;
+}
+
+/** Refuses queue settings that would lose or duplicate deliveries for the worker as configured. */
+export function checkDeliverySettings(settings: DeliverySettings): void {
+  const timeoutSeconds = settings.workerTimeout.toSeconds();
+  // The worker delivers a batch's records in parallel, each call bounded by this deadline.
+  const callDeadlineSeconds = DELIVERY_DEFAULTS.workerCallDeadlineMs / 1000;
+  if (timeoutSeconds <= callDeadlineSeconds) {
+    throw new ConstructPropsError(
+      'workerFunctionProps.timeout',
+      `(${timeoutSeconds} s) must exceed the worker's partner-call deadline (${callDeadlineSeconds} s), or Lambda stops the worker mid-call`,
+    );
+  }
+  const visibilitySeconds = settings.deliveryQueue.visibilityTimeout?.toSeconds() ?? 30;
+  // AWS guidance for Lambda event sources: at least six times the function timeout.
+  if (visibilitySeconds < 6 * timeoutSeconds) {
+    throw new ConstructPropsError(
+      'deliveryQueueProps.visibilityTimeout',
+      `(${visibilitySeconds} s) must be at least 6 × the worker's timeout (6 × ${timeoutSeconds} s = ${6 * timeoutSeconds} s), or a throttled batch is delivered twice`,
+    );
+  }
+  const retentionSeconds = retention(settings.deliveryQueue).toSeconds();
+  const budgetSeconds = retryBudgetSeconds(timeoutSeconds, settings.workerEnvironment);
+  if (retentionSeconds < budgetSeconds) {
+    throw new ConstructPropsError(
+      'deliveryQueueProps.retentionPeriod',
+      `(${retentionSeconds} s) is shorter than the worker's retry budget (${budgetSeconds} s: its delivery budget and one worker run), so SQS would delete messages the worker still retries; lower DELIVERY_BUDGET_SECONDS in workerFunctionProps.environment`,
+    );
+  }
+  const deadLetterSeconds = retention(settings.deadLetterQueue).toSeconds();
+  // SQS keeps a message's original enqueue time when it moves to the dead-letter queue.
+  if (deadLetterSeconds < retentionSeconds) {
+    throw new ConstructPropsError(
+      'deadLetterQueueProps.retentionPeriod',
+      `(${deadLetterSeconds} s) must be at least the delivery queue's (${retentionSeconds} s): a parked message keeps its first enqueue time and would expire on arrival`,
+    );
+  }
+}
+
+/**
+ * Longest time a message may need on the delivery queue before the worker parks it: its delivery budget
+ * (DELIVERY_BUDGET_SECONDS in the worker's environment, or the default), plus one run of the worker that
+ * finds it over budget and parks it.
+ */
+export function retryBudgetSeconds(timeoutSeconds: number, workerEnvironment: Readonly<Record<string, string>>): number {
+  return deliveryBudgetSeconds(workerEnvironment) + timeoutSeconds;
+}
+
+/** The worker's delivery budget as its environment will set it. */
+export function deliveryBudgetSeconds(workerEnvironment: Readonly<Record<string, string>>): number {
+  return positiveInt(workerEnvironment[ENV.deliveryBudgetSeconds]) ?? DELIVERY_DEFAULTS.deliveryBudgetSeconds;
+}
+
+/**
+ * Claim-check objects must outlive their pointers: a message may wait the queue's retention, stay parked the
+ * dead-letter queue's, then be redriven for another queue retention.
+ */
+export function claimCheckExpiryDays(settings: Pick<DeliverySettings, 'deliveryQueue' | 'deadLetterQueue'>): number {
+  const days = (2 * retention(settings.deliveryQueue).toSeconds() + retention(settings.deadLetterQueue).toSeconds()) / 86_400;
+  return Math.max(DELIVERY_DEFAULTS.claimCheckRetentionDays, Math.ceil(days));
+}
+
+/** SQS's default retention is 4 days. */
+const retention = (queue: sqs.QueueProps): Duration => queue.retentionPeriod ?? Duration.days(4);
+
+function positiveInt(value: string | undefined): number | undefined {
+  const parsed = value === undefined ? Number.NaN : Number(value);
+  return Number.isInteger(parsed) && parsed > 0 ? parsed : undefined;
+}

@@ -1,0 +1,9 @@
+/**
+ * The one Node.js major every kit function runs on in Lambda. No CDK import here: the local tools and the
+ * bench bundle and describe the functions from it too, and must not load aws-cdk-lib to do so.
+ */
+export const NODE_MAJOR = 24;
+/** esbuild's target for every bundle. */
+export const ESBUILD_TARGET = `node${NODE_MAJOR}`;
+/** Lambda's name for the runtime (`FUNCTION_RUNTIME.name` in lib/kit-function.ts). */
+export const LAMBDA_RUNTIME_NAME = `nodejs${NODE_MAJOR}.x`;

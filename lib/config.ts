@@ -24,6 +24,8 @@ export const CONTEXT_KEYS = {
   logRetentionDays: 'logRetentionDays',
   logLevel: 'logLevel',
   metricsNamespace: 'metricsNamespace',
+  capture: 'capture',
+  captureSampleRate: 'captureSampleRate',
 } as const;
 
 /** Settings for one regional stack. */
@@ -44,6 +46,8 @@ export interface RegionConfig {
   readonly logRetentionDays: number;
   readonly logLevel: LogLevel;
   readonly metricsNamespace: string;
+  /** Opt-in request capture (docs/capture-and-replay.md): the share of requests kept, or undefined when off. */
+  readonly captureSampleRate: number | undefined;
 }
 
 export interface AppConfig {
@@ -86,6 +90,7 @@ export function readAppConfig(read: ContextReader): AppConfig {
     logRetentionDays: readRetention(read(CONTEXT_KEYS.logRetentionDays)),
     logLevel: readLogLevel(read(CONTEXT_KEYS.logLevel)),
     metricsNamespace: readString(read(CONTEXT_KEYS.metricsNamespace), CONTEXT_KEYS.metricsNamespace) ?? DEFAULT_METRICS_NAMESPACE,
+    captureSampleRate: readCapture(read(CONTEXT_KEYS.capture), read(CONTEXT_KEYS.captureSampleRate)),
   };
   const alarmTopicArn = readAlarmTopicArn(read(CONTEXT_KEYS.alarmTopicArn));
 
@@ -177,6 +182,15 @@ function readHttpsUrl(raw: unknown, key: string): string | undefined {
   if (value === undefined) return undefined;
   if (!URL.canParse(value) || new URL(value).protocol !== 'https:') throw new Error(`context "${key}" must be an https:// URL`);
   return value;
+}
+
+/** `capture=true` turns capture on (every request unless `captureSampleRate` says less); a rate alone does not. */
+function readCapture(rawOn: unknown, rawRate: unknown): number | undefined {
+  if (readBoolean(rawOn, CONTEXT_KEYS.capture) !== true) return undefined;
+  if (rawRate === undefined || rawRate === null || rawRate === '') return 1;
+  const rate = typeof rawRate === 'number' ? rawRate : Number(String(rawRate));
+  if (!(rate > 0 && rate <= 1)) throw new Error(`context "${CONTEXT_KEYS.captureSampleRate}" must be a number above 0 and at most 1`);
+  return rate;
 }
 
 function readBoolean(raw: unknown, key: string): boolean | undefined {

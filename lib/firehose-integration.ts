@@ -19,6 +19,7 @@ import { FirehoseDashboard } from './dashboard';
 import { checkDeliverySettings, claimCheckExpiryDays, deliveryBudgetSeconds, mergeEventSourceProps, mergeQueueProps, workerTimeout } from './delivery-settings';
 import { createKitFunction, PROJECT_ROOT, RECOMMENDED_MEMORY_MB } from './kit-function';
 import { DEFAULT_METRICS_NAMESPACE, SERVICE_NAMES } from './metrics';
+import { RequestCapture, type RequestCaptureProps } from './request-capture';
 import { RUNTIME_LOOP_ENVIRONMENT } from './runtime-loop-bundling';
 
 export { ConstructPropsError } from './construct-props-error';
@@ -79,6 +80,11 @@ export interface FirehoseIntegrationProps {
   /** Oldest-message age on the delivery queue that raises an alarm. @default 15 minutes */
   readonly backlogAgeAlarmThreshold?: Duration;
   /**
+   * Opt-in capture of sampled raw requests, without confidential settings, for `npm run replay`
+   * (docs/capture-and-replay.md). @default off
+   */
+  readonly requestCapture?: RequestCaptureProps;
+  /**
    * Merged over the ingress function's defaults (1024 MB, arm64, 10 s). Below 1024 MB a warning is added
    * (mParticle's recommendation). The runtime, entry, handler, code, role and log group are the kit's.
    * @default the kit's settings
@@ -123,6 +129,8 @@ export class FirehoseIntegration extends Construct {
   public readonly httpAlias?: lambda.Alias;
   public readonly httpFunctionUrl?: lambda.FunctionUrl;
   public readonly firehoseTokenSecret?: secretsmanager.Secret;
+  /** The capture bucket and its grants, when `requestCapture` is given. */
+  public readonly requestCapture?: RequestCapture;
   /** Set when the functions deliver (partnerApiUrl). */
   public readonly partnerCredentialSecret?: secretsmanager.ISecret;
 
@@ -276,6 +284,12 @@ export class FirehoseIntegration extends Construct {
       this.httpFunction = httpFunction;
       this.httpAlias = httpAlias;
       this.firehoseTokenSecret = tokenSecret;
+    }
+
+    if (props.requestCapture !== undefined) {
+      this.requestCapture = new RequestCapture(this, 'RequestCapture', props.requestCapture);
+      this.requestCapture.grantCapture(this.ingressFunction);
+      if (this.httpFunction) this.requestCapture.grantCapture(this.httpFunction);
     }
 
     this.alarms = new FirehoseAlarms(this, 'Alarms', {

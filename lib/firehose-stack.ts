@@ -48,6 +48,7 @@ export class FirehoseStack extends Stack {
       // The stack name already names the region.
       dashboardName: this.stackName,
       ...(config.partnerApiUrl === undefined ? {} : { partnerApiUrl: config.partnerApiUrl }),
+      ...(config.captureSampleRate === undefined ? {} : { requestCapture: { sampleRate: config.captureSampleRate } }),
       ...(this.alarmTopic === undefined ? {} : { alarmTopic: this.alarmTopic }),
       ...(props.handlerEntries === undefined ? {} : { handlerEntries: props.handlerEntries }),
     });

@@ -36,7 +36,7 @@ describe('cdk-nag AwsSolutionsChecks with every feature on', () => {
   beforeAll(() => {
     // Prepare + Act: synth throws if any validation plugin (cdk-nag, CloudFormation rules) reports an error.
     synthesized = synthApp(
-      { partnerApiUrl: PARTNER_API_URL, httpEndpoint: true, alarmEmail: 'ops@example.com', provisionedConcurrency: 2 },
+      { partnerApiUrl: PARTNER_API_URL, httpEndpoint: true, alarmEmail: 'ops@example.com', provisionedConcurrency: 2, capture: true },
       { cloudFormationValidation: true },
     );
     const reportFile = path.join(synthesized.assembly.directory, 'validation-report.json');
@@ -57,10 +57,11 @@ describe('cdk-nag AwsSolutionsChecks with every feature on', () => {
 
   it('acknowledges exactly the findings listed in docs/deploy.md, each with a reason', () => {
     const acknowledged = acknowledgements(synthesized);
-    // The claim-check prefix wildcard is named after the bucket's logical id.
-    const ids = [...acknowledged.keys()].map((id) => id.replace(/<\w+\.Arn>/, '<ClaimCheckBucket.Arn>'));
+    // The prefix wildcards are named after their bucket's logical id.
+    const ids = [...acknowledged.keys()].map((id) => id.replace(/<\w*ClaimCheck\w+\.Arn>/, '<ClaimCheckBucket.Arn>').replace(/<\w*RequestCapture\w+\.Arn>/, '<RequestCaptureBucket.Arn>'));
     expect(ids.sort()).toEqual([
       'AwsSolutions-IAM5[Resource::<ClaimCheckBucket.Arn>/deliveries/*]',
+      'AwsSolutions-IAM5[Resource::<RequestCaptureBucket.Arn>/captures/*]',
       'AwsSolutions-S1',
       'AwsSolutions-SMG4',
       'AwsSolutions-SNS2',

@@ -1,6 +1,6 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ENV } from '../../lambda/delivery/defaults';
+import { CAPTURE_ENV, ENV } from '../../lambda/delivery/defaults';
 import { FIREHOSE_TOKEN_SECRET_ARN_ENV } from '../../lib/firehose-integration';
 import { logicalIdOf, PARTNER_API_URL, synthApp, type SynthesizedApp } from './support/synth';
 import { actionsOf, allPolicyStatements, referencedLogicalId, resourcesOfType, statementsOfRole } from './support/template-queries';
@@ -103,6 +103,38 @@ describe('context "dryRun"', () => {
 
   it('cannot be combined with a partner URL, which would then never be called', () => {
     expect(() => synthApp({ dryRun: true, partnerApiUrl: PARTNER_API_URL })).toThrow('set either context "partnerApiUrl" or "dryRun=true", not both');
+  });
+});
+
+describe('context "capture" and "captureSampleRate"', () => {
+  let synthesized: SynthesizedApp;
+  beforeAll(() => {
+    synthesized = synthApp({ partnerApiUrl: PARTNER_API_URL, httpEndpoint: true, capture: 'true', captureSampleRate: '0.25' });
+  });
+  afterAll(() => synthesized.dispose());
+
+  it('adds the capture bucket and tells the ingress and the HTTP function where it is and how much to keep', () => {
+    // Assess
+    const stack = synthesized.stack();
+    const resources = synthesized.template().toJSON()['Resources'];
+    const bucketId = logicalIdOf(stack, stack.integration.requestCapture?.bucket);
+    for (const fn of [stack.integration.ingressFunction, stack.integration.httpFunction]) {
+      expect(resources[logicalIdOf(stack, fn)].Properties.Environment.Variables).toMatchObject({
+        [CAPTURE_ENV.bucket]: { Ref: bucketId },
+        [CAPTURE_ENV.sampleRate]: '0.25',
+      });
+    }
+    expect(resources[logicalIdOf(stack, stack.integration.workerFunction)].Properties.Environment.Variables[CAPTURE_ENV.bucket]).toBeUndefined();
+  });
+
+  it('is off by default, and refuses a rate outside (0, 1]', () => {
+    const plain = synthApp({ partnerApiUrl: PARTNER_API_URL });
+    try {
+      expect(plain.stack().integration.requestCapture).toBeUndefined();
+    } finally {
+      plain.dispose();
+    }
+    expect(() => synthApp({ partnerApiUrl: PARTNER_API_URL, capture: true, captureSampleRate: 2 })).toThrow('"captureSampleRate" must be a number above 0');
   });
 });
 

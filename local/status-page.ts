@@ -73,13 +73,13 @@ export function createStatusRoutes(deps: { status: () => Promise<SystemStatus>; 
   };
 }
 
-const escape = (value: unknown): string =>
+const escapeHtml = (value: unknown): string =>
   String(value).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
 
 function table(headers: string[], rows: unknown[][]): string {
-  const head = headers.map((h) => `<th>${escape(h)}</th>`).join('');
+  const head = headers.map((h) => `<th>${escapeHtml(h)}</th>`).join('');
   const body = rows.length
-    ? rows.map((r) => `<tr>${r.map((c) => `<td>${escape(c)}</td>`).join('')}</tr>`).join('')
+    ? rows.map((r) => `<tr>${r.map((c) => `<td>${escapeHtml(c)}</td>`).join('')}</tr>`).join('')
     : `<tr><td colspan="${headers.length}">none yet</td></tr>`;
   return `<table><thead><tr>${head}</tr></thead><tbody>${body}</tbody></table>`;
 }
@@ -90,7 +90,7 @@ export function renderStatusPage(status: SystemStatus): string {
 <style>body{font:14px system-ui,sans-serif;margin:2em}table{border-collapse:collapse;margin-bottom:2em}td,th{border:1px solid #ccc;padding:4px 8px;text-align:left}.n{font-size:1.4em;font-weight:600}</style>
 </head><body>
 <h1>Firehose kit: local system</h1>
-<p>Started ${escape(status.startedAt)} · partner ${escape(status.partner.url)}${status.partner.local ? ' (local stand-in)' : ''} · <a href="/_status.json">JSON</a></p>
+<p>Started ${escapeHtml(status.startedAt)} · partner ${escapeHtml(status.partner.url)}${status.partner.local ? ' (local stand-in)' : ''} · <a href="/_status.json">JSON</a></p>
 <h2>Queues</h2>
 ${table(['queue', 'waiting', 'in flight'], [
   ['delivery', status.queue.visible, status.queue.inFlight],

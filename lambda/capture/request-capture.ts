@@ -43,8 +43,14 @@ export class RequestCapture {
     };
     return {
       description: delivery.description,
-      deliverInline: (call) => (note(call), delivery.deliverInline(call)),
-      enqueue: (calls) => (calls.forEach(note), delivery.enqueue(calls)),
+      deliverInline: (call) => {
+        note(call);
+        return delivery.deliverInline(call);
+      },
+      enqueue: (calls) => {
+        for (const call of calls) note(call);
+        return delivery.enqueue(calls);
+      },
     };
   }
 

@@ -114,13 +114,13 @@ export function decide(outcome: AttemptOutcome, at: Situation): Decision {
     };
   }
   // Never past the budget's end: the message is then received once more and parked on time.
-  const fit = (ms: number): number => Math.max(MIN_DELAY_MS, Math.min(ms, MAX_DELAY_MS, policy.budgetMs - ageMs));
+  const withinBudget = (ms: number): number => Math.max(MIN_DELAY_MS, Math.min(ms, MAX_DELAY_MS, policy.budgetMs - ageMs));
   const pace = paceMs(ageMs, policy);
-  if (outcome.kind === 'not-tried') return { kind: 'hold', delayMs: fit(pace) };
+  if (outcome.kind === 'not-tried') return { kind: 'hold', delayMs: withinBudget(pace) };
   const asked = outcome.kind === 'unavailable' ? outcome.retryAfterMs : undefined;
   // While the circuit is open the breaker paces the partner; backoff is for a partner that seems up.
   const backoff = at.circuit === 'open' ? 0 : fullJitterDelayMs(at.attempts, policy.backoff, at.random);
-  const delayMs = fit(Math.max(pace, asked ?? backoff));
+  const delayMs = withinBudget(Math.max(pace, asked ?? backoff));
   return { kind: 'retry', delayMs, reason: outcome.message, ...(status === undefined ? {} : { status }) };
 }
 

@@ -2,7 +2,7 @@ import { HttpTransportError, type HttpResponse } from '../shared/http-client';
 import { fullJitterDelayMs, type BackoffPolicy } from '../shared/retry';
 import { classifyResponse } from './events-api-response';
 import { FeedAuthError, FeedResponseError } from './feed-errors';
-import { PauseGate, waitMs } from './pause-gate';
+import { type PauseGate, waitMs } from './pause-gate';
 
 export interface RetryPolicy {
   /** Attempts per request, the first included; when they run out the batches are reported unsent. */

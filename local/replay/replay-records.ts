@@ -25,8 +25,14 @@ export function recordingCalls(delivery: DeliveryPort): { port: DeliveryPort; ta
   return {
     port: {
       description: delivery.description,
-      deliverInline: (call) => (note(call), delivery.deliverInline(call)),
-      enqueue: (calls) => (calls.forEach(note), delivery.enqueue(calls)),
+      deliverInline: (call) => {
+        note(call);
+        return delivery.deliverInline(call);
+      },
+      enqueue: (calls) => {
+        for (const call of calls) note(call);
+        return delivery.enqueue(calls);
+      },
     },
     take() {
       const out = seen;

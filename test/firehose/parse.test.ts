@@ -203,6 +203,7 @@ describe('64-bit integers', () => {
   });
 
   it('leaves a pre-parsed object as the caller gave it (its rounded numbers cannot be repaired)', () => {
+    // biome-ignore lint/correctness/noPrecisionLoss: the point of this case is a number JavaScript rounds.
     const message = eventBatch([event('hologram'), event('session_start', { session_id: 9007199254740993 })]);
     const { request } = parseFirehoseRequest(message);
     expect(request).toMatchObject({ events: [{ type: 'session_start' }] });

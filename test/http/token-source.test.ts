@@ -169,7 +169,12 @@ describe('the token source the environment describes', () => {
     const asked: string[] = [];
     const source = tokenSourceFromEnv(
       { FIREHOSE_TOKEN_SECRET_ARN: arn, FIREHOSE_TOKENS: 'tok_env' },
-      { readSecret: async (id) => (asked.push(id), '{"current":"tok_new","previous":"tok_old"}') },
+      {
+        readSecret: async (id) => {
+          asked.push(id);
+          return '{"current":"tok_new","previous":"tok_old"}';
+        },
+      },
     );
     // Act
     const tokens = await source.current();

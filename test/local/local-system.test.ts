@@ -245,9 +245,15 @@ describe('where the local services listen', () => {
     const reach = (port: number) =>
       new Promise<string>((resolve) => {
         const socket = net.connect({ host: lanAddress as string, port, timeout: 3_000 });
-        socket.once('connect', () => (socket.destroy(), resolve('connected')));
+        socket.once('connect', () => {
+          socket.destroy();
+          resolve('connected');
+        });
         socket.once('error', (error: NodeJS.ErrnoException) => resolve(error.code ?? 'error'));
-        socket.once('timeout', () => (socket.destroy(), resolve('timeout')));
+        socket.once('timeout', () => {
+          socket.destroy();
+          resolve('timeout');
+        });
       });
     const ports = [system.invokeUrl, system.httpUrl, system.partnerUrl, system.sqsEndpoint].map((url) => Number(new URL(url).port));
     const results = await Promise.all(ports.map(reach));

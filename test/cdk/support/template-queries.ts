@@ -27,7 +27,7 @@ export function propertiesOf(template: Template, logicalId: string): Record<stri
 export function statementsOfRole(template: Template, roleLogicalId: string): PolicyStatementJson[] {
   return resourcesOfType(template, 'AWS::IAM::Policy')
     .filter(([, policy]) => JSON.stringify(policy.Properties?.['Roles']) === JSON.stringify([{ Ref: roleLogicalId }]))
-    .flatMap(([, policy]) => (policy.Properties?.['PolicyDocument'] as { Statement: PolicyStatementJson[] }).Statement);
+    .flatMap(([, policy]) => (policy.Properties?.['PolicyDocument'] as { Statement: PolicyStatementJson[] } | undefined)?.Statement ?? []);
 }
 
 export function actionsOf(statements: readonly PolicyStatementJson[]): string[] {

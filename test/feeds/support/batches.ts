@@ -24,7 +24,7 @@ export function makeHistoricalBatch(id: string, daysAgo: number, now: number = D
 }
 
 export function toNdjson(batches: readonly (Batch | string)[]): string {
-  return batches.map((batch) => (typeof batch === 'string' ? batch : JSON.stringify(batch))).join('\n') + '\n';
+  return `${batches.map((batch) => (typeof batch === 'string' ? batch : JSON.stringify(batch))).join('\n')}\n`;
 }
 
 export function idsOf(batches: readonly Batch[]): string[] {

@@ -1,4 +1,5 @@
 import type { DeliveryPort } from '../core/delivery-port';
+import { observedDelivery } from '../core/observed-delivery';
 import type { OutboundCall } from '../core/outbound-call';
 import type { ProcessResult } from '../core/process-request';
 import { stringifyJson } from '../firehose/json';
@@ -41,17 +42,7 @@ export class RequestCapture {
       list.push(digestCall(call));
       this.calls.set(call.requestId, list);
     };
-    return {
-      description: delivery.description,
-      deliverInline: (call) => {
-        note(call);
-        return delivery.deliverInline(call);
-      },
-      enqueue: (calls) => {
-        for (const call of calls) note(call);
-        return delivery.enqueue(calls);
-      },
-    };
+    return observedDelivery(delivery, note);
   }
 
   wrap(handle: Handle): Handle {

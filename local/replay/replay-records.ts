@@ -1,5 +1,6 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { DeliveryPort } from '../../lambda/core/delivery-port';
+import { observedDelivery } from '../../lambda/core/observed-delivery';
 import type { OutboundCall } from '../../lambda/core/outbound-call';
 import type { ProcessResult } from '../../lambda/core/process-request';
 import { comparableResponse, digestCall, type CallDigest, type CaptureRecord } from '../../lambda/capture/capture-record';
@@ -23,17 +24,7 @@ export function recordingCalls(delivery: DeliveryPort): { port: DeliveryPort; ta
   let seen: CallDigest[] = [];
   const note = (call: OutboundCall): void => void seen.push(digestCall(call));
   return {
-    port: {
-      description: delivery.description,
-      deliverInline: (call) => {
-        note(call);
-        return delivery.deliverInline(call);
-      },
-      enqueue: (calls) => {
-        for (const call of calls) note(call);
-        return delivery.enqueue(calls);
-      },
-    },
+    port: observedDelivery(delivery, note),
     take() {
       const out = seen;
       seen = [];

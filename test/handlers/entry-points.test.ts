@@ -1,7 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { APIGatewayProxyEventV2, Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ENV } from '../../lambda/delivery/defaults';
 import { TOKEN_ENV, type FunctionUrlHandler } from '../../lambda/http';
@@ -9,6 +9,7 @@ import { startPartnerServer, type PartnerServer } from '../../local/partner-api-
 import { startSqsEmulator, type SqsEmulator } from '../../local/sqs-emulator';
 import { customEvents, eventBatch, membershipChange, profiles, SECRET_API_KEY } from '../support/factories';
 import { useEntryPoints } from '../support/entry-points';
+import { functionUrlEvent } from '../support/function-url-event';
 import { deleteHandled, receiveSqsEvent } from '../support/sqs-event';
 
 /**
@@ -137,8 +138,8 @@ describe('the deployed entry points, delivering', () => {
     const batch = eventBatch(customEvents(2));
     const change = membershipChange(profiles(1));
     // Act
-    const inline = await http(functionUrlEvent('/events', JSON.stringify(batch)), {} as Context);
-    const queued = await http(functionUrlEvent('/audience', JSON.stringify(change)), {} as Context);
+    const inline = await http(functionUrlEvent('/events', JSON.stringify(batch), HTTP_TOKEN), {} as Context);
+    const queued = await http(functionUrlEvent('/audience', JSON.stringify(change), HTTP_TOKEN), {} as Context);
     const { response } = await runWorkerOnce();
     // Assess
     expect(inline.statusCode).toBe(200);
@@ -149,26 +150,3 @@ describe('the deployed entry points, delivering', () => {
   });
 });
 
-function functionUrlEvent(rawPath: string, body: string): APIGatewayProxyEventV2 {
-  return {
-    version: '2.0',
-    routeKey: '$default',
-    rawPath,
-    rawQueryString: '',
-    headers: { 'content-type': 'application/json', authorization: `Token ${HTTP_TOKEN}` },
-    requestContext: {
-      accountId: 'anonymous',
-      apiId: 'entry',
-      domainName: 'entry.lambda-url.us-east-1.on.aws',
-      domainPrefix: 'entry',
-      http: { method: 'POST', path: rawPath, protocol: 'HTTP/1.1', sourceIp: '203.0.113.9', userAgent: 'mParticle' },
-      requestId: 'req-entry',
-      routeKey: '$default',
-      stage: '$default',
-      time: '30/Nov/2026:05:00:00 +0000',
-      timeEpoch: 1_796_000_000_000,
-    },
-    body,
-    isBase64Encoded: false,
-  };
-}

@@ -55,7 +55,7 @@ export async function pollOnce(options: WorkerRunnerOptions): Promise<number> {
   );
   const messages = out.Messages ?? [];
   if (messages.length === 0) return 0;
-  const event: SQSEvent = { Records: messages.map((m) => toRecord(m, options)) };
+  const event: SQSEvent = { Records: messages.map((m) => toSqsRecord(m, options.queueArn ?? 'arn:aws:sqs:local:000000000000:delivery', 'local')) };
   const response = await options.handler(event);
   const failed = new Set(response.batchItemFailures.map((f) => f.itemIdentifier));
   const done = messages.filter((m) => !failed.has(m.MessageId ?? ''));
@@ -71,7 +71,8 @@ export async function pollOnce(options: WorkerRunnerOptions): Promise<number> {
   return messages.length;
 }
 
-function toRecord(message: Message, options: WorkerRunnerOptions): SQSRecord {
+/** A received message as the Lambda SQS event source presents it to the worker. */
+export function toSqsRecord(message: Message, queueArn: string, awsRegion: string): SQSRecord {
   const attributes = message.Attributes ?? {};
   return {
     messageId: message.MessageId ?? '',
@@ -86,7 +87,7 @@ function toRecord(message: Message, options: WorkerRunnerOptions): SQSRecord {
     messageAttributes: {},
     md5OfBody: message.MD5OfBody ?? '',
     eventSource: 'aws:sqs',
-    eventSourceARN: options.queueArn ?? 'arn:aws:sqs:local:000000000000:delivery',
-    awsRegion: 'local',
+    eventSourceARN: queueArn,
+    awsRegion,
   };
 }

@@ -7,7 +7,6 @@
  * Reports p50/p99/max of all answers and of the first answer of each process.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
@@ -16,6 +15,7 @@ import { ENV } from '../lambda/delivery/defaults';
 import { TOKEN_ENV } from '../lambda/http/token-source';
 import { startSqsEmulator } from '../local/sqs-emulator';
 import { customEvents, eventBatch } from '../test/support/factories';
+import { startKmsStandIn } from '../test/support/kms-stand-in';
 import { percentile } from './stats';
 
 export interface HttpHangingRow {
@@ -38,25 +38,6 @@ async function startHangingServer(): Promise<{ url: string; stop(): Promise<void
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    stop: () => new Promise((resolve) => (server.closeAllConnections(), server.close(() => resolve()))),
-  };
-}
-
-/** KMS's GenerateDataKey (JSON protocol) on loopback, after KMS_LATENCY_MS. */
-async function startKmsStandIn(): Promise<{ url: string; calls: () => number; stop(): Promise<void> }> {
-  let calls = 0;
-  const server = http.createServer((req, res) => {
-    req.resume();
-    req.on('end', () => {
-      calls += 1;
-      const body = JSON.stringify({ KeyId: 'bench', Plaintext: randomBytes(32).toString('base64'), CiphertextBlob: randomBytes(48).toString('base64') });
-      setTimeout(() => res.writeHead(200, { 'content-type': 'application/x-amz-json-1.1' }).end(body), KMS_LATENCY_MS);
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    calls: () => calls,
     stop: () => new Promise((resolve) => (server.closeAllConnections(), server.close(() => resolve()))),
   };
 }
@@ -111,7 +92,7 @@ export async function runHttpHangingBench(outDir: string, options: { processes?:
   const requestsEach = options.requestsEach ?? 20;
   const file = await bundleChild(outDir);
   const partner = await startHangingServer();
-  const kms = await startKmsStandIn();
+  const kms = await startKmsStandIn({ latencyMs: KMS_LATENCY_MS });
   const sqs = await startSqsEmulator();
   const env: NodeJS.ProcessEnv = {
     PATH: process.env['PATH'],
@@ -120,7 +101,7 @@ export async function runHttpHangingBench(outDir: string, options: { processes?:
     [ENV.deadLetterQueueUrl]: sqs.deadLetterQueueUrl,
     [ENV.sqsEndpoint]: sqs.endpoint,
     [ENV.sealingKeyId]: 'arn:aws:kms:us-east-1:123456789012:key/bench',
-    AWS_ENDPOINT_URL_KMS: kms.url,
+    [ENV.kmsEndpoint]: kms.url,
     AWS_REGION: 'us-east-1',
     AWS_ACCESS_KEY_ID: 'local',
     AWS_SECRET_ACCESS_KEY: 'local',

@@ -4,7 +4,9 @@
  * Function URL endpoint (so the first answer pays the container's cold path), and sends it requests one after
  * another; every call must wait for the in-line deadline, then spill to the queue (fauxqs) with its secret
  * sealed under a KMS data key (a KMS stand-in on loopback, answering in KMS_LATENCY_MS, through the real SDK).
- * Reports p50/p99/max of all answers and of the first answer of each process.
+ * Reports p50/p99/max of all answers and of the first answer of each process, and the same for a process
+ * whose handler answers 202 at once (same harness, same run): what loopback HTTP, fetch and a fresh process
+ * cost on this machine by themselves.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import http from 'node:http';
@@ -112,11 +114,11 @@ export async function runHttpHangingBench(outDir: string, options: { processes?:
     [TOKEN_ENV.tokens]: TOKEN,
   };
   const body = JSON.stringify(eventBatch(customEvents(100)));
-  const all: { ms: number; status: number }[] = [];
-  const first: { ms: number; status: number }[] = [];
-  try {
+  const measure = async (childEnv: NodeJS.ProcessEnv, label: string): Promise<HttpHangingRow[]> => {
+    const all: { ms: number; status: number }[] = [];
+    const first: { ms: number; status: number }[] = [];
     for (let p = 0; p < processes; p += 1) {
-      const { child, url } = await startChild(file, env);
+      const { child, url } = await startChild(file, childEnv);
       try {
         for (let i = 0; i < requestsEach; i += 1) {
           const started = performance.now();
@@ -135,12 +137,16 @@ export async function runHttpHangingBench(outDir: string, options: { processes?:
         child.kill();
       }
     }
+    return [row(`${label}: first answer of a fresh process`, first), row(`${label}: all answers`, all)];
+  };
+  try {
+    const bareRows = await measure({ ...env, BENCH_BARE: 'true' }, 'bare 202 handler (baseline)');
+    return [...(await measure(env, 'HTTP function, partner never answers')), ...bareRows];
   } finally {
     await partner.stop();
     await kms.stop();
     await sqs.stop();
   }
-  return [row('first answer of a fresh process', first), row('all answers', all)];
 }
 
 if (require.main === module) {

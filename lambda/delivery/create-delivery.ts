@@ -29,7 +29,7 @@ export interface DeliveryParts {
   /**
    * Readies a spill before the first one (the HTTP function, at init): loads the SQS module and builds its
    * client, and fetches the sealing data key (one GenerateDataKey with KMS), the same cached promises a spill
-   * awaits. Rejects if either failed; nothing failed is cached, so the first spill tries again. It also opens
+   * awaits. Rejects if either failed (a failed data-key request is not cached: the first spill asks again). It also opens
    * the connection to SQS (DNS, TCP, TLS) with a GetQueueAttributes, part of the send grant, without waiting.
    */
   prepare(): Promise<void>;

@@ -29,8 +29,9 @@ export interface DeliveryParts {
   /**
    * Readies a spill before the first one (the HTTP function, at init): loads the SQS module and builds its
    * client, and fetches the sealing data key (one GenerateDataKey with KMS), the same cached promises a spill
-   * awaits. Rejects if either failed (a failed data-key request is not cached: the first spill asks again). It also opens
-   * the connection to SQS (DNS, TCP, TLS) with a GetQueueAttributes, part of the send grant, without waiting.
+   * awaits. Rejects if either failed (a failed data-key request is not cached: the first spill asks again).
+   * It sends nothing to SQS: a GetQueueAttributes to open the connection early made first answers slower in
+   * bench/http-hanging.ts (its SDK work competes with the first call), so the first spill opens it.
    */
   prepare(): Promise<void>;
   /** Closes idle sockets and the SQS client (if it was ever loaded), so a CLI or test exits promptly. */
@@ -71,10 +72,7 @@ export function createDeliveryParts(config: DeliveryConfig): DeliveryParts {
       // Synchronously, so the SDK modules load inside init, before the runtime hands over the first event.
       sqsApi.loadNow();
       if (config.sealing.kind === 'kms') kmsApi.loadNow();
-      const queue = connect().then(({ api, client }) => {
-        void client.send(new api.GetQueueAttributesCommand({ QueueUrl: config.queueUrl, AttributeNames: ['QueueArn'] })).catch(() => undefined);
-      });
-      await Promise.all([queue, keys.dataKey()]);
+      await Promise.all([connect(), keys.dataKey()]);
     },
     close() {
       http.destroy();

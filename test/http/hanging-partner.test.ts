@@ -90,7 +90,8 @@ describe('the HTTP function with a partner that never answers', () => {
     for (const answer of answers) {
       expect(answer.status).toBe(202);
       expect(answer.body).toMatchObject({ type: 'event_processing_response' });
-      expect(answer.ms).toBeLessThan(1_000);
+      // Far above 100 ms (a loaded test machine), far below the Lambda path's 5 s: a hang or the wrong deadline fails.
+      expect(answer.ms).toBeLessThan(LAMBDA_PATH_DEADLINE_MS / 2);
     }
     expect(partner.received()).toBeGreaterThan(0);
     expect(sqs.peek('delivery')).toHaveLength(answers.length);

@@ -13,6 +13,7 @@ import { runCostStep } from './cost';
 import { runColdStartBench } from './cold-start';
 import { runHandlerBench } from './handler';
 import { runHttpLatencyBench } from './http-latency';
+import { runHttpHangingBench } from './http-hanging';
 import { runLoadBench } from './load';
 import { execFileSync } from 'node:child_process';
 import type { MemoryResult } from './memory';
@@ -46,6 +47,8 @@ async function main(): Promise<void> {
   console.log('3/4 bundles and cold start…');
   const bundles = await bundleHandlers(outDir);
   const coldStart = await runColdStartBench(bundles['ingress']?.file ?? '', outDir, 20);
+  // mParticle asks HTTP endpoints to answer within 100 ms: fresh processes, a partner that never answers.
+  const httpHanging = await runHttpHangingBench(outDir);
   console.log('4/4 memory…');
   const memoryOutput = execFileSync(process.execPath, ['--expose-gc', '--import', 'tsx', path.join(__dirname, 'memory.ts'), '--json'], {
     encoding: 'utf8',
@@ -70,6 +73,8 @@ async function main(): Promise<void> {
     'shell wrapper alone': { value: coldStart.wrapperShellMs.toFixed(1) },
     'ratio': { value: coldStart.ratio.toFixed(2) },
   });
+  console.log('HTTP variant, partner never answers (ms; fresh processes; target: p99 of all answers < 100 ms)');
+  console.table(httpHanging);
   console.log('Memory');
   console.table([memory]);
 
@@ -82,6 +87,7 @@ async function main(): Promise<void> {
     http,
     bundles: Object.fromEntries(Object.entries(bundles).map(([name, b]) => [name, b.bytes])),
     coldStart,
+    httpHanging,
     memory,
     seconds: Math.round((Date.now() - started) / 1000),
   };

@@ -266,6 +266,7 @@ export class FirehoseIntegration extends Construct {
           ...sharedEnvironment,
           POWERTOOLS_SERVICE_NAME: SERVICE_NAMES.http,
           [FIREHOSE_TOKEN_SECRET_ARN_ENV]: tokenSecret.secretArn,
+          [ENV.httpInlineDeadlineMs]: String(DELIVERY_DEFAULTS.httpInlineDeadlineMs), // mParticle: HTTP answers < 100 ms
         },
         bundleAwsSdk: false,
         overrides: props.httpFunctionProps,

@@ -13,6 +13,7 @@ import { kmsKeySource } from './kms-key-source';
 import { PartnerClient } from './partner-client';
 import { partnerCredentialFromEnv } from './partner-credential';
 import { createQueuedDeliveryPort } from './queued-delivery-port';
+import { sdkModule } from './sdk-module';
 import { localKeySource, SecretBox } from './secret-box';
 import { createUnconfiguredPort } from './unconfigured-port';
 
@@ -25,16 +26,26 @@ export interface DeliveryParts {
   readonly partner: PartnerClient;
   readonly queue: DeliveryQueue;
   readonly box: SecretBox;
+  /**
+   * Readies a spill before the first one (the HTTP function, at init): loads the SQS module and builds its
+   * client, and fetches the sealing data key (one GenerateDataKey with KMS), the same cached promises a spill
+   * awaits. Rejects if either failed (a failed data-key request is not cached: the first spill asks again).
+   * It sends nothing to SQS: a GetQueueAttributes to open the connection early made first answers slower in
+   * bench/http-hanging.ts (its SDK work competes with the first call), so the first spill opens it.
+   */
+  prepare(): Promise<void>;
   /** Closes idle sockets and the SQS client (if it was ever loaded), so a CLI or test exits promptly. */
   close(): void;
 }
 
 export function createDeliveryParts(config: DeliveryConfig): DeliveryParts {
   const http = new HttpClient();
-  let sqs: Promise<SqsConnection> | undefined;
   // Loaded on first use: requiring the SDK costs more than the rest of the cold start together.
+  const sqsApi = sdkModule(() => import('@aws-sdk/client-sqs'), () => require('@aws-sdk/client-sqs') as typeof import('@aws-sdk/client-sqs'));
+  const kmsApi = sdkModule(() => import('@aws-sdk/client-kms'), () => require('@aws-sdk/client-kms') as typeof import('@aws-sdk/client-kms'));
+  let sqs: Promise<SqsConnection> | undefined;
   const connect = (): Promise<SqsConnection> =>
-    (sqs ??= import('@aws-sdk/client-sqs').then((api) => ({
+    (sqs ??= sqsApi.get().then((api) => ({
       api,
       client: new api.SQSClient({
         ...(config.sqsEndpoint ? { endpoint: config.sqsEndpoint } : {}),
@@ -43,7 +54,7 @@ export function createDeliveryParts(config: DeliveryConfig): DeliveryParts {
         requestHandler: { connectionTimeout: 1_000, requestTimeout: 3_000 },
       }),
     })));
-  const keys = config.sealing.kind === 'kms' ? kmsKeySource(config.sealing.keyId) : localKeySource(config.sealing.key);
+  const keys = config.sealing.kind === 'kms' ? kmsKeySource(config.sealing.keyId, { api: kmsApi.get }) : localKeySource(config.sealing.key);
   return {
     config,
     http,
@@ -57,6 +68,12 @@ export function createDeliveryParts(config: DeliveryConfig): DeliveryParts {
       config.claimCheckBucket ? new ClaimCheckStore(lazyS3Connection(config.s3Endpoint), config.claimCheckBucket) : undefined,
     ),
     box: new SecretBox(keys),
+    async prepare() {
+      // Synchronously, so the SDK modules load inside init, before the runtime hands over the first event.
+      sqsApi.loadNow();
+      if (config.sealing.kind === 'kms') kmsApi.loadNow();
+      await Promise.all([connect(), keys.dataKey()]);
+    },
     close() {
       http.destroy();
       void sqs?.then(({ client }) => client.destroy());
@@ -69,7 +86,13 @@ export function createDeliveryParts(config: DeliveryConfig): DeliveryParts {
  * outside Lambda without delivery settings; inside Lambda without either, a port that refuses data
  * (a deployed function must never answer success for data it drops).
  */
-export function createCoreDependencies(integration: PartnerIntegration, env: Env, logger: Logger): CoreDependencies & { parts?: DeliveryParts } {
+export function createCoreDependencies(
+  integration: PartnerIntegration,
+  env: Env,
+  logger: Logger,
+  /** `inlineDeadlineMs`: the HTTP function's own deadline instead of INLINE_DEADLINE_MS. */
+  options: { inlineDeadlineMs?: number } = {},
+): CoreDependencies & { parts?: DeliveryParts } {
   const config = readDeliveryConfig(env);
   const dryRun = readDryRun(env) ?? (config === undefined && !env[ENV.lambdaFunctionName]);
   if (dryRun || !config) {
@@ -90,7 +113,7 @@ export function createCoreDependencies(integration: PartnerIntegration, env: Env
       queue: parts.queue,
       box: parts.box,
       breaker: new CircuitBreaker(DELIVERY_DEFAULTS.circuitFailureThreshold, config.circuitOpenMs),
-      inlineDeadlineMs: config.inlineDeadlineMs,
+      inlineDeadlineMs: options.inlineDeadlineMs ?? config.inlineDeadlineMs,
       logger,
       partnerCredential: partnerCredentialFromEnv(env),
     }),

@@ -10,6 +10,11 @@ const BUDGET_MARGIN_SECONDS = 6 * 3_600;
 export const DELIVERY_DEFAULTS = {
   /** How long the ingress waits for the partner before spilling to the queue (mParticle wants < 200 ms p99). */
   inlineDeadlineMs: 100,
+  /**
+   * The HTTP function's in-line deadline: mParticle asks HTTP endpoints to answer within 100 ms, and a call
+   * that misses this deadline must still be spilled to the queue (a few ms) within that budget.
+   */
+  httpInlineDeadlineMs: 50,
   /** Deadline of one partner call made by the worker. */
   workerCallDeadlineMs: 10_000,
   /**
@@ -75,6 +80,8 @@ export const ENV = {
   localSealingKey: 'LOCAL_SEALING_KEY',
   inlineDeadlineMs: 'INLINE_DEADLINE_MS',
   deliveryBudgetSeconds: 'DELIVERY_BUDGET_SECONDS',
+  /** The HTTP function's in-line deadline (it reads this one instead of INLINE_DEADLINE_MS). */
+  httpInlineDeadlineMs: 'HTTP_INLINE_DEADLINE_MS',
   backoffBaseMs: 'BACKOFF_BASE_MS',
   backoffMaxMs: 'BACKOFF_MAX_MS',
   holdMaxMs: 'HOLD_MAX_MS',
@@ -83,6 +90,8 @@ export const ENV = {
   suspendOnAuthFailure: 'SUSPEND_ON_AUTH_FAILURE',
   /** Local runs only: the SQS emulator's endpoint. */
   sqsEndpoint: 'SQS_ENDPOINT',
+  /** Tests and the bench only: the AWS SDK's own endpoint override for KMS (a KMS stand-in on loopback). */
+  kmsEndpoint: 'AWS_ENDPOINT_URL_KMS',
   /** `true` makes the ingress's exec wrapper run Lambda's managed runtime instead of the kit's loop (docs/runtime-loop.md). */
   managedRuntime: 'FIREHOSE_MANAGED_RUNTIME',
   /** Powertools' log level (the construct's `logLevel`). */

@@ -8,20 +8,24 @@ import { SealedSecretsUnreadableError, type DataKey, type KeySource } from './se
  * The SDK client is loaded lazily, so a function that never seals pays nothing for it at cold start.
  * Both calls carry SEALING_ENCRYPTION_CONTEXT, which the functions' IAM permissions require.
  */
-export function kmsKeySource(keyId: string, options: { maxAgeMs?: number; client?: KMSClient } = {}): KeySource {
+export function kmsKeySource(
+  keyId: string,
+  /** `api`: how the SDK module is loaded (create-delivery.ts can load it during init); @default import() on first use */
+  options: { maxAgeMs?: number; client?: KMSClient; api?: () => Promise<typeof import('@aws-sdk/client-kms')> } = {},
+): KeySource {
   const maxAgeMs = options.maxAgeMs ?? 15 * 60_000;
   let client: Promise<KMSClient> | undefined = options.client ? Promise.resolve(options.client) : undefined;
   let current: { key: Promise<DataKey>; created: number } | undefined;
   const decrypted = new Map<string, Promise<Buffer>>();
+  const api = options.api ?? (() => import('@aws-sdk/client-kms'));
 
-  const kms = (): Promise<KMSClient> =>
-    (client ??= import('@aws-sdk/client-kms').then(({ KMSClient: Client }) => new Client({})));
+  const kms = (): Promise<KMSClient> => (client ??= api().then(({ KMSClient: Client }) => new Client({})));
 
   return {
     dataKey() {
       if (!current || Date.now() - current.created > maxAgeMs) {
         const key = kms().then(async (c) => {
-          const { GenerateDataKeyCommand } = await import('@aws-sdk/client-kms');
+          const { GenerateDataKeyCommand } = await api();
           const out = await c.send(new GenerateDataKeyCommand({ KeyId: keyId, KeySpec: 'AES_256', EncryptionContext: { ...SEALING_ENCRYPTION_CONTEXT } }));
           if (!out.Plaintext || !out.CiphertextBlob) throw new Error('KMS returned no data key');
           return { plaintext: Buffer.from(out.Plaintext), encrypted: Buffer.from(out.CiphertextBlob).toString('base64') };
@@ -36,7 +40,7 @@ export function kmsKeySource(keyId: string, options: { maxAgeMs?: number; client
       let key = decrypted.get(encrypted);
       if (!key) {
         key = kms().then(async (c) => {
-          const { DecryptCommand, InvalidCiphertextException } = await import('@aws-sdk/client-kms');
+          const { DecryptCommand, InvalidCiphertextException } = await api();
           const out = await c
             .send(new DecryptCommand({ CiphertextBlob: Buffer.from(encrypted, 'base64'), KeyId: keyId, EncryptionContext: { ...SEALING_ENCRYPTION_CONTEXT } }))
             .catch((error: unknown) => {

@@ -1,18 +1,26 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { createHttpHandler, tokenSourceFromEnv } from '../http';
+import { httpInlineDeadlineMs, startWarmUp } from '../http/warm-up';
 import { createLogger } from '../observability/logger';
 import { createMetrics, ingressMetrics, METRIC_NAMES } from '../observability/metrics';
 import { createIngressFunction } from '../runtime/ingress-function';
 
 /**
  * The function behind the Function URL mParticle POSTs to (the HTTP variant). Everything expensive is built
- * here, at module scope, once per container; the token secret is read on the first call that needs it.
- * Reads FIREHOSE_TOKEN_SECRET_ARN (or FIREHOSE_TOKENS locally) and the delivery settings the ingress reads.
+ * here, at module scope, once per container. Reads FIREHOSE_TOKEN_SECRET_ARN (or FIREHOSE_TOKENS locally),
+ * the delivery settings the ingress reads, and its own in-line deadline, HTTP_INLINE_DEADLINE_MS (50 ms):
+ * mParticle asks HTTP endpoints to answer within 100 ms.
  */
 const logger = createLogger('firehose-http');
 const metrics = createMetrics('firehose-http');
-const ingress = createIngressFunction({ env: process.env, logger, service: 'firehose-http', observer: ingressMetrics(metrics) });
+const ingress = createIngressFunction({
+  env: process.env,
+  logger,
+  service: 'firehose-http',
+  observer: ingressMetrics(metrics),
+  inlineDeadlineMs: httpInlineDeadlineMs(process.env),
+});
 const tokens = tokenSourceFromEnv(process.env, {
   onStaleKept: (error) =>
     logger.error('the token secret could not be re-read; the tokens read before stay in use', error instanceof Error ? error : String(error)),
@@ -23,6 +31,19 @@ const handleHttp = createHttpHandler({
   logger,
   onRejectedAuth: () => metrics.addMetric(METRIC_NAMES.rejectedAuth, MetricUnit.Count, 1),
 });
+
+/**
+ * What a spill needs (the SQS module and client, the sealing data key) and the tokens, started during init:
+ * Lambda runs init with full CPU for up to 10 s, and a CommonJS bundle has no top-level await, so the modules
+ * are required synchronously there (create-delivery.ts) and the network steps run on. The handler does not
+ * wait for them before it starts: the partner's deadline then runs while they finish, and a call waits only
+ * for the step it needs (measured in bench/http-hanging.ts: waiting first adds the rest of the warm-up to the
+ * first answer). The Lambda-invoke ingress stays lazy: its deadline is 100 ms and mParticle's limit 200 ms.
+ */
+const warmUp = startWarmUp({ spill: () => ingress.prepare(), tokens: () => tokens.current() }, logger);
+
+/** Settles when init's warm-up has (tests). */
+export const warmedUp: Promise<void> = warmUp;
 
 export async function handler(event: APIGatewayProxyEventV2, context: Context): Promise<APIGatewayProxyStructuredResultV2> {
   try {

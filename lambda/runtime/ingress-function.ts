@@ -19,6 +19,8 @@ export interface IngressFunction {
   readonly runtime: IngressRuntime;
   /** Said once at start-up, e.g. "dry run: calls are logged, not sent". */
   readonly description: string;
+  /** Loads what a spill needs (the SQS client, the sealing data key) ahead of the first call; no-op in a dry run. */
+  prepare(): Promise<void>;
   /** Resolves when background writes (captures) started by earlier answers have ended. */
   settled(): Promise<void>;
   /** Writes what is buffered and closes idle sockets and clients, so a CLI or test exits promptly. */
@@ -32,11 +34,18 @@ export interface IngressFunctionOptions {
   readonly service: string;
   readonly observer?: IngressObserver;
   readonly integration?: PartnerIntegration;
+  /** The in-line deadline, when not INLINE_DEADLINE_MS's (the HTTP function has its own). */
+  readonly inlineDeadlineMs?: number;
 }
 
 export function createIngressFunction(options: IngressFunctionOptions): IngressFunction {
   const integration = options.integration ?? defaultIntegration;
-  const dependencies = createCoreDependencies(integration, options.env, options.logger);
+  const dependencies = createCoreDependencies(
+    integration,
+    options.env,
+    options.logger,
+    options.inlineDeadlineMs === undefined ? {} : { inlineDeadlineMs: options.inlineDeadlineMs },
+  );
   const capture = requestCaptureFromEnv(options.env, integration, options.service, options.logger);
   const runtime = createIngressRuntime(
     capture ? { ...dependencies, delivery: capture.observe(dependencies.delivery) } : dependencies,
@@ -48,6 +57,7 @@ export function createIngressFunction(options: IngressFunctionOptions): IngressF
     handle,
     runtime,
     description: dependencies.delivery.description,
+    prepare: async () => dependencies.parts?.prepare(),
     settled: async () => capture?.settled(),
     async close() {
       await capture?.flush();

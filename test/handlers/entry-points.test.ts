@@ -42,6 +42,8 @@ beforeAll(async () => {
     [ENV.localSealingKey]: randomBytes(32).toString('base64'),
     [ENV.partnerCredential]: PARTNER_CREDENTIAL,
     [TOKEN_ENV.tokens]: HTTP_TOKEN,
+    // In-line delivery is what these tests check, not the HTTP function's 50 ms (test/http/hanging-partner.test.ts).
+    [ENV.httpInlineDeadlineMs]: '2000',
   };
   ({ handler: ingress } = await load<{ handler: IngressHandler }>('../../lambda/handlers/ingress', env));
   ({ handler: worker } = await load<{ handler: WorkerHandler }>('../../lambda/handlers/worker', env));

@@ -1,0 +1,155 @@
+/**
+ * The HTTP variant with a partner that never answers (issue 14, part 3): mParticle asks HTTP endpoints to
+ * answer within 100 ms. Each round starts a fresh process running the bundled HTTP function behind the local
+ * Function URL endpoint (so the first answer pays the container's cold path), and sends it requests one after
+ * another; every call must wait for the in-line deadline, then spill to the queue (fauxqs) with its secret
+ * sealed under a KMS data key (a KMS stand-in on loopback, answering in KMS_LATENCY_MS, through the real SDK).
+ * Reports p50/p99/max of all answers and of the first answer of each process, and the same for a process
+ * whose handler answers 202 at once (same harness, same run): what loopback HTTP, fetch and a fresh process
+ * cost on this machine by themselves.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { build } from 'esbuild';
+import { ENV } from '../lambda/delivery/defaults';
+import { TOKEN_ENV } from '../lambda/http/token-source';
+import { startSqsEmulator } from '../local/sqs-emulator';
+import { customEvents, eventBatch } from '../test/support/factories';
+import { startKmsStandIn } from '../test/support/kms-stand-in';
+import { percentile } from './stats';
+import { startHangingPartner } from '../test/support/hanging-partner';
+
+export interface HttpHangingRow {
+  readonly answers: string;
+  readonly count: number;
+  readonly p50Ms: number;
+  readonly p99Ms: number;
+  readonly maxMs: number;
+  /** Answers that were not 202 (every call spilled): should be 0. */
+  readonly not202: number;
+}
+
+/** A GenerateDataKey round trip as seen from Lambda in the key's region (order of magnitude). */
+const KMS_LATENCY_MS = 15;
+const TOKEN = 'tok_bench_http_hanging';
+
+
+async function bundleChild(outDir: string): Promise<string> {
+  const file = path.join(outDir, 'http-hanging', 'index.js');
+  await build({
+    entryPoints: [path.join(__dirname, 'http-hanging-child.ts')],
+    outfile: file,
+    bundle: true,
+    minify: true,
+    platform: 'node',
+    target: 'node24',
+    mainFields: ['module', 'main'],
+    format: 'cjs',
+    external: ['@aws-sdk/*'],
+    logLevel: 'error',
+  });
+  return file;
+}
+
+/** Starts the child and resolves with its endpoint URL (its first stdout line). */
+function startChild(file: string, env: NodeJS.ProcessEnv): Promise<{ child: ChildProcess; url: string }> {
+  return new Promise((resolve, reject) => {
+    // NODE_PATH: the bundle lives under bench/out, the SDK in the repository's node_modules (as /var/runtime in Lambda).
+    const child = spawn(process.execPath, [file], { env: { ...env, NODE_PATH: path.join(__dirname, '..', 'node_modules') }, stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout?.on('data', (chunk: Buffer) => {
+      out += chunk.toString('utf8');
+      const line = out.split('\n')[0];
+      if (out.includes('\n') && line) resolve({ child, url: line.trim() });
+    });
+    child.once('exit', (code) => reject(new Error(`http-hanging child exited with ${code}`)));
+  });
+}
+
+function row(answers: string, samples: { ms: number; status: number }[]): HttpHangingRow {
+  const ms = samples.map((s) => s.ms).sort((a, b) => a - b);
+  const round = (n: number): number => Math.round(n * 10) / 10;
+  return {
+    answers,
+    count: ms.length,
+    p50Ms: round(percentile(ms, 50)),
+    p99Ms: round(percentile(ms, 99)),
+    maxMs: round(ms.at(-1) ?? 0),
+    not202: samples.filter((s) => s.status !== 202).length,
+  };
+}
+
+export async function runHttpHangingBench(outDir: string, options: { processes?: number; requestsEach?: number } = {}): Promise<HttpHangingRow[]> {
+  const processes = options.processes ?? 8;
+  const requestsEach = options.requestsEach ?? 20;
+  const file = await bundleChild(outDir);
+  const partner = await startHangingPartner();
+  const kms = await startKmsStandIn({ latencyMs: KMS_LATENCY_MS });
+  const sqs = await startSqsEmulator();
+  const env: NodeJS.ProcessEnv = {
+    PATH: process.env['PATH'],
+    [ENV.partnerApiUrl]: partner.url,
+    [ENV.deliveryQueueUrl]: sqs.queueUrl,
+    [ENV.deadLetterQueueUrl]: sqs.deadLetterQueueUrl,
+    [ENV.sqsEndpoint]: sqs.endpoint,
+    [ENV.sealingKeyId]: 'arn:aws:kms:us-east-1:123456789012:key/bench',
+    [ENV.kmsEndpoint]: kms.url,
+    AWS_REGION: 'us-east-1',
+    AWS_ACCESS_KEY_ID: 'local',
+    AWS_SECRET_ACCESS_KEY: 'local',
+    [ENV.sdkNodeVersionWarningDisabled]: 'true',
+    [ENV.lambdaFunctionName]: 'firehose-http-bench',
+    [ENV.logLevel]: 'SILENT',
+    [ENV.metricsDisabled]: 'true',
+    [TOKEN_ENV.tokens]: TOKEN,
+  };
+  const body = JSON.stringify(eventBatch(customEvents(100)));
+  const measure = async (childEnv: NodeJS.ProcessEnv, label: string): Promise<HttpHangingRow[]> => {
+    const all: { ms: number; status: number }[] = [];
+    const first: { ms: number; status: number }[] = [];
+    for (let p = 0; p < processes; p += 1) {
+      const { child, url } = await startChild(file, childEnv);
+      try {
+        for (let i = 0; i < requestsEach; i += 1) {
+          const started = performance.now();
+          const response = await fetch(`${url}/firehose`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json', authorization: `Token ${TOKEN}` },
+            body,
+          });
+          await response.arrayBuffer();
+          const sample = { ms: performance.now() - started, status: response.status };
+          all.push(sample);
+          if (i === 0) first.push(sample);
+        }
+      } finally {
+        child.removeAllListeners('exit');
+        child.kill();
+      }
+    }
+    return [row(`${label}: first answer of a fresh process`, first), row(`${label}: all answers`, all)];
+  };
+  try {
+    const bareRows = await measure({ ...env, BENCH_BARE: 'true' }, 'bare 202 handler (baseline)');
+    return [...(await measure(env, 'HTTP function, partner never answers')), ...bareRows];
+  } finally {
+    await partner.stop();
+    await kms.stop();
+    await sqs.stop();
+  }
+}
+
+if (require.main === module) {
+  runHttpHangingBench(path.join(__dirname, 'out')).then(
+    (rows) => {
+      console.table(rows);
+      process.exit(0);
+    },
+    (error: unknown) => {
+      console.error(error);
+      process.exit(1);
+    },
+  );
+}

@@ -1,0 +1,35 @@
+import type { Logger } from '@aws-lambda-powertools/logger';
+import { DELIVERY_DEFAULTS, ENV } from '../delivery/defaults';
+import { positiveInt } from '../delivery/delivery-config';
+import { errorMessage } from '../shared/errors';
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+/**
+ * The HTTP function's in-line deadline (HTTP_INLINE_DEADLINE_MS, default 50 ms): mParticle asks HTTP
+ * endpoints to answer within 100 ms, so a call the partner has not answered by then is spilled to the queue
+ * with room to spare. The Lambda-invoke ingress keeps INLINE_DEADLINE_MS.
+ */
+export function httpInlineDeadlineMs(env: Env): number {
+  return positiveInt(env, ENV.httpInlineDeadlineMs, DELIVERY_DEFAULTS.httpInlineDeadlineMs);
+}
+
+/**
+ * Starts each step now, at module scope (the function's init), and returns a promise that settles when every
+ * step has; it never rejects. The steps are the cached promises the calls themselves await (SQS client, data
+ * key, tokens), so a call never starts the same work twice and waits only for what is not finished yet; a
+ * step that failed is logged and tried again by the first call that needs it. Only the failure's message is
+ * logged: none of these errors carries a secret's value.
+ */
+export function startWarmUp(steps: Readonly<Record<string, () => Promise<unknown>>>, logger: Logger): Promise<void> {
+  const started = performance.now();
+  return Promise.all(
+    Object.entries(steps).map(async ([step, run]) => {
+      try {
+        await run();
+      } catch (error) {
+        logger.warn('warm-up step failed; the first call that needs it tries again', { step, error: errorMessage(error) });
+      }
+    }),
+  ).then(() => logger.debug('warmed up', { durationMs: Math.round(performance.now() - started) }));
+}

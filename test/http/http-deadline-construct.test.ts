@@ -1,0 +1,28 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { DELIVERY_DEFAULTS, ENV } from '../../lambda/delivery/defaults';
+import { logicalIdOf, PARTNER_API_URL, synthApp } from '../cdk/support/synth';
+import { propertiesOf } from '../cdk/support/template-queries';
+
+/** The construct gives the HTTP function, and only it, its own in-line deadline. */
+const synthesized = synthApp({ partnerApiUrl: PARTNER_API_URL, httpEndpoint: true });
+afterAll(() => synthesized.dispose());
+
+function environmentOf(fn: Parameters<typeof logicalIdOf>[1]): Record<string, unknown> {
+  const props = propertiesOf(synthesized.template(), logicalIdOf(synthesized.stack(), fn));
+  return ((props['Environment'] as { Variables?: Record<string, unknown> } | undefined)?.Variables ?? {});
+}
+
+describe('the HTTP in-line deadline in the template', () => {
+  it('is set on the HTTP function and not on the Lambda-invoke ingress', () => {
+    // Prepare
+    const { integration } = synthesized.stack();
+
+    // Act
+    const http = environmentOf(integration.httpFunction);
+    const ingress = environmentOf(integration.ingressFunction);
+
+    // Assess
+    expect(http[ENV.httpInlineDeadlineMs]).toBe(String(DELIVERY_DEFAULTS.httpInlineDeadlineMs));
+    expect(ingress).not.toHaveProperty(ENV.httpInlineDeadlineMs);
+  });
+});

@@ -9,8 +9,6 @@
  * cost on this machine by themselves.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { build } from 'esbuild';
 import { ENV } from '../lambda/delivery/defaults';

@@ -1,5 +1,4 @@
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DELIVERY_DEFAULTS, ENV } from '../../lambda/delivery/defaults';
 import { TOKEN_ENV, type FunctionUrlHandler } from '../../lambda/http';
@@ -9,7 +8,7 @@ import { startSqsEmulator, type SqsEmulator } from '../../local/sqs-emulator';
 import { useEntryPoints } from '../support/entry-points';
 import { customEvents, eventBatch } from '../support/factories';
 import { startKmsStandIn, type KmsStandIn } from '../support/kms-stand-in';
-import { startHangingPartner, type HangingPartner } from '../support/hanging-partner';
+import { startHangingPartner, } from '../support/hanging-partner';
 
 /**
  * mParticle asks HTTP endpoints to answer within 100 ms. The HTTP function as deployed (its module loaded

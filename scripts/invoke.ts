@@ -47,7 +47,17 @@ async function main(): Promise<void> {
 
   const { createIngressFunction } = await import('../lambda/runtime/ingress-function');
   const { createLogger } = await import('../lambda/observability/logger');
-  const ingress = createIngressFunction({ env: process.env, logger: createLogger('firehose-ingress'), service: 'firehose-ingress' });
+  const { ENV } = await import('../lambda/delivery/defaults');
+  // LOCAL_INTEGRATION_MODULE: a module exporting `integration` to run instead of lambda/integration.
+  const integrationModule = process.env[ENV.localIntegrationModule];
+  const integration = integrationModule ? (require(path.resolve(integrationModule)) as typeof import('../lambda/integration')).integration : undefined;
+  const integrationFolders = [path.resolve(__dirname, '../lambda/integration') + path.sep, ...(integrationModule ? [path.dirname(path.resolve(integrationModule)) + path.sep] : [])];
+  const ingress = createIngressFunction({
+    env: process.env,
+    logger: createLogger('firehose-ingress'),
+    service: 'firehose-ingress',
+    ...(integration ? { integration } : {}),
+  });
   process.stderr.write(`${ingress.description}\n`);
   try {
     // Raw bytes, not a parsed object: the pipeline then reads 64-bit integers losslessly.
@@ -56,7 +66,7 @@ async function main(): Promise<void> {
   } catch (error) {
     const { FirehoseInputError } = await import('../lambda/firehose');
     if (error instanceof FirehoseInputError) fail(EXIT_BAD_INPUT, `invalid request: ${error.message}`);
-    const where = mappingFrame(error);
+    const where = mappingFrame(error, integrationFolders);
     if (where) fail(EXIT_MAPPING, `mapping error at ${where}: ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`);
     fail(EXIT_FAILED, `failed: ${error instanceof Error ? error.message : String(error)}`);
   } finally {
@@ -64,12 +74,19 @@ async function main(): Promise<void> {
   }
 }
 
-/** `lambda/integration/mapping.ts:42:13` when the error was thrown by the integration's code, else undefined. */
-function mappingFrame(error: unknown): string | undefined {
+/**
+ * `lambda/integration/mapping.ts:42:13` when the error was thrown by the integration's own code (a stack
+ * frame in one of `folders`), else undefined: a mapping bug, not a delivery failure.
+ */
+function mappingFrame(error: unknown, folders: readonly string[]): string | undefined {
   if (!(error instanceof Error) || error.name === 'SettingError') return undefined;
-  const frame = (error.stack ?? '').split('\n').find((line) => /^\s+at .*lambda[\\/]integration[\\/]/.test(line));
-  const location = frame && /(lambda[\\/]integration[\\/][^\s():]+:\d+:\d+)/.exec(frame)?.[1];
-  return location?.replace(/\\/g, '/');
+  for (const line of (error.stack ?? '').split('\n').slice(1)) {
+    const location = /([^\s()]+:\d+:\d+)\)?$/.exec(line.trim())?.[1]?.replace(/^file:\/\//, '');
+    if (location && folders.some((folder) => location.startsWith(folder))) {
+      return location.startsWith(process.cwd() + path.sep) ? path.relative(process.cwd(), location) : location;
+    }
+  }
+  return undefined;
 }
 
 main().then(

@@ -2,6 +2,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { ENV } from '../../lambda/delivery/defaults';
 import { customEvents, eventBatch, membershipChange, profiles } from '../support/factories';
 import { inBatches, PROJECT_ROOT, runCli, type CliResult } from '../support/run-cli';
 import { SAMPLE_FILES } from '../support/samples';
@@ -121,5 +122,37 @@ describe('npm run invoke at scale and through npm', () => {
     expect(result.code).toBe(0);
     expect(result.stderr).toContain('\\"session_id\\":-9007199254740993');
     expect(result.stderr).toContain('\\"session_length_ms\\":9007199254740993');
+  });
+});
+
+describe('npm run invoke on a mapping bug', () => {
+  it('names the mapping file and line and exits 3, not "delivery failed"', async () => {
+    // Prepare: an integration (a copy outside the tree) whose mapping reads a field that is not there.
+    const dir = mkdtempSync(path.join(tmpdir(), 'invoke-mapping-'));
+    writeFileSync(
+      path.join(dir, 'mapping.ts'),
+      `import type { EventProcessingRequest } from ${JSON.stringify(path.join(PROJECT_ROOT, 'lambda/firehose'))};\n` +
+        'export const mapEvents = (request: EventProcessingRequest) => {\n' +
+        '  const user = (request as unknown as { user: { name: string } }).user;\n' +
+        "  return { path: '/events', body: { name: user.name.toUpperCase() } };\n" +
+        '};\n',
+    );
+    writeFileSync(
+      path.join(dir, 'index.ts'),
+      `import { integration as kit } from ${JSON.stringify(path.join(PROJECT_ROOT, 'lambda/integration'))};\n` +
+        "import { mapEvents } from './mapping';\nexport const integration = { ...kit, mapEvents };\n",
+    );
+
+    // Act
+    const result = await runCli(tsx, ['scripts/invoke.ts', path.join('events', 'event-batch.json')], {
+      env: { ...env, [ENV.localIntegrationModule]: path.join(dir, 'index.ts') },
+    });
+
+    // Assess
+    expect(result.code).toBe(3);
+    expect(result.stdout).toBe('');
+    expect(ownLines(result.stderr).at(-1)).toMatch(
+      new RegExp(`^mapping error at ${path.join(dir, 'mapping.ts').replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:4:\\d+: TypeError: `),
+    );
   });
 });

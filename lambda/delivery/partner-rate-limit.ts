@@ -2,9 +2,10 @@
  * A ceiling on partner requests per second for one worker container, with AIMD under 429s.
  *
  * The ceiling is shared across the worker's concurrent invocations by division: the SQS event source's
- * maximum concurrency bounds how many worker invocations run at once, so each container paces itself at
- * `ceiling / maxConcurrency` and together they stay under the ceiling (a quiet container's share is
- * unused: the price of needing no coordination service). A 429 halves the container's rate and pauses it
+ * maximum concurrency bounds how many worker invocations run at once, so each container allows itself
+ * `floor(ceiling / maxConcurrency)` requests in any second and together they stay under the ceiling (a
+ * quiet container's share is unused: the price of needing no coordination service). Whole requests,
+ * because evenly spaced slots at a fractional rate (10/3) let ceil(rate) start in some second. A 429 halves the container's rate and pauses it
  * for the partner's Retry-After; each success wins back a step, so a 429 storm slows delivery down instead
  * of spending retries.
  */
@@ -15,6 +16,11 @@ export interface RateLimitOptions {
   readonly sharedBy: number;
   /** Lowest rate a 429 storm can push a container down to. @default 1 request per 10 s */
   readonly floorPerSecond?: number;
+  /**
+   * Slack added to each second, so that requests reaching the partner up to this much closer together
+   * than they were sent (network and event-loop jitter) still count within the ceiling. @default 50 ms
+   */
+  readonly guardMs?: number;
   readonly now?: () => number;
 }
 
@@ -25,10 +31,15 @@ export class PartnerRateLimit {
   private nextSlot = 0;
   private pausedUntil = 0;
   private readonly now: () => number;
+  private readonly windowMs: number;
 
   constructor(options: RateLimitOptions) {
     if (!(options.ceilingPerSecond > 0) || !(options.sharedBy >= 1)) throw new Error('PartnerRateLimit: ceilingPerSecond must be > 0 and sharedBy ≥ 1');
-    this.ceiling = options.ceilingPerSecond / options.sharedBy;
+    this.ceiling = Math.floor(options.ceilingPerSecond / options.sharedBy);
+    if (this.ceiling < 1) {
+      throw new Error(`PartnerRateLimit: a ceiling of ${options.ceilingPerSecond}/s cannot be shared by ${options.sharedBy} containers without coordination (at least one request per second each)`);
+    }
+    this.windowMs = 1000 + (options.guardMs ?? 50);
     this.floor = Math.min(this.ceiling, options.floorPerSecond ?? 0.1);
     this.rate = this.ceiling;
     this.now = options.now ?? Date.now;
@@ -47,8 +58,14 @@ export class PartnerRateLimit {
     const now = this.now();
     const slot = Math.max(now, this.nextSlot, this.pausedUntil);
     // Whole milliseconds, rounded up: rounding down would let one extra request into a second.
-    this.nextSlot = slot + Math.ceil(1000 / this.rate);
+    this.nextSlot = slot + Math.ceil(this.windowMs / this.rate);
     return slot - now;
+  }
+
+  /** How long `reserve()` would wait now, without taking the slot. */
+  peek(): number {
+    const now = this.now();
+    return Math.max(now, this.nextSlot, this.pausedUntil) - now;
   }
 
   /** A 429 (or 503 with Retry-After): halve the rate and pause for what the partner asked. */

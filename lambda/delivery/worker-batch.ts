@@ -12,7 +12,8 @@ export function createWorkerBatchHandler(deps: WorkerDependencies): SqsBatchHand
     const outcomes = { delivered: 0, parked: 0, retry: 0, hold: 0 };
     const recordHandler = async (record: SQSRecord) => {
       try {
-        const outcome = await deliverRecord(record, deps);
+        // The invocation's remaining time bounds how long a record may sleep for a rate-limit slot.
+        const outcome = await deliverRecord(record, deps, context ? () => context.getRemainingTimeInMillis() : undefined);
         outcomes[outcome]++;
         return outcome;
       } catch (error) {

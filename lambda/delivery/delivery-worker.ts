@@ -157,12 +157,16 @@ async function attempt(
 async function waitForSlot(deps: WorkerDependencies, remainingMs: (() => number) | undefined): Promise<number | undefined> {
   const limit = deps.rateLimit;
   if (!limit) return undefined;
-  const wait = limit.peek();
-  const maxSleep = Math.min(deps.rateLimitMaxSleepMs ?? 0, remainingMs ? remainingMs() - deps.callDeadlineMs - 1_000 : Infinity);
-  if (wait > maxSleep) return wait;
-  const slotIn = limit.reserve();
-  if (slotIn > 0) await new Promise((resolve) => setTimeout(resolve, slotIn));
-  return undefined;
+  for (;;) {
+    const wait = limit.peek();
+    const maxSleep = Math.min(deps.rateLimitMaxSleepMs ?? 0, remainingMs ? remainingMs() - deps.callDeadlineMs - 1_000 : Infinity);
+    if (wait > maxSleep) return wait;
+    const generation = limit.generation;
+    const slotIn = limit.reserve();
+    if (slotIn > 0) await new Promise((resolve) => setTimeout(resolve, slotIn));
+    // A 429 while this slept voided its slot: wait for the pause and the slower pace too.
+    if (limit.generation === generation) return undefined;
+  }
 }
 
 /**

@@ -30,6 +30,7 @@ export class PartnerRateLimit {
   private readonly floor: number;
   private nextSlot = 0;
   private pausedUntil = 0;
+  private throttles = 0;
   private readonly now: () => number;
   private readonly windowMs: number;
 
@@ -68,10 +69,26 @@ export class PartnerRateLimit {
     return Math.max(now, this.nextSlot, this.pausedUntil) - now;
   }
 
-  /** A 429 (or 503 with Retry-After): halve the rate and pause for what the partner asked. */
+  /**
+   * Counts the 429s so far. A slot reserved before the latest one is void (its wait was planned at the old
+   * rate): the caller reserves again after its sleep when this changed meanwhile.
+   */
+  get generation(): number {
+    return this.throttles;
+  }
+
+  /**
+   * A 429 (or 503 with Retry-After): halve the rate, pause for what the partner asked, and void the slots
+   * already handed out, so requests waiting for them wait for the pause and the new spacing too. The next
+   * slot is at least one new spacing after now: every request sent so far was sent by now, so the spacing
+   * between any two sent requests stays at least the old one.
+   */
   throttled(retryAfterMs?: number): void {
+    const now = this.now();
     this.rate = Math.max(this.floor, this.rate / 2);
-    if (retryAfterMs !== undefined) this.pausedUntil = Math.max(this.pausedUntil, this.now() + retryAfterMs);
+    if (retryAfterMs !== undefined) this.pausedUntil = Math.max(this.pausedUntil, now + retryAfterMs);
+    this.nextSlot = Math.max(this.pausedUntil, now + Math.ceil(this.windowMs / this.rate));
+    this.throttles++;
   }
 
   /** A success: win back a tenth of the ceiling, up to it. */

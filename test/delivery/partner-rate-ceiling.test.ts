@@ -1,0 +1,120 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { createWorkerDependencies } from '../../lambda/delivery/create-worker';
+import { ENV } from '../../lambda/delivery/defaults';
+import { createWorkerBatchHandler } from '../../lambda/delivery/worker-batch';
+import { parseJson } from '../../lambda/firehose';
+import { integration } from '../../lambda/integration';
+import type { ReceivedRequest } from '../../local/partner-api-stand-in';
+import { pollOnce } from '../../local/worker-runner';
+import { capturingLogger, startDeliverySystem, type DeliverySystem } from '../support/delivery-system';
+import { membershipChange, profile } from '../support/factories';
+
+/**
+ * PARTNER_MAX_RPS with several worker containers at once, on real parts: fauxqs with the real SDK, a real
+ * HTTP partner recording when each request arrived, and three worker containers (each its own
+ * dependencies and limiter, as Lambda gives each container its own) polling the queue concurrently.
+ */
+
+const CEILING = 10;
+const CONTAINERS = 3;
+const LIMITED = { [ENV.partnerMaxRps]: String(CEILING), [ENV.workerMaxConcurrency]: String(CONTAINERS) };
+
+let system: DeliverySystem | undefined;
+afterEach(async () => {
+  await system?.stop();
+  system = undefined;
+});
+
+/** The most requests the partner saw in any one-second window (each window starting at a request). */
+function maxInAnySecond(requests: readonly ReceivedRequest[]): number {
+  const at = requests.map((r) => r.at).sort((a, b) => a - b);
+  return Math.max(0, ...at.map((start) => at.filter((t) => t >= start && t < start + 1000).length));
+}
+
+/** Queues `count` membership changes (always queued, never in-line), one message each. */
+async function queueMemberships(target: DeliverySystem, count: number): Promise<string[]> {
+  const mpids = Array.from({ length: count }, (_, i) => `rate-${i}`);
+  for (const mpid of mpids) await target.ingress.handle(JSON.stringify(membershipChange([profile(mpid)])));
+  return mpids;
+}
+
+/** Runs `CONTAINERS` worker containers at once, each handling one batch at a time, until the queue is empty. */
+async function runContainers(target: DeliverySystem, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  const container = async (n: number) => {
+    const deps = createWorkerDependencies(integration, target.env, capturingLogger(`firehose-worker-${n}`, target.logLines));
+    const runner = { sqs: target.sqs.sqs, queueUrl: target.sqs.queueUrl, handler: createWorkerBatchHandler(deps), waitSeconds: 0 };
+    while (Date.now() < deadline) {
+      if ((await pollOnce(runner)) > 0) continue;
+      const depth = await target.queueDepth();
+      if (depth.visible === 0 && depth.inFlight === 0) return;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    throw new Error(`container ${n}: queue not drained within ${timeoutMs} ms: ${JSON.stringify(await target.queueDepth())}`);
+  };
+  await Promise.all(Array.from({ length: CONTAINERS }, (_, n) => container(n)));
+}
+
+const deliveredMpids = (partner: DeliverySystem['partner']) =>
+  new Set(partner.accepted.flatMap((r) => ((parseJson(r.bodyText) as { memberships: { mpid: string }[] }).memberships ?? []).map((m) => m.mpid)));
+
+describe('the partner request ceiling (PARTNER_MAX_RPS)', () => {
+  it('keeps three concurrent worker containers under 10 requests in every second, and delivers everything', async () => {
+    // Prepare: 60 queued messages, a healthy partner.
+    system = await startDeliverySystem(LIMITED);
+    const mpids = await queueMemberships(system, 60);
+    const started = Date.now();
+
+    // Act
+    await runContainers(system, 60_000);
+    const seconds = (Date.now() - started) / 1000;
+
+    // Assess: never more than the ceiling in any one-second window, and more than one container's share
+    // (3/s) in some window: the containers did run at once.
+    const { partner } = system;
+    const peak = maxInAnySecond(partner.received);
+    expect(peak).toBeLessThanOrEqual(CEILING);
+    expect(peak).toBeGreaterThan(Math.floor(CEILING / CONTAINERS));
+    expect([...deliveredMpids(partner)].sort()).toEqual([...mpids].sort());
+    expect(await system.deadLetters()).toEqual([]);
+    console.info(`ceiling ${CEILING}/s over ${CONTAINERS} containers: ${mpids.length} messages in ${seconds.toFixed(1)} s, `
+      + `${partner.received.length} requests, at most ${peak} in any 1-s window, 0 parked`);
+  }, 90_000);
+
+  it('slows down in a 429 storm instead of retrying: nothing parked, no failures, the rate drops while it lasts', async () => {
+    // Prepare: the partner answers 429 with Retry-After: 1 for its first 4 seconds of traffic.
+    system = await startDeliverySystem(LIMITED);
+    const { partner } = system;
+    const mpids = await queueMemberships(system, 30);
+    const STORM_MS = 4_000;
+    let stormStart: number | undefined;
+    partner.setFaults((request) => {
+      stormStart ??= request.at;
+      return request.at < stormStart + STORM_MS ? { kind: 'status', status: 429, headers: { 'retry-after': '1' } } : undefined;
+    });
+
+    // Act
+    await runContainers(system, 120_000);
+
+    // Assess: everything delivered, nothing parked, no message counted as failed, the breaker never opened.
+    expect([...deliveredMpids(partner)].sort()).toEqual([...mpids].sort());
+    expect(await system.deadLetters()).toEqual([]);
+    const lines = system.logLines;
+    expect(lines.filter((l) => l.includes('"will retry"'))).toEqual([]);
+    expect(lines.filter((l) => l.includes('held while the partner is down'))).toEqual([]);
+    expect(lines.filter((l) => l.includes('held by the partner rate limit')).length).toBeGreaterThan(0);
+
+    // Assess: during the storm each container paused for every Retry-After, so the partner saw far fewer
+    // than the ceiling's requests: at most about one per container per second (plus each one's first).
+    const during = partner.received.filter((r) => r.answered === 429);
+    const stormSeconds = STORM_MS / 1000;
+    expect(during.length).toBeGreaterThan(0);
+    expect(during.length).toBeLessThanOrEqual(CONTAINERS * (stormSeconds + 1));
+    expect(during.length).toBeLessThan((CEILING * stormSeconds) / 2);
+    expect(maxInAnySecond(partner.received)).toBeLessThanOrEqual(CEILING);
+    const after = partner.accepted;
+    const drainSeconds = (Math.max(...after.map((r) => r.at)) - Math.min(...after.map((r) => r.at))) / 1000;
+    console.info(`429 storm of ${stormSeconds} s: ${during.length} requests during it (${(during.length / stormSeconds).toFixed(1)}/s vs a ceiling of ${CEILING}/s), `
+      + `then ${after.length} delivered in ${drainSeconds.toFixed(1)} s; 0 parked, 0 failures`);
+  }, 150_000);
+});

@@ -106,6 +106,23 @@ describe('PartnerRateLimit', () => {
     expect(limit.currentRate).toBe(20);
   });
 
+  it('voids the slots handed out before a 429: the next one waits for the pause and the slower spacing', () => {
+    // Prepare: a batch reserved five slots 100 ms apart.
+    const clock = manualClock();
+    const limit = new PartnerRateLimit({ ceilingPerSecond: 10, sharedBy: 1, guardMs: 0, now: clock.now });
+    for (let i = 0; i < 5; i++) limit.reserve();
+    const before = limit.generation;
+
+    // Act: the first request is answered 429 with Retry-After: 1 s.
+    clock.advance(50);
+    limit.throttled(1_000);
+
+    // Assess: the generation tells sleepers their slot is void; the next slot is after the pause, then 200 ms apart.
+    expect(limit.generation).not.toBe(before);
+    expect(limit.reserve()).toBe(1_000);
+    expect(limit.reserve()).toBe(1_200);
+  });
+
   it('does not fall below its floor in a 429 storm', () => {
     const limit = new PartnerRateLimit({ ceilingPerSecond: 8, sharedBy: 1, floorPerSecond: 0.5 });
     for (let i = 0; i < 100; i++) limit.throttled();

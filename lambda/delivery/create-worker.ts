@@ -37,7 +37,7 @@ export function createWorkerDependencies(
  * This container's share of PARTNER_MAX_RPS: the ceiling divided by how many containers can run at once
  * (WORKER_MAX_CONCURRENCY, set by the construct from the event source's maximum concurrency).
  */
-function rateLimitFromEnv(env: Readonly<Record<string, string | undefined>>): Pick<WorkerDependencies, 'rateLimit' | 'rateLimitMaxSleepMs'> {
+export function rateLimitFromEnv(env: Readonly<Record<string, string | undefined>>): Pick<WorkerDependencies, 'rateLimit' | 'rateLimitMaxSleepMs'> {
   const raw = env[ENV.partnerMaxRps];
   if (raw === undefined || raw === '') return {};
   const ceilingPerSecond = positiveInt(env, ENV.partnerMaxRps, 0);

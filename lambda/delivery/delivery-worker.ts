@@ -98,7 +98,8 @@ export async function deliverRecord(record: SQSRecord, deps: WorkerDependencies,
     case 'retry':
     case 'hold': {
       await deps.queue.delay(record.receiptHandle, decision.delayMs / 1000);
-      deps.held?.add(record.messageId, record.receiptHandle, decision.delayMs);
+      // Only what waits on the partner's health is released when a probe finds it healthy, not the paced.
+      if (outcome.kind !== 'slowed') deps.held?.add(record.messageId, record.receiptHandle, decision.delayMs);
       const reason = decision.kind === 'retry' ? decision.reason : (decision.reason ?? 'circuit open');
       if (outcome.kind === 'unavailable') deps.observer?.retried(outcome.status);
       const what = decision.kind === 'retry' ? 'will retry' : outcome.kind === 'slowed' ? 'held by the partner rate limit' : 'held while the partner is down';

@@ -29,6 +29,7 @@ export class PartnerRateLimit {
   private rate: number;
   private readonly floor: number;
   private nextSlot = 0;
+  private lastSlot: number | undefined;
   private pausedUntil = 0;
   private throttles = 0;
   private readonly now: () => number;
@@ -60,7 +61,18 @@ export class PartnerRateLimit {
     const slot = Math.max(now, this.nextSlot, this.pausedUntil);
     // Whole milliseconds, rounded up: rounding down would let one extra request into a second.
     this.nextSlot = slot + Math.ceil(this.windowMs / this.rate);
+    this.lastSlot = slot;
     return slot - now;
+  }
+
+  /**
+   * How long an invocation should linger before it ends: until one full-rate spacing after its last slot.
+   * The event source bounds concurrent invocations, not containers: the next batch may start on a fresh
+   * container that sends at once, and this keeps its first request a spacing after this one's last.
+   */
+  lingerMs(): number {
+    if (this.lastSlot === undefined) return 0;
+    return Math.max(0, this.lastSlot + Math.ceil(this.windowMs / this.ceiling) - this.now());
   }
 
   /** How long `reserve()` would wait now, without taking the slot. */

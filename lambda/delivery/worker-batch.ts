@@ -26,6 +26,9 @@ export function createWorkerBatchHandler(deps: WorkerDependencies): SqsBatchHand
       ...(context ? { context } : {}),
       throwOnFullBatchFailure: false,
     });
+    // Under PARTNER_MAX_RPS, hand the concurrency slot on only once this container's last call is a spacing old.
+    const lingerMs = Math.min(deps.rateLimit?.lingerMs() ?? 0, context ? context.getRemainingTimeInMillis() - 1_000 : Infinity);
+    if (lingerMs > 0) await new Promise((resolve) => setTimeout(resolve, lingerMs));
     deps.logger.info('batch handled', {
       records: event.Records.length,
       delivered: outcomes.delivered,

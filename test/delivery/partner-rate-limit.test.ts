@@ -123,6 +123,20 @@ describe('PartnerRateLimit', () => {
     expect(limit.reserve()).toBe(1_200);
   });
 
+  it('lingers until a full-rate spacing after its last slot, so a fresh container taking the next batch keeps the pace', () => {
+    // Prepare: 5 per second for this container (200 ms apart); nothing sent yet.
+    const clock = manualClock();
+    const limit = new PartnerRateLimit({ ceilingPerSecond: 10, sharedBy: 2, guardMs: 0, now: clock.now });
+    expect(limit.lingerMs()).toBe(0);
+
+    // Act: two requests, the second at +200 ms; the batch ends 50 ms after it.
+    limit.reserve();
+    clock.advance(limit.reserve() + 50);
+
+    // Assess: the invocation ends 200 ms after its last request.
+    expect(limit.lingerMs()).toBe(150);
+  });
+
   it('does not fall below its floor in a 429 storm', () => {
     const limit = new PartnerRateLimit({ ceilingPerSecond: 8, sharedBy: 1, floorPerSecond: 0.5 });
     for (let i = 0; i < 100; i++) limit.throttled();

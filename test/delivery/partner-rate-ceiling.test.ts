@@ -1,6 +1,7 @@
+import type { Context } from 'aws-lambda';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createWorkerDependencies, rateLimitFromEnv } from '../../lambda/delivery/create-worker';
-import { ENV } from '../../lambda/delivery/defaults';
+import { DELIVERY_DEFAULTS, ENV } from '../../lambda/delivery/defaults';
 import { createWorkerBatchHandler } from '../../lambda/delivery/worker-batch';
 import { parseJson } from '../../lambda/firehose';
 import { integration } from '../../lambda/integration';
@@ -123,4 +124,45 @@ describe('the partner request ceiling (PARTNER_MAX_RPS)', () => {
     console.info(`429 storm of ${stormSeconds} s: ${during.length} requests during it (${(during.length / stormSeconds).toFixed(1)}/s vs a ceiling of ${CEILING}/s), `
       + `then ${after.length} delivered in ${drainSeconds.toFixed(1)} s; 0 parked, 0 failures`);
   }, 150_000);
+
+  it('holds what it cannot wait for within the invocation, without counting a failure, and delivers it on a later batch', async () => {
+    // Prepare: one container with 3 calls a second, an invocation with little time left (its call deadline
+    // and 2 s: room to sleep about 1 s), 10 queued messages.
+    system = await startDeliverySystem(LIMITED);
+    const target = system;
+    const mpids = await queueMemberships(target, 10);
+    const deps = createWorkerDependencies(integration, target.env, capturingLogger('firehose-worker', target.logLines));
+    const batch = createWorkerBatchHandler(deps);
+    const shortOnTime = { getRemainingTimeInMillis: () => DELIVERY_DEFAULTS.workerCallDeadlineMs + 2_000 } as Partial<Context> as Context;
+    let failures = 0;
+    const runner = {
+      sqs: target.sqs.sqs,
+      queueUrl: target.sqs.queueUrl,
+      waitSeconds: 0,
+      handler: async (event: Parameters<typeof batch>[0]) => {
+        const response = await batch(event, shortOnTime);
+        failures += response.batchItemFailures.length;
+        return response;
+      },
+    };
+
+    // Act: the first batch, then batches until the queue is empty.
+    await pollOnce(runner);
+    const heldFirst = failures;
+    const deadline = Date.now() + 60_000;
+    const pending = async () => Object.values(await target.queueDepth()).reduce((a, b) => a + b, 0);
+    while (Date.now() < deadline && (await pending()) > 0) {
+      if ((await pollOnce(runner)) === 0) await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+
+    // Assess: the first batch sent what fitted in about a second and held the rest; nothing counted as a
+    // failure to retry, nothing parked, everything delivered in the end.
+    expect(heldFirst).toBeGreaterThanOrEqual(5);
+    expect(heldFirst).toBeLessThan(10);
+    expect(target.logLines.filter((l) => l.includes('held by the partner rate limit')).length).toBeGreaterThanOrEqual(heldFirst);
+    expect(target.logLines.filter((l) => l.includes('"will retry"'))).toEqual([]);
+    expect([...deliveredMpids(target.partner)].sort()).toEqual([...mpids].sort());
+    expect(await target.deadLetters()).toEqual([]);
+    expect(maxInAnySecond(target.partner.received)).toBeLessThanOrEqual(Math.floor(CEILING / CONTAINERS));
+  }, 90_000);
 });

@@ -81,6 +81,22 @@ export function checkDeliverySettings(settings: DeliverySettings): void {
 }
 
 /**
+ * PARTNER_MAX_RPS is split between the worker containers the event source may run at once, at least one
+ * request per second each (lambda/delivery/partner-rate-limit.ts): a lower ceiling needs a lower concurrency.
+ */
+export function checkPartnerRateCeiling(workerEnvironment: Readonly<Record<string, string>>, maxConcurrency: number): void {
+  const raw = workerEnvironment[ENV.partnerMaxRps];
+  if (raw === undefined || raw === '') return;
+  const ceiling = positiveInt(raw);
+  if (ceiling === undefined || ceiling < maxConcurrency) {
+    throw new ConstructPropsError(
+      `workerFunctionProps.environment.${ENV.partnerMaxRps}`,
+      `(${raw}) must be a whole number of at least the worker's maximum concurrency (${maxConcurrency}): each container gets an equal, whole share; lower workerEventSourceProps.maxConcurrency for a lower ceiling`,
+    );
+  }
+}
+
+/**
  * Longest time a message may need on the delivery queue before the worker parks it: its delivery budget
  * (DELIVERY_BUDGET_SECONDS in the worker's environment, or the default), plus one run of the worker that
  * finds it over budget and parks it.

@@ -16,7 +16,7 @@ import { DELIVERY_DEFAULTS, ENV, SEALING_ENCRYPTION_CONTEXT } from '../lambda/de
 import { FirehoseAlarms, type FirehoseAlarmSet } from './alarms';
 import { MPARTICLE_ACCOUNTS } from './config';
 import { FirehoseDashboard } from './dashboard';
-import { checkDeliverySettings, claimCheckExpiryDays, deliveryBudgetSeconds, mergeEventSourceProps, mergeQueueProps, workerTimeout } from './delivery-settings';
+import { checkDeliverySettings, checkPartnerRateCeiling, claimCheckExpiryDays, deliveryBudgetSeconds, mergeEventSourceProps, mergeQueueProps, workerTimeout } from './delivery-settings';
 import { createKitFunction, PROJECT_ROOT, RECOMMENDED_MEMORY_MB } from './kit-function';
 import { DEFAULT_METRICS_NAMESPACE, SERVICE_NAMES } from './metrics';
 import { RequestCapture, type RequestCaptureProps } from './request-capture';
@@ -225,22 +225,26 @@ export class FirehoseIntegration extends Construct {
     }
 
     // Worker: delivers queued calls with back-off (visibility changes) and parks hopeless ones in the DLQ.
+    const workerEventSource = mergeEventSourceProps({
+      reportBatchItemFailures: true,
+      batchSize: DELIVERY_DEFAULTS.workerBatchSize,
+      maxConcurrency: DELIVERY_DEFAULTS.workerMaxConcurrency,
+    }, props.workerEventSourceProps);
+    const workerMaxConcurrency = workerEventSource.maxConcurrency ?? DELIVERY_DEFAULTS.workerMaxConcurrency;
+    checkPartnerRateCeiling(props.workerFunctionProps?.environment ?? {}, workerMaxConcurrency);
     const worker = this.createHandler('Worker', {
       handler: 'worker',
       description: 'mParticle Firehose delivery worker: sends queued deliveries to the partner API',
       timeout: workerTimeoutValue,
-      environment: { ...sharedEnvironment, POWERTOOLS_SERVICE_NAME: SERVICE_NAMES.worker },
+      // How many containers share PARTNER_MAX_RPS (lambda/delivery/partner-rate-limit.ts).
+      environment: { ...sharedEnvironment, POWERTOOLS_SERVICE_NAME: SERVICE_NAMES.worker, [ENV.workerMaxConcurrency]: String(workerMaxConcurrency) },
       // Nobody waits on the worker's cold start: it keeps the SDK versions the tests ran against.
       bundleAwsSdk: true,
       overrides: props.workerFunctionProps,
     });
     this.workerFunction = worker.fn;
     // Grants receive, delete and sqs:ChangeMessageVisibility (the back-off) on the delivery queue.
-    this.workerFunction.addEventSource(new SqsEventSource(this.deliveryQueue, mergeEventSourceProps({
-      reportBatchItemFailures: true,
-      batchSize: DELIVERY_DEFAULTS.workerBatchSize,
-      maxConcurrency: DELIVERY_DEFAULTS.workerMaxConcurrency,
-    }, props.workerEventSourceProps)));
+    this.workerFunction.addEventSource(new SqsEventSource(this.deliveryQueue, workerEventSource));
     this.deadLetterQueue.grantSendMessages(this.workerFunction);
     this.grantSealing(this.workerFunction, 'kms:Decrypt');
     this.grantPartnerCredential(this.workerFunction);

@@ -75,6 +75,8 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
     // What calls without customer settings (mParticle's DSR requests) authenticate with; PARTNER_CREDENTIAL overrides it.
     [ENV.partnerCredential]: 'local-partner-credential',
     ...Object.fromEntries(Object.entries(options.env ?? {}).filter((e): e is [string, string] => e[1] !== undefined && e[1] !== '')),
+    // One worker runner locally: it alone shares PARTNER_MAX_RPS.
+    [ENV.workerMaxConcurrency]: '1',
     PARTNER_API_URL: partnerUrl,
     DELIVERY_QUEUE_URL: sqs.queueUrl,
     DEAD_LETTER_QUEUE_URL: sqs.deadLetterQueueUrl,

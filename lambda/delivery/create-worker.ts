@@ -3,10 +3,11 @@ import type { PartnerIntegration } from '../core/partner-integration';
 import { CircuitBreaker } from './circuit-breaker';
 import { createDeliveryParts } from './create-delivery';
 import { DELIVERY_DEFAULTS, ENV } from './defaults';
-import { readDeliveryConfig } from './delivery-config';
+import { positiveInt, readDeliveryConfig } from './delivery-config';
 import { HeldMessages } from './held-messages';
 import type { WorkerDependencies } from './delivery-worker';
 import { partnerCredentialFromEnv } from './partner-credential';
+import { PartnerRateLimit } from './partner-rate-limit';
 
 /** The worker's dependencies from its environment; the worker has no dry run: it needs a partner and queues. */
 export function createWorkerDependencies(
@@ -28,5 +29,21 @@ export function createWorkerDependencies(
     callDeadlineMs: DELIVERY_DEFAULTS.workerCallDeadlineMs,
     logger,
     partnerCredential: partnerCredentialFromEnv(env),
+    ...rateLimitFromEnv(env),
   };
+}
+
+/**
+ * This container's share of PARTNER_MAX_RPS: the ceiling divided by how many containers can run at once
+ * (WORKER_MAX_CONCURRENCY, set by the construct from the event source's maximum concurrency).
+ */
+export function rateLimitFromEnv(env: Readonly<Record<string, string | undefined>>): Pick<WorkerDependencies, 'rateLimit' | 'rateLimitMaxSleepMs'> {
+  const raw = env[ENV.partnerMaxRps];
+  if (raw === undefined || raw === '') return {};
+  const ceilingPerSecond = positiveInt(env, ENV.partnerMaxRps, 0);
+  const sharedBy = positiveInt(env, ENV.workerMaxConcurrency, DELIVERY_DEFAULTS.workerMaxConcurrency);
+  if (ceilingPerSecond < sharedBy) {
+    throw new Error(`${ENV.partnerMaxRps} (${ceilingPerSecond}) must be at least ${ENV.workerMaxConcurrency} (${sharedBy}): each worker container needs one request per second; lower the event source's maxConcurrency`);
+  }
+  return { rateLimit: new PartnerRateLimit({ ceilingPerSecond, sharedBy }), rateLimitMaxSleepMs: DELIVERY_DEFAULTS.rateLimitMaxSleepMs };
 }

@@ -41,6 +41,11 @@ export const DELIVERY_DEFAULTS = {
   /** Worker batch size and concurrency: the load the partner's API sees at most. */
   workerBatchSize: 10,
   workerMaxConcurrency: 5,
+  /**
+   * Longest the worker sleeps for a partner rate-limit slot (PARTNER_MAX_RPS); a longer wait holds the
+   * message (a visibility change, not a failure) instead of paying Lambda time to wait.
+   */
+  rateLimitMaxSleepMs: 5_000,
   workerTimeoutSeconds: 60,
   /**
    * Failed calls in a row that open a circuit (the ingress's and each worker container's), and how long it
@@ -88,6 +93,10 @@ export const ENV = {
   circuitOpenMs: 'CIRCUIT_OPEN_MS',
   queueMessageMaxBytes: 'QUEUE_MESSAGE_MAX_BYTES',
   suspendOnAuthFailure: 'SUSPEND_ON_AUTH_FAILURE',
+  /** Ceiling of partner requests per second for all worker containers together; unset: none. */
+  partnerMaxRps: 'PARTNER_MAX_RPS',
+  /** Set by the construct: the worker event source's maximum concurrency, how many containers share PARTNER_MAX_RPS. */
+  workerMaxConcurrency: 'WORKER_MAX_CONCURRENCY',
   /** Local runs only: the SQS emulator's endpoint. */
   sqsEndpoint: 'SQS_ENDPOINT',
   /** Tests and the bench only: the AWS SDK's own endpoint override for KMS (a KMS stand-in on loopback). */

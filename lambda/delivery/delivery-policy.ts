@@ -25,6 +25,11 @@ export type AttemptOutcome =
     }
   /** Not tried: the circuit is open (the partner is down). */
   | { readonly kind: 'not-tried' }
+  /**
+   * Slowed down by the partner rate limit (PARTNER_MAX_RPS): not tried because the next slot is `waitMs`
+   * away, or tried and answered 429 (`status`). Not a failure: the message is held, as for an open circuit.
+   */
+  | { readonly kind: 'slowed'; readonly reason: string; readonly waitMs: number; readonly status?: number; readonly excerpt?: string }
   /** The message or its settings can never make a call: unreadable, a bad setting, sealed settings that do not open. */
   | { readonly kind: 'unusable'; readonly reason: string }
   /**
@@ -63,8 +68,8 @@ export type Decision =
   | { readonly kind: 'spill'; readonly reason: string }
   /** Queued only: tried and failed; hide the message for `delayMs`. */
   | { readonly kind: 'retry'; readonly delayMs: number; readonly reason: string; readonly status?: number }
-  /** Queued only: not tried (circuit open); hide the message for `delayMs`. */
-  | { readonly kind: 'hold'; readonly delayMs: number }
+  /** Queued only: not tried (circuit open) or slowed (rate limit, 429); hide the message for `delayMs`. */
+  | { readonly kind: 'hold'; readonly delayMs: number; readonly reason?: string }
   | { readonly kind: 'park'; readonly reason: string; readonly status?: number; readonly excerpt?: string }
   /** In-line only: neither delivered nor safe to queue as is; the invocation must fail. */
   | { readonly kind: 'fail'; readonly error: unknown };
@@ -95,16 +100,17 @@ export function decide(outcome: AttemptOutcome, at: Situation): Decision {
 
   if (at.path === 'inline') {
     if (outcome.kind === 'not-tried') return { kind: 'spill', reason: 'circuit open' };
+    if (outcome.kind === 'slowed') return { kind: 'spill', reason: outcome.reason };
     if (outcome.kind === 'unavailable') return { kind: 'spill', reason: outcome.message };
     // The worker tries a retryable failure again later; an unknown one fails the call, so mParticle retries.
     return outcome.retryable ? { kind: 'spill', reason: outcome.message } : { kind: 'fail', error: outcome.error };
   }
 
   const { ageMs, policy } = at;
-  const status = outcome.kind === 'unavailable' ? outcome.status : undefined;
+  const status = outcome.kind === 'unavailable' || outcome.kind === 'slowed' ? outcome.status : undefined;
   if (ageMs >= policy.budgetMs) {
-    const last = outcome.kind === 'not-tried' ? 'the partner was down (circuit open)' : outcome.message;
-    const excerpt = outcome.kind === 'unavailable' ? outcome.excerpt : undefined;
+    const last = outcome.kind === 'not-tried' ? 'the partner was down (circuit open)' : outcome.kind === 'slowed' ? outcome.reason : outcome.message;
+    const excerpt = outcome.kind === 'unavailable' || outcome.kind === 'slowed' ? outcome.excerpt : undefined;
     return {
       kind: 'park',
       reason: `outlived its delivery budget of ${Math.round(policy.budgetMs / 1000)} s `
@@ -117,6 +123,8 @@ export function decide(outcome: AttemptOutcome, at: Situation): Decision {
   const withinBudget = (ms: number): number => Math.max(MIN_DELAY_MS, Math.min(ms, MAX_DELAY_MS, policy.budgetMs - ageMs));
   const pace = paceMs(ageMs, policy);
   if (outcome.kind === 'not-tried') return { kind: 'hold', delayMs: withinBudget(pace) };
+  // No backoff: a hold is not a failure; the limiter's wait (or the partner's Retry-After) sets the pace.
+  if (outcome.kind === 'slowed') return { kind: 'hold', delayMs: withinBudget(Math.max(pace, outcome.waitMs)), reason: outcome.reason };
   const asked = outcome.kind === 'unavailable' ? outcome.retryAfterMs : undefined;
   // While the circuit is open the breaker paces the partner; backoff is for a partner that seems up.
   const backoff = at.circuit === 'open' ? 0 : fullJitterDelayMs(at.attempts, policy.backoff, at.random);

@@ -10,6 +10,7 @@ import type { HeldMessages } from './held-messages';
 import { park } from './park';
 import { callPartner } from './partner-attempt';
 import type { PartnerClient } from './partner-client';
+import type { PartnerRateLimit } from './partner-rate-limit';
 import { noPartnerCredential, type PartnerCredential } from './partner-credential';
 import { decodeQueuedDelivery } from './queue-message';
 import type { SecretBox } from './secret-box';
@@ -31,6 +32,10 @@ export interface WorkerDependencies {
   readonly observer?: WorkerObserver;
   /** For calls without customer settings (DSR); @default none configured */
   readonly partnerCredential?: PartnerCredential;
+  /** This container's share of PARTNER_MAX_RPS; @default no ceiling */
+  readonly rateLimit?: PartnerRateLimit;
+  /** Longest sleep for a rate-limit slot before holding the message instead. */
+  readonly rateLimitMaxSleepMs?: number;
 }
 
 export type RecordOutcome = 'delivered' | 'parked';
@@ -53,7 +58,7 @@ export class ComeBackLaterError extends RetryableError {
  * safely in the dead-letter queue. Throws ComeBackLaterError (so the batch reports this item as failed)
  * when it should come back later, having first set its visibility timeout as the policy decided.
  */
-export async function deliverRecord(record: SQSRecord, deps: WorkerDependencies): Promise<RecordOutcome> {
+export async function deliverRecord(record: SQSRecord, deps: WorkerDependencies, remainingMs?: () => number): Promise<RecordOutcome> {
   const attempts = Number(record.attributes.ApproximateReceiveCount) || 1;
   const ageMs = Math.max(0, (deps.now ?? Date.now)() - firstEnqueuedAt(record));
   const started = performance.now();
@@ -61,7 +66,7 @@ export async function deliverRecord(record: SQSRecord, deps: WorkerDependencies)
   const base = { messageId: record.messageId, attempts, ageMs };
   // While the circuit is open and no probe is due, hold at once: nothing to read, fetch or decrypt.
   const { outcome, context, secrets } = deps.breaker.wouldAllow()
-    ? await attempt(record, deps, base)
+    ? await attempt(record, deps, base, remainingMs)
     : { outcome: { kind: 'not-tried' } as const, context: base, secrets: [] };
 
   const decision = decide(outcome, {
@@ -93,12 +98,14 @@ export async function deliverRecord(record: SQSRecord, deps: WorkerDependencies)
     case 'retry':
     case 'hold': {
       await deps.queue.delay(record.receiptHandle, decision.delayMs / 1000);
-      deps.held?.add(record.messageId, record.receiptHandle, decision.delayMs);
-      const reason = decision.kind === 'retry' ? decision.reason : 'circuit open';
+      // Only what waits on the partner's health is released when a probe finds it healthy, not the paced.
+      if (outcome.kind !== 'slowed') deps.held?.add(record.messageId, record.receiptHandle, decision.delayMs);
+      const reason = decision.kind === 'retry' ? decision.reason : (decision.reason ?? 'circuit open');
       if (outcome.kind === 'unavailable') deps.observer?.retried(outcome.status);
-      deps.logger.debug(decision.kind === 'retry' ? 'will retry' : 'held while the partner is down', {
+      const what = decision.kind === 'retry' ? 'will retry' : outcome.kind === 'slowed' ? 'held by the partner rate limit' : 'held while the partner is down';
+      deps.logger.debug(what, {
         ...context,
-        status: decision.kind === 'retry' ? decision.status : undefined,
+        status: decision.kind === 'retry' ? decision.status : outcome.kind === 'slowed' ? outcome.status : undefined,
         reason,
         delayMs: decision.delayMs,
         circuit: deps.breaker.state,
@@ -116,6 +123,7 @@ async function attempt(
   record: SQSRecord,
   deps: WorkerDependencies,
   base: Readonly<Record<string, unknown>>,
+  remainingMs: (() => number) | undefined,
 ): Promise<{ outcome: AttemptOutcome; context: Readonly<Record<string, unknown>>; secrets: readonly string[] }> {
   let context = base;
   let secrets: readonly string[] = [];
@@ -131,12 +139,34 @@ async function attempt(
       requestType,
       partnerCredential: deps.partnerCredential ?? noPartnerCredential,
     });
+    const waitMs = await waitForSlot(deps, remainingMs);
+    if (waitMs !== undefined) return { outcome: { kind: 'slowed', reason: 'partner rate limit', waitMs }, context, secrets };
     const before = deps.breaker.state;
-    const outcome = await callPartner(deps.partner, deps.breaker, { ...message, headers }, deps.callDeadlineMs);
+    const outcome = await callPartner(deps.partner, deps.breaker, { ...message, headers }, deps.callDeadlineMs, deps.rateLimit);
     if (before === 'open' && deps.breaker.state === 'closed') await releaseHeld(deps);
     return { outcome, context, secrets };
   } catch (error) {
     return { outcome: preparationOutcome(error), context, secrets };
+  }
+}
+
+/**
+ * Sleeps until this container's next rate-limit slot when it is near (and the call still fits in the
+ * invocation's remaining time); otherwise takes no slot and answers the wait, so the message is held.
+ * Right before the call, so the time spent preparing it does not bunch requests together.
+ */
+async function waitForSlot(deps: WorkerDependencies, remainingMs: (() => number) | undefined): Promise<number | undefined> {
+  const limit = deps.rateLimit;
+  if (!limit) return undefined;
+  for (;;) {
+    const wait = limit.peek();
+    const maxSleep = Math.min(deps.rateLimitMaxSleepMs ?? 0, remainingMs ? remainingMs() - deps.callDeadlineMs - 1_000 : Infinity);
+    if (wait > maxSleep) return wait;
+    const generation = limit.generation;
+    const slotIn = limit.reserve();
+    if (slotIn > 0) await new Promise((resolve) => setTimeout(resolve, slotIn));
+    // A 429 while this slept voided its slot: wait for the pause and the slower pace too.
+    if (limit.generation === generation) return undefined;
   }
 }
 

@@ -12,7 +12,8 @@ export function createWorkerBatchHandler(deps: WorkerDependencies): SqsBatchHand
     const outcomes = { delivered: 0, parked: 0, retry: 0, hold: 0 };
     const recordHandler = async (record: SQSRecord) => {
       try {
-        const outcome = await deliverRecord(record, deps);
+        // The invocation's remaining time bounds how long a record may sleep for a rate-limit slot.
+        const outcome = await deliverRecord(record, deps, context ? () => context.getRemainingTimeInMillis() : undefined);
         outcomes[outcome]++;
         return outcome;
       } catch (error) {
@@ -25,6 +26,9 @@ export function createWorkerBatchHandler(deps: WorkerDependencies): SqsBatchHand
       ...(context ? { context } : {}),
       throwOnFullBatchFailure: false,
     });
+    // Under PARTNER_MAX_RPS, hand the concurrency slot on only once this container's last call is a spacing old.
+    const lingerMs = Math.min(deps.rateLimit?.lingerMs() ?? 0, context ? context.getRemainingTimeInMillis() - 1_000 : Infinity);
+    if (lingerMs > 0) await new Promise((resolve) => setTimeout(resolve, lingerMs));
     deps.logger.info('batch handled', {
       records: event.Records.length,
       delivered: outcomes.delivered,

@@ -85,6 +85,8 @@ describe('FirehoseIntegration props, merged over the defaults', () => {
     expect(worker).toMatchObject({ MemorySize: 512, Timeout: 30 });
     // The user's variable is added; the kit's are all still there.
     expect((worker['Environment'] as { Variables: Record<string, unknown> }).Variables).toMatchObject({ EXTRA_SETTING: 'x', [ENV.partnerApiUrl]: PARTNER_API_URL, POWERTOOLS_SERVICE_NAME: 'firehose-worker' });
+    // The worker splits PARTNER_MAX_RPS by the event source's maximum concurrency: the overridden one.
+    expect((worker['Environment'] as { Variables: Record<string, unknown> }).Variables).toMatchObject({ [ENV.workerMaxConcurrency]: '20' });
     expect(functionProperties(template, stack, integration.httpFunction as lambda.IFunction)).toMatchObject({ MemorySize: 1536, Architectures: ['x86_64'] });
     expect(queueProperties(template, stack, integration.deliveryQueue)).toMatchObject({ VisibilityTimeout: 180, MessageRetentionPeriod: 10 * 86_400, RedrivePolicy: expect.objectContaining({ maxReceiveCount: DELIVERY_DEFAULTS.redriveMaxReceiveCount }) });
     expect(queueProperties(template, stack, integration.deadLetterQueue)).toMatchObject({ QueueName: 'acme-firehose-dlq', MessageRetentionPeriod: 14 * 86_400, SqsManagedSseEnabled: true });
@@ -93,6 +95,20 @@ describe('FirehoseIntegration props, merged over the defaults', () => {
     template.hasResourceProperties('AWS::S3::Bucket', { LifecycleConfiguration: { Rules: Match.arrayWith([Match.objectLike({ ExpirationInDays: 34 })]) } });
     // The worker may run below mParticle's 1024 MB: nobody waits on it.
     Annotations.fromStack(stack).hasNoWarning('*', Match.anyValue());
+  });
+
+  it('tells the worker how many containers share PARTNER_MAX_RPS, and refuses a ceiling they cannot share', () => {
+    // Act
+    const { stack, integration, template } = synthesize({ workerFunctionProps: { environment: { [ENV.partnerMaxRps]: '25' } } });
+    const error = refusal({ workerFunctionProps: { environment: { [ENV.partnerMaxRps]: '4' } }, workerEventSourceProps: { maxConcurrency: 5 } });
+    const kitOwned = refusal({ workerFunctionProps: { environment: { [ENV.workerMaxConcurrency]: '1' } } });
+
+    // Assess
+    const variables = (functionProperties(template, stack, integration.workerFunction)['Environment'] as { Variables: Record<string, unknown> }).Variables;
+    expect(variables).toMatchObject({ [ENV.partnerMaxRps]: '25', [ENV.workerMaxConcurrency]: String(DELIVERY_DEFAULTS.workerMaxConcurrency) });
+    expect(error.prop).toBe(`workerFunctionProps.environment.${ENV.partnerMaxRps}`);
+    expect(error.message).toContain('maximum concurrency (5)');
+    expect(kitOwned.prop).toBe(`workerFunctionProps.environment.${ENV.workerMaxConcurrency}`);
   });
 
   it('keeps the default where an override is explicitly undefined', () => {

@@ -37,6 +37,8 @@ const refused: AttemptOutcome = { kind: 'refused', status: 400, excerpt: '{"erro
 const down: AttemptOutcome = { kind: 'unavailable', message: 'partner answered 503', status: 503, excerpt: 'busy' };
 const throttled: AttemptOutcome = { kind: 'unavailable', message: 'partner answered 429', status: 429, retryAfterMs: 4 * MINUTE, excerpt: '' };
 const notTried: AttemptOutcome = { kind: 'not-tried' };
+const paced: AttemptOutcome = { kind: 'slowed', reason: 'partner rate limit', waitMs: 7_000 };
+const slowed429: AttemptOutcome = { kind: 'slowed', reason: 'partner answered 429', status: 429, waitMs: 2_000, excerpt: 'slow down' };
 const unusable: AttemptOutcome = { kind: 'unusable', reason: 'account setting "apiKey" is required but missing' };
 const kmsDown: AttemptOutcome = { kind: 'error', message: 'KMS throttled', error: new Error('KMS throttled'), retryable: false };
 const secretLater: AttemptOutcome = { kind: 'error', message: 'secret unreadable', error: new Error('secret unreadable'), retryable: true };
@@ -68,6 +70,14 @@ describe('decide', () => {
     ['held: circuit open, 2 hours old (capped)', notTried, queued(120 * MINUTE, 'open', 1, 24 * 60 * MINUTE), { kind: 'hold', delayMs: 15 * MINUTE }],
     // Never past the budget's end: 59 min old, 1 min left.
     ['held near the end of the budget', notTried, queued(59 * MINUTE, 'open'), { kind: 'hold', delayMs: MINUTE }],
+    // Slowed by the rate limit (PARTNER_MAX_RPS): held, not retried, for the limiter's wait or the pace.
+    ['in-line, slowed', slowed429, inline, { kind: 'spill', reason: 'partner answered 429' }],
+    ['held: the next rate-limit slot is 7 s away', paced, queued(0, 'closed', 30), { kind: 'hold', delayMs: 7_000, reason: 'partner rate limit' }],
+    ['held: 429 with Retry-After 2 s under a limiter', slowed429, queued(0, 'closed', 30), { kind: 'hold', delayMs: 2_000, reason: 'partner answered 429' }],
+    ['held: 429 on an old message waits the pace', slowed429, queued(10 * MINUTE), { kind: 'hold', delayMs: 2 * MINUTE, reason: 'partner answered 429' }],
+    ['slowed past the budget', slowed429, queued(60 * MINUTE, 'closed', 9), {
+      kind: 'park', reason: 'outlived its delivery budget of 3600 s (received 9 times): partner answered 429', status: 429, excerpt: 'slow down',
+    }],
     ['our own error (KMS) is retried', kmsDown, queued(0), { kind: 'retry', delayMs: 1_999, reason: 'KMS throttled' }],
     // Past the budget: parked with the reason, the last answer and the count.
     ['503 past the budget', down, queued(60 * MINUTE, 'closed', 42), {

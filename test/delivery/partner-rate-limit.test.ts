@@ -37,9 +37,53 @@ describe('PartnerRateLimit', () => {
     );
   });
 
+  it('keeps containers sharing a ceiling under it together, whatever their arrivals and the ceiling/sharedBy ratio', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 6 }),
+        fc.integer({ min: 0, max: 30 }),
+        fc.array(fc.tuple(fc.nat(5), fc.integer({ min: 0, max: 200 })), { minLength: 1, maxLength: 300 }),
+        (sharedBy, extra, arrivals) => {
+          // Prepare: a ceiling of at least one request per second per container (10/3, 7/2, …).
+          const ceiling = sharedBy + extra;
+          const clock = manualClock();
+          const limits = Array.from({ length: sharedBy }, () => new PartnerRateLimit({ ceilingPerSecond: ceiling, sharedBy, guardMs: 0, now: clock.now }));
+          const starts: number[] = [];
+
+          // Act: requests arrive at the containers in any order.
+          for (const [which, gap] of arrivals) {
+            clock.advance(gap);
+            starts.push(clock.now() + (limits[which % sharedBy] as PartnerRateLimit).reserve());
+          }
+
+          // Assess: all containers together start at most `ceiling` requests in any second.
+          starts.sort((a, b) => a - b);
+          for (let i = 0; i < starts.length; i++) {
+            const inWindow = starts.filter((t) => t >= (starts[i] as number) && t < (starts[i] as number) + 1000).length;
+            expect(inWindow).toBeLessThanOrEqual(ceiling);
+          }
+        },
+      ),
+    );
+  });
+
+  it('refuses a ceiling below one request per second per container', () => {
+    expect(() => new PartnerRateLimit({ ceilingPerSecond: 2, sharedBy: 5 })).toThrow(/cannot be shared by 5/);
+  });
+
+  it('tells the wait without taking the slot', () => {
+    const clock = manualClock();
+    const limit = new PartnerRateLimit({ ceilingPerSecond: 2, sharedBy: 1, guardMs: 0, now: clock.now });
+    limit.reserve();
+    expect(limit.peek()).toBe(500);
+    expect(limit.peek()).toBe(500);
+    expect(limit.reserve()).toBe(500);
+    expect(limit.peek()).toBe(1_000);
+  });
+
   it('sends at once while under the rate', () => {
     const clock = manualClock();
-    const limit = new PartnerRateLimit({ ceilingPerSecond: 10, sharedBy: 1, now: clock.now });
+    const limit = new PartnerRateLimit({ ceilingPerSecond: 10, sharedBy: 1, guardMs: 0, now: clock.now });
     expect(limit.reserve()).toBe(0);
     clock.advance(100);
     expect(limit.reserve()).toBe(0);
@@ -60,6 +104,37 @@ describe('PartnerRateLimit', () => {
     expect(limit.currentRate).toBe(2.5);
     for (let i = 0; i < 20; i++) limit.succeeded();
     expect(limit.currentRate).toBe(20);
+  });
+
+  it('voids the slots handed out before a 429: the next one waits for the pause and the slower spacing', () => {
+    // Prepare: a batch reserved five slots 100 ms apart.
+    const clock = manualClock();
+    const limit = new PartnerRateLimit({ ceilingPerSecond: 10, sharedBy: 1, guardMs: 0, now: clock.now });
+    for (let i = 0; i < 5; i++) limit.reserve();
+    const before = limit.generation;
+
+    // Act: the first request is answered 429 with Retry-After: 1 s.
+    clock.advance(50);
+    limit.throttled(1_000);
+
+    // Assess: the generation tells sleepers their slot is void; the next slot is after the pause, then 200 ms apart.
+    expect(limit.generation).not.toBe(before);
+    expect(limit.reserve()).toBe(1_000);
+    expect(limit.reserve()).toBe(1_200);
+  });
+
+  it('lingers until a full-rate spacing after its last slot, so a fresh container taking the next batch keeps the pace', () => {
+    // Prepare: 5 per second for this container (200 ms apart); nothing sent yet.
+    const clock = manualClock();
+    const limit = new PartnerRateLimit({ ceilingPerSecond: 10, sharedBy: 2, guardMs: 0, now: clock.now });
+    expect(limit.lingerMs()).toBe(0);
+
+    // Act: two requests, the second at +200 ms; the batch ends 50 ms after it.
+    limit.reserve();
+    clock.advance(limit.reserve() + 50);
+
+    // Assess: the invocation ends 200 ms after its last request.
+    expect(limit.lingerMs()).toBe(150);
   });
 
   it('does not fall below its floor in a 429 storm', () => {

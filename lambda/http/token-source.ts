@@ -1,14 +1,10 @@
 import { RetryableError } from '../shared/errors';
 import { TokenSet } from './token-auth';
+import { TOKEN_ENV } from '../config/environment';
 import { parseTokenList, parseTokenSecret } from './token-secret';
 
-/** Env vars the HTTP function reads for its tokens; the CDK construct sets the first (lib/firehose-integration.ts). */
-export const TOKEN_ENV = {
-  /** ARN of the Secrets Manager secret holding mParticle's token (deployed). */
-  secretArn: 'FIREHOSE_TOKEN_SECRET_ARN',
-  /** Comma-separated tokens, at most two (local runs). */
-  tokens: 'FIREHOSE_TOKENS',
-} as const;
+/** Env vars the HTTP function reads for its tokens (named in the catalogue); re-exported for existing callers. */
+export { TOKEN_ENV };
 
 /** Tokens could not be read: answered 503, so mParticle retries instead of dropping data on a 401. */
 export class TokenSourceUnavailableError extends RetryableError {

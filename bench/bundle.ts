@@ -9,6 +9,7 @@ import path from 'node:path';
 import { RUNTIME_LOOP_FILES } from '../lambda/runtime-loop/files';
 import { ESBUILD_TARGET } from '../lib/node-runtime';
 import { bundleRuntimeLoop } from '../local/runtime-loop-process';
+import { LOCAL_ENV } from '../lambda/config/environment';
 
 export const ENTRY_POINTS = {
   ingress: { entry: 'lambda/handlers/ingress.ts', bundleAwsSdk: false },
@@ -29,7 +30,7 @@ export async function bundleHandlers(outDir: string): Promise<Record<string, { f
       target: ESBUILD_TARGET,
       mainFields: ['module', 'main'],
       format: 'cjs',
-      external: bundleAwsSdk || process.env['BUNDLE_AWS_SDK'] === 'true' ? [] : ['@aws-sdk/*'],
+      external: bundleAwsSdk || process.env[LOCAL_ENV.bundleAwsSdk] === 'true' ? [] : ['@aws-sdk/*'],
       logLevel: 'error',
     });
     out[name] = { file, bytes: statSync(file).size };

@@ -67,7 +67,7 @@ export function checkDeliverySettings(settings: DeliverySettings): void {
   if (retentionSeconds < budgetSeconds) {
     throw new ConstructPropsError(
       'deliveryQueueProps.retentionPeriod',
-      `(${retentionSeconds} s) is shorter than the worker's retry budget (${budgetSeconds} s: its delivery budget and one worker run), so SQS would delete messages the worker still retries; lower DELIVERY_BUDGET_SECONDS in workerFunctionProps.environment`,
+      `(${retentionSeconds} s) is shorter than the worker's retry budget (${budgetSeconds} s: its delivery budget and one worker run), so SQS would delete messages the worker still retries; lower ${ENV.deliveryBudgetSeconds} in workerFunctionProps.environment`,
     );
   }
   const deadLetterSeconds = retention(settings.deadLetterQueue).toSeconds();

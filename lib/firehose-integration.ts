@@ -20,12 +20,13 @@ import { checkDeliverySettings, claimCheckExpiryDays, deliveryBudgetSeconds, mer
 import { createKitFunction, PROJECT_ROOT, RECOMMENDED_MEMORY_MB } from './kit-function';
 import { DEFAULT_METRICS_NAMESPACE, SERVICE_NAMES } from './metrics';
 import { RUNTIME_LOOP_ENVIRONMENT } from './runtime-loop-bundling';
+import { PLATFORM_ENV, TOKEN_ENV } from '../lambda/config/environment';
 
 export { ConstructPropsError } from './construct-props-error';
 export { FUNCTION_RUNTIME } from './kit-function';
 
-/** Env var naming the Secrets Manager secret that holds mParticle's `Authorization: Token …` value. */
-export const FIREHOSE_TOKEN_SECRET_ARN_ENV = 'FIREHOSE_TOKEN_SECRET_ARN';
+/** Env var naming the Secrets Manager secret that holds mParticle's `Authorization: Token …` value (named in the catalogue). */
+export const FIREHOSE_TOKEN_SECRET_ARN_ENV = TOKEN_ENV.secretArn;
 
 /** Entry file (absolute path) per handler, each exporting `handler`. */
 export interface HandlerEntries {
@@ -182,9 +183,9 @@ export class FirehoseIntegration extends Construct {
     };
     const metricsNamespace = props.metricsNamespace ?? DEFAULT_METRICS_NAMESPACE;
     const sharedEnvironment: Record<string, string> = {
-      NODE_OPTIONS: '--enable-source-maps',
-      POWERTOOLS_METRICS_NAMESPACE: metricsNamespace,
-      LOG_LEVEL: props.logLevel ?? 'INFO',
+      [PLATFORM_ENV.nodeOptions]: '--enable-source-maps',
+      [PLATFORM_ENV.metricsNamespace]: metricsNamespace,
+      [ENV.logLevel]: props.logLevel ?? 'INFO',
       ...(props.dryRun === true && props.partnerApiUrl === undefined ? { [ENV.dryRun]: 'true' } : {}),
       ...deliveryEnvironment,
     };
@@ -195,7 +196,7 @@ export class FirehoseIntegration extends Construct {
       description: 'mParticle Firehose ingress: answers each Firehose message and queues partner deliveries',
       timeout: Duration.seconds(10),
       // The kit's runtime loop hands it the payload's bytes: 64-bit integers stay exact (docs/runtime-loop.md).
-      environment: { ...sharedEnvironment, POWERTOOLS_SERVICE_NAME: SERVICE_NAMES.ingress, ...RUNTIME_LOOP_ENVIRONMENT },
+      environment: { ...sharedEnvironment, [PLATFORM_ENV.serviceName]: SERVICE_NAMES.ingress, ...RUNTIME_LOOP_ENVIRONMENT },
       bundleAwsSdk: false,
       runtimeLoop: true,
       overrides: props.ingressFunctionProps,
@@ -221,7 +222,7 @@ export class FirehoseIntegration extends Construct {
       handler: 'worker',
       description: 'mParticle Firehose delivery worker: sends queued deliveries to the partner API',
       timeout: workerTimeoutValue,
-      environment: { ...sharedEnvironment, POWERTOOLS_SERVICE_NAME: SERVICE_NAMES.worker },
+      environment: { ...sharedEnvironment, [PLATFORM_ENV.serviceName]: SERVICE_NAMES.worker },
       // Nobody waits on the worker's cold start: it keeps the SDK versions the tests ran against.
       bundleAwsSdk: true,
       overrides: props.workerFunctionProps,
@@ -256,7 +257,7 @@ export class FirehoseIntegration extends Construct {
         timeout: Duration.seconds(10),
         environment: {
           ...sharedEnvironment,
-          POWERTOOLS_SERVICE_NAME: SERVICE_NAMES.http,
+          [PLATFORM_ENV.serviceName]: SERVICE_NAMES.http,
           [FIREHOSE_TOKEN_SECRET_ARN_ENV]: tokenSecret.secretArn,
         },
         bundleAwsSdk: false,

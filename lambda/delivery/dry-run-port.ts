@@ -31,7 +31,7 @@ export function createDryRunPort(logger: Logger, env: Env = process.env): Delive
   };
   return {
     dryRun: true,
-    description: 'dry run: partner calls are logged, not sent (set PARTNER_API_URL and DELIVERY_QUEUE_URL to deliver)',
+    description: `dry run: partner calls are logged, not sent (set ${ENV.partnerApiUrl} and ${ENV.deliveryQueueUrl} to deliver)`,
     async deliverInline(call): Promise<InlineOutcome> {
       log('in-line', call);
       return { kind: 'delivered', status: 0 };

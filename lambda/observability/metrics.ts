@@ -1,5 +1,6 @@
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { InvocationSummary } from '../core/process-request';
+import { PLATFORM_ENV } from '../config/environment';
 
 /**
  * CloudWatch metrics in embedded metric format (Powertools Metrics): one flush per invocation, dimension
@@ -32,8 +33,8 @@ export const DEFAULT_METRICS_NAMESPACE = 'MparticleFirehose';
 
 export function createMetrics(serviceName: string): Metrics {
   return new QuietMetrics({
-    namespace: process.env['POWERTOOLS_METRICS_NAMESPACE'] ?? DEFAULT_METRICS_NAMESPACE,
-    serviceName: process.env['POWERTOOLS_SERVICE_NAME'] ?? serviceName,
+    namespace: process.env[PLATFORM_ENV.metricsNamespace] ?? DEFAULT_METRICS_NAMESPACE,
+    serviceName: process.env[PLATFORM_ENV.serviceName] ?? serviceName,
   });
 }
 

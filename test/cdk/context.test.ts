@@ -2,7 +2,7 @@ import { Match } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ENV } from '../../lambda/delivery/defaults';
 import { FIREHOSE_TOKEN_SECRET_ARN_ENV } from '../../lib/firehose-integration';
-import { logicalIdOf, PARTNER_API_URL, synthApp, type SynthesizedApp } from './support/synth';
+import { logicalIdOf, TEST_PARTNER_API_URL, synthApp, type SynthesizedApp } from './support/synth';
 import { actionsOf, allPolicyStatements, referencedLogicalId, resourcesOfType, statementsOfRole } from './support/template-queries';
 
 const EU_ACCOUNT = '111122223333';
@@ -11,7 +11,7 @@ describe('context "regions" (with a per-region "mparticleAccounts" map)', () => 
   let synthesized: SynthesizedApp;
   beforeAll(() => {
     synthesized = synthApp({
-      partnerApiUrl: PARTNER_API_URL,
+      partnerApiUrl: TEST_PARTNER_API_URL,
       regions: ['us-east-1', 'eu-central-1'],
       mparticleAccounts: { 'eu-central-1': [EU_ACCOUNT] },
     });
@@ -49,7 +49,7 @@ describe('context "regions" (with a per-region "mparticleAccounts" map)', () => 
 describe('context "provisionedConcurrency"', () => {
   let synthesized: SynthesizedApp;
   beforeAll(() => {
-    synthesized = synthApp({ partnerApiUrl: PARTNER_API_URL, provisionedConcurrency: 7 });
+    synthesized = synthApp({ partnerApiUrl: TEST_PARTNER_API_URL, provisionedConcurrency: 7 });
   });
   afterAll(() => synthesized.dispose());
 
@@ -102,7 +102,7 @@ describe('context "dryRun"', () => {
   });
 
   it('cannot be combined with a partner URL, which would then never be called', () => {
-    expect(() => synthApp({ dryRun: true, partnerApiUrl: PARTNER_API_URL })).toThrow('set either context "partnerApiUrl" or "dryRun=true", not both');
+    expect(() => synthApp({ dryRun: true, partnerApiUrl: TEST_PARTNER_API_URL })).toThrow('set either context "partnerApiUrl" or "dryRun=true", not both');
   });
 });
 
@@ -110,7 +110,7 @@ describe('context "httpEndpoint" and "alarmTopicArn"', () => {
   const TOPIC_ARN = 'arn:aws:sns:us-east-1:123456789012:firehose-alarms';
   let synthesized: SynthesizedApp;
   beforeAll(() => {
-    synthesized = synthApp({ partnerApiUrl: PARTNER_API_URL, httpEndpoint: true, alarmTopicArn: TOPIC_ARN });
+    synthesized = synthApp({ partnerApiUrl: TEST_PARTNER_API_URL, httpEndpoint: true, alarmTopicArn: TOPIC_ARN });
   });
   afterAll(() => synthesized.dispose());
 
@@ -178,7 +178,7 @@ describe('context "httpEndpoint" and "alarmTopicArn"', () => {
 describe('context "alarmEmail"', () => {
   let synthesized: SynthesizedApp;
   beforeAll(() => {
-    synthesized = synthApp({ partnerApiUrl: PARTNER_API_URL, alarmEmail: 'ops@example.com' });
+    synthesized = synthApp({ partnerApiUrl: TEST_PARTNER_API_URL, alarmEmail: 'ops@example.com' });
   });
   afterAll(() => synthesized.dispose());
 
@@ -197,7 +197,7 @@ describe('context "feed"', () => {
   let synthesized: SynthesizedApp;
   beforeAll(() => {
     // Act: synth also runs cdk-nag, so this fails if the feed brings unacknowledged findings.
-    synthesized = synthApp({ partnerApiUrl: PARTNER_API_URL, feed: true });
+    synthesized = synthApp({ partnerApiUrl: TEST_PARTNER_API_URL, feed: true });
   });
   afterAll(() => synthesized.dispose());
 

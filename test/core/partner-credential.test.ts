@@ -97,7 +97,7 @@ describe('partnerCredentialFromEnv', () => {
   });
 
   it('without either, fails retryably with the settings to set', async () => {
-    await expect(partnerCredentialFromEnv({})()).rejects.toThrow('no partner credential is configured: set PARTNER_CREDENTIAL_SECRET_ARN or PARTNER_CREDENTIAL');
+    await expect(partnerCredentialFromEnv({})()).rejects.toThrow(`no partner credential is configured: set ${ENV.partnerCredentialSecretArn} or ${ENV.partnerCredential}`);
     expect(isRetryable(await noPartnerCredential().catch((e: unknown) => e))).toBe(true);
   });
 });

@@ -90,7 +90,7 @@ describe('delivery when the partner is healthy', () => {
 describe('idempotent delivery', () => {
   it('gives a request mParticle sends twice the same Idempotency-Keys, chunk for chunk', async () => {
     // Prepare: small messages, so the change is split into several chunks.
-    const { ingress, partner, drain } = await start({ QUEUE_MESSAGE_MAX_BYTES: String(16 * 1024) });
+    const { ingress, partner, drain } = await start({ [ENV.queueMessageMaxBytes]: String(16 * 1024) });
     const text = JSON.stringify(membershipChange(profiles(200)));
     // Act: mParticle retries the same message.
     const first = await ingress.handle(text);

@@ -8,7 +8,7 @@ const load = useEntryPoints();
 const ingress = async (env: Record<string, string> = {}) => (await load<{ handler: Handler }>('../../lambda/handlers/ingress', env)).handler;
 
 const REFUSAL =
-  'PARTNER_API_URL is not set: refusing to accept data that would not be delivered (deploy with -c partnerApiUrl=… or -c dryRun=true)';
+  `${ENV.partnerApiUrl} is not set: refusing to accept data that would not be delivered (deploy with -c partnerApiUrl=… or -c dryRun=true)`;
 
 describe('the ingress entry point deployed without delivery settings (inside Lambda, no DRY_RUN)', () => {
   it('fails an invocation carrying data with one line naming the missing setting', async () => {
@@ -41,7 +41,7 @@ describe('the ingress entry point deployed without delivery settings (inside Lam
   });
 
   it('refuses to start with a DRY_RUN that is neither true nor false', async () => {
-    await expect(ingress({ [ENV.dryRun]: 'yes' })).rejects.toThrow('DRY_RUN must be true or false');
+    await expect(ingress({ [ENV.dryRun]: 'yes' })).rejects.toThrow(`${ENV.dryRun} must be true or false`);
   });
 });
 

@@ -9,6 +9,7 @@ import {
   tokenSourceFromEnv,
   TokenSourceUnavailableError,
 } from '../../lambda/http';
+import { TOKEN_ENV } from '../../lambda/config/environment';
 
 /** The token source's parsing and caching. Secrets Manager cannot run here: reads go through an injected function. */
 
@@ -63,9 +64,9 @@ describe('the token secret', () => {
   });
 
   it('reads FIREHOSE_TOKENS as up to two comma-separated tokens', () => {
-    expect(parseTokenList('tok_a, tok_b', 'FIREHOSE_TOKENS')).toEqual(['tok_a', 'tok_b']);
-    expect(parseTokenList('tok_a,', 'FIREHOSE_TOKENS')).toEqual(['tok_a']);
-    expect(() => parseTokenList('a,b,c', 'FIREHOSE_TOKENS')).toThrow(/at most two/);
+    expect(parseTokenList('tok_a, tok_b', TOKEN_ENV.tokens)).toEqual(['tok_a', 'tok_b']);
+    expect(parseTokenList('tok_a,', TOKEN_ENV.tokens)).toEqual(['tok_a']);
+    expect(() => parseTokenList('a,b,c', TOKEN_ENV.tokens)).toThrow(/at most two/);
   });
 });
 
@@ -168,7 +169,7 @@ describe('the token source the environment describes', () => {
     const arn = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:FirehoseToken-AbCdEf';
     const asked: string[] = [];
     const source = tokenSourceFromEnv(
-      { FIREHOSE_TOKEN_SECRET_ARN: arn, FIREHOSE_TOKENS: 'tok_env' },
+      { [TOKEN_ENV.secretArn]: arn, [TOKEN_ENV.tokens]: 'tok_env' },
       { readSecret: async (id) => (asked.push(id), '{"current":"tok_new","previous":"tok_old"}') },
     );
     // Act
@@ -179,8 +180,8 @@ describe('the token source the environment describes', () => {
   });
 
   it('takes FIREHOSE_TOKENS locally, and with no token at all answers unavailable rather than refusing', async () => {
-    const local = await tokenSourceFromEnv({ FIREHOSE_TOKENS: 'tok_one,tok_two' }).current();
+    const local = await tokenSourceFromEnv({ [TOKEN_ENV.tokens]: 'tok_one,tok_two' }).current();
     expect([local.matches('tok_one'), local.matches('tok_two')]).toEqual([true, true]);
-    await expect(tokenSourceFromEnv({}).current()).rejects.toThrow(/FIREHOSE_TOKEN_SECRET_ARN or FIREHOSE_TOKENS/);
+    await expect(tokenSourceFromEnv({}).current()).rejects.toThrow(`${TOKEN_ENV.secretArn} or ${TOKEN_ENV.tokens}`);
   });
 });

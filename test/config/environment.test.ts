@@ -2,9 +2,12 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ALL_VARIABLES, ENV, FUNCTION_KNOBS } from '../../lambda/config/environment';
+import { ALL_VARIABLES, CAPTURE_ENV, ENV, FEED_ENV, FUNCTION_KNOBS, PLATFORM_ENV } from '../../lambda/config/environment';
 import { readFlag, readPositiveInt } from '../../lambda/config/env-readers';
-import { DELIVERY_DEFAULTS } from '../../lambda/delivery/defaults';
+import { CAPTURE_DEFAULTS, DELIVERY_DEFAULTS } from '../../lambda/delivery/defaults';
+import { DEFAULT_MAX_OBJECT_BYTES } from '../../lambda/feeds/s3-object-feed';
+import { feedSettingsFromEnv } from '../../lambda/feeds/feed-settings';
+import { DEFAULT_METRICS_NAMESPACE } from '../../lambda/observability/metrics';
 
 const ROOT = path.resolve(__dirname, '../..');
 const CATALOGUE = 'lambda/config/environment.ts';
@@ -46,7 +49,7 @@ describe('the configuration catalogue', () => {
         .forEach((line, index) => {
           if (isComment(line)) return;
           for (const { name, patterns: forName } of patterns) {
-            if (forName.some((pattern) => pattern.test(line))) strays.push(`${file}:${index + 1} ${name}`);
+            if (line.includes(name) && forName.some((pattern) => pattern.test(line))) strays.push(`${file}:${index + 1} ${name}`);
           }
         });
     }
@@ -86,6 +89,29 @@ describe('the configuration catalogue', () => {
     const documented = keys.map((key) => ALL_VARIABLES.find((variable) => variable.name === ENV[key])?.default);
     // Assess
     expect(documented).toEqual(keys.map((key) => String(DELIVERY_DEFAULTS[key])));
+  });
+
+  it("documents the feed, capture and metrics defaults as the code has them", () => {
+    // Prepare
+    const defaultOf = (name: string): string | undefined => ALL_VARIABLES.find((variable) => variable.name === name)?.default;
+    // Act
+    const feed = feedSettingsFromEnv({});
+    // Assess
+    expect({
+      [FEED_ENV.historicalAfterDays]: String(feed.historicalAfterDays),
+      [FEED_ENV.concurrency]: String(feed.concurrency),
+      [FEED_ENV.maxBatchesPerRequest]: String(feed.limits.maxBatchesPerRequest),
+      [FEED_ENV.maxRequestBytes]: String(feed.limits.maxRequestBytes),
+      [FEED_ENV.maxBatchBytes]: String(feed.limits.maxBatchBytes),
+      [FEED_ENV.requestTimeoutMs]: String(feed.requestTimeoutMs),
+      [FEED_ENV.maxObjectBytes]: String(DEFAULT_MAX_OBJECT_BYTES),
+      [CAPTURE_ENV.sampleRate]: String(CAPTURE_DEFAULTS.sampleRate),
+      [CAPTURE_ENV.maxRecords]: String(CAPTURE_DEFAULTS.maxRecords),
+      [PLATFORM_ENV.metricsNamespace]: DEFAULT_METRICS_NAMESPACE,
+    }).toEqual(Object.fromEntries([...Object.values(FEED_ENV), ...Object.values(CAPTURE_ENV), PLATFORM_ENV.metricsNamespace].flatMap((name) => {
+      const value = defaultOf(name);
+      return value === undefined ? [] : [[name, value]];
+    })));
   });
 });
 

@@ -8,7 +8,7 @@ import { PLATFORM_ENV } from '../lambda/config/environment';
 export interface BuildAppOptions {
   /** Context on top of what the CLI passes (cdk.json, `-c`); tests pass cdk.json's context plus overrides here. */
   readonly context?: Record<string, unknown>;
-  /** Target account; synth works without one (the stacks are then account-agnostic). @default CDK_DEFAULT_ACCOUNT */
+  /** Target account; synth works without one (the stacks are then account-agnostic). @default PLATFORM_ENV.cdkDefaultAccount */
   readonly account?: string;
   /** Cloud assembly directory. @default the CLI's, or a temporary directory */
   readonly outdir?: string;

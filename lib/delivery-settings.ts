@@ -82,7 +82,7 @@ export function checkDeliverySettings(settings: DeliverySettings): void {
 
 /**
  * Longest time a message may need on the delivery queue before the worker parks it: its delivery budget
- * (DELIVERY_BUDGET_SECONDS in the worker's environment, or the default), plus one run of the worker that
+ * (ENV.deliveryBudgetSeconds in the worker's environment, or the default), plus one run of the worker that
  * finds it over budget and parks it.
  */
 export function retryBudgetSeconds(timeoutSeconds: number, workerEnvironment: Readonly<Record<string, string>>): number {

@@ -47,7 +47,7 @@ export interface FirehoseIntegrationProps {
    */
   readonly partnerApiUrl?: string;
   /**
-   * Without a partner URL: log partner calls instead of sending them (DRY_RUN=true). Without either, the
+   * Without a partner URL: log partner calls instead of sending them (ENV.dryRun=true). Without either, the
    * deployed ingress fails every invocation that carries data rather than answer success and drop it.
    * @default false
    */
@@ -66,9 +66,9 @@ export interface FirehoseIntegrationProps {
   readonly alarmTopic?: sns.ITopic;
   /** Retention of every function's log group. @default one month */
   readonly logRetention?: logs.RetentionDays;
-  /** LOG_LEVEL for the Powertools logger. @default 'INFO' */
+  /** ENV.logLevel for the Powertools logger. @default 'INFO' */
   readonly logLevel?: string;
-  /** POWERTOOLS_METRICS_NAMESPACE for custom metrics; the dashboard and alarms read them there. @default 'MparticleFirehose' */
+  /** PLATFORM_ENV.metricsNamespace for custom metrics; the dashboard and alarms read them there. @default 'MparticleFirehose' */
   readonly metricsNamespace?: string;
   /**
    * Name of the CloudWatch dashboard. Dashboard names are unique per account across all regions.

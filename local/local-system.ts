@@ -20,7 +20,7 @@ import { PLATFORM_ENV, TOKEN_ENV } from '../lambda/config/environment';
 /**
  * The whole system on one machine, as `npm start` runs it: a Lambda Invoke API endpoint running the
  * ingress and worker handlers, the SQS emulator with the stack's queues, the worker polling them, a local
- * partner API (unless PARTNER_API_URL points elsewhere) and a status page. No Docker, no AWS.
+ * partner API (unless ENV.partnerApiUrl points elsewhere) and a status page. No Docker, no AWS.
  */
 
 export const LOCAL_FUNCTION_NAMES = { ingress: 'firehose-ingress', worker: 'firehose-worker' } as const;
@@ -37,7 +37,7 @@ export interface LocalSystemOptions {
   readonly host?: string;
   /** An external partner API; when unset the local stand-in is started. */
   readonly partnerApiUrl?: string;
-  /** Extra env for the functions (DELIVERY_BUDGET_SECONDS, BACKOFF_BASE_MS, INLINE_DEADLINE_MS, …). */
+  /** Extra env for the functions (ENV.deliveryBudgetSeconds, ENV.backoffBaseMs, ENV.inlineDeadlineMs, …). */
   readonly env?: Readonly<Record<string, string | undefined>>;
   readonly logger?: Logger;
   /** Told of invocations, refused HTTP calls, retries, parks, redrives and reloads as they happen. */
@@ -73,7 +73,7 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
   const functionEnv: Record<string, string> = {
     [ENV.localSealingKey]: randomBytes(32).toString('base64'),
     [TOKEN_ENV.tokens]: 'local-token',
-    // What calls without customer settings (mParticle's DSR requests) authenticate with; PARTNER_CREDENTIAL overrides it.
+    // What calls without customer settings (mParticle's DSR requests) authenticate with; ENV.partnerCredential overrides it.
     [ENV.partnerCredential]: 'local-partner-credential',
     ...Object.fromEntries(Object.entries(options.env ?? {}).filter((e): e is [string, string] => e[1] !== undefined && e[1] !== '')),
     [ENV.partnerApiUrl]: partnerUrl,

@@ -25,7 +25,7 @@ export interface SqsEmulator {
   readonly queueArn: string;
   readonly deadLetterQueueUrl: string;
   readonly deadLetterQueueArn: string;
-  /** The claim-check bucket, served on `endpoint` too (S3_ENDPOINT). */
+  /** The claim-check bucket, served on `endpoint` too (ENV.s3Endpoint). */
   readonly bucketName: string;
   readonly s3: S3Client;
   /** Keys of the objects in the claim-check bucket. */

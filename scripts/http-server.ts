@@ -1,7 +1,7 @@
 /**
- * `tsx scripts/http-server.ts`: the HTTP variant on http://127.0.0.1:3002 (${LOCAL_ENV.port} to change it), with the
- * ingress pipeline configured from this environment (a dry run unless PARTNER_API_URL and
- * DELIVERY_QUEUE_URL are set) and the tokens from ${TOKEN_ENV.tokens}, by default `local-token`.
+ * `tsx scripts/http-server.ts`: the HTTP variant on http://127.0.0.1:3002 (LOCAL_ENV.port to change it), with the
+ * ingress pipeline configured from this environment (a dry run unless ENV.partnerApiUrl and
+ * ENV.deliveryQueueUrl are set) and the tokens from TOKEN_ENV.tokens, by default `local-token`.
  */
 import '../local/quiet-node';
 import { answerHelp } from '../local/cli-help';
@@ -25,7 +25,7 @@ the rest of the system.
 
 async function main(): Promise<void> {
   const port = process.env[LOCAL_ENV.port] ? Number(process.env[LOCAL_ENV.port]) : DEFAULT_PORT;
-  if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new Error('PORT must be a port number');
+  if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new Error(`${LOCAL_ENV.port} must be a port number`);
   const configured = process.env[TOKEN_ENV.tokens]?.trim();
   const tokens = configured ? parseTokenList(configured, TOKEN_ENV.tokens) : [DEFAULT_TOKEN];
 

@@ -1,8 +1,8 @@
 /**
  * `npm start`: the whole system on this machine (see local/local-system.ts). Ports and settings from env:
- * INVOKE_PORT (3001), HTTP_PORT (3002), PARTNER_PORT (3003), SQS_PORT (3004), BIND_HOST (127.0.0.1), FIREHOSE_TOKENS (local-token),
- * PARTNER_API_URL (unset: a local stand-in), LOCAL_INTEGRATION_MODULE (unset: lambda/integration), AWS_REGION (us-east-1),
- * ${ENV.logLevel} (WARN), and the functions' own knobs (DELIVERY_BUDGET_SECONDS, BACKOFF_BASE_MS, …).
+ * ENV.invokePort (3001), LOCAL_ENV.httpPort (3002), LOCAL_ENV.partnerPort (3003), LOCAL_ENV.sqsPort (3004), ENV.bindHost (127.0.0.1), TOKEN_ENV.tokens (local-token),
+ * ENV.partnerApiUrl (unset: a local stand-in), ENV.localIntegrationModule (unset: lambda/integration), PLATFORM_ENV.awsRegion (us-east-1),
+ * ENV.logLevel (WARN), and the functions' own knobs (ENV.deliveryBudgetSeconds, ENV.backoffBaseMs, …).
  */
 import '../local/quiet-node';
 process.env[ENV.logLevel] ??= 'WARN';

@@ -10,7 +10,7 @@ import { RequestCapture } from './request-capture';
 
 type Env = Readonly<Record<string, string | undefined>>;
 
-/** The capture the environment asks for (CAPTURE_BUCKET or CAPTURE_DIR), or undefined: capture is opt-in. */
+/** The capture the environment asks for (CAPTURE_ENV.bucket or CAPTURE_ENV.dir), or undefined: capture is opt-in. */
 export function requestCaptureFromEnv(env: Env, integration: PartnerIntegration, service: string, logger: Logger): RequestCapture | undefined {
   const bucket = env[CAPTURE_ENV.bucket];
   const dir = env[CAPTURE_ENV.dir];

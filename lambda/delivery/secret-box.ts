@@ -67,7 +67,7 @@ export class SecretBox {
   }
 }
 
-/** Local runs and tests: one 32-byte key from LOCAL_SEALING_KEY (base64), used directly as the data key. */
+/** Local runs and tests: one 32-byte key from ENV.localSealingKey (base64), used directly as the data key. */
 export function localKeySource(base64Key: string): KeySource {
   const key = Buffer.from(base64Key, 'base64');
   if (key.length !== 32) throw new Error(`${ENV.localSealingKey} must be 32 bytes, base64-encoded`);

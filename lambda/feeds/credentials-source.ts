@@ -8,8 +8,8 @@ export type SecretStringReader = (secretId: string) => Promise<string>;
 export type CredentialsEnv = Readonly<Record<string, string | undefined>>;
 
 /**
- * In AWS the key and secret come from the secret named by MPARTICLE_SECRET_ARN; locally from
- * MPARTICLE_API_KEY and MPARTICLE_API_SECRET. The secret wins when both are set.
+ * In AWS the key and secret come from the secret named by FEED_ENV.secretArn; locally from
+ * FEED_ENV.apiKey and FEED_ENV.apiSecret. The secret wins when both are set.
  */
 export async function loadFeedCredentials(env: CredentialsEnv, readSecret: SecretStringReader): Promise<FeedCredentials> {
   const secretArn = env[FEED_ENV.secretArn]?.trim();

@@ -8,7 +8,7 @@ import { createIngressFunction } from '../runtime/ingress-function';
 /**
  * The function behind the Function URL mParticle POSTs to (the HTTP variant). Everything expensive is built
  * here, at module scope, once per container; the token secret is read on the first call that needs it.
- * Reads FIREHOSE_TOKEN_SECRET_ARN (or FIREHOSE_TOKENS locally) and the delivery settings the ingress reads.
+ * Reads TOKEN_ENV.secretArn (or TOKEN_ENV.tokens locally) and the delivery settings the ingress reads.
  */
 const logger = createLogger('firehose-http');
 const metrics = createMetrics('firehose-http');

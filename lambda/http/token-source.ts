@@ -25,7 +25,7 @@ export interface TokenSource {
   refreshAfterMismatch(): Promise<TokenSet | undefined>;
 }
 
-/** Fixed tokens (FIREHOSE_TOKENS, tests). */
+/** Fixed tokens (TOKEN_ENV.tokens, tests). */
 export function staticTokenSource(tokens: readonly string[]): TokenSource {
   const set = new TokenSet(tokens);
   return {
@@ -105,8 +105,8 @@ export function cachedSecretTokenSource(options: SecretTokenSourceOptions): Toke
 type Env = Readonly<Record<string, string | undefined>>;
 
 /**
- * The token source the environment describes: the secret named by FIREHOSE_TOKEN_SECRET_ARN (it wins),
- * else FIREHOSE_TOKENS, else none: every call that needs a token is then answered 503 (retried by mParticle),
+ * The token source the environment describes: the secret named by TOKEN_ENV.secretArn (it wins),
+ * else TOKEN_ENV.tokens, else none: every call that needs a token is then answered 503 (retried by mParticle),
  * registration still works.
  */
 export function tokenSourceFromEnv(

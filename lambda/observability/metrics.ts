@@ -4,7 +4,7 @@ import { PLATFORM_ENV } from '../config/environment';
 
 /**
  * CloudWatch metrics in embedded metric format (Powertools Metrics): one flush per invocation, dimension
- * `service` (the function's POWERTOOLS_SERVICE_NAME). The names here are the ones the CDK alarms and
+ * `service` (the function's PLATFORM_ENV.serviceName). The names here are the ones the CDK alarms and
  * dashboard read (lib/), so they live in one table.
  */
 export const METRIC_NAMES = {

@@ -76,7 +76,7 @@ describe('without "partnerApiUrl" (cdk.json defaults)', () => {
     }
   });
 
-  it('sets no DRY_RUN either: the deployed ingress refuses data instead of dropping it', () => {
+  it(`sets no ${ENV.dryRun} either: the deployed ingress refuses data instead of dropping it`, () => {
     synthesized.template().allResourcesProperties('AWS::Lambda::Function', {
       Environment: { Variables: Match.objectLike({ [ENV.dryRun]: Match.absent(), [ENV.partnerCredentialSecretArn]: Match.absent() }) },
     });
@@ -95,7 +95,7 @@ describe('context "dryRun"', () => {
   });
   afterAll(() => synthesized.dispose());
 
-  it('sets DRY_RUN=true on the ingress, the only way a deployed function dry-runs', () => {
+  it(`sets ${ENV.dryRun}=true on the ingress, the only way a deployed function dry-runs`, () => {
     const stack = synthesized.stack();
     expect(synthesized.template().toJSON()['Resources'][logicalIdOf(stack, stack.integration.ingressFunction)].Properties.Environment.Variables)
       .toMatchObject({ [ENV.dryRun]: 'true' });

@@ -150,7 +150,7 @@ describe('dashboard and alarms, HTTP variant off', () => {
       expect(dashboard.joinedText).not.toContain('firehose-http');
     });
 
-    it('selects services by the POWERTOOLS_SERVICE_NAME and namespace the functions are given', () => {
+    it(`selects services by the ${PLATFORM_ENV.serviceName} and namespace the functions are given`, () => {
       const ingress = functionEnv(template, logicalIdOf(stack, stack.integration.ingressFunction));
       const worker = functionEnv(template, logicalIdOf(stack, stack.integration.workerFunction));
       expect([ingress[PLATFORM_ENV.serviceName], worker[PLATFORM_ENV.serviceName]]).toEqual([SERVICE_NAMES.ingress, SERVICE_NAMES.worker]);

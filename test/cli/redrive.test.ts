@@ -16,10 +16,10 @@ afterAll(() => stopAll());
 describe('npm run redrive: choosing what to redrive', () => {
   it.each<[string, string[], Record<string, string>, unknown]>([
     ['nothing: the local system on its default port', [], {}, { target: { kind: 'local', invokeUrl: 'http://127.0.0.1:3001' } }],
-    ['nothing, with INVOKE_PORT', [], { [ENV.invokePort]: '4001' }, { target: { kind: 'local', invokeUrl: 'http://127.0.0.1:4001' } }],
+    [`nothing, with ${ENV.invokePort}`, [], { [ENV.invokePort]: '4001' }, { target: { kind: 'local', invokeUrl: 'http://127.0.0.1:4001' } }],
     ['--local URL', ['--local', 'http://127.0.0.1:5/', '--max', '3'], {}, { target: { kind: 'local', invokeUrl: 'http://127.0.0.1:5' }, max: 3 }],
     ['--region: the kit stack of that region', ['--region', 'eu-west-1'], {}, { target: { kind: 'stack', stackName: 'MparticleFirehose-eu-west-1', region: 'eu-west-1' } }],
-    ['--stack with AWS_REGION', ['--stack', 'Mine'], { [PLATFORM_ENV.awsRegion]: 'us-east-2' }, { target: { kind: 'stack', stackName: 'Mine', region: 'us-east-2' } }],
+    [`--stack with ${PLATFORM_ENV.awsRegion}`, ['--stack', 'Mine'], { [PLATFORM_ENV.awsRegion]: 'us-east-2' }, { target: { kind: 'stack', stackName: 'Mine', region: 'us-east-2' } }],
     [
       '--queue-url and --dlq-url',
       ['--queue-url', 'https://q', '--dlq-url', 'https://d', '--region', 'us-west-2'],

@@ -90,7 +90,7 @@ describe('partnerCredentialFromEnv', () => {
     expect(await credential()).toBe(PARTNER_SECRET);
   });
 
-  it('takes PARTNER_CREDENTIAL for local runs, the secret winning when both are set', async () => {
+  it(`takes ${ENV.partnerCredential} for local runs, the secret winning when both are set`, async () => {
     const { readSecret } = secretStore();
     expect(await partnerCredentialFromEnv({ [ENV.partnerCredential]: 'pk_local' })()).toBe('pk_local');
     expect(await partnerCredentialFromEnv({ [ENV.partnerCredential]: 'pk_local', [ENV.partnerCredentialSecretArn]: ARN }, { readSecret })()).toBe(PARTNER_SECRET);

@@ -225,7 +225,7 @@ describe('delivery through an outage', () => {
     expect(partner.received.length).toBeLessThanOrEqual(6);
   });
 
-  it('on 401 in-line: parks the batch, and asks mParticle to suspend the subscription only when SUSPEND_ON_AUTH_FAILURE is true', async () => {
+  it(`on 401 in-line: parks the batch, and asks mParticle to suspend the subscription only when ${ENV.suspendOnAuthFailure} is true`, async () => {
     const { ingress, partner } = await start({ [ENV.suspendOnAuthFailure]: 'true' });
     partner.setFaults(() => ({ kind: 'status', status: 401 }));
     const { response } = await ingress.handle(eventBatch(customEvents(2)));

@@ -59,7 +59,7 @@ describe('the HTTP Lambda handler', () => {
     expect(JSON.parse(answer.body ?? '')).toEqual({ error: 'body is not valid UTF-8' });
   });
 
-  it('takes its tokens from FIREHOSE_TOKENS when no secret is configured', async () => {
+  it(`takes its tokens from ${TOKEN_ENV.tokens} when no secret is configured`, async () => {
     const result = await handler(functionUrlEvent(JSON.stringify(eventBatch([])), { token: 'tok_other' }), context);
     expect(result.statusCode).toBe(401);
   });

@@ -1,7 +1,7 @@
 /**
  * Bundles the Lambda entry points the way the CDK stack does (lib/firehose-integration.ts): esbuild, minified,
  * node24, CJS. The functions mParticle waits on (ingress, HTTP) leave the AWS SDK to the Lambda runtime; the
- * worker bundles the pinned SDK from its ESM builds. The ingress directory also gets the runtime loop and its wrapper. BUNDLE_AWS_SDK=true bundles it everywhere (to compare).
+ * worker bundles the pinned SDK from its ESM builds. The ingress directory also gets the runtime loop and its wrapper. LOCAL_ENV.bundleAwsSdk=true bundles it everywhere (to compare).
  */
 import { build } from 'esbuild';
 import { statSync } from 'node:fs';
@@ -9,6 +9,7 @@ import path from 'node:path';
 import { RUNTIME_LOOP_FILES } from '../lambda/runtime-loop/files';
 import { ESBUILD_TARGET } from '../lib/node-runtime';
 import { bundleRuntimeLoop } from '../local/runtime-loop-process';
+import { LOCAL_ENV } from '../lambda/config/environment';
 
 export const ENTRY_POINTS = {
   ingress: { entry: 'lambda/handlers/ingress.ts', bundleAwsSdk: false },
@@ -29,7 +30,7 @@ export async function bundleHandlers(outDir: string): Promise<Record<string, { f
       target: ESBUILD_TARGET,
       mainFields: ['module', 'main'],
       format: 'cjs',
-      external: bundleAwsSdk || process.env['BUNDLE_AWS_SDK'] === 'true' ? [] : ['@aws-sdk/*'],
+      external: bundleAwsSdk || process.env[LOCAL_ENV.bundleAwsSdk] === 'true' ? [] : ['@aws-sdk/*'],
       logLevel: 'error',
     });
     out[name] = { file, bytes: statSync(file).size };

@@ -11,6 +11,7 @@ import { importEsm } from '../local/import-esm';
 import { capturingIngress } from '../test/capture/support';
 import { customEvents, eventBatch } from '../test/support/factories';
 import { median, percentile } from './stats';
+import { PLATFORM_ENV } from '../lambda/config/environment';
 
 export interface CaptureOverhead {
   readonly offMedianMs: number;
@@ -37,9 +38,9 @@ export async function runCaptureBench(iterations = 1_000): Promise<CaptureOverhe
   const { startFauxqs } = await importEsm<typeof Fauxqs>('fauxqs');
   const server = await startFauxqs({ port: 0, host: '127.0.0.1', logger: false });
   const endpoint = `http://127.0.0.1:${server.port}`;
-  process.env['AWS_REGION'] ??= 'us-east-1';
-  process.env['AWS_ACCESS_KEY_ID'] ??= 'bench';
-  process.env['AWS_SECRET_ACCESS_KEY'] ??= 'bench';
+  process.env[PLATFORM_ENV.awsRegion] ??= 'us-east-1';
+  process.env[PLATFORM_ENV.awsAccessKeyId] ??= 'bench';
+  process.env[PLATFORM_ENV.awsSecretAccessKey] ??= 'bench';
   const s3 = new S3Client({ endpoint, forcePathStyle: true });
   await s3.send(new CreateBucketCommand({ Bucket: 'bench-captures' }));
   s3.destroy();

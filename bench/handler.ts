@@ -15,6 +15,7 @@ import { recordingPort } from '../test/support/recording-port';
 import { startPartnerServer } from '../local/partner-api-stand-in';
 import { startSqsEmulator } from '../local/sqs-emulator';
 import { median, percentile } from './stats';
+import { ENV } from '../lambda/config/environment';
 
 export interface HandlerRow {
   readonly case: string;
@@ -82,11 +83,11 @@ export async function runHandlerBench(): Promise<HandlerRow[]> {
   const sqs = await startSqsEmulator();
   const partner = await startPartnerServer();
   const env = {
-    PARTNER_API_URL: partner.url,
-    DELIVERY_QUEUE_URL: sqs.queueUrl,
-    DEAD_LETTER_QUEUE_URL: sqs.deadLetterQueueUrl,
-    SQS_ENDPOINT: sqs.endpoint,
-    LOCAL_SEALING_KEY: randomBytes(32).toString('base64'),
+    [ENV.partnerApiUrl]: partner.url,
+    [ENV.deliveryQueueUrl]: sqs.queueUrl,
+    [ENV.deadLetterQueueUrl]: sqs.deadLetterQueueUrl,
+    [ENV.sqsEndpoint]: sqs.endpoint,
+    [ENV.localSealingKey]: randomBytes(32).toString('base64'),
   };
   const loopback = createIngressFunction({ env, logger: silent, service: 'firehose-ingress' });
 

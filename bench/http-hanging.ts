@@ -11,7 +11,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { build } from 'esbuild';
-import { ENV } from '../lambda/delivery/defaults';
+import { ENV, PLATFORM_ENV } from '../lambda/config/environment';
 import { TOKEN_ENV } from '../lambda/http/token-source';
 import { startSqsEmulator } from '../local/sqs-emulator';
 import { customEvents, eventBatch } from '../test/support/factories';
@@ -87,16 +87,16 @@ export async function runHttpHangingBench(outDir: string, options: { processes?:
   const kms = await startKmsStandIn({ latencyMs: KMS_LATENCY_MS });
   const sqs = await startSqsEmulator();
   const env: NodeJS.ProcessEnv = {
-    PATH: process.env['PATH'],
+    [PLATFORM_ENV.path]: process.env[PLATFORM_ENV.path],
     [ENV.partnerApiUrl]: partner.url,
     [ENV.deliveryQueueUrl]: sqs.queueUrl,
     [ENV.deadLetterQueueUrl]: sqs.deadLetterQueueUrl,
     [ENV.sqsEndpoint]: sqs.endpoint,
     [ENV.sealingKeyId]: 'arn:aws:kms:us-east-1:123456789012:key/bench',
     [ENV.kmsEndpoint]: kms.url,
-    AWS_REGION: 'us-east-1',
-    AWS_ACCESS_KEY_ID: 'local',
-    AWS_SECRET_ACCESS_KEY: 'local',
+    [PLATFORM_ENV.awsRegion]: 'us-east-1',
+    [PLATFORM_ENV.awsAccessKeyId]: 'local',
+    [PLATFORM_ENV.awsSecretAccessKey]: 'local',
     [ENV.sdkNodeVersionWarningDisabled]: 'true',
     [ENV.lambdaFunctionName]: 'firehose-http-bench',
     [ENV.logLevel]: 'SILENT',

@@ -8,6 +8,7 @@ import autocannon from 'autocannon';
 import { startLocalSystem } from '../local/local-system';
 import { startPartnerServer } from '../local/partner-api-stand-in';
 import { customEvents, eventBatch } from '../test/support/factories';
+import { ENV } from '../lambda/config/environment';
 
 export interface LoadRow {
   readonly target: string;
@@ -42,9 +43,9 @@ export async function runLoadBench(options: { connections?: number; seconds?: nu
   const body = JSON.stringify(eventBatch(customEvents(100)));
 
   // One log line per invocation would measure the terminal, not the kit.
-  process.env['LOG_LEVEL'] = 'ERROR';
+  process.env[ENV.logLevel] = 'ERROR';
   const bare = await startPartnerServer();
-  const system = await startLocalSystem({ invokePort: 0, httpPort: 0, partnerPort: 0, sqsPort: 0, region: 'us-east-1', env: { LOG_LEVEL: 'ERROR' } });
+  const system = await startLocalSystem({ invokePort: 0, httpPort: 0, partnerPort: 0, sqsPort: 0, region: 'us-east-1', env: { [ENV.logLevel]: 'ERROR' } });
   system.partner?.setFaults(() => ({ kind: 'slow', delayMs: 20 }));
   try {
     const baseline = await fire('bare HTTP server (baseline)', `${bare.url}/events`, body, connections, seconds);

@@ -21,11 +21,11 @@ export interface FirehoseAlarmsProps extends MonitoredResources {
   /** How old the oldest undelivered message may get before someone should look at the partner API. */
   readonly backlogAgeThreshold?: Duration;
   /**
-   * The worker's delivery budget (its DELIVERY_BUDGET_SECONDS): a day before queued messages reach it,
+   * The worker's delivery budget (its ENV.deliveryBudgetSeconds): a day before queued messages reach it,
    * an alarm says they are about to be parked. @default DELIVERY_DEFAULTS.deliveryBudgetSeconds
    */
   readonly deliveryBudget?: Duration;
-  /** Namespace of the functions' custom metrics (their POWERTOOLS_METRICS_NAMESPACE). @default 'MparticleFirehose' */
+  /** Namespace of the functions' custom metrics (their PLATFORM_ENV.metricsNamespace). @default 'MparticleFirehose' */
   readonly metricsNamespace?: string;
 }
 

@@ -3,11 +3,12 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import { readAppConfig } from './config';
 import type { HandlerEntries } from './firehose-integration';
 import { FirehoseStack, firehoseStackName } from './firehose-stack';
+import { PLATFORM_ENV } from '../lambda/config/environment';
 
 export interface BuildAppOptions {
   /** Context on top of what the CLI passes (cdk.json, `-c`); tests pass cdk.json's context plus overrides here. */
   readonly context?: Record<string, unknown>;
-  /** Target account; synth works without one (the stacks are then account-agnostic). @default CDK_DEFAULT_ACCOUNT */
+  /** Target account; synth works without one (the stacks are then account-agnostic). @default PLATFORM_ENV.cdkDefaultAccount */
   readonly account?: string;
   /** Cloud assembly directory. @default the CLI's, or a temporary directory */
   readonly outdir?: string;
@@ -34,7 +35,7 @@ export function buildApp(options: BuildAppOptions = {}): FirehoseApp {
     ...(options.cloudFormationValidation === undefined ? {} : { builtinCloudFormationValidation: options.cloudFormationValidation }),
   });
   const config = readAppConfig((key) => app.node.tryGetContext(key));
-  const account = options.account ?? process.env['CDK_DEFAULT_ACCOUNT'];
+  const account = options.account ?? process.env[PLATFORM_ENV.cdkDefaultAccount];
 
   const stacks = new Map<string, FirehoseStack>();
   for (const region of config.regions) {

@@ -9,7 +9,7 @@ import { customMetric, type CustomMetricOptions, type FirehoseMetricName, type F
 export interface FirehoseDashboardProps extends MonitoredResources {
   /** CloudWatch dashboard names are unique per account across regions, so this should name the region. */
   readonly dashboardName: string;
-  /** Namespace of the functions' custom metrics: the value of their POWERTOOLS_METRICS_NAMESPACE. */
+  /** Namespace of the functions' custom metrics: the value of their PLATFORM_ENV.metricsNamespace. */
   readonly metricsNamespace: string;
   /** Alarms shown in a status row at the top. @default none (no status row) */
   readonly alarms?: readonly cloudwatch.IAlarm[];

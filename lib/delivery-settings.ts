@@ -67,7 +67,7 @@ export function checkDeliverySettings(settings: DeliverySettings): void {
   if (retentionSeconds < budgetSeconds) {
     throw new ConstructPropsError(
       'deliveryQueueProps.retentionPeriod',
-      `(${retentionSeconds} s) is shorter than the worker's retry budget (${budgetSeconds} s: its delivery budget and one worker run), so SQS would delete messages the worker still retries; lower DELIVERY_BUDGET_SECONDS in workerFunctionProps.environment`,
+      `(${retentionSeconds} s) is shorter than the worker's retry budget (${budgetSeconds} s: its delivery budget and one worker run), so SQS would delete messages the worker still retries; lower ${ENV.deliveryBudgetSeconds} in workerFunctionProps.environment`,
     );
   }
   const deadLetterSeconds = retention(settings.deadLetterQueue).toSeconds();
@@ -98,7 +98,7 @@ export function checkPartnerRateCeiling(workerEnvironment: Readonly<Record<strin
 
 /**
  * Longest time a message may need on the delivery queue before the worker parks it: its delivery budget
- * (DELIVERY_BUDGET_SECONDS in the worker's environment, or the default), plus one run of the worker that
+ * (ENV.deliveryBudgetSeconds in the worker's environment, or the default), plus one run of the worker that
  * finds it over budget and parks it.
  */
 export function retryBudgetSeconds(timeoutSeconds: number, workerEnvironment: Readonly<Record<string, string>>): number {

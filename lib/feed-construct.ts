@@ -15,6 +15,7 @@ import { FEED_OBJECT_SUFFIX, INCOMING_PREFIX, PROGRESS_PREFIX, REJECTED_PREFIX, 
 import { EVENTS_API_POD_BASE_URLS, isEventsApiPod } from '../lambda/feeds/events-api-endpoint';
 import { createFeedAlarms } from './feed-alarms';
 import { createKitFunction, PROJECT_ROOT } from './kit-function';
+import { FEED_ENV, PLATFORM_ENV } from '../lambda/config/environment';
 
 /** The singleton CDK adds to a stack for `addEventNotification` (aws-s3 notifications-resource-handler). */
 const BUCKET_NOTIFICATIONS_HANDLER_ID = 'BucketNotificationsHandler050a0587b7544547bf325f094a3db834';
@@ -135,11 +136,11 @@ export class FeedIngestion extends Construct {
         reservedConcurrentExecutions: props.reservedConcurrency,
         description: 'Sends NDJSON Events API batches uploaded to S3 to mParticle',
         environment: {
-          MPARTICLE_SECRET_ARN: this.secret.secretArn,
-          ...(pod ? { MPARTICLE_POD: pod } : {}),
-          ...(props.historicalAfterDays === undefined ? {} : { FEED_HISTORICAL_AFTER_DAYS: String(props.historicalAfterDays) }),
-          POWERTOOLS_SERVICE_NAME: 'mparticle-feed',
-          NODE_OPTIONS: '--enable-source-maps',
+          [FEED_ENV.secretArn]: this.secret.secretArn,
+          ...(pod ? { [FEED_ENV.pod]: pod } : {}),
+          ...(props.historicalAfterDays === undefined ? {} : { [FEED_ENV.historicalAfterDays]: String(props.historicalAfterDays) }),
+          [PLATFORM_ENV.serviceName]: 'mparticle-feed',
+          [PLATFORM_ENV.nodeOptions]: '--enable-source-maps',
         },
       },
     }));

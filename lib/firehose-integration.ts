@@ -21,12 +21,13 @@ import { createKitFunction, PROJECT_ROOT, RECOMMENDED_MEMORY_MB } from './kit-fu
 import { DEFAULT_METRICS_NAMESPACE, SERVICE_NAMES } from './metrics';
 import { RequestCapture, type RequestCaptureProps } from './request-capture';
 import { RUNTIME_LOOP_ENVIRONMENT } from './runtime-loop-bundling';
+import { PLATFORM_ENV, TOKEN_ENV } from '../lambda/config/environment';
 
 export { ConstructPropsError } from './construct-props-error';
 export { FUNCTION_RUNTIME } from './kit-function';
 
-/** Env var naming the Secrets Manager secret that holds mParticle's `Authorization: Token …` value. */
-export const FIREHOSE_TOKEN_SECRET_ARN_ENV = 'FIREHOSE_TOKEN_SECRET_ARN';
+/** Env var naming the Secrets Manager secret that holds mParticle's `Authorization: Token …` value (named in the catalogue). */
+export const FIREHOSE_TOKEN_SECRET_ARN_ENV = TOKEN_ENV.secretArn;
 
 /** Entry file (absolute path) per handler, each exporting `handler`. */
 export interface HandlerEntries {
@@ -47,7 +48,7 @@ export interface FirehoseIntegrationProps {
    */
   readonly partnerApiUrl?: string;
   /**
-   * Without a partner URL: log partner calls instead of sending them (DRY_RUN=true). Without either, the
+   * Without a partner URL: log partner calls instead of sending them (ENV.dryRun=true). Without either, the
    * deployed ingress fails every invocation that carries data rather than answer success and drop it.
    * @default false
    */
@@ -66,9 +67,9 @@ export interface FirehoseIntegrationProps {
   readonly alarmTopic?: sns.ITopic;
   /** Retention of every function's log group. @default one month */
   readonly logRetention?: logs.RetentionDays;
-  /** LOG_LEVEL for the Powertools logger. @default 'INFO' */
+  /** ENV.logLevel for the Powertools logger. @default 'INFO' */
   readonly logLevel?: string;
-  /** POWERTOOLS_METRICS_NAMESPACE for custom metrics; the dashboard and alarms read them there. @default 'MparticleFirehose' */
+  /** PLATFORM_ENV.metricsNamespace for custom metrics; the dashboard and alarms read them there. @default 'MparticleFirehose' */
   readonly metricsNamespace?: string;
   /**
    * Name of the CloudWatch dashboard. Dashboard names are unique per account across all regions.
@@ -190,9 +191,9 @@ export class FirehoseIntegration extends Construct {
     };
     const metricsNamespace = props.metricsNamespace ?? DEFAULT_METRICS_NAMESPACE;
     const sharedEnvironment: Record<string, string> = {
-      NODE_OPTIONS: '--enable-source-maps',
-      POWERTOOLS_METRICS_NAMESPACE: metricsNamespace,
-      LOG_LEVEL: props.logLevel ?? 'INFO',
+      [PLATFORM_ENV.nodeOptions]: '--enable-source-maps',
+      [PLATFORM_ENV.metricsNamespace]: metricsNamespace,
+      [ENV.logLevel]: props.logLevel ?? 'INFO',
       ...(props.dryRun === true && props.partnerApiUrl === undefined ? { [ENV.dryRun]: 'true' } : {}),
       ...deliveryEnvironment,
     };
@@ -203,7 +204,7 @@ export class FirehoseIntegration extends Construct {
       description: 'mParticle Firehose ingress: answers each Firehose message and queues partner deliveries',
       timeout: Duration.seconds(10),
       // The kit's runtime loop hands it the payload's bytes: 64-bit integers stay exact (docs/runtime-loop.md).
-      environment: { ...sharedEnvironment, POWERTOOLS_SERVICE_NAME: SERVICE_NAMES.ingress, ...RUNTIME_LOOP_ENVIRONMENT },
+      environment: { ...sharedEnvironment, [PLATFORM_ENV.serviceName]: SERVICE_NAMES.ingress, ...RUNTIME_LOOP_ENVIRONMENT },
       bundleAwsSdk: false,
       runtimeLoop: true,
       overrides: props.ingressFunctionProps,
@@ -237,7 +238,7 @@ export class FirehoseIntegration extends Construct {
       description: 'mParticle Firehose delivery worker: sends queued deliveries to the partner API',
       timeout: workerTimeoutValue,
       // How many containers share PARTNER_MAX_RPS (lambda/delivery/partner-rate-limit.ts).
-      environment: { ...sharedEnvironment, POWERTOOLS_SERVICE_NAME: SERVICE_NAMES.worker, [ENV.workerMaxConcurrency]: String(workerMaxConcurrency) },
+      environment: { ...sharedEnvironment, [PLATFORM_ENV.serviceName]: SERVICE_NAMES.worker, [ENV.workerMaxConcurrency]: String(workerMaxConcurrency) },
       // Nobody waits on the worker's cold start: it keeps the SDK versions the tests ran against.
       bundleAwsSdk: true,
       overrides: props.workerFunctionProps,
@@ -268,7 +269,7 @@ export class FirehoseIntegration extends Construct {
         timeout: Duration.seconds(10),
         environment: {
           ...sharedEnvironment,
-          POWERTOOLS_SERVICE_NAME: SERVICE_NAMES.http,
+          [PLATFORM_ENV.serviceName]: SERVICE_NAMES.http,
           [FIREHOSE_TOKEN_SECRET_ARN_ENV]: tokenSecret.secretArn,
           [ENV.httpInlineDeadlineMs]: String(DELIVERY_DEFAULTS.httpInlineDeadlineMs), // mParticle: HTTP answers < 100 ms
         },

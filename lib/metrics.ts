@@ -11,7 +11,7 @@ export { DEFAULT_METRICS_NAMESPACE, METRIC_NAMES };
 export type FirehoseMetricName = (typeof METRIC_NAMES)[keyof typeof METRIC_NAMES];
 
 /**
- * POWERTOOLS_SERVICE_NAME of each function, which Powertools Metrics puts in the `service` dimension of
+ * PLATFORM_ENV.serviceName of each function, which Powertools Metrics puts in the `service` dimension of
  * every custom metric; the functions' environment and every alarm and dashboard metric read it from here.
  */
 export const SERVICE_NAMES = {
@@ -46,7 +46,7 @@ export interface CustomMetricOptions {
 
 /**
  * One of the functions' custom metrics, selected exactly as Powertools publishes it: the namespace given to
- * POWERTOOLS_METRICS_NAMESPACE, dimension `service`, plus RequestType for `Invocations`.
+ * PLATFORM_ENV.metricsNamespace, dimension `service`, plus RequestType for `Invocations`.
  */
 export function customMetric(
   namespace: string,

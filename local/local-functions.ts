@@ -7,6 +7,7 @@ import { createLogger } from '../lambda/observability/logger';
 import type { WorkerObserver } from '../lambda/observability/metrics';
 import { createIngressFunction, type IngressFunction } from '../lambda/runtime/ingress-function';
 import type { SystemLog } from './system-log';
+import { ENV } from '../lambda/config/environment';
 
 /**
  * The three functions of the local system, built from the integration and the lambda/ code as loaded now.
@@ -21,7 +22,7 @@ export interface LocalFunctions {
 }
 
 export function buildLocalFunctions(integration: PartnerIntegration, functionEnv: Readonly<Record<string, string>>, log: SystemLog): LocalFunctions {
-  const level = functionEnv['LOG_LEVEL'];
+  const level = functionEnv[ENV.logLevel];
   const ingress = createIngressFunction({
     env: functionEnv,
     logger: createLogger('firehose-ingress', level),

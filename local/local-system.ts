@@ -15,11 +15,12 @@ import { startSqsEmulator } from './sqs-emulator';
 import { createStatusRoutes, deliveriesOf, type SystemStatus } from './status-page';
 import { SystemLog, type ActivityListener } from './system-log';
 import { startWorkerRunner } from './worker-runner';
+import { PLATFORM_ENV, TOKEN_ENV } from '../lambda/config/environment';
 
 /**
  * The whole system on one machine, as `npm start` runs it: a Lambda Invoke API endpoint running the
  * ingress and worker handlers, the SQS emulator with the stack's queues, the worker polling them, a local
- * partner API (unless PARTNER_API_URL points elsewhere) and a status page. No Docker, no AWS.
+ * partner API (unless ENV.partnerApiUrl points elsewhere) and a status page. No Docker, no AWS.
  */
 
 export const LOCAL_FUNCTION_NAMES = { ingress: 'firehose-ingress', worker: 'firehose-worker' } as const;
@@ -36,7 +37,7 @@ export interface LocalSystemOptions {
   readonly host?: string;
   /** An external partner API; when unset the local stand-in is started. */
   readonly partnerApiUrl?: string;
-  /** Extra env for the functions (DELIVERY_BUDGET_SECONDS, BACKOFF_BASE_MS, INLINE_DEADLINE_MS, …). */
+  /** Extra env for the functions (ENV.deliveryBudgetSeconds, ENV.backoffBaseMs, ENV.inlineDeadlineMs, …). */
   readonly env?: Readonly<Record<string, string | undefined>>;
   readonly logger?: Logger;
   /** Told of invocations, refused HTTP calls, retries, parks, redrives and reloads as they happen. */
@@ -70,24 +71,24 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
   const partnerUrl = options.partnerApiUrl ?? (partner as PartnerServer).url;
 
   const functionEnv: Record<string, string> = {
-    LOCAL_SEALING_KEY: randomBytes(32).toString('base64'),
-    FIREHOSE_TOKENS: 'local-token',
-    // What calls without customer settings (mParticle's DSR requests) authenticate with; PARTNER_CREDENTIAL overrides it.
+    [ENV.localSealingKey]: randomBytes(32).toString('base64'),
+    [TOKEN_ENV.tokens]: 'local-token',
+    // What calls without customer settings (mParticle's DSR requests) authenticate with; ENV.partnerCredential overrides it.
     [ENV.partnerCredential]: 'local-partner-credential',
     ...Object.fromEntries(Object.entries(options.env ?? {}).filter((e): e is [string, string] => e[1] !== undefined && e[1] !== '')),
     // One worker runner locally: it alone shares PARTNER_MAX_RPS.
     [ENV.workerMaxConcurrency]: '1',
-    PARTNER_API_URL: partnerUrl,
-    DELIVERY_QUEUE_URL: sqs.queueUrl,
-    DEAD_LETTER_QUEUE_URL: sqs.deadLetterQueueUrl,
-    SQS_ENDPOINT: sqs.endpoint,
+    [ENV.partnerApiUrl]: partnerUrl,
+    [ENV.deliveryQueueUrl]: sqs.queueUrl,
+    [ENV.deadLetterQueueUrl]: sqs.deadLetterQueueUrl,
+    [ENV.sqsEndpoint]: sqs.endpoint,
     [ENV.claimCheckBucket]: sqs.bucketName,
     [ENV.s3Endpoint]: sqs.endpoint,
   };
   // Bare emulator clients need a region and credentials; these never leave the machine.
-  process.env['AWS_REGION'] ??= options.region;
-  process.env['AWS_ACCESS_KEY_ID'] ??= 'local';
-  process.env['AWS_SECRET_ACCESS_KEY'] ??= 'local';
+  process.env[PLATFORM_ENV.awsRegion] ??= options.region;
+  process.env[PLATFORM_ENV.awsAccessKeyId] ??= 'local';
+  process.env[PLATFORM_ENV.awsSecretAccessKey] ??= 'local';
 
   const log = new SystemLog(options.listener);
   const source = options.reload ? codeSource(options.reload.lambdaFolder, options.reload.integrationModule) : undefined;

@@ -1,4 +1,5 @@
 import { ENV } from '../lambda/delivery/defaults';
+import { PLATFORM_ENV } from '../lambda/config/environment';
 
 /**
  * Where `npm run redrive` moves messages: the running local system (its Invoke API's POST /_redrive), or a
@@ -26,7 +27,7 @@ usage: npm run redrive -- [target] [--max N]
 
 Moves parked messages from the dead-letter queue back to the delivery queue (bodies unchanged, secrets
 stay sealed). Target, first match wins:
-  --queue-url URL --dlq-url URL   these two queues (with --region R, or AWS_REGION; --endpoint URL for an emulator)
+  --queue-url URL --dlq-url URL   these two queues (with --region R, or ${PLATFORM_ENV.awsRegion}; --endpoint URL for an emulator)
   --stack NAME [--region R]       the DeliveryQueueUrl / DeadLetterQueueUrl outputs of a deployed stack
   --region R                      the stack ${STACK_PREFIX}-R
   ${ENV.deliveryQueueUrl} and ${ENV.deadLetterQueueUrl} in the environment (and ${ENV.sqsEndpoint})
@@ -55,7 +56,7 @@ export function parseRedriveArgs(args: readonly string[], env: Env): RedriveOpti
   }
   const max = flags.has('--max') ? Number(flags.get('--max')) : undefined;
   if (max !== undefined && (!Number.isInteger(max) || max <= 0)) throw new UsageError('--max takes a positive whole number');
-  const region = flags.get('--region') ?? env['AWS_REGION'] ?? env['AWS_DEFAULT_REGION'];
+  const region = flags.get('--region') ?? env[PLATFORM_ENV.awsRegion] ?? env[PLATFORM_ENV.awsDefaultRegion];
   const withMax = (target: RedriveTarget): RedriveOptions => (max === undefined ? { target } : { target, max });
 
   const queueUrl = flags.get('--queue-url');
@@ -67,7 +68,7 @@ export function parseRedriveArgs(args: readonly string[], env: Env): RedriveOpti
   }
   const stack = flags.get('--stack');
   if (stack !== undefined || flags.has('--region')) {
-    if (!region) throw new UsageError('--stack needs a region: --region R or AWS_REGION');
+    if (!region) throw new UsageError(`--stack needs a region: --region R or ${PLATFORM_ENV.awsRegion}`);
     return withMax({ kind: 'stack', stackName: stack ?? `${STACK_PREFIX}-${region}`, region });
   }
   const envQueue = env[ENV.deliveryQueueUrl];

@@ -2,6 +2,7 @@ import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-clo
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { redrive } from '../lambda/delivery/redrive';
 import { queuesFromOutputs, UsageError, type RedriveOptions } from './redrive-target';
+import { PLATFORM_ENV } from '../lambda/config/environment';
 
 /** Runs a redrive against the target `parseRedriveArgs` chose; returns how many messages moved. */
 export interface RedriveClients {
@@ -16,7 +17,7 @@ export async function runRedrive(options: RedriveOptions, clients: RedriveClient
 
   const queues = target.kind === 'queues' ? target : await stackQueues(target.stackName, target.region, clients);
   const config = { ...(queues.region ? { region: queues.region } : {}), ...(queues.endpoint ? { endpoint: queues.endpoint } : {}) };
-  if (!config.region && !process.env['AWS_REGION']) throw new UsageError('no region: pass --region R or set AWS_REGION');
+  if (!config.region && !process.env[PLATFORM_ENV.awsRegion]) throw new UsageError(`no region: pass --region R or set ${PLATFORM_ENV.awsRegion}`);
   const sqs = (clients.sqs ?? ((c) => new SQSClient(c)))(config);
   try {
     const moved = await redrive({ sqs, queueUrl: queues.queueUrl, deadLetterQueueUrl: queues.deadLetterQueueUrl, ...(options.max === undefined ? {} : { max: options.max }) });

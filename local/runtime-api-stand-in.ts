@@ -28,7 +28,7 @@ export interface RuntimeOutcome {
 }
 
 export interface RuntimeApiStandIn {
-  /** host:port, the value of AWS_LAMBDA_RUNTIME_API. */
+  /** host:port, the value of ENV.lambdaRuntimeApi. */
   readonly address: string;
   readonly initErrors: readonly RuntimeOutcome[];
   invoke(input: InvocationInput): Promise<RuntimeOutcome>;

@@ -51,7 +51,7 @@ export function localTaskRoot(): string {
 export async function bundleIngressWithLoop(outDir: string = localTaskRoot(), options: { readonly integrationModule?: string } = {}): Promise<string> {
   const integrationModule = options.integrationModule;
   await build({
-    // `npm start` with LOCAL_INTEGRATION_MODULE: the handler's `../integration` is that module instead.
+    // `npm start` with ENV.localIntegrationModule: the handler's `../integration` is that module instead.
     plugins: integrationModule
       ? [{ name: 'local-integration', setup: (b) => void b.onResolve({ filter: /^\.\.\/integration$/ }, () => ({ path: integrationModule })) }]
       : [],
@@ -71,7 +71,7 @@ export async function bundleIngressWithLoop(outDir: string = localTaskRoot(), op
 }
 
 export interface WrappedProcessOptions {
-  /** Directory holding index.js, the loop and the wrapper (LAMBDA_TASK_ROOT). */
+  /** Directory holding index.js, the loop and the wrapper (ENV.lambdaTaskRoot). */
   readonly taskRoot: string;
   readonly runtimeApi: string;
   readonly env?: Readonly<Record<string, string | undefined>>;

@@ -5,6 +5,7 @@ import type * as Fauxqs from 'fauxqs';
 import { DELIVERY_DEFAULTS } from '../lambda/delivery/defaults';
 import { importEsm } from './import-esm';
 import './quiet-node';
+import { PLATFORM_ENV } from '../lambda/config/environment';
 
 /**
  * A real SQS API on loopback (fauxqs), driven with the real @aws-sdk/client-sqs, with the delivery queue and
@@ -13,9 +14,9 @@ import './quiet-node';
  */
 
 // Dummy credentials and region for the SDK; nothing leaves this machine.
-process.env['AWS_REGION'] ??= 'us-east-1';
-process.env['AWS_ACCESS_KEY_ID'] ??= 'test';
-process.env['AWS_SECRET_ACCESS_KEY'] ??= 'test';
+process.env[PLATFORM_ENV.awsRegion] ??= 'us-east-1';
+process.env[PLATFORM_ENV.awsAccessKeyId] ??= 'test';
+process.env[PLATFORM_ENV.awsSecretAccessKey] ??= 'test';
 
 export interface SqsEmulator {
   readonly endpoint: string;
@@ -24,7 +25,7 @@ export interface SqsEmulator {
   readonly queueArn: string;
   readonly deadLetterQueueUrl: string;
   readonly deadLetterQueueArn: string;
-  /** The claim-check bucket, served on `endpoint` too (S3_ENDPOINT). */
+  /** The claim-check bucket, served on `endpoint` too (ENV.s3Endpoint). */
   readonly bucketName: string;
   readonly s3: S3Client;
   /** Keys of the objects in the claim-check bucket. */

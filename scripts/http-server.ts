@@ -1,7 +1,7 @@
 /**
- * `tsx scripts/http-server.ts`: the HTTP variant on http://127.0.0.1:3002 (PORT to change it), with the
- * ingress pipeline configured from this environment (a dry run unless PARTNER_API_URL and
- * DELIVERY_QUEUE_URL are set) and the tokens from FIREHOSE_TOKENS, by default `local-token`.
+ * `tsx scripts/http-server.ts`: the HTTP variant on http://127.0.0.1:3002 (LOCAL_ENV.port to change it), with the
+ * ingress pipeline configured from this environment (a dry run unless ENV.partnerApiUrl and
+ * ENV.deliveryQueueUrl are set) and the tokens from TOKEN_ENV.tokens, by default `local-token`.
  */
 import '../local/quiet-node';
 import { answerHelp } from '../local/cli-help';
@@ -9,6 +9,7 @@ import { createHttpHandler, parseTokenList, staticTokenSource, TOKEN_ENV } from 
 import { createLogger } from '../lambda/observability/logger';
 import { startHttpEndpoint } from '../local/http-endpoint';
 import { createIngressFunction } from '../lambda/runtime/ingress-function';
+import { ENV, LOCAL_ENV } from '../lambda/config/environment';
 
 const DEFAULT_PORT = 3002;
 const DEFAULT_TOKEN = 'local-token';
@@ -16,15 +17,15 @@ const DEFAULT_TOKEN = 'local-token';
 answerHelp(`
 usage: tsx scripts/http-server.ts
 
-The HTTP variant alone on http://127.0.0.1:3002 (PORT to change it): POST /firehose (or /registration,
-/events, /audience, /dsr) with Authorization: Token <token>; tokens from FIREHOSE_TOKENS, by default
-local-token. A dry run unless PARTNER_API_URL and DELIVERY_QUEUE_URL are set. \`npm start\` runs it with
+The HTTP variant alone on http://127.0.0.1:3002 (${LOCAL_ENV.port} to change it): POST /firehose (or /registration,
+/events, /audience, /dsr) with Authorization: Token <token>; tokens from ${TOKEN_ENV.tokens}, by default
+local-token. A dry run unless ${ENV.partnerApiUrl} and ${ENV.deliveryQueueUrl} are set. \`npm start\` runs it with
 the rest of the system.
 `);
 
 async function main(): Promise<void> {
-  const port = process.env['PORT'] ? Number(process.env['PORT']) : DEFAULT_PORT;
-  if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new Error('PORT must be a port number');
+  const port = process.env[LOCAL_ENV.port] ? Number(process.env[LOCAL_ENV.port]) : DEFAULT_PORT;
+  if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new Error(`${LOCAL_ENV.port} must be a port number`);
   const configured = process.env[TOKEN_ENV.tokens]?.trim();
   const tokens = configured ? parseTokenList(configured, TOKEN_ENV.tokens) : [DEFAULT_TOKEN];
 

@@ -6,6 +6,7 @@
 import '../local/quiet-node';
 import { readFileSync, writeSync } from 'node:fs';
 import path from 'node:path';
+import { ENV, PLATFORM_ENV } from '../lambda/config/environment';
 
 // Everything but the response goes to stderr, whatever writes it (loggers, libraries).
 const writeStdout = (text: string): void => void writeSync(1, text);
@@ -14,7 +15,7 @@ process.stdout.write = process.stderr.write.bind(process.stderr) as typeof proce
 const USAGE = `usage: npm run invoke -- <firehose-message.json>
 
 Runs the ingress on one Firehose message in this process and prints the response mParticle would get on
-stdout (logs on stderr). Without PARTNER_API_URL and DELIVERY_QUEUE_URL it is a dry run: the partner calls
+stdout (logs on stderr). Without ${ENV.partnerApiUrl} and ${ENV.deliveryQueueUrl} it is a dry run: the partner calls
 are logged, not sent. Exit codes: 0 response printed; 1 not a valid Firehose request; 2 delivery failed;
 64 usage.`;
 
@@ -37,7 +38,7 @@ async function main(): Promise<void> {
   }
   if (!file) fail(EXIT_USAGE, USAGE);
   // npm runs scripts from the project root; resolve relative paths from where the user typed the command.
-  const fullPath = path.resolve(process.env['INIT_CWD'] ?? process.cwd(), file);
+  const fullPath = path.resolve(process.env[PLATFORM_ENV.initCwd] ?? process.cwd(), file);
   let bytes: Buffer;
   try {
     bytes = readFileSync(fullPath);

@@ -3,10 +3,11 @@
  * to try `npm run feed` by hand. Basic auth with local-key / local-secret; answers 202 and counts batches.
  */
 import { startFakeEventsApi } from '../local/events-api-stand-in';
+import { FEED_ENV, LOCAL_ENV } from '../lambda/config/environment';
 
-const port = Number(process.env['PORT'] ?? 8080);
-const apiKey = process.env['MPARTICLE_API_KEY'] || 'local-key';
-const apiSecret = process.env['MPARTICLE_API_SECRET'] || 'local-secret';
+const port = Number(process.env[LOCAL_ENV.port] ?? 8080);
+const apiKey = process.env[FEED_ENV.apiKey] || 'local-key';
+const apiSecret = process.env[FEED_ENV.apiSecret] || 'local-secret';
 
 startFakeEventsApi({
   apiKey,

@@ -1,16 +1,17 @@
 /**
  * `npm start`: the whole system on this machine (see local/local-system.ts). Ports and settings from env:
- * INVOKE_PORT (3001), HTTP_PORT (3002), PARTNER_PORT (3003), SQS_PORT (3004), BIND_HOST (127.0.0.1), FIREHOSE_TOKENS (local-token),
- * PARTNER_API_URL (unset: a local stand-in), LOCAL_INTEGRATION_MODULE (unset: lambda/integration), AWS_REGION (us-east-1),
- * LOG_LEVEL (WARN), and the functions' own knobs (DELIVERY_BUDGET_SECONDS, BACKOFF_BASE_MS, …).
+ * ENV.invokePort (3001), LOCAL_ENV.httpPort (3002), LOCAL_ENV.partnerPort (3003), LOCAL_ENV.sqsPort (3004), ENV.bindHost (127.0.0.1), TOKEN_ENV.tokens (local-token),
+ * ENV.partnerApiUrl (unset: a local stand-in), ENV.localIntegrationModule (unset: lambda/integration), PLATFORM_ENV.awsRegion (us-east-1),
+ * ENV.logLevel (WARN), and the functions' own knobs (ENV.deliveryBudgetSeconds, ENV.backoffBaseMs, …).
  */
 import '../local/quiet-node';
-process.env['LOG_LEVEL'] ??= 'WARN';
+process.env[ENV.logLevel] ??= 'WARN';
 
 import path from 'node:path';
 import { ENV } from '../lambda/delivery/defaults';
 import { answerHelp } from '../local/cli-help';
 import { LOCAL_ACCOUNT_ID, LOCAL_FUNCTION_NAMES, startLocalSystem } from '../local/local-system';
+import { LOCAL_ENV, PLATFORM_ENV, TOKEN_ENV } from '../lambda/config/environment';
 
 answerHelp(`
 usage: npm start
@@ -18,10 +19,10 @@ usage: npm start
 Runs the whole system on this machine: a Lambda Invoke API with the ingress and worker functions, the
 HTTP variant, the SQS emulator with the delivery queue and its dead-letter queue, the worker polling it,
 a partner API stand-in and a status page. Edits under lambda/ are picked up without a restart.
-Settings (environment): INVOKE_PORT (3001), HTTP_PORT (3002), PARTNER_PORT (3003), SQS_PORT (3004),
-${ENV.bindHost} (127.0.0.1: loopback only), FIREHOSE_TOKENS (local-token), ${ENV.partnerApiUrl} (unset: the stand-in),
+Settings (environment): ${ENV.invokePort} (3001), ${LOCAL_ENV.httpPort} (3002), ${LOCAL_ENV.partnerPort} (3003), ${LOCAL_ENV.sqsPort} (3004),
+${ENV.bindHost} (127.0.0.1: loopback only), ${TOKEN_ENV.tokens} (local-token), ${ENV.partnerApiUrl} (unset: the stand-in),
 ${ENV.localIntegrationModule} (a module exporting \`integration\`, instead of lambda/integration),
-LOG_LEVEL (WARN), and the functions' knobs (${ENV.deliveryBudgetSeconds}, ${ENV.backoffBaseMs}, ${ENV.inlineDeadlineMs}, …).
+${ENV.logLevel} (WARN), and the functions' knobs (${ENV.deliveryBudgetSeconds}, ${ENV.backoffBaseMs}, ${ENV.inlineDeadlineMs}, …).
 `);
 
 const port = (name: string, fallback: number): number => {
@@ -37,19 +38,19 @@ const say = (line: string): void => void process.stdout.write(`${line}\n`);
 
 async function main(): Promise<void> {
   const started = performance.now();
-  const region = process.env['AWS_REGION'] ?? 'us-east-1';
+  const region = process.env[PLATFORM_ENV.awsRegion] ?? 'us-east-1';
   const root = path.resolve(__dirname, '..');
   const integrationModule = process.env[ENV.localIntegrationModule];
   const system = await startLocalSystem({
     invokePort: port(ENV.invokePort, 3001),
-    httpPort: port('HTTP_PORT', 3002),
-    partnerPort: port('PARTNER_PORT', 3003),
-    sqsPort: port('SQS_PORT', 3004),
+    httpPort: port(LOCAL_ENV.httpPort, 3002),
+    partnerPort: port(LOCAL_ENV.partnerPort, 3003),
+    sqsPort: port(LOCAL_ENV.sqsPort, 3004),
     region,
     ...(process.env[ENV.bindHost] ? { host: process.env[ENV.bindHost] } : {}),
     ...(process.env[ENV.partnerApiUrl] ? { partnerApiUrl: process.env[ENV.partnerApiUrl] } : {}),
     env: process.env,
-    reload: { lambdaFolder: path.join(root, 'lambda'), ...(integrationModule ? { integrationModule: path.resolve(process.env['INIT_CWD'] ?? process.cwd(), integrationModule) } : {}) },
+    reload: { lambdaFolder: path.join(root, 'lambda'), ...(integrationModule ? { integrationModule: path.resolve(process.env[PLATFORM_ENV.initCwd] ?? process.cwd(), integrationModule) } : {}) },
     listener: {
       invocation: (r) => say(`invoke ${r.type} → ${r.outcome} in ${r.ms} ms${r.calls ? ` (${r.calls} partner call(s))` : ''}${r.error ? `: ${r.error}` : ''}`),
       refused: (r) => say(`http ${r.method} ${r.path} → refused ${r.status}${r.reason ? `: ${r.reason}` : ''}`),
@@ -57,7 +58,7 @@ async function main(): Promise<void> {
     },
   });
   const arn = `arn:aws:lambda:${region}:${LOCAL_ACCOUNT_ID}:function:${LOCAL_FUNCTION_NAMES.ingress}:live`;
-  const token = system.functionEnv['FIREHOSE_TOKENS']?.split(',')[0] ?? '';
+  const token = system.functionEnv[TOKEN_ENV.tokens]?.split(',')[0] ?? '';
   const watched = system.watching.map((f) => (path.relative(root, f).startsWith('..') ? f : path.relative(root, f))).join(', ');
   say(
     [
@@ -72,7 +73,7 @@ async function main(): Promise<void> {
       '',
       'This terminal shows each invocation, refused HTTP call, retry, park in the DLQ, redrive and reload.',
       'Try, in another terminal:',
-      `  AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local AWS_DEFAULT_REGION=${region} aws lambda invoke --endpoint-url ${system.invokeUrl} --function-name ${LOCAL_FUNCTION_NAMES.ingress} --payload file://events/event-batch.json out.json && cat out.json`,
+      `  ${PLATFORM_ENV.awsAccessKeyId}=local ${PLATFORM_ENV.awsSecretAccessKey}=local ${PLATFORM_ENV.awsDefaultRegion}=${region} aws lambda invoke --endpoint-url ${system.invokeUrl} --function-name ${LOCAL_FUNCTION_NAMES.ingress} --payload file://events/event-batch.json out.json && cat out.json`,
       '  (AWS CLI v2: add --cli-binary-format raw-in-base64-out)',
       `  curl -s -X POST ${system.httpUrl}/firehose -H 'Content-Type: application/json' -H 'Authorization: Token ${token}' --data @events/event-batch.json`,
       '',
@@ -101,6 +102,6 @@ async function main(): Promise<void> {
 
 main().catch((error: unknown) => {
   const message = error instanceof Error ? error.message : String(error);
-  process.stderr.write(`npm start failed: ${message}${/EADDRINUSE/.test(message) ? ' (a port is taken: set INVOKE_PORT, HTTP_PORT, PARTNER_PORT or SQS_PORT)' : ''}\n`);
+  process.stderr.write(`npm start failed: ${message}${/EADDRINUSE/.test(message) ? ` (a port is taken: set ${ENV.invokePort}, ${LOCAL_ENV.httpPort}, ${LOCAL_ENV.partnerPort} or ${LOCAL_ENV.sqsPort})` : ''}\n`);
   process.exit(1);
 });

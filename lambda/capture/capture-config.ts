@@ -1,7 +1,7 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { PartnerIntegration } from '../core/partner-integration';
+import { readPositiveInt } from '../config/env-readers';
 import { CAPTURE_DEFAULTS, CAPTURE_ENV, ENV } from '../delivery/defaults';
-import { positiveInt } from '../delivery/delivery-config';
 import { confidentialSettingIds } from '../firehose/registration';
 import { errorMessage } from '../shared/errors';
 import { CaptureBuffer } from './capture-buffer';
@@ -10,7 +10,7 @@ import { RequestCapture } from './request-capture';
 
 type Env = Readonly<Record<string, string | undefined>>;
 
-/** The capture the environment asks for (CAPTURE_BUCKET or CAPTURE_DIR), or undefined: capture is opt-in. */
+/** The capture the environment asks for (CAPTURE_ENV.bucket or CAPTURE_ENV.dir), or undefined: capture is opt-in. */
 export function requestCaptureFromEnv(env: Env, integration: PartnerIntegration, service: string, logger: Logger): RequestCapture | undefined {
   const bucket = env[CAPTURE_ENV.bucket];
   const dir = env[CAPTURE_ENV.dir];
@@ -20,7 +20,7 @@ export function requestCaptureFromEnv(env: Env, integration: PartnerIntegration,
     sink,
     prefix: CAPTURE_DEFAULTS.prefix,
     service,
-    maxRecords: positiveInt(env, CAPTURE_ENV.maxRecords, CAPTURE_DEFAULTS.maxRecords),
+    maxRecords: readPositiveInt(env, CAPTURE_ENV.maxRecords, CAPTURE_DEFAULTS.maxRecords),
     maxAgeMs: CAPTURE_DEFAULTS.maxAgeMs,
     onFlushFailed: (error, records) => logger.warn('captured requests could not be written and were dropped', { records, error: errorMessage(error) }),
   });

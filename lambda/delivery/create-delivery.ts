@@ -82,7 +82,7 @@ export function createDeliveryParts(config: DeliveryConfig): DeliveryParts {
 }
 
 /**
- * The ingress's dependencies: real delivery when configured; the dry run when DRY_RUN=true, or by default
+ * The ingress's dependencies: real delivery when configured; the dry run when ENV.dryRun=true, or by default
  * outside Lambda without delivery settings; inside Lambda without either, a port that refuses data
  * (a deployed function must never answer success for data it drops).
  */

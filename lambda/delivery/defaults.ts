@@ -74,81 +74,8 @@ export const DELIVERY_DEFAULTS = {
  */
 export const SEALING_ENCRYPTION_CONTEXT: Readonly<Record<string, string>> = { purpose: 'firehose-queue-secrets' };
 
-/** Environment variables read by the functions; the CDK construct sets them, local tools too. */
-export const ENV = {
-  partnerApiUrl: 'PARTNER_API_URL',
-  deliveryQueueUrl: 'DELIVERY_QUEUE_URL',
-  deadLetterQueueUrl: 'DEAD_LETTER_QUEUE_URL',
-  /** KMS key id/ARN for envelope encryption of confidential settings in queue messages. */
-  sealingKeyId: 'SEALING_KMS_KEY_ID',
-  /** Local runs only: a base64 32-byte key used instead of KMS. */
-  localSealingKey: 'LOCAL_SEALING_KEY',
-  inlineDeadlineMs: 'INLINE_DEADLINE_MS',
-  deliveryBudgetSeconds: 'DELIVERY_BUDGET_SECONDS',
-  /** The HTTP function's in-line deadline (it reads this one instead of INLINE_DEADLINE_MS). */
-  httpInlineDeadlineMs: 'HTTP_INLINE_DEADLINE_MS',
-  backoffBaseMs: 'BACKOFF_BASE_MS',
-  backoffMaxMs: 'BACKOFF_MAX_MS',
-  holdMaxMs: 'HOLD_MAX_MS',
-  circuitOpenMs: 'CIRCUIT_OPEN_MS',
-  queueMessageMaxBytes: 'QUEUE_MESSAGE_MAX_BYTES',
-  suspendOnAuthFailure: 'SUSPEND_ON_AUTH_FAILURE',
-  /** Ceiling of partner requests per second for all worker containers together; unset: none. */
-  partnerMaxRps: 'PARTNER_MAX_RPS',
-  /** Set by the construct: the worker event source's maximum concurrency, how many containers share PARTNER_MAX_RPS. */
-  workerMaxConcurrency: 'WORKER_MAX_CONCURRENCY',
-  /** Local runs only: the SQS emulator's endpoint. */
-  sqsEndpoint: 'SQS_ENDPOINT',
-  /** Tests and the bench only: the AWS SDK's own endpoint override for KMS (a KMS stand-in on loopback). */
-  kmsEndpoint: 'AWS_ENDPOINT_URL_KMS',
-  /** `true` makes the ingress's exec wrapper run Lambda's managed runtime instead of the kit's loop (docs/runtime-loop.md). */
-  managedRuntime: 'FIREHOSE_MANAGED_RUNTIME',
-  /** Powertools' log level (the construct's `logLevel`). */
-  logLevel: 'LOG_LEVEL',
-  // Set by Lambda itself (reserved names): the construct sets the wrapper, the runtime loop reads the rest.
-  lambdaExecWrapper: 'AWS_LAMBDA_EXEC_WRAPPER',
-  lambdaRuntimeApi: 'AWS_LAMBDA_RUNTIME_API',
-  lambdaHandler: '_HANDLER',
-  lambdaTaskRoot: 'LAMBDA_TASK_ROOT',
-  lambdaTraceId: '_X_AMZN_TRACE_ID',
-  lambdaFunctionName: 'AWS_LAMBDA_FUNCTION_NAME',
-  lambdaFunctionVersion: 'AWS_LAMBDA_FUNCTION_VERSION',
-  lambdaMemorySize: 'AWS_LAMBDA_FUNCTION_MEMORY_SIZE',
-  lambdaLogGroupName: 'AWS_LAMBDA_LOG_GROUP_NAME',
-  lambdaLogStreamName: 'AWS_LAMBDA_LOG_STREAM_NAME',
-  /** Local runs only: the address local services listen on (default 127.0.0.1, loopback only). */
-  bindHost: 'BIND_HOST',
-  /** Local runs only: the port of `npm start`'s Lambda Invoke API (default 3001). */
-  invokePort: 'INVOKE_PORT',
-  /** Local runs only: a module exporting \`integration\` that \`npm start\` runs instead of lambda/integration. */
-  localIntegrationModule: 'LOCAL_INTEGRATION_MODULE',
-  /** The AWS SDK's own opt-out of its Node-version warning (set by local tools and tests, not in Lambda). */
-  sdkNodeVersionWarningDisabled: 'AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED',
-  /** Powertools' switch that stops metric output (set by the tests). */
-  metricsDisabled: 'POWERTOOLS_METRICS_DISABLED',
-  /** `true`: log partner calls instead of sending them. Inside Lambda only when set; locally the default without delivery settings. */
-  dryRun: 'DRY_RUN',
-  /** ARN of the Secrets Manager secret holding the partner-level credential (calls without customer settings, e.g. DSR). */
-  partnerCredentialSecretArn: 'PARTNER_CREDENTIAL_SECRET_ARN',
-  /** Local runs and tests only: the partner-level credential itself. */
-  partnerCredential: 'PARTNER_CREDENTIAL',
-  /** S3 bucket holding queue messages too large for SQS (claim checks); without it such a message fails. */
-  claimCheckBucket: 'CLAIM_CHECK_BUCKET',
-  /** Local runs only: the S3 emulator's endpoint (path-style addressing). */
-  s3Endpoint: 'S3_ENDPOINT',
-} as const;
-
-/** Opt-in request capture (lambda/capture/, docs/capture-and-replay.md); unset: nothing is captured. */
-export const CAPTURE_ENV = {
-  /** S3 bucket the ingress writes captured requests to (the stack sets it with `-c capture=true`). */
-  bucket: 'CAPTURE_BUCKET',
-  /** Local runs: a folder instead of a bucket. */
-  dir: 'CAPTURE_DIR',
-  /** Share of requests captured, 0…1. */
-  sampleRate: 'CAPTURE_SAMPLE_RATE',
-  /** Records per NDJSON object. */
-  maxRecords: 'CAPTURE_MAX_RECORDS',
-} as const;
+/** The environment variables' names live in the catalogue (lambda/config/environment.ts); re-exported here. */
+export { CAPTURE_ENV, ENV } from '../config/environment';
 
 export const CAPTURE_DEFAULTS = {
   sampleRate: 1,

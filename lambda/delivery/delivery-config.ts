@@ -1,8 +1,7 @@
 import { parseSecureUrl } from '../shared/http-client';
+import { type Env, readFlag, readPositiveInt } from '../config/env-readers';
 import { DELIVERY_DEFAULTS, ENV } from './defaults';
 import type { RetryPolicy } from './delivery-policy';
-
-type Env = Readonly<Record<string, string | undefined>>;
 
 /** The delivery settings, read and checked once per container. Errors name the variable, not its value. */
 export interface DeliveryConfig {
@@ -45,31 +44,25 @@ export function readDeliveryConfig(env: Env): DeliveryConfig | undefined {
     claimCheckBucket: env[ENV.claimCheckBucket] || undefined,
     s3Endpoint: env[ENV.s3Endpoint] || undefined,
     sealing: kmsKey ? { kind: 'kms', keyId: kmsKey } : { kind: 'local', key: localKey as string },
-    inlineDeadlineMs: positiveInt(env, ENV.inlineDeadlineMs, DELIVERY_DEFAULTS.inlineDeadlineMs),
+    inlineDeadlineMs: readPositiveInt(env, ENV.inlineDeadlineMs, DELIVERY_DEFAULTS.inlineDeadlineMs),
     retry: {
-      budgetMs: positiveInt(env, ENV.deliveryBudgetSeconds, DELIVERY_DEFAULTS.deliveryBudgetSeconds) * 1000,
+      budgetMs: readPositiveInt(env, ENV.deliveryBudgetSeconds, DELIVERY_DEFAULTS.deliveryBudgetSeconds) * 1000,
       backoff: {
-        baseMs: positiveInt(env, ENV.backoffBaseMs, DELIVERY_DEFAULTS.backoffBaseMs),
-        maxMs: positiveInt(env, ENV.backoffMaxMs, DELIVERY_DEFAULTS.backoffMaxMs),
+        baseMs: readPositiveInt(env, ENV.backoffBaseMs, DELIVERY_DEFAULTS.backoffBaseMs),
+        maxMs: readPositiveInt(env, ENV.backoffMaxMs, DELIVERY_DEFAULTS.backoffMaxMs),
       },
-      holdMaxMs: positiveInt(env, ENV.holdMaxMs, DELIVERY_DEFAULTS.holdMaxMs),
+      holdMaxMs: readPositiveInt(env, ENV.holdMaxMs, DELIVERY_DEFAULTS.holdMaxMs),
     },
-    circuitOpenMs: positiveInt(env, ENV.circuitOpenMs, DELIVERY_DEFAULTS.circuitOpenMs),
-    maxMessageBytes: positiveInt(env, ENV.queueMessageMaxBytes, DELIVERY_DEFAULTS.queueMessageMaxBytes),
+    circuitOpenMs: readPositiveInt(env, ENV.circuitOpenMs, DELIVERY_DEFAULTS.circuitOpenMs),
+    maxMessageBytes: readPositiveInt(env, ENV.queueMessageMaxBytes, DELIVERY_DEFAULTS.queueMessageMaxBytes),
     suspendOnAuthFailure: readSuspendOnAuthFailure(env),
   };
 }
 
 /** Opt-in (`true`): see DELIVERY_DEFAULTS.suspendOnAuthFailure. */
 export function readSuspendOnAuthFailure(env: Env): boolean {
-  const raw = env[ENV.suspendOnAuthFailure]?.toLowerCase();
-  return raw === undefined || raw === '' ? DELIVERY_DEFAULTS.suspendOnAuthFailure : raw === 'true';
+  return readFlag(env, ENV.suspendOnAuthFailure, DELIVERY_DEFAULTS.suspendOnAuthFailure);
 }
 
-export function positiveInt(env: Env, name: string, fallback: number): number {
-  const raw = env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value <= 0) throw new Error(`${name} must be a positive whole number`);
-  return value;
-}
+/** Kept for callers that import it from here; the parser lives with the catalogue (config/env-readers.ts). */
+export const positiveInt = readPositiveInt;

@@ -5,7 +5,7 @@ import { ENV } from './defaults';
 
 type Env = Readonly<Record<string, string | undefined>>;
 
-/** DRY_RUN as set: `true`, `false`, or `undefined` when unset (the caller picks the default). */
+/** ENV.dryRun as set: `true`, `false`, or `undefined` when unset (the caller picks the default). */
 export function readDryRun(env: Env): boolean | undefined {
   const raw = env[ENV.dryRun]?.trim().toLowerCase();
   if (raw === undefined || raw === '') return undefined;
@@ -14,7 +14,7 @@ export function readDryRun(env: Env): boolean | undefined {
 }
 
 /**
- * The delivery used when DRY_RUN=true, or locally when PARTNER_API_URL and DELIVERY_QUEUE_URL are unset:
+ * The delivery used when ENV.dryRun=true, or locally when ENV.partnerApiUrl and ENV.deliveryQueueUrl are unset:
  * every call is logged with the body it would send (secrets never: only their setting ids; bodies only
  * outside Lambda) and counted as delivered.
  */
@@ -31,7 +31,7 @@ export function createDryRunPort(logger: Logger, env: Env = process.env): Delive
   };
   return {
     dryRun: true,
-    description: 'dry run: partner calls are logged, not sent (set PARTNER_API_URL and DELIVERY_QUEUE_URL to deliver)',
+    description: `dry run: partner calls are logged, not sent (set ${ENV.partnerApiUrl} and ${ENV.deliveryQueueUrl} to deliver)`,
     async deliverInline(call): Promise<InlineOutcome> {
       log('in-line', call);
       return { kind: 'delivered', status: 0 };

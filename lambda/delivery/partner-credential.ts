@@ -30,9 +30,9 @@ export const noPartnerCredential: PartnerCredential = () =>
   Promise.reject(new PartnerCredentialUnavailableError(`no partner credential is configured: set ${ENV.partnerCredentialSecretArn} or ${ENV.partnerCredential}`));
 
 /**
- * The credential the environment names: the secret at PARTNER_CREDENTIAL_SECRET_ARN (it wins), read on
+ * The credential the environment names: the secret at ENV.partnerCredentialSecretArn (it wins), read on
  * first use, cached per container for PARTNER_CREDENTIAL_TTL_MS and shared by concurrent callers (a failed
- * re-read keeps the value it had); else PARTNER_CREDENTIAL (local runs, tests); else none.
+ * re-read keeps the value it had); else ENV.partnerCredential (local runs, tests); else none.
  */
 export function partnerCredentialFromEnv(env: Env, options: { readSecret?: SecretStringReader; now?: () => number } = {}): PartnerCredential {
   const secretArn = env[ENV.partnerCredentialSecretArn]?.trim();

@@ -1,6 +1,7 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { stringifyJson } from '../firehose/json';
 import { PermanentError } from '../shared/errors';
+import { ENV } from '../config/environment';
 
 /**
  * Envelope encryption of confidential settings inside queue messages (AES-256-GCM, node:crypto).
@@ -66,10 +67,10 @@ export class SecretBox {
   }
 }
 
-/** Local runs and tests: one 32-byte key from LOCAL_SEALING_KEY (base64), used directly as the data key. */
+/** Local runs and tests: one 32-byte key from ENV.localSealingKey (base64), used directly as the data key. */
 export function localKeySource(base64Key: string): KeySource {
   const key = Buffer.from(base64Key, 'base64');
-  if (key.length !== 32) throw new Error('LOCAL_SEALING_KEY must be 32 bytes, base64-encoded');
+  if (key.length !== 32) throw new Error(`${ENV.localSealingKey} must be 32 bytes, base64-encoded`);
   return {
     dataKey: async () => ({ plaintext: key, encrypted: 'local' }),
     decryptDataKey: async (encrypted) => {

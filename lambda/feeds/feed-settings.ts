@@ -2,6 +2,7 @@ import { resolveEventsApiBaseUrl } from './events-api-endpoint';
 import { checkFeedLimits, checkHistoricalAfterDays, DEFAULT_HISTORICAL_AFTER_DAYS, type FeedLimits } from './feed-limits';
 import { DEFAULT_CONCURRENCY } from './feed-run';
 import type { RetryPolicy } from './retrying-send';
+import { FEED_ENV } from '../config/environment';
 
 /** Everything tunable about a feed run, whatever started it (CLI flags or Lambda environment). */
 export interface FeedSettings {
@@ -13,33 +14,23 @@ export interface FeedSettings {
   readonly requestTimeoutMs: number;
 }
 
-/** Environment variables the Lambda handler reads (besides credentials and the S3 endpoint). */
-export interface FeedSettingsEnv {
-  readonly MPARTICLE_POD?: string | undefined;
-  readonly MPARTICLE_BASE_URL?: string | undefined;
-  readonly FEED_HISTORICAL_AFTER_DAYS?: string | undefined;
-  readonly FEED_CONCURRENCY?: string | undefined;
-  readonly FEED_MAX_ATTEMPTS?: string | undefined;
-  readonly FEED_MAX_BATCHES_PER_REQUEST?: string | undefined;
-  readonly FEED_MAX_REQUEST_BYTES?: string | undefined;
-  readonly FEED_MAX_BATCH_BYTES?: string | undefined;
-  readonly FEED_REQUEST_TIMEOUT_MS?: string | undefined;
-}
+/** The environment the Lambda handler reads (FEED_ENV's settings, besides credentials and the S3 endpoint). */
+export type FeedSettingsEnv = Readonly<Record<string, string | undefined>>;
 
 export function feedSettingsFromEnv(env: FeedSettingsEnv): FeedSettings {
   return {
-    baseUrl: resolveEventsApiBaseUrl({ pod: env.MPARTICLE_POD, baseUrl: env.MPARTICLE_BASE_URL }),
+    baseUrl: resolveEventsApiBaseUrl({ pod: env[FEED_ENV.pod], baseUrl: env[FEED_ENV.baseUrl] }),
     limits: checkFeedLimits({
-      maxBatchesPerRequest: optionalInteger(env.FEED_MAX_BATCHES_PER_REQUEST, 'FEED_MAX_BATCHES_PER_REQUEST'),
-      maxRequestBytes: optionalInteger(env.FEED_MAX_REQUEST_BYTES, 'FEED_MAX_REQUEST_BYTES'),
-      maxBatchBytes: optionalInteger(env.FEED_MAX_BATCH_BYTES, 'FEED_MAX_BATCH_BYTES'),
+      maxBatchesPerRequest: optionalInteger(env[FEED_ENV.maxBatchesPerRequest], FEED_ENV.maxBatchesPerRequest),
+      maxRequestBytes: optionalInteger(env[FEED_ENV.maxRequestBytes], FEED_ENV.maxRequestBytes),
+      maxBatchBytes: optionalInteger(env[FEED_ENV.maxBatchBytes], FEED_ENV.maxBatchBytes),
     }),
     historicalAfterDays: checkHistoricalAfterDays(
-      optionalNumber(env.FEED_HISTORICAL_AFTER_DAYS, 'FEED_HISTORICAL_AFTER_DAYS') ?? DEFAULT_HISTORICAL_AFTER_DAYS,
+      optionalNumber(env[FEED_ENV.historicalAfterDays], FEED_ENV.historicalAfterDays) ?? DEFAULT_HISTORICAL_AFTER_DAYS,
     ),
-    concurrency: positive(optionalInteger(env.FEED_CONCURRENCY, 'FEED_CONCURRENCY') ?? DEFAULT_CONCURRENCY, 'FEED_CONCURRENCY'),
-    retry: withoutUndefined({ maxAttempts: optionalInteger(env.FEED_MAX_ATTEMPTS, 'FEED_MAX_ATTEMPTS') }),
-    requestTimeoutMs: positive(optionalInteger(env.FEED_REQUEST_TIMEOUT_MS, 'FEED_REQUEST_TIMEOUT_MS') ?? 30_000, 'FEED_REQUEST_TIMEOUT_MS'),
+    concurrency: positive(optionalInteger(env[FEED_ENV.concurrency], FEED_ENV.concurrency) ?? DEFAULT_CONCURRENCY, FEED_ENV.concurrency),
+    retry: withoutUndefined({ maxAttempts: optionalInteger(env[FEED_ENV.maxAttempts], FEED_ENV.maxAttempts) }),
+    requestTimeoutMs: positive(optionalInteger(env[FEED_ENV.requestTimeoutMs], FEED_ENV.requestTimeoutMs) ?? 30_000, FEED_ENV.requestTimeoutMs),
   };
 }
 

@@ -12,6 +12,7 @@ import { INCOMING_PREFIX, uploadKeyOfResumeMarker } from '../feeds/feed-bucket-l
 import { decodeS3EventKey, DEFAULT_MAX_OBJECT_BYTES, feedS3Object, type S3ObjectLocation } from '../feeds/s3-object-feed';
 import { S3Progress } from '../feeds/s3-progress';
 import { secretsManagerReader } from '../shared/secrets-manager-reader';
+import { ENV, FEED_ENV, PLATFORM_ENV } from '../config/environment';
 
 /**
  * S3 ObjectCreated → mParticle Events API. Thin on purpose: reading, validating, sending and
@@ -23,9 +24,9 @@ import { secretsManagerReader } from '../shared/secrets-manager-reader';
 
 // Module scope: built once per container and reused by warm invocations.
 const settings = feedSettingsFromEnv(process.env);
-const maxObjectBytes = optionalInteger(process.env['FEED_MAX_OBJECT_BYTES'], 'FEED_MAX_OBJECT_BYTES') ?? DEFAULT_MAX_OBJECT_BYTES;
-const logger = new Logger({ serviceName: process.env['POWERTOOLS_SERVICE_NAME'] ?? 'mparticle-feed' });
-const s3 = new S3Client(s3ClientConfig(process.env['S3_ENDPOINT']));
+const maxObjectBytes = optionalInteger(process.env[FEED_ENV.maxObjectBytes], FEED_ENV.maxObjectBytes) ?? DEFAULT_MAX_OBJECT_BYTES;
+const logger = new Logger({ serviceName: process.env[PLATFORM_ENV.serviceName] ?? 'mparticle-feed' });
+const s3 = new S3Client(s3ClientConfig(process.env[ENV.s3Endpoint]));
 const http = new HttpClient({ maxSockets: 16 });
 let readSecret: SecretStringReader | undefined;
 let credentials: Promise<FeedCredentials> | undefined;

@@ -8,8 +8,8 @@ import { createIngressFunction } from '../runtime/ingress-function';
 
 /**
  * The function behind the Function URL mParticle POSTs to (the HTTP variant). Everything expensive is built
- * here, at module scope, once per container. Reads FIREHOSE_TOKEN_SECRET_ARN (or FIREHOSE_TOKENS locally),
- * the delivery settings the ingress reads, and its own in-line deadline, HTTP_INLINE_DEADLINE_MS (50 ms):
+ * here, at module scope, once per container. Reads TOKEN_ENV.secretArn (or TOKEN_ENV.tokens locally), the
+ * delivery settings the ingress reads, and its own in-line deadline, ENV.httpInlineDeadlineMs (50 ms):
  * mParticle asks HTTP endpoints to answer within 100 ms.
  */
 const logger = createLogger('firehose-http');

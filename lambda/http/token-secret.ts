@@ -1,7 +1,7 @@
 /**
  * The two ways tokens are written down. In Secrets Manager: the token itself, or during a rotation
  * `{"current":"…","previous":"…"}` so both are accepted while mParticle switches over. Locally:
- * FIREHOSE_TOKENS, comma-separated, at most two. Errors name the problem, never a value.
+ * TOKEN_ENV.tokens, comma-separated, at most two. Errors name the problem, never a value.
  */
 
 export class TokenConfigError extends Error {

@@ -1,14 +1,10 @@
 import { RetryableError } from '../shared/errors';
 import { TokenSet } from './token-auth';
+import { TOKEN_ENV } from '../config/environment';
 import { parseTokenList, parseTokenSecret } from './token-secret';
 
-/** Env vars the HTTP function reads for its tokens; the CDK construct sets the first (lib/firehose-integration.ts). */
-export const TOKEN_ENV = {
-  /** ARN of the Secrets Manager secret holding mParticle's token (deployed). */
-  secretArn: 'FIREHOSE_TOKEN_SECRET_ARN',
-  /** Comma-separated tokens, at most two (local runs). */
-  tokens: 'FIREHOSE_TOKENS',
-} as const;
+/** Env vars the HTTP function reads for its tokens (named in the catalogue); re-exported for existing callers. */
+export { TOKEN_ENV };
 
 /** Tokens could not be read: answered 503, so mParticle retries instead of dropping data on a 401. */
 export class TokenSourceUnavailableError extends RetryableError {
@@ -29,7 +25,7 @@ export interface TokenSource {
   refreshAfterMismatch(): Promise<TokenSet | undefined>;
 }
 
-/** Fixed tokens (FIREHOSE_TOKENS, tests). */
+/** Fixed tokens (TOKEN_ENV.tokens, tests). */
 export function staticTokenSource(tokens: readonly string[]): TokenSource {
   const set = new TokenSet(tokens);
   return {
@@ -109,8 +105,8 @@ export function cachedSecretTokenSource(options: SecretTokenSourceOptions): Toke
 type Env = Readonly<Record<string, string | undefined>>;
 
 /**
- * The token source the environment describes: the secret named by FIREHOSE_TOKEN_SECRET_ARN (it wins),
- * else FIREHOSE_TOKENS, else none: every call that needs a token is then answered 503 (retried by mParticle),
+ * The token source the environment describes: the secret named by TOKEN_ENV.secretArn (it wins),
+ * else TOKEN_ENV.tokens, else none: every call that needs a token is then answered 503 (retried by mParticle),
  * registration still works.
  */
 export function tokenSourceFromEnv(

@@ -1,9 +1,10 @@
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { InvocationSummary } from '../core/process-request';
+import { PLATFORM_ENV } from '../config/environment';
 
 /**
  * CloudWatch metrics in embedded metric format (Powertools Metrics): one flush per invocation, dimension
- * `service` (the function's POWERTOOLS_SERVICE_NAME). The names here are the ones the CDK alarms and
+ * `service` (the function's PLATFORM_ENV.serviceName). The names here are the ones the CDK alarms and
  * dashboard read (lib/), so they live in one table.
  */
 export const METRIC_NAMES = {
@@ -32,8 +33,8 @@ export const DEFAULT_METRICS_NAMESPACE = 'MparticleFirehose';
 
 export function createMetrics(serviceName: string): Metrics {
   return new QuietMetrics({
-    namespace: process.env['POWERTOOLS_METRICS_NAMESPACE'] ?? DEFAULT_METRICS_NAMESPACE,
-    serviceName: process.env['POWERTOOLS_SERVICE_NAME'] ?? serviceName,
+    namespace: process.env[PLATFORM_ENV.metricsNamespace] ?? DEFAULT_METRICS_NAMESPACE,
+    serviceName: process.env[PLATFORM_ENV.serviceName] ?? serviceName,
   });
 }
 

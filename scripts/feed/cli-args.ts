@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import { DEFAULT_FEED_LIMITS, DEFAULT_HISTORICAL_AFTER_DAYS } from '../../lambda/feeds/feed-limits';
 import { DEFAULT_CONCURRENCY } from '../../lambda/feeds/feed-run';
 import { DEFAULT_RETRY_POLICY } from '../../lambda/feeds/retrying-send';
+import { FEED_ENV } from '../../lambda/config/environment';
 
 export const USAGE = `Usage: npm run feed -- [--pod us1|us2|eu1|au1 | --base-url <url>] [options] <file.ndjson|directory>
 
@@ -22,7 +23,7 @@ Options:
   --request-timeout <seconds>    deadline of one HTTP exchange (default 30)
   -h, --help                     show this help
 
-Credentials: MPARTICLE_API_KEY and MPARTICLE_API_SECRET, or MPARTICLE_SECRET_ARN (a Secrets Manager
+Credentials: ${FEED_ENV.apiKey} and ${FEED_ENV.apiSecret}, or ${FEED_ENV.secretArn} (a Secrets Manager
 secret {"apiKey":"…","apiSecret":"…"} read with your AWS credentials).
 
 Exit codes: 0 all sent; 1 finished with rejected batches; 2 stopped (credentials refused, retries

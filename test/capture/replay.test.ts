@@ -10,6 +10,7 @@ import { readCaptures } from '../../local/replay/capture-source';
 import { replayRecords } from '../../local/replay/replay-records';
 import { dryRunTarget } from '../../local/replay/replay-targets';
 import { capturingIngress, sampleMessages, tempFolder } from './support';
+import { PLATFORM_ENV } from '../../lambda/config/environment';
 
 const BUCKET = 'captures-test';
 let server: Fauxqs.FauxqsServer;
@@ -22,9 +23,9 @@ beforeAll(async () => {
   const s3 = new S3Client({ region: 'us-east-1', endpoint, forcePathStyle: true, credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
   await s3.send(new CreateBucketCommand({ Bucket: BUCKET }));
   s3.destroy();
-  process.env['AWS_REGION'] ??= 'us-east-1';
-  process.env['AWS_ACCESS_KEY_ID'] ??= 'test';
-  process.env['AWS_SECRET_ACCESS_KEY'] ??= 'test';
+  process.env[PLATFORM_ENV.awsRegion] ??= 'us-east-1';
+  process.env[PLATFORM_ENV.awsAccessKeyId] ??= 'test';
+  process.env[PLATFORM_ENV.awsSecretAccessKey] ??= 'test';
 });
 afterAll(async () => server?.stop());
 

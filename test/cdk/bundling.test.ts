@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { RUNTIME_LOOP_FILES } from '../../lambda/runtime-loop/files';
-import { handlerExists, logicalIdOf, PARTNER_API_URL, synthApp } from './support/synth';
+import { handlerExists, logicalIdOf, TEST_PARTNER_API_URL, synthApp } from './support/synth';
 import { propertiesOf } from './support/template-queries';
 
 /**
@@ -18,7 +18,7 @@ describe('bundling with the local esbuild', () => {
   it.skipIf(!handlerExists('ingress') || !handlerExists('worker'))('bundles every handler into the cloud assembly within budget', () => {
     // Prepare + Act: one real synth, the HTTP variant included once its handler exists.
     const withHttp = handlerExists('http');
-    const synthesized = synthApp({ partnerApiUrl: PARTNER_API_URL, httpEndpoint: withHttp }, { bundle: true });
+    const synthesized = synthApp({ partnerApiUrl: TEST_PARTNER_API_URL, httpEndpoint: withHttp }, { bundle: true });
     try {
       const stack = synthesized.stack();
       const template = synthesized.template();

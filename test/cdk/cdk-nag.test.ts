@@ -5,7 +5,7 @@ import { Validations } from 'aws-cdk-lib';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../lib/app';
-import { cdkJsonContext, PARTNER_API_URL, standInsForMissingHandlers, synthApp, type SynthesizedApp } from './support/synth';
+import { cdkJsonContext, TEST_PARTNER_API_URL, standInsForMissingHandlers, synthApp, type SynthesizedApp } from './support/synth';
 
 /** The shape of aws-cdk-lib's validation-report.json, as far as these tests read it. */
 interface ValidationReport {
@@ -36,7 +36,7 @@ describe('cdk-nag AwsSolutionsChecks with every feature on', () => {
   beforeAll(() => {
     // Prepare + Act: synth throws if any validation plugin (cdk-nag, CloudFormation rules) reports an error.
     synthesized = synthApp(
-      { partnerApiUrl: PARTNER_API_URL, httpEndpoint: true, alarmEmail: 'ops@example.com', provisionedConcurrency: 2, capture: true },
+      { partnerApiUrl: TEST_PARTNER_API_URL, httpEndpoint: true, alarmEmail: 'ops@example.com', provisionedConcurrency: 2, capture: true },
       { cloudFormationValidation: true },
     );
     const reportFile = path.join(synthesized.assembly.directory, 'validation-report.json');
@@ -76,7 +76,7 @@ describe('cdk-nag wiring', () => {
     const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk-nag-wiring-'));
     const { app, stacks } = buildApp({
       outdir,
-      context: { ...cdkJsonContext(), 'aws:cdk:bundling-stacks': [], partnerApiUrl: PARTNER_API_URL },
+      context: { ...cdkJsonContext(), 'aws:cdk:bundling-stacks': [], partnerApiUrl: TEST_PARTNER_API_URL },
       cloudFormationValidation: false,
       handlerEntries: standInsForMissingHandlers(),
     });

@@ -10,14 +10,15 @@ import { FeedIngestion, type FeedIngestionProps } from '../../lib/feed-construct
 import { FirehoseIntegration, type FirehoseIntegrationProps } from '../../lib/firehose-integration';
 import { FUNCTION_RUNTIME } from '../../lib/kit-function';
 import { ESBUILD_TARGET, LAMBDA_RUNTIME_NAME } from '../../lib/node-runtime';
-import { PARTNER_API_URL, standInsForMissingHandlers } from './support/synth';
+import { TEST_PARTNER_API_URL, standInsForMissingHandlers } from './support/synth';
 import { resourcesOfType } from './support/template-queries';
+import { PLATFORM_ENV } from '../../lambda/config/environment';
 
 /** The construct in a bare stack, bundling skipped (only entry paths matter), no schema validation. */
 function synthesize(props: FirehoseIntegrationProps = {}) {
   const app = new App({ context: { 'aws:cdk:bundling-stacks': [] }, builtinCloudFormationValidation: false });
   const stack = new Stack(app, 'Props', { env: { region: 'eu-west-1' } });
-  const integration = new FirehoseIntegration(stack, 'Firehose', { partnerApiUrl: PARTNER_API_URL, handlerEntries: standInsForMissingHandlers(), ...props });
+  const integration = new FirehoseIntegration(stack, 'Firehose', { partnerApiUrl: TEST_PARTNER_API_URL, handlerEntries: standInsForMissingHandlers(), ...props });
   return { stack, integration, template: Template.fromStack(stack) };
 }
 
@@ -84,7 +85,7 @@ describe('FirehoseIntegration props, merged over the defaults', () => {
     const worker = functionProperties(template, stack, integration.workerFunction);
     expect(worker).toMatchObject({ MemorySize: 512, Timeout: 30 });
     // The user's variable is added; the kit's are all still there.
-    expect((worker['Environment'] as { Variables: Record<string, unknown> }).Variables).toMatchObject({ EXTRA_SETTING: 'x', [ENV.partnerApiUrl]: PARTNER_API_URL, POWERTOOLS_SERVICE_NAME: 'firehose-worker' });
+    expect((worker['Environment'] as { Variables: Record<string, unknown> }).Variables).toMatchObject({ EXTRA_SETTING: 'x', [ENV.partnerApiUrl]: TEST_PARTNER_API_URL, [PLATFORM_ENV.serviceName]: 'firehose-worker' });
     // The worker splits PARTNER_MAX_RPS by the event source's maximum concurrency: the overridden one.
     expect((worker['Environment'] as { Variables: Record<string, unknown> }).Variables).toMatchObject({ [ENV.workerMaxConcurrency]: '20' });
     expect(functionProperties(template, stack, integration.httpFunction as lambda.IFunction)).toMatchObject({ MemorySize: 1536, Architectures: ['x86_64'] });
@@ -167,7 +168,7 @@ describe('FirehoseIntegration props, merged over the defaults', () => {
 
     // Assess
     expect(error.prop).toBe('deliveryQueueProps.retentionPeriod');
-    expect(error.message).toContain('DELIVERY_BUDGET_SECONDS');
+    expect(error.message).toContain(ENV.deliveryBudgetSeconds);
     expect(accepted.integration.deliveryQueue).toBeDefined();
   });
 

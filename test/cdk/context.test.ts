@@ -2,7 +2,7 @@ import { Match } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CAPTURE_ENV, ENV } from '../../lambda/delivery/defaults';
 import { FIREHOSE_TOKEN_SECRET_ARN_ENV } from '../../lib/firehose-integration';
-import { logicalIdOf, PARTNER_API_URL, synthApp, type SynthesizedApp } from './support/synth';
+import { logicalIdOf, TEST_PARTNER_API_URL, synthApp, type SynthesizedApp } from './support/synth';
 import { actionsOf, allPolicyStatements, referencedLogicalId, resourcesOfType, statementsOfRole } from './support/template-queries';
 
 const EU_ACCOUNT = '111122223333';
@@ -11,7 +11,7 @@ describe('context "regions" (with a per-region "mparticleAccounts" map)', () => 
   let synthesized: SynthesizedApp;
   beforeAll(() => {
     synthesized = synthApp({
-      partnerApiUrl: PARTNER_API_URL,
+      partnerApiUrl: TEST_PARTNER_API_URL,
       regions: ['us-east-1', 'eu-central-1'],
       mparticleAccounts: { 'eu-central-1': [EU_ACCOUNT] },
     });
@@ -49,7 +49,7 @@ describe('context "regions" (with a per-region "mparticleAccounts" map)', () => 
 describe('context "provisionedConcurrency"', () => {
   let synthesized: SynthesizedApp;
   beforeAll(() => {
-    synthesized = synthApp({ partnerApiUrl: PARTNER_API_URL, provisionedConcurrency: 7 });
+    synthesized = synthApp({ partnerApiUrl: TEST_PARTNER_API_URL, provisionedConcurrency: 7 });
   });
   afterAll(() => synthesized.dispose());
 
@@ -76,7 +76,7 @@ describe('without "partnerApiUrl" (cdk.json defaults)', () => {
     }
   });
 
-  it('sets no DRY_RUN either: the deployed ingress refuses data instead of dropping it', () => {
+  it(`sets no ${ENV.dryRun} either: the deployed ingress refuses data instead of dropping it`, () => {
     synthesized.template().allResourcesProperties('AWS::Lambda::Function', {
       Environment: { Variables: Match.objectLike({ [ENV.dryRun]: Match.absent(), [ENV.partnerCredentialSecretArn]: Match.absent() }) },
     });
@@ -95,21 +95,21 @@ describe('context "dryRun"', () => {
   });
   afterAll(() => synthesized.dispose());
 
-  it('sets DRY_RUN=true on the ingress, the only way a deployed function dry-runs', () => {
+  it(`sets ${ENV.dryRun}=true on the ingress, the only way a deployed function dry-runs`, () => {
     const stack = synthesized.stack();
     expect(synthesized.template().toJSON()['Resources'][logicalIdOf(stack, stack.integration.ingressFunction)].Properties.Environment.Variables)
       .toMatchObject({ [ENV.dryRun]: 'true' });
   });
 
   it('cannot be combined with a partner URL, which would then never be called', () => {
-    expect(() => synthApp({ dryRun: true, partnerApiUrl: PARTNER_API_URL })).toThrow('set either context "partnerApiUrl" or "dryRun=true", not both');
+    expect(() => synthApp({ dryRun: true, partnerApiUrl: TEST_PARTNER_API_URL })).toThrow('set either context "partnerApiUrl" or "dryRun=true", not both');
   });
 });
 
 describe('context "capture" and "captureSampleRate"', () => {
   let synthesized: SynthesizedApp;
   beforeAll(() => {
-    synthesized = synthApp({ partnerApiUrl: PARTNER_API_URL, httpEndpoint: true, capture: 'true', captureSampleRate: '0.25' });
+    synthesized = synthApp({ partnerApiUrl: TEST_PARTNER_API_URL, httpEndpoint: true, capture: 'true', captureSampleRate: '0.25' });
   });
   afterAll(() => synthesized.dispose());
 
@@ -128,13 +128,13 @@ describe('context "capture" and "captureSampleRate"', () => {
   });
 
   it('is off by default, and refuses a rate outside (0, 1]', () => {
-    const plain = synthApp({ partnerApiUrl: PARTNER_API_URL });
+    const plain = synthApp({ partnerApiUrl: TEST_PARTNER_API_URL });
     try {
       expect(plain.stack().integration.requestCapture).toBeUndefined();
     } finally {
       plain.dispose();
     }
-    expect(() => synthApp({ partnerApiUrl: PARTNER_API_URL, capture: true, captureSampleRate: 2 })).toThrow('"captureSampleRate" must be a number above 0');
+    expect(() => synthApp({ partnerApiUrl: TEST_PARTNER_API_URL, capture: true, captureSampleRate: 2 })).toThrow('"captureSampleRate" must be a number above 0');
   });
 });
 
@@ -142,7 +142,7 @@ describe('context "httpEndpoint" and "alarmTopicArn"', () => {
   const TOPIC_ARN = 'arn:aws:sns:us-east-1:123456789012:firehose-alarms';
   let synthesized: SynthesizedApp;
   beforeAll(() => {
-    synthesized = synthApp({ partnerApiUrl: PARTNER_API_URL, httpEndpoint: true, alarmTopicArn: TOPIC_ARN });
+    synthesized = synthApp({ partnerApiUrl: TEST_PARTNER_API_URL, httpEndpoint: true, alarmTopicArn: TOPIC_ARN });
   });
   afterAll(() => synthesized.dispose());
 
@@ -210,7 +210,7 @@ describe('context "httpEndpoint" and "alarmTopicArn"', () => {
 describe('context "alarmEmail"', () => {
   let synthesized: SynthesizedApp;
   beforeAll(() => {
-    synthesized = synthApp({ partnerApiUrl: PARTNER_API_URL, alarmEmail: 'ops@example.com' });
+    synthesized = synthApp({ partnerApiUrl: TEST_PARTNER_API_URL, alarmEmail: 'ops@example.com' });
   });
   afterAll(() => synthesized.dispose());
 
@@ -229,7 +229,7 @@ describe('context "feed"', () => {
   let synthesized: SynthesizedApp;
   beforeAll(() => {
     // Act: synth also runs cdk-nag, so this fails if the feed brings unacknowledged findings.
-    synthesized = synthApp({ partnerApiUrl: PARTNER_API_URL, feed: true });
+    synthesized = synthApp({ partnerApiUrl: TEST_PARTNER_API_URL, feed: true });
   });
   afterAll(() => synthesized.dispose());
 

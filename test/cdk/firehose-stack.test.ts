@@ -4,7 +4,7 @@ import { DELIVERY_DEFAULTS, ENV, SEALING_ENCRYPTION_CONTEXT } from '../../lambda
 import { LAMBDA_TASK_DIR, RUNTIME_LOOP_FILES } from '../../lambda/runtime-loop/files';
 import { MPARTICLE_ACCOUNTS } from '../../lib/config';
 import type { FirehoseStack } from '../../lib/firehose-stack';
-import { logicalIdOf, PARTNER_API_URL, synthApp, type SynthesizedApp } from './support/synth';
+import { logicalIdOf, TEST_PARTNER_API_URL, synthApp, type SynthesizedApp } from './support/synth';
 import {
   actionsOf,
   allPolicyStatements,
@@ -14,6 +14,7 @@ import {
   resourcesOfType,
   statementsOfRole,
 } from './support/template-queries';
+import { PLATFORM_ENV } from '../../lambda/config/environment';
 
 /** One synthesized stack (cdk.json defaults plus a partner URL), shared by every assertion below. */
 let synthesized: SynthesizedApp;
@@ -23,7 +24,7 @@ let ids: { ingress: string; ingressAlias: string; ingressRole: string; worker: s
 
 beforeAll(() => {
   // Prepare + Act
-  synthesized = synthApp({ partnerApiUrl: PARTNER_API_URL });
+  synthesized = synthApp({ partnerApiUrl: TEST_PARTNER_API_URL });
   stack = synthesized.stack();
   template = synthesized.template();
   const firehose = stack.integration;
@@ -71,14 +72,14 @@ describe('functions', () => {
       Timeout: 10,
       Environment: {
         Variables: Match.objectLike({
-          [ENV.partnerApiUrl]: PARTNER_API_URL,
+          [ENV.partnerApiUrl]: TEST_PARTNER_API_URL,
           [ENV.deliveryQueueUrl]: { Ref: ids.queue },
           [ENV.deadLetterQueueUrl]: { Ref: ids.dlq },
           [ENV.sealingKeyId]: { 'Fn::GetAtt': [ids.key, 'Arn'] },
-          NODE_OPTIONS: '--enable-source-maps',
-          POWERTOOLS_SERVICE_NAME: 'firehose-ingress',
-          POWERTOOLS_METRICS_NAMESPACE: 'MparticleFirehose',
-          LOG_LEVEL: 'INFO',
+          [PLATFORM_ENV.nodeOptions]: '--enable-source-maps',
+          [PLATFORM_ENV.serviceName]: 'firehose-ingress',
+          [PLATFORM_ENV.metricsNamespace]: 'MparticleFirehose',
+          [ENV.logLevel]: 'INFO',
         }),
       },
     });

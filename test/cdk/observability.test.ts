@@ -5,8 +5,9 @@ import { DEFAULT_METRICS_NAMESPACE as LAMBDA_DEFAULT_NAMESPACE, METRIC_NAMES as 
 import type { FirehoseStack } from '../../lib/firehose-stack';
 import { DEFAULT_METRICS_NAMESPACE, METRIC_NAMES, REQUEST_TYPE_DIMENSIONS, SERVICE_NAMES } from '../../lib/metrics';
 import { type DashboardMetric, parseDashboards, type ParsedDashboard } from './support/dashboard-body';
-import { logicalIdOf, PARTNER_API_URL, synthApp, type SynthesizedApp } from './support/synth';
+import { logicalIdOf, TEST_PARTNER_API_URL, synthApp, type SynthesizedApp } from './support/synth';
 import { resourcesOfType } from './support/template-queries';
+import { PLATFORM_ENV } from '../../lambda/config/environment';
 
 const NAMESPACE = 'MparticleFirehose';
 
@@ -92,7 +93,7 @@ describe('dashboard and alarms, HTTP variant off', () => {
 
   beforeAll(() => {
     // Prepare + Act
-    synthesized = synthApp({ partnerApiUrl: PARTNER_API_URL });
+    synthesized = synthApp({ partnerApiUrl: TEST_PARTNER_API_URL });
     stack = synthesized.stack();
     template = synthesized.template();
     dashboard = onlyDashboard(template);
@@ -149,11 +150,11 @@ describe('dashboard and alarms, HTTP variant off', () => {
       expect(dashboard.joinedText).not.toContain('firehose-http');
     });
 
-    it('selects services by the POWERTOOLS_SERVICE_NAME and namespace the functions are given', () => {
+    it(`selects services by the ${PLATFORM_ENV.serviceName} and namespace the functions are given`, () => {
       const ingress = functionEnv(template, logicalIdOf(stack, stack.integration.ingressFunction));
       const worker = functionEnv(template, logicalIdOf(stack, stack.integration.workerFunction));
-      expect([ingress['POWERTOOLS_SERVICE_NAME'], worker['POWERTOOLS_SERVICE_NAME']]).toEqual([SERVICE_NAMES.ingress, SERVICE_NAMES.worker]);
-      const services = new Set(dashboard.metrics.filter((m) => m.namespace === ingress['POWERTOOLS_METRICS_NAMESPACE']).map((m) => m.dimensions['service']));
+      expect([ingress[PLATFORM_ENV.serviceName], worker[PLATFORM_ENV.serviceName]]).toEqual([SERVICE_NAMES.ingress, SERVICE_NAMES.worker]);
+      const services = new Set(dashboard.metrics.filter((m) => m.namespace === ingress[PLATFORM_ENV.metricsNamespace]).map((m) => m.dimensions['service']));
       expect([...services].sort()).toEqual([SERVICE_NAMES.ingress, SERVICE_NAMES.worker]);
     });
 
@@ -235,7 +236,7 @@ describe('dashboard and alarms, HTTP variant on, alarm topic set', () => {
 
   beforeAll(() => {
     // Prepare + Act
-    synthesized = synthApp({ partnerApiUrl: PARTNER_API_URL, httpEndpoint: true, alarmTopicArn: TOPIC_ARN });
+    synthesized = synthApp({ partnerApiUrl: TEST_PARTNER_API_URL, httpEndpoint: true, alarmTopicArn: TOPIC_ARN });
     stack = synthesized.stack();
     template = synthesized.template();
     dashboard = onlyDashboard(template);
@@ -291,7 +292,7 @@ describe('dashboard and alarms, HTTP variant on, alarm topic set', () => {
 
   it('draws RejectedAuth under the HTTP function\'s service name', () => {
     const http = functionEnv(template, logicalIdOf(stack, stack.integration.httpFunction));
-    expect(http['POWERTOOLS_SERVICE_NAME']).toBe(SERVICE_NAMES.http);
+    expect(http[PLATFORM_ENV.serviceName]).toBe(SERVICE_NAMES.http);
     expect(dashboard.joinedText).toContain(`["${NAMESPACE}","RejectedAuth","service","firehose-http",`);
     expect(customMetrics(dashboard, METRIC_NAMES.rejectedAuth)).toEqual([
       expect.objectContaining({ namespace: NAMESPACE, dimensions: { service: SERVICE_NAMES.http }, options: expect.objectContaining({ stat: 'Sum' }) }),
@@ -320,14 +321,14 @@ describe('context "metricsNamespace"', () => {
 
   beforeAll(() => {
     // Prepare + Act
-    synthesized = synthApp({ partnerApiUrl: PARTNER_API_URL, httpEndpoint: true, metricsNamespace: 'AcmeFirehose' });
+    synthesized = synthApp({ partnerApiUrl: TEST_PARTNER_API_URL, httpEndpoint: true, metricsNamespace: 'AcmeFirehose' });
     template = synthesized.template();
   });
   afterAll(() => synthesized.dispose());
 
   it('gives every function, custom-metric alarm and dashboard metric the same namespace', () => {
     template.allResourcesProperties('AWS::Lambda::Function', {
-      Environment: { Variables: Match.objectLike({ POWERTOOLS_METRICS_NAMESPACE: 'AcmeFirehose' }) },
+      Environment: { Variables: Match.objectLike({ [PLATFORM_ENV.metricsNamespace]: 'AcmeFirehose' }) },
     });
     const custom = resourcesOfType(template, 'AWS::CloudWatch::Alarm').filter(([, a]) => !String(a.Properties?.['Namespace']).startsWith('AWS/'));
     expect(custom).toHaveLength(6);

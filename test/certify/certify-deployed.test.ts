@@ -5,6 +5,7 @@ import { UsageError } from '../../certify/cli-args';
 import { runCertify } from '../../certify/run';
 import { certifyArgs, certifyDeps, failures, row } from '../support/certify';
 import { kitResponder, startFakeInvokeApi, type FakeServer } from '../support/fake-firehose-endpoints';
+import { PLATFORM_ENV } from '../../lambda/config/environment';
 
 /**
  * The deployed-alias path with AWS injected: invocations reach the kit's real ingress on loopback, and the
@@ -109,7 +110,7 @@ describe('certify a deployed alias (AWS injected)', () => {
     // Act
     const results = await runCertify(
       certifyArgs({ kind: 'outputs', file: 'cdk-outputs.json', profile: undefined, tokenEnv: undefined }),
-      certifyDeps({ awsLambda, readFile: () => JSON.stringify(outputs), env: { AWS_SECRET_ACCESS_KEY: 'planted-secret-value' } }),
+      certifyDeps({ awsLambda, readFile: () => JSON.stringify(outputs), env: { [PLATFORM_ENV.awsSecretAccessKey]: 'planted-secret-value' } }),
     );
 
     // Assess

@@ -2,16 +2,16 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ENV } from '../../lambda/delivery/defaults';
 import { customEvents, eventBatch, membershipChange, profiles } from '../support/factories';
 import { inBatches, PROJECT_ROOT, runCli, type CliResult } from '../support/run-cli';
 import { SAMPLE_FILES } from '../support/samples';
+import { ENV } from '../../lambda/config/environment';
 
 const eventsDir = path.join(PROJECT_ROOT, 'events');
 const samples = [...SAMPLE_FILES];
 const scratch = mkdtempSync(path.join(tmpdir(), 'invoke-cli-'));
 // Unset delivery settings: the CLI must run its dry run, whatever the developer's shell has.
-const env = { PARTNER_API_URL: '', DELIVERY_QUEUE_URL: '', LOG_LEVEL: 'INFO' };
+const env = { [ENV.partnerApiUrl]: '', [ENV.deliveryQueueUrl]: '', [ENV.logLevel]: 'INFO' };
 
 const tsx = path.join(PROJECT_ROOT, 'node_modules/.bin/tsx');
 const invoke = (file: string): Promise<CliResult> => runCli(tsx, ['scripts/invoke.ts', file], { env });

@@ -8,6 +8,7 @@ import { startSqsEmulator, type SqsEmulator } from '../../local/sqs-emulator';
 import { stopAll } from '../support/processes';
 import { PROJECT_ROOT, runCli } from '../support/run-cli';
 import path from 'node:path';
+import { PLATFORM_ENV } from '../../lambda/config/environment';
 
 const tsx = path.join(PROJECT_ROOT, 'node_modules/.bin/tsx');
 afterAll(() => stopAll());
@@ -15,10 +16,10 @@ afterAll(() => stopAll());
 describe('npm run redrive: choosing what to redrive', () => {
   it.each<[string, string[], Record<string, string>, unknown]>([
     ['nothing: the local system on its default port', [], {}, { target: { kind: 'local', invokeUrl: 'http://127.0.0.1:3001' } }],
-    ['nothing, with INVOKE_PORT', [], { [ENV.invokePort]: '4001' }, { target: { kind: 'local', invokeUrl: 'http://127.0.0.1:4001' } }],
+    [`nothing, with ${ENV.invokePort}`, [], { [ENV.invokePort]: '4001' }, { target: { kind: 'local', invokeUrl: 'http://127.0.0.1:4001' } }],
     ['--local URL', ['--local', 'http://127.0.0.1:5/', '--max', '3'], {}, { target: { kind: 'local', invokeUrl: 'http://127.0.0.1:5' }, max: 3 }],
     ['--region: the kit stack of that region', ['--region', 'eu-west-1'], {}, { target: { kind: 'stack', stackName: 'MparticleFirehose-eu-west-1', region: 'eu-west-1' } }],
-    ['--stack with AWS_REGION', ['--stack', 'Mine'], { AWS_REGION: 'us-east-2' }, { target: { kind: 'stack', stackName: 'Mine', region: 'us-east-2' } }],
+    [`--stack with ${PLATFORM_ENV.awsRegion}`, ['--stack', 'Mine'], { [PLATFORM_ENV.awsRegion]: 'us-east-2' }, { target: { kind: 'stack', stackName: 'Mine', region: 'us-east-2' } }],
     [
       '--queue-url and --dlq-url',
       ['--queue-url', 'https://q', '--dlq-url', 'https://d', '--region', 'us-west-2'],
@@ -28,7 +29,7 @@ describe('npm run redrive: choosing what to redrive', () => {
     [
       'the queues of the environment',
       [],
-      { [ENV.deliveryQueueUrl]: 'https://q', [ENV.deadLetterQueueUrl]: 'https://d', AWS_REGION: 'us-west-2' },
+      { [ENV.deliveryQueueUrl]: 'https://q', [ENV.deadLetterQueueUrl]: 'https://d', [PLATFORM_ENV.awsRegion]: 'us-west-2' },
       { target: { kind: 'queues', queueUrl: 'https://q', deadLetterQueueUrl: 'https://d', region: 'us-west-2' } },
     ],
   ])('%s', (_name, args, env, expected) => {
@@ -82,7 +83,7 @@ describe('npm run redrive against a deployed stack (CloudFormation faked, SQS re
   it('moves messages between queues named on the command line (an emulator here)', async () => {
     await sqs.sqs.send(new SendMessageCommand({ QueueUrl: sqs.deadLetterQueueUrl, MessageBody: '{"parked":3}' }));
     const result = await runCli(tsx, ['scripts/redrive.ts', '--queue-url', sqs.queueUrl, '--dlq-url', sqs.deadLetterQueueUrl, '--endpoint', sqs.endpoint, '--region', 'us-east-1'], {
-      env: { AWS_ACCESS_KEY_ID: 'local', AWS_SECRET_ACCESS_KEY: 'local' },
+      env: { [PLATFORM_ENV.awsAccessKeyId]: 'local', [PLATFORM_ENV.awsSecretAccessKey]: 'local' },
       timeoutMs: 30_000,
     });
     expect(result.code, result.stderr).toBe(0);
@@ -90,7 +91,7 @@ describe('npm run redrive against a deployed stack (CloudFormation faked, SQS re
   });
 
   it('says how to start or name a system when no local system answers (exit 2), instead of "Region is missing"', async () => {
-    const result = await runCli(tsx, ['scripts/redrive.ts', '--local', 'http://127.0.0.1:9'], { env: { AWS_REGION: '' }, timeoutMs: 30_000 });
+    const result = await runCli(tsx, ['scripts/redrive.ts', '--local', 'http://127.0.0.1:9'], { env: { [PLATFORM_ENV.awsRegion]: '' }, timeoutMs: 30_000 });
     expect(result.code).toBe(2);
     expect(result.stderr.trim()).toBe('redrive failed: no local system answers at http://127.0.0.1:9: start it with `npm start`, pass --local <its URL>, or name AWS queues (see --help)');
   });

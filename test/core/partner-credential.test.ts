@@ -90,14 +90,14 @@ describe('partnerCredentialFromEnv', () => {
     expect(await credential()).toBe(PARTNER_SECRET);
   });
 
-  it('takes PARTNER_CREDENTIAL for local runs, the secret winning when both are set', async () => {
+  it(`takes ${ENV.partnerCredential} for local runs, the secret winning when both are set`, async () => {
     const { readSecret } = secretStore();
     expect(await partnerCredentialFromEnv({ [ENV.partnerCredential]: 'pk_local' })()).toBe('pk_local');
     expect(await partnerCredentialFromEnv({ [ENV.partnerCredential]: 'pk_local', [ENV.partnerCredentialSecretArn]: ARN }, { readSecret })()).toBe(PARTNER_SECRET);
   });
 
   it('without either, fails retryably with the settings to set', async () => {
-    await expect(partnerCredentialFromEnv({})()).rejects.toThrow('no partner credential is configured: set PARTNER_CREDENTIAL_SECRET_ARN or PARTNER_CREDENTIAL');
+    await expect(partnerCredentialFromEnv({})()).rejects.toThrow(`no partner credential is configured: set ${ENV.partnerCredentialSecretArn} or ${ENV.partnerCredential}`);
     expect(isRetryable(await noPartnerCredential().catch((e: unknown) => e))).toBe(true);
   });
 });

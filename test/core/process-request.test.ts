@@ -254,7 +254,7 @@ describe('processRequest: eventless batches follow allow_eventless_batches', () 
 
 describe('suspend_subscription is opt-in', () => {
   const logger = createLogger('test');
-  it('is off unless SUSPEND_ON_AUTH_FAILURE is true', () => {
+  it(`is off unless ${ENV.suspendOnAuthFailure} is true`, () => {
     expect(createCoreDependencies(integration, {}, logger).suspendOnAuthFailure).toBe(false);
     expect(createCoreDependencies(integration, { [ENV.suspendOnAuthFailure]: 'false' }, logger).suspendOnAuthFailure).toBe(false);
     expect(createCoreDependencies(integration, { [ENV.suspendOnAuthFailure]: 'TRUE' }, logger).suspendOnAuthFailure).toBe(true);

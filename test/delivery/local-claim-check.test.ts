@@ -13,7 +13,7 @@ let system: LocalSystem;
 let lambda: LambdaClient;
 
 beforeAll(async () => {
-  system = await startLocalSystem({ invokePort: 0, httpPort: 0, partnerPort: 0, sqsPort: 0, region: 'us-east-1', env: { LOG_LEVEL: 'ERROR' } });
+  system = await startLocalSystem({ invokePort: 0, httpPort: 0, partnerPort: 0, sqsPort: 0, region: 'us-east-1', env: { [ENV.logLevel]: 'ERROR' } });
   lambda = new LambdaClient({ endpoint: system.invokeUrl, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
 });
 afterAll(async () => {

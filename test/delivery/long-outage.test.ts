@@ -80,7 +80,7 @@ describe('a partner outage longer than the old retry span', () => {
 
   it('after a long outage, releases the messages it held as soon as a probe finds the partner healthy', async () => {
     // Prepare: the worker's clock one hour ahead, so queued messages look an hour old and are held 60 s
-    // (a fifth of their age, capped by HOLD_MAX_MS), as after a long outage.
+    // (a fifth of their age, capped by ENV.holdMaxMs), as after a long outage.
     const HOUR = 3_600_000;
     system = await startDeliverySystem(
       { [ENV.holdMaxMs]: '60000', [ENV.circuitOpenMs]: '1000' },

@@ -30,7 +30,7 @@ const mpidsIn = (requests: ReceivedRequest[]) =>
 describe('delivery when the partner is healthy', () => {
   it('delivers an event batch in-line with the key, the idempotency key and every event id verbatim', async () => {
     // Prepare: a deadline no busy test machine misses (the 100 ms default is the bench's to check).
-    const { ingress, partner, sqs } = await start({ INLINE_DEADLINE_MS: '5000' });
+    const { ingress, partner, sqs } = await start({ [ENV.inlineDeadlineMs]: '5000' });
     const message = eventBatch(customEvents(5));
     // Act
     const { response, summary } = await ingress.handle(JSON.stringify(message));
@@ -90,7 +90,7 @@ describe('delivery when the partner is healthy', () => {
 describe('idempotent delivery', () => {
   it('gives a request mParticle sends twice the same Idempotency-Keys, chunk for chunk', async () => {
     // Prepare: small messages, so the change is split into several chunks.
-    const { ingress, partner, drain } = await start({ QUEUE_MESSAGE_MAX_BYTES: String(16 * 1024) });
+    const { ingress, partner, drain } = await start({ [ENV.queueMessageMaxBytes]: String(16 * 1024) });
     const text = JSON.stringify(membershipChange(profiles(200)));
     // Act: mParticle retries the same message.
     const first = await ingress.handle(text);
@@ -226,7 +226,7 @@ describe('delivery through an outage', () => {
     expect(partner.received.length).toBeLessThanOrEqual(6);
   });
 
-  it('on 401 in-line: parks the batch, and asks mParticle to suspend the subscription only when SUSPEND_ON_AUTH_FAILURE is true', async () => {
+  it(`on 401 in-line: parks the batch, and asks mParticle to suspend the subscription only when ${ENV.suspendOnAuthFailure} is true`, async () => {
     const { ingress, partner } = await start({ [ENV.suspendOnAuthFailure]: 'true' });
     partner.setFaults(() => ({ kind: 'status', status: 401 }));
     const { response } = await ingress.handle(eventBatch(customEvents(2)));

@@ -9,11 +9,12 @@ import { PARTIAL_FAILURE_MESSAGE, type ReceivedRequest } from '../../local/event
 import { API_KEY, API_SECRET } from './support/run-feed';
 import { PROJECT_ROOT, spawnFeedCli } from './support/spawn-cli';
 import { useFeedFixtures } from './support/test-fixtures';
+import { FEED_ENV } from '../../lambda/config/environment';
 
 const { startServer, makeTempDir } = useFeedFixtures('feed-cli-');
 
 const sample = (name: string): string => path.join(PROJECT_ROOT, 'events/feed', name);
-const goodEnv = { MPARTICLE_API_KEY: API_KEY, MPARTICLE_API_SECRET: API_SECRET };
+const goodEnv = { [FEED_ENV.apiKey]: API_KEY, [FEED_ENV.apiSecret]: API_SECRET };
 
 /** Runs the CLI in-process with captured output. */
 async function runCli(args: readonly string[], env: Record<string, string> = goodEnv, checkpointDir?: string) {
@@ -136,8 +137,8 @@ describe('feed CLI', () => {
 
     // Act
     const run = spawnFeedCli(['--base-url', api.baseUrl, '--checkpoint', checkpoint, sample('sample.ndjson')], {
-      MPARTICLE_API_KEY: API_KEY,
-      MPARTICLE_API_SECRET: wrongSecret,
+      [FEED_ENV.apiKey]: API_KEY,
+      [FEED_ENV.apiSecret]: wrongSecret,
     });
     const result = await run.done;
 
@@ -162,7 +163,7 @@ describe('feed CLI', () => {
     expect(noInput.stderr).toContain('give one NDJSON file or directory');
     expect(badPod.stderr).toContain('unknown mParticle pod "mars1"');
     expect(noCredentials.code).toBe(2);
-    expect(noCredentials.stderr).toContain('no mParticle credentials: set MPARTICLE_API_KEY and MPARTICLE_API_SECRET');
+    expect(noCredentials.stderr).toContain(`no mParticle credentials: set ${FEED_ENV.apiKey} and ${FEED_ENV.apiSecret}`);
   });
 
   it('resumes after kill -9 without skipping, resending at most the requests in flight', async () => {

@@ -3,6 +3,7 @@ import { feedSettingsFromEnv } from '../../lambda/feeds/feed-settings';
 import { decodeS3EventKey } from '../../lambda/feeds/s3-object-feed';
 import { rejectedObjectKey, renderRejectedNdjson } from '../../lambda/feeds/s3-rejected-output';
 import { textLineSource } from '../../lambda/feeds/line-sources';
+import { FEED_ENV } from '../../lambda/config/environment';
 
 describe('handler settings from the environment', () => {
   it('uses the defaults when nothing is set', () => {
@@ -16,14 +17,14 @@ describe('handler settings from the environment', () => {
 
   it('reads the pod, limits and attempts, and refuses nonsense with the variable name', () => {
     // Act
-    const settings = feedSettingsFromEnv({ MPARTICLE_POD: 'au1', FEED_MAX_ATTEMPTS: '3', FEED_MAX_BATCHES_PER_REQUEST: '50' });
+    const settings = feedSettingsFromEnv({ [FEED_ENV.pod]: 'au1', [FEED_ENV.maxAttempts]: '3', [FEED_ENV.maxBatchesPerRequest]: '50' });
 
     // Assess
     expect(settings.baseUrl.href).toBe('https://s2s.au1.mparticle.com/v2');
     expect(settings.retry).toEqual({ maxAttempts: 3 });
     expect(settings.limits.maxBatchesPerRequest).toBe(50);
-    expect(() => feedSettingsFromEnv({ FEED_CONCURRENCY: 'many' })).toThrow('FEED_CONCURRENCY must be a number, got "many"');
-    expect(() => feedSettingsFromEnv({ MPARTICLE_POD: 'us1', MPARTICLE_BASE_URL: 'https://x.example/v2' })).toThrow(/not both/);
+    expect(() => feedSettingsFromEnv({ [FEED_ENV.concurrency]: 'many' })).toThrow(`${FEED_ENV.concurrency} must be a number, got "many"`);
+    expect(() => feedSettingsFromEnv({ [FEED_ENV.pod]: 'us1', [FEED_ENV.baseUrl]: 'https://x.example/v2' })).toThrow(/not both/);
   });
 });
 

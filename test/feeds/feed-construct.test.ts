@@ -7,6 +7,7 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import { describe, expect, it } from 'vitest';
 import { FeedIngestion, type FeedIngestionProps } from '../../lib/feed-construct';
 import { FUNCTION_RUNTIME } from '../../lib/kit-function';
+import { FEED_ENV } from '../../lambda/config/environment';
 
 /**
  * A bare stack holding the construct; bundling is skipped so no esbuild run happens. CDK's built-in
@@ -77,7 +78,7 @@ describe('FeedIngestion construct', () => {
       Handler: 'index.handler',
       DeadLetterConfig: { TargetArn: Match.anyValue() },
       Environment: {
-        Variables: Match.objectLike({ MPARTICLE_SECRET_ARN: Match.anyValue(), MPARTICLE_POD: 'eu1', FEED_HISTORICAL_AFTER_DAYS: '45' }),
+        Variables: Match.objectLike({ [FEED_ENV.secretArn]: Match.anyValue(), [FEED_ENV.pod]: 'eu1', [FEED_ENV.historicalAfterDays]: '45' }),
       },
     });
     template.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 30 });

@@ -6,6 +6,7 @@ import type { handler as FeedHandler } from '../../lambda/handlers/feed-s3';
 import { idsOf, makeBatch, makeBatches, toNdjson } from './support/batches';
 import { PARTIAL_FAILURE_MESSAGE, POISON_MESSAGE, startFakeEventsApi, type FakeEventsApi } from '../../local/events-api-stand-in';
 import { API_KEY, API_SECRET } from './support/run-feed';
+import { ENV, FEED_ENV, PLATFORM_ENV } from '../../lambda/config/environment';
 
 const BUCKET = 'feed-test-bucket';
 let s3Emulator: FauxqsServer;
@@ -39,18 +40,18 @@ beforeAll(async () => {
     },
   });
   const emulatorEnv = {
-    AWS_REGION: 'us-east-1',
-    AWS_ACCESS_KEY_ID: 'test',
-    AWS_SECRET_ACCESS_KEY: 'test',
-    S3_ENDPOINT: s3Emulator.address,
+    [PLATFORM_ENV.awsRegion]: 'us-east-1',
+    [PLATFORM_ENV.awsAccessKeyId]: 'test',
+    [PLATFORM_ENV.awsSecretAccessKey]: 'test',
+    [ENV.s3Endpoint]: s3Emulator.address,
   };
   Object.assign(process.env, emulatorEnv, {
-    MPARTICLE_BASE_URL: api.baseUrl,
-    MPARTICLE_API_KEY: API_KEY,
-    MPARTICLE_API_SECRET: API_SECRET,
-    FEED_MAX_ATTEMPTS: '2',
-    FEED_REQUEST_TIMEOUT_MS: String(REQUEST_TIMEOUT_MS),
-    POWERTOOLS_LOG_LEVEL: 'SILENT',
+    [FEED_ENV.baseUrl]: api.baseUrl,
+    [FEED_ENV.apiKey]: API_KEY,
+    [FEED_ENV.apiSecret]: API_SECRET,
+    [FEED_ENV.maxAttempts]: '2',
+    [FEED_ENV.requestTimeoutMs]: String(REQUEST_TIMEOUT_MS),
+    [PLATFORM_ENV.powertoolsLogLevel]: 'SILENT',
   });
   s3 = new S3Client({ region: 'us-east-1', endpoint: s3Emulator.address, forcePathStyle: true, credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
   await s3.send(new CreateBucketCommand({ Bucket: BUCKET }));

@@ -18,7 +18,7 @@ import { deleteHandled, receiveSqsEvent } from '../support/sqs-event';
  * Lambda's SQS event source (receive → SQSEvent → delete) is played by hand.
  */
 
-const PARTNER_CREDENTIAL = 'pk_partner_level_entry_test';
+const TEST_PARTNER_CREDENTIAL = 'pk_partner_level_entry_test';
 const HTTP_TOKEN = 'tok_entry_points';
 
 type IngressHandler = (event: unknown) => Promise<Record<string, unknown>>;
@@ -40,7 +40,7 @@ beforeAll(async () => {
     [ENV.deadLetterQueueUrl]: sqs.deadLetterQueueUrl,
     [ENV.sqsEndpoint]: sqs.endpoint,
     [ENV.localSealingKey]: randomBytes(32).toString('base64'),
-    [ENV.partnerCredential]: PARTNER_CREDENTIAL,
+    [ENV.partnerCredential]: TEST_PARTNER_CREDENTIAL,
     [TOKEN_ENV.tokens]: HTTP_TOKEN,
     // In-line delivery is what these tests check, not the HTTP function's 50 ms (test/http/hanging-partner.test.ts).
     [ENV.httpInlineDeadlineMs]: '2000',
@@ -108,7 +108,7 @@ describe('the deployed entry points, delivering', () => {
     expect(response).toMatchObject({ type: 'dsr_processing_response' });
     expect(batch.batchItemFailures).toEqual([]);
     const [received] = receivedFor(sample['id']);
-    expect(received).toMatchObject({ path: '/erasures', headers: { authorization: `Bearer ${PARTNER_CREDENTIAL}` } });
+    expect(received).toMatchObject({ path: '/erasures', headers: { authorization: `Bearer ${TEST_PARTNER_CREDENTIAL}` } });
     expect(JSON.parse(received?.bodyText ?? '{}')).toMatchObject({ subject_request_id: sample['subject_request_id'], regulation: 'gdpr' });
     expect(sqs.peek('dead-letter')).toEqual([]);
   });
@@ -129,7 +129,7 @@ describe('the deployed entry points, delivering', () => {
       expect(parked).toHaveLength(1);
       expect(parked[0]?.attributes).toMatchObject({ status: '401', reason: 'partner answered 401' });
       expect(parked[0]?.attributes['excerpt']).toMatch(/^credential refused: /);
-      expect(JSON.stringify(parked)).not.toContain(PARTNER_CREDENTIAL);
+      expect(JSON.stringify(parked)).not.toContain(TEST_PARTNER_CREDENTIAL);
     } finally {
       partner.setFaults(() => undefined);
     }

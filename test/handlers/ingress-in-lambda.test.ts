@@ -8,9 +8,9 @@ const load = useEntryPoints();
 const ingress = async (env: Record<string, string> = {}) => (await load<{ handler: Handler }>('../../lambda/handlers/ingress', env)).handler;
 
 const REFUSAL =
-  'PARTNER_API_URL is not set: refusing to accept data that would not be delivered (deploy with -c partnerApiUrl=… or -c dryRun=true)';
+  `${ENV.partnerApiUrl} is not set: refusing to accept data that would not be delivered (deploy with -c partnerApiUrl=… or -c dryRun=true)`;
 
-describe('the ingress entry point deployed without delivery settings (inside Lambda, no DRY_RUN)', () => {
+describe(`the ingress entry point deployed without delivery settings (inside Lambda, no ${ENV.dryRun})`, () => {
   it('fails an invocation carrying data with one line naming the missing setting', async () => {
     // Prepare
     const handler = await ingress();
@@ -34,14 +34,14 @@ describe('the ingress entry point deployed without delivery settings (inside Lam
     expect(await handler(membershipChange(undefined))).toMatchObject({ type: 'audience_membership_change_response' });
   });
 
-  it('runs the dry run when it is asked for explicitly (DRY_RUN=true)', async () => {
+  it(`runs the dry run when it is asked for explicitly (${ENV.dryRun}=true)`, async () => {
     const handler = await ingress({ [ENV.dryRun]: 'true' });
     expect(await handler(eventBatch(customEvents(2)))).toMatchObject({ type: 'event_processing_response' });
     expect(await handler(dsrErasure())).toMatchObject({ type: 'dsr_processing_response' });
   });
 
-  it('refuses to start with a DRY_RUN that is neither true nor false', async () => {
-    await expect(ingress({ [ENV.dryRun]: 'yes' })).rejects.toThrow('DRY_RUN must be true or false');
+  it(`refuses to start with a ${ENV.dryRun} that is neither true nor false`, async () => {
+    await expect(ingress({ [ENV.dryRun]: 'yes' })).rejects.toThrow(`${ENV.dryRun} must be true or false`);
   });
 });
 

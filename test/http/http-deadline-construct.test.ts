@@ -1,10 +1,10 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { DELIVERY_DEFAULTS, ENV } from '../../lambda/delivery/defaults';
-import { logicalIdOf, PARTNER_API_URL, synthApp } from '../cdk/support/synth';
+import { logicalIdOf, TEST_PARTNER_API_URL, synthApp } from '../cdk/support/synth';
 import { propertiesOf } from '../cdk/support/template-queries';
 
 /** The construct gives the HTTP function, and only it, its own in-line deadline. */
-const synthesized = synthApp({ partnerApiUrl: PARTNER_API_URL, httpEndpoint: true });
+const synthesized = synthApp({ partnerApiUrl: TEST_PARTNER_API_URL, httpEndpoint: true });
 afterAll(() => synthesized.dispose());
 
 function environmentOf(fn: Parameters<typeof logicalIdOf>[1]): Record<string, unknown> {

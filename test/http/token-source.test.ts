@@ -9,6 +9,7 @@ import {
   tokenSourceFromEnv,
   TokenSourceUnavailableError,
 } from '../../lambda/http';
+import { TOKEN_ENV } from '../../lambda/config/environment';
 
 /** The token source's parsing and caching. Secrets Manager cannot run here: reads go through an injected function. */
 
@@ -62,10 +63,10 @@ describe('the token secret', () => {
     expect((error as Error).message).not.toContain('tok_');
   });
 
-  it('reads FIREHOSE_TOKENS as up to two comma-separated tokens', () => {
-    expect(parseTokenList('tok_a, tok_b', 'FIREHOSE_TOKENS')).toEqual(['tok_a', 'tok_b']);
-    expect(parseTokenList('tok_a,', 'FIREHOSE_TOKENS')).toEqual(['tok_a']);
-    expect(() => parseTokenList('a,b,c', 'FIREHOSE_TOKENS')).toThrow(/at most two/);
+  it(`reads ${TOKEN_ENV.tokens} as up to two comma-separated tokens`, () => {
+    expect(parseTokenList('tok_a, tok_b', TOKEN_ENV.tokens)).toEqual(['tok_a', 'tok_b']);
+    expect(parseTokenList('tok_a,', TOKEN_ENV.tokens)).toEqual(['tok_a']);
+    expect(() => parseTokenList('a,b,c', TOKEN_ENV.tokens)).toThrow(/at most two/);
   });
 });
 
@@ -163,12 +164,12 @@ describe('tokens from Secrets Manager, cached', () => {
 });
 
 describe('the token source the environment describes', () => {
-  it('reads the secret named by FIREHOSE_TOKEN_SECRET_ARN, which wins over FIREHOSE_TOKENS', async () => {
+  it(`reads the secret named by ${TOKEN_ENV.secretArn}, which wins over ${TOKEN_ENV.tokens}`, async () => {
     // Prepare
     const arn = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:FirehoseToken-AbCdEf';
     const asked: string[] = [];
     const source = tokenSourceFromEnv(
-      { FIREHOSE_TOKEN_SECRET_ARN: arn, FIREHOSE_TOKENS: 'tok_env' },
+      { [TOKEN_ENV.secretArn]: arn, [TOKEN_ENV.tokens]: 'tok_env' },
       {
         readSecret: async (id) => {
           asked.push(id);
@@ -183,9 +184,9 @@ describe('the token source the environment describes', () => {
     expect([tokens.matches('tok_new'), tokens.matches('tok_old'), tokens.matches('tok_env')]).toEqual([true, true, false]);
   });
 
-  it('takes FIREHOSE_TOKENS locally, and with no token at all answers unavailable rather than refusing', async () => {
-    const local = await tokenSourceFromEnv({ FIREHOSE_TOKENS: 'tok_one,tok_two' }).current();
+  it(`takes ${TOKEN_ENV.tokens} locally, and with no token at all answers unavailable rather than refusing`, async () => {
+    const local = await tokenSourceFromEnv({ [TOKEN_ENV.tokens]: 'tok_one,tok_two' }).current();
     expect([local.matches('tok_one'), local.matches('tok_two')]).toEqual([true, true]);
-    await expect(tokenSourceFromEnv({}).current()).rejects.toThrow(/FIREHOSE_TOKEN_SECRET_ARN or FIREHOSE_TOKENS/);
+    await expect(tokenSourceFromEnv({}).current()).rejects.toThrow(`${TOKEN_ENV.secretArn} or ${TOKEN_ENV.tokens}`);
   });
 });

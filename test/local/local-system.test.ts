@@ -14,6 +14,7 @@ import { membershipChange, profiles } from '../support/factories';
 import { PROJECT_ROOT } from '../support/run-cli';
 import { int64BatchText, SESSION_IDS } from '../support/runtime-loop';
 import { SAMPLE_FILES } from '../support/samples';
+import { PLATFORM_ENV } from '../../lambda/config/environment';
 
 const run = promisify(execFile);
 const eventsDir = path.join(PROJECT_ROOT, 'events');
@@ -32,7 +33,7 @@ beforeAll(async () => {
     sqsPort: 0,
     region: 'us-east-1',
     // A 2-second delivery budget, so a call that keeps failing is parked within the test.
-    env: { [ENV.deliveryBudgetSeconds]: '2', [ENV.backoffBaseMs]: '1', LOG_LEVEL: 'ERROR' },
+    env: { [ENV.deliveryBudgetSeconds]: '2', [ENV.backoffBaseMs]: '1', [ENV.logLevel]: 'ERROR' },
   });
   lambda = new LambdaClient({ endpoint: system.invokeUrl, region: 'us-east-1', credentials });
 });
@@ -208,7 +209,7 @@ describe('the aws CLI against the local endpoint', () => {
       console.warn(`SKIPPED the README's \`aws lambda invoke\` check: ${awsCli.skipped}`);
       return ctx.skip(awsCli.skipped);
     }
-    const env = { ...process.env, AWS_ACCESS_KEY_ID: 'local', AWS_SECRET_ACCESS_KEY: 'local', AWS_DEFAULT_REGION: 'us-east-1' };
+    const env = { ...process.env, [PLATFORM_ENV.awsAccessKeyId]: 'local', [PLATFORM_ENV.awsSecretAccessKey]: 'local', [PLATFORM_ENV.awsDefaultRegion]: 'us-east-1' };
     // AWS CLI v2 needs to be told the payload is raw JSON; v1 sends it as it is.
     const v2 = awsCli.major >= 2 ? ['--cli-binary-format', 'raw-in-base64-out'] : [];
     const out = path.join(mkdtempSync(path.join(tmpdir(), 'aws-invoke-')), 'out.json');

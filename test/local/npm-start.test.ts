@@ -8,6 +8,7 @@ import type { SystemStatus } from '../../local/status-page';
 import { membershipChange, profiles } from '../support/factories';
 import { signalGroup, spawnGroup, stopAll, type Spawned } from '../support/processes';
 import { PROJECT_ROOT, runCli } from '../support/run-cli';
+import { LOCAL_ENV } from '../../lambda/config/environment';
 
 const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
 const tsx = path.join(PROJECT_ROOT, 'node_modules/.bin/tsx');
@@ -40,7 +41,7 @@ async function startNpm(env: Record<string, string>): Promise<{ child: Spawned; 
   const started = Date.now();
   const child = spawnGroup('npm', ['start'], {
     cwd: PROJECT_ROOT,
-    env: { ...process.env, INVOKE_PORT: '0', HTTP_PORT: '0', PARTNER_PORT: '0', SQS_PORT: '0', ...env },
+    env: { ...process.env, [ENV.invokePort]: '0', [LOCAL_ENV.httpPort]: '0', [LOCAL_ENV.partnerPort]: '0', [LOCAL_ENV.sqsPort]: '0', ...env },
   });
   let output = '';
   child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));

@@ -164,7 +164,7 @@ describe('the runtime loop', () => {
 
   it.each([
     ['Runtime.HandlerNotFound', 'exports.handler = async () => ({});'],
-    ['TypeError', 'throw new TypeError("PARTNER_API_URL is not a valid URL");'],
+    ['TypeError', `throw new TypeError("${ENV.partnerApiUrl} is not a valid URL");`],
   ])('reports %s at init to /init/error with the error-type header, then exits', async (errorType, source) => {
     // Prepare
     const root = await taskRootWithHandler(source);

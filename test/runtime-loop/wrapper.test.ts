@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { ENV } from '../../lambda/delivery/defaults';
 import { RUNTIME_LOOP_FILES } from '../../lambda/runtime-loop/files';
 import { MANAGED_RUNTIME_ARGS } from '../../local/runtime-loop-process';
+import { PLATFORM_ENV } from '../../lambda/config/environment';
 
 /**
  * The exec wrapper's decision, with a stand-in interpreter: a `node` script that records the arguments it
@@ -30,7 +31,7 @@ function taskRoot(withLoop: boolean): { dir: string; wrapper: string; recorder: 
 }
 
 async function start(wrapper: string, args: readonly string[], env: Record<string, string> = {}): Promise<void> {
-  await run(wrapper, [...args], { env: { PATH: process.env['PATH'] ?? '', ...env } });
+  await run(wrapper, [...args], { env: { [PLATFORM_ENV.path]: process.env[PLATFORM_ENV.path] ?? '', ...env } });
 }
 
 const recorded = (file: string): string[] => readFileSync(file, 'utf8').trimEnd().split('\n');

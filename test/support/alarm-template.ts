@@ -1,7 +1,7 @@
 import { createServer } from 'node:net';
 import type { IConstruct } from 'constructs';
 import type { FirehoseAlarmSet } from '../../lib/alarms';
-import { logicalIdOf, PARTNER_API_URL, synthApp } from '../cdk/support/synth';
+import { logicalIdOf, TEST_PARTNER_API_URL, synthApp } from '../cdk/support/synth';
 import { propertiesOf } from '../cdk/support/template-queries';
 
 export type FunctionKind = 'ingress' | 'worker' | 'http';
@@ -22,7 +22,7 @@ export interface AlarmTemplate {
 
 /** Synthesizes the stack with the HTTP variant on (all alarms) and reads what the alarms and functions say. */
 export function readAlarmTemplate(): AlarmTemplate {
-  const synthesized = synthApp({ partnerApiUrl: PARTNER_API_URL, httpEndpoint: true });
+  const synthesized = synthApp({ partnerApiUrl: TEST_PARTNER_API_URL, httpEndpoint: true });
   try {
     const stack = synthesized.stack();
     const template = synthesized.template();

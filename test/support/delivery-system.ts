@@ -46,14 +46,14 @@ export async function startDeliverySystem(
   const sqs = await startSqsEmulator();
   const partner = await startPartnerServer();
   const env: Record<string, string> = {
-    PARTNER_API_URL: partner.url,
-    DELIVERY_QUEUE_URL: sqs.queueUrl,
-    DEAD_LETTER_QUEUE_URL: sqs.deadLetterQueueUrl,
-    SQS_ENDPOINT: sqs.endpoint,
+    [ENV.partnerApiUrl]: partner.url,
+    [ENV.deliveryQueueUrl]: sqs.queueUrl,
+    [ENV.deadLetterQueueUrl]: sqs.deadLetterQueueUrl,
+    [ENV.sqsEndpoint]: sqs.endpoint,
     [ENV.claimCheckBucket]: sqs.bucketName,
     [ENV.s3Endpoint]: sqs.endpoint,
-    LOCAL_SEALING_KEY: randomBytes(32).toString('base64'),
-    INLINE_DEADLINE_MS: '100',
+    [ENV.localSealingKey]: randomBytes(32).toString('base64'),
+    [ENV.inlineDeadlineMs]: '100',
     // Time-compressed retry policy: the worker waits 1 s (SQS's least) between tries of a message.
     [ENV.backoffBaseMs]: '200',
     [ENV.backoffMaxMs]: '1000',

@@ -1,6 +1,7 @@
 import { afterAll, vi } from 'vitest';
 import { ENV } from '../../lambda/delivery/defaults';
 import { TOKEN_ENV } from '../../lambda/http/token-source';
+import { PLATFORM_ENV } from '../../lambda/config/environment';
 
 /**
  * The deployed Lambda entry points (lambda/handlers/*.ts) loaded as Lambda loads them: a fresh module graph
@@ -23,11 +24,11 @@ export function useEntryPoints(): <T>(modulePath: string, env: Record<string, st
 /** What Lambda sets for every function (the parts the kit reads), with dummy credentials for the emulators. */
 const LAMBDA_LIKE_ENV: Record<string, string> = {
   [ENV.lambdaFunctionName]: 'firehose-test',
-  AWS_REGION: 'us-east-1',
-  AWS_ACCESS_KEY_ID: 'local',
-  AWS_SECRET_ACCESS_KEY: 'local',
-  LOG_LEVEL: 'SILENT',
-  POWERTOOLS_METRICS_DISABLED: 'true',
+  [PLATFORM_ENV.awsRegion]: 'us-east-1',
+  [PLATFORM_ENV.awsAccessKeyId]: 'local',
+  [PLATFORM_ENV.awsSecretAccessKey]: 'local',
+  [ENV.logLevel]: 'SILENT',
+  [ENV.metricsDisabled]: 'true',
 };
 
 /** Settings a developer's shell may hold that would change what the entry point does: unset unless given. */

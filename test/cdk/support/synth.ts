@@ -15,7 +15,7 @@ const HANDLER_NAMES = ['ingress', 'worker', 'http'] as const;
 type HandlerName = (typeof HANDLER_NAMES)[number];
 
 /** A partner URL for tests that want the delivery settings wired (the ingress dry-runs without one). */
-export const PARTNER_API_URL = 'https://api.partner.example/v1';
+export const TEST_PARTNER_API_URL = 'https://api.partner.example/v1';
 
 /** What the CLI would pass: cdk.json's context. Tests add their overrides on top. */
 export function cdkJsonContext(): Record<string, unknown> {

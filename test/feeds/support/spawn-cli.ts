@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
+import { PLATFORM_ENV } from '../../../lambda/config/environment';
 
 export const PROJECT_ROOT = path.resolve(__dirname, '../../..');
 
@@ -12,7 +13,7 @@ export interface CliRun {
 export function spawnFeedCli(args: readonly string[], env: Record<string, string>): CliRun {
   const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/feed.ts', ...args], {
     cwd: PROJECT_ROOT,
-    env: { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '', ...env },
+    env: { [PLATFORM_ENV.path]: process.env[PLATFORM_ENV.path] ?? '', [PLATFORM_ENV.home]: process.env[PLATFORM_ENV.home] ?? '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stdout = '';

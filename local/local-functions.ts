@@ -1,6 +1,6 @@
 import type { PartnerIntegration } from '../lambda/core/partner-integration';
-import { createWorkerDependencies } from '../lambda/delivery/create-worker';
-import { createWorkerBatchHandler, type SqsBatchHandler } from '../lambda/delivery/worker-batch';
+import type { SqsBatchHandler } from '../lambda/delivery/worker-batch';
+import { createWorkerFunction } from '../lambda/runtime/worker-function';
 import { createHttpHandler, tokenSourceFromEnv } from '../lambda/http';
 import type { FunctionUrlHandler } from '../lambda/http/function-url';
 import { createLogger } from '../lambda/observability/logger';
@@ -34,8 +34,7 @@ export function buildLocalFunctions(integration: PartnerIntegration, functionEnv
       failed: (error, ms) => log.invocation({ type: 'failed', outcome: 'error', ms, calls: 0, error }),
     },
   });
-  const workerDeps = createWorkerDependencies(integration, functionEnv, createLogger('firehose-worker', level));
-  const worker = createWorkerBatchHandler({ ...workerDeps, observer: workerActivity(log) });
+  const worker = createWorkerFunction({ env: functionEnv, logger: createLogger('firehose-worker', level), integration, observer: workerActivity(log) });
   const httpHandler = createHttpHandler({ runtime: ingress, tokens: tokenSourceFromEnv(functionEnv), logger: createLogger('firehose-http', level) });
   const http: FunctionUrlHandler = async (event, context) => {
     const result = await httpHandler(event, context);
@@ -47,9 +46,12 @@ export function buildLocalFunctions(integration: PartnerIntegration, functionEnv
   };
   return {
     ingress,
-    worker,
+    worker: worker.handleBatch,
     http,
-    close: () => void ingress.close(),
+    close: () => {
+      void ingress.close();
+      worker.close();
+    },
   };
 }
 

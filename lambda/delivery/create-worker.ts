@@ -9,12 +9,15 @@ import type { WorkerDependencies } from './delivery-worker';
 import { partnerCredentialFromEnv } from './partner-credential';
 import { PartnerRateLimit } from './partner-rate-limit';
 
-/** The worker's dependencies from its environment; the worker has no dry run: it needs a partner and queues. */
+/**
+ * The worker's dependencies from its environment; the worker has no dry run: it needs a partner and queues.
+ * `close` ends its keep-alive sockets and SQS client (a CLI, a reload or a test that must exit promptly).
+ */
 export function createWorkerDependencies(
   integration: PartnerIntegration,
   env: Readonly<Record<string, string | undefined>>,
   logger: Logger,
-): WorkerDependencies {
+): WorkerDependencies & { close(): void } {
   const config = readDeliveryConfig(env);
   if (!config) throw new Error(`the worker needs ${ENV.partnerApiUrl}, ${ENV.deliveryQueueUrl} and ${ENV.deadLetterQueueUrl}`);
   const parts = createDeliveryParts(config);
@@ -30,6 +33,7 @@ export function createWorkerDependencies(
     logger,
     partnerCredential: partnerCredentialFromEnv(env),
     ...rateLimitFromEnv(env),
+    close: () => parts.close(),
   };
 }
 

@@ -1,14 +1,12 @@
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import { createWorkerDependencies } from '../delivery/create-worker';
-import { createWorkerBatchHandler } from '../delivery/worker-batch';
-import { integration } from '../integration';
 import { createLogger } from '../observability/logger';
 import { createMetrics, workerMetrics } from '../observability/metrics';
+import { createWorkerFunction } from '../runtime/worker-function';
 
 /** The queue worker (SQS event source, ReportBatchItemFailures). Built once per container. */
 const logger = createLogger('firehose-worker');
 const metrics = createMetrics('firehose-worker');
-const handleBatch = createWorkerBatchHandler({ ...createWorkerDependencies(integration, process.env, logger), observer: workerMetrics(metrics) });
+const { handleBatch } = createWorkerFunction({ env: process.env, logger, observer: workerMetrics(metrics) });
 
 export async function handler(event: SQSEvent, context?: Context): Promise<SQSBatchResponse> {
   if (context) logger.addContext(context);

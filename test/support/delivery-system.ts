@@ -1,14 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { GetQueueAttributesCommand, PurgeQueueCommand } from '@aws-sdk/client-sqs';
 import type { Logger } from '@aws-lambda-powertools/logger';
-import { createCoreDependencies } from '../../lambda/delivery/create-delivery';
-import { createWorkerDependencies } from '../../lambda/delivery/create-worker';
 import { ENV } from '../../lambda/delivery/defaults';
 import type { WorkerDependencies } from '../../lambda/delivery/delivery-worker';
-import { createWorkerBatchHandler } from '../../lambda/delivery/worker-batch';
-import { integration } from '../../lambda/integration';
 import { createLogger } from '../../lambda/observability/logger';
-import { createIngressRuntime, type IngressRuntime } from '../../lambda/runtime/ingress-runtime';
+import { createIngressFunction, type IngressFunction } from '../../lambda/runtime/ingress-function';
+import { createWorkerFunction } from '../../lambda/runtime/worker-function';
 import { pollOnce } from '../../local/worker-runner';
 import { startPartnerServer, type PartnerServer } from '../../local/partner-api-stand-in';
 import { startSqsEmulator, type SqsEmulator } from '../../local/sqs-emulator';
@@ -20,7 +17,7 @@ import { startSqsEmulator, type SqsEmulator } from '../../local/sqs-emulator';
 export interface DeliverySystem {
   readonly sqs: SqsEmulator;
   readonly partner: PartnerServer;
-  readonly ingress: IngressRuntime;
+  readonly ingress: IngressFunction;
   readonly env: Record<string, string>;
   readonly logLines: string[];
   /** Runs the worker until the queue is empty (in flight included) or the time is up. */
@@ -62,10 +59,14 @@ export async function startDeliverySystem(
   };
   const logLines: string[] = [];
   const ingressLogger = capturingLogger('firehose-ingress', logLines);
-  const ingress = createIngressRuntime(createCoreDependencies(integration, env, ingressLogger), ingressLogger);
-  const workerDeps = createWorkerDependencies(integration, env, capturingLogger('firehose-worker', logLines));
-  const worker = createWorkerBatchHandler(options.worker ? options.worker(workerDeps) : workerDeps);
-  const runner = { sqs: sqs.sqs, queueUrl: sqs.queueUrl, handler: worker, waitSeconds: 0 };
+  // Each function built by its one composition root, as the handlers build it.
+  const ingress = createIngressFunction({ env, logger: ingressLogger, service: 'firehose-ingress' });
+  const worker = createWorkerFunction({
+    env,
+    logger: capturingLogger('firehose-worker', logLines),
+    ...(options.worker ? { adjust: options.worker } : {}),
+  });
+  const runner = { sqs: sqs.sqs, queueUrl: sqs.queueUrl, handler: worker.handleBatch, waitSeconds: 0 };
 
   const queueDepth = async () => {
     const out = await sqs.sqs.send(
@@ -103,6 +104,8 @@ export async function startDeliverySystem(
       return sqs.peek('dead-letter');
     },
     async stop() {
+      await ingress.close();
+      worker.close();
       await sqs.sqs.send(new PurgeQueueCommand({ QueueUrl: sqs.queueUrl })).catch(() => undefined);
       await partner.stop();
       await sqs.stop();

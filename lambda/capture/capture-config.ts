@@ -3,7 +3,7 @@ import type { PartnerIntegration } from '../core/partner-integration';
 import { readPositiveInt } from '../config/env-readers';
 import { CAPTURE_DEFAULTS, CAPTURE_ENV, ENV } from '../delivery/defaults';
 import { confidentialSettingIds } from '../firehose/registration';
-import { errorMessage } from '../shared/errors';
+import { errorMessage } from '../common/errors';
 import { CaptureBuffer } from './capture-buffer';
 import { folderCaptureSink, s3CaptureSink } from './capture-sink';
 import { RequestCapture } from './request-capture';

@@ -3,7 +3,7 @@ import { observedDelivery } from '../core/observed-delivery';
 import type { OutboundCall } from '../core/outbound-call';
 import type { ProcessResult } from '../core/process-request';
 import { stringifyJson } from '../firehose/json';
-import { errorMessage } from '../shared/errors';
+import { errorMessage } from '../common/errors';
 import type { CaptureBuffer } from './capture-buffer';
 import { comparableResponse, digestCall, type CallDigest, type CaptureRecord } from './capture-record';
 import { stripConfidential } from './strip-confidential';

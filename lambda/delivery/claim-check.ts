@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { S3Client } from '@aws-sdk/client-s3';
 import * as v from 'valibot';
 import { FirehoseInputError } from '../firehose/errors';
-import { PermanentError, RetryableError } from '../shared/errors';
+import { PermanentError, RetryableError } from '../common/errors';
 import { DELIVERY_DEFAULTS } from './defaults';
 
 /**

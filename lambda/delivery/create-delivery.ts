@@ -1,7 +1,7 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { PartnerIntegration } from '../core/partner-integration';
 import type { CoreDependencies } from '../core/process-request';
-import { HttpClient } from '../shared/http-client';
+import { HttpClient } from '../common/http-client';
 import { CircuitBreaker } from './circuit-breaker';
 import { ClaimCheckStore, lazyS3Connection } from './claim-check';
 import { DELIVERY_DEFAULTS, ENV } from './defaults';

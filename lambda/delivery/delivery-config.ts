@@ -1,4 +1,4 @@
-import { parseSecureUrl } from '../shared/http-client';
+import { parseSecureUrl } from '../common/http-client';
 import { type Env, readFlag, readPositiveInt } from '../config/env-readers';
 import { DELIVERY_DEFAULTS, ENV } from './defaults';
 import type { RetryPolicy } from './delivery-policy';

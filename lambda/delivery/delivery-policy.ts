@@ -1,7 +1,7 @@
 import { FirehoseInputError } from '../firehose/errors';
 import { SettingError } from '../firehose/settings';
-import { errorMessage, RetryableError } from '../shared/errors';
-import { fullJitterDelayMs, type BackoffPolicy } from '../shared/retry';
+import { errorMessage, RetryableError } from '../common/errors';
+import { fullJitterDelayMs, type BackoffPolicy } from '../common/retry';
 import { PartnerRejectedError, PartnerUnavailableError } from './partner-client';
 import { SealedSecretsUnreadableError } from './secret-box';
 

@@ -1,6 +1,6 @@
 import type { MessageAttributeValue, SQSClient } from '@aws-sdk/client-sqs';
-import { RetryableError } from '../shared/errors';
-import { sleep } from '../shared/retry';
+import { RetryableError } from '../common/errors';
+import { sleep } from '../common/retry';
 import { ClaimCheckNotConfiguredError, encodePointer, readPointer, type ClaimCheckStore } from './claim-check';
 import { ENV } from './defaults';
 import { sqsSafeText } from './queue-message';

@@ -2,7 +2,7 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import type { SQSRecord } from 'aws-lambda';
 import type { PartnerIntegration } from '../core/partner-integration';
 import type { WorkerObserver } from '../observability/metrics';
-import { RetryableError } from '../shared/errors';
+import { RetryableError } from '../common/errors';
 import type { CircuitBreaker } from './circuit-breaker';
 import { decide, preparationOutcome, type AttemptOutcome, type RetryPolicy } from './delivery-policy';
 import type { DeliveryQueue } from './delivery-queue';

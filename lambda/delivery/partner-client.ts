@@ -1,7 +1,7 @@
 import { scrubSecrets } from '../observability/redact';
-import { PermanentError, RetryableError } from '../shared/errors';
-import type { HttpClient } from '../shared/http-client';
-import { isRetriableStatus, parseRetryAfterMs } from '../shared/retry';
+import { PermanentError, RetryableError } from '../common/errors';
+import type { HttpClient } from '../common/http-client';
+import { isRetriableStatus, parseRetryAfterMs } from '../common/retry';
 
 /** One call to the partner's API and the classification of its answer: done, retry, or give up. */
 

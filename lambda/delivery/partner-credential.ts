@@ -1,5 +1,5 @@
-import { RetryableError } from '../shared/errors';
-import type { SecretStringReader } from '../shared/secrets-manager-reader';
+import { RetryableError } from '../common/errors';
+import type { SecretStringReader } from '../common/secrets-manager-reader';
 import { ENV } from './defaults';
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -74,7 +74,7 @@ let secretsManager: Promise<SecretStringReader> | undefined;
 
 /** Secrets Manager, imported and built on the first read only (a failed import is retried by the next). */
 async function readWithSecretsManager(secretId: string): Promise<string> {
-  secretsManager ??= import('../shared/secrets-manager-reader').then(
+  secretsManager ??= import('../common/secrets-manager-reader').then(
     ({ secretsManagerReader }) => secretsManagerReader(),
     (error: unknown) => {
       secretsManager = undefined;

@@ -1,6 +1,6 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { stringifyJson } from '../firehose/json';
-import { PermanentError } from '../shared/errors';
+import { PermanentError } from '../common/errors';
 import { ENV } from '../config/environment';
 
 /**

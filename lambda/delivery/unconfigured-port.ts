@@ -1,5 +1,5 @@
 import type { DeliveryPort } from '../core/delivery-port';
-import { PermanentError } from '../shared/errors';
+import { PermanentError } from '../common/errors';
 import { ENV } from './defaults';
 
 /** Data arrived where nothing would deliver it: the invocation fails instead of answering success. */

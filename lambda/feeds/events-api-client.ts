@@ -1,4 +1,4 @@
-import { HttpClient } from '../shared/http-client';
+import { HttpClient } from '../common/http-client';
 import { deliverBatches, type DeliveryOutcome } from './bulk-delivery';
 import { eventsApiUrl, type EventsApiRoute } from './events-api-endpoint';
 import type { FeedBatch } from './feed-batch';

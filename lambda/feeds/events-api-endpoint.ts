@@ -1,4 +1,4 @@
-import { parseSecureUrl } from '../shared/http-client';
+import { parseSecureUrl } from '../common/http-client';
 
 /**
  * Where the Events API lives. Partners building a Feed are told to use the inbound URL; customers'

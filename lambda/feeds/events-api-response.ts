@@ -1,5 +1,5 @@
-import type { HttpResponse } from '../shared/http-client';
-import { isRetriableStatus, parseRetryAfterMs } from '../shared/retry';
+import type { HttpResponse } from '../common/http-client';
+import { isRetriableStatus, parseRetryAfterMs } from '../common/retry';
 
 /** What an Events API answer means for the request that got it (docs/feeds.md, "Events API"). */
 export type ResponseVerdict =

@@ -1,4 +1,4 @@
-import { PermanentError, RetryableError } from '../shared/errors';
+import { PermanentError, RetryableError } from '../common/errors';
 
 /**
  * mParticle answered 401 or 403: the key/secret is missing, mistyped or revoked. Retrying cannot

@@ -1,5 +1,5 @@
-import { HttpTransportError, type HttpResponse } from '../shared/http-client';
-import { fullJitterDelayMs, type BackoffPolicy } from '../shared/retry';
+import { HttpTransportError, type HttpResponse } from '../common/http-client';
+import { fullJitterDelayMs, type BackoffPolicy } from '../common/retry';
 import { classifyResponse } from './events-api-response';
 import { FeedAuthError, FeedResponseError } from './feed-errors';
 import { type PauseGate, waitMs } from './pause-gate';

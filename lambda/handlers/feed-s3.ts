@@ -1,8 +1,8 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { S3Client, type S3ClientConfig } from '@aws-sdk/client-s3';
 import type { Context, S3Event } from 'aws-lambda';
-import { HttpClient } from '../shared/http-client';
-import { errorMessage } from '../shared/errors';
+import { HttpClient } from '../common/http-client';
+import { errorMessage } from '../common/errors';
 import { loadFeedCredentials, type SecretStringReader } from '../feeds/credentials-source';
 import { EventsApiClient } from '../feeds/events-api-client';
 import type { FeedCredentials } from '../feeds/feed-credentials';
@@ -11,7 +11,7 @@ import { feedSettingsFromEnv, optionalInteger } from '../feeds/feed-settings';
 import { INCOMING_PREFIX, uploadKeyOfResumeMarker } from '../feeds/feed-bucket-layout';
 import { decodeS3EventKey, DEFAULT_MAX_OBJECT_BYTES, feedS3Object, type S3ObjectLocation } from '../feeds/s3-object-feed';
 import { S3Progress } from '../feeds/s3-progress';
-import { secretsManagerReader } from '../shared/secrets-manager-reader';
+import { secretsManagerReader } from '../common/secrets-manager-reader';
 import { ENV, FEED_ENV, PLATFORM_ENV } from '../config/environment';
 
 /**

@@ -1,5 +1,5 @@
 import { FirehoseInputError } from '../firehose';
-import { isRetryable, RetryableError } from '../shared/errors';
+import { isRetryable, RetryableError } from '../common/errors';
 import { HttpProblem, problems } from './http-errors';
 
 /** How an error is answered, and how loudly it is logged. */

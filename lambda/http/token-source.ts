@@ -1,4 +1,4 @@
-import { RetryableError } from '../shared/errors';
+import { RetryableError } from '../common/errors';
 import { TokenSet } from './token-auth';
 import { TOKEN_ENV } from '../config/environment';
 import { parseTokenList, parseTokenSecret } from './token-secret';
@@ -131,7 +131,7 @@ let secretsManager: Promise<(secretId: string) => Promise<string>> | undefined;
  * the first call that needs a token (registration and local runs never load it).
  */
 async function readSecretsManagerSecret(secretArn: string): Promise<string> {
-  secretsManager ??= import('../shared/secrets-manager-reader').then(
+  secretsManager ??= import('../common/secrets-manager-reader').then(
     ({ secretsManagerReader }) => secretsManagerReader(),
     (error: unknown) => {
       secretsManager = undefined; // a failed load is tried again by the next call, not cached

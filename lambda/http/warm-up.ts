@@ -1,7 +1,7 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { DELIVERY_DEFAULTS, ENV } from '../delivery/defaults';
 import { positiveInt } from '../delivery/delivery-config';
-import { errorMessage } from '../shared/errors';
+import { errorMessage } from '../common/errors';
 
 type Env = Readonly<Record<string, string | undefined>>;
 

@@ -2,7 +2,7 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import { processRequest, type CoreDependencies, type ProcessResult } from '../core/process-request';
 import { FirehoseInputError, parseFirehoseRequest, type ParsedRequest } from '../firehose';
 import type { IngressObserver } from '../observability/metrics';
-import { errorMessage } from '../shared/errors';
+import { errorMessage } from '../common/errors';
 
 /**
  * The ingress pipeline shared by every entry point (Lambda invoke, HTTP, the invoke CLI, the local system):

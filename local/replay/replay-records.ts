@@ -4,7 +4,7 @@ import { observedDelivery } from '../../lambda/core/observed-delivery';
 import type { OutboundCall } from '../../lambda/core/outbound-call';
 import type { ProcessResult } from '../../lambda/core/process-request';
 import { comparableResponse, digestCall, type CallDigest, type CaptureRecord } from '../../lambda/capture/capture-record';
-import { errorMessage } from '../../lambda/shared/errors';
+import { errorMessage } from '../../lambda/common/errors';
 
 /** What became of one captured request when it ran again. */
 export interface ReplayResult {

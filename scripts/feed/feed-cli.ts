@@ -1,7 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { HttpClient } from '../../lambda/shared/http-client';
-import { errorMessage } from '../../lambda/shared/errors';
+import { HttpClient } from '../../lambda/common/http-client';
+import { errorMessage } from '../../lambda/common/errors';
 import { loadFeedCredentials, type CredentialsEnv, type SecretStringReader } from '../../lambda/feeds/credentials-source';
 import { resolveEventsApiBaseUrl } from '../../lambda/feeds/events-api-endpoint';
 import { EventsApiClient } from '../../lambda/feeds/events-api-client';
@@ -122,7 +122,7 @@ export async function runFeedCli(argv: readonly string[], io: CliIo): Promise<Fe
 
 /** The AWS SDK is loaded only when a secret ARN is used, so env-var runs start fast and quiet. */
 const readSecretLazily: SecretStringReader = async (secretId) => {
-  const { secretsManagerReader } = await import('../../lambda/shared/secrets-manager-reader');
+  const { secretsManagerReader } = await import('../../lambda/common/secrets-manager-reader');
   return secretsManagerReader()(secretId);
 };
 

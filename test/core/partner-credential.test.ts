@@ -8,7 +8,7 @@ import {
 } from '../../lambda/delivery/partner-credential';
 import { SettingError } from '../../lambda/firehose/settings';
 import { integration } from '../../lambda/integration';
-import { isRetryable } from '../../lambda/shared/errors';
+import { isRetryable } from '../../lambda/common/errors';
 import { SECRET_API_KEY } from '../support/factories';
 
 const PARTNER_SECRET = 'pk_partner_level_9d1e77';

@@ -14,8 +14,8 @@ import {
 } from '../../lambda/delivery/delivery-policy';
 import { PartnerRejectedError, PartnerUnavailableError } from '../../lambda/delivery/partner-client';
 import { SealedSecretsUnreadableError } from '../../lambda/delivery/secret-box';
-import { RetryableError } from '../../lambda/shared/errors';
-import { HttpTransportError } from '../../lambda/shared/http-client';
+import { RetryableError } from '../../lambda/common/errors';
+import { HttpTransportError } from '../../lambda/common/http-client';
 
 /** The one delivery-outcome policy, as a table: outcome × situation → decision. No emulator, no clock. */
 

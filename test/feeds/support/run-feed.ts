@@ -1,4 +1,4 @@
-import { HttpClient } from '../../../lambda/shared/http-client';
+import { HttpClient } from '../../../lambda/common/http-client';
 import { EventsApiClient } from '../../../lambda/feeds/events-api-client';
 import { FeedCredentials } from '../../../lambda/feeds/feed-credentials';
 import { checkFeedLimits, type FeedLimits } from '../../../lambda/feeds/feed-limits';

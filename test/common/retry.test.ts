@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { CircuitBreaker } from '../../lambda/delivery/circuit-breaker';
-import { fullJitterDelayMs, isRetriableStatus, parseRetryAfterMs } from '../../lambda/shared/retry';
+import { fullJitterDelayMs, isRetriableStatus, parseRetryAfterMs } from '../../lambda/common/retry';
 
 describe('parseRetryAfterMs', () => {
   const now = Date.parse('2026-11-23T12:00:00Z');

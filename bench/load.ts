@@ -49,9 +49,13 @@ export async function runLoadBench(options: { connections?: number; seconds?: nu
   system.partner?.setFaults(() => ({ kind: 'slow', delayMs: 20 }));
   try {
     const baseline = await fire('bare HTTP server (baseline)', `${bare.url}/events`, body, connections, seconds);
+    const invokeUrl = `${system.invokeUrl}/2015-03-31/functions/firehose-ingress/invocations`;
+    // Warm the local "containers" first (one process per concurrent call, as Lambda scales): cold starts are
+    // the cold-start bench's; this one measures a warm fleet under load.
+    await fire('warm-up', invokeUrl, body, connections, 3);
     const invoke = await fire(
       'ingress via Invoke API, partner 20 ms',
-      `${system.invokeUrl}/2015-03-31/functions/firehose-ingress/invocations`,
+      invokeUrl,
       body,
       connections,
       seconds,

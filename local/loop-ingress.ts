@@ -1,7 +1,7 @@
 import { rmSync } from 'node:fs';
 import { ENV } from '../lambda/delivery/defaults';
 import type { LocalFunction } from './lambda-invoke-api';
-import { bundleIngressWithLoop, startLoopFunction } from './runtime-loop-process';
+import { bundleIngressWithLoop, startLoopFunction, type LoopFunction } from './runtime-loop-process';
 import type { SystemLog } from './system-log';
 
 /**
@@ -14,6 +14,8 @@ import type { SystemLog } from './system-log';
 const INGRESS_TIMEOUT_MS = 10_000;
 const LEVELS = ['DEBUG', 'INFO', 'WARN', 'ERROR', 'CRITICAL'];
 const SUMMARY_WAIT_MS = 1_000;
+/** Concurrent invocations the local ingress serves at once, one process each (Lambda would scale further). */
+const MAX_CONTAINERS = 10;
 
 type Summary = Parameters<SystemLog['invocation']>[0];
 
@@ -45,7 +47,27 @@ export async function startLoopIngress(options: {
     if (!entry || LEVELS.indexOf(String(entry['level'])) >= shownLevel) stream.write(`${line}\n`);
   };
 
-  const loop = await startLoopFunction({ taskRoot, env: { ...options.env, [ENV.logLevel]: 'INFO' }, onLine });
+  // Lambda runs one invocation per container at a time and starts more containers for concurrent calls:
+  // so does this pool, up to MAX_CONTAINERS (the first started now, the others on demand, then kept warm).
+  const start = (): Promise<LoopFunction> => startLoopFunction({ taskRoot, env: { ...options.env, [ENV.logLevel]: 'INFO' }, onLine });
+  const containers: Promise<LoopFunction>[] = [start()];
+  const idle: LoopFunction[] = [await (containers[0] as Promise<LoopFunction>)];
+  const waiters: Array<(loop: LoopFunction) => void> = [];
+  const acquire = async (): Promise<LoopFunction> => {
+    const ready = idle.pop();
+    if (ready) return ready;
+    if (containers.length < MAX_CONTAINERS) {
+      const started = start();
+      containers.push(started);
+      return started;
+    }
+    return new Promise((resolve) => waiters.push(resolve));
+  };
+  const release = (loop: LoopFunction): void => {
+    const next = waiters.shift();
+    if (next) next(loop);
+    else idle.push(loop);
+  };
 
   const summaryFor = (requestId: string): Promise<Summary | undefined> => {
     const seen = summaries.get(requestId);
@@ -66,7 +88,13 @@ export async function startLoopIngress(options: {
 
   return {
     async invoke(payload, context) {
-      const outcome = await loop.invoke({ payload, requestId: context.requestId, deadlineMs: Date.now() + INGRESS_TIMEOUT_MS });
+      const loop = await acquire();
+      let outcome: Awaited<ReturnType<LoopFunction['invoke']>>;
+      try {
+        outcome = await loop.invoke({ payload, requestId: context.requestId, deadlineMs: Date.now() + INGRESS_TIMEOUT_MS });
+      } finally {
+        release(loop);
+      }
       const summary = await summaryFor(context.requestId);
       if (summary) options.log.invocation(summary);
       const body: unknown = JSON.parse(outcome.body.toString('utf8'));
@@ -76,7 +104,7 @@ export async function startLoopIngress(options: {
       throw Object.assign(new Error(document.errorMessage ?? 'the function failed'), { name: document.errorType ?? 'Error' });
     },
     async stop() {
-      await loop.stop();
+      await Promise.all(containers.map(async (container) => (await container).stop()));
       rmSync(taskRoot, { recursive: true, force: true });
     },
   };

@@ -47,7 +47,10 @@ export async function runCaptureBench(iterations = 1_000): Promise<CaptureOverhe
   try {
     const text = Buffer.from(JSON.stringify(eventBatch(customEvents(100))));
     const off = capturingIngress({ sink: s3CaptureSink('bench-captures', { endpoint }), sampleRate: 0 });
-    const on = capturingIngress({ sink: s3CaptureSink('bench-captures', { endpoint }), maxRecords: CAPTURE_DEFAULTS.maxRecords });
+    const on = capturingIngress({
+      sink: s3CaptureSink('bench-captures', { endpoint }),
+      maxRecords: CAPTURE_DEFAULTS.maxRecords,
+    });
     // Warm both (and the S3 client) before measuring, alternating so drift hits both alike.
     await timeEach(100, () => off.handle(text));
     await timeEach(100, () => on.handle(text));
@@ -64,7 +67,11 @@ export async function runCaptureBench(iterations = 1_000): Promise<CaptureOverhe
       onP99Ms: percentile(onSamples, 99),
       recordsPerObject: CAPTURE_DEFAULTS.maxRecords,
     };
-    return { ...result, addedMedianMs: result.onMedianMs - result.offMedianMs, addedP99Ms: result.onP99Ms - result.offP99Ms };
+    return {
+      ...result,
+      addedMedianMs: result.onMedianMs - result.offMedianMs,
+      addedP99Ms: result.onP99Ms - result.offP99Ms,
+    };
   } finally {
     await server.stop();
   }

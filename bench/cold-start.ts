@@ -62,7 +62,8 @@ async function measure(api: RuntimeApiStandIn, start: () => ReturnType<typeof sp
   await polled;
   child.kill();
   await exited;
-  if (outcome.kind !== 'response') throw new Error(`cold-start run failed: ${outcome.body.toString('utf8').slice(0, 300)}`);
+  if (outcome.kind !== 'response')
+    throw new Error(`cold-start run failed: ${outcome.body.toString('utf8').slice(0, 300)}`);
   return { totalMs, initMs: polledAt - started };
 }
 
@@ -73,7 +74,13 @@ export async function runColdStartBench(ingressBundle: string, outDir: string, r
   const ingressRoot = path.dirname(path.resolve(ingressBundle));
   const underManaged = (taskRoot: string, address: string) =>
     spawn(process.execPath, [...MANAGED_RUNTIME_ARGS.slice(0, -1), MANAGED_STAND_IN], {
-      env: { ...process.env, ...ENV_FOR_RUNS, [ENV.lambdaRuntimeApi]: address, [ENV.lambdaTaskRoot]: taskRoot, [ENV.lambdaHandler]: 'index.handler' },
+      env: {
+        ...process.env,
+        ...ENV_FOR_RUNS,
+        [ENV.lambdaRuntimeApi]: address,
+        [ENV.lambdaTaskRoot]: taskRoot,
+        [ENV.lambdaHandler]: 'index.handler',
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
 
@@ -99,11 +106,17 @@ export async function runColdStartBench(ingressBundle: string, outDir: string, r
     try {
       empty.push(await measure(api, () => underManaged(emptyRoot, api.address)));
       managed.push(await measure(api, () => underManaged(ingressRoot, api.address)));
-      ingress.push(await measure(api, () => spawnThroughWrapper({ taskRoot: ingressRoot, runtimeApi: api.address, env: ENV_FOR_RUNS })));
+      ingress.push(
+        await measure(api, () =>
+          spawnThroughWrapper({ taskRoot: ingressRoot, runtimeApi: api.address, env: ENV_FOR_RUNS }),
+        ),
+      );
     } finally {
       await api.close();
     }
-    direct.push(timed(process.execPath, [...MANAGED_RUNTIME_ARGS.slice(0, -1), path.join(shellRoot, RUNTIME_LOOP_FILES.loop)]));
+    direct.push(
+      timed(process.execPath, [...MANAGED_RUNTIME_ARGS.slice(0, -1), path.join(shellRoot, RUNTIME_LOOP_FILES.loop)]),
+    );
     wrapped.push(timed(path.join(shellRoot, RUNTIME_LOOP_FILES.wrapper), [process.execPath, ...MANAGED_RUNTIME_ARGS]));
   }
   const emptyMs = median(empty.map((r) => r.totalMs));

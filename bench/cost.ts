@@ -103,7 +103,8 @@ function measureQueueBytesPerProfile(count = 100): number {
 
 export async function runCostStep(benchResults?: unknown): Promise<ModelInputs> {
   const resultsFile = path.join(ROOT, 'bench', 'results.json');
-  const results = benchResults ?? (existsSync(resultsFile) ? (JSON.parse(readFileSync(resultsFile, 'utf8')) as unknown) : undefined);
+  const results =
+    benchResults ?? (existsSync(resultsFile) ? (JSON.parse(readFileSync(resultsFile, 'utf8')) as unknown) : undefined);
   const logs = await measureLogBytes();
   const inputs: ModelInputs = {
     ...inputsFromBenchResults(results, DEFAULT_INPUTS),
@@ -126,7 +127,7 @@ export async function runCostStep(benchResults?: unknown): Promise<ModelInputs> 
     '',
     inputsMarkdown(inputs, d, shape),
     '',
-    '**Capacity model** (Little\'s law: concurrency = arrival rate × duration)',
+    "**Capacity model** (Little's law: concurrency = arrival rate × duration)",
     '',
     capacityTableMarkdown(capacity, DEFAULT_QUOTAS),
   ].join('\n');

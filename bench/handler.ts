@@ -72,7 +72,10 @@ const SESSION_IDS = ['4957918240501247982', '-2271448330363288817', '73901847266
 
 function realisticBatch(count: number): string {
   let i = 0;
-  return JSON.stringify(eventBatch(customEvents(count))).replace(/"session_id":42\b/g, () => `"session_id":${SESSION_IDS[i++ % SESSION_IDS.length]}`);
+  return JSON.stringify(eventBatch(customEvents(count))).replace(
+    /"session_id":42\b/g,
+    () => `"session_id":${SESSION_IDS[i++ % SESSION_IDS.length]}`,
+  );
 }
 
 export async function runHandlerBench(): Promise<HandlerRow[]> {
@@ -118,8 +121,20 @@ export async function runHandlerBench(): Promise<HandlerRow[]> {
       const real = await measure(Math.max(10, Math.floor(c.iterations / 4)), () => loopback.handle(c.text));
       const base = median(baseline);
       rows.push({ case: c.name, mode: 'baseline', medianMs: base, p99Ms: percentile(baseline, 99), ratio: 1 });
-      rows.push({ case: c.name, mode: 'stubbed', medianMs: median(stubbed), p99Ms: percentile(stubbed, 99), ratio: median(stubbed) / base });
-      rows.push({ case: c.name, mode: 'loopback', medianMs: median(real), p99Ms: percentile(real, 99), ratio: median(real) / base });
+      rows.push({
+        case: c.name,
+        mode: 'stubbed',
+        medianMs: median(stubbed),
+        p99Ms: percentile(stubbed, 99),
+        ratio: median(stubbed) / base,
+      });
+      rows.push({
+        case: c.name,
+        mode: 'loopback',
+        medianMs: median(real),
+        p99Ms: percentile(real, 99),
+        ratio: median(real) / base,
+      });
     }
   } finally {
     await partner.stop();
@@ -131,7 +146,9 @@ export async function runHandlerBench(): Promise<HandlerRow[]> {
 if (require.main === module) {
   runHandlerBench().then((rows) => {
     for (const r of rows) {
-      console.log(`${r.case.padEnd(22)} ${r.mode.padEnd(9)} median ${r.medianMs.toFixed(3).padStart(8)} ms  p99 ${r.p99Ms.toFixed(3).padStart(8)} ms  ×${r.ratio.toFixed(2)}`);
+      console.log(
+        `${r.case.padEnd(22)} ${r.mode.padEnd(9)} median ${r.medianMs.toFixed(3).padStart(8)} ms  p99 ${r.p99Ms.toFixed(3).padStart(8)} ms  ×${r.ratio.toFixed(2)}`,
+      );
     }
     process.exit(0);
   });

@@ -7,10 +7,16 @@
 import type { FunctionUrlHandler } from '../lambda/http/function-url';
 import { startHttpEndpoint } from '../local/http-endpoint';
 
-const bare: FunctionUrlHandler = async () => ({ statusCode: 202, headers: { 'content-type': 'application/json' }, body: '{}' });
+const bare: FunctionUrlHandler = async () => ({
+  statusCode: 202,
+  headers: { 'content-type': 'application/json' },
+  body: '{}',
+});
 // require, not import: the bare baseline must not run the function's init.
 const handler: FunctionUrlHandler =
-  process.env['BENCH_BARE'] === 'true' ? bare : (require('../lambda/handlers/http') as { handler: FunctionUrlHandler }).handler;
+  process.env['BENCH_BARE'] === 'true'
+    ? bare
+    : (require('../lambda/handlers/http') as { handler: FunctionUrlHandler }).handler;
 
 startHttpEndpoint({ port: 0, handler }).then(
   (endpoint) => process.stdout.write(`${endpoint.url}\n`),

@@ -33,7 +33,6 @@ export interface HttpHangingRow {
 const KMS_LATENCY_MS = 15;
 const TOKEN = 'tok_bench_http_hanging';
 
-
 async function bundleChild(outDir: string): Promise<string> {
   const file = path.join(outDir, 'http-hanging', 'index.js');
   await build({
@@ -55,7 +54,10 @@ async function bundleChild(outDir: string): Promise<string> {
 function startChild(file: string, env: NodeJS.ProcessEnv): Promise<{ child: ChildProcess; url: string }> {
   return new Promise((resolve, reject) => {
     // NODE_PATH: the bundle lives under bench/out, the SDK in the repository's node_modules (as /var/runtime in Lambda).
-    const child = spawn(process.execPath, [file], { env: { ...env, NODE_PATH: path.join(__dirname, '..', 'node_modules') }, stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, [file], {
+      env: { ...env, NODE_PATH: path.join(__dirname, '..', 'node_modules') },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     let out = '';
     child.stdout?.on('data', (chunk: Buffer) => {
       out += chunk.toString('utf8');
@@ -79,7 +81,10 @@ function row(answers: string, samples: { ms: number; status: number }[]): HttpHa
   };
 }
 
-export async function runHttpHangingBench(outDir: string, options: { processes?: number; requestsEach?: number } = {}): Promise<HttpHangingRow[]> {
+export async function runHttpHangingBench(
+  outDir: string,
+  options: { processes?: number; requestsEach?: number } = {},
+): Promise<HttpHangingRow[]> {
   const processes = options.processes ?? 8;
   const requestsEach = options.requestsEach ?? 20;
   const file = await bundleChild(outDir);

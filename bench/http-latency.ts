@@ -24,11 +24,21 @@ export interface HttpLatencyResult {
 
 const BENCH_TOKEN = 'bench-token';
 
-async function timeSequential(url: string, body: string, headers: Record<string, string>, warmup: number, requests: number): Promise<number[]> {
+async function timeSequential(
+  url: string,
+  body: string,
+  headers: Record<string, string>,
+  warmup: number,
+  requests: number,
+): Promise<number[]> {
   const timings: number[] = [];
   for (let i = 0; i < warmup + requests; i++) {
     const started = performance.now();
-    const response = await fetch(url, { method: 'POST', body, headers: { 'content-type': 'application/json', ...headers } });
+    const response = await fetch(url, {
+      method: 'POST',
+      body,
+      headers: { 'content-type': 'application/json', ...headers },
+    });
     await response.arrayBuffer();
     const ms = performance.now() - started;
     if (response.status !== 200) throw new Error(`${url} answered ${response.status}`);
@@ -37,7 +47,9 @@ async function timeSequential(url: string, body: string, headers: Record<string,
   return timings;
 }
 
-export async function runHttpLatencyBench(options: { requests?: number; warmup?: number } = {}): Promise<HttpLatencyResult> {
+export async function runHttpLatencyBench(
+  options: { requests?: number; warmup?: number } = {},
+): Promise<HttpLatencyResult> {
   const requests = options.requests ?? 200;
   const warmup = options.warmup ?? 20;
   const body = JSON.stringify(eventBatch(customEvents(100)));
@@ -45,15 +57,32 @@ export async function runHttpLatencyBench(options: { requests?: number; warmup?:
   process.env[ENV.logLevel] = 'ERROR';
   const bare = await startPartnerServer();
   const system = await startLocalSystem({
-    invokePort: 0, httpPort: 0, partnerPort: 0, sqsPort: 0, region: 'us-east-1',
+    invokePort: 0,
+    httpPort: 0,
+    partnerPort: 0,
+    sqsPort: 0,
+    region: 'us-east-1',
     env: { [TOKEN_ENV.tokens]: BENCH_TOKEN, [ENV.logLevel]: 'ERROR' },
   });
   try {
     const baseline = await timeSequential(`${bare.url}/events`, body, {}, warmup, requests);
-    const kit = await timeSequential(`${system.httpUrl}/events`, body, { authorization: `Token ${BENCH_TOKEN}` }, warmup, requests);
+    const kit = await timeSequential(
+      `${system.httpUrl}/events`,
+      body,
+      { authorization: `Token ${BENCH_TOKEN}` },
+      warmup,
+      requests,
+    );
     const baselineP99Ms = percentile(baseline, 99);
     const p99Ms = percentile(kit, 99);
-    return { requests, baselineMedianMs: median(baseline), baselineP99Ms, medianMs: median(kit), p99Ms, p99Ratio: p99Ms / baselineP99Ms };
+    return {
+      requests,
+      baselineMedianMs: median(baseline),
+      baselineP99Ms,
+      medianMs: median(kit),
+      p99Ms,
+      p99Ratio: p99Ms / baselineP99Ms,
+    };
   } finally {
     await bare.stop();
     await system.stop();

@@ -23,7 +23,14 @@ export interface LoadRow {
 }
 
 async function fire(target: string, url: string, body: string, connections: number, seconds: number): Promise<LoadRow> {
-  const result = await autocannon({ url, method: 'POST', body, headers: { 'content-type': 'application/json' }, connections, duration: seconds });
+  const result = await autocannon({
+    url,
+    method: 'POST',
+    body,
+    headers: { 'content-type': 'application/json' },
+    connections,
+    duration: seconds,
+  });
   return {
     target,
     connections,
@@ -45,7 +52,14 @@ export async function runLoadBench(options: { connections?: number; seconds?: nu
   // One log line per invocation would measure the terminal, not the kit.
   process.env[ENV.logLevel] = 'ERROR';
   const bare = await startPartnerServer();
-  const system = await startLocalSystem({ invokePort: 0, httpPort: 0, partnerPort: 0, sqsPort: 0, region: 'us-east-1', env: { [ENV.logLevel]: 'ERROR' } });
+  const system = await startLocalSystem({
+    invokePort: 0,
+    httpPort: 0,
+    partnerPort: 0,
+    sqsPort: 0,
+    region: 'us-east-1',
+    env: { [ENV.logLevel]: 'ERROR' },
+  });
   system.partner?.setFaults(() => ({ kind: 'slow', delayMs: 20 }));
   try {
     const baseline = await fire('bare HTTP server (baseline)', `${bare.url}/events`, body, connections, seconds);
@@ -53,13 +67,7 @@ export async function runLoadBench(options: { connections?: number; seconds?: nu
     // Warm the local "containers" first (one process per concurrent call, as Lambda scales): cold starts are
     // the cold-start bench's; this one measures a warm fleet under load.
     await fire('warm-up', invokeUrl, body, connections, 3);
-    const invoke = await fire(
-      'ingress via Invoke API, partner 20 ms',
-      invokeUrl,
-      body,
-      connections,
-      seconds,
-    );
+    const invoke = await fire('ingress via Invoke API, partner 20 ms', invokeUrl, body, connections, seconds);
     return [baseline, invoke];
   } finally {
     await bare.stop();

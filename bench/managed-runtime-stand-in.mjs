@@ -10,16 +10,21 @@ const http = require('node:http');
 const [host, port] = (process.env.AWS_LAMBDA_RUNTIME_API ?? '').split(':');
 const spec = process.env._HANDLER ?? 'index.handler';
 const moduleName = spec.slice(0, spec.lastIndexOf('.'));
-const handler = require(path.resolve(process.env.LAMBDA_TASK_ROOT ?? '.', moduleName))[spec.slice(spec.lastIndexOf('.') + 1)];
+const handler = require(path.resolve(process.env.LAMBDA_TASK_ROOT ?? '.', moduleName))[
+  spec.slice(spec.lastIndexOf('.') + 1)
+];
 const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
 
 function call(method, route, body) {
   return new Promise((resolve, reject) => {
-    const req = http.request({ host, port: Number(port), method, path: `/2018-06-01/runtime${route}`, agent }, (res) => {
-      const chunks = [];
-      res.on('data', (c) => chunks.push(c));
-      res.on('end', () => resolve({ headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }));
-    });
+    const req = http.request(
+      { host, port: Number(port), method, path: `/2018-06-01/runtime${route}`, agent },
+      (res) => {
+        const chunks = [];
+        res.on('data', (c) => chunks.push(c));
+        res.on('end', () => resolve({ headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }));
+      },
+    );
     req.on('error', reject);
     req.end(body);
   });
@@ -32,6 +37,10 @@ for (;;) {
     const result = await handler(JSON.parse(next.body), { awsRequestId: id, getRemainingTimeInMillis: () => 3000 });
     await call('POST', `/invocation/${id}/response`, JSON.stringify(result));
   } catch (error) {
-    await call('POST', `/invocation/${id}/error`, JSON.stringify({ errorType: error.name, errorMessage: error.message, trace: [] }));
+    await call(
+      'POST',
+      `/invocation/${id}/error`,
+      JSON.stringify({ errorType: error.name, errorMessage: error.message, trace: [] }),
+    );
   }
 }

@@ -26,7 +26,11 @@ const mb = (bytes: number): number => Math.round((bytes / 1024 / 1024) * 10) / 1
 
 export async function runMemoryBench(invocations = 10_000): Promise<MemoryResult> {
   // The function as a container builds it, delivering as a dry run (I/O stubbed, nothing kept per call).
-  const runtime = createIngressFunction({ env: {}, logger: createLogger('firehose-ingress', 'SILENT'), service: 'firehose-ingress' });
+  const runtime = createIngressFunction({
+    env: {},
+    logger: createLogger('firehose-ingress', 'SILENT'),
+    service: 'firehose-ingress',
+  });
   const text = JSON.stringify(eventBatch(customEvents(100)));
   const gc = (globalThis as { gc?: () => void }).gc;
   const snapshot = () => {

@@ -51,28 +51,44 @@ async function main(): Promise<void> {
   // mParticle asks HTTP endpoints to answer within 100 ms: fresh processes, a partner that never answers.
   const httpHanging = await runHttpHangingBench(outDir);
   console.log('4/4 memory…');
-  const memoryOutput = execFileSync(process.execPath, ['--expose-gc', '--import', 'tsx', path.join(__dirname, 'memory.ts'), '--json'], {
-    encoding: 'utf8',
-  });
+  const memoryOutput = execFileSync(
+    process.execPath,
+    ['--expose-gc', '--import', 'tsx', path.join(__dirname, 'memory.ts'), '--json'],
+    {
+      encoding: 'utf8',
+    },
+  );
   // The result is the last line; anything before it is the child's own chatter.
   const memory = JSON.parse(memoryOutput.trim().split('\n').at(-1) ?? '') as MemoryResult;
   if (memoryOutput.trim().includes('\n')) console.log(`memory bench said: ${memoryOutput.slice(0, 300)}`);
 
   console.log('\nHandler overhead (ms; ratio = median / baseline median, same input, same run)');
-  console.table(handler.map((r) => ({ case: r.case, mode: r.mode, median: r.medianMs.toFixed(3), p99: r.p99Ms.toFixed(3), ratio: r.ratio.toFixed(2) })));
+  console.table(
+    handler.map((r) => ({
+      case: r.case,
+      mode: r.mode,
+      median: r.medianMs.toFixed(3),
+      p99: r.p99Ms.toFixed(3),
+      ratio: r.ratio.toFixed(2),
+    })),
+  );
   console.log('Latency under load (autocannon, loopback)');
   console.table(load);
   console.log('HTTP endpoint, 100-event calls one at a time (ms; ratio = p99 / bare server p99, same run)');
   console.table([http]);
-  console.log('Bundles (KiB) and cold start (ms, median of runs: process start to first response, on a Runtime API stand-in)');
+  console.log(
+    'Bundles (KiB) and cold start (ms, median of runs: process start to first response, on a Runtime API stand-in)',
+  );
   console.table({
-    ...Object.fromEntries(Object.entries(bundles).map(([name, b]) => [`${name} bundle`, { value: (b.bytes / 1024).toFixed(1) }])),
+    ...Object.fromEntries(
+      Object.entries(bundles).map(([name, b]) => [`${name} bundle`, { value: (b.bytes / 1024).toFixed(1) }]),
+    ),
     'empty handler': { value: coldStart.emptyMs.toFixed(1) },
     'ingress (managed runtime)': { value: coldStart.managedIngressMs.toFixed(1) },
     'ingress (wrapper + loop)': { value: coldStart.ingressMs.toFixed(1) },
     'wrapper + loop cost': { value: coldStart.wrapperMs.toFixed(1) },
     'shell wrapper alone': { value: coldStart.wrapperShellMs.toFixed(1) },
-    'ratio': { value: coldStart.ratio.toFixed(2) },
+    ratio: { value: coldStart.ratio.toFixed(2) },
   });
   console.log('HTTP variant, partner never answers (ms; fresh processes; target: p99 of all answers < 100 ms)');
   console.table(httpHanging);
@@ -81,7 +97,12 @@ async function main(): Promise<void> {
 
   const results = {
     date: new Date().toISOString(),
-    machine: { cpu: os.cpus()[0]?.model, cores: os.cpus().length, memoryGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version },
+    machine: {
+      cpu: os.cpus()[0]?.model,
+      cores: os.cpus().length,
+      memoryGiB: Math.round(os.totalmem() / 2 ** 30),
+      node: process.version,
+    },
     targets: TARGETS,
     handler,
     load,
@@ -92,7 +113,14 @@ async function main(): Promise<void> {
     memory,
     seconds: Math.round((Date.now() - started) / 1000),
   };
-  const checks = checkTargets({ handler, load, http, coldStartRatio: coldStart.ratio, ingressBundleBytes: bundles['ingress']?.bytes, memory });
+  const checks = checkTargets({
+    handler,
+    load,
+    http,
+    coldStartRatio: coldStart.ratio,
+    ingressBundleBytes: bundles['ingress']?.bytes,
+    memory,
+  });
   console.log(`\nTargets\n${formatChecks(checks)}`);
   mkdirSync(outDir, { recursive: true });
   const written = path.join(outDir, 'results.json');

@@ -51,4 +51,5 @@ const results = [
   time('kit parser from text (JSON + validation)', () => parseFirehoseRequest(text)),
 ];
 const baseline = results[0]?.medianMs ?? 1;
-for (const r of results) console.log(`${r.label.padEnd(44)} ${r.medianMs.toFixed(3)} ms  ×${(r.medianMs / baseline).toFixed(2)}`);
+for (const r of results)
+  console.log(`${r.label.padEnd(44)} ${r.medianMs.toFixed(3)} ms  ×${(r.medianMs / baseline).toFixed(2)}`);

@@ -8,7 +8,15 @@ import type { MemoryResult } from './memory';
  * Issue targets: the handler within 1.2× bare JSON; under load, p99 within 20 ms of (the partner's 20 ms
  * delay + a bare HTTP server's p99 in the same run); cold start within 1.5× an empty handler.
  */
-export const TARGETS = { handlerRatio: 1.2, coldStartRatio: 1.5, loadP99OverBaselineMs: 20, loadPartnerDelayMs: 20, httpP99Ms: 100, ingressBundleKiB: 150, heapGrowthMb: 5 };
+export const TARGETS = {
+  handlerRatio: 1.2,
+  coldStartRatio: 1.5,
+  loadP99OverBaselineMs: 20,
+  loadPartnerDelayMs: 20,
+  httpP99Ms: 100,
+  ingressBundleKiB: 150,
+  heapGrowthMb: 5,
+};
 
 export interface TargetCheck {
   readonly name: string;
@@ -54,7 +62,8 @@ export function checkTargets(figures: {
     });
   }
   check('cold start vs an empty handler', figures.coldStartRatio, '×', TARGETS.coldStartRatio);
-  if (figures.ingressBundleBytes !== undefined) check('ingress bundle', figures.ingressBundleBytes / 1024, ' KiB', TARGETS.ingressBundleKiB);
+  if (figures.ingressBundleBytes !== undefined)
+    check('ingress bundle', figures.ingressBundleBytes / 1024, ' KiB', TARGETS.ingressBundleKiB);
   check('heap growth over 10,000 invocations', figures.memory.heapGrowthMb, ' MB', TARGETS.heapGrowthMb);
   return checks;
 }

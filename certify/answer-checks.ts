@@ -10,9 +10,15 @@ import type { Answer } from './types';
 /** How far `timestamp_ms` may be from this machine's clock (clock skew, slow networks). */
 export const TIMESTAMP_TOLERANCE_MS = 5 * 60_000;
 
-const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+const isObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
 
-export function checkResponse(answer: Answer, request: { readonly id?: unknown }, responseType: string, now = Date.now()): string[] {
+export function checkResponse(
+  answer: Answer,
+  request: { readonly id?: unknown },
+  responseType: string,
+  now = Date.now(),
+): string[] {
   if (answer.outcome !== 'ok') return [`expected a ${responseType}, got ${describeRefusal(answer)}`];
   const body = answer.body;
   if (!isObject(body)) return [`the answer is not a JSON object`];
@@ -22,11 +28,14 @@ export function checkResponse(answer: Answer, request: { readonly id?: unknown }
   if (typeof id !== 'string' || id.trim() === '') problems.push('id is missing or not a string');
   else if (id === request.id) problems.push("id repeats the request's id; a response needs a fresh one");
   const timestamp = body['timestamp_ms'];
-  if (typeof timestamp !== 'number' || !Number.isInteger(timestamp)) problems.push('timestamp_ms is missing or not an integer of epoch milliseconds');
-  else if (Math.abs(timestamp - now) > TIMESTAMP_TOLERANCE_MS) problems.push(`timestamp_ms is ${Math.round((timestamp - now) / 1000)} s away from now`);
+  if (typeof timestamp !== 'number' || !Number.isInteger(timestamp))
+    problems.push('timestamp_ms is missing or not an integer of epoch milliseconds');
+  else if (Math.abs(timestamp - now) > TIMESTAMP_TOLERANCE_MS)
+    problems.push(`timestamp_ms is ${Math.round((timestamp - now) / 1000)} s away from now`);
   const version = body['firehose_version'];
   if (typeof version !== 'string') problems.push('firehose_version is missing');
-  else if (version !== FIREHOSE_VERSION) problems.push(`firehose_version is "${version}", expected "${FIREHOSE_VERSION}"`);
+  else if (version !== FIREHOSE_VERSION)
+    problems.push(`firehose_version is "${version}", expected "${FIREHOSE_VERSION}"`);
   problems.push(...kindFields(body, responseType));
   return problems;
 }
@@ -41,7 +50,8 @@ function kindFields(body: Record<string, unknown>, responseType: string): string
       }
       break;
     case 'audience_membership_change_response':
-      if (typeof body['suspend_subscription'] !== 'boolean') problems.push('suspend_subscription must be true or false');
+      if (typeof body['suspend_subscription'] !== 'boolean')
+        problems.push('suspend_subscription must be true or false');
       break;
     case 'event_processing_response':
       if (body['suspend_subscription'] !== undefined && typeof body['suspend_subscription'] !== 'boolean') {
@@ -50,7 +60,10 @@ function kindFields(body: Record<string, unknown>, responseType: string): string
       break;
     case 'audience_subscription_response': {
       const settings = body['audience_subscription_settings'];
-      if (settings !== undefined && (!isObject(settings) || Object.values(settings).some((v) => typeof v !== 'string'))) {
+      if (
+        settings !== undefined &&
+        (!isObject(settings) || Object.values(settings).some((v) => typeof v !== 'string'))
+      ) {
         problems.push('audience_subscription_settings must map setting ids to strings');
       }
       break;

@@ -19,14 +19,31 @@ export interface BadInput {
 
 export function badInputs(canary: string): BadInput[] {
   const account = { account_id: CERTIFY_ACCOUNT_ID, account_settings: { apiKey: canary } };
-  const base = (type: string, extra: Json = {}): Json => ({ type, id: randomUUID(), timestamp_ms: Date.now(), firehose_version: FIREHOSE_VERSION, account, ...extra });
+  const base = (type: string, extra: Json = {}): Json => ({
+    type,
+    id: randomUUID(),
+    timestamp_ms: Date.now(),
+    firehose_version: FIREHOSE_VERSION,
+    account,
+    ...extra,
+  });
   const events = (extra: Json): Json => base('event_processing_request', extra);
   const membership = (extra: Json): Json => base('audience_membership_change_request', extra);
-  const withoutKey = (value: Json, key: string): Json => Object.fromEntries(Object.entries(value).filter(([k]) => k !== key));
-  const json = (name: string, value: unknown, field: string): BadInput => ({ name: `bad input: ${name}`, text: JSON.stringify(value), field });
+  const withoutKey = (value: Json, key: string): Json =>
+    Object.fromEntries(Object.entries(value).filter(([k]) => k !== key));
+  const json = (name: string, value: unknown, field: string): BadInput => ({
+    name: `bad input: ${name}`,
+    text: JSON.stringify(value),
+    field,
+  });
 
   return [
-    { name: 'bad input: not JSON', text: `{"type":"event_processing_request","account":{"account_settings":{"apiKey":"${canary}"`, field: 'JSON', httpOnly: true },
+    {
+      name: 'bad input: not JSON',
+      text: `{"type":"event_processing_request","account":{"account_settings":{"apiKey":"${canary}"`,
+      field: 'JSON',
+      httpOnly: true,
+    },
     json('an array, not an object', [account], 'object'),
     json('no type', withoutKey(events({ events: [] }), 'type'), 'type'),
     json('type not a string', { ...events({ events: [] }), type: 42 }, 'type'),
@@ -37,9 +54,21 @@ export function badInputs(canary: string): BadInput[] {
     json('events not an array', events({ events: canary }), 'events'),
     json('an event not an object', events({ events: [canary] }), 'events[0]'),
     json('an event without type', events({ events: [{ id: canary }] }), 'events[0].type'),
-    json('an event field of the wrong type', events({ events: [{ type: 'custom_event', timestamp_ms: canary }] }), 'events[0].timestamp_ms'),
-    json('account_id not a number', { ...events({ events: [] }), account: { account_id: canary, account_settings: { apiKey: canary } } }, 'account.account_id'),
+    json(
+      'an event field of the wrong type',
+      events({ events: [{ type: 'custom_event', timestamp_ms: canary }] }),
+      'events[0].timestamp_ms',
+    ),
+    json(
+      'account_id not a number',
+      { ...events({ events: [] }), account: { account_id: canary, account_settings: { apiKey: canary } } },
+      'account.account_id',
+    ),
     json('user_profiles not an array', membership({ user_profiles: canary }), 'user_profiles'),
-    json('audiences not an array', membership({ user_profiles: [{ mpid: '0', audiences: canary }] }), 'user_profiles[0].audiences'),
+    json(
+      'audiences not an array',
+      membership({ user_profiles: [{ mpid: '0', audiences: canary }] }),
+      'user_profiles[0].audiences',
+    ),
   ];
 }

@@ -2,7 +2,13 @@ import type { ModuleRegistration } from '../lambda/firehose';
 import { checkResponse, excerpt } from './answer-checks';
 import { badInputs } from './bad-inputs';
 import { latencyChecks } from './latency';
-import { dataMessages, registrationRequest, verificationMessages, type CertifyMessage, type MessageContext } from './messages';
+import {
+  dataMessages,
+  registrationRequest,
+  verificationMessages,
+  type CertifyMessage,
+  type MessageContext,
+} from './messages';
 import { awaitReceipts, expectsPartnerCall, type DeliveriesReader } from './partner-receipts';
 import { checkRefusal } from './refusal-checks';
 import { registrationDifferences, registrationRuleProblems } from './registration-check';
@@ -39,11 +45,14 @@ export async function certifyTarget(target: Target, options: CertifyOptions): Pr
       ...(answer ? { latency: `${Math.round(answer.functionMs ?? answer.ms)} ms` } : {}),
     };
     results.push(row);
-    options.progress?.(`${target.region} ${check}: ${row.status}${row.status === 'fail' ? ` (${excerpt(row.detail, 120)})` : ''}`);
+    options.progress?.(
+      `${target.region} ${check}: ${row.status}${row.status === 'fail' ? ` (${excerpt(row.detail, 120)})` : ''}`,
+    );
   };
   const send = async (message: CertifyMessage, sendOptions = {}): Promise<Answer> => {
     const answer = await target.send(JSON.stringify(message.request), sendOptions);
-    if (answer.outcome === 'ok') seenIds.push({ request: message.request['id'], response: (answer.body as { id?: unknown } | undefined)?.id });
+    if (answer.outcome === 'ok')
+      seenIds.push({ request: message.request['id'], response: (answer.body as { id?: unknown } | undefined)?.id });
     return answer;
   };
 
@@ -75,7 +84,10 @@ export async function certifyTarget(target: Target, options: CertifyOptions): Pr
   if (answer.outcome === 'ok') {
     add('registration: protocol rules', registrationRuleProblems(answer.body));
     const differences = registrationDifferences(answer.body, options.localRegistration);
-    add('registration: same as this checkout', differences.length ? [`differs at ${differences.join(', ')} (a stale deployment?)`] : []);
+    add(
+      'registration: same as this checkout',
+      differences.length ? [`differs at ${differences.join(', ')} (a stale deployment?)`] : [],
+    );
   }
 
   for (const message of verificationMessages(options).slice(1)) {
@@ -86,7 +98,11 @@ export async function certifyTarget(target: Target, options: CertifyOptions): Pr
   if (target.transport === 'http') {
     const message = verificationMessages(options)[0] as CertifyMessage;
     const reply = await target.send(JSON.stringify(message.request), { withoutToken: true });
-    add('refuses a call without the token', reply.status === 401 ? [] : [`expected HTTP 401, got ${reply.status ?? reply.outcome}`], reply);
+    add(
+      'refuses a call without the token',
+      reply.status === 401 ? [] : [`expected HTTP 401, got ${reply.status ?? reply.outcome}`],
+      reply,
+    );
   }
 
   for (const input of badInputs(options.canary)) {
@@ -100,16 +116,25 @@ export async function certifyTarget(target: Target, options: CertifyOptions): Pr
   const responseIds = seenIds.map((s) => s.response);
   const repeats = responseIds.length - new Set(responseIds).size;
   const echoed = seenIds.filter((s) => s.request === s.response).length;
-  add('fresh response ids', [
-    ...(repeats ? [`${repeats} response id(s) repeat an earlier response's id`] : []),
-    ...(echoed ? [`${echoed} response(s) repeat the request's id`] : []),
-  ], undefined, `${responseIds.length} answers, every id new`);
+  add(
+    'fresh response ids',
+    [
+      ...(repeats ? [`${repeats} response id(s) repeat an earlier response's id`] : []),
+      ...(echoed ? [`${echoed} response(s) repeat the request's id`] : []),
+    ],
+    undefined,
+    `${responseIds.length} answers, every id new`,
+  );
   return results;
 }
 
 type Add = (check: string, problems: readonly string[], answer?: Answer, passDetail?: string) => void;
 
-async function sendData(options: CertifyOptions, send: (m: CertifyMessage) => Promise<Answer>, add: Add): Promise<void> {
+async function sendData(
+  options: CertifyOptions,
+  send: (m: CertifyMessage) => Promise<Answer>,
+  add: Add,
+): Promise<void> {
   const expected: string[] = [];
   for (const message of dataMessages(options)) {
     const reply = await send(message);
@@ -123,8 +148,15 @@ async function sendData(options: CertifyOptions, send: (m: CertifyMessage) => Pr
   if (!options.deliveries) return;
   try {
     const missing = await awaitReceipts(options.deliveries, expected, options.receiptTimeoutMs ?? 20_000);
-    add('data: partner received every message', missing.length ? [`no accepted delivery for request(s) ${missing.join(', ')}`] : [], undefined, `${expected.length} requests delivered`);
+    add(
+      'data: partner received every message',
+      missing.length ? [`no accepted delivery for request(s) ${missing.join(', ')}`] : [],
+      undefined,
+      `${expected.length} requests delivered`,
+    );
   } catch (error) {
-    add('data: partner received every message', [`could not read the deliveries: ${error instanceof Error ? error.message : String(error)}`]);
+    add('data: partner received every message', [
+      `could not read the deliveries: ${error instanceof Error ? error.message : String(error)}`,
+    ]);
   }
 }

@@ -3,9 +3,24 @@ import { parseArgs } from 'node:util';
 /** `npm run certify` arguments. Exactly one target; the local system when none is given. */
 export type CertifyTargetArgs =
   | { readonly kind: 'local'; readonly endpoint: string; readonly functionName: string }
-  | { readonly kind: 'function'; readonly ref: string; readonly region: string | undefined; readonly profile: string | undefined }
-  | { readonly kind: 'outputs'; readonly file: string; readonly profile: string | undefined; readonly tokenEnv: string | undefined }
-  | { readonly kind: 'http'; readonly url: string; readonly tokenEnv: string | undefined; readonly region: string | undefined };
+  | {
+      readonly kind: 'function';
+      readonly ref: string;
+      readonly region: string | undefined;
+      readonly profile: string | undefined;
+    }
+  | {
+      readonly kind: 'outputs';
+      readonly file: string;
+      readonly profile: string | undefined;
+      readonly tokenEnv: string | undefined;
+    }
+  | {
+      readonly kind: 'http';
+      readonly url: string;
+      readonly tokenEnv: string | undefined;
+      readonly region: string | undefined;
+    };
 
 export interface CertifyArgs {
   readonly target: CertifyTargetArgs;
@@ -76,21 +91,30 @@ export function parseCertifyArgs(argv: readonly string[]): CertifyArgs {
     throw new UsageError(error instanceof Error ? error.message : String(error));
   }
   // A token on the command line would land in shell history and `ps`.
-  if (values.token !== undefined) throw new UsageError('--token is not accepted: put the token in an environment variable and pass --token-env NAME');
-  const chosen = ['endpoint', 'function', 'outputs-file', 'url'].filter((k) => values[k as keyof typeof values] !== undefined);
+  if (values.token !== undefined)
+    throw new UsageError('--token is not accepted: put the token in an environment variable and pass --token-env NAME');
+  const chosen = ['endpoint', 'function', 'outputs-file', 'url'].filter(
+    (k) => values[k as keyof typeof values] !== undefined,
+  );
   if (chosen.length > 1) throw new UsageError(`choose one target, not ${chosen.map((c) => `--${c}`).join(' and ')}`);
   const repeat = Number(values.repeat);
-  if (!Number.isInteger(repeat) || repeat < 1 || repeat > 10_000) throw new UsageError('--repeat must be a whole number from 1 to 10000');
+  if (!Number.isInteger(repeat) || repeat < 1 || repeat > 10_000)
+    throw new UsageError('--repeat must be a whole number from 1 to 10000');
   const budgetMs = values['budget-ms'] === undefined ? undefined : Number(values['budget-ms']);
-  if (budgetMs !== undefined && !(Number.isFinite(budgetMs) && budgetMs > 0)) throw new UsageError('--budget-ms must be a positive number of milliseconds');
+  if (budgetMs !== undefined && !(Number.isFinite(budgetMs) && budgetMs > 0))
+    throw new UsageError('--budget-ms must be a positive number of milliseconds');
 
   let target: CertifyTargetArgs;
-  if (values.function !== undefined) target = { kind: 'function', ref: values.function, region: values.region, profile: values.profile };
-  else if (values['outputs-file'] !== undefined) target = { kind: 'outputs', file: values['outputs-file'], profile: values.profile, tokenEnv: values['token-env'] };
-  else if (values.url !== undefined) target = { kind: 'http', url: values.url, tokenEnv: values['token-env'], region: values.region };
+  if (values.function !== undefined)
+    target = { kind: 'function', ref: values.function, region: values.region, profile: values.profile };
+  else if (values['outputs-file'] !== undefined)
+    target = { kind: 'outputs', file: values['outputs-file'], profile: values.profile, tokenEnv: values['token-env'] };
+  else if (values.url !== undefined)
+    target = { kind: 'http', url: values.url, tokenEnv: values['token-env'], region: values.region };
   // The local system's name for the ingress (LOCAL_FUNCTION_NAMES in local/local-system.ts, not imported:
   // that module sets dummy AWS credentials in the environment, which would hide the user's own).
-  else target = { kind: 'local', endpoint: values.endpoint ?? DEFAULT_LOCAL_ENDPOINT, functionName: 'firehose-ingress' };
+  else
+    target = { kind: 'local', endpoint: values.endpoint ?? DEFAULT_LOCAL_ENDPOINT, functionName: 'firehose-ingress' };
   if (target.kind === 'http') {
     try {
       new URL(target.url);

@@ -6,7 +6,12 @@ import { LATENCY_BUDGET_MS, type Target } from './types';
  * The HTTP variant, POSTed to as mParticle does, with `Authorization: Token <token>`. A base URL (a
  * Function URL output) gets `/firehose`, the route that takes every kind.
  */
-export function httpTarget(options: { url: string; token: string | undefined; region: string; timeoutMs?: number }): Target {
+export function httpTarget(options: {
+  url: string;
+  token: string | undefined;
+  region: string;
+  timeoutMs?: number;
+}): Target {
   const url = new URL(options.url);
   if (url.pathname === '/' || url.pathname === '') url.pathname = '/firehose';
   return {
@@ -19,9 +24,20 @@ export function httpTarget(options: { url: string; token: string | undefined; re
       if (options.token !== undefined && !sendOptions.withoutToken) headers['authorization'] = `Token ${options.token}`;
       const started = performance.now();
       try {
-        const res = await fetch(url, { method: 'POST', headers, body: payloadText, signal: AbortSignal.timeout(options.timeoutMs ?? 10_000) });
+        const res = await fetch(url, {
+          method: 'POST',
+          headers,
+          body: payloadText,
+          signal: AbortSignal.timeout(options.timeoutMs ?? 10_000),
+        });
         const text = await res.text();
-        return { ms: performance.now() - started, outcome: res.ok ? 'ok' : 'http-error', status: res.status, text, ...parsed(text) };
+        return {
+          ms: performance.now() - started,
+          outcome: res.ok ? 'ok' : 'http-error',
+          status: res.status,
+          text,
+          ...parsed(text),
+        };
       } catch (error) {
         return { ms: performance.now() - started, outcome: 'transport-error', text: describeError(error) };
       }

@@ -3,7 +3,13 @@ import type { LambdaApi } from './lambda-api';
 import { LATENCY_BUDGET_MS, type Answer, type Target } from './types';
 
 /** A Lambda function (the local system's Invoke API, or a deployed alias) invoked as mParticle does: Request-Response. */
-export function invokeTarget(options: { api: LambdaApi; functionName: string; region: string; label?: string; tailLogs?: boolean }): Target {
+export function invokeTarget(options: {
+  api: LambdaApi;
+  functionName: string;
+  region: string;
+  label?: string;
+  tailLogs?: boolean;
+}): Target {
   return {
     region: options.region,
     label: options.label ?? options.functionName,
@@ -38,7 +44,10 @@ export function invokeTarget(options: { api: LambdaApi; functionName: string; re
 /** `Duration` and `Init Duration` from the REPORT line of the base64 log tail; the rest of the log is never kept. */
 export function reportDurations(logResult: string | undefined): { functionMs?: number; initMs?: number } {
   if (!logResult) return {};
-  const report = Buffer.from(logResult, 'base64').toString('utf8').split('\n').find((line) => line.startsWith('REPORT '));
+  const report = Buffer.from(logResult, 'base64')
+    .toString('utf8')
+    .split('\n')
+    .find((line) => line.startsWith('REPORT '));
   if (!report) return {};
   const duration = /\tDuration: ([\d.]+) ms/.exec(report);
   const init = /Init Duration: ([\d.]+) ms/.exec(report);

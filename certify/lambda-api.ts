@@ -38,13 +38,26 @@ export function awsLambdaApi(region: string, profile?: string): LambdaApi {
 
 /** A client for the local system's Invoke API; the credentials are dummies the local endpoint ignores. */
 export function localLambdaApi(endpoint: string, region: string): LambdaApi {
-  return lambdaApi(new LambdaClient({ endpoint, region, credentials: { accessKeyId: 'local', secretAccessKey: 'local' }, maxAttempts: 1 }));
+  return lambdaApi(
+    new LambdaClient({
+      endpoint,
+      region,
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+      maxAttempts: 1,
+    }),
+  );
 }
 
 /** `name`, `name:alias` or a (qualified) ARN → its parts. The region comes from an ARN when it has one. */
 export function parseFunctionRef(ref: string): { name: string; qualifier?: string; region?: string; account?: string } {
   const arn = /^arn:aws[\w-]*:lambda:([^:]+):(\d{12}):function:([^:]+)(?::([^:]+))?$/.exec(ref);
-  if (arn) return { name: arn[3] as string, region: arn[1] as string, account: arn[2] as string, ...(arn[4] ? { qualifier: arn[4] } : {}) };
+  if (arn)
+    return {
+      name: arn[3] as string,
+      region: arn[1] as string,
+      account: arn[2] as string,
+      ...(arn[4] ? { qualifier: arn[4] } : {}),
+    };
   const [name, qualifier] = ref.split(':');
   return { name: name ?? ref, ...(qualifier ? { qualifier } : {}) };
 }

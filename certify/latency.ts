@@ -14,7 +14,11 @@ export function percentile(samples: readonly number[], p: number): number {
 
 const ms = (value: number): string => `${value < 10 ? value.toFixed(1) : Math.round(value)} ms`;
 
-export function latencyChecks(answers: readonly Answer[], budgetMs: number, where: { region: string; target: string }): CheckResult[] {
+export function latencyChecks(
+  answers: readonly Answer[],
+  budgetMs: number,
+  where: { region: string; target: string },
+): CheckResult[] {
   const [first, ...rest] = answers;
   if (!first) return [];
   // mParticle waits for the init of a new container too: Lambda reports it apart from Duration.
@@ -37,7 +41,14 @@ export function latencyChecks(answers: readonly Answer[], budgetMs: number, wher
   const p50 = percentile(values, 50);
   const p99 = percentile(values, 99);
   const over = [p50 > budgetMs ? 'p50' : '', p99 > budgetMs ? 'p99' : ''].filter(Boolean);
-  const roundTrip = rest.every((a) => a.functionMs !== undefined) ? `; round trip p50 ${ms(percentile(rest.map((a) => a.ms), 50))}` : '';
+  const roundTrip = rest.every((a) => a.functionMs !== undefined)
+    ? `; round trip p50 ${ms(
+        percentile(
+          rest.map((a) => a.ms),
+          50,
+        ),
+      )}`
+    : '';
   results.push({
     ...where,
     check: `latency: warm (${rest.length} calls)`,

@@ -45,7 +45,12 @@ export function registrationRequest(): CertifyMessage {
 }
 
 export function eventBatch(context: MessageContext, events: Json[] | undefined): Json {
-  const batch: Json = { ...envelope('event_processing_request'), source_id: `${CERTIFY_SOURCE_PREFIX}${context.runId}`, account: account(context), mpid: '0' };
+  const batch: Json = {
+    ...envelope('event_processing_request'),
+    source_id: `${CERTIFY_SOURCE_PREFIX}${context.runId}`,
+    account: account(context),
+    mpid: '0',
+  };
   if (events !== undefined) batch['events'] = events;
   return batch;
 }
@@ -67,13 +72,24 @@ export function verificationMessages(context: MessageContext): CertifyMessage[] 
 }
 
 function event(context: MessageContext, type: string): Json {
-  return { type, id: randomUUID(), timestamp_ms: Date.now(), source_id: `${CERTIFY_SOURCE_PREFIX}${context.runId}`, session_id: 1 };
+  return {
+    type,
+    id: randomUUID(),
+    timestamp_ms: Date.now(),
+    source_id: `${CERTIFY_SOURCE_PREFIX}${context.runId}`,
+    session_id: 1,
+  };
 }
 
 function profile(action: string): Json {
   const audience: Json = { audience_id: CERTIFY_ACCOUNT_ID, audience_name: 'certify', action };
-  if (action === 'attribute_update') audience['user_attributes'] = [{ key: 'certify', value: 'certify', action: 'upsert' }];
-  return { mpid: '0', user_identities: [{ type: 'customer', encoding: 'raw', value: 'certify' }], audiences: [audience] };
+  if (action === 'attribute_update')
+    audience['user_attributes'] = [{ key: 'certify', value: 'certify', action: 'upsert' }];
+  return {
+    mpid: '0',
+    user_identities: [{ type: 'customer', encoding: 'raw', value: 'certify' }],
+    audiences: [audience],
+  };
 }
 
 /** `--with-data`: one message of every request kind and one event of every type, all marked (see above). */
@@ -86,9 +102,19 @@ export function dataMessages(context: MessageContext): CertifyMessage[] {
     action,
   });
   return [
-    message('data: event batch (every event type)', eventBatch(context, EVENT_TYPES.map((type) => event(context, type)))),
-    ...['add', 'update', 'remove'].map((action) => message(`data: audience subscription ${action}`, subscription(action))),
-    ...['add', 'delete', 'attribute_update'].map((action) => message(`data: membership ${action}`, membershipChange(context, [profile(action)]))),
+    message(
+      'data: event batch (every event type)',
+      eventBatch(
+        context,
+        EVENT_TYPES.map((type) => event(context, type)),
+      ),
+    ),
+    ...['add', 'update', 'remove'].map((action) =>
+      message(`data: audience subscription ${action}`, subscription(action)),
+    ),
+    ...['add', 'delete', 'attribute_update'].map((action) =>
+      message(`data: membership ${action}`, membershipChange(context, [profile(action)])),
+    ),
     message('data: DSR erasure', {
       ...envelope('dsr_processing_request'),
       account: account(context),

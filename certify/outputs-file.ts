@@ -23,7 +23,8 @@ export function regionsFromOutputs(text: string): DeployedRegion[] {
   } catch {
     throw new OutputsFileError('the outputs file is not JSON (write it with `cdk deploy --outputs-file <file>`)');
   }
-  if (typeof outputs !== 'object' || outputs === null) throw new OutputsFileError('the outputs file is not an object of stacks');
+  if (typeof outputs !== 'object' || outputs === null)
+    throw new OutputsFileError('the outputs file is not an object of stacks');
   const regions: DeployedRegion[] = [];
   for (const [stack, values] of Object.entries(outputs as Record<string, unknown>)) {
     const stackOutputs = (typeof values === 'object' && values !== null ? values : {}) as Record<string, unknown>;

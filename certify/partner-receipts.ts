@@ -20,7 +20,10 @@ export function statusPageDeliveries(statusUrl: string): DeliveriesReader {
     const res = await fetch(statusUrl, { signal: AbortSignal.timeout(5_000) });
     if (!res.ok) throw new Error(`${statusUrl} answered ${res.status}`);
     const status = (await res.json()) as { deliveries?: { idempotencyKey?: unknown; accepted?: unknown }[] };
-    return (status.deliveries ?? []).map((d) => ({ idempotencyKey: String(d.idempotencyKey ?? ''), accepted: d.accepted === true }));
+    return (status.deliveries ?? []).map((d) => ({
+      idempotencyKey: String(d.idempotencyKey ?? ''),
+      accepted: d.accepted === true,
+    }));
   };
 }
 
@@ -48,11 +51,17 @@ export function expectsPartnerCall(request: Json): boolean {
 }
 
 /** Request ids not yet accepted by the partner when the deadline passes (empty: all arrived). */
-export async function awaitReceipts(read: DeliveriesReader, requestIds: readonly string[], timeoutMs: number): Promise<string[]> {
+export async function awaitReceipts(
+  read: DeliveriesReader,
+  requestIds: readonly string[],
+  timeoutMs: number,
+): Promise<string[]> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const deliveries = await read();
-    const missing = requestIds.filter((id) => !deliveries.some((d) => d.accepted && d.idempotencyKey.startsWith(`${id}:`)));
+    const missing = requestIds.filter(
+      (id) => !deliveries.some((d) => d.accepted && d.idempotencyKey.startsWith(`${id}:`)),
+    );
     if (missing.length === 0 || Date.now() > deadline) return missing;
     await new Promise((resolve) => setTimeout(resolve, 250));
   }

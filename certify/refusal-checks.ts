@@ -14,9 +14,11 @@ export function checkRefusal(answer: Answer, input: BadInput, canary: string): s
   const problems: string[] = [];
   if (answer.outcome === 'ok') return [`was accepted (answered ${excerpt(answer.text, 80)}); it must be refused`];
   if (answer.outcome === 'transport-error') return [`no answer: ${excerpt(answer.text)}`];
-  if (answer.outcome === 'http-error' && answer.status !== 400) problems.push(`HTTP ${answer.status ?? '?'}, expected 400`);
+  if (answer.outcome === 'http-error' && answer.status !== 400)
+    problems.push(`HTTP ${answer.status ?? '?'}, expected 400`);
   const message = errorText(answer);
-  if (!message.includes(input.field)) problems.push(`the error does not name "${input.field}": "${excerpt(message.split(canary).join('<input>'))}"`);
+  if (!message.includes(input.field))
+    problems.push(`the error does not name "${input.field}": "${excerpt(message.split(canary).join('<input>'))}"`);
   if (STACK_FRAME.test(answer.text) || hasTrace(answer.body)) problems.push('the answer carries a stack trace');
   if (answer.text.includes(canary)) problems.push('the answer repeats the input (a value from the request)');
   return problems;
@@ -29,5 +31,7 @@ export function checkRefusal(answer: Answer, input: BadInput, canary: string): s
 function hasTrace(body: unknown): boolean {
   if (typeof body !== 'object' || body === null) return false;
   const record = body as Record<string, unknown>;
-  return [record['trace'], record['stackTrace']].some((t) => Array.isArray(t) && t.some((line) => typeof line === 'string' && /^\s*at\s/.test(line)));
+  return [record['trace'], record['stackTrace']].some(
+    (t) => Array.isArray(t) && t.some((line) => typeof line === 'string' && /^\s*at\s/.test(line)),
+  );
 }

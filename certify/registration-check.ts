@@ -33,7 +33,8 @@ function withoutEnvelope(value: object): Record<string, unknown> {
 
 function diff(expected: unknown, actual: unknown, path: string, out: string[], limit: number): void {
   if (out.length >= limit || isDeepStrictEqual(expected, actual)) return;
-  const bothObjects = typeof expected === 'object' && expected !== null && typeof actual === 'object' && actual !== null;
+  const bothObjects =
+    typeof expected === 'object' && expected !== null && typeof actual === 'object' && actual !== null;
   if (!bothObjects || Array.isArray(expected) !== Array.isArray(actual)) {
     out.push(path || '(the whole registration)');
     return;

@@ -16,7 +16,13 @@ export function formatTable(results: readonly CheckResult[], width = 160): strin
   const detailWidth = Math.max(20, width - fixed);
   const line = (cells: string[]): string =>
     cells
-      .map((cell, i) => (i < 4 ? cell.padEnd(widths[i] as number) : cell.length > detailWidth ? `${cell.slice(0, detailWidth - 1)}…` : cell))
+      .map((cell, i) =>
+        i < 4
+          ? cell.padEnd(widths[i] as number)
+          : cell.length > detailWidth
+            ? `${cell.slice(0, detailWidth - 1)}…`
+            : cell,
+      )
       .join('  ')
       .trimEnd();
   const failures = results.filter((r) => r.status === 'fail').length;

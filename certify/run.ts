@@ -51,13 +51,19 @@ export async function runCertify(args: CertifyArgs, deps: CertifyDependencies): 
     ...(deps.progress ? { progress: deps.progress } : {}),
     ...(deps.receiptTimeoutMs !== undefined ? { receiptTimeoutMs: deps.receiptTimeoutMs } : {}),
   };
-  const statusUrl = args.statusUrl ?? (args.target.kind === 'local' ? `${args.target.endpoint.replace(/\/$/, '')}/_status.json` : undefined);
-  const options: CertifyOptions = args.withData && statusUrl ? { ...base, deliveries: statusPageDeliveries(statusUrl) } : base;
+  const statusUrl =
+    args.statusUrl ??
+    (args.target.kind === 'local' ? `${args.target.endpoint.replace(/\/$/, '')}/_status.json` : undefined);
+  const options: CertifyOptions =
+    args.withData && statusUrl ? { ...base, deliveries: statusPageDeliveries(statusUrl) } : base;
   try {
     const perTarget = await Promise.all(
       plans.map(async (plan) => {
         const target = args.budgetMs === undefined ? plan.target : { ...plan.target, budgetMs: args.budgetMs };
-        return [...(plan.alias ? await deploymentChecks(plan.alias.api, plan.alias) : []), ...(await certifyTarget(target, options))];
+        return [
+          ...(plan.alias ? await deploymentChecks(plan.alias.api, plan.alias) : []),
+          ...(await certifyTarget(target, options)),
+        ];
       }),
     );
     const scrub = redactor([token, ...secretLookingEnv(deps.env), ...Object.values(settings)]);
@@ -67,7 +73,12 @@ export async function runCertify(args: CertifyArgs, deps: CertifyDependencies): 
   }
 }
 
-function buildPlans(args: CertifyArgs, deps: CertifyDependencies, token: string | undefined, api: (make: () => LambdaApi) => LambdaApi): Plan[] {
+function buildPlans(
+  args: CertifyArgs,
+  deps: CertifyDependencies,
+  token: string | undefined,
+  api: (make: () => LambdaApi) => LambdaApi,
+): Plan[] {
   const target = args.target;
   const deployed = (ref: string, regionArg: string | undefined, profile: string | undefined): Plan => {
     const parts = parseFunctionRef(ref);
@@ -81,7 +92,16 @@ function buildPlans(args: CertifyArgs, deps: CertifyDependencies, token: string 
   };
   switch (target.kind) {
     case 'local':
-      return [{ target: invokeTarget({ api: api(() => deps.localLambda(target.endpoint)), functionName: target.functionName, region: 'local', label: `${target.functionName} at ${target.endpoint}` }) }];
+      return [
+        {
+          target: invokeTarget({
+            api: api(() => deps.localLambda(target.endpoint)),
+            functionName: target.functionName,
+            region: 'local',
+            label: `${target.functionName} at ${target.endpoint}`,
+          }),
+        },
+      ];
     case 'function':
       return [deployed(target.ref, target.region, target.profile)];
     case 'http':
@@ -89,7 +109,9 @@ function buildPlans(args: CertifyArgs, deps: CertifyDependencies, token: string 
     case 'outputs':
       return regionsFromOutputs(deps.readFile(target.file)).flatMap((r) => [
         deployed(r.aliasArn, r.region, target.profile),
-        ...(r.httpUrl && token !== undefined ? [{ target: httpTarget({ url: r.httpUrl, token, region: r.region }) }] : []),
+        ...(r.httpUrl && token !== undefined
+          ? [{ target: httpTarget({ url: r.httpUrl, token, region: r.region }) }]
+          : []),
       ]);
   }
 }
@@ -97,7 +119,8 @@ function buildPlans(args: CertifyArgs, deps: CertifyDependencies, token: string 
 function tokenFrom(args: CertifyArgs, env: CertifyDependencies['env']): string | undefined {
   const name = args.target.kind === 'http' || args.target.kind === 'outputs' ? args.target.tokenEnv : undefined;
   if (name === undefined) {
-    if (args.target.kind === 'http') throw new UsageError('--url needs --token-env NAME (the environment variable holding the token)');
+    if (args.target.kind === 'http')
+      throw new UsageError('--url needs --token-env NAME (the environment variable holding the token)');
     return undefined;
   }
   const token = env[name];

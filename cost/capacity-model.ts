@@ -16,7 +16,12 @@ export interface Quotas {
   readonly sqsInFlight: number;
 }
 
-export const DEFAULT_QUOTAS: Quotas = { accountConcurrency: 1_000, invokesPerConcurrency: 10, kmsRequestsPerSecond: 50_000, sqsInFlight: 120_000 };
+export const DEFAULT_QUOTAS: Quotas = {
+  accountConcurrency: 1_000,
+  invokesPerConcurrency: 10,
+  kmsRequestsPerSecond: 50_000,
+  sqsInFlight: 120_000,
+};
 
 export interface Limit {
   readonly quota: string;
@@ -41,16 +46,23 @@ export interface CapacityRow {
 
 const KNOBS = {
   concurrency: 'ask AWS (Service Quotas, "Concurrent executions") for more; it also raises the invoke rate limit',
-  invokeRate: 'raise "Concurrent executions" (Service Quotas): the invoke rate limit is 10 × it; more events per request also lowers the rate',
-  eventSource: 'DELIVERY_DEFAULTS.workerMaxConcurrency (the event source\'s maximum concurrency, up to 1,000) or workerBatchSize; keep under what the partner API accepts',
+  invokeRate:
+    'raise "Concurrent executions" (Service Quotas): the invoke rate limit is 10 × it; more events per request also lowers the rate',
+  eventSource:
+    "DELIVERY_DEFAULTS.workerMaxConcurrency (the event source's maximum concurrency, up to 1,000) or workerBatchSize; keep under what the partner API accepts",
   kms: 'a KMS quota increase, or a longer data key age (kms-key-source.ts)',
-  inFlight: 'faster partner calls or a higher worker concurrency (messages wait in the queue, not in flight, otherwise)',
+  inFlight:
+    'faster partner calls or a higher worker concurrency (messages wait in the queue, not in flight, otherwise)',
 } as const;
 
 const worst = (limits: Limit[]): Limit => limits.reduce((a, b) => (b.utilisation > a.utilisation ? b : a));
 
 /** Event batches at a steady rate, delivered in-line. */
-export function eventRateCapacity(eventsPerSecond: number, inputs: ModelInputs, quotas: Quotas = DEFAULT_QUOTAS): CapacityRow {
+export function eventRateCapacity(
+  eventsPerSecond: number,
+  inputs: ModelInputs,
+  quotas: Quotas = DEFAULT_QUOTAS,
+): CapacityRow {
   const requests = eventsPerSecond / inputs.eventsPerRequest;
   const concurrency = requests * (durations(inputs).ingressEventMs / 1000);
   const containers = Math.ceil(concurrency);
@@ -65,9 +77,21 @@ export function eventRateCapacity(eventsPerSecond: number, inputs: ModelInputs, 
     kmsRequestsPerSecond: kms,
     partnerRequestsPerSecond: requests,
     binding: worst([
-      { quota: `account concurrency (${quotas.accountConcurrency.toLocaleString('en-US')})`, utilisation: concurrency / quotas.accountConcurrency, knob: KNOBS.concurrency },
-      { quota: `invoke rate (${(quotas.accountConcurrency * quotas.invokesPerConcurrency).toLocaleString('en-US')}/s)`, utilisation: requests / (quotas.accountConcurrency * quotas.invokesPerConcurrency), knob: KNOBS.invokeRate },
-      { quota: `KMS requests (${quotas.kmsRequestsPerSecond.toLocaleString('en-US')}/s)`, utilisation: kms / quotas.kmsRequestsPerSecond, knob: KNOBS.kms },
+      {
+        quota: `account concurrency (${quotas.accountConcurrency.toLocaleString('en-US')})`,
+        utilisation: concurrency / quotas.accountConcurrency,
+        knob: KNOBS.concurrency,
+      },
+      {
+        quota: `invoke rate (${(quotas.accountConcurrency * quotas.invokesPerConcurrency).toLocaleString('en-US')}/s)`,
+        utilisation: requests / (quotas.accountConcurrency * quotas.invokesPerConcurrency),
+        knob: KNOBS.invokeRate,
+      },
+      {
+        quota: `KMS requests (${quotas.kmsRequestsPerSecond.toLocaleString('en-US')}/s)`,
+        utilisation: kms / quotas.kmsRequestsPerSecond,
+        knob: KNOBS.kms,
+      },
     ]),
   };
 }
@@ -76,7 +100,12 @@ export function eventRateCapacity(eventsPerSecond: number, inputs: ModelInputs, 
  * An audience sync of `profiles` profiles, arriving at `requestsPerSecond` membership requests per second
  * (mParticle's pace, an assumption). The worker drains at most maxConcurrency × batch / batch duration.
  */
-export function audienceSyncCapacity(profiles: number, requestsPerSecond: number, inputs: ModelInputs, quotas: Quotas = DEFAULT_QUOTAS): CapacityRow {
+export function audienceSyncCapacity(
+  profiles: number,
+  requestsPerSecond: number,
+  inputs: ModelInputs,
+  quotas: Quotas = DEFAULT_QUOTAS,
+): CapacityRow {
   const d = durations(inputs);
   const shape = queueShape(inputs);
   const requests = Math.ceil(profiles / inputs.profilesPerRequest);
@@ -85,7 +114,10 @@ export function audienceSyncCapacity(profiles: number, requestsPerSecond: number
   const drainPerSecond = (inputs.workerMaxConcurrency * inputs.workerBatchSize) / (d.workerBatchMs / 1000);
   const delivered = Math.min(messagesIn, drainPerSecond);
   const ingressConcurrency = requestsPerSecond * (d.ingressMembershipMs / 1000);
-  const workerConcurrency = Math.min(inputs.workerMaxConcurrency, (delivered / inputs.workerBatchSize) * (d.workerBatchMs / 1000));
+  const workerConcurrency = Math.min(
+    inputs.workerMaxConcurrency,
+    (delivered / inputs.workerBatchSize) * (d.workerBatchMs / 1000),
+  );
   const totalMessages = requests * shape.messagesPerRequest;
   const kms = kmsCallsPerSecond(Math.ceil(ingressConcurrency), Math.ceil(workerConcurrency), inputs);
   const sqs = requestsPerSecond * shape.sendCallsPerRequest + 2 * (delivered / inputs.workerBatchSize);
@@ -99,10 +131,26 @@ export function audienceSyncCapacity(profiles: number, requestsPerSecond: number
     partnerRequestsPerSecond: delivered,
     completesInSeconds: Math.max(arrivalSeconds, totalMessages / drainPerSecond),
     binding: worst([
-      { quota: `account concurrency (${quotas.accountConcurrency.toLocaleString('en-US')})`, utilisation: (ingressConcurrency + workerConcurrency) / quotas.accountConcurrency, knob: KNOBS.concurrency },
-      { quota: `event source maximum concurrency (${inputs.workerMaxConcurrency})`, utilisation: messagesIn / drainPerSecond, knob: KNOBS.eventSource },
-      { quota: `KMS requests (${quotas.kmsRequestsPerSecond.toLocaleString('en-US')}/s)`, utilisation: kms / quotas.kmsRequestsPerSecond, knob: KNOBS.kms },
-      { quota: `SQS messages in flight (${quotas.sqsInFlight.toLocaleString('en-US')})`, utilisation: (workerConcurrency * inputs.workerBatchSize) / quotas.sqsInFlight, knob: KNOBS.inFlight },
+      {
+        quota: `account concurrency (${quotas.accountConcurrency.toLocaleString('en-US')})`,
+        utilisation: (ingressConcurrency + workerConcurrency) / quotas.accountConcurrency,
+        knob: KNOBS.concurrency,
+      },
+      {
+        quota: `event source maximum concurrency (${inputs.workerMaxConcurrency})`,
+        utilisation: messagesIn / drainPerSecond,
+        knob: KNOBS.eventSource,
+      },
+      {
+        quota: `KMS requests (${quotas.kmsRequestsPerSecond.toLocaleString('en-US')}/s)`,
+        utilisation: kms / quotas.kmsRequestsPerSecond,
+        knob: KNOBS.kms,
+      },
+      {
+        quota: `SQS messages in flight (${quotas.sqsInFlight.toLocaleString('en-US')})`,
+        utilisation: (workerConcurrency * inputs.workerBatchSize) / quotas.sqsInFlight,
+        knob: KNOBS.inFlight,
+      },
     ]),
   };
 }

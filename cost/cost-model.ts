@@ -33,9 +33,13 @@ export function durations(inputs: ModelInputs): Durations {
   const cpu = (ms: number): number => ms * inputs.lambdaCpuSlowdown;
   return {
     // In-line delivery: the handler waits for the partner's answer before it answers mParticle.
-    ingressEventMs: Math.ceil(cpu(inputs.ingressBaseMs + inputs.ingressPerEventMs * inputs.eventsPerRequest) + inputs.partnerInlineMs),
+    ingressEventMs: Math.ceil(
+      cpu(inputs.ingressBaseMs + inputs.ingressPerEventMs * inputs.eventsPerRequest) + inputs.partnerInlineMs,
+    ),
     // Membership changes are queued: one SendMessageBatch round trip (batches of a request go in parallel).
-    ingressMembershipMs: Math.ceil(cpu(inputs.ingressBaseMs + inputs.ingressPerProfileMs * inputs.profilesPerRequest) + inputs.sqsSendMs),
+    ingressMembershipMs: Math.ceil(
+      cpu(inputs.ingressBaseMs + inputs.ingressPerProfileMs * inputs.profilesPerRequest) + inputs.sqsSendMs,
+    ),
     // The worker delivers a batch's records in parallel, so a batch lasts about one partner call.
     workerBatchMs: Math.ceil(inputs.workerOverheadMs + inputs.partnerQueuedMs),
   };
@@ -64,11 +68,27 @@ export function queueShape(inputs: ModelInputs): QueueShape {
 
 const chunks = (bytes: number): number => Math.max(1, Math.ceil(bytes / SQS_BILLING_CHUNK_BYTES));
 
-function lambdaLines(name: string, invocations: number, billedMs: number, inputs: ModelInputs, prices: Prices): CostLine[] {
+function lambdaLines(
+  name: string,
+  invocations: number,
+  billedMs: number,
+  inputs: ModelInputs,
+  prices: Prices,
+): CostLine[] {
   const gbSeconds = invocations * (billedMs / 1000) * (inputs.memoryMb / 1024);
   return [
-    { item: `${name} Lambda requests`, quantity: invocations, unit: 'requests', usd: invocations * prices.lambdaRequest },
-    { item: `${name} Lambda duration (${billedMs} ms at ${inputs.memoryMb} MB)`, quantity: gbSeconds, unit: 'GB-s', usd: gbSeconds * prices.lambdaGbSecond },
+    {
+      item: `${name} Lambda requests`,
+      quantity: invocations,
+      unit: 'requests',
+      usd: invocations * prices.lambdaRequest,
+    },
+    {
+      item: `${name} Lambda duration (${billedMs} ms at ${inputs.memoryMb} MB)`,
+      quantity: gbSeconds,
+      unit: 'GB-s',
+      usd: gbSeconds * prices.lambdaGbSecond,
+    },
   ];
 }
 
@@ -85,7 +105,12 @@ export function costPerMillionEvents(inputs: ModelInputs, prices: Prices): CostT
     ...lambdaLines('ingress', requests, ingressEventMs, inputs, prices),
     { item: 'SQS requests (none unless the partner fails and calls spill)', quantity: 0, unit: 'requests', usd: 0 },
     { item: 'KMS requests (none: nothing is sealed in-line)', quantity: 0, unit: 'requests', usd: 0 },
-    { item: `CloudWatch Logs (${inputs.ingressLogBytes} B per invocation)`, quantity: logBytes / GB, unit: 'GB', usd: (logBytes / GB) * prices.logsIngestGb },
+    {
+      item: `CloudWatch Logs (${inputs.ingressLogBytes} B per invocation)`,
+      quantity: logBytes / GB,
+      unit: 'GB',
+      usd: (logBytes / GB) * prices.logsIngestGb,
+    },
   ]);
 }
 
@@ -95,7 +120,11 @@ export function kmsCallsPerSecond(ingressContainers: number, workerContainers: n
 }
 
 /** Membership changes: always queued, delivered by the worker. KMS depends on the rate (containers), so it is priced at `changesPerSecond`. */
-export function costPerMillionMembershipChanges(inputs: ModelInputs, prices: Prices, changesPerSecond: number): CostTable {
+export function costPerMillionMembershipChanges(
+  inputs: ModelInputs,
+  prices: Prices,
+  changesPerSecond: number,
+): CostTable {
   const changesPerRequest = inputs.profilesPerRequest * inputs.audiencesPerProfile;
   const requests = MILLION / changesPerRequest;
   const shape = queueShape(inputs);
@@ -104,20 +133,45 @@ export function costPerMillionMembershipChanges(inputs: ModelInputs, prices: Pri
   const receiveCalls = Math.ceil(messages / inputs.workerBatchSize);
   const billedReceives = receiveCalls * chunks(Math.min(inputs.workerBatchSize, messages) * shape.messageBytes);
   const sqsRequests = requests * shape.billedSendsPerRequest + billedReceives + receiveCalls;
-  const ingressContainers = Math.max(1, Math.ceil((changesPerSecond / changesPerRequest) * (d.ingressMembershipMs / 1000)));
-  const workerContainers = Math.min(inputs.workerMaxConcurrency, Math.max(1, Math.ceil(((changesPerSecond / changesPerRequest) * shape.messagesPerRequest / inputs.workerBatchSize) * (d.workerBatchMs / 1000))));
+  const ingressContainers = Math.max(
+    1,
+    Math.ceil((changesPerSecond / changesPerRequest) * (d.ingressMembershipMs / 1000)),
+  );
+  const workerContainers = Math.min(
+    inputs.workerMaxConcurrency,
+    Math.max(
+      1,
+      Math.ceil(
+        (((changesPerSecond / changesPerRequest) * shape.messagesPerRequest) / inputs.workerBatchSize) *
+          (d.workerBatchMs / 1000),
+      ),
+    ),
+  );
   const kms = (kmsCallsPerSecond(ingressContainers, workerContainers, inputs) / changesPerSecond) * MILLION;
   const logBytes = requests * inputs.ingressLogBytes + receiveCalls * inputs.workerLogBytes;
-  return table(`per million membership changes (${inputs.profilesPerRequest} profiles × ${inputs.audiencesPerProfile} audience per request, queued)`, [
-    ...lambdaLines('ingress', requests, d.ingressMembershipMs, inputs, prices),
-    ...lambdaLines('worker', receiveCalls, d.workerBatchMs, inputs, prices),
-    {
-      item: `SQS requests (${shape.billedSendsPerRequest} billed send(s) per request, receive + delete per ${inputs.workerBatchSize} messages)`,
-      quantity: sqsRequests,
-      unit: 'requests',
-      usd: sqsRequests * prices.sqsRequest,
-    },
-    { item: `KMS requests (data keys cached ${inputs.dataKeyMaxAgeSeconds / 60} min per container, at ${changesPerSecond.toLocaleString('en-US')} changes/s)`, quantity: kms, unit: 'requests', usd: kms * prices.kmsRequest },
-    { item: `CloudWatch Logs (${inputs.ingressLogBytes} B per ingress, ${inputs.workerLogBytes} B per worker invocation)`, quantity: logBytes / GB, unit: 'GB', usd: (logBytes / GB) * prices.logsIngestGb },
-  ]);
+  return table(
+    `per million membership changes (${inputs.profilesPerRequest} profiles × ${inputs.audiencesPerProfile} audience per request, queued)`,
+    [
+      ...lambdaLines('ingress', requests, d.ingressMembershipMs, inputs, prices),
+      ...lambdaLines('worker', receiveCalls, d.workerBatchMs, inputs, prices),
+      {
+        item: `SQS requests (${shape.billedSendsPerRequest} billed send(s) per request, receive + delete per ${inputs.workerBatchSize} messages)`,
+        quantity: sqsRequests,
+        unit: 'requests',
+        usd: sqsRequests * prices.sqsRequest,
+      },
+      {
+        item: `KMS requests (data keys cached ${inputs.dataKeyMaxAgeSeconds / 60} min per container, at ${changesPerSecond.toLocaleString('en-US')} changes/s)`,
+        quantity: kms,
+        unit: 'requests',
+        usd: kms * prices.kmsRequest,
+      },
+      {
+        item: `CloudWatch Logs (${inputs.ingressLogBytes} B per ingress, ${inputs.workerLogBytes} B per worker invocation)`,
+        quantity: logBytes / GB,
+        unit: 'GB',
+        usd: (logBytes / GB) * prices.logsIngestGb,
+      },
+    ],
+  );
 }

@@ -5,12 +5,23 @@ import type { Prices } from './prices';
 
 /** Markdown tables of the cost and capacity models, for the bench output and docs/capacity.md. */
 
-const number = (value: number, digits = 0): string => value.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: 0 });
-const usd = (value: number): string => (value === 0 ? '$0' : value < 0.001 ? `$${value.toExponential(1)}` : `$${value.toFixed(4)}`);
+const number = (value: number, digits = 0): string =>
+  value.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: 0 });
+const usd = (value: number): string =>
+  value === 0 ? '$0' : value < 0.001 ? `$${value.toExponential(1)}` : `$${value.toFixed(4)}`;
 
 export function costTableMarkdown(table: CostTable): string {
-  const rows = table.lines.map((l) => `| ${l.item} | ${number(l.quantity, l.quantity < 10 ? 2 : 0)} ${l.unit} | ${usd(l.usd)} |`);
-  return [`**Cost ${table.title}**`, '', '| item | quantity | USD |', '|---|---|---|', ...rows, `| **total** | | **${usd(table.totalUsd)}** |`].join('\n');
+  const rows = table.lines.map(
+    (l) => `| ${l.item} | ${number(l.quantity, l.quantity < 10 ? 2 : 0)} ${l.unit} | ${usd(l.usd)} |`,
+  );
+  return [
+    `**Cost ${table.title}**`,
+    '',
+    '| item | quantity | USD |',
+    '|---|---|---|',
+    ...rows,
+    `| **total** | | **${usd(table.totalUsd)}** |`,
+  ].join('\n');
 }
 
 export function pricesMarkdown(prices: Prices): string {

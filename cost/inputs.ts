@@ -77,7 +77,9 @@ interface BenchRow {
 
 /** The handler durations of a bench/results.json, when it holds the cases the model needs. */
 export function inputsFromBenchResults(results: unknown, base: ModelInputs = DEFAULT_INPUTS): ModelInputs {
-  const rows = (typeof results === 'object' && results !== null ? (results as { handler?: unknown }).handler : undefined) as BenchRow[] | undefined;
+  const rows = (
+    typeof results === 'object' && results !== null ? (results as { handler?: unknown }).handler : undefined
+  ) as BenchRow[] | undefined;
   const median = (name: string, mode: string): number | undefined => {
     const value = rows?.find((r) => r.case === name && r.mode === mode)?.medianMs;
     return typeof value === 'number' && value > 0 ? value : undefined;

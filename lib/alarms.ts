@@ -74,15 +74,30 @@ export class FirehoseAlarms extends Construct {
 
     const alarms: FirehoseAlarmSet = {
       // Any throttle means mParticle got a 429 and is backing off: the concurrency limit is too low.
-      ingressThrottles: this.anyAbove('IngressThrottles', props.ingressFunction.metricThrottles({ period: ONE_MINUTE }), 0,
-        'mParticle invocations of the ingress function are being throttled; raise the account concurrency limit.'),
-      ingressErrors: this.anyAbove('IngressErrors', props.ingressFunction.metricErrors({ period: ONE_MINUTE }), 0,
-        'The ingress function returned function errors to mParticle.'),
-      ingressLatencyP99: this.latencyP99('IngressLatencyP99', props.ingressAlias, ingressBudget,
-        `p99 duration of the ingress alias is above ${ingressBudget.toMilliseconds()} ms, mParticle's latency budget.`),
-      deadLetterQueueNotEmpty: this.anyAbove('DeadLetterQueueNotEmpty',
-        props.deadLetterQueue.metricApproximateNumberOfMessagesVisible({ period: ONE_MINUTE, statistic: 'Maximum' }), 0,
-        'Deliveries the partner API rejected for good or that outlived the delivery budget are waiting in the dead-letter queue.'),
+      ingressThrottles: this.anyAbove(
+        'IngressThrottles',
+        props.ingressFunction.metricThrottles({ period: ONE_MINUTE }),
+        0,
+        'mParticle invocations of the ingress function are being throttled; raise the account concurrency limit.',
+      ),
+      ingressErrors: this.anyAbove(
+        'IngressErrors',
+        props.ingressFunction.metricErrors({ period: ONE_MINUTE }),
+        0,
+        'The ingress function returned function errors to mParticle.',
+      ),
+      ingressLatencyP99: this.latencyP99(
+        'IngressLatencyP99',
+        props.ingressAlias,
+        ingressBudget,
+        `p99 duration of the ingress alias is above ${ingressBudget.toMilliseconds()} ms, mParticle's latency budget.`,
+      ),
+      deadLetterQueueNotEmpty: this.anyAbove(
+        'DeadLetterQueueNotEmpty',
+        props.deadLetterQueue.metricApproximateNumberOfMessagesVisible({ period: ONE_MINUTE, statistic: 'Maximum' }),
+        0,
+        'Deliveries the partner API rejected for good or that outlived the delivery budget are waiting in the dead-letter queue.',
+      ),
       deliveryBacklogAge: new cloudwatch.Alarm(this, 'DeliveryBacklogAge', {
         metric: props.deliveryQueue.metricApproximateAgeOfOldestMessage({ period: ONE_MINUTE, statistic: 'Maximum' }),
         threshold: backlogAge.toSeconds(),
@@ -97,35 +112,62 @@ export class FirehoseAlarms extends Construct {
         comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
         evaluationPeriods: 5,
         treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-        alarmDescription: `The oldest queued delivery is ${Math.round(budgetWarning / 3_600)} hours old: at ${Math.round(budget.toHours({ integral: false }))} hours `
-          + 'the worker parks what it still cannot deliver in the dead-letter queue (redrive it once the partner is back).',
+        alarmDescription:
+          `The oldest queued delivery is ${Math.round(budgetWarning / 3_600)} hours old: at ${Math.round(budget.toHours({ integral: false }))} hours ` +
+          'the worker parks what it still cannot deliver in the dead-letter queue (redrive it once the partner is back).',
       }),
-      workerErrors: this.anyAbove('WorkerErrors', props.workerFunction.metricErrors({ period: ONE_MINUTE }), 0,
-        'The delivery worker crashed on a batch (per-message failures are reported, not thrown).'),
+      workerErrors: this.anyAbove(
+        'WorkerErrors',
+        props.workerFunction.metricErrors({ period: ONE_MINUTE }),
+        0,
+        'The delivery worker crashed on a batch (per-message failures are reported, not thrown).',
+      ),
       // The custom metrics below say what happened to the data, which Lambda's own metrics cannot.
-      deliveriesDeadLettered: this.anyAbove('DeliveriesDeadLettered',
-        customMetric(namespace, SERVICE_NAMES.worker, METRIC_NAMES.deliveriesDeadLettered, { period: ONE_MINUTE }), 0,
-        'The worker parked deliveries in the dead-letter queue: the partner API refused them for good (4xx) or they outlived the delivery budget.'),
+      deliveriesDeadLettered: this.anyAbove(
+        'DeliveriesDeadLettered',
+        customMetric(namespace, SERVICE_NAMES.worker, METRIC_NAMES.deliveriesDeadLettered, { period: ONE_MINUTE }),
+        0,
+        'The worker parked deliveries in the dead-letter queue: the partner API refused them for good (4xx) or they outlived the delivery budget.',
+      ),
       ingressCallsParked: this.callsParked('IngressCallsParked', namespace, SERVICE_NAMES.ingress, 'The ingress'),
-      ingressFailedInvocations: this.anyAbove('IngressFailedInvocations',
-        customMetric(namespace, SERVICE_NAMES.ingress, METRIC_NAMES.failedInvocations, { period: ONE_MINUTE }), 0,
-        'The ingress could not queue a delivery and answered mParticle with an error: data is at risk unless mParticle retries.'),
-      ...(props.httpAlias === undefined ? {} : {
-        httpErrors: this.anyAbove('HttpErrors', props.httpAlias.metricErrors({ period: ONE_MINUTE }), 0,
-          'The HTTP endpoint function errored; mParticle saw a 502.'),
-        httpLatencyP99: this.latencyP99('HttpLatencyP99', props.httpAlias, httpBudget,
-          `p99 duration of the HTTP endpoint is above ${httpBudget.toMilliseconds()} ms, mParticle's HTTP budget.`),
-        // Five minutes: one refusal is enough (mParticle does not retry a 401), the longer period only groups them.
-        httpRejectedAuth: this.anyAbove('HttpRejectedAuth',
-          customMetric(namespace, SERVICE_NAMES.http, METRIC_NAMES.rejectedAuth, { period: FIVE_MINUTES }), 0,
-          'The HTTP endpoint refused calls without a valid Token; mParticle does not retry a 401, so that data is lost. '
-            + 'Check whether mParticle rotated the token and put the new one in the token secret.'),
-        // The HTTP function runs the same pipeline as the ingress and publishes the same metrics under its own service.
-        httpCallsParked: this.callsParked('HttpCallsParked', namespace, SERVICE_NAMES.http, 'The HTTP endpoint'),
-        httpFailedInvocations: this.anyAbove('HttpFailedInvocations',
-          customMetric(namespace, SERVICE_NAMES.http, METRIC_NAMES.failedInvocations, { period: ONE_MINUTE }), 0,
-          'The HTTP endpoint failed a call (503 when the queue was unreachable, else 500): mParticle retries only a few times, so data is at risk.'),
-      }),
+      ingressFailedInvocations: this.anyAbove(
+        'IngressFailedInvocations',
+        customMetric(namespace, SERVICE_NAMES.ingress, METRIC_NAMES.failedInvocations, { period: ONE_MINUTE }),
+        0,
+        'The ingress could not queue a delivery and answered mParticle with an error: data is at risk unless mParticle retries.',
+      ),
+      ...(props.httpAlias === undefined
+        ? {}
+        : {
+            httpErrors: this.anyAbove(
+              'HttpErrors',
+              props.httpAlias.metricErrors({ period: ONE_MINUTE }),
+              0,
+              'The HTTP endpoint function errored; mParticle saw a 502.',
+            ),
+            httpLatencyP99: this.latencyP99(
+              'HttpLatencyP99',
+              props.httpAlias,
+              httpBudget,
+              `p99 duration of the HTTP endpoint is above ${httpBudget.toMilliseconds()} ms, mParticle's HTTP budget.`,
+            ),
+            // Five minutes: one refusal is enough (mParticle does not retry a 401), the longer period only groups them.
+            httpRejectedAuth: this.anyAbove(
+              'HttpRejectedAuth',
+              customMetric(namespace, SERVICE_NAMES.http, METRIC_NAMES.rejectedAuth, { period: FIVE_MINUTES }),
+              0,
+              'The HTTP endpoint refused calls without a valid Token; mParticle does not retry a 401, so that data is lost. ' +
+                'Check whether mParticle rotated the token and put the new one in the token secret.',
+            ),
+            // The HTTP function runs the same pipeline as the ingress and publishes the same metrics under its own service.
+            httpCallsParked: this.callsParked('HttpCallsParked', namespace, SERVICE_NAMES.http, 'The HTTP endpoint'),
+            httpFailedInvocations: this.anyAbove(
+              'HttpFailedInvocations',
+              customMetric(namespace, SERVICE_NAMES.http, METRIC_NAMES.failedInvocations, { period: ONE_MINUTE }),
+              0,
+              'The HTTP endpoint failed a call (503 when the queue was unreachable, else 500): mParticle retries only a few times, so data is at risk.',
+            ),
+          }),
     };
 
     if (props.alarmAction !== undefined) {
@@ -140,9 +182,13 @@ export class FirehoseAlarms extends Construct {
 
   /** Calls a front door (ingress or HTTP) parked instead of delivering: a partner refusing in-line calls. */
   private callsParked(id: string, namespace: string, service: FirehoseService, who: string): cloudwatch.Alarm {
-    return this.anyAbove(id, customMetric(namespace, service, METRIC_NAMES.callsParked, { period: ONE_MINUTE }), 0,
-      `${who} parked calls in the dead-letter queue: the partner API refused them in-line (4xx, e.g. a revoked customer key) `
-        + 'or the integration settings could not make their credentials.');
+    return this.anyAbove(
+      id,
+      customMetric(namespace, service, METRIC_NAMES.callsParked, { period: ONE_MINUTE }),
+      0,
+      `${who} parked calls in the dead-letter queue: the partner API refused them in-line (4xx, e.g. a revoked customer key) ` +
+        'or the integration settings could not make their credentials.',
+    );
   }
 
   /** Three 5-minute periods in a row above the budget, so a single cold start does not page anyone. */

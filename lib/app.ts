@@ -32,7 +32,9 @@ export function buildApp(options: BuildAppOptions = {}): FirehoseApp {
   const app = new App({
     ...(options.context === undefined ? {} : { context: options.context }),
     ...(options.outdir === undefined ? {} : { outdir: options.outdir }),
-    ...(options.cloudFormationValidation === undefined ? {} : { builtinCloudFormationValidation: options.cloudFormationValidation }),
+    ...(options.cloudFormationValidation === undefined
+      ? {}
+      : { builtinCloudFormationValidation: options.cloudFormationValidation }),
   });
   const config = readAppConfig((key) => app.node.tryGetContext(key));
   const account = options.account ?? process.env[PLATFORM_ENV.cdkDefaultAccount];
@@ -40,13 +42,16 @@ export function buildApp(options: BuildAppOptions = {}): FirehoseApp {
   const stacks = new Map<string, FirehoseStack>();
   for (const region of config.regions) {
     const name = firehoseStackName(region);
-    stacks.set(region, new FirehoseStack(app, name, {
-      stackName: name,
-      description: `mParticle Firehose integration (${region}): ingress function, delivery queue, worker`,
-      env: account === undefined ? { region } : { account, region },
-      config: config.forRegion(region),
-      ...(options.handlerEntries === undefined ? {} : { handlerEntries: options.handlerEntries }),
-    }));
+    stacks.set(
+      region,
+      new FirehoseStack(app, name, {
+        stackName: name,
+        description: `mParticle Firehose integration (${region}): ingress function, delivery queue, worker`,
+        env: account === undefined ? { region } : { account, region },
+        config: config.forRegion(region),
+        ...(options.handlerEntries === undefined ? {} : { handlerEntries: options.handlerEntries }),
+      }),
+    );
   }
 
   // cdk-nag 3 is a validation plugin run at synth; registering it as an Aspect crashes.

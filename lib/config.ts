@@ -70,7 +70,8 @@ export function readAppConfig(read: ContextReader): AppConfig {
   const regions = readStringList(read(CONTEXT_KEYS.regions), CONTEXT_KEYS.regions) ?? [...DEFAULT_REGIONS];
   if (regions.length === 0) throw new Error('context "regions" must name at least one region');
   for (const region of regions) {
-    if (!/^[a-z]{2,4}(-[a-z]+)+-\d+$/.test(region)) throw new Error(`context "regions": "${region}" is not an AWS region`);
+    if (!/^[a-z]{2,4}(-[a-z]+)+-\d+$/.test(region))
+      throw new Error(`context "regions": "${region}" is not an AWS region`);
   }
   if (new Set(regions).size !== regions.length) throw new Error('context "regions" lists a region twice');
 
@@ -78,18 +79,21 @@ export function readAppConfig(read: ContextReader): AppConfig {
   const partnerApiUrl = readHttpsUrl(read(CONTEXT_KEYS.partnerApiUrl), CONTEXT_KEYS.partnerApiUrl);
   const dryRun = readBoolean(read(CONTEXT_KEYS.dryRun), CONTEXT_KEYS.dryRun) ?? false;
   // Both would deploy a partner URL that is never called: the silent loss this flag exists to prevent.
-  if (dryRun && partnerApiUrl !== undefined) throw new Error('set either context "partnerApiUrl" or "dryRun=true", not both');
+  if (dryRun && partnerApiUrl !== undefined)
+    throw new Error('set either context "partnerApiUrl" or "dryRun=true", not both');
   const shared = {
     partnerApiUrl,
     dryRun,
-    provisionedConcurrency: readWholeNumber(read(CONTEXT_KEYS.provisionedConcurrency), CONTEXT_KEYS.provisionedConcurrency) ?? 0,
+    provisionedConcurrency:
+      readWholeNumber(read(CONTEXT_KEYS.provisionedConcurrency), CONTEXT_KEYS.provisionedConcurrency) ?? 0,
     httpEndpoint: readBoolean(read(CONTEXT_KEYS.httpEndpoint), CONTEXT_KEYS.httpEndpoint) ?? false,
     feed: readBoolean(read(CONTEXT_KEYS.feed), CONTEXT_KEYS.feed) ?? false,
     feedPod: readString(read(CONTEXT_KEYS.feedPod), CONTEXT_KEYS.feedPod),
     alarmEmail: readString(read(CONTEXT_KEYS.alarmEmail), CONTEXT_KEYS.alarmEmail),
     logRetentionDays: readRetention(read(CONTEXT_KEYS.logRetentionDays)),
     logLevel: readLogLevel(read(CONTEXT_KEYS.logLevel)),
-    metricsNamespace: readString(read(CONTEXT_KEYS.metricsNamespace), CONTEXT_KEYS.metricsNamespace) ?? DEFAULT_METRICS_NAMESPACE,
+    metricsNamespace:
+      readString(read(CONTEXT_KEYS.metricsNamespace), CONTEXT_KEYS.metricsNamespace) ?? DEFAULT_METRICS_NAMESPACE,
     captureSampleRate: readCapture(read(CONTEXT_KEYS.capture), read(CONTEXT_KEYS.captureSampleRate)),
   };
   const alarmTopicArn = readAlarmTopicArn(read(CONTEXT_KEYS.alarmTopicArn));
@@ -131,7 +135,8 @@ function readAlarmTopicArn(raw: unknown): (region: string) => string | undefined
 
 function topicRegion(arn: string): string {
   const region = /^arn:aws[a-z-]*:sns:([a-z0-9-]+):\d{12}:[\w.-]+$/.exec(arn)?.[1];
-  if (region === undefined) throw new Error(`context "${CONTEXT_KEYS.alarmTopicArn}": "${arn}" is not an SNS topic ARN`);
+  if (region === undefined)
+    throw new Error(`context "${CONTEXT_KEYS.alarmTopicArn}": "${arn}" is not an SNS topic ARN`);
   return region;
 }
 
@@ -164,7 +169,11 @@ function checkAccounts(accounts: string[], key: string): readonly string[] {
 function readStringList(raw: unknown, key: string): string[] | undefined {
   const value = parseJsonString(raw);
   if (value === undefined) return undefined;
-  if (typeof value === 'string') return value.split(',').map((item) => item.trim()).filter((item) => item !== '');
+  if (typeof value === 'string')
+    return value
+      .split(',')
+      .map((item) => item.trim())
+      .filter((item) => item !== '');
   if (Array.isArray(value) && value.every((item): item is string => typeof item === 'string')) {
     return value.map((item) => item.trim());
   }
@@ -180,7 +189,8 @@ function readString(raw: unknown, key: string): string | undefined {
 function readHttpsUrl(raw: unknown, key: string): string | undefined {
   const value = readString(raw, key);
   if (value === undefined) return undefined;
-  if (!URL.canParse(value) || new URL(value).protocol !== 'https:') throw new Error(`context "${key}" must be an https:// URL`);
+  if (!URL.canParse(value) || new URL(value).protocol !== 'https:')
+    throw new Error(`context "${key}" must be an https:// URL`);
   return value;
 }
 
@@ -189,7 +199,8 @@ function readCapture(rawOn: unknown, rawRate: unknown): number | undefined {
   if (readBoolean(rawOn, CONTEXT_KEYS.capture) !== true) return undefined;
   if (rawRate === undefined || rawRate === null || rawRate === '') return 1;
   const rate = typeof rawRate === 'number' ? rawRate : Number(String(rawRate));
-  if (!(rate > 0 && rate <= 1)) throw new Error(`context "${CONTEXT_KEYS.captureSampleRate}" must be a number above 0 and at most 1`);
+  if (!(rate > 0 && rate <= 1))
+    throw new Error(`context "${CONTEXT_KEYS.captureSampleRate}" must be a number above 0 and at most 1`);
   return rate;
 }
 

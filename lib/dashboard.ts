@@ -3,7 +3,15 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type { Construct } from 'constructs';
 import { HTTP_LATENCY_BUDGET, INGRESS_LATENCY_BUDGET } from './alarms';
 import type { MonitoredResources } from './monitored-resources';
-import { customMetric, type CustomMetricOptions, type FirehoseMetricName, type FirehoseService, METRIC_NAMES, REQUEST_TYPE_DIMENSIONS, SERVICE_NAMES } from './metrics';
+import {
+  customMetric,
+  type CustomMetricOptions,
+  type FirehoseMetricName,
+  type FirehoseService,
+  METRIC_NAMES,
+  REQUEST_TYPE_DIMENSIONS,
+  SERVICE_NAMES,
+} from './metrics';
 
 /** The HTTP rows (the ingress's graphs for the HTTP function, and rejected tokens) appear only with `httpAlias`. */
 export interface FirehoseDashboardProps extends MonitoredResources {
@@ -37,46 +45,71 @@ const HEIGHT = 6;
 export class FirehoseDashboard extends cloudwatch.Dashboard {
   constructor(scope: Construct, id: string, props: FirehoseDashboardProps) {
     super(scope, id, { dashboardName: props.dashboardName, defaultInterval: Duration.hours(3) });
-    const custom = (service: FirehoseService, name: FirehoseMetricName, options: CustomMetricOptions = {}): cloudwatch.Metric =>
-      customMetric(props.metricsNamespace, service, name, { label: name, ...options });
+    const custom = (
+      service: FirehoseService,
+      name: FirehoseMetricName,
+      options: CustomMetricOptions = {},
+    ): cloudwatch.Metric => customMetric(props.metricsNamespace, service, name, { label: name, ...options });
     const worker = (name: FirehoseMetricName): cloudwatch.Metric => custom(SERVICE_NAMES.worker, name);
     const ingressBudget = props.ingressLatencyBudget ?? INGRESS_LATENCY_BUDGET;
     const httpBudget = props.httpLatencyBudget ?? HTTP_LATENCY_BUDGET;
 
     if (props.alarms !== undefined && props.alarms.length > 0) {
-      this.addWidgets(new cloudwatch.AlarmStatusWidget({
-        title: 'Alarms',
-        alarms: [...props.alarms],
-        width: FULL_WIDTH,
-        height: 3,
-        sortBy: cloudwatch.AlarmStatusWidgetSortBy.STATE_UPDATED_TIMESTAMP,
-      }));
+      this.addWidgets(
+        new cloudwatch.AlarmStatusWidget({
+          title: 'Alarms',
+          alarms: [...props.alarms],
+          width: FULL_WIDTH,
+          height: 3,
+          sortBy: cloudwatch.AlarmStatusWidgetSortBy.STATE_UPDATED_TIMESTAMP,
+        }),
+      );
     }
 
     /** What the ingress and the HTTP function both publish: they run the same pipeline under their own service. */
-    const frontDoor = (service: FirehoseService, who: { title: string; noun: string; width: number }): FrontDoorWidgets => ({
-      invocations: graph(`${who.title} invocations by request type`, REQUEST_TYPE_DIMENSIONS.map((type) =>
-        custom(service, METRIC_NAMES.invocations, { label: type, extraDimensions: { RequestType: type } })), { stacked: true }),
-      calls: graph(`Partner calls made by the ${who.noun}`, [
-        custom(service, METRIC_NAMES.callsDeliveredInline),
-        custom(service, METRIC_NAMES.callsSpilled),
-        custom(service, METRIC_NAMES.callsQueued),
-        custom(service, METRIC_NAMES.callsParked),
-      ], { width: who.width }),
-      events: graph(`Events and input at the ${who.noun}`, [
-        custom(service, METRIC_NAMES.eventsForwardedInline),
-        custom(service, METRIC_NAMES.unknownEventsSkipped),
-        custom(service, METRIC_NAMES.rejectedInput),
-      ], { width: who.width }),
+    const frontDoor = (
+      service: FirehoseService,
+      who: { title: string; noun: string; width: number },
+    ): FrontDoorWidgets => ({
+      invocations: graph(
+        `${who.title} invocations by request type`,
+        REQUEST_TYPE_DIMENSIONS.map((type) =>
+          custom(service, METRIC_NAMES.invocations, { label: type, extraDimensions: { RequestType: type } }),
+        ),
+        { stacked: true },
+      ),
+      calls: graph(
+        `Partner calls made by the ${who.noun}`,
+        [
+          custom(service, METRIC_NAMES.callsDeliveredInline),
+          custom(service, METRIC_NAMES.callsSpilled),
+          custom(service, METRIC_NAMES.callsQueued),
+          custom(service, METRIC_NAMES.callsParked),
+        ],
+        { width: who.width },
+      ),
+      events: graph(
+        `Events and input at the ${who.noun}`,
+        [
+          custom(service, METRIC_NAMES.eventsForwardedInline),
+          custom(service, METRIC_NAMES.unknownEventsSkipped),
+          custom(service, METRIC_NAMES.rejectedInput),
+        ],
+        { width: who.width },
+      ),
     });
 
     const ingress = frontDoor(SERVICE_NAMES.ingress, { title: 'Ingress', noun: 'ingress', width: 12 });
     this.addWidgets(
       ingress.invocations,
-      graph('Ingress duration (live alias)', [
-        props.ingressAlias.metricDuration({ statistic: 'p50', period: ONE_MINUTE, label: 'p50' }),
-        props.ingressAlias.metricDuration({ statistic: 'p99', period: ONE_MINUTE, label: 'p99' }),
-      ], budgetLine(ingressBudget, `mParticle budget (p99 ${ingressBudget.toMilliseconds()} ms)`)),
+      graph(
+        'Ingress duration (live alias)',
+        [
+          props.ingressAlias.metricDuration({ statistic: 'p50', period: ONE_MINUTE, label: 'p50' }),
+          props.ingressAlias.metricDuration({ statistic: 'p99', period: ONE_MINUTE, label: 'p99' }),
+        ],
+        budgetLine(ingressBudget, `mParticle budget (p99 ${ingressBudget.toMilliseconds()} ms)`),
+      ),
       graph('Ingress throttles and errors', [
         props.ingressFunction.metricThrottles({ period: ONE_MINUTE, label: 'Throttles (mParticle got 429)' }),
         props.ingressFunction.metricErrors({ period: ONE_MINUTE, label: 'Errors' }),
@@ -91,39 +124,73 @@ export class FirehoseDashboard extends cloudwatch.Dashboard {
         worker(METRIC_NAMES.deliveriesRetried),
         worker(METRIC_NAMES.deliveriesDeadLettered),
       ]),
-      graph('Worker delivery latency', [
-        custom(SERVICE_NAMES.worker, METRIC_NAMES.deliveryLatency, { statistic: 'p50', label: 'p50' }),
-        custom(SERVICE_NAMES.worker, METRIC_NAMES.deliveryLatency, { statistic: 'p99', label: 'p99' }),
-      ], { leftYAxis: { label: 'ms', showUnits: false, min: 0 } }),
-      graph('Partner API answers to the worker', [
-        worker(METRIC_NAMES.partner2xx),
-        worker(METRIC_NAMES.partner4xx),
-        worker(METRIC_NAMES.partner5xx),
-        worker(METRIC_NAMES.partnerNoAnswer),
-      ], { stacked: true }),
+      graph(
+        'Worker delivery latency',
+        [
+          custom(SERVICE_NAMES.worker, METRIC_NAMES.deliveryLatency, { statistic: 'p50', label: 'p50' }),
+          custom(SERVICE_NAMES.worker, METRIC_NAMES.deliveryLatency, { statistic: 'p99', label: 'p99' }),
+        ],
+        { leftYAxis: { label: 'ms', showUnits: false, min: 0 } },
+      ),
+      graph(
+        'Partner API answers to the worker',
+        [
+          worker(METRIC_NAMES.partner2xx),
+          worker(METRIC_NAMES.partner4xx),
+          worker(METRIC_NAMES.partner5xx),
+          worker(METRIC_NAMES.partnerNoAnswer),
+        ],
+        { stacked: true },
+      ),
     );
 
     this.addWidgets(
-      graph('Delivery queue', [
-        props.deliveryQueue.metricApproximateNumberOfMessagesVisible({ period: ONE_MINUTE, statistic: cloudwatch.Stats.MAXIMUM, label: 'Messages waiting' }),
-      ], {
-        width: 12,
-        right: [props.deliveryQueue.metricApproximateAgeOfOldestMessage({ period: ONE_MINUTE, statistic: cloudwatch.Stats.MAXIMUM, label: 'Age of oldest message (s)' })],
-        rightYAxis: { label: 's', showUnits: false, min: 0 },
-      }),
-      graph('Dead-letter queue', [
-        props.deadLetterQueue.metricApproximateNumberOfMessagesVisible({ period: ONE_MINUTE, statistic: cloudwatch.Stats.MAXIMUM, label: 'Messages parked' }),
-      ], { width: 12 }),
+      graph(
+        'Delivery queue',
+        [
+          props.deliveryQueue.metricApproximateNumberOfMessagesVisible({
+            period: ONE_MINUTE,
+            statistic: cloudwatch.Stats.MAXIMUM,
+            label: 'Messages waiting',
+          }),
+        ],
+        {
+          width: 12,
+          right: [
+            props.deliveryQueue.metricApproximateAgeOfOldestMessage({
+              period: ONE_MINUTE,
+              statistic: cloudwatch.Stats.MAXIMUM,
+              label: 'Age of oldest message (s)',
+            }),
+          ],
+          rightYAxis: { label: 's', showUnits: false, min: 0 },
+        },
+      ),
+      graph(
+        'Dead-letter queue',
+        [
+          props.deadLetterQueue.metricApproximateNumberOfMessagesVisible({
+            period: ONE_MINUTE,
+            statistic: cloudwatch.Stats.MAXIMUM,
+            label: 'Messages parked',
+          }),
+        ],
+        { width: 12 },
+      ),
     );
 
     if (props.httpAlias !== undefined) {
       const http = frontDoor(SERVICE_NAMES.http, { title: 'HTTP endpoint', noun: 'HTTP endpoint', width: 8 });
       this.addWidgets(
         http.invocations,
-        graph('HTTP endpoint duration (live alias)', [
-          props.httpAlias.metricDuration({ statistic: 'p50', period: ONE_MINUTE, label: 'p50' }),
-          props.httpAlias.metricDuration({ statistic: 'p99', period: ONE_MINUTE, label: 'p99' }),
-        ], budgetLine(httpBudget, `mParticle budget (${httpBudget.toMilliseconds()} ms)`)),
+        graph(
+          'HTTP endpoint duration (live alias)',
+          [
+            props.httpAlias.metricDuration({ statistic: 'p50', period: ONE_MINUTE, label: 'p50' }),
+            props.httpAlias.metricDuration({ statistic: 'p99', period: ONE_MINUTE, label: 'p99' }),
+          ],
+          budgetLine(httpBudget, `mParticle budget (${httpBudget.toMilliseconds()} ms)`),
+        ),
         graph('HTTP endpoint throttles and errors', [
           props.httpAlias.metricThrottles({ period: ONE_MINUTE, label: 'Throttles (mParticle got 429)' }),
           props.httpAlias.metricErrors({ period: ONE_MINUTE, label: 'Errors (mParticle got 502)' }),
@@ -134,7 +201,9 @@ export class FirehoseDashboard extends cloudwatch.Dashboard {
         http.calls,
         http.events,
         graph('HTTP endpoint: calls refused for a missing or wrong token', [
-          custom(SERVICE_NAMES.http, METRIC_NAMES.rejectedAuth, { label: 'RejectedAuth (401, mParticle does not retry)' }),
+          custom(SERVICE_NAMES.http, METRIC_NAMES.rejectedAuth, {
+            label: 'RejectedAuth (401, mParticle does not retry)',
+          }),
         ]),
       );
     }
@@ -148,6 +217,10 @@ function budgetLine(budget: Duration, label: string): Partial<cloudwatch.GraphWi
   };
 }
 
-function graph(title: string, left: cloudwatch.IMetric[], options: Omit<cloudwatch.GraphWidgetProps, 'title' | 'left'> = {}): cloudwatch.GraphWidget {
+function graph(
+  title: string,
+  left: cloudwatch.IMetric[],
+  options: Omit<cloudwatch.GraphWidgetProps, 'title' | 'left'> = {},
+): cloudwatch.GraphWidget {
   return new cloudwatch.GraphWidget({ title, left, width: 8, height: HEIGHT, ...options });
 }

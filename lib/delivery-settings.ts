@@ -17,20 +17,36 @@ export function workerTimeout(overrides: Partial<NodejsFunctionProps> | undefine
 }
 
 /** A queue's props: the user's over the kit's; the redrive wiring and standard (non-FIFO) type are the kit's. */
-export function mergeQueueProps(propsName: string, defaults: sqs.QueueProps, overrides: Partial<sqs.QueueProps> | undefined): sqs.QueueProps {
+export function mergeQueueProps(
+  propsName: string,
+  defaults: sqs.QueueProps,
+  overrides: Partial<sqs.QueueProps> | undefined,
+): sqs.QueueProps {
   if (overrides?.deadLetterQueue !== undefined) {
-    throw new ConstructPropsError(`${propsName}.deadLetterQueue`, 'is wired by the kit (the worker parks in its own dead-letter queue); use deadLetterQueueProps');
+    throw new ConstructPropsError(
+      `${propsName}.deadLetterQueue`,
+      'is wired by the kit (the worker parks in its own dead-letter queue); use deadLetterQueueProps',
+    );
   }
   if (overrides?.fifo === true) {
-    throw new ConstructPropsError(`${propsName}.fifo`, 'is not supported: the worker delays retries per message, which a FIFO queue would block behind');
+    throw new ConstructPropsError(
+      `${propsName}.fifo`,
+      'is not supported: the worker delays retries per message, which a FIFO queue would block behind',
+    );
   }
   return mergeDefined(defaults, overrides);
 }
 
 /** The worker's event source: the user's props over the kit's; partial batch responses stay on. */
-export function mergeEventSourceProps(defaults: SqsEventSourceProps, overrides: Partial<SqsEventSourceProps> | undefined): SqsEventSourceProps {
+export function mergeEventSourceProps(
+  defaults: SqsEventSourceProps,
+  overrides: Partial<SqsEventSourceProps> | undefined,
+): SqsEventSourceProps {
   if (overrides?.reportBatchItemFailures === false) {
-    throw new ConstructPropsError('workerEventSourceProps.reportBatchItemFailures', 'must stay true: the worker reports which messages failed, and retries only those');
+    throw new ConstructPropsError(
+      'workerEventSourceProps.reportBatchItemFailures',
+      'must stay true: the worker reports which messages failed, and retries only those',
+    );
   }
   return mergeDefined(defaults, overrides);
 }
@@ -84,7 +100,10 @@ export function checkDeliverySettings(settings: DeliverySettings): void {
  * PARTNER_MAX_RPS is split between the worker containers the event source may run at once, at least one
  * request per second each (lambda/delivery/partner-rate-limit.ts): a lower ceiling needs a lower concurrency.
  */
-export function checkPartnerRateCeiling(workerEnvironment: Readonly<Record<string, string>>, maxConcurrency: number): void {
+export function checkPartnerRateCeiling(
+  workerEnvironment: Readonly<Record<string, string>>,
+  maxConcurrency: number,
+): void {
   const raw = workerEnvironment[ENV.partnerMaxRps];
   if (raw === undefined || raw === '') return;
   const ceiling = positiveInt(raw);
@@ -101,7 +120,10 @@ export function checkPartnerRateCeiling(workerEnvironment: Readonly<Record<strin
  * (ENV.deliveryBudgetSeconds in the worker's environment, or the default), plus one run of the worker that
  * finds it over budget and parks it.
  */
-export function retryBudgetSeconds(timeoutSeconds: number, workerEnvironment: Readonly<Record<string, string>>): number {
+export function retryBudgetSeconds(
+  timeoutSeconds: number,
+  workerEnvironment: Readonly<Record<string, string>>,
+): number {
   return deliveryBudgetSeconds(workerEnvironment) + timeoutSeconds;
 }
 
@@ -115,7 +137,8 @@ export function deliveryBudgetSeconds(workerEnvironment: Readonly<Record<string,
  * dead-letter queue's, then be redriven for another queue retention.
  */
 export function claimCheckExpiryDays(settings: Pick<DeliverySettings, 'deliveryQueue' | 'deadLetterQueue'>): number {
-  const days = (2 * retention(settings.deliveryQueue).toSeconds() + retention(settings.deadLetterQueue).toSeconds()) / 86_400;
+  const days =
+    (2 * retention(settings.deliveryQueue).toSeconds() + retention(settings.deadLetterQueue).toSeconds()) / 86_400;
   return Math.max(DELIVERY_DEFAULTS.claimCheckRetentionDays, Math.ceil(days));
 }
 

@@ -13,7 +13,12 @@ export interface FeedAlarms {
 }
 
 /** The feed's three alarms (≥ 1 in 5 minutes each), notifying the topic when given. */
-export function createFeedAlarms(scope: Construct, fn: lambda.IFunction, deadLetterQueue: sqs.IQueue, topic: sns.ITopic | undefined): FeedAlarms {
+export function createFeedAlarms(
+  scope: Construct,
+  fn: lambda.IFunction,
+  deadLetterQueue: sqs.IQueue,
+  topic: sns.ITopic | undefined,
+): FeedAlarms {
   const period = Duration.minutes(5);
   const atLeastOnce = (id: string, alarmDescription: string, metric: cloudwatch.IMetric): cloudwatch.Alarm =>
     new cloudwatch.Alarm(scope, id, {

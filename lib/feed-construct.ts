@@ -11,7 +11,13 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { FEED_OBJECT_SUFFIX, INCOMING_PREFIX, PROGRESS_PREFIX, REJECTED_PREFIX, RESUME_SUFFIX } from '../lambda/feeds/feed-bucket-layout';
+import {
+  FEED_OBJECT_SUFFIX,
+  INCOMING_PREFIX,
+  PROGRESS_PREFIX,
+  REJECTED_PREFIX,
+  RESUME_SUFFIX,
+} from '../lambda/feeds/feed-bucket-layout';
 import { EVENTS_API_POD_BASE_URLS, isEventsApiPod } from '../lambda/feeds/events-api-endpoint';
 import { createFeedAlarms } from './feed-alarms';
 import { createKitFunction, PROJECT_ROOT } from './kit-function';
@@ -64,7 +70,9 @@ export class FeedIngestion extends Construct {
     super(scope, id);
     const pod = props.pod?.trim().toLowerCase();
     if (pod !== undefined && !isEventsApiPod(pod)) {
-      throw new Error(`FeedIngestion: unknown pod "${props.pod}"; expected one of ${Object.keys(EVENTS_API_POD_BASE_URLS).join(', ')}`);
+      throw new Error(
+        `FeedIngestion: unknown pod "${props.pod}"; expected one of ${Object.keys(EVENTS_API_POD_BASE_URLS).join(', ')}`,
+      );
     }
 
     // Log delivery through a bucket policy (ACLs stay disabled) whatever the app's feature flags say.
@@ -99,13 +107,19 @@ export class FeedIngestion extends Construct {
     this.secret =
       props.secret ??
       new secretsmanager.Secret(this, 'ApiCredentials', {
-        description: "mParticle Events API key and secret for this feed: {\"apiKey\":\"…\",\"apiSecret\":\"…\"}; put the customer's values after deploying",
+        description:
+          'mParticle Events API key and secret for this feed: {"apiKey":"…","apiSecret":"…"}; put the customer\'s values after deploying',
         // Only the JSON shape is in the template; the generated value is a placeholder to be replaced.
-        generateSecretString: { secretStringTemplate: JSON.stringify({ apiKey: '' }), generateStringKey: 'apiSecret', excludePunctuation: true },
+        generateSecretString: {
+          secretStringTemplate: JSON.stringify({ apiKey: '' }),
+          generateStringKey: 'apiSecret',
+          excludePunctuation: true,
+        },
       });
     Validations.of(this).acknowledge({
       id: 'AwsSolutions-SMG4',
-      reason: 'The key and secret are issued by the customer in their mParticle account; they cannot be rotated from AWS.',
+      reason:
+        'The key and secret are issued by the customer in their mParticle account; they cannot be rotated from AWS.',
     });
 
     this.deadLetterQueue = new sqs.Queue(this, 'DeadLetters', {
@@ -116,12 +130,17 @@ export class FeedIngestion extends Construct {
 
     // Its own role and log group (lib/kit-function.ts): the managed AWSLambdaBasicExecutionRole would allow
     // writing to any log group.
-    ({ fn: this.function, role: this.role, logGroup: this.logGroup } = createKitFunction(this, 'Feed', {
+    ({
+      fn: this.function,
+      role: this.role,
+      logGroup: this.logGroup,
+    } = createKitFunction(this, 'Feed', {
       entry: path.join(PROJECT_ROOT, 'lambda', 'handlers', 'feed-s3.ts'),
       ids: { function: 'Function', role: 'Role', logs: 'Logs' },
       propsName: 'functionProps',
       logRetention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,
-      roleDescription: 'mParticle feed function: read incoming/, write rejected/, keep progress/, read its secret, write its logs',
+      roleDescription:
+        'mParticle feed function: read incoming/, write rejected/, keep progress/, read its secret, write its logs',
       // Nobody waits on its cold start, but it has always used the runtime's SDK; the bundle stays small.
       bundleAwsSdk: false,
       ...(props.functionProps === undefined ? {} : { overrides: props.functionProps }),
@@ -138,7 +157,9 @@ export class FeedIngestion extends Construct {
         environment: {
           [FEED_ENV.secretArn]: this.secret.secretArn,
           ...(pod ? { [FEED_ENV.pod]: pod } : {}),
-          ...(props.historicalAfterDays === undefined ? {} : { [FEED_ENV.historicalAfterDays]: String(props.historicalAfterDays) }),
+          ...(props.historicalAfterDays === undefined
+            ? {}
+            : { [FEED_ENV.historicalAfterDays]: String(props.historicalAfterDays) }),
           [PLATFORM_ENV.serviceName]: 'mparticle-feed',
           [PLATFORM_ENV.nodeOptions]: '--enable-source-maps',
         },
@@ -170,13 +191,18 @@ export class FeedIngestion extends Construct {
     // Without ListBucket, S3 answers 403 instead of 404 for a progress object not written yet. Listing
     // reveals only key names in a bucket whose uploads the function reads anyway.
     this.role.addToPolicy(
-      new iam.PolicyStatement({ sid: 'TellMissingProgress', actions: ['s3:ListBucket'], resources: [this.bucket.bucketArn] }),
+      new iam.PolicyStatement({
+        sid: 'TellMissingProgress',
+        actions: ['s3:ListBucket'],
+        resources: [this.bucket.bucketArn],
+      }),
     );
     this.secret.grantRead(this.function);
     Validations.of(this.role).acknowledge(
       {
         id: `AwsSolutions-IAM5[Resource::<${this.resolveLogicalId(this.bucket)}.Arn>/${INCOMING_PREFIX}*]`,
-        reason: 'Every object under incoming/ is an upload the function must read; the wildcard is limited to that prefix.',
+        reason:
+          'Every object under incoming/ is an upload the function must read; the wildcard is limited to that prefix.',
       },
       {
         id: `AwsSolutions-IAM5[Resource::<${this.resolveLogicalId(this.bucket)}.Arn>/${REJECTED_PREFIX}*]`,
@@ -184,29 +210,36 @@ export class FeedIngestion extends Construct {
       },
       {
         id: `AwsSolutions-IAM5[Resource::<${this.resolveLogicalId(this.bucket)}.Arn>/${PROGRESS_PREFIX}*]`,
-        reason: 'Progress objects and resume markers are named after their upload; the wildcard is limited to the progress/ prefix.',
+        reason:
+          'Progress objects and resume markers are named after their upload; the wildcard is limited to the progress/ prefix.',
       },
     );
 
     const destination = new s3n.LambdaDestination(this.function);
-    this.bucket.addEventNotification(s3.EventType.OBJECT_CREATED, destination, { prefix: INCOMING_PREFIX, suffix: FEED_OBJECT_SUFFIX });
+    this.bucket.addEventNotification(s3.EventType.OBJECT_CREATED, destination, {
+      prefix: INCOMING_PREFIX,
+      suffix: FEED_OBJECT_SUFFIX,
+    });
     // A resume marker runs the function again for an upload that did not fit one invocation.
-    this.bucket.addEventNotification(s3.EventType.OBJECT_CREATED, destination, { prefix: PROGRESS_PREFIX, suffix: RESUME_SUFFIX });
+    this.bucket.addEventNotification(s3.EventType.OBJECT_CREATED, destination, {
+      prefix: PROGRESS_PREFIX,
+      suffix: RESUME_SUFFIX,
+    });
     // CDK's stack-wide helper that installs the notification always carries the basic execution policy.
     const notificationsHandler = Stack.of(this).node.tryFindChild(BUCKET_NOTIFICATIONS_HANDLER_ID);
     if (notificationsHandler) {
       Validations.of(notificationsHandler).acknowledge({
         id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
-        reason: 'CDK-managed custom resource that only configures the bucket notification; its role is not ours to shape.',
+        reason:
+          'CDK-managed custom resource that only configures the bucket notification; its role is not ours to shape.',
       });
     }
 
-    ({ errorsAlarm: this.errorsAlarm, throttlesAlarm: this.throttlesAlarm, deadLetterAlarm: this.deadLetterAlarm } = createFeedAlarms(
-      this,
-      this.function,
-      this.deadLetterQueue,
-      props.alarmTopic,
-    ));
+    ({
+      errorsAlarm: this.errorsAlarm,
+      throttlesAlarm: this.throttlesAlarm,
+      deadLetterAlarm: this.deadLetterAlarm,
+    } = createFeedAlarms(this, this.function, this.deadLetterQueue, props.alarmTopic));
   }
 
   /** cdk-nag names wildcard findings after the logical ID of the resource they point into. */

@@ -16,7 +16,15 @@ import { DELIVERY_DEFAULTS, ENV, SEALING_ENCRYPTION_CONTEXT } from '../lambda/de
 import { FirehoseAlarms, type FirehoseAlarmSet } from './alarms';
 import { MPARTICLE_ACCOUNTS } from './config';
 import { FirehoseDashboard } from './dashboard';
-import { checkDeliverySettings, checkPartnerRateCeiling, claimCheckExpiryDays, deliveryBudgetSeconds, mergeEventSourceProps, mergeQueueProps, workerTimeout } from './delivery-settings';
+import {
+  checkDeliverySettings,
+  checkPartnerRateCeiling,
+  claimCheckExpiryDays,
+  deliveryBudgetSeconds,
+  mergeEventSourceProps,
+  mergeQueueProps,
+  workerTimeout,
+} from './delivery-settings';
 import { createKitFunction, PROJECT_ROOT, RECOMMENDED_MEMORY_MB } from './kit-function';
 import { DEFAULT_METRICS_NAMESPACE, SERVICE_NAMES } from './metrics';
 import { RequestCapture, type RequestCaptureProps } from './request-capture';
@@ -125,7 +133,11 @@ export class FirehoseIntegration extends Construct {
   public readonly alarms: FirehoseAlarmSet;
   /** Invocations, latency, what became of each call, worker deliveries, queues (and the HTTP endpoint). */
   public readonly dashboard: FirehoseDashboard;
-  public readonly logGroups: { readonly ingress: logs.LogGroup; readonly worker: logs.LogGroup; readonly http?: logs.LogGroup };
+  public readonly logGroups: {
+    readonly ingress: logs.LogGroup;
+    readonly worker: logs.LogGroup;
+    readonly http?: logs.LogGroup;
+  };
   public readonly httpFunction?: NodejsFunction;
   public readonly httpAlias?: lambda.Alias;
   public readonly httpFunctionUrl?: lambda.FunctionUrl;
@@ -152,22 +164,30 @@ export class FirehoseIntegration extends Construct {
     });
 
     const workerTimeoutValue = workerTimeout(props.workerFunctionProps);
-    const deadLetterQueueProps = mergeQueueProps('deadLetterQueueProps', {
-      encryption: sqs.QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      retentionPeriod: Duration.days(DELIVERY_DEFAULTS.deadLetterRetentionDays),
-    }, props.deadLetterQueueProps);
+    const deadLetterQueueProps = mergeQueueProps(
+      'deadLetterQueueProps',
+      {
+        encryption: sqs.QueueEncryption.SQS_MANAGED,
+        enforceSSL: true,
+        retentionPeriod: Duration.days(DELIVERY_DEFAULTS.deadLetterRetentionDays),
+      },
+      props.deadLetterQueueProps,
+    );
     this.deadLetterQueue = new sqs.Queue(this, 'DeadLetterQueue', deadLetterQueueProps);
-    const deliveryQueueProps = mergeQueueProps('deliveryQueueProps', {
-      encryption: sqs.QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      retentionPeriod: Duration.days(DELIVERY_DEFAULTS.queueRetentionDays),
-      // AWS guidance for Lambda event sources: at least six times the function timeout, so Lambda can retry a
-      // throttled batch before SQS makes its messages visible again.
-      visibilityTimeout: Duration.seconds(6 * workerTimeoutValue.toSeconds()),
-      // A backstop only a crashing worker reaches: the worker parks, with a reason, what it gives up on.
-      deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount: DELIVERY_DEFAULTS.redriveMaxReceiveCount },
-    }, props.deliveryQueueProps);
+    const deliveryQueueProps = mergeQueueProps(
+      'deliveryQueueProps',
+      {
+        encryption: sqs.QueueEncryption.SQS_MANAGED,
+        enforceSSL: true,
+        retentionPeriod: Duration.days(DELIVERY_DEFAULTS.queueRetentionDays),
+        // AWS guidance for Lambda event sources: at least six times the function timeout, so Lambda can retry a
+        // throttled batch before SQS makes its messages visible again.
+        visibilityTimeout: Duration.seconds(6 * workerTimeoutValue.toSeconds()),
+        // A backstop only a crashing worker reaches: the worker parks, with a reason, what it gives up on.
+        deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount: DELIVERY_DEFAULTS.redriveMaxReceiveCount },
+      },
+      props.deliveryQueueProps,
+    );
     checkDeliverySettings({
       workerTimeout: workerTimeoutValue,
       deliveryQueue: deliveryQueueProps,
@@ -176,19 +196,29 @@ export class FirehoseIntegration extends Construct {
     });
     this.deliveryQueue = new sqs.Queue(this, 'DeliveryQueue', deliveryQueueProps);
 
-    this.claimCheckBucket = this.createClaimCheckBucket(claimCheckExpiryDays({ deliveryQueue: deliveryQueueProps, deadLetterQueue: deadLetterQueueProps }));
+    this.claimCheckBucket = this.createClaimCheckBucket(
+      claimCheckExpiryDays({ deliveryQueue: deliveryQueueProps, deadLetterQueue: deadLetterQueueProps }),
+    );
 
     // The functions deliver when they have the partner URL *and* the queues, and run their dry run when they
     // have neither (lambda/delivery/delivery-config.ts); so without a partner URL no delivery setting is set.
-    this.partnerCredentialSecret = props.partnerApiUrl === undefined ? undefined : (props.partnerCredentialSecret ?? this.createPartnerCredentialSecret());
-    const deliveryEnvironment: Record<string, string> = props.partnerApiUrl === undefined ? {} : {
-      [ENV.partnerApiUrl]: props.partnerApiUrl,
-      [ENV.deliveryQueueUrl]: this.deliveryQueue.queueUrl,
-      [ENV.deadLetterQueueUrl]: this.deadLetterQueue.queueUrl,
-      [ENV.sealingKeyId]: this.sealingKey.keyArn,
-      ...(this.partnerCredentialSecret === undefined ? {} : { [ENV.partnerCredentialSecretArn]: this.partnerCredentialSecret.secretArn }),
-      [ENV.claimCheckBucket]: this.claimCheckBucket.bucketName,
-    };
+    this.partnerCredentialSecret =
+      props.partnerApiUrl === undefined
+        ? undefined
+        : (props.partnerCredentialSecret ?? this.createPartnerCredentialSecret());
+    const deliveryEnvironment: Record<string, string> =
+      props.partnerApiUrl === undefined
+        ? {}
+        : {
+            [ENV.partnerApiUrl]: props.partnerApiUrl,
+            [ENV.deliveryQueueUrl]: this.deliveryQueue.queueUrl,
+            [ENV.deadLetterQueueUrl]: this.deadLetterQueue.queueUrl,
+            [ENV.sealingKeyId]: this.sealingKey.keyArn,
+            ...(this.partnerCredentialSecret === undefined
+              ? {}
+              : { [ENV.partnerCredentialSecretArn]: this.partnerCredentialSecret.secretArn }),
+            [ENV.claimCheckBucket]: this.claimCheckBucket.bucketName,
+          };
     const metricsNamespace = props.metricsNamespace ?? DEFAULT_METRICS_NAMESPACE;
     const sharedEnvironment: Record<string, string> = {
       [PLATFORM_ENV.nodeOptions]: '--enable-source-maps',
@@ -204,7 +234,11 @@ export class FirehoseIntegration extends Construct {
       description: 'mParticle Firehose ingress: answers each Firehose message and queues partner deliveries',
       timeout: Duration.seconds(10),
       // The kit's runtime loop hands it the payload's bytes: 64-bit integers stay exact (docs/runtime-loop.md).
-      environment: { ...sharedEnvironment, [PLATFORM_ENV.serviceName]: SERVICE_NAMES.ingress, ...RUNTIME_LOOP_ENVIRONMENT },
+      environment: {
+        ...sharedEnvironment,
+        [PLATFORM_ENV.serviceName]: SERVICE_NAMES.ingress,
+        ...RUNTIME_LOOP_ENVIRONMENT,
+      },
       bundleAwsSdk: false,
       runtimeLoop: true,
       overrides: props.ingressFunctionProps,
@@ -226,11 +260,14 @@ export class FirehoseIntegration extends Construct {
     }
 
     // Worker: delivers queued calls with back-off (visibility changes) and parks hopeless ones in the DLQ.
-    const workerEventSource = mergeEventSourceProps({
-      reportBatchItemFailures: true,
-      batchSize: DELIVERY_DEFAULTS.workerBatchSize,
-      maxConcurrency: DELIVERY_DEFAULTS.workerMaxConcurrency,
-    }, props.workerEventSourceProps);
+    const workerEventSource = mergeEventSourceProps(
+      {
+        reportBatchItemFailures: true,
+        batchSize: DELIVERY_DEFAULTS.workerBatchSize,
+        maxConcurrency: DELIVERY_DEFAULTS.workerMaxConcurrency,
+      },
+      props.workerEventSourceProps,
+    );
     const workerMaxConcurrency = workerEventSource.maxConcurrency ?? DELIVERY_DEFAULTS.workerMaxConcurrency;
     checkPartnerRateCeiling(props.workerFunctionProps?.environment ?? {}, workerMaxConcurrency);
     const worker = this.createHandler('Worker', {
@@ -238,7 +275,11 @@ export class FirehoseIntegration extends Construct {
       description: 'mParticle Firehose delivery worker: sends queued deliveries to the partner API',
       timeout: workerTimeoutValue,
       // How many containers share PARTNER_MAX_RPS (lambda/delivery/partner-rate-limit.ts).
-      environment: { ...sharedEnvironment, [PLATFORM_ENV.serviceName]: SERVICE_NAMES.worker, [ENV.workerMaxConcurrency]: String(workerMaxConcurrency) },
+      environment: {
+        ...sharedEnvironment,
+        [PLATFORM_ENV.serviceName]: SERVICE_NAMES.worker,
+        [ENV.workerMaxConcurrency]: String(workerMaxConcurrency),
+      },
       // Nobody waits on the worker's cold start: it keeps the SDK versions the tests ran against.
       bundleAwsSdk: true,
       overrides: props.workerFunctionProps,
@@ -260,8 +301,9 @@ export class FirehoseIntegration extends Construct {
       });
       Validations.of(tokenSecret).acknowledge({
         id: 'AwsSolutions-SMG4',
-        reason: 'The value is a token mParticle issues and e-mails to the partner; AWS cannot rotate it. '
-          + 'It is replaced by hand when mParticle issues a new one.',
+        reason:
+          'The value is a token mParticle issues and e-mails to the partner; AWS cannot rotate it. ' +
+          'It is replaced by hand when mParticle issues a new one.',
       });
       const http = this.createHandler('Http', {
         handler: 'http',
@@ -323,7 +365,11 @@ export class FirehoseIntegration extends Construct {
       alarms: Object.values(this.alarms).filter((alarm) => alarm !== undefined),
       ...(this.httpAlias === undefined ? {} : { httpAlias: this.httpAlias }),
     });
-    this.logGroups = { ingress: ingress.logGroup, worker: worker.logGroup, ...(httpLogGroup === undefined ? {} : { http: httpLogGroup }) };
+    this.logGroups = {
+      ingress: ingress.logGroup,
+      worker: worker.logGroup,
+      ...(httpLogGroup === undefined ? {} : { http: httpLogGroup }),
+    };
   }
 
   /** What a function answering mParticle may do: queue deliveries, park rejected ones, seal settings. */
@@ -338,15 +384,25 @@ export class FirehoseIntegration extends Construct {
 
   /** One KMS action on the sealing key, and only for data keys made with the sealing encryption context. */
   private grantSealing(fn: lambda.IFunction, action: 'kms:GenerateDataKey' | 'kms:Decrypt'): void {
-    const conditions = Object.fromEntries(Object.entries(SEALING_ENCRYPTION_CONTEXT).map(([key, value]) => [`kms:EncryptionContext:${key}`, value]));
-    fn.addToRolePolicy(new iam.PolicyStatement({ actions: [action], resources: [this.sealingKey.keyArn], conditions: { StringEquals: conditions } }));
+    const conditions = Object.fromEntries(
+      Object.entries(SEALING_ENCRYPTION_CONTEXT).map(([key, value]) => [`kms:EncryptionContext:${key}`, value]),
+    );
+    fn.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: [action],
+        resources: [this.sealingKey.keyArn],
+        conditions: { StringEquals: conditions },
+      }),
+    );
   }
 
   /** GetSecretValue on the partner credential, nothing else (no DescribeSecret, no other secret). */
   private grantPartnerCredential(fn: lambda.IFunction): void {
     const secret = this.partnerCredentialSecret;
     if (secret === undefined) return;
-    fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: [secret.secretArn] }));
+    fn.addToRolePolicy(
+      new iam.PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: [secret.secretArn] }),
+    );
     secret.encryptionKey?.grantDecrypt(fn);
   }
 
@@ -358,8 +414,9 @@ export class FirehoseIntegration extends Construct {
     });
     Validations.of(secret).acknowledge({
       id: 'AwsSolutions-SMG4',
-      reason: 'The value is a credential the partner API issues; AWS cannot rotate it. It is replaced by hand, and '
-        + 'the functions re-read it within minutes.',
+      reason:
+        'The value is a credential the partner API issues; AWS cannot rotate it. It is replaced by hand, and ' +
+        'the functions re-read it within minutes.',
     });
     return secret;
   }
@@ -375,50 +432,65 @@ export class FirehoseIntegration extends Construct {
       blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
       enforceSSL: true,
       objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
-      lifecycleRules: [{ expiration: Duration.days(expiryDays), abortIncompleteMultipartUploadAfter: Duration.days(1) }],
+      lifecycleRules: [
+        { expiration: Duration.days(expiryDays), abortIncompleteMultipartUploadAfter: Duration.days(1) },
+      ],
     });
     Validations.of(bucket).acknowledge({
       id: 'AwsSolutions-S1',
-      reason: 'Objects are short-lived copies of queue messages, reachable only by the kit\'s function roles (one prefix, '
-        + 'put for the front door, get/delete for the worker). CloudTrail S3 data events audit them if an account needs it.',
+      reason:
+        "Objects are short-lived copies of queue messages, reachable only by the kit's function roles (one prefix, " +
+        'put for the front door, get/delete for the worker). CloudTrail S3 data events audit them if an account needs it.',
     });
     return bucket;
   }
 
   /** One statement limited to the claim-check prefix; the key names are random, hence the wildcard. */
   private grantClaimChecks(fn: lambda.IFunction, sid: string, actions: string[]): void {
-    fn.addToRolePolicy(new iam.PolicyStatement({
-      sid,
-      actions,
-      resources: [this.claimCheckBucket.arnForObjects(`${DELIVERY_DEFAULTS.claimCheckPrefix}*`)],
-    }));
+    fn.addToRolePolicy(
+      new iam.PolicyStatement({
+        sid,
+        actions,
+        resources: [this.claimCheckBucket.arnForObjects(`${DELIVERY_DEFAULTS.claimCheckPrefix}*`)],
+      }),
+    );
     if (fn.role) {
       Validations.of(fn.role).acknowledge({
         // cdk-nag names a wildcard finding after the logical id of the resource it points into.
         id: `AwsSolutions-IAM5[Resource::<${Stack.of(this).getLogicalId(this.claimCheckBucket.node.defaultChild as CfnElement)}.Arn>/${DELIVERY_DEFAULTS.claimCheckPrefix}*]`,
-        reason: 'Claim-check objects get random key names; the wildcard is limited to the kit\'s own prefix in its own bucket.',
+        reason:
+          "Claim-check objects get random key names; the wildcard is limited to the kit's own prefix in its own bucket.",
       });
     }
   }
 
   /** One of the kit's functions (lib/kit-function.ts), its props merged over the defaults given here. */
-  private createHandler(id: string, options: {
-    handler: keyof HandlerEntries;
-    description: string;
-    timeout: Duration;
-    environment: Record<string, string>;
-    /** Bundle the pinned AWS SDK (true) or use the Lambda runtime's copy (false): see lib/kit-function.ts. */
-    bundleAwsSdk: boolean;
-    /** Ship the runtime loop and its exec wrapper in the bundle. */
-    runtimeLoop?: boolean;
-    /** The user's props for this function (`<handler>FunctionProps`). */
-    overrides?: Partial<NodejsFunctionProps> | undefined;
-  }): { fn: NodejsFunction; logGroup: logs.LogGroup } {
+  private createHandler(
+    id: string,
+    options: {
+      handler: keyof HandlerEntries;
+      description: string;
+      timeout: Duration;
+      environment: Record<string, string>;
+      /** Bundle the pinned AWS SDK (true) or use the Lambda runtime's copy (false): see lib/kit-function.ts. */
+      bundleAwsSdk: boolean;
+      /** Ship the runtime loop and its exec wrapper in the bundle. */
+      runtimeLoop?: boolean;
+      /** The user's props for this function (`<handler>FunctionProps`). */
+      overrides?: Partial<NodejsFunctionProps> | undefined;
+    },
+  ): { fn: NodejsFunction; logGroup: logs.LogGroup } {
     const { fn, logGroup } = createKitFunction(this, id, {
-      entry: this.handlerEntries[options.handler] ?? path.join(PROJECT_ROOT, 'lambda', 'handlers', `${options.handler}.ts`),
+      entry:
+        this.handlerEntries[options.handler] ?? path.join(PROJECT_ROOT, 'lambda', 'handlers', `${options.handler}.ts`),
       // mParticle's recommendation (docs/firehose-protocol.md, "Deployment"): memory buys CPU, which cuts latency. The worker
       // keeps the same size so both behave alike under load.
-      defaults: { memorySize: RECOMMENDED_MEMORY_MB, timeout: options.timeout, description: options.description, environment: options.environment },
+      defaults: {
+        memorySize: RECOMMENDED_MEMORY_MB,
+        timeout: options.timeout,
+        description: options.description,
+        environment: options.environment,
+      },
       ...(options.overrides === undefined ? {} : { overrides: options.overrides }),
       propsName: `${options.handler}FunctionProps`,
       logRetention: this.logRetention,

@@ -31,10 +31,13 @@ export class FirehoseStack extends Stack {
 
     this.alarmTopic = this.createAlarmTopic(config);
     if (config.partnerApiUrl === undefined) {
-      Annotations.of(this).addWarningV2('mparticle-firehose:partnerApiUrlUnset', config.dryRun
-        ? 'Context "dryRun" is true: the ingress logs partner calls and answers success; nothing reaches a partner.'
-        : 'Context "partnerApiUrl" is not set: the ingress will fail every request carrying data (registration and '
-          + 'verification still answer). Deploy with -c partnerApiUrl=https://… or, to log instead of sending, -c dryRun=true.');
+      Annotations.of(this).addWarningV2(
+        'mparticle-firehose:partnerApiUrlUnset',
+        config.dryRun
+          ? 'Context "dryRun" is true: the ingress logs partner calls and answers success; nothing reaches a partner.'
+          : 'Context "partnerApiUrl" is not set: the ingress will fail every request carrying data (registration and ' +
+              'verification still answer). Deploy with -c partnerApiUrl=https://… or, to log instead of sending, -c dryRun=true.',
+      );
     }
 
     this.integration = new FirehoseIntegration(this, 'Firehose', {
@@ -72,10 +75,14 @@ export class FirehoseStack extends Stack {
     topic.addSubscription(new snsSubscriptions.EmailSubscription(config.alarmEmail));
     Validations.of(topic).acknowledge({
       id: 'AwsSolutions-SNS2',
-      reason: 'Alarm notifications carry alarm names and metric values only. CloudWatch cannot publish to a topic '
-        + 'encrypted with the AWS managed SNS key, and a customer key per region only for this adds cost without protecting data.',
+      reason:
+        'Alarm notifications carry alarm names and metric values only. CloudWatch cannot publish to a topic ' +
+        'encrypted with the AWS managed SNS key, and a customer key per region only for this adds cost without protecting data.',
     });
-    new CfnOutput(this, 'AlarmTopicArn', { value: topic.topicArn, description: 'SNS topic for alarm notifications (confirm the e-mail subscription)' });
+    new CfnOutput(this, 'AlarmTopicArn', {
+      value: topic.topicArn,
+      description: 'SNS topic for alarm notifications (confirm the e-mail subscription)',
+    });
     return topic;
   }
 
@@ -89,12 +96,30 @@ export class FirehoseStack extends Stack {
       value: firehose.ingressFunction.functionArn,
       description: 'Unqualified ingress function ARN (for operators; mParticle may not invoke it)',
     });
-    new CfnOutput(this, 'WorkerFunctionArn', { value: firehose.workerFunction.functionArn, description: 'Delivery worker function ARN' });
-    new CfnOutput(this, 'DeliveryQueueUrl', { value: firehose.deliveryQueue.queueUrl, description: 'Queue of deliveries to the partner API' });
-    new CfnOutput(this, 'DeliveryQueueArn', { value: firehose.deliveryQueue.queueArn, description: 'Queue of deliveries to the partner API' });
-    new CfnOutput(this, 'DeadLetterQueueUrl', { value: firehose.deadLetterQueue.queueUrl, description: 'Deliveries that failed for good' });
-    new CfnOutput(this, 'DeadLetterQueueArn', { value: firehose.deadLetterQueue.queueArn, description: 'Deliveries that failed for good' });
-    new CfnOutput(this, 'SealingKeyArn', { value: firehose.sealingKey.keyArn, description: 'KMS key sealing confidential settings in queued deliveries' });
+    new CfnOutput(this, 'WorkerFunctionArn', {
+      value: firehose.workerFunction.functionArn,
+      description: 'Delivery worker function ARN',
+    });
+    new CfnOutput(this, 'DeliveryQueueUrl', {
+      value: firehose.deliveryQueue.queueUrl,
+      description: 'Queue of deliveries to the partner API',
+    });
+    new CfnOutput(this, 'DeliveryQueueArn', {
+      value: firehose.deliveryQueue.queueArn,
+      description: 'Queue of deliveries to the partner API',
+    });
+    new CfnOutput(this, 'DeadLetterQueueUrl', {
+      value: firehose.deadLetterQueue.queueUrl,
+      description: 'Deliveries that failed for good',
+    });
+    new CfnOutput(this, 'DeadLetterQueueArn', {
+      value: firehose.deadLetterQueue.queueArn,
+      description: 'Deliveries that failed for good',
+    });
+    new CfnOutput(this, 'SealingKeyArn', {
+      value: firehose.sealingKey.keyArn,
+      description: 'KMS key sealing confidential settings in queued deliveries',
+    });
     if (firehose.httpFunctionUrl !== undefined) {
       new CfnOutput(this, 'HttpEndpointUrl', {
         value: firehose.httpFunctionUrl.url,
@@ -114,9 +139,18 @@ export class FirehoseStack extends Stack {
       });
     }
     if (this.feed !== undefined) {
-      new CfnOutput(this, 'FeedBucketName', { value: this.feed.bucket.bucketName, description: 'Upload NDJSON feed files under incoming/ here' });
-      new CfnOutput(this, 'FeedSecretArn', { value: this.feed.secret.secretArn, description: "Put the customer's Events API key and secret here" });
-      new CfnOutput(this, 'FeedDeadLetterQueueUrl', { value: this.feed.deadLetterQueue.queueUrl, description: 'Feed uploads that failed after retries' });
+      new CfnOutput(this, 'FeedBucketName', {
+        value: this.feed.bucket.bucketName,
+        description: 'Upload NDJSON feed files under incoming/ here',
+      });
+      new CfnOutput(this, 'FeedSecretArn', {
+        value: this.feed.secret.secretArn,
+        description: "Put the customer's Events API key and secret here",
+      });
+      new CfnOutput(this, 'FeedDeadLetterQueueUrl', {
+        value: this.feed.deadLetterQueue.queueUrl,
+        description: 'Feed uploads that failed after retries',
+      });
     }
   }
 }

@@ -2,7 +2,12 @@ import * as path from 'node:path';
 import { Annotations, type Duration } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { type BundlingOptions, NodejsFunction, type NodejsFunctionProps, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import {
+  type BundlingOptions,
+  NodejsFunction,
+  type NodejsFunctionProps,
+  OutputFormat,
+} from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { ConstructPropsError } from './construct-props-error';
@@ -24,13 +29,24 @@ export const RECOMMENDED_MEMORY_MB = 1024;
  * Props a user may not override: the kit builds the code (entry, handler, bundling on the local esbuild),
  * pins the runtime, and gives each function its own role and log group (exposed as properties instead).
  */
-const FIXED_PROPS = ['entry', 'handler', 'code', 'projectRoot', 'depsLockFilePath', 'role', 'logGroup', 'logRetention'] as const;
+const FIXED_PROPS = [
+  'entry',
+  'handler',
+  'code',
+  'projectRoot',
+  'depsLockFilePath',
+  'role',
+  'logGroup',
+  'logRetention',
+] as const;
 
 export interface KitFunctionOptions {
   /** Absolute path of the entry file exporting `handler`. */
   readonly entry: string;
   /** The kit's defaults; `overrides` are merged over them. */
-  readonly defaults: Omit<NodejsFunctionProps, 'entry' | 'handler' | 'runtime' | 'role' | 'logGroup' | 'bundling'> & { readonly timeout: Duration };
+  readonly defaults: Omit<NodejsFunctionProps, 'entry' | 'handler' | 'runtime' | 'role' | 'logGroup' | 'bundling'> & {
+    readonly timeout: Duration;
+  };
   /** The user's props (e.g. `workerFunctionProps`), checked and merged over `defaults`. */
   readonly overrides?: Partial<NodejsFunctionProps>;
   /** Name of the prop `overrides` came from, for error messages. */
@@ -75,7 +91,10 @@ export function createKitFunction(scope: Construct, id: string, options: KitFunc
 
   const { environment, bundling, ...rest } = overrides;
   const fn = new NodejsFunction(scope, ids.function, {
-    ...mergeDefined<NodejsFunctionProps>({ architecture: lambda.Architecture.ARM_64, memorySize: RECOMMENDED_MEMORY_MB, ...options.defaults }, rest),
+    ...mergeDefined<NodejsFunctionProps>(
+      { architecture: lambda.Architecture.ARM_64, memorySize: RECOMMENDED_MEMORY_MB, ...options.defaults },
+      rest,
+    ),
     entry: options.entry,
     handler: 'handler',
     projectRoot: PROJECT_ROOT,
@@ -113,29 +132,52 @@ function kitBundling(options: KitFunctionOptions): BundlingOptions {
 }
 
 /** Refuses overrides that would break the kit, naming the prop path and what to do instead. */
-function checkOverrides(propsName: string, overrides: Partial<NodejsFunctionProps>, kitEnvironment: Record<string, string>, runtimeLoop: boolean): void {
+function checkOverrides(
+  propsName: string,
+  overrides: Partial<NodejsFunctionProps>,
+  kitEnvironment: Record<string, string>,
+  runtimeLoop: boolean,
+): void {
   for (const key of FIXED_PROPS) {
     if (overrides[key] !== undefined) {
-      throw new ConstructPropsError(`${propsName}.${key}`, 'is set by the kit and cannot be overridden (the role and log group are exposed as properties: add to them instead)');
+      throw new ConstructPropsError(
+        `${propsName}.${key}`,
+        'is set by the kit and cannot be overridden (the role and log group are exposed as properties: add to them instead)',
+      );
     }
   }
   const runtime = overrides.runtime;
   if (runtime !== undefined && !runtime.runtimeEquals(FUNCTION_RUNTIME)) {
-    throw new ConstructPropsError(`${propsName}.runtime`, `must be ${FUNCTION_RUNTIME.name}, the one runtime the kit is built and tested for (got ${runtime.name})`);
+    throw new ConstructPropsError(
+      `${propsName}.runtime`,
+      `must be ${FUNCTION_RUNTIME.name}, the one runtime the kit is built and tested for (got ${runtime.name})`,
+    );
   }
   for (const name of Object.keys(overrides.environment ?? {})) {
     if (name in kitEnvironment) {
-      throw new ConstructPropsError(`${propsName}.environment.${name}`, 'is set by the kit from its own props; set that prop instead');
+      throw new ConstructPropsError(
+        `${propsName}.environment.${name}`,
+        'is set by the kit from its own props; set that prop instead',
+      );
     }
   }
   const bundling = overrides.bundling;
   if (bundling?.forceDockerBundling === true) {
-    throw new ConstructPropsError(`${propsName}.bundling.forceDockerBundling`, 'must stay false: the kit bundles with the local esbuild, never Docker');
+    throw new ConstructPropsError(
+      `${propsName}.bundling.forceDockerBundling`,
+      'must stay false: the kit bundles with the local esbuild, never Docker',
+    );
   }
   if (bundling?.target !== undefined && bundling.target !== ESBUILD_TARGET) {
-    throw new ConstructPropsError(`${propsName}.bundling.target`, `must be ${ESBUILD_TARGET}, matching ${FUNCTION_RUNTIME.name}`);
+    throw new ConstructPropsError(
+      `${propsName}.bundling.target`,
+      `must be ${ESBUILD_TARGET}, matching ${FUNCTION_RUNTIME.name}`,
+    );
   }
   if (runtimeLoop && bundling?.commandHooks !== undefined) {
-    throw new ConstructPropsError(`${propsName}.bundling.commandHooks`, 'would drop the runtime loop the ingress ships in its bundle (docs/runtime-loop.md)');
+    throw new ConstructPropsError(
+      `${propsName}.bundling.commandHooks`,
+      'would drop the runtime loop the ingress ships in its bundle (docs/runtime-loop.md)',
+    );
   }
 }

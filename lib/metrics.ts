@@ -31,7 +31,9 @@ export const REQUEST_TYPE_DIMENSIONS = [
 ] as const satisfies readonly FirehoseRequestType[];
 
 /** Fails to compile when the protocol gains a request type this list does not have. */
-const everyRequestTypeListed: Exclude<FirehoseRequestType, (typeof REQUEST_TYPE_DIMENSIONS)[number]> extends never ? true : never = true;
+const everyRequestTypeListed: Exclude<FirehoseRequestType, (typeof REQUEST_TYPE_DIMENSIONS)[number]> extends never
+  ? true
+  : never = true;
 void everyRequestTypeListed;
 
 export interface CustomMetricOptions {

@@ -8,7 +8,11 @@ import type { Construct } from 'constructs';
  * deletion (its objects expire by themselves). Call it on a construct with no children yet: log delivery
  * goes through a bucket policy (ACLs stay off) whatever the app's feature flags say, which is set as context.
  */
-export function privateBucket(scope: Construct, id: string, props: { readonly expireAfter: Duration }): { bucket: s3.Bucket; accessLogs: s3.Bucket } {
+export function privateBucket(
+  scope: Construct,
+  id: string,
+  props: { readonly expireAfter: Duration },
+): { bucket: s3.Bucket; accessLogs: s3.Bucket } {
   scope.node.setContext('@aws-cdk/aws-s3:serverAccessLogsUseBucketPolicy', true);
   const accessLogs = new s3.Bucket(scope, `${id}AccessLogs`, {
     // Server access log delivery supports SSE-S3 only.

@@ -27,8 +27,11 @@ export class RequestCapture extends Construct {
   constructor(scope: Construct, id: string, props: RequestCaptureProps = {}) {
     super(scope, id);
     const sampleRate = props.sampleRate ?? CAPTURE_DEFAULTS.sampleRate;
-    if (!(sampleRate > 0 && sampleRate <= 1)) throw new Error(`RequestCapture: sampleRate must be above 0 and at most 1, got ${sampleRate}`);
-    const { bucket, accessLogs } = privateBucket(this, 'Bucket', { expireAfter: props.retention ?? Duration.days(CAPTURE_DEFAULTS.retentionDays) });
+    if (!(sampleRate > 0 && sampleRate <= 1))
+      throw new Error(`RequestCapture: sampleRate must be above 0 and at most 1, got ${sampleRate}`);
+    const { bucket, accessLogs } = privateBucket(this, 'Bucket', {
+      expireAfter: props.retention ?? Duration.days(CAPTURE_DEFAULTS.retentionDays),
+    });
     this.bucket = bucket;
     this.accessLogsBucket = accessLogs;
     this.environment = { [CAPTURE_ENV.bucket]: bucket.bucketName, [CAPTURE_ENV.sampleRate]: String(sampleRate) };
@@ -37,12 +40,18 @@ export class RequestCapture extends Construct {
   /** Lets a function write captures (PutObject under the capture prefix only) and tells it where. */
   grantCapture(fn: lambda.Function): void {
     // PutObject alone (grantPut would add tagging, retention and Abort*), on the capture prefix alone.
-    fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['s3:PutObject'], resources: [this.bucket.arnForObjects(`${CAPTURE_DEFAULTS.prefix}*`)] }));
+    fn.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: ['s3:PutObject'],
+        resources: [this.bucket.arnForObjects(`${CAPTURE_DEFAULTS.prefix}*`)],
+      }),
+    );
     const bucketId = Stack.of(this).getLogicalId(this.bucket.node.defaultChild as s3.CfnBucket);
     if (fn.role) {
       Validations.of(fn.role).acknowledge({
         id: `AwsSolutions-IAM5[Resource::<${bucketId}.Arn>/${CAPTURE_DEFAULTS.prefix}*]`,
-        reason: 'Each capture object gets a new name (time, container, sequence); the wildcard is limited to the captures/ prefix.',
+        reason:
+          'Each capture object gets a new name (time, container, sequence); the wildcard is limited to the captures/ prefix.',
       });
     }
     for (const [name, value] of Object.entries(this.environment)) fn.addEnvironment(name, value);

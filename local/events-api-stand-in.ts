@@ -18,7 +18,16 @@ export interface ReceivedRequest {
   readonly path: string;
   readonly ids: readonly string[];
   readonly at: number;
-  outcome: 'accepted' | 'partially-failed' | 'refused' | 'unauthorized' | 'forbidden' | 'fault' | 'reset' | 'reset-after-accept' | 'too-many';
+  outcome:
+    | 'accepted'
+    | 'partially-failed'
+    | 'refused'
+    | 'unauthorized'
+    | 'forbidden'
+    | 'fault'
+    | 'reset'
+    | 'reset-after-accept'
+    | 'too-many';
 }
 
 export interface FakeEventsApiOptions {
@@ -34,7 +43,11 @@ export interface FakeEventsApiOptions {
   /** How a 202 body names a failed batch: by `index` and `source_request_id` (default), or not at all. */
   readonly failureAttribution?: 'indexed' | 'unattributed';
   /** Consulted for every well-authenticated request; undefined means behave normally. */
-  readonly fault?: (request: { readonly seq: number; readonly ids: readonly string[]; readonly path: string }) => Fault | undefined;
+  readonly fault?: (request: {
+    readonly seq: number;
+    readonly ids: readonly string[];
+    readonly path: string;
+  }) => Fault | undefined;
   /** Delay before answering, to keep requests in flight (kill tests). */
   readonly delayMs?: number;
   /** Called once a request is recorded (before the answer is sent). */
@@ -102,7 +115,9 @@ export async function startFakeEventsApi(options: FakeEventsApiOptions): Promise
         parsed = undefined; // refused below as a malformed body
       }
       const items: unknown[] = Array.isArray(parsed) ? parsed : [];
-      const ids = items.map((item) => String((item as { source_request_id?: unknown } | null)?.source_request_id ?? '?'));
+      const ids = items.map((item) =>
+        String((item as { source_request_id?: unknown } | null)?.source_request_id ?? '?'),
+      );
       const entry: ReceivedRequest = { seq, path, ids, at: Date.now(), outcome: 'accepted' };
       requests.push(entry);
 
@@ -130,7 +145,8 @@ export async function startFakeEventsApi(options: FakeEventsApiOptions): Promise
       }
       if (fault?.kind === 'status') {
         entry.outcome = 'fault';
-        const headers: Record<string, string> = fault.retryAfterSeconds === undefined ? {} : { 'retry-after': String(fault.retryAfterSeconds) };
+        const headers: Record<string, string> =
+          fault.retryAfterSeconds === undefined ? {} : { 'retry-after': String(fault.retryAfterSeconds) };
         res.writeHead(fault.status, { 'content-type': 'application/json', ...headers });
         return res.end(fault.body ?? '');
       }
@@ -147,7 +163,9 @@ export async function startFakeEventsApi(options: FakeEventsApiOptions): Promise
         return badRequest(POISON_MESSAGE);
       }
       if (path.endsWith('/historical')) {
-        const missing = items.find((item) => typeof (item as { timestamp_unixtime_ms?: unknown }).timestamp_unixtime_ms !== 'number');
+        const missing = items.find(
+          (item) => typeof (item as { timestamp_unixtime_ms?: unknown }).timestamp_unixtime_ms !== 'number',
+        );
         if (missing) {
           entry.outcome = 'refused';
           return badRequest('Historical batches need timestamp_unixtime_ms.');

@@ -52,7 +52,12 @@ export async function startHttpEndpoint(options: HttpEndpointOptions): Promise<H
   };
 }
 
-async function serve(req: http.IncomingMessage, res: http.ServerResponse, handler: FunctionUrlHandler, maxBodyBytes: number): Promise<void> {
+async function serve(
+  req: http.IncomingMessage,
+  res: http.ServerResponse,
+  handler: FunctionUrlHandler,
+  maxBodyBytes: number,
+): Promise<void> {
   try {
     const body = await readBody(req, maxBodyBytes);
     if (body === 'too-large') {
@@ -63,8 +68,14 @@ async function serve(req: http.IncomingMessage, res: http.ServerResponse, handle
       result = await handler(toFunctionUrlEvent(req, body), localContext());
     } catch (error) {
       // What a Function URL answers when the function fails instead of returning a response.
-      process.stderr.write(`http endpoint: the handler threw: ${error instanceof Error ? error.message : String(error)}\n`);
-      result = { statusCode: 502, headers: { 'content-type': 'application/json' }, body: '{"message":"Internal Server Error"}' };
+      process.stderr.write(
+        `http endpoint: the handler threw: ${error instanceof Error ? error.message : String(error)}\n`,
+      );
+      result = {
+        statusCode: 502,
+        headers: { 'content-type': 'application/json' },
+        body: '{"message":"Internal Server Error"}',
+      };
     }
     writeResult(res, result);
   } catch (error) {
@@ -104,7 +115,8 @@ function tooLarge(maxBodyBytes: number): FunctionUrlResult {
 }
 
 /** Content types a Function URL passes as text; any other body arrives base64-encoded. */
-const TEXT_CONTENT_TYPE = /^(?:text\/|application\/(?:json|xml|javascript|x-www-form-urlencoded|[\w.+-]*\+(?:json|xml))\b)/i;
+const TEXT_CONTENT_TYPE =
+  /^(?:text\/|application\/(?:json|xml|javascript|x-www-form-urlencoded|[\w.+-]*\+(?:json|xml))\b)/i;
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 export function toFunctionUrlEvent(req: http.IncomingMessage, body: Buffer): APIGatewayProxyEventV2 {
@@ -174,7 +186,8 @@ function writeResult(res: http.ServerResponse, result: FunctionUrlResult): void 
   const headers: Record<string, string | string[]> = {};
   for (const [name, value] of Object.entries(result.headers ?? {})) headers[name.toLowerCase()] = String(value);
   if (result.cookies && result.cookies.length > 0) headers['set-cookie'] = result.cookies;
-  const body = result.body === undefined ? Buffer.alloc(0) : Buffer.from(result.body, result.isBase64Encoded ? 'base64' : 'utf8');
+  const body =
+    result.body === undefined ? Buffer.alloc(0) : Buffer.from(result.body, result.isBase64Encoded ? 'base64' : 'utf8');
   headers['content-length'] = String(body.length);
   res.writeHead(result.statusCode ?? 200, headers).end(body);
 }

@@ -67,7 +67,8 @@ export async function startInvokeApi(options: InvokeApiOptions): Promise<InvokeA
     req.on('end', () => {
       const body = Buffer.concat(chunks);
       route(req, res, body).catch((error: unknown) => {
-        if (!res.headersSent) sendJson(res, 500, { Type: 'Service', message: error instanceof Error ? error.message : 'internal error' });
+        if (!res.headersSent)
+          sendJson(res, 500, { Type: 'Service', message: error instanceof Error ? error.message : 'internal error' });
       });
     });
   });
@@ -101,13 +102,20 @@ export async function startInvokeApi(options: InvokeApiOptions): Promise<InvokeA
       }
       const requestId = `local-${Date.now().toString(36)}-${(++sequence).toString(36)}`;
       const invocationType = String(req.headers['x-amz-invocation-type'] ?? 'RequestResponse');
-      const context = { functionName: name, qualifier: qualifier ?? url.searchParams.get('Qualifier') ?? '$LATEST', requestId };
+      const context = {
+        functionName: name,
+        qualifier: qualifier ?? url.searchParams.get('Qualifier') ?? '$LATEST',
+        requestId,
+      };
       res.setHeader('x-amzn-RequestId', requestId);
       res.setHeader('X-Amz-Executed-Version', context.qualifier === '$LATEST' ? '$LATEST' : '1');
       if (body.length > MAX_SYNC_PAYLOAD_BYTES) {
         // What AWS answers, before the function runs.
         res.setHeader('x-amzn-ErrorType', 'RequestEntityTooLargeException');
-        sendJson(res, 413, { Type: 'User', message: `Request must be smaller than ${MAX_SYNC_PAYLOAD_BYTES} bytes for the InvokeFunction operation` });
+        sendJson(res, 413, {
+          Type: 'User',
+          message: `Request must be smaller than ${MAX_SYNC_PAYLOAD_BYTES} bytes for the InvokeFunction operation`,
+        });
         return;
       }
       if (invocationType === 'DryRun') {
@@ -124,7 +132,10 @@ export async function startInvokeApi(options: InvokeApiOptions): Promise<InvokeA
         const text = JSON.stringify(result === undefined ? null : result);
         if (Buffer.byteLength(text) > MAX_SYNC_PAYLOAD_BYTES) {
           res.setHeader('X-Amz-Function-Error', 'Unhandled');
-          sendJson(res, 200, { errorType: 'Function.ResponseSizeTooLarge', errorMessage: `Response payload size exceeded maximum allowed payload size (${MAX_SYNC_PAYLOAD_BYTES} bytes).` });
+          sendJson(res, 200, {
+            errorType: 'Function.ResponseSizeTooLarge',
+            errorMessage: `Response payload size exceeded maximum allowed payload size (${MAX_SYNC_PAYLOAD_BYTES} bytes).`,
+          });
           return;
         }
         res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) }).end(text);

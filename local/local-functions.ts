@@ -21,7 +21,11 @@ export interface LocalFunctions {
   close(): void;
 }
 
-export function buildLocalFunctions(integration: PartnerIntegration, functionEnv: Readonly<Record<string, string>>, log: SystemLog): LocalFunctions {
+export function buildLocalFunctions(
+  integration: PartnerIntegration,
+  functionEnv: Readonly<Record<string, string>>,
+  log: SystemLog,
+): LocalFunctions {
   const level = functionEnv[ENV.logLevel];
   const ingress = createIngressFunction({
     env: functionEnv,
@@ -29,18 +33,33 @@ export function buildLocalFunctions(integration: PartnerIntegration, functionEnv
     service: 'firehose-ingress',
     integration,
     observer: {
-      handled: (summary, ms) => log.invocation({ type: summary.type, outcome: summary.outcome, ms, calls: summary.calls }),
+      handled: (summary, ms) =>
+        log.invocation({ type: summary.type, outcome: summary.outcome, ms, calls: summary.calls }),
       rejected: (error, ms) => log.invocation({ type: 'invalid', outcome: 'rejected', ms, calls: 0, error }),
       failed: (error, ms) => log.invocation({ type: 'failed', outcome: 'error', ms, calls: 0, error }),
     },
   });
-  const worker = createWorkerFunction({ env: functionEnv, logger: createLogger('firehose-worker', level), integration, observer: workerActivity(log) });
-  const httpHandler = createHttpHandler({ runtime: ingress, tokens: tokenSourceFromEnv(functionEnv), logger: createLogger('firehose-http', level) });
+  const worker = createWorkerFunction({
+    env: functionEnv,
+    logger: createLogger('firehose-worker', level),
+    integration,
+    observer: workerActivity(log),
+  });
+  const httpHandler = createHttpHandler({
+    runtime: ingress,
+    tokens: tokenSourceFromEnv(functionEnv),
+    logger: createLogger('firehose-http', level),
+  });
   const http: FunctionUrlHandler = async (event, context) => {
     const result = await httpHandler(event, context);
     const status = result.statusCode ?? 200;
     if (status >= 400) {
-      log.refused({ method: event.requestContext.http.method, path: event.rawPath, status, reason: reasonOf(result.body) });
+      log.refused({
+        method: event.requestContext.http.method,
+        path: event.rawPath,
+        status,
+        reason: reasonOf(result.body),
+      });
     }
     return result;
   };
@@ -55,7 +74,8 @@ export function buildLocalFunctions(integration: PartnerIntegration, functionEnv
   };
 }
 
-const answer = (status: number | undefined): string => (status === undefined ? 'no answer' : `partner answered ${status}`);
+const answer = (status: number | undefined): string =>
+  status === undefined ? 'no answer' : `partner answered ${status}`;
 
 /** One terminal line per retry and per park, as the worker decides them. */
 function workerActivity(log: SystemLog): WorkerObserver {

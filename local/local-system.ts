@@ -75,7 +75,9 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
     [TOKEN_ENV.tokens]: 'local-token',
     // What calls without customer settings (mParticle's DSR requests) authenticate with; ENV.partnerCredential overrides it.
     [ENV.partnerCredential]: 'local-partner-credential',
-    ...Object.fromEntries(Object.entries(options.env ?? {}).filter((e): e is [string, string] => e[1] !== undefined && e[1] !== '')),
+    ...Object.fromEntries(
+      Object.entries(options.env ?? {}).filter((e): e is [string, string] => e[1] !== undefined && e[1] !== ''),
+    ),
     // One worker runner locally: it alone shares PARTNER_MAX_RPS.
     [ENV.workerMaxConcurrency]: '1',
     [ENV.partnerApiUrl]: partnerUrl,
@@ -99,31 +101,39 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
   };
   // The Invoke API's ingress runs as in AWS: the shipped bundle through the exec wrapper and the runtime loop.
   const startLoop = (): Promise<LoopIngress> =>
-    startLoopIngress({ env: functionEnv, log, ...(options.reload?.integrationModule ? { integrationModule: options.reload.integrationModule } : {}) });
+    startLoopIngress({
+      env: functionEnv,
+      log,
+      ...(options.reload?.integrationModule ? { integrationModule: options.reload.integrationModule } : {}),
+    });
   // Every entry point calls through `current` / `loop`, so a reload swaps the code under running servers.
   let current = build();
   let loop = await startLoop();
-  const watcher = source && watchFolders(source.folders, (files) => {
-    const started = performance.now();
-    const changed = files.map((f) => f.replace(`${process.cwd()}/`, '')).join(', ');
-    void (async () => {
-      try {
-        const next = build();
-        const nextLoop = await startLoop();
-        const previous = { functions: current, loop };
-        current = next;
-        loop = nextLoop;
-        // Calls already running on the old code finish first (a closed keep-alive pool would spill them).
-        setTimeout(() => {
-          previous.functions.close();
-          void previous.loop.stop();
-        }, 10_000).unref();
-        log.activity(`reloaded the functions in ${Math.round(performance.now() - started)} ms (${changed} changed)`);
-      } catch (error) {
-        log.activity(`reload failed, still running the previous code: ${error instanceof Error ? error.message : String(error)}`);
-      }
-    })();
-  });
+  const watcher =
+    source &&
+    watchFolders(source.folders, (files) => {
+      const started = performance.now();
+      const changed = files.map((f) => f.replace(`${process.cwd()}/`, '')).join(', ');
+      void (async () => {
+        try {
+          const next = build();
+          const nextLoop = await startLoop();
+          const previous = { functions: current, loop };
+          current = next;
+          loop = nextLoop;
+          // Calls already running on the old code finish first (a closed keep-alive pool would spill them).
+          setTimeout(() => {
+            previous.functions.close();
+            void previous.loop.stop();
+          }, 10_000).unref();
+          log.activity(`reloaded the functions in ${Math.round(performance.now() - started)} ms (${changed} changed)`);
+        } catch (error) {
+          log.activity(
+            `reload failed, still running the previous code: ${error instanceof Error ? error.message : String(error)}`,
+          );
+        }
+      })();
+    });
 
   const functions: LocalFunction[] = [
     {
@@ -151,7 +161,10 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
 
   const depth = async (queueUrl: string) => {
     const out = await sqs.sqs.send(
-      new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'] }),
+      new GetQueueAttributesCommand({
+        QueueUrl: queueUrl,
+        AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
+      }),
     );
     return {
       visible: Number(out.Attributes?.['ApproximateNumberOfMessages'] ?? 0),
@@ -171,7 +184,12 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
   });
 
   const redriveLocal = async (max?: number): Promise<number> => {
-    const moved = await redrive({ sqs: sqs.sqs, queueUrl: sqs.queueUrl, deadLetterQueueUrl: sqs.deadLetterQueueUrl, ...(max === undefined ? {} : { max }) });
+    const moved = await redrive({
+      sqs: sqs.sqs,
+      queueUrl: sqs.queueUrl,
+      deadLetterQueueUrl: sqs.deadLetterQueueUrl,
+      ...(max === undefined ? {} : { max }),
+    });
     log.activity(`redrive: moved ${moved} message(s) from the dead-letter queue back to the delivery queue`);
     return moved;
   };
@@ -185,7 +203,11 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
     extraRoutes: createStatusRoutes({ status, redrive: redriveLocal }),
   });
 
-  const http = await startHttpEndpoint({ port: options.httpPort, host, handler: (event, context) => current.http(event, context) });
+  const http = await startHttpEndpoint({
+    port: options.httpPort,
+    host,
+    handler: (event, context) => current.http(event, context),
+  });
 
   return {
     invokeUrl: server.url,

@@ -12,7 +12,8 @@ import type { SystemLog } from './system-log';
 
 /** The ingress function's timeout in the construct (lib/firehose-integration.ts). */
 const INGRESS_TIMEOUT_MS = 10_000;
-const LEVELS = ['DEBUG', 'INFO', 'WARN', 'ERROR', 'CRITICAL'];
+// SILENT last: a function at SILENT shows none of its lines.
+const LEVELS = ['DEBUG', 'INFO', 'WARN', 'ERROR', 'CRITICAL', 'SILENT'];
 const SUMMARY_WAIT_MS = 1_000;
 /** Concurrent invocations the local ingress serves at once, one process each (Lambda would scale further). */
 const MAX_CONTAINERS = 10;
@@ -29,8 +30,14 @@ export async function startLoopIngress(options: {
   /** A module exporting `integration` to bundle instead of lambda/integration (npm start's reload test). */
   readonly integrationModule?: string;
 }): Promise<LoopIngress> {
-  const taskRoot = await bundleIngressWithLoop(undefined, options.integrationModule ? { integrationModule: options.integrationModule } : {});
-  const shownLevel = Math.max(0, LEVELS.indexOf((options.env[ENV.logLevel] ?? process.env[ENV.logLevel] ?? 'INFO').toUpperCase()));
+  const taskRoot = await bundleIngressWithLoop(
+    undefined,
+    options.integrationModule ? { integrationModule: options.integrationModule } : {},
+  );
+  const shownLevel = Math.max(
+    0,
+    LEVELS.indexOf((options.env[ENV.logLevel] ?? process.env[ENV.logLevel] ?? 'INFO').toUpperCase()),
+  );
   const summaries = new Map<string, Summary>();
   const waiting = new Map<string, (summary: Summary) => void>();
 
@@ -49,7 +56,8 @@ export async function startLoopIngress(options: {
 
   // Lambda runs one invocation per container at a time and starts more containers for concurrent calls:
   // so does this pool, up to MAX_CONTAINERS (the first started now, the others on demand, then kept warm).
-  const start = (): Promise<LoopFunction> => startLoopFunction({ taskRoot, env: { ...options.env, [ENV.logLevel]: 'INFO' }, onLine });
+  const start = (): Promise<LoopFunction> =>
+    startLoopFunction({ taskRoot, env: { ...options.env, [ENV.logLevel]: 'INFO' }, onLine });
   const containers: Promise<LoopFunction>[] = [start()];
   const idle: LoopFunction[] = [await (containers[0] as Promise<LoopFunction>)];
   const waiters: Array<(loop: LoopFunction) => void> = [];
@@ -91,7 +99,11 @@ export async function startLoopIngress(options: {
       const loop = await acquire();
       let outcome: Awaited<ReturnType<LoopFunction['invoke']>>;
       try {
-        outcome = await loop.invoke({ payload, requestId: context.requestId, deadlineMs: Date.now() + INGRESS_TIMEOUT_MS });
+        outcome = await loop.invoke({
+          payload,
+          requestId: context.requestId,
+          deadlineMs: Date.now() + INGRESS_TIMEOUT_MS,
+        });
       } finally {
         release(loop);
       }
@@ -101,7 +113,9 @@ export async function startLoopIngress(options: {
       if (outcome.kind === 'response') return body;
       // The Invoke API turns this back into the runtime's error document (errorType, errorMessage).
       const document = body as { errorType?: string; errorMessage?: string };
-      throw Object.assign(new Error(document.errorMessage ?? 'the function failed'), { name: document.errorType ?? 'Error' });
+      throw Object.assign(new Error(document.errorMessage ?? 'the function failed'), {
+        name: document.errorType ?? 'Error',
+      });
     },
     async stop() {
       await Promise.all(containers.map(async (container) => (await container).stop()));
@@ -128,7 +142,13 @@ function summaryOf(entry: Record<string, unknown>): Summary | undefined {
     case 'rejected input':
       return { type: 'invalid', outcome: 'rejected', ms, calls: 0, error: String(entry['error']) };
     case 'failed':
-      return { type: 'failed', outcome: 'error', ms, calls: 0, error: String((entry['error'] as { message?: unknown } | undefined)?.message ?? '') };
+      return {
+        type: 'failed',
+        outcome: 'error',
+        ms,
+        calls: 0,
+        error: String((entry['error'] as { message?: unknown } | undefined)?.message ?? ''),
+      };
     default:
       return undefined;
   }

@@ -18,7 +18,12 @@ export interface ReceivedRequest {
 }
 
 export type Fault =
-  | { readonly kind: 'status'; readonly status: number; readonly headers?: Record<string, string>; readonly body?: string }
+  | {
+      readonly kind: 'status';
+      readonly status: number;
+      readonly headers?: Record<string, string>;
+      readonly body?: string;
+    }
   | { readonly kind: 'slow'; readonly delayMs: number }
   | { readonly kind: 'reset' };
 
@@ -63,7 +68,9 @@ export async function startPartnerServer(options: { port?: number; host?: string
       if (fault.kind === 'reset') return void req.socket.destroy();
       if (fault.kind === 'slow') return void setTimeout(ok, fault.delayMs);
       request.answered = fault.status;
-      res.writeHead(fault.status, { 'content-type': 'application/json', ...fault.headers }).end(fault.body ?? '{"error":"scripted"}');
+      res
+        .writeHead(fault.status, { 'content-type': 'application/json', ...fault.headers })
+        .end(fault.body ?? '{"error":"scripted"}');
     });
   });
   const control = (text: string, res: http.ServerResponse): void => {
@@ -75,7 +82,9 @@ export async function startPartnerServer(options: { port?: number; host?: string
       return;
     }
     script = status >= 200 && status < 300 ? undefined : () => ({ kind: 'status', status });
-    res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ failing: script !== undefined, status }));
+    res
+      .writeHead(200, { 'content-type': 'application/json' })
+      .end(JSON.stringify({ failing: script !== undefined, status }));
   };
 
   await new Promise<void>((resolve, reject) => {

@@ -7,7 +7,13 @@ import { PLATFORM_ENV } from '../lambda/config/environment';
  */
 export type RedriveTarget =
   | { readonly kind: 'local'; readonly invokeUrl: string }
-  | { readonly kind: 'queues'; readonly queueUrl: string; readonly deadLetterQueueUrl: string; readonly region?: string; readonly endpoint?: string }
+  | {
+      readonly kind: 'queues';
+      readonly queueUrl: string;
+      readonly deadLetterQueueUrl: string;
+      readonly region?: string;
+      readonly endpoint?: string;
+    }
   | { readonly kind: 'stack'; readonly stackName: string; readonly region: string };
 
 export interface RedriveOptions {
@@ -55,7 +61,8 @@ export function parseRedriveArgs(args: readonly string[], env: Env): RedriveOpti
     flags.set(arg, value);
   }
   const max = flags.has('--max') ? Number(flags.get('--max')) : undefined;
-  if (max !== undefined && (!Number.isInteger(max) || max <= 0)) throw new UsageError('--max takes a positive whole number');
+  if (max !== undefined && (!Number.isInteger(max) || max <= 0))
+    throw new UsageError('--max takes a positive whole number');
   const region = flags.get('--region') ?? env[PLATFORM_ENV.awsRegion] ?? env[PLATFORM_ENV.awsDefaultRegion];
   const withMax = (target: RedriveTarget): RedriveOptions => (max === undefined ? { target } : { target, max });
 
@@ -64,7 +71,13 @@ export function parseRedriveArgs(args: readonly string[], env: Env): RedriveOpti
   if (queueUrl !== undefined || dlqUrl !== undefined) {
     if (!queueUrl || !dlqUrl) throw new UsageError('--queue-url and --dlq-url go together');
     const endpoint = flags.get('--endpoint');
-    return withMax({ kind: 'queues', queueUrl, deadLetterQueueUrl: dlqUrl, ...(region ? { region } : {}), ...(endpoint ? { endpoint } : {}) });
+    return withMax({
+      kind: 'queues',
+      queueUrl,
+      deadLetterQueueUrl: dlqUrl,
+      ...(region ? { region } : {}),
+      ...(endpoint ? { endpoint } : {}),
+    });
   }
   const stack = flags.get('--stack');
   if (stack !== undefined || flags.has('--region')) {
@@ -75,14 +88,23 @@ export function parseRedriveArgs(args: readonly string[], env: Env): RedriveOpti
   const envDlq = env[ENV.deadLetterQueueUrl];
   if (!flags.has('--local') && envQueue && envDlq) {
     const endpoint = env[ENV.sqsEndpoint];
-    return withMax({ kind: 'queues', queueUrl: envQueue, deadLetterQueueUrl: envDlq, region: region ?? 'us-east-1', ...(endpoint ? { endpoint } : {}) });
+    return withMax({
+      kind: 'queues',
+      queueUrl: envQueue,
+      deadLetterQueueUrl: envDlq,
+      region: region ?? 'us-east-1',
+      ...(endpoint ? { endpoint } : {}),
+    });
   }
   const invokeUrl = flags.get('--local') ?? `http://127.0.0.1:${env[ENV.invokePort] || DEFAULT_INVOKE_PORT}`;
   return withMax({ kind: 'local', invokeUrl: invokeUrl.replace(/\/+$/, '') });
 }
 
 /** The queue URLs among a stack's outputs (lib/firehose-stack.ts names them). */
-export function queuesFromOutputs(stackName: string, outputs: readonly { OutputKey?: string; OutputValue?: string }[]): { queueUrl: string; deadLetterQueueUrl: string } {
+export function queuesFromOutputs(
+  stackName: string,
+  outputs: readonly { OutputKey?: string; OutputValue?: string }[],
+): { queueUrl: string; deadLetterQueueUrl: string } {
   const value = (key: string): string => {
     const found = outputs.find((o) => o.OutputKey === key)?.OutputValue;
     if (!found) throw new UsageError(`stack ${stackName} has no ${key} output; is it a stack of this kit?`);

@@ -16,7 +16,9 @@ export interface CodeSource {
 }
 
 export function codeSource(lambdaFolder: string, integrationModule: string | undefined): CodeSource {
-  const folders = [lambdaFolder, ...(integrationModule ? [path.dirname(integrationModule)] : [])].map((f) => path.resolve(f) + path.sep);
+  const folders = [lambdaFolder, ...(integrationModule ? [path.dirname(integrationModule)] : [])].map(
+    (f) => path.resolve(f) + path.sep,
+  );
   return {
     folders,
     load() {
@@ -26,15 +28,22 @@ export function codeSource(lambdaFolder: string, integrationModule: string | und
         if (key === LOCAL_FUNCTIONS || folders.some((folder) => key.startsWith(folder))) delete require.cache[key];
       }
       const { buildLocalFunctions } = require(LOCAL_FUNCTIONS) as typeof LocalFunctionsModule;
-      const module = require(integrationModule ? path.resolve(integrationModule) : path.join(lambdaFolder, 'integration')) as { integration?: PartnerIntegration };
-      if (!module.integration) throw new Error(`${integrationModule ?? 'lambda/integration'} exports no \`integration\``);
+      const module = require(
+        integrationModule ? path.resolve(integrationModule) : path.join(lambdaFolder, 'integration'),
+      ) as { integration?: PartnerIntegration };
+      if (!module.integration)
+        throw new Error(`${integrationModule ?? 'lambda/integration'} exports no \`integration\``);
       return { integration: module.integration, build: buildLocalFunctions };
     },
   };
 }
 
 /** Calls `onChange` once per burst of file changes (editors write a file in several steps). */
-export function watchFolders(folders: readonly string[], onChange: (files: string[]) => void, debounceMs = 150): { close(): void } {
+export function watchFolders(
+  folders: readonly string[],
+  onChange: (files: string[]) => void,
+  debounceMs = 150,
+): { close(): void } {
   let pending = new Set<string>();
   let timer: NodeJS.Timeout | undefined;
   const watchers: FSWatcher[] = folders.map((folder) =>

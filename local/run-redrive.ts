@@ -11,16 +11,32 @@ export interface RedriveClients {
   readonly sqs?: (config: { region?: string; endpoint?: string }) => SQSClient;
 }
 
-export async function runRedrive(options: RedriveOptions, clients: RedriveClients = {}): Promise<{ moved: number; from: string }> {
+export async function runRedrive(
+  options: RedriveOptions,
+  clients: RedriveClients = {},
+): Promise<{ moved: number; from: string }> {
   const { target } = options;
-  if (target.kind === 'local') return { moved: await redriveLocal(target.invokeUrl, options.max), from: `the local system at ${target.invokeUrl}` };
+  if (target.kind === 'local')
+    return {
+      moved: await redriveLocal(target.invokeUrl, options.max),
+      from: `the local system at ${target.invokeUrl}`,
+    };
 
   const queues = target.kind === 'queues' ? target : await stackQueues(target.stackName, target.region, clients);
-  const config = { ...(queues.region ? { region: queues.region } : {}), ...(queues.endpoint ? { endpoint: queues.endpoint } : {}) };
-  if (!config.region && !process.env[PLATFORM_ENV.awsRegion]) throw new UsageError(`no region: pass --region R or set ${PLATFORM_ENV.awsRegion}`);
+  const config = {
+    ...(queues.region ? { region: queues.region } : {}),
+    ...(queues.endpoint ? { endpoint: queues.endpoint } : {}),
+  };
+  if (!config.region && !process.env[PLATFORM_ENV.awsRegion])
+    throw new UsageError(`no region: pass --region R or set ${PLATFORM_ENV.awsRegion}`);
   const sqs = (clients.sqs ?? ((c) => new SQSClient(c)))(config);
   try {
-    const moved = await redrive({ sqs, queueUrl: queues.queueUrl, deadLetterQueueUrl: queues.deadLetterQueueUrl, ...(options.max === undefined ? {} : { max: options.max }) });
+    const moved = await redrive({
+      sqs,
+      queueUrl: queues.queueUrl,
+      deadLetterQueueUrl: queues.deadLetterQueueUrl,
+      ...(options.max === undefined ? {} : { max: options.max }),
+    });
     return { moved, from: queues.deadLetterQueueUrl };
   } finally {
     sqs.destroy();
@@ -40,9 +56,14 @@ async function stackQueues(stackName: string, region: string, clients: RedriveCl
 async function redriveLocal(invokeUrl: string, max: number | undefined): Promise<number> {
   let response: Response;
   try {
-    response = await fetch(`${invokeUrl}/_redrive${max === undefined ? '' : `?max=${max}`}`, { method: 'POST', signal: AbortSignal.timeout(60_000) });
+    response = await fetch(`${invokeUrl}/_redrive${max === undefined ? '' : `?max=${max}`}`, {
+      method: 'POST',
+      signal: AbortSignal.timeout(60_000),
+    });
   } catch {
-    throw new Error(`no local system answers at ${invokeUrl}: start it with \`npm start\`, pass --local <its URL>, or name AWS queues (see --help)`);
+    throw new Error(
+      `no local system answers at ${invokeUrl}: start it with \`npm start\`, pass --local <its URL>, or name AWS queues (see --help)`,
+    );
   }
   if (!response.ok) throw new Error(`the local system answered ${response.status} to POST /_redrive`);
   return ((await response.json()) as { moved: number }).moved;

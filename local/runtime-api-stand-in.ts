@@ -69,8 +69,11 @@ export async function startRuntimeApiStandIn(): Promise<RuntimeApiStandIn> {
         'content-length': body.length,
         'lambda-runtime-aws-request-id': next.requestId,
         'lambda-runtime-deadline-ms': String(input.deadlineMs ?? Date.now() + 3_000),
-        'lambda-runtime-invoked-function-arn': input.invokedFunctionArn ?? 'arn:aws:lambda:us-east-1:000000000000:function:firehose-ingress',
-        'lambda-runtime-trace-id': input.traceId ?? `Root=1-${Math.floor(Date.now() / 1000).toString(16)}-${randomUUID().replace(/-/g, '').slice(0, 24)};Sampled=0`,
+        'lambda-runtime-invoked-function-arn':
+          input.invokedFunctionArn ?? 'arn:aws:lambda:us-east-1:000000000000:function:firehose-ingress',
+        'lambda-runtime-trace-id':
+          input.traceId ??
+          `Root=1-${Math.floor(Date.now() / 1000).toString(16)}-${randomUUID().replace(/-/g, '').slice(0, 24)};Sampled=0`,
         ...(input.clientContext === undefined ? {} : { 'lambda-runtime-client-context': input.clientContext }),
       });
       res.end(body);
@@ -94,10 +97,16 @@ export async function startRuntimeApiStandIn(): Promise<RuntimeApiStandIn> {
       if (result) {
         const requestId = decodeURIComponent(result[1] as string);
         const pending = inFlight.get(requestId);
-        if (!pending) return void res.writeHead(400).end('{"errorMessage":"unknown request id","errorType":"InvalidRequestID"}');
+        if (!pending)
+          return void res.writeHead(400).end('{"errorMessage":"unknown request id","errorType":"InvalidRequestID"}');
         inFlight.delete(requestId);
         res.writeHead(202).end('{"status":"OK"}');
-        pending.resolve({ kind: result[2] === 'response' ? 'response' : 'error', requestId, headers: req.headers, body });
+        pending.resolve({
+          kind: result[2] === 'response' ? 'response' : 'error',
+          requestId,
+          headers: req.headers,
+          body,
+        });
         return;
       }
       if (req.method === 'POST' && url === INIT_ERROR) {
@@ -105,7 +114,8 @@ export async function startRuntimeApiStandIn(): Promise<RuntimeApiStandIn> {
         initErrors.push(outcome);
         res.writeHead(202).end('{"status":"OK"}');
         // As in Lambda: what waits for this sandbox gets the init error.
-        for (const pending of [...queued.splice(0), ...inFlight.values()]) pending.resolve({ ...outcome, requestId: pending.requestId });
+        for (const pending of [...queued.splice(0), ...inFlight.values()])
+          pending.resolve({ ...outcome, requestId: pending.requestId });
         inFlight.clear();
         return;
       }

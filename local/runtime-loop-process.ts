@@ -6,7 +6,12 @@ import { build } from 'esbuild';
 import { ENV } from '../lambda/delivery/defaults';
 import { RUNTIME_LOOP_FILES } from '../lambda/runtime-loop/files';
 import { ESBUILD_TARGET } from '../lib/node-runtime';
-import { startRuntimeApiStandIn, type InvocationInput, type RuntimeApiStandIn, type RuntimeOutcome } from './runtime-api-stand-in';
+import {
+  startRuntimeApiStandIn,
+  type InvocationInput,
+  type RuntimeApiStandIn,
+  type RuntimeOutcome,
+} from './runtime-api-stand-in';
 
 /**
  * The ingress as Lambda runs it, on this machine: the bundle the construct ships (handler, runtime loop,
@@ -17,7 +22,12 @@ import { startRuntimeApiStandIn, type InvocationInput, type RuntimeApiStandIn, t
 const PROJECT_ROOT = path.resolve(__dirname, '..');
 
 /** What Lambda's Node.js bootstrap passes to the exec wrapper after the interpreter. */
-export const MANAGED_RUNTIME_ARGS = ['--expose-gc', '--max-http-header-size', '81920', '/var/runtime/index.mjs'] as const;
+export const MANAGED_RUNTIME_ARGS = [
+  '--expose-gc',
+  '--max-http-header-size',
+  '81920',
+  '/var/runtime/index.mjs',
+] as const;
 
 /** The runtime loop and its wrapper, into `outDir` (beside a handler bundle), as the construct ships them. */
 export async function bundleRuntimeLoop(outDir: string): Promise<void> {
@@ -48,12 +58,20 @@ export function localTaskRoot(): string {
 }
 
 /** The ingress handler bundled as the construct bundles it (the AWS SDK left to the runtime), with the loop. */
-export async function bundleIngressWithLoop(outDir: string = localTaskRoot(), options: { readonly integrationModule?: string } = {}): Promise<string> {
+export async function bundleIngressWithLoop(
+  outDir: string = localTaskRoot(),
+  options: { readonly integrationModule?: string } = {},
+): Promise<string> {
   const integrationModule = options.integrationModule;
   await build({
     // `npm start` with ENV.localIntegrationModule: the handler's `../integration` is that module instead.
     plugins: integrationModule
-      ? [{ name: 'local-integration', setup: (b) => void b.onResolve({ filter: /^\.\.\/integration$/ }, () => ({ path: integrationModule })) }]
+      ? [
+          {
+            name: 'local-integration',
+            setup: (b) => void b.onResolve({ filter: /^\.\.\/integration$/ }, () => ({ path: integrationModule })),
+          },
+        ]
       : [],
     entryPoints: [path.join(PROJECT_ROOT, 'lambda', 'handlers', 'ingress.ts')],
     outfile: path.join(outDir, 'index.js'),
@@ -81,17 +99,21 @@ export interface WrappedProcessOptions {
 
 /** Starts `<wrapper> <node> <bootstrap flags> /var/runtime/index.mjs` as Lambda's bootstrap would. */
 export function spawnThroughWrapper(options: WrappedProcessOptions): ChildProcess {
-  return spawn(path.join(options.taskRoot, RUNTIME_LOOP_FILES.wrapper), options.args ?? [process.execPath, ...MANAGED_RUNTIME_ARGS], {
-    env: {
-      ...process.env,
-      ...options.env,
-      [ENV.lambdaRuntimeApi]: options.runtimeApi,
-      [ENV.lambdaTaskRoot]: options.taskRoot,
-      [ENV.lambdaHandler]: 'index.handler',
+  return spawn(
+    path.join(options.taskRoot, RUNTIME_LOOP_FILES.wrapper),
+    options.args ?? [process.execPath, ...MANAGED_RUNTIME_ARGS],
+    {
+      env: {
+        ...process.env,
+        ...options.env,
+        [ENV.lambdaRuntimeApi]: options.runtimeApi,
+        [ENV.lambdaTaskRoot]: options.taskRoot,
+        [ENV.lambdaHandler]: 'index.handler',
+      },
+      // Both piped: Lambda collects stdout and stderr alike; the caller reads them line by line.
+      stdio: ['ignore', 'pipe', 'pipe'],
     },
-    // Both piped: Lambda collects stdout and stderr alike; the caller reads them line by line.
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  );
 }
 
 export interface LoopFunction {
@@ -112,10 +134,18 @@ export async function startLoopFunction(options: {
   const ensureRunning = (): void => {
     if (child && child.exitCode === null && child.signalCode === null) return;
     const started = spawnThroughWrapper({ taskRoot: options.taskRoot, runtimeApi: api.address, env: options.env });
-    createInterface({ input: started.stdout as NodeJS.ReadableStream }).on('line', (line) => options.onLine(line, process.stdout));
-    createInterface({ input: started.stderr as NodeJS.ReadableStream }).on('line', (line) => options.onLine(line, process.stderr));
+    createInterface({ input: started.stdout as NodeJS.ReadableStream }).on('line', (line) =>
+      options.onLine(line, process.stdout),
+    );
+    createInterface({ input: started.stderr as NodeJS.ReadableStream }).on('line', (line) =>
+      options.onLine(line, process.stderr),
+    );
     started.on('exit', (code, signal) => {
-      api.abandon(Object.assign(new Error(`the runtime process exited (${signal ?? `code ${code}`})`), { name: 'Runtime.ExitError' }));
+      api.abandon(
+        Object.assign(new Error(`the runtime process exited (${signal ?? `code ${code}`})`), {
+          name: 'Runtime.ExitError',
+        }),
+      );
     });
     child = started;
   };

@@ -45,13 +45,18 @@ export async function startSqsEmulator(
 ): Promise<SqsEmulator> {
   const { startFauxqs } = await importEsm<typeof Fauxqs>('fauxqs');
   const host = options.host ?? '127.0.0.1';
-  const server = await listeningOn(host, () => startFauxqs({ port: options.port ?? 0, host: '127.0.0.1', logger: false }));
+  const server = await listeningOn(host, () =>
+    startFauxqs({ port: options.port ?? 0, host: '127.0.0.1', logger: false }),
+  );
   const endpoint = `http://${host}:${server.port}`;
   const dlq = server.createQueue(LOCAL_QUEUE_NAMES.deadLetter);
   const queue = server.createQueue(LOCAL_QUEUE_NAMES.delivery, {
     attributes: {
       VisibilityTimeout: String(options.visibilityTimeout ?? 6 * DELIVERY_DEFAULTS.workerTimeoutSeconds),
-      RedrivePolicy: JSON.stringify({ deadLetterTargetArn: dlq.queueArn, maxReceiveCount: options.maxReceiveCount ?? DELIVERY_DEFAULTS.redriveMaxReceiveCount }),
+      RedrivePolicy: JSON.stringify({
+        deadLetterTargetArn: dlq.queueArn,
+        maxReceiveCount: options.maxReceiveCount ?? DELIVERY_DEFAULTS.redriveMaxReceiveCount,
+      }),
     },
   });
   const { bucketName } = server.createBucket(LOCAL_BUCKET_NAME);
@@ -78,10 +83,16 @@ export async function startSqsEmulator(
     peek(which) {
       const state = server.inspectQueue(which === 'delivery' ? queue.queueName : dlq.queueName);
       if (!state) return [];
-      const all = [...state.messages.ready, ...state.messages.delayed, ...state.messages.inflight.map((e) => e.message)];
+      const all = [
+        ...state.messages.ready,
+        ...state.messages.delayed,
+        ...state.messages.inflight.map((e) => e.message),
+      ];
       return all.map((m) => ({
         body: m.body,
-        attributes: Object.fromEntries(Object.entries(m.messageAttributes).map(([k, v]) => [k, String(v.StringValue ?? '')])),
+        attributes: Object.fromEntries(
+          Object.entries(m.messageAttributes).map(([k, v]) => [k, String(v.StringValue ?? '')]),
+        ),
       }));
     },
     async stop() {
@@ -101,7 +112,8 @@ async function listeningOn<T>(host: string, start: () => Promise<T>): Promise<T>
   const listen = net.Server.prototype.listen;
   net.Server.prototype.listen = function (this: net.Server, ...args: unknown[]) {
     const first = args[0];
-    if (typeof first === 'object' && first !== null && (first as net.ListenOptions).host === '0.0.0.0') args[0] = { ...first, host };
+    if (typeof first === 'object' && first !== null && (first as net.ListenOptions).host === '0.0.0.0')
+      args[0] = { ...first, host };
     return (listen as (...a: unknown[]) => net.Server).apply(this, args);
   } as typeof listen;
   try {

@@ -46,12 +46,23 @@ export function deliveriesOf(received: readonly ReceivedRequest[]): DeliveryReco
     const attempt = (attempts.get(idempotencyKey) ?? 0) + 1;
     attempts.set(idempotencyKey, attempt);
     const accepted = r.answered !== undefined && r.answered >= 200 && r.answered < 300;
-    return { at: new Date(r.at).toISOString(), path: r.path, idempotencyKey, accepted, status: r.answered, attempt, bytes: Buffer.byteLength(r.bodyText) };
+    return {
+      at: new Date(r.at).toISOString(),
+      path: r.path,
+      idempotencyKey,
+      accepted,
+      status: r.answered,
+      attempt,
+      bytes: Buffer.byteLength(r.bodyText),
+    };
   });
   return all.slice(-KEEP).reverse();
 }
 
-export function createStatusRoutes(deps: { status: () => Promise<SystemStatus>; redrive: (max?: number) => Promise<number> }) {
+export function createStatusRoutes(deps: {
+  status: () => Promise<SystemStatus>;
+  redrive: (max?: number) => Promise<number>;
+}) {
   return async (req: http.IncomingMessage, res: http.ServerResponse): Promise<boolean> => {
     const url = new URL(req.url ?? '/', 'http://localhost');
     const path = url.pathname;
@@ -74,7 +85,10 @@ export function createStatusRoutes(deps: { status: () => Promise<SystemStatus>; 
 }
 
 const escapeHtml = (value: unknown): string =>
-  String(value).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
+  String(value).replace(
+    /[&<>"']/g,
+    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c,
+  );
 
 function table(headers: string[], rows: unknown[][]): string {
   const head = headers.map((h) => `<th>${escapeHtml(h)}</th>`).join('');
@@ -92,18 +106,30 @@ export function renderStatusPage(status: SystemStatus): string {
 <h1>Firehose kit: local system</h1>
 <p>Started ${escapeHtml(status.startedAt)} · partner ${escapeHtml(status.partner.url)}${status.partner.local ? ' (local stand-in)' : ''} · <a href="/_status.json">JSON</a></p>
 <h2>Queues</h2>
-${table(['queue', 'waiting', 'in flight'], [
-  ['delivery', status.queue.visible, status.queue.inFlight],
-  ['dead-letter', status.deadLetterQueue.visible, status.deadLetterQueue.inFlight],
-])}
+${table(
+  ['queue', 'waiting', 'in flight'],
+  [
+    ['delivery', status.queue.visible, status.queue.inFlight],
+    ['dead-letter', status.deadLetterQueue.visible, status.deadLetterQueue.inFlight],
+  ],
+)}
 <p>Worker: ${status.worker.batches} batches, ${status.worker.records} records, ${status.worker.failures} failed attempts.</p>
 <p>Every list: newest first.</p>
 <h2>Recent invocations</h2>
-${table(['time', 'type', 'outcome', 'latency ms', 'partner calls', 'error'], status.invocations.map((i) => [i.at, i.type, i.outcome, i.ms, i.calls, i.error ?? '']))}
+${table(
+  ['time', 'type', 'outcome', 'latency ms', 'partner calls', 'error'],
+  status.invocations.map((i) => [i.at, i.type, i.outcome, i.ms, i.calls, i.error ?? '']),
+)}
 <h2>Refused HTTP calls (HTTP variant)</h2>
-${table(['time', 'call', 'status', 'reason'], status.refusedHttpCalls.map((r) => [r.at, `${r.method} ${r.path}`, r.status, r.reason]))}
+${table(
+  ['time', 'call', 'status', 'reason'],
+  status.refusedHttpCalls.map((r) => [r.at, `${r.method} ${r.path}`, r.status, r.reason]),
+)}
 <h2>Recent deliveries to the partner</h2>
-${table(['time', 'path', 'idempotency key', 'attempt', 'answer', 'bytes'], status.deliveries.map((d) => [d.at, d.path, d.idempotencyKey, d.attempt, answerOf(d), d.bytes]))}
+${table(
+  ['time', 'path', 'idempotency key', 'attempt', 'answer', 'bytes'],
+  status.deliveries.map((d) => [d.at, d.path, d.idempotencyKey, d.attempt, answerOf(d), d.bytes]),
+)}
 </body></html>`;
 }
 

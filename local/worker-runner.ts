@@ -55,7 +55,11 @@ export async function pollOnce(options: WorkerRunnerOptions): Promise<number> {
   );
   const messages = out.Messages ?? [];
   if (messages.length === 0) return 0;
-  const event: SQSEvent = { Records: messages.map((m) => toSqsRecord(m, options.queueArn ?? 'arn:aws:sqs:local:000000000000:delivery', 'local')) };
+  const event: SQSEvent = {
+    Records: messages.map((m) =>
+      toSqsRecord(m, options.queueArn ?? 'arn:aws:sqs:local:000000000000:delivery', 'local'),
+    ),
+  };
   const response = await options.handler(event);
   const failed = new Set(response.batchItemFailures.map((f) => f.itemIdentifier));
   const done = messages.filter((m) => !failed.has(m.MessageId ?? ''));

@@ -11,7 +11,12 @@ process.on('SIGINT', () => {
   interrupt.abort();
 });
 
-runFeedCli(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, env: process.env, interrupt: interrupt.signal }).then(
+runFeedCli(process.argv.slice(2), {
+  stdout: process.stdout,
+  stderr: process.stderr,
+  env: process.env,
+  interrupt: interrupt.signal,
+}).then(
   (code) => {
     process.exitCode = code;
   },

@@ -51,8 +51,13 @@ async function main(): Promise<void> {
   const { ENV } = await import('../lambda/delivery/defaults');
   // LOCAL_INTEGRATION_MODULE: a module exporting `integration` to run instead of lambda/integration.
   const integrationModule = process.env[ENV.localIntegrationModule];
-  const integration = integrationModule ? (require(path.resolve(integrationModule)) as typeof import('../lambda/integration')).integration : undefined;
-  const integrationFolders = [path.resolve(__dirname, '../lambda/integration') + path.sep, ...(integrationModule ? [path.dirname(path.resolve(integrationModule)) + path.sep] : [])];
+  const integration = integrationModule
+    ? (require(path.resolve(integrationModule)) as typeof import('../lambda/integration')).integration
+    : undefined;
+  const integrationFolders = [
+    path.resolve(__dirname, '../lambda/integration') + path.sep,
+    ...(integrationModule ? [path.dirname(path.resolve(integrationModule)) + path.sep] : []),
+  ];
   const ingress = createIngressFunction({
     env: process.env,
     logger: createLogger('firehose-ingress'),
@@ -68,7 +73,11 @@ async function main(): Promise<void> {
     const { FirehoseInputError } = await import('../lambda/firehose');
     if (error instanceof FirehoseInputError) fail(EXIT_BAD_INPUT, `invalid request: ${error.message}`);
     const where = mappingFrame(error, integrationFolders);
-    if (where) fail(EXIT_MAPPING, `mapping error at ${where}: ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`);
+    if (where)
+      fail(
+        EXIT_MAPPING,
+        `mapping error at ${where}: ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`,
+      );
     fail(EXIT_FAILED, `failed: ${error instanceof Error ? error.message : String(error)}`);
   } finally {
     await ingress.close();

@@ -15,7 +15,9 @@ module registration response mParticle will receive. Exit 1 with one line per pr
 
 const problems = checkRegistration(integration.registration);
 if (problems.length > 0) {
-  process.stderr.write(`registration has ${problems.length} problem(s):\n${problems.map((p) => `  ${p}`).join('\n')}\n`);
+  process.stderr.write(
+    `registration has ${problems.length} problem(s):\n${problems.map((p) => `  ${p}`).join('\n')}\n`,
+  );
   process.exit(1);
 }
 process.stdout.write(`${JSON.stringify(moduleRegistrationResponse(integration.registration), null, 2)}\n`);

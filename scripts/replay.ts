@@ -27,7 +27,14 @@ function usage(message?: string): never {
 
 async function main(): Promise<number> {
   const args = process.argv.slice(2);
-  const options: { source?: string; account?: number; since?: number; invokeUrl?: string; s3Endpoint?: string; json: boolean } = { json: false };
+  const options: {
+    source?: string;
+    account?: number;
+    since?: number;
+    invokeUrl?: string;
+    s3Endpoint?: string;
+    json: boolean;
+  } = { json: false };
   for (let i = 0; i < args.length; i++) {
     const arg = args[i] as string;
     const value = (): string => args[++i] ?? usage(`${arg} needs a value`);
@@ -43,8 +50,12 @@ async function main(): Promise<number> {
   if (options.source === undefined) usage('name a folder or an S3 prefix of captured requests');
   if (options.account !== undefined && !Number.isInteger(options.account)) usage('--account takes a whole number');
 
-  const records = (await readCaptures(options.source, options.s3Endpoint ? { s3Endpoint: options.s3Endpoint } : {})).filter(
-    (r) => (options.account === undefined || r.accountId === options.account) && (options.since === undefined || Date.parse(r.capturedAt) >= options.since),
+  const records = (
+    await readCaptures(options.source, options.s3Endpoint ? { s3Endpoint: options.s3Endpoint } : {})
+  ).filter(
+    (r) =>
+      (options.account === undefined || r.accountId === options.account) &&
+      (options.since === undefined || Date.parse(r.capturedAt) >= options.since),
   );
   const target = options.invokeUrl ? invokeApiTarget(options.invokeUrl) : dryRunTarget();
   const results = await replayRecords(records, target);
@@ -53,7 +64,9 @@ async function main(): Promise<number> {
     process.stdout.write(`${JSON.stringify({ replayed: results.length, differing, results }, null, 2)}\n`);
   } else {
     for (const r of results) {
-      process.stdout.write(`${r.same ? 'same   ' : 'DIFFERS'} ${r.capturedAt} ${r.type ?? '(rejected)'} ${r.requestId ?? ''}${r.same ? '' : `: ${r.differences.join('; ')}`}\n`);
+      process.stdout.write(
+        `${r.same ? 'same   ' : 'DIFFERS'} ${r.capturedAt} ${r.type ?? '(rejected)'} ${r.requestId ?? ''}${r.same ? '' : `: ${r.differences.join('; ')}`}\n`,
+      );
     }
     process.stdout.write(`${results.length} replayed, ${differing} differ\n`);
   }

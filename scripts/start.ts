@@ -50,16 +50,26 @@ async function main(): Promise<void> {
     ...(process.env[ENV.bindHost] ? { host: process.env[ENV.bindHost] } : {}),
     ...(process.env[ENV.partnerApiUrl] ? { partnerApiUrl: process.env[ENV.partnerApiUrl] } : {}),
     env: process.env,
-    reload: { lambdaFolder: path.join(root, 'lambda'), ...(integrationModule ? { integrationModule: path.resolve(process.env[PLATFORM_ENV.initCwd] ?? process.cwd(), integrationModule) } : {}) },
+    reload: {
+      lambdaFolder: path.join(root, 'lambda'),
+      ...(integrationModule
+        ? { integrationModule: path.resolve(process.env[PLATFORM_ENV.initCwd] ?? process.cwd(), integrationModule) }
+        : {}),
+    },
     listener: {
-      invocation: (r) => say(`invoke ${r.type} → ${r.outcome} in ${r.ms} ms${r.calls ? ` (${r.calls} partner call(s))` : ''}${r.error ? `: ${r.error}` : ''}`),
+      invocation: (r) =>
+        say(
+          `invoke ${r.type} → ${r.outcome} in ${r.ms} ms${r.calls ? ` (${r.calls} partner call(s))` : ''}${r.error ? `: ${r.error}` : ''}`,
+        ),
       refused: (r) => say(`http ${r.method} ${r.path} → refused ${r.status}${r.reason ? `: ${r.reason}` : ''}`),
       activity: say,
     },
   });
   const arn = `arn:aws:lambda:${region}:${LOCAL_ACCOUNT_ID}:function:${LOCAL_FUNCTION_NAMES.ingress}:live`;
   const token = system.functionEnv[TOKEN_ENV.tokens]?.split(',')[0] ?? '';
-  const watched = system.watching.map((f) => (path.relative(root, f).startsWith('..') ? f : path.relative(root, f))).join(', ');
+  const watched = system.watching
+    .map((f) => (path.relative(root, f).startsWith('..') ? f : path.relative(root, f)))
+    .join(', ');
   say(
     [
       `Firehose kit running locally (ready in ${Math.round(performance.now() - started)} ms); Ctrl-C to stop.`,
@@ -102,6 +112,8 @@ async function main(): Promise<void> {
 
 main().catch((error: unknown) => {
   const message = error instanceof Error ? error.message : String(error);
-  process.stderr.write(`npm start failed: ${message}${/EADDRINUSE/.test(message) ? ` (a port is taken: set ${ENV.invokePort}, ${LOCAL_ENV.httpPort}, ${LOCAL_ENV.partnerPort} or ${LOCAL_ENV.sqsPort})` : ''}\n`);
+  process.stderr.write(
+    `npm start failed: ${message}${/EADDRINUSE/.test(message) ? ` (a port is taken: set ${ENV.invokePort}, ${LOCAL_ENV.httpPort}, ${LOCAL_ENV.partnerPort} or ${LOCAL_ENV.sqsPort})` : ''}\n`,
+  );
   process.exit(1);
 });

@@ -65,9 +65,12 @@ export class CaptureBuffer {
     this.records = [];
     const at = new Date(this.firstAt).toISOString();
     // Sortable keys: the hour folder for --since, then time, container and sequence for uniqueness.
-    const key = `${this.options.prefix}${at.slice(0, 4)}/${at.slice(5, 7)}/${at.slice(8, 10)}/${at.slice(11, 13)}/`
-      + `${at.replace(/[:.]/g, '-')}-${this.options.service}-${this.container}-${++this.sequence}.ndjson`;
-    const write = this.options.sink.put(key, `${lines.join('\n')}\n`).catch((error: unknown) => this.options.onFlushFailed(error, lines.length));
+    const key =
+      `${this.options.prefix}${at.slice(0, 4)}/${at.slice(5, 7)}/${at.slice(8, 10)}/${at.slice(11, 13)}/` +
+      `${at.replace(/[:.]/g, '-')}-${this.options.service}-${this.container}-${++this.sequence}.ndjson`;
+    const write = this.options.sink
+      .put(key, `${lines.join('\n')}\n`)
+      .catch((error: unknown) => this.options.onFlushFailed(error, lines.length));
     this.track(write);
     await this.settled();
   }

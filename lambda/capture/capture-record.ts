@@ -48,5 +48,10 @@ export function comparableResponse(response: object): Record<string, unknown> {
 export function isCaptureRecord(value: unknown): value is CaptureRecord {
   if (typeof value !== 'object' || value === null) return false;
   const record = value as Partial<CaptureRecord>;
-  return record.v === 1 && typeof record.request === 'string' && Array.isArray(record.calls) && typeof record.capturedAt === 'string';
+  return (
+    record.v === 1 &&
+    typeof record.request === 'string' &&
+    Array.isArray(record.calls) &&
+    typeof record.capturedAt === 'string'
+  );
 }

@@ -12,17 +12,24 @@ export interface CaptureSink {
  * function that never captures never loads it). Encryption and expiry are the bucket's (lib/request-capture.ts).
  */
 export function s3CaptureSink(bucket: string, options: { endpoint?: string } = {}): CaptureSink {
-  let client: Promise<{ api: typeof import('@aws-sdk/client-s3'); s3: import('@aws-sdk/client-s3').S3Client }> | undefined;
+  let client:
+    | Promise<{ api: typeof import('@aws-sdk/client-s3'); s3: import('@aws-sdk/client-s3').S3Client }>
+    | undefined;
   const connect = () =>
     (client ??= import('@aws-sdk/client-s3').then((api) => ({
       api,
-      s3: new api.S3Client({ ...(options.endpoint ? { endpoint: options.endpoint, forcePathStyle: true } : {}), maxAttempts: 2 }),
+      s3: new api.S3Client({
+        ...(options.endpoint ? { endpoint: options.endpoint, forcePathStyle: true } : {}),
+        maxAttempts: 2,
+      }),
     })));
   return {
     description: `s3://${bucket}`,
     async put(key, body) {
       const { api, s3 } = await connect();
-      await s3.send(new api.PutObjectCommand({ Bucket: bucket, Key: key, Body: body, ContentType: 'application/x-ndjson' }));
+      await s3.send(
+        new api.PutObjectCommand({ Bucket: bucket, Key: key, Body: body, ContentType: 'application/x-ndjson' }),
+      );
     },
   };
 }

@@ -75,7 +75,12 @@ export class RequestCapture {
   private record(input: unknown, outcome: { result: ProcessResult } | { error: unknown }): void {
     let request: string;
     try {
-      const text = typeof input === 'string' ? input : input instanceof Uint8Array ? Buffer.from(input).toString('utf8') : stringifyJson(input);
+      const text =
+        typeof input === 'string'
+          ? input
+          : input instanceof Uint8Array
+            ? Buffer.from(input).toString('utf8')
+            : stringifyJson(input);
       request = stripConfidential(text, this.options.confidentialIds);
     } catch {
       // Unreadable input holds nothing a replay could use, and may hold a secret in a form we cannot strip.
@@ -91,7 +96,9 @@ export class RequestCapture {
       ...(summary === undefined ? {} : { type: summary.type }),
       ...(summary?.accountId === undefined ? {} : { accountId: summary.accountId }),
       request,
-      ...('result' in outcome ? { response: comparableResponse(outcome.result.response) } : { error: errorMessage(outcome.error) }),
+      ...('result' in outcome
+        ? { response: comparableResponse(outcome.result.response) }
+        : { error: errorMessage(outcome.error) }),
       calls: requestId === undefined ? [] : (this.calls.get(requestId) ?? []),
     };
     if (requestId !== undefined) this.calls.delete(requestId);

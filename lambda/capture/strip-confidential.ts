@@ -24,7 +24,9 @@ export function stripConfidential(raw: string, confidentialIds: ReadonlySet<stri
   if (Array.isArray(profiles)) {
     for (const profile of profiles) {
       const audiences = isObject(profile) ? profile['audiences'] : undefined;
-      if (Array.isArray(audiences)) for (const audience of audiences) if (isObject(audience)) removeFrom(audience['audience_subscription_settings']);
+      if (Array.isArray(audiences))
+        for (const audience of audiences)
+          if (isObject(audience)) removeFrom(audience['audience_subscription_settings']);
     }
   }
   return stringifyJson(value);

@@ -4,10 +4,7 @@
  */
 export class RetryableError extends Error {
   readonly retryable = true as const;
-  constructor(
-    message: string,
-    options?: { cause?: unknown; retryAfterMs?: number; status?: number },
-  ) {
+  constructor(message: string, options?: { cause?: unknown; retryAfterMs?: number; status?: number }) {
     super(message, options?.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'RetryableError';
     this.retryAfterMs = options?.retryAfterMs;

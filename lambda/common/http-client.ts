@@ -52,7 +52,9 @@ export function parseSecureUrl(value: string, what: string): URL {
   }
   if (url.protocol === 'https:') return url;
   if (url.protocol === 'http:' && isLoopbackHost(url.hostname)) return url;
-  throw new Error(`${what} must use https (plain http is allowed only for loopback addresses), got ${url.protocol}//${url.host}`);
+  throw new Error(
+    `${what} must use https (plain http is allowed only for loopback addresses), got ${url.protocol}//${url.host}`,
+  );
 }
 
 export interface HttpClientOptions {
@@ -108,7 +110,9 @@ export class HttpClient {
               body: Buffer.concat(chunks).subarray(0, this.maxBodyBytes).toString('utf8'),
             }),
           );
-          res.on('error', (cause) => finish(new HttpTransportError(`response from ${req.url.host} broke off`, 'network', cause)));
+          res.on('error', (cause) =>
+            finish(new HttpTransportError(`response from ${req.url.host} broke off`, 'network', cause)),
+          );
         },
       );
 
@@ -118,7 +122,9 @@ export class HttpClient {
       }, req.deadlineMs);
 
       request.on('error', (cause: NodeJS.ErrnoException) =>
-        finish(new HttpTransportError(`request to ${req.url.host} failed: ${cause.code ?? cause.message}`, 'network', cause)),
+        finish(
+          new HttpTransportError(`request to ${req.url.host} failed: ${cause.code ?? cause.message}`, 'network', cause),
+        ),
       );
       request.end(req.body);
     });

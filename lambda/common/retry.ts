@@ -22,7 +22,10 @@ export function fullJitterDelayMs(attempt: number, policy: BackoffPolicy, random
  * Parses a `Retry-After` header: delta-seconds or an HTTP date (RFC 9110 §10.2.3).
  * Returns milliseconds to wait (never negative), or undefined when absent or unreadable.
  */
-export function parseRetryAfterMs(value: string | string[] | undefined | null, now: number = Date.now()): number | undefined {
+export function parseRetryAfterMs(
+  value: string | string[] | undefined | null,
+  now: number = Date.now(),
+): number | undefined {
   const raw = Array.isArray(value) ? value[0] : value;
   if (raw === undefined || raw === null) return undefined;
   const text = raw.trim();

@@ -152,7 +152,12 @@ const FEED_VARIABLES = {
   /** Tries per bulk request before the run stops. */
   maxAttempts: { name: 'FEED_MAX_ATTEMPTS', audience: 'knob', doc: 'docs/feeds.md' },
   /** Batches per bulk request (at most 100). */
-  maxBatchesPerRequest: { name: 'FEED_MAX_BATCHES_PER_REQUEST', audience: 'knob', default: '100', doc: 'docs/feeds.md' },
+  maxBatchesPerRequest: {
+    name: 'FEED_MAX_BATCHES_PER_REQUEST',
+    audience: 'knob',
+    default: '100',
+    doc: 'docs/feeds.md',
+  },
   /** Bulk request body limit. */
   maxRequestBytes: { name: 'FEED_MAX_REQUEST_BYTES', audience: 'knob', default: '262144', doc: 'docs/feeds.md' },
   /** Per-batch size limit. */
@@ -215,9 +220,14 @@ export const PLATFORM_ENV = namesOf(PLATFORM_VARIABLES);
 export const LOCAL_ENV = namesOf(LOCAL_VARIABLES);
 
 /** Every variable, for the tests that keep code and docs in line with the catalogue. */
-export const ALL_VARIABLES: readonly Variable[] = [DELIVERY_VARIABLES, CAPTURE_VARIABLES, TOKEN_VARIABLES, FEED_VARIABLES, PLATFORM_VARIABLES, LOCAL_VARIABLES].flatMap(
-  (group): Variable[] => Object.values(group),
-);
+export const ALL_VARIABLES: readonly Variable[] = [
+  DELIVERY_VARIABLES,
+  CAPTURE_VARIABLES,
+  TOKEN_VARIABLES,
+  FEED_VARIABLES,
+  PLATFORM_VARIABLES,
+  LOCAL_VARIABLES,
+].flatMap((group): Variable[] => Object.values(group));
 
 /** The knobs the functions read, user-facing: each must appear in the README's knob tables or in its `doc`. */
 export const FUNCTION_KNOBS: readonly Variable[] = ALL_VARIABLES.filter((variable) => variable.audience === 'knob');

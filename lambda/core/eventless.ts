@@ -9,7 +9,11 @@ import type { EventProcessingRequest } from '../firehose';
  */
 export type EventlessDecision = 'forward' | 'verification' | 'nothing-to-send';
 
-export function decideEventless(request: EventProcessingRequest, skippedEvents: number, allowEventless: boolean): EventlessDecision {
+export function decideEventless(
+  request: EventProcessingRequest,
+  skippedEvents: number,
+  allowEventless: boolean,
+): EventlessDecision {
   if (allowEventless && carriesUserData(request)) return 'forward';
   return skippedEvents > 0 ? 'nothing-to-send' : 'verification';
 }

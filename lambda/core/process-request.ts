@@ -29,7 +29,15 @@ export interface CoreDependencies {
   readonly suspendOnAuthFailure: boolean;
 }
 
-export type Outcome = 'registered' | 'verification' | 'nothing-to-send' | 'delivered' | 'queued' | 'parked' | 'mixed' | 'dry-run';
+export type Outcome =
+  | 'registered'
+  | 'verification'
+  | 'nothing-to-send'
+  | 'delivered'
+  | 'queued'
+  | 'parked'
+  | 'mixed'
+  | 'dry-run';
 
 /** One line's worth of facts about an invocation, for the log and metrics. */
 export interface InvocationSummary {
@@ -62,7 +70,12 @@ export async function processRequest(parsed: ParsedRequest, deps: CoreDependenci
     case 'module_registration_request':
       return {
         response: moduleRegistrationResponse(deps.integration.registration),
-        summary: { type: request.type, requestId: typeof request.id === 'string' ? request.id : undefined, calls: 0, outcome: 'registered' },
+        summary: {
+          type: request.type,
+          requestId: typeof request.id === 'string' ? request.id : undefined,
+          calls: 0,
+          outcome: 'registered',
+        },
       };
     case 'event_processing_request':
       return processEvents(request, parsed.skippedEventTypes, deps);
@@ -92,7 +105,8 @@ async function processEvents(
   if (request.events.length === 0) {
     const allowEventless = deps.integration.registration.permissions?.allow_eventless_batches === true;
     const decision = decideEventless(request, skippedEvents, allowEventless);
-    if (decision !== 'forward') return { response: eventProcessingResponse(), summary: { ...base, calls: 0, outcome: decision } };
+    if (decision !== 'forward')
+      return { response: eventProcessingResponse(), summary: { ...base, calls: 0, outcome: decision } };
   }
 
   const calls = planCalls({
@@ -109,7 +123,10 @@ async function processEvents(
   };
 }
 
-async function processSubscription(request: AudienceSubscriptionRequest, deps: CoreDependencies): Promise<ProcessResult> {
+async function processSubscription(
+  request: AudienceSubscriptionRequest,
+  deps: CoreDependencies,
+): Promise<ProcessResult> {
   const calls = planCalls({
     ...callContext(request.type, request.id, request.account, deps),
     travel: 'inline',
@@ -131,9 +148,17 @@ async function processSubscription(request: AudienceSubscriptionRequest, deps: C
   };
 }
 
-async function processMembership(request: AudienceMembershipChangeRequest, deps: CoreDependencies): Promise<ProcessResult> {
+async function processMembership(
+  request: AudienceMembershipChangeRequest,
+  deps: CoreDependencies,
+): Promise<ProcessResult> {
   const profiles = request.user_profiles ?? [];
-  const base = { type: request.type, requestId: request.id, accountId: accountIdOf(request.account), profiles: profiles.length };
+  const base = {
+    type: request.type,
+    requestId: request.id,
+    accountId: accountIdOf(request.account),
+    profiles: profiles.length,
+  };
   if (profiles.length === 0) {
     return { response: audienceMembershipChangeResponse(), summary: { ...base, calls: 0, outcome: 'verification' } };
   }
@@ -160,7 +185,8 @@ async function processDsr(request: DsrProcessingRequest, deps: CoreDependencies)
       calls: 0,
       outcome: 'nothing-to-send' as const,
       warning: 'skipped a DSR request that is not an erasure',
-      subjectRequestType: typeof request.subject_request_type === 'string' ? request.subject_request_type.slice(0, 80) : null,
+      subjectRequestType:
+        typeof request.subject_request_type === 'string' ? request.subject_request_type.slice(0, 80) : null,
     };
     return { response: dsrProcessingResponse(), summary: skipped };
   }
@@ -171,10 +197,18 @@ async function processDsr(request: DsrProcessingRequest, deps: CoreDependencies)
     build: () => deps.integration.mapErasure(request),
   });
   await deps.delivery.enqueue(calls);
-  return { response: dsrProcessingResponse(), summary: { ...summary, calls: calls.length, outcome: calls.length === 0 ? 'nothing-to-send' : 'queued' } };
+  return {
+    response: dsrProcessingResponse(),
+    summary: { ...summary, calls: calls.length, outcome: calls.length === 0 ? 'nothing-to-send' : 'queued' },
+  };
 }
 
-function callContext(type: FirehoseRequestType, requestId: string, account: Account | null | undefined, deps: CoreDependencies) {
+function callContext(
+  type: FirehoseRequestType,
+  requestId: string,
+  account: Account | null | undefined,
+  deps: CoreDependencies,
+) {
   return {
     requestType: type,
     requestId,

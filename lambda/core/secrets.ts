@@ -2,7 +2,10 @@ import { accountSettings, confidentialSettingIds, type Account } from '../fireho
 import type { PartnerIntegration } from './partner-integration';
 
 /** The confidential settings only: the rest of the account settings reach the mapping, not the transport. */
-export function pickSecrets(account: Account | null | undefined, integration: PartnerIntegration): Record<string, string> {
+export function pickSecrets(
+  account: Account | null | undefined,
+  integration: PartnerIntegration,
+): Record<string, string> {
   const settings = accountSettings(account);
   const secrets: Record<string, string> = {};
   for (const id of secretIds(integration)) {

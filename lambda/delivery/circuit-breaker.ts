@@ -29,7 +29,10 @@ export class CircuitBreaker {
   wouldAllow(): boolean {
     if (this.openedAt === undefined) return true;
     const now = this.now();
-    return now - this.openedAt >= this.openMs && (this.probeStartedAt === undefined || now - this.probeStartedAt >= this.openMs);
+    return (
+      now - this.openedAt >= this.openMs &&
+      (this.probeStartedAt === undefined || now - this.probeStartedAt >= this.openMs)
+    );
   }
 
   /** The partner answered (2xx, or a refusal: it is up and reading). */

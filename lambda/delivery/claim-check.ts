@@ -76,7 +76,14 @@ export class ClaimCheckStore {
     const bytes = Buffer.byteLength(text);
     try {
       const { api, client } = await this.connect();
-      await client.send(new api.PutObjectCommand({ Bucket: this.bucket, Key: key, Body: text, ContentType: 'application/json; charset=utf-8' }));
+      await client.send(
+        new api.PutObjectCommand({
+          Bucket: this.bucket,
+          Key: key,
+          Body: text,
+          ContentType: 'application/json; charset=utf-8',
+        }),
+      );
     } catch (cause) {
       throw new ClaimCheckUnavailableError('claim-check bucket did not accept the message', cause);
     }
@@ -85,7 +92,8 @@ export class ClaimCheckStore {
 
   async get(check: ClaimCheck): Promise<string> {
     // Only the configured bucket: a pointer is data from the queue, not an instruction to read anywhere.
-    if (check.bucket !== this.bucket) throw new FirehoseInputError('claimCheck.bucket', 'is not the configured claim-check bucket');
+    if (check.bucket !== this.bucket)
+      throw new FirehoseInputError('claimCheck.bucket', 'is not the configured claim-check bucket');
     const { api, client } = await this.connect();
     try {
       const out = await client.send(new api.GetObjectCommand({ Bucket: this.bucket, Key: check.key }));

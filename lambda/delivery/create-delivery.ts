@@ -41,8 +41,14 @@ export interface DeliveryParts {
 export function createDeliveryParts(config: DeliveryConfig): DeliveryParts {
   const http = new HttpClient();
   // Loaded on first use: requiring the SDK costs more than the rest of the cold start together.
-  const sqsApi = sdkModule(() => import('@aws-sdk/client-sqs'), () => require('@aws-sdk/client-sqs') as typeof import('@aws-sdk/client-sqs'));
-  const kmsApi = sdkModule(() => import('@aws-sdk/client-kms'), () => require('@aws-sdk/client-kms') as typeof import('@aws-sdk/client-kms'));
+  const sqsApi = sdkModule(
+    () => import('@aws-sdk/client-sqs'),
+    () => require('@aws-sdk/client-sqs') as typeof import('@aws-sdk/client-sqs'),
+  );
+  const kmsApi = sdkModule(
+    () => import('@aws-sdk/client-kms'),
+    () => require('@aws-sdk/client-kms') as typeof import('@aws-sdk/client-kms'),
+  );
   let sqs: Promise<SqsConnection> | undefined;
   const connect = (): Promise<SqsConnection> =>
     (sqs ??= sqsApi.get().then((api) => ({
@@ -54,7 +60,10 @@ export function createDeliveryParts(config: DeliveryConfig): DeliveryParts {
         requestHandler: { connectionTimeout: 1_000, requestTimeout: 3_000 },
       }),
     })));
-  const keys = config.sealing.kind === 'kms' ? kmsKeySource(config.sealing.keyId, { api: kmsApi.get }) : localKeySource(config.sealing.key);
+  const keys =
+    config.sealing.kind === 'kms'
+      ? kmsKeySource(config.sealing.keyId, { api: kmsApi.get })
+      : localKeySource(config.sealing.key);
   return {
     config,
     http,
@@ -65,7 +74,9 @@ export function createDeliveryParts(config: DeliveryConfig): DeliveryParts {
       config.deadLetterQueueUrl,
       config.maxMessageBytes,
       // The S3 client is loaded only when a message first outgrows SQS.
-      config.claimCheckBucket ? new ClaimCheckStore(lazyS3Connection(config.s3Endpoint), config.claimCheckBucket) : undefined,
+      config.claimCheckBucket
+        ? new ClaimCheckStore(lazyS3Connection(config.s3Endpoint), config.claimCheckBucket)
+        : undefined,
     ),
     box: new SecretBox(keys),
     async prepare() {

@@ -19,7 +19,8 @@ export function createWorkerDependencies(
   logger: Logger,
 ): WorkerDependencies & { close(): void } {
   const config = readDeliveryConfig(env);
-  if (!config) throw new Error(`the worker needs ${ENV.partnerApiUrl}, ${ENV.deliveryQueueUrl} and ${ENV.deadLetterQueueUrl}`);
+  if (!config)
+    throw new Error(`the worker needs ${ENV.partnerApiUrl}, ${ENV.deliveryQueueUrl} and ${ENV.deadLetterQueueUrl}`);
   const parts = createDeliveryParts(config);
   return {
     integration,
@@ -41,13 +42,20 @@ export function createWorkerDependencies(
  * This container's share of PARTNER_MAX_RPS: the ceiling divided by how many containers can run at once
  * (WORKER_MAX_CONCURRENCY, set by the construct from the event source's maximum concurrency).
  */
-export function rateLimitFromEnv(env: Readonly<Record<string, string | undefined>>): Pick<WorkerDependencies, 'rateLimit' | 'rateLimitMaxSleepMs'> {
+export function rateLimitFromEnv(
+  env: Readonly<Record<string, string | undefined>>,
+): Pick<WorkerDependencies, 'rateLimit' | 'rateLimitMaxSleepMs'> {
   const raw = env[ENV.partnerMaxRps];
   if (raw === undefined || raw === '') return {};
   const ceilingPerSecond = positiveInt(env, ENV.partnerMaxRps, 0);
   const sharedBy = positiveInt(env, ENV.workerMaxConcurrency, DELIVERY_DEFAULTS.workerMaxConcurrency);
   if (ceilingPerSecond < sharedBy) {
-    throw new Error(`${ENV.partnerMaxRps} (${ceilingPerSecond}) must be at least ${ENV.workerMaxConcurrency} (${sharedBy}): each worker container needs one request per second; lower the event source's maxConcurrency`);
+    throw new Error(
+      `${ENV.partnerMaxRps} (${ceilingPerSecond}) must be at least ${ENV.workerMaxConcurrency} (${sharedBy}): each worker container needs one request per second; lower the event source's maxConcurrency`,
+    );
   }
-  return { rateLimit: new PartnerRateLimit({ ceilingPerSecond, sharedBy }), rateLimitMaxSleepMs: DELIVERY_DEFAULTS.rateLimitMaxSleepMs };
+  return {
+    rateLimit: new PartnerRateLimit({ ceilingPerSecond, sharedBy }),
+    rateLimitMaxSleepMs: DELIVERY_DEFAULTS.rateLimitMaxSleepMs,
+  };
 }

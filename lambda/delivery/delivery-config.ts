@@ -34,7 +34,9 @@ export function readDeliveryConfig(env: Env): DeliveryConfig | undefined {
   const kmsKey = env[ENV.sealingKeyId];
   const localKey = env[ENV.localSealingKey];
   if (!kmsKey && !localKey) {
-    throw new Error(`${ENV.sealingKeyId} (or ${ENV.localSealingKey} for local runs) must be set: confidential settings are encrypted in the queue`);
+    throw new Error(
+      `${ENV.sealingKeyId} (or ${ENV.localSealingKey} for local runs) must be set: confidential settings are encrypted in the queue`,
+    );
   }
   return {
     partnerApiUrl: parseSecureUrl(partner, ENV.partnerApiUrl),

@@ -29,7 +29,13 @@ export type AttemptOutcome =
    * Slowed down by the partner rate limit (PARTNER_MAX_RPS): not tried because the next slot is `waitMs`
    * away, or tried and answered 429 (`status`). Not a failure: the message is held, as for an open circuit.
    */
-  | { readonly kind: 'slowed'; readonly reason: string; readonly waitMs: number; readonly status?: number; readonly excerpt?: string }
+  | {
+      readonly kind: 'slowed';
+      readonly reason: string;
+      readonly waitMs: number;
+      readonly status?: number;
+      readonly excerpt?: string;
+    }
   /** The message or its settings can never make a call: unreadable, a bad setting, sealed settings that do not open. */
   | { readonly kind: 'unusable'; readonly reason: string }
   /**
@@ -109,22 +115,30 @@ export function decide(outcome: AttemptOutcome, at: Situation): Decision {
   const { ageMs, policy } = at;
   const status = outcome.kind === 'unavailable' || outcome.kind === 'slowed' ? outcome.status : undefined;
   if (ageMs >= policy.budgetMs) {
-    const last = outcome.kind === 'not-tried' ? 'the partner was down (circuit open)' : outcome.kind === 'slowed' ? outcome.reason : outcome.message;
+    const last =
+      outcome.kind === 'not-tried'
+        ? 'the partner was down (circuit open)'
+        : outcome.kind === 'slowed'
+          ? outcome.reason
+          : outcome.message;
     const excerpt = outcome.kind === 'unavailable' || outcome.kind === 'slowed' ? outcome.excerpt : undefined;
     return {
       kind: 'park',
-      reason: `outlived its delivery budget of ${Math.round(policy.budgetMs / 1000)} s `
-        + `(received ${at.attempts} times): ${last}`,
+      reason:
+        `outlived its delivery budget of ${Math.round(policy.budgetMs / 1000)} s ` +
+        `(received ${at.attempts} times): ${last}`,
       ...(status === undefined ? {} : { status }),
       ...(excerpt === undefined ? {} : { excerpt }),
     };
   }
   // Never past the budget's end: the message is then received once more and parked on time.
-  const withinBudget = (ms: number): number => Math.max(MIN_DELAY_MS, Math.min(ms, MAX_DELAY_MS, policy.budgetMs - ageMs));
+  const withinBudget = (ms: number): number =>
+    Math.max(MIN_DELAY_MS, Math.min(ms, MAX_DELAY_MS, policy.budgetMs - ageMs));
   const pace = paceMs(ageMs, policy);
   if (outcome.kind === 'not-tried') return { kind: 'hold', delayMs: withinBudget(pace) };
   // No backoff: a hold is not a failure; the limiter's wait (or the partner's Retry-After) sets the pace.
-  if (outcome.kind === 'slowed') return { kind: 'hold', delayMs: withinBudget(Math.max(pace, outcome.waitMs)), reason: outcome.reason };
+  if (outcome.kind === 'slowed')
+    return { kind: 'hold', delayMs: withinBudget(Math.max(pace, outcome.waitMs)), reason: outcome.reason };
   const asked = outcome.kind === 'unavailable' ? outcome.retryAfterMs : undefined;
   // While the circuit is open the breaker paces the partner; backoff is for a partner that seems up.
   const backoff = at.circuit === 'open' ? 0 : fullJitterDelayMs(at.attempts, policy.backoff, at.random);

@@ -101,12 +101,14 @@ export class DeliveryQueue {
         const out = await client.send(new api.SendMessageBatchCommand({ QueueUrl: this.queueUrl, Entries: pending }));
         failed = out.Failed ?? [];
       } catch (cause) {
-        if (attempt >= ENTRY_RETRIES) throw new QueueUnavailableError('delivery queue did not accept the messages', cause);
+        if (attempt >= ENTRY_RETRIES)
+          throw new QueueUnavailableError('delivery queue did not accept the messages', cause);
         await sleep(50 * attempt);
         continue;
       }
       const senderFault = failed.find((f) => f.SenderFault);
-      if (senderFault) throw new QueueUnavailableError(`delivery queue refused a message (${senderFault.Code ?? 'sender fault'})`);
+      if (senderFault)
+        throw new QueueUnavailableError(`delivery queue refused a message (${senderFault.Code ?? 'sender fault'})`);
       const failedIds = new Set(failed.map((f) => f.Id));
       pending = pending.filter((entry) => failedIds.has(entry.Id));
       if (pending.length > 0 && attempt >= ENTRY_RETRIES) {
@@ -130,7 +132,9 @@ export class DeliveryQueue {
     try {
       const MessageBody = await this.prepare(text);
       const { api, client } = await this.connect();
-      await client.send(new api.SendMessageCommand({ QueueUrl: this.deadLetterQueueUrl, MessageBody, MessageAttributes: attributes }));
+      await client.send(
+        new api.SendMessageCommand({ QueueUrl: this.deadLetterQueueUrl, MessageBody, MessageAttributes: attributes }),
+      );
     } catch (cause) {
       throw new QueueUnavailableError('dead-letter queue did not accept the message', cause);
     }
@@ -140,6 +144,12 @@ export class DeliveryQueue {
   async delay(receiptHandle: string, seconds: number): Promise<void> {
     const VisibilityTimeout = Math.max(0, Math.min(43_200, Math.round(seconds)));
     const { api, client } = await this.connect();
-    await client.send(new api.ChangeMessageVisibilityCommand({ QueueUrl: this.queueUrl, ReceiptHandle: receiptHandle, VisibilityTimeout }));
+    await client.send(
+      new api.ChangeMessageVisibilityCommand({
+        QueueUrl: this.queueUrl,
+        ReceiptHandle: receiptHandle,
+        VisibilityTimeout,
+      }),
+    );
   }
 }

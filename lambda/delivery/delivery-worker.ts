@@ -58,7 +58,11 @@ export class ComeBackLaterError extends RetryableError {
  * safely in the dead-letter queue. Throws ComeBackLaterError (so the batch reports this item as failed)
  * when it should come back later, having first set its visibility timeout as the policy decided.
  */
-export async function deliverRecord(record: SQSRecord, deps: WorkerDependencies, remainingMs?: () => number): Promise<RecordOutcome> {
+export async function deliverRecord(
+  record: SQSRecord,
+  deps: WorkerDependencies,
+  remainingMs?: () => number,
+): Promise<RecordOutcome> {
   const attempts = Number(record.attributes.ApproximateReceiveCount) || 1;
   const ageMs = Math.max(0, (deps.now ?? Date.now)() - firstEnqueuedAt(record));
   const started = performance.now();
@@ -102,7 +106,12 @@ export async function deliverRecord(record: SQSRecord, deps: WorkerDependencies,
       if (outcome.kind !== 'slowed') deps.held?.add(record.messageId, record.receiptHandle, decision.delayMs);
       const reason = decision.kind === 'retry' ? decision.reason : (decision.reason ?? 'circuit open');
       if (outcome.kind === 'unavailable') deps.observer?.retried(outcome.status);
-      const what = decision.kind === 'retry' ? 'will retry' : outcome.kind === 'slowed' ? 'held by the partner rate limit' : 'held while the partner is down';
+      const what =
+        decision.kind === 'retry'
+          ? 'will retry'
+          : outcome.kind === 'slowed'
+            ? 'held by the partner rate limit'
+            : 'held while the partner is down';
       deps.logger.debug(what, {
         ...context,
         status: decision.kind === 'retry' ? decision.status : outcome.kind === 'slowed' ? outcome.status : undefined,
@@ -140,9 +149,16 @@ async function attempt(
       partnerCredential: deps.partnerCredential ?? noPartnerCredential,
     });
     const waitMs = await waitForSlot(deps, remainingMs);
-    if (waitMs !== undefined) return { outcome: { kind: 'slowed', reason: 'partner rate limit', waitMs }, context, secrets };
+    if (waitMs !== undefined)
+      return { outcome: { kind: 'slowed', reason: 'partner rate limit', waitMs }, context, secrets };
     const before = deps.breaker.state;
-    const outcome = await callPartner(deps.partner, deps.breaker, { ...message, headers }, deps.callDeadlineMs, deps.rateLimit);
+    const outcome = await callPartner(
+      deps.partner,
+      deps.breaker,
+      { ...message, headers },
+      deps.callDeadlineMs,
+      deps.rateLimit,
+    );
     if (before === 'open' && deps.breaker.state === 'closed') await releaseHeld(deps);
     return { outcome, context, secrets };
   } catch (error) {
@@ -155,12 +171,18 @@ async function attempt(
  * invocation's remaining time); otherwise takes no slot and answers the wait, so the message is held.
  * Right before the call, so the time spent preparing it does not bunch requests together.
  */
-async function waitForSlot(deps: WorkerDependencies, remainingMs: (() => number) | undefined): Promise<number | undefined> {
+async function waitForSlot(
+  deps: WorkerDependencies,
+  remainingMs: (() => number) | undefined,
+): Promise<number | undefined> {
   const limit = deps.rateLimit;
   if (!limit) return undefined;
   for (;;) {
     const wait = limit.peek();
-    const maxSleep = Math.min(deps.rateLimitMaxSleepMs ?? 0, remainingMs ? remainingMs() - deps.callDeadlineMs - 1_000 : Infinity);
+    const maxSleep = Math.min(
+      deps.rateLimitMaxSleepMs ?? 0,
+      remainingMs ? remainingMs() - deps.callDeadlineMs - 1_000 : Infinity,
+    );
     if (wait > maxSleep) return wait;
     const generation = limit.generation;
     const slotIn = limit.reserve();

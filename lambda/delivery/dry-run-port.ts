@@ -26,7 +26,14 @@ export function createDryRunPort(logger: Logger, env: Env = process.env): Delive
       mode,
       ...describeCall(call),
       authFrom: Object.keys(call.secrets),
-      ...(showBodies ? { body: call.bodyText.length <= 4096 ? call.bodyText : `${call.bodyText.slice(0, 4096)}… (${call.bodyText.length} chars)` } : {}),
+      ...(showBodies
+        ? {
+            body:
+              call.bodyText.length <= 4096
+                ? call.bodyText
+                : `${call.bodyText.slice(0, 4096)}… (${call.bodyText.length} chars)`,
+          }
+        : {}),
     });
   };
   return {

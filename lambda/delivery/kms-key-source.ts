@@ -26,9 +26,18 @@ export function kmsKeySource(
       if (!current || Date.now() - current.created > maxAgeMs) {
         const key = kms().then(async (c) => {
           const { GenerateDataKeyCommand } = await api();
-          const out = await c.send(new GenerateDataKeyCommand({ KeyId: keyId, KeySpec: 'AES_256', EncryptionContext: { ...SEALING_ENCRYPTION_CONTEXT } }));
+          const out = await c.send(
+            new GenerateDataKeyCommand({
+              KeyId: keyId,
+              KeySpec: 'AES_256',
+              EncryptionContext: { ...SEALING_ENCRYPTION_CONTEXT },
+            }),
+          );
           if (!out.Plaintext || !out.CiphertextBlob) throw new Error('KMS returned no data key');
-          return { plaintext: Buffer.from(out.Plaintext), encrypted: Buffer.from(out.CiphertextBlob).toString('base64') };
+          return {
+            plaintext: Buffer.from(out.Plaintext),
+            encrypted: Buffer.from(out.CiphertextBlob).toString('base64'),
+          };
         });
         current = { key, created: Date.now() };
         // A failed request must not be cached: the next call tries again.
@@ -42,7 +51,13 @@ export function kmsKeySource(
         key = kms().then(async (c) => {
           const { DecryptCommand, InvalidCiphertextException } = await api();
           const out = await c
-            .send(new DecryptCommand({ CiphertextBlob: Buffer.from(encrypted, 'base64'), KeyId: keyId, EncryptionContext: { ...SEALING_ENCRYPTION_CONTEXT } }))
+            .send(
+              new DecryptCommand({
+                CiphertextBlob: Buffer.from(encrypted, 'base64'),
+                KeyId: keyId,
+                EncryptionContext: { ...SEALING_ENCRYPTION_CONTEXT },
+              }),
+            )
             .catch((error: unknown) => {
               // KMS refuses an altered data key (or another context) for good; anything else may be an outage.
               throw error instanceof InvalidCiphertextException ? new SealedSecretsUnreadableError(error) : error;

@@ -31,7 +31,13 @@ export async function callPartner(
       breaker.recordSuccess();
       limit.throttled(outcome.retryAfterMs);
       const { message: reason, excerpt, retryAfterMs } = outcome;
-      return { kind: 'slowed', reason, status: 429, waitMs: retryAfterMs ?? 0, ...(excerpt === undefined ? {} : { excerpt }) };
+      return {
+        kind: 'slowed',
+        reason,
+        status: 429,
+        waitMs: retryAfterMs ?? 0,
+        ...(excerpt === undefined ? {} : { excerpt }),
+      };
     }
     // A refusal means the partner is up and reading: it says nothing about an outage.
     if (outcome.kind === 'refused') breaker.recordSuccess();

@@ -30,7 +30,11 @@ export class PartnerRejectedError extends PermanentError {
 
 /** The partner was unavailable (408, 429, 5xx): worth retrying, after `retryAfterMs` if it said so. */
 export class PartnerUnavailableError extends RetryableError {
-  constructor(status: number, retryAfterMs: number | undefined, readonly excerpt: string) {
+  constructor(
+    status: number,
+    retryAfterMs: number | undefined,
+    readonly excerpt: string,
+  ) {
     super(`partner answered ${status}`, { status, retryAfterMs });
     this.name = 'PartnerUnavailableError';
   }
@@ -70,7 +74,10 @@ export class PartnerClient {
     if (response.status >= 200 && response.status < 300) return { status: response.status, ms };
     // A partner may echo the request: its auth headers (the customer's key, the partner credential) never
     // reach a DLQ attribute or a log through the excerpt.
-    const excerpt = scrubSecrets(response.body.slice(0, 4 * EXCERPT_CHARS), credentialsIn(request.headers)).slice(0, EXCERPT_CHARS);
+    const excerpt = scrubSecrets(response.body.slice(0, 4 * EXCERPT_CHARS), credentialsIn(request.headers)).slice(
+      0,
+      EXCERPT_CHARS,
+    );
     if (isRetriableStatus(response.status)) {
       throw new PartnerUnavailableError(response.status, parseRetryAfterMs(response.headers['retry-after']), excerpt);
     }

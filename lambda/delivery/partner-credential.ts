@@ -27,22 +27,34 @@ export const PARTNER_CREDENTIAL_TTL_MS = 5 * 60_000;
 
 /** For integrations that were given no credential at all (e.g. tests of the core). */
 export const noPartnerCredential: PartnerCredential = () =>
-  Promise.reject(new PartnerCredentialUnavailableError(`no partner credential is configured: set ${ENV.partnerCredentialSecretArn} or ${ENV.partnerCredential}`));
+  Promise.reject(
+    new PartnerCredentialUnavailableError(
+      `no partner credential is configured: set ${ENV.partnerCredentialSecretArn} or ${ENV.partnerCredential}`,
+    ),
+  );
 
 /**
  * The credential the environment names: the secret at ENV.partnerCredentialSecretArn (it wins), read on
  * first use, cached per container for PARTNER_CREDENTIAL_TTL_MS and shared by concurrent callers (a failed
  * re-read keeps the value it had); else ENV.partnerCredential (local runs, tests); else none.
  */
-export function partnerCredentialFromEnv(env: Env, options: { readSecret?: SecretStringReader; now?: () => number } = {}): PartnerCredential {
+export function partnerCredentialFromEnv(
+  env: Env,
+  options: { readSecret?: SecretStringReader; now?: () => number } = {},
+): PartnerCredential {
   const secretArn = env[ENV.partnerCredentialSecretArn]?.trim();
-  if (secretArn) return cachedSecretCredential(secretArn, options.readSecret ?? readWithSecretsManager, options.now ?? Date.now);
+  if (secretArn)
+    return cachedSecretCredential(secretArn, options.readSecret ?? readWithSecretsManager, options.now ?? Date.now);
   const local = env[ENV.partnerCredential]?.trim();
   if (local) return () => Promise.resolve(local);
   return noPartnerCredential;
 }
 
-function cachedSecretCredential(secretArn: string, readSecret: SecretStringReader, now: () => number): PartnerCredential {
+function cachedSecretCredential(
+  secretArn: string,
+  readSecret: SecretStringReader,
+  now: () => number,
+): PartnerCredential {
   let cached: { value: string; validUntil: number } | undefined;
   let inFlight: Promise<string> | undefined;
   const read = async (): Promise<string> => {
@@ -58,7 +70,10 @@ function cachedSecretCredential(secretArn: string, readSecret: SecretStringReade
         return cached.value;
       }
       // The ARN is not secret; the value never appears in an error.
-      throw new PartnerCredentialUnavailableError(`the partner credential secret ${secretArn} could not be read`, error);
+      throw new PartnerCredentialUnavailableError(
+        `the partner credential secret ${secretArn} could not be read`,
+        error,
+      );
     }
   };
   return async () => {

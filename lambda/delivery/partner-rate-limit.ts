@@ -36,10 +36,13 @@ export class PartnerRateLimit {
   private readonly windowMs: number;
 
   constructor(options: RateLimitOptions) {
-    if (!(options.ceilingPerSecond > 0) || !(options.sharedBy >= 1)) throw new Error('PartnerRateLimit: ceilingPerSecond must be > 0 and sharedBy ≥ 1');
+    if (!(options.ceilingPerSecond > 0) || !(options.sharedBy >= 1))
+      throw new Error('PartnerRateLimit: ceilingPerSecond must be > 0 and sharedBy ≥ 1');
     this.ceiling = Math.floor(options.ceilingPerSecond / options.sharedBy);
     if (this.ceiling < 1) {
-      throw new Error(`PartnerRateLimit: a ceiling of ${options.ceilingPerSecond}/s cannot be shared by ${options.sharedBy} containers without coordination (at least one request per second each)`);
+      throw new Error(
+        `PartnerRateLimit: a ceiling of ${options.ceilingPerSecond}/s cannot be shared by ${options.sharedBy} containers without coordination (at least one request per second each)`,
+      );
     }
     this.windowMs = 1000 + (options.guardMs ?? 50);
     this.floor = Math.min(this.ceiling, options.floorPerSecond ?? 0.1);

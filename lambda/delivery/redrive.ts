@@ -27,7 +27,9 @@ export async function redrive(options: {
     if (messages.length === 0) break;
     for (const message of messages) {
       await options.sqs.send(new SendMessageCommand({ QueueUrl: options.queueUrl, MessageBody: message.Body ?? '' }));
-      await options.sqs.send(new DeleteMessageCommand({ QueueUrl: options.deadLetterQueueUrl, ReceiptHandle: message.ReceiptHandle ?? '' }));
+      await options.sqs.send(
+        new DeleteMessageCommand({ QueueUrl: options.deadLetterQueueUrl, ReceiptHandle: message.ReceiptHandle ?? '' }),
+      );
       moved++;
       options.onMoved?.(moved);
     }

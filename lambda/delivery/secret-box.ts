@@ -50,7 +50,12 @@ export class SecretBox {
     const iv = randomBytes(12);
     const cipher = createCipheriv('aes-256-gcm', key.plaintext, iv);
     const data = Buffer.concat([cipher.update(stringifyJson(secrets), 'utf8'), cipher.final()]);
-    return { key: key.encrypted, iv: iv.toString('base64'), tag: cipher.getAuthTag().toString('base64'), data: data.toString('base64') };
+    return {
+      key: key.encrypted,
+      iv: iv.toString('base64'),
+      tag: cipher.getAuthTag().toString('base64'),
+      data: data.toString('base64'),
+    };
   }
 
   async open(sealed: SealedSecrets): Promise<Record<string, string>> {
@@ -58,7 +63,9 @@ export class SecretBox {
     try {
       const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(sealed.iv, 'base64'));
       decipher.setAuthTag(Buffer.from(sealed.tag, 'base64'));
-      const text = Buffer.concat([decipher.update(Buffer.from(sealed.data, 'base64')), decipher.final()]).toString('utf8');
+      const text = Buffer.concat([decipher.update(Buffer.from(sealed.data, 'base64')), decipher.final()]).toString(
+        'utf8',
+      );
       return JSON.parse(text) as Record<string, string>;
     } catch (error) {
       // The same bytes fail the same way every time: GCM's tag check refused them, or they were never ours.
@@ -76,7 +83,9 @@ export function localKeySource(base64Key: string): KeySource {
     decryptDataKey: async (encrypted) => {
       if (encrypted !== 'local') {
         // Sealed under KMS where only a local key is set: no retry will open it.
-        throw new SealedSecretsUnreadableError(new Error('sealed with a KMS data key, but only a local key is configured'));
+        throw new SealedSecretsUnreadableError(
+          new Error('sealed with a KMS data key, but only a local key is configured'),
+        );
       }
       return key;
     },

@@ -13,7 +13,11 @@ export function createWorkerBatchHandler(deps: WorkerDependencies): SqsBatchHand
     const recordHandler = async (record: SQSRecord) => {
       try {
         // The invocation's remaining time bounds how long a record may sleep for a rate-limit slot.
-        const outcome = await deliverRecord(record, deps, context ? () => context.getRemainingTimeInMillis() : undefined);
+        const outcome = await deliverRecord(
+          record,
+          deps,
+          context ? () => context.getRemainingTimeInMillis() : undefined,
+        );
         outcomes[outcome]++;
         return outcome;
       } catch (error) {
@@ -27,7 +31,10 @@ export function createWorkerBatchHandler(deps: WorkerDependencies): SqsBatchHand
       throwOnFullBatchFailure: false,
     });
     // Under PARTNER_MAX_RPS, hand the concurrency slot on only once this container's last call is a spacing old.
-    const lingerMs = Math.min(deps.rateLimit?.lingerMs() ?? 0, context ? context.getRemainingTimeInMillis() - 1_000 : Infinity);
+    const lingerMs = Math.min(
+      deps.rateLimit?.lingerMs() ?? 0,
+      context ? context.getRemainingTimeInMillis() - 1_000 : Infinity,
+    );
     if (lingerMs > 0) await new Promise((resolve) => setTimeout(resolve, lingerMs));
     deps.logger.info('batch handled', {
       records: event.Records.length,

@@ -40,9 +40,11 @@ function findEventsProblem(events: unknown): string | undefined {
   for (const [index, event] of events.entries()) {
     if (!isJsonObject(event)) return `events[${index}] must be an object, got ${describeType(event)}`;
     const eventType = event['event_type'];
-    if (typeof eventType !== 'string' || eventType.trim() === '') return `events[${index}].event_type must be a non-empty string`;
+    if (typeof eventType !== 'string' || eventType.trim() === '')
+      return `events[${index}].event_type must be a non-empty string`;
     const data = event['data'];
-    if (data !== undefined && !isJsonObject(data)) return `events[${index}].data must be an object, got ${describeType(data)}`;
+    if (data !== undefined && !isJsonObject(data))
+      return `events[${index}].data must be an object, got ${describeType(data)}`;
   }
   return undefined;
 }
@@ -53,13 +55,15 @@ function findFieldProblem(batch: JsonObject): string | undefined {
     return `user_identities must be an object keyed by identity name (not ${describeType(identities)})`;
   }
   const deviceInfo = batch['device_info'];
-  if (deviceInfo !== undefined && !isJsonObject(deviceInfo)) return `device_info must be an object, got ${describeType(deviceInfo)}`;
+  if (deviceInfo !== undefined && !isJsonObject(deviceInfo))
+    return `device_info must be an object, got ${describeType(deviceInfo)}`;
   const environment = batch['environment'];
   if (environment !== undefined && !(typeof environment === 'string' && ENVIRONMENTS.has(environment))) {
     return 'environment must be "production" or "development"';
   }
   const timestamp = batch['timestamp_unixtime_ms'];
-  if (timestamp !== undefined && !isEpochMs(timestamp)) return 'timestamp_unixtime_ms must be a positive integer (epoch milliseconds)';
+  if (timestamp !== undefined && !isEpochMs(timestamp))
+    return 'timestamp_unixtime_ms must be a positive integer (epoch milliseconds)';
   return undefined;
 }
 
@@ -67,7 +71,8 @@ function findIdentityProblem(batch: JsonObject): string | undefined {
   const identities = batch['user_identities'];
   if (isJsonObject(identities) && Object.values(identities).some(isPresentIdentity)) return undefined;
   const deviceInfo = batch['device_info'];
-  if (isJsonObject(deviceInfo) && DEVICE_IDENTITY_FIELDS.some((field) => isPresentIdentity(deviceInfo[field]))) return undefined;
+  if (isJsonObject(deviceInfo) && DEVICE_IDENTITY_FIELDS.some((field) => isPresentIdentity(deviceInfo[field])))
+    return undefined;
   if (isPresentIdentity(batch['mpid']) || isPresentIdentity(batch['mp_deviceid'])) return undefined;
   return 'batch has no identity: set user_identities (e.g. customer_id or email), a device_info identity (e.g. ios_advertising_id) or mpid';
 }

@@ -31,7 +31,14 @@ export type SendBatches = (batches: readonly FeedBatch[]) => Promise<SendResult>
  * Costs about 2·log2(n) extra requests per bad batch.
  */
 export async function deliverBatches(send: SendBatches, batches: readonly FeedBatch[]): Promise<DeliveryOutcome> {
-  const outcome: DeliveryOutcome = { delivered: [], rejected: [], unsent: [], stop: undefined, requests: 0, retries: 0 };
+  const outcome: DeliveryOutcome = {
+    delivered: [],
+    rejected: [],
+    unsent: [],
+    stop: undefined,
+    requests: 0,
+    retries: 0,
+  };
   await deliverInto(send, batches, outcome);
   return outcome;
 }
@@ -58,7 +65,9 @@ async function deliverInto(send: SendBatches, batches: readonly FeedBatch[], out
   switch (result.kind) {
     case 'accepted': {
       // A 202 can still report failed batches: those are rejected with mParticle's words, never counted as sent.
-      const failed = new Map(findFailedBatches(result.body, batches).map((failure) => [failure.index, failure.message]));
+      const failed = new Map(
+        findFailedBatches(result.body, batches).map((failure) => [failure.index, failure.message]),
+      );
       batches.forEach((batch, index) => {
         const message = failed.get(index);
         if (message === undefined) outcome.delivered.push(batch);
@@ -72,7 +81,12 @@ async function deliverInto(send: SendBatches, batches: readonly FeedBatch[], out
     case 'refused': {
       const [only] = batches;
       if (batches.length === 1 && only) {
-        outcome.rejected.push({ ref: only.ref, reason: `line ${only.ref.line}: ${result.message}`, origin: 'mparticle', text: only.json });
+        outcome.rejected.push({
+          ref: only.ref,
+          reason: `line ${only.ref.line}: ${result.message}`,
+          origin: 'mparticle',
+          text: only.json,
+        });
         return;
       }
       const [left, right] = splitInHalves(batches);

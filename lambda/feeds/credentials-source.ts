@@ -11,7 +11,10 @@ export type CredentialsEnv = Readonly<Record<string, string | undefined>>;
  * In AWS the key and secret come from the secret named by FEED_ENV.secretArn; locally from
  * FEED_ENV.apiKey and FEED_ENV.apiSecret. The secret wins when both are set.
  */
-export async function loadFeedCredentials(env: CredentialsEnv, readSecret: SecretStringReader): Promise<FeedCredentials> {
+export async function loadFeedCredentials(
+  env: CredentialsEnv,
+  readSecret: SecretStringReader,
+): Promise<FeedCredentials> {
   const secretArn = env[FEED_ENV.secretArn]?.trim();
   if (secretArn) {
     let secretString: string;
@@ -25,7 +28,9 @@ export async function loadFeedCredentials(env: CredentialsEnv, readSecret: Secre
   const apiKey = env[FEED_ENV.apiKey] ?? '';
   const apiSecret = env[FEED_ENV.apiSecret] ?? '';
   if (apiKey.trim() === '' || apiSecret.trim() === '') {
-    throw new Error(`no mParticle credentials: set ${FEED_ENV.apiKey} and ${FEED_ENV.apiSecret}, or ${FEED_ENV.secretArn}`);
+    throw new Error(
+      `no mParticle credentials: set ${FEED_ENV.apiKey} and ${FEED_ENV.apiSecret}, or ${FEED_ENV.secretArn}`,
+    );
   }
   return new FeedCredentials(apiKey, apiSecret);
 }

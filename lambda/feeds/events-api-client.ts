@@ -64,19 +64,23 @@ export class EventsApiClient {
       accept: 'application/json',
       'user-agent': USER_AGENT,
     };
-    return deliverBatches(
-      (part) => {
-        const body = renderRequestBody(part);
-        return sendWithRetries(
-          () => this.http.request({ method: 'POST', url, headers, body, deadlineMs: this.exchangeDeadlineMs(control.exchangeDeadlineAt ?? control.deadlineAt) }),
-          target,
-          this.policy,
-          control,
-          { now: this.now, random: this.random },
-        );
-      },
-      batches,
-    );
+    return deliverBatches((part) => {
+      const body = renderRequestBody(part);
+      return sendWithRetries(
+        () =>
+          this.http.request({
+            method: 'POST',
+            url,
+            headers,
+            body,
+            deadlineMs: this.exchangeDeadlineMs(control.exchangeDeadlineAt ?? control.deadlineAt),
+          }),
+        target,
+        this.policy,
+        control,
+        { now: this.now, random: this.random },
+      );
+    }, batches);
   }
 
   /** One exchange may not outlive the run's deadline (a Lambda must keep time to report). */

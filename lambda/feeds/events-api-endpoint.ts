@@ -41,7 +41,9 @@ export function resolveEventsApiBaseUrl(choice: EndpointChoice = {}): URL {
   if (baseUrl !== undefined) return parseSecureUrl(baseUrl, 'Events API base URL');
   if (pod === undefined) return new URL(PARTNER_INBOUND_BASE_URL);
   if (!isEventsApiPod(pod)) {
-    throw new Error(`unknown mParticle pod "${choice.pod}"; expected one of ${Object.keys(EVENTS_API_POD_BASE_URLS).join(', ')}`);
+    throw new Error(
+      `unknown mParticle pod "${choice.pod}"; expected one of ${Object.keys(EVENTS_API_POD_BASE_URLS).join(', ')}`,
+    );
   }
   return new URL(EVENTS_API_POD_BASE_URLS[pod]);
 }

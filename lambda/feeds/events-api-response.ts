@@ -6,7 +6,12 @@ export type ResponseVerdict =
   | { readonly kind: 'accepted'; readonly status: number; readonly body: string }
   /** 400 (or 413): this body will never pass; isolate the culprit by splitting. */
   | { readonly kind: 'refused'; readonly status: number; readonly message: string }
-  | { readonly kind: 'retry'; readonly status: number; readonly retryAfterMs: number | undefined; readonly message: string }
+  | {
+      readonly kind: 'retry';
+      readonly status: number;
+      readonly retryAfterMs: number | undefined;
+      readonly message: string;
+    }
   | { readonly kind: 'auth'; readonly status: number; readonly detail: string | undefined }
   | { readonly kind: 'unexpected'; readonly status: number; readonly detail: string | undefined };
 
@@ -15,13 +20,23 @@ export function classifyResponse(response: HttpResponse, now: number = Date.now(
   if (status >= 200 && status < 300) return { kind: 'accepted', status, body };
   const detail = describeErrorBody(body);
   if (status === 400 || status === 413) {
-    return { kind: 'refused', status, message: `mParticle answered ${status}${detail ? `: ${detail}` : ' without details'}` };
+    return {
+      kind: 'refused',
+      status,
+      message: `mParticle answered ${status}${detail ? `: ${detail}` : ' without details'}`,
+    };
   }
   if (status === 401 || status === 403) return { kind: 'auth', status, detail };
   if (isRetriableStatus(status)) {
     // mParticle documents Retry-After (seconds) on 429; 503 may carry one too.
-    const retryAfterMs = status === 429 || status === 503 ? parseRetryAfterMs(response.headers['retry-after'], now) : undefined;
-    return { kind: 'retry', status, retryAfterMs, message: `mParticle answered ${status}${detail ? `: ${detail}` : ''}` };
+    const retryAfterMs =
+      status === 429 || status === 503 ? parseRetryAfterMs(response.headers['retry-after'], now) : undefined;
+    return {
+      kind: 'retry',
+      status,
+      retryAfterMs,
+      message: `mParticle answered ${status}${detail ? `: ${detail}` : ''}`,
+    };
   }
   return { kind: 'unexpected', status, detail };
 }
@@ -48,6 +63,8 @@ export function describeErrorBody(body: string): string | undefined {
 function describeOneError(error: unknown): string {
   if (typeof error !== 'object' || error === null) return String(error);
   const { code, message } = error as { code?: unknown; message?: unknown };
-  const parts = [typeof code === 'string' ? code : undefined, typeof message === 'string' ? message : undefined].filter(Boolean);
+  const parts = [typeof code === 'string' ? code : undefined, typeof message === 'string' ? message : undefined].filter(
+    Boolean,
+  );
   return parts.length > 0 ? parts.join(': ') : JSON.stringify(error);
 }

@@ -11,9 +11,12 @@ export class FeedAuthError extends PermanentError {
       status === 401
         ? 'the Authorization header was missing or unreadable'
         : 'the API key and secret were not accepted (mistyped or revoked)';
-    super(`mParticle answered ${status} ${status === 401 ? 'Unauthorized' : 'Forbidden'}: ${what}${detail ? ` (${detail})` : ''}; check the feed's key and secret`, {
-      status,
-    });
+    super(
+      `mParticle answered ${status} ${status === 401 ? 'Unauthorized' : 'Forbidden'}: ${what}${detail ? ` (${detail})` : ''}; check the feed's key and secret`,
+      {
+        status,
+      },
+    );
     this.name = 'FeedAuthError';
   }
 }
@@ -21,7 +24,9 @@ export class FeedAuthError extends PermanentError {
 /** An answer the Events API contract does not foresee (404, 405, 422…): most likely a wrong base URL. */
 export class FeedResponseError extends PermanentError {
   constructor(status: number, url: string, detail: string | undefined) {
-    super(`mParticle answered ${status} for ${url}${detail ? ` (${detail})` : ''}; check the pod or base URL`, { status });
+    super(`mParticle answered ${status} for ${url}${detail ? ` (${detail})` : ''}; check the pod or base URL`, {
+      status,
+    });
     this.name = 'FeedResponseError';
   }
 }

@@ -40,15 +40,23 @@ export function requestBodyBytes(count: number, itemBytes: number): number {
 export function checkFeedLimits(overrides: Partial<FeedLimits> = {}): FeedLimits {
   const limits: FeedLimits = { ...DEFAULT_FEED_LIMITS, ...stripUndefined(overrides) };
   const { maxBatchesPerRequest, maxRequestBytes, maxBatchBytes } = limits;
-  if (!Number.isInteger(maxBatchesPerRequest) || maxBatchesPerRequest < 1 || maxBatchesPerRequest > EVENTS_API_MAX_BATCHES_PER_REQUEST) {
-    throw new Error(`batches per request must be an integer from 1 to ${EVENTS_API_MAX_BATCHES_PER_REQUEST}, got ${maxBatchesPerRequest}`);
+  if (
+    !Number.isInteger(maxBatchesPerRequest) ||
+    maxBatchesPerRequest < 1 ||
+    maxBatchesPerRequest > EVENTS_API_MAX_BATCHES_PER_REQUEST
+  ) {
+    throw new Error(
+      `batches per request must be an integer from 1 to ${EVENTS_API_MAX_BATCHES_PER_REQUEST}, got ${maxBatchesPerRequest}`,
+    );
   }
   if (!Number.isInteger(maxBatchBytes) || maxBatchBytes < 64) {
     throw new Error(`the per-batch byte limit must be an integer of at least 64, got ${maxBatchBytes}`);
   }
   // A batch at the per-batch limit must still fit alone in a request.
   if (!Number.isInteger(maxRequestBytes) || maxRequestBytes < requestBodyBytes(1, maxBatchBytes)) {
-    throw new Error(`the per-request byte limit (${maxRequestBytes}) must be at least the per-batch limit plus 2 (${maxBatchBytes + 2})`);
+    throw new Error(
+      `the per-request byte limit (${maxRequestBytes}) must be at least the per-batch limit plus 2 (${maxBatchBytes + 2})`,
+    );
   }
   return limits;
 }

@@ -33,7 +33,9 @@ export function formatSummary(report: FeedRunReport, context: SummaryContext): s
     `  endpoint:    ${context.endpoint}`,
     `  sent:        ${report.sent} batch(es), of which historical: ${report.historical}`,
     `  rejected:    ${report.rejected.length}`,
-    ...report.rejected.slice(0, maxListed).map((rejection) => `    - ${describeRejection(rejection.ref.source, rejection.reason)}`),
+    ...report.rejected
+      .slice(0, maxListed)
+      .map((rejection) => `    - ${describeRejection(rejection.ref.source, rejection.reason)}`),
     ...(report.rejected.length > maxListed ? [`    … and ${report.rejected.length - maxListed} more`] : []),
     `  retries:     ${report.retries} (waited ${formatSeconds(report.waitedMs)} in total, longest wait ${formatSeconds(report.longestWaitMs)})`,
     `  requests:    ${report.requests}`,
@@ -44,14 +46,18 @@ export function formatSummary(report: FeedRunReport, context: SummaryContext): s
     const earlier = context.earlier;
     lines.push(
       `  resumed:     ${report.skipped} line(s) skipped as already handled` +
-        (earlier ? ` (earlier runs: sent ${earlier.sent}, historical ${earlier.historical}, rejected ${earlier.rejected})` : ''),
+        (earlier
+          ? ` (earlier runs: sent ${earlier.sent}, historical ${earlier.historical}, rejected ${earlier.rejected})`
+          : ''),
     );
   }
   if (report.unsent > 0 || (context.notSent ?? 0) > 0) {
     lines.push(`  not sent:    ${Math.max(report.unsent, context.notSent ?? 0)} batch(es), to be sent by the next run`);
   }
   if (context.checkpointPath) lines.push(`  checkpoint:  ${context.checkpointPath}`);
-  lines.push(`  result:      ${describeResult(report.stop, report.rejected.length + (context.earlier?.rejected ?? 0))}`);
+  lines.push(
+    `  result:      ${describeResult(report.stop, report.rejected.length + (context.earlier?.rejected ?? 0))}`,
+  );
   return `${lines.join('\n')}\n`;
 }
 

@@ -79,7 +79,8 @@ export async function runFeed(options: FeedRunOptions): Promise<FeedRunReport> {
   const now = options.now ?? Date.now;
   const startedAt = now();
   const concurrency = options.concurrency ?? DEFAULT_CONCURRENCY;
-  if (!Number.isInteger(concurrency) || concurrency < 1) throw new Error(`concurrency must be a positive integer, got ${concurrency}`);
+  if (!Number.isInteger(concurrency) || concurrency < 1)
+    throw new Error(`concurrency must be a positive integer, got ${concurrency}`);
   const { store } = options;
 
   const report: FeedRunReport = {
@@ -100,7 +101,8 @@ export async function runFeed(options: FeedRunOptions): Promise<FeedRunReport> {
     report.stop ??= stop;
     stopping.abort();
   };
-  const onExternalAbort = (): void => stopWith({ kind: 'interrupted', message: 'interrupted; in-flight requests were finished' });
+  const onExternalAbort = (): void =>
+    stopWith({ kind: 'interrupted', message: 'interrupted; in-flight requests were finished' });
   if (options.signal?.aborted) onExternalAbort();
   options.signal?.addEventListener('abort', onExternalAbort, { once: true });
 

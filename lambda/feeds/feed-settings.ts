@@ -1,5 +1,10 @@
 import { resolveEventsApiBaseUrl } from './events-api-endpoint';
-import { checkFeedLimits, checkHistoricalAfterDays, DEFAULT_HISTORICAL_AFTER_DAYS, type FeedLimits } from './feed-limits';
+import {
+  checkFeedLimits,
+  checkHistoricalAfterDays,
+  DEFAULT_HISTORICAL_AFTER_DAYS,
+  type FeedLimits,
+} from './feed-limits';
 import { DEFAULT_CONCURRENCY } from './feed-run';
 import type { RetryPolicy } from './retrying-send';
 import { FEED_ENV } from '../config/environment';
@@ -28,9 +33,15 @@ export function feedSettingsFromEnv(env: FeedSettingsEnv): FeedSettings {
     historicalAfterDays: checkHistoricalAfterDays(
       optionalNumber(env[FEED_ENV.historicalAfterDays], FEED_ENV.historicalAfterDays) ?? DEFAULT_HISTORICAL_AFTER_DAYS,
     ),
-    concurrency: positive(optionalInteger(env[FEED_ENV.concurrency], FEED_ENV.concurrency) ?? DEFAULT_CONCURRENCY, FEED_ENV.concurrency),
+    concurrency: positive(
+      optionalInteger(env[FEED_ENV.concurrency], FEED_ENV.concurrency) ?? DEFAULT_CONCURRENCY,
+      FEED_ENV.concurrency,
+    ),
     retry: withoutUndefined({ maxAttempts: optionalInteger(env[FEED_ENV.maxAttempts], FEED_ENV.maxAttempts) }),
-    requestTimeoutMs: positive(optionalInteger(env[FEED_ENV.requestTimeoutMs], FEED_ENV.requestTimeoutMs) ?? 30_000, FEED_ENV.requestTimeoutMs),
+    requestTimeoutMs: positive(
+      optionalInteger(env[FEED_ENV.requestTimeoutMs], FEED_ENV.requestTimeoutMs) ?? 30_000,
+      FEED_ENV.requestTimeoutMs,
+    ),
   };
 }
 

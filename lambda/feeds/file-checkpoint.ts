@@ -84,7 +84,8 @@ export class FileCheckpoint implements ProgressStore {
     try {
       text = await fs.readFile(path, 'utf8');
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw new Error(`could not read checkpoint ${path}`, { cause: error });
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT')
+        throw new Error(`could not read checkpoint ${path}`, { cause: error });
     }
     return new FileCheckpoint(path, inputs, text === undefined ? undefined : parseCheckpoint(text, path));
   }
@@ -117,7 +118,11 @@ export class FileCheckpoint implements ProgressStore {
       this.rangesOf(rejection.ref.source).add(rejection.ref.line);
       this.totals.rejected += 1;
       if (this.storedRejections.length < MAX_STORED_REJECTIONS) {
-        this.storedRejections.push({ source: rejection.ref.source, line: rejection.ref.line, reason: rejection.reason });
+        this.storedRejections.push({
+          source: rejection.ref.source,
+          line: rejection.ref.line,
+          reason: rejection.reason,
+        });
       }
     }
     this.saver.changed();
@@ -169,10 +174,18 @@ function parseCheckpoint(text: string, path: string): CheckpointFileV1 {
   try {
     parsed = JSON.parse(text);
   } catch (cause) {
-    throw new CheckpointMismatchError(`checkpoint ${path} is not valid JSON (${cause instanceof Error ? cause.message : String(cause)}); delete it to start over`);
+    throw new CheckpointMismatchError(
+      `checkpoint ${path} is not valid JSON (${cause instanceof Error ? cause.message : String(cause)}); delete it to start over`,
+    );
   }
   const candidate = parsed as Partial<CheckpointFileV1> | null;
-  if (candidate === null || typeof candidate !== 'object' || candidate.version !== 1 || typeof candidate.files !== 'object' || candidate.files === null) {
+  if (
+    candidate === null ||
+    typeof candidate !== 'object' ||
+    candidate.version !== 1 ||
+    typeof candidate.files !== 'object' ||
+    candidate.files === null
+  ) {
     throw new CheckpointMismatchError(`checkpoint ${path} is not a version 1 feed checkpoint; delete it to start over`);
   }
   return {

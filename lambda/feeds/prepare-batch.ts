@@ -11,7 +11,12 @@ export interface PrepareOptions {
 /** Turns one NDJSON line into a batch to send, or a rejection whose reason names the line and field. */
 export function prepareBatch(ref: BatchRef, lineText: string, options: PrepareOptions): FeedBatch | BatchRejection {
   const text = lineText.trim();
-  const reject = (reason: string): BatchRejection => ({ ref, reason: `line ${ref.line}: ${reason}`, origin: 'local', text });
+  const reject = (reason: string): BatchRejection => ({
+    ref,
+    reason: `line ${ref.line}: ${reason}`,
+    origin: 'local',
+    text,
+  });
 
   let parsed: unknown;
   try {
@@ -26,7 +31,13 @@ export function prepareBatch(ref: BatchRef, lineText: string, options: PrepareOp
   const decision = routeBatch(parsed as Record<string, unknown>, options.nowMs, options.historicalAfterDays);
   if ('problem' in decision) return reject(decision.problem);
   const sourceRequestId = (parsed as Record<string, unknown>)['source_request_id'];
-  return { ref, json: text, bytes, route: decision.route, sourceRequestId: typeof sourceRequestId === 'string' ? sourceRequestId : undefined };
+  return {
+    ref,
+    json: text,
+    bytes,
+    route: decision.route,
+    sourceRequestId: typeof sourceRequestId === 'string' ? sourceRequestId : undefined,
+  };
 }
 
 export function isRejection(value: FeedBatch | BatchRejection): value is BatchRejection {

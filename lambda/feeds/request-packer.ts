@@ -23,7 +23,8 @@ export class RequestPacker<T extends Sized> {
 
   push(item: T): T[] | undefined {
     const fitsCount = this.pending.length < this.limits.maxBatchesPerRequest;
-    const fitsBytes = requestBodyBytes(this.pending.length + 1, this.pendingBytes + item.bytes) <= this.limits.maxRequestBytes;
+    const fitsBytes =
+      requestBodyBytes(this.pending.length + 1, this.pendingBytes + item.bytes) <= this.limits.maxRequestBytes;
     let full: T[] | undefined;
     if (this.pending.length > 0 && !(fitsCount && fitsBytes)) full = this.take();
     this.pending.push(item);

@@ -80,7 +80,12 @@ export async function sendWithRetries(
     if (pauseGate && !(await pauseGate.pass(signal))) return { kind: 'stopped', attempts };
     if (signal?.aborted) return { kind: 'stopped', attempts };
     if (deadlineAt !== undefined && deps.now() >= deadlineAt) {
-      return { kind: 'gave-up', attempts, message: `no time left before the deadline after ${attempts} attempt(s)`, deadline: true };
+      return {
+        kind: 'gave-up',
+        attempts,
+        message: `no time left before the deadline after ${attempts} attempt(s)`,
+        deadline: true,
+      };
     }
 
     attempts += 1;
@@ -120,9 +125,20 @@ export async function sendWithRetries(
     }
     const waitFor = retryAfterMs ?? fullJitterDelayMs(attempts, policy.backoff, deps.random);
     if (deadlineAt !== undefined && deps.now() + waitFor >= deadlineAt) {
-      return { kind: 'gave-up', attempts, message: `${reason}; waiting ${waitFor} ms more would pass the deadline`, deadline: true };
+      return {
+        kind: 'gave-up',
+        attempts,
+        message: `${reason}; waiting ${waitFor} ms more would pass the deadline`,
+        deadline: true,
+      };
     }
-    onEvent?.({ type: 'retry-wait', attempt: attempts, waitMs: waitFor, retryAfter: retryAfterMs !== undefined, reason });
+    onEvent?.({
+      type: 'retry-wait',
+      attempt: attempts,
+      waitMs: waitFor,
+      retryAfter: retryAfterMs !== undefined,
+      reason,
+    });
     if (retryAfterMs !== undefined && pauseGate) {
       // Everyone sending for this customer holds back, this request included (checked at loop top).
       pauseGate.pauseFor(retryAfterMs);

@@ -61,13 +61,26 @@ export function decodeS3EventKey(key: string): string {
  * Sends an NDJSON upload's batches, resuming from its progress object, and writes the rejected ones
  * under rejected/. When the deadline comes first it saves progress and writes a resume marker.
  */
-export async function feedS3Object(location: S3ObjectLocation, options: S3ObjectFeedOptions): Promise<S3ObjectFeedResult> {
+export async function feedS3Object(
+  location: S3ObjectLocation,
+  options: S3ObjectFeedOptions,
+): Promise<S3ObjectFeedResult> {
   const object = await readObjectText(options.s3, location, options.maxObjectBytes ?? DEFAULT_MAX_OBJECT_BYTES);
   if (object === 'stale') {
-    return { state: 'stale', report: undefined, rejectedKey: undefined, totals: { sent: 0, historical: 0, rejected: 0 }, invocations: 0 };
+    return {
+      state: 'stale',
+      report: undefined,
+      rejectedKey: undefined,
+      totals: { sent: 0, historical: 0, rejected: 0 },
+      invocations: 0,
+    };
   }
   const progress = await S3Progress.open(options.s3, { bucket: location.bucket, key: location.key, etag: object.etag });
-  const result = (state: S3ObjectFeedState, report: FeedRunReport | undefined, rejectedKey?: string): S3ObjectFeedResult => ({
+  const result = (
+    state: S3ObjectFeedState,
+    report: FeedRunReport | undefined,
+    rejectedKey?: string,
+  ): S3ObjectFeedResult => ({
     state,
     report,
     rejectedKey,
@@ -119,7 +132,9 @@ async function readObjectText(
   let answer;
   try {
     const { bucket, key, versionId, expectedEtag } = location;
-    answer = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key, VersionId: versionId, IfMatch: expectedEtag }));
+    answer = await s3.send(
+      new GetObjectCommand({ Bucket: bucket, Key: key, VersionId: versionId, IfMatch: expectedEtag }),
+    );
   } catch (error) {
     const preconditionFailed = error instanceof S3ServiceException && error.$metadata.httpStatusCode === 412;
     if (location.expectedEtag !== undefined && preconditionFailed) return 'stale';
@@ -128,7 +143,9 @@ async function readObjectText(
   if (!answer.Body) throw new Error(`s3://${location.bucket}/${location.key} has no body`);
   if (answer.ContentLength !== undefined && answer.ContentLength > maxBytes) {
     discard(answer.Body);
-    throw new Error(`s3://${location.bucket}/${location.key} is ${answer.ContentLength} bytes, over the ${maxBytes}-byte limit: split it into smaller files`);
+    throw new Error(
+      `s3://${location.bucket}/${location.key} is ${answer.ContentLength} bytes, over the ${maxBytes}-byte limit: split it into smaller files`,
+    );
   }
   const content = await answer.Body.transformToString('utf8');
   // S3 always sends an ETag; an emulator might not, and then the content's own hash tells uploads apart.

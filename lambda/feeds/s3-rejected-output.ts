@@ -19,7 +19,9 @@ export function renderRejectedNdjson(rejections: readonly BatchRejection[]): str
   return rejections
     .map((rejection) => {
       const head = `{"line":${rejection.ref.line},"reason":${JSON.stringify(rejection.reason)}`;
-      return isJson(rejection.text) ? `${head},"batch":${rejection.text}}\n` : `${head},"text":${JSON.stringify(rejection.text)}}\n`;
+      return isJson(rejection.text)
+        ? `${head},"batch":${rejection.text}}\n`
+        : `${head},"text":${JSON.stringify(rejection.text)}}\n`;
     })
     .join('');
 }
@@ -37,11 +39,14 @@ export async function writeRejectedObject(
   const full: BatchRejection[] = [];
   for await (const { line, text } of textLineSource(upload.key, upload.content).lines()) {
     const reason = reasons.get(line);
-    if (reason !== undefined) full.push({ ref: { source: upload.key, line }, reason, origin: 'local', text: text.trim() });
+    if (reason !== undefined)
+      full.push({ ref: { source: upload.key, line }, reason, origin: 'local', text: text.trim() });
   }
   const key = rejectedObjectKey(upload.key);
   const body = renderRejectedNdjson(full);
-  await s3.send(new PutObjectCommand({ Bucket: upload.bucket, Key: key, Body: body, ContentType: 'application/x-ndjson' }));
+  await s3.send(
+    new PutObjectCommand({ Bucket: upload.bucket, Key: key, Body: body, ContentType: 'application/x-ndjson' }),
+  );
   return key;
 }
 

@@ -56,7 +56,9 @@ function parseText(text: string): unknown {
     // Never quote the parser's message: it repeats part of the input, which may hold secrets.
     if (cause instanceof RangeError) throw new FirehoseInputError('', 'input nests too deeply to read', { cause });
     const position = /position (\d+)/.exec(String(cause))?.[1];
-    throw new FirehoseInputError('', `input is not valid JSON${position ? ` (at position ${position})` : ''}`, { cause });
+    throw new FirehoseInputError('', `input is not valid JSON${position ? ` (at position ${position})` : ''}`, {
+      cause,
+    });
   }
 }
 

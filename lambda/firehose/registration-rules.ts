@@ -42,7 +42,10 @@ export function checkRegistration(registration: ModuleRegistration): string[] {
     });
   }
   if ((permissions.partner_identities?.length ?? 0) > 1) {
-    problem('permissions.partner_identities', 'mParticle allows only one partner identity, and it cannot be renamed later');
+    problem(
+      'permissions.partner_identities',
+      'mParticle allows only one partner identity, and it cannot be renamed later',
+    );
   }
 
   const events = registration.event_processing_registration;
@@ -80,7 +83,8 @@ export function checkRegistration(registration: ModuleRegistration): string[] {
   const dsr = registration.dsr_processing_registration;
   if (dsr) {
     const path = 'dsr_processing_registration';
-    if (dsr.supported_dsr_types.length === 0) problem(`${path}.supported_dsr_types`, 'lists no type; declare ["erasure"]');
+    if (dsr.supported_dsr_types.length === 0)
+      problem(`${path}.supported_dsr_types`, 'lists no type; declare ["erasure"]');
     dsr.supported_dsr_types.forEach((type, i) => oneOf(`${path}.supported_dsr_types[${i}]`, type, ['erasure']));
     checkSettings(`${path}.account_settings`, dsr.account_settings, problem);
   }
@@ -103,9 +107,11 @@ function checkSettings(
     else seen.add(setting.id);
     if (!setting.name?.trim()) problem(`${at}.name`, 'must be a non-empty string');
     checkJavaNames(at, setting, problem);
-    if (setting.type === 'boolean' && 'required' in raw) problem(`${at}.required`, 'boolean settings take no "required"');
+    if (setting.type === 'boolean' && 'required' in raw)
+      problem(`${at}.required`, 'boolean settings take no "required"');
     // `confidential: false` says nothing and is harmless; only a claim of secrecy on a non-text value is wrong.
-    if (setting.type !== 'text' && raw['confidential'] === true) problem(`${at}.confidential`, 'only text settings can be confidential');
+    if (setting.type !== 'text' && raw['confidential'] === true)
+      problem(`${at}.confidential`, 'only text settings can be confidential');
     if (!['text', 'integer', 'float', 'boolean'].includes(setting.type)) {
       problem(`${at}.type`, `"${String(raw['type'])}" is not one of text, integer, float, boolean`);
     }
@@ -115,6 +121,7 @@ function checkSettings(
 /** `is_required` / `is_confidential` are Java getter names: mParticle reads `required` / `confidential`. */
 function checkJavaNames(at: string, item: object, problem: (path: string, text: string) => void): void {
   for (const javaName of JAVA_GETTER_NAMES) {
-    if (javaName in item) problem(`${at}.${javaName}`, `is a Java getter name; the wire name is "${javaName.slice(3)}"`);
+    if (javaName in item)
+      problem(`${at}.${javaName}`, `is a Java getter name; the wire name is "${javaName.slice(3)}"`);
   }
 }

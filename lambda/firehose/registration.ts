@@ -116,7 +116,9 @@ export interface ModuleRegistration {
   readonly dsr_processing_registration?: DsrProcessingRegistration;
 }
 
-export interface ModuleRegistrationResponse extends ResponseEnvelope<'module_registration_response'>, ModuleRegistration {
+export interface ModuleRegistrationResponse
+  extends ResponseEnvelope<'module_registration_response'>,
+    ModuleRegistration {
   readonly sdk_version: string;
 }
 
@@ -131,7 +133,11 @@ export const JAVA_GETTER_NAMES: readonly string[] = ['is_required', 'is_confiden
 function wireForm<T>(value: T): T {
   if (Array.isArray(value)) return value.map(wireForm) as T;
   if (value === null || typeof value !== 'object') return value;
-  return Object.fromEntries(Object.entries(value).filter(([key]) => !JAVA_GETTER_NAMES.includes(key)).map(([key, v]) => [key, wireForm(v)])) as T;
+  return Object.fromEntries(
+    Object.entries(value)
+      .filter(([key]) => !JAVA_GETTER_NAMES.includes(key))
+      .map(([key, v]) => [key, wireForm(v)]),
+  ) as T;
 }
 
 /** Every account setting declared in any block, for lookups such as "which ones are confidential". */
@@ -146,5 +152,9 @@ export function allAccountSettings(registration: ModuleRegistration): Setting[] 
 
 /** Ids of settings marked `confidential`: these values never reach a log line, an error or a queue in clear. */
 export function confidentialSettingIds(registration: ModuleRegistration): ReadonlySet<string> {
-  return new Set(allAccountSettings(registration).filter((s) => s.type === 'text' && s.confidential).map((s) => s.id));
+  return new Set(
+    allAccountSettings(registration)
+      .filter((s) => s.type === 'text' && s.confidential)
+      .map((s) => s.id),
+  );
 }

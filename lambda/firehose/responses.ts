@@ -41,13 +41,22 @@ export function eventProcessingResponse(options: { suspendSubscription?: boolean
   return options.suspendSubscription ? { ...response, suspend_subscription: true } : response;
 }
 
-export function audienceSubscriptionResponse(settings?: Readonly<Record<string, string>>): AudienceSubscriptionResponse {
+export function audienceSubscriptionResponse(
+  settings?: Readonly<Record<string, string>>,
+): AudienceSubscriptionResponse {
   const response = envelope('audience_subscription_response');
-  return settings && Object.keys(settings).length > 0 ? { ...response, audience_subscription_settings: settings } : response;
+  return settings && Object.keys(settings).length > 0
+    ? { ...response, audience_subscription_settings: settings }
+    : response;
 }
 
-export function audienceMembershipChangeResponse(options: { suspendSubscription?: boolean } = {}): AudienceMembershipChangeResponse {
-  return { ...envelope('audience_membership_change_response'), suspend_subscription: options.suspendSubscription === true };
+export function audienceMembershipChangeResponse(
+  options: { suspendSubscription?: boolean } = {},
+): AudienceMembershipChangeResponse {
+  return {
+    ...envelope('audience_membership_change_response'),
+    suspend_subscription: options.suspendSubscription === true,
+  };
 }
 
 export function dsrProcessingResponse(): DsrProcessingResponse {

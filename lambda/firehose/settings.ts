@@ -49,7 +49,8 @@ function copyStrings(settings: Readonly<Record<string, unknown>>, upTo: string):
 /** The account id for logs, metrics and queue messages: a number when the wire value reads as one. */
 export function accountIdOf(account: Account | null | undefined): number | undefined {
   const id = account?.account_id;
-  const value = typeof id === 'number' ? id : typeof id === 'bigint' || typeof id === 'string' ? Number(id) : Number.NaN;
+  const value =
+    typeof id === 'number' ? id : typeof id === 'bigint' || typeof id === 'string' ? Number(id) : Number.NaN;
   return Number.isFinite(value) && (typeof id !== 'string' || id.trim() !== '') ? value : undefined;
 }
 

@@ -9,7 +9,12 @@ import type { FeedCredentials } from '../feeds/feed-credentials';
 import { FeedStoppedError } from '../feeds/feed-errors';
 import { feedSettingsFromEnv, optionalInteger } from '../feeds/feed-settings';
 import { INCOMING_PREFIX, uploadKeyOfResumeMarker } from '../feeds/feed-bucket-layout';
-import { decodeS3EventKey, DEFAULT_MAX_OBJECT_BYTES, feedS3Object, type S3ObjectLocation } from '../feeds/s3-object-feed';
+import {
+  decodeS3EventKey,
+  DEFAULT_MAX_OBJECT_BYTES,
+  feedS3Object,
+  type S3ObjectLocation,
+} from '../feeds/s3-object-feed';
 import { S3Progress } from '../feeds/s3-progress';
 import { secretsManagerReader } from '../common/secrets-manager-reader';
 import { ENV, FEED_ENV, PLATFORM_ENV } from '../config/environment';
@@ -24,7 +29,8 @@ import { ENV, FEED_ENV, PLATFORM_ENV } from '../config/environment';
 
 // Module scope: built once per container and reused by warm invocations.
 const settings = feedSettingsFromEnv(process.env);
-const maxObjectBytes = optionalInteger(process.env[FEED_ENV.maxObjectBytes], FEED_ENV.maxObjectBytes) ?? DEFAULT_MAX_OBJECT_BYTES;
+const maxObjectBytes =
+  optionalInteger(process.env[FEED_ENV.maxObjectBytes], FEED_ENV.maxObjectBytes) ?? DEFAULT_MAX_OBJECT_BYTES;
 const logger = new Logger({ serviceName: process.env[PLATFORM_ENV.serviceName] ?? 'mparticle-feed' });
 const s3 = new S3Client(s3ClientConfig(process.env[ENV.s3Endpoint]));
 const http = new HttpClient({ maxSockets: 16 });
@@ -59,7 +65,11 @@ export const handler = async (event: S3Event, context: Context): Promise<FeedS3R
 
   const result = { objects: 0, sent: 0, rejected: 0, continued: 0 };
   for (const record of event.Records) {
-    const location = await locate(record.s3.bucket.name, decodeS3EventKey(record.s3.object.key), record.s3.object.versionId);
+    const location = await locate(
+      record.s3.bucket.name,
+      decodeS3EventKey(record.s3.object.key),
+      record.s3.object.versionId,
+    );
     if (!location) continue;
     const { bucket, key } = location;
     logger.info('feeding object', { bucket, key, size: record.s3.object.size });
@@ -74,13 +84,16 @@ export const handler = async (event: S3Event, context: Context): Promise<FeedS3R
       maxObjectBytes,
       onSendEvent: (sendEvent) => {
         if (sendEvent.type === 'retry-wait') logger.warn('waiting before a retry', { ...sendEvent });
-        else if (sendEvent.body.trim() !== '') logger.info('mParticle accepted a request with a body', { status: sendEvent.status, body: sendEvent.body });
+        else if (sendEvent.body.trim() !== '')
+          logger.info('mParticle accepted a request with a body', { status: sendEvent.status, body: sendEvent.body });
       },
     });
     const { report, rejectedKey } = outcome;
     if (!report) {
       const message =
-        outcome.state === 'stale' ? 'resume marker for an upload since replaced: nothing to do' : 'object already sent by an earlier invocation';
+        outcome.state === 'stale'
+          ? 'resume marker for an upload since replaced: nothing to do'
+          : 'object already sent by an earlier invocation';
       logger.info(message, { bucket, key, state: outcome.state, totals: outcome.totals });
       continue;
     }
@@ -120,7 +133,11 @@ export const handler = async (event: S3Event, context: Context): Promise<FeedS3R
 };
 
 /** Where an event points: an upload, or (for a resume marker) the upload it stands for at its tracked ETag. */
-async function locate(bucket: string, key: string, versionId: string | undefined): Promise<S3ObjectLocation | undefined> {
+async function locate(
+  bucket: string,
+  key: string,
+  versionId: string | undefined,
+): Promise<S3ObjectLocation | undefined> {
   const uploadKey = uploadKeyOfResumeMarker(key);
   if (uploadKey !== undefined) {
     const stored = await S3Progress.read(s3, bucket, uploadKey);

@@ -23,7 +23,10 @@ const ingress = createIngressFunction({
 });
 const tokens = tokenSourceFromEnv(process.env, {
   onStaleKept: (error) =>
-    logger.error('the token secret could not be re-read; the tokens read before stay in use', error instanceof Error ? error : String(error)),
+    logger.error(
+      'the token secret could not be re-read; the tokens read before stay in use',
+      error instanceof Error ? error : String(error),
+    ),
 });
 const handleHttp = createHttpHandler({
   runtime: ingress,
@@ -45,7 +48,10 @@ const warmUp = startWarmUp({ spill: () => ingress.prepare(), tokens: () => token
 /** Settles when init's warm-up has (tests). */
 export const warmedUp: Promise<void> = warmUp;
 
-export async function handler(event: APIGatewayProxyEventV2, context: Context): Promise<APIGatewayProxyStructuredResultV2> {
+export async function handler(
+  event: APIGatewayProxyEventV2,
+  context: Context,
+): Promise<APIGatewayProxyStructuredResultV2> {
   try {
     return await handleHttp(event, context);
   } finally {

@@ -11,7 +11,12 @@ import { withoutStack } from '../runtime/ingress-runtime';
  */
 const logger = createLogger('firehose-ingress');
 const metrics = createMetrics('firehose-ingress');
-const ingress = createIngressFunction({ env: process.env, logger, service: 'firehose-ingress', observer: ingressMetrics(metrics) });
+const ingress = createIngressFunction({
+  env: process.env,
+  logger,
+  service: 'firehose-ingress',
+  observer: ingressMetrics(metrics),
+});
 
 /** The managed runtime's entry point: the payload arrives already parsed (integers beyond 2^53 rounded). */
 export async function handler(event: unknown, context?: Context): Promise<FirehoseResponse> {

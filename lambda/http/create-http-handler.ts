@@ -50,7 +50,18 @@ export function createHttpHandler(deps: HttpHandlerDependencies): FunctionUrlHan
     .use(anyContentType())
     .use(httpJsonBodyParser<FirehoseHttpEvent>())
     .use(routeMismatchWarning(deps.logger))
-    .use(tokenCheck({ tokens: deps.tokens, logger: deps.logger, ...(deps.onRejectedAuth ? { onRejected: deps.onRejectedAuth } : {}) }))
-    .use(errorResponder({ logger: deps.logger, ...(deps.retryAfterSeconds === undefined ? {} : { retryAfterSeconds: deps.retryAfterSeconds }) }))
+    .use(
+      tokenCheck({
+        tokens: deps.tokens,
+        logger: deps.logger,
+        ...(deps.onRejectedAuth ? { onRejected: deps.onRejectedAuth } : {}),
+      }),
+    )
+    .use(
+      errorResponder({
+        logger: deps.logger,
+        ...(deps.retryAfterSeconds === undefined ? {} : { retryAfterSeconds: deps.retryAfterSeconds }),
+      }),
+    )
     .handler(answer);
 }

@@ -26,7 +26,12 @@ export const DEFAULT_RETRY_AFTER_SECONDS = 5;
  */
 export function answerFor(error: unknown, retryAfterSeconds = DEFAULT_RETRY_AFTER_SECONDS): ErrorAnswer {
   if (error instanceof HttpProblem) {
-    return { status: error.status, message: error.message, headers: error.headers, log: error.status === 401 ? 'none' : 'warn' };
+    return {
+      status: error.status,
+      message: error.message,
+      headers: error.headers,
+      log: error.status === 401 ? 'none' : 'warn',
+    };
   }
   if (error instanceof FirehoseInputError) return { status: 400, message: error.message, headers: {}, log: 'none' };
   if (isJsonParserError(error)) {
@@ -36,7 +41,12 @@ export function answerFor(error: unknown, retryAfterSeconds = DEFAULT_RETRY_AFTE
   if (isRetryable(error) || isMiddyTimeout(error)) {
     const retryAfterMs = error instanceof RetryableError ? error.retryAfterMs : undefined;
     const seconds = retryAfterMs === undefined ? retryAfterSeconds : Math.max(1, Math.ceil(retryAfterMs / 1000));
-    return { status: 503, message: 'temporarily unavailable; retry later', headers: { 'Retry-After': String(seconds) }, log: 'error' };
+    return {
+      status: 503,
+      message: 'temporarily unavailable; retry later',
+      headers: { 'Retry-After': String(seconds) },
+      log: 'error',
+    };
   }
   return { status: 500, message: 'internal error', headers: {}, log: 'error' };
 }
@@ -45,7 +55,10 @@ export function answerFor(error: unknown, retryAfterSeconds = DEFAULT_RETRY_AFTE
 function isJsonParserError(error: unknown): boolean {
   if (!(error instanceof Error)) return false;
   const { statusCode, cause } = error as Error & { statusCode?: unknown; cause?: unknown };
-  const fromParser = typeof cause === 'object' && cause !== null && (cause as { package?: unknown }).package === '@middy/http-json-body-parser';
+  const fromParser =
+    typeof cause === 'object' &&
+    cause !== null &&
+    (cause as { package?: unknown }).package === '@middy/http-json-body-parser';
   return fromParser && (statusCode === 415 || statusCode === 422) && /json/i.test(error.message);
 }
 

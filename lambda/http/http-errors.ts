@@ -26,5 +26,6 @@ export const problems = {
   notUtf8: () => new HttpProblem(400, 'body is not valid UTF-8'),
   malformedJson: (cause?: unknown) => new HttpProblem(400, 'body is not valid JSON', {}, { cause }),
   // mParticle sends `Authorization: Token <token>` (docs/firehose-protocol.md, "Deployment"); the answer says no more than that.
-  unauthorized: () => new HttpProblem(401, 'a valid Authorization: Token header is required', { 'WWW-Authenticate': 'Token' }),
+  unauthorized: () =>
+    new HttpProblem(401, 'a valid Authorization: Token header is required', { 'WWW-Authenticate': 'Token' }),
 };

@@ -38,7 +38,11 @@ export function parseTokenSecret(secretString: string): string[] {
 }
 
 export function parseTokenList(value: string, variable: string): string[] {
-  const tokens = value.split(',').map((token) => token.trim()).filter((token) => token !== '');
-  if (tokens.length > 2) throw new TokenConfigError(`${variable} holds at most two tokens (current and previous), got ${tokens.length}`);
+  const tokens = value
+    .split(',')
+    .map((token) => token.trim())
+    .filter((token) => token !== '');
+  if (tokens.length > 2)
+    throw new TokenConfigError(`${variable} holds at most two tokens (current and previous), got ${tokens.length}`);
   return tokens;
 }

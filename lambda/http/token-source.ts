@@ -30,7 +30,10 @@ export function staticTokenSource(tokens: readonly string[]): TokenSource {
   const set = new TokenSet(tokens);
   return {
     current: async () => {
-      if (set.size === 0) throw new TokenSourceUnavailableError(`no Firehose token is configured: set ${TOKEN_ENV.secretArn} or ${TOKEN_ENV.tokens}`);
+      if (set.size === 0)
+        throw new TokenSourceUnavailableError(
+          `no Firehose token is configured: set ${TOKEN_ENV.secretArn} or ${TOKEN_ENV.tokens}`,
+        );
       return set;
     },
     refreshAfterMismatch: async () => undefined,

@@ -28,7 +28,10 @@ export function startWarmUp(steps: Readonly<Record<string, () => Promise<unknown
       try {
         await run();
       } catch (error) {
-        logger.warn('warm-up step failed; the first call that needs it tries again', { step, error: errorMessage(error) });
+        logger.warn('warm-up step failed; the first call that needs it tries again', {
+          step,
+          error: errorMessage(error),
+        });
       }
     }),
   ).then(() => logger.debug('warmed up', { durationMs: Math.round(performance.now() - started) }));

@@ -7,8 +7,13 @@ import { API_KEY_SETTING } from './registration';
  * requests may carry no `account` (its official sample has none), so an erasure without the customer's key
  * is sent with the partner's own credential instead; every other call needs the customer's key.
  */
-export async function authHeaders({ secrets, requestType, partnerCredential }: AuthContext): Promise<Record<string, string>> {
+export async function authHeaders({
+  secrets,
+  requestType,
+  partnerCredential,
+}: AuthContext): Promise<Record<string, string>> {
   const customerKey = secrets[API_KEY_SETTING];
-  if (requestType === 'dsr_processing_request' && !customerKey) return { authorization: `Bearer ${await partnerCredential()}` };
+  if (requestType === 'dsr_processing_request' && !customerKey)
+    return { authorization: `Bearer ${await partnerCredential()}` };
   return { authorization: `Bearer ${requiredStringSetting(secrets, API_KEY_SETTING)}` };
 }

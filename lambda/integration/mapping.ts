@@ -26,7 +26,11 @@ export function usableIdentities(list: readonly Identity[] | null | undefined): 
 }
 
 type Present<T> = Exclude<T, null | undefined>;
-export type UsableIdentity = { type: Present<Identity['type']>; encoding: Present<Identity['encoding']>; value: Present<Identity['value']> };
+export type UsableIdentity = {
+  type: Present<Identity['type']>;
+  encoding: Present<Identity['encoding']>;
+  value: Present<Identity['value']>;
+};
 
 export function mapEvents(request: EventProcessingRequest): PartnerCall {
   return {
@@ -73,7 +77,12 @@ export function mapAudienceMembership(request: AudienceMembershipChangeRequest):
     path: '/audience-memberships',
     // `timestamp_ms` and `request_id` order changes: queued calls may arrive out of order, so a receiver
     // keeps, per (mpid, audience_id), the newest (timestamp_ms, request_id) it applied (docs/partner-api.md).
-    body: { request_id: request.id, timestamp_ms: request.timestamp_ms, account_id: request.account?.account_id, memberships },
+    body: {
+      request_id: request.id,
+      timestamp_ms: request.timestamp_ms,
+      account_id: request.account?.account_id,
+      memberships,
+    },
   };
 }
 

@@ -63,7 +63,10 @@ export function ingressMetrics(metrics: Metrics): IngressObserver {
     handled(summary) {
       // Per-type invocations on their own (published at once), so every other metric keeps the plain
       // `service` dimension that alarms and the dashboard select on.
-      metrics.singleMetric().addDimension('RequestType', summary.type).addMetric(METRIC_NAMES.invocations, MetricUnit.Count, 1);
+      metrics
+        .singleMetric()
+        .addDimension('RequestType', summary.type)
+        .addMetric(METRIC_NAMES.invocations, MetricUnit.Count, 1);
       if (summary.outcome === 'verification') count(METRIC_NAMES.verifications, 1);
       count(METRIC_NAMES.unknownEventsSkipped, summary.skippedEvents ?? 0);
       const inline = summary.inline ?? [];

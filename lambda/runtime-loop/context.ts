@@ -8,7 +8,12 @@ type Env = Readonly<Record<string, string | undefined>>;
  * The handler's Lambda Context, built from the invocation's headers and the sandbox's variables the way the
  * managed runtime builds it. The deprecated callbacks (done, fail, succeed) throw: nothing here uses them.
  */
-export function buildContext(requestId: string, headers: IncomingHttpHeaders, env: Env, now: () => number = Date.now): Context {
+export function buildContext(
+  requestId: string,
+  headers: IncomingHttpHeaders,
+  env: Env,
+  now: () => number = Date.now,
+): Context {
   const deadline = Number(header(headers, 'lambda-runtime-deadline-ms'));
   const clientContext = parseHeaderJson<ClientContext>(headers, 'lambda-runtime-client-context');
   const identity = parseHeaderJson<CognitoIdentity>(headers, 'lambda-runtime-cognito-identity');

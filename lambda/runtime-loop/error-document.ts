@@ -24,7 +24,11 @@ export class RuntimeLoopError extends Error {
 export function errorDocument(error: unknown, fallbackType = 'Error'): ErrorDocument {
   if (error instanceof RuntimeLoopError) return { errorType: error.errorType, errorMessage: error.message, trace: [] };
   if (error instanceof Error) return { errorType: error.name || fallbackType, errorMessage: error.message, trace: [] };
-  return { errorType: fallbackType, errorMessage: typeof error === 'string' ? error : 'non-error value thrown', trace: [] };
+  return {
+    errorType: fallbackType,
+    errorMessage: typeof error === 'string' ? error : 'non-error value thrown',
+    trace: [],
+  };
 }
 
 /** What the log gets about an error: the document plus the stack, on one line. */

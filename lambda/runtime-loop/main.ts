@@ -31,13 +31,18 @@ function loadHandler(env: NodeJS.ProcessEnv): RawHandler {
   try {
     loaded = require(file) as Record<string, unknown>;
   } catch (error) {
-    const missing = (error as { code?: unknown }).code === 'MODULE_NOT_FOUND' && String((error as Error).message).includes(file);
-    if (missing) throw new RuntimeLoopError('Runtime.ImportModuleError', `Cannot find module '${moduleName}'`, { cause: error });
+    const missing =
+      (error as { code?: unknown }).code === 'MODULE_NOT_FOUND' && String((error as Error).message).includes(file);
+    if (missing)
+      throw new RuntimeLoopError('Runtime.ImportModuleError', `Cannot find module '${moduleName}'`, { cause: error });
     throw error;
   }
   const handler = loaded[RAW_HANDLER_EXPORT];
   if (typeof handler !== 'function') {
-    throw new RuntimeLoopError('Runtime.HandlerNotFound', `${moduleName}.${RAW_HANDLER_EXPORT} is undefined or not exported`);
+    throw new RuntimeLoopError(
+      'Runtime.HandlerNotFound',
+      `${moduleName}.${RAW_HANDLER_EXPORT} is undefined or not exported`,
+    );
   }
   return handler as RawHandler;
 }
@@ -74,7 +79,11 @@ async function fatal(error: unknown, errorType?: string): Promise<void> {
   if (exiting) return;
   exiting = true;
   const document = errorType ? { ...errorDocument(error), errorType } : errorDocument(error);
-  logLine('ERROR', 'uncaught error: exiting so that Lambda starts a new sandbox', { requestId: inFlight, ...errorLogFields(error), errorType: document.errorType });
+  logLine('ERROR', 'uncaught error: exiting so that Lambda starts a new sandbox', {
+    requestId: inFlight,
+    ...errorLogFields(error),
+    errorType: document.errorType,
+  });
   try {
     if (api && !initialized) await api.initError(document);
     else if (api && inFlight) await api.invocationError(inFlight, document);

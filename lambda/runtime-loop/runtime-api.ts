@@ -48,7 +48,9 @@ export function createRuntimeApi(address: string): RuntimeApi {
       const req = http.request({ host, port, method, path: `${BASE}${path}`, agent, headers }, (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (chunk: Buffer) => chunks.push(chunk));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
+        res.on('end', () =>
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }),
+        );
         res.on('error', reject);
       });
       req.on('error', reject);
@@ -56,7 +58,11 @@ export function createRuntimeApi(address: string): RuntimeApi {
     });
 
   const post = async (path: string, body: string, headers: Http.OutgoingHttpHeaders = {}): Promise<number> => {
-    const res = await call('POST', path, body, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), ...headers });
+    const res = await call('POST', path, body, {
+      'content-type': 'application/json',
+      'content-length': Buffer.byteLength(body),
+      ...headers,
+    });
     // 500 means the Runtime API is broken for this sandbox: the only way on is a new one.
     if (res.status >= 500) throw new RuntimeApiError(`Runtime API answered ${res.status} to POST ${path}`, res.status);
     return res.status;
@@ -73,7 +79,9 @@ export function createRuntimeApi(address: string): RuntimeApi {
     },
     respond: (requestId, body) => post(`/invocation/${encodeURIComponent(requestId)}/response`, body),
     // What the managed client sends for an invocation error: the document, no error-type header.
-    invocationError: (requestId, error) => post(`/invocation/${encodeURIComponent(requestId)}/error`, JSON.stringify(error)),
-    initError: (error) => post('/init/error', JSON.stringify(error), { 'lambda-runtime-function-error-type': error.errorType }),
+    invocationError: (requestId, error) =>
+      post(`/invocation/${encodeURIComponent(requestId)}/error`, JSON.stringify(error)),
+    initError: (error) =>
+      post('/init/error', JSON.stringify(error), { 'lambda-runtime-function-error-type': error.errorType }),
   };
 }

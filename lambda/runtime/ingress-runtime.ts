@@ -13,7 +13,11 @@ export interface IngressRuntime {
   readonly dependencies: CoreDependencies;
 }
 
-export function createIngressRuntime(dependencies: CoreDependencies, logger: Logger, observer?: IngressObserver): IngressRuntime {
+export function createIngressRuntime(
+  dependencies: CoreDependencies,
+  logger: Logger,
+  observer?: IngressObserver,
+): IngressRuntime {
   const warnedEventTypes = new Set<string>();
 
   const noteSkipped = (parsed: ParsedRequest): void => {

@@ -28,7 +28,11 @@ export interface WorkerFunctionOptions {
 }
 
 export function createWorkerFunction(options: WorkerFunctionOptions): WorkerFunction {
-  const { close, ...dependencies } = createWorkerDependencies(options.integration ?? defaultIntegration, options.env, options.logger);
+  const { close, ...dependencies } = createWorkerDependencies(
+    options.integration ?? defaultIntegration,
+    options.env,
+    options.logger,
+  );
   const observed = options.observer ? { ...dependencies, observer: options.observer } : dependencies;
   return { handleBatch: createWorkerBatchHandler(options.adjust ? options.adjust(observed) : observed), close };
 }

@@ -41,7 +41,9 @@ async function readS3(url: string, endpoint: string | undefined): Promise<Array<
     const keys: string[] = [];
     let token: string | undefined;
     do {
-      const page = await s3.send(new api.ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ContinuationToken: token }));
+      const page = await s3.send(
+        new api.ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ContinuationToken: token }),
+      );
       for (const object of page.Contents ?? []) if (object.Key?.endsWith('.ndjson')) keys.push(object.Key);
       token = page.NextContinuationToken;
     } while (token);
@@ -60,7 +62,8 @@ async function readS3(url: string, endpoint: string | undefined): Promise<Array<
 /** `--since`: an ISO time, or a duration back from now such as `90m`, `6h`, `2d`. */
 export function parseSince(text: string, now = Date.now()): number {
   const duration = /^(\d+)([mhd])$/.exec(text);
-  if (duration) return now - Number(duration[1]) * { m: 60_000, h: 3_600_000, d: 86_400_000 }[duration[2] as 'm' | 'h' | 'd'];
+  if (duration)
+    return now - Number(duration[1]) * { m: 60_000, h: 3_600_000, d: 86_400_000 }[duration[2] as 'm' | 'h' | 'd'];
   const at = Date.parse(text);
   if (Number.isNaN(at)) throw new Error(`--since: expected an ISO time or a duration like 6h, got "${text}"`);
   return at;

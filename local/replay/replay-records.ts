@@ -3,7 +3,12 @@ import type { DeliveryPort } from '../../lambda/core/delivery-port';
 import { observedDelivery } from '../../lambda/core/observed-delivery';
 import type { OutboundCall } from '../../lambda/core/outbound-call';
 import type { ProcessResult } from '../../lambda/core/process-request';
-import { comparableResponse, digestCall, type CallDigest, type CaptureRecord } from '../../lambda/capture/capture-record';
+import {
+  comparableResponse,
+  digestCall,
+  type CallDigest,
+  type CaptureRecord,
+} from '../../lambda/capture/capture-record';
 import { errorMessage } from '../../lambda/common/errors';
 
 /** What became of one captured request when it ran again. */
@@ -17,7 +22,9 @@ export interface ReplayResult {
 }
 
 /** Runs one request through the code under test: in-process (with its calls) or through an endpoint. */
-export type ReplayTarget = (requestText: string) => Promise<{ response?: object; error?: string; calls?: readonly CallDigest[] }>;
+export type ReplayTarget = (
+  requestText: string,
+) => Promise<{ response?: object; error?: string; calls?: readonly CallDigest[] }>;
 
 /** A delivery port that records each call's digest for the replay to compare, then passes it on. */
 export function recordingCalls(delivery: DeliveryPort): { port: DeliveryPort; take(): CallDigest[] } {
@@ -34,7 +41,10 @@ export function recordingCalls(delivery: DeliveryPort): { port: DeliveryPort; ta
 }
 
 /** In-process target: the local ingress pipeline, its calls recorded (one request at a time). */
-export function inProcessTarget(handle: (input: unknown) => Promise<ProcessResult>, calls: { take(): CallDigest[] }): ReplayTarget {
+export function inProcessTarget(
+  handle: (input: unknown) => Promise<ProcessResult>,
+  calls: { take(): CallDigest[] },
+): ReplayTarget {
   return async (requestText) => {
     calls.take();
     try {
@@ -61,7 +71,13 @@ export async function replayRecords(records: readonly CaptureRecord[], target: R
       }
       if (now.calls !== undefined) differences.push(...compareCalls(record.calls, now.calls));
     }
-    results.push({ requestId: record.requestId, type: record.type, capturedAt: record.capturedAt, same: differences.length === 0, differences });
+    results.push({
+      requestId: record.requestId,
+      type: record.type,
+      capturedAt: record.capturedAt,
+      same: differences.length === 0,
+      differences,
+    });
   }
   return results;
 }
@@ -72,7 +88,8 @@ function compareCalls(before: readonly CallDigest[], after: readonly CallDigest[
   before.forEach((call, i) => {
     const again = after[i];
     if (again?.path !== call.path) out.push(`call ${i}: path ${call.path} → ${again?.path}`);
-    else if (again.sha256 !== call.sha256) out.push(`call ${i} (${call.path}): body differs (${call.bytes} → ${again.bytes} bytes)`);
+    else if (again.sha256 !== call.sha256)
+      out.push(`call ${i} (${call.path}): body differs (${call.bytes} → ${again.bytes} bytes)`);
   });
   return out;
 }

@@ -27,7 +27,11 @@ export function dryRunTarget(integration: PartnerIntegration = defaultIntegratio
 export function invokeApiTarget(baseUrl: string, functionName = 'firehose-ingress'): ReplayTarget {
   const url = new URL(`/2015-03-31/functions/${encodeURIComponent(functionName)}/invocations`, baseUrl);
   return async (requestText) => {
-    const answer = await fetch(url, { method: 'POST', body: requestText, headers: { 'content-type': 'application/json' } });
+    const answer = await fetch(url, {
+      method: 'POST',
+      body: requestText,
+      headers: { 'content-type': 'application/json' },
+    });
     const body = (await answer.json()) as Record<string, unknown>;
     if (answer.headers.get('x-amz-function-error')) return { error: String(body['errorMessage'] ?? 'function error') };
     if (!answer.ok) throw new Error(`${url.origin} answered ${answer.status}`);

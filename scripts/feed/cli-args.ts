@@ -82,9 +82,14 @@ export function parseFeedArgs(argv: readonly string[]): ParsedCli {
   const { values, positionals } = parsed;
   if (values.help) return { help: true };
   if (positionals.length !== 1) {
-    throw new UsageError(positionals.length === 0 ? 'give one NDJSON file or directory' : `give one input, got ${positionals.length}: ${positionals.join(' ')}`);
+    throw new UsageError(
+      positionals.length === 0
+        ? 'give one NDJSON file or directory'
+        : `give one input, got ${positionals.length}: ${positionals.join(' ')}`,
+    );
   }
-  if (values.pod !== undefined && values['base-url'] !== undefined) throw new UsageError('use --pod or --base-url, not both');
+  if (values.pod !== undefined && values['base-url'] !== undefined)
+    throw new UsageError('use --pod or --base-url, not both');
   const seconds = (name: string, value: string | undefined): number | undefined => {
     const number = numberOption(name, value, false);
     return number === undefined ? undefined : number * 1000;

@@ -2,11 +2,19 @@ import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { HttpClient } from '../../lambda/common/http-client';
 import { errorMessage } from '../../lambda/common/errors';
-import { loadFeedCredentials, type CredentialsEnv, type SecretStringReader } from '../../lambda/feeds/credentials-source';
+import {
+  loadFeedCredentials,
+  type CredentialsEnv,
+  type SecretStringReader,
+} from '../../lambda/feeds/credentials-source';
 import { resolveEventsApiBaseUrl } from '../../lambda/feeds/events-api-endpoint';
 import { EventsApiClient } from '../../lambda/feeds/events-api-client';
 import { FileCheckpoint } from '../../lambda/feeds/file-checkpoint';
-import { checkFeedLimits, checkHistoricalAfterDays, DEFAULT_HISTORICAL_AFTER_DAYS } from '../../lambda/feeds/feed-limits';
+import {
+  checkFeedLimits,
+  checkHistoricalAfterDays,
+  DEFAULT_HISTORICAL_AFTER_DAYS,
+} from '../../lambda/feeds/feed-limits';
 import { exitCodeFor, formatSeconds, formatSummary, type FeedExitCode } from '../../lambda/feeds/feed-report';
 import { runFeed, type FeedProgress } from '../../lambda/feeds/feed-run';
 import { fileLineSource } from '../../lambda/feeds/line-sources';

@@ -17,7 +17,11 @@ export interface ProgressDisplay {
  * Progress on stderr: a redrawn bar on a terminal, otherwise a plain line every few seconds
  * (logs and CI output stay readable). stdout is left to the summary.
  */
-export function createProgressDisplay(stream: ProgressStream, total: number, now: () => number = Date.now): ProgressDisplay {
+export function createProgressDisplay(
+  stream: ProgressStream,
+  total: number,
+  now: () => number = Date.now,
+): ProgressDisplay {
   const interactive = stream.isTTY === true;
   const startedAt = now();
   const minIntervalMs = interactive ? 100 : 2_000;

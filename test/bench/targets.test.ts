@@ -11,13 +11,43 @@ describe('npm run bench: each target with pass or miss', () => {
         { case: '1,000 events', mode: 'stubbed' as const, medianMs: 1.4, p99Ms: 2, ratio: 1.15 },
       ],
       load: [
-        { target: 'bare HTTP server (baseline)', connections: 20, seconds: 10, requests: 1, p50Ms: 1, p99Ms: 32, maxMs: 62, errors: 0, non2xx: 0 },
-        { target: 'ingress via Invoke API', connections: 20, seconds: 10, requests: 1, p50Ms: 32, p99Ms: 71, maxMs: 108, errors: 0, non2xx: 0 },
+        {
+          target: 'bare HTTP server (baseline)',
+          connections: 20,
+          seconds: 10,
+          requests: 1,
+          p50Ms: 1,
+          p99Ms: 32,
+          maxMs: 62,
+          errors: 0,
+          non2xx: 0,
+        },
+        {
+          target: 'ingress via Invoke API',
+          connections: 20,
+          seconds: 10,
+          requests: 1,
+          p50Ms: 32,
+          p99Ms: 71,
+          maxMs: 108,
+          errors: 0,
+          non2xx: 0,
+        },
       ],
       http: { requests: 200, baselineMedianMs: 1.2, baselineP99Ms: 10.8, medianMs: 3.5, p99Ms: 25.4, p99Ratio: 2.35 },
       coldStartRatio: 1.22,
       ingressBundleBytes: 83 * 1024,
-      memory: { invocations: 10_000, warmRssMb: 1, finalRssMb: 1, warmHeapMb: 7.7, finalHeapMb: 7.6, heapGrowthMb: -0.1, rssGrowthMb: 0, boundMb: 5, gcExposed: true },
+      memory: {
+        invocations: 10_000,
+        warmRssMb: 1,
+        finalRssMb: 1,
+        warmHeapMb: 7.7,
+        finalHeapMb: 7.6,
+        heapGrowthMb: -0.1,
+        rssGrowthMb: 0,
+        boundMb: 5,
+        gcExposed: true,
+      },
     };
     // Act
     const checks = checkTargets(figures);
@@ -31,19 +61,35 @@ describe('npm run bench: each target with pass or miss', () => {
       ['ingress bundle', true],
       ['heap growth over 10,000 invocations', true],
     ]);
-    expect(formatChecks(checks).split('\n')[0]).toBe('  MISS  100 events, I/O stubbed, vs JSON baseline: 1.84× (target ≤ 1.2×)');
-    expect(formatChecks(checks).split('\n')[2]).toBe('  pass  p99 under load through the Invoke API (20 callers, partner 20 ms): 71 ms (target ≤ 72 ms (bare server p99 32 + 20 + 20))');
-    expect(formatChecks(checks).split('\n')[3]).toBe('  pass  HTTP endpoint p99, 100-event calls one at a time: 25.40 ms, 2.35× a bare server\'s (target ≤ 100 ms)');
+    expect(formatChecks(checks).split('\n')[0]).toBe(
+      '  MISS  100 events, I/O stubbed, vs JSON baseline: 1.84× (target ≤ 1.2×)',
+    );
+    expect(formatChecks(checks).split('\n')[2]).toBe(
+      '  pass  p99 under load through the Invoke API (20 callers, partner 20 ms): 71 ms (target ≤ 72 ms (bare server p99 32 + 20 + 20))',
+    );
+    expect(formatChecks(checks).split('\n')[3]).toBe(
+      "  pass  HTTP endpoint p99, 100-event calls one at a time: 25.40 ms, 2.35× a bare server's (target ≤ 100 ms)",
+    );
   });
 
-  it('misses the HTTP target when its p99 is over mParticle\'s 100 ms, and leaves it out for results without the HTTP step', () => {
+  it("misses the HTTP target when its p99 is over mParticle's 100 ms, and leaves it out for results without the HTTP step", () => {
     // Prepare
     const base = {
       handler: [],
       load: [],
       coldStartRatio: 1,
       ingressBundleBytes: undefined,
-      memory: { invocations: 1, warmRssMb: 1, finalRssMb: 1, warmHeapMb: 1, finalHeapMb: 1, heapGrowthMb: 0, rssGrowthMb: 0, boundMb: 5, gcExposed: true },
+      memory: {
+        invocations: 1,
+        warmRssMb: 1,
+        finalRssMb: 1,
+        warmHeapMb: 1,
+        finalHeapMb: 1,
+        heapGrowthMb: 0,
+        rssGrowthMb: 0,
+        boundMb: 5,
+        gcExposed: true,
+      },
     };
     const slow = { requests: 200, baselineMedianMs: 1, baselineP99Ms: 10, medianMs: 60, p99Ms: 140, p99Ratio: 14 };
     // Act

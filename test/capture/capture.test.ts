@@ -17,12 +17,27 @@ describe('request capture', () => {
     // Prepare
     const folder = newFolder();
     const { handle, capture } = capturingIngress({ sink: folderCaptureSink(folder.path) });
-    const account = { account_id: 42, account_settings: { apiKey: PLANTED, partnerToken: `${PLANTED}-2`, region: 'eu' } };
-    const batch = `{"type":"event_processing_request","id":"c-1","timestamp_ms":1,"firehose_version":"3.2.0","account":${JSON.stringify(account)},`
-      + '"events":[{"type":"session_start","id":"e-1","session_id":4957918240501247982}]}';
+    const account = {
+      account_id: 42,
+      account_settings: { apiKey: PLANTED, partnerToken: `${PLANTED}-2`, region: 'eu' },
+    };
+    const batch =
+      `{"type":"event_processing_request","id":"c-1","timestamp_ms":1,"firehose_version":"3.2.0","account":${JSON.stringify(account)},` +
+      '"events":[{"type":"session_start","id":"e-1","session_id":4957918240501247982}]}';
     const membership = {
-      type: 'audience_membership_change_request', id: 'c-2', timestamp_ms: 1, firehose_version: '3.2.0', account,
-      user_profiles: [{ mpid: '1', audiences: [{ audience_id: 7, action: 'add', audience_subscription_settings: { apiKey: `${PLANTED}-3`, list: 'a' } }] }],
+      type: 'audience_membership_change_request',
+      id: 'c-2',
+      timestamp_ms: 1,
+      firehose_version: '3.2.0',
+      account,
+      user_profiles: [
+        {
+          mpid: '1',
+          audiences: [
+            { audience_id: 7, action: 'add', audience_subscription_settings: { apiKey: `${PLANTED}-3`, list: 'a' } },
+          ],
+        },
+      ],
     };
 
     // Act
@@ -37,7 +52,9 @@ describe('request capture', () => {
     expect(records.map((r) => r.requestId)).toEqual(['c-1', 'c-2']);
     expect(records[0]?.request).toContain('"session_id":4957918240501247982');
     expect(JSON.parse(records[0]?.request ?? '{}').account.account_settings).toEqual({ region: 'eu' });
-    expect(JSON.parse(records[1]?.request ?? '{}').user_profiles[0].audiences[0].audience_subscription_settings).toEqual({ list: 'a' });
+    expect(
+      JSON.parse(records[1]?.request ?? '{}').user_profiles[0].audiences[0].audience_subscription_settings,
+    ).toEqual({ list: 'a' });
   });
 
   it('records the answer without its fresh id and timestamp, and a digest of each partner call', async () => {
@@ -52,7 +69,10 @@ describe('request capture', () => {
 
     // Assess
     const [record] = await readCaptures(folder.path);
-    expect(record?.response).toEqual({ type: 'event_processing_response', firehose_version: response.firehose_version });
+    expect(record?.response).toEqual({
+      type: 'event_processing_response',
+      firehose_version: response.firehose_version,
+    });
     expect(record?.calls).toHaveLength(1);
     expect(record?.calls[0]).toMatchObject({ path: '/events', sha256: expect.stringMatching(/^[0-9a-f]{64}$/) });
   });
@@ -69,7 +89,10 @@ describe('request capture', () => {
 
     // Assess
     const records = await readCaptures(folder.path);
-    expect(records.map((r) => r.error)).toEqual([expect.stringContaining('events'), expect.stringContaining('not valid JSON')]);
+    expect(records.map((r) => r.error)).toEqual([
+      expect.stringContaining('events'),
+      expect.stringContaining('not valid JSON'),
+    ]);
     expect(records[1]?.request).toBe('');
     expect(readAll(folder.path).join('')).not.toContain('PLANTED');
   });
@@ -78,7 +101,11 @@ describe('request capture', () => {
     // Prepare: a fixed sequence of draws against a rate of 0.5.
     const folder = newFolder();
     const draws = [0.1, 0.9, 0.49, 0.5];
-    const { handle, capture } = capturingIngress({ sink: folderCaptureSink(folder.path), sampleRate: 0.5, random: () => draws.shift() ?? 1 });
+    const { handle, capture } = capturingIngress({
+      sink: folderCaptureSink(folder.path),
+      sampleRate: 0.5,
+      random: () => draws.shift() ?? 1,
+    });
     const sample = sampleMessages().find((s) => s.name === 'module-registration.json');
 
     // Act

@@ -20,7 +20,12 @@ beforeAll(async () => {
   const { startFauxqs } = await importEsm<typeof Fauxqs>('fauxqs');
   server = await startFauxqs({ port: 0, host: '127.0.0.1', logger: false });
   endpoint = `http://127.0.0.1:${server.port}`;
-  const s3 = new S3Client({ region: 'us-east-1', endpoint, forcePathStyle: true, credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
+  const s3 = new S3Client({
+    region: 'us-east-1',
+    endpoint,
+    forcePathStyle: true,
+    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+  });
   await s3.send(new CreateBucketCommand({ Bucket: BUCKET }));
   s3.destroy();
   process.env[PLATFORM_ENV.awsRegion] ??= 'us-east-1';
@@ -89,8 +94,16 @@ describe('replay of captured requests', () => {
 
       // Act
       const root = path.resolve(__dirname, '../..');
-      const run = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/replay.ts', folder.path], { cwd: root, encoding: 'utf8', timeout: 60_000 });
-      const help = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/replay.ts', '--help'], { cwd: root, encoding: 'utf8', timeout: 60_000 });
+      const run = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/replay.ts', folder.path], {
+        cwd: root,
+        encoding: 'utf8',
+        timeout: 60_000,
+      });
+      const help = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/replay.ts', '--help'], {
+        cwd: root,
+        encoding: 'utf8',
+        timeout: 60_000,
+      });
 
       // Assess
       expect(run.stdout).toContain('4 replayed, 0 differ');

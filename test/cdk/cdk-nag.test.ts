@@ -5,7 +5,13 @@ import { Validations } from 'aws-cdk-lib';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../lib/app';
-import { cdkJsonContext, TEST_PARTNER_API_URL, standInsForMissingHandlers, synthApp, type SynthesizedApp } from './support/synth';
+import {
+  cdkJsonContext,
+  TEST_PARTNER_API_URL,
+  standInsForMissingHandlers,
+  synthApp,
+  type SynthesizedApp,
+} from './support/synth';
 
 /** The shape of aws-cdk-lib's validation-report.json, as far as these tests read it. */
 interface ValidationReport {
@@ -36,7 +42,13 @@ describe('cdk-nag AwsSolutionsChecks with every feature on', () => {
   beforeAll(() => {
     // Prepare + Act: synth throws if any validation plugin (cdk-nag, CloudFormation rules) reports an error.
     synthesized = synthApp(
-      { partnerApiUrl: TEST_PARTNER_API_URL, httpEndpoint: true, alarmEmail: 'ops@example.com', provisionedConcurrency: 2, capture: true },
+      {
+        partnerApiUrl: TEST_PARTNER_API_URL,
+        httpEndpoint: true,
+        alarmEmail: 'ops@example.com',
+        provisionedConcurrency: 2,
+        capture: true,
+      },
       { cloudFormationValidation: true },
     );
     const reportFile = path.join(synthesized.assembly.directory, 'validation-report.json');
@@ -58,7 +70,11 @@ describe('cdk-nag AwsSolutionsChecks with every feature on', () => {
   it('acknowledges exactly the findings listed in docs/deploy.md, each with a reason', () => {
     const acknowledged = acknowledgements(synthesized);
     // The prefix wildcards are named after their bucket's logical id.
-    const ids = [...acknowledged.keys()].map((id) => id.replace(/<\w*ClaimCheck\w+\.Arn>/, '<ClaimCheckBucket.Arn>').replace(/<\w*RequestCapture\w+\.Arn>/, '<RequestCaptureBucket.Arn>'));
+    const ids = [...acknowledged.keys()].map((id) =>
+      id
+        .replace(/<\w*ClaimCheck\w+\.Arn>/, '<ClaimCheckBucket.Arn>')
+        .replace(/<\w*RequestCapture\w+\.Arn>/, '<RequestCaptureBucket.Arn>'),
+    );
     expect(ids.sort()).toEqual([
       'AwsSolutions-IAM5[Resource::<ClaimCheckBucket.Arn>/deliveries/*]',
       'AwsSolutions-IAM5[Resource::<RequestCaptureBucket.Arn>/captures/*]',

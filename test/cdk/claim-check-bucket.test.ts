@@ -36,13 +36,24 @@ describe('claim-check bucket', () => {
 
   const s3Statements = (role: string): PolicyStatementJson[] =>
     statementsOfRole(template, role).filter((s) => actionsOf([s]).some((a) => a.startsWith('s3:')));
-  const prefixArn = () => ({ 'Fn::Join': ['', [{ 'Fn::GetAtt': [ids.bucket, 'Arn'] }, `/${DELIVERY_DEFAULTS.claimCheckPrefix}*`]] });
+  const prefixArn = () => ({
+    'Fn::Join': ['', [{ 'Fn::GetAtt': [ids.bucket, 'Arn'] }, `/${DELIVERY_DEFAULTS.claimCheckPrefix}*`]],
+  });
 
   it('encrypts, blocks public access, and expires objects after the queue, the DLQ and one redrive', () => {
     template.hasResourceProperties('AWS::S3::Bucket', {
-      BucketEncryption: { ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }] },
-      PublicAccessBlockConfiguration: { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true },
-      LifecycleConfiguration: { Rules: [Match.objectLike({ ExpirationInDays: DELIVERY_DEFAULTS.claimCheckRetentionDays, Status: 'Enabled' })] },
+      BucketEncryption: {
+        ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }],
+      },
+      PublicAccessBlockConfiguration: {
+        BlockPublicAcls: true,
+        BlockPublicPolicy: true,
+        IgnorePublicAcls: true,
+        RestrictPublicBuckets: true,
+      },
+      LifecycleConfiguration: {
+        Rules: [Match.objectLike({ ExpirationInDays: DELIVERY_DEFAULTS.claimCheckRetentionDays, Status: 'Enabled' })],
+      },
     });
     const needed = 2 * DELIVERY_DEFAULTS.queueRetentionDays + DELIVERY_DEFAULTS.deadLetterRetentionDays;
     expect(DELIVERY_DEFAULTS.claimCheckRetentionDays).toBeGreaterThanOrEqual(needed);
@@ -51,7 +62,11 @@ describe('claim-check bucket', () => {
   it('denies requests without TLS and is kept when the stack is deleted', () => {
     template.hasResourceProperties('AWS::S3::BucketPolicy', {
       Bucket: { Ref: ids.bucket },
-      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]) },
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+        ]),
+      },
     });
     template.hasResource('AWS::S3::Bucket', { DeletionPolicy: 'Retain' });
   });
@@ -71,13 +86,17 @@ describe('claim-check bucket', () => {
   });
 
   it('names the bucket to every function under the name in lambda/delivery/defaults.ts', () => {
-    const functions = Object.values(template.findResources('AWS::Lambda::Function', {
-      Properties: { Environment: { Variables: Match.objectLike({ [ENV.partnerApiUrl]: Match.anyValue() }) } },
-    }));
+    const functions = Object.values(
+      template.findResources('AWS::Lambda::Function', {
+        Properties: { Environment: { Variables: Match.objectLike({ [ENV.partnerApiUrl]: Match.anyValue() }) } },
+      }),
+    );
     expect(functions).toHaveLength(3);
     for (const fn of functions) {
-      expect((fn as { Properties: { Environment: { Variables: Record<string, unknown> } } }).Properties.Environment.Variables[ENV.claimCheckBucket])
-        .toEqual({ Ref: ids.bucket });
+      expect(
+        (fn as { Properties: { Environment: { Variables: Record<string, unknown> } } }).Properties.Environment
+          .Variables[ENV.claimCheckBucket],
+      ).toEqual({ Ref: ids.bucket });
     }
   });
 });

@@ -7,7 +7,7 @@ function configFrom(context: Record<string, unknown>) {
 }
 
 describe('readAppConfig', () => {
-  it('defaults to us-east-1, mParticle\'s accounts and everything optional off', () => {
+  it("defaults to us-east-1, mParticle's accounts and everything optional off", () => {
     // Act
     const config = configFrom({});
     const region = config.forRegion('us-east-1');
@@ -28,7 +28,9 @@ describe('readAppConfig', () => {
   it('reads -c strings: comma lists, JSON lists, booleans and numbers', () => {
     expect(configFrom({ regions: 'us-east-1, eu-central-1' }).regions).toEqual(['us-east-1', 'eu-central-1']);
     expect(configFrom({ regions: '["us-east-1","eu-west-1"]' }).regions).toEqual(['us-east-1', 'eu-west-1']);
-    const region = configFrom({ httpEndpoint: 'true', provisionedConcurrency: '25', logRetentionDays: '14' }).forRegion('us-east-1');
+    const region = configFrom({ httpEndpoint: 'true', provisionedConcurrency: '25', logRetentionDays: '14' }).forRegion(
+      'us-east-1',
+    );
     expect(region).toMatchObject({ httpEndpoint: true, provisionedConcurrency: 25, logRetentionDays: 14 });
   });
 
@@ -43,8 +45,11 @@ describe('readAppConfig', () => {
     expect(config.forRegion('us-east-1').mparticleAccounts).toEqual(['444455556666']);
   });
 
-  it('sends alarms to a single topic only in that topic\'s region, or to a topic per region from a map', () => {
-    const single = configFrom({ regions: 'us-east-1,eu-central-1', alarmTopicArn: 'arn:aws:sns:us-east-1:123456789012:alarms' });
+  it("sends alarms to a single topic only in that topic's region, or to a topic per region from a map", () => {
+    const single = configFrom({
+      regions: 'us-east-1,eu-central-1',
+      alarmTopicArn: 'arn:aws:sns:us-east-1:123456789012:alarms',
+    });
     expect(single.forRegion('us-east-1').alarmTopicArn).toBe('arn:aws:sns:us-east-1:123456789012:alarms');
     expect(single.forRegion('eu-central-1').alarmTopicArn).toBeUndefined();
     const map = configFrom({ alarmTopicArn: { 'eu-central-1': 'arn:aws:sns:eu-central-1:123456789012:alarms' } });

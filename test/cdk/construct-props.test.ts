@@ -18,7 +18,11 @@ import { PLATFORM_ENV } from '../../lambda/config/environment';
 function synthesize(props: FirehoseIntegrationProps = {}) {
   const app = new App({ context: { 'aws:cdk:bundling-stacks': [] }, builtinCloudFormationValidation: false });
   const stack = new Stack(app, 'Props', { env: { region: 'eu-west-1' } });
-  const integration = new FirehoseIntegration(stack, 'Firehose', { partnerApiUrl: TEST_PARTNER_API_URL, handlerEntries: standInsForMissingHandlers(), ...props });
+  const integration = new FirehoseIntegration(stack, 'Firehose', {
+    partnerApiUrl: TEST_PARTNER_API_URL,
+    handlerEntries: standInsForMissingHandlers(),
+    ...props,
+  });
   return { stack, integration, template: Template.fromStack(stack) };
 }
 
@@ -51,20 +55,35 @@ describe('FirehoseIntegration props, merged over the defaults', () => {
     const { stack, integration, template } = synthesize();
 
     // Assess
-    expect(functionProperties(template, stack, integration.ingressFunction)).toMatchObject({ MemorySize: 1024, Timeout: 10, Runtime: 'nodejs24.x', Architectures: ['arm64'] });
-    expect(functionProperties(template, stack, integration.workerFunction)).toMatchObject({ MemorySize: 1024, Timeout: DELIVERY_DEFAULTS.workerTimeoutSeconds, Runtime: 'nodejs24.x' });
+    expect(functionProperties(template, stack, integration.ingressFunction)).toMatchObject({
+      MemorySize: 1024,
+      Timeout: 10,
+      Runtime: 'nodejs24.x',
+      Architectures: ['arm64'],
+    });
+    expect(functionProperties(template, stack, integration.workerFunction)).toMatchObject({
+      MemorySize: 1024,
+      Timeout: DELIVERY_DEFAULTS.workerTimeoutSeconds,
+      Runtime: 'nodejs24.x',
+    });
     expect(queueProperties(template, stack, integration.deliveryQueue)).toMatchObject({
       VisibilityTimeout: 6 * DELIVERY_DEFAULTS.workerTimeoutSeconds,
       MessageRetentionPeriod: DELIVERY_DEFAULTS.queueRetentionDays * 86_400,
       RedrivePolicy: { maxReceiveCount: DELIVERY_DEFAULTS.redriveMaxReceiveCount },
     });
-    expect(queueProperties(template, stack, integration.deadLetterQueue)).toMatchObject({ MessageRetentionPeriod: DELIVERY_DEFAULTS.deadLetterRetentionDays * 86_400 });
+    expect(queueProperties(template, stack, integration.deadLetterQueue)).toMatchObject({
+      MessageRetentionPeriod: DELIVERY_DEFAULTS.deadLetterRetentionDays * 86_400,
+    });
     template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
       BatchSize: DELIVERY_DEFAULTS.workerBatchSize,
       ScalingConfig: { MaximumConcurrency: DELIVERY_DEFAULTS.workerMaxConcurrency },
       FunctionResponseTypes: ['ReportBatchItemFailures'],
     });
-    template.hasResourceProperties('AWS::S3::Bucket', { LifecycleConfiguration: { Rules: Match.arrayWith([Match.objectLike({ ExpirationInDays: DELIVERY_DEFAULTS.claimCheckRetentionDays })]) } });
+    template.hasResourceProperties('AWS::S3::Bucket', {
+      LifecycleConfiguration: {
+        Rules: Match.arrayWith([Match.objectLike({ ExpirationInDays: DELIVERY_DEFAULTS.claimCheckRetentionDays })]),
+      },
+    });
     Annotations.fromStack(stack).hasNoWarning('*', Match.anyValue());
   });
 
@@ -81,32 +100,72 @@ describe('FirehoseIntegration props, merged over the defaults', () => {
     });
 
     // Assess
-    expect(functionProperties(template, stack, integration.ingressFunction)).toMatchObject({ MemorySize: 2048, Timeout: 5, ReservedConcurrentExecutions: 50, Runtime: 'nodejs24.x' });
+    expect(functionProperties(template, stack, integration.ingressFunction)).toMatchObject({
+      MemorySize: 2048,
+      Timeout: 5,
+      ReservedConcurrentExecutions: 50,
+      Runtime: 'nodejs24.x',
+    });
     const worker = functionProperties(template, stack, integration.workerFunction);
     expect(worker).toMatchObject({ MemorySize: 512, Timeout: 30 });
     // The user's variable is added; the kit's are all still there.
-    expect((worker['Environment'] as { Variables: Record<string, unknown> }).Variables).toMatchObject({ EXTRA_SETTING: 'x', [ENV.partnerApiUrl]: TEST_PARTNER_API_URL, [PLATFORM_ENV.serviceName]: 'firehose-worker' });
+    expect((worker['Environment'] as { Variables: Record<string, unknown> }).Variables).toMatchObject({
+      EXTRA_SETTING: 'x',
+      [ENV.partnerApiUrl]: TEST_PARTNER_API_URL,
+      [PLATFORM_ENV.serviceName]: 'firehose-worker',
+    });
     // The worker splits PARTNER_MAX_RPS by the event source's maximum concurrency: the overridden one.
-    expect((worker['Environment'] as { Variables: Record<string, unknown> }).Variables).toMatchObject({ [ENV.workerMaxConcurrency]: '20' });
-    expect(functionProperties(template, stack, integration.httpFunction as lambda.IFunction)).toMatchObject({ MemorySize: 1536, Architectures: ['x86_64'] });
-    expect(queueProperties(template, stack, integration.deliveryQueue)).toMatchObject({ VisibilityTimeout: 180, MessageRetentionPeriod: 10 * 86_400, RedrivePolicy: expect.objectContaining({ maxReceiveCount: DELIVERY_DEFAULTS.redriveMaxReceiveCount }) });
-    expect(queueProperties(template, stack, integration.deadLetterQueue)).toMatchObject({ QueueName: 'acme-firehose-dlq', MessageRetentionPeriod: 14 * 86_400, SqsManagedSseEnabled: true });
-    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', { BatchSize: 5, ScalingConfig: { MaximumConcurrency: 20 }, FunctionResponseTypes: ['ReportBatchItemFailures'] });
+    expect((worker['Environment'] as { Variables: Record<string, unknown> }).Variables).toMatchObject({
+      [ENV.workerMaxConcurrency]: '20',
+    });
+    expect(functionProperties(template, stack, integration.httpFunction as lambda.IFunction)).toMatchObject({
+      MemorySize: 1536,
+      Architectures: ['x86_64'],
+    });
+    expect(queueProperties(template, stack, integration.deliveryQueue)).toMatchObject({
+      VisibilityTimeout: 180,
+      MessageRetentionPeriod: 10 * 86_400,
+      RedrivePolicy: expect.objectContaining({ maxReceiveCount: DELIVERY_DEFAULTS.redriveMaxReceiveCount }),
+    });
+    expect(queueProperties(template, stack, integration.deadLetterQueue)).toMatchObject({
+      QueueName: 'acme-firehose-dlq',
+      MessageRetentionPeriod: 14 * 86_400,
+      SqsManagedSseEnabled: true,
+    });
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      BatchSize: 5,
+      ScalingConfig: { MaximumConcurrency: 20 },
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+    });
     // Claim checks outlive queue + DLQ + one redrive: 10 + 14 + 10 days.
-    template.hasResourceProperties('AWS::S3::Bucket', { LifecycleConfiguration: { Rules: Match.arrayWith([Match.objectLike({ ExpirationInDays: 34 })]) } });
+    template.hasResourceProperties('AWS::S3::Bucket', {
+      LifecycleConfiguration: { Rules: Match.arrayWith([Match.objectLike({ ExpirationInDays: 34 })]) },
+    });
     // The worker may run below mParticle's 1024 MB: nobody waits on it.
     Annotations.fromStack(stack).hasNoWarning('*', Match.anyValue());
   });
 
   it('tells the worker how many containers share PARTNER_MAX_RPS, and refuses a ceiling they cannot share', () => {
     // Act
-    const { stack, integration, template } = synthesize({ workerFunctionProps: { environment: { [ENV.partnerMaxRps]: '25' } } });
-    const error = refusal({ workerFunctionProps: { environment: { [ENV.partnerMaxRps]: '4' } }, workerEventSourceProps: { maxConcurrency: 5 } });
+    const { stack, integration, template } = synthesize({
+      workerFunctionProps: { environment: { [ENV.partnerMaxRps]: '25' } },
+    });
+    const error = refusal({
+      workerFunctionProps: { environment: { [ENV.partnerMaxRps]: '4' } },
+      workerEventSourceProps: { maxConcurrency: 5 },
+    });
     const kitOwned = refusal({ workerFunctionProps: { environment: { [ENV.workerMaxConcurrency]: '1' } } });
 
     // Assess
-    const variables = (functionProperties(template, stack, integration.workerFunction)['Environment'] as { Variables: Record<string, unknown> }).Variables;
-    expect(variables).toMatchObject({ [ENV.partnerMaxRps]: '25', [ENV.workerMaxConcurrency]: String(DELIVERY_DEFAULTS.workerMaxConcurrency) });
+    const variables = (
+      functionProperties(template, stack, integration.workerFunction)['Environment'] as {
+        Variables: Record<string, unknown>;
+      }
+    ).Variables;
+    expect(variables).toMatchObject({
+      [ENV.partnerMaxRps]: '25',
+      [ENV.workerMaxConcurrency]: String(DELIVERY_DEFAULTS.workerMaxConcurrency),
+    });
     expect(error.prop).toBe(`workerFunctionProps.environment.${ENV.partnerMaxRps}`);
     expect(error.message).toContain('maximum concurrency (5)');
     expect(kitOwned.prop).toBe(`workerFunctionProps.environment.${ENV.workerMaxConcurrency}`);
@@ -120,16 +179,28 @@ describe('FirehoseIntegration props, merged over the defaults', () => {
     });
 
     // Assess
-    expect(functionProperties(template, stack, integration.workerFunction)).toMatchObject({ MemorySize: 1024, Timeout: DELIVERY_DEFAULTS.workerTimeoutSeconds });
-    expect(queueProperties(template, stack, integration.deliveryQueue)).toMatchObject({ MessageRetentionPeriod: DELIVERY_DEFAULTS.queueRetentionDays * 86_400 });
+    expect(functionProperties(template, stack, integration.workerFunction)).toMatchObject({
+      MemorySize: 1024,
+      Timeout: DELIVERY_DEFAULTS.workerTimeoutSeconds,
+    });
+    expect(queueProperties(template, stack, integration.deliveryQueue)).toMatchObject({
+      MessageRetentionPeriod: DELIVERY_DEFAULTS.queueRetentionDays * 86_400,
+    });
   });
 
   it('warns, without failing, when a front door gets less memory than mParticle recommends', () => {
     // Act
-    const { stack } = synthesize({ ingressFunctionProps: { memorySize: 512 }, enableHttpEndpoint: true, httpFunctionProps: { memorySize: 768 } });
+    const { stack } = synthesize({
+      ingressFunctionProps: { memorySize: 512 },
+      enableHttpEndpoint: true,
+      httpFunctionProps: { memorySize: 768 },
+    });
 
     // Assess
-    const warnings = Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('below the 1024 MB mParticle recommends'));
+    const warnings = Annotations.fromStack(stack).findWarning(
+      '*',
+      Match.stringLikeRegexp('below the 1024 MB mParticle recommends'),
+    );
     expect(warnings.map((warning) => String(warning.entry.data)).sort()).toEqual([
       expect.stringContaining('httpFunctionProps.memorySize 768 MB'),
       expect.stringContaining('ingressFunctionProps.memorySize 512 MB'),
@@ -138,7 +209,10 @@ describe('FirehoseIntegration props, merged over the defaults', () => {
 
   it('refuses a visibility timeout under six times the worker timeout', () => {
     // Act
-    const error = refusal({ workerFunctionProps: { timeout: Duration.seconds(120) }, deliveryQueueProps: { visibilityTimeout: Duration.seconds(600) } });
+    const error = refusal({
+      workerFunctionProps: { timeout: Duration.seconds(120) },
+      deliveryQueueProps: { visibilityTimeout: Duration.seconds(600) },
+    });
 
     // Assess
     expect(error.prop).toBe('deliveryQueueProps.visibilityTimeout');
@@ -147,7 +221,9 @@ describe('FirehoseIntegration props, merged over the defaults', () => {
 
   it('refuses a worker timeout that does not outlast one partner call', () => {
     // Act
-    const error = refusal({ workerFunctionProps: { timeout: Duration.millis(DELIVERY_DEFAULTS.workerCallDeadlineMs) } });
+    const error = refusal({
+      workerFunctionProps: { timeout: Duration.millis(DELIVERY_DEFAULTS.workerCallDeadlineMs) },
+    });
 
     // Assess
     expect(error.prop).toBe('workerFunctionProps.timeout');
@@ -160,7 +236,10 @@ describe('FirehoseIntegration props, merged over the defaults', () => {
     expect(retryBudgetSeconds(DELIVERY_DEFAULTS.workerTimeoutSeconds, {})).toBeGreaterThan(4 * 86_400);
 
     // Act
-    const error = refusal({ deliveryQueueProps: fourDays, deadLetterQueueProps: { retentionPeriod: Duration.days(14) } });
+    const error = refusal({
+      deliveryQueueProps: fourDays,
+      deadLetterQueueProps: { retentionPeriod: Duration.days(14) },
+    });
     const accepted = synthesize({
       deliveryQueueProps: fourDays,
       workerFunctionProps: { environment: { [ENV.deliveryBudgetSeconds]: String(3 * 86_400) } },
@@ -174,23 +253,58 @@ describe('FirehoseIntegration props, merged over the defaults', () => {
 
   it('refuses a dead-letter queue that keeps messages for less time than the delivery queue', () => {
     // Act
-    const error = refusal({ deliveryQueueProps: { retentionPeriod: Duration.days(7) }, deadLetterQueueProps: { retentionPeriod: Duration.days(3) } });
+    const error = refusal({
+      deliveryQueueProps: { retentionPeriod: Duration.days(7) },
+      deadLetterQueueProps: { retentionPeriod: Duration.days(3) },
+    });
 
     // Assess
     expect(error.prop).toBe('deadLetterQueueProps.retentionPeriod');
   });
 
   it.each<[string, FirehoseIntegrationProps, string]>([
-    ['another runtime', { workerFunctionProps: { runtime: lambda.Runtime.NODEJS_22_X } }, 'workerFunctionProps.runtime'],
+    [
+      'another runtime',
+      { workerFunctionProps: { runtime: lambda.Runtime.NODEJS_22_X } },
+      'workerFunctionProps.runtime',
+    ],
     ['another entry', { ingressFunctionProps: { entry: '/tmp/elsewhere.ts' } }, 'ingressFunctionProps.entry'],
     ['another handler', { ingressFunctionProps: { handler: 'main' } }, 'ingressFunctionProps.handler'],
-    ['prebuilt code', { workerFunctionProps: { code: lambda.Code.fromInline('exports.handler = () => {}') } }, 'workerFunctionProps.code'],
-    ['Docker bundling', { workerFunctionProps: { bundling: { forceDockerBundling: true } } }, 'workerFunctionProps.bundling.forceDockerBundling'],
-    ['another esbuild target', { ingressFunctionProps: { bundling: { target: 'node20' } } }, 'ingressFunctionProps.bundling.target'],
-    ['hooks that drop the runtime loop', { ingressFunctionProps: { bundling: { commandHooks: { beforeBundling: () => [], beforeInstall: () => [], afterBundling: () => [] } } } }, 'ingressFunctionProps.bundling.commandHooks'],
-    ['a kit variable', { workerFunctionProps: { environment: { [ENV.deliveryQueueUrl]: 'https://elsewhere' } } }, `workerFunctionProps.environment.${ENV.deliveryQueueUrl}`],
+    [
+      'prebuilt code',
+      { workerFunctionProps: { code: lambda.Code.fromInline('exports.handler = () => {}') } },
+      'workerFunctionProps.code',
+    ],
+    [
+      'Docker bundling',
+      { workerFunctionProps: { bundling: { forceDockerBundling: true } } },
+      'workerFunctionProps.bundling.forceDockerBundling',
+    ],
+    [
+      'another esbuild target',
+      { ingressFunctionProps: { bundling: { target: 'node20' } } },
+      'ingressFunctionProps.bundling.target',
+    ],
+    [
+      'hooks that drop the runtime loop',
+      {
+        ingressFunctionProps: {
+          bundling: { commandHooks: { beforeBundling: () => [], beforeInstall: () => [], afterBundling: () => [] } },
+        },
+      },
+      'ingressFunctionProps.bundling.commandHooks',
+    ],
+    [
+      'a kit variable',
+      { workerFunctionProps: { environment: { [ENV.deliveryQueueUrl]: 'https://elsewhere' } } },
+      `workerFunctionProps.environment.${ENV.deliveryQueueUrl}`,
+    ],
     ['a FIFO queue', { deliveryQueueProps: { fifo: true } }, 'deliveryQueueProps.fifo'],
-    ['partial batch responses off', { workerEventSourceProps: { reportBatchItemFailures: false } }, 'workerEventSourceProps.reportBatchItemFailures'],
+    [
+      'partial batch responses off',
+      { workerEventSourceProps: { reportBatchItemFailures: false } },
+      'workerEventSourceProps.reportBatchItemFailures',
+    ],
   ])('refuses %s, naming the prop', (_, props, prop) => {
     // Act
     const error = refusal(props);
@@ -210,7 +324,9 @@ describe('FirehoseIntegration props, merged over the defaults', () => {
 
     // Assess
     expect(error.prop).toBe('deliveryQueueProps.deadLetterQueue');
-    expect(functionProperties(same.template, same.stack, same.integration.workerFunction)['Runtime']).toBe(FUNCTION_RUNTIME.name);
+    expect(functionProperties(same.template, same.stack, same.integration.workerFunction)['Runtime']).toBe(
+      FUNCTION_RUNTIME.name,
+    );
   });
 });
 
@@ -232,13 +348,22 @@ describe('FeedIngestion builds its function through the same helper', () => {
 
   it('runs on the one runtime of the Firehose functions, with its overrides merged', () => {
     // Act
-    const { stack, feed, template } = synthesizeFeed({ functionProps: { memorySize: 2048, timeout: Duration.minutes(10) } });
+    const { stack, feed, template } = synthesizeFeed({
+      functionProps: { memorySize: 2048, timeout: Duration.minutes(10) },
+    });
     const firehose = synthesize();
 
     // Assess
-    const runtimes = new Set(resourcesOfType(firehose.template, 'AWS::Lambda::Function').map(([, fn]) => fn.Properties?.['Runtime']));
+    const runtimes = new Set(
+      resourcesOfType(firehose.template, 'AWS::Lambda::Function').map(([, fn]) => fn.Properties?.['Runtime']),
+    );
     expect([...runtimes]).toEqual([FUNCTION_RUNTIME.name]);
-    expect(functionProperties(template, stack, feed.function)).toMatchObject({ Runtime: FUNCTION_RUNTIME.name, MemorySize: 2048, Timeout: 600, LoggingConfig: { LogFormat: 'JSON' } });
+    expect(functionProperties(template, stack, feed.function)).toMatchObject({
+      Runtime: FUNCTION_RUNTIME.name,
+      MemorySize: 2048,
+      Timeout: 600,
+      LoggingConfig: { LogFormat: 'JSON' },
+    });
   });
 
   it('refuses another runtime for the feed function', () => {

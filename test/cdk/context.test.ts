@@ -3,7 +3,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CAPTURE_ENV, ENV } from '../../lambda/delivery/defaults';
 import { FIREHOSE_TOKEN_SECRET_ARN_ENV } from '../../lib/firehose-integration';
 import { logicalIdOf, TEST_PARTNER_API_URL, synthApp, type SynthesizedApp } from './support/synth';
-import { actionsOf, allPolicyStatements, referencedLogicalId, resourcesOfType, statementsOfRole } from './support/template-queries';
+import {
+  actionsOf,
+  allPolicyStatements,
+  referencedLogicalId,
+  resourcesOfType,
+  statementsOfRole,
+} from './support/template-queries';
 
 const EU_ACCOUNT = '111122223333';
 
@@ -38,9 +44,11 @@ describe('context "regions" (with a per-region "mparticleAccounts" map)', () => 
     }
   });
 
-  it('uses the map entry for a mapped region and mParticle\'s accounts elsewhere', () => {
+  it("uses the map entry for a mapped region and mParticle's accounts elsewhere", () => {
     const principals = (region: string): unknown[] =>
-      resourcesOfType(synthesized.template(region), 'AWS::Lambda::Permission').map(([, p]) => p.Properties?.['Principal']).sort();
+      resourcesOfType(synthesized.template(region), 'AWS::Lambda::Permission')
+        .map(([, p]) => p.Properties?.['Principal'])
+        .sort();
     expect(principals('eu-central-1')).toEqual([EU_ACCOUNT]);
     expect(principals('us-east-1')).toEqual(['338661164609', '457804467337']);
   });
@@ -55,7 +63,9 @@ describe('context "provisionedConcurrency"', () => {
 
   it('puts provisioned concurrency on the ingress alias only', () => {
     const template = synthesized.template();
-    template.hasResourceProperties('AWS::Lambda::Alias', { ProvisionedConcurrencyConfig: { ProvisionedConcurrentExecutions: 7 } });
+    template.hasResourceProperties('AWS::Lambda::Alias', {
+      ProvisionedConcurrencyConfig: { ProvisionedConcurrentExecutions: 7 },
+    });
     template.allResourcesProperties('AWS::Lambda::Function', { ReservedConcurrentExecutions: Match.absent() });
   });
 });
@@ -78,13 +88,17 @@ describe('without "partnerApiUrl" (cdk.json defaults)', () => {
 
   it(`sets no ${ENV.dryRun} either: the deployed ingress refuses data instead of dropping it`, () => {
     synthesized.template().allResourcesProperties('AWS::Lambda::Function', {
-      Environment: { Variables: Match.objectLike({ [ENV.dryRun]: Match.absent(), [ENV.partnerCredentialSecretArn]: Match.absent() }) },
+      Environment: {
+        Variables: Match.objectLike({ [ENV.dryRun]: Match.absent(), [ENV.partnerCredentialSecretArn]: Match.absent() }),
+      },
     });
   });
 
   it('warns at synth that data will be refused, and how to fix it', () => {
     const warnings = synthesized.stack().node.metadata.filter((entry) => entry.type === 'aws:cdk:warning');
-    expect(JSON.stringify(warnings.map((w) => w.data))).toContain('-c partnerApiUrl=https://… or, to log instead of sending, -c dryRun=true');
+    expect(JSON.stringify(warnings.map((w) => w.data))).toContain(
+      '-c partnerApiUrl=https://… or, to log instead of sending, -c dryRun=true',
+    );
   });
 });
 
@@ -97,19 +111,28 @@ describe('context "dryRun"', () => {
 
   it(`sets ${ENV.dryRun}=true on the ingress, the only way a deployed function dry-runs`, () => {
     const stack = synthesized.stack();
-    expect(synthesized.template().toJSON()['Resources'][logicalIdOf(stack, stack.integration.ingressFunction)].Properties.Environment.Variables)
-      .toMatchObject({ [ENV.dryRun]: 'true' });
+    expect(
+      synthesized.template().toJSON()['Resources'][logicalIdOf(stack, stack.integration.ingressFunction)].Properties
+        .Environment.Variables,
+    ).toMatchObject({ [ENV.dryRun]: 'true' });
   });
 
   it('cannot be combined with a partner URL, which would then never be called', () => {
-    expect(() => synthApp({ dryRun: true, partnerApiUrl: TEST_PARTNER_API_URL })).toThrow('set either context "partnerApiUrl" or "dryRun=true", not both');
+    expect(() => synthApp({ dryRun: true, partnerApiUrl: TEST_PARTNER_API_URL })).toThrow(
+      'set either context "partnerApiUrl" or "dryRun=true", not both',
+    );
   });
 });
 
 describe('context "capture" and "captureSampleRate"', () => {
   let synthesized: SynthesizedApp;
   beforeAll(() => {
-    synthesized = synthApp({ partnerApiUrl: TEST_PARTNER_API_URL, httpEndpoint: true, capture: 'true', captureSampleRate: '0.25' });
+    synthesized = synthApp({
+      partnerApiUrl: TEST_PARTNER_API_URL,
+      httpEndpoint: true,
+      capture: 'true',
+      captureSampleRate: '0.25',
+    });
   });
   afterAll(() => synthesized.dispose());
 
@@ -124,7 +147,11 @@ describe('context "capture" and "captureSampleRate"', () => {
         [CAPTURE_ENV.sampleRate]: '0.25',
       });
     }
-    expect(resources[logicalIdOf(stack, stack.integration.workerFunction)].Properties.Environment.Variables[CAPTURE_ENV.bucket]).toBeUndefined();
+    expect(
+      resources[logicalIdOf(stack, stack.integration.workerFunction)].Properties.Environment.Variables[
+        CAPTURE_ENV.bucket
+      ],
+    ).toBeUndefined();
   });
 
   it('is off by default, and refuses a rate outside (0, 1]', () => {
@@ -134,7 +161,9 @@ describe('context "capture" and "captureSampleRate"', () => {
     } finally {
       plain.dispose();
     }
-    expect(() => synthApp({ partnerApiUrl: TEST_PARTNER_API_URL, capture: true, captureSampleRate: 2 })).toThrow('"captureSampleRate" must be a number above 0');
+    expect(() => synthApp({ partnerApiUrl: TEST_PARTNER_API_URL, capture: true, captureSampleRate: 2 })).toThrow(
+      '"captureSampleRate" must be a number above 0',
+    );
   });
 });
 
@@ -146,7 +175,7 @@ describe('context "httpEndpoint" and "alarmTopicArn"', () => {
   });
   afterAll(() => synthesized.dispose());
 
-  it('adds a Function URL with auth type NONE on the HTTP function\'s alias', () => {
+  it("adds a Function URL with auth type NONE on the HTTP function's alias", () => {
     const stack = synthesized.stack();
     const template = synthesized.template();
     template.resourceCountIs('AWS::Lambda::Url', 1);
@@ -172,9 +201,14 @@ describe('context "httpEndpoint" and "alarmTopicArn"', () => {
     const httpRole = logicalIdOf(stack, stack.integration.httpFunction?.role);
 
     // Assess
-    template.hasResourceProperties('AWS::SecretsManager::Secret', { SecretString: Match.absent(), GenerateSecretString: Match.anyValue() });
+    template.hasResourceProperties('AWS::SecretsManager::Secret', {
+      SecretString: Match.absent(),
+      GenerateSecretString: Match.anyValue(),
+    });
     const readers = allPolicyStatements(template).filter((s) => referencedLogicalId(s.Resource) === secret);
-    expect(readers).toEqual(statementsOfRole(template, httpRole).filter((s) => referencedLogicalId(s.Resource) === secret));
+    expect(readers).toEqual(
+      statementsOfRole(template, httpRole).filter((s) => referencedLogicalId(s.Resource) === secret),
+    );
     expect(actionsOf(readers).sort()).toEqual(['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue']);
     template.hasResourceProperties('AWS::Lambda::Function', {
       Environment: { Variables: Match.objectLike({ [FIREHOSE_TOKEN_SECRET_ARN_ENV]: { Ref: secret } }) },
@@ -183,15 +217,18 @@ describe('context "httpEndpoint" and "alarmTopicArn"', () => {
 
   it('lets the HTTP function queue deliveries and generate data keys like the ingress', () => {
     const stack = synthesized.stack();
-    const actions = actionsOf(statementsOfRole(synthesized.template(), logicalIdOf(stack, stack.integration.httpFunction?.role)));
+    const actions = actionsOf(
+      statementsOfRole(synthesized.template(), logicalIdOf(stack, stack.integration.httpFunction?.role)),
+    );
     expect(actions).toEqual(expect.arrayContaining(['sqs:SendMessage', 'kms:GenerateDataKey']));
     expect(actions).not.toContain('kms:Decrypt');
   });
 
   it('still grants mParticle accounts nothing but the ingress alias', () => {
     const stack = synthesized.stack();
-    const permissions = resourcesOfType(synthesized.template(), 'AWS::Lambda::Permission')
-      .filter(([, p]) => p.Properties?.['Principal'] !== '*');
+    const permissions = resourcesOfType(synthesized.template(), 'AWS::Lambda::Permission').filter(
+      ([, p]) => p.Properties?.['Principal'] !== '*',
+    );
     expect(permissions.map(([, p]) => p.Properties?.['FunctionName'])).toEqual([
       { Ref: logicalIdOf(stack, stack.integration.ingressAlias) },
       { Ref: logicalIdOf(stack, stack.integration.ingressAlias) },
@@ -201,8 +238,15 @@ describe('context "httpEndpoint" and "alarmTopicArn"', () => {
   it('adds error, 100 ms latency, RejectedAuth, CallsParked and FailedInvocations alarms for the HTTP function, and sends every alarm to the topic', () => {
     const template = synthesized.template();
     template.resourceCountIs('AWS::CloudWatch::Alarm', 15);
-    template.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'RejectedAuth', Dimensions: [{ Name: 'service', Value: 'firehose-http' }] });
-    template.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'Duration', ExtendedStatistic: 'p99', Threshold: 100 });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'RejectedAuth',
+      Dimensions: [{ Name: 'service', Value: 'firehose-http' }],
+    });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'Duration',
+      ExtendedStatistic: 'p99',
+      Threshold: 100,
+    });
     template.allResourcesProperties('AWS::CloudWatch::Alarm', { AlarmActions: [TOPIC_ARN], OKActions: [TOPIC_ARN] });
   });
 });
@@ -219,7 +263,11 @@ describe('context "alarmEmail"', () => {
     template.resourceCountIs('AWS::SNS::Topic', 1);
     template.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'ops@example.com' });
     template.hasResourceProperties('AWS::SNS::TopicPolicy', {
-      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]) },
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+        ]),
+      },
     });
     expect(Object.keys(template.findOutputs('AlarmTopicArn'))).toEqual(['AlarmTopicArn']);
   });

@@ -37,23 +37,39 @@ describe('FirehoseIntegration as a reusable construct', () => {
     expect(integration.ingressAlias.aliasName).toBe('live');
     expect(integration.logGroups.http).toBeUndefined();
     expect(Object.keys(integration.alarms).sort()).toEqual([
-      'deadLetterQueueNotEmpty', 'deliveriesDeadLettered', 'deliveryBacklogAge', 'deliveryBudgetRunningOut', 'ingressCallsParked', 'ingressErrors',
-      'ingressFailedInvocations', 'ingressLatencyP99', 'ingressThrottles', 'workerErrors',
+      'deadLetterQueueNotEmpty',
+      'deliveriesDeadLettered',
+      'deliveryBacklogAge',
+      'deliveryBudgetRunningOut',
+      'ingressCallsParked',
+      'ingressErrors',
+      'ingressFailedInvocations',
+      'ingressLatencyP99',
+      'ingressThrottles',
+      'workerErrors',
     ]);
     expect(integration.dashboard.node.scope).toBe(integration);
     expect(integration.httpFunctionUrl).toBeUndefined();
   });
 
   it('takes its accounts, retention and backlog threshold from props', () => {
-    expect(resourcesOfType(template, 'AWS::Lambda::Permission').map(([, p]) => p.Properties?.['Principal'])).toEqual(['111122223333']);
+    expect(resourcesOfType(template, 'AWS::Lambda::Permission').map(([, p]) => p.Properties?.['Principal'])).toEqual([
+      '111122223333',
+    ]);
     template.allResourcesProperties('AWS::Logs::LogGroup', { RetentionInDays: 14 });
-    template.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'ApproximateAgeOfOldestMessage', Threshold: 1800 });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'ApproximateAgeOfOldestMessage',
+      Threshold: 1800,
+    });
   });
 
   it('names its dashboard after the stack and region, and reads custom metrics in the default namespace', () => {
     template.resourcePropertiesCountIs('AWS::CloudWatch::Dashboard', { DashboardName: 'Reuse-eu-west-1' }, 1);
     template.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
-    template.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'CallsParked', Namespace: 'MparticleFirehose' });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'CallsParked',
+      Namespace: 'MparticleFirehose',
+    });
   });
 
   it('refuses an empty account list', () => {

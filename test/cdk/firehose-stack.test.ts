@@ -20,7 +20,16 @@ import { PLATFORM_ENV } from '../../lambda/config/environment';
 let synthesized: SynthesizedApp;
 let stack: FirehoseStack;
 let template: Template;
-let ids: { ingress: string; ingressAlias: string; ingressRole: string; worker: string; workerRole: string; queue: string; dlq: string; key: string };
+let ids: {
+  ingress: string;
+  ingressAlias: string;
+  ingressRole: string;
+  worker: string;
+  workerRole: string;
+  queue: string;
+  dlq: string;
+  key: string;
+};
 
 beforeAll(() => {
   // Prepare + Act
@@ -62,7 +71,9 @@ describe('functions', () => {
     template.allResourcesProperties('AWS::Logs::LogGroup', { RetentionInDays: 30 });
     for (const fn of [ids.ingress, ids.worker]) {
       const logGroup = (propertiesOf(template, fn)['LoggingConfig'] as { LogGroup: unknown }).LogGroup;
-      expect(resourcesOfType(template, 'AWS::Logs::LogGroup').map(([id]) => id)).toContain(referencedLogicalId(logGroup));
+      expect(resourcesOfType(template, 'AWS::Logs::LogGroup').map(([id]) => id)).toContain(
+        referencedLogicalId(logGroup),
+      );
     }
   });
 
@@ -85,9 +96,10 @@ describe('functions', () => {
     });
   });
 
-  it('starts the ingress through the runtime loop\'s exec wrapper, and only the ingress', () => {
+  it("starts the ingress through the runtime loop's exec wrapper, and only the ingress", () => {
     // Assess: the wrapper reads the payload's bytes, so 64-bit integers stay exact (docs/runtime-loop.md).
-    const variables = (id: string) => (propertiesOf(template, id)['Environment'] as { Variables: Record<string, unknown> }).Variables;
+    const variables = (id: string) =>
+      (propertiesOf(template, id)['Environment'] as { Variables: Record<string, unknown> }).Variables;
     expect(variables(ids.ingress)[ENV.lambdaExecWrapper]).toBe(`${LAMBDA_TASK_DIR}/${RUNTIME_LOOP_FILES.wrapper}`);
     expect(variables(ids.ingress)[ENV.managedRuntime]).toBeUndefined();
     expect(variables(ids.worker)[ENV.lambdaExecWrapper]).toBeUndefined();
@@ -107,7 +119,7 @@ describe('alias and invoke permissions', () => {
     });
   });
 
-  it('lets exactly mParticle\'s two accounts invoke the alias, one statement each', () => {
+  it("lets exactly mParticle's two accounts invoke the alias, one statement each", () => {
     // Prepare
     const permissions = resourcesOfType(template, 'AWS::Lambda::Permission');
 
@@ -122,8 +134,9 @@ describe('alias and invoke permissions', () => {
   });
 
   it('grants nothing on the unqualified ingress function', () => {
-    const onFunction = resourcesOfType(template, 'AWS::Lambda::Permission')
-      .filter(([, p]) => referencedLogicalId(p.Properties?.['FunctionName']) === ids.ingress);
+    const onFunction = resourcesOfType(template, 'AWS::Lambda::Permission').filter(
+      ([, p]) => referencedLogicalId(p.Properties?.['FunctionName']) === ids.ingress,
+    );
     expect(onFunction).toEqual([]);
   });
 
@@ -156,10 +169,12 @@ describe('queues', () => {
       template.hasResourceProperties('AWS::SQS::QueuePolicy', {
         Queues: [{ Ref: queue }],
         PolicyDocument: {
-          Statement: Match.arrayWith([Match.objectLike({
-            Effect: 'Deny',
-            Condition: { Bool: { 'aws:SecureTransport': 'false' } },
-          })]),
+          Statement: Match.arrayWith([
+            Match.objectLike({
+              Effect: 'Deny',
+              Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+            }),
+          ]),
         },
       });
     }
@@ -200,9 +215,13 @@ describe('keys and permissions', () => {
 
   it('allows data-key calls only with the sealing encryption context', () => {
     for (const role of [ids.ingressRole, ids.workerRole]) {
-      const statements = statementsOfRole(template, role).filter((s) => actionsOf([s]).some((a) => a.startsWith('kms:')));
+      const statements = statementsOfRole(template, role).filter((s) =>
+        actionsOf([s]).some((a) => a.startsWith('kms:')),
+      );
       expect(statements).toHaveLength(1);
-      expect(statements[0]?.Condition).toEqual({ StringEquals: { 'kms:EncryptionContext:purpose': SEALING_ENCRYPTION_CONTEXT['purpose'] } });
+      expect(statements[0]?.Condition).toEqual({
+        StringEquals: { 'kms:EncryptionContext:purpose': SEALING_ENCRYPTION_CONTEXT['purpose'] },
+      });
       expect(referencedLogicalId(statements[0]?.Resource)).toBe(ids.key);
     }
   });
@@ -214,18 +233,26 @@ describe('keys and permissions', () => {
     const readers = allPolicyStatements(template).filter((s) => referencedLogicalId(s.Resource) === secret);
     expect(actionsOf(readers)).toEqual(['secretsmanager:GetSecretValue', 'secretsmanager:GetSecretValue']);
     for (const role of [ids.ingressRole, ids.workerRole]) {
-      expect(statementsOfRole(template, role).filter((s) => referencedLogicalId(s.Resource) === secret)).toHaveLength(1);
+      expect(statementsOfRole(template, role).filter((s) => referencedLogicalId(s.Resource) === secret)).toHaveLength(
+        1,
+      );
     }
     for (const fn of [ids.ingress, ids.worker]) {
-      expect(propertiesOf(template, fn)['Environment']).toMatchObject({ Variables: { [ENV.partnerCredentialSecretArn]: { Ref: secret } } });
+      expect(propertiesOf(template, fn)['Environment']).toMatchObject({
+        Variables: { [ENV.partnerCredentialSecretArn]: { Ref: secret } },
+      });
     }
     template.hasOutput('PartnerCredentialSecretArn', { Value: { Ref: secret } });
   });
 
   it('lets the ingress send to the delivery queue and the dead-letter queue, nothing else on SQS', () => {
-    const statements = statementsOfRole(template, ids.ingressRole).filter((s) => actionsOf([s]).some((a) => a.startsWith('sqs:')));
+    const statements = statementsOfRole(template, ids.ingressRole).filter((s) =>
+      actionsOf([s]).some((a) => a.startsWith('sqs:')),
+    );
     expect(actionsOf(statements).sort()).toEqual(['sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:SendMessage']);
-    const resources = statements.flatMap((s) => (Array.isArray(s.Resource) ? s.Resource : [s.Resource])).map(referencedLogicalId);
+    const resources = statements
+      .flatMap((s) => (Array.isArray(s.Resource) ? s.Resource : [s.Resource]))
+      .map(referencedLogicalId);
     expect(resources.sort()).toEqual([ids.dlq, ids.queue].sort());
   });
 
@@ -233,7 +260,9 @@ describe('keys and permissions', () => {
     const statements = statementsOfRole(template, ids.workerRole);
     const onQueue = statements.filter((s) => referencedLogicalId(s.Resource) === ids.queue);
     const onDlq = statements.filter((s) => referencedLogicalId(s.Resource) === ids.dlq);
-    expect(actionsOf(onQueue)).toEqual(expect.arrayContaining(['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:ChangeMessageVisibility']));
+    expect(actionsOf(onQueue)).toEqual(
+      expect.arrayContaining(['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:ChangeMessageVisibility']),
+    );
     expect(actionsOf(onQueue)).not.toContain('sqs:SendMessage');
     expect(actionsOf(onDlq)).toContain('sqs:SendMessage');
   });
@@ -255,19 +284,23 @@ describe('keys and permissions', () => {
 });
 
 describe('alarms', () => {
-  it('raises nine alarms by default: six on Lambda and SQS metrics, three on the functions\' custom metrics', () => {
+  it("raises nine alarms by default: six on Lambda and SQS metrics, three on the functions' custom metrics", () => {
     template.resourceCountIs('AWS::CloudWatch::Alarm', 10);
   });
 
   it('watches ingress throttles and errors, and worker errors, for any occurrence', () => {
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
-      MetricName: 'Throttles', Namespace: 'AWS/Lambda', Threshold: 0,
+      MetricName: 'Throttles',
+      Namespace: 'AWS/Lambda',
+      Threshold: 0,
       ComparisonOperator: 'GreaterThanThreshold',
       Dimensions: [{ Name: 'FunctionName', Value: { Ref: ids.ingress } }],
     });
     for (const fn of [ids.ingress, ids.worker]) {
       template.hasResourceProperties('AWS::CloudWatch::Alarm', {
-        MetricName: 'Errors', Namespace: 'AWS/Lambda', Threshold: 0,
+        MetricName: 'Errors',
+        Namespace: 'AWS/Lambda',
+        Threshold: 0,
         Dimensions: [{ Name: 'FunctionName', Value: { Ref: fn } }],
       });
     }
@@ -275,29 +308,39 @@ describe('alarms', () => {
 
   it('watches the p99 duration of the alias against the 200 ms budget', () => {
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
-      MetricName: 'Duration', ExtendedStatistic: 'p99', Threshold: 200,
+      MetricName: 'Duration',
+      ExtendedStatistic: 'p99',
+      Threshold: 200,
       Dimensions: Match.arrayWith([Match.objectLike({ Name: 'Resource' })]),
     });
   });
 
   it('watches the dead-letter queue for any message and the delivery queue for a 15-minute backlog', () => {
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
-      MetricName: 'ApproximateNumberOfMessagesVisible', Namespace: 'AWS/SQS', Threshold: 0,
+      MetricName: 'ApproximateNumberOfMessagesVisible',
+      Namespace: 'AWS/SQS',
+      Threshold: 0,
       Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [ids.dlq, 'QueueName'] } }],
     });
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
-      MetricName: 'ApproximateAgeOfOldestMessage', Namespace: 'AWS/SQS', Threshold: 900,
+      MetricName: 'ApproximateAgeOfOldestMessage',
+      Namespace: 'AWS/SQS',
+      Threshold: 900,
       Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [ids.queue, 'QueueName'] } }],
     });
   });
 
-  it('warns a day before the oldest queued delivery reaches the worker\'s budget, and keeps that budget inside the retention', () => {
+  it("warns a day before the oldest queued delivery reaches the worker's budget, and keeps that budget inside the retention", () => {
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
-      MetricName: 'ApproximateAgeOfOldestMessage', Namespace: 'AWS/SQS', Statistic: 'Maximum',
+      MetricName: 'ApproximateAgeOfOldestMessage',
+      Namespace: 'AWS/SQS',
+      Statistic: 'Maximum',
       Threshold: DELIVERY_DEFAULTS.deliveryBudgetSeconds - 86_400,
       Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [ids.queue, 'QueueName'] } }],
     });
-    expect(propertiesOf(template, ids.queue)['MessageRetentionPeriod']).toBeGreaterThan(DELIVERY_DEFAULTS.deliveryBudgetSeconds);
+    expect(propertiesOf(template, ids.queue)['MessageRetentionPeriod']).toBeGreaterThan(
+      DELIVERY_DEFAULTS.deliveryBudgetSeconds,
+    );
   });
 
   it('has no alarm actions unless a topic is configured', () => {
@@ -307,7 +350,10 @@ describe('alarms', () => {
 
 describe('outputs', () => {
   it('outputs the alias ARN for mParticle, the function, worker and queue ARNs and URLs', () => {
-    template.hasOutput('IngressAliasArn', { Value: { Ref: ids.ingressAlias }, Description: Match.stringLikeRegexp('mParticle') });
+    template.hasOutput('IngressAliasArn', {
+      Value: { Ref: ids.ingressAlias },
+      Description: Match.stringLikeRegexp('mParticle'),
+    });
     template.hasOutput('IngressFunctionArn', { Value: { 'Fn::GetAtt': [ids.ingress, 'Arn'] } });
     template.hasOutput('WorkerFunctionArn', { Value: { 'Fn::GetAtt': [ids.worker, 'Arn'] } });
     template.hasOutput('DeliveryQueueUrl', { Value: { Ref: ids.queue } });

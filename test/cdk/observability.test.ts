@@ -1,7 +1,10 @@
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REQUEST_TYPES } from '../../lambda/firehose/schema/requests';
-import { DEFAULT_METRICS_NAMESPACE as LAMBDA_DEFAULT_NAMESPACE, METRIC_NAMES as LAMBDA_METRIC_NAMES } from '../../lambda/observability/metrics';
+import {
+  DEFAULT_METRICS_NAMESPACE as LAMBDA_DEFAULT_NAMESPACE,
+  METRIC_NAMES as LAMBDA_METRIC_NAMES,
+} from '../../lambda/observability/metrics';
 import type { FirehoseStack } from '../../lib/firehose-stack';
 import { DEFAULT_METRICS_NAMESPACE, METRIC_NAMES, REQUEST_TYPE_DIMENSIONS, SERVICE_NAMES } from '../../lib/metrics';
 import { type DashboardMetric, parseDashboards, type ParsedDashboard } from './support/dashboard-body';
@@ -44,9 +47,15 @@ function customMetrics(dashboard: ParsedDashboard, metricName: string): Dashboar
 
 /** The alarm (there must be exactly one) on a custom metric of one service; its CloudFormation properties. */
 function alarmOn(template: Template, metricName: string, service: string): Record<string, unknown> {
-  const alarms = resourcesOfType(template, 'AWS::CloudWatch::Alarm').filter(([, a]) =>
-    a.Properties?.['MetricName'] === metricName && JSON.stringify(a.Properties['Dimensions']).includes(`"Value":"${service}"`));
-  expect(alarms.map(([id]) => id), `${metricName} of ${service}`).toHaveLength(1);
+  const alarms = resourcesOfType(template, 'AWS::CloudWatch::Alarm').filter(
+    ([, a]) =>
+      a.Properties?.['MetricName'] === metricName &&
+      JSON.stringify(a.Properties['Dimensions']).includes(`"Value":"${service}"`),
+  );
+  expect(
+    alarms.map(([id]) => id),
+    `${metricName} of ${service}`,
+  ).toHaveLength(1);
   return alarms[0]?.[1].Properties ?? {};
 }
 
@@ -65,11 +74,15 @@ function anyInAMinute(service: string): Record<string, unknown> {
 }
 
 function alarmsOnMetric(template: Template, metricName: string): string[] {
-  return resourcesOfType(template, 'AWS::CloudWatch::Alarm').filter(([, a]) => a.Properties?.['MetricName'] === metricName).map(([id]) => id);
+  return resourcesOfType(template, 'AWS::CloudWatch::Alarm')
+    .filter(([, a]) => a.Properties?.['MetricName'] === metricName)
+    .map(([id]) => id);
 }
 
 const functionEnv = (template: Template, fnLogicalId: string): Record<string, unknown> => {
-  const fn = template.toJSON() as { Resources: Record<string, { Properties: { Environment: { Variables: Record<string, unknown> } } }> };
+  const fn = template.toJSON() as {
+    Resources: Record<string, { Properties: { Environment: { Variables: Record<string, unknown> } } }>;
+  };
   return fn.Resources[fnLogicalId]?.Properties.Environment.Variables ?? {};
 };
 
@@ -101,19 +114,22 @@ describe('dashboard and alarms, HTTP variant off', () => {
   afterAll(() => synthesized.dispose());
 
   describe('dashboard', () => {
-    it('is the integration\'s dashboard, named after the stack (which names the region)', () => {
+    it("is the integration's dashboard, named after the stack (which names the region)", () => {
       expect(dashboard.logicalId).toBe(logicalIdOf(stack, stack.integration.dashboard));
       expect(dashboard.name).toBe('MparticleFirehose-us-east-1');
     });
 
     it('names every metric it draws in the joined body text, with namespace and service dimension', () => {
       // Assess: the plain text of the Fn::Join, before any parsing.
-      for (const name of INGRESS_COUNTS) expect(dashboard.joinedText).toContain(`["${NAMESPACE}","${name}","service","firehose-ingress",`);
+      for (const name of INGRESS_COUNTS)
+        expect(dashboard.joinedText).toContain(`["${NAMESPACE}","${name}","service","firehose-ingress",`);
       for (const name of [...WORKER_COUNTS, METRIC_NAMES.deliveryLatency]) {
         expect(dashboard.joinedText).toContain(`["${NAMESPACE}","${name}","service","firehose-worker",`);
       }
       for (const type of REQUEST_TYPES) {
-        expect(dashboard.joinedText).toContain(`["${NAMESPACE}","Invocations","RequestType","${type}","service","firehose-ingress",`);
+        expect(dashboard.joinedText).toContain(
+          `["${NAMESPACE}","Invocations","RequestType","${type}","service","firehose-ingress",`,
+        );
       }
     });
 
@@ -125,27 +141,36 @@ describe('dashboard and alarms, HTTP variant off', () => {
       for (const { name, service } of expected) {
         const lines = customMetrics(dashboard, name);
         expect(lines, name).toHaveLength(1);
-        expect(lines[0], name).toMatchObject({ namespace: NAMESPACE, dimensions: { service }, options: { stat: 'Sum', period: 60 } });
+        expect(lines[0], name).toMatchObject({
+          namespace: NAMESPACE,
+          dimensions: { service },
+          options: { stat: 'Sum', period: 60 },
+        });
         expect(Object.keys(lines[0]?.dimensions ?? {}), name).toEqual(['service']);
       }
     });
 
     it('draws ingress invocations once per request type, under `service` and `RequestType`', () => {
       const lines = customMetrics(dashboard, METRIC_NAMES.invocations);
-      expect(lines.map((m) => m.dimensions)).toEqual(REQUEST_TYPES.map((type) => ({ RequestType: type, service: SERVICE_NAMES.ingress })));
+      expect(lines.map((m) => m.dimensions)).toEqual(
+        REQUEST_TYPES.map((type) => ({ RequestType: type, service: SERVICE_NAMES.ingress })),
+      );
       for (const line of lines) expect(line).toMatchObject({ namespace: NAMESPACE, options: { stat: 'Sum' } });
       expect(new Set(lines.map((m) => m.widget)).size).toBe(1);
     });
 
-    it('draws the worker\'s delivery latency at p50 and p99', () => {
+    it("draws the worker's delivery latency at p50 and p99", () => {
       const lines = customMetrics(dashboard, METRIC_NAMES.deliveryLatency);
       expect(lines.map((m) => m.options['stat'])).toEqual(['p50', 'p99']);
-      for (const line of lines) expect(line).toMatchObject({ namespace: NAMESPACE, dimensions: { service: SERVICE_NAMES.worker } });
+      for (const line of lines)
+        expect(line).toMatchObject({ namespace: NAMESPACE, dimensions: { service: SERVICE_NAMES.worker } });
     });
 
     it('draws every custom metric but Verifications and (without HTTP) RejectedAuth, and no other', () => {
       const drawn = new Set(dashboard.metrics.filter((m) => !m.namespace.startsWith('AWS/')).map((m) => m.metricName));
-      const expected = Object.values(METRIC_NAMES).filter((name) => name !== METRIC_NAMES.verifications && name !== METRIC_NAMES.rejectedAuth);
+      const expected = Object.values(METRIC_NAMES).filter(
+        (name) => name !== METRIC_NAMES.verifications && name !== METRIC_NAMES.rejectedAuth,
+      );
       expect([...drawn].sort()).toEqual([...expected].sort());
       expect(dashboard.joinedText).not.toContain('firehose-http');
     });
@@ -153,33 +178,47 @@ describe('dashboard and alarms, HTTP variant off', () => {
     it(`selects services by the ${PLATFORM_ENV.serviceName} and namespace the functions are given`, () => {
       const ingress = functionEnv(template, logicalIdOf(stack, stack.integration.ingressFunction));
       const worker = functionEnv(template, logicalIdOf(stack, stack.integration.workerFunction));
-      expect([ingress[PLATFORM_ENV.serviceName], worker[PLATFORM_ENV.serviceName]]).toEqual([SERVICE_NAMES.ingress, SERVICE_NAMES.worker]);
-      const services = new Set(dashboard.metrics.filter((m) => m.namespace === ingress[PLATFORM_ENV.metricsNamespace]).map((m) => m.dimensions['service']));
+      expect([ingress[PLATFORM_ENV.serviceName], worker[PLATFORM_ENV.serviceName]]).toEqual([
+        SERVICE_NAMES.ingress,
+        SERVICE_NAMES.worker,
+      ]);
+      const services = new Set(
+        dashboard.metrics
+          .filter((m) => m.namespace === ingress[PLATFORM_ENV.metricsNamespace])
+          .map((m) => m.dimensions['service']),
+      );
       expect([...services].sort()).toEqual([SERVICE_NAMES.ingress, SERVICE_NAMES.worker]);
     });
 
-    it('draws the live alias\'s p50 and p99 duration against the 200 ms budget', () => {
+    it("draws the live alias's p50 and p99 duration against the 200 ms budget", () => {
       const ingress = logicalIdOf(stack, stack.integration.ingressFunction);
       const duration = dashboard.metrics.filter((m) => m.namespace === 'AWS/Lambda' && m.metricName === 'Duration');
       expect(duration.map((m) => m.options['stat'])).toEqual(['p50', 'p99']);
-      for (const line of duration) expect(line.dimensions).toEqual({ FunctionName: `<ref:${ingress}>`, Resource: `<ref:${ingress}>:live` });
+      for (const line of duration)
+        expect(line.dimensions).toEqual({ FunctionName: `<ref:${ingress}>`, Resource: `<ref:${ingress}>:live` });
       const widget = dashboard.widgets.find((w) => w.properties.title === duration[0]?.widget);
       expect(widget?.properties.annotations?.horizontal?.map((a) => a.value)).toEqual([200]);
     });
 
-    it('draws the ingress function\'s throttles and errors', () => {
+    it("draws the ingress function's throttles and errors", () => {
       const ingress = logicalIdOf(stack, stack.integration.ingressFunction);
       for (const name of ['Throttles', 'Errors']) {
-        expect(dashboard.metrics).toContainEqual(expect.objectContaining({
-          namespace: 'AWS/Lambda', metricName: name, dimensions: { FunctionName: `<ref:${ingress}>` },
-        }));
+        expect(dashboard.metrics).toContainEqual(
+          expect.objectContaining({
+            namespace: 'AWS/Lambda',
+            metricName: name,
+            dimensions: { FunctionName: `<ref:${ingress}>` },
+          }),
+        );
       }
     });
 
-    it('draws the delivery queue\'s depth and oldest message age, and the dead-letter queue\'s depth', () => {
+    it("draws the delivery queue's depth and oldest message age, and the dead-letter queue's depth", () => {
       const queue = { QueueName: `<ref:${logicalIdOf(stack, stack.integration.deliveryQueue)}>` };
       const dlq = { QueueName: `<ref:${logicalIdOf(stack, stack.integration.deadLetterQueue)}>` };
-      const sqs = dashboard.metrics.filter((m) => m.namespace === 'AWS/SQS').map((m) => ({ name: m.metricName, dimensions: m.dimensions, stat: m.options['stat'] }));
+      const sqs = dashboard.metrics
+        .filter((m) => m.namespace === 'AWS/SQS')
+        .map((m) => ({ name: m.metricName, dimensions: m.dimensions, stat: m.options['stat'] }));
       expect(sqs).toEqual([
         { name: 'ApproximateNumberOfMessagesVisible', dimensions: queue, stat: 'Maximum' },
         { name: 'ApproximateAgeOfOldestMessage', dimensions: queue, stat: 'Maximum' },
@@ -197,7 +236,11 @@ describe('dashboard and alarms, HTTP variant off', () => {
   describe('alarms on custom metrics', () => {
     it('raises three alarms on custom metrics besides the seven on AWS metrics', () => {
       template.resourceCountIs('AWS::CloudWatch::Alarm', 10);
-      expect(resourcesOfType(template, 'AWS::CloudWatch::Alarm').filter(([, a]) => a.Properties?.['Namespace'] === NAMESPACE)).toHaveLength(3);
+      expect(
+        resourcesOfType(template, 'AWS::CloudWatch::Alarm').filter(
+          ([, a]) => a.Properties?.['Namespace'] === NAMESPACE,
+        ),
+      ).toHaveLength(3);
     });
 
     it.each([
@@ -208,14 +251,20 @@ describe('dashboard and alarms, HTTP variant off', () => {
       expect(alarmOn(template, metric, service)).toMatchObject(anyInAMinute(service));
     });
 
-    it('keeps the dead-letter queue depth alarm next to the worker\'s dead-letter count', () => {
+    it("keeps the dead-letter queue depth alarm next to the worker's dead-letter count", () => {
       template.hasResourceProperties('AWS::CloudWatch::Alarm', {
-        MetricName: 'ApproximateNumberOfMessagesVisible', Namespace: 'AWS/SQS',
-        Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [logicalIdOf(stack, stack.integration.deadLetterQueue), 'QueueName'] } }],
+        MetricName: 'ApproximateNumberOfMessagesVisible',
+        Namespace: 'AWS/SQS',
+        Dimensions: [
+          {
+            Name: 'QueueName',
+            Value: { 'Fn::GetAtt': [logicalIdOf(stack, stack.integration.deadLetterQueue), 'QueueName'] },
+          },
+        ],
       });
     });
 
-    it('has no RejectedAuth alarm and no alarm on the HTTP function\'s metrics without the HTTP endpoint', () => {
+    it("has no RejectedAuth alarm and no alarm on the HTTP function's metrics without the HTTP endpoint", () => {
       expect(alarmsOnMetric(template, 'RejectedAuth')).toEqual([]);
       expect(JSON.stringify(template.findResources('AWS::CloudWatch::Alarm'))).not.toContain('firehose-http');
       expect(stack.integration.alarms.httpRejectedAuth).toBeUndefined();
@@ -243,7 +292,7 @@ describe('dashboard and alarms, HTTP variant on, alarm topic set', () => {
   });
   afterAll(() => synthesized.dispose());
 
-  it('raises fifteen alarms: the ten without HTTP, HTTP errors and latency, and three on the HTTP function\'s custom metrics', () => {
+  it("raises fifteen alarms: the ten without HTTP, HTTP errors and latency, and three on the HTTP function's custom metrics", () => {
     template.resourceCountIs('AWS::CloudWatch::Alarm', 15);
     expect(Object.keys(stack.integration.alarms)).toHaveLength(15);
   });
@@ -268,14 +317,20 @@ describe('dashboard and alarms, HTTP variant on, alarm topic set', () => {
   it.each([
     { metric: 'CallsParked', service: 'firehose-http' },
     { metric: 'FailedInvocations', service: 'firehose-http' },
-  ])('alarms on any $metric of $service in a minute too (the HTTP function runs the ingress pipeline)', ({ metric, service }) => {
-    expect(alarmOn(template, metric, service)).toMatchObject(anyInAMinute(service));
-  });
+  ])(
+    'alarms on any $metric of $service in a minute too (the HTTP function runs the ingress pipeline)',
+    ({ metric, service }) => {
+      expect(alarmOn(template, metric, service)).toMatchObject(anyInAMinute(service));
+    },
+  );
 
   it('sends the custom-metric alarms to the topic like the others', () => {
     for (const [metric, service] of [
-      ['DeliveriesDeadLettered', 'firehose-worker'], ['CallsParked', 'firehose-ingress'], ['FailedInvocations', 'firehose-ingress'],
-      ['CallsParked', 'firehose-http'], ['FailedInvocations', 'firehose-http'],
+      ['DeliveriesDeadLettered', 'firehose-worker'],
+      ['CallsParked', 'firehose-ingress'],
+      ['FailedInvocations', 'firehose-ingress'],
+      ['CallsParked', 'firehose-http'],
+      ['FailedInvocations', 'firehose-http'],
     ] as const) {
       expect(alarmOn(template, metric, service)).toMatchObject({ AlarmActions: [TOPIC_ARN], OKActions: [TOPIC_ARN] });
     }
@@ -283,25 +338,36 @@ describe('dashboard and alarms, HTTP variant on, alarm topic set', () => {
 
   it('draws the ingress graphs once more for the HTTP function, under its own service name', () => {
     for (const name of INGRESS_COUNTS) {
-      expect(customMetrics(dashboard, name).map((m) => m.dimensions)).toEqual([{ service: SERVICE_NAMES.ingress }, { service: SERVICE_NAMES.http }]);
+      expect(customMetrics(dashboard, name).map((m) => m.dimensions)).toEqual([
+        { service: SERVICE_NAMES.ingress },
+        { service: SERVICE_NAMES.http },
+      ]);
     }
-    const invocations = customMetrics(dashboard, METRIC_NAMES.invocations).filter((m) => m.dimensions['service'] === SERVICE_NAMES.http);
+    const invocations = customMetrics(dashboard, METRIC_NAMES.invocations).filter(
+      (m) => m.dimensions['service'] === SERVICE_NAMES.http,
+    );
     expect(invocations.map((m) => m.dimensions['RequestType'])).toEqual([...REQUEST_TYPES]);
     for (const name of WORKER_COUNTS) expect(customMetrics(dashboard, name), name).toHaveLength(1);
   });
 
-  it('draws RejectedAuth under the HTTP function\'s service name', () => {
+  it("draws RejectedAuth under the HTTP function's service name", () => {
     const http = functionEnv(template, logicalIdOf(stack, stack.integration.httpFunction));
     expect(http[PLATFORM_ENV.serviceName]).toBe(SERVICE_NAMES.http);
     expect(dashboard.joinedText).toContain(`["${NAMESPACE}","RejectedAuth","service","firehose-http",`);
     expect(customMetrics(dashboard, METRIC_NAMES.rejectedAuth)).toEqual([
-      expect.objectContaining({ namespace: NAMESPACE, dimensions: { service: SERVICE_NAMES.http }, options: expect.objectContaining({ stat: 'Sum' }) }),
+      expect.objectContaining({
+        namespace: NAMESPACE,
+        dimensions: { service: SERVICE_NAMES.http },
+        options: expect.objectContaining({ stat: 'Sum' }),
+      }),
     ]);
   });
 
-  it('draws the HTTP alias\'s duration against the 100 ms budget', () => {
+  it("draws the HTTP alias's duration against the 100 ms budget", () => {
     const http = logicalIdOf(stack, stack.integration.httpFunction);
-    const duration = dashboard.metrics.filter((m) => m.metricName === 'Duration' && m.dimensions['FunctionName'] === `<ref:${http}>`);
+    const duration = dashboard.metrics.filter(
+      (m) => m.metricName === 'Duration' && m.dimensions['FunctionName'] === `<ref:${http}>`,
+    );
     expect(duration.map((m) => m.options['stat'])).toEqual(['p50', 'p99']);
     const widget = dashboard.widgets.find((w) => w.properties.title === duration[0]?.widget);
     expect(widget?.properties.annotations?.horizontal?.map((a) => a.value)).toEqual([100]);
@@ -321,7 +387,11 @@ describe('context "metricsNamespace"', () => {
 
   beforeAll(() => {
     // Prepare + Act
-    synthesized = synthApp({ partnerApiUrl: TEST_PARTNER_API_URL, httpEndpoint: true, metricsNamespace: 'AcmeFirehose' });
+    synthesized = synthApp({
+      partnerApiUrl: TEST_PARTNER_API_URL,
+      httpEndpoint: true,
+      metricsNamespace: 'AcmeFirehose',
+    });
     template = synthesized.template();
   });
   afterAll(() => synthesized.dispose());
@@ -330,7 +400,9 @@ describe('context "metricsNamespace"', () => {
     template.allResourcesProperties('AWS::Lambda::Function', {
       Environment: { Variables: Match.objectLike({ [PLATFORM_ENV.metricsNamespace]: 'AcmeFirehose' }) },
     });
-    const custom = resourcesOfType(template, 'AWS::CloudWatch::Alarm').filter(([, a]) => !String(a.Properties?.['Namespace']).startsWith('AWS/'));
+    const custom = resourcesOfType(template, 'AWS::CloudWatch::Alarm').filter(
+      ([, a]) => !String(a.Properties?.['Namespace']).startsWith('AWS/'),
+    );
     expect(custom).toHaveLength(6);
     for (const [, alarm] of custom) expect(alarm.Properties?.['Namespace']).toBe('AcmeFirehose');
     const namespaces = new Set(onlyDashboard(template).metrics.map((m) => m.namespace));

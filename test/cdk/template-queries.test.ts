@@ -18,12 +18,17 @@ describe('template queries', () => {
 
   it('finds statements in IAM policies, managed policies and the inline policies of roles', () => {
     // Prepare
-    const document = (sid: string) => ({ Statement: [{ Sid: sid, Effect: 'Allow', Action: 'sqs:SendMessage', Resource: '*' }] });
+    const document = (sid: string) => ({
+      Statement: [{ Sid: sid, Effect: 'Allow', Action: 'sqs:SendMessage', Resource: '*' }],
+    });
     const template = Template.fromJSON({
       Resources: {
         P: { Type: 'AWS::IAM::Policy', Properties: { PolicyDocument: document('policy') } },
         M: { Type: 'AWS::IAM::ManagedPolicy', Properties: { PolicyDocument: document('managed') } },
-        R: { Type: 'AWS::IAM::Role', Properties: { Policies: [{ PolicyName: 'inline', PolicyDocument: document('inline') }] } },
+        R: {
+          Type: 'AWS::IAM::Role',
+          Properties: { Policies: [{ PolicyName: 'inline', PolicyDocument: document('inline') }] },
+        },
       },
     });
 

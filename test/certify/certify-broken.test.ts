@@ -23,9 +23,16 @@ afterEach(async () => {
 });
 
 /** Certifies a fake endpoint; latency is judged on a generous budget unless the test is about latency. */
-async function certifyInvoke(respond: Responder, options: Parameters<typeof startFakeInvokeApi>[1] = {}, budget: 'generous' | 'mparticle' = 'generous'): Promise<CheckResult[]> {
+async function certifyInvoke(
+  respond: Responder,
+  options: Parameters<typeof startFakeInvokeApi>[1] = {},
+  budget: 'generous' | 'mparticle' = 'generous',
+): Promise<CheckResult[]> {
   server = await startFakeInvokeApi(respond, options);
-  return runCertify(certifyArgs(localTarget(server.url), budget === 'generous' ? { budgetMs: GENEROUS_BUDGET_MS } : {}), certifyDeps());
+  return runCertify(
+    certifyArgs(localTarget(server.url), budget === 'generous' ? { budgetMs: GENEROUS_BUDGET_MS } : {}),
+    certifyDeps(),
+  );
 }
 
 const failedChecks = (results: readonly CheckResult[]): string[] => failures(results).map((r) => r.check);
@@ -33,33 +40,53 @@ const failedChecks = (results: readonly CheckResult[]): string[] => failures(res
 describe('certify fails, naming the check, against a broken endpoint', () => {
   it('when responses repeat the request id', async () => {
     // Act
-    const results = await certifyInvoke(mutateResponses(kitResponder(), (response, request) => ({ ...response, id: request['id'] })));
+    const results = await certifyInvoke(
+      mutateResponses(kitResponder(), (response, request) => ({ ...response, id: request['id'] })),
+    );
     // Assess
-    expect(row(results, 'fresh response ids')).toMatchObject({ status: 'fail', detail: expect.stringContaining("repeat the request's id") });
-    expect(row(results, 'verification: no events')).toMatchObject({ status: 'fail', detail: expect.stringContaining("id repeats the request's id") });
+    expect(row(results, 'fresh response ids')).toMatchObject({
+      status: 'fail',
+      detail: expect.stringContaining("repeat the request's id"),
+    });
+    expect(row(results, 'verification: no events')).toMatchObject({
+      status: 'fail',
+      detail: expect.stringContaining("id repeats the request's id"),
+    });
   });
 
   it('when every response carries the same id', async () => {
     // Act
-    const results = await certifyInvoke(mutateResponses(kitResponder(), (response) => ({ ...response, id: 'always-the-same' })));
+    const results = await certifyInvoke(
+      mutateResponses(kitResponder(), (response) => ({ ...response, id: 'always-the-same' })),
+    );
     // Assess
-    expect(row(results, 'fresh response ids')).toMatchObject({ status: 'fail', detail: expect.stringContaining("repeat an earlier response's id") });
+    expect(row(results, 'fresh response ids')).toMatchObject({
+      status: 'fail',
+      detail: expect.stringContaining("repeat an earlier response's id"),
+    });
   });
 
   it('when the response type is wrong', async () => {
     // Act
-    const results = await certifyInvoke(mutateResponses(kitResponder(), (response) => ({ ...response, type: 'event_processing_request' })));
+    const results = await certifyInvoke(
+      mutateResponses(kitResponder(), (response) => ({ ...response, type: 'event_processing_request' })),
+    );
     // Assess
     expect(row(results, 'verification: user_profiles []')).toMatchObject({
       status: 'fail',
-      detail: expect.stringContaining('type is "event_processing_request", expected "audience_membership_change_response"'),
+      detail: expect.stringContaining(
+        'type is "event_processing_request", expected "audience_membership_change_response"',
+      ),
     });
   });
 
   it('when firehose_version is missing, or timestamp_ms is stale', async () => {
     // Act
     const results = await certifyInvoke(
-      mutateResponses(kitResponder(), ({ firehose_version: _dropped, ...response }) => ({ ...response, timestamp_ms: Date.now() - 3_600_000 })),
+      mutateResponses(kitResponder(), ({ firehose_version: _dropped, ...response }) => ({
+        ...response,
+        timestamp_ms: Date.now() - 3_600_000,
+      })),
     );
     // Assess
     expect(row(results, 'registration: answer').detail).toContain('firehose_version is missing');
@@ -68,7 +95,9 @@ describe('certify fails, naming the check, against a broken endpoint', () => {
 
   it('when a membership response lacks suspend_subscription', async () => {
     // Act
-    const results = await certifyInvoke(mutateResponses(kitResponder(), ({ suspend_subscription: _dropped, ...response }) => response));
+    const results = await certifyInvoke(
+      mutateResponses(kitResponder(), ({ suspend_subscription: _dropped, ...response }) => response),
+    );
     // Assess
     expect(failedChecks(results)).toEqual(['verification: user_profiles []', 'verification: no user_profiles']);
     expect(row(results, 'verification: no user_profiles').detail).toBe('suspend_subscription must be true or false');
@@ -78,20 +107,33 @@ describe('certify fails, naming the check, against a broken endpoint', () => {
     // Act
     const results = await certifyInvoke(
       mutateResponses(kitResponder(), (response) =>
-        response['type'] === 'module_registration_response' ? { ...response, description: 'x'.repeat(300), version: '0.9' } : response,
+        response['type'] === 'module_registration_response'
+          ? { ...response, description: 'x'.repeat(300), version: '0.9' }
+          : response,
       ),
     );
     // Assess
-    expect(row(results, 'registration: protocol rules')).toMatchObject({ status: 'fail', detail: expect.stringContaining('description: has 300 characters') });
-    expect(row(results, 'registration: same as this checkout')).toMatchObject({ status: 'fail', detail: 'differs at description, version (a stale deployment?)' });
+    expect(row(results, 'registration: protocol rules')).toMatchObject({
+      status: 'fail',
+      detail: expect.stringContaining('description: has 300 characters'),
+    });
+    expect(row(results, 'registration: same as this checkout')).toMatchObject({
+      status: 'fail',
+      detail: 'differs at description, version (a stale deployment?)',
+    });
     expect(row(results, 'registration: answer').status).toBe('pass');
   });
 
   it('when a refusal carries a stack trace, in the trace or in the message', async () => {
     // Act
-    const traced = await certifyInvoke(kitResponder(), { trace: () => ['FirehoseInputError: x', '    at parse (/var/task/index.js:1:2345)'] });
+    const traced = await certifyInvoke(kitResponder(), {
+      trace: () => ['FirehoseInputError: x', '    at parse (/var/task/index.js:1:2345)'],
+    });
     // Assess
-    expect(row(traced, 'bad input: no id')).toMatchObject({ status: 'fail', detail: 'the answer carries a stack trace' });
+    expect(row(traced, 'bad input: no id')).toMatchObject({
+      status: 'fail',
+      detail: 'the answer carries a stack trace',
+    });
     await server?.close();
     const inMessage = await certifyInvoke(kitResponder(), { errorMessage: (error) => error.stack ?? '' });
     expect(row(inMessage, 'bad input: events not an array').detail).toContain('the answer carries a stack trace');
@@ -106,12 +148,18 @@ describe('certify fails, naming the check, against a broken endpoint', () => {
 
   it('when a refusal repeats the input, or does not name the field', async () => {
     // Act
-    const echoed = await certifyInvoke(kitResponder(), { errorMessage: (error, payload) => `${error.message} in ${payload}` });
+    const echoed = await certifyInvoke(kitResponder(), {
+      errorMessage: (error, payload) => `${error.message} in ${payload}`,
+    });
     // Assess
-    expect(row(echoed, 'bad input: an event not an object').detail).toBe('the answer repeats the input (a value from the request)');
+    expect(row(echoed, 'bad input: an event not an object').detail).toBe(
+      'the answer repeats the input (a value from the request)',
+    );
     await server?.close();
     const vague = await certifyInvoke(kitResponder(), { errorMessage: () => 'invalid request' });
-    expect(row(vague, 'bad input: audiences not an array').detail).toBe('the error does not name "user_profiles[0].audiences": "invalid request"');
+    expect(row(vague, 'bad input: audiences not an array').detail).toBe(
+      'the error does not name "user_profiles[0].audiences": "invalid request"',
+    );
   });
 
   it('when bad input is accepted', async () => {
@@ -122,7 +170,10 @@ describe('certify fails, naming the check, against a broken endpoint', () => {
     // Act
     const results = await certifyInvoke(lenient);
     // Assess
-    expect(row(results, 'bad input: no type')).toMatchObject({ status: 'fail', detail: expect.stringContaining('it must be refused') });
+    expect(row(results, 'bad input: no type')).toMatchObject({
+      status: 'fail',
+      detail: expect.stringContaining('it must be refused'),
+    });
   });
 
   it('when warm answers are slower than the 200 ms budget', async () => {
@@ -134,7 +185,10 @@ describe('certify fails, naming the check, against a broken endpoint', () => {
     // Act
     const results = await certifyInvoke(slow, {}, 'mparticle');
     // Assess
-    expect(row(results, 'latency: warm')).toMatchObject({ status: 'fail', detail: expect.stringContaining('p50 and p99 over budget') });
+    expect(row(results, 'latency: warm')).toMatchObject({
+      status: 'fail',
+      detail: expect.stringContaining('p50 and p99 over budget'),
+    });
     expect(row(results, 'latency: first call').status).toBe('note');
   });
 
@@ -157,20 +211,32 @@ describe('certify fails, naming the check, against a broken endpoint', () => {
       certifyDeps({ receiptTimeoutMs: 300 }),
     );
     // Assess
-    expect(row(results, 'data: partner received every message')).toMatchObject({ status: 'fail', detail: expect.stringContaining('no accepted delivery for request(s) ') });
+    expect(row(results, 'data: partner received every message')).toMatchObject({
+      status: 'fail',
+      detail: expect.stringContaining('no accepted delivery for request(s) '),
+    });
   });
 });
 
 describe('certify fails against a broken HTTP variant', () => {
   it('answering 500 with a stack trace for bad input, and not asking for the token', async () => {
     // Prepare / Act
-    server = await startFakeHttpEndpoint(kitResponder(), { errorStatus: 500, errorBody: (error) => ({ error: error.message, stack: error.stack }) });
+    server = await startFakeHttpEndpoint(kitResponder(), {
+      errorStatus: 500,
+      errorBody: (error) => ({ error: error.message, stack: error.stack }),
+    });
     const results = await runCertify(
-      certifyArgs({ kind: 'http', url: server.url, tokenEnv: 'CERTIFY_TEST_TOKEN', region: undefined }, { budgetMs: GENEROUS_BUDGET_MS }),
+      certifyArgs(
+        { kind: 'http', url: server.url, tokenEnv: 'CERTIFY_TEST_TOKEN', region: undefined },
+        { budgetMs: GENEROUS_BUDGET_MS },
+      ),
       certifyDeps({ env: { CERTIFY_TEST_TOKEN: 'tok-planted-1234' } }),
     );
     // Assess
-    expect(row(results, 'refuses a call without the token')).toMatchObject({ status: 'fail', detail: 'expected HTTP 401, got 200' });
+    expect(row(results, 'refuses a call without the token')).toMatchObject({
+      status: 'fail',
+      detail: 'expected HTTP 401, got 200',
+    });
     expect(row(results, 'bad input: not JSON').detail).toBe('HTTP 500, expected 400; the answer carries a stack trace');
     expect(server.authorizations).toContain('Token tok-planted-1234');
     expect(JSON.stringify(results)).not.toContain('tok-planted-1234');

@@ -10,7 +10,14 @@ import { runCli } from '../support/run-cli';
 let system: LocalSystem;
 
 beforeAll(async () => {
-  system = await startLocalSystem({ invokePort: 0, httpPort: 0, partnerPort: 0, sqsPort: 0, region: 'us-east-1', logger: createLogger('certify-test', 'SILENT') });
+  system = await startLocalSystem({
+    invokePort: 0,
+    httpPort: 0,
+    partnerPort: 0,
+    sqsPort: 0,
+    region: 'us-east-1',
+    logger: createLogger('certify-test', 'SILENT'),
+  });
 });
 afterAll(async () => {
   await system?.stop();
@@ -22,14 +29,23 @@ describe('certify against the local system', () => {
     const before = system.partner?.received.length ?? 0;
 
     // Act
-    const results = await runCertify(certifyArgs(localTarget(system.invokeUrl), { budgetMs: GENEROUS_BUDGET_MS }), certifyDeps());
+    const results = await runCertify(
+      certifyArgs(localTarget(system.invokeUrl), { budgetMs: GENEROUS_BUDGET_MS }),
+      certifyDeps(),
+    );
 
     // Assess
     expect(failures(results)).toEqual([]);
-    expect(results.map((r) => r.check)).toEqual(expect.arrayContaining([
-      'registration: protocol rules', 'registration: same as this checkout', 'verification: no user_profiles',
-      'bad input: an event without type', 'latency: first call', 'fresh response ids',
-    ]));
+    expect(results.map((r) => r.check)).toEqual(
+      expect.arrayContaining([
+        'registration: protocol rules',
+        'registration: same as this checkout',
+        'verification: no user_profiles',
+        'bad input: an event without type',
+        'latency: first call',
+        'fresh response ids',
+      ]),
+    );
     expect(results.every((r) => r.region === 'local')).toBe(true);
     expect(system.partner?.received.length).toBe(before);
   });
@@ -39,20 +55,28 @@ describe('certify against the local system', () => {
     const before = system.partner?.received.length ?? 0;
 
     // Act
-    const results = await runCertify(certifyArgs(localTarget(system.invokeUrl), { withData: true, repeat: 1, budgetMs: GENEROUS_BUDGET_MS }), certifyDeps());
+    const results = await runCertify(
+      certifyArgs(localTarget(system.invokeUrl), { withData: true, repeat: 1, budgetMs: GENEROUS_BUDGET_MS }),
+      certifyDeps(),
+    );
 
     // Assess
     expect(failures(results)).toEqual([]);
     expect(row(results, 'data: partner received every message').detail).toBe('8 requests delivered');
     const received = (system.partner?.received ?? []).slice(before);
-    expect(new Set(received.map((r) => r.path))).toEqual(new Set(['/events', '/audience-subscriptions', '/audience-memberships', '/erasures']));
+    expect(new Set(received.map((r) => r.path))).toEqual(
+      new Set(['/events', '/audience-subscriptions', '/audience-memberships', '/erasures']),
+    );
     expect(received.every((r) => (JSON.parse(r.bodyText) as { account_id?: unknown }).account_id === 0)).toBe(true);
   });
 
   it('passes every check over the HTTP variant, the token read from the named environment variable', async () => {
     // Act
     const results = await runCertify(
-      certifyArgs({ kind: 'http', url: system.httpUrl, tokenEnv: 'CERTIFY_TEST_TOKEN', region: undefined }, { budgetMs: GENEROUS_BUDGET_MS }),
+      certifyArgs(
+        { kind: 'http', url: system.httpUrl, tokenEnv: 'CERTIFY_TEST_TOKEN', region: undefined },
+        { budgetMs: GENEROUS_BUDGET_MS },
+      ),
       certifyDeps({ env: { CERTIFY_TEST_TOKEN: 'local-token' } }),
     );
 
@@ -64,7 +88,21 @@ describe('certify against the local system', () => {
 
   it('runs as `npm run certify`: exit 0, JSON on stdout, progress on stderr', async () => {
     // Act
-    const out = await runCli('npx', ['tsx', 'scripts/certify.ts', '--endpoint', system.invokeUrl, '--repeat', '2', '--budget-ms', String(GENEROUS_BUDGET_MS), '--json'], { timeoutMs: 60_000 });
+    const out = await runCli(
+      'npx',
+      [
+        'tsx',
+        'scripts/certify.ts',
+        '--endpoint',
+        system.invokeUrl,
+        '--repeat',
+        '2',
+        '--budget-ms',
+        String(GENEROUS_BUDGET_MS),
+        '--json',
+      ],
+      { timeoutMs: 60_000 },
+    );
 
     // Assess
     expect(out.code).toBe(0);

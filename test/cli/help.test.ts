@@ -7,22 +7,29 @@ import { inBatches, PROJECT_ROOT, runCli, type CliResult } from '../support/run-
 const tsx = path.join(PROJECT_ROOT, 'node_modules/.bin/tsx');
 // scripts/local-events-api.ts gets its --help with the feed work (issue 17, point 1); until then it starts a server.
 const PENDING = new Set(['local-events-api.ts']);
-const scripts = readdirSync(path.join(PROJECT_ROOT, 'scripts')).filter((file) => file.endsWith('.ts') && !PENDING.has(file));
+const scripts = readdirSync(path.join(PROJECT_ROOT, 'scripts')).filter(
+  (file) => file.endsWith('.ts') && !PENDING.has(file),
+);
 
 afterAll(() => stopAll());
 
 describe('every script answers --help', () => {
   let results: CliResult[] = [];
   it('runs them', async () => {
-    results = await inBatches(scripts, 3, (file) => runCli(tsx, [path.join('scripts', file), '--help'], { timeoutMs: 30_000 }));
+    results = await inBatches(scripts, 3, (file) =>
+      runCli(tsx, [path.join('scripts', file), '--help'], { timeoutMs: 30_000 }),
+    );
     expect(results).toHaveLength(scripts.length);
   }, 120_000);
 
-  it.each(scripts.map((file, index) => [file, index] as const))('%s --help: exit 0, usage on stdout, nothing started', (file, index) => {
-    const result = results[index] as CliResult;
-    expect(result.code, result.stderr).toBe(0);
-    expect(result.stdout).toMatch(/^usage: /im);
-    expect(result.stdout).toContain(file === 'start.ts' ? 'npm start' : file.replace(/\.ts$/, ''));
-    expect(result.stderr).not.toMatch(/listening|running locally|NodeVersionSupportWarning/i);
-  });
+  it.each(scripts.map((file, index) => [file, index] as const))(
+    '%s --help: exit 0, usage on stdout, nothing started',
+    (file, index) => {
+      const result = results[index] as CliResult;
+      expect(result.code, result.stderr).toBe(0);
+      expect(result.stdout).toMatch(/^usage: /im);
+      expect(result.stdout).toContain(file === 'start.ts' ? 'npm start' : file.replace(/\.ts$/, ''));
+      expect(result.stderr).not.toMatch(/listening|running locally|NodeVersionSupportWarning/i);
+    },
+  );
 });

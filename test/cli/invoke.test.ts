@@ -16,7 +16,11 @@ const env = { [ENV.partnerApiUrl]: '', [ENV.deliveryQueueUrl]: '', [ENV.logLevel
 const tsx = path.join(PROJECT_ROOT, 'node_modules/.bin/tsx');
 const invoke = (file: string): Promise<CliResult> => runCli(tsx, ['scripts/invoke.ts', file], { env });
 /** stderr without npm's own warnings about the machine's npm config. */
-const ownLines = (stderr: string): string[] => stderr.trim().split('\n').filter((line) => !line.startsWith('npm warn'));
+const ownLines = (stderr: string): string[] =>
+  stderr
+    .trim()
+    .split('\n')
+    .filter((line) => !line.startsWith('npm warn'));
 
 function writeScratch(name: string, content: string): string {
   const file = path.join(scratch, name);
@@ -38,14 +42,17 @@ describe('npm run invoke on every sample in events/', () => {
     results = await inBatches(samples, 3, (file) => invoke(path.join('events', file)));
   }, 120_000);
 
-  it.each(samples.map((file, index) => [file, index] as const))('%s: exit 0, exactly one response object on stdout', (file, index) => {
-    const result = results[index] as CliResult;
-    const request = JSON.parse(readFileSync(path.join(eventsDir, file), 'utf8')) as { type: string };
-    expect(result.code, result.stderr).toBe(0);
-    const response = JSON.parse(result.stdout) as Record<string, unknown>;
-    expect(response['type']).toBe(expectedResponse[request.type]);
-    expect(result.stderr).toContain('dry run');
-  });
+  it.each(samples.map((file, index) => [file, index] as const))(
+    '%s: exit 0, exactly one response object on stdout',
+    (file, index) => {
+      const result = results[index] as CliResult;
+      const request = JSON.parse(readFileSync(path.join(eventsDir, file), 'utf8')) as { type: string };
+      expect(result.code, result.stderr).toBe(0);
+      const response = JSON.parse(result.stdout) as Record<string, unknown>;
+      expect(response['type']).toBe(expectedResponse[request.type]);
+      expect(result.stderr).toContain('dry run');
+    },
+  );
 
   it('logs a dry run with outcome "dry-run", never "delivered" or "queued": nothing was sent', () => {
     const handled = (file: string) =>
@@ -67,9 +74,21 @@ describe('npm run invoke on bad input', () => {
     ['an unknown type', '{"type":"mystery_request","id":"x"}', /unknown message type "mystery_request"/],
     ['a response', '{"type":"dsr_processing_response","id":"x"}', /is a response type/],
     ['events not an array', '{"type":"event_processing_request","id":"x","events":{}}', /events: must be an array/],
-    ['an event that is not an object', '{"type":"event_processing_request","id":"x","events":[3]}', /events\[0\]: must be an object/],
-    ['an event without type', '{"type":"event_processing_request","id":"x","events":[{"type":"session_start"},{}]}', /events\[1\]\.type: is required/],
-    ['user_profiles not an array', '{"type":"audience_membership_change_request","id":"x","user_profiles":7}', /user_profiles: expected an array/],
+    [
+      'an event that is not an object',
+      '{"type":"event_processing_request","id":"x","events":[3]}',
+      /events\[0\]: must be an object/,
+    ],
+    [
+      'an event without type',
+      '{"type":"event_processing_request","id":"x","events":[{"type":"session_start"},{}]}',
+      /events\[1\]\.type: is required/,
+    ],
+    [
+      'user_profiles not an array',
+      '{"type":"audience_membership_change_request","id":"x","user_profiles":7}',
+      /user_profiles: expected an array/,
+    ],
     [
       'audiences not an array',
       '{"type":"audience_membership_change_request","id":"x","user_profiles":[{"mpid":"1","audiences":"all"}]}',
@@ -78,20 +97,25 @@ describe('npm run invoke on bad input', () => {
   ];
   let results: CliResult[] = [];
   beforeAll(async () => {
-    results = await inBatches(cases, 3, ([name, content]) => invoke(writeScratch(`${name.replace(/\W+/g, '-')}.json`, content)));
+    results = await inBatches(cases, 3, ([name, content]) =>
+      invoke(writeScratch(`${name.replace(/\W+/g, '-')}.json`, content)),
+    );
   }, 120_000);
 
-  it.each(cases.map((c, index) => [c[0], c[2], index] as const))('%s: exit 1, the field named, no response, no stack', (_name, message, index) => {
-    const result = results[index] as CliResult;
-    expect(result.code).toBe(1);
-    expect(result.stdout).not.toMatch(/_response/);
-    expect(result.stdout.trim()).toBe('');
-    const lastLine = ownLines(result.stderr).at(-1) ?? '';
-    expect(lastLine).toMatch(/^invalid request: /);
-    expect(lastLine).toMatch(message);
-    expect(result.stderr).not.toMatch(/\n\s+at /);
-    expect(ownLines(result.stderr).length).toBeLessThanOrEqual(3);
-  });
+  it.each(cases.map((c, index) => [c[0], c[2], index] as const))(
+    '%s: exit 1, the field named, no response, no stack',
+    (_name, message, index) => {
+      const result = results[index] as CliResult;
+      expect(result.code).toBe(1);
+      expect(result.stdout).not.toMatch(/_response/);
+      expect(result.stdout.trim()).toBe('');
+      const lastLine = ownLines(result.stderr).at(-1) ?? '';
+      expect(lastLine).toMatch(/^invalid request: /);
+      expect(lastLine).toMatch(message);
+      expect(result.stderr).not.toMatch(/\n\s+at /);
+      expect(ownLines(result.stderr).length).toBeLessThanOrEqual(3);
+    },
+  );
 
   it('a missing file: non-zero exit and a one-line reason', async () => {
     const result = await invoke(path.join(scratch, 'absent.json'));
@@ -108,7 +132,9 @@ describe('npm run invoke at scale and through npm', () => {
     const events = writeScratch('events-1000.json', JSON.stringify(eventBatch(customEvents(1_000))));
     expect(readFileSync(membership).length).toBeGreaterThan(1_500_000);
     // Act
-    const [a, b] = await Promise.all([membership, events].map((file) => runCli('npm', ['run', '--silent', 'invoke', '--', file], { env })));
+    const [a, b] = await Promise.all(
+      [membership, events].map((file) => runCli('npm', ['run', '--silent', 'invoke', '--', file], { env })),
+    );
     // Assess
     for (const result of [a, b] as CliResult[]) {
       expect(result.code, result.stderr.slice(-500)).toBe(0);
@@ -152,7 +178,9 @@ describe('npm run invoke on a mapping bug', () => {
     expect(result.code).toBe(3);
     expect(result.stdout).toBe('');
     expect(ownLines(result.stderr).at(-1)).toMatch(
-      new RegExp(`^mapping error at ${path.join(dir, 'mapping.ts').replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:4:\\d+: TypeError: `),
+      new RegExp(
+        `^mapping error at ${path.join(dir, 'mapping.ts').replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:4:\\d+: TypeError: `,
+      ),
     );
   });
 });

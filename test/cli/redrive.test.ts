@@ -15,11 +15,36 @@ afterAll(() => stopAll());
 
 describe('npm run redrive: choosing what to redrive', () => {
   it.each<[string, string[], Record<string, string>, unknown]>([
-    ['nothing: the local system on its default port', [], {}, { target: { kind: 'local', invokeUrl: 'http://127.0.0.1:3001' } }],
-    [`nothing, with ${ENV.invokePort}`, [], { [ENV.invokePort]: '4001' }, { target: { kind: 'local', invokeUrl: 'http://127.0.0.1:4001' } }],
-    ['--local URL', ['--local', 'http://127.0.0.1:5/', '--max', '3'], {}, { target: { kind: 'local', invokeUrl: 'http://127.0.0.1:5' }, max: 3 }],
-    ['--region: the kit stack of that region', ['--region', 'eu-west-1'], {}, { target: { kind: 'stack', stackName: 'MparticleFirehose-eu-west-1', region: 'eu-west-1' } }],
-    [`--stack with ${PLATFORM_ENV.awsRegion}`, ['--stack', 'Mine'], { [PLATFORM_ENV.awsRegion]: 'us-east-2' }, { target: { kind: 'stack', stackName: 'Mine', region: 'us-east-2' } }],
+    [
+      'nothing: the local system on its default port',
+      [],
+      {},
+      { target: { kind: 'local', invokeUrl: 'http://127.0.0.1:3001' } },
+    ],
+    [
+      `nothing, with ${ENV.invokePort}`,
+      [],
+      { [ENV.invokePort]: '4001' },
+      { target: { kind: 'local', invokeUrl: 'http://127.0.0.1:4001' } },
+    ],
+    [
+      '--local URL',
+      ['--local', 'http://127.0.0.1:5/', '--max', '3'],
+      {},
+      { target: { kind: 'local', invokeUrl: 'http://127.0.0.1:5' }, max: 3 },
+    ],
+    [
+      '--region: the kit stack of that region',
+      ['--region', 'eu-west-1'],
+      {},
+      { target: { kind: 'stack', stackName: 'MparticleFirehose-eu-west-1', region: 'eu-west-1' } },
+    ],
+    [
+      `--stack with ${PLATFORM_ENV.awsRegion}`,
+      ['--stack', 'Mine'],
+      { [PLATFORM_ENV.awsRegion]: 'us-east-2' },
+      { target: { kind: 'stack', stackName: 'Mine', region: 'us-east-2' } },
+    ],
     [
       '--queue-url and --dlq-url',
       ['--queue-url', 'https://q', '--dlq-url', 'https://d', '--region', 'us-west-2'],
@@ -29,7 +54,11 @@ describe('npm run redrive: choosing what to redrive', () => {
     [
       'the queues of the environment',
       [],
-      { [ENV.deliveryQueueUrl]: 'https://q', [ENV.deadLetterQueueUrl]: 'https://d', [PLATFORM_ENV.awsRegion]: 'us-west-2' },
+      {
+        [ENV.deliveryQueueUrl]: 'https://q',
+        [ENV.deadLetterQueueUrl]: 'https://d',
+        [PLATFORM_ENV.awsRegion]: 'us-west-2',
+      },
       { target: { kind: 'queues', queueUrl: 'https://q', deadLetterQueueUrl: 'https://d', region: 'us-west-2' } },
     ],
   ])('%s', (_name, args, env, expected) => {
@@ -47,7 +76,9 @@ describe('npm run redrive: choosing what to redrive', () => {
   });
 
   it('names the missing output when a stack is not one of this kit', () => {
-    expect(() => queuesFromOutputs('Other', [{ OutputKey: 'DeliveryQueueUrl', OutputValue: 'https://q' }])).toThrow(/Other has no DeadLetterQueueUrl output/);
+    expect(() => queuesFromOutputs('Other', [{ OutputKey: 'DeliveryQueueUrl', OutputValue: 'https://q' }])).toThrow(
+      /Other has no DeadLetterQueueUrl output/,
+    );
   });
 });
 
@@ -67,32 +98,65 @@ describe('npm run redrive against a deployed stack (CloudFormation faked, SQS re
       ({
         send: async (command: { input: unknown }) => {
           asked.push({ region, input: command.input });
-          return { Stacks: [{ Outputs: [{ OutputKey: 'DeliveryQueueUrl', OutputValue: sqs.queueUrl }, { OutputKey: 'DeadLetterQueueUrl', OutputValue: sqs.deadLetterQueueUrl }] }] };
+          return {
+            Stacks: [
+              {
+                Outputs: [
+                  { OutputKey: 'DeliveryQueueUrl', OutputValue: sqs.queueUrl },
+                  { OutputKey: 'DeadLetterQueueUrl', OutputValue: sqs.deadLetterQueueUrl },
+                ],
+              },
+            ],
+          };
         },
         destroy: () => undefined,
       }) as unknown as Pick<CloudFormationClient, 'send' | 'destroy'>;
     // Act
-    const result = await runRedrive(parseRedriveArgs(['--region', 'eu-west-1'], {}), { cloudFormation, sqs: () => sqs.sqs });
+    const result = await runRedrive(parseRedriveArgs(['--region', 'eu-west-1'], {}), {
+      cloudFormation,
+      sqs: () => sqs.sqs,
+    });
     // Assess
     expect(asked).toEqual([{ region: 'eu-west-1', input: { StackName: 'MparticleFirehose-eu-west-1' } }]);
     expect(result).toEqual({ moved: 2, from: sqs.deadLetterQueueUrl });
-    const depth = await sqs.sqs.send(new GetQueueAttributesCommand({ QueueUrl: sqs.queueUrl, AttributeNames: ['ApproximateNumberOfMessages'] }));
+    const depth = await sqs.sqs.send(
+      new GetQueueAttributesCommand({ QueueUrl: sqs.queueUrl, AttributeNames: ['ApproximateNumberOfMessages'] }),
+    );
     expect(depth.Attributes?.['ApproximateNumberOfMessages']).toBe('2');
   });
 
   it('moves messages between queues named on the command line (an emulator here)', async () => {
     await sqs.sqs.send(new SendMessageCommand({ QueueUrl: sqs.deadLetterQueueUrl, MessageBody: '{"parked":3}' }));
-    const result = await runCli(tsx, ['scripts/redrive.ts', '--queue-url', sqs.queueUrl, '--dlq-url', sqs.deadLetterQueueUrl, '--endpoint', sqs.endpoint, '--region', 'us-east-1'], {
-      env: { [PLATFORM_ENV.awsAccessKeyId]: 'local', [PLATFORM_ENV.awsSecretAccessKey]: 'local' },
-      timeoutMs: 30_000,
-    });
+    const result = await runCli(
+      tsx,
+      [
+        'scripts/redrive.ts',
+        '--queue-url',
+        sqs.queueUrl,
+        '--dlq-url',
+        sqs.deadLetterQueueUrl,
+        '--endpoint',
+        sqs.endpoint,
+        '--region',
+        'us-east-1',
+      ],
+      {
+        env: { [PLATFORM_ENV.awsAccessKeyId]: 'local', [PLATFORM_ENV.awsSecretAccessKey]: 'local' },
+        timeoutMs: 30_000,
+      },
+    );
     expect(result.code, result.stderr).toBe(0);
     expect(result.stdout).toContain('moved 1 message(s)');
   });
 
   it('says how to start or name a system when no local system answers (exit 2), instead of "Region is missing"', async () => {
-    const result = await runCli(tsx, ['scripts/redrive.ts', '--local', 'http://127.0.0.1:9'], { env: { [PLATFORM_ENV.awsRegion]: '' }, timeoutMs: 30_000 });
+    const result = await runCli(tsx, ['scripts/redrive.ts', '--local', 'http://127.0.0.1:9'], {
+      env: { [PLATFORM_ENV.awsRegion]: '' },
+      timeoutMs: 30_000,
+    });
     expect(result.code).toBe(2);
-    expect(result.stderr.trim()).toBe('redrive failed: no local system answers at http://127.0.0.1:9: start it with `npm start`, pass --local <its URL>, or name AWS queues (see --help)');
+    expect(result.stderr.trim()).toBe(
+      'redrive failed: no local system answers at http://127.0.0.1:9: start it with `npm start`, pass --local <its URL>, or name AWS queues (see --help)',
+    );
   });
 });

@@ -20,7 +20,8 @@ describe('parseRetryAfterMs', () => {
 
 describe('fullJitterDelayMs', () => {
   /** The window "full jitter" draws from; attempts past 30 are capped by maxMs anyway (base ≥ 1, max ≤ 600 s). */
-  const ceilingOf = (attempt: number, baseMs: number, maxMs: number): number => Math.min(maxMs, baseMs * 2 ** (attempt - 1));
+  const ceilingOf = (attempt: number, baseMs: number, maxMs: number): number =>
+    Math.min(maxMs, baseMs * 2 ** (attempt - 1));
 
   it('stays within [0, min(max, base·2^(attempt-1))]', () => {
     fc.assert(

@@ -2,7 +2,14 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ALL_VARIABLES, CAPTURE_ENV, ENV, FEED_ENV, FUNCTION_KNOBS, PLATFORM_ENV } from '../../lambda/config/environment';
+import {
+  ALL_VARIABLES,
+  CAPTURE_ENV,
+  ENV,
+  FEED_ENV,
+  FUNCTION_KNOBS,
+  PLATFORM_ENV,
+} from '../../lambda/config/environment';
 import { readFlag, readPositiveInt } from '../../lambda/config/env-readers';
 import { CAPTURE_DEFAULTS, DELIVERY_DEFAULTS } from '../../lambda/delivery/defaults';
 import { DEFAULT_MAX_OBJECT_BYTES } from '../../lambda/feeds/s3-object-feed';
@@ -21,7 +28,12 @@ function trackedSources(): string[] {
 /** A name spelled as code: a string literal, an object key or a property access (comments may mention it). */
 function spellings(name: string): RegExp[] {
   const word = name.replace(/[$]/g, '\\$&');
-  return [new RegExp(`(['"\`])${word}\\1`), new RegExp(`^\\s*(?:readonly\\s+)?${word}\\??\\s*:`), new RegExp(`[{,]\\s*${word}\\??\\s*:`), new RegExp(`\\.${word}\\b`)];
+  return [
+    new RegExp(`(['"\`])${word}\\1`),
+    new RegExp(`^\\s*(?:readonly\\s+)?${word}\\??\\s*:`),
+    new RegExp(`[{,]\\s*${word}\\??\\s*:`),
+    new RegExp(`\\.${word}\\b`),
+  ];
 }
 
 function isComment(line: string): boolean {
@@ -49,7 +61,8 @@ describe('the configuration catalogue', () => {
         .forEach((line, index) => {
           if (isComment(line)) return;
           for (const { name, patterns: forName } of patterns) {
-            if (line.includes(name) && forName.some((pattern) => pattern.test(line))) strays.push(`${file}:${index + 1} ${name}`);
+            if (line.includes(name) && forName.some((pattern) => pattern.test(line)))
+              strays.push(`${file}:${index + 1} ${name}`);
           }
         });
     }
@@ -60,9 +73,14 @@ describe('the configuration catalogue', () => {
 
   it('finds a stray spelling (the check can fail)', () => {
     // Prepare
-    const [literal, key, property] = [`const x = '${ENV.partnerApiUrl}';`, `  { ${ENV.partnerApiUrl}: url }`, `env.${ENV.partnerApiUrl}`];
+    const [literal, key, property] = [
+      `const x = '${ENV.partnerApiUrl}';`,
+      `  { ${ENV.partnerApiUrl}: url }`,
+      `env.${ENV.partnerApiUrl}`,
+    ];
     // Assess
-    for (const line of [literal, key, property]) expect(spellings(ENV.partnerApiUrl).some((pattern) => pattern.test(line))).toBe(true);
+    for (const line of [literal, key, property])
+      expect(spellings(ENV.partnerApiUrl).some((pattern) => pattern.test(line))).toBe(true);
     expect(spellings(ENV.partnerApiUrl).some((pattern) => pattern.test('PARTNER_API_URL_SUFFIX = 1'))).toBe(false);
   });
 
@@ -84,16 +102,26 @@ describe('the configuration catalogue', () => {
 
   it("documents the delivery knobs' defaults as the code has them", () => {
     // Prepare
-    const keys = ['inlineDeadlineMs', 'deliveryBudgetSeconds', 'backoffBaseMs', 'backoffMaxMs', 'holdMaxMs', 'circuitOpenMs', 'queueMessageMaxBytes', 'suspendOnAuthFailure'] as const;
+    const keys = [
+      'inlineDeadlineMs',
+      'deliveryBudgetSeconds',
+      'backoffBaseMs',
+      'backoffMaxMs',
+      'holdMaxMs',
+      'circuitOpenMs',
+      'queueMessageMaxBytes',
+      'suspendOnAuthFailure',
+    ] as const;
     // Act
     const documented = keys.map((key) => ALL_VARIABLES.find((variable) => variable.name === ENV[key])?.default);
     // Assess
     expect(documented).toEqual(keys.map((key) => String(DELIVERY_DEFAULTS[key])));
   });
 
-  it("documents the feed, capture and metrics defaults as the code has them", () => {
+  it('documents the feed, capture and metrics defaults as the code has them', () => {
     // Prepare
-    const defaultOf = (name: string): string | undefined => ALL_VARIABLES.find((variable) => variable.name === name)?.default;
+    const defaultOf = (name: string): string | undefined =>
+      ALL_VARIABLES.find((variable) => variable.name === name)?.default;
     // Act
     const feed = feedSettingsFromEnv({});
     // Assess
@@ -108,10 +136,14 @@ describe('the configuration catalogue', () => {
       [CAPTURE_ENV.sampleRate]: String(CAPTURE_DEFAULTS.sampleRate),
       [CAPTURE_ENV.maxRecords]: String(CAPTURE_DEFAULTS.maxRecords),
       [PLATFORM_ENV.metricsNamespace]: DEFAULT_METRICS_NAMESPACE,
-    }).toEqual(Object.fromEntries([...Object.values(FEED_ENV), ...Object.values(CAPTURE_ENV), PLATFORM_ENV.metricsNamespace].flatMap((name) => {
-      const value = defaultOf(name);
-      return value === undefined ? [] : [[name, value]];
-    })));
+    }).toEqual(
+      Object.fromEntries(
+        [...Object.values(FEED_ENV), ...Object.values(CAPTURE_ENV), PLATFORM_ENV.metricsNamespace].flatMap((name) => {
+          const value = defaultOf(name);
+          return value === undefined ? [] : [[name, value]];
+        }),
+      ),
+    );
   });
 });
 

@@ -30,17 +30,29 @@ describe('the default integration authenticates', () => {
   const credential = async () => PARTNER_SECRET;
 
   it('a DSR request without an account with the partner credential', async () => {
-    const headers = await integration.authHeaders({ secrets: {}, requestType: 'dsr_processing_request', partnerCredential: credential });
+    const headers = await integration.authHeaders({
+      secrets: {},
+      requestType: 'dsr_processing_request',
+      partnerCredential: credential,
+    });
     expect(headers).toEqual({ authorization: `Bearer ${PARTNER_SECRET}` });
   });
 
   it('a DSR request that carries the customer key with that key', async () => {
-    const headers = await integration.authHeaders({ secrets: { apiKey: SECRET_API_KEY }, requestType: 'dsr_processing_request', partnerCredential: credential });
+    const headers = await integration.authHeaders({
+      secrets: { apiKey: SECRET_API_KEY },
+      requestType: 'dsr_processing_request',
+      partnerCredential: credential,
+    });
     expect(headers).toEqual({ authorization: `Bearer ${SECRET_API_KEY}` });
   });
 
   it('customer data only with the customer key: an event batch without it is a setting error, never the partner credential', async () => {
-    const attempt = integration.authHeaders({ secrets: {}, requestType: 'event_processing_request', partnerCredential: credential });
+    const attempt = integration.authHeaders({
+      secrets: {},
+      requestType: 'event_processing_request',
+      partnerCredential: credential,
+    });
     await expect(Promise.resolve().then(() => attempt)).rejects.toBeInstanceOf(SettingError);
   });
 });
@@ -62,7 +74,10 @@ describe('partnerCredentialFromEnv', () => {
     // Prepare
     let clock = 0;
     const { store, readSecret } = secretStore();
-    const credential = partnerCredentialFromEnv({ [ENV.partnerCredentialSecretArn]: ARN }, { readSecret, now: () => clock });
+    const credential = partnerCredentialFromEnv(
+      { [ENV.partnerCredentialSecretArn]: ARN },
+      { readSecret, now: () => clock },
+    );
     await credential();
     // Act
     clock += PARTNER_CREDENTIAL_TTL_MS + 1;
@@ -93,11 +108,18 @@ describe('partnerCredentialFromEnv', () => {
   it(`takes ${ENV.partnerCredential} for local runs, the secret winning when both are set`, async () => {
     const { readSecret } = secretStore();
     expect(await partnerCredentialFromEnv({ [ENV.partnerCredential]: 'pk_local' })()).toBe('pk_local');
-    expect(await partnerCredentialFromEnv({ [ENV.partnerCredential]: 'pk_local', [ENV.partnerCredentialSecretArn]: ARN }, { readSecret })()).toBe(PARTNER_SECRET);
+    expect(
+      await partnerCredentialFromEnv(
+        { [ENV.partnerCredential]: 'pk_local', [ENV.partnerCredentialSecretArn]: ARN },
+        { readSecret },
+      )(),
+    ).toBe(PARTNER_SECRET);
   });
 
   it('without either, fails retryably with the settings to set', async () => {
-    await expect(partnerCredentialFromEnv({})()).rejects.toThrow(`no partner credential is configured: set ${ENV.partnerCredentialSecretArn} or ${ENV.partnerCredential}`);
+    await expect(partnerCredentialFromEnv({})()).rejects.toThrow(
+      `no partner credential is configured: set ${ENV.partnerCredentialSecretArn} or ${ENV.partnerCredential}`,
+    );
     expect(isRetryable(await noPartnerCredential().catch((e: unknown) => e))).toBe(true);
   });
 });

@@ -85,7 +85,11 @@ describe('processRequest: routing by type', () => {
     await run(message);
     expect(queued).toHaveLength(0);
     expect(inline).toHaveLength(1);
-    expect(inline[0]).toMatchObject({ path: '/events', idempotencyKey: `${String(message['id'])}:0`, chunk: { index: 0, count: 1 } });
+    expect(inline[0]).toMatchObject({
+      path: '/events',
+      idempotencyKey: `${String(message['id'])}:0`,
+      chunk: { index: 0, count: 1 },
+    });
   });
 
   it('sends subscriptions in-line and queues memberships and erasures', async () => {
@@ -99,7 +103,11 @@ describe('processRequest: routing by type', () => {
 
   it('gives the transport only the confidential settings, and no secret in the body', async () => {
     const { run, inline } = setup();
-    await run(eventBatch(customEvents(1), { account: { account_id: 1, account_settings: { apiKey: SECRET_API_KEY, region: 'eu' } } }));
+    await run(
+      eventBatch(customEvents(1), {
+        account: { account_id: 1, account_settings: { apiKey: SECRET_API_KEY, region: 'eu' } },
+      }),
+    );
     expect(inline[0]?.secrets).toEqual({ apiKey: SECRET_API_KEY });
     expect(inline[0]?.bodyText).not.toContain(SECRET_API_KEY);
   });
@@ -113,7 +121,9 @@ describe('processRequest: routing by type', () => {
 
   it('asks mParticle to suspend when the partner refuses the customer key in-line, unless turned off', async () => {
     const refused: InlineOutcome = { kind: 'parked', status: 401, reason: 'unauthorized' };
-    expect((await setup(refused).run(eventBatch(customEvents(1)))).response).toMatchObject({ suspend_subscription: true });
+    expect((await setup(refused).run(eventBatch(customEvents(1)))).response).toMatchObject({
+      suspend_subscription: true,
+    });
     const off = await setup(refused, { suspendOnAuthFailure: false }).run(eventBatch(customEvents(1)));
     expect(off.response).not.toHaveProperty('suspend_subscription');
     const transient = await setup({ kind: 'queued', reason: 'timeout' }).run(eventBatch(customEvents(1)));
@@ -131,11 +141,16 @@ describe('processRequest: splitting to the queue message limit', () => {
     // Assess
     expect(summary.calls).toBe(queued.length);
     expect(queued.length).toBeGreaterThan(5);
-    const mpids = queued.flatMap((call) => (parseJson(call.bodyText) as { memberships: { mpid: string }[] }).memberships.map((m) => m.mpid));
+    const mpids = queued.flatMap((call) =>
+      (parseJson(call.bodyText) as { memberships: { mpid: string }[] }).memberships.map((m) => m.mpid),
+    );
     expect(mpids).toEqual(profiles(5_000).map((p) => p['mpid']));
     queued.forEach((call, index) => {
       expect(Buffer.byteLength(call.bodyText)).toBeLessThanOrEqual(256 * 1024 - 4 * 1024);
-      expect(call).toMatchObject({ idempotencyKey: `${String(message['id'])}:${index}`, chunk: { index, count: queued.length } });
+      expect(call).toMatchObject({
+        idempotencyKey: `${String(message['id'])}:${index}`,
+        chunk: { index, count: queued.length },
+      });
     });
   });
 
@@ -157,7 +172,9 @@ describe('processRequest: splitting to the queue message limit', () => {
     const { summary } = await run(message);
     // Assess: not refused; the big one travels alone (by claim check, in lambda/delivery), nothing lost.
     expect(summary.outcome).toBe('queued');
-    const mpidsPerCall = queued.map((call) => (parseJson(call.bodyText) as { memberships: { mpid: string }[] }).memberships.map((m) => m.mpid));
+    const mpidsPerCall = queued.map((call) =>
+      (parseJson(call.bodyText) as { memberships: { mpid: string }[] }).memberships.map((m) => m.mpid),
+    );
     expect(mpidsPerCall.flat()).toEqual([...profiles(100), huge, ...profiles(100)].map((p) => p['mpid']));
     const alone = queued.filter((call) => Buffer.byteLength(call.bodyText) > 60 * 1024);
     expect(alone).toHaveLength(1);
@@ -214,13 +231,24 @@ describe('processRequest: eventless batches follow allow_eventless_batches', () 
     expect(summary).toMatchObject({ events: 0, skippedEvents: 2, calls: 1, outcome: 'delivered' });
     const body = parseJson(inline[0]?.bodyText ?? '') as { events: unknown[]; user: Record<string, unknown> };
     expect(body.events).toEqual([]);
-    expect(body.user).toMatchObject({ attributes: { plan: 'pro' }, identities: [{ type: 'email', value: 'hash-of-ada' }] });
+    expect(body.user).toMatchObject({
+      attributes: { plan: 'pro' },
+      identities: [{ type: 'email', value: 'hash-of-ada' }],
+    });
   });
 
   it.each([
     ['consent only', { consent_state: { gdpr_consent_state: { analytics: { consented: true } } } }],
     ['a system notification only', { system_notifications: [{ type: 'gdpr_consent_state' }] }],
-    ['device identities only', { runtime_environment: { type: 'ios', identities: [{ type: 'ios_advertising_id', encoding: 'raw', value: 'idfa' }] } }],
+    [
+      'device identities only',
+      {
+        runtime_environment: {
+          type: 'ios',
+          identities: [{ type: 'ios_advertising_id', encoding: 'raw', value: 'idfa' }],
+        },
+      },
+    ],
   ])('with the permission, forwards an eventless batch carrying %s', async (_name, data) => {
     const { run, inline } = setup(undefined, { integration: withEventless(true) });
     const { summary } = await run(eventBatch(undefined, data));
@@ -256,14 +284,21 @@ describe('suspend_subscription is opt-in', () => {
   const logger = createLogger('test');
   it(`is off unless ${ENV.suspendOnAuthFailure} is true`, () => {
     expect(createCoreDependencies(integration, {}, logger).suspendOnAuthFailure).toBe(false);
-    expect(createCoreDependencies(integration, { [ENV.suspendOnAuthFailure]: 'false' }, logger).suspendOnAuthFailure).toBe(false);
-    expect(createCoreDependencies(integration, { [ENV.suspendOnAuthFailure]: 'TRUE' }, logger).suspendOnAuthFailure).toBe(true);
+    expect(
+      createCoreDependencies(integration, { [ENV.suspendOnAuthFailure]: 'false' }, logger).suspendOnAuthFailure,
+    ).toBe(false);
+    expect(
+      createCoreDependencies(integration, { [ENV.suspendOnAuthFailure]: 'TRUE' }, logger).suspendOnAuthFailure,
+    ).toBe(true);
   });
 });
 
 /** mParticle's own DSR sample (Firehose Java SDK 3.2.0, examples/json): it carries no `account`. */
 const officialDsr = (): Record<string, unknown> =>
-  JSON.parse(readFileSync(path.join(__dirname, '../fixtures/official/DsrProcessingRequest.json'), 'utf8')) as Record<string, unknown>;
+  JSON.parse(readFileSync(path.join(__dirname, '../fixtures/official/DsrProcessingRequest.json'), 'utf8')) as Record<
+    string,
+    unknown
+  >;
 
 describe('processRequest: DSR requests', () => {
   it('queues the official sample (no account) as one erasure call without customer secrets', async () => {
@@ -276,19 +311,34 @@ describe('processRequest: DSR requests', () => {
     // Assess
     expect(summary).toMatchObject({ outcome: 'queued', calls: 1 });
     expect(queued).toHaveLength(1);
-    expect(queued[0]).toMatchObject({ path: '/erasures', requestType: 'dsr_processing_request', secrets: {}, accountId: undefined });
-    expect(parseJson(queued[0]?.bodyText ?? '')).toMatchObject({ subject_request_id: sample['subject_request_id'], regulation: 'gdpr' });
+    expect(queued[0]).toMatchObject({
+      path: '/erasures',
+      requestType: 'dsr_processing_request',
+      secrets: {},
+      accountId: undefined,
+    });
+    expect(parseJson(queued[0]?.bodyText ?? '')).toMatchObject({
+      subject_request_id: sample['subject_request_id'],
+      regulation: 'gdpr',
+    });
   });
 
-  it.each([['access'], ['portability'], [undefined]])('sends nothing for subject_request_type %s, answers normally and warns', async (kind) => {
-    // Prepare
-    const { run, queued, inline } = setup();
-    const message = { ...officialDsr(), subject_request_type: kind };
-    // Act
-    const { response, summary } = await run(message);
-    // Assess
-    expect(response.type).toBe('dsr_processing_response');
-    expect(summary).toMatchObject({ outcome: 'nothing-to-send', calls: 0, warning: 'skipped a DSR request that is not an erasure' });
-    expect([...queued, ...inline]).toEqual([]);
-  });
+  it.each([['access'], ['portability'], [undefined]])(
+    'sends nothing for subject_request_type %s, answers normally and warns',
+    async (kind) => {
+      // Prepare
+      const { run, queued, inline } = setup();
+      const message = { ...officialDsr(), subject_request_type: kind };
+      // Act
+      const { response, summary } = await run(message);
+      // Assess
+      expect(response.type).toBe('dsr_processing_response');
+      expect(summary).toMatchObject({
+        outcome: 'nothing-to-send',
+        calls: 0,
+        warning: 'skipped a DSR request that is not an erasure',
+      });
+      expect([...queued, ...inline]).toEqual([]);
+    },
+  );
 });

@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { audienceSyncCapacity, DEFAULT_QUOTAS, eventRateCapacity } from '../../cost/capacity-model';
-import { costPerMillionEvents, costPerMillionMembershipChanges, durations, kmsCallsPerSecond, queueShape } from '../../cost/cost-model';
+import {
+  costPerMillionEvents,
+  costPerMillionMembershipChanges,
+  durations,
+  kmsCallsPerSecond,
+  queueShape,
+} from '../../cost/cost-model';
 import { DEFAULT_INPUTS, inputsFromBenchResults, type ModelInputs } from '../../cost/inputs';
 import { PRICES_US_EAST_1_ARM64 as PRICES } from '../../cost/prices';
 
@@ -46,12 +52,22 @@ describe('billed durations', () => {
 
 describe('queue shape', () => {
   it('fits a 100-profile request in one message and one billed send', () => {
-    expect(queueShape(inputs())).toEqual({ messagesPerRequest: 1, messageBytes: 51_200, sendCallsPerRequest: 1, billedSendsPerRequest: 1 });
+    expect(queueShape(inputs())).toEqual({
+      messagesPerRequest: 1,
+      messageBytes: 51_200,
+      sendCallsPerRequest: 1,
+      billedSendsPerRequest: 1,
+    });
   });
 
   it('splits a 1,000-profile request at the message limit and bills each 64 KiB chunk of the batch', () => {
     // 500,000 B of profiles over 260,944 B of room: 2 messages of 251,200 B, one call of 502,400 B = 8 chunks.
-    expect(queueShape(inputs({ profilesPerRequest: 1_000 }))).toEqual({ messagesPerRequest: 2, messageBytes: 251_200, sendCallsPerRequest: 1, billedSendsPerRequest: 8 });
+    expect(queueShape(inputs({ profilesPerRequest: 1_000 }))).toEqual({
+      messagesPerRequest: 2,
+      messageBytes: 251_200,
+      sendCallsPerRequest: 1,
+      billedSendsPerRequest: 8,
+    });
   });
 });
 
@@ -68,7 +84,9 @@ describe('cost per million events (in-line)', () => {
   });
 
   it('scales GB-seconds with memory', () => {
-    expect(line(costPerMillionEvents(inputs({ memoryMb: 2048 }), PRICES), 'ingress Lambda duration').quantity).toBeCloseTo(6_400, 6);
+    expect(
+      line(costPerMillionEvents(inputs({ memoryMb: 2048 }), PRICES), 'ingress Lambda duration').quantity,
+    ).toBeCloseTo(6_400, 6);
   });
 });
 
@@ -93,7 +111,11 @@ describe('cost per million membership changes (queued)', () => {
 describe('capacity model', () => {
   it("uses Little's law, and names the invoke rate as the first limit when calls are short", () => {
     const row = eventRateCapacity(100_000, inputs(), DEFAULT_QUOTAS);
-    expect(row).toMatchObject({ ingressRequestsPerSecond: 10_000, partnerRequestsPerSecond: 10_000, sqsRequestsPerSecond: 0 });
+    expect(row).toMatchObject({
+      ingressRequestsPerSecond: 10_000,
+      partnerRequestsPerSecond: 10_000,
+      sqsRequestsPerSecond: 0,
+    });
     expect(row.ingressConcurrency).toBeCloseTo(320, 9);
     expect(row.binding.quota).toBe('invoke rate (10,000/s)');
     expect(row.binding.utilisation).toBeCloseTo(1, 9);

@@ -38,7 +38,8 @@ function expectedBody(message: Record<string, unknown>): string {
 /** In-line tests about where a call ends up, not about speed: a busy machine must not turn them into spills. */
 const GENEROUS_DEADLINE = { [ENV.inlineDeadlineMs]: '10000' };
 
-const pointerOf = (body: string) => (JSON.parse(body) as { claimCheck?: { bucket: string; key: string; bytes: number } }).claimCheck;
+const pointerOf = (body: string) =>
+  (JSON.parse(body) as { claimCheck?: { bucket: string; key: string; bytes: number } }).claimCheck;
 
 describe('claim check: a single item larger than one queue message', () => {
   it('queues a 300 KB profile of a membership change through S3; the worker delivers it exactly and deletes the object', async () => {
@@ -149,7 +150,9 @@ describe('claim check: a single item larger than one queue message', () => {
     expect(partner.received).toEqual([]);
     const parked = await system!.deadLetters();
     expect(parked).toHaveLength(1);
-    expect(parked[0]?.attributes['reason']).toMatch(/^unreadable queue message: claimCheck: the claim-check object is gone/);
+    expect(parked[0]?.attributes['reason']).toMatch(
+      /^unreadable queue message: claimCheck: the claim-check object is gone/,
+    );
   });
 
   it('fails the invocation, naming the setting, when a message needs a claim check and no bucket is set', async () => {

@@ -28,7 +28,9 @@ describe('oversized items through the HTTP variant', () => {
     // Assess
     expect(batchAnswer.status).toBe(200);
     expect(membershipAnswer.status).toBe(202);
-    const requestIds = delivery.partner.accepted.map((r) => (parseJson(r.bodyText) as { request_id: string }).request_id);
+    const requestIds = delivery.partner.accepted.map(
+      (r) => (parseJson(r.bodyText) as { request_id: string }).request_id,
+    );
     expect(requestIds.sort()).toEqual([batch['id'], membership['id']].sort());
     expect(await delivery.sqs.objects()).toEqual([]);
   });

@@ -13,8 +13,19 @@ let system: LocalSystem;
 let lambda: LambdaClient;
 
 beforeAll(async () => {
-  system = await startLocalSystem({ invokePort: 0, httpPort: 0, partnerPort: 0, sqsPort: 0, region: 'us-east-1', env: { [ENV.logLevel]: 'ERROR' } });
-  lambda = new LambdaClient({ endpoint: system.invokeUrl, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+  system = await startLocalSystem({
+    invokePort: 0,
+    httpPort: 0,
+    partnerPort: 0,
+    sqsPort: 0,
+    region: 'us-east-1',
+    env: { [ENV.logLevel]: 'ERROR' },
+  });
+  lambda = new LambdaClient({
+    endpoint: system.invokeUrl,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
 });
 afterAll(async () => {
   lambda?.destroy();
@@ -26,9 +37,12 @@ describe('claim checks in the local system', () => {
     // Prepare
     const message = membershipChange([largeProfile('6001', 300_000)]);
     // Act
-    const out = await lambda.send(new InvokeCommand({ FunctionName: 'firehose-ingress', Payload: Buffer.from(JSON.stringify(message)) }));
+    const out = await lambda.send(
+      new InvokeCommand({ FunctionName: 'firehose-ingress', Payload: Buffer.from(JSON.stringify(message)) }),
+    );
     const deadline = Date.now() + 15_000;
-    while ((system.partner?.accepted.length ?? 0) === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    while ((system.partner?.accepted.length ?? 0) === 0 && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 100));
     // Assess
     expect(system.functionEnv[ENV.claimCheckBucket]).toBe(LOCAL_BUCKET_NAME);
     expect(out.FunctionError).toBeUndefined();

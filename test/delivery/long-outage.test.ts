@@ -37,7 +37,9 @@ describe('a partner outage longer than the old retry span', () => {
     partner.setFaults(() => (healed ? undefined : { kind: 'status', status: 503 }));
     const outageStarted = Date.now();
     const batches = Array.from({ length: 10 }, () => eventBatch(customEvents(5)));
-    const changes = Array.from({ length: 10 }, (_, k) => membershipChange(Array.from({ length: 5 }, (_, i) => profile(`${k}-${i}`))));
+    const changes = Array.from({ length: 10 }, (_, k) =>
+      membershipChange(Array.from({ length: 5 }, (_, i) => profile(`${k}-${i}`))),
+    );
 
     // Act: mParticle sends during the outage (event batches spill, membership changes queue), the worker runs.
     for (const message of [...batches, ...changes]) await ingress.handle(JSON.stringify(message));
@@ -52,11 +54,16 @@ describe('a partner outage longer than the old retry span', () => {
     // Assess: everything delivered, nothing parked.
     expect(await system.deadLetters()).toEqual([]);
     const deliveredEvents = new Set(
-      partner.accepted.filter((r) => r.path === '/events').flatMap((r) => (bodyOf(r)['events'] as { id: string }[]).map((e) => e.id)),
+      partner.accepted
+        .filter((r) => r.path === '/events')
+        .flatMap((r) => (bodyOf(r)['events'] as { id: string }[]).map((e) => e.id)),
     );
-    for (const b of batches) for (const e of b['events'] as { id: string }[]) expect(deliveredEvents.has(e.id)).toBe(true);
+    for (const b of batches)
+      for (const e of b['events'] as { id: string }[]) expect(deliveredEvents.has(e.id)).toBe(true);
     const deliveredMpids = new Set(
-      partner.accepted.filter((r) => r.path === '/audience-memberships').flatMap((r) => (bodyOf(r)['memberships'] as { mpid: string }[]).map((m) => m.mpid)),
+      partner.accepted
+        .filter((r) => r.path === '/audience-memberships')
+        .flatMap((r) => (bodyOf(r)['memberships'] as { mpid: string }[]).map((m) => m.mpid)),
     );
     expect(deliveredMpids.size).toBe(50);
 

@@ -46,7 +46,8 @@ describe('membership changes carry what orders them', () => {
     expect(arrived.map((b) => (parseJson(b) as { request_id: string }).request_id)).toEqual([remove['id'], add['id']]);
     expect(receiver.isMember(MPID, AUDIENCE)).toBe(false);
     expect(receiver.ignored).toBe(1);
-    const naive = (parseJson(arrived.at(-1) ?? '') as { memberships: { changes: { action: string }[] }[] }).memberships[0]?.changes[0]?.action;
+    const naive = (parseJson(arrived.at(-1) ?? '') as { memberships: { changes: { action: string }[] }[] })
+      .memberships[0]?.changes[0]?.action;
     expect(naive).toBe('add');
   });
 
@@ -60,7 +61,14 @@ describe('membership changes carry what orders them', () => {
     await system.drain();
     const bodies = system.partner.accepted.map((r) => r.bodyText);
     // Act: every order of arrival, each with the first delivery repeated at the end.
-    const orders = [[0, 1, 2], [0, 2, 1], [1, 0, 2], [1, 2, 0], [2, 0, 1], [2, 1, 0]];
+    const orders = [
+      [0, 1, 2],
+      [0, 2, 1],
+      [1, 0, 2],
+      [1, 2, 0],
+      [2, 0, 1],
+      [2, 1, 0],
+    ];
     const outcomes = orders.map((order) => {
       const receiver = new MembershipReceiver();
       for (const i of [...order, order[0] as number]) receiver.apply(bodies[i] ?? '');

@@ -47,7 +47,11 @@ async function queueMemberships(target: DeliverySystem, count: number): Promise<
 async function runConcurrently(target: DeliverySystem, timeoutMs: number, freshContainers: boolean): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   const slot = async (n: number) => {
-    const deps = createWorkerDependencies(integration, target.env, capturingLogger(`firehose-worker-${n}`, target.logLines));
+    const deps = createWorkerDependencies(
+      integration,
+      target.env,
+      capturingLogger(`firehose-worker-${n}`, target.logLines),
+    );
     const handler = createWorkerBatchHandler(deps);
     const runner = { sqs: target.sqs.sqs, queueUrl: target.sqs.queueUrl, waitSeconds: 0 };
     while (Date.now() < deadline) {
@@ -57,13 +61,19 @@ async function runConcurrently(target: DeliverySystem, timeoutMs: number, freshC
       if (depth.visible === 0 && depth.inFlight === 0) return;
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
-    throw new Error(`invocation slot ${n}: queue not drained within ${timeoutMs} ms: ${JSON.stringify(await target.queueDepth())}`);
+    throw new Error(
+      `invocation slot ${n}: queue not drained within ${timeoutMs} ms: ${JSON.stringify(await target.queueDepth())}`,
+    );
   };
   await Promise.all(Array.from({ length: CONTAINERS }, (_, n) => slot(n)));
 }
 
 const deliveredMpids = (partner: DeliverySystem['partner']) =>
-  new Set(partner.accepted.flatMap((r) => ((parseJson(r.bodyText) as { memberships: { mpid: string }[] }).memberships ?? []).map((m) => m.mpid)));
+  new Set(
+    partner.accepted.flatMap((r) =>
+      ((parseJson(r.bodyText) as { memberships: { mpid: string }[] }).memberships ?? []).map((m) => m.mpid),
+    ),
+  );
 
 describe('the partner request ceiling (PARTNER_MAX_RPS)', () => {
   it('keeps three concurrent invocations, each batch on a fresh container, under 10 requests in every second, and delivers everything', async () => {
@@ -84,8 +94,10 @@ describe('the partner request ceiling (PARTNER_MAX_RPS)', () => {
     expect(peak).toBeGreaterThan(Math.floor(CEILING / CONTAINERS));
     expect([...deliveredMpids(partner)].sort()).toEqual([...mpids].sort());
     expect(await system.deadLetters()).toEqual([]);
-    console.info(`ceiling ${CEILING}/s over ${CONTAINERS} concurrent invocations (a fresh container per batch): ${mpids.length} messages in ${seconds.toFixed(1)} s, `
-      + `${partner.received.length} requests, at most ${peak} in any 1-s window, 0 parked`);
+    console.info(
+      `ceiling ${CEILING}/s over ${CONTAINERS} concurrent invocations (a fresh container per batch): ${mpids.length} messages in ${seconds.toFixed(1)} s, ` +
+        `${partner.received.length} requests, at most ${peak} in any 1-s window, 0 parked`,
+    );
   }, 90_000);
 
   it('slows down in a 429 storm instead of retrying: nothing parked, no failures, the rate drops while it lasts', async () => {
@@ -97,7 +109,9 @@ describe('the partner request ceiling (PARTNER_MAX_RPS)', () => {
     let stormStart: number | undefined;
     partner.setFaults((request) => {
       stormStart ??= request.at;
-      return request.at < stormStart + STORM_MS ? { kind: 'status', status: 429, headers: { 'retry-after': '1' } } : undefined;
+      return request.at < stormStart + STORM_MS
+        ? { kind: 'status', status: 429, headers: { 'retry-after': '1' } }
+        : undefined;
     });
 
     // Act
@@ -121,8 +135,10 @@ describe('the partner request ceiling (PARTNER_MAX_RPS)', () => {
     expect(maxInAnySecond(partner.received)).toBeLessThanOrEqual(CEILING);
     const after = partner.accepted;
     const drainSeconds = (Math.max(...after.map((r) => r.at)) - Math.min(...after.map((r) => r.at))) / 1000;
-    console.info(`429 storm of ${stormSeconds} s: ${during.length} requests during it (${(during.length / stormSeconds).toFixed(1)}/s vs a ceiling of ${CEILING}/s), `
-      + `then ${after.length} delivered in ${drainSeconds.toFixed(1)} s; 0 parked, 0 failures`);
+    console.info(
+      `429 storm of ${stormSeconds} s: ${during.length} requests during it (${(during.length / stormSeconds).toFixed(1)}/s vs a ceiling of ${CEILING}/s), ` +
+        `then ${after.length} delivered in ${drainSeconds.toFixed(1)} s; 0 parked, 0 failures`,
+    );
   }, 150_000);
 
   it('holds what it cannot wait for within the invocation, without counting a failure, and delivers it on a later batch', async () => {
@@ -133,7 +149,9 @@ describe('the partner request ceiling (PARTNER_MAX_RPS)', () => {
     const mpids = await queueMemberships(target, 10);
     const deps = createWorkerDependencies(integration, target.env, capturingLogger('firehose-worker', target.logLines));
     const batch = createWorkerBatchHandler(deps);
-    const shortOnTime = { getRemainingTimeInMillis: () => DELIVERY_DEFAULTS.workerCallDeadlineMs + 2_000 } as Partial<Context> as Context;
+    const shortOnTime = {
+      getRemainingTimeInMillis: () => DELIVERY_DEFAULTS.workerCallDeadlineMs + 2_000,
+    } as Partial<Context> as Context;
     let failures = 0;
     const runner = {
       sqs: target.sqs.sqs,
@@ -159,7 +177,9 @@ describe('the partner request ceiling (PARTNER_MAX_RPS)', () => {
     // failure to retry, nothing parked, everything delivered in the end.
     expect(heldFirst).toBeGreaterThanOrEqual(5);
     expect(heldFirst).toBeLessThan(10);
-    expect(target.logLines.filter((l) => l.includes('held by the partner rate limit')).length).toBeGreaterThanOrEqual(heldFirst);
+    expect(target.logLines.filter((l) => l.includes('held by the partner rate limit')).length).toBeGreaterThanOrEqual(
+      heldFirst,
+    );
     expect(target.logLines.filter((l) => l.includes('"will retry"'))).toEqual([]);
     expect([...deliveredMpids(target.partner)].sort()).toEqual([...mpids].sort());
     expect(await target.deadLetters()).toEqual([]);

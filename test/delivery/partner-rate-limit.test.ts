@@ -15,25 +15,31 @@ describe('PartnerRateLimit', () => {
 
   it('never lets more than rate × window requests start in any window, whatever the arrival pattern', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 1, max: 40 }), fc.array(fc.integer({ min: 0, max: 300 }), { minLength: 1, maxLength: 200 }), (perSecond, gaps) => {
-        // Prepare
-        const clock = manualClock();
-        const limit = new PartnerRateLimit({ ceilingPerSecond: perSecond, sharedBy: 1, now: clock.now });
-        const starts: number[] = [];
+      fc.property(
+        fc.integer({ min: 1, max: 40 }),
+        fc.array(fc.integer({ min: 0, max: 300 }), { minLength: 1, maxLength: 200 }),
+        (perSecond, gaps) => {
+          // Prepare
+          const clock = manualClock();
+          const limit = new PartnerRateLimit({ ceilingPerSecond: perSecond, sharedBy: 1, now: clock.now });
+          const starts: number[] = [];
 
-        // Act: requests arrive after the given gaps; each starts when its slot comes.
-        for (const gap of gaps) {
-          clock.advance(gap);
-          starts.push(clock.now() + limit.reserve());
-        }
+          // Act: requests arrive after the given gaps; each starts when its slot comes.
+          for (const gap of gaps) {
+            clock.advance(gap);
+            starts.push(clock.now() + limit.reserve());
+          }
 
-        // Assess: in every one-second window starting at a request, at most perSecond requests start.
-        starts.sort((a, b) => a - b);
-        for (let i = 0; i < starts.length; i++) {
-          const inWindow = starts.filter((t) => t >= (starts[i] as number) && t < (starts[i] as number) + 1000).length;
-          expect(inWindow).toBeLessThanOrEqual(perSecond);
-        }
-      }),
+          // Assess: in every one-second window starting at a request, at most perSecond requests start.
+          starts.sort((a, b) => a - b);
+          for (let i = 0; i < starts.length; i++) {
+            const inWindow = starts.filter(
+              (t) => t >= (starts[i] as number) && t < (starts[i] as number) + 1000,
+            ).length;
+            expect(inWindow).toBeLessThanOrEqual(perSecond);
+          }
+        },
+      ),
     );
   });
 
@@ -47,7 +53,10 @@ describe('PartnerRateLimit', () => {
           // Prepare: a ceiling of at least one request per second per container (10/3, 7/2, …).
           const ceiling = sharedBy + extra;
           const clock = manualClock();
-          const limits = Array.from({ length: sharedBy }, () => new PartnerRateLimit({ ceilingPerSecond: ceiling, sharedBy, guardMs: 0, now: clock.now }));
+          const limits = Array.from(
+            { length: sharedBy },
+            () => new PartnerRateLimit({ ceilingPerSecond: ceiling, sharedBy, guardMs: 0, now: clock.now }),
+          );
           const starts: number[] = [];
 
           // Act: requests arrive at the containers in any order.
@@ -59,7 +68,9 @@ describe('PartnerRateLimit', () => {
           // Assess: all containers together start at most `ceiling` requests in any second.
           starts.sort((a, b) => a - b);
           for (let i = 0; i < starts.length; i++) {
-            const inWindow = starts.filter((t) => t >= (starts[i] as number) && t < (starts[i] as number) + 1000).length;
+            const inWindow = starts.filter(
+              (t) => t >= (starts[i] as number) && t < (starts[i] as number) + 1000,
+            ).length;
             expect(inWindow).toBeLessThanOrEqual(ceiling);
           }
         },

@@ -2,7 +2,15 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { parseJson } from '../../lambda/firehose';
 import { ENV } from '../../lambda/delivery/defaults';
 import { redrive } from '../../lambda/delivery/redrive';
-import { customEvents, dsrErasure, eventBatch, membershipChange, profiles, SECRET_API_KEY, subscription } from '../support/factories';
+import {
+  customEvents,
+  dsrErasure,
+  eventBatch,
+  membershipChange,
+  profiles,
+  SECRET_API_KEY,
+  subscription,
+} from '../support/factories';
 import { startDeliverySystem, type DeliverySystem } from '../support/delivery-system';
 import type { ReceivedRequest } from '../../local/partner-api-stand-in';
 
@@ -19,7 +27,11 @@ async function start(overrides: Record<string, string> = {}): Promise<DeliverySy
 
 const bodyOf = (r: ReceivedRequest) => parseJson(r.bodyText) as Record<string, unknown>;
 const eventIdsIn = (requests: ReceivedRequest[]) =>
-  new Set(requests.filter((r) => r.path === '/events').flatMap((r) => (bodyOf(r)['events'] as { id: string }[]).map((e) => e.id)));
+  new Set(
+    requests
+      .filter((r) => r.path === '/events')
+      .flatMap((r) => (bodyOf(r)['events'] as { id: string }[]).map((e) => e.id)),
+  );
 const mpidsIn = (requests: ReceivedRequest[]) =>
   new Set(
     requests
@@ -66,7 +78,9 @@ describe('delivery when the partner is healthy', () => {
     for (const m of queued) expect(Buffer.byteLength(m.body)).toBeLessThanOrEqual(256 * 1024);
     expect(partner.received).toHaveLength(summary.calls);
     expect(mpidsIn(partner.accepted)).toEqual(new Set(profiles(5_000).map((p) => p['mpid'])));
-    console.info(`5,000 profiles (${(text.length / 1e6).toFixed(1)} MB): enqueued as ${queued.length} messages in ${enqueueMs.toFixed(0)} ms`);
+    console.info(
+      `5,000 profiles (${(text.length / 1e6).toFixed(1)} MB): enqueued as ${queued.length} messages in ${enqueueMs.toFixed(0)} ms`,
+    );
   });
 
   it('sends subscriptions in-line and queues erasures to their paths', async () => {
@@ -105,7 +119,9 @@ describe('idempotent delivery', () => {
       const key = String(r.headers['idempotency-key']);
       bodiesByKey.set(key, [...(bodiesByKey.get(key) ?? []), r.bodyText]);
     }
-    expect([...bodiesByKey.keys()].sort()).toEqual(Array.from({ length: first.summary.calls }, (_, i) => `${id}:${i}`).sort());
+    expect([...bodiesByKey.keys()].sort()).toEqual(
+      Array.from({ length: first.summary.calls }, (_, i) => `${id}:${i}`).sort(),
+    );
     for (const bodies of bodiesByKey.values()) {
       expect(bodies).toHaveLength(2);
       expect(bodies[0]).toBe(bodies[1]);
@@ -157,13 +173,17 @@ describe('delivery through an outage', () => {
     expect(Math.max(...answerMs)).toBeLessThan(100 + 1_500);
     expect(system?.logLines.some((l) => l.includes('"reason":"circuit open"'))).toBe(true);
     expect(await system?.deadLetters()).toEqual([]);
-    console.info(`outage: answer p50 ${median(answerMs).toFixed(1)} ms, max ${Math.max(...answerMs).toFixed(1)} ms; ${partner.received.length} partner requests`);
+    console.info(
+      `outage: answer p50 ${median(answerMs).toFixed(1)} ms, max ${Math.max(...answerMs).toFixed(1)} ms; ${partner.received.length} partner requests`,
+    );
   });
 
   it('honours Retry-After from a 429 before trying again', async () => {
     const { ingress, partner, drain } = await start();
     let throttled = 0;
-    partner.setFaults(() => (throttled++ < 2 ? { kind: 'status', status: 429, headers: { 'retry-after': '1' } } : undefined));
+    partner.setFaults(() =>
+      throttled++ < 2 ? { kind: 'status', status: 429, headers: { 'retry-after': '1' } } : undefined,
+    );
     await ingress.handle(membershipChange(profiles(2)));
     await drain(15_000);
     // The first try was refused; the next came no sooner than Retry-After.
@@ -179,7 +199,9 @@ describe('delivery through an outage', () => {
     const poisoned = membershipChange([{ mpid: 'poison', audiences: [{ audience_id: 1, action: 'add' }] }]);
     let fixed = false;
     partner.setFaults((r) =>
-      !fixed && r.bodyText.includes('"poison"') ? { kind: 'status', status: 400, body: `{"error":"bad audience","echo":"${SECRET_API_KEY}"}` } : undefined,
+      !fixed && r.bodyText.includes('"poison"')
+        ? { kind: 'status', status: 400, body: `{"error":"bad audience","echo":"${SECRET_API_KEY}"}` }
+        : undefined,
     );
     // Act
     await ingress.handle(membershipChange(profiles(20)));
@@ -218,7 +240,9 @@ describe('delivery through an outage', () => {
     expect(parked).toHaveLength(1);
     const attributes = parked[0]?.attributes ?? {};
     expect(attributes).toMatchObject({ status: '503' });
-    expect(attributes['reason']).toMatch(/^outlived its delivery budget of 2 s \(received \d+ times\): partner answered 503$/);
+    expect(attributes['reason']).toMatch(
+      /^outlived its delivery budget of 2 s \(received \d+ times\): partner answered 503$/,
+    );
     expect(Number(attributes['attempts'])).toBeGreaterThanOrEqual(2);
     expect(attributes['excerpt']).not.toContain(SECRET_API_KEY);
     // About one try per second for two seconds: waits are paced, not a tight loop.

@@ -17,18 +17,29 @@ describe('SecretBox', () => {
 
   it.each([
     ['sealed under another key', async (sealed: Awaited<ReturnType<SecretBox['seal']>>) => sealed, localKey()],
-    ['tampered with', async (sealed: Awaited<ReturnType<SecretBox['seal']>>) => ({ ...sealed, data: flipFirstChar(sealed.data) }), undefined],
-    ['sealed with a KMS data key where only a local key is set', async (sealed: Awaited<ReturnType<SecretBox['seal']>>) => ({ ...sealed, key: 'AQID' }), undefined],
-  ])('refuses settings %s with a SealedSecretsUnreadableError that shows no secret', async (_name, change, openingKey) => {
-    // Prepare
-    const key = localKey();
-    const sealed = await change(await new SecretBox(localKeySource(key)).seal({ apiKey: SECRET_API_KEY }));
-    // Act
-    const opened = new SecretBox(localKeySource(openingKey ?? key)).open(sealed);
-    // Assess
-    await expect(opened).rejects.toBeInstanceOf(SealedSecretsUnreadableError);
-    await expect(opened).rejects.not.toThrow(SECRET_API_KEY);
-  });
+    [
+      'tampered with',
+      async (sealed: Awaited<ReturnType<SecretBox['seal']>>) => ({ ...sealed, data: flipFirstChar(sealed.data) }),
+      undefined,
+    ],
+    [
+      'sealed with a KMS data key where only a local key is set',
+      async (sealed: Awaited<ReturnType<SecretBox['seal']>>) => ({ ...sealed, key: 'AQID' }),
+      undefined,
+    ],
+  ])(
+    'refuses settings %s with a SealedSecretsUnreadableError that shows no secret',
+    async (_name, change, openingKey) => {
+      // Prepare
+      const key = localKey();
+      const sealed = await change(await new SecretBox(localKeySource(key)).seal({ apiKey: SECRET_API_KEY }));
+      // Act
+      const opened = new SecretBox(localKeySource(openingKey ?? key)).open(sealed);
+      // Assess
+      await expect(opened).rejects.toBeInstanceOf(SealedSecretsUnreadableError);
+      await expect(opened).rejects.not.toThrow(SECRET_API_KEY);
+    },
+  );
 });
 
 let system: DeliverySystem | undefined;
@@ -48,7 +59,9 @@ describe('the worker with a queue message whose sealed settings do not open', ()
     const body = JSON.parse(message?.Body ?? '{}') as { sealed: { data: string } };
     body.sealed.data = flipFirstChar(body.sealed.data);
     await sqs.sqs.send(new SendMessageCommand({ QueueUrl: sqs.queueUrl, MessageBody: JSON.stringify(body) }));
-    await sqs.sqs.send(new DeleteMessageCommand({ QueueUrl: sqs.queueUrl, ReceiptHandle: message?.ReceiptHandle ?? '' }));
+    await sqs.sqs.send(
+      new DeleteMessageCommand({ QueueUrl: sqs.queueUrl, ReceiptHandle: message?.ReceiptHandle ?? '' }),
+    );
     // Act
     await system.drain();
     // Assess

@@ -1,7 +1,12 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { OutboundCall } from '../../lambda/core/outbound-call';
 import { decodeQueuedDelivery, encodeQueuedDelivery, sqsSafeText } from '../../lambda/delivery/queue-message';
-import { parseFirehoseRequest, parseJson, stringifyJson, type AudienceMembershipChangeRequest } from '../../lambda/firehose';
+import {
+  parseFirehoseRequest,
+  parseJson,
+  stringifyJson,
+  type AudienceMembershipChangeRequest,
+} from '../../lambda/firehose';
 import { integration } from '../../lambda/integration';
 import type { ReceivedRequest } from '../../local/partner-api-stand-in';
 import { startDeliverySystem, type DeliverySystem } from '../support/delivery-system';
@@ -47,7 +52,8 @@ function profileWith(mpid: string, value: string): Record<string, unknown> {
 }
 
 const attributeValue = (bodyText: string): unknown =>
-  (parseJson(bodyText) as { memberships: { changes: { attributes: { value: unknown }[] }[] }[] }).memberships[0]?.changes[0]?.attributes[0]?.value;
+  (parseJson(bodyText) as { memberships: { changes: { attributes: { value: unknown }[] }[] }[] }).memberships[0]
+    ?.changes[0]?.attributes[0]?.value;
 
 describe('SQS-safe queue messages', () => {
   it('encodes a body holding refused characters into a message SQS accepts, and decodes the exact text', () => {

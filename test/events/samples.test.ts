@@ -18,7 +18,9 @@ describe('the samples in events/', () => {
       .filter((file) => file.endsWith('.json') && !file.includes('checkpoint'))
       .filter((file) => {
         try {
-          return /_request$/.test(String((JSON.parse(readFileSync(path.join(EVENTS_DIR, file), 'utf8')) as { type?: unknown }).type));
+          return /_request$/.test(
+            String((JSON.parse(readFileSync(path.join(EVENTS_DIR, file), 'utf8')) as { type?: unknown }).type),
+          );
         } catch {
           return false;
         }
@@ -31,8 +33,11 @@ describe('the samples in events/', () => {
     const documented = (file: string): boolean => {
       const stem = file.replace(/\.json$/, '');
       // The table groups some files: `audience-subscription-{add,update,remove}.json`, `…-verification*.json`.
-      return readme.includes(`\`${file}\``) || [...readme.matchAll(/`([a-z-]+)(?:\{([a-z,-]+)\}|\*)?\.json`/g)].some(
-        ([, prefix, options]) => (options ? options.split(',').some((o) => `${prefix}${o}` === stem) : stem.startsWith(prefix ?? '\0')),
+      return (
+        readme.includes(`\`${file}\``) ||
+        [...readme.matchAll(/`([a-z-]+)(?:\{([a-z,-]+)\}|\*)?\.json`/g)].some(([, prefix, options]) =>
+          options ? options.split(',').some((o) => `${prefix}${o}` === stem) : stem.startsWith(prefix ?? '\0'),
+        )
       );
     };
     expect(SAMPLE_FILES.filter((file) => !documented(file))).toEqual([]);

@@ -35,14 +35,19 @@ describe('batches that fail inside an accepted (202) bulk request', () => {
   it('count against every batch of the request when mParticle does not say which batch failed', async () => {
     // Prepare
     const batches = makeBatches('vague', 30);
-    const api = await startServer({ failedInsideAccepted: new Set(['vague-00012']), failureAttribution: 'unattributed' });
+    const api = await startServer({
+      failedInsideAccepted: new Set(['vague-00012']),
+      failureAttribution: 'unattributed',
+    });
 
     // Act
     const { report } = await runAgainst(api.baseUrl, toNdjson(batches), { limits: { maxBatchesPerRequest: 10 } });
 
     // Assess
     expect(report.sent).toBe(20);
-    expect(report.rejected.map((rejection) => rejection.ref.line).sort((a, b) => a - b)).toEqual([11, 12, 13, 14, 15, 16, 17, 18, 19, 20]);
+    expect(report.rejected.map((rejection) => rejection.ref.line).sort((a, b) => a - b)).toEqual([
+      11, 12, 13, 14, 15, 16, 17, 18, 19, 20,
+    ]);
     expect(report.rejected[0]?.reason).toContain('reported for the request of 10 batches without naming the batch');
     expect(report.rejected[0]?.reason).toContain(PARTIAL_FAILURE_MESSAGE);
   });
@@ -73,12 +78,15 @@ describe('reading a 202 body', () => {
 
   it('finds nothing in an empty, non-JSON or error-free body', () => {
     // Act & Assess
-    for (const body of ['', '   ', 'Accepted', '{}', '{"errors":[]}', '[1,2]']) expect(findFailedBatches(body, batches)).toEqual([]);
+    for (const body of ['', '   ', 'Accepted', '{}', '{"errors":[]}', '[1,2]'])
+      expect(findFailedBatches(body, batches)).toEqual([]);
   });
 
   it('pins an unattributed error on the only batch of a one-batch request', () => {
     // Act
-    const failed = findFailedBatches('{"errors":[{"code":"BAD_REQUEST","message":"nope","index":7}]}', [{ sourceRequestId: undefined }]);
+    const failed = findFailedBatches('{"errors":[{"code":"BAD_REQUEST","message":"nope","index":7}]}', [
+      { sourceRequestId: undefined },
+    ]);
 
     // Assess
     expect(failed).toEqual([{ index: 0, message: 'BAD_REQUEST: nope' }]);

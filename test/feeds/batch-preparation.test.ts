@@ -1,7 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { routeBatch } from '../../lambda/feeds/batch-routing';
 import { findBatchProblem } from '../../lambda/feeds/batch-validation';
-import { eventsApiUrl, PARTNER_INBOUND_BASE_URL, resolveEventsApiBaseUrl } from '../../lambda/feeds/events-api-endpoint';
+import {
+  eventsApiUrl,
+  PARTNER_INBOUND_BASE_URL,
+  resolveEventsApiBaseUrl,
+} from '../../lambda/feeds/events-api-endpoint';
 import { isRejection, prepareBatch } from '../../lambda/feeds/prepare-batch';
 import { checkFeedLimits, checkHistoricalAfterDays } from '../../lambda/feeds/feed-limits';
 import { makeBatch } from './support/batches';
@@ -16,12 +20,32 @@ describe('local batch validation', () => {
     ['a JSON array', [], 'batch must be a JSON object, got an array'],
     ['events that are not an array', makeBatch('a', { events: {} }), 'events must be an array'],
     ['an event that is not an object', makeBatch('a', { events: ['x'] }), 'events[0] must be an object'],
-    ['an event without event_type', makeBatch('a', { events: [{ event_type: 'custom_event' }, { data: {} }] }), 'events[1].event_type must be a non-empty string'],
-    ['an empty event_type', makeBatch('a', { events: [{ event_type: ' ' }] }), 'events[0].event_type must be a non-empty string'],
-    ['user_identities as an array (Firehose style)', makeBatch('a', { user_identities: [{ type: 'email' }] }), 'user_identities must be an object'],
+    [
+      'an event without event_type',
+      makeBatch('a', { events: [{ event_type: 'custom_event' }, { data: {} }] }),
+      'events[1].event_type must be a non-empty string',
+    ],
+    [
+      'an empty event_type',
+      makeBatch('a', { events: [{ event_type: ' ' }] }),
+      'events[0].event_type must be a non-empty string',
+    ],
+    [
+      'user_identities as an array (Firehose style)',
+      makeBatch('a', { user_identities: [{ type: 'email' }] }),
+      'user_identities must be an object',
+    ],
     ['no identity at all', makeBatch('a', { user_identities: {} }), 'batch has no identity'],
-    ['an unknown environment', makeBatch('a', { environment: 'staging' }), 'environment must be "production" or "development"'],
-    ['a string timestamp', makeBatch('a', { timestamp_unixtime_ms: '1700000000000' }), 'timestamp_unixtime_ms must be a positive integer'],
+    [
+      'an unknown environment',
+      makeBatch('a', { environment: 'staging' }),
+      'environment must be "production" or "development"',
+    ],
+    [
+      'a string timestamp',
+      makeBatch('a', { timestamp_unixtime_ms: '1700000000000' }),
+      'timestamp_unixtime_ms must be a positive integer',
+    ],
   ])('refuses %s, naming the field', (_label, batch, expected) => {
     // Prepare
     const bytes = Buffer.byteLength(JSON.stringify(batch));
@@ -35,7 +59,10 @@ describe('local batch validation', () => {
 
   it.each([
     ['a user identity', makeBatch('a')],
-    ['a device identity only', makeBatch('a', { user_identities: undefined, device_info: { android_advertising_id: 'aaid-1' } })],
+    [
+      'a device identity only',
+      makeBatch('a', { user_identities: undefined, device_info: { android_advertising_id: 'aaid-1' } }),
+    ],
     ['an mpid only', makeBatch('a', { user_identities: undefined, mpid: 123 })],
     ['no events (attributes only)', makeBatch('a', { events: undefined, user_attributes: { tier: 'gold' } })],
   ])('accepts a batch with %s', (_label, batch) => {
@@ -54,7 +81,9 @@ describe('local batch validation', () => {
     const result = prepareBatch(ref(9), text, { ...options, maxBatchBytes: 1000 });
 
     // Assess
-    expect(isRejection(result) && result.reason).toMatch(/^line 9: batch is \d+ bytes, over the 1000-byte limit per batch$/);
+    expect(isRejection(result) && result.reason).toMatch(
+      /^line 9: batch is \d+ bytes, over the 1000-byte limit per batch$/,
+    );
   });
 
   it('refuses a line that is not JSON with its line number', () => {
@@ -106,7 +135,9 @@ describe('routing by age', () => {
     const mixed = routeBatch(makeBatch('b', { timestamp_unixtime_ms: NOW, events: [oldEvent] }), NOW, 30);
 
     // Assess
-    expect(untimed).toEqual({ problem: expect.stringContaining('events[1].data.timestamp_unixtime_ms is older than 30 days') });
+    expect(untimed).toEqual({
+      problem: expect.stringContaining('events[1].data.timestamp_unixtime_ms is older than 30 days'),
+    });
     expect(untimed).toEqual({ problem: expect.stringContaining('needs timestamp_unixtime_ms on the batch') });
     expect(mixed).toEqual({ problem: expect.stringContaining('put old events in their own batch') });
   });
@@ -133,14 +164,18 @@ describe('endpoint and limits configuration', () => {
 
     // Assess
     expect(eventsApiUrl(local, 'bulkevents/historical').href).toBe('http://127.0.0.1:8080/v2/bulkevents/historical');
-    expect(eventsApiUrl(new URL(PARTNER_INBOUND_BASE_URL), 'bulkevents').href).toBe('https://inbound.mparticle.com/s2s/v2/bulkevents');
+    expect(eventsApiUrl(new URL(PARTNER_INBOUND_BASE_URL), 'bulkevents').href).toBe(
+      'https://inbound.mparticle.com/s2s/v2/bulkevents',
+    );
     expect(() => resolveEventsApiBaseUrl({ baseUrl: 'http://example.com/v2' })).toThrow(/must use https/);
   });
 
   it('rejects limits that could not make progress', () => {
     // Act / Assess
     expect(() => checkFeedLimits({ maxBatchesPerRequest: 101 })).toThrow(/from 1 to 100/);
-    expect(() => checkFeedLimits({ maxBatchBytes: 5000, maxRequestBytes: 5000 })).toThrow(/at least the per-batch limit plus 2/);
+    expect(() => checkFeedLimits({ maxBatchBytes: 5000, maxRequestBytes: 5000 })).toThrow(
+      /at least the per-batch limit plus 2/,
+    );
     expect(checkFeedLimits()).toEqual({ maxBatchesPerRequest: 100, maxRequestBytes: 262_144, maxBatchBytes: 131_072 });
   });
 });

@@ -34,7 +34,12 @@ describe('request packing (property)', () => {
           expect(request.length).toBeGreaterThan(0);
           expect(request.length).toBeLessThanOrEqual(limits.maxBatchesPerRequest);
           const body = renderRequestBody(request);
-          expect(Buffer.byteLength(body)).toBe(requestBodyBytes(request.length, request.reduce((sum, b) => sum + b.bytes, 0)));
+          expect(Buffer.byteLength(body)).toBe(
+            requestBodyBytes(
+              request.length,
+              request.reduce((sum, b) => sum + b.bytes, 0),
+            ),
+          );
           expect(Buffer.byteLength(body)).toBeLessThanOrEqual(limits.maxRequestBytes);
         }
       }),
@@ -61,16 +66,22 @@ describe('delivery with splitting on 400 (property)', () => {
   it('delivers every good batch exactly once and rejects exactly the bad ones', async () => {
     await fc.assert(
       fc.asyncProperty(
-        fc.integer({ min: 1, max: 100 }).chain((count) =>
-          fc.tuple(fc.constant(count), fc.uniqueArray(fc.integer({ min: 1, max: count }), { maxLength: Math.min(count, 8) })),
-        ),
+        fc
+          .integer({ min: 1, max: 100 })
+          .chain((count) =>
+            fc.tuple(
+              fc.constant(count),
+              fc.uniqueArray(fc.integer({ min: 1, max: count }), { maxLength: Math.min(count, 8) }),
+            ),
+          ),
         async ([count, poisonedLines]) => {
           // Prepare
           const batches = Array.from({ length: count }, (_, index) => feedBatch(index + 1, 10));
           const poisoned = new Set(poisonedLines);
           const serverSaw: number[] = [];
           const send = async (part: readonly FeedBatch[]): Promise<SendResult> => {
-            if (part.some((batch) => poisoned.has(batch.ref.line))) return { kind: 'refused', attempts: 1, message: 'mParticle answered 400: BAD_REQUEST: bad' };
+            if (part.some((batch) => poisoned.has(batch.ref.line)))
+              return { kind: 'refused', attempts: 1, message: 'mParticle answered 400: BAD_REQUEST: bad' };
             serverSaw.push(...part.map((batch) => batch.ref.line));
             return { kind: 'accepted', attempts: 1, body: '' };
           };
@@ -82,7 +93,9 @@ describe('delivery with splitting on 400 (property)', () => {
           const good = batches.map((batch) => batch.ref.line).filter((line) => !poisoned.has(line));
           expect([...serverSaw].sort((a, b) => a - b)).toEqual(good);
           expect(outcome.delivered.map((batch) => batch.ref.line).sort((a, b) => a - b)).toEqual(good);
-          expect(outcome.rejected.map((rejection) => rejection.ref.line).sort((a, b) => a - b)).toEqual([...poisoned].sort((a, b) => a - b));
+          expect(outcome.rejected.map((rejection) => rejection.ref.line).sort((a, b) => a - b)).toEqual(
+            [...poisoned].sort((a, b) => a - b),
+          );
           expect(outcome.rejected.every((rejection) => rejection.reason.endsWith('BAD_REQUEST: bad'))).toBe(true);
           expect(outcome.unsent).toEqual([]);
           // Isolation stays cheap: about 2·log2(n) requests per bad batch.
@@ -99,7 +112,9 @@ describe('delivery with splitting on 400 (property)', () => {
     let calls = 0;
     const send = async (): Promise<SendResult> => {
       calls += 1;
-      return calls === 1 ? { kind: 'refused', attempts: 1, message: 'bad' } : { kind: 'gave-up', attempts: 3, message: 'server down' };
+      return calls === 1
+        ? { kind: 'refused', attempts: 1, message: 'bad' }
+        : { kind: 'gave-up', attempts: 3, message: 'server down' };
     };
 
     // Act

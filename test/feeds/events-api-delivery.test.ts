@@ -1,7 +1,12 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { FeedCredentials } from '../../lambda/feeds/feed-credentials';
 import { idsOf, makeBatch, makeBatches, makeHistoricalBatch, toNdjson } from './support/batches';
-import { POISON_MESSAGE, startFakeEventsApi, type FakeEventsApi, type FakeEventsApiOptions } from '../../local/events-api-stand-in';
+import {
+  POISON_MESSAGE,
+  startFakeEventsApi,
+  type FakeEventsApi,
+  type FakeEventsApiOptions,
+} from '../../local/events-api-stand-in';
 import { API_KEY, API_SECRET, runAgainst } from './support/run-feed';
 
 let server: FakeEventsApi | undefined;
@@ -36,7 +41,9 @@ describe('local Events API stand-in (the contract the tests rely on)', () => {
 
     // Assess
     expect([missing.status, wrong.status, tooMany.status, fine.status]).toEqual([401, 403, 400, 202]);
-    expect(await tooMany.json()).toEqual({ errors: [{ code: 'BAD_REQUEST', message: expect.stringContaining('more than 100') }] });
+    expect(await tooMany.json()).toEqual({
+      errors: [{ code: 'BAD_REQUEST', message: expect.stringContaining('more than 100') }],
+    });
     expect(api.accepted).toHaveLength(100);
   });
 });
@@ -66,10 +73,14 @@ describe('Events API delivery', () => {
   it('keeps each request body under the byte limit', async () => {
     // Prepare
     const api = await startServer();
-    const batches = Array.from({ length: 60 }, (_, index) => makeBatch(`sized-${index}`, { user_attributes: { notes: 'n'.repeat(900) } }));
+    const batches = Array.from({ length: 60 }, (_, index) =>
+      makeBatch(`sized-${index}`, { user_attributes: { notes: 'n'.repeat(900) } }),
+    );
 
     // Act
-    const { report } = await runAgainst(api.baseUrl, toNdjson(batches), { limits: { maxRequestBytes: 8 * 1024, maxBatchBytes: 4 * 1024 } });
+    const { report } = await runAgainst(api.baseUrl, toNdjson(batches), {
+      limits: { maxRequestBytes: 8 * 1024, maxBatchBytes: 4 * 1024 },
+    });
 
     // Assess
     expect(report.sent).toBe(60);
@@ -100,7 +111,9 @@ describe('Events API delivery', () => {
 
   it('waits out Retry-After on 429 before resending the same batches', async () => {
     // Prepare
-    const api = await startServer({ fault: ({ seq }) => (seq === 1 ? { kind: 'status', status: 429, retryAfterSeconds: 1 } : undefined) });
+    const api = await startServer({
+      fault: ({ seq }) => (seq === 1 ? { kind: 'status', status: 429, retryAfterSeconds: 1 } : undefined),
+    });
     const batches = makeBatches('t', 30);
 
     // Act
@@ -123,7 +136,9 @@ describe('Events API delivery', () => {
   it('retries 503 and other 5xx with back-off', async () => {
     // Prepare
     const statuses = [503, 500, 502];
-    const api = await startServer({ fault: ({ seq }) => (seq <= 3 ? { kind: 'status', status: statuses[seq - 1] ?? 500 } : undefined) });
+    const api = await startServer({
+      fault: ({ seq }) => (seq <= 3 ? { kind: 'status', status: statuses[seq - 1] ?? 500 } : undefined),
+    });
 
     // Act
     const { report, events } = await runAgainst(api.baseUrl, toNdjson(makeBatches('f', 10)), { concurrency: 1 });
@@ -142,7 +157,10 @@ describe('Events API delivery', () => {
     const batches = makeBatches('r', 500);
 
     // Act
-    const { report } = await runAgainst(api.baseUrl, toNdjson(batches), { limits: { maxBatchesPerRequest: 50 }, concurrency: 2 });
+    const { report } = await runAgainst(api.baseUrl, toNdjson(batches), {
+      limits: { maxBatchesPerRequest: 50 },
+      concurrency: 2,
+    });
 
     // Assess
     expect(report.stop).toBeUndefined();
@@ -155,15 +173,29 @@ describe('Events API delivery', () => {
   });
 
   it.each([
-    ['403 for a wrong secret', new FeedCredentials(API_KEY, 'not-the-secret-9f8e'), undefined, /mParticle answered 403 Forbidden: the API key and secret were not accepted/],
-    ['401 for a missing header', undefined, 401, /mParticle answered 401 Unauthorized: the Authorization header was missing/],
+    [
+      '403 for a wrong secret',
+      new FeedCredentials(API_KEY, 'not-the-secret-9f8e'),
+      undefined,
+      /mParticle answered 403 Forbidden: the API key and secret were not accepted/,
+    ],
+    [
+      '401 for a missing header',
+      undefined,
+      401,
+      /mParticle answered 401 Unauthorized: the Authorization header was missing/,
+    ],
   ])('stops on %s without retrying or printing the secret', async (_label, credentials, forcedStatus, expected) => {
     // Prepare
     const api = await startServer(forcedStatus ? { fault: () => ({ kind: 'status', status: forcedStatus }) } : {});
     const secretShown = credentials ? 'not-the-secret-9f8e' : API_SECRET;
 
     // Act
-    const { report } = await runAgainst(api.baseUrl, toNdjson(makeBatches('a', 500)), { credentials, limits: { maxBatchesPerRequest: 10 }, concurrency: 2 });
+    const { report } = await runAgainst(api.baseUrl, toNdjson(makeBatches('a', 500)), {
+      credentials,
+      limits: { maxBatchesPerRequest: 10 },
+      concurrency: 2,
+    });
 
     // Assess
     expect(report.stop?.kind).toBe('auth');
@@ -214,7 +246,9 @@ describe('Events API delivery', () => {
     const api = await startServer({ fault: () => ({ kind: 'status', status: 429, retryAfterSeconds: 3600 }) });
 
     // Act
-    const { report } = await runAgainst(api.baseUrl, toNdjson(makeBatches('w', 5)), { retry: { maxAttempts: 5, maxRetryAfterMs: 2_000 } });
+    const { report } = await runAgainst(api.baseUrl, toNdjson(makeBatches('w', 5)), {
+      retry: { maxAttempts: 5, maxRetryAfterMs: 2_000 },
+    });
 
     // Assess
     expect(report.stop?.kind).toBe('retries-exhausted');

@@ -72,12 +72,16 @@ describe('feed CLI', () => {
 
     // Assess
     expect(first.code).toBe(1);
-    expect(first.stdout).toContain('sample-with-bad-batch.ndjson line 4: events[1].event_type must be a non-empty string');
+    expect(first.stdout).toContain(
+      'sample-with-bad-batch.ndjson line 4: events[1].event_type must be a non-empty string',
+    );
     expect(first.stdout).toMatch(/sample-with-bad-batch\.ndjson line 8: not valid JSON/);
     expect(first.stdout).toContain('sent:        7 batch(es)');
     expect(second.code).toBe(1);
     expect(second.stdout).toContain('sent:        0 batch(es)');
-    expect(second.stdout).toContain('resumed:     9 line(s) skipped as already handled (earlier runs: sent 7, historical 0, rejected 2)');
+    expect(second.stdout).toContain(
+      'resumed:     9 line(s) skipped as already handled (earlier runs: sent 7, historical 0, rejected 2)',
+    );
     expect(api.accepted).toHaveLength(7);
   });
 
@@ -122,7 +126,9 @@ describe('feed CLI', () => {
   it('puts default checkpoints in a project folder git ignores', () => {
     // Act
     const checkpoint = defaultCheckpointPath(sample(''));
-    const ignored = spawnSync('git', ['check-ignore', '--quiet', path.relative(PROJECT_ROOT, checkpoint)], { cwd: PROJECT_ROOT });
+    const ignored = spawnSync('git', ['check-ignore', '--quiet', path.relative(PROJECT_ROOT, checkpoint)], {
+      cwd: PROJECT_ROOT,
+    });
 
     // Assess
     expect(path.dirname(checkpoint)).toBe(path.join(PROJECT_ROOT, '.feed-checkpoints'));
@@ -156,14 +162,19 @@ describe('feed CLI', () => {
     // Act
     const noInput = await runCli(['--pod', 'us1']);
     const badPod = await runCli(['--pod', 'mars1', sample('sample.ndjson')]);
-    const noCredentials = await runCli(['--pod', 'us1', '--checkpoint', path.join(await makeTempDir(), 'c.json'), sample('sample.ndjson')], {});
+    const noCredentials = await runCli(
+      ['--pod', 'us1', '--checkpoint', path.join(await makeTempDir(), 'c.json'), sample('sample.ndjson')],
+      {},
+    );
 
     // Assess
     expect(noInput).toMatchObject({ code: 2 });
     expect(noInput.stderr).toContain('give one NDJSON file or directory');
     expect(badPod.stderr).toContain('unknown mParticle pod "mars1"');
     expect(noCredentials.code).toBe(2);
-    expect(noCredentials.stderr).toContain(`no mParticle credentials: set ${FEED_ENV.apiKey} and ${FEED_ENV.apiSecret}`);
+    expect(noCredentials.stderr).toContain(
+      `no mParticle credentials: set ${FEED_ENV.apiKey} and ${FEED_ENV.apiSecret}`,
+    );
   });
 
   it('resumes after kill -9 without skipping, resending at most the requests in flight', async () => {
@@ -182,7 +193,17 @@ describe('feed CLI', () => {
         if (request.seq === 40) killRun?.();
       },
     });
-    const args = ['--base-url', api.baseUrl, '--checkpoint', checkpoint, '--max-batches-per-request', String(perRequest), '--concurrency', String(concurrency), input];
+    const args = [
+      '--base-url',
+      api.baseUrl,
+      '--checkpoint',
+      checkpoint,
+      '--max-batches-per-request',
+      String(perRequest),
+      '--concurrency',
+      String(concurrency),
+      input,
+    ];
 
     // Act
     const first = spawnFeedCli(args, goodEnv);
@@ -205,6 +226,8 @@ describe('feed CLI', () => {
     expect(resent.size).toBeLessThanOrEqual(concurrency * perRequest);
     expect(api.accepted.length - everyId.length).toBe(resent.size);
     expect(second.stdout).toMatch(/resumed: +\d+ line\(s\) skipped as already handled/);
-    console.info(`kill -9 after ${firstRunRequests.length} requests: ${resent.size} batch(es) in ${resentRequests.length} request(s) resent`);
+    console.info(
+      `kill -9 after ${firstRunRequests.length} requests: ${resent.size} batch(es) in ${resentRequests.length} request(s) resent`,
+    );
   });
 });

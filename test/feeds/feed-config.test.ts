@@ -17,14 +17,22 @@ describe('handler settings from the environment', () => {
 
   it('reads the pod, limits and attempts, and refuses nonsense with the variable name', () => {
     // Act
-    const settings = feedSettingsFromEnv({ [FEED_ENV.pod]: 'au1', [FEED_ENV.maxAttempts]: '3', [FEED_ENV.maxBatchesPerRequest]: '50' });
+    const settings = feedSettingsFromEnv({
+      [FEED_ENV.pod]: 'au1',
+      [FEED_ENV.maxAttempts]: '3',
+      [FEED_ENV.maxBatchesPerRequest]: '50',
+    });
 
     // Assess
     expect(settings.baseUrl.href).toBe('https://s2s.au1.mparticle.com/v2');
     expect(settings.retry).toEqual({ maxAttempts: 3 });
     expect(settings.limits.maxBatchesPerRequest).toBe(50);
-    expect(() => feedSettingsFromEnv({ [FEED_ENV.concurrency]: 'many' })).toThrow(`${FEED_ENV.concurrency} must be a number, got "many"`);
-    expect(() => feedSettingsFromEnv({ [FEED_ENV.pod]: 'us1', [FEED_ENV.baseUrl]: 'https://x.example/v2' })).toThrow(/not both/);
+    expect(() => feedSettingsFromEnv({ [FEED_ENV.concurrency]: 'many' })).toThrow(
+      `${FEED_ENV.concurrency} must be a number, got "many"`,
+    );
+    expect(() => feedSettingsFromEnv({ [FEED_ENV.pod]: 'us1', [FEED_ENV.baseUrl]: 'https://x.example/v2' })).toThrow(
+      /not both/,
+    );
   });
 });
 

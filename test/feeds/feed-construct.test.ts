@@ -13,7 +13,11 @@ import { FEED_ENV } from '../../lambda/config/environment';
  * A bare stack holding the construct; bundling is skipped so no esbuild run happens. CDK's built-in
  * CloudFormation schema validation costs ~14 s on first use, so only the cdk-nag test keeps it.
  */
-function synthesize(props: (stack: Stack) => FeedIngestionProps = () => ({}), validateSchema = false, extra?: (stack: Stack) => void) {
+function synthesize(
+  props: (stack: Stack) => FeedIngestionProps = () => ({}),
+  validateSchema = false,
+  extra?: (stack: Stack) => void,
+) {
   const app = new App({ context: { 'aws:cdk:bundling-stacks': [] }, builtinCloudFormationValidation: validateSchema });
   // Plugins run at synth, and Template.fromStack below synthesizes: cdk-nag must be added before it.
   if (validateSchema) Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
@@ -40,10 +44,13 @@ function functionRoleStatements(template: Template, stack: Stack, feed: FeedInge
 }
 
 function allStatements(template: Template): Statement[] {
-  return Object.values(template.findResources('AWS::IAM::Policy')).flatMap((policy) => (policy as PolicyResource).Properties.PolicyDocument.Statement);
+  return Object.values(template.findResources('AWS::IAM::Policy')).flatMap(
+    (policy) => (policy as PolicyResource).Properties.PolicyDocument.Statement,
+  );
 }
 
-const actionsOf = (statement: Statement): string[] => (Array.isArray(statement.Action) ? statement.Action : [statement.Action]);
+const actionsOf = (statement: Statement): string[] =>
+  Array.isArray(statement.Action) ? statement.Action : [statement.Action];
 
 describe('FeedIngestion construct', () => {
   it('creates an encrypted, private, versioned bucket that enforces TLS and logs access', () => {
@@ -52,20 +59,29 @@ describe('FeedIngestion construct', () => {
 
     // Assess
     template.hasResourceProperties('AWS::S3::Bucket', {
-      BucketEncryption: { ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }] },
-      PublicAccessBlockConfiguration: { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true },
+      BucketEncryption: {
+        ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }],
+      },
+      PublicAccessBlockConfiguration: {
+        BlockPublicAcls: true,
+        BlockPublicPolicy: true,
+        IgnorePublicAcls: true,
+        RestrictPublicBuckets: true,
+      },
       VersioningConfiguration: { Status: 'Enabled' },
       LoggingConfiguration: { DestinationBucketName: Match.anyValue(), LogFilePrefix: 'feed-bucket/' },
     });
     template.hasResourceProperties('AWS::S3::BucketPolicy', {
       PolicyDocument: {
-        Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]),
+        Statement: Match.arrayWith([
+          Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+        ]),
       },
     });
     template.resourceCountIs('Custom::S3AutoDeleteObjects', 0);
   });
 
-  it('runs the handler on the kit\'s one Node.js runtime (24), arm64, 1024 MB, 5 minutes, with a log group that expires', () => {
+  it("runs the handler on the kit's one Node.js runtime (24), arm64, 1024 MB, 5 minutes, with a log group that expires", () => {
     // Act
     const { template } = synthesize(() => ({ pod: 'EU1', historicalAfterDays: 45 }));
 
@@ -78,7 +94,11 @@ describe('FeedIngestion construct', () => {
       Handler: 'index.handler',
       DeadLetterConfig: { TargetArn: Match.anyValue() },
       Environment: {
-        Variables: Match.objectLike({ [FEED_ENV.secretArn]: Match.anyValue(), [FEED_ENV.pod]: 'eu1', [FEED_ENV.historicalAfterDays]: '45' }),
+        Variables: Match.objectLike({
+          [FEED_ENV.secretArn]: Match.anyValue(),
+          [FEED_ENV.pod]: 'eu1',
+          [FEED_ENV.historicalAfterDays]: '45',
+        }),
       },
     });
     template.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 30 });
@@ -91,13 +111,27 @@ describe('FeedIngestion construct', () => {
 
     // Assess
     const notifications = Object.values(template.findResources('Custom::S3BucketNotifications'));
-    const configurations = (notifications[0] as {
-      Properties: { NotificationConfiguration: { LambdaFunctionConfigurations: { Events: string[]; Filter: { Key: { FilterRules: { Name: string; Value: string }[] } } }[] } };
-    }).Properties.NotificationConfiguration.LambdaFunctionConfigurations;
+    const configurations = (
+      notifications[0] as {
+        Properties: {
+          NotificationConfiguration: {
+            LambdaFunctionConfigurations: {
+              Events: string[];
+              Filter: { Key: { FilterRules: { Name: string; Value: string }[] } };
+            }[];
+          };
+        };
+      }
+    ).Properties.NotificationConfiguration.LambdaFunctionConfigurations;
     expect(notifications).toHaveLength(1);
-    expect(configurations.map((configuration) => configuration.Events)).toEqual([['s3:ObjectCreated:*'], ['s3:ObjectCreated:*']]);
+    expect(configurations.map((configuration) => configuration.Events)).toEqual([
+      ['s3:ObjectCreated:*'],
+      ['s3:ObjectCreated:*'],
+    ]);
     const filters = configurations.map((configuration) =>
-      Object.fromEntries([...configuration.Filter.Key.FilterRules].map((rule) => [rule.Name.toLowerCase(), rule.Value])),
+      Object.fromEntries(
+        [...configuration.Filter.Key.FilterRules].map((rule) => [rule.Name.toLowerCase(), rule.Value]),
+      ),
     );
     expect(filters).toEqual([
       { prefix: 'incoming/', suffix: '.ndjson' },
@@ -112,7 +146,9 @@ describe('FeedIngestion construct', () => {
     // Assess
     template.hasResourceProperties('AWS::Lambda::Function', { RecursiveLoop: 'Allow', Handler: 'index.handler' });
     template.hasResourceProperties('AWS::S3::Bucket', {
-      LifecycleConfiguration: { Rules: Match.arrayWith([Match.objectLike({ Prefix: 'progress/', ExpirationInDays: 30, Status: 'Enabled' })]) },
+      LifecycleConfiguration: {
+        Rules: Match.arrayWith([Match.objectLike({ Prefix: 'progress/', ExpirationInDays: 30, Status: 'Enabled' })]),
+      },
     });
   });
 
@@ -122,7 +158,9 @@ describe('FeedIngestion construct', () => {
 
     // Assess
     const statements = functionRoleStatements(template, stack, feed);
-    const s3Statements = statements.filter((statement) => actionsOf(statement).some((action) => action.startsWith('s3:')));
+    const s3Statements = statements.filter((statement) =>
+      actionsOf(statement).some((action) => action.startsWith('s3:')),
+    );
     const bucketArn = stack.resolve(feed.bucket.bucketArn) as unknown;
     expect(s3Statements.map((statement) => ({ actions: actionsOf(statement), resource: statement.Resource }))).toEqual([
       { actions: ['s3:GetObject', 's3:GetObjectVersion'], resource: { 'Fn::Join': ['', [bucketArn, '/incoming/*']] } },
@@ -147,7 +185,9 @@ describe('FeedIngestion construct', () => {
       SecretString: Match.absent(),
     });
     const secretArn = stack.resolve(feed.secret.secretArn) as unknown;
-    const readers = allStatements(template).filter((statement) => actionsOf(statement).some((action) => action.startsWith('secretsmanager:')));
+    const readers = allStatements(template).filter((statement) =>
+      actionsOf(statement).some((action) => action.startsWith('secretsmanager:')),
+    );
     expect(readers).toEqual([expect.objectContaining({ Resource: secretArn, Effect: 'Allow' })]);
     expect(functionRoleStatements(template, stack, feed)).toContainEqual(readers[0]);
   });
@@ -155,12 +195,18 @@ describe('FeedIngestion construct', () => {
   it('uses a given secret instead of creating one', () => {
     // Act
     const { template } = synthesize((stack) => ({
-      secret: secretsmanager.Secret.fromSecretCompleteArn(stack, 'Given', 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:acme-feed-AbCdEf'),
+      secret: secretsmanager.Secret.fromSecretCompleteArn(
+        stack,
+        'Given',
+        'arn:aws:secretsmanager:eu-west-1:123456789012:secret:acme-feed-AbCdEf',
+      ),
     }));
 
     // Assess
     template.resourceCountIs('AWS::SecretsManager::Secret', 0);
-    const readers = allStatements(template).filter((statement) => actionsOf(statement).includes('secretsmanager:GetSecretValue'));
+    const readers = allStatements(template).filter((statement) =>
+      actionsOf(statement).includes('secretsmanager:GetSecretValue'),
+    );
     expect(readers[0]?.Resource).toBe('arn:aws:secretsmanager:eu-west-1:123456789012:secret:acme-feed-AbCdEf');
   });
 
@@ -183,12 +229,20 @@ describe('FeedIngestion construct', () => {
 
   it('synthesises a schema-valid template that passes the cdk-nag AWS Solutions checks', () => {
     // Act / Assess: synthesis throws on any unacknowledged cdk-nag finding.
-    expect(() => synthesize((stack) => ({ alarmTopic: new sns.Topic(stack, 'Alarms', { enforceSSL: true }) }), true)).not.toThrow();
+    expect(() =>
+      synthesize((stack) => ({ alarmTopic: new sns.Topic(stack, 'Alarms', { enforceSSL: true }) }), true),
+    ).not.toThrow();
   }, 120_000); // schema validation alone takes ~14 s; a busy 2-core machine needs far more (a hang bound, not a speed check)
 
   it('really runs cdk-nag in that synthesis (a careless queue beside the construct fails it)', () => {
     // Act / Assess: the control for the test above, which would pass if no plugin ran.
-    expect(() => synthesize(() => ({}), true, (stack) => new sqs.Queue(stack, 'CarelessQueue'))).toThrow(/AwsSolutions-SQS/);
+    expect(() =>
+      synthesize(
+        () => ({}),
+        true,
+        (stack) => new sqs.Queue(stack, 'CarelessQueue'),
+      ),
+    ).toThrow(/AwsSolutions-SQS/);
   }, 120_000);
 
   it('refuses an unknown pod at synth time', () => {

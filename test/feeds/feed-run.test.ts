@@ -22,7 +22,9 @@ describe('feed run', () => {
 
     // Assess
     const rate = report.sent / (report.elapsedMs / 1000);
-    console.info(`feed throughput to the local server: ${report.sent} batches in ${report.elapsedMs} ms = ${rate.toFixed(0)} batches/s`);
+    console.info(
+      `feed throughput to the local server: ${report.sent} batches in ${report.elapsedMs} ms = ${rate.toFixed(0)} batches/s`,
+    );
     expect(report).toMatchObject({ sent: 10_000, requests: 100, retries: 0, stop: undefined });
     expect(new Set(api.accepted).size).toBe(10_000);
     expect(api.accepted).toHaveLength(10_000);
@@ -33,7 +35,12 @@ describe('feed run', () => {
     const directory = await makeTempDir();
     const checkpointPath = path.join(directory, 'input.checkpoint.json');
     const batches = makeBatches('resume', 1_000);
-    const ndjson = toNdjson([...batches.slice(0, 500), '', makeBatch('resume-bad', { events: [{}] }), ...batches.slice(500)]);
+    const ndjson = toNdjson([
+      ...batches.slice(0, 500),
+      '',
+      makeBatch('resume-bad', { events: [{}] }),
+      ...batches.slice(500),
+    ]);
     const fingerprint = { name: 'input.ndjson', size: Buffer.byteLength(ndjson), sha256: 'test-sha' };
     const revoking = await startServer({ fault: ({ seq }) => (seq > 5 ? { kind: 'status', status: 403 } : undefined) });
     const healthy = await startServer();
@@ -58,7 +65,10 @@ describe('feed run', () => {
     expect(second.report.sent).toBe(750);
     const everyDelivery = [...revoking.accepted, ...healthy.accepted];
     expect(everyDelivery.sort()).toEqual(idsOf(batches).sort());
-    const saved = JSON.parse(await readFile(checkpointPath, 'utf8')) as { files: Record<string, { done: number[][] }>; totals: unknown };
+    const saved = JSON.parse(await readFile(checkpointPath, 'utf8')) as {
+      files: Record<string, { done: number[][] }>;
+      totals: unknown;
+    };
     expect(saved.files['input.ndjson']?.done).toEqual([[1, 1002]]);
     expect(saved.totals).toEqual({ sent: 1000, historical: 0, rejected: 1 });
   });
@@ -102,13 +112,20 @@ describe('feed run', () => {
     const credentials = new FeedCredentials('visible-key-123', 'hidden-secret-456');
 
     // Act
-    const renderings = [JSON.stringify({ credentials }), inspect(credentials), String(credentials), inspect({ nested: credentials }, { depth: 5 })];
+    const renderings = [
+      JSON.stringify({ credentials }),
+      inspect(credentials),
+      String(credentials),
+      inspect({ nested: credentials }, { depth: 5 }),
+    ];
 
     // Assess
     for (const rendering of renderings) {
       expect(rendering).not.toContain('hidden-secret-456');
       expect(rendering).not.toContain('visible-key-123');
     }
-    expect(credentials.authorization()).toBe(`Basic ${Buffer.from('visible-key-123:hidden-secret-456').toString('base64')}`);
+    expect(credentials.authorization()).toBe(
+      `Basic ${Buffer.from('visible-key-123:hidden-secret-456').toString('base64')}`,
+    );
   });
 });

@@ -1,10 +1,21 @@
-import { CreateBucketCommand, GetObjectCommand, HeadObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import {
+  CreateBucketCommand,
+  GetObjectCommand,
+  HeadObjectCommand,
+  PutObjectCommand,
+  S3Client,
+} from '@aws-sdk/client-s3';
 import type { Context, S3Event } from 'aws-lambda';
 import { startFauxqs, type FauxqsServer } from 'fauxqs';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { handler as FeedHandler } from '../../lambda/handlers/feed-s3';
 import { idsOf, makeBatch, makeBatches, toNdjson } from './support/batches';
-import { PARTIAL_FAILURE_MESSAGE, POISON_MESSAGE, startFakeEventsApi, type FakeEventsApi } from '../../local/events-api-stand-in';
+import {
+  PARTIAL_FAILURE_MESSAGE,
+  POISON_MESSAGE,
+  startFakeEventsApi,
+  type FakeEventsApi,
+} from '../../local/events-api-stand-in';
 import { API_KEY, API_SECRET } from './support/run-feed';
 import { ENV, FEED_ENV, PLATFORM_ENV } from '../../lambda/config/environment';
 
@@ -53,7 +64,12 @@ beforeAll(async () => {
     [FEED_ENV.requestTimeoutMs]: String(REQUEST_TIMEOUT_MS),
     [PLATFORM_ENV.powertoolsLogLevel]: 'SILENT',
   });
-  s3 = new S3Client({ region: 'us-east-1', endpoint: s3Emulator.address, forcePathStyle: true, credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
+  s3 = new S3Client({
+    region: 'us-east-1',
+    endpoint: s3Emulator.address,
+    forcePathStyle: true,
+    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+  });
   await s3.send(new CreateBucketCommand({ Bucket: BUCKET }));
   // The handler reads its environment at module load, like a cold start.
   vi.resetModules();
@@ -83,7 +99,12 @@ function s3Event(key: string): S3Event {
           s3SchemaVersion: '1.0',
           configurationId: 'feed',
           bucket: { name: BUCKET, ownerIdentity: { principalId: 'test' }, arn: `arn:aws:s3:::${BUCKET}` },
-          object: { key: encodeURIComponent(key).replace(/%2F/g, '/').replace(/%20/g, '+'), size: 1, eTag: 'e', sequencer: '1' },
+          object: {
+            key: encodeURIComponent(key).replace(/%2F/g, '/').replace(/%20/g, '+'),
+            size: 1,
+            eTag: 'e',
+            sequencer: '1',
+          },
         },
       },
     ],
@@ -118,7 +139,13 @@ describe('feed S3 handler', () => {
     const batches = makeBatches('s3', 150);
     const invalid = makeBatch('s3-invalid', { user_identities: [] });
     const key = 'incoming/2025 06/upload-1.ndjson';
-    await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: key, Body: toNdjson([...batches.slice(0, 10), invalid, ...batches.slice(10)]) }));
+    await s3.send(
+      new PutObjectCommand({
+        Bucket: BUCKET,
+        Key: key,
+        Body: toNdjson([...batches.slice(0, 10), invalid, ...batches.slice(10)]),
+      }),
+    );
 
     // Act
     const result = await handler(s3Event(key), lambdaContext());
@@ -132,13 +159,21 @@ describe('feed S3 handler', () => {
       .split('\n')
       .map((line) => JSON.parse(line) as { line: number; reason: string; batch: { source_request_id: string } });
     expect(rejectedLines).toEqual([
-      { line: 11, reason: expect.stringContaining('user_identities must be an object'), batch: expect.objectContaining({ source_request_id: 's3-invalid' }) },
+      {
+        line: 11,
+        reason: expect.stringContaining('user_identities must be an object'),
+        batch: expect.objectContaining({ source_request_id: 's3-invalid' }),
+      },
       {
         line: 43,
         reason: `line 43: mParticle accepted the request but reported this batch failed: VALIDATION_ERROR: ${PARTIAL_FAILURE_MESSAGE}`,
         batch: expect.objectContaining({ source_request_id: 's3-00042' }),
       },
-      { line: 78, reason: `line 78: mParticle answered 400: BAD_REQUEST: ${POISON_MESSAGE}`, batch: expect.objectContaining({ source_request_id: 's3-00077' }) },
+      {
+        line: 78,
+        reason: `line 78: mParticle answered 400: BAD_REQUEST: ${POISON_MESSAGE}`,
+        batch: expect.objectContaining({ source_request_id: 's3-00077' }),
+      },
     ]);
   });
 
@@ -164,7 +199,9 @@ describe('feed S3 handler', () => {
     const invocation = handler(s3Event(key), lambdaContext());
 
     // Assess
-    await expect(invocation).rejects.toThrow(/s3:\/\/feed-test-bucket\/incoming\/upload-2\.ndjson: mParticle answered 403 Forbidden/);
+    await expect(invocation).rejects.toThrow(
+      /s3:\/\/feed-test-bucket\/incoming\/upload-2\.ndjson: mParticle answered 403 Forbidden/,
+    );
     await invocation.catch((error: unknown) => expect(String(error)).not.toContain(API_SECRET));
     forcedStatus = undefined;
   });
@@ -205,7 +242,9 @@ describe('feed S3 handler progress', () => {
     const resent = idsOf(batches).filter((id) => api.acceptedCount(id) > 1);
     expect(resent).toEqual([]);
     expect(idsOf(batches).every((id) => api.acceptedCount(id) === 1)).toBe(true);
-    console.info(`retried invocation: ${acceptedBeforeRetry} batches accepted before the failure, ${retried.sent} after, ${resent.length} resent`);
+    console.info(
+      `retried invocation: ${acceptedBeforeRetry} batches accepted before the failure, ${retried.sent} after, ${resent.length} resent`,
+    );
   });
 
   it('drops a resume marker for an upload since replaced, and sends the new upload from its start', async () => {
@@ -246,7 +285,9 @@ describe('feed S3 handler progress', () => {
     // Assess
     await expect(invocation).rejects.toMatchObject({ name: 'FeedStoppedError', stopKind: 'deadline' });
     expect(api.requests.length).toBe(requestsBefore);
-    await expect(s3.send(new HeadObjectCommand({ Bucket: BUCKET, Key: 'progress/no-time.ndjson.resume' }))).rejects.toMatchObject({
+    await expect(
+      s3.send(new HeadObjectCommand({ Bucket: BUCKET, Key: 'progress/no-time.ndjson.resume' })),
+    ).rejects.toMatchObject({
       $metadata: { httpStatusCode: 404 },
     });
   });
@@ -286,11 +327,22 @@ describe('feed S3 handler progress', () => {
     expect(api.acceptedCount('long-00777')).toBe(0);
     expect(results.reduce((sum, result) => sum + result.sent, 0)).toBe(expected.length);
     expect(lateDuplicate).toMatchObject({ sent: 0, continued: 0 });
-    const rejected = (await readObject('rejected/big/long.ndjson')).trim().split('\n').map((line) => JSON.parse(line) as { line: number; reason: string });
+    const rejected = (await readObject('rejected/big/long.ndjson'))
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { line: number; reason: string });
     expect(rejected.map((entry) => entry.line)).toEqual([777, 1501, 3201]);
     expect(rejected[0]?.reason).toContain(PARTIAL_FAILURE_MESSAGE);
-    const progress = JSON.parse(await readObject('progress/big/long.ndjson.progress.json')) as { complete: boolean; invocations: number; totals: unknown };
-    expect(progress).toMatchObject({ complete: true, invocations: results.length, totals: { sent: expected.length, historical: 0, rejected: 3 } });
+    const progress = JSON.parse(await readObject('progress/big/long.ndjson.progress.json')) as {
+      complete: boolean;
+      invocations: number;
+      totals: unknown;
+    };
+    expect(progress).toMatchObject({
+      complete: true,
+      invocations: results.length,
+      totals: { sent: expected.length, historical: 0, rejected: 3 },
+    });
     const resent = idsOf(batches).filter((id) => api.acceptedCount(id) > 1).length;
     console.info(
       `${batches.length + 2} lines over ${results.length} invocations (${api.requests.length - requestsBefore} requests); batches resent: ${resent}`,

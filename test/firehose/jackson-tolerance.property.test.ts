@@ -35,7 +35,12 @@ const jacksonDecimal = fc.oneof(beyond53, finiteDouble, fc.integer(), fc.constan
 
 async function deliver(text: string): Promise<OutboundCall[]> {
   const recorder = recordingPort();
-  const deps: CoreDependencies = { integration, delivery: recorder.port, maxMessageBytes: 256 * 1024, suspendOnAuthFailure: false };
+  const deps: CoreDependencies = {
+    integration,
+    delivery: recorder.port,
+    maxMessageBytes: 256 * 1024,
+    suspendOnAuthFailure: false,
+  };
   await processRequest(parseFirehoseRequest(text), deps);
   return [...recorder.inline, ...recorder.queued];
 }
@@ -50,21 +55,25 @@ async function onlyBody(text: string): Promise<Record<string, unknown>> {
 function mutation(sample: Record<string, unknown>) {
   const maps = objectsUnder(sample, STRING_MAP_FIELDS);
   const decimals = numberFields(sample, DECIMAL_FIELDS);
-  const mapValues = maps.map((m) => fc.array(jacksonText, { minLength: Object.keys(m).length + 1, maxLength: Object.keys(m).length + 1 }));
-  return fc.tuple(fc.tuple(...mapValues), fc.array(jacksonDecimal, { minLength: decimals.length, maxLength: decimals.length })).map(([mapped, decimalValues]) => {
-    maps.forEach((m, i) => {
-      const values = mapped[i] ?? [];
-      Object.keys(m).forEach((key, j) => (m[key] = values[j]));
-      m['probe'] = values[values.length - 1];
+  const mapValues = maps.map((m) =>
+    fc.array(jacksonText, { minLength: Object.keys(m).length + 1, maxLength: Object.keys(m).length + 1 }),
+  );
+  return fc
+    .tuple(fc.tuple(...mapValues), fc.array(jacksonDecimal, { minLength: decimals.length, maxLength: decimals.length }))
+    .map(([mapped, decimalValues]) => {
+      maps.forEach((m, i) => {
+        const values = mapped[i] ?? [];
+        Object.keys(m).forEach((key, j) => (m[key] = values[j]));
+        m['probe'] = values[values.length - 1];
+      });
+      decimals.forEach(([holder, key], i) => (holder[key] = decimalValues[i]));
+      return wireText(sample);
     });
-    decimals.forEach(([holder, key], i) => (holder[key] = decimalValues[i]));
-    return wireText(sample);
-  });
 }
 
 const eventSamples: OfficialSample[] = ['EventProcessingRequest_android', 'EventProcessingRequest_ios'];
 
-describe("the reader accepts what Jackson accepts and passes it on unchanged (official 3.2.0 samples)", () => {
+describe('the reader accepts what Jackson accepts and passes it on unchanged (official 3.2.0 samples)', () => {
   it.each(eventSamples)('%s: mutated string maps and decimals reach the partner digit for digit', async (name) => {
     await fc.assert(
       fc.asyncProperty(mutation(officialSample(name)), async (text) => {
@@ -74,7 +83,9 @@ describe("the reader accepts what Jackson accepts and passes it on unchanged (of
         const body = await onlyBody(text);
         // Assess
         expect(canonical(body['events'])).toBe(canonical(sent['events']));
-        expect(canonical((body['user'] as Record<string, unknown>)['attributes'])).toBe(canonical(sent['user_attributes']));
+        expect(canonical((body['user'] as Record<string, unknown>)['attributes'])).toBe(
+          canonical(sent['user_attributes']),
+        );
       }),
       { numRuns: 150 },
     );
@@ -96,11 +107,15 @@ describe("the reader accepts what Jackson accepts and passes it on unchanged (of
     await fc.assert(
       fc.asyncProperty(mutation(sample), jacksonText, async (mutated, value) => {
         // Prepare: in this message `user_attributes` is a list of changes; their `value` is a Java String
-        const message = readLossless(mutated) as { user_profiles: { audiences: { user_attributes?: Record<string, unknown>[] }[] }[] };
+        const message = readLossless(mutated) as {
+          user_profiles: { audiences: { user_attributes?: Record<string, unknown>[] }[] }[];
+        };
         for (const audience of message.user_profiles[0]?.audiences ?? []) {
           for (const change of audience.user_attributes ?? []) if ('key' in change) change['value'] = value;
         }
-        const sentChanges = (message.user_profiles[0]?.audiences ?? []).map((a) => (a.user_attributes ?? []).filter((c) => c['key'] && c['action']));
+        const sentChanges = (message.user_profiles[0]?.audiences ?? []).map((a) =>
+          (a.user_attributes ?? []).filter((c) => c['key'] && c['action']),
+        );
         // Act
         const body = await onlyBody(canonical(message));
         // Assess
@@ -136,7 +151,7 @@ describe('one batch as the issue describes it', () => {
     sample['user_attributes'] = { $City: null, age: 42, vip: true };
     const events = sample['events'] as Record<string, unknown>[];
     (events[0] as { attributes: unknown }).attributes = { missing: null, count: 5, flag: false };
-    const product = ((events[1] as { products: Record<string, unknown>[] }).products)[0] as Record<string, unknown>;
+    const product = (events[1] as { products: Record<string, unknown>[] }).products[0] as Record<string, unknown>;
     product['price'] = 12345678901234567891n;
     events[0]!['session_id'] = -2271448330363288817n;
     // Act
@@ -155,7 +170,12 @@ describe('account settings of any scalar form', () => {
     // Prepare
     const sample = officialSample('EventProcessingRequest_android');
     const account = sample['account'] as { account_settings: Record<string, unknown> };
-    account.account_settings = { apiKey: 9007199254740993n, 'Example Boolean Setting': true, 'Example Integer Setting': 123, gone: null };
+    account.account_settings = {
+      apiKey: 9007199254740993n,
+      'Example Boolean Setting': true,
+      'Example Integer Setting': 123,
+      gone: null,
+    };
     const text = wireText(sample);
     // Act
     const { request } = parseFirehoseRequest(text);

@@ -50,10 +50,18 @@ describe('parser properties', () => {
 
   it('a message of known type with arbitrary extra fields still parses', () => {
     fc.assert(
-      fc.property(fc.dictionary(fc.string().filter((k) => !['type', 'id', 'events'].includes(k) && k !== '__proto__'), fc.jsonValue()), (extra) => {
-        const message = { ...extra, ...eventBatch([]) };
-        expect(parseFirehoseRequest(JSON.parse(JSON.stringify(message))).request.type).toBe('event_processing_request');
-      }),
+      fc.property(
+        fc.dictionary(
+          fc.string().filter((k) => !['type', 'id', 'events'].includes(k) && k !== '__proto__'),
+          fc.jsonValue(),
+        ),
+        (extra) => {
+          const message = { ...extra, ...eventBatch([]) };
+          expect(parseFirehoseRequest(JSON.parse(JSON.stringify(message))).request.type).toBe(
+            'event_processing_request',
+          );
+        },
+      ),
       { numRuns: 200 },
     );
   });

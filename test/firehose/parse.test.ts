@@ -2,7 +2,16 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { EVENT_TYPES, FirehoseInputError, parseFirehoseRequest, stringifyJson } from '../../lambda/firehose';
-import { customEvents, dsrErasure, event, eventBatch, membershipChange, profile, registrationRequest, subscription } from '../support/factories';
+import {
+  customEvents,
+  dsrErasure,
+  event,
+  eventBatch,
+  membershipChange,
+  profile,
+  registrationRequest,
+  subscription,
+} from '../support/factories';
 import { SAMPLE_FILES } from '../support/samples';
 
 function parseError(input: unknown): FirehoseInputError {
@@ -188,17 +197,50 @@ describe('64-bit integers', () => {
   });
 
   it.each([
-    ['pretty-printed', '{ "type" : "event_processing_request", "id" : "r", "events" : [ { "type" : "session_start", "session_id" : 4957918240501247982 } ] }', 'events[0].session_id', '4957918240501247982'],
-    ['in an attribute map', '{"type":"event_processing_request","id":"r","events":[{"type":"custom_event","attributes":{"n":-2271448330363288817}}]}', 'events[0].attributes.n', '-2271448330363288817'],
-    ['in an unknown field, in a list', '{"type":"event_processing_request","id":"r","future":[1,12345678901234567890,{"x":[-9223372036854775808]}]}', 'future', '[1,12345678901234567890,{"x":[-9223372036854775808]}]'],
-    ['under integer-like keys (read again losslessly)', '{"type":"event_processing_request","id":"r","events":[{"type":"custom_event","attributes":{"b":9007199254740993,"1":9007199254740995}}]}', 'events[0].attributes', '{"1":9007199254740995,"b":9007199254740993}'],
-    ['under a key written with escapes', '{"type":"event_processing_request","id":"r","events":[{"type":"session_start","session\\u005fid":9007199254740993}]}', 'events[0].session_id', '9007199254740993'],
-    ['after an equal-looking number in a string', '{"type":"event_processing_request","id":"r","mpid":"\\"session_id\\":9007199254740992","events":[{"type":"session_start","session_id":9007199254740993}]}', 'events[0].session_id', '9007199254740993'],
+    [
+      'pretty-printed',
+      '{ "type" : "event_processing_request", "id" : "r", "events" : [ { "type" : "session_start", "session_id" : 4957918240501247982 } ] }',
+      'events[0].session_id',
+      '4957918240501247982',
+    ],
+    [
+      'in an attribute map',
+      '{"type":"event_processing_request","id":"r","events":[{"type":"custom_event","attributes":{"n":-2271448330363288817}}]}',
+      'events[0].attributes.n',
+      '-2271448330363288817',
+    ],
+    [
+      'in an unknown field, in a list',
+      '{"type":"event_processing_request","id":"r","future":[1,12345678901234567890,{"x":[-9223372036854775808]}]}',
+      'future',
+      '[1,12345678901234567890,{"x":[-9223372036854775808]}]',
+    ],
+    [
+      'under integer-like keys (read again losslessly)',
+      '{"type":"event_processing_request","id":"r","events":[{"type":"custom_event","attributes":{"b":9007199254740993,"1":9007199254740995}}]}',
+      'events[0].attributes',
+      '{"1":9007199254740995,"b":9007199254740993}',
+    ],
+    [
+      'under a key written with escapes',
+      '{"type":"event_processing_request","id":"r","events":[{"type":"session_start","session\\u005fid":9007199254740993}]}',
+      'events[0].session_id',
+      '9007199254740993',
+    ],
+    [
+      'after an equal-looking number in a string',
+      '{"type":"event_processing_request","id":"r","mpid":"\\"session_id\\":9007199254740992","events":[{"type":"session_start","session_id":9007199254740993}]}',
+      'events[0].session_id',
+      '9007199254740993',
+    ],
   ])('reads exact digits %s', (_name, text, field, digits) => {
     // Act
     const { request } = parseFirehoseRequest(text);
     // Assess
-    const value = field.split(/[.[\]]+/).filter(Boolean).reduce<unknown>((v, k) => (v as Record<string, unknown>)[k], request);
+    const value = field
+      .split(/[.[\]]+/)
+      .filter(Boolean)
+      .reduce<unknown>((v, k) => (v as Record<string, unknown>)[k], request);
     expect(stringifyJson(value)).toBe(digits);
   });
 
@@ -211,7 +253,9 @@ describe('64-bit integers', () => {
   });
 
   it('keeps safe integers as plain numbers', () => {
-    const { request } = parseFirehoseRequest('{"type":"event_processing_request","id":"r","events":[{"type":"session_start","session_id":123456789}]}');
+    const { request } = parseFirehoseRequest(
+      '{"type":"event_processing_request","id":"r","events":[{"type":"session_start","session_id":123456789}]}',
+    );
     expect(request).toMatchObject({ events: [{ session_id: 123456789 }] });
   });
 });
@@ -228,7 +272,9 @@ describe('the project samples in events/', () => {
 describe('parseJson fast and lossless paths', () => {
   it('leaves long digit strings (mpids) as strings and reads long integer tokens exactly', async () => {
     const { parseJson } = await import('../../lambda/firehose');
-    const value = parseJson('{"mpid":"-8912654321012345678","list":[ 12345678901234567890, 5],"n": -9007199254740993}') as Record<string, unknown>;
+    const value = parseJson(
+      '{"mpid":"-8912654321012345678","list":[ 12345678901234567890, 5],"n": -9007199254740993}',
+    ) as Record<string, unknown>;
     expect(value['mpid']).toBe('-8912654321012345678');
     expect(value['list']).toEqual([12345678901234567890n, 5]);
     expect(value['n']).toBe(-9007199254740993n);
@@ -251,10 +297,14 @@ describe('stringifyJson', () => {
   });
 
   it('writes the exact integers of a parsed request even after the mapping copied them elsewhere', () => {
-    const { request } = parseFirehoseRequest('{"type":"event_processing_request","id":"r","events":[{"type":"session_start","session_id":-2271448330363288817}]}');
+    const { request } = parseFirehoseRequest(
+      '{"type":"event_processing_request","id":"r","events":[{"type":"session_start","session_id":-2271448330363288817}]}',
+    );
     if (request.type !== 'event_processing_request') throw new Error('wrong type');
     const body = { copied: request.events[0]?.session_id, events: request.events };
-    expect(stringifyJson(body)).toBe('{"copied":-2271448330363288817,"events":[{"type":"session_start","session_id":-2271448330363288817}]}');
+    expect(stringifyJson(body)).toBe(
+      '{"copied":-2271448330363288817,"events":[{"type":"session_start","session_id":-2271448330363288817}]}',
+    );
     expect(request.events[0]?.session_id).toBe(-2271448330363288817n);
   });
 });

@@ -6,7 +6,10 @@ import { event, eventBatch } from '../support/factories';
 describe('request types', () => {
   it('name only the model fields; unknown ones are read through unknownFields', () => {
     // Prepare
-    const message = eventBatch([event('custom_event', { future_field: 1 })], { device_application_stamp: 'stamp', brand_new: [1] });
+    const message = eventBatch([event('custom_event', { future_field: 1 })], {
+      device_application_stamp: 'stamp',
+      brand_new: [1],
+    });
     // Act
     const { request } = parseFirehoseRequest(message);
     if (request.type !== 'event_processing_request') throw new Error('wrong type');

@@ -59,15 +59,23 @@ afterAll(async () => {
 async function runWorkerOnce(): Promise<{ records: number; response: SQSBatchResponse }> {
   const { event, messages } = await receiveSqsEvent(sqs);
   const response = await worker(event);
-  await deleteHandled(sqs, messages, response.batchItemFailures.map((f) => f.itemIdentifier));
+  await deleteHandled(
+    sqs,
+    messages,
+    response.batchItemFailures.map((f) => f.itemIdentifier),
+  );
   return { records: event.Records.length, response };
 }
 
 /** mParticle's own DSR sample (Firehose Java SDK 3.2.0): no `account`, so no customer key. */
 const officialDsr = (): Record<string, unknown> =>
-  JSON.parse(readFileSync(path.join(__dirname, '../fixtures/official/DsrProcessingRequest.json'), 'utf8')) as Record<string, unknown>;
+  JSON.parse(readFileSync(path.join(__dirname, '../fixtures/official/DsrProcessingRequest.json'), 'utf8')) as Record<
+    string,
+    unknown
+  >;
 
-const receivedFor = (requestId: unknown) => partner.received.filter((r) => r.headers['idempotency-key'] === `${String(requestId)}:0`);
+const receivedFor = (requestId: unknown) =>
+  partner.received.filter((r) => r.headers['idempotency-key'] === `${String(requestId)}:0`);
 
 describe('the deployed entry points, delivering', () => {
   it('ingress: delivers an event batch in-line with the customer key', async () => {
@@ -94,11 +102,14 @@ describe('the deployed entry points, delivering', () => {
     expect(records).toBe(1);
     expect(batch.batchItemFailures).toEqual([]);
     const [received] = receivedFor(message['id']);
-    expect(received).toMatchObject({ path: '/audience-memberships', headers: { authorization: `Bearer ${SECRET_API_KEY}` } });
+    expect(received).toMatchObject({
+      path: '/audience-memberships',
+      headers: { authorization: `Bearer ${SECRET_API_KEY}` },
+    });
     expect(sqs.peek('delivery')).toEqual([]);
   });
 
-  it('ingress → queue → worker: mParticle\'s official DSR sample (no account) reaches the partner with the partner credential', async () => {
+  it("ingress → queue → worker: mParticle's official DSR sample (no account) reaches the partner with the partner credential", async () => {
     // Prepare
     const sample = officialDsr();
     // Act
@@ -108,8 +119,14 @@ describe('the deployed entry points, delivering', () => {
     expect(response).toMatchObject({ type: 'dsr_processing_response' });
     expect(batch.batchItemFailures).toEqual([]);
     const [received] = receivedFor(sample['id']);
-    expect(received).toMatchObject({ path: '/erasures', headers: { authorization: `Bearer ${TEST_PARTNER_CREDENTIAL}` } });
-    expect(JSON.parse(received?.bodyText ?? '{}')).toMatchObject({ subject_request_id: sample['subject_request_id'], regulation: 'gdpr' });
+    expect(received).toMatchObject({
+      path: '/erasures',
+      headers: { authorization: `Bearer ${TEST_PARTNER_CREDENTIAL}` },
+    });
+    expect(JSON.parse(received?.bodyText ?? '{}')).toMatchObject({
+      subject_request_id: sample['subject_request_id'],
+      regulation: 'gdpr',
+    });
     expect(sqs.peek('dead-letter')).toEqual([]);
   });
 
@@ -117,7 +134,9 @@ describe('the deployed entry points, delivering', () => {
     // Prepare: a partner that quotes the Authorization header back in its 401
     const sample = { ...officialDsr(), id: randomUUID() };
     partner.setFaults((request) =>
-      request.path === '/erasures' ? { kind: 'status', status: 401, body: `credential refused: ${String(request.headers.authorization)}` } : undefined,
+      request.path === '/erasures'
+        ? { kind: 'status', status: 401, body: `credential refused: ${String(request.headers.authorization)}` }
+        : undefined,
     );
     try {
       // Act
@@ -151,4 +170,3 @@ describe('the deployed entry points, delivering', () => {
     expect(receivedFor(change['id']).map((r) => r.path)).toEqual(['/audience-memberships']);
   });
 });
-

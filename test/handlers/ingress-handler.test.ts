@@ -22,7 +22,9 @@ describe('the ingress Lambda handler', () => {
   });
 
   it('answers the registration sample', async () => {
-    const sample = JSON.parse(readFileSync(path.join(__dirname, '../../events/module-registration.json'), 'utf8')) as unknown;
+    const sample = JSON.parse(
+      readFileSync(path.join(__dirname, '../../events/module-registration.json'), 'utf8'),
+    ) as unknown;
     expect(await handler(sample)).toMatchObject({ type: 'module_registration_response', name: 'Example Webhook' });
   });
 

@@ -1,14 +1,21 @@
 import { describe, expect, it } from 'vitest';
 import { ENV } from '../../lambda/delivery/defaults';
-import { customEvents, dsrErasure, eventBatch, membershipChange, profiles, registrationRequest } from '../support/factories';
+import {
+  customEvents,
+  dsrErasure,
+  eventBatch,
+  membershipChange,
+  profiles,
+  registrationRequest,
+} from '../support/factories';
 import { useEntryPoints } from '../support/entry-points';
 
 type Handler = (event: unknown) => Promise<Record<string, unknown>>;
 const load = useEntryPoints();
-const ingress = async (env: Record<string, string> = {}) => (await load<{ handler: Handler }>('../../lambda/handlers/ingress', env)).handler;
+const ingress = async (env: Record<string, string> = {}) =>
+  (await load<{ handler: Handler }>('../../lambda/handlers/ingress', env)).handler;
 
-const REFUSAL =
-  `${ENV.partnerApiUrl} is not set: refusing to accept data that would not be delivered (deploy with -c partnerApiUrl=… or -c dryRun=true)`;
+const REFUSAL = `${ENV.partnerApiUrl} is not set: refusing to accept data that would not be delivered (deploy with -c partnerApiUrl=… or -c dryRun=true)`;
 
 describe(`the ingress entry point deployed without delivery settings (inside Lambda, no ${ENV.dryRun})`, () => {
   it('fails an invocation carrying data with one line naming the missing setting', async () => {
@@ -16,7 +23,9 @@ describe(`the ingress entry point deployed without delivery settings (inside Lam
     const handler = await ingress();
     // Act
     const errors = await Promise.all(
-      [eventBatch(customEvents(2)), membershipChange(profiles(1)), dsrErasure()].map((message) => handler(message).catch((e: unknown) => e)),
+      [eventBatch(customEvents(2)), membershipChange(profiles(1)), dsrErasure()].map((message) =>
+        handler(message).catch((e: unknown) => e),
+      ),
     );
     // Assess
     for (const error of errors) {
@@ -28,7 +37,10 @@ describe(`the ingress entry point deployed without delivery settings (inside Lam
 
   it('still answers registration and verification, so the connection can be set up', async () => {
     const handler = await ingress();
-    expect(await handler(registrationRequest())).toMatchObject({ type: 'module_registration_response', name: 'Example Webhook' });
+    expect(await handler(registrationRequest())).toMatchObject({
+      type: 'module_registration_response',
+      name: 'Example Webhook',
+    });
     expect(await handler(eventBatch([]))).toMatchObject({ type: 'event_processing_response' });
     expect(await handler(eventBatch(undefined))).toMatchObject({ type: 'event_processing_response' });
     expect(await handler(membershipChange(undefined))).toMatchObject({ type: 'audience_membership_change_response' });

@@ -22,7 +22,10 @@ vi.mock('@aws-sdk/client-kms', async (importOriginal) => {
   const real = await importOriginal<typeof import('@aws-sdk/client-kms')>();
   const { randomBytes: random } = await import('node:crypto');
   class FakeKmsClient {
-    async send(command: { constructor: { name: string }; input: Record<string, unknown> }): Promise<Record<string, unknown>> {
+    async send(command: {
+      constructor: { name: string };
+      input: Record<string, unknown>;
+    }): Promise<Record<string, unknown>> {
       kms.calls.push({ command: command.constructor.name, input: command.input });
       const context = JSON.stringify(command.input['EncryptionContext'] ?? {});
       if (command instanceof real.GenerateDataKeyCommand) {
@@ -33,7 +36,8 @@ vi.mock('@aws-sdk/client-kms', async (importOriginal) => {
       }
       if (command instanceof real.DecryptCommand) {
         const known = kms.keys.get(Buffer.from(command.input['CiphertextBlob'] as Uint8Array).toString('base64'));
-        if (!known || known.context !== context) throw new real.InvalidCiphertextException({ message: 'invalid ciphertext', $metadata: {} });
+        if (!known || known.context !== context)
+          throw new real.InvalidCiphertextException({ message: 'invalid ciphertext', $metadata: {} });
         return { Plaintext: known.plaintext, KeyId: command.input['KeyId'] };
       }
       throw new Error(`unexpected KMS call ${command.constructor.name}`);
@@ -103,12 +107,20 @@ describe('KMS sealing through the deployed entry points', () => {
     // Prepare + Act
     const { message, event, messages } = await queueAndReceive();
     const response = await worker(event);
-    await deleteHandled(sqs, messages, response.batchItemFailures.map((f) => f.itemIdentifier));
+    await deleteHandled(
+      sqs,
+      messages,
+      response.batchItemFailures.map((f) => f.itemIdentifier),
+    );
     // Assess
     const body = JSON.parse(event.Records[0]?.body ?? '{}') as QueuedBody;
     expect(event.Records[0]?.body).not.toContain(SECRET_API_KEY);
     expect(kms.calls.map((c) => c.command)).toEqual(['GenerateDataKeyCommand', 'DecryptCommand']);
-    expect(kms.calls[0]?.input).toEqual({ KeyId: KEY_ARN, KeySpec: 'AES_256', EncryptionContext: SEALING_ENCRYPTION_CONTEXT });
+    expect(kms.calls[0]?.input).toEqual({
+      KeyId: KEY_ARN,
+      KeySpec: 'AES_256',
+      EncryptionContext: SEALING_ENCRYPTION_CONTEXT,
+    });
     expect(kms.calls[1]?.input).toMatchObject({ KeyId: KEY_ARN, EncryptionContext: SEALING_ENCRYPTION_CONTEXT });
     expect(Buffer.from(kms.calls[1]?.input['CiphertextBlob'] as Uint8Array).toString('base64')).toBe(body.sealed.key);
     expect(response.batchItemFailures).toEqual([]);
@@ -127,7 +139,11 @@ describe('KMS sealing through the deployed entry points', () => {
     const parkedBefore = sqs.peek('dead-letter').length;
     // Act
     const response = await worker({ Records: [{ ...record, body: tamper(record.body, field) }] });
-    await deleteHandled(sqs, messages, response.batchItemFailures.map((f) => f.itemIdentifier));
+    await deleteHandled(
+      sqs,
+      messages,
+      response.batchItemFailures.map((f) => f.itemIdentifier),
+    );
     // Assess
     expect(response.batchItemFailures).toEqual([]);
     const parked = sqs.peek('dead-letter').slice(parkedBefore);

@@ -8,7 +8,9 @@ const start = useHttpSystem();
 
 const batch = (): string => JSON.stringify(eventBatch(customEvents(2)));
 const rejectionLines = (lines: string[]) =>
-  lines.filter((l) => l.includes(`"metric":"${REJECTED_AUTH_METRIC}"`)).map((l) => JSON.parse(l) as Record<string, unknown>);
+  lines
+    .filter((l) => l.includes(`"metric":"${REJECTED_AUTH_METRIC}"`))
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
 
 describe('Authorization: Token', () => {
   it.each([
@@ -31,7 +33,13 @@ describe('Authorization: Token', () => {
     // Assess: one warn line for the alarm, with route, reason and source address, and no token anywhere
     const [rejection, ...more] = rejectionLines(logLines);
     expect(more).toEqual([]);
-    expect(rejection).toMatchObject({ level: 'WARN', route: '/events', reason, sourceIp: '127.0.0.1', requestType: 'event_processing_request' });
+    expect(rejection).toMatchObject({
+      level: 'WARN',
+      route: '/events',
+      reason,
+      sourceIp: '127.0.0.1',
+      requestType: 'event_processing_request',
+    });
     const log = logLines.join('\n');
     expect(log).not.toContain(TOKEN);
     expect(log).not.toContain('tok_wrong_value_0c1d2e3f');
@@ -39,7 +47,8 @@ describe('Authorization: Token', () => {
 
   it('counts every refused call and sends nothing to the partner for them', async () => {
     const { post, logLines, delivery } = await start();
-    for (let i = 0; i < 5; i++) expect((await post('/firehose', batch(), { authorization: 'Token nope' })).status).toBe(401);
+    for (let i = 0; i < 5; i++)
+      expect((await post('/firehose', batch(), { authorization: 'Token nope' })).status).toBe(401);
     expect(rejectionLines(logLines)).toHaveLength(5);
     expect(delivery.partner.received).toEqual([]);
   });
@@ -47,7 +56,9 @@ describe('Authorization: Token', () => {
   it('accepts the current token, and needs none for registration even when a wrong one is sent', async () => {
     const { post, logLines } = await start();
     expect((await post('/events', batch())).status).toBe(200);
-    expect((await post('/firehose', sample('module-registration.json').text, { authorization: 'Token wrong' })).status).toBe(200);
+    expect(
+      (await post('/firehose', sample('module-registration.json').text, { authorization: 'Token wrong' })).status,
+    ).toBe(200);
     expect(rejectionLines(logLines)).toEqual([]);
   });
 });

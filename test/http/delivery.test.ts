@@ -32,10 +32,17 @@ describe('delivery through the HTTP variant', () => {
     expect(batchAnswer.status).toBe(200);
     expect(batchAnswer.json()['type']).toBe('event_processing_response');
     expect(membershipAnswer.status).toBe(202);
-    expect(membershipAnswer.json()).toMatchObject({ type: 'audience_membership_change_response', suspend_subscription: false });
+    expect(membershipAnswer.json()).toMatchObject({
+      type: 'audience_membership_change_response',
+      suspend_subscription: false,
+    });
     const byPath = new Map(delivery.partner.accepted.map((r) => [r.path, bodyOf(r)]));
-    expect(((byPath.get('/events')?.['events'] ?? []) as { id: string }[]).map((e) => e.id)).toEqual((batch['events'] as { id: string }[]).map((e) => e.id));
-    expect(((byPath.get('/audience-memberships')?.['memberships'] ?? []) as { mpid: string }[]).map((m) => m.mpid)).toEqual(['1000000', '1000001', '1000002']);
+    expect(((byPath.get('/events')?.['events'] ?? []) as { id: string }[]).map((e) => e.id)).toEqual(
+      (batch['events'] as { id: string }[]).map((e) => e.id),
+    );
+    expect(
+      ((byPath.get('/audience-memberships')?.['memberships'] ?? []) as { mpid: string }[]).map((m) => m.mpid),
+    ).toEqual(['1000000', '1000001', '1000002']);
   });
 
   it('carries 64-bit integers sent as text to the partner digit for digit', async () => {

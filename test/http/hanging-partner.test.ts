@@ -1,4 +1,3 @@
-
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DELIVERY_DEFAULTS, ENV } from '../../lambda/delivery/defaults';
 import { TOKEN_ENV, type FunctionUrlHandler } from '../../lambda/http';
@@ -8,7 +7,7 @@ import { startSqsEmulator, type SqsEmulator } from '../../local/sqs-emulator';
 import { useEntryPoints } from '../support/entry-points';
 import { customEvents, eventBatch } from '../support/factories';
 import { startKmsStandIn, type KmsStandIn } from '../support/kms-stand-in';
-import { startHangingPartner, } from '../support/hanging-partner';
+import { startHangingPartner } from '../support/hanging-partner';
 
 /**
  * mParticle asks HTTP endpoints to answer within 100 ms. The HTTP function as deployed (its module loaded
@@ -30,23 +29,25 @@ let warmedUp: Promise<void>;
 let handler: FunctionUrlHandler;
 let kmsCallsAtInit: string[];
 
-
 beforeAll(async () => {
   sqs = await startSqsEmulator();
   kms = await startKmsStandIn({ latencyMs: 10 });
   partner = await startHangingPartner();
-  ({ handler, warmedUp } = await load<{ handler: FunctionUrlHandler; warmedUp: Promise<void> }>('../../lambda/handlers/http', {
-    [ENV.partnerApiUrl]: partner.url,
-    [ENV.deliveryQueueUrl]: sqs.queueUrl,
-    [ENV.deadLetterQueueUrl]: sqs.deadLetterQueueUrl,
-    [ENV.sqsEndpoint]: sqs.endpoint,
-    [ENV.sealingKeyId]: 'arn:aws:kms:us-east-1:123456789012:key/0b7a3c1e-5d2f-4e8a-9c6b-1f2e3d4c5b6a',
-    [ENV.kmsEndpoint]: kms.url,
-    [ENV.inlineDeadlineMs]: String(LAMBDA_PATH_DEADLINE_MS),
-    [TOKEN_ENV.tokens]: TOKEN,
-    [ENV.logLevel]: 'SILENT',
-    [ENV.metricsDisabled]: 'true',
-  }));
+  ({ handler, warmedUp } = await load<{ handler: FunctionUrlHandler; warmedUp: Promise<void> }>(
+    '../../lambda/handlers/http',
+    {
+      [ENV.partnerApiUrl]: partner.url,
+      [ENV.deliveryQueueUrl]: sqs.queueUrl,
+      [ENV.deadLetterQueueUrl]: sqs.deadLetterQueueUrl,
+      [ENV.sqsEndpoint]: sqs.endpoint,
+      [ENV.sealingKeyId]: 'arn:aws:kms:us-east-1:123456789012:key/0b7a3c1e-5d2f-4e8a-9c6b-1f2e3d4c5b6a',
+      [ENV.kmsEndpoint]: kms.url,
+      [ENV.inlineDeadlineMs]: String(LAMBDA_PATH_DEADLINE_MS),
+      [TOKEN_ENV.tokens]: TOKEN,
+      [ENV.logLevel]: 'SILENT',
+      [ENV.metricsDisabled]: 'true',
+    },
+  ));
   await warmedUp;
   kmsCallsAtInit = [...kms.calls];
   endpoint = await startHttpEndpoint({ port: 0, handler });

@@ -9,7 +9,7 @@ afterAll(() => synthesized.dispose());
 
 function environmentOf(fn: Parameters<typeof logicalIdOf>[1]): Record<string, unknown> {
   const props = propertiesOf(synthesized.template(), logicalIdOf(synthesized.stack(), fn));
-  return ((props['Environment'] as { Variables?: Record<string, unknown> } | undefined)?.Variables ?? {});
+  return (props['Environment'] as { Variables?: Record<string, unknown> } | undefined)?.Variables ?? {};
 }
 
 describe('the HTTP in-line deadline in the template', () => {

@@ -16,7 +16,10 @@ beforeAll(async () => {
   ({ handler } = (await import('../../lambda/handlers/http')) as { handler: FunctionUrlHandler });
 });
 
-function functionUrlEvent(body: string, options: { base64?: boolean; token?: string; path?: string } = {}): APIGatewayProxyEventV2 {
+function functionUrlEvent(
+  body: string,
+  options: { base64?: boolean; token?: string; path?: string } = {},
+): APIGatewayProxyEventV2 {
   return {
     version: '2.0',
     routeKey: '$default',
@@ -28,7 +31,13 @@ function functionUrlEvent(body: string, options: { base64?: boolean; token?: str
       apiId: 'abc123',
       domainName: 'abc123.lambda-url.us-east-1.on.aws',
       domainPrefix: 'abc123',
-      http: { method: 'POST', path: options.path ?? '/firehose', protocol: 'HTTP/1.1', sourceIp: '203.0.113.7', userAgent: 'mParticle' },
+      http: {
+        method: 'POST',
+        path: options.path ?? '/firehose',
+        protocol: 'HTTP/1.1',
+        sourceIp: '203.0.113.7',
+        userAgent: 'mParticle',
+      },
       requestId: 'req-1',
       routeKey: '$default',
       stage: '$default',
@@ -48,12 +57,21 @@ describe('the HTTP Lambda handler', () => {
     const result = await handler(functionUrlEvent(JSON.stringify(eventBatch(customEvents(3)))), context);
     expect(result.statusCode).toBe(200);
     expect(result.headers).toMatchObject({ 'Content-Type': 'application/json' });
-    expect(JSON.parse(result.body ?? '')).toMatchObject({ type: 'event_processing_response', firehose_version: '3.2.0' });
+    expect(JSON.parse(result.body ?? '')).toMatchObject({
+      type: 'event_processing_response',
+      firehose_version: '3.2.0',
+    });
   });
 
   it('reads a base64 body, and checks its decoded size and encoding', async () => {
-    expect((await handler(functionUrlEvent(JSON.stringify(eventBatch([])), { base64: true }), context)).statusCode).toBe(200);
-    const notUtf8 = { ...functionUrlEvent(''), body: Buffer.from([0x7b, 0xff, 0x7d]).toString('base64'), isBase64Encoded: true };
+    expect(
+      (await handler(functionUrlEvent(JSON.stringify(eventBatch([])), { base64: true }), context)).statusCode,
+    ).toBe(200);
+    const notUtf8 = {
+      ...functionUrlEvent(''),
+      body: Buffer.from([0x7b, 0xff, 0x7d]).toString('base64'),
+      isBase64Encoded: true,
+    };
     const answer = await handler(notUtf8, context);
     expect(answer.statusCode).toBe(400);
     expect(JSON.parse(answer.body ?? '')).toEqual({ error: 'body is not valid UTF-8' });

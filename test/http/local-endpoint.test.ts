@@ -62,14 +62,23 @@ describe('the local Function URL endpoint', () => {
   it('passes a body of a non-text type base64-encoded, and no body when there is none', async () => {
     const { url, events } = await recording();
     const bytes = Buffer.from([0xff, 0x00, 0x7b, 0x22]);
-    await fetch(`${url}/x`, { method: 'POST', headers: { 'content-type': 'application/octet-stream' }, body: new Uint8Array(bytes) });
+    await fetch(`${url}/x`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/octet-stream' },
+      body: new Uint8Array(bytes),
+    });
     await fetch(`${url}/x`, { method: 'GET' });
     expect(events[0]).toMatchObject({ isBase64Encoded: true, body: bytes.toString('base64') });
     expect(events[1]?.body).toBeUndefined();
   });
 
   it('writes the status, headers and body of the result, base64 undone', async () => {
-    const { url } = await recording({ statusCode: 202, headers: { 'Content-Type': 'application/json', 'Retry-After': 3 }, body: Buffer.from('{"ok":true}').toString('base64'), isBase64Encoded: true });
+    const { url } = await recording({
+      statusCode: 202,
+      headers: { 'Content-Type': 'application/json', 'Retry-After': 3 },
+      body: Buffer.from('{"ok":true}').toString('base64'),
+      isBase64Encoded: true,
+    });
     const response = await fetch(`${url}/x`, { method: 'POST' });
     expect(response.status).toBe(202);
     expect(response.headers.get('retry-after')).toBe('3');
@@ -85,7 +94,11 @@ describe('the local Function URL endpoint', () => {
 
   it('answers 413 above its limit without invoking the function', async () => {
     const { url, events } = await recording({ statusCode: 200 }, 1_000);
-    const response = await fetch(`${url}/x`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: 'x'.repeat(1_001) });
+    const response = await fetch(`${url}/x`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: 'x'.repeat(1_001),
+    });
     expect(response.status).toBe(413);
     expect(events).toEqual([]);
   });

@@ -23,21 +23,28 @@ function expectFirehoseAnswer(answer: HttpAnswer, requestType: string): void {
 
 describe('the samples in events/ over HTTP', () => {
   it('has samples of every request kind', () => {
-    expect(new Set(samples.map((s) => s.route.path))).toEqual(new Set(['/registration', '/events', '/audience', '/dsr']));
+    expect(new Set(samples.map((s) => s.route.path))).toEqual(
+      new Set(['/registration', '/events', '/audience', '/dsr']),
+    );
   });
 
-  it.each(samples.map((s) => [s.file, s] as const))('answers %s on /firehose and on its own route, as the Lambda path does', async (_file, sample) => {
-    // Prepare: the answer of the Lambda path to the same text.
-    const { response: lambdaAnswer } = await system.delivery.ingress.handle(sample.text);
-    // Act
-    const onFirehose = await system.post('/firehose', sample.text);
-    const onOwnRoute = await system.post(sample.route.path, sample.text);
-    // Assess
-    for (const answer of [onFirehose, onOwnRoute]) {
-      expectFirehoseAnswer(answer, sample.type);
-      expect(withoutEnvelope(answer.json())).toEqual(withoutEnvelope(lambdaAnswer as unknown as Record<string, unknown>));
-    }
-  });
+  it.each(samples.map((s) => [s.file, s] as const))(
+    'answers %s on /firehose and on its own route, as the Lambda path does',
+    async (_file, sample) => {
+      // Prepare: the answer of the Lambda path to the same text.
+      const { response: lambdaAnswer } = await system.delivery.ingress.handle(sample.text);
+      // Act
+      const onFirehose = await system.post('/firehose', sample.text);
+      const onOwnRoute = await system.post(sample.route.path, sample.text);
+      // Assess
+      for (const answer of [onFirehose, onOwnRoute]) {
+        expectFirehoseAnswer(answer, sample.type);
+        expect(withoutEnvelope(answer.json())).toEqual(
+          withoutEnvelope(lambdaAnswer as unknown as Record<string, unknown>),
+        );
+      }
+    },
+  );
 
   it('answers module registration without a token, on /firehose and on /registration', async () => {
     // Prepare

@@ -36,12 +36,25 @@ describe('answers to bad requests', () => {
     // Prepare
     const system = await start();
     const { post } = system;
-    const contentTypes = ['application/json; charset=utf-8', 'Application/JSON;charset=UTF-8', 'text/plain', 'application/x-www-form-urlencoded', 'application/json; charset=latin1'];
+    const contentTypes = [
+      'application/json; charset=utf-8',
+      'Application/JSON;charset=UTF-8',
+      'text/plain',
+      'application/x-www-form-urlencoded',
+      'application/json; charset=latin1',
+    ];
     // Act
     const statuses: Record<string, number> = {};
-    for (const contentType of contentTypes) statuses[contentType] = (await post('/events', batch(), { 'content-type': contentType })).status;
-    const withoutType = await system.request('/events', { method: 'POST', headers: { authorization: `Token ${TOKEN}` }, body: new Uint8Array(Buffer.from(batch())) });
-    const notJson = await post('/events', 'type=event_processing_request', { 'content-type': 'application/x-www-form-urlencoded' });
+    for (const contentType of contentTypes)
+      statuses[contentType] = (await post('/events', batch(), { 'content-type': contentType })).status;
+    const withoutType = await system.request('/events', {
+      method: 'POST',
+      headers: { authorization: `Token ${TOKEN}` },
+      body: new Uint8Array(Buffer.from(batch())),
+    });
+    const notJson = await post('/events', 'type=event_processing_request', {
+      'content-type': 'application/x-www-form-urlencoded',
+    });
     // Assess
     expect(statuses).toEqual(Object.fromEntries(contentTypes.map((contentType) => [contentType, 200])));
     expect(withoutType.status).toBe(200);
@@ -69,7 +82,7 @@ describe('answers to bad requests', () => {
     expect((await post('/firehose/?source=test', batch())).status).toBe(200);
   });
 
-  it('dispatches on type when a request is sent to another kind\'s route, and logs the mismatch at warn', async () => {
+  it("dispatches on type when a request is sent to another kind's route, and logs the mismatch at warn", async () => {
     // Prepare
     const { post, delivery, logLines } = await start();
     // Act
@@ -84,7 +97,9 @@ describe('answers to bad requests', () => {
     expect(erasureOnAudience.status).toBe(202);
     expect(erasureOnAudience.json()['type']).toBe('dsr_processing_response');
     expect(delivery.partner.received.map((r) => r.path)).toEqual(['/events']);
-    const warnings = logLines.filter((l) => l.includes('request type does not belong to its route')).map((l) => JSON.parse(l) as Record<string, unknown>);
+    const warnings = logLines
+      .filter((l) => l.includes('request type does not belong to its route'))
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(warnings.map((w) => [w['level'], w['route'], w['requestType'], w['expectedRoute']])).toEqual([
       ['WARN', '/registration', 'event_processing_request', '/events'],
       ['WARN', '/events', 'module_registration_request', '/registration'],
@@ -97,7 +112,7 @@ describe('answers to bad requests', () => {
 });
 
 describe('the body limit', () => {
-  it('answers 413 above the handler\'s limit, by Content-Length, before reading the token', async () => {
+  it("answers 413 above the handler's limit, by Content-Length, before reading the token", async () => {
     // Prepare: a small limit on the handler, the endpoint's own at its default
     const { post, delivery } = await start({ maxBodyBytes: 4_096 });
     const big = JSON.stringify(eventBatch(customEvents(40)));
@@ -153,6 +168,8 @@ describe('when the delivery queue cannot be reached', () => {
       expect(answer.headers.get('retry-after')).toBe('5');
       expect(answer.json()).toEqual({ error: 'temporarily unavailable; retry later' });
     }
-    expect(logLines.filter((l) => l.includes('"message":"answered 503"') && l.includes('QueueUnavailableError'))).toHaveLength(2);
+    expect(
+      logLines.filter((l) => l.includes('"message":"answered 503"') && l.includes('QueueUnavailableError')),
+    ).toHaveLength(2);
   });
 });

@@ -76,14 +76,16 @@ describe('the Authorization header and the comparison', () => {
     expect(readAuthorization('token  abc ')).toEqual({ kind: 'token', token: 'abc' });
     expect(readAuthorization(undefined)).toEqual({ kind: 'missing' });
     expect(readAuthorization(' ')).toEqual({ kind: 'missing' });
-    for (const header of ['Bearer abc', 'Token', 'Tokenabc', 'Token a b', 'Basic YTpi']) expect(readAuthorization(header).kind, header).toBe('malformed');
+    for (const header of ['Bearer abc', 'Token', 'Tokenabc', 'Token a b', 'Basic YTpi'])
+      expect(readAuthorization(header).kind, header).toBe('malformed');
   });
 
   it('matches only a configured token, whatever the lengths', () => {
     const set = new TokenSet(['tok_current', 'tok_previous']);
     expect(set.matches('tok_current')).toBe(true);
     expect(set.matches('tok_previous')).toBe(true);
-    for (const other of ['', 'tok_', 'tok_currenT', 'tok_current_longer', 'x'.repeat(10_000)]) expect(set.matches(other), other).toBe(false);
+    for (const other of ['', 'tok_', 'tok_currenT', 'tok_current_longer', 'x'.repeat(10_000)])
+      expect(set.matches(other), other).toBe(false);
   });
 });
 
@@ -115,7 +117,11 @@ describe('tokens from Secrets Manager, cached', () => {
     // Prepare
     const secret = secretStandIn('tok_a');
     const clock = manualClock();
-    const source = cachedSecretTokenSource({ readSecret: secret.readSecret, now: clock.now, minRereadIntervalMs: 10_000 });
+    const source = cachedSecretTokenSource({
+      readSecret: secret.readSecret,
+      now: clock.now,
+      minRereadIntervalMs: 10_000,
+    });
     await source.current();
     // Act: a rotation lands; a call with the new token arrives right after the first read
     secret.state.value = '{"current":"tok_b","previous":"tok_a"}';
@@ -136,7 +142,11 @@ describe('tokens from Secrets Manager, cached', () => {
     const secret = secretStandIn('tok_a');
     const clock = manualClock();
     const kept: unknown[] = [];
-    const source = cachedSecretTokenSource({ readSecret: secret.readSecret, now: clock.now, onStaleKept: (e) => kept.push(e) });
+    const source = cachedSecretTokenSource({
+      readSecret: secret.readSecret,
+      now: clock.now,
+      onStaleKept: (e) => kept.push(e),
+    });
     await source.current();
     // Act
     secret.state.fail = true;
@@ -181,7 +191,11 @@ describe('the token source the environment describes', () => {
     const tokens = await source.current();
     // Assess
     expect(asked).toEqual([arn]);
-    expect([tokens.matches('tok_new'), tokens.matches('tok_old'), tokens.matches('tok_env')]).toEqual([true, true, false]);
+    expect([tokens.matches('tok_new'), tokens.matches('tok_old'), tokens.matches('tok_env')]).toEqual([
+      true,
+      true,
+      false,
+    ]);
   });
 
   it(`takes ${TOKEN_ENV.tokens} locally, and with no token at all answers unavailable rather than refusing`, async () => {

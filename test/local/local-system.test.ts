@@ -42,10 +42,16 @@ afterAll(async () => {
   await system?.stop();
 });
 
-const decode = (payload: Uint8Array | undefined): Record<string, unknown> => JSON.parse(Buffer.from(payload ?? []).toString('utf8')) as Record<string, unknown>;
+const decode = (payload: Uint8Array | undefined): Record<string, unknown> =>
+  JSON.parse(Buffer.from(payload ?? []).toString('utf8')) as Record<string, unknown>;
 
 async function invoke(functionName: string, payload: string | Buffer) {
-  const out = await lambda.send(new InvokeCommand({ FunctionName: functionName, Payload: typeof payload === 'string' ? Buffer.from(payload) : payload }));
+  const out = await lambda.send(
+    new InvokeCommand({
+      FunctionName: functionName,
+      Payload: typeof payload === 'string' ? Buffer.from(payload) : payload,
+    }),
+  );
   return { ...out, body: decode(out.Payload) };
 }
 
@@ -75,7 +81,11 @@ describe('the local Lambda Invoke API, driven by @aws-sdk/client-lambda', () => 
     const out = await invoke('firehose-ingress', '{"type":"event_processing_request","id":"x","events":[1]}');
     expect(out.StatusCode).toBe(200);
     expect(out.FunctionError).toBe('Unhandled');
-    expect(out.body).toEqual({ errorType: 'FirehoseInputError', errorMessage: 'events[0]: must be an object, got number', trace: [] });
+    expect(out.body).toEqual({
+      errorType: 'FirehoseInputError',
+      errorMessage: 'events[0]: must be an object, got number',
+      trace: [],
+    });
   });
 
   it('delivers 64-bit session ids digit for digit: the ingress runs through the runtime loop, as in AWS', async () => {
@@ -86,10 +96,16 @@ describe('the local Lambda Invoke API, driven by @aws-sdk/client-lambda', () => 
     const out = await invoke('firehose-ingress', text);
     // Assess
     expect(out.FunctionError).toBeUndefined();
-    const delivered = (system.partner?.received ?? []).slice(before).map((r) => r.bodyText).join('\n');
+    const delivered = (system.partner?.received ?? [])
+      .slice(before)
+      .map((r) => r.bodyText)
+      .join('\n');
     expect(delivered.split(SESSION_IDS.positive).length - 1).toBe(positives);
     expect(delivered.split(SESSION_IDS.negative).length - 1).toBe(negatives);
-    expect((await system.status()).invocations[0]).toMatchObject({ type: 'event_processing_request', outcome: 'delivered' });
+    expect((await system.status()).invocations[0]).toMatchObject({
+      type: 'event_processing_request',
+      outcome: 'delivered',
+    });
   });
 
   it('refuses a payload over 6 MB as Lambda does: 413 RequestEntityTooLargeException, before the function runs', async () => {
@@ -106,7 +122,9 @@ describe('the local Lambda Invoke API, driven by @aws-sdk/client-lambda', () => 
     expect(MAX_SYNC_PAYLOAD_BYTES).toBe(6_291_456);
     expect(atLimit.StatusCode).toBe(200);
     expect(over).toMatchObject({ name: 'RequestEntityTooLargeException', $metadata: { httpStatusCode: 413 } });
-    expect(String((over as Error).message)).toBe('Request must be smaller than 6291456 bytes for the InvokeFunction operation');
+    expect(String((over as Error).message)).toBe(
+      'Request must be smaller than 6291456 bytes for the InvokeFunction operation',
+    );
     expect((await system.status()).invocations.length).toBe(Math.min(before + 1, 50));
   });
 
@@ -121,13 +139,16 @@ describe('the whole flow on one machine', () => {
   it('queues an audience change and the worker delivers it to the local partner', async () => {
     const message = membershipChange(profiles(30));
     await invoke('firehose-ingress', JSON.stringify(message));
-    const status = await waitFor((s) => s.deliveries.some((d) => d.idempotencyKey === `${String(message['id'])}:0` && d.accepted));
+    const status = await waitFor((s) =>
+      s.deliveries.some((d) => d.idempotencyKey === `${String(message['id'])}:0` && d.accepted),
+    );
     expect(status.invocations[0]).toMatchObject({ type: 'audience_membership_change_request', outcome: 'queued' });
   });
 
   it('retries while the partner fails, parks in the DLQ, and redrives once it heals', async () => {
     // Prepare: make the partner fail from outside, as a user would.
-    const control = (status: number) => fetch(`${system.partnerUrl}/_control`, { method: 'POST', body: JSON.stringify({ status }) });
+    const control = (status: number) =>
+      fetch(`${system.partnerUrl}/_control`, { method: 'POST', body: JSON.stringify({ status }) });
     await control(503);
     const message = membershipChange(profiles(3));
     const key = `${String(message['id'])}:0`;
@@ -160,13 +181,20 @@ describe('the whole flow on one machine', () => {
     expect(ok.status).toBe(200);
     expect(((await ok.json()) as { type: string }).type).toBe('event_processing_response');
     expect((await post()).status).toBe(401);
-    expect((await system.status()).invocations[0]).toMatchObject({ type: 'event_processing_request', outcome: 'delivered' });
+    expect((await system.status()).invocations[0]).toMatchObject({
+      type: 'event_processing_request',
+      outcome: 'delivered',
+    });
   });
 
   it('lists refused HTTP calls on the status page (401 without a token, 400 for bad JSON), newest first', async () => {
     // Act
     const post = (body: string, token?: string) =>
-      fetch(`${system.httpUrl}/firehose`, { method: 'POST', headers: { 'content-type': 'application/json', ...(token ? { authorization: `Token ${token}` } : {}) }, body });
+      fetch(`${system.httpUrl}/firehose`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...(token ? { authorization: `Token ${token}` } : {}) },
+        body,
+      });
     expect((await post('{}')).status).toBe(401);
     expect((await post('{"type":', 'local-token')).status).toBe(400);
     // Assess
@@ -209,26 +237,50 @@ describe('the aws CLI against the local endpoint', () => {
       console.warn(`SKIPPED the README's \`aws lambda invoke\` check: ${awsCli.skipped}`);
       return ctx.skip(awsCli.skipped);
     }
-    const env = { ...process.env, [PLATFORM_ENV.awsAccessKeyId]: 'local', [PLATFORM_ENV.awsSecretAccessKey]: 'local', [PLATFORM_ENV.awsDefaultRegion]: 'us-east-1' };
+    const env = {
+      ...process.env,
+      [PLATFORM_ENV.awsAccessKeyId]: 'local',
+      [PLATFORM_ENV.awsSecretAccessKey]: 'local',
+      [PLATFORM_ENV.awsDefaultRegion]: 'us-east-1',
+    };
     // AWS CLI v2 needs to be told the payload is raw JSON; v1 sends it as it is.
     const v2 = awsCli.major >= 2 ? ['--cli-binary-format', 'raw-in-base64-out'] : [];
     const out = path.join(mkdtempSync(path.join(tmpdir(), 'aws-invoke-')), 'out.json');
     const { stdout } = await run(
       'aws',
-      ['lambda', 'invoke', '--endpoint-url', system.invokeUrl, '--function-name', 'firehose-ingress', '--payload', 'file://events/event-batch.json', ...v2, out],
+      [
+        'lambda',
+        'invoke',
+        '--endpoint-url',
+        system.invokeUrl,
+        '--function-name',
+        'firehose-ingress',
+        '--payload',
+        'file://events/event-batch.json',
+        ...v2,
+        out,
+      ],
       { env, cwd: PROJECT_ROOT },
     );
     expect(JSON.parse(stdout)).toMatchObject({ StatusCode: 200 });
     const viaCli = JSON.parse(readFileSync(out, 'utf8')) as Record<string, unknown>;
-    const { stdout: local } = await run(path.join(PROJECT_ROOT, 'node_modules/.bin/tsx'), ['scripts/invoke.ts', 'events/event-batch.json'], {
-      cwd: PROJECT_ROOT,
-      env: { ...process.env, [ENV.partnerApiUrl]: '', [ENV.deliveryQueueUrl]: '' },
-    });
+    const { stdout: local } = await run(
+      path.join(PROJECT_ROOT, 'node_modules/.bin/tsx'),
+      ['scripts/invoke.ts', 'events/event-batch.json'],
+      {
+        cwd: PROJECT_ROOT,
+        env: { ...process.env, [ENV.partnerApiUrl]: '', [ENV.deliveryQueueUrl]: '' },
+      },
+    );
     const viaInvoke = JSON.parse(local) as Record<string, unknown>;
     const stable = ({ id: _id, timestamp_ms: _ts, ...rest }: Record<string, unknown>) => rest;
     expect(stable(viaCli)).toEqual(stable(viaInvoke));
-    const { stdout: list } = await run('aws', ['lambda', 'list-functions', '--endpoint-url', system.invokeUrl], { env });
-    expect((JSON.parse(list) as { Functions: { FunctionName: string }[] }).Functions.map((f) => f.FunctionName)).toContain('firehose-ingress');
+    const { stdout: list } = await run('aws', ['lambda', 'list-functions', '--endpoint-url', system.invokeUrl], {
+      env,
+    });
+    expect(
+      (JSON.parse(list) as { Functions: { FunctionName: string }[] }).Functions.map((f) => f.FunctionName),
+    ).toContain('firehose-ingress');
     // Three CLI processes (the aws CLI is Python): a bound that catches a hang, not a slow shared machine.
   }, 120_000);
 });
@@ -239,10 +291,11 @@ describe('where the local services listen', () => {
     .find((i) => i && i.family === 'IPv4' && !i.internal)?.address;
 
   it('binds every service to 127.0.0.1', () => {
-    for (const url of [system.invokeUrl, system.httpUrl, system.partnerUrl, system.sqsEndpoint]) expect(new URL(url).hostname).toBe('127.0.0.1');
+    for (const url of [system.invokeUrl, system.httpUrl, system.partnerUrl, system.sqsEndpoint])
+      expect(new URL(url).hostname).toBe('127.0.0.1');
   });
 
-  it.skipIf(!lanAddress)('cannot be reached on the machine\'s network address (the SQS emulator included)', async () => {
+  it.skipIf(!lanAddress)("cannot be reached on the machine's network address (the SQS emulator included)", async () => {
     const reach = (port: number) =>
       new Promise<string>((resolve) => {
         const socket = net.connect({ host: lanAddress as string, port, timeout: 3_000 });
@@ -256,7 +309,9 @@ describe('where the local services listen', () => {
           resolve('timeout');
         });
       });
-    const ports = [system.invokeUrl, system.httpUrl, system.partnerUrl, system.sqsEndpoint].map((url) => Number(new URL(url).port));
+    const ports = [system.invokeUrl, system.httpUrl, system.partnerUrl, system.sqsEndpoint].map((url) =>
+      Number(new URL(url).port),
+    );
     const results = await Promise.all(ports.map(reach));
     expect(results).toEqual(ports.map(() => 'ECONNREFUSED'));
   });
@@ -265,9 +320,15 @@ describe('where the local services listen', () => {
 /** Which AWS CLI major version is on PATH (v1 and v2 read --payload differently), or why there is none usable. */
 function detectAwsCli(): { major: number } | { skipped: string } {
   const result = spawnSync('aws', ['--version'], { encoding: 'utf8', timeout: 30_000 });
-  if (result.error !== undefined) return { skipped: `no usable \`aws\` on PATH (${result.error.message}); install the AWS CLI (Debian: apt-get install awscli)` };
+  if (result.error !== undefined)
+    return {
+      skipped: `no usable \`aws\` on PATH (${result.error.message}); install the AWS CLI (Debian: apt-get install awscli)`,
+    };
   const output = `${result.stdout}${result.stderr}`;
   const major = /aws-cli\/(\d+)\./.exec(output)?.[1];
-  if (result.status !== 0 || major === undefined) return { skipped: `\`aws --version\` did not name a version (exit ${String(result.status)}): ${output.trim().slice(0, 200)}` };
+  if (result.status !== 0 || major === undefined)
+    return {
+      skipped: `\`aws --version\` did not name a version (exit ${String(result.status)}): ${output.trim().slice(0, 200)}`,
+    };
   return { major: Number(major) };
 }

@@ -37,20 +37,37 @@ function integrationCopy(eventsPath: string): { module: string; setEventsPath(ne
   return { module: path.join(dir, 'index.ts'), setEventsPath: write };
 }
 
-async function startNpm(env: Record<string, string>): Promise<{ child: Spawned; url: string; output: () => string; startupMs: number }> {
+async function startNpm(
+  env: Record<string, string>,
+): Promise<{ child: Spawned; url: string; output: () => string; startupMs: number }> {
   const started = Date.now();
   const child = spawnGroup('npm', ['start'], {
     cwd: PROJECT_ROOT,
-    env: { ...process.env, [ENV.invokePort]: '0', [LOCAL_ENV.httpPort]: '0', [LOCAL_ENV.partnerPort]: '0', [LOCAL_ENV.sqsPort]: '0', ...env },
+    env: {
+      ...process.env,
+      [ENV.invokePort]: '0',
+      [LOCAL_ENV.httpPort]: '0',
+      [LOCAL_ENV.partnerPort]: '0',
+      [LOCAL_ENV.sqsPort]: '0',
+      ...env,
+    },
   });
   let output = '';
   child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const url = await waitUntil(() => /Lambda Invoke API\s+(http:\/\/127\.0\.0\.1:\d+)/.exec(output)?.[1], 30_000, () => `npm start printed no URL:\n${output}`);
+  const url = await waitUntil(
+    () => /Lambda Invoke API\s+(http:\/\/127\.0\.0\.1:\d+)/.exec(output)?.[1],
+    30_000,
+    () => `npm start printed no URL:\n${output}`,
+  );
   return { child, url, output: () => output, startupMs: Date.now() - started };
 }
 
-async function waitUntil<T>(probe: () => T | undefined | Promise<T | undefined>, timeoutMs: number, why: () => string): Promise<T> {
+async function waitUntil<T>(
+  probe: () => T | undefined | Promise<T | undefined>,
+  timeoutMs: number,
+  why: () => string,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await probe();
@@ -60,21 +77,29 @@ async function waitUntil<T>(probe: () => T | undefined | Promise<T | undefined>,
   }
 }
 
-const statusOf = async (url: string): Promise<SystemStatus> => (await (await fetch(`${url}/_status.json`)).json()) as SystemStatus;
+const statusOf = async (url: string): Promise<SystemStatus> =>
+  (await (await fetch(`${url}/_status.json`)).json()) as SystemStatus;
 
 describe('npm start', () => {
   it('starts in a few seconds, prints where everything is, and stops cleanly on Ctrl-C', async () => {
     // Act
     const { child, url, output, startupMs } = await startNpm({});
     const client = new LambdaClient({ endpoint: url, region: 'us-east-1', credentials });
-    const out = await client.send(new InvokeCommand({ FunctionName: 'firehose-ingress', Payload: readFileSync(path.join(PROJECT_ROOT, 'events/event-batch.json')) }));
+    const out = await client.send(
+      new InvokeCommand({
+        FunctionName: 'firehose-ingress',
+        Payload: readFileSync(path.join(PROJECT_ROOT, 'events/event-batch.json')),
+      }),
+    );
     client.destroy();
     // Ctrl-C reaches the whole process group, as in a terminal.
     signalGroup(child, 'SIGINT');
     const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
     // Assess
     expect(JSON.parse(Buffer.from(out.Payload ?? []).toString('utf8'))['type']).toBe('event_processing_response');
-    expect(output()).toMatch(/reloading\s+the functions when a file under lambda changes \(queues, DLQ and status page are kept\)/);
+    expect(output()).toMatch(
+      /reloading\s+the functions when a file under lambda changes \(queues, DLQ and status page are kept\)/,
+    );
     expect(output()).toContain('stopped');
     expect(output()).not.toContain('NodeVersionSupportWarning');
     expect([0, 130]).toContain(code ?? 0);
@@ -85,44 +110,79 @@ describe('npm start', () => {
     // Prepare
     const copy = integrationCopy('/events-before');
     const { url, output } = await startNpm({ [ENV.localIntegrationModule]: copy.module });
-    const invoke = () => fetch(`${url}/2015-03-31/functions/firehose-ingress/invocations`, { method: 'POST', body: readFileSync(path.join(PROJECT_ROOT, 'events/event-batch.json')) });
+    const invoke = () =>
+      fetch(`${url}/2015-03-31/functions/firehose-ingress/invocations`, {
+        method: 'POST',
+        body: readFileSync(path.join(PROJECT_ROOT, 'events/event-batch.json')),
+      });
     const paths = async () => (await statusOf(url)).deliveries.map((d) => d.path);
     await invoke();
-    await waitUntil(async () => (await paths()).includes('/events-before') || undefined, 10_000, () => output());
+    await waitUntil(
+      async () => (await paths()).includes('/events-before') || undefined,
+      10_000,
+      () => output(),
+    );
     // Act: the partner edits the mapping, as in their editor.
     copy.setEventsPath('/events-after');
-    await waitUntil(() => /reloaded the functions/.test(output()) || undefined, 15_000, () => `no reload line:\n${output()}`);
+    await waitUntil(
+      () => /reloaded the functions/.test(output()) || undefined,
+      15_000,
+      () => `no reload line:\n${output()}`,
+    );
     await invoke();
     // Assess: the new code answered, and the status page still remembers the first call.
-    const after = await waitUntil(async () => ((await paths()).includes('/events-after') ? paths() : undefined), 10_000, () => output());
+    const after = await waitUntil(
+      async () => ((await paths()).includes('/events-after') ? paths() : undefined),
+      10_000,
+      () => output(),
+    );
     expect(after).toEqual(['/events-after', '/events-before']);
     expect(output()).toMatch(/reloaded the functions in \d+ ms \(.*mapping\.ts changed\)/);
   }, 90_000);
 
   it('tells its terminal about each retry, park and redrive, and `npm run redrive` finds it', async () => {
     // Prepare: a one-second delivery budget: a retry or two, then a park.
-    const { url, output } = await startNpm({ [ENV.deliveryBudgetSeconds]: '1', [ENV.backoffBaseMs]: '1' });
+    const { url, output } = await startNpm({ [ENV.deliveryBudgetSeconds]: '1', [ENV.backoffBaseMs]: '1', [ENV.logLevel]: 'WARN' });
     const partnerUrl = /partner API\s+(http:\/\/127\.0\.0\.1:\d+)/.exec(output())?.[1] as string;
-    const control = (status: number) => fetch(`${partnerUrl}/_control`, { method: 'POST', body: JSON.stringify({ status }) });
+    const control = (status: number) =>
+      fetch(`${partnerUrl}/_control`, { method: 'POST', body: JSON.stringify({ status }) });
     await control(503);
-    await fetch(`${url}/2015-03-31/functions/firehose-ingress/invocations`, { method: 'POST', body: JSON.stringify(membershipChange(profiles(2))) });
-    await waitUntil(() => /parked a delivery/.test(output()) || undefined, 30_000, () => `no park line:\n${output()}`);
+    await fetch(`${url}/2015-03-31/functions/firehose-ingress/invocations`, {
+      method: 'POST',
+      body: JSON.stringify(membershipChange(profiles(2))),
+    });
+    await waitUntil(
+      () => /parked a delivery/.test(output()) || undefined,
+      30_000,
+      () => `no park line:\n${output()}`,
+    );
     await control(200);
     // Act
     const redrive = await runCli(tsx, ['scripts/redrive.ts', '--local', url], { timeoutMs: 30_000 });
-    await waitUntil(async () => (await statusOf(url)).deliveries.some((d) => d.accepted) || undefined, 15_000, () => output());
+    await waitUntil(
+      async () => (await statusOf(url)).deliveries.some((d) => d.accepted) || undefined,
+      15_000,
+      () => output(),
+    );
     // Assess
     expect(redrive.code, redrive.stderr).toBe(0);
     expect(redrive.stdout).toContain('moved 1 message(s)');
     const lines = output().split('\n');
-    expect(lines.filter((l) => l === 'worker: will retry a delivery (partner answered 503)').length).toBeGreaterThanOrEqual(1);
-    expect(lines.filter((l) => l === 'worker: parked a delivery in the dead-letter queue (partner answered 503)')).toHaveLength(1);
+    expect(
+      lines.filter((l) => l === 'worker: will retry a delivery (partner answered 503)').length,
+    ).toBeGreaterThanOrEqual(1);
+    expect(
+      lines.filter((l) => l === 'worker: parked a delivery in the dead-letter queue (partner answered 503)'),
+    ).toHaveLength(1);
     expect(lines).toContain('redrive: moved 1 message(s) from the dead-letter queue back to the delivery queue');
     // The worker's own log line names the worker, not another function.
     const parkedLog = lines.find((l) => l.includes('"message":"parked in the dead-letter queue"')) ?? '';
     expect(JSON.parse(parkedLog)).toMatchObject({ service: 'firehose-worker' });
     expect(parkedLog).not.toContain('firehose-http');
     const failed = (await statusOf(url)).deliveries.filter((d) => !d.accepted);
-    expect(failed.map((d) => [d.status, d.attempt])).toEqual([[503, 2], [503, 1]]);
+    expect(failed.map((d) => [d.status, d.attempt])).toEqual([
+      [503, 2],
+      [503, 1],
+    ]);
   }, 120_000);
 });

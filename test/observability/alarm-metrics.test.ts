@@ -6,7 +6,13 @@ import { TOKEN_ENV, type FunctionUrlHandler } from '../../lambda/http';
 import type { FirehoseAlarmSet } from '../../lib/alarms';
 import { startPartnerServer, type PartnerServer } from '../../local/partner-api-stand-in';
 import { startSqsEmulator, type SqsEmulator } from '../../local/sqs-emulator';
-import { type AlarmTemplate, closedLoopbackEndpoint, type FunctionKind, readAlarmTemplate, type WatchedMetric } from '../support/alarm-template';
+import {
+  type AlarmTemplate,
+  closedLoopbackEndpoint,
+  type FunctionKind,
+  readAlarmTemplate,
+  type WatchedMetric,
+} from '../support/alarm-template';
 import { emittedMetricsOf, type EmittedMetric } from '../support/emf-capture';
 import { useEntryPoints } from '../support/entry-points';
 import { customEvents, eventBatch, membershipChange, profiles } from '../support/factories';
@@ -60,13 +66,17 @@ async function loadEntryPoint<T>(kind: FunctionKind, overrides: Record<string, s
   });
 }
 
-const ingressEntry = async (overrides?: Record<string, string>) => (await loadEntryPoint<{ handler: IngressHandler }>('ingress', overrides)).handler;
-const httpEntry = async (overrides?: Record<string, string>) => (await loadEntryPoint<{ handler: FunctionUrlHandler }>('http', overrides)).handler;
+const ingressEntry = async (overrides?: Record<string, string>) =>
+  (await loadEntryPoint<{ handler: IngressHandler }>('ingress', overrides)).handler;
+const httpEntry = async (overrides?: Record<string, string>) =>
+  (await loadEntryPoint<{ handler: FunctionUrlHandler }>('http', overrides)).handler;
 const workerEntry = async () => (await loadEntryPoint<{ handler: WorkerHandler }>('worker')).handler;
 
 /** The partner refuses (400) every call to `path` while `act` runs. */
 async function withPartnerRefusing<T>(path: string, act: () => Promise<T>): Promise<T> {
-  partner.setFaults((request) => (request.path === path ? { kind: 'status', status: 400, body: 'refused by the alarm-metrics test' } : undefined));
+  partner.setFaults((request) =>
+    request.path === path ? { kind: 'status', status: 400, body: 'refused by the alarm-metrics test' } : undefined,
+  );
   try {
     return await act();
   } finally {
@@ -78,7 +88,11 @@ async function withPartnerRefusing<T>(path: string, act: () => Promise<T>): Prom
 async function runWorkerOnce(worker: WorkerHandler): Promise<SQSBatchResponse> {
   const { event, messages } = await receiveSqsEvent(sqs);
   const response = await worker(event);
-  await deleteHandled(sqs, messages, response.batchItemFailures.map((f) => f.itemIdentifier));
+  await deleteHandled(
+    sqs,
+    messages,
+    response.batchItemFailures.map((f) => f.itemIdentifier),
+  );
   return response;
 }
 
@@ -90,21 +104,30 @@ function watchedBy(alarm: keyof FirehoseAlarmSet): WatchedMetric {
 
 /** What the alarm would count: the watched name, namespace and dimension set (exactly), with a positive value. */
 function countedBy(metric: WatchedMetric, emitted: readonly EmittedMetric[]): EmittedMetric[] {
-  return emitted.filter((m) =>
-    m.name === metric.metricName && m.namespace === metric.namespace
-    && JSON.stringify(m.dimensions) === JSON.stringify(metric.dimensions) && typeof m.value === 'number' && m.value > 0);
+  return emitted.filter(
+    (m) =>
+      m.name === metric.metricName &&
+      m.namespace === metric.namespace &&
+      JSON.stringify(m.dimensions) === JSON.stringify(metric.dimensions) &&
+      typeof m.value === 'number' &&
+      m.value > 0,
+  );
 }
 
 const body = (message: unknown): string => JSON.stringify(message);
 const noContext = {} as Context;
 
 /** For each custom-metric alarm: the situation that should raise it, played on the real entry point. */
-const SITUATIONS: Readonly<Partial<Record<keyof FirehoseAlarmSet, { readonly situation: string; readonly act: () => Promise<unknown> }>>> = {
+const SITUATIONS: Readonly<
+  Partial<Record<keyof FirehoseAlarmSet, { readonly situation: string; readonly act: () => Promise<unknown> }>>
+> = {
   httpRejectedAuth: {
     situation: 'an HTTP call with a wrong token (401)',
     act: async () => {
       const http = await httpEntry();
-      const { metrics, outcome } = await emittedMetricsOf(() => http(functionUrlEvent('/events', body(eventBatch(customEvents(1))), 'tok_wrong'), noContext));
+      const { metrics, outcome } = await emittedMetricsOf(() =>
+        http(functionUrlEvent('/events', body(eventBatch(customEvents(1))), 'tok_wrong'), noContext),
+      );
       expect(outcome).toMatchObject({ status: 'fulfilled', value: { statusCode: 401 } });
       return metrics;
     },
@@ -113,7 +136,9 @@ const SITUATIONS: Readonly<Partial<Record<keyof FirehoseAlarmSet, { readonly sit
     situation: 'an in-line event batch the partner refuses with 400',
     act: async () => {
       const ingress = await ingressEntry();
-      const { metrics, outcome } = await withPartnerRefusing('/events', () => emittedMetricsOf(() => ingress(eventBatch(customEvents(2)))));
+      const { metrics, outcome } = await withPartnerRefusing('/events', () =>
+        emittedMetricsOf(() => ingress(eventBatch(customEvents(2)))),
+      );
       expect(outcome).toMatchObject({ status: 'fulfilled', value: { type: 'event_processing_response' } });
       return metrics;
     },
@@ -123,7 +148,10 @@ const SITUATIONS: Readonly<Partial<Record<keyof FirehoseAlarmSet, { readonly sit
     act: async () => {
       const http = await httpEntry();
       const { metrics, outcome } = await withPartnerRefusing('/events', () =>
-        emittedMetricsOf(() => http(functionUrlEvent('/events', body(eventBatch(customEvents(2))), HTTP_TOKEN), noContext)));
+        emittedMetricsOf(() =>
+          http(functionUrlEvent('/events', body(eventBatch(customEvents(2))), HTTP_TOKEN), noContext),
+        ),
+      );
       expect(outcome).toMatchObject({ status: 'fulfilled', value: { statusCode: 200 } });
       return metrics;
     },
@@ -141,7 +169,9 @@ const SITUATIONS: Readonly<Partial<Record<keyof FirehoseAlarmSet, { readonly sit
     situation: 'a membership change over HTTP while the queue is unreachable (503)',
     act: async () => {
       const http = await httpEntry({ [ENV.sqsEndpoint]: closedPortEndpoint });
-      const { metrics, outcome } = await emittedMetricsOf(() => http(functionUrlEvent('/audience', body(membershipChange(profiles(1))), HTTP_TOKEN), noContext));
+      const { metrics, outcome } = await emittedMetricsOf(() =>
+        http(functionUrlEvent('/audience', body(membershipChange(profiles(1))), HTTP_TOKEN), noContext),
+      );
       expect(outcome).toMatchObject({ status: 'fulfilled', value: { statusCode: 503 } });
       return metrics;
     },
@@ -152,7 +182,9 @@ const SITUATIONS: Readonly<Partial<Record<keyof FirehoseAlarmSet, { readonly sit
       const ingress = await ingressEntry();
       const worker = await workerEntry();
       await emittedMetricsOf(() => ingress(membershipChange(profiles(2)))); // queued; its own metrics are not the point
-      const { metrics, outcome } = await withPartnerRefusing('/audience-memberships', () => emittedMetricsOf(() => runWorkerOnce(worker)));
+      const { metrics, outcome } = await withPartnerRefusing('/audience-memberships', () =>
+        emittedMetricsOf(() => runWorkerOnce(worker)),
+      );
       expect(outcome).toMatchObject({ status: 'fulfilled', value: { batchItemFailures: [] } });
       expect(sqs.peek('dead-letter').some((m) => m.attributes['status'] === '400')).toBe(true);
       return metrics;
@@ -176,7 +208,10 @@ describe('alarms on custom metrics, raised by the deployed entry points', () => 
       const emitted = (await act()) as EmittedMetric[];
       // Assess
       expect(Object.keys(metric.dimensions)).toEqual(['service']);
-      expect(countedBy(metric, emitted), `${metric.metricName} ${JSON.stringify(metric.dimensions)} among ${JSON.stringify(emitted)}`).not.toEqual([]);
+      expect(
+        countedBy(metric, emitted),
+        `${metric.metricName} ${JSON.stringify(metric.dimensions)} among ${JSON.stringify(emitted)}`,
+      ).not.toEqual([]);
     },
   );
 
@@ -186,7 +221,9 @@ describe('alarms on custom metrics, raised by the deployed entry points', () => 
     const http = await httpEntry();
     // Act
     const viaIngress = await emittedMetricsOf(() => ingress(eventBatch(customEvents(1))));
-    const viaHttp = await emittedMetricsOf(() => http(functionUrlEvent('/events', body(eventBatch(customEvents(1))), HTTP_TOKEN), noContext));
+    const viaHttp = await emittedMetricsOf(() =>
+      http(functionUrlEvent('/events', body(eventBatch(customEvents(1))), HTTP_TOKEN), noContext),
+    );
     // Assess
     const emitted = [...viaIngress.metrics, ...viaHttp.metrics];
     expect(emitted.length).toBeGreaterThan(0);

@@ -30,22 +30,26 @@ const bodies = fc.oneof(
 describe('the HTTP entry point under hostile bodies', () => {
   it('answers 2xx or a 4xx with a short JSON error, and never echoes the body', async () => {
     await fc.assert(
-      fc.asyncProperty(bodies, fc.constantFrom('/firehose', '/events', '/audience', '/registration'), async (body, path) => {
-        const sentBefore = http.delivery.partner.received.length;
-        const answer = await http.request(path, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json', authorization: `Token ${TOKEN}` },
-          body,
-        });
-        expect([200, 202, 400]).toContain(answer.status);
-        if (answer.status === 400) {
-          expect(answer.text.length).toBeLessThan(600);
-          expect(answer.json()).toHaveProperty('error');
-          expect(http.delivery.partner.received.length).toBe(sentBefore);
-          if (body.length > 40) expect(answer.text).not.toContain(body.toString('latin1').slice(0, 40));
-        }
-        expect(({} as Record<string, unknown>)['polluted']).toBeUndefined();
-      }),
+      fc.asyncProperty(
+        bodies,
+        fc.constantFrom('/firehose', '/events', '/audience', '/registration'),
+        async (body, path) => {
+          const sentBefore = http.delivery.partner.received.length;
+          const answer = await http.request(path, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json', authorization: `Token ${TOKEN}` },
+            body,
+          });
+          expect([200, 202, 400]).toContain(answer.status);
+          if (answer.status === 400) {
+            expect(answer.text.length).toBeLessThan(600);
+            expect(answer.json()).toHaveProperty('error');
+            expect(http.delivery.partner.received.length).toBe(sentBefore);
+            if (body.length > 40) expect(answer.text).not.toContain(body.toString('latin1').slice(0, 40));
+          }
+          expect(({} as Record<string, unknown>)['polluted']).toBeUndefined();
+        },
+      ),
       { numRuns: 120 },
     );
   });

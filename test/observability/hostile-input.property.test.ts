@@ -28,17 +28,25 @@ function mutateAt(value: unknown, path: number[], replacement: unknown): unknown
   if (entries.length === 0) return replacement;
   const [head, ...rest] = path;
   const key = entries[(head ?? 0) % entries.length]?.[0] as string;
-  const copy: Record<string, unknown> = Array.isArray(value) ? ([...value] as unknown as Record<string, unknown>) : { ...(value as object) };
+  const copy: Record<string, unknown> = Array.isArray(value)
+    ? ([...value] as unknown as Record<string, unknown>)
+    : { ...(value as object) };
   copy[key] = mutateAt((value as Record<string, unknown>)[key], rest, replacement);
   return copy;
 }
 
 const hostileText = fc.oneof(
   fc.constant('['.repeat(200_000)),
-  fc.constant(`{"type":"event_processing_request","id":"x","events":[{"type":"custom_event","name":"${'x'.repeat(2_000_000)}"}]}`),
-  fc.constant('{"__proto__":{"polluted":true},"type":"dsr_processing_request","id":"p","constructor":{"prototype":{"polluted":true}}}'),
+  fc.constant(
+    `{"type":"event_processing_request","id":"x","events":[{"type":"custom_event","name":"${'x'.repeat(2_000_000)}"}]}`,
+  ),
+  fc.constant(
+    '{"__proto__":{"polluted":true},"type":"dsr_processing_request","id":"p","constructor":{"prototype":{"polluted":true}}}',
+  ),
   fc.constant('{"type":"event_processing_request","id":"d","type":"audience_subscription_request","events":[]}'),
-  fc.constant('{"type":"event_processing_request","id":"x","events":[{"type":"custom_event","session_id":123456789012345678901234567890}]}'),
+  fc.constant(
+    '{"type":"event_processing_request","id":"x","events":[{"type":"custom_event","session_id":123456789012345678901234567890}]}',
+  ),
   fc.string({ unit: 'binary', maxLength: 200 }),
 );
 
@@ -80,7 +88,12 @@ describe('the ingress under hostile input', () => {
       fc.asyncProperty(
         fc.constantFrom(...seeds),
         fc.array(fc.nat(), { maxLength: 6 }),
-        fc.oneof(fc.jsonValue(), fc.constant(null), fc.constant({ __proto__: { polluted: true } }), fc.constant('constructor')),
+        fc.oneof(
+          fc.jsonValue(),
+          fc.constant(null),
+          fc.constant({ __proto__: { polluted: true } }),
+          fc.constant('constructor'),
+        ),
         (seed, path, replacement) => handlesSafely(mutateAt(seed, path, replacement)),
       ),
       { numRuns: 150 },
@@ -95,17 +108,23 @@ describe('the worker under hostile queue messages', () => {
     let n = 0;
     const parkedBefore = (await system.deadLetters()).length;
     await fc.assert(
-      fc.asyncProperty(fc.oneof(fc.string({ maxLength: 300 }), fc.jsonValue().map((v) => JSON.stringify(v))), async (body) => {
-        const record = {
-          messageId: `m${++n}`,
-          receiptHandle: 'none',
-          body,
-          attributes: { ApproximateReceiveCount: '1' },
-          messageAttributes: {},
-        } as unknown as SQSRecord;
-        expect(await deliverRecord(record, deps)).toBe('parked');
-        expect(prototypeKeys()).toEqual(baselinePrototype);
-      }),
+      fc.asyncProperty(
+        fc.oneof(
+          fc.string({ maxLength: 300 }),
+          fc.jsonValue().map((v) => JSON.stringify(v)),
+        ),
+        async (body) => {
+          const record = {
+            messageId: `m${++n}`,
+            receiptHandle: 'none',
+            body,
+            attributes: { ApproximateReceiveCount: '1' },
+            messageAttributes: {},
+          } as unknown as SQSRecord;
+          expect(await deliverRecord(record, deps)).toBe('parked');
+          expect(prototypeKeys()).toEqual(baselinePrototype);
+        },
+      ),
       { numRuns: 60 },
     );
     const parked = (await system.deadLetters()).slice(parkedBefore);

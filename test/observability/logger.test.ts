@@ -9,7 +9,13 @@ function captureStdout(): { lines: () => string[] } {
     written.push(String(chunk));
     return true;
   });
-  return { lines: () => written.join('').split('\n').filter((line) => line.trim() !== '') };
+  return {
+    lines: () =>
+      written
+        .join('')
+        .split('\n')
+        .filter((line) => line.trim() !== ''),
+  };
 }
 
 afterEach(() => vi.restoreAllMocks());

@@ -41,7 +41,13 @@ describe('ingress metrics (embedded metric format)', () => {
   it('publishes per-type invocations and in-line delivery counts under the service dimension', async () => {
     const emf = await emfLinesOf(() => handler(eventBatch(customEvents(4))));
     const names = emf.flatMap((e) => e._aws.CloudWatchMetrics.flatMap((m) => m.Metrics.map((x) => x.Name)));
-    expect(names).toEqual(expect.arrayContaining([METRIC_NAMES.invocations, METRIC_NAMES.callsDeliveredInline, METRIC_NAMES.eventsForwardedInline]));
+    expect(names).toEqual(
+      expect.arrayContaining([
+        METRIC_NAMES.invocations,
+        METRIC_NAMES.callsDeliveredInline,
+        METRIC_NAMES.eventsForwardedInline,
+      ]),
+    );
     const invocation = emf.find((e) => e[METRIC_NAMES.invocations] !== undefined);
     expect(invocation).toMatchObject({ RequestType: 'event_processing_request', service: 'firehose-ingress' });
     expect(invocation?._aws.CloudWatchMetrics[0]?.Namespace).toBe('MparticleFirehose');

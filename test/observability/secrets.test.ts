@@ -17,11 +17,16 @@ const outputs: string[] = [];
 
 beforeAll(async () => {
   // A 2-second delivery budget, so the call that keeps failing is parked within the test.
-  system = await startDeliverySystem({ [ENV.localSealingKey]: PLANTED_SEALING_KEY, [ENV.deliveryBudgetSeconds]: '2', [ENV.backoffBaseMs]: '1' });
+  system = await startDeliverySystem({
+    [ENV.localSealingKey]: PLANTED_SEALING_KEY,
+    [ENV.deliveryBudgetSeconds]: '2',
+    [ENV.backoffBaseMs]: '1',
+  });
   const account = { account_id: 7, account_settings: { apiKey: PLANTED_KEY, region: 'eu' } };
   // The partner refuses some calls and echoes the key it was sent, as careless APIs do.
   system.partner.setFaults((r) => {
-    if (r.bodyText.includes('"refuse-me"')) return { kind: 'status', status: 400, body: `{"error":"bad key ${String(r.headers['authorization'])}"}` };
+    if (r.bodyText.includes('"refuse-me"'))
+      return { kind: 'status', status: 400, body: `{"error":"bad key ${String(r.headers['authorization'])}"}` };
     if (r.bodyText.includes('"flaky"')) return { kind: 'status', status: 503, body: `{"echo":"${PLANTED_KEY}"}` };
     return undefined;
   });

@@ -18,7 +18,11 @@ describe('the Context the runtime loop builds', () => {
 
   it('leaves out a malformed client context instead of failing the invocation', () => {
     // Prepare + Act
-    const context = buildContext('r-2', { 'lambda-runtime-client-context': '{not json' }, { [ENV.lambdaFunctionVersion]: '7' });
+    const context = buildContext(
+      'r-2',
+      { 'lambda-runtime-client-context': '{not json' },
+      { [ENV.lambdaFunctionVersion]: '7' },
+    );
     // Assess
     expect(context.clientContext).toBeUndefined();
     expect(context.functionVersion).toBe('7');
@@ -36,7 +40,10 @@ describe('the Context the runtime loop builds', () => {
 describe('the error document', () => {
   it.each([
     [new TypeError('bad'), { errorType: 'TypeError', errorMessage: 'bad', trace: [] }],
-    [new RuntimeLoopError('Runtime.HandlerNotFound', 'index.rawHandler is undefined'), { errorType: 'Runtime.HandlerNotFound', errorMessage: 'index.rawHandler is undefined', trace: [] }],
+    [
+      new RuntimeLoopError('Runtime.HandlerNotFound', 'index.rawHandler is undefined'),
+      { errorType: 'Runtime.HandlerNotFound', errorMessage: 'index.rawHandler is undefined', trace: [] },
+    ],
     ['a string', { errorType: 'Error', errorMessage: 'a string', trace: [] }],
     [{ secret: 'x' }, { errorType: 'Error', errorMessage: 'non-error value thrown', trace: [] }],
   ])('reports %s without a stack trace', (thrown, expected) => {

@@ -4,7 +4,15 @@ import { ENV } from '../../lambda/delivery/defaults';
 import { startPartnerServer, type PartnerServer } from '../../local/partner-api-stand-in';
 import { bundleIngressWithLoop } from '../../local/runtime-loop-process';
 import { customEvents, eventBatch } from '../support/factories';
-import { int64BatchText, removeTaskRoots, SESSION_IDS, startSandbox, taskRootWithHandler, testTaskRoot, type Sandbox } from '../support/runtime-loop';
+import {
+  int64BatchText,
+  removeTaskRoots,
+  SESSION_IDS,
+  startSandbox,
+  taskRootWithHandler,
+  testTaskRoot,
+  type Sandbox,
+} from '../support/runtime-loop';
 
 /**
  * The bundled ingress behind the real wrapper and loop, started as Lambda's Node.js bootstrap starts it, on
@@ -53,7 +61,10 @@ describe('the ingress through the runtime loop', () => {
     // Assess
     expect(outcome.kind).toBe('response');
     expect(json(outcome.body)).toMatchObject({ type: 'event_processing_response' });
-    const delivered = partner.received.slice(before).map((r) => r.bodyText).join('\n');
+    const delivered = partner.received
+      .slice(before)
+      .map((r) => r.bodyText)
+      .join('\n');
     expect(delivered.split(SESSION_IDS.positive).length - 1).toBe(positives);
     expect(delivered.split(SESSION_IDS.negative).length - 1).toBe(negatives);
     expect(delivered).not.toMatch(/4957918240501248000|-2271448330363288800/);
@@ -66,7 +77,11 @@ describe('the ingress through the runtime loop', () => {
     const outcome = await box.api.invoke({ payload: '{"type":"event_processing_request","id":"x","events":[1]}' });
     // Assess
     expect(outcome.kind).toBe('error');
-    expect(json(outcome.body)).toEqual({ errorType: 'FirehoseInputError', errorMessage: expect.stringContaining('events[0]'), trace: [] });
+    expect(json(outcome.body)).toEqual({
+      errorType: 'FirehoseInputError',
+      errorMessage: expect.stringContaining('events[0]'),
+      trace: [],
+    });
     expect(outcome.body.toString()).not.toMatch(/\n|\bat \/|\.js:\d+/);
     expect(outcome.headers['content-type']).toBe('application/json');
     expect(outcome.headers['lambda-runtime-function-error-type']).toBeUndefined();
@@ -96,7 +111,10 @@ describe('the ingress through the runtime loop', () => {
     const box = await sandbox(root, { [ENV.logLevel]: 'ERROR' });
     const payload = int64BatchText().text;
     const heap = async () => {
-      const outcome = await box.api.invoke({ payload: '{}', clientContext: JSON.stringify({ custom: { heap: true } }) });
+      const outcome = await box.api.invoke({
+        payload: '{}',
+        clientContext: JSON.stringify({ custom: { heap: true } }),
+      });
       return json(outcome.body)['heapUsed'] as number;
     };
     for (let i = 0; i < 100; i++) await box.api.invoke({ payload });
@@ -175,7 +193,11 @@ describe('the runtime loop', () => {
     // Assess
     expect(code).not.toBe(0);
     const [initError] = box.api.initErrors;
-    expect(json(initError?.body ?? Buffer.from('{}'))).toEqual({ errorType, errorMessage: expect.any(String), trace: [] });
+    expect(json(initError?.body ?? Buffer.from('{}'))).toEqual({
+      errorType,
+      errorMessage: expect.any(String),
+      trace: [],
+    });
     expect(initError?.headers['lambda-runtime-function-error-type']).toBe(errorType);
     expect((await waiting).kind).toBe('init-error');
   });
@@ -192,13 +214,21 @@ describe('the runtime loop', () => {
     expect(outcome.kind).toBe('error');
     expect(json(outcome.body)).toEqual({ errorType: 'RangeError', errorMessage: 'boom', trace: [] });
     expect(code).toBe(129);
-    const logged = box.lines.map((l) => JSON.parse(l) as Record<string, unknown>).find((l) => l['errorType'] === 'RangeError');
-    expect(logged).toMatchObject({ level: 'ERROR', errorMessage: 'boom', stack: expect.stringContaining('RangeError: boom') });
+    const logged = box.lines
+      .map((l) => JSON.parse(l) as Record<string, unknown>)
+      .find((l) => l['errorType'] === 'RangeError');
+    expect(logged).toMatchObject({
+      level: 'ERROR',
+      errorMessage: 'boom',
+      stack: expect.stringContaining('RangeError: boom'),
+    });
   });
 
   it('writes every log line as one JSON object', async () => {
     // Prepare
-    const root = await taskRootWithHandler('exports.rawHandler = async () => { throw new Error("line one\\nline two"); };');
+    const root = await taskRootWithHandler(
+      'exports.rawHandler = async () => { throw new Error("line one\\nline two"); };',
+    );
     const box = await sandbox(root);
     // Act
     await box.api.invoke({ payload: '{}' });

@@ -43,13 +43,22 @@ describe('the exec wrapper', () => {
     // Act
     await start(root.wrapper, [root.recorder, ...MANAGED_RUNTIME_ARGS]);
     // Assess
-    expect(recorded(root.record)).toEqual([...MANAGED_RUNTIME_ARGS.slice(0, -1), path.join(root.dir, RUNTIME_LOOP_FILES.loop)]);
+    expect(recorded(root.record)).toEqual([
+      ...MANAGED_RUNTIME_ARGS.slice(0, -1),
+      path.join(root.dir, RUNTIME_LOOP_FILES.loop),
+    ]);
   });
 
   it('keeps extra flags (memory settings) in their order', async () => {
     // Prepare
     const root = taskRoot(true);
-    const args = ['--expose-gc', '--max-semi-space-size=16', '--max-old-space-size=870', 'arg with space', '/var/runtime/index.mjs'];
+    const args = [
+      '--expose-gc',
+      '--max-semi-space-size=16',
+      '--max-old-space-size=870',
+      'arg with space',
+      '/var/runtime/index.mjs',
+    ];
     // Act
     await start(root.wrapper, [root.recorder, ...args]);
     // Assess
@@ -57,7 +66,10 @@ describe('the exec wrapper', () => {
   });
 
   it.each([
-    ['the last argument is another entry point', (r: ReturnType<typeof taskRoot>) => [r.recorder, '--expose-gc', '/var/runtime/other.mjs']],
+    [
+      'the last argument is another entry point',
+      (r: ReturnType<typeof taskRoot>) => [r.recorder, '--expose-gc', '/var/runtime/other.mjs'],
+    ],
     ['there is no entry point after the interpreter', (r: ReturnType<typeof taskRoot>) => [r.recorder, '--version']],
   ])('runs the managed runtime unchanged when %s', async (_, argsOf) => {
     // Prepare
@@ -103,7 +115,10 @@ describe('the exec wrapper', () => {
     // Prepare: a stand-in for the managed runtime's entry point that records how node started it.
     const root = taskRoot(true);
     const fakeRuntime = path.join(path.dirname(root.recorder), 'index.mjs');
-    writeFileSync(fakeRuntime, `import { writeFileSync } from 'node:fs';\nwriteFileSync(${JSON.stringify(root.record)}, process.execArgv.join('\\n'));\n`);
+    writeFileSync(
+      fakeRuntime,
+      `import { writeFileSync } from 'node:fs';\nwriteFileSync(${JSON.stringify(root.record)}, process.execArgv.join('\\n'));\n`,
+    );
     // Act
     await start(root.wrapper, [process.execPath, ...MANAGED_RUNTIME_ARGS.slice(0, -1), fakeRuntime]);
     // Assess

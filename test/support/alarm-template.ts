@@ -27,22 +27,36 @@ export function readAlarmTemplate(): AlarmTemplate {
     const stack = synthesized.stack();
     const template = synthesized.template();
     const { integration } = stack;
-    const propertiesOfConstruct = (construct: IConstruct | undefined) => propertiesOf(template, logicalIdOf(stack, construct));
+    const propertiesOfConstruct = (construct: IConstruct | undefined) =>
+      propertiesOf(template, logicalIdOf(stack, construct));
     const watched = new Map(
       Object.entries(integration.alarms).flatMap(([key, alarm]): Array<[keyof FirehoseAlarmSet, WatchedMetric]> => {
         const p = propertiesOfConstruct(alarm as IConstruct);
         if (typeof p['Namespace'] !== 'string' || p['Namespace'].startsWith('AWS/')) return [];
-        const dimensions = Object.fromEntries((p['Dimensions'] as Array<{ Name: string; Value: unknown }>).map((d) => [d.Name, d.Value]));
-        return [[key as keyof FirehoseAlarmSet, { metricName: String(p['MetricName']), namespace: p['Namespace'], dimensions }]];
+        const dimensions = Object.fromEntries(
+          (p['Dimensions'] as Array<{ Name: string; Value: unknown }>).map((d) => [d.Name, d.Value]),
+        );
+        return [
+          [
+            key as keyof FirehoseAlarmSet,
+            { metricName: String(p['MetricName']), namespace: p['Namespace'], dimensions },
+          ],
+        ];
       }),
     );
     const envOf = (fn: IConstruct | undefined): Record<string, string> => {
       const variables = (propertiesOfConstruct(fn)['Environment'] as { Variables: Record<string, unknown> }).Variables;
-      return Object.fromEntries(Object.entries(variables).filter((entry): entry is [string, string] => typeof entry[1] === 'string'));
+      return Object.fromEntries(
+        Object.entries(variables).filter((entry): entry is [string, string] => typeof entry[1] === 'string'),
+      );
     };
     return {
       watched,
-      functionEnv: { ingress: envOf(integration.ingressFunction), worker: envOf(integration.workerFunction), http: envOf(integration.httpFunction) },
+      functionEnv: {
+        ingress: envOf(integration.ingressFunction),
+        worker: envOf(integration.workerFunction),
+        http: envOf(integration.httpFunction),
+      },
     };
   } finally {
     synthesized.dispose();

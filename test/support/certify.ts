@@ -13,10 +13,23 @@ import { integration } from '../../lambda/integration';
 export const GENEROUS_BUDGET_MS = 5_000;
 
 export function certifyArgs(target: CertifyTargetArgs, overrides: Partial<CertifyArgs> = {}): CertifyArgs {
-  return { target, withData: false, repeat: 3, json: false, statusUrl: undefined, settingsEnv: undefined, help: false, ...overrides };
+  return {
+    target,
+    withData: false,
+    repeat: 3,
+    json: false,
+    statusUrl: undefined,
+    settingsEnv: undefined,
+    help: false,
+    ...overrides,
+  };
 }
 
-export const localTarget = (endpoint: string): CertifyTargetArgs => ({ kind: 'local', endpoint, functionName: 'firehose-ingress' });
+export const localTarget = (endpoint: string): CertifyTargetArgs => ({
+  kind: 'local',
+  endpoint,
+  functionName: 'firehose-ingress',
+});
 
 export function certifyDeps(overrides: Partial<CertifyDependencies> = {}): CertifyDependencies {
   return {

@@ -32,7 +32,14 @@ export function capturingLogger(service: string, lines: string[]): Logger {
   const logger = createLogger(service, 'DEBUG');
   // Powertools writes through its own console: capture what it would print.
   const sink = (...args: unknown[]): void => void lines.push(args.map(String).join(' '));
-  (logger as unknown as { console: Record<string, unknown> }).console = { log: sink, info: sink, warn: sink, error: sink, debug: sink, trace: sink };
+  (logger as unknown as { console: Record<string, unknown> }).console = {
+    log: sink,
+    info: sink,
+    warn: sink,
+    error: sink,
+    debug: sink,
+    trace: sink,
+  };
   return logger;
 }
 
@@ -72,13 +79,18 @@ export async function startDeliverySystem(
     const out = await sqs.sqs.send(
       new GetQueueAttributesCommand({
         QueueUrl: sqs.queueUrl,
-        AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible', 'ApproximateNumberOfMessagesDelayed'],
+        AttributeNames: [
+          'ApproximateNumberOfMessages',
+          'ApproximateNumberOfMessagesNotVisible',
+          'ApproximateNumberOfMessagesDelayed',
+        ],
       }),
     );
     const a = out.Attributes ?? {};
     return {
       visible: Number(a['ApproximateNumberOfMessages'] ?? 0),
-      inFlight: Number(a['ApproximateNumberOfMessagesNotVisible'] ?? 0) + Number(a['ApproximateNumberOfMessagesDelayed'] ?? 0),
+      inFlight:
+        Number(a['ApproximateNumberOfMessagesNotVisible'] ?? 0) + Number(a['ApproximateNumberOfMessagesDelayed'] ?? 0),
     };
   };
 

@@ -2,7 +2,13 @@ import { vi } from 'vitest';
 
 /** One embedded-metric-format line as Powertools Metrics writes it to stdout and CloudWatch reads it. */
 export interface EmfLine {
-  readonly _aws: { readonly CloudWatchMetrics: ReadonlyArray<{ Namespace: string; Dimensions: string[][]; Metrics: ReadonlyArray<{ Name: string }> }> };
+  readonly _aws: {
+    readonly CloudWatchMetrics: ReadonlyArray<{
+      Namespace: string;
+      Dimensions: string[][];
+      Metrics: ReadonlyArray<{ Name: string }>;
+    }>;
+  };
   readonly [key: string]: unknown;
 }
 
@@ -18,7 +24,9 @@ export interface EmittedMetric {
  * Runs `act` with stdout captured and returns every metric it published (the entry points flush once per
  * invocation, in their `finally`). Other stdout lines (logs) are dropped. The act's own outcome is returned too.
  */
-export async function emittedMetricsOf<T>(act: () => Promise<T>): Promise<{ metrics: EmittedMetric[]; outcome: PromiseSettledResult<T> }> {
+export async function emittedMetricsOf<T>(
+  act: () => Promise<T>,
+): Promise<{ metrics: EmittedMetric[]; outcome: PromiseSettledResult<T> }> {
   const chunks: string[] = [];
   const spy = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
     chunks.push(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8'));
@@ -32,7 +40,11 @@ export async function emittedMetricsOf<T>(act: () => Promise<T>): Promise<{ metr
   } finally {
     spy.mockRestore();
   }
-  const lines = chunks.join('').split('\n').filter((line) => line.includes('"_aws"')).map((line) => JSON.parse(line) as EmfLine);
+  const lines = chunks
+    .join('')
+    .split('\n')
+    .filter((line) => line.includes('"_aws"'))
+    .map((line) => JSON.parse(line) as EmfLine);
   return { metrics: lines.flatMap(metricsOfLine), outcome };
 }
 

@@ -16,7 +16,10 @@ export function event(type: string, overrides: Record<string, unknown> = {}): Re
   return { type, id: randomUUID(), timestamp_ms: Date.now(), source_id: randomUUID(), session_id: 42, ...overrides };
 }
 
-export function eventBatch(events: unknown[] | undefined, overrides: Record<string, unknown> = {}): Record<string, unknown> {
+export function eventBatch(
+  events: unknown[] | undefined,
+  overrides: Record<string, unknown> = {},
+): Record<string, unknown> {
   const batch: Record<string, unknown> = {
     ...envelope('event_processing_request'),
     source_id: randomUUID(),
@@ -31,7 +34,11 @@ export function eventBatch(events: unknown[] | undefined, overrides: Record<stri
 /** `count` custom events with distinct ids and a few attributes (about 300 bytes each). */
 export function customEvents(count: number): Record<string, unknown>[] {
   return Array.from({ length: count }, (_, i) =>
-    event('custom_event', { name: `event ${i}`, custom_event_type: 'other', attributes: { index: String(i), page: 'checkout' } }),
+    event('custom_event', {
+      name: `event ${i}`,
+      custom_event_type: 'other',
+      attributes: { index: String(i), page: 'checkout' },
+    }),
   );
 }
 
@@ -44,8 +51,15 @@ export function profile(mpid: string, actions: string[] = ['add']): Record<strin
   };
 }
 
-export function membershipChange(profiles: unknown[] | undefined, overrides: Record<string, unknown> = {}): Record<string, unknown> {
-  const request: Record<string, unknown> = { ...envelope('audience_membership_change_request'), account: account(), ...overrides };
+export function membershipChange(
+  profiles: unknown[] | undefined,
+  overrides: Record<string, unknown> = {},
+): Record<string, unknown> {
+  const request: Record<string, unknown> = {
+    ...envelope('audience_membership_change_request'),
+    account: account(),
+    ...overrides,
+  };
   if (profiles !== undefined) request['user_profiles'] = profiles;
   return request;
 }
@@ -55,7 +69,14 @@ export function profiles(count: number): Record<string, unknown>[] {
 }
 
 export function subscription(action: string, overrides: Record<string, unknown> = {}): Record<string, unknown> {
-  return { ...envelope('audience_subscription_request'), account: account(), audience_id: 77, audience_name: 'Lapsed', action, ...overrides };
+  return {
+    ...envelope('audience_subscription_request'),
+    account: account(),
+    audience_id: 77,
+    audience_name: 'Lapsed',
+    action,
+    ...overrides,
+  };
 }
 
 export function dsrErasure(overrides: Record<string, unknown> = {}): Record<string, unknown> {

@@ -10,7 +10,9 @@ import { createIngressFunction } from '../../lambda/runtime/ingress-function';
  * answer in one chosen way, so each certify check can be shown to fail for the reason it exists.
  */
 
-export type Reply = { readonly kind: 'result'; readonly value: unknown } | { readonly kind: 'error'; readonly error: Error };
+export type Reply =
+  | { readonly kind: 'result'; readonly value: unknown }
+  | { readonly kind: 'error'; readonly error: Error };
 
 /** The kit's own answer to a payload: its response document, or the error it would raise. */
 export type Responder = (payloadText: string) => Promise<Reply>;
@@ -28,11 +30,17 @@ export function kitResponder(): Responder {
 }
 
 /** Rewrites a successful response document (and sees the request it answers). */
-export function mutateResponses(inner: Responder, mutate: (response: Record<string, unknown>, request: Record<string, unknown>) => unknown): Responder {
+export function mutateResponses(
+  inner: Responder,
+  mutate: (response: Record<string, unknown>, request: Record<string, unknown>) => unknown,
+): Responder {
   return async (payloadText) => {
     const reply = await inner(payloadText);
     if (reply.kind !== 'result') return reply;
-    return { kind: 'result', value: mutate({ ...(reply.value as FirehoseResponse) }, JSON.parse(payloadText) as Record<string, unknown>) };
+    return {
+      kind: 'result',
+      value: mutate({ ...(reply.value as FirehoseResponse) }, JSON.parse(payloadText) as Record<string, unknown>),
+    };
   };
 }
 
@@ -47,10 +55,14 @@ export interface FakeServer {
  * A Lambda Invoke API: errors come back as Lambda reports them (FunctionError, an error document with `trace`).
  * Its status page, like the local system's, lists deliveries: none, as nothing here reaches a partner.
  */
-export function startFakeInvokeApi(respond: Responder, options: { trace?: (error: Error) => string[]; errorMessage?: (error: Error, payload: string) => string } = {}): Promise<FakeServer> {
+export function startFakeInvokeApi(
+  respond: Responder,
+  options: { trace?: (error: Error) => string[]; errorMessage?: (error: Error, payload: string) => string } = {},
+): Promise<FakeServer> {
   return listen(async (req, body, res) => {
     if (req.url === '/_status.json') return send(res, 200, { deliveries: [] });
-    if (!/^\/2015-03-31\/functions\/[^/]+\/invocations/.test(req.url ?? '')) return send(res, 404, { message: 'no route' });
+    if (!/^\/2015-03-31\/functions\/[^/]+\/invocations/.test(req.url ?? ''))
+      return send(res, 404, { message: 'no route' });
     const reply = await respond(body);
     if (reply.kind === 'result') return send(res, 200, reply.value);
     res.setHeader('X-Amz-Function-Error', 'Unhandled');
@@ -63,7 +75,10 @@ export function startFakeInvokeApi(respond: Responder, options: { trace?: (error
 }
 
 /** An HTTP-variant endpoint: `errorStatus` and `errorBody` decide how a refusal is answered; the token is not checked. */
-export function startFakeHttpEndpoint(respond: Responder, options: { errorStatus: number; errorBody: (error: Error) => unknown }): Promise<FakeServer> {
+export function startFakeHttpEndpoint(
+  respond: Responder,
+  options: { errorStatus: number; errorBody: (error: Error) => unknown },
+): Promise<FakeServer> {
   return listen(async (_req, body, res) => {
     const reply = await respond(body);
     if (reply.kind === 'result') return send(res, 200, reply.value);

@@ -37,7 +37,8 @@ export async function startKmsStandIn(options: { latencyMs?: number } = {}): Pro
       } else {
         [status, answer] = [400, { __type: 'UnsupportedOperationException', message: target }];
       }
-      const send = (): void => void res.writeHead(status, { 'content-type': 'application/x-amz-json-1.1' }).end(JSON.stringify(answer));
+      const send = (): void =>
+        void res.writeHead(status, { 'content-type': 'application/x-amz-json-1.1' }).end(JSON.stringify(answer));
       setTimeout(send, options.latencyMs ?? 0);
     });
   });

@@ -11,7 +11,9 @@ export function largeProfile(mpid: string, bytes: number, value = 'z'): Record<s
         audience_id: 500,
         audience_name: 'Big spenders',
         action: 'add',
-        user_attributes: [{ key: 'notes', value: value.repeat(Math.ceil(bytes / value.length)).slice(0, bytes), action: 'upsert' }],
+        user_attributes: [
+          { key: 'notes', value: value.repeat(Math.ceil(bytes / value.length)).slice(0, bytes), action: 'upsert' },
+        ],
       },
     ],
   };

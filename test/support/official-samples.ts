@@ -31,11 +31,16 @@ export const STRING_MAP_FIELDS = new Set([
 export const DECIMAL_FIELDS = new Set(['price', 'quantity', 'total_amount', 'tax_amount', 'shipping_amount']);
 
 /** Every object held under one of `names` (string maps), found anywhere in the tree. */
-export function objectsUnder(value: unknown, names: ReadonlySet<string>, out: Record<string, unknown>[] = []): Record<string, unknown>[] {
+export function objectsUnder(
+  value: unknown,
+  names: ReadonlySet<string>,
+  out: Record<string, unknown>[] = [],
+): Record<string, unknown>[] {
   if (Array.isArray(value)) for (const item of value) objectsUnder(item, names, out);
   else if (value !== null && typeof value === 'object') {
     for (const [key, child] of Object.entries(value)) {
-      if (names.has(key) && child !== null && typeof child === 'object' && !Array.isArray(child)) out.push(child as Record<string, unknown>);
+      if (names.has(key) && child !== null && typeof child === 'object' && !Array.isArray(child))
+        out.push(child as Record<string, unknown>);
       objectsUnder(child, names, out);
     }
   }
@@ -43,7 +48,11 @@ export function objectsUnder(value: unknown, names: ReadonlySet<string>, out: Re
 }
 
 /** Every `[holder, key]` whose key is one of `names` and whose value is a number. */
-export function numberFields(value: unknown, names: ReadonlySet<string>, out: [Record<string, unknown>, string][] = []): [Record<string, unknown>, string][] {
+export function numberFields(
+  value: unknown,
+  names: ReadonlySet<string>,
+  out: [Record<string, unknown>, string][] = [],
+): [Record<string, unknown>, string][] {
   if (Array.isArray(value)) for (const item of value) numberFields(item, names, out);
   else if (value !== null && typeof value === 'object') {
     for (const [key, child] of Object.entries(value)) {
@@ -60,7 +69,11 @@ export function numberFields(value: unknown, names: ReadonlySet<string>, out: [R
  */
 export function wireText(value: unknown): string {
   const digits: string[] = [];
-  const text = JSON.stringify(value, (_key, v: unknown) => (typeof v === 'bigint' ? `@@big${digits.push(v.toString()) - 1}@@` : v), 2);
+  const text = JSON.stringify(
+    value,
+    (_key, v: unknown) => (typeof v === 'bigint' ? `@@big${digits.push(v.toString()) - 1}@@` : v),
+    2,
+  );
   return text.replace(/"@@big(\d+)@@"/g, (_m, i: string) => digits[Number(i)] as string);
 }
 

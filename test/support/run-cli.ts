@@ -11,11 +11,18 @@ export interface CliResult {
 }
 
 /** Runs a command from the project root, the way a user would, with a hard time limit. */
-export function runCli(command: string, args: string[], options: { env?: NodeJS.ProcessEnv; timeoutMs?: number; cwd?: string } = {}): Promise<CliResult> {
+export function runCli(
+  command: string,
+  args: string[],
+  options: { env?: NodeJS.ProcessEnv; timeoutMs?: number; cwd?: string } = {},
+): Promise<CliResult> {
   const started = Date.now();
   return new Promise((resolve, reject) => {
     // Its own process group, so a timeout stops whatever it started too.
-    const child = spawnGroup(command, args, { cwd: options.cwd ?? PROJECT_ROOT, env: { ...process.env, ...options.env } });
+    const child = spawnGroup(command, args, {
+      cwd: options.cwd ?? PROJECT_ROOT,
+      env: { ...process.env, ...options.env },
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));

@@ -21,7 +21,8 @@ export async function startSandbox(taskRoot: string, env: Record<string, string 
   const api = await startRuntimeApiStandIn();
   const child = spawnThroughWrapper({ taskRoot, runtimeApi: api.address, env });
   const lines: string[] = [];
-  for (const stream of [child.stdout, child.stderr]) createInterface({ input: stream as NodeJS.ReadableStream }).on('line', (line) => lines.push(line));
+  for (const stream of [child.stdout, child.stderr])
+    createInterface({ input: stream as NodeJS.ReadableStream }).on('line', (line) => lines.push(line));
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   return {
     api,
@@ -67,7 +68,10 @@ export const SESSION_IDS = { positive: '4957918240501247982', negative: '-227144
  */
 export function int64BatchText(): { text: string; positives: number; negatives: number } {
   const events = EVENT_TYPES.map((type, i) =>
-    event(type, { session_id: i % 2 === 0 ? '@positive@' : '@negative@', future_field: { nested: [{ value: '@positive@' }] } }),
+    event(type, {
+      session_id: i % 2 === 0 ? '@positive@' : '@negative@',
+      future_field: { nested: [{ value: '@positive@' }] },
+    }),
   );
   const text = JSON.stringify(eventBatch(events))
     .replaceAll('"@positive@"', SESSION_IDS.positive)

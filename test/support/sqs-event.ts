@@ -9,17 +9,29 @@ import type { SqsEmulator } from '../../local/sqs-emulator';
  */
 export async function receiveSqsEvent(sqs: SqsEmulator, max = 10): Promise<{ event: SQSEvent; messages: Message[] }> {
   const out = await sqs.sqs.send(
-    new ReceiveMessageCommand({ QueueUrl: sqs.queueUrl, MaxNumberOfMessages: max, WaitTimeSeconds: 0, MessageSystemAttributeNames: ['All'] }),
+    new ReceiveMessageCommand({
+      QueueUrl: sqs.queueUrl,
+      MaxNumberOfMessages: max,
+      WaitTimeSeconds: 0,
+      MessageSystemAttributeNames: ['All'],
+    }),
   );
   const messages = out.Messages ?? [];
   return { messages, event: { Records: messages.map((message) => toRecord(message, sqs.queueArn)) } };
 }
 
-export async function deleteHandled(sqs: SqsEmulator, messages: readonly Message[], failedIds: readonly string[]): Promise<void> {
+export async function deleteHandled(
+  sqs: SqsEmulator,
+  messages: readonly Message[],
+  failedIds: readonly string[],
+): Promise<void> {
   const done = messages.filter((m) => !failedIds.includes(m.MessageId ?? ''));
   if (done.length === 0) return;
   await sqs.sqs.send(
-    new DeleteMessageBatchCommand({ QueueUrl: sqs.queueUrl, Entries: done.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle ?? '' })) }),
+    new DeleteMessageBatchCommand({
+      QueueUrl: sqs.queueUrl,
+      Entries: done.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle ?? '' })),
+    }),
   );
 }
 

@@ -182,7 +182,8 @@ function isIndexLike(key: string): boolean {
 
 /** `holder[key] = value`, also for a key named `__proto__` (an own property in JSON.parse output). */
 function store(cx: ReadContext, holder: Record<Key, unknown> | unknown[], key: Key, value: unknown): void {
-  if (key === '__proto__') Object.defineProperty(holder, key, { value, writable: true, enumerable: true, configurable: true });
+  if (key === '__proto__')
+    Object.defineProperty(holder, key, { value, writable: true, enumerable: true, configurable: true });
   else (holder as Record<Key, unknown>)[key] = value;
   if (typeof value === 'bigint') cx.noteRestored(holder, key, value);
 }

@@ -1,4 +1,14 @@
-import { identitySchema, locationSchema, optBool, optDecimal, optInt64, optNum, optStringList, optStringMap, optText } from './common';
+import {
+  identitySchema,
+  locationSchema,
+  optBool,
+  optDecimal,
+  optInt64,
+  optNum,
+  optStringList,
+  optStringMap,
+  optText,
+} from './common';
 import { list, object, type ObjectShape } from './containers';
 import { tag, type Infer } from './shape';
 
@@ -48,8 +58,18 @@ export const eventSchemas = {
     breadcrumbs: optStringList,
     attributes: optStringMap,
   }),
-  privacy_setting_change: object({ type: tag('privacy_setting_change'), ...common, setting: optText, is_enabled: optBool }),
-  user_attribute_change: object({ type: tag('user_attribute_change'), ...common, added: optStringMap, removed: optStringMap }),
+  privacy_setting_change: object({
+    type: tag('privacy_setting_change'),
+    ...common,
+    setting: optText,
+    is_enabled: optBool,
+  }),
+  user_attribute_change: object({
+    type: tag('user_attribute_change'),
+    ...common,
+    added: optStringMap,
+    removed: optStringMap,
+  }),
   user_identity_change: object({
     type: tag('user_identity_change'),
     ...common,

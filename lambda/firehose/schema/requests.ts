@@ -27,7 +27,9 @@ const envelope = {
   firehose_version: optText,
 };
 
-const eventShapes = new Map<string, ObjectShape<FirehoseEvent>>(Object.entries(eventSchemas) as [string, ObjectShape<FirehoseEvent>][]);
+const eventShapes = new Map<string, ObjectShape<FirehoseEvent>>(
+  Object.entries(eventSchemas) as [string, ObjectShape<FirehoseEvent>][],
+);
 
 /** `events`: known events checked one by one, unknown types skipped and counted, null entries dropped. */
 const eventList: Shape<FirehoseEvent[] | null> = {

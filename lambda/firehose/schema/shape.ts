@@ -92,7 +92,9 @@ export const requiredId: RequiredShape<string> = {
   required: true,
   read(value) {
     if (typeof value === 'string' && value !== '') return value;
-    throw new ShapeIssue(value === '' ? 'must be a non-empty string' : `must be a non-empty string, got ${describe(value)}`);
+    throw new ShapeIssue(
+      value === '' ? 'must be a non-empty string' : `must be a non-empty string, got ${describe(value)}`,
+    );
   },
 };
 

@@ -9,7 +9,9 @@ import type { FirehoseHttpEvent, FunctionUrlResult } from '../function-url';
 export function anyContentType(): MiddlewareObj<FirehoseHttpEvent, FunctionUrlResult> {
   return {
     before: (request) => {
-      const headers = Object.fromEntries(Object.entries(request.event.headers ?? {}).filter(([name]) => name.toLowerCase() !== 'content-type'));
+      const headers = Object.fromEntries(
+        Object.entries(request.event.headers ?? {}).filter(([name]) => name.toLowerCase() !== 'content-type'),
+      );
       request.event.headers = { ...headers, 'content-type': 'application/json' };
     },
   };

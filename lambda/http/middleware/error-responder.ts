@@ -9,7 +9,10 @@ import { jsonResponse } from '../json-response';
  * never holds a stack trace or any part of the body; the log keeps the cause, except for the JSON parser's
  * error, whose cause holds the whole body (which may hold customer secrets).
  */
-export function errorResponder(options: { logger: Logger; retryAfterSeconds?: number }): MiddlewareObj<FirehoseHttpEvent, FunctionUrlResult> {
+export function errorResponder(options: {
+  logger: Logger;
+  retryAfterSeconds?: number;
+}): MiddlewareObj<FirehoseHttpEvent, FunctionUrlResult> {
   return {
     onError: (request) => {
       const error = request.error;
@@ -18,7 +21,10 @@ export function errorResponder(options: { logger: Logger; retryAfterSeconds?: nu
       if (answer.log === 'warn') {
         options.logger.warn('refused a call', { ...facts, error: answer.message });
       } else if (answer.log === 'error') {
-        options.logger.error({ message: `answered ${answer.status}`, ...facts }, error instanceof Error ? error : String(error));
+        options.logger.error(
+          { message: `answered ${answer.status}`, ...facts },
+          error instanceof Error ? error : String(error),
+        );
       }
       request.response = jsonResponse(answer.status, { error: answer.message }, answer.headers);
     },

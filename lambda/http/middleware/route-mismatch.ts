@@ -17,7 +17,11 @@ export function routeMismatchWarning(logger: Logger): MiddlewareObj<FirehoseHttp
       if (route === undefined || type === undefined || routeAccepts(route, type)) return;
       const meant = routeFor(type);
       if (meant === undefined) return;
-      logger.warn('request type does not belong to its route; dispatched on type', { route: route.path, requestType: quotable(type), expectedRoute: meant.path });
+      logger.warn('request type does not belong to its route; dispatched on type', {
+        route: route.path,
+        requestType: quotable(type),
+        expectedRoute: meant.path,
+      });
     },
   };
 }

@@ -37,14 +37,18 @@ export interface ParsedDashboard {
 export function parseDashboards(template: Template): ParsedDashboard[] {
   return resourcesOfType(template, 'AWS::CloudWatch::Dashboard').map(([logicalId, resource]) => {
     const pieces = joinPieces(resource.Properties?.['DashboardBody']);
-    const text = pieces.map((piece) => (typeof piece === 'string' ? piece : `<ref:${referencedLogicalId(piece) ?? 'unknown'}>`)).join('');
+    const text = pieces
+      .map((piece) => (typeof piece === 'string' ? piece : `<ref:${referencedLogicalId(piece) ?? 'unknown'}>`))
+      .join('');
     const body = JSON.parse(text) as { widgets: DashboardWidget[] };
     return {
       logicalId,
       name: resource.Properties?.['DashboardName'],
       joinedText: pieces.filter((piece): piece is string => typeof piece === 'string').join(''),
       widgets: body.widgets,
-      metrics: body.widgets.flatMap((widget) => (widget.properties.metrics ?? []).map((line) => readMetric(widget.properties.title ?? '', line))),
+      metrics: body.widgets.flatMap((widget) =>
+        (widget.properties.metrics ?? []).map((line) => readMetric(widget.properties.title ?? '', line)),
+      ),
     };
   });
 }

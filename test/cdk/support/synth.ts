@@ -19,7 +19,9 @@ export const TEST_PARTNER_API_URL = 'https://api.partner.example/v1';
 
 /** What the CLI would pass: cdk.json's context. Tests add their overrides on top. */
 export function cdkJsonContext(): Record<string, unknown> {
-  const cdkJson = JSON.parse(fs.readFileSync(path.join(PROJECT_ROOT, 'cdk.json'), 'utf8')) as { context?: Record<string, unknown> };
+  const cdkJson = JSON.parse(fs.readFileSync(path.join(PROJECT_ROOT, 'cdk.json'), 'utf8')) as {
+    context?: Record<string, unknown>;
+  };
   return cdkJson.context ?? {};
 }
 
@@ -97,6 +99,7 @@ export function synthApp(overrides: Record<string, unknown> = {}, options: Synth
 /** The logical id CloudFormation sees for a construct's default resource. */
 export function logicalIdOf(stack: Stack, construct: IConstruct | undefined): string {
   const child = construct?.node.defaultChild;
-  if (!(child instanceof CfnElement)) throw new Error(`${construct?.node.path ?? 'undefined'} has no CloudFormation resource`);
+  if (!(child instanceof CfnElement))
+    throw new Error(`${construct?.node.path ?? 'undefined'} has no CloudFormation resource`);
   return stack.getLogicalId(child);
 }

@@ -27,7 +27,10 @@ export function propertiesOf(template: Template, logicalId: string): Record<stri
 export function statementsOfRole(template: Template, roleLogicalId: string): PolicyStatementJson[] {
   return resourcesOfType(template, 'AWS::IAM::Policy')
     .filter(([, policy]) => JSON.stringify(policy.Properties?.['Roles']) === JSON.stringify([{ Ref: roleLogicalId }]))
-    .flatMap(([, policy]) => (policy.Properties?.['PolicyDocument'] as { Statement: PolicyStatementJson[] } | undefined)?.Statement ?? []);
+    .flatMap(
+      ([, policy]) =>
+        (policy.Properties?.['PolicyDocument'] as { Statement: PolicyStatementJson[] } | undefined)?.Statement ?? [],
+    );
 }
 
 export function actionsOf(statements: readonly PolicyStatementJson[]): string[] {
@@ -48,7 +51,9 @@ export function allPolicyStatements(template: Template): PolicyStatementJson[] {
     ),
     ...['AWS::IAM::Role', 'AWS::IAM::User', 'AWS::IAM::Group'].flatMap((type) =>
       resourcesOfType(template, type).flatMap(([, owner]) =>
-        ((owner.Properties?.['Policies'] ?? []) as Array<{ PolicyDocument: PolicyDocumentJson }>).map((inline) => inline.PolicyDocument),
+        ((owner.Properties?.['Policies'] ?? []) as Array<{ PolicyDocument: PolicyDocumentJson }>).map(
+          (inline) => inline.PolicyDocument,
+        ),
       ),
     ),
   ];

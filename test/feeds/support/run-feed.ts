@@ -28,7 +28,11 @@ export interface RunAgainstResult {
 }
 
 /** Runs the real client and runner on NDJSON text against a base URL. */
-export async function runAgainst(baseUrl: string, ndjson: string, options: RunAgainstOptions = {}): Promise<RunAgainstResult> {
+export async function runAgainst(
+  baseUrl: string,
+  ndjson: string,
+  options: RunAgainstOptions = {},
+): Promise<RunAgainstResult> {
   const http = new HttpClient({ maxSockets: 8 });
   const events: SendEvent[] = [];
   try {

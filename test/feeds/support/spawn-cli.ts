@@ -13,16 +13,22 @@ export interface CliRun {
 export function spawnFeedCli(args: readonly string[], env: Record<string, string>): CliRun {
   const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/feed.ts', ...args], {
     cwd: PROJECT_ROOT,
-    env: { [PLATFORM_ENV.path]: process.env[PLATFORM_ENV.path] ?? '', [PLATFORM_ENV.home]: process.env[PLATFORM_ENV.home] ?? '', ...env },
+    env: {
+      [PLATFORM_ENV.path]: process.env[PLATFORM_ENV.path] ?? '',
+      [PLATFORM_ENV.home]: process.env[PLATFORM_ENV.home] ?? '',
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stdout = '';
   let stderr = '';
   child.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
   child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
-  const done = new Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }>((resolve, reject) => {
-    child.on('error', reject);
-    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
-  });
+  const done = new Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }>(
+    (resolve, reject) => {
+      child.on('error', reject);
+      child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
+    },
+  );
   return { child, done };
 }

@@ -52,7 +52,12 @@ export async function startHttpSystem(options: HttpSystemOptions = {}): Promise<
   const request = async (path: string, init: RequestInit): Promise<HttpAnswer> => {
     const response = await fetch(`${endpoint.url}${path}`, init);
     const text = await response.text();
-    return { status: response.status, headers: response.headers, text, json: () => JSON.parse(text) as Record<string, unknown> };
+    return {
+      status: response.status,
+      headers: response.headers,
+      text,
+      json: () => JSON.parse(text) as Record<string, unknown>,
+    };
   };
 
   return {
@@ -61,8 +66,14 @@ export async function startHttpSystem(options: HttpSystemOptions = {}): Promise<
     logLines: delivery.logLines,
     request,
     post: (path, body, headers = {}) => {
-      const merged: Record<string, string | undefined> = { 'content-type': 'application/json', authorization: `Token ${TOKEN}`, ...headers };
-      const sent = Object.fromEntries(Object.entries(merged).filter((entry): entry is [string, string] => entry[1] !== undefined));
+      const merged: Record<string, string | undefined> = {
+        'content-type': 'application/json',
+        authorization: `Token ${TOKEN}`,
+        ...headers,
+      };
+      const sent = Object.fromEntries(
+        Object.entries(merged).filter((entry): entry is [string, string] => entry[1] !== undefined),
+      );
       return request(path, { method: 'POST', headers: sent, body });
     },
     async stop() {

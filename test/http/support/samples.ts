@@ -14,14 +14,13 @@ export interface Sample {
 const EVENTS_DIR = path.resolve(__dirname, '..', '..', '..', 'events');
 
 export function loadSamples(): Sample[] {
-  return SAMPLE_FILES.map((name) => ({ name }))
-    .map((entry) => {
-      const text = readFileSync(path.join(EVENTS_DIR, entry.name), 'utf8');
-      const type = String((JSON.parse(text) as { type?: unknown }).type);
-      const route = ROUTES.find((r) => r.accepts?.some((accepted) => accepted === type)) ?? findRoute('/firehose');
-      if (!route) throw new Error(`no route for ${entry.name}`);
-      return { file: entry.name, text, type, route };
-    });
+  return SAMPLE_FILES.map((name) => ({ name })).map((entry) => {
+    const text = readFileSync(path.join(EVENTS_DIR, entry.name), 'utf8');
+    const type = String((JSON.parse(text) as { type?: unknown }).type);
+    const route = ROUTES.find((r) => r.accepts?.some((accepted) => accepted === type)) ?? findRoute('/firehose');
+    if (!route) throw new Error(`no route for ${entry.name}`);
+    return { file: entry.name, text, type, route };
+  });
 }
 
 export function sample(file: string): Sample {

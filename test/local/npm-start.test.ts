@@ -142,7 +142,11 @@ describe('npm start', () => {
 
   it('tells its terminal about each retry, park and redrive, and `npm run redrive` finds it', async () => {
     // Prepare: a one-second delivery budget: a retry or two, then a park.
-    const { url, output } = await startNpm({ [ENV.deliveryBudgetSeconds]: '1', [ENV.backoffBaseMs]: '1', [ENV.logLevel]: 'WARN' });
+    const { url, output } = await startNpm({
+      [ENV.deliveryBudgetSeconds]: '1',
+      [ENV.backoffBaseMs]: '1',
+      [ENV.logLevel]: 'WARN',
+    });
     const partnerUrl = /partner API\s+(http:\/\/127\.0\.0\.1:\d+)/.exec(output())?.[1] as string;
     const control = (status: number) =>
       fetch(`${partnerUrl}/_control`, { method: 'POST', body: JSON.stringify({ status }) });

@@ -1,23 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCertify } from '../../certify/run';
-import { createLogger } from '../../lambda/observability/logger';
-import { startLocalSystem, type LocalSystem } from '../../local/local-system';
+import type { LocalSystem } from '../../local/local-system';
 import { certifyArgs, certifyDeps, failures, GENEROUS_BUDGET_MS, localTarget, row } from '../support/certify';
 import { runCli } from '../support/run-cli';
+import { startTestLocalSystem } from '../support/local-system';
 
 /** `npm run certify` against the real local system (the one `npm start` runs), on free ports. */
 
 let system: LocalSystem;
 
 beforeAll(async () => {
-  system = await startLocalSystem({
-    invokePort: 0,
-    httpPort: 0,
-    partnerPort: 0,
-    sqsPort: 0,
-    region: 'us-east-1',
-    logger: createLogger('certify-test', 'SILENT'),
-  });
+  system = await startTestLocalSystem();
 });
 afterAll(async () => {
   await system?.stop();

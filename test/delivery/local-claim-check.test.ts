@@ -3,9 +3,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseJson } from '../../lambda/firehose';
 import { ENV } from '../../lambda/delivery/defaults';
 import { LOCAL_BUCKET_NAME } from '../../local/sqs-emulator';
-import { startLocalSystem, type LocalSystem } from '../../local/local-system';
+import type { LocalSystem } from '../../local/local-system';
 import { membershipChange } from '../support/factories';
 import { largeProfile } from '../support/large-payloads';
+import { startTestLocalSystem } from '../support/local-system';
 
 /** `npm start` has the claim-check bucket too (the S3 side of the same fauxqs). */
 
@@ -13,12 +14,7 @@ let system: LocalSystem;
 let lambda: LambdaClient;
 
 beforeAll(async () => {
-  system = await startLocalSystem({
-    invokePort: 0,
-    httpPort: 0,
-    partnerPort: 0,
-    sqsPort: 0,
-    region: 'us-east-1',
+  system = await startTestLocalSystem({
     env: { [ENV.logLevel]: 'ERROR' },
   });
   lambda = new LambdaClient({

@@ -8,13 +8,14 @@ import { InvokeCommand, LambdaClient, ListFunctionsCommand } from '@aws-sdk/clie
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ENV } from '../../lambda/delivery/defaults';
 import { MAX_SYNC_PAYLOAD_BYTES } from '../../local/lambda-invoke-api';
-import { LOCAL_ACCOUNT_ID, startLocalSystem, type LocalSystem } from '../../local/local-system';
+import { LOCAL_ACCOUNT_ID, type LocalSystem } from '../../local/local-system';
 import type { SystemStatus } from '../../local/status-page';
 import { membershipChange, profiles } from '../support/factories';
 import { PROJECT_ROOT } from '../support/run-cli';
 import { int64BatchText, SESSION_IDS } from '../support/runtime-loop';
 import { SAMPLE_FILES } from '../support/samples';
 import { PLATFORM_ENV } from '../../lambda/config/environment';
+import { startTestLocalSystem } from '../support/local-system';
 
 const run = promisify(execFile);
 const eventsDir = path.join(PROJECT_ROOT, 'events');
@@ -26,12 +27,7 @@ let system: LocalSystem;
 let lambda: LambdaClient;
 
 beforeAll(async () => {
-  system = await startLocalSystem({
-    invokePort: 0,
-    httpPort: 0,
-    partnerPort: 0,
-    sqsPort: 0,
-    region: 'us-east-1',
+  system = await startTestLocalSystem({
     // A 2-second delivery budget, so a call that keeps failing is parked within the test.
     env: { [ENV.deliveryBudgetSeconds]: '2', [ENV.backoffBaseMs]: '1', [ENV.logLevel]: 'ERROR' },
   });

@@ -1,0 +1,15 @@
+import { createLogger } from '../../lambda/observability/logger';
+import { type LocalSystem, type LocalSystemOptions, startLocalSystem } from '../../local/local-system';
+
+/** `npm start`'s system on free loopback ports, quiet, for a test; `options` adds to or overrides that. */
+export function startTestLocalSystem(options: Partial<LocalSystemOptions> = {}): Promise<LocalSystem> {
+  return startLocalSystem({
+    invokePort: 0,
+    httpPort: 0,
+    partnerPort: 0,
+    sqsPort: 0,
+    region: 'us-east-1',
+    logger: createLogger('firehose-local', 'SILENT'),
+    ...options,
+  });
+}

@@ -8,7 +8,7 @@ import { TOKEN_ENV, type FunctionUrlHandler } from '../../lambda/http';
 import { startPartnerServer, type PartnerServer } from '../../local/partner-api-stand-in';
 import { startSqsEmulator, type SqsEmulator } from '../../local/sqs-emulator';
 import { customEvents, eventBatch, membershipChange, profiles, SECRET_API_KEY } from '../support/factories';
-import { useEntryPoints } from '../support/entry-points';
+import { deliveryEnvFor, useEntryPoints } from '../support/entry-points';
 import { functionUrlEvent } from '../support/function-url-event';
 import { deleteHandled, receiveSqsEvent } from '../support/sqs-event';
 
@@ -35,10 +35,7 @@ beforeAll(async () => {
   sqs = await startSqsEmulator();
   partner = await startPartnerServer();
   const env = {
-    [ENV.partnerApiUrl]: partner.url,
-    [ENV.deliveryQueueUrl]: sqs.queueUrl,
-    [ENV.deadLetterQueueUrl]: sqs.deadLetterQueueUrl,
-    [ENV.sqsEndpoint]: sqs.endpoint,
+    ...deliveryEnvFor(sqs, partner),
     [ENV.localSealingKey]: randomBytes(32).toString('base64'),
     [ENV.partnerCredential]: TEST_PARTNER_CREDENTIAL,
     [TOKEN_ENV.tokens]: HTTP_TOKEN,

@@ -6,7 +6,7 @@ import { SecretBox } from '../../lambda/delivery/secret-box';
 import { startPartnerServer, type PartnerServer } from '../../local/partner-api-stand-in';
 import { startSqsEmulator, type SqsEmulator } from '../../local/sqs-emulator';
 import { membershipChange, profiles, SECRET_API_KEY } from '../support/factories';
-import { useEntryPoints } from '../support/entry-points';
+import { deliveryEnvFor, useEntryPoints } from '../support/entry-points';
 import { deleteHandled, receiveSqsEvent } from '../support/sqs-event';
 
 /**
@@ -61,10 +61,7 @@ beforeAll(async () => {
   sqs = await startSqsEmulator();
   partner = await startPartnerServer();
   const env = {
-    [ENV.partnerApiUrl]: partner.url,
-    [ENV.deliveryQueueUrl]: sqs.queueUrl,
-    [ENV.deadLetterQueueUrl]: sqs.deadLetterQueueUrl,
-    [ENV.sqsEndpoint]: sqs.endpoint,
+    ...deliveryEnvFor(sqs, partner),
     [ENV.sealingKeyId]: KEY_ARN,
   };
   ({ handler: ingress } = await load<{ handler: IngressHandler }>('../../lambda/handlers/ingress', env));

@@ -2,6 +2,7 @@ import { afterAll, vi } from 'vitest';
 import { ENV } from '../../lambda/delivery/defaults';
 import { TOKEN_ENV } from '../../lambda/http/token-source';
 import { PLATFORM_ENV } from '../../lambda/config/environment';
+import type { SqsEmulator } from '../../local/sqs-emulator';
 
 /**
  * The deployed Lambda entry points (lambda/handlers/*.ts) loaded as Lambda loads them: a fresh module graph
@@ -33,3 +34,13 @@ const LAMBDA_LIKE_ENV: Record<string, string> = {
 
 /** Settings a developer's shell may hold that would change what the entry point does: unset unless given. */
 const WITHOUT = [...Object.values(ENV).filter((name) => name !== ENV.lambdaFunctionName), ...Object.values(TOKEN_ENV)];
+
+/** The delivery settings of a function wired to a local SQS emulator and partner. */
+export function deliveryEnvFor(sqs: SqsEmulator, partner: { readonly url: string }): Record<string, string> {
+  return {
+    [ENV.partnerApiUrl]: partner.url,
+    [ENV.deliveryQueueUrl]: sqs.queueUrl,
+    [ENV.deadLetterQueueUrl]: sqs.deadLetterQueueUrl,
+    [ENV.sqsEndpoint]: sqs.endpoint,
+  };
+}

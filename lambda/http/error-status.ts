@@ -59,7 +59,7 @@ function isJsonParserError(error: unknown): boolean {
     typeof cause === 'object' &&
     cause !== null &&
     (cause as { package?: unknown }).package === '@middy/http-json-body-parser';
-  return fromParser && (statusCode === 415 || statusCode === 422) && /json/i.test(error.message);
+  return fromParser && (statusCode === 415 || statusCode === 422);
 }
 
 /** @middy/core throws this just before the Lambda timeout when the handler has not answered. */

@@ -1,7 +1,7 @@
 /**
  * `npm run bench`, last step (or alone: `npx tsx bench/cost.ts`): the cost table and the capacity model
  * (cost/), from the handler durations in bench/results.json and from log and queue sizes measured here.
- * Prints both and writes docs/capacity.md.
+ * Prints both; with --update also writes docs/capacity.md.
  */
 import { randomUUID } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
@@ -101,7 +101,8 @@ function measureQueueBytesPerProfile(count = 100): number {
   return Math.round(Buffer.byteLength(JSON.stringify(call?.body ?? {})) / count);
 }
 
-export async function runCostStep(benchResults?: unknown): Promise<ModelInputs> {
+/** Prints the cost table and capacity model; `writeDoc` also refreshes docs/capacity.md (the committed copy). */
+export async function runCostStep(benchResults?: unknown, options: { writeDoc?: boolean } = {}): Promise<ModelInputs> {
   const resultsFile = path.join(ROOT, 'bench', 'results.json');
   const results =
     benchResults ?? (existsSync(resultsFile) ? (JSON.parse(readFileSync(resultsFile, 'utf8')) as unknown) : undefined);
@@ -132,8 +133,10 @@ export async function runCostStep(benchResults?: unknown): Promise<ModelInputs> 
     capacityTableMarkdown(capacity, DEFAULT_QUOTAS),
   ].join('\n');
   console.log(`\n${body}\n`);
-  writeCapacityDoc(body, new Date().toISOString().slice(0, 10));
-  console.log('wrote docs/capacity.md');
+  if (options.writeDoc) {
+    writeCapacityDoc(body, new Date().toISOString().slice(0, 10));
+    console.log('wrote docs/capacity.md');
+  }
   return inputs;
 }
 
@@ -143,7 +146,7 @@ function writeCapacityDoc(tables: string, date: string): void {
 }
 
 if (require.main === module) {
-  runCostStep().then(
+  runCostStep(undefined, { writeDoc: process.argv.includes('--update') }).then(
     () => process.exit(0),
     (error: unknown) => {
       console.error(`cost step failed: ${error instanceof Error ? error.message : String(error)}`);

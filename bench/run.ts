@@ -9,6 +9,7 @@ import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { bundleHandlers } from './bundle';
+import { runCaptureBench } from './capture';
 import { runCostStep } from './cost';
 import { runColdStartBench } from './cold-start';
 import { runHandlerBench } from './handler';
@@ -23,7 +24,7 @@ import { ENV } from '../lambda/config/environment';
 const USAGE = `usage: npm run bench [-- --update]
 
 About a minute. Prints each measure against its same-run baseline and each target with pass or miss.
-Writes bench/out/results.json; with --update also bench/results.json (the committed latest figures).`;
+Writes bench/out/results.json; with --update also bench/results.json and docs/capacity.md (the committed latest figures).`;
 
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
@@ -130,8 +131,10 @@ async function main(): Promise<void> {
     copyFileSync(written, path.join(__dirname, 'results.json'));
     console.log('updated bench/results.json (the committed latest figures)');
   }
+  console.log('\nCapture overhead (100 events, every request captured, 50 per S3 object, vs capture off)');
+  console.table(await runCaptureBench());
   console.log('\nCost and capacity (from these durations; see docs/capacity.md)');
-  await runCostStep(results);
+  await runCostStep(results, { writeDoc: args.includes('--update') });
   process.exit(0);
 }
 

@@ -1,4 +1,3 @@
-import { Logger } from '@aws-lambda-powertools/logger';
 import { S3Client, type S3ClientConfig } from '@aws-sdk/client-s3';
 import type { Context, S3Event } from 'aws-lambda';
 import { HttpClient } from '../common/http-client';
@@ -17,7 +16,8 @@ import {
 } from '../feeds/s3-object-feed';
 import { S3Progress } from '../feeds/s3-progress';
 import { secretsManagerReader } from '../common/secrets-manager-reader';
-import { ENV, FEED_ENV, PLATFORM_ENV } from '../config/environment';
+import { ENV, FEED_ENV } from '../config/environment';
+import { createLogger } from '../observability/logger';
 
 /**
  * S3 ObjectCreated → mParticle Events API. Thin on purpose: reading, validating, sending and
@@ -31,7 +31,8 @@ import { ENV, FEED_ENV, PLATFORM_ENV } from '../config/environment';
 const settings = feedSettingsFromEnv(process.env);
 const maxObjectBytes =
   optionalInteger(process.env[FEED_ENV.maxObjectBytes], FEED_ENV.maxObjectBytes) ?? DEFAULT_MAX_OBJECT_BYTES;
-const logger = new Logger({ serviceName: process.env[PLATFORM_ENV.serviceName] ?? 'mparticle-feed' });
+// The kit's logger: the same redaction of secret-looking keys as every other function.
+const logger = createLogger('mparticle-feed');
 const s3 = new S3Client(s3ClientConfig(process.env[ENV.s3Endpoint]));
 const http = new HttpClient({ maxSockets: 16 });
 let readSecret: SecretStringReader | undefined;

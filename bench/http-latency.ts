@@ -7,7 +7,7 @@
  */
 import { ENV } from '../lambda/delivery/defaults';
 import { TOKEN_ENV } from '../lambda/http/token-source';
-import { startLocalSystem } from '../local/local-system';
+import { startTestLocalSystem } from '../test/support/local-system';
 import { startPartnerServer } from '../local/partner-api-stand-in';
 import { customEvents, eventBatch } from '../test/support/factories';
 import { median, percentile } from './stats';
@@ -56,12 +56,7 @@ export async function runHttpLatencyBench(
   // One log line per request would measure the terminal, not the kit.
   process.env[ENV.logLevel] = 'ERROR';
   const bare = await startPartnerServer();
-  const system = await startLocalSystem({
-    invokePort: 0,
-    httpPort: 0,
-    partnerPort: 0,
-    sqsPort: 0,
-    region: 'us-east-1',
+  const system = await startTestLocalSystem({
     env: { [TOKEN_ENV.tokens]: BENCH_TOKEN, [ENV.logLevel]: 'ERROR' },
   });
   try {

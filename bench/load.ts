@@ -5,7 +5,7 @@
  * kit adds over the HTTP stack itself. Loopback only; bounded in time.
  */
 import autocannon from 'autocannon';
-import { startLocalSystem } from '../local/local-system';
+import { startTestLocalSystem } from '../test/support/local-system';
 import { startPartnerServer } from '../local/partner-api-stand-in';
 import { customEvents, eventBatch } from '../test/support/factories';
 import { ENV } from '../lambda/config/environment';
@@ -52,12 +52,7 @@ export async function runLoadBench(options: { connections?: number; seconds?: nu
   // One log line per invocation would measure the terminal, not the kit.
   process.env[ENV.logLevel] = 'ERROR';
   const bare = await startPartnerServer();
-  const system = await startLocalSystem({
-    invokePort: 0,
-    httpPort: 0,
-    partnerPort: 0,
-    sqsPort: 0,
-    region: 'us-east-1',
+  const system = await startTestLocalSystem({
     env: { [ENV.logLevel]: 'ERROR' },
   });
   system.partner?.setFaults(() => ({ kind: 'slow', delayMs: 20 }));

@@ -11,14 +11,17 @@ import {
   type DsrProcessingRequest,
   type EventProcessingRequest,
   type FirehoseRequestType,
-  type FirehoseResponse,
   type ParsedRequest,
 } from '../firehose';
 import type { DeliveryPort, InlineOutcome } from './delivery-port';
 import { decideEventless } from './eventless';
+import { summarize, type ProcessResult } from './invocation-summary';
 import type { PartnerIntegration } from './partner-integration';
 import { planCalls } from './plan-calls';
 import { pickSecrets } from './secrets';
+
+// Re-exported: the runtime, metrics and capture import the result types from here.
+export type { InvocationSummary, Outcome, ProcessResult } from './invocation-summary';
 
 /** What the core needs from the outside world, built once per container by the handler. */
 export interface CoreDependencies {
@@ -27,40 +30,6 @@ export interface CoreDependencies {
   readonly maxMessageBytes: number;
   /** Answer `suspend_subscription: true` when the partner refuses the customer's credentials (401/403). */
   readonly suspendOnAuthFailure: boolean;
-}
-
-export type Outcome =
-  | 'registered'
-  | 'verification'
-  | 'nothing-to-send'
-  | 'delivered'
-  | 'queued'
-  | 'parked'
-  | 'mixed'
-  | 'dry-run';
-
-/** One line's worth of facts about an invocation, for the log and metrics. */
-export interface InvocationSummary {
-  readonly type: FirehoseRequestType;
-  readonly requestId: string | undefined;
-  readonly sourceId?: string;
-  readonly accountId?: number;
-  readonly events?: number;
-  readonly skippedEvents?: number;
-  readonly profiles?: number;
-  readonly calls: number;
-  readonly outcome: Outcome;
-  /** Per call, how it ended (in-line kinds), for metrics. */
-  readonly inline?: readonly InlineOutcome['kind'][];
-  /** Something the operator should see although the request was answered normally (logged at warn). */
-  readonly warning?: string;
-  /** A DSR request's `subject_request_type`, when it was not an erasure (null: absent). */
-  readonly subjectRequestType?: string | null;
-}
-
-export interface ProcessResult {
-  readonly response: FirehoseResponse;
-  readonly summary: InvocationSummary;
 }
 
 /** The pure core: dispatch on the wire `type`, map with the integration, hand calls to the delivery port. */
@@ -220,11 +189,4 @@ function callContext(
 
 function isAuthRefusal(outcome: InlineOutcome): boolean {
   return outcome.kind === 'parked' && (outcome.status === 401 || outcome.status === 403);
-}
-
-function summarize(outcomes: readonly InlineOutcome[]): Outcome {
-  if (outcomes.length === 0) return 'nothing-to-send';
-  const kinds = new Set(outcomes.map((o) => o.kind));
-  if (kinds.size > 1) return 'mixed';
-  return outcomes[0]?.kind === 'delivered' ? 'delivered' : outcomes[0]?.kind === 'queued' ? 'queued' : 'parked';
 }

@@ -3,10 +3,9 @@ import type { EventsApiRoute } from './events-api-endpoint';
 import type { BatchRejection, FeedBatch } from './feed-batch';
 import type { FeedLimits } from './feed-limits';
 import type { LineSource } from './line-sources';
+import { packedRequests } from './packed-requests';
 import { PauseGate } from './pause-gate';
-import { isRejection, prepareBatch } from './prepare-batch';
 import type { ProgressStore } from './progress-store';
-import { RequestPacker } from './request-packer';
 import type { SendControl, SendEvent } from './retrying-send';
 
 /** The part of EventsApiClient the runner needs (a fake in unit tests). */
@@ -62,13 +61,6 @@ export interface FeedRunReport {
 }
 
 export const DEFAULT_CONCURRENCY = 4;
-
-const ROUTES: readonly EventsApiRoute[] = ['bulkevents', 'bulkevents/historical'];
-
-interface PackedRequest {
-  readonly route: EventsApiRoute;
-  readonly batches: FeedBatch[];
-}
 
 /**
  * Reads the sources line by line, validates and routes each batch, packs them into requests and
@@ -129,41 +121,22 @@ export async function runFeed(options: FeedRunOptions): Promise<FeedRunReport> {
     },
   };
 
-  async function* packedRequests(): AsyncGenerator<PackedRequest> {
-    const packers = new Map(ROUTES.map((route) => [route, new RequestPacker<FeedBatch>(options.limits)] as const));
-    for (const source of options.sources) {
-      let previousLine = 0;
-      for await (const { line, text } of source.lines()) {
-        if (stopping.signal.aborted) return;
-        if (line > previousLine + 1) store?.markBlank(source.name, previousLine + 1, line - 1);
-        previousLine = line;
-        const ref = { source: source.name, line };
-        if (store?.isDone(ref)) {
-          report.skipped += 1;
-          continue;
-        }
-        const prepared = prepareBatch(ref, text, {
-          maxBatchBytes: options.limits.maxBatchBytes,
-          historicalAfterDays: options.historicalAfterDays,
-          nowMs: now(),
-        });
-        if (isRejection(prepared)) {
-          report.rejected.push(prepared);
-          store?.record({ delivered: [], rejected: [prepared] });
-          emitProgress();
-          continue;
-        }
-        const full = packers.get(prepared.route)?.push(prepared);
-        if (full) yield { route: prepared.route, batches: full };
-      }
-    }
-    for (const [route, packer] of packers) {
-      const rest = packer.flush();
-      if (rest) yield { route, batches: rest };
-    }
-  }
-
-  const requests = packedRequests();
+  const requests = packedRequests({
+    sources: options.sources,
+    limits: options.limits,
+    historicalAfterDays: options.historicalAfterDays,
+    now,
+    store,
+    signal: stopping.signal,
+    onSkipped: () => {
+      report.skipped += 1;
+    },
+    onRejected: (rejection) => {
+      report.rejected.push(rejection);
+      store?.record({ delivered: [], rejected: [rejection] });
+      emitProgress();
+    },
+  });
 
   const worker = async (): Promise<void> => {
     while (!stopping.signal.aborted) {

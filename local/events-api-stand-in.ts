@@ -1,5 +1,9 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { batchIdsOf, partialFailureBody, refusalOf } from './events-api-bulk-rules';
+
+// Re-exported: tests match the stand-in's messages by these names.
+export { PARTIAL_FAILURE_MESSAGE, POISON_MESSAGE } from './events-api-bulk-rules';
 
 /**
  * A local stand-in for mParticle's Events API bulk paths (docs/feeds.md, "Events API"), with scripted
@@ -70,9 +74,6 @@ export interface FakeEventsApi {
   close(): Promise<void>;
 }
 
-export const POISON_MESSAGE = 'Required event field "event_type" is missing or empty.';
-export const PARTIAL_FAILURE_MESSAGE = 'Batch could not be processed: user_identities holds no usable identity.';
-
 export async function startFakeEventsApi(options: FakeEventsApiOptions): Promise<FakeEventsApi> {
   const expectedAuth = `Basic ${Buffer.from(`${options.apiKey}:${options.apiSecret}`).toString('base64')}`;
   const requests: ReceivedRequest[] = [];
@@ -114,10 +115,7 @@ export async function startFakeEventsApi(options: FakeEventsApiOptions): Promise
       } catch {
         parsed = undefined; // refused below as a malformed body
       }
-      const items: unknown[] = Array.isArray(parsed) ? parsed : [];
-      const ids = items.map((item) =>
-        String((item as { source_request_id?: unknown } | null)?.source_request_id ?? '?'),
-      );
+      const ids = batchIdsOf(parsed);
       const entry: ReceivedRequest = { seq, path, ids, at: Date.now(), outcome: 'accepted' };
       requests.push(entry);
 
@@ -150,26 +148,10 @@ export async function startFakeEventsApi(options: FakeEventsApiOptions): Promise
         res.writeHead(fault.status, { 'content-type': 'application/json', ...headers });
         return res.end(fault.body ?? '');
       }
-      if (!Array.isArray(parsed)) {
-        entry.outcome = 'refused';
-        return badRequest('Request body must be a JSON array of batches.');
-      }
-      if (items.length > 100) {
-        entry.outcome = 'too-many';
-        return badRequest('You may not send more than 100 EVENT DATA items per request.');
-      }
-      if (ids.some((id) => options.poisonedIds?.has(id))) {
-        entry.outcome = 'refused';
-        return badRequest(POISON_MESSAGE);
-      }
-      if (path.endsWith('/historical')) {
-        const missing = items.find(
-          (item) => typeof (item as { timestamp_unixtime_ms?: unknown }).timestamp_unixtime_ms !== 'number',
-        );
-        if (missing) {
-          entry.outcome = 'refused';
-          return badRequest('Historical batches need timestamp_unixtime_ms.');
-        }
+      const refusal = refusalOf(parsed, ids, path, options.poisonedIds);
+      if (refusal) {
+        entry.outcome = refusal.outcome;
+        return badRequest(refusal.message);
       }
       const failedIndexes = ids.flatMap((id, index) => (options.failedInsideAccepted?.has(id) ? [index] : []));
       record(
@@ -183,14 +165,7 @@ export async function startFakeEventsApi(options: FakeEventsApiOptions): Promise
       }
       if (failedIndexes.length === 0) return answer(202);
       entry.outcome = 'partially-failed';
-      const attributed = options.failureAttribution !== 'unattributed';
-      answer(202, {
-        errors: failedIndexes.map((index) => ({
-          code: 'VALIDATION_ERROR',
-          message: PARTIAL_FAILURE_MESSAGE,
-          ...(attributed ? { index, source_request_id: ids[index] } : {}),
-        })),
-      });
+      answer(202, partialFailureBody(ids, failedIndexes, options.failureAttribution !== 'unattributed'));
     });
   });
 

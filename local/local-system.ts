@@ -1,21 +1,16 @@
-import { randomBytes } from 'node:crypto';
-import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import type { Logger } from '@aws-lambda-powertools/logger';
-import { DELIVERY_DEFAULTS, ENV } from '../lambda/delivery/defaults';
-import { redrive } from '../lambda/delivery/redrive';
-import { integration as defaultIntegration } from '../lambda/integration';
+import { DELIVERY_DEFAULTS } from '../lambda/delivery/defaults';
 import { createLogger } from '../lambda/observability/logger';
 import { startHttpEndpoint } from './http-endpoint';
 import { startInvokeApi, type LocalFunction } from './lambda-invoke-api';
-import { buildLocalFunctions, type LocalFunctions } from './local-functions';
-import { startLoopIngress, type LoopIngress } from './loop-ingress';
+import { localFunctionEnv, useLocalAwsCredentials } from './local-function-env';
+import { localStatus } from './local-status';
 import { startPartnerServer, type PartnerServer } from './partner-api-stand-in';
-import { codeSource, watchFolders } from './reload';
+import { startReloadableFunctions, type ReloadOptions } from './reloadable-functions';
 import { startSqsEmulator } from './sqs-emulator';
-import { createStatusRoutes, deliveriesOf, type SystemStatus } from './status-page';
+import { createStatusRoutes, type SystemStatus } from './status-page';
 import { SystemLog, type ActivityListener } from './system-log';
 import { startWorkerRunner } from './worker-runner';
-import { PLATFORM_ENV, TOKEN_ENV } from '../lambda/config/environment';
 
 /**
  * The whole system on one machine, as `npm start` runs it: a Lambda Invoke API endpoint running the
@@ -43,7 +38,7 @@ export interface LocalSystemOptions {
   /** Told of invocations, refused HTTP calls, retries, parks, redrives and reloads as they happen. */
   readonly listener?: ActivityListener;
   /** Rebuild the functions when a file under `lambdaFolder` (or the integration module's folder) changes. */
-  readonly reload?: { readonly lambdaFolder: string; readonly integrationModule?: string };
+  readonly reload?: ReloadOptions;
 }
 
 export interface LocalSystem {
@@ -70,82 +65,27 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
   const partner = options.partnerApiUrl ? undefined : await startPartnerServer({ port: options.partnerPort, host });
   const partnerUrl = options.partnerApiUrl ?? (partner as PartnerServer).url;
 
-  const functionEnv: Record<string, string> = {
-    [ENV.localSealingKey]: randomBytes(32).toString('base64'),
-    [TOKEN_ENV.tokens]: 'local-token',
-    // What calls without customer settings (mParticle's DSR requests) authenticate with; ENV.partnerCredential overrides it.
-    [ENV.partnerCredential]: 'local-partner-credential',
-    ...Object.fromEntries(
-      Object.entries(options.env ?? {}).filter((e): e is [string, string] => e[1] !== undefined && e[1] !== ''),
-    ),
-    // One worker runner locally: it alone shares PARTNER_MAX_RPS.
-    [ENV.workerMaxConcurrency]: '1',
-    [ENV.partnerApiUrl]: partnerUrl,
-    [ENV.deliveryQueueUrl]: sqs.queueUrl,
-    [ENV.deadLetterQueueUrl]: sqs.deadLetterQueueUrl,
-    [ENV.sqsEndpoint]: sqs.endpoint,
-    [ENV.claimCheckBucket]: sqs.bucketName,
-    [ENV.s3Endpoint]: sqs.endpoint,
-  };
-  // Bare emulator clients need a region and credentials; these never leave the machine.
-  process.env[PLATFORM_ENV.awsRegion] ??= options.region;
-  process.env[PLATFORM_ENV.awsAccessKeyId] ??= 'local';
-  process.env[PLATFORM_ENV.awsSecretAccessKey] ??= 'local';
+  const functionEnv = localFunctionEnv({ partnerUrl, sqs, ...(options.env ? { extra: options.env } : {}) });
+  useLocalAwsCredentials(options.region);
 
   const log = new SystemLog(options.listener);
-  const source = options.reload ? codeSource(options.reload.lambdaFolder, options.reload.integrationModule) : undefined;
-  const build = (): LocalFunctions => {
-    if (!source) return buildLocalFunctions(defaultIntegration, functionEnv, log);
-    const fresh = source.load();
-    return fresh.build(fresh.integration, functionEnv, log);
-  };
-  // The Invoke API's ingress runs as in AWS: the shipped bundle through the exec wrapper and the runtime loop.
-  const startLoop = (): Promise<LoopIngress> =>
-    startLoopIngress({
-      env: functionEnv,
-      log,
-      ...(options.reload?.integrationModule ? { integrationModule: options.reload.integrationModule } : {}),
-    });
-  // Every entry point calls through `current` / `loop`, so a reload swaps the code under running servers.
-  let current = build();
-  let loop = await startLoop();
-  const watcher =
-    source &&
-    watchFolders(source.folders, (files) => {
-      const started = performance.now();
-      const changed = files.map((f) => f.replace(`${process.cwd()}/`, '')).join(', ');
-      void (async () => {
-        try {
-          const next = build();
-          const nextLoop = await startLoop();
-          const previous = { functions: current, loop };
-          current = next;
-          loop = nextLoop;
-          // Calls already running on the old code finish first (a closed keep-alive pool would spill them).
-          setTimeout(() => {
-            previous.functions.close();
-            void previous.loop.stop();
-          }, 10_000).unref();
-          log.activity(`reloaded the functions in ${Math.round(performance.now() - started)} ms (${changed} changed)`);
-        } catch (error) {
-          log.activity(
-            `reload failed, still running the previous code: ${error instanceof Error ? error.message : String(error)}`,
-          );
-        }
-      })();
-    });
+  const code = await startReloadableFunctions({
+    env: functionEnv,
+    log,
+    ...(options.reload ? { reload: options.reload } : {}),
+  });
 
   const functions: LocalFunction[] = [
     {
       name: LOCAL_FUNCTION_NAMES.ingress,
       description: 'mParticle Firehose ingress (what mParticle invokes)',
       // Raw bytes through the kit's runtime loop, as in AWS: 64-bit integers stay exact.
-      invoke: (payload, context) => loop.invoke(payload, context),
+      invoke: (payload, context) => code.loop().invoke(payload, context),
     },
     {
       name: LOCAL_FUNCTION_NAMES.worker,
       description: 'delivery queue worker (SQS event source)',
-      invoke: async (payload) => current.worker(JSON.parse(payload.toString('utf8') || '{"Records":[]}')),
+      invoke: async (payload) => code.current().worker(JSON.parse(payload.toString('utf8') || '{"Records":[]}')),
     },
   ];
 
@@ -153,46 +93,13 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
     sqs: sqs.sqs,
     queueUrl: sqs.queueUrl,
     queueArn: sqs.queueArn,
-    handler: (event) => current.worker(event),
+    handler: (event) => code.current().worker(event),
     batchSize: DELIVERY_DEFAULTS.workerBatchSize,
     onBatch: (records, failures) => log.workerBatch(records, failures),
     onError: (error) => logger.warn('worker poll failed', { error: String(error) }),
   });
 
-  const depth = async (queueUrl: string) => {
-    const out = await sqs.sqs.send(
-      new GetQueueAttributesCommand({
-        QueueUrl: queueUrl,
-        AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
-      }),
-    );
-    return {
-      visible: Number(out.Attributes?.['ApproximateNumberOfMessages'] ?? 0),
-      inFlight: Number(out.Attributes?.['ApproximateNumberOfMessagesNotVisible'] ?? 0),
-    };
-  };
-
-  const status = async (): Promise<SystemStatus> => ({
-    startedAt: log.startedAt,
-    partner: { url: partnerUrl, local: partner !== undefined },
-    queue: { url: sqs.queueUrl, ...(await depth(sqs.queueUrl)) },
-    deadLetterQueue: { url: sqs.deadLetterQueueUrl, ...(await depth(sqs.deadLetterQueueUrl)) },
-    invocations: log.recentInvocations(),
-    refusedHttpCalls: log.recentRefusals(),
-    deliveries: deliveriesOf(partner?.received ?? []),
-    worker: log.workerTotals(),
-  });
-
-  const redriveLocal = async (max?: number): Promise<number> => {
-    const moved = await redrive({
-      sqs: sqs.sqs,
-      queueUrl: sqs.queueUrl,
-      deadLetterQueueUrl: sqs.deadLetterQueueUrl,
-      ...(max === undefined ? {} : { max }),
-    });
-    log.activity(`redrive: moved ${moved} message(s) from the dead-letter queue back to the delivery queue`);
-    return moved;
-  };
+  const { status, redrive } = localStatus({ sqs, log, partnerUrl, partner });
 
   const server = await startInvokeApi({
     port: options.invokePort,
@@ -200,13 +107,13 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
     region: options.region,
     accountId: LOCAL_ACCOUNT_ID,
     functions,
-    extraRoutes: createStatusRoutes({ status, redrive: redriveLocal }),
+    extraRoutes: createStatusRoutes({ status, redrive }),
   });
 
   const http = await startHttpEndpoint({
     port: options.httpPort,
     host,
-    handler: (event, context) => current.http(event, context),
+    handler: (event, context) => code.current().http(event, context),
   });
 
   return {
@@ -218,16 +125,15 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
     deadLetterQueueUrl: sqs.deadLetterQueueUrl,
     functionEnv,
     partner,
-    watching: source?.folders ?? [],
+    watching: code.watching,
     status,
     async stop() {
-      watcher?.close();
+      code.stopWatching();
       await runner.stop();
       await server.close();
       await http.close();
       await partner?.stop();
-      current.close();
-      await loop.stop();
+      await code.close();
       await sqs.stop();
     },
   };

@@ -1,0 +1,40 @@
+import { randomBytes } from 'node:crypto';
+import { ENV } from '../lambda/delivery/defaults';
+import { PLATFORM_ENV, TOKEN_ENV } from '../lambda/config/environment';
+import type { SqsEmulator } from './sqs-emulator';
+
+/**
+ * The environment the local functions run with: local credentials and a fresh sealing key, the caller's
+ * extra settings, then what points them at the emulator and the partner (never overridden).
+ */
+export function localFunctionEnv(options: {
+  readonly partnerUrl: string;
+  readonly sqs: SqsEmulator;
+  readonly extra?: Readonly<Record<string, string | undefined>>;
+}): Record<string, string> {
+  const { sqs } = options;
+  return {
+    [ENV.localSealingKey]: randomBytes(32).toString('base64'),
+    [TOKEN_ENV.tokens]: 'local-token',
+    // What calls without customer settings (mParticle's DSR requests) authenticate with; ENV.partnerCredential overrides it.
+    [ENV.partnerCredential]: 'local-partner-credential',
+    ...Object.fromEntries(
+      Object.entries(options.extra ?? {}).filter((e): e is [string, string] => e[1] !== undefined && e[1] !== ''),
+    ),
+    // One worker runner locally: it alone shares PARTNER_MAX_RPS.
+    [ENV.workerMaxConcurrency]: '1',
+    [ENV.partnerApiUrl]: options.partnerUrl,
+    [ENV.deliveryQueueUrl]: sqs.queueUrl,
+    [ENV.deadLetterQueueUrl]: sqs.deadLetterQueueUrl,
+    [ENV.sqsEndpoint]: sqs.endpoint,
+    [ENV.claimCheckBucket]: sqs.bucketName,
+    [ENV.s3Endpoint]: sqs.endpoint,
+  };
+}
+
+/** Bare emulator clients need a region and credentials; these never leave the machine. */
+export function useLocalAwsCredentials(region: string): void {
+  process.env[PLATFORM_ENV.awsRegion] ??= region;
+  process.env[PLATFORM_ENV.awsAccessKeyId] ??= 'local';
+  process.env[PLATFORM_ENV.awsSecretAccessKey] ??= 'local';
+}

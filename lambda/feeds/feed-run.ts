@@ -1,66 +1,23 @@
-import type { DeliveryOutcome, FeedStop } from './bulk-delivery';
+import type { FeedStop } from './bulk-delivery';
 import type { EventsApiRoute } from './events-api-endpoint';
-import type { BatchRejection, FeedBatch } from './feed-batch';
-import type { FeedLimits } from './feed-limits';
-import type { LineSource } from './line-sources';
-import { packedRequests } from './packed-requests';
+import type { FeedBatch } from './feed-batch';
+import type { FeedRunOptions, FeedRunReport } from './feed-run-types';
 import { PauseGate } from './pause-gate';
-import type { ProgressStore } from './progress-store';
-import type { SendControl, SendEvent } from './retrying-send';
+import { isRejection, prepareBatch } from './prepare-batch';
+import { RequestPacker } from './request-packer';
+import type { SendControl } from './retrying-send';
 
-/** The part of EventsApiClient the runner needs (a fake in unit tests). */
-export interface BulkSender {
-  sendBulk(route: EventsApiRoute, batches: readonly FeedBatch[], control: SendControl): Promise<DeliveryOutcome>;
-}
-
-export interface FeedRunOptions {
-  readonly sender: BulkSender;
-  readonly sources: readonly LineSource[];
-  readonly limits: FeedLimits;
-  readonly historicalAfterDays: number;
-  /** Requests in flight at once. More is faster but resends more after a crash and hits 429 sooner. */
-  readonly concurrency?: number;
-  /** Epoch ms after which no request starts (a Lambda's remaining time, minus a margin). */
-  readonly deadlineAt?: number;
-  /** Epoch ms no exchange may outlive (see SendControl); default `deadlineAt`. */
-  readonly exchangeDeadlineAt?: number;
-  readonly store?: ProgressStore;
-  /** Aborting it stops the run gracefully: in-flight requests finish, nothing new starts. */
-  readonly signal?: AbortSignal;
-  readonly now?: () => number;
-  readonly onProgress?: (progress: FeedProgress) => void;
-  readonly onSendEvent?: (event: SendEvent) => void;
-}
-
-export interface FeedProgress {
-  /** Lines dealt with in this run: sent, rejected or skipped (already handled per checkpoint). */
-  readonly handled: number;
-  readonly sent: number;
-  readonly rejected: number;
-  readonly retries: number;
-  readonly requests: number;
-}
-
-export interface FeedRunReport {
-  /** Batches mParticle accepted in this run, historical ones included. */
-  sent: number;
-  /** Of `sent`, those that went to `/bulkevents/historical`. */
-  historical: number;
-  readonly rejected: BatchRejection[];
-  /** Batches tried but not accepted (failed-retriable): they must be sent again. */
-  unsent: number;
-  /** Lines skipped because the checkpoint says they were handled before. */
-  skipped: number;
-  requests: number;
-  retries: number;
-  /** Sum of the waits between attempts (Retry-After and back-off). */
-  waitedMs: number;
-  longestWaitMs: number;
-  elapsedMs: number;
-  stop: FeedStop | undefined;
-}
+// Re-exported: the handler, the CLI and the report import the run's types from here.
+export type { BulkSender, FeedProgress, FeedRunOptions, FeedRunReport } from './feed-run-types';
 
 export const DEFAULT_CONCURRENCY = 4;
+
+const ROUTES: readonly EventsApiRoute[] = ['bulkevents', 'bulkevents/historical'];
+
+interface PackedRequest {
+  readonly route: EventsApiRoute;
+  readonly batches: FeedBatch[];
+}
 
 /**
  * Reads the sources line by line, validates and routes each batch, packs them into requests and
@@ -121,22 +78,41 @@ export async function runFeed(options: FeedRunOptions): Promise<FeedRunReport> {
     },
   };
 
-  const requests = packedRequests({
-    sources: options.sources,
-    limits: options.limits,
-    historicalAfterDays: options.historicalAfterDays,
-    now,
-    store,
-    signal: stopping.signal,
-    onSkipped: () => {
-      report.skipped += 1;
-    },
-    onRejected: (rejection) => {
-      report.rejected.push(rejection);
-      store?.record({ delivered: [], rejected: [rejection] });
-      emitProgress();
-    },
-  });
+  async function* packedRequests(): AsyncGenerator<PackedRequest> {
+    const packers = new Map(ROUTES.map((route) => [route, new RequestPacker<FeedBatch>(options.limits)] as const));
+    for (const source of options.sources) {
+      let previousLine = 0;
+      for await (const { line, text } of source.lines()) {
+        if (stopping.signal.aborted) return;
+        if (line > previousLine + 1) store?.markBlank(source.name, previousLine + 1, line - 1);
+        previousLine = line;
+        const ref = { source: source.name, line };
+        if (store?.isDone(ref)) {
+          report.skipped += 1;
+          continue;
+        }
+        const prepared = prepareBatch(ref, text, {
+          maxBatchBytes: options.limits.maxBatchBytes,
+          historicalAfterDays: options.historicalAfterDays,
+          nowMs: now(),
+        });
+        if (isRejection(prepared)) {
+          report.rejected.push(prepared);
+          store?.record({ delivered: [], rejected: [prepared] });
+          emitProgress();
+          continue;
+        }
+        const full = packers.get(prepared.route)?.push(prepared);
+        if (full) yield { route: prepared.route, batches: full };
+      }
+    }
+    for (const [route, packer] of packers) {
+      const rest = packer.flush();
+      if (rest) yield { route, batches: rest };
+    }
+  }
+
+  const requests = packedRequests();
 
   const worker = async (): Promise<void> => {
     while (!stopping.signal.aborted) {

@@ -16,53 +16,35 @@ export function grantFeedAccess(
   bucket: s3.Bucket,
   secret: secretsmanager.ISecret,
 ): void {
-  role.addToPolicy(
-    new iam.PolicyStatement({
-      sid: 'ReadIncomingFeedObjects',
-      actions: ['s3:GetObject', 's3:GetObjectVersion'],
-      resources: [bucket.arnForObjects(`${INCOMING_PREFIX}*`)],
-    }),
-  );
-  role.addToPolicy(
-    new iam.PolicyStatement({
-      sid: 'WriteRejectedBatches',
-      actions: ['s3:PutObject'],
-      resources: [bucket.arnForObjects(`${REJECTED_PREFIX}*`)],
-    }),
-  );
-  role.addToPolicy(
-    new iam.PolicyStatement({
-      sid: 'KeepFeedProgress',
-      actions: ['s3:GetObject', 's3:PutObject'],
-      resources: [bucket.arnForObjects(`${PROGRESS_PREFIX}*`)],
-    }),
-  );
-  // Without ListBucket, S3 answers 403 instead of 404 for a progress object not written yet. Listing
-  // reveals only key names in a bucket whose uploads the function reads anyway.
-  role.addToPolicy(
-    new iam.PolicyStatement({
-      sid: 'TellMissingProgress',
-      actions: ['s3:ListBucket'],
-      resources: [bucket.bucketArn],
-    }),
-  );
+  const statements: readonly [sid: string, actions: string[], resource: string][] = [
+    ['ReadIncomingFeedObjects', ['s3:GetObject', 's3:GetObjectVersion'], bucket.arnForObjects(`${INCOMING_PREFIX}*`)],
+    ['WriteRejectedBatches', ['s3:PutObject'], bucket.arnForObjects(`${REJECTED_PREFIX}*`)],
+    ['KeepFeedProgress', ['s3:GetObject', 's3:PutObject'], bucket.arnForObjects(`${PROGRESS_PREFIX}*`)],
+    // Without ListBucket, S3 answers 403 instead of 404 for a progress object not written yet. Listing
+    // reveals only key names in a bucket whose uploads the function reads anyway.
+    ['TellMissingProgress', ['s3:ListBucket'], bucket.bucketArn],
+  ];
+  for (const [sid, actions, resource] of statements) {
+    role.addToPolicy(new iam.PolicyStatement({ sid, actions, resources: [resource] }));
+  }
   secret.grantRead(fn);
   const bucketId = logicalIdOf(bucket);
+  const wildcards: readonly [prefix: string, reason: string][] = [
+    [
+      INCOMING_PREFIX,
+      'Every object under incoming/ is an upload the function must read; the wildcard is limited to that prefix.',
+    ],
+    [REJECTED_PREFIX, 'Rejection files are named after their upload; the wildcard is limited to the rejected/ prefix.'],
+    [
+      PROGRESS_PREFIX,
+      'Progress objects and resume markers are named after their upload; the wildcard is limited to the progress/ prefix.',
+    ],
+  ];
   Validations.of(role).acknowledge(
-    {
-      id: `AwsSolutions-IAM5[Resource::<${bucketId}.Arn>/${INCOMING_PREFIX}*]`,
-      reason:
-        'Every object under incoming/ is an upload the function must read; the wildcard is limited to that prefix.',
-    },
-    {
-      id: `AwsSolutions-IAM5[Resource::<${bucketId}.Arn>/${REJECTED_PREFIX}*]`,
-      reason: 'Rejection files are named after their upload; the wildcard is limited to the rejected/ prefix.',
-    },
-    {
-      id: `AwsSolutions-IAM5[Resource::<${bucketId}.Arn>/${PROGRESS_PREFIX}*]`,
-      reason:
-        'Progress objects and resume markers are named after their upload; the wildcard is limited to the progress/ prefix.',
-    },
+    ...wildcards.map(([prefix, reason]) => ({
+      id: `AwsSolutions-IAM5[Resource::<${bucketId}.Arn>/${prefix}*]`,
+      reason,
+    })),
   );
 }
 

@@ -1,15 +1,13 @@
 import { Duration } from 'aws-cdk-lib';
-import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
-import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { Construct } from 'constructs';
 import { DELIVERY_DEFAULTS } from '../lambda/delivery/defaults';
+import { anyAbove, callsParked, FIVE_MINUTES, latencyP99, ONE_MINUTE, oldestMessageAbove } from './alarm-rules';
+import { HTTP_LATENCY_BUDGET, INGRESS_LATENCY_BUDGET } from './latency-budgets';
 import type { MonitoredResources } from './monitored-resources';
-import { customMetric, DEFAULT_METRICS_NAMESPACE, type FirehoseService, METRIC_NAMES, SERVICE_NAMES } from './metrics';
+import { customMetric, DEFAULT_METRICS_NAMESPACE, METRIC_NAMES, SERVICE_NAMES } from './metrics';
 
-/** mParticle's Lambda budget: p99 under 200 ms (docs/firehose-protocol.md, "Deployment"). */
-export const INGRESS_LATENCY_BUDGET = Duration.millis(200);
-/** mParticle's HTTP budget: under 100 ms (docs/firehose-protocol.md, "Deployment"). */
-export const HTTP_LATENCY_BUDGET = Duration.millis(100);
+export { HTTP_LATENCY_BUDGET, INGRESS_LATENCY_BUDGET } from './latency-budgets';
 
 export interface FirehoseAlarmsProps extends MonitoredResources {
   /** Where alarm state changes go (e.g. an SNS topic action); none when omitted. */
@@ -55,9 +53,6 @@ export interface FirehoseAlarmSet {
   readonly httpFailedInvocations?: cloudwatch.Alarm;
 }
 
-const ONE_MINUTE = Duration.minutes(1);
-const FIVE_MINUTES = Duration.minutes(5);
-
 /** CloudWatch alarms for what mParticle notices first (throttles, errors, latency) and for undelivered data. */
 export class FirehoseAlarms extends Construct {
   public readonly alarms: FirehoseAlarmSet;
@@ -74,63 +69,67 @@ export class FirehoseAlarms extends Construct {
 
     const alarms: FirehoseAlarmSet = {
       // Any throttle means mParticle got a 429 and is backing off: the concurrency limit is too low.
-      ingressThrottles: this.anyAbove(
+      ingressThrottles: anyAbove(
+        this,
         'IngressThrottles',
         props.ingressFunction.metricThrottles({ period: ONE_MINUTE }),
         0,
         'mParticle invocations of the ingress function are being throttled; raise the account concurrency limit.',
       ),
-      ingressErrors: this.anyAbove(
+      ingressErrors: anyAbove(
+        this,
         'IngressErrors',
         props.ingressFunction.metricErrors({ period: ONE_MINUTE }),
         0,
         'The ingress function returned function errors to mParticle.',
       ),
-      ingressLatencyP99: this.latencyP99(
+      ingressLatencyP99: latencyP99(
+        this,
         'IngressLatencyP99',
         props.ingressAlias,
         ingressBudget,
         `p99 duration of the ingress alias is above ${ingressBudget.toMilliseconds()} ms, mParticle's latency budget.`,
       ),
-      deadLetterQueueNotEmpty: this.anyAbove(
+      deadLetterQueueNotEmpty: anyAbove(
+        this,
         'DeadLetterQueueNotEmpty',
         props.deadLetterQueue.metricApproximateNumberOfMessagesVisible({ period: ONE_MINUTE, statistic: 'Maximum' }),
         0,
         'Deliveries the partner API rejected for good or that outlived the delivery budget are waiting in the dead-letter queue.',
       ),
-      deliveryBacklogAge: new cloudwatch.Alarm(this, 'DeliveryBacklogAge', {
-        metric: props.deliveryQueue.metricApproximateAgeOfOldestMessage({ period: ONE_MINUTE, statistic: 'Maximum' }),
-        threshold: backlogAge.toSeconds(),
-        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-        evaluationPeriods: 5,
-        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-        alarmDescription: `The oldest queued delivery is older than ${backlogAge.toMinutes()} minutes: the partner API is down or too slow.`,
-      }),
-      deliveryBudgetRunningOut: new cloudwatch.Alarm(this, 'DeliveryBudgetRunningOut', {
-        metric: props.deliveryQueue.metricApproximateAgeOfOldestMessage({ period: ONE_MINUTE, statistic: 'Maximum' }),
-        threshold: budgetWarning,
-        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-        evaluationPeriods: 5,
-        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-        alarmDescription:
-          `The oldest queued delivery is ${Math.round(budgetWarning / 3_600)} hours old: at ${Math.round(budget.toHours({ integral: false }))} hours ` +
+      deliveryBacklogAge: oldestMessageAbove(
+        this,
+        'DeliveryBacklogAge',
+        props.deliveryQueue,
+        backlogAge.toSeconds(),
+        `The oldest queued delivery is older than ${backlogAge.toMinutes()} minutes: the partner API is down or too slow.`,
+      ),
+      deliveryBudgetRunningOut: oldestMessageAbove(
+        this,
+        'DeliveryBudgetRunningOut',
+        props.deliveryQueue,
+        budgetWarning,
+        `The oldest queued delivery is ${Math.round(budgetWarning / 3_600)} hours old: at ${Math.round(budget.toHours({ integral: false }))} hours ` +
           'the worker parks what it still cannot deliver in the dead-letter queue (redrive it once the partner is back).',
-      }),
-      workerErrors: this.anyAbove(
+      ),
+      workerErrors: anyAbove(
+        this,
         'WorkerErrors',
         props.workerFunction.metricErrors({ period: ONE_MINUTE }),
         0,
         'The delivery worker crashed on a batch (per-message failures are reported, not thrown).',
       ),
       // The custom metrics below say what happened to the data, which Lambda's own metrics cannot.
-      deliveriesDeadLettered: this.anyAbove(
+      deliveriesDeadLettered: anyAbove(
+        this,
         'DeliveriesDeadLettered',
         customMetric(namespace, SERVICE_NAMES.worker, METRIC_NAMES.deliveriesDeadLettered, { period: ONE_MINUTE }),
         0,
         'The worker parked deliveries in the dead-letter queue: the partner API refused them for good (4xx) or they outlived the delivery budget.',
       ),
-      ingressCallsParked: this.callsParked('IngressCallsParked', namespace, SERVICE_NAMES.ingress, 'The ingress'),
-      ingressFailedInvocations: this.anyAbove(
+      ingressCallsParked: callsParked(this, 'IngressCallsParked', namespace, SERVICE_NAMES.ingress, 'The ingress'),
+      ingressFailedInvocations: anyAbove(
+        this,
         'IngressFailedInvocations',
         customMetric(namespace, SERVICE_NAMES.ingress, METRIC_NAMES.failedInvocations, { period: ONE_MINUTE }),
         0,
@@ -139,20 +138,23 @@ export class FirehoseAlarms extends Construct {
       ...(props.httpAlias === undefined
         ? {}
         : {
-            httpErrors: this.anyAbove(
+            httpErrors: anyAbove(
+              this,
               'HttpErrors',
               props.httpAlias.metricErrors({ period: ONE_MINUTE }),
               0,
               'The HTTP endpoint function errored; mParticle saw a 502.',
             ),
-            httpLatencyP99: this.latencyP99(
+            httpLatencyP99: latencyP99(
+              this,
               'HttpLatencyP99',
               props.httpAlias,
               httpBudget,
               `p99 duration of the HTTP endpoint is above ${httpBudget.toMilliseconds()} ms, mParticle's HTTP budget.`,
             ),
             // Five minutes: one refusal is enough (mParticle does not retry a 401), the longer period only groups them.
-            httpRejectedAuth: this.anyAbove(
+            httpRejectedAuth: anyAbove(
+              this,
               'HttpRejectedAuth',
               customMetric(namespace, SERVICE_NAMES.http, METRIC_NAMES.rejectedAuth, { period: FIVE_MINUTES }),
               0,
@@ -160,8 +162,9 @@ export class FirehoseAlarms extends Construct {
                 'Check whether mParticle rotated the token and put the new one in the token secret.',
             ),
             // The HTTP function runs the same pipeline as the ingress and publishes the same metrics under its own service.
-            httpCallsParked: this.callsParked('HttpCallsParked', namespace, SERVICE_NAMES.http, 'The HTTP endpoint'),
-            httpFailedInvocations: this.anyAbove(
+            httpCallsParked: callsParked(this, 'HttpCallsParked', namespace, SERVICE_NAMES.http, 'The HTTP endpoint'),
+            httpFailedInvocations: anyAbove(
+              this,
               'HttpFailedInvocations',
               customMetric(namespace, SERVICE_NAMES.http, METRIC_NAMES.failedInvocations, { period: ONE_MINUTE }),
               0,
@@ -178,40 +181,5 @@ export class FirehoseAlarms extends Construct {
       }
     }
     this.alarms = alarms;
-  }
-
-  /** Calls a front door (ingress or HTTP) parked instead of delivering: a partner refusing in-line calls. */
-  private callsParked(id: string, namespace: string, service: FirehoseService, who: string): cloudwatch.Alarm {
-    return this.anyAbove(
-      id,
-      customMetric(namespace, service, METRIC_NAMES.callsParked, { period: ONE_MINUTE }),
-      0,
-      `${who} parked calls in the dead-letter queue: the partner API refused them in-line (4xx, e.g. a revoked customer key) ` +
-        'or the integration settings could not make their credentials.',
-    );
-  }
-
-  /** Three 5-minute periods in a row above the budget, so a single cold start does not page anyone. */
-  private latencyP99(id: string, alias: lambda.IAlias, budget: Duration, description: string): cloudwatch.Alarm {
-    return new cloudwatch.Alarm(this, id, {
-      metric: alias.metricDuration({ statistic: 'p99', period: FIVE_MINUTES }),
-      threshold: budget.toMilliseconds(),
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-      evaluationPeriods: 3,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-      alarmDescription: description,
-    });
-  }
-
-  /** One breaching period is enough: these count events that should never happen. */
-  private anyAbove(id: string, metric: cloudwatch.IMetric, threshold: number, description: string): cloudwatch.Alarm {
-    return new cloudwatch.Alarm(this, id, {
-      metric,
-      threshold,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-      evaluationPeriods: 1,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-      alarmDescription: description,
-    });
   }
 }

@@ -1,7 +1,8 @@
 import { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type { Construct } from 'constructs';
-import { HTTP_LATENCY_BUDGET, INGRESS_LATENCY_BUDGET } from './alarms';
+import { frontDoorWidgets, graph, ONE_MINUTE } from './dashboard-widgets';
+import { HTTP_LATENCY_BUDGET, INGRESS_LATENCY_BUDGET } from './latency-budgets';
 import type { MonitoredResources } from './monitored-resources';
 import {
   customMetric,
@@ -9,7 +10,6 @@ import {
   type FirehoseMetricName,
   type FirehoseService,
   METRIC_NAMES,
-  REQUEST_TYPE_DIMENSIONS,
   SERVICE_NAMES,
 } from './metrics';
 
@@ -27,15 +27,7 @@ export interface FirehoseDashboardProps extends MonitoredResources {
   readonly httpLatencyBudget?: Duration;
 }
 
-interface FrontDoorWidgets {
-  readonly invocations: cloudwatch.GraphWidget;
-  readonly calls: cloudwatch.GraphWidget;
-  readonly events: cloudwatch.GraphWidget;
-}
-
-const ONE_MINUTE = Duration.minutes(1);
 const FULL_WIDTH = 24;
-const HEIGHT = 6;
 
 /**
  * One region's integration on one screen: the alarms, what mParticle sent and how fast the ingress answered,
@@ -66,56 +58,20 @@ export class FirehoseDashboard extends cloudwatch.Dashboard {
       );
     }
 
-    /** What the ingress and the HTTP function both publish: they run the same pipeline under their own service. */
-    const frontDoor = (
-      service: FirehoseService,
-      who: { title: string; noun: string; width: number },
-    ): FrontDoorWidgets => ({
-      invocations: graph(
-        `${who.title} invocations by request type`,
-        REQUEST_TYPE_DIMENSIONS.map((type) =>
-          custom(service, METRIC_NAMES.invocations, { label: type, extraDimensions: { RequestType: type } }),
-        ),
-        { stacked: true },
-      ),
-      calls: graph(
-        `Partner calls made by the ${who.noun}`,
-        [
-          custom(service, METRIC_NAMES.callsDeliveredInline),
-          custom(service, METRIC_NAMES.callsSpilled),
-          custom(service, METRIC_NAMES.callsQueued),
-          custom(service, METRIC_NAMES.callsParked),
-        ],
-        { width: who.width },
-      ),
-      events: graph(
-        `Events and input at the ${who.noun}`,
-        [
-          custom(service, METRIC_NAMES.eventsForwardedInline),
-          custom(service, METRIC_NAMES.unknownEventsSkipped),
-          custom(service, METRIC_NAMES.rejectedInput),
-        ],
-        { width: who.width },
-      ),
+    const ingress = frontDoorWidgets(custom, {
+      service: SERVICE_NAMES.ingress,
+      title: 'Ingress',
+      noun: 'ingress',
+      width: 12,
+      alias: props.ingressAlias,
+      budget: ingressBudget,
+      budgetLabel: `mParticle budget (p99 ${ingressBudget.toMilliseconds()} ms)`,
+      // The unqualified function's metrics count every version's throttles and errors, as the ingress alarms do.
+      failing: props.ingressFunction,
+      errorsLabel: 'Errors',
+      failedInvocationsLabel: 'FailedInvocations (could not queue)',
     });
-
-    const ingress = frontDoor(SERVICE_NAMES.ingress, { title: 'Ingress', noun: 'ingress', width: 12 });
-    this.addWidgets(
-      ingress.invocations,
-      graph(
-        'Ingress duration (live alias)',
-        [
-          props.ingressAlias.metricDuration({ statistic: 'p50', period: ONE_MINUTE, label: 'p50' }),
-          props.ingressAlias.metricDuration({ statistic: 'p99', period: ONE_MINUTE, label: 'p99' }),
-        ],
-        budgetLine(ingressBudget, `mParticle budget (p99 ${ingressBudget.toMilliseconds()} ms)`),
-      ),
-      graph('Ingress throttles and errors', [
-        props.ingressFunction.metricThrottles({ period: ONE_MINUTE, label: 'Throttles (mParticle got 429)' }),
-        props.ingressFunction.metricErrors({ period: ONE_MINUTE, label: 'Errors' }),
-        custom(SERVICE_NAMES.ingress, METRIC_NAMES.failedInvocations, { label: 'FailedInvocations (could not queue)' }),
-      ]),
-    );
+    this.addWidgets(ingress.invocations, ingress.duration, ingress.failures);
     this.addWidgets(ingress.calls, ingress.events);
 
     this.addWidgets(
@@ -180,23 +136,19 @@ export class FirehoseDashboard extends cloudwatch.Dashboard {
     );
 
     if (props.httpAlias !== undefined) {
-      const http = frontDoor(SERVICE_NAMES.http, { title: 'HTTP endpoint', noun: 'HTTP endpoint', width: 8 });
-      this.addWidgets(
-        http.invocations,
-        graph(
-          'HTTP endpoint duration (live alias)',
-          [
-            props.httpAlias.metricDuration({ statistic: 'p50', period: ONE_MINUTE, label: 'p50' }),
-            props.httpAlias.metricDuration({ statistic: 'p99', period: ONE_MINUTE, label: 'p99' }),
-          ],
-          budgetLine(httpBudget, `mParticle budget (${httpBudget.toMilliseconds()} ms)`),
-        ),
-        graph('HTTP endpoint throttles and errors', [
-          props.httpAlias.metricThrottles({ period: ONE_MINUTE, label: 'Throttles (mParticle got 429)' }),
-          props.httpAlias.metricErrors({ period: ONE_MINUTE, label: 'Errors (mParticle got 502)' }),
-          custom(SERVICE_NAMES.http, METRIC_NAMES.failedInvocations, { label: 'FailedInvocations (answered 503/500)' }),
-        ]),
-      );
+      const http = frontDoorWidgets(custom, {
+        service: SERVICE_NAMES.http,
+        title: 'HTTP endpoint',
+        noun: 'HTTP endpoint',
+        width: 8,
+        alias: props.httpAlias,
+        budget: httpBudget,
+        budgetLabel: `mParticle budget (${httpBudget.toMilliseconds()} ms)`,
+        failing: props.httpAlias,
+        errorsLabel: 'Errors (mParticle got 502)',
+        failedInvocationsLabel: 'FailedInvocations (answered 503/500)',
+      });
+      this.addWidgets(http.invocations, http.duration, http.failures);
       this.addWidgets(
         http.calls,
         http.events,
@@ -208,19 +160,4 @@ export class FirehoseDashboard extends cloudwatch.Dashboard {
       );
     }
   }
-}
-
-function budgetLine(budget: Duration, label: string): Partial<cloudwatch.GraphWidgetProps> {
-  return {
-    leftAnnotations: [{ value: budget.toMilliseconds(), label, color: cloudwatch.Color.RED }],
-    leftYAxis: { label: 'ms', showUnits: false, min: 0 },
-  };
-}
-
-function graph(
-  title: string,
-  left: cloudwatch.IMetric[],
-  options: Omit<cloudwatch.GraphWidgetProps, 'title' | 'left'> = {},
-): cloudwatch.GraphWidget {
-  return new cloudwatch.GraphWidget({ title, left, width: 8, height: HEIGHT, ...options });
 }

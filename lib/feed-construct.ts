@@ -1,30 +1,22 @@
 import path from 'node:path';
-import { CfnElement, Duration, Stack, Validations } from 'aws-cdk-lib';
+import { Duration, Validations } from 'aws-cdk-lib';
 import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
-import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import type { NodejsFunction, NodejsFunctionProps } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
-import * as s3 from 'aws-cdk-lib/aws-s3';
-import * as s3n from 'aws-cdk-lib/aws-s3-notifications';
+import type * as s3 from 'aws-cdk-lib/aws-s3';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import {
-  FEED_OBJECT_SUFFIX,
-  INCOMING_PREFIX,
-  PROGRESS_PREFIX,
-  REJECTED_PREFIX,
-  RESUME_SUFFIX,
-} from '../lambda/feeds/feed-bucket-layout';
 import { EVENTS_API_POD_BASE_URLS, isEventsApiPod } from '../lambda/feeds/events-api-endpoint';
+import { grantFeedAccess } from './feed-access';
 import { createFeedAlarms } from './feed-alarms';
+import { createFeedBuckets } from './feed-buckets';
+import { notifyFeedFunction } from './feed-notifications';
 import { createKitFunction, PROJECT_ROOT } from './kit-function';
 import { FEED_ENV, PLATFORM_ENV } from '../lambda/config/environment';
-
-/** The singleton CDK adds to a stack for `addEventNotification` (aws-s3 notifications-resource-handler). */
-const BUCKET_NOTIFICATIONS_HANDLER_ID = 'BucketNotificationsHandler050a0587b7544547bf325f094a3db834';
 
 export interface FeedIngestionProps {
   /** The customer's Events API credentials, JSON `{"apiKey":"…","apiSecret":"…"}`. Default: a new secret to fill in. */
@@ -75,34 +67,7 @@ export class FeedIngestion extends Construct {
       );
     }
 
-    // Log delivery through a bucket policy (ACLs stay disabled) whatever the app's feature flags say.
-    this.node.setContext('@aws-cdk/aws-s3:serverAccessLogsUseBucketPolicy', true);
-
-    this.accessLogsBucket = new s3.Bucket(this, 'AccessLogs', {
-      // Server access log delivery supports SSE-S3 only.
-      encryption: s3.BucketEncryption.S3_MANAGED,
-      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
-      enforceSSL: true,
-      versioned: true,
-      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
-      lifecycleRules: [{ expiration: Duration.days(365), noncurrentVersionExpiration: Duration.days(30) }],
-    });
-
-    this.bucket = new s3.Bucket(this, 'Bucket', {
-      encryption: s3.BucketEncryption.S3_MANAGED,
-      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
-      enforceSSL: true,
-      versioned: true,
-      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
-      serverAccessLogsBucket: this.accessLogsBucket,
-      serverAccessLogsPrefix: 'feed-bucket/',
-      // Versioning keeps overwritten uploads; old versions are personal data too, so they expire.
-      lifecycleRules: [
-        { noncurrentVersionExpiration: Duration.days(30), abortIncompleteMultipartUploadAfter: Duration.days(7) },
-        // Progress only matters while an upload is being sent (and against late duplicate events).
-        { prefix: PROGRESS_PREFIX, expiration: Duration.days(30) },
-      ],
-    });
+    ({ bucket: this.bucket, accessLogsBucket: this.accessLogsBucket } = createFeedBuckets(this));
 
     this.secret =
       props.secret ??
@@ -166,86 +131,13 @@ export class FeedIngestion extends Construct {
       },
     }));
 
-    // Least privilege: read uploads, write rejections, keep progress; no delete.
-    this.role.addToPolicy(
-      new iam.PolicyStatement({
-        sid: 'ReadIncomingFeedObjects',
-        actions: ['s3:GetObject', 's3:GetObjectVersion'],
-        resources: [this.bucket.arnForObjects(`${INCOMING_PREFIX}*`)],
-      }),
-    );
-    this.role.addToPolicy(
-      new iam.PolicyStatement({
-        sid: 'WriteRejectedBatches',
-        actions: ['s3:PutObject'],
-        resources: [this.bucket.arnForObjects(`${REJECTED_PREFIX}*`)],
-      }),
-    );
-    this.role.addToPolicy(
-      new iam.PolicyStatement({
-        sid: 'KeepFeedProgress',
-        actions: ['s3:GetObject', 's3:PutObject'],
-        resources: [this.bucket.arnForObjects(`${PROGRESS_PREFIX}*`)],
-      }),
-    );
-    // Without ListBucket, S3 answers 403 instead of 404 for a progress object not written yet. Listing
-    // reveals only key names in a bucket whose uploads the function reads anyway.
-    this.role.addToPolicy(
-      new iam.PolicyStatement({
-        sid: 'TellMissingProgress',
-        actions: ['s3:ListBucket'],
-        resources: [this.bucket.bucketArn],
-      }),
-    );
-    this.secret.grantRead(this.function);
-    Validations.of(this.role).acknowledge(
-      {
-        id: `AwsSolutions-IAM5[Resource::<${this.resolveLogicalId(this.bucket)}.Arn>/${INCOMING_PREFIX}*]`,
-        reason:
-          'Every object under incoming/ is an upload the function must read; the wildcard is limited to that prefix.',
-      },
-      {
-        id: `AwsSolutions-IAM5[Resource::<${this.resolveLogicalId(this.bucket)}.Arn>/${REJECTED_PREFIX}*]`,
-        reason: 'Rejection files are named after their upload; the wildcard is limited to the rejected/ prefix.',
-      },
-      {
-        id: `AwsSolutions-IAM5[Resource::<${this.resolveLogicalId(this.bucket)}.Arn>/${PROGRESS_PREFIX}*]`,
-        reason:
-          'Progress objects and resume markers are named after their upload; the wildcard is limited to the progress/ prefix.',
-      },
-    );
-
-    const destination = new s3n.LambdaDestination(this.function);
-    this.bucket.addEventNotification(s3.EventType.OBJECT_CREATED, destination, {
-      prefix: INCOMING_PREFIX,
-      suffix: FEED_OBJECT_SUFFIX,
-    });
-    // A resume marker runs the function again for an upload that did not fit one invocation.
-    this.bucket.addEventNotification(s3.EventType.OBJECT_CREATED, destination, {
-      prefix: PROGRESS_PREFIX,
-      suffix: RESUME_SUFFIX,
-    });
-    // CDK's stack-wide helper that installs the notification always carries the basic execution policy.
-    const notificationsHandler = Stack.of(this).node.tryFindChild(BUCKET_NOTIFICATIONS_HANDLER_ID);
-    if (notificationsHandler) {
-      Validations.of(notificationsHandler).acknowledge({
-        id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
-        reason:
-          'CDK-managed custom resource that only configures the bucket notification; its role is not ours to shape.',
-      });
-    }
+    grantFeedAccess(this.role, this.function, this.bucket, this.secret);
+    notifyFeedFunction(this.bucket, this.function);
 
     ({
       errorsAlarm: this.errorsAlarm,
       throttlesAlarm: this.throttlesAlarm,
       deadLetterAlarm: this.deadLetterAlarm,
     } = createFeedAlarms(this, this.function, this.deadLetterQueue, props.alarmTopic));
-  }
-
-  /** cdk-nag names wildcard findings after the logical ID of the resource they point into. */
-  private resolveLogicalId(construct: Construct): string {
-    const child = construct.node.defaultChild;
-    if (!(child instanceof CfnElement)) throw new Error(`${construct.node.path} has no CloudFormation resource`);
-    return Stack.of(this).getLogicalId(child);
   }
 }

@@ -5,6 +5,7 @@ import type { Construct } from 'constructs';
 import type { RegionConfig } from './config';
 import { FeedIngestion } from './feed-construct';
 import { FirehoseIntegration, type HandlerEntries } from './firehose-integration';
+import { addFirehoseOutputs } from './stack-outputs';
 
 export interface FirehoseStackProps extends StackProps {
   /** The region's settings, read from context by `readAppConfig`. */
@@ -64,7 +65,7 @@ export class FirehoseStack extends Stack {
       });
     }
 
-    this.addOutputs();
+    addFirehoseOutputs(this, this.integration, this.feed);
   }
 
   /** An existing topic by ARN, or a new one that mails `alarmEmail`; none if neither is set. */
@@ -84,73 +85,5 @@ export class FirehoseStack extends Stack {
       description: 'SNS topic for alarm notifications (confirm the e-mail subscription)',
     });
     return topic;
-  }
-
-  private addOutputs(): void {
-    const firehose = this.integration;
-    new CfnOutput(this, 'IngressAliasArn', {
-      value: firehose.ingressAlias.functionArn,
-      description: `Give this ARN to mParticle: the Lambda function (alias) it invokes for ${this.region}`,
-    });
-    new CfnOutput(this, 'IngressFunctionArn', {
-      value: firehose.ingressFunction.functionArn,
-      description: 'Unqualified ingress function ARN (for operators; mParticle may not invoke it)',
-    });
-    new CfnOutput(this, 'WorkerFunctionArn', {
-      value: firehose.workerFunction.functionArn,
-      description: 'Delivery worker function ARN',
-    });
-    new CfnOutput(this, 'DeliveryQueueUrl', {
-      value: firehose.deliveryQueue.queueUrl,
-      description: 'Queue of deliveries to the partner API',
-    });
-    new CfnOutput(this, 'DeliveryQueueArn', {
-      value: firehose.deliveryQueue.queueArn,
-      description: 'Queue of deliveries to the partner API',
-    });
-    new CfnOutput(this, 'DeadLetterQueueUrl', {
-      value: firehose.deadLetterQueue.queueUrl,
-      description: 'Deliveries that failed for good',
-    });
-    new CfnOutput(this, 'DeadLetterQueueArn', {
-      value: firehose.deadLetterQueue.queueArn,
-      description: 'Deliveries that failed for good',
-    });
-    new CfnOutput(this, 'SealingKeyArn', {
-      value: firehose.sealingKey.keyArn,
-      description: 'KMS key sealing confidential settings in queued deliveries',
-    });
-    if (firehose.httpFunctionUrl !== undefined) {
-      new CfnOutput(this, 'HttpEndpointUrl', {
-        value: firehose.httpFunctionUrl.url,
-        description: `Give this HTTPS URL to mParticle if you use the HTTP variant for ${this.region}`,
-      });
-    }
-    if (firehose.partnerCredentialSecret !== undefined) {
-      new CfnOutput(this, 'PartnerCredentialSecretArn', {
-        value: firehose.partnerCredentialSecret.secretArn,
-        description: 'Put the partner-level API credential here (used for calls without customer settings, e.g. DSR)',
-      });
-    }
-    if (firehose.firehoseTokenSecret !== undefined) {
-      new CfnOutput(this, 'FirehoseTokenSecretArn', {
-        value: firehose.firehoseTokenSecret.secretArn,
-        description: "Put mParticle's Firehose token here (aws secretsmanager put-secret-value)",
-      });
-    }
-    if (this.feed !== undefined) {
-      new CfnOutput(this, 'FeedBucketName', {
-        value: this.feed.bucket.bucketName,
-        description: 'Upload NDJSON feed files under incoming/ here',
-      });
-      new CfnOutput(this, 'FeedSecretArn', {
-        value: this.feed.secret.secretArn,
-        description: "Put the customer's Events API key and secret here",
-      });
-      new CfnOutput(this, 'FeedDeadLetterQueueUrl', {
-        value: this.feed.deadLetterQueue.queueUrl,
-        description: 'Feed uploads that failed after retries',
-      });
-    }
   }
 }

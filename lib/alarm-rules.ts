@@ -1,0 +1,82 @@
+/** The kinds of alarm the integration raises, each created directly in the given scope under the given id. */
+import { Duration } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
+import type { Construct } from 'constructs';
+import { customMetric, type FirehoseService, METRIC_NAMES } from './metrics';
+
+export const ONE_MINUTE = Duration.minutes(1);
+export const FIVE_MINUTES = Duration.minutes(5);
+
+/** One breaching period is enough: these count events that should never happen. */
+export function anyAbove(
+  scope: Construct,
+  id: string,
+  metric: cloudwatch.IMetric,
+  threshold: number,
+  description: string,
+): cloudwatch.Alarm {
+  return new cloudwatch.Alarm(scope, id, {
+    metric,
+    threshold,
+    comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+    evaluationPeriods: 1,
+    treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    alarmDescription: description,
+  });
+}
+
+/** Three 5-minute periods in a row above the budget, so a single cold start does not page anyone. */
+export function latencyP99(
+  scope: Construct,
+  id: string,
+  alias: lambda.IAlias,
+  budget: Duration,
+  description: string,
+): cloudwatch.Alarm {
+  return new cloudwatch.Alarm(scope, id, {
+    metric: alias.metricDuration({ statistic: 'p99', period: FIVE_MINUTES }),
+    threshold: budget.toMilliseconds(),
+    comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+    evaluationPeriods: 3,
+    treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    alarmDescription: description,
+  });
+}
+
+/** The oldest queued message stayed older than `seconds` for five minutes in a row. */
+export function oldestMessageAbove(
+  scope: Construct,
+  id: string,
+  queue: sqs.IQueue,
+  seconds: number,
+  description: string,
+): cloudwatch.Alarm {
+  return new cloudwatch.Alarm(scope, id, {
+    metric: queue.metricApproximateAgeOfOldestMessage({ period: ONE_MINUTE, statistic: 'Maximum' }),
+    threshold: seconds,
+    comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+    evaluationPeriods: 5,
+    treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    alarmDescription: description,
+  });
+}
+
+/** Calls a front door (ingress or HTTP) parked instead of delivering: a partner refusing in-line calls. */
+export function callsParked(
+  scope: Construct,
+  id: string,
+  namespace: string,
+  service: FirehoseService,
+  who: string,
+): cloudwatch.Alarm {
+  return anyAbove(
+    scope,
+    id,
+    customMetric(namespace, service, METRIC_NAMES.callsParked, { period: ONE_MINUTE }),
+    0,
+    `${who} parked calls in the dead-letter queue: the partner API refused them in-line (4xx, e.g. a revoked customer key) ` +
+      'or the integration settings could not make their credentials.',
+  );
+}

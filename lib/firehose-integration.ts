@@ -8,7 +8,7 @@ import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { NodejsFunction, NodejsFunctionProps } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
-import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { DELIVERY_DEFAULTS, ENV, SEALING_ENCRYPTION_CONTEXT } from '../lambda/delivery/defaults';
@@ -25,6 +25,7 @@ import {
   workerTimeout,
 } from './delivery-settings';
 import type { FirehoseIntegrationProps, HandlerEntries } from './firehose-integration-props';
+import { createFirehoseTokenSecret, createPartnerCredentialSecret } from './hand-set-secrets';
 import { createKitFunction, PROJECT_ROOT, RECOMMENDED_MEMORY_MB } from './kit-function';
 import { DEFAULT_METRICS_NAMESPACE, SERVICE_NAMES } from './metrics';
 import { RequestCapture } from './request-capture';
@@ -132,7 +133,7 @@ export class FirehoseIntegration extends Construct {
     this.partnerCredentialSecret =
       props.partnerApiUrl === undefined
         ? undefined
-        : (props.partnerCredentialSecret ?? this.createPartnerCredentialSecret());
+        : (props.partnerCredentialSecret ?? createPartnerCredentialSecret(this));
     const deliveryEnvironment: Record<string, string> =
       props.partnerApiUrl === undefined
         ? {}
@@ -221,17 +222,7 @@ export class FirehoseIntegration extends Construct {
 
     let httpLogGroup: logs.LogGroup | undefined;
     if (props.enableHttpEndpoint === true) {
-      // The token arrives by (PGP-encrypted) e-mail; put it in with `aws secretsmanager put-secret-value`.
-      // Until then the generated random value keeps the secret out of the template and rejects every caller.
-      const tokenSecret = new secretsmanager.Secret(this, 'FirehoseTokenSecret', {
-        description: 'mParticle Firehose token for the HTTP endpoint (Authorization: Token <value>)',
-      });
-      Validations.of(tokenSecret).acknowledge({
-        id: 'AwsSolutions-SMG4',
-        reason:
-          'The value is a token mParticle issues and e-mails to the partner; AWS cannot rotate it. ' +
-          'It is replaced by hand when mParticle issues a new one.',
-      });
+      const tokenSecret = createFirehoseTokenSecret(this);
       const http = this.createHandler('Http', {
         handler: 'http',
         description: 'mParticle Firehose HTTP endpoint (Function URL): same messages as the ingress function',
@@ -331,21 +322,6 @@ export class FirehoseIntegration extends Construct {
       new iam.PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: [secret.secretArn] }),
     );
     secret.encryptionKey?.grantDecrypt(fn);
-  }
-
-  private createPartnerCredentialSecret(): secretsmanager.Secret {
-    // Until the real value is put in, the generated one is refused by the partner: such calls are parked with
-    // the partner's answer as reason, and redriven once the credential is set.
-    const secret = new secretsmanager.Secret(this, 'PartnerCredentialSecret', {
-      description: 'Partner-level credential for calls carrying no customer settings (e.g. mParticle DSR requests)',
-    });
-    Validations.of(secret).acknowledge({
-      id: 'AwsSolutions-SMG4',
-      reason:
-        'The value is a credential the partner API issues; AWS cannot rotate it. It is replaced by hand, and ' +
-        'the functions re-read it within minutes.',
-    });
-    return secret;
   }
 
   /**

@@ -1,5 +1,4 @@
-import { Duration, Stack } from 'aws-cdk-lib';
-import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import { Duration } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -12,15 +11,14 @@ import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { PLATFORM_ENV, TOKEN_ENV } from '../lambda/config/environment';
 import { DELIVERY_DEFAULTS, ENV } from '../lambda/delivery/defaults';
-import { FirehoseAlarms, type FirehoseAlarmSet } from './alarms';
+import type { FirehoseAlarmSet } from './alarms';
 import { createClaimCheckBucket } from './claim-check-bucket';
 import { MPARTICLE_ACCOUNTS } from './config';
-import { FirehoseDashboard } from './dashboard';
+import type { FirehoseDashboard } from './dashboard';
 import { createDeliveryQueues } from './delivery-queues';
 import {
   checkPartnerRateCeiling,
   claimCheckExpiryDays,
-  deliveryBudgetSeconds,
   mergeEventSourceProps,
   workerTimeout,
 } from './delivery-settings';
@@ -30,6 +28,7 @@ import { sharedEnvironment } from './function-environment';
 import { grantFrontDoor, grantWorker } from './function-grants';
 import { createPartnerCredentialSecret } from './hand-set-secrets';
 import { createHttpEndpoint } from './http-endpoint-resources';
+import { createMonitoring } from './integration-monitoring';
 import { DEFAULT_METRICS_NAMESPACE, SERVICE_NAMES } from './metrics';
 import { RequestCapture } from './request-capture';
 import { RUNTIME_LOOP_ENVIRONMENT } from './runtime-loop-bundling';
@@ -192,31 +191,9 @@ export class FirehoseIntegration extends Construct {
       if (this.httpFunction) this.requestCapture.grantCapture(this.httpFunction);
     }
 
-    this.alarms = new FirehoseAlarms(this, 'Alarms', {
-      ingressFunction: this.ingressFunction,
-      ingressAlias: this.ingressAlias,
-      workerFunction: this.workerFunction,
-      deliveryQueue: this.deliveryQueue,
-      deadLetterQueue: this.deadLetterQueue,
-      metricsNamespace,
-      ...(this.httpAlias === undefined ? {} : { httpAlias: this.httpAlias }),
-      ...(props.alarmTopic === undefined ? {} : { alarmAction: new cloudwatchActions.SnsAction(props.alarmTopic) }),
-      ...(props.backlogAgeAlarmThreshold === undefined ? {} : { backlogAgeThreshold: props.backlogAgeAlarmThreshold }),
-      // The budget the worker runs with, so the warning comes a day before it, whatever the environment says.
-      deliveryBudget: Duration.seconds(deliveryBudgetSeconds(props.workerFunctionProps?.environment ?? {})),
-    }).alarms;
-    const stack = Stack.of(this);
-    this.dashboard = new FirehoseDashboard(this, 'Dashboard', {
-      dashboardName: props.dashboardName ?? `${stack.stackName}-${stack.region}`,
-      metricsNamespace,
-      ingressFunction: this.ingressFunction,
-      ingressAlias: this.ingressAlias,
-      workerFunction: this.workerFunction,
-      deliveryQueue: this.deliveryQueue,
-      deadLetterQueue: this.deadLetterQueue,
-      alarms: Object.values(this.alarms).filter((alarm) => alarm !== undefined),
-      ...(this.httpAlias === undefined ? {} : { httpAlias: this.httpAlias }),
-    });
+    const monitoring = createMonitoring(this, this, { ...props, metricsNamespace });
+    this.alarms = monitoring.alarms;
+    this.dashboard = monitoring.dashboard;
     this.logGroups = {
       ingress: ingress.logGroup,
       worker: worker.logGroup,

@@ -24,7 +24,7 @@ export interface HttpEndpoint {
   close(): Promise<void>;
 }
 
-/** The deployed HTTP function's timeout (lib/firehose-integration.ts), for the context's remaining time. */
+/** The deployed HTTP function's timeout (lib/http-endpoint-resources.ts), for the context's remaining time. */
 const FUNCTION_TIMEOUT_MS = 10_000;
 
 export async function startHttpEndpoint(options: HttpEndpointOptions): Promise<HttpEndpoint> {

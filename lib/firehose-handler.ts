@@ -1,5 +1,7 @@
 import * as path from 'node:path';
 import type { Duration } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
 import type { NodejsFunction, NodejsFunctionProps } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
@@ -57,4 +59,29 @@ export function createFirehoseHandler(
     ...(options.handler === 'worker' ? {} : { recommendedMinMemoryMb: RECOMMENDED_MEMORY_MB }),
   });
   return { fn, logGroup };
+}
+
+/**
+ * The ingress function's `live` alias (`IngressAlias` in `scope`), the ARN given to mParticle, with its invoke
+ * permissions: one statement per account with its own id, and only on the alias, because that is what mParticle calls.
+ */
+export function createIngressAlias(
+  scope: Construct,
+  fn: lambda.Function,
+  accounts: readonly string[],
+  provisionedConcurrency: number | undefined,
+): lambda.Alias {
+  const alias = new lambda.Alias(scope, 'IngressAlias', {
+    aliasName: LIVE_ALIAS,
+    version: fn.currentVersion,
+    description: 'The ARN registered with mParticle',
+    ...(provisionedConcurrency ? { provisionedConcurrentExecutions: provisionedConcurrency } : {}),
+  });
+  for (const account of accounts) {
+    alias.addPermission(`MparticleInvoke${account}`, {
+      principal: new iam.AccountPrincipal(account),
+      action: 'lambda:InvokeFunction',
+    });
+  }
+  return alias;
 }

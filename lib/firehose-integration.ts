@@ -1,7 +1,6 @@
 import { Duration } from 'aws-cdk-lib';
-import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
-import * as lambda from 'aws-cdk-lib/aws-lambda';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -22,7 +21,7 @@ import {
   mergeEventSourceProps,
   workerTimeout,
 } from './delivery-settings';
-import { createFirehoseHandler, type HandlerSettings, LIVE_ALIAS } from './firehose-handler';
+import { createFirehoseHandler, createIngressAlias, type HandlerSettings } from './firehose-handler';
 import type { FirehoseIntegrationProps } from './firehose-integration-props';
 import { sharedEnvironment } from './function-environment';
 import { grantFrontDoor, grantWorker } from './function-grants';
@@ -125,19 +124,7 @@ export class FirehoseIntegration extends Construct {
     });
     this.ingressFunction = ingress.fn;
     grantFrontDoor(this.ingressFunction, this);
-    this.ingressAlias = new lambda.Alias(this, 'IngressAlias', {
-      aliasName: LIVE_ALIAS,
-      version: this.ingressFunction.currentVersion,
-      description: 'The ARN registered with mParticle',
-      ...(props.provisionedConcurrency ? { provisionedConcurrentExecutions: props.provisionedConcurrency } : {}),
-    });
-    for (const account of accounts) {
-      // One statement per account with its own id; only the alias, because that is the ARN mParticle calls.
-      this.ingressAlias.addPermission(`MparticleInvoke${account}`, {
-        principal: new iam.AccountPrincipal(account),
-        action: 'lambda:InvokeFunction',
-      });
-    }
+    this.ingressAlias = createIngressAlias(this, this.ingressFunction, accounts, props.provisionedConcurrency);
 
     // Worker: delivers queued calls with back-off (visibility changes) and parks hopeless ones in the DLQ.
     const workerEventSource = mergeEventSourceProps(

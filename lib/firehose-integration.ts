@@ -1,118 +1,44 @@
-import * as path from 'node:path';
-import { type CfnElement, Duration, Stack, Validations } from 'aws-cdk-lib';
-import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
-import * as iam from 'aws-cdk-lib/aws-iam';
+import { Duration } from 'aws-cdk-lib';
 import * as kms from 'aws-cdk-lib/aws-kms';
-import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { SqsEventSource, type SqsEventSourceProps } from 'aws-cdk-lib/aws-lambda-event-sources';
-import type { NodejsFunction, NodejsFunctionProps } from 'aws-cdk-lib/aws-lambda-nodejs';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
-import * as s3 from 'aws-cdk-lib/aws-s3';
-import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
-import type * as sns from 'aws-cdk-lib/aws-sns';
-import * as sqs from 'aws-cdk-lib/aws-sqs';
+import type * as s3 from 'aws-cdk-lib/aws-s3';
+import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { DELIVERY_DEFAULTS, ENV, SEALING_ENCRYPTION_CONTEXT } from '../lambda/delivery/defaults';
-import { FirehoseAlarms, type FirehoseAlarmSet } from './alarms';
+import { PLATFORM_ENV, TOKEN_ENV } from '../lambda/config/environment';
+import { DELIVERY_DEFAULTS, ENV } from '../lambda/delivery/defaults';
+import type { FirehoseAlarmSet } from './alarms';
+import { createClaimCheckBucket } from './claim-check-bucket';
 import { MPARTICLE_ACCOUNTS } from './config';
-import { FirehoseDashboard } from './dashboard';
+import type { FirehoseDashboard } from './dashboard';
+import { createDeliveryQueues } from './delivery-queues';
 import {
-  checkDeliverySettings,
   checkPartnerRateCeiling,
   claimCheckExpiryDays,
-  deliveryBudgetSeconds,
   mergeEventSourceProps,
-  mergeQueueProps,
   workerTimeout,
 } from './delivery-settings';
-import { createKitFunction, PROJECT_ROOT, RECOMMENDED_MEMORY_MB } from './kit-function';
+import { createFirehoseHandler, createIngressAlias, type HandlerSettings } from './firehose-handler';
+import type { FirehoseIntegrationProps } from './firehose-integration-props';
+import { sharedEnvironment } from './function-environment';
+import { grantFrontDoor, grantWorker } from './function-grants';
+import { createPartnerCredentialSecret } from './hand-set-secrets';
+import { createHttpEndpoint } from './http-endpoint-resources';
+import { createMonitoring } from './integration-monitoring';
 import { DEFAULT_METRICS_NAMESPACE, SERVICE_NAMES } from './metrics';
-import { RequestCapture, type RequestCaptureProps } from './request-capture';
+import { RequestCapture } from './request-capture';
 import { RUNTIME_LOOP_ENVIRONMENT } from './runtime-loop-bundling';
-import { PLATFORM_ENV, TOKEN_ENV } from '../lambda/config/environment';
 
 export { ConstructPropsError } from './construct-props-error';
+export { LIVE_ALIAS } from './firehose-handler';
+export type { FirehoseIntegrationProps, HandlerEntries } from './firehose-integration-props';
 export { FUNCTION_RUNTIME } from './kit-function';
 
 /** Env var naming the Secrets Manager secret that holds mParticle's `Authorization: Token …` value (named in the catalogue). */
 export const FIREHOSE_TOKEN_SECRET_ARN_ENV = TOKEN_ENV.secretArn;
-
-/** Entry file (absolute path) per handler, each exporting `handler`. */
-export interface HandlerEntries {
-  readonly ingress?: string;
-  readonly worker?: string;
-  readonly http?: string;
-}
-
-/** The alias mParticle is given; versions behind it change, the ARN does not. */
-export const LIVE_ALIAS = 'live';
-
-export interface FirehoseIntegrationProps {
-  /** AWS accounts allowed to invoke the ingress alias. @default mParticle's two accounts (docs/firehose-protocol.md, "Deployment") */
-  readonly mparticleAccounts?: readonly string[];
-  /**
-   * The partner API (https) the functions deliver to. Without it the functions get no delivery settings at
-   * all and the ingress answers mParticle in its dry-run mode. @default unset
-   */
-  readonly partnerApiUrl?: string;
-  /**
-   * Without a partner URL: log partner calls instead of sending them (ENV.dryRun=true). Without either, the
-   * deployed ingress fails every invocation that carries data rather than answer success and drop it.
-   * @default false
-   */
-  readonly dryRun?: boolean;
-  /**
-   * The partner-level credential, for calls that carry no customer settings (mParticle's DSR requests
-   * carry no account). Read with GetSecretValue only, lazily, by the functions that deliver.
-   * @default a new secret with a generated value (put the real one in), when partnerApiUrl is set
-   */
-  readonly partnerCredentialSecret?: secretsmanager.ISecret;
-  /** Provisioned concurrency on the ingress alias; 0 or unset configures none. @default 0 */
-  readonly provisionedConcurrency?: number;
-  /** Adds the HTTP variant: a function behind a Function URL, plus the secret for mParticle's token. @default false */
-  readonly enableHttpEndpoint?: boolean;
-  /** Topic that receives alarm and OK notifications. @default no alarm actions */
-  readonly alarmTopic?: sns.ITopic;
-  /** Retention of every function's log group. @default one month */
-  readonly logRetention?: logs.RetentionDays;
-  /** ENV.logLevel for the Powertools logger. @default 'INFO' */
-  readonly logLevel?: string;
-  /** PLATFORM_ENV.metricsNamespace for custom metrics; the dashboard and alarms read them there. @default 'MparticleFirehose' */
-  readonly metricsNamespace?: string;
-  /**
-   * Name of the CloudWatch dashboard. Dashboard names are unique per account across all regions.
-   * @default `<stack name>-<region>`
-   */
-  readonly dashboardName?: string;
-  /** Entry files of the handlers. @default lambda/handlers/{ingress,worker,http}.ts in this repository */
-  readonly handlerEntries?: HandlerEntries;
-  /** Oldest-message age on the delivery queue that raises an alarm. @default 15 minutes */
-  readonly backlogAgeAlarmThreshold?: Duration;
-  /**
-   * Opt-in capture of sampled raw requests, without confidential settings, for `npm run replay`
-   * (docs/capture-and-replay.md). @default off
-   */
-  readonly requestCapture?: RequestCaptureProps;
-  /**
-   * Merged over the ingress function's defaults (1024 MB, arm64, 10 s). Below 1024 MB a warning is added
-   * (mParticle's recommendation). The runtime, entry, handler, code, role and log group are the kit's.
-   * @default the kit's settings
-   */
-  readonly ingressFunctionProps?: Partial<NodejsFunctionProps>;
-  /** Merged over the worker's defaults (1024 MB, arm64, 60 s); the queue's visibility timeout follows its timeout. @default the kit's settings */
-  readonly workerFunctionProps?: Partial<NodejsFunctionProps>;
-  /** Merged over the HTTP function's defaults (as the ingress's); used with enableHttpEndpoint. @default the kit's settings */
-  readonly httpFunctionProps?: Partial<NodejsFunctionProps>;
-  /**
-   * Merged over the delivery queue's defaults (SSE, TLS only, 7 days, visibility 6 × the worker's timeout).
-   * The dead-letter wiring is the kit's. @default the kit's settings
-   */
-  readonly deliveryQueueProps?: Partial<sqs.QueueProps>;
-  /** Merged over the dead-letter queue's defaults (SSE, TLS only, 14 days). @default the kit's settings */
-  readonly deadLetterQueueProps?: Partial<sqs.QueueProps>;
-  /** Merged over the worker's event source (batch size 10, max concurrency 5, partial batch responses). @default the kit's settings */
-  readonly workerEventSourceProps?: Partial<SqsEventSourceProps>;
-}
 
 /**
  * mParticle Firehose as an AWS service in one region: the ingress function mParticle invokes (through the
@@ -147,13 +73,12 @@ export class FirehoseIntegration extends Construct {
   /** Set when the functions deliver (partnerApiUrl). */
   public readonly partnerCredentialSecret?: secretsmanager.ISecret;
 
-  private readonly handlerEntries: HandlerEntries;
-  private readonly logRetention: logs.RetentionDays;
-
   constructor(scope: Construct, id: string, props: FirehoseIntegrationProps = {}) {
     super(scope, id);
-    this.handlerEntries = props.handlerEntries ?? {};
-    this.logRetention = props.logRetention ?? logs.RetentionDays.ONE_MONTH;
+    const handlerSettings: HandlerSettings = {
+      handlerEntries: props.handlerEntries ?? {},
+      logRetention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,
+    };
     const accounts = props.mparticleAccounts ?? MPARTICLE_ACCOUNTS;
     if (accounts.length === 0) throw new Error('FirehoseIntegration: mparticleAccounts must not be empty');
 
@@ -162,102 +87,44 @@ export class FirehoseIntegration extends Construct {
       enableKeyRotation: true,
       // Kept on stack deletion (CDK default): sealed messages still in the dead-letter queue need it.
     });
-
     const workerTimeoutValue = workerTimeout(props.workerFunctionProps);
-    const deadLetterQueueProps = mergeQueueProps(
-      'deadLetterQueueProps',
-      {
-        encryption: sqs.QueueEncryption.SQS_MANAGED,
-        enforceSSL: true,
-        retentionPeriod: Duration.days(DELIVERY_DEFAULTS.deadLetterRetentionDays),
-      },
-      props.deadLetterQueueProps,
+    const queues = createDeliveryQueues(this, workerTimeoutValue, props);
+    this.deadLetterQueue = queues.deadLetterQueue;
+    this.deliveryQueue = queues.deliveryQueue;
+    this.claimCheckBucket = createClaimCheckBucket(
+      this,
+      claimCheckExpiryDays({ deliveryQueue: queues.deliveryQueueProps, deadLetterQueue: queues.deadLetterQueueProps }),
     );
-    this.deadLetterQueue = new sqs.Queue(this, 'DeadLetterQueue', deadLetterQueueProps);
-    const deliveryQueueProps = mergeQueueProps(
-      'deliveryQueueProps',
-      {
-        encryption: sqs.QueueEncryption.SQS_MANAGED,
-        enforceSSL: true,
-        retentionPeriod: Duration.days(DELIVERY_DEFAULTS.queueRetentionDays),
-        // AWS guidance for Lambda event sources: at least six times the function timeout, so Lambda can retry a
-        // throttled batch before SQS makes its messages visible again.
-        visibilityTimeout: Duration.seconds(6 * workerTimeoutValue.toSeconds()),
-        // A backstop only a crashing worker reaches: the worker parks, with a reason, what it gives up on.
-        deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount: DELIVERY_DEFAULTS.redriveMaxReceiveCount },
-      },
-      props.deliveryQueueProps,
-    );
-    checkDeliverySettings({
-      workerTimeout: workerTimeoutValue,
-      deliveryQueue: deliveryQueueProps,
-      deadLetterQueue: deadLetterQueueProps,
-      workerEnvironment: props.workerFunctionProps?.environment ?? {},
-    });
-    this.deliveryQueue = new sqs.Queue(this, 'DeliveryQueue', deliveryQueueProps);
-
-    this.claimCheckBucket = this.createClaimCheckBucket(
-      claimCheckExpiryDays({ deliveryQueue: deliveryQueueProps, deadLetterQueue: deadLetterQueueProps }),
-    );
-
-    // The functions deliver when they have the partner URL *and* the queues, and run their dry run when they
-    // have neither (lambda/delivery/delivery-config.ts); so without a partner URL no delivery setting is set.
     this.partnerCredentialSecret =
       props.partnerApiUrl === undefined
         ? undefined
-        : (props.partnerCredentialSecret ?? this.createPartnerCredentialSecret());
-    const deliveryEnvironment: Record<string, string> =
-      props.partnerApiUrl === undefined
-        ? {}
-        : {
-            [ENV.partnerApiUrl]: props.partnerApiUrl,
-            [ENV.deliveryQueueUrl]: this.deliveryQueue.queueUrl,
-            [ENV.deadLetterQueueUrl]: this.deadLetterQueue.queueUrl,
-            [ENV.sealingKeyId]: this.sealingKey.keyArn,
-            ...(this.partnerCredentialSecret === undefined
-              ? {}
-              : { [ENV.partnerCredentialSecretArn]: this.partnerCredentialSecret.secretArn }),
-            [ENV.claimCheckBucket]: this.claimCheckBucket.bucketName,
-          };
+        : (props.partnerCredentialSecret ?? createPartnerCredentialSecret(this));
     const metricsNamespace = props.metricsNamespace ?? DEFAULT_METRICS_NAMESPACE;
-    const sharedEnvironment: Record<string, string> = {
-      [PLATFORM_ENV.nodeOptions]: '--enable-source-maps',
-      [PLATFORM_ENV.metricsNamespace]: metricsNamespace,
-      [ENV.logLevel]: props.logLevel ?? 'INFO',
-      ...(props.dryRun === true && props.partnerApiUrl === undefined ? { [ENV.dryRun]: 'true' } : {}),
-      ...deliveryEnvironment,
-    };
+    const environment = sharedEnvironment(
+      { partnerApiUrl: props.partnerApiUrl, dryRun: props.dryRun, logLevel: props.logLevel, metricsNamespace },
+      {
+        deliveryQueueUrl: this.deliveryQueue.queueUrl,
+        deadLetterQueueUrl: this.deadLetterQueue.queueUrl,
+        sealingKeyArn: this.sealingKey.keyArn,
+        partnerCredentialSecretArn: this.partnerCredentialSecret?.secretArn,
+        claimCheckBucketName: this.claimCheckBucket.bucketName,
+      },
+    );
 
     // Ingress: answers mParticle in-line (< 200 ms p99), queues what it cannot deliver within its deadline.
-    const ingress = this.createHandler('Ingress', {
+    const ingress = createFirehoseHandler(this, 'Ingress', handlerSettings, {
       handler: 'ingress',
       description: 'mParticle Firehose ingress: answers each Firehose message and queues partner deliveries',
       timeout: Duration.seconds(10),
       // The kit's runtime loop hands it the payload's bytes: 64-bit integers stay exact (docs/runtime-loop.md).
-      environment: {
-        ...sharedEnvironment,
-        [PLATFORM_ENV.serviceName]: SERVICE_NAMES.ingress,
-        ...RUNTIME_LOOP_ENVIRONMENT,
-      },
+      environment: { ...environment, [PLATFORM_ENV.serviceName]: SERVICE_NAMES.ingress, ...RUNTIME_LOOP_ENVIRONMENT },
       bundleAwsSdk: false,
       runtimeLoop: true,
       overrides: props.ingressFunctionProps,
     });
     this.ingressFunction = ingress.fn;
-    this.grantFrontDoor(this.ingressFunction);
-    this.ingressAlias = new lambda.Alias(this, 'IngressAlias', {
-      aliasName: LIVE_ALIAS,
-      version: this.ingressFunction.currentVersion,
-      description: 'The ARN registered with mParticle',
-      ...(props.provisionedConcurrency ? { provisionedConcurrentExecutions: props.provisionedConcurrency } : {}),
-    });
-    for (const account of accounts) {
-      // One statement per account with its own id; only the alias, because that is the ARN mParticle calls.
-      this.ingressAlias.addPermission(`MparticleInvoke${account}`, {
-        principal: new iam.AccountPrincipal(account),
-        action: 'lambda:InvokeFunction',
-      });
-    }
+    grantFrontDoor(this.ingressFunction, this);
+    this.ingressAlias = createIngressAlias(this, this.ingressFunction, accounts, props.provisionedConcurrency);
 
     // Worker: delivers queued calls with back-off (visibility changes) and parks hopeless ones in the DLQ.
     const workerEventSource = mergeEventSourceProps(
@@ -270,13 +137,13 @@ export class FirehoseIntegration extends Construct {
     );
     const workerMaxConcurrency = workerEventSource.maxConcurrency ?? DELIVERY_DEFAULTS.workerMaxConcurrency;
     checkPartnerRateCeiling(props.workerFunctionProps?.environment ?? {}, workerMaxConcurrency);
-    const worker = this.createHandler('Worker', {
+    const worker = createFirehoseHandler(this, 'Worker', handlerSettings, {
       handler: 'worker',
       description: 'mParticle Firehose delivery worker: sends queued deliveries to the partner API',
       timeout: workerTimeoutValue,
       // How many containers share PARTNER_MAX_RPS (lambda/delivery/partner-rate-limit.ts).
       environment: {
-        ...sharedEnvironment,
+        ...environment,
         [PLATFORM_ENV.serviceName]: SERVICE_NAMES.worker,
         [ENV.workerMaxConcurrency]: String(workerMaxConcurrency),
       },
@@ -287,51 +154,22 @@ export class FirehoseIntegration extends Construct {
     this.workerFunction = worker.fn;
     // Grants receive, delete and sqs:ChangeMessageVisibility (the back-off) on the delivery queue.
     this.workerFunction.addEventSource(new SqsEventSource(this.deliveryQueue, workerEventSource));
-    this.deadLetterQueue.grantSendMessages(this.workerFunction);
-    this.grantSealing(this.workerFunction, 'kms:Decrypt');
-    this.grantPartnerCredential(this.workerFunction);
-    this.grantClaimChecks(this.workerFunction, 'ClaimCheckReadAndDelete', ['s3:GetObject', 's3:DeleteObject']);
+    grantWorker(this.workerFunction, this);
 
-    let httpLogGroup: logs.LogGroup | undefined;
-    if (props.enableHttpEndpoint === true) {
-      // The token arrives by (PGP-encrypted) e-mail; put it in with `aws secretsmanager put-secret-value`.
-      // Until then the generated random value keeps the secret out of the template and rejects every caller.
-      const tokenSecret = new secretsmanager.Secret(this, 'FirehoseTokenSecret', {
-        description: 'mParticle Firehose token for the HTTP endpoint (Authorization: Token <value>)',
-      });
-      Validations.of(tokenSecret).acknowledge({
-        id: 'AwsSolutions-SMG4',
-        reason:
-          'The value is a token mParticle issues and e-mails to the partner; AWS cannot rotate it. ' +
-          'It is replaced by hand when mParticle issues a new one.',
-      });
-      const http = this.createHandler('Http', {
-        handler: 'http',
-        description: 'mParticle Firehose HTTP endpoint (Function URL): same messages as the ingress function',
-        timeout: Duration.seconds(10),
-        environment: {
-          ...sharedEnvironment,
-          [PLATFORM_ENV.serviceName]: SERVICE_NAMES.http,
-          [FIREHOSE_TOKEN_SECRET_ARN_ENV]: tokenSecret.secretArn,
-          [ENV.httpInlineDeadlineMs]: String(DELIVERY_DEFAULTS.httpInlineDeadlineMs), // mParticle: HTTP answers < 100 ms
-        },
-        bundleAwsSdk: false,
-        overrides: props.httpFunctionProps,
-      });
-      const httpFunction = http.fn;
-      httpLogGroup = http.logGroup;
-      this.grantFrontDoor(httpFunction);
-      tokenSecret.grantRead(httpFunction);
-      const httpAlias = new lambda.Alias(this, 'HttpAlias', {
-        aliasName: LIVE_ALIAS,
-        version: httpFunction.currentVersion,
-        description: 'The version behind the Function URL registered with mParticle',
-      });
-      // AuthType NONE: mParticle cannot sign SigV4 requests; the function checks its Token header instead.
-      this.httpFunctionUrl = httpAlias.addFunctionUrl({ authType: lambda.FunctionUrlAuthType.NONE });
-      this.httpFunction = httpFunction;
-      this.httpAlias = httpAlias;
-      this.firehoseTokenSecret = tokenSecret;
+    const http =
+      props.enableHttpEndpoint === true
+        ? createHttpEndpoint(this, {
+            handlerSettings,
+            sharedEnvironment: environment,
+            delivery: this,
+            overrides: props.httpFunctionProps,
+          })
+        : undefined;
+    if (http !== undefined) {
+      this.httpFunction = http.fn;
+      this.httpAlias = http.alias;
+      this.httpFunctionUrl = http.functionUrl;
+      this.firehoseTokenSecret = http.tokenSecret;
     }
 
     if (props.requestCapture !== undefined) {
@@ -340,166 +178,13 @@ export class FirehoseIntegration extends Construct {
       if (this.httpFunction) this.requestCapture.grantCapture(this.httpFunction);
     }
 
-    this.alarms = new FirehoseAlarms(this, 'Alarms', {
-      ingressFunction: this.ingressFunction,
-      ingressAlias: this.ingressAlias,
-      workerFunction: this.workerFunction,
-      deliveryQueue: this.deliveryQueue,
-      deadLetterQueue: this.deadLetterQueue,
-      metricsNamespace,
-      ...(this.httpAlias === undefined ? {} : { httpAlias: this.httpAlias }),
-      ...(props.alarmTopic === undefined ? {} : { alarmAction: new cloudwatchActions.SnsAction(props.alarmTopic) }),
-      ...(props.backlogAgeAlarmThreshold === undefined ? {} : { backlogAgeThreshold: props.backlogAgeAlarmThreshold }),
-      // The budget the worker runs with, so the warning comes a day before it, whatever the environment says.
-      deliveryBudget: Duration.seconds(deliveryBudgetSeconds(props.workerFunctionProps?.environment ?? {})),
-    }).alarms;
-    const stack = Stack.of(this);
-    this.dashboard = new FirehoseDashboard(this, 'Dashboard', {
-      dashboardName: props.dashboardName ?? `${stack.stackName}-${stack.region}`,
-      metricsNamespace,
-      ingressFunction: this.ingressFunction,
-      ingressAlias: this.ingressAlias,
-      workerFunction: this.workerFunction,
-      deliveryQueue: this.deliveryQueue,
-      deadLetterQueue: this.deadLetterQueue,
-      alarms: Object.values(this.alarms).filter((alarm) => alarm !== undefined),
-      ...(this.httpAlias === undefined ? {} : { httpAlias: this.httpAlias }),
-    });
+    const monitoring = createMonitoring(this, this, { ...props, metricsNamespace });
+    this.alarms = monitoring.alarms;
+    this.dashboard = monitoring.dashboard;
     this.logGroups = {
       ingress: ingress.logGroup,
       worker: worker.logGroup,
-      ...(httpLogGroup === undefined ? {} : { http: httpLogGroup }),
+      ...(http === undefined ? {} : { http: http.logGroup }),
     };
-  }
-
-  /** What a function answering mParticle may do: queue deliveries, park rejected ones, seal settings. */
-  private grantFrontDoor(fn: lambda.IFunction): void {
-    this.deliveryQueue.grantSendMessages(fn);
-    this.deadLetterQueue.grantSendMessages(fn);
-    // GenerateDataKey only: the front door seals, it never needs to read sealed settings back.
-    this.grantSealing(fn, 'kms:GenerateDataKey');
-    this.grantPartnerCredential(fn);
-    this.grantClaimChecks(fn, 'ClaimCheckWrite', ['s3:PutObject']);
-  }
-
-  /** One KMS action on the sealing key, and only for data keys made with the sealing encryption context. */
-  private grantSealing(fn: lambda.IFunction, action: 'kms:GenerateDataKey' | 'kms:Decrypt'): void {
-    const conditions = Object.fromEntries(
-      Object.entries(SEALING_ENCRYPTION_CONTEXT).map(([key, value]) => [`kms:EncryptionContext:${key}`, value]),
-    );
-    fn.addToRolePolicy(
-      new iam.PolicyStatement({
-        actions: [action],
-        resources: [this.sealingKey.keyArn],
-        conditions: { StringEquals: conditions },
-      }),
-    );
-  }
-
-  /** GetSecretValue on the partner credential, nothing else (no DescribeSecret, no other secret). */
-  private grantPartnerCredential(fn: lambda.IFunction): void {
-    const secret = this.partnerCredentialSecret;
-    if (secret === undefined) return;
-    fn.addToRolePolicy(
-      new iam.PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: [secret.secretArn] }),
-    );
-    secret.encryptionKey?.grantDecrypt(fn);
-  }
-
-  private createPartnerCredentialSecret(): secretsmanager.Secret {
-    // Until the real value is put in, the generated one is refused by the partner: such calls are parked with
-    // the partner's answer as reason, and redriven once the credential is set.
-    const secret = new secretsmanager.Secret(this, 'PartnerCredentialSecret', {
-      description: 'Partner-level credential for calls carrying no customer settings (e.g. mParticle DSR requests)',
-    });
-    Validations.of(secret).acknowledge({
-      id: 'AwsSolutions-SMG4',
-      reason:
-        'The value is a credential the partner API issues; AWS cannot rotate it. It is replaced by hand, and ' +
-        'the functions re-read it within minutes.',
-    });
-    return secret;
-  }
-
-  /**
-   * Where queue messages too large for SQS wait (lambda/delivery/claim-check.ts). Objects are deleted once
-   * delivered; the lifecycle expiry outlasts the queue's retention, the DLQ's, and one redrive, so a parked
-   * pointer never outlives its object. Kept on stack deletion (S3's default): it may hold undelivered data.
-   */
-  private createClaimCheckBucket(expiryDays: number): s3.Bucket {
-    const bucket = new s3.Bucket(this, 'ClaimCheckBucket', {
-      encryption: s3.BucketEncryption.S3_MANAGED,
-      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
-      enforceSSL: true,
-      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
-      lifecycleRules: [
-        { expiration: Duration.days(expiryDays), abortIncompleteMultipartUploadAfter: Duration.days(1) },
-      ],
-    });
-    Validations.of(bucket).acknowledge({
-      id: 'AwsSolutions-S1',
-      reason:
-        "Objects are short-lived copies of queue messages, reachable only by the kit's function roles (one prefix, " +
-        'put for the front door, get/delete for the worker). CloudTrail S3 data events audit them if an account needs it.',
-    });
-    return bucket;
-  }
-
-  /** One statement limited to the claim-check prefix; the key names are random, hence the wildcard. */
-  private grantClaimChecks(fn: lambda.IFunction, sid: string, actions: string[]): void {
-    fn.addToRolePolicy(
-      new iam.PolicyStatement({
-        sid,
-        actions,
-        resources: [this.claimCheckBucket.arnForObjects(`${DELIVERY_DEFAULTS.claimCheckPrefix}*`)],
-      }),
-    );
-    if (fn.role) {
-      Validations.of(fn.role).acknowledge({
-        // cdk-nag names a wildcard finding after the logical id of the resource it points into.
-        id: `AwsSolutions-IAM5[Resource::<${Stack.of(this).getLogicalId(this.claimCheckBucket.node.defaultChild as CfnElement)}.Arn>/${DELIVERY_DEFAULTS.claimCheckPrefix}*]`,
-        reason:
-          "Claim-check objects get random key names; the wildcard is limited to the kit's own prefix in its own bucket.",
-      });
-    }
-  }
-
-  /** One of the kit's functions (lib/kit-function.ts), its props merged over the defaults given here. */
-  private createHandler(
-    id: string,
-    options: {
-      handler: keyof HandlerEntries;
-      description: string;
-      timeout: Duration;
-      environment: Record<string, string>;
-      /** Bundle the pinned AWS SDK (true) or use the Lambda runtime's copy (false): see lib/kit-function.ts. */
-      bundleAwsSdk: boolean;
-      /** Ship the runtime loop and its exec wrapper in the bundle. */
-      runtimeLoop?: boolean;
-      /** The user's props for this function (`<handler>FunctionProps`). */
-      overrides?: Partial<NodejsFunctionProps> | undefined;
-    },
-  ): { fn: NodejsFunction; logGroup: logs.LogGroup } {
-    const { fn, logGroup } = createKitFunction(this, id, {
-      entry:
-        this.handlerEntries[options.handler] ?? path.join(PROJECT_ROOT, 'lambda', 'handlers', `${options.handler}.ts`),
-      // mParticle's recommendation (docs/firehose-protocol.md, "Deployment"): memory buys CPU, which cuts latency. The worker
-      // keeps the same size so both behave alike under load.
-      defaults: {
-        memorySize: RECOMMENDED_MEMORY_MB,
-        timeout: options.timeout,
-        description: options.description,
-        environment: options.environment,
-      },
-      ...(options.overrides === undefined ? {} : { overrides: options.overrides }),
-      propsName: `${options.handler}FunctionProps`,
-      logRetention: this.logRetention,
-      roleDescription: `Execution role of the ${id} function`,
-      bundleAwsSdk: options.bundleAwsSdk,
-      ...(options.runtimeLoop === true ? { runtimeLoop: true } : {}),
-      // The functions mParticle waits on; the worker's latency nobody sees.
-      ...(options.handler === 'worker' ? {} : { recommendedMinMemoryMb: RECOMMENDED_MEMORY_MB }),
-    });
-    return { fn, logGroup };
   }
 }

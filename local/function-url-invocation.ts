@@ -7,7 +7,7 @@ import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
  * runtime's context (the parts the HTTP variant relies on).
  */
 
-/** The deployed HTTP function's timeout (lib/firehose-integration.ts), for the context's remaining time. */
+/** The deployed HTTP function's timeout (lib/http-endpoint-resources.ts), for the context's remaining time. */
 const FUNCTION_TIMEOUT_MS = 10_000;
 
 /** Content types a Function URL passes as text; any other body arrives base64-encoded. */

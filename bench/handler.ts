@@ -15,7 +15,7 @@ import { deliveryEnvFor } from '../test/support/lambda-env';
 import { recordingPort } from '../test/support/recording-port';
 import { startPartnerServer } from '../local/partner-api-stand-in';
 import { startSqsEmulator } from '../local/sqs-emulator';
-import { median, percentile } from './stats';
+import { median, percentile, timeEach } from './stats';
 import { ENV } from '../lambda/config/environment';
 
 export interface HandlerRow {
@@ -55,14 +55,8 @@ async function measurePair(iterations: number, a: () => unknown, b: () => unknow
 }
 
 async function measure(iterations: number, fn: () => unknown): Promise<number[]> {
-  for (let i = 0; i < Math.min(50, iterations); i++) await fn();
-  const samples: number[] = [];
-  for (let i = 0; i < iterations; i++) {
-    const start = performance.now();
-    await fn();
-    samples.push(performance.now() - start);
-  }
-  return samples;
+  await timeEach(Math.min(50, iterations), fn); // warm-up
+  return timeEach(iterations, fn);
 }
 
 /**

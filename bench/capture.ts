@@ -10,7 +10,7 @@ import { CAPTURE_DEFAULTS } from '../lambda/delivery/defaults';
 import { importEsm } from '../local/import-esm';
 import { capturingIngress } from '../test/capture/support';
 import { customEvents, eventBatch } from '../test/support/factories';
-import { median, percentile } from './stats';
+import { median, percentile, timeEach } from './stats';
 import { PLATFORM_ENV } from '../lambda/config/environment';
 
 export interface CaptureOverhead {
@@ -22,16 +22,6 @@ export interface CaptureOverhead {
   readonly addedMedianMs: number;
   readonly addedP99Ms: number;
   readonly recordsPerObject: number;
-}
-
-async function timeEach(iterations: number, fn: () => Promise<unknown>): Promise<number[]> {
-  const samples: number[] = [];
-  for (let i = 0; i < iterations; i++) {
-    const start = performance.now();
-    await fn();
-    samples.push(performance.now() - start);
-  }
-  return samples;
 }
 
 export async function runCaptureBench(iterations = 1_000): Promise<CaptureOverhead> {

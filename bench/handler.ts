@@ -11,10 +11,11 @@ import { parseFirehoseRequest } from '../lambda/firehose';
 import { integration } from '../lambda/integration';
 import { createIngressFunction } from '../lambda/runtime/ingress-function';
 import { customEvents, eventBatch, membershipChange, profiles } from '../test/support/factories';
+import { deliveryEnvFor } from '../test/support/lambda-env';
 import { recordingPort } from '../test/support/recording-port';
 import { startPartnerServer } from '../local/partner-api-stand-in';
 import { startSqsEmulator } from '../local/sqs-emulator';
-import { median, percentile } from './stats';
+import { median, percentile, timeEach } from './stats';
 import { ENV } from '../lambda/config/environment';
 
 export interface HandlerRow {
@@ -54,14 +55,8 @@ async function measurePair(iterations: number, a: () => unknown, b: () => unknow
 }
 
 async function measure(iterations: number, fn: () => unknown): Promise<number[]> {
-  for (let i = 0; i < Math.min(50, iterations); i++) await fn();
-  const samples: number[] = [];
-  for (let i = 0; i < iterations; i++) {
-    const start = performance.now();
-    await fn();
-    samples.push(performance.now() - start);
-  }
-  return samples;
+  await timeEach(Math.min(50, iterations), fn); // warm-up
+  return timeEach(iterations, fn);
 }
 
 /**
@@ -86,10 +81,7 @@ export async function runHandlerBench(): Promise<HandlerRow[]> {
   const sqs = await startSqsEmulator();
   const partner = await startPartnerServer();
   const env = {
-    [ENV.partnerApiUrl]: partner.url,
-    [ENV.deliveryQueueUrl]: sqs.queueUrl,
-    [ENV.deadLetterQueueUrl]: sqs.deadLetterQueueUrl,
-    [ENV.sqsEndpoint]: sqs.endpoint,
+    ...deliveryEnvFor(sqs, partner),
     [ENV.localSealingKey]: randomBytes(32).toString('base64'),
   };
   const loopback = createIngressFunction({ env, logger: silent, service: 'firehose-ingress' });

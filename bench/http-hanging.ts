@@ -18,6 +18,7 @@ import { customEvents, eventBatch } from '../test/support/factories';
 import { startKmsStandIn } from '../test/support/kms-stand-in';
 import { percentile } from './stats';
 import { startHangingPartner } from '../test/support/hanging-partner';
+import { deliveryEnvFor, LAMBDA_LIKE_ENV, TEST_KMS_KEY_ARN } from '../test/support/lambda-env';
 
 export interface HttpHangingRow {
   readonly answers: string;
@@ -93,19 +94,11 @@ export async function runHttpHangingBench(
   const sqs = await startSqsEmulator();
   const env: NodeJS.ProcessEnv = {
     [PLATFORM_ENV.path]: process.env[PLATFORM_ENV.path],
-    [ENV.partnerApiUrl]: partner.url,
-    [ENV.deliveryQueueUrl]: sqs.queueUrl,
-    [ENV.deadLetterQueueUrl]: sqs.deadLetterQueueUrl,
-    [ENV.sqsEndpoint]: sqs.endpoint,
-    [ENV.sealingKeyId]: 'arn:aws:kms:us-east-1:123456789012:key/bench',
-    [ENV.kmsEndpoint]: kms.url,
-    [PLATFORM_ENV.awsRegion]: 'us-east-1',
-    [PLATFORM_ENV.awsAccessKeyId]: 'local',
-    [PLATFORM_ENV.awsSecretAccessKey]: 'local',
-    [ENV.sdkNodeVersionWarningDisabled]: 'true',
+    ...LAMBDA_LIKE_ENV,
     [ENV.lambdaFunctionName]: 'firehose-http-bench',
-    [ENV.logLevel]: 'SILENT',
-    [ENV.metricsDisabled]: 'true',
+    ...deliveryEnvFor(sqs, partner),
+    [ENV.sealingKeyId]: TEST_KMS_KEY_ARN,
+    [ENV.kmsEndpoint]: kms.url,
     [TOKEN_ENV.tokens]: TOKEN,
   };
   const body = JSON.stringify(eventBatch(customEvents(100)));

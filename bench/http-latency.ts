@@ -5,10 +5,8 @@
  * same requests against a bare HTTP server on this machine, so the ratio shows what the kit adds over the
  * HTTP stack. This is where the timing promise lives; test/http/delivery.test.ts only checks for a hang.
  */
-import { ENV } from '../lambda/delivery/defaults';
 import { TOKEN_ENV } from '../lambda/http/token-source';
-import { startTestLocalSystem } from '../test/support/local-system';
-import { startPartnerServer } from '../local/partner-api-stand-in';
+import { withBaselineAndLocalSystem } from './baseline-and-local-system';
 import { customEvents, eventBatch } from '../test/support/factories';
 import { median, percentile } from './stats';
 
@@ -53,13 +51,7 @@ export async function runHttpLatencyBench(
   const requests = options.requests ?? 200;
   const warmup = options.warmup ?? 20;
   const body = JSON.stringify(eventBatch(customEvents(100)));
-  // One log line per request would measure the terminal, not the kit.
-  process.env[ENV.logLevel] = 'ERROR';
-  const bare = await startPartnerServer();
-  const system = await startTestLocalSystem({
-    env: { [TOKEN_ENV.tokens]: BENCH_TOKEN, [ENV.logLevel]: 'ERROR' },
-  });
-  try {
+  return withBaselineAndLocalSystem({ [TOKEN_ENV.tokens]: BENCH_TOKEN }, async ({ bare, system }) => {
     const baseline = await timeSequential(`${bare.url}/events`, body, {}, warmup, requests);
     const kit = await timeSequential(
       `${system.httpUrl}/events`,
@@ -78,10 +70,7 @@ export async function runHttpLatencyBench(
       p99Ms,
       p99Ratio: p99Ms / baselineP99Ms,
     };
-  } finally {
-    await bare.stop();
-    await system.stop();
-  }
+  });
 }
 
 if (require.main === module) {

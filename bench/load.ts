@@ -5,10 +5,8 @@
  * kit adds over the HTTP stack itself. Loopback only; bounded in time.
  */
 import autocannon from 'autocannon';
-import { startTestLocalSystem } from '../test/support/local-system';
-import { startPartnerServer } from '../local/partner-api-stand-in';
+import { withBaselineAndLocalSystem } from './baseline-and-local-system';
 import { customEvents, eventBatch } from '../test/support/factories';
-import { ENV } from '../lambda/config/environment';
 
 export interface LoadRow {
   readonly target: string;
@@ -49,14 +47,8 @@ export async function runLoadBench(options: { connections?: number; seconds?: nu
   const seconds = options.seconds ?? 10;
   const body = JSON.stringify(eventBatch(customEvents(100)));
 
-  // One log line per invocation would measure the terminal, not the kit.
-  process.env[ENV.logLevel] = 'ERROR';
-  const bare = await startPartnerServer();
-  const system = await startTestLocalSystem({
-    env: { [ENV.logLevel]: 'ERROR' },
-  });
-  system.partner?.setFaults(() => ({ kind: 'slow', delayMs: 20 }));
-  try {
+  return withBaselineAndLocalSystem({}, async ({ bare, system }) => {
+    system.partner?.setFaults(() => ({ kind: 'slow', delayMs: 20 }));
     const baseline = await fire('bare HTTP server (baseline)', `${bare.url}/events`, body, connections, seconds);
     const invokeUrl = `${system.invokeUrl}/2015-03-31/functions/firehose-ingress/invocations`;
     // Warm the local "containers" first (one process per concurrent call, as Lambda scales): cold starts are
@@ -64,10 +56,7 @@ export async function runLoadBench(options: { connections?: number; seconds?: nu
     await fire('warm-up', invokeUrl, body, connections, 3);
     const invoke = await fire('ingress via Invoke API, partner 20 ms', invokeUrl, body, connections, seconds);
     return [baseline, invoke];
-  } finally {
-    await bare.stop();
-    await system.stop();
-  }
+  });
 }
 
 if (require.main === module) {

@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { CAPTURE_ENV } from '../../lambda/delivery/defaults';
 import { RequestCapture } from '../../lib/request-capture';
 import { allPolicyStatements } from '../cdk/support/template-queries';
+import { expectPrivateBucket } from '../support/private-bucket';
 
 /** The capture bucket beside a stand-in function, in a bare stack checked by cdk-nag. */
 function synthesize(props: ConstructorParameters<typeof RequestCapture>[2] = {}) {
@@ -36,27 +37,11 @@ describe('RequestCapture construct', () => {
     const { template } = synthesize();
 
     // Assess
-    template.hasResourceProperties('AWS::S3::Bucket', {
-      BucketEncryption: {
-        ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }],
-      },
-      PublicAccessBlockConfiguration: {
-        BlockPublicAcls: true,
-        BlockPublicPolicy: true,
-        IgnorePublicAcls: true,
-        RestrictPublicBuckets: true,
-      },
+    expectPrivateBucket(template, {
       LifecycleConfiguration: {
         Rules: Match.arrayWith([Match.objectLike({ ExpirationInDays: 14, Status: 'Enabled' })]),
       },
       LoggingConfiguration: Match.objectLike({ LogFilePrefix: 'Bucket/' }),
-    });
-    template.hasResourceProperties('AWS::S3::BucketPolicy', {
-      PolicyDocument: {
-        Statement: Match.arrayWith([
-          Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
-        ]),
-      },
     });
   });
 

@@ -12,6 +12,7 @@ import { FUNCTION_RUNTIME } from '../../lib/kit-function';
 import { ESBUILD_TARGET, LAMBDA_RUNTIME_NAME } from '../../lib/node-runtime';
 import { TEST_PARTNER_API_URL, standInsForMissingHandlers } from './support/synth';
 import { resourcesOfType } from './support/template-queries';
+import { thrownBy } from '../support/thrown';
 import { PLATFORM_ENV } from '../../lambda/config/environment';
 
 /** The construct in a bare stack, bundling skipped (only entry paths matter), no schema validation. */
@@ -27,15 +28,8 @@ function synthesize(props: FirehoseIntegrationProps = {}) {
 }
 
 /** The typed error the construct throws for `props`, or a failed assertion when it throws none. */
-function refusal(props: FirehoseIntegrationProps): ConstructPropsError {
-  try {
-    synthesize(props);
-  } catch (error) {
-    if (error instanceof ConstructPropsError) return error;
-    throw error;
-  }
-  throw new Error('the construct accepted the props');
-}
+const refusal = (props: FirehoseIntegrationProps): ConstructPropsError =>
+  thrownBy(ConstructPropsError, () => synthesize(props));
 
 /** Properties of the function whose logical id belongs to `fn`. */
 function functionProperties(template: Template, stack: Stack, fn: lambda.IFunction): Record<string, unknown> {

@@ -1,44 +1,31 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import type { OutboundCall } from '../../lambda/core/outbound-call';
 import { CircuitBreaker } from '../../lambda/delivery/circuit-breaker';
 import { createDeliveryParts, type DeliveryParts } from '../../lambda/delivery/create-delivery';
 import { readDeliveryConfig } from '../../lambda/delivery/delivery-config';
 import { createQueuedDeliveryPort } from '../../lambda/delivery/queued-delivery-port';
 import { integration } from '../../lambda/integration';
-import { capturingLogger, startDeliverySystem, type DeliverySystem } from '../support/delivery-system';
-import { SECRET_API_KEY } from '../support/factories';
+import { capturingLogger, startDeliverySystem } from '../support/delivery-system';
+import { stoppedAfterEach } from '../support/stopped-after-each';
+import { outboundCall, SECRET_API_KEY } from '../support/factories';
 
 /** The ingress's breaker over a real partner server and a real queue (fauxqs). */
 
-let system: DeliverySystem | undefined;
+const startSystem = stoppedAfterEach(startDeliverySystem);
 let parts: DeliveryParts | undefined;
-afterEach(async () => {
+afterEach(() => {
   parts?.close();
-  await system?.stop();
-  system = parts = undefined;
+  parts = undefined;
 });
 
 let next = 0;
-function call(secrets: Record<string, string>): OutboundCall {
-  const requestId = `req-${++next}`;
-  return {
-    requestType: 'event_processing_request',
-    requestId,
-    idempotencyKey: `${requestId}:0`,
-    chunk: { index: 0, count: 1 },
-    accountId: 7,
-    path: '/events',
-    bodyText: '{"events":[]}',
-    secrets,
-  };
-}
+const call = (secrets: Record<string, string>) => outboundCall(`req-${++next}`, { secrets });
 const good = () => call({ apiKey: SECRET_API_KEY });
 /** No apiKey: the integration's authHeaders throws a SettingError, so the call is parked, never sent. */
 const unusable = () => call({});
 
 /** The real ingress delivery port with a breaker that opens after one failure and probes after 50 ms. */
 async function startPort() {
-  system = await startDeliverySystem();
+  const system = await startSystem();
   parts = createDeliveryParts(readDeliveryConfig(system.env) ?? expect.unreachable('delivery is configured'));
   const clock = { now: 0 };
   const breaker = new CircuitBreaker(1, 50, () => clock.now);

@@ -1,12 +1,13 @@
 import { DeleteObjectCommand } from '@aws-sdk/client-s3';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ENV } from '../../lambda/delivery/defaults';
 import { redrive } from '../../lambda/delivery/redrive';
 import { parseFirehoseRequest, stringifyJson } from '../../lambda/firehose';
 import { integration } from '../../lambda/integration';
 import type { PartnerCall } from '../../lambda/core/partner-integration';
 import type { ReceivedRequest } from '../../local/partner-api-stand-in';
-import { startDeliverySystem, type DeliverySystem } from '../support/delivery-system';
+import { startDeliverySystem } from '../support/delivery-system';
+import { stoppedAfterEach } from '../support/stopped-after-each';
 import { eventBatch, membershipChange } from '../support/factories';
 import { largeEvent, largeProfile } from '../support/large-payloads';
 
@@ -15,16 +16,7 @@ import { largeEvent, largeProfile } from '../support/large-payloads';
  * the queue by claim check (the text in the S3 side of fauxqs, a pointer in the message), with the real SDK.
  */
 
-let system: DeliverySystem | undefined;
-afterEach(async () => {
-  await system?.stop();
-  system = undefined;
-});
-
-async function start(overrides: Record<string, string> = {}): Promise<DeliverySystem> {
-  system = await startDeliverySystem(overrides);
-  return system;
-}
+const start = stoppedAfterEach(startDeliverySystem);
 
 /** The body the partner must receive: the integration's mapping of the whole request, serialized once. */
 function expectedBody(message: Record<string, unknown>): string {
@@ -105,14 +97,14 @@ describe('claim check: a single item larger than one queue message', () => {
 
   it('parks the pointer when the partner refuses, keeps the object, and redrive then delivers it', async () => {
     // Prepare
-    const { ingress, partner, sqs, drain } = await start();
+    const { ingress, partner, sqs, drain, deadLetters } = await start();
     let fixed = false;
     partner.setFaults(() => (fixed ? undefined : { kind: 'status', status: 400 }));
     const message = membershipChange([largeProfile('9002', 300_000)]);
     await ingress.handle(JSON.stringify(message));
     // Act
     await drain();
-    const parked = await system!.deadLetters();
+    const parked = await deadLetters();
     const storedWhileParked = await sqs.objects();
     fixed = true;
     const moved = await redrive({ sqs: sqs.sqs, queueUrl: sqs.queueUrl, deadLetterQueueUrl: sqs.deadLetterQueueUrl });
@@ -124,15 +116,15 @@ describe('claim check: a single item larger than one queue message', () => {
     expect(moved).toBe(1);
     expect(partner.accepted.map((r) => r.bodyText)).toEqual([expectedBody(message)]);
     expect(await sqs.objects()).toEqual([]);
-    expect(await system!.deadLetters()).toEqual([]);
+    expect(await deadLetters()).toEqual([]);
   });
 
   it('parks a 300 KB event the partner refuses in-line by claim check, with its reason', async () => {
-    const { ingress, partner, sqs } = await start(GENEROUS_DEADLINE);
+    const { ingress, partner, sqs, deadLetters } = await start(GENEROUS_DEADLINE);
     partner.setFaults(() => ({ kind: 'status', status: 422 }));
     const message = eventBatch([largeEvent(300_000)]);
     const { summary } = await ingress.handle(JSON.stringify(message));
-    const parked = await system!.deadLetters();
+    const parked = await deadLetters();
     expect(summary.outcome).toBe('parked');
     expect(parked).toHaveLength(1);
     expect(parked[0]?.attributes).toMatchObject({ reason: 'partner answered 422', status: '422' });
@@ -142,13 +134,13 @@ describe('claim check: a single item larger than one queue message', () => {
   });
 
   it('parks, with its reason, a pointer whose object is gone', async () => {
-    const { ingress, partner, sqs, drain } = await start();
+    const { ingress, partner, sqs, drain, deadLetters } = await start();
     await ingress.handle(JSON.stringify(membershipChange([largeProfile('9004', 300_000)])));
     const [key] = await sqs.objects();
     await sqs.s3.send(new DeleteObjectCommand({ Bucket: sqs.bucketName, Key: key }));
     await drain();
     expect(partner.received).toEqual([]);
-    const parked = await system!.deadLetters();
+    const parked = await deadLetters();
     expect(parked).toHaveLength(1);
     expect(parked[0]?.attributes['reason']).toMatch(
       /^unreadable queue message: claimCheck: the claim-check object is gone/,

@@ -1,23 +1,20 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ENV } from '../../lambda/delivery/defaults';
 import { parseJson } from '../../lambda/firehose';
-import { startHttpSystem, type HttpSystem } from '../http/support/http-system';
+import { startHttpSystem } from '../http/support/http-system';
+import { stoppedAfterEach } from '../support/stopped-after-each';
 import { eventBatch, membershipChange } from '../support/factories';
 import { largeEvent, largeProfile } from '../support/large-payloads';
 
 /** Over HTTP an item larger than one queue message used to be a 400, which mParticle does not retry. */
 
-let system: HttpSystem | undefined;
-afterEach(async () => {
-  await system?.stop();
-  system = undefined;
-});
+const start = stoppedAfterEach(startHttpSystem);
 
 describe('oversized items through the HTTP variant', () => {
   it('answers 200 for a 300 KB event and 202 for a 300 KB profile, and both reach the partner', async () => {
     // Prepare
     // A generous in-line deadline: this is about what is answered, not how fast (a busy machine would spill).
-    system = await startHttpSystem({ env: { [ENV.inlineDeadlineMs]: '10000' } });
+    const system = await start({ env: { [ENV.inlineDeadlineMs]: '10000' } });
     const { post, delivery } = system;
     const batch = eventBatch([largeEvent(300_000)]);
     const membership = membershipChange([largeProfile('8001', 300_000)]);

@@ -1,8 +1,9 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ENV } from '../../lambda/delivery/defaults';
 import { parseJson } from '../../lambda/firehose';
 import type { ReceivedRequest } from '../../local/partner-api-stand-in';
-import { startDeliverySystem, type DeliverySystem } from '../support/delivery-system';
+import { startDeliverySystem } from '../support/delivery-system';
+import { stoppedAfterEach } from '../support/stopped-after-each';
 import { customEvents, eventBatch, membershipChange, profile } from '../support/factories';
 
 /**
@@ -19,11 +20,7 @@ const COMPRESSED = {
   [ENV.circuitOpenMs]: '1000',
 };
 
-let system: DeliverySystem | undefined;
-afterEach(async () => {
-  await system?.stop();
-  system = undefined;
-});
+const start = stoppedAfterEach(startDeliverySystem);
 
 const bodyOf = (r: ReceivedRequest) => parseJson(r.bodyText) as Record<string, unknown>;
 const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -31,7 +28,7 @@ const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 describe('a partner outage longer than the old retry span', () => {
   it('loses nothing, parks nothing, holds messages instead of hammering, and drains soon after healing', async () => {
     // Prepare: the partner answers 503 until healed.
-    system = await startDeliverySystem(COMPRESSED);
+    const system = await start(COMPRESSED);
     const { ingress, partner } = system;
     let healed = false;
     partner.setFaults(() => (healed ? undefined : { kind: 'status', status: 503 }));
@@ -89,7 +86,7 @@ describe('a partner outage longer than the old retry span', () => {
     // Prepare: the worker's clock one hour ahead, so queued messages look an hour old and are held 60 s
     // (a fifth of their age, capped by ENV.holdMaxMs), as after a long outage.
     const HOUR = 3_600_000;
-    system = await startDeliverySystem(
+    const system = await start(
       { [ENV.holdMaxMs]: '60000', [ENV.circuitOpenMs]: '1000' },
       { worker: (deps) => ({ ...deps, now: () => Date.now() + HOUR }) },
     );

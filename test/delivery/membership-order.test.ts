@@ -1,6 +1,7 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { parseJson } from '../../lambda/firehose';
-import { startDeliverySystem, type DeliverySystem } from '../support/delivery-system';
+import { startDeliverySystem } from '../support/delivery-system';
+import { stoppedAfterEach } from '../support/stopped-after-each';
 import { membershipChange, profile } from '../support/factories';
 import { MembershipReceiver } from '../support/membership-receiver';
 
@@ -10,18 +11,14 @@ import { MembershipReceiver } from '../support/membership-receiver';
  * docs/partner-api.md (last writer wins per mpid and audience) ends in the right state either way.
  */
 
-let system: DeliverySystem | undefined;
-afterEach(async () => {
-  await system?.stop();
-  system = undefined;
-});
+const start = stoppedAfterEach(startDeliverySystem);
 
 const MPID = '5550001';
 const AUDIENCE = 500; // the audience `profile()` puts first
 
 describe('membership changes carry what orders them', () => {
   it('sends timestamp_ms and request_id with every change', async () => {
-    system = await startDeliverySystem();
+    const system = await start();
     const message = membershipChange([profile(MPID, ['add'])], { timestamp_ms: 1_763_899_940_123 });
     await system.ingress.handle(JSON.stringify(message));
     await system.drain();
@@ -31,7 +28,7 @@ describe('membership changes carry what orders them', () => {
 
   it('an add and a later delete delivered in reverse end with the user out of the audience', async () => {
     // Prepare: mParticle sends the add, then the delete; the kit delivers the delete first.
-    system = await startDeliverySystem();
+    const system = await start();
     const add = membershipChange([profile(MPID, ['add'])], { timestamp_ms: 1_763_899_940_000 });
     const remove = membershipChange([profile(MPID, ['delete'])], { timestamp_ms: 1_763_899_941_000 });
     // Act
@@ -53,7 +50,7 @@ describe('membership changes carry what orders them', () => {
 
   it('ends in the same state for every arrival order, repeats included', async () => {
     // Prepare: add, delete, add again, each a second apart, delivered by the real system once each.
-    system = await startDeliverySystem();
+    const system = await start();
     const messages = (['add', 'delete', 'add'] as const).map((action, i) =>
       membershipChange([profile(MPID, [action])], { timestamp_ms: 1_763_899_940_000 + i * 1000 }),
     );

@@ -1,5 +1,5 @@
 import type { Context } from 'aws-lambda';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createWorkerDependencies, rateLimitFromEnv } from '../../lambda/delivery/create-worker';
 import { DELIVERY_DEFAULTS, ENV } from '../../lambda/delivery/defaults';
 import { createWorkerBatchHandler } from '../../lambda/delivery/worker-batch';
@@ -8,6 +8,7 @@ import { integration } from '../../lambda/integration';
 import type { ReceivedRequest } from '../../local/partner-api-stand-in';
 import { pollOnce } from '../../local/worker-runner';
 import { capturingLogger, startDeliverySystem, type DeliverySystem } from '../support/delivery-system';
+import { stoppedAfterEach } from '../support/stopped-after-each';
 import { membershipChange, profile } from '../support/factories';
 
 /**
@@ -20,11 +21,7 @@ const CEILING = 10;
 const CONTAINERS = 3;
 const LIMITED = { [ENV.partnerMaxRps]: String(CEILING), [ENV.workerMaxConcurrency]: String(CONTAINERS) };
 
-let system: DeliverySystem | undefined;
-afterEach(async () => {
-  await system?.stop();
-  system = undefined;
-});
+const start = stoppedAfterEach(startDeliverySystem);
 
 /** The most requests the partner saw in any one-second window (each window starting at a request). */
 function maxInAnySecond(requests: readonly ReceivedRequest[]): number {
@@ -78,7 +75,7 @@ const deliveredMpids = (partner: DeliverySystem['partner']) =>
 describe('the partner request ceiling (PARTNER_MAX_RPS)', () => {
   it('keeps three concurrent invocations, each batch on a fresh container, under 10 requests in every second, and delivers everything', async () => {
     // Prepare: 60 queued messages, a healthy partner.
-    system = await startDeliverySystem(LIMITED);
+    const system = await start(LIMITED);
     const mpids = await queueMemberships(system, 60);
     const started = Date.now();
 
@@ -102,7 +99,7 @@ describe('the partner request ceiling (PARTNER_MAX_RPS)', () => {
 
   it('slows down in a 429 storm instead of retrying: nothing parked, no failures, the rate drops while it lasts', async () => {
     // Prepare: the partner answers 429 with Retry-After: 1 for its first 4 seconds of traffic.
-    system = await startDeliverySystem(LIMITED);
+    const system = await start(LIMITED);
     const { partner } = system;
     const mpids = await queueMemberships(system, 30);
     const STORM_MS = 4_000;
@@ -144,8 +141,7 @@ describe('the partner request ceiling (PARTNER_MAX_RPS)', () => {
   it('holds what it cannot wait for within the invocation, without counting a failure, and delivers it on a later batch', async () => {
     // Prepare: one container with 3 calls a second, an invocation with little time left (its call deadline
     // and 2 s: room to sleep about 1 s), 10 queued messages.
-    system = await startDeliverySystem(LIMITED);
-    const target = system;
+    const target = await start(LIMITED);
     const mpids = await queueMemberships(target, 10);
     const deps = createWorkerDependencies(integration, target.env, capturingLogger('firehose-worker', target.logLines));
     const batch = createWorkerBatchHandler(deps);

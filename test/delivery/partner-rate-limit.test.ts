@@ -8,6 +8,11 @@ function manualClock(start = 1_000_000) {
   return { now: () => now, advance: (ms: number) => void (now += ms) };
 }
 
+/** The most requests that start in one second: the windows that begin at a start are enough to find it. */
+function busiestSecond(starts: readonly number[]): number {
+  return Math.max(0, ...starts.map((start) => starts.filter((t) => t >= start && t < start + 1000).length));
+}
+
 describe('PartnerRateLimit', () => {
   it('splits the ceiling between the containers that share it', () => {
     expect(new PartnerRateLimit({ ceilingPerSecond: 50, sharedBy: 5 }).ceiling).toBe(10);
@@ -31,13 +36,7 @@ describe('PartnerRateLimit', () => {
           }
 
           // Assess: in every one-second window starting at a request, at most perSecond requests start.
-          starts.sort((a, b) => a - b);
-          for (let i = 0; i < starts.length; i++) {
-            const inWindow = starts.filter(
-              (t) => t >= (starts[i] as number) && t < (starts[i] as number) + 1000,
-            ).length;
-            expect(inWindow).toBeLessThanOrEqual(perSecond);
-          }
+          expect(busiestSecond(starts)).toBeLessThanOrEqual(perSecond);
         },
       ),
     );
@@ -66,13 +65,7 @@ describe('PartnerRateLimit', () => {
           }
 
           // Assess: all containers together start at most `ceiling` requests in any second.
-          starts.sort((a, b) => a - b);
-          for (let i = 0; i < starts.length; i++) {
-            const inWindow = starts.filter(
-              (t) => t >= (starts[i] as number) && t < (starts[i] as number) + 1000,
-            ).length;
-            expect(inWindow).toBeLessThanOrEqual(ceiling);
-          }
+          expect(busiestSecond(starts)).toBeLessThanOrEqual(ceiling);
         },
       ),
     );

@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { parseJson } from '../../lambda/firehose';
 import { ENV } from '../../lambda/delivery/defaults';
 import { redrive } from '../../lambda/delivery/redrive';
@@ -11,19 +11,11 @@ import {
   SECRET_API_KEY,
   subscription,
 } from '../support/factories';
-import { startDeliverySystem, type DeliverySystem } from '../support/delivery-system';
+import { startDeliverySystem } from '../support/delivery-system';
+import { stoppedAfterEach } from '../support/stopped-after-each';
 import type { ReceivedRequest } from '../../local/partner-api-stand-in';
 
-let system: DeliverySystem | undefined;
-afterEach(async () => {
-  await system?.stop();
-  system = undefined;
-});
-
-async function start(overrides: Record<string, string> = {}): Promise<DeliverySystem> {
-  system = await startDeliverySystem(overrides);
-  return system;
-}
+const start = stoppedAfterEach(startDeliverySystem);
 
 const bodyOf = (r: ReceivedRequest) => parseJson(r.bodyText) as Record<string, unknown>;
 const eventIdsIn = (requests: ReceivedRequest[]) =>
@@ -132,7 +124,7 @@ describe('idempotent delivery', () => {
 describe('delivery through an outage', () => {
   it('keeps answering under the deadline, spills, and delivers every event id and mpid after recovery', async () => {
     // Prepare: the partner fails in every way for the first part of the run.
-    const { ingress, partner, drain } = await start();
+    const { ingress, partner, drain, deadLetters, logLines } = await start();
     let outage = true;
     let n = 0;
     partner.setFaults(() => {
@@ -171,8 +163,8 @@ describe('delivery through an outage', () => {
     // Every answer came back (the deadline cut the hanging calls: a bound that catches a hang, not a slow
     // machine; the latency promise is measured by `npm run bench`), and the circuit opened.
     expect(Math.max(...answerMs)).toBeLessThan(100 + 1_500);
-    expect(system?.logLines.some((l) => l.includes('"reason":"circuit open"'))).toBe(true);
-    expect(await system?.deadLetters()).toEqual([]);
+    expect(logLines.some((l) => l.includes('"reason":"circuit open"'))).toBe(true);
+    expect(await deadLetters()).toEqual([]);
     console.info(
       `outage: answer p50 ${median(answerMs).toFixed(1)} ms, max ${Math.max(...answerMs).toFixed(1)} ms; ${partner.received.length} partner requests`,
     );
@@ -195,7 +187,7 @@ describe('delivery through an outage', () => {
 
   it('parks a payload the partner refuses for good (400) with its reason, and only that one; redrive then delivers it', async () => {
     // Prepare
-    const { ingress, partner, drain, sqs } = await start();
+    const { ingress, partner, drain, sqs, deadLetters, logLines } = await start();
     const poisoned = membershipChange([{ mpid: 'poison', audiences: [{ audience_id: 1, action: 'add' }] }]);
     let fixed = false;
     partner.setFaults((r) =>
@@ -208,7 +200,7 @@ describe('delivery through an outage', () => {
     await ingress.handle(poisoned);
     await ingress.handle(membershipChange(profiles(5)));
     await drain();
-    const parked = await system!.deadLetters();
+    const parked = await deadLetters();
     // Assess
     expect(parked).toHaveLength(1);
     const [letter] = parked as [{ body: string; attributes: Record<string, string> }];
@@ -216,8 +208,8 @@ describe('delivery through an outage', () => {
     expect(letter.attributes).toMatchObject({ reason: 'partner answered 400', status: '400', attempts: '1' });
     expect(letter.attributes['excerpt']).toContain('bad audience');
     expect(JSON.stringify(letter)).not.toContain(SECRET_API_KEY);
-    expect(system!.logLines.length).toBeGreaterThan(0);
-    expect(system!.logLines.join('\n')).not.toContain(SECRET_API_KEY);
+    expect(logLines.length).toBeGreaterThan(0);
+    expect(logLines.join('\n')).not.toContain(SECRET_API_KEY);
     // Act: the partner fixes its side; redrive and drain.
     fixed = true;
     const moved = await redrive({ sqs: sqs.sqs, queueUrl: sqs.queueUrl, deadLetterQueueUrl: sqs.deadLetterQueueUrl });
@@ -225,18 +217,18 @@ describe('delivery through an outage', () => {
     // Assess
     expect(moved).toBe(1);
     expect(mpidsIn(partner.accepted).has('poison')).toBe(true);
-    expect(await system!.deadLetters()).toEqual([]);
+    expect(await deadLetters()).toEqual([]);
   });
 
   it('parks a message that outlives its delivery budget, with the reason, the last answer and the receive count', async () => {
     // Prepare: a 2-second budget and a partner that never heals.
-    const { ingress, partner, drain } = await start({ [ENV.deliveryBudgetSeconds]: '2' });
+    const { ingress, partner, drain, deadLetters } = await start({ [ENV.deliveryBudgetSeconds]: '2' });
     partner.setFaults(() => ({ kind: 'status', status: 503, body: `{"echo":"${SECRET_API_KEY}"}` }));
     // Act
     await ingress.handle(dsrErasure({ account: { account_id: 1, account_settings: { apiKey: SECRET_API_KEY } } }));
     await drain(20_000);
     // Assess
-    const parked = await system!.deadLetters();
+    const parked = await deadLetters();
     expect(parked).toHaveLength(1);
     const attributes = parked[0]?.attributes ?? {};
     expect(attributes).toMatchObject({ status: '503' });
@@ -251,19 +243,19 @@ describe('delivery through an outage', () => {
   });
 
   it(`on 401 in-line: parks the batch, and asks mParticle to suspend the subscription only when ${ENV.suspendOnAuthFailure} is true`, async () => {
-    const { ingress, partner } = await start({ [ENV.suspendOnAuthFailure]: 'true' });
+    const { ingress, partner, deadLetters } = await start({ [ENV.suspendOnAuthFailure]: 'true' });
     partner.setFaults(() => ({ kind: 'status', status: 401 }));
     const { response } = await ingress.handle(eventBatch(customEvents(2)));
     expect(response).toMatchObject({ suspend_subscription: true });
-    expect((await system!.deadLetters())[0]?.attributes).toMatchObject({ status: '401' });
+    expect((await deadLetters())[0]?.attributes).toMatchObject({ status: '401' });
   });
 
   it('on 401 in-line by default: parks the batch and answers normally (suspend_subscription is opt-in)', async () => {
-    const { ingress, partner } = await start();
+    const { ingress, partner, deadLetters } = await start();
     partner.setFaults(() => ({ kind: 'status', status: 401 }));
     const { response } = await ingress.handle(eventBatch(customEvents(2)));
     expect(response).not.toHaveProperty('suspend_subscription');
-    expect((await system!.deadLetters())[0]?.attributes).toMatchObject({ status: '401' });
+    expect((await deadLetters())[0]?.attributes).toMatchObject({ status: '401' });
   });
 
   it('fails the invocation when the queue cannot be reached, and never answers success', async () => {

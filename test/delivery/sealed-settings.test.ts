@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { DeleteMessageCommand, ReceiveMessageCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { localKeySource, SealedSecretsUnreadableError, SecretBox } from '../../lambda/delivery/secret-box';
-import { startDeliverySystem, type DeliverySystem } from '../support/delivery-system';
+import { startDeliverySystem } from '../support/delivery-system';
+import { stoppedAfterEach } from '../support/stopped-after-each';
 import { membershipChange, profiles, SECRET_API_KEY } from '../support/factories';
 
 /** Sealed settings that will never open are a typed, permanent error: parked with the reason, never retried. */
@@ -42,16 +43,12 @@ describe('SecretBox', () => {
   );
 });
 
-let system: DeliverySystem | undefined;
-afterEach(async () => {
-  await system?.stop();
-  system = undefined;
-});
+const start = stoppedAfterEach(startDeliverySystem);
 
 describe('the worker with a queue message whose sealed settings do not open', () => {
   it('parks it at once with the reason and never calls the partner', async () => {
     // Prepare: a real queued message, tampered with in the queue.
-    system = await startDeliverySystem();
+    const system = await start();
     const { sqs } = system;
     await system.ingress.handle(membershipChange(profiles(2)));
     const out = await sqs.sqs.send(new ReceiveMessageCommand({ QueueUrl: sqs.queueUrl, MaxNumberOfMessages: 1 }));

@@ -1,5 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import type { OutboundCall } from '../../lambda/core/outbound-call';
+import { describe, expect, it } from 'vitest';
 import { decodeQueuedDelivery, encodeQueuedDelivery, sqsSafeText } from '../../lambda/delivery/queue-message';
 import {
   parseFirehoseRequest,
@@ -9,8 +8,9 @@ import {
 } from '../../lambda/firehose';
 import { integration } from '../../lambda/integration';
 import type { ReceivedRequest } from '../../local/partner-api-stand-in';
-import { startDeliverySystem, type DeliverySystem } from '../support/delivery-system';
-import { membershipChange } from '../support/factories';
+import { startDeliverySystem } from '../support/delivery-system';
+import { stoppedAfterEach } from '../support/stopped-after-each';
+import { membershipChange, outboundCall } from '../support/factories';
 import { largeProfile } from '../support/large-payloads';
 
 /**
@@ -23,29 +23,20 @@ const AWKWARD = 'a\uFFFFb\uFFFEc\uD800d\uDC00e\u0001f\u001Fg😀';
 // What fauxqs accepts: AWS's set without the characters beyond U+FFFF (which the kit escapes too).
 const SQS_REFUSED = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD]/;
 
-let system: DeliverySystem | undefined;
-afterEach(async () => {
-  await system?.stop();
-  system = undefined;
-});
+const start = stoppedAfterEach(startDeliverySystem);
 
 function expectedBody(message: Record<string, unknown>): string {
   const { request } = parseFirehoseRequest(JSON.stringify(message));
   return stringifyJson(integration.mapAudienceMembership(request as AudienceMembershipChangeRequest)?.body);
 }
 
-function callWith(bodyText: string, requestId: string): OutboundCall {
-  return {
+const callWith = (bodyText: string, requestId: string) =>
+  outboundCall(requestId, {
     requestType: 'audience_membership_change_request',
-    requestId,
-    idempotencyKey: `${requestId}:0`,
-    chunk: { index: 0, count: 1 },
     accountId: 1,
     path: '/audience-memberships',
     bodyText,
-    secrets: {},
-  };
-}
+  });
 
 function profileWith(mpid: string, value: string): Record<string, unknown> {
   return largeProfile(mpid, value.length, value);
@@ -90,7 +81,7 @@ describe('SQS-safe queue messages', () => {
 describe('refused characters through fauxqs to the partner', () => {
   it('queues a membership change whose attribute holds U+FFFF and a lone surrogate, and delivers it byte-exact', async () => {
     // Prepare
-    system = await startDeliverySystem();
+    const system = await start();
     const { ingress, partner, sqs, drain } = system;
     const message = membershipChange([profileWith('7001', AWKWARD)]);
     // Act
@@ -108,7 +99,7 @@ describe('refused characters through fauxqs to the partner', () => {
 
   it('keeps the exact text in a parked copy and in a claim-check object', async () => {
     // Prepare: the partner refuses both, so both are parked (one small, one by claim check).
-    system = await startDeliverySystem();
+    const system = await start();
     const { ingress, partner, sqs, drain } = system;
     partner.setFaults(() => ({ kind: 'status', status: 400 }));
     const small = membershipChange([profileWith('7002', AWKWARD)]);

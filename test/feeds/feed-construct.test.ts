@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { FeedIngestion, type FeedIngestionProps } from '../../lib/feed-construct';
 import { FUNCTION_RUNTIME } from '../../lib/kit-function';
 import { FEED_ENV } from '../../lambda/config/environment';
+import { expectPrivateBucket } from '../support/private-bucket';
 
 /**
  * A bare stack holding the construct; bundling is skipped so no esbuild run happens. CDK's built-in
@@ -58,25 +59,9 @@ describe('FeedIngestion construct', () => {
     const { template } = synthesizeDefault();
 
     // Assess
-    template.hasResourceProperties('AWS::S3::Bucket', {
-      BucketEncryption: {
-        ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }],
-      },
-      PublicAccessBlockConfiguration: {
-        BlockPublicAcls: true,
-        BlockPublicPolicy: true,
-        IgnorePublicAcls: true,
-        RestrictPublicBuckets: true,
-      },
+    expectPrivateBucket(template, {
       VersioningConfiguration: { Status: 'Enabled' },
       LoggingConfiguration: { DestinationBucketName: Match.anyValue(), LogFilePrefix: 'feed-bucket/' },
-    });
-    template.hasResourceProperties('AWS::S3::BucketPolicy', {
-      PolicyDocument: {
-        Statement: Match.arrayWith([
-          Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
-        ]),
-      },
     });
     template.resourceCountIs('Custom::S3AutoDeleteObjects', 0);
   });

@@ -13,16 +13,10 @@ import {
   subscription,
 } from '../support/factories';
 import { SAMPLE_FILES } from '../support/samples';
+import { thrownBy } from '../support/thrown';
 
-function parseError(input: unknown): FirehoseInputError {
-  try {
-    parseFirehoseRequest(input);
-  } catch (error) {
-    if (error instanceof FirehoseInputError) return error;
-    throw error;
-  }
-  throw new Error('expected a FirehoseInputError');
-}
+const parseError = (input: unknown): FirehoseInputError =>
+  thrownBy(FirehoseInputError, () => parseFirehoseRequest(input));
 
 describe('parseFirehoseRequest: the five request types', () => {
   it.each([

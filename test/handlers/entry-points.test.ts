@@ -1,16 +1,16 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Context, SQSBatchResponse } from 'aws-lambda';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { ENV } from '../../lambda/delivery/defaults';
 import { TOKEN_ENV, type FunctionUrlHandler } from '../../lambda/http';
-import { startPartnerServer, type PartnerServer } from '../../local/partner-api-stand-in';
-import { startSqsEmulator, type SqsEmulator } from '../../local/sqs-emulator';
+import type { PartnerServer } from '../../local/partner-api-stand-in';
+import type { SqsEmulator } from '../../local/sqs-emulator';
 import { customEvents, eventBatch, membershipChange, profiles, SECRET_API_KEY } from '../support/factories';
-import { deliveryEnvFor, useEntryPoints } from '../support/entry-points';
+import { type IngressHandler, useDeliveryEntryPoints, type WorkerHandler } from '../support/entry-points';
 import { functionUrlEvent } from '../support/function-url-event';
-import { deleteHandled, receiveSqsEvent } from '../support/sqs-event';
+import { runWorkerOnce as handWorkerOnce } from '../support/sqs-event';
 
 /**
  * The three deployed entry points (lambda/handlers/{ingress,worker,http}.ts), each loaded fresh with the
@@ -21,10 +21,7 @@ import { deleteHandled, receiveSqsEvent } from '../support/sqs-event';
 const TEST_PARTNER_CREDENTIAL = 'pk_partner_level_entry_test';
 const HTTP_TOKEN = 'tok_entry_points';
 
-type IngressHandler = (event: unknown) => Promise<Record<string, unknown>>;
-type WorkerHandler = (event: SQSEvent) => Promise<SQSBatchResponse>;
-
-const load = useEntryPoints();
+const entry = useDeliveryEntryPoints();
 let sqs: SqsEmulator;
 let partner: PartnerServer;
 let ingress: IngressHandler;
@@ -32,35 +29,23 @@ let worker: WorkerHandler;
 let http: FunctionUrlHandler;
 
 beforeAll(async () => {
-  sqs = await startSqsEmulator();
-  partner = await startPartnerServer();
+  ({ sqs, partner } = entry);
   const env = {
-    ...deliveryEnvFor(sqs, partner),
+    ...entry.deliveryEnv(),
     [ENV.localSealingKey]: randomBytes(32).toString('base64'),
     [ENV.partnerCredential]: TEST_PARTNER_CREDENTIAL,
     [TOKEN_ENV.tokens]: HTTP_TOKEN,
     // In-line delivery is what these tests check, not the HTTP function's 50 ms (test/http/hanging-partner.test.ts).
     [ENV.httpInlineDeadlineMs]: '2000',
   };
-  ({ handler: ingress } = await load<{ handler: IngressHandler }>('../../lambda/handlers/ingress', env));
-  ({ handler: worker } = await load<{ handler: WorkerHandler }>('../../lambda/handlers/worker', env));
-  ({ handler: http } = await load<{ handler: FunctionUrlHandler }>('../../lambda/handlers/http', env));
-});
-
-afterAll(async () => {
-  await partner?.stop();
-  await sqs?.stop();
+  ingress = await entry.load('ingress', env);
+  worker = await entry.load('worker', env);
+  http = await entry.load('http', env);
 });
 
 /** Lambda's event source once: everything queued so far goes to the worker handler as one batch. */
 async function runWorkerOnce(): Promise<{ records: number; response: SQSBatchResponse }> {
-  const { event, messages } = await receiveSqsEvent(sqs);
-  const response = await worker(event);
-  await deleteHandled(
-    sqs,
-    messages,
-    response.batchItemFailures.map((f) => f.itemIdentifier),
-  );
+  const { event, response } = await handWorkerOnce(sqs, worker);
   return { records: event.Records.length, response };
 }
 

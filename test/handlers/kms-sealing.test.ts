@@ -1,13 +1,13 @@
-import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ENV, SEALING_ENCRYPTION_CONTEXT } from '../../lambda/delivery/defaults';
 import { kmsKeySource } from '../../lambda/delivery/kms-key-source';
 import { SecretBox } from '../../lambda/delivery/secret-box';
-import { startPartnerServer, type PartnerServer } from '../../local/partner-api-stand-in';
-import { startSqsEmulator, type SqsEmulator } from '../../local/sqs-emulator';
+import type { PartnerServer } from '../../local/partner-api-stand-in';
+import type { SqsEmulator } from '../../local/sqs-emulator';
 import { membershipChange, profiles, SECRET_API_KEY } from '../support/factories';
-import { deliveryEnvFor, useEntryPoints } from '../support/entry-points';
-import { deleteHandled, receiveSqsEvent } from '../support/sqs-event';
+import { type IngressHandler, useDeliveryEntryPoints, type WorkerHandler } from '../support/entry-points';
+import { TEST_KMS_KEY_ARN } from '../support/lambda-env';
+import { handToWorker, receiveSqsEvent } from '../support/sqs-event';
 
 /**
  * Envelope encryption with KMS, the one part of AWS the tests fake: a KMS client that remembers the data
@@ -47,30 +47,17 @@ vi.mock('@aws-sdk/client-kms', async (importOriginal) => {
   return { ...real, KMSClient: FakeKmsClient };
 });
 
-const KEY_ARN = 'arn:aws:kms:us-east-1:123456789012:key/0b7a3c1e-5d2f-4e8a-9c6b-1f2e3d4c5b6a';
-type IngressHandler = (event: unknown) => Promise<Record<string, unknown>>;
-type WorkerHandler = (event: SQSEvent) => Promise<SQSBatchResponse>;
-
-const load = useEntryPoints();
+const entry = useDeliveryEntryPoints();
 let sqs: SqsEmulator;
 let partner: PartnerServer;
 let ingress: IngressHandler;
 let worker: WorkerHandler;
 
 beforeAll(async () => {
-  sqs = await startSqsEmulator();
-  partner = await startPartnerServer();
-  const env = {
-    ...deliveryEnvFor(sqs, partner),
-    [ENV.sealingKeyId]: KEY_ARN,
-  };
-  ({ handler: ingress } = await load<{ handler: IngressHandler }>('../../lambda/handlers/ingress', env));
-  ({ handler: worker } = await load<{ handler: WorkerHandler }>('../../lambda/handlers/worker', env));
-});
-
-afterAll(async () => {
-  await partner?.stop();
-  await sqs?.stop();
+  ({ sqs, partner } = entry);
+  const env = { ...entry.deliveryEnv(), [ENV.sealingKeyId]: TEST_KMS_KEY_ARN };
+  ingress = await entry.load('ingress', env);
+  worker = await entry.load('worker', env);
 });
 
 beforeEach(() => {
@@ -103,22 +90,20 @@ describe('KMS sealing through the deployed entry points', () => {
   it('seals with GenerateDataKey and opens with Decrypt, both bound to the key and the sealing encryption context', async () => {
     // Prepare + Act
     const { message, event, messages } = await queueAndReceive();
-    const response = await worker(event);
-    await deleteHandled(
-      sqs,
-      messages,
-      response.batchItemFailures.map((f) => f.itemIdentifier),
-    );
+    const response = await handToWorker(sqs, worker, { event, messages });
     // Assess
     const body = JSON.parse(event.Records[0]?.body ?? '{}') as QueuedBody;
     expect(event.Records[0]?.body).not.toContain(SECRET_API_KEY);
     expect(kms.calls.map((c) => c.command)).toEqual(['GenerateDataKeyCommand', 'DecryptCommand']);
     expect(kms.calls[0]?.input).toEqual({
-      KeyId: KEY_ARN,
+      KeyId: TEST_KMS_KEY_ARN,
       KeySpec: 'AES_256',
       EncryptionContext: SEALING_ENCRYPTION_CONTEXT,
     });
-    expect(kms.calls[1]?.input).toMatchObject({ KeyId: KEY_ARN, EncryptionContext: SEALING_ENCRYPTION_CONTEXT });
+    expect(kms.calls[1]?.input).toMatchObject({
+      KeyId: TEST_KMS_KEY_ARN,
+      EncryptionContext: SEALING_ENCRYPTION_CONTEXT,
+    });
     expect(Buffer.from(kms.calls[1]?.input['CiphertextBlob'] as Uint8Array).toString('base64')).toBe(body.sealed.key);
     expect(response.batchItemFailures).toEqual([]);
     const delivered = partner.received.filter((r) => r.headers['idempotency-key'] === `${String(message['id'])}:0`);
@@ -135,12 +120,8 @@ describe('KMS sealing through the deployed entry points', () => {
     if (!record) throw new Error('no record');
     const parkedBefore = sqs.peek('dead-letter').length;
     // Act
-    const response = await worker({ Records: [{ ...record, body: tamper(record.body, field) }] });
-    await deleteHandled(
-      sqs,
-      messages,
-      response.batchItemFailures.map((f) => f.itemIdentifier),
-    );
+    const tampered = { Records: [{ ...record, body: tamper(record.body, field) }] };
+    const response = await handToWorker(sqs, worker, { event: tampered, messages });
     // Assess
     expect(response.batchItemFailures).toEqual([]);
     const parked = sqs.peek('dead-letter').slice(parkedBefore);
@@ -156,7 +137,7 @@ describe('kmsKeySource with an injected client', () => {
   it('makes one data key per container for many seals and decrypts each distinct data key once', async () => {
     // Prepare
     const { KMSClient } = await import('@aws-sdk/client-kms');
-    const box = new SecretBox(kmsKeySource(KEY_ARN, { client: new KMSClient({}) }));
+    const box = new SecretBox(kmsKeySource(TEST_KMS_KEY_ARN, { client: new KMSClient({}) }));
     // Act
     const [first, second] = await Promise.all([box.seal({ apiKey: 'a' }), box.seal({ apiKey: 'b' })]);
     const opened = [await box.open(first), await box.open(second)];

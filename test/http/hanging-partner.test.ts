@@ -4,10 +4,11 @@ import { TOKEN_ENV, type FunctionUrlHandler } from '../../lambda/http';
 import { httpInlineDeadlineMs } from '../../lambda/http/warm-up';
 import { startHttpEndpoint, type HttpEndpoint } from '../../local/http-endpoint';
 import { startSqsEmulator, type SqsEmulator } from '../../local/sqs-emulator';
-import { useEntryPoints } from '../support/entry-points';
+import { deliveryEnvFor, useEntryPoints } from '../support/entry-points';
 import { customEvents, eventBatch } from '../support/factories';
 import { startKmsStandIn, type KmsStandIn } from '../support/kms-stand-in';
 import { startHangingPartner } from '../support/hanging-partner';
+import { TEST_KMS_KEY_ARN } from '../support/lambda-env';
 
 /**
  * mParticle asks HTTP endpoints to answer within 100 ms. The HTTP function as deployed (its module loaded
@@ -36,16 +37,11 @@ beforeAll(async () => {
   ({ handler, warmedUp } = await load<{ handler: FunctionUrlHandler; warmedUp: Promise<void> }>(
     '../../lambda/handlers/http',
     {
-      [ENV.partnerApiUrl]: partner.url,
-      [ENV.deliveryQueueUrl]: sqs.queueUrl,
-      [ENV.deadLetterQueueUrl]: sqs.deadLetterQueueUrl,
-      [ENV.sqsEndpoint]: sqs.endpoint,
-      [ENV.sealingKeyId]: 'arn:aws:kms:us-east-1:123456789012:key/0b7a3c1e-5d2f-4e8a-9c6b-1f2e3d4c5b6a',
+      ...deliveryEnvFor(sqs, partner),
+      [ENV.sealingKeyId]: TEST_KMS_KEY_ARN,
       [ENV.kmsEndpoint]: kms.url,
       [ENV.inlineDeadlineMs]: String(LAMBDA_PATH_DEADLINE_MS),
       [TOKEN_ENV.tokens]: TOKEN,
-      [ENV.logLevel]: 'SILENT',
-      [ENV.metricsDisabled]: 'true',
     },
   ));
   await warmedUp;

@@ -29,7 +29,8 @@ let lambda: LambdaClient;
 beforeAll(async () => {
   system = await startTestLocalSystem({
     // A 2-second delivery budget, so a call that keeps failing is parked within the test.
-    env: { [ENV.deliveryBudgetSeconds]: '2', [ENV.backoffBaseMs]: '1', [ENV.logLevel]: 'ERROR' },
+    // Functions stay at the suite's level (test/setup/quiet.ts): the bad-payload test's expected error would print.
+    env: { [ENV.deliveryBudgetSeconds]: '2', [ENV.backoffBaseMs]: '1' },
   });
   lambda = new LambdaClient({ endpoint: system.invokeUrl, region: 'us-east-1', credentials });
 });

@@ -1,11 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Context } from 'aws-lambda';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { ENV } from '../../lambda/delivery/defaults';
-import { TOKEN_ENV, type FunctionUrlHandler } from '../../lambda/http';
+import { TOKEN_ENV } from '../../lambda/http';
 import type { FirehoseAlarmSet } from '../../lib/alarms';
-import { startPartnerServer, type PartnerServer } from '../../local/partner-api-stand-in';
-import { startSqsEmulator, type SqsEmulator } from '../../local/sqs-emulator';
 import {
   type AlarmTemplate,
   closedLoopbackEndpoint,
@@ -14,10 +12,10 @@ import {
   type WatchedMetric,
 } from '../support/alarm-template';
 import { emittedMetricsOf, type EmittedMetric } from '../support/emf-capture';
-import { useEntryPoints } from '../support/entry-points';
+import { useDeliveryEntryPoints } from '../support/entry-points';
 import { customEvents, eventBatch, membershipChange, profiles } from '../support/factories';
 import { functionUrlEvent } from '../support/function-url-event';
-import { deleteHandled, receiveSqsEvent } from '../support/sqs-event';
+import { runWorkerOnce } from '../support/sqs-event';
 
 /**
  * Every alarm on a custom metric can go off: the deployed entry point (lambda/handlers/*.ts), loaded with the
@@ -27,73 +25,47 @@ import { deleteHandled, receiveSqsEvent } from '../support/sqs-event';
  */
 
 const HTTP_TOKEN = 'tok_alarm_metrics';
-type IngressHandler = (event: unknown) => Promise<Record<string, unknown>>;
-type WorkerHandler = (event: SQSEvent) => Promise<SQSBatchResponse>;
-
-const load = useEntryPoints();
-let sqs: SqsEmulator;
-let partner: PartnerServer;
+const entry = useDeliveryEntryPoints();
 let template: AlarmTemplate;
 let closedPortEndpoint: string;
 
 beforeAll(async () => {
   template = readAlarmTemplate();
-  sqs = await startSqsEmulator();
-  partner = await startPartnerServer();
   closedPortEndpoint = await closedLoopbackEndpoint();
 });
 
-afterAll(async () => {
-  await partner?.stop();
-  await sqs?.stop();
-});
-
 /** The function's template environment with the AWS references replaced by loopback parts; metrics on. */
-async function loadEntryPoint<T>(kind: FunctionKind, overrides: Record<string, string> = {}): Promise<T> {
+async function loadEntryPoint<K extends FunctionKind>(kind: K, overrides: Record<string, string> = {}) {
   const { [ENV.lambdaExecWrapper]: _wrapper, ...templateEnv } = template.functionEnv[kind];
-  return load<T>(`../../lambda/handlers/${kind}`, {
+  return entry.load(kind, {
     ...templateEnv,
     [ENV.logLevel]: 'SILENT',
     [ENV.metricsDisabled]: 'false',
-    [ENV.partnerApiUrl]: partner.url,
-    [ENV.deliveryQueueUrl]: sqs.queueUrl,
-    [ENV.deadLetterQueueUrl]: sqs.deadLetterQueueUrl,
-    [ENV.sqsEndpoint]: sqs.endpoint,
+    ...entry.deliveryEnv(),
     [ENV.localSealingKey]: randomBytes(32).toString('base64'),
     [ENV.partnerCredential]: 'pk_partner_alarm_metrics',
+    // Where a call ends up is the point here, not its speed: a busy machine must not turn it into a spill.
+    [ENV.inlineDeadlineMs]: '10000',
+    [ENV.httpInlineDeadlineMs]: '10000',
     ...(kind === 'http' ? { [TOKEN_ENV.tokens]: HTTP_TOKEN } : {}),
     ...overrides,
   });
 }
 
-const ingressEntry = async (overrides?: Record<string, string>) =>
-  (await loadEntryPoint<{ handler: IngressHandler }>('ingress', overrides)).handler;
-const httpEntry = async (overrides?: Record<string, string>) =>
-  (await loadEntryPoint<{ handler: FunctionUrlHandler }>('http', overrides)).handler;
-const workerEntry = async () => (await loadEntryPoint<{ handler: WorkerHandler }>('worker')).handler;
+const ingressEntry = (overrides?: Record<string, string>) => loadEntryPoint('ingress', overrides);
+const httpEntry = (overrides?: Record<string, string>) => loadEntryPoint('http', overrides);
+const workerEntry = () => loadEntryPoint('worker');
 
 /** The partner refuses (400) every call to `path` while `act` runs. */
 async function withPartnerRefusing<T>(path: string, act: () => Promise<T>): Promise<T> {
-  partner.setFaults((request) =>
+  entry.partner.setFaults((request) =>
     request.path === path ? { kind: 'status', status: 400, body: 'refused by the alarm-metrics test' } : undefined,
   );
   try {
     return await act();
   } finally {
-    partner.setFaults(undefined);
+    entry.partner.setFaults(undefined);
   }
-}
-
-/** Lambda's SQS event source once: everything queued so far goes to the worker as one batch. */
-async function runWorkerOnce(worker: WorkerHandler): Promise<SQSBatchResponse> {
-  const { event, messages } = await receiveSqsEvent(sqs);
-  const response = await worker(event);
-  await deleteHandled(
-    sqs,
-    messages,
-    response.batchItemFailures.map((f) => f.itemIdentifier),
-  );
-  return response;
 }
 
 function watchedBy(alarm: keyof FirehoseAlarmSet): WatchedMetric {
@@ -183,10 +155,10 @@ const SITUATIONS: Readonly<
       const worker = await workerEntry();
       await emittedMetricsOf(() => ingress(membershipChange(profiles(2)))); // queued; its own metrics are not the point
       const { metrics, outcome } = await withPartnerRefusing('/audience-memberships', () =>
-        emittedMetricsOf(() => runWorkerOnce(worker)),
+        emittedMetricsOf(async () => (await runWorkerOnce(entry.sqs, worker)).response),
       );
       expect(outcome).toMatchObject({ status: 'fulfilled', value: { batchItemFailures: [] } });
-      expect(sqs.peek('dead-letter').some((m) => m.attributes['status'] === '400')).toBe(true);
+      expect(entry.sqs.peek('dead-letter').some((m) => m.attributes['status'] === '400')).toBe(true);
       return metrics;
     },
   },

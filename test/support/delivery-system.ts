@@ -9,6 +9,7 @@ import { createWorkerFunction } from '../../lambda/runtime/worker-function';
 import { pollOnce } from '../../local/worker-runner';
 import { startPartnerServer, type PartnerServer } from '../../local/partner-api-stand-in';
 import { startSqsEmulator, type SqsEmulator } from '../../local/sqs-emulator';
+import { deliveryEnvFor } from './lambda-env';
 
 /**
  * The whole delivery path on loopback: the real ingress pipeline and worker code, a real SQS API (fauxqs)
@@ -50,10 +51,7 @@ export async function startDeliverySystem(
   const sqs = await startSqsEmulator();
   const partner = await startPartnerServer();
   const env: Record<string, string> = {
-    [ENV.partnerApiUrl]: partner.url,
-    [ENV.deliveryQueueUrl]: sqs.queueUrl,
-    [ENV.deadLetterQueueUrl]: sqs.deadLetterQueueUrl,
-    [ENV.sqsEndpoint]: sqs.endpoint,
+    ...deliveryEnvFor(sqs, partner),
     [ENV.claimCheckBucket]: sqs.bucketName,
     [ENV.s3Endpoint]: sqs.endpoint,
     [ENV.localSealingKey]: randomBytes(32).toString('base64'),

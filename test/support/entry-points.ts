@@ -1,8 +1,13 @@
-import { afterAll, vi } from 'vitest';
+import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { afterAll, beforeAll, vi } from 'vitest';
 import { ENV } from '../../lambda/delivery/defaults';
+import type { FunctionUrlHandler } from '../../lambda/http';
 import { TOKEN_ENV } from '../../lambda/http/token-source';
-import { PLATFORM_ENV } from '../../lambda/config/environment';
-import type { SqsEmulator } from '../../local/sqs-emulator';
+import { startPartnerServer, type PartnerServer } from '../../local/partner-api-stand-in';
+import { startSqsEmulator, type SqsEmulator } from '../../local/sqs-emulator';
+import { deliveryEnvFor, LAMBDA_LIKE_ENV } from './lambda-env';
+
+export { deliveryEnvFor } from './lambda-env';
 
 /**
  * The deployed Lambda entry points (lambda/handlers/*.ts) loaded as Lambda loads them: a fresh module graph
@@ -22,25 +27,55 @@ export function useEntryPoints(): <T>(modulePath: string, env: Record<string, st
   };
 }
 
-/** What Lambda sets for every function (the parts the kit reads), with dummy credentials for the emulators. */
-const LAMBDA_LIKE_ENV: Record<string, string> = {
-  [ENV.lambdaFunctionName]: 'firehose-test',
-  [PLATFORM_ENV.awsRegion]: 'us-east-1',
-  [PLATFORM_ENV.awsAccessKeyId]: 'local',
-  [PLATFORM_ENV.awsSecretAccessKey]: 'local',
-  [ENV.logLevel]: 'SILENT',
-  [ENV.metricsDisabled]: 'true',
-};
-
 /** Settings a developer's shell may hold that would change what the entry point does: unset unless given. */
-const WITHOUT = [...Object.values(ENV).filter((name) => name !== ENV.lambdaFunctionName), ...Object.values(TOKEN_ENV)];
+const WITHOUT = [...Object.values(ENV), ...Object.values(TOKEN_ENV)].filter((name) => !(name in LAMBDA_LIKE_ENV));
 
-/** The delivery settings of a function wired to a local SQS emulator and partner. */
-export function deliveryEnvFor(sqs: SqsEmulator, partner: { readonly url: string }): Record<string, string> {
+export type IngressHandler = (event: unknown) => Promise<Record<string, unknown>>;
+export type WorkerHandler = (event: SQSEvent) => Promise<SQSBatchResponse>;
+interface HandlerOf {
+  readonly ingress: IngressHandler;
+  readonly worker: WorkerHandler;
+  readonly http: FunctionUrlHandler;
+}
+export type EntryPointKind = keyof HandlerOf;
+
+export interface DeliveryEntryPoints {
+  /** Started before the file's tests, stopped after them. */
+  readonly sqs: SqsEmulator;
+  readonly partner: PartnerServer;
+  /** deliveryEnvFor(sqs, partner): what a function needs to deliver through them. */
+  deliveryEnv(): Record<string, string>;
+  /** The handler of lambda/handlers/<kind>.ts, loaded fresh with `env` (give deliveryEnv() in it to deliver). */
+  load<K extends EntryPointKind>(kind: K, env: Record<string, string>): Promise<HandlerOf[K]>;
+}
+
+/** The entry points of a test file, delivering to a real SQS API (fauxqs) and a node:http partner on loopback. */
+export function useDeliveryEntryPoints(): DeliveryEntryPoints {
+  const load = useEntryPoints();
+  let sqs: SqsEmulator | undefined;
+  let partner: PartnerServer | undefined;
+  beforeAll(async () => {
+    sqs = await startSqsEmulator();
+    partner = await startPartnerServer();
+  });
+  afterAll(async () => {
+    await partner?.stop();
+    await sqs?.stop();
+  });
+  const started = <T>(part: T | undefined): T => {
+    if (part === undefined) throw new Error('the loopback parts start in beforeAll: use them inside hooks and tests');
+    return part;
+  };
   return {
-    [ENV.partnerApiUrl]: partner.url,
-    [ENV.deliveryQueueUrl]: sqs.queueUrl,
-    [ENV.deadLetterQueueUrl]: sqs.deadLetterQueueUrl,
-    [ENV.sqsEndpoint]: sqs.endpoint,
+    get sqs() {
+      return started(sqs);
+    },
+    get partner() {
+      return started(partner);
+    },
+    deliveryEnv: () => deliveryEnvFor(started(sqs), started(partner)),
+    async load(kind, env) {
+      return (await load<{ handler: HandlerOf[typeof kind] }>(`../../lambda/handlers/${kind}`, env)).handler;
+    },
   };
 }

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { OutboundCall } from '../../lambda/core/outbound-call';
 
 /** Builders of Firehose requests for tests: small by default, overridable field by field. */
 
@@ -93,4 +94,19 @@ export function dsrErasure(overrides: Record<string, unknown> = {}): Record<stri
 
 export function registrationRequest(): Record<string, unknown> {
   return envelope('module_registration_request');
+}
+
+/** One partner call as the core hands it to delivery (a single chunk; its idempotency key from `requestId`). */
+export function outboundCall(requestId: string, overrides: Partial<OutboundCall> = {}): OutboundCall {
+  return {
+    requestType: 'event_processing_request',
+    requestId,
+    idempotencyKey: `${requestId}:0`,
+    chunk: { index: 0, count: 1 },
+    accountId: 7,
+    path: '/events',
+    bodyText: '{"events":[]}',
+    secrets: {},
+    ...overrides,
+  };
 }

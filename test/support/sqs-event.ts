@@ -1,6 +1,6 @@
 import { toSqsRecord } from '../../local/worker-runner';
 import { DeleteMessageBatchCommand, ReceiveMessageCommand, type Message } from '@aws-sdk/client-sqs';
-import type { SQSEvent, SQSRecord } from 'aws-lambda';
+import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import type { SqsEmulator } from '../../local/sqs-emulator';
 
 /**
@@ -33,6 +33,30 @@ export async function deleteHandled(
       Entries: done.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle ?? '' })),
     }),
   );
+}
+
+/** Hands `received` to the worker as Lambda's event source would, and deletes what it did not report as failed. */
+export async function handToWorker(
+  sqs: SqsEmulator,
+  worker: (event: SQSEvent) => Promise<SQSBatchResponse>,
+  received: { readonly event: SQSEvent; readonly messages: readonly Message[] },
+): Promise<SQSBatchResponse> {
+  const response = await worker(received.event);
+  await deleteHandled(
+    sqs,
+    received.messages,
+    response.batchItemFailures.map((f) => f.itemIdentifier),
+  );
+  return response;
+}
+
+/** Lambda's SQS event source once: everything queued so far goes to the worker as one batch. */
+export async function runWorkerOnce(
+  sqs: SqsEmulator,
+  worker: (event: SQSEvent) => Promise<SQSBatchResponse>,
+): Promise<{ event: SQSEvent; response: SQSBatchResponse }> {
+  const received = await receiveSqsEvent(sqs);
+  return { event: received.event, response: await handToWorker(sqs, worker, received) };
 }
 
 /** A received message as the Lambda event source presents it. */

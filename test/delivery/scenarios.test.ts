@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseJson } from '../../lambda/firehose';
-import { ENV } from '../../lambda/delivery/defaults';
+import { DELIVERY_DEFAULTS, ENV } from '../../lambda/delivery/defaults';
 import { redrive } from '../../lambda/delivery/redrive';
 import {
   customEvents,
@@ -123,8 +123,10 @@ describe('idempotent delivery', () => {
 
 describe('delivery through an outage', () => {
   it('keeps answering under the deadline, spills, and delivers every event id and mpid after recovery', async () => {
-    // Prepare: the partner fails in every way for the first part of the run.
-    const { ingress, partner, drain, deadLetters, logLines } = await start();
+    // Prepare: the partner fails in every way for the first part of the run; the Lambda's in-line deadline.
+    const { ingress, partner, drain, deadLetters, logLines } = await start({
+      [ENV.inlineDeadlineMs]: String(DELIVERY_DEFAULTS.inlineDeadlineMs),
+    });
     let outage = true;
     let n = 0;
     partner.setFaults(() => {

@@ -224,6 +224,20 @@ describe('the runtime loop', () => {
     });
   });
 
+  it('honours LOG_LEVEL for its own lines: SILENT writes none, and the caller still gets the error document', async () => {
+    // Prepare
+    const root = await taskRootWithHandler('exports.rawHandler = async () => { throw new TypeError("quiet"); };');
+    const loud = await sandbox(root, { [ENV.logLevel]: 'INFO' });
+    const silent = await sandbox(root, { [ENV.logLevel]: 'SILENT' });
+    // Act
+    const outcomes = [await loud.api.invoke({ payload: '{}' }), await silent.api.invoke({ payload: '{}' })];
+    // Assess
+    for (const outcome of outcomes) expect(json(outcome.body)).toMatchObject({ errorType: 'TypeError' });
+    const levels = loud.lines.map((l) => (JSON.parse(l) as Record<string, unknown>)['level']);
+    expect(levels).toEqual(expect.arrayContaining(['INFO', 'ERROR']));
+    expect(silent.lines).toEqual([]);
+  });
+
   it('writes every log line as one JSON object', async () => {
     // Prepare
     const root = await taskRootWithHandler(

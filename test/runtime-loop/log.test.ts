@@ -1,0 +1,23 @@
+import { describe, expect, it } from 'vitest';
+import { ENV } from '../../lambda/config/environment';
+import { isLogged } from '../../lambda/runtime-loop/log';
+
+describe("the runtime loop's log level", () => {
+  it.each([
+    ['INFO', 'INFO', true],
+    ['INFO', 'WARN', false],
+    ['WARN', 'WARN', true],
+    ['ERROR', 'error', true],
+    ['WARN', 'ERROR', false],
+    ['ERROR', 'CRITICAL', false],
+    ['ERROR', 'SILENT', false],
+    ['INFO', 'DEBUG', true],
+    ['INFO', 'unheard-of', true],
+  ] as const)('writes a %s line under LOG_LEVEL=%s: %s', (level, threshold, logged) => {
+    expect(isLogged(level, { [ENV.logLevel]: threshold })).toBe(logged);
+  });
+
+  it('writes every level when LOG_LEVEL is unset', () => {
+    expect(['INFO', 'WARN', 'ERROR'].every((level) => isLogged(level as 'INFO', {}))).toBe(true);
+  });
+});

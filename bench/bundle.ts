@@ -1,5 +1,5 @@
 /**
- * Bundles the Lambda entry points the way the CDK stack does (lib/firehose-integration.ts): esbuild, minified,
+ * Bundles the Lambda entry points the way the CDK stack does (lib/kit-function.ts): esbuild, minified,
  * node24, CJS. The functions mParticle waits on (ingress, HTTP) leave the AWS SDK to the Lambda runtime; the
  * worker bundles the pinned SDK from its ESM builds. The ingress directory also gets the runtime loop and its wrapper. LOCAL_ENV.bundleAwsSdk=true bundles it everywhere (to compare).
  */

@@ -56,7 +56,6 @@ const DELIVERY_VARIABLES = {
   /** `true`: answer `suspend_subscription: true` on an in-line 401/403. */
   suspendOnAuthFailure: { name: 'SUSPEND_ON_AUTH_FAILURE', audience: 'knob', default: 'false' },
   /** Local runs only: the SQS emulator's endpoint. */
-  /** Local runs only: the SQS emulator's endpoint. */
   sqsEndpoint: { name: 'SQS_ENDPOINT', audience: 'local' },
   /** `true`: the ingress's exec wrapper runs Lambda's managed runtime instead of the kit's loop. */
   managedRuntime: { name: 'FIREHOSE_MANAGED_RUNTIME', audience: 'knob', doc: 'docs/runtime-loop.md' },

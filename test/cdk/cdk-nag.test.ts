@@ -8,6 +8,7 @@ import { buildApp } from '../../lib/app';
 import {
   cdkJsonContext,
   TEST_PARTNER_API_URL,
+  SYNTH_HOOK_TIMEOUT_MS,
   standInsForMissingHandlers,
   synthApp,
   type SynthesizedApp,
@@ -54,7 +55,7 @@ describe('cdk-nag AwsSolutionsChecks with every feature on', () => {
     const reportFile = path.join(synthesized.assembly.directory, 'validation-report.json');
     // Read unconditionally: a missing report (no validation plugin ran) must fail these tests, not pass them.
     report = JSON.parse(fs.readFileSync(reportFile, 'utf8')) as ValidationReport;
-  });
+  }, SYNTH_HOOK_TIMEOUT_MS);
   afterAll(() => synthesized.dispose());
 
   it('reports no error-level violation from any plugin', () => {

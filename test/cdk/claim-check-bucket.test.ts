@@ -6,7 +6,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DELIVERY_DEFAULTS, ENV } from '../../lambda/delivery/defaults';
 import { FirehoseIntegration } from '../../lib/firehose-integration';
-import { logicalIdOf, standInsForMissingHandlers } from './support/synth';
+import { logicalIdOf, SYNTH_HOOK_TIMEOUT_MS, standInsForMissingHandlers } from './support/synth';
 import { actionsOf, statementsOfRole, type PolicyStatementJson } from './support/template-queries';
 import { expectPrivateBucket } from '../support/private-bucket';
 
@@ -32,7 +32,7 @@ describe('claim-check bucket', () => {
       workerRole: logicalIdOf(stack, firehose.workerFunction.role),
       httpRole: logicalIdOf(stack, firehose.httpFunction?.role),
     };
-  });
+  }, SYNTH_HOOK_TIMEOUT_MS);
   afterAll(() => fs.rmSync(outdir, { recursive: true, force: true }));
 
   const s3Statements = (role: string): PolicyStatementJson[] =>

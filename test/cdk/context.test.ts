@@ -2,7 +2,13 @@ import { Match } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CAPTURE_ENV, ENV } from '../../lambda/delivery/defaults';
 import { FIREHOSE_TOKEN_SECRET_ARN_ENV } from '../../lib/firehose-integration';
-import { logicalIdOf, TEST_PARTNER_API_URL, synthApp, type SynthesizedApp } from './support/synth';
+import {
+  logicalIdOf,
+  SYNTH_HOOK_TIMEOUT_MS,
+  TEST_PARTNER_API_URL,
+  synthApp,
+  type SynthesizedApp,
+} from './support/synth';
 import {
   actionsOf,
   allPolicyStatements,
@@ -21,7 +27,7 @@ describe('context "regions" (with a per-region "mparticleAccounts" map)', () => 
       regions: ['us-east-1', 'eu-central-1'],
       mparticleAccounts: { 'eu-central-1': [EU_ACCOUNT] },
     });
-  });
+  }, SYNTH_HOOK_TIMEOUT_MS);
   afterAll(() => synthesized.dispose());
 
   it('builds one stack per region with region-specific names', () => {
@@ -58,7 +64,7 @@ describe('context "provisionedConcurrency"', () => {
   let synthesized: SynthesizedApp;
   beforeAll(() => {
     synthesized = synthApp({ partnerApiUrl: TEST_PARTNER_API_URL, provisionedConcurrency: 7 });
-  });
+  }, SYNTH_HOOK_TIMEOUT_MS);
   afterAll(() => synthesized.dispose());
 
   it('puts provisioned concurrency on the ingress alias only', () => {
@@ -74,7 +80,7 @@ describe('without "partnerApiUrl" (cdk.json defaults)', () => {
   let synthesized: SynthesizedApp;
   beforeAll(() => {
     synthesized = synthApp();
-  });
+  }, SYNTH_HOOK_TIMEOUT_MS);
   afterAll(() => synthesized.dispose());
 
   it('sets no delivery settings, so the ingress runs its dry run', () => {
@@ -106,7 +112,7 @@ describe('context "dryRun"', () => {
   let synthesized: SynthesizedApp;
   beforeAll(() => {
     synthesized = synthApp({ dryRun: 'true' });
-  });
+  }, SYNTH_HOOK_TIMEOUT_MS);
   afterAll(() => synthesized.dispose());
 
   it(`sets ${ENV.dryRun}=true on the ingress, the only way a deployed function dry-runs`, () => {
@@ -133,7 +139,7 @@ describe('context "capture" and "captureSampleRate"', () => {
       capture: 'true',
       captureSampleRate: '0.25',
     });
-  });
+  }, SYNTH_HOOK_TIMEOUT_MS);
   afterAll(() => synthesized.dispose());
 
   it('adds the capture bucket and tells the ingress and the HTTP function where it is and how much to keep', () => {
@@ -172,7 +178,7 @@ describe('context "httpEndpoint" and "alarmTopicArn"', () => {
   let synthesized: SynthesizedApp;
   beforeAll(() => {
     synthesized = synthApp({ partnerApiUrl: TEST_PARTNER_API_URL, httpEndpoint: true, alarmTopicArn: TOPIC_ARN });
-  });
+  }, SYNTH_HOOK_TIMEOUT_MS);
   afterAll(() => synthesized.dispose());
 
   it("adds a Function URL with auth type NONE on the HTTP function's alias", () => {
@@ -255,7 +261,7 @@ describe('context "alarmEmail"', () => {
   let synthesized: SynthesizedApp;
   beforeAll(() => {
     synthesized = synthApp({ partnerApiUrl: TEST_PARTNER_API_URL, alarmEmail: 'ops@example.com' });
-  });
+  }, SYNTH_HOOK_TIMEOUT_MS);
   afterAll(() => synthesized.dispose());
 
   it('creates a TLS-only topic with an e-mail subscription and outputs its ARN', () => {
@@ -278,7 +284,7 @@ describe('context "feed"', () => {
   beforeAll(() => {
     // Act: synth also runs cdk-nag, so this fails if the feed brings unacknowledged findings.
     synthesized = synthApp({ partnerApiUrl: TEST_PARTNER_API_URL, feed: true });
-  });
+  }, SYNTH_HOOK_TIMEOUT_MS);
   afterAll(() => synthesized.dispose());
 
   it('adds the S3 feed (FeedIngestion) and outputs where to upload and where the credentials go', () => {

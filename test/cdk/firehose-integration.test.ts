@@ -6,7 +6,7 @@ import { Template } from 'aws-cdk-lib/assertions';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FirehoseIntegration } from '../../lib/firehose-integration';
-import { standInsForMissingHandlers } from './support/synth';
+import { SYNTH_HOOK_TIMEOUT_MS, standInsForMissingHandlers } from './support/synth';
 import { resourcesOfType } from './support/template-queries';
 
 /** The construct on its own, in a plain stack, with props instead of context: what a reuser would write. */
@@ -30,7 +30,7 @@ describe('FirehoseIntegration as a reusable construct', () => {
       handlerEntries: standInsForMissingHandlers(),
     });
     template = Template.fromStack(stack);
-  });
+  }, SYNTH_HOOK_TIMEOUT_MS);
   afterAll(() => fs.rmSync(outdir, { recursive: true, force: true }));
 
   it('exposes its resources as properties', () => {

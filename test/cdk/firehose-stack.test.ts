@@ -4,7 +4,13 @@ import { DELIVERY_DEFAULTS, ENV, SEALING_ENCRYPTION_CONTEXT } from '../../lambda
 import { LAMBDA_TASK_DIR, RUNTIME_LOOP_FILES } from '../../lambda/runtime-loop/files';
 import { MPARTICLE_ACCOUNTS } from '../../lib/config';
 import type { FirehoseStack } from '../../lib/firehose-stack';
-import { logicalIdOf, TEST_PARTNER_API_URL, synthApp, type SynthesizedApp } from './support/synth';
+import {
+  logicalIdOf,
+  SYNTH_HOOK_TIMEOUT_MS,
+  TEST_PARTNER_API_URL,
+  synthApp,
+  type SynthesizedApp,
+} from './support/synth';
 import {
   actionsOf,
   allPolicyStatements,
@@ -47,7 +53,7 @@ beforeAll(() => {
     dlq: logicalIdOf(stack, firehose.deadLetterQueue),
     key: logicalIdOf(stack, firehose.sealingKey),
   };
-});
+}, SYNTH_HOOK_TIMEOUT_MS);
 
 afterAll(() => synthesized.dispose());
 

@@ -8,7 +8,13 @@ import {
 import type { FirehoseStack } from '../../lib/firehose-stack';
 import { DEFAULT_METRICS_NAMESPACE, METRIC_NAMES, REQUEST_TYPE_DIMENSIONS, SERVICE_NAMES } from '../../lib/metrics';
 import { type DashboardMetric, parseDashboards, type ParsedDashboard } from './support/dashboard-body';
-import { logicalIdOf, TEST_PARTNER_API_URL, synthApp, type SynthesizedApp } from './support/synth';
+import {
+  logicalIdOf,
+  SYNTH_HOOK_TIMEOUT_MS,
+  TEST_PARTNER_API_URL,
+  synthApp,
+  type SynthesizedApp,
+} from './support/synth';
 import { resourcesOfType } from './support/template-queries';
 import { PLATFORM_ENV } from '../../lambda/config/environment';
 
@@ -110,7 +116,7 @@ describe('dashboard and alarms, HTTP variant off', () => {
     stack = synthesized.stack();
     template = synthesized.template();
     dashboard = onlyDashboard(template);
-  });
+  }, SYNTH_HOOK_TIMEOUT_MS);
   afterAll(() => synthesized.dispose());
 
   describe('dashboard', () => {
@@ -289,7 +295,7 @@ describe('dashboard and alarms, HTTP variant on, alarm topic set', () => {
     stack = synthesized.stack();
     template = synthesized.template();
     dashboard = onlyDashboard(template);
-  });
+  }, SYNTH_HOOK_TIMEOUT_MS);
   afterAll(() => synthesized.dispose());
 
   it("raises fifteen alarms: the ten without HTTP, HTTP errors and latency, and three on the HTTP function's custom metrics", () => {
@@ -393,7 +399,7 @@ describe('context "metricsNamespace"', () => {
       metricsNamespace: 'AcmeFirehose',
     });
     template = synthesized.template();
-  });
+  }, SYNTH_HOOK_TIMEOUT_MS);
   afterAll(() => synthesized.dispose());
 
   it('gives every function, custom-metric alarm and dashboard metric the same namespace', () => {

@@ -4,6 +4,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { ENV } from '../../lambda/delivery/defaults';
 import { TOKEN_ENV } from '../../lambda/http';
 import type { FirehoseAlarmSet } from '../../lib/alarms';
+import { SYNTH_HOOK_TIMEOUT_MS } from '../cdk/support/synth';
 import {
   type AlarmTemplate,
   closedLoopbackEndpoint,
@@ -32,7 +33,7 @@ let closedPortEndpoint: string;
 beforeAll(async () => {
   template = readAlarmTemplate();
   closedPortEndpoint = await closedLoopbackEndpoint();
-});
+}, SYNTH_HOOK_TIMEOUT_MS);
 
 /** The function's template environment with the AWS references replaced by loopback parts; metrics on. */
 async function loadEntryPoint<K extends FunctionKind>(kind: K, overrides: Record<string, string> = {}) {

@@ -14,6 +14,9 @@ const STAND_IN_HANDLERS_DIR = path.join(__dirname, '..', 'fixtures', 'handlers')
 const HANDLER_NAMES = ['ingress', 'worker', 'http'] as const;
 type HandlerName = (typeof HANDLER_NAMES)[number];
 
+/** Bound for a hook that synthesizes a whole app or stack: cdk-nag and validation took over 30 s on two busy cores. */
+export const SYNTH_HOOK_TIMEOUT_MS = 180_000;
+
 /** A partner URL for tests that want the delivery settings wired (the ingress dry-runs without one). */
 export const TEST_PARTNER_API_URL = 'https://api.partner.example/v1';
 

@@ -11,7 +11,7 @@ import { parseFirehoseRequest } from '../lambda/firehose';
 import { integration } from '../lambda/integration';
 import { createIngressFunction } from '../lambda/runtime/ingress-function';
 import { customEvents, eventBatch, membershipChange, profiles } from '../test/support/factories';
-import { deliveryEnvFor } from '../test/support/lambda-env';
+import { emulatorDeliveryEnv } from '../local/local-function-env';
 import { recordingPort } from '../test/support/recording-port';
 import { startPartnerServer } from '../local/partner-api-stand-in';
 import { startSqsEmulator } from '../local/sqs-emulator';
@@ -81,7 +81,7 @@ export async function runHandlerBench(): Promise<HandlerRow[]> {
   const sqs = await startSqsEmulator();
   const partner = await startPartnerServer();
   const env = {
-    ...deliveryEnvFor(sqs, partner),
+    ...emulatorDeliveryEnv(sqs, partner.url),
     [ENV.localSealingKey]: randomBytes(32).toString('base64'),
   };
   const loopback = createIngressFunction({ env, logger: silent, service: 'firehose-ingress' });

@@ -18,7 +18,8 @@ import { customEvents, eventBatch } from '../test/support/factories';
 import { startKmsStandIn } from '../test/support/kms-stand-in';
 import { percentile } from './stats';
 import { startHangingPartner } from '../test/support/hanging-partner';
-import { deliveryEnvFor, LAMBDA_LIKE_ENV, TEST_KMS_KEY_ARN } from '../test/support/lambda-env';
+import { LAMBDA_LIKE_ENV, TEST_KMS_KEY_ARN } from '../test/support/lambda-env';
+import { emulatorDeliveryEnv } from '../local/local-function-env';
 
 export interface HttpHangingRow {
   readonly answers: string;
@@ -96,7 +97,7 @@ export async function runHttpHangingBench(
     [PLATFORM_ENV.path]: process.env[PLATFORM_ENV.path],
     ...LAMBDA_LIKE_ENV,
     [ENV.lambdaFunctionName]: 'firehose-http-bench',
-    ...deliveryEnvFor(sqs, partner),
+    ...emulatorDeliveryEnv(sqs, partner.url),
     [ENV.sealingKeyId]: TEST_KMS_KEY_ARN,
     [ENV.kmsEndpoint]: kms.url,
     [TOKEN_ENV.tokens]: TOKEN,

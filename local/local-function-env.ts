@@ -23,7 +23,20 @@ export function localFunctionEnv(options: {
     ),
     // One worker runner locally: it alone shares PARTNER_MAX_RPS.
     [ENV.workerMaxConcurrency]: '1',
-    [ENV.partnerApiUrl]: options.partnerUrl,
+    ...emulatorDeliveryEnv(sqs, options.partnerUrl),
+  };
+}
+
+/**
+ * What points a function at the emulator (queues, and the claim-check bucket on the same endpoint) and at
+ * the partner: the one place local runs, tests and benches take these settings from.
+ */
+export function emulatorDeliveryEnv(
+  sqs: Pick<SqsEmulator, 'queueUrl' | 'deadLetterQueueUrl' | 'endpoint' | 'bucketName'>,
+  partnerUrl: string,
+): Record<string, string> {
+  return {
+    [ENV.partnerApiUrl]: partnerUrl,
     [ENV.deliveryQueueUrl]: sqs.queueUrl,
     [ENV.deadLetterQueueUrl]: sqs.deadLetterQueueUrl,
     [ENV.sqsEndpoint]: sqs.endpoint,

@@ -4,7 +4,8 @@ import { TOKEN_ENV, type FunctionUrlHandler } from '../../lambda/http';
 import { httpInlineDeadlineMs } from '../../lambda/http/warm-up';
 import { startHttpEndpoint, type HttpEndpoint } from '../../local/http-endpoint';
 import { startSqsEmulator, type SqsEmulator } from '../../local/sqs-emulator';
-import { deliveryEnvFor, useEntryPoints } from '../support/entry-points';
+import { useEntryPoints } from '../support/entry-points';
+import { emulatorDeliveryEnv } from '../../local/local-function-env';
 import { customEvents, eventBatch } from '../support/factories';
 import { startKmsStandIn, type KmsStandIn } from '../support/kms-stand-in';
 import { startHangingPartner } from '../support/hanging-partner';
@@ -37,7 +38,7 @@ beforeAll(async () => {
   ({ handler, warmedUp } = await load<{ handler: FunctionUrlHandler; warmedUp: Promise<void> }>(
     '../../lambda/handlers/http',
     {
-      ...deliveryEnvFor(sqs, partner),
+      ...emulatorDeliveryEnv(sqs, partner.url),
       [ENV.sealingKeyId]: TEST_KMS_KEY_ARN,
       [ENV.kmsEndpoint]: kms.url,
       [ENV.inlineDeadlineMs]: String(LAMBDA_PATH_DEADLINE_MS),

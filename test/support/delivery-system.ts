@@ -9,7 +9,7 @@ import { createWorkerFunction } from '../../lambda/runtime/worker-function';
 import { pollOnce } from '../../local/worker-runner';
 import { startPartnerServer, type PartnerServer } from '../../local/partner-api-stand-in';
 import { startSqsEmulator, type SqsEmulator } from '../../local/sqs-emulator';
-import { deliveryEnvFor } from './lambda-env';
+import { emulatorDeliveryEnv } from '../../local/local-function-env';
 
 /**
  * The whole delivery path on loopback: the real ingress pipeline and worker code, a real SQS API (fauxqs)
@@ -51,9 +51,7 @@ export async function startDeliverySystem(
   const sqs = await startSqsEmulator();
   const partner = await startPartnerServer();
   const env: Record<string, string> = {
-    ...deliveryEnvFor(sqs, partner),
-    [ENV.claimCheckBucket]: sqs.bucketName,
-    [ENV.s3Endpoint]: sqs.endpoint,
+    ...emulatorDeliveryEnv(sqs, partner.url),
     [ENV.localSealingKey]: randomBytes(32).toString('base64'),
     // In-line calls finish in-line even on two busy cores; a test about the deadline sets its own.
     [ENV.inlineDeadlineMs]: '5000',

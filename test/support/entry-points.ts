@@ -4,10 +4,9 @@ import { ENV } from '../../lambda/delivery/defaults';
 import type { FunctionUrlHandler } from '../../lambda/http';
 import { TOKEN_ENV } from '../../lambda/http/token-source';
 import { startPartnerServer, type PartnerServer } from '../../local/partner-api-stand-in';
+import { emulatorDeliveryEnv } from '../../local/local-function-env';
 import { startSqsEmulator, type SqsEmulator } from '../../local/sqs-emulator';
-import { deliveryEnvFor, LAMBDA_LIKE_ENV } from './lambda-env';
-
-export { deliveryEnvFor } from './lambda-env';
+import { LAMBDA_LIKE_ENV } from './lambda-env';
 
 /**
  * The deployed Lambda entry points (lambda/handlers/*.ts) loaded as Lambda loads them: a fresh module graph
@@ -43,7 +42,7 @@ export interface DeliveryEntryPoints {
   /** Started before the file's tests, stopped after them. */
   readonly sqs: SqsEmulator;
   readonly partner: PartnerServer;
-  /** deliveryEnvFor(sqs, partner): what a function needs to deliver through them. */
+  /** emulatorDeliveryEnv(sqs, partner.url): what a function needs to deliver through them. */
   deliveryEnv(): Record<string, string>;
   /** The handler of lambda/handlers/<kind>.ts, loaded fresh with `env` (give deliveryEnv() in it to deliver). */
   load<K extends EntryPointKind>(kind: K, env: Record<string, string>): Promise<HandlerOf[K]>;
@@ -73,7 +72,7 @@ export function useDeliveryEntryPoints(): DeliveryEntryPoints {
     get partner() {
       return started(partner);
     },
-    deliveryEnv: () => deliveryEnvFor(started(sqs), started(partner)),
+    deliveryEnv: () => emulatorDeliveryEnv(started(sqs), started(partner).url),
     async load(kind, env) {
       return (await load<{ handler: HandlerOf[typeof kind] }>(`../../lambda/handlers/${kind}`, env)).handler;
     },

@@ -16,18 +16,5 @@ export const LAMBDA_LIKE_ENV: Readonly<Record<string, string>> = {
   [ENV.metricsDisabled]: 'true',
 };
 
-/** The delivery settings of a function wired to a local SQS emulator and partner. */
-export function deliveryEnvFor(
-  sqs: { readonly queueUrl: string; readonly deadLetterQueueUrl: string; readonly endpoint: string },
-  partner: { readonly url: string },
-): Record<string, string> {
-  return {
-    [ENV.partnerApiUrl]: partner.url,
-    [ENV.deliveryQueueUrl]: sqs.queueUrl,
-    [ENV.deadLetterQueueUrl]: sqs.deadLetterQueueUrl,
-    [ENV.sqsEndpoint]: sqs.endpoint,
-  };
-}
-
 /** A KMS key ARN of the right shape for tests that seal with KMS (a fake client or a stand-in answers). */
 export const TEST_KMS_KEY_ARN = 'arn:aws:kms:us-east-1:123456789012:key/0b7a3c1e-5d2f-4e8a-9c6b-1f2e3d4c5b6a';

@@ -1,7 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { Context, SQSBatchResponse } from 'aws-lambda';
+import type { Context } from 'aws-lambda';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ENV } from '../../lambda/delivery/defaults';
 import { TOKEN_ENV, type FunctionUrlHandler } from '../../lambda/http';
@@ -10,7 +10,7 @@ import type { SqsEmulator } from '../../local/sqs-emulator';
 import { customEvents, eventBatch, membershipChange, profiles, SECRET_API_KEY } from '../support/factories';
 import { type IngressHandler, useDeliveryEntryPoints, type WorkerHandler } from '../support/entry-points';
 import { functionUrlEvent } from '../support/function-url-event';
-import { runWorkerOnce as handWorkerOnce } from '../support/sqs-event';
+import { runWorkerOnce } from '../support/sqs-event';
 
 /**
  * The three deployed entry points (lambda/handlers/{ingress,worker,http}.ts), each loaded fresh with the
@@ -43,12 +43,6 @@ beforeAll(async () => {
   http = await entry.load('http', env);
 });
 
-/** Lambda's event source once: everything queued so far goes to the worker handler as one batch. */
-async function runWorkerOnce(): Promise<{ records: number; response: SQSBatchResponse }> {
-  const { event, response } = await handWorkerOnce(sqs, worker);
-  return { records: event.Records.length, response };
-}
-
 /** mParticle's own DSR sample (Firehose Java SDK 3.2.0): no `account`, so no customer key. */
 const officialDsr = (): Record<string, unknown> =>
   JSON.parse(readFileSync(path.join(__dirname, '../fixtures/official/DsrProcessingRequest.json'), 'utf8')) as Record<
@@ -77,11 +71,11 @@ describe('the deployed entry points, delivering', () => {
     // Act
     const response = await ingress(message);
     const queued = sqs.peek('delivery');
-    const { records, response: batch } = await runWorkerOnce();
+    const { event, response: batch } = await runWorkerOnce(sqs, worker);
     // Assess
     expect(response).toMatchObject({ type: 'audience_membership_change_response' });
     expect(queued.map((m) => m.body).join()).not.toContain(SECRET_API_KEY);
-    expect(records).toBe(1);
+    expect(event.Records).toHaveLength(1);
     expect(batch.batchItemFailures).toEqual([]);
     const [received] = receivedFor(message['id']);
     expect(received).toMatchObject({
@@ -96,7 +90,7 @@ describe('the deployed entry points, delivering', () => {
     const sample = officialDsr();
     // Act
     const response = await ingress(sample);
-    const { response: batch } = await runWorkerOnce();
+    const { response: batch } = await runWorkerOnce(sqs, worker);
     // Assess
     expect(response).toMatchObject({ type: 'dsr_processing_response' });
     expect(batch.batchItemFailures).toEqual([]);
@@ -123,7 +117,7 @@ describe('the deployed entry points, delivering', () => {
     try {
       // Act
       await ingress(sample);
-      const { response } = await runWorkerOnce();
+      const { response } = await runWorkerOnce(sqs, worker);
       // Assess
       expect(response.batchItemFailures).toEqual([]);
       const parked = sqs.peek('dead-letter');
@@ -143,7 +137,7 @@ describe('the deployed entry points, delivering', () => {
     // Act
     const inline = await http(functionUrlEvent('/events', JSON.stringify(batch), HTTP_TOKEN), {} as Context);
     const queued = await http(functionUrlEvent('/audience', JSON.stringify(change), HTTP_TOKEN), {} as Context);
-    const { response } = await runWorkerOnce();
+    const { response } = await runWorkerOnce(sqs, worker);
     // Assess
     expect(inline.statusCode).toBe(200);
     expect(queued.statusCode).toBe(202);

@@ -40,6 +40,7 @@ async function loadEntryPoint<K extends FunctionKind>(kind: K, overrides: Record
   const { [ENV.lambdaExecWrapper]: _wrapper, ...templateEnv } = template.functionEnv[kind];
   return entry.load(kind, {
     ...templateEnv,
+    // The template's log level (INFO) overrides LAMBDA_LIKE_ENV's SILENT: quiet again.
     [ENV.logLevel]: 'SILENT',
     [ENV.metricsDisabled]: 'false',
     ...entry.deliveryEnv(),

@@ -27,9 +27,6 @@ function expectedBody(message: Record<string, unknown>): string {
   return stringifyJson(call?.body);
 }
 
-/** In-line tests about where a call ends up, not about speed: a busy machine must not turn them into spills. */
-const GENEROUS_DEADLINE = { [ENV.inlineDeadlineMs]: '10000' };
-
 const pointerOf = (body: string) =>
   (JSON.parse(body) as { claimCheck?: { bucket: string; key: string; bytes: number } }).claimCheck;
 
@@ -60,7 +57,7 @@ describe('claim check: a single item larger than one queue message', () => {
   });
 
   it('delivers a 300 KB event in-line when the partner is up: no queue message, no object', async () => {
-    const { ingress, partner, sqs } = await start(GENEROUS_DEADLINE);
+    const { ingress, partner, sqs } = await start();
     const message = eventBatch([largeEvent(300_000)]);
     const { summary } = await ingress.handle(JSON.stringify(message));
     expect(summary).toMatchObject({ outcome: 'delivered', calls: 1 });
@@ -120,7 +117,7 @@ describe('claim check: a single item larger than one queue message', () => {
   });
 
   it('parks a 300 KB event the partner refuses in-line by claim check, with its reason', async () => {
-    const { ingress, partner, sqs, deadLetters } = await start(GENEROUS_DEADLINE);
+    const { ingress, partner, sqs, deadLetters } = await start();
     partner.setFaults(() => ({ kind: 'status', status: 422 }));
     const message = eventBatch([largeEvent(300_000)]);
     const { summary } = await ingress.handle(JSON.stringify(message));

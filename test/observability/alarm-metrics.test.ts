@@ -16,6 +16,7 @@ import { emittedMetricsOf, type EmittedMetric } from '../support/emf-capture';
 import { useDeliveryEntryPoints } from '../support/entry-points';
 import { customEvents, eventBatch, membershipChange, profiles } from '../support/factories';
 import { functionUrlEvent } from '../support/function-url-event';
+import { GENEROUS_INLINE_DEADLINE_MS } from '../support/lambda-env';
 import { runWorkerOnce } from '../support/sqs-event';
 
 /**
@@ -47,8 +48,8 @@ async function loadEntryPoint<K extends FunctionKind>(kind: K, overrides: Record
     [ENV.localSealingKey]: randomBytes(32).toString('base64'),
     [ENV.partnerCredential]: 'pk_partner_alarm_metrics',
     // Where a call ends up is the point here, not its speed: a busy machine must not turn it into a spill.
-    [ENV.inlineDeadlineMs]: '10000',
-    [ENV.httpInlineDeadlineMs]: '10000',
+    [ENV.inlineDeadlineMs]: String(GENEROUS_INLINE_DEADLINE_MS),
+    [ENV.httpInlineDeadlineMs]: String(GENEROUS_INLINE_DEADLINE_MS),
     ...(kind === 'http' ? { [TOKEN_ENV.tokens]: HTTP_TOKEN } : {}),
     ...overrides,
   });

@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SQSRecord } from 'aws-lambda';
 import { createWorkerDependencies } from '../../lambda/delivery/create-worker';
+import { DELIVERY_DEFAULTS, ENV } from '../../lambda/delivery/defaults';
 import { deliverRecord } from '../../lambda/delivery/delivery-worker';
 import { FirehoseInputError } from '../../lambda/firehose';
 import { integration } from '../../lambda/integration';
@@ -14,7 +15,8 @@ import { capturingLogger, startDeliverySystem, type DeliverySystem } from '../su
  */
 let system: DeliverySystem;
 beforeAll(async () => {
-  system = await startDeliverySystem();
+  // The production in-line deadline: a call that hangs is cut off and spilled long before the 5 s bound below.
+  system = await startDeliverySystem({ [ENV.inlineDeadlineMs]: String(DELIVERY_DEFAULTS.inlineDeadlineMs) });
 });
 afterAll(async () => system?.stop());
 

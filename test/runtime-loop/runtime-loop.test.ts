@@ -4,6 +4,7 @@ import { ENV } from '../../lambda/delivery/defaults';
 import { startPartnerServer, type PartnerServer } from '../../local/partner-api-stand-in';
 import { bundleIngressWithLoop } from '../../local/runtime-loop-process';
 import { customEvents, eventBatch } from '../support/factories';
+import { GENEROUS_INLINE_DEADLINE_MS } from '../support/lambda-env';
 import {
   int64BatchText,
   removeTaskRoots,
@@ -45,7 +46,7 @@ const delivering = (): Record<string, string> => ({
   [ENV.deliveryQueueUrl]: 'http://127.0.0.1:9/000000000000/unused',
   [ENV.deadLetterQueueUrl]: 'http://127.0.0.1:9/000000000000/unused-dlq',
   [ENV.localSealingKey]: randomBytes(32).toString('base64'),
-  [ENV.inlineDeadlineMs]: '10000',
+  [ENV.inlineDeadlineMs]: String(GENEROUS_INLINE_DEADLINE_MS),
 });
 
 const json = (body: Buffer): Record<string, unknown> => JSON.parse(body.toString('utf8')) as Record<string, unknown>;

@@ -10,6 +10,7 @@ import { pollOnce } from '../../local/worker-runner';
 import { startPartnerServer, type PartnerServer } from '../../local/partner-api-stand-in';
 import { startSqsEmulator, type SqsEmulator } from '../../local/sqs-emulator';
 import { emulatorDeliveryEnv } from '../../local/local-function-env';
+import { GENEROUS_INLINE_DEADLINE_MS } from './lambda-env';
 
 /**
  * The whole delivery path on loopback: the real ingress pipeline and worker code, a real SQS API (fauxqs)
@@ -54,7 +55,7 @@ export async function startDeliverySystem(
     ...emulatorDeliveryEnv(sqs, partner.url),
     [ENV.localSealingKey]: randomBytes(32).toString('base64'),
     // In-line calls finish in-line even on two busy cores; a test about the deadline sets its own.
-    [ENV.inlineDeadlineMs]: '5000',
+    [ENV.inlineDeadlineMs]: String(GENEROUS_INLINE_DEADLINE_MS),
     // Time-compressed retry policy: the worker waits 1 s (SQS's least) between tries of a message.
     [ENV.backoffBaseMs]: '200',
     [ENV.backoffMaxMs]: '1000',

@@ -4,9 +4,6 @@ import { MAX_BODY_BYTES } from '../lambda/http/body-limit';
 import type { FunctionUrlHandler, FunctionUrlResult } from '../lambda/http/function-url';
 import { localContext, toFunctionUrlEvent } from './function-url-invocation';
 
-// Re-exported: the request-to-event translation was public here before it had its own module.
-export { toFunctionUrlEvent } from './function-url-invocation';
-
 /**
  * A Lambda Function URL on loopback: each HTTP request becomes a payload-format-2.0 event for the handler,
  * and the handler's result becomes the HTTP answer, as AWS does it (the parts the HTTP variant relies on).

@@ -21,7 +21,7 @@ import { planCalls } from './plan-calls';
 import { pickSecrets } from './secrets';
 
 // Re-exported: the runtime, metrics and capture import the result types from here.
-export type { InvocationSummary, Outcome, ProcessResult } from './invocation-summary';
+export type { InvocationSummary, ProcessResult } from './invocation-summary';
 
 /** What the core needs from the outside world, built once per container by the handler. */
 export interface CoreDependencies {

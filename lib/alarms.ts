@@ -7,8 +7,6 @@ import { HTTP_LATENCY_BUDGET, INGRESS_LATENCY_BUDGET } from './latency-budgets';
 import type { MonitoredResources } from './monitored-resources';
 import { customMetric, DEFAULT_METRICS_NAMESPACE, METRIC_NAMES, SERVICE_NAMES } from './metrics';
 
-export { HTTP_LATENCY_BUDGET, INGRESS_LATENCY_BUDGET } from './latency-budgets';
-
 export interface FirehoseAlarmsProps extends MonitoredResources {
   /** Where alarm state changes go (e.g. an SNS topic action); none when omitted. */
   readonly alarmAction?: cloudwatch.IAlarmAction;

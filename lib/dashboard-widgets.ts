@@ -1,5 +1,5 @@
 /** The graphs of the Firehose dashboard (lib/dashboard.ts) that are built the same way more than once. */
-import { Duration } from 'aws-cdk-lib';
+import type { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import {
@@ -7,10 +7,10 @@ import {
   type FirehoseMetricName,
   type FirehoseService,
   METRIC_NAMES,
+  ONE_MINUTE,
   REQUEST_TYPE_DIMENSIONS,
 } from './metrics';
 
-export const ONE_MINUTE = Duration.minutes(1);
 const HEIGHT = 6;
 
 /** A custom metric of the dashboard's namespace, labelled with its name unless the options say otherwise. */

@@ -1,10 +1,10 @@
 import { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type { Construct } from 'constructs';
-import { type CustomMetricSource, frontDoorWidgets, graph, ONE_MINUTE } from './dashboard-widgets';
+import { type CustomMetricSource, frontDoorWidgets, graph } from './dashboard-widgets';
 import { HTTP_LATENCY_BUDGET, INGRESS_LATENCY_BUDGET } from './latency-budgets';
 import type { MonitoredResources } from './monitored-resources';
-import { customMetric, type FirehoseMetricName, METRIC_NAMES, SERVICE_NAMES } from './metrics';
+import { customMetric, type FirehoseMetricName, METRIC_NAMES, ONE_MINUTE, SERVICE_NAMES } from './metrics';
 
 /** The HTTP rows (the ingress's graphs for the HTTP function, and rejected tokens) appear only with `httpAlias`. */
 export interface FirehoseDashboardProps extends MonitoredResources {

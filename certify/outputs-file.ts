@@ -2,7 +2,7 @@ import { parseFunctionRef } from './lambda-api';
 
 /**
  * Every region of a deployment, from `cdk deploy --outputs-file <file>`: one entry per stack, whose
- * `IngressAliasArn` output (lib/firehose-stack.ts) is what mParticle invokes, and `HttpEndpointUrl` when the
+ * `IngressAliasArn` output (lib/stack-outputs.ts) is what mParticle invokes, and `HttpEndpointUrl` when the
  * HTTP variant is on.
  */
 export interface DeployedRegion {

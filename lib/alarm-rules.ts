@@ -4,9 +4,8 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
-import { customMetric, type FirehoseService, METRIC_NAMES } from './metrics';
+import { customMetric, type FirehoseService, METRIC_NAMES, ONE_MINUTE } from './metrics';
 
-export const ONE_MINUTE = Duration.minutes(1);
 export const FIVE_MINUTES = Duration.minutes(5);
 
 /** One breaching period is enough: these count events that should never happen. */

@@ -2,12 +2,10 @@ import { Duration } from 'aws-cdk-lib';
 import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { Construct } from 'constructs';
 import { DELIVERY_DEFAULTS } from '../lambda/delivery/defaults';
-import { anyAbove, callsParked, FIVE_MINUTES, latencyP99, ONE_MINUTE, oldestMessageAbove } from './alarm-rules';
+import { anyAbove, callsParked, FIVE_MINUTES, latencyP99, oldestMessageAbove } from './alarm-rules';
 import { HTTP_LATENCY_BUDGET, INGRESS_LATENCY_BUDGET } from './latency-budgets';
 import type { MonitoredResources } from './monitored-resources';
-import { customMetric, DEFAULT_METRICS_NAMESPACE, METRIC_NAMES, SERVICE_NAMES } from './metrics';
-
-export { HTTP_LATENCY_BUDGET, INGRESS_LATENCY_BUDGET } from './latency-budgets';
+import { customMetric, DEFAULT_METRICS_NAMESPACE, METRIC_NAMES, ONE_MINUTE, SERVICE_NAMES } from './metrics';
 
 export interface FirehoseAlarmsProps extends MonitoredResources {
   /** Where alarm state changes go (e.g. an SNS topic action); none when omitted. */

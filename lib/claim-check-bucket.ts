@@ -1,9 +1,10 @@
-import { type CfnElement, Duration, Stack, Validations } from 'aws-cdk-lib';
+import { Duration, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
 import { DELIVERY_DEFAULTS } from '../lambda/delivery/defaults';
+import { acknowledgePrefixWildcard } from './nag-acknowledgements';
 
 /**
  * Where queue messages too large for SQS wait (lambda/delivery/claim-check.ts), as `ClaimCheckBucket` in
@@ -38,11 +39,11 @@ export function grantClaimChecks(fn: lambda.IFunction, bucket: s3.Bucket, sid: s
     }),
   );
   if (fn.role) {
-    Validations.of(fn.role).acknowledge({
-      // cdk-nag names a wildcard finding after the logical id of the resource it points into.
-      id: `AwsSolutions-IAM5[Resource::<${Stack.of(bucket).getLogicalId(bucket.node.defaultChild as CfnElement)}.Arn>/${DELIVERY_DEFAULTS.claimCheckPrefix}*]`,
-      reason:
-        "Claim-check objects get random key names; the wildcard is limited to the kit's own prefix in its own bucket.",
-    });
+    acknowledgePrefixWildcard(
+      fn.role,
+      bucket,
+      DELIVERY_DEFAULTS.claimCheckPrefix,
+      "Claim-check objects get random key names; the wildcard is limited to the kit's own prefix in its own bucket.",
+    );
   }
 }

@@ -9,9 +9,8 @@ import { readBoolean, readHttpsUrl, readString, readStringList, readWholeNumber 
 import { readAccounts, readAlarmTopicArn } from './regional-context';
 import { type LogLevel, readCapture, readLogLevel, readRetention } from './telemetry-context';
 
-// Other modules and tests import these from here.
-export { CONTEXT_KEYS, DEFAULT_REGIONS, MPARTICLE_ACCOUNTS } from './context-keys';
-export type { LogLevel } from './telemetry-context';
+// Tests read the default accounts beside readAppConfig.
+export { MPARTICLE_ACCOUNTS } from './context-keys';
 
 /** Settings for one regional stack. */
 export interface RegionConfig {

@@ -1,5 +1,5 @@
 /** The graphs of the Firehose dashboard (lib/dashboard.ts) that are built the same way more than once. */
-import { Duration } from 'aws-cdk-lib';
+import type { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import {
@@ -7,10 +7,10 @@ import {
   type FirehoseMetricName,
   type FirehoseService,
   METRIC_NAMES,
+  ONE_MINUTE,
   REQUEST_TYPE_DIMENSIONS,
 } from './metrics';
 
-export const ONE_MINUTE = Duration.minutes(1);
 const HEIGHT = 6;
 
 /** A custom metric of the dashboard's namespace, labelled with its name unless the options say otherwise. */
@@ -21,7 +21,7 @@ export type CustomMetricSource = (
 ) => cloudwatch.Metric;
 
 /** A front door mParticle calls: the ingress (Lambda invoke) or the HTTP endpoint. */
-export interface FrontDoor {
+interface FrontDoor {
   readonly service: FirehoseService;
   /** Starts the graph titles, e.g. "Ingress". */
   readonly title: string;
@@ -39,7 +39,7 @@ export interface FrontDoor {
   readonly failedInvocationsLabel: string;
 }
 
-export interface FrontDoorWidgets {
+interface FrontDoorWidgets {
   readonly invocations: cloudwatch.GraphWidget;
   readonly duration: cloudwatch.GraphWidget;
   readonly failures: cloudwatch.GraphWidget;
@@ -94,7 +94,7 @@ export function frontDoorWidgets(custom: CustomMetricSource, door: FrontDoor): F
 }
 
 /** A red line at the budget on a duration graph in milliseconds. */
-export function budgetLine(budget: Duration, label: string): Partial<cloudwatch.GraphWidgetProps> {
+function budgetLine(budget: Duration, label: string): Partial<cloudwatch.GraphWidgetProps> {
   return {
     leftAnnotations: [{ value: budget.toMilliseconds(), label, color: cloudwatch.Color.RED }],
     leftYAxis: { label: 'ms', showUnits: false, min: 0 },

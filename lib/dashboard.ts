@@ -1,17 +1,10 @@
 import { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type { Construct } from 'constructs';
-import { frontDoorWidgets, graph, ONE_MINUTE } from './dashboard-widgets';
+import { type CustomMetricSource, frontDoorWidgets, graph } from './dashboard-widgets';
 import { HTTP_LATENCY_BUDGET, INGRESS_LATENCY_BUDGET } from './latency-budgets';
 import type { MonitoredResources } from './monitored-resources';
-import {
-  customMetric,
-  type CustomMetricOptions,
-  type FirehoseMetricName,
-  type FirehoseService,
-  METRIC_NAMES,
-  SERVICE_NAMES,
-} from './metrics';
+import { customMetric, type FirehoseMetricName, METRIC_NAMES, ONE_MINUTE, SERVICE_NAMES } from './metrics';
 
 /** The HTTP rows (the ingress's graphs for the HTTP function, and rejected tokens) appear only with `httpAlias`. */
 export interface FirehoseDashboardProps extends MonitoredResources {
@@ -37,11 +30,8 @@ const FULL_WIDTH = 24;
 export class FirehoseDashboard extends cloudwatch.Dashboard {
   constructor(scope: Construct, id: string, props: FirehoseDashboardProps) {
     super(scope, id, { dashboardName: props.dashboardName, defaultInterval: Duration.hours(3) });
-    const custom = (
-      service: FirehoseService,
-      name: FirehoseMetricName,
-      options: CustomMetricOptions = {},
-    ): cloudwatch.Metric => customMetric(props.metricsNamespace, service, name, { label: name, ...options });
+    const custom: CustomMetricSource = (service, name, options = {}) =>
+      customMetric(props.metricsNamespace, service, name, { label: name, ...options });
     const worker = (name: FirehoseMetricName): cloudwatch.Metric => custom(SERVICE_NAMES.worker, name);
     const ingressBudget = props.ingressLatencyBudget ?? INGRESS_LATENCY_BUDGET;
     const httpBudget = props.httpLatencyBudget ?? HTTP_LATENCY_BUDGET;

@@ -1,10 +1,9 @@
-import { CfnElement, Stack, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
-import type { Construct } from 'constructs';
 import { INCOMING_PREFIX, PROGRESS_PREFIX, REJECTED_PREFIX } from '../lambda/feeds/feed-bucket-layout';
+import { acknowledgePrefixWildcard } from './nag-acknowledgements';
 
 /**
  * Least privilege for the feed function's role: read uploads, write rejections, keep progress, read its
@@ -28,7 +27,6 @@ export function grantFeedAccess(
     role.addToPolicy(new iam.PolicyStatement({ sid, actions, resources: [resource] }));
   }
   secret.grantRead(fn);
-  const bucketId = logicalIdOf(bucket);
   const wildcards: readonly [prefix: string, reason: string][] = [
     [
       INCOMING_PREFIX,
@@ -40,17 +38,5 @@ export function grantFeedAccess(
       'Progress objects and resume markers are named after their upload; the wildcard is limited to the progress/ prefix.',
     ],
   ];
-  Validations.of(role).acknowledge(
-    ...wildcards.map(([prefix, reason]) => ({
-      id: `AwsSolutions-IAM5[Resource::<${bucketId}.Arn>/${prefix}*]`,
-      reason,
-    })),
-  );
-}
-
-/** cdk-nag names wildcard findings after the logical ID of the resource they point into. */
-function logicalIdOf(construct: Construct): string {
-  const child = construct.node.defaultChild;
-  if (!(child instanceof CfnElement)) throw new Error(`${construct.node.path} has no CloudFormation resource`);
-  return Stack.of(construct).getLogicalId(child);
+  for (const [prefix, reason] of wildcards) acknowledgePrefixWildcard(role, bucket, prefix, reason);
 }

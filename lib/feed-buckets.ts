@@ -11,6 +11,7 @@ export interface FeedBuckets {
 }
 
 /** The feed bucket and its access-log bucket, as children `Bucket` and `AccessLogs` of the scope. */
+// Not privateBucket (lib/private-bucket.ts): its ids and unversioned buckets would replace deployed feed buckets.
 export function createFeedBuckets(scope: Construct): FeedBuckets {
   // Log delivery through a bucket policy (ACLs stay disabled) whatever the app's feature flags say.
   scope.node.setContext('@aws-cdk/aws-s3:serverAccessLogsUseBucketPolicy', true);

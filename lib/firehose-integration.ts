@@ -12,7 +12,7 @@ import { PLATFORM_ENV, TOKEN_ENV } from '../lambda/config/environment';
 import { DELIVERY_DEFAULTS, ENV } from '../lambda/delivery/defaults';
 import type { FirehoseAlarmSet } from './alarms';
 import { createClaimCheckBucket } from './claim-check-bucket';
-import { MPARTICLE_ACCOUNTS } from './config';
+import { MPARTICLE_ACCOUNTS } from './context-keys';
 import type { FirehoseDashboard } from './dashboard';
 import { createDeliveryQueues } from './delivery-queues';
 import {

@@ -1,4 +1,3 @@
-import { DEFAULT_METRICS_NAMESPACE } from './metrics';
 import { PLATFORM_ENV } from '../lambda/config/environment';
 import { ENV } from '../lambda/delivery/defaults';
 
@@ -15,7 +14,8 @@ export interface EnvironmentSettings {
   readonly partnerApiUrl?: string | undefined;
   readonly dryRun?: boolean | undefined;
   readonly logLevel?: string | undefined;
-  readonly metricsNamespace?: string | undefined;
+  /** The construct applies the default (DEFAULT_METRICS_NAMESPACE), so the alarms read the same namespace. */
+  readonly metricsNamespace: string;
 }
 
 /**
@@ -26,7 +26,7 @@ export interface EnvironmentSettings {
 export function sharedEnvironment(settings: EnvironmentSettings, locations: DeliveryLocations): Record<string, string> {
   return {
     [PLATFORM_ENV.nodeOptions]: '--enable-source-maps',
-    [PLATFORM_ENV.metricsNamespace]: settings.metricsNamespace ?? DEFAULT_METRICS_NAMESPACE,
+    [PLATFORM_ENV.metricsNamespace]: settings.metricsNamespace,
     [ENV.logLevel]: settings.logLevel ?? 'INFO',
     ...(settings.dryRun === true && settings.partnerApiUrl === undefined ? { [ENV.dryRun]: 'true' } : {}),
     ...(settings.partnerApiUrl === undefined ? {} : deliveryEnvironment(settings.partnerApiUrl, locations)),

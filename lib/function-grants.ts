@@ -39,7 +39,7 @@ export function grantWorker(fn: lambda.IFunction, resources: DeliveryResources):
 }
 
 /** One KMS action on the sealing key, and only for data keys made with the sealing encryption context. */
-export function grantSealing(key: kms.IKey, fn: lambda.IFunction, action: 'kms:GenerateDataKey' | 'kms:Decrypt'): void {
+function grantSealing(key: kms.IKey, fn: lambda.IFunction, action: 'kms:GenerateDataKey' | 'kms:Decrypt'): void {
   const conditions = Object.fromEntries(
     Object.entries(SEALING_ENCRYPTION_CONTEXT).map(([name, value]) => [`kms:EncryptionContext:${name}`, value]),
   );
@@ -53,7 +53,7 @@ export function grantSealing(key: kms.IKey, fn: lambda.IFunction, action: 'kms:G
 }
 
 /** GetSecretValue on the partner credential, nothing else (no DescribeSecret, no other secret); none without one. */
-export function grantPartnerCredential(secret: secretsmanager.ISecret | undefined, fn: lambda.IFunction): void {
+function grantPartnerCredential(secret: secretsmanager.ISecret | undefined, fn: lambda.IFunction): void {
   if (secret === undefined) return;
   fn.addToRolePolicy(
     new iam.PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: [secret.secretArn] }),

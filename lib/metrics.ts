@@ -7,6 +7,9 @@ import { DEFAULT_METRICS_NAMESPACE, METRIC_NAMES } from '../lambda/observability
 
 export { DEFAULT_METRICS_NAMESPACE, METRIC_NAMES };
 
+/** The period of every per-minute graph and alarm metric, and of custom metrics by default. */
+export const ONE_MINUTE = Duration.minutes(1);
+
 /** A custom metric the functions publish (lambda/observability/metrics.ts). */
 export type FirehoseMetricName = (typeof METRIC_NAMES)[keyof typeof METRIC_NAMES];
 
@@ -61,7 +64,7 @@ export function customMetric(
     metricName,
     dimensionsMap: { service, ...options.extraDimensions },
     statistic: options.statistic ?? cloudwatch.Stats.SUM,
-    period: options.period ?? Duration.minutes(1),
+    period: options.period ?? ONE_MINUTE,
     ...(options.label === undefined ? {} : { label: options.label }),
   });
 }

@@ -1,9 +1,10 @@
-import { Duration, Stack, Validations } from 'aws-cdk-lib';
+import { Duration } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { CAPTURE_DEFAULTS, CAPTURE_ENV } from '../lambda/delivery/defaults';
+import { acknowledgePrefixWildcard } from './nag-acknowledgements';
 import { privateBucket } from './private-bucket';
 
 export interface RequestCaptureProps {
@@ -46,13 +47,13 @@ export class RequestCapture extends Construct {
         resources: [this.bucket.arnForObjects(`${CAPTURE_DEFAULTS.prefix}*`)],
       }),
     );
-    const bucketId = Stack.of(this).getLogicalId(this.bucket.node.defaultChild as s3.CfnBucket);
     if (fn.role) {
-      Validations.of(fn.role).acknowledge({
-        id: `AwsSolutions-IAM5[Resource::<${bucketId}.Arn>/${CAPTURE_DEFAULTS.prefix}*]`,
-        reason:
-          'Each capture object gets a new name (time, container, sequence); the wildcard is limited to the captures/ prefix.',
-      });
+      acknowledgePrefixWildcard(
+        fn.role,
+        this.bucket,
+        CAPTURE_DEFAULTS.prefix,
+        'Each capture object gets a new name (time, container, sequence); the wildcard is limited to the captures/ prefix.',
+      );
     }
     for (const [name, value] of Object.entries(this.environment)) fn.addEnvironment(name, value);
   }

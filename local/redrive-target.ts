@@ -100,7 +100,7 @@ export function parseRedriveArgs(args: readonly string[], env: Env): RedriveOpti
   return withMax({ kind: 'local', invokeUrl: invokeUrl.replace(/\/+$/, '') });
 }
 
-/** The queue URLs among a stack's outputs (lib/firehose-stack.ts names them). */
+/** The queue URLs among a stack's outputs (lib/stack-outputs.ts names them). */
 export function queuesFromOutputs(
   stackName: string,
   outputs: readonly { OutputKey?: string; OutputValue?: string }[],

@@ -1,8 +1,19 @@
-import { describe, expect, it } from 'vitest';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { App, Stack } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { afterAll, describe, expect, it } from 'vitest';
 import { PLATFORM_ENV } from '../../lambda/config/environment';
 import { ENV } from '../../lambda/delivery/defaults';
 import { readDeliveryConfig } from '../../lambda/delivery/delivery-config';
+import { FirehoseIntegration } from '../../lib/firehose-integration';
 import { type DeliveryLocations, sharedEnvironment } from '../../lib/function-environment';
+import { standInsForMissingHandlers } from './support/synth';
+import { resourcesOfType } from './support/template-queries';
+
+/** The construct applies the namespace default; sharedEnvironment takes whatever it is given. */
+const NAMESPACE = 'AcmeFirehose';
 
 /** Where a deployed integration's resources would be (CDK tokens at synth time; plain strings here). */
 const locations: DeliveryLocations = {
@@ -24,7 +35,10 @@ const DELIVERY_NAMES = [
 describe('sharedEnvironment', () => {
   it('gives a partner URL every delivery setting, which the delivering functions read as a delivery config', () => {
     // Act
-    const environment = sharedEnvironment({ partnerApiUrl: 'https://api.partner.example' }, locations);
+    const environment = sharedEnvironment(
+      { partnerApiUrl: 'https://api.partner.example', metricsNamespace: NAMESPACE },
+      locations,
+    );
 
     // Assess
     expect(environment).toMatchObject({
@@ -48,8 +62,8 @@ describe('sharedEnvironment', () => {
 
   it('sets no delivery setting without a partner URL, so the functions run their dry run or refuse data', () => {
     // Act
-    const refusing = sharedEnvironment({}, locations);
-    const dryRun = sharedEnvironment({ dryRun: true }, locations);
+    const refusing = sharedEnvironment({ metricsNamespace: NAMESPACE }, locations);
+    const dryRun = sharedEnvironment({ dryRun: true, metricsNamespace: NAMESPACE }, locations);
 
     // Assess
     for (const environment of [refusing, dryRun]) {
@@ -61,7 +75,10 @@ describe('sharedEnvironment', () => {
   });
 
   it('ignores dryRun when a partner URL is set: the functions deliver', () => {
-    const environment = sharedEnvironment({ partnerApiUrl: 'https://api.partner.example', dryRun: true }, locations);
+    const environment = sharedEnvironment(
+      { partnerApiUrl: 'https://api.partner.example', dryRun: true, metricsNamespace: NAMESPACE },
+      locations,
+    );
     expect(environment).not.toHaveProperty(ENV.dryRun);
   });
 
@@ -70,22 +87,53 @@ describe('sharedEnvironment', () => {
     const { partnerCredentialSecretArn: _none, ...withoutCredential } = locations;
 
     // Act
-    const environment = sharedEnvironment({ partnerApiUrl: 'https://api.partner.example' }, withoutCredential);
+    const environment = sharedEnvironment(
+      { partnerApiUrl: 'https://api.partner.example', metricsNamespace: NAMESPACE },
+      withoutCredential,
+    );
 
     // Assess
     expect(environment).not.toHaveProperty(ENV.partnerCredentialSecretArn);
     expect(environment[ENV.claimCheckBucket]).toBe(locations.claimCheckBucketName);
   });
 
-  it('defaults the log level and metrics namespace, keeps source maps on, and takes the given ones', () => {
-    expect(sharedEnvironment({}, locations)).toEqual({
+  it('defaults the log level, keeps source maps on, and takes the given level and namespace', () => {
+    expect(sharedEnvironment({ metricsNamespace: NAMESPACE }, locations)).toEqual({
       [PLATFORM_ENV.nodeOptions]: '--enable-source-maps',
-      [PLATFORM_ENV.metricsNamespace]: 'MparticleFirehose',
+      [PLATFORM_ENV.metricsNamespace]: NAMESPACE,
       [ENV.logLevel]: 'INFO',
     });
     expect(sharedEnvironment({ logLevel: 'DEBUG', metricsNamespace: 'Acme' }, locations)).toMatchObject({
       [PLATFORM_ENV.metricsNamespace]: 'Acme',
       [ENV.logLevel]: 'DEBUG',
+    });
+  });
+});
+
+describe("FirehoseIntegration's function environment", () => {
+  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'function-environment-'));
+  afterAll(() => fs.rmSync(outdir, { recursive: true, force: true }));
+
+  it('gives every function the default metrics namespace when none is set, the one its alarms read', () => {
+    // Prepare
+    const app = new App({ outdir, context: { 'aws:cdk:bundling-stacks': [] }, builtinCloudFormationValidation: false });
+    const stack = new Stack(app, 'Defaults', { env: { region: 'eu-west-1' } });
+
+    // Act
+    new FirehoseIntegration(stack, 'Firehose', { handlerEntries: standInsForMissingHandlers() });
+    const template = Template.fromStack(stack);
+
+    // Assess
+    const namespaces = resourcesOfType(template, 'AWS::Lambda::Function')
+      .map(
+        ([, fn]) => (fn.Properties?.['Environment'] as { Variables?: Record<string, unknown> } | undefined)?.Variables,
+      )
+      .filter((variables) => variables?.[PLATFORM_ENV.serviceName] !== undefined)
+      .map((variables) => variables?.[PLATFORM_ENV.metricsNamespace]);
+    expect(namespaces).toEqual(['MparticleFirehose', 'MparticleFirehose']);
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'CallsParked',
+      Namespace: 'MparticleFirehose',
     });
   });
 });

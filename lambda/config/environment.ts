@@ -181,7 +181,7 @@ const PLATFORM_VARIABLES = {
   serviceName: { name: 'POWERTOOLS_SERVICE_NAME', audience: 'platform' },
   /** Powertools' metric namespace (the construct's `metricsNamespace`). */
   metricsNamespace: { name: 'POWERTOOLS_METRICS_NAMESPACE', audience: 'platform', default: 'MparticleFirehose' },
-  /** Powertools' own log level variable (LOG_LEVEL wins). */
+  /** Powertools' own log level variable (wins over LOG_LEVEL when both are set). */
   powertoolsLogLevel: { name: 'POWERTOOLS_LOG_LEVEL', audience: 'platform' },
   /** Powertools' development mode (pretty output; unset by tests). */
   powertoolsDev: { name: 'POWERTOOLS_DEV', audience: 'platform' },

@@ -4,7 +4,7 @@ import { ENV } from '../delivery/defaults';
 import { buildContext, header } from './context';
 import { errorDocument, errorLogFields, RuntimeLoopError } from './error-document';
 import { RAW_HANDLER_EXPORT } from './files';
-import { logLine } from './log';
+import { logAlways, logLine } from './log';
 import { createRuntimeApi, type Invocation, type RuntimeApi } from './runtime-api';
 
 /**
@@ -79,7 +79,7 @@ async function fatal(error: unknown, errorType?: string): Promise<void> {
   if (exiting) return;
   exiting = true;
   const document = errorType ? { ...errorDocument(error), errorType } : errorDocument(error);
-  logLine('ERROR', 'uncaught error: exiting so that Lambda starts a new sandbox', {
+  logAlways('ERROR', 'uncaught error: exiting so that Lambda starts a new sandbox', {
     requestId: inFlight,
     ...errorLogFields(error),
     errorType: document.errorType,
@@ -88,7 +88,7 @@ async function fatal(error: unknown, errorType?: string): Promise<void> {
     if (api && !initialized) await api.initError(document);
     else if (api && inFlight) await api.invocationError(inFlight, document);
   } catch (postError) {
-    logLine('ERROR', 'could not report the error to the Runtime API', errorLogFields(postError));
+    logAlways('ERROR', 'could not report the error to the Runtime API', errorLogFields(postError));
   } finally {
     process.exit(EXIT_AFTER_UNCAUGHT);
   }
@@ -100,14 +100,14 @@ async function main(): Promise<void> {
 
   const address = process.env[ENV.lambdaRuntimeApi];
   if (!address) {
-    logLine('ERROR', `${ENV.lambdaRuntimeApi} is not set: not running in a Lambda sandbox`);
+    logAlways('ERROR', `${ENV.lambdaRuntimeApi} is not set: not running in a Lambda sandbox`);
     process.exit(1);
   }
   const runtime = (api = createRuntimeApi(address));
   const handler = loadHandler(process.env);
   initialized = true;
-  // One line per sandbox: its absence from the logs shows that the wrapper fell back to the managed runtime.
-  logLine('INFO', 'runtime loop ready', { node: process.version });
+  // One line per sandbox, at any log level: its absence shows that the wrapper fell back to the managed runtime.
+  logAlways('INFO', 'runtime loop ready', { node: process.version });
   for (;;) await invoke(runtime, handler, await runtime.next());
 }
 

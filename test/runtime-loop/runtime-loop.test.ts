@@ -225,18 +225,27 @@ describe('the runtime loop', () => {
     });
   });
 
-  it('honours LOG_LEVEL for its own lines: SILENT writes none, and the caller still gets the error document', async () => {
+  it('honours the log level for its own lines, but always says which runtime started and why a sandbox ended', async () => {
     // Prepare
-    const root = await taskRootWithHandler('exports.rawHandler = async () => { throw new TypeError("quiet"); };');
-    const loud = await sandbox(root, { [ENV.logLevel]: 'INFO' });
-    const silent = await sandbox(root, { [ENV.logLevel]: 'SILENT' });
+    const failing = await taskRootWithHandler('exports.rawHandler = async () => { throw new TypeError("quiet"); };');
+    const crashing = await taskRootWithHandler(`
+      exports.rawHandler = () => new Promise(() => { setTimeout(() => { throw new RangeError('loud'); }, 1); });`);
+    const loud = await sandbox(failing, { [ENV.logLevel]: 'INFO' });
+    const silent = await sandbox(failing, { [ENV.logLevel]: 'SILENT' });
+    const silentCrash = await sandbox(crashing, { [ENV.logLevel]: 'SILENT' });
     // Act
     const outcomes = [await loud.api.invoke({ payload: '{}' }), await silent.api.invoke({ payload: '{}' })];
-    // Assess
+    await silentCrash.api.invoke({ payload: '{}' });
+    await silentCrash.exited;
+    // Assess: the caller gets the error document at any level; the log keeps only what it must.
     for (const outcome of outcomes) expect(json(outcome.body)).toMatchObject({ errorType: 'TypeError' });
-    const levels = loud.lines.map((l) => (JSON.parse(l) as Record<string, unknown>)['level']);
-    expect(levels).toEqual(expect.arrayContaining(['INFO', 'ERROR']));
-    expect(silent.lines).toEqual([]);
+    const messages = (box: Sandbox) => box.lines.map((l) => (JSON.parse(l) as Record<string, unknown>)['message']);
+    expect(messages(loud)).toEqual(['runtime loop ready', 'invocation failed']);
+    expect(messages(silent)).toEqual(['runtime loop ready']);
+    expect(messages(silentCrash)).toEqual([
+      'runtime loop ready',
+      'uncaught error: exiting so that Lambda starts a new sandbox',
+    ]);
   });
 
   it('writes every log line as one JSON object', async () => {

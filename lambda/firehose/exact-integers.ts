@@ -99,7 +99,8 @@ class IntegerLocator {
     return typeof key === 'number' ? this.inArray(rounded) : this.underKey(rounded, key);
   }
 
-  private lastKey = '';
+  // Not '' at first: the empty string is a key like any other (its needle is `""`, never empty).
+  private lastKey: string | undefined;
   private lastNeedle = '';
 
   private underKey(rounded: number, key: string): bigint | number {

@@ -23,8 +23,8 @@ export function rememberExactPlaces(places: ExactPlaces): void {
   recentPlaces = places.holders.length > 0 ? places : undefined;
 }
 
-/** Any number token of 16 or more digits: below that, JSON.parse is exact (2^53 has 16 digits). */
-const MAYBE_UNSAFE_INTEGER = /[:,[]\s*-?\d{16}/;
+/** Any number token of 16 or more digits (a whole document too): below that, JSON.parse is exact (2^53 has 16). */
+const MAYBE_UNSAFE_INTEGER = /(?:^|[:,[])\s*-?\d{16}/;
 
 function parseNumber(text: string): number | bigint {
   const value = Number(text);

@@ -31,6 +31,13 @@ describe('parser properties', () => {
     fc.assert(fc.property(fc.jsonValue(), parsesOrNamesTheProblem), { numRuns: 500 });
   });
 
+  it('any JSON value written as text (as the Lambda and HTTP paths read it) gives a request or a named error', () => {
+    fc.assert(
+      fc.property(fc.jsonValue(), (value) => parsesOrNamesTheProblem(JSON.stringify(value))),
+      { numRuns: 500 },
+    );
+  });
+
   it('any text gives a request or a named error', () => {
     fc.assert(fc.property(fc.string({ unit: 'binary' }), parsesOrNamesTheProblem), { numRuns: 500 });
   });
@@ -42,7 +49,11 @@ describe('parser properties', () => {
         fc.constantFrom(...seeds),
         fc.array(fc.nat(), { maxLength: 6 }),
         fc.oneof(fc.jsonValue(), fc.constant('__proto__'), fc.constant(undefined)),
-        (seed, path, replacement) => parsesOrNamesTheProblem(mutateAt(seed, path, replacement)),
+        fc.boolean(),
+        (seed, path, replacement, asText) => {
+          const mutated = mutateAt(seed, path, replacement);
+          parsesOrNamesTheProblem(asText ? JSON.stringify(mutated) : mutated);
+        },
       ),
       { numRuns: 500 },
     );

@@ -238,6 +238,16 @@ describe('64-bit integers', () => {
     expect(stringifyJson(value)).toBe(digits);
   });
 
+  it('reads exact digits under the empty key, and passes a huge double there as written', () => {
+    // Prepare: a double above 2^53 under the empty key once sent the digit locator into an endless loop.
+    const text =
+      '{"type":"event_processing_request","id":"r","account":{"a":{"":1.1664284832974834e+198},"":-9007199254740993}}';
+    // Act
+    const { request } = parseFirehoseRequest(text);
+    // Assess
+    expect(stringifyJson(request)).toContain('"account":{"a":{"":1.1664284832974834e+198},"":-9007199254740993}');
+  });
+
   it('leaves a pre-parsed object as the caller gave it (its rounded numbers cannot be repaired)', () => {
     // biome-ignore lint/correctness/noPrecisionLoss: the point of this case is a number JavaScript rounds.
     const message = eventBatch([event('hologram'), event('session_start', { session_id: 9007199254740993 })]);

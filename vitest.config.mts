@@ -3,7 +3,7 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
-    // Quiet runs: no AWS SDK Node-version warning, no raw metric lines (see the file).
+    // Quiet runs (no AWS SDK Node-version warning, no raw metric lines), and a watchdog for hangs no timer can stop.
     setupFiles: ['test/setup/quiet.ts', 'test/setup/watchdog.ts'],
     testTimeout: 30_000,
     hookTimeout: 30_000,

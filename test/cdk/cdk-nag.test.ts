@@ -3,15 +3,14 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { Validations } from 'aws-cdk-lib';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../lib/app';
 import {
   cdkJsonContext,
-  TEST_PARTNER_API_URL,
-  SYNTH_HOOK_TIMEOUT_MS,
-  standInsForMissingHandlers,
-  synthApp,
   type SynthesizedApp,
+  standInsForMissingHandlers,
+  synthesizeBeforeAll,
+  TEST_PARTNER_API_URL,
 } from './support/synth';
 
 /** The shape of aws-cdk-lib's validation-report.json, as far as these tests read it. */
@@ -37,26 +36,24 @@ function acknowledgements(synthesized: SynthesizedApp): Map<string, string> {
 }
 
 describe('cdk-nag AwsSolutionsChecks with every feature on', () => {
-  let synthesized: SynthesizedApp;
+  // Prepare + Act: synth throws if any validation plugin (cdk-nag, CloudFormation rules) reports an error.
+  const synthesized = synthesizeBeforeAll(
+    {
+      partnerApiUrl: TEST_PARTNER_API_URL,
+      httpEndpoint: true,
+      alarmEmail: 'ops@example.com',
+      provisionedConcurrency: 2,
+      capture: true,
+    },
+    { cloudFormationValidation: true },
+  );
   let report: ValidationReport;
 
   beforeAll(() => {
-    // Prepare + Act: synth throws if any validation plugin (cdk-nag, CloudFormation rules) reports an error.
-    synthesized = synthApp(
-      {
-        partnerApiUrl: TEST_PARTNER_API_URL,
-        httpEndpoint: true,
-        alarmEmail: 'ops@example.com',
-        provisionedConcurrency: 2,
-        capture: true,
-      },
-      { cloudFormationValidation: true },
-    );
     const reportFile = path.join(synthesized.assembly.directory, 'validation-report.json');
     // Read unconditionally: a missing report (no validation plugin ran) must fail these tests, not pass them.
     report = JSON.parse(fs.readFileSync(reportFile, 'utf8')) as ValidationReport;
-  }, SYNTH_HOOK_TIMEOUT_MS);
-  afterAll(() => synthesized.dispose());
+  });
 
   it('reports no error-level violation from any plugin', () => {
     const errors = report.pluginReports.flatMap((plugin) => plugin.violations.filter((v) => v.severity === 'error'));

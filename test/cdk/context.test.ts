@@ -1,14 +1,8 @@
 import { Match } from 'aws-cdk-lib/assertions';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { CAPTURE_ENV, ENV } from '../../lambda/delivery/defaults';
 import { FIREHOSE_TOKEN_SECRET_ARN_ENV } from '../../lib/firehose-integration';
-import {
-  logicalIdOf,
-  SYNTH_HOOK_TIMEOUT_MS,
-  TEST_PARTNER_API_URL,
-  synthApp,
-  type SynthesizedApp,
-} from './support/synth';
+import { logicalIdOf, synthApp, synthesizeBeforeAll, TEST_PARTNER_API_URL } from './support/synth';
 import {
   actionsOf,
   allPolicyStatements,
@@ -20,15 +14,11 @@ import {
 const EU_ACCOUNT = '111122223333';
 
 describe('context "regions" (with a per-region "mparticleAccounts" map)', () => {
-  let synthesized: SynthesizedApp;
-  beforeAll(() => {
-    synthesized = synthApp({
-      partnerApiUrl: TEST_PARTNER_API_URL,
-      regions: ['us-east-1', 'eu-central-1'],
-      mparticleAccounts: { 'eu-central-1': [EU_ACCOUNT] },
-    });
-  }, SYNTH_HOOK_TIMEOUT_MS);
-  afterAll(() => synthesized.dispose());
+  const synthesized = synthesizeBeforeAll({
+    partnerApiUrl: TEST_PARTNER_API_URL,
+    regions: ['us-east-1', 'eu-central-1'],
+    mparticleAccounts: { 'eu-central-1': [EU_ACCOUNT] },
+  });
 
   it('builds one stack per region with region-specific names', () => {
     // Assess
@@ -61,11 +51,7 @@ describe('context "regions" (with a per-region "mparticleAccounts" map)', () => 
 });
 
 describe('context "provisionedConcurrency"', () => {
-  let synthesized: SynthesizedApp;
-  beforeAll(() => {
-    synthesized = synthApp({ partnerApiUrl: TEST_PARTNER_API_URL, provisionedConcurrency: 7 });
-  }, SYNTH_HOOK_TIMEOUT_MS);
-  afterAll(() => synthesized.dispose());
+  const synthesized = synthesizeBeforeAll({ partnerApiUrl: TEST_PARTNER_API_URL, provisionedConcurrency: 7 });
 
   it('puts provisioned concurrency on the ingress alias only', () => {
     const template = synthesized.template();
@@ -77,11 +63,7 @@ describe('context "provisionedConcurrency"', () => {
 });
 
 describe('without "partnerApiUrl" (cdk.json defaults)', () => {
-  let synthesized: SynthesizedApp;
-  beforeAll(() => {
-    synthesized = synthApp();
-  }, SYNTH_HOOK_TIMEOUT_MS);
-  afterAll(() => synthesized.dispose());
+  const synthesized = synthesizeBeforeAll();
 
   it('sets no delivery settings, so the ingress runs its dry run', () => {
     const template = synthesized.template();
@@ -109,11 +91,7 @@ describe('without "partnerApiUrl" (cdk.json defaults)', () => {
 });
 
 describe('context "dryRun"', () => {
-  let synthesized: SynthesizedApp;
-  beforeAll(() => {
-    synthesized = synthApp({ dryRun: 'true' });
-  }, SYNTH_HOOK_TIMEOUT_MS);
-  afterAll(() => synthesized.dispose());
+  const synthesized = synthesizeBeforeAll({ dryRun: 'true' });
 
   it(`sets ${ENV.dryRun}=true on the ingress, the only way a deployed function dry-runs`, () => {
     const stack = synthesized.stack();
@@ -131,16 +109,12 @@ describe('context "dryRun"', () => {
 });
 
 describe('context "capture" and "captureSampleRate"', () => {
-  let synthesized: SynthesizedApp;
-  beforeAll(() => {
-    synthesized = synthApp({
-      partnerApiUrl: TEST_PARTNER_API_URL,
-      httpEndpoint: true,
-      capture: 'true',
-      captureSampleRate: '0.25',
-    });
-  }, SYNTH_HOOK_TIMEOUT_MS);
-  afterAll(() => synthesized.dispose());
+  const synthesized = synthesizeBeforeAll({
+    partnerApiUrl: TEST_PARTNER_API_URL,
+    httpEndpoint: true,
+    capture: 'true',
+    captureSampleRate: '0.25',
+  });
 
   it('adds the capture bucket and tells the ingress and the HTTP function where it is and how much to keep', () => {
     // Assess
@@ -175,11 +149,11 @@ describe('context "capture" and "captureSampleRate"', () => {
 
 describe('context "httpEndpoint" and "alarmTopicArn"', () => {
   const TOPIC_ARN = 'arn:aws:sns:us-east-1:123456789012:firehose-alarms';
-  let synthesized: SynthesizedApp;
-  beforeAll(() => {
-    synthesized = synthApp({ partnerApiUrl: TEST_PARTNER_API_URL, httpEndpoint: true, alarmTopicArn: TOPIC_ARN });
-  }, SYNTH_HOOK_TIMEOUT_MS);
-  afterAll(() => synthesized.dispose());
+  const synthesized = synthesizeBeforeAll({
+    partnerApiUrl: TEST_PARTNER_API_URL,
+    httpEndpoint: true,
+    alarmTopicArn: TOPIC_ARN,
+  });
 
   it("adds a Function URL with auth type NONE on the HTTP function's alias", () => {
     const stack = synthesized.stack();
@@ -258,11 +232,7 @@ describe('context "httpEndpoint" and "alarmTopicArn"', () => {
 });
 
 describe('context "alarmEmail"', () => {
-  let synthesized: SynthesizedApp;
-  beforeAll(() => {
-    synthesized = synthApp({ partnerApiUrl: TEST_PARTNER_API_URL, alarmEmail: 'ops@example.com' });
-  }, SYNTH_HOOK_TIMEOUT_MS);
-  afterAll(() => synthesized.dispose());
+  const synthesized = synthesizeBeforeAll({ partnerApiUrl: TEST_PARTNER_API_URL, alarmEmail: 'ops@example.com' });
 
   it('creates a TLS-only topic with an e-mail subscription and outputs its ARN', () => {
     const template = synthesized.template();
@@ -280,12 +250,8 @@ describe('context "alarmEmail"', () => {
 });
 
 describe('context "feed"', () => {
-  let synthesized: SynthesizedApp;
-  beforeAll(() => {
-    // Act: synth also runs cdk-nag, so this fails if the feed brings unacknowledged findings.
-    synthesized = synthApp({ partnerApiUrl: TEST_PARTNER_API_URL, feed: true });
-  }, SYNTH_HOOK_TIMEOUT_MS);
-  afterAll(() => synthesized.dispose());
+  // Act: synth also runs cdk-nag, so this fails if the feed brings unacknowledged findings.
+  const synthesized = synthesizeBeforeAll({ partnerApiUrl: TEST_PARTNER_API_URL, feed: true });
 
   it('adds the S3 feed (FeedIngestion) and outputs where to upload and where the credentials go', () => {
     const stack = synthesized.stack();

@@ -1,16 +1,10 @@
 import { Match, type Template } from 'aws-cdk-lib/assertions';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { DELIVERY_DEFAULTS, ENV, SEALING_ENCRYPTION_CONTEXT } from '../../lambda/delivery/defaults';
 import { LAMBDA_TASK_DIR, RUNTIME_LOOP_FILES } from '../../lambda/runtime-loop/files';
 import { MPARTICLE_ACCOUNTS } from '../../lib/config';
 import type { FirehoseStack } from '../../lib/firehose-stack';
-import {
-  logicalIdOf,
-  SYNTH_HOOK_TIMEOUT_MS,
-  TEST_PARTNER_API_URL,
-  synthApp,
-  type SynthesizedApp,
-} from './support/synth';
+import { logicalIdOf, TEST_PARTNER_API_URL, synthesizeBeforeAll } from './support/synth';
 import {
   actionsOf,
   allPolicyStatements,
@@ -23,7 +17,6 @@ import {
 import { PLATFORM_ENV } from '../../lambda/config/environment';
 
 /** One synthesized stack (cdk.json defaults plus a partner URL), shared by every assertion below. */
-let synthesized: SynthesizedApp;
 let stack: FirehoseStack;
 let template: Template;
 let ids: {
@@ -37,9 +30,9 @@ let ids: {
   key: string;
 };
 
+// Prepare + Act
+const synthesized = synthesizeBeforeAll({ partnerApiUrl: TEST_PARTNER_API_URL });
 beforeAll(() => {
-  // Prepare + Act
-  synthesized = synthApp({ partnerApiUrl: TEST_PARTNER_API_URL });
   stack = synthesized.stack();
   template = synthesized.template();
   const firehose = stack.integration;
@@ -53,9 +46,7 @@ beforeAll(() => {
     dlq: logicalIdOf(stack, firehose.deadLetterQueue),
     key: logicalIdOf(stack, firehose.sealingKey),
   };
-}, SYNTH_HOOK_TIMEOUT_MS);
-
-afterAll(() => synthesized.dispose());
+});
 
 describe('functions', () => {
   it('gives every function 1024 MB, Node.js 24 and arm64', () => {

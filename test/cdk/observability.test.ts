@@ -1,5 +1,5 @@
 import { Match, type Template } from 'aws-cdk-lib/assertions';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { REQUEST_TYPES } from '../../lambda/firehose/schema/requests';
 import {
   DEFAULT_METRICS_NAMESPACE as LAMBDA_DEFAULT_NAMESPACE,
@@ -8,13 +8,7 @@ import {
 import type { FirehoseStack } from '../../lib/firehose-stack';
 import { DEFAULT_METRICS_NAMESPACE, METRIC_NAMES, REQUEST_TYPE_DIMENSIONS, SERVICE_NAMES } from '../../lib/metrics';
 import { type DashboardMetric, parseDashboards, type ParsedDashboard } from './support/dashboard-body';
-import {
-  logicalIdOf,
-  SYNTH_HOOK_TIMEOUT_MS,
-  TEST_PARTNER_API_URL,
-  synthApp,
-  type SynthesizedApp,
-} from './support/synth';
+import { logicalIdOf, TEST_PARTNER_API_URL, synthesizeBeforeAll } from './support/synth';
 import { resourcesOfType } from './support/template-queries';
 import { PLATFORM_ENV } from '../../lambda/config/environment';
 
@@ -105,19 +99,17 @@ describe('metric names and dimensions shared with lambda/', () => {
 });
 
 describe('dashboard and alarms, HTTP variant off', () => {
-  let synthesized: SynthesizedApp;
+  // Prepare + Act
+  const synthesized = synthesizeBeforeAll({ partnerApiUrl: TEST_PARTNER_API_URL });
   let stack: FirehoseStack;
   let template: Template;
   let dashboard: ParsedDashboard;
 
   beforeAll(() => {
-    // Prepare + Act
-    synthesized = synthApp({ partnerApiUrl: TEST_PARTNER_API_URL });
     stack = synthesized.stack();
     template = synthesized.template();
     dashboard = onlyDashboard(template);
-  }, SYNTH_HOOK_TIMEOUT_MS);
-  afterAll(() => synthesized.dispose());
+  });
 
   describe('dashboard', () => {
     it("is the integration's dashboard, named after the stack (which names the region)", () => {
@@ -284,19 +276,21 @@ describe('dashboard and alarms, HTTP variant off', () => {
 
 describe('dashboard and alarms, HTTP variant on, alarm topic set', () => {
   const TOPIC_ARN = 'arn:aws:sns:us-east-1:123456789012:firehose-alarms';
-  let synthesized: SynthesizedApp;
+  // Prepare + Act
+  const synthesized = synthesizeBeforeAll({
+    partnerApiUrl: TEST_PARTNER_API_URL,
+    httpEndpoint: true,
+    alarmTopicArn: TOPIC_ARN,
+  });
   let stack: FirehoseStack;
   let template: Template;
   let dashboard: ParsedDashboard;
 
   beforeAll(() => {
-    // Prepare + Act
-    synthesized = synthApp({ partnerApiUrl: TEST_PARTNER_API_URL, httpEndpoint: true, alarmTopicArn: TOPIC_ARN });
     stack = synthesized.stack();
     template = synthesized.template();
     dashboard = onlyDashboard(template);
-  }, SYNTH_HOOK_TIMEOUT_MS);
-  afterAll(() => synthesized.dispose());
+  });
 
   it("raises fifteen alarms: the ten without HTTP, HTTP errors and latency, and three on the HTTP function's custom metrics", () => {
     template.resourceCountIs('AWS::CloudWatch::Alarm', 15);
@@ -388,19 +382,17 @@ describe('dashboard and alarms, HTTP variant on, alarm topic set', () => {
 });
 
 describe('context "metricsNamespace"', () => {
-  let synthesized: SynthesizedApp;
+  // Prepare + Act
+  const synthesized = synthesizeBeforeAll({
+    partnerApiUrl: TEST_PARTNER_API_URL,
+    httpEndpoint: true,
+    metricsNamespace: 'AcmeFirehose',
+  });
   let template: Template;
 
   beforeAll(() => {
-    // Prepare + Act
-    synthesized = synthApp({
-      partnerApiUrl: TEST_PARTNER_API_URL,
-      httpEndpoint: true,
-      metricsNamespace: 'AcmeFirehose',
-    });
     template = synthesized.template();
-  }, SYNTH_HOOK_TIMEOUT_MS);
-  afterAll(() => synthesized.dispose());
+  });
 
   it('gives every function, custom-metric alarm and dashboard metric the same namespace', () => {
     template.allResourcesProperties('AWS::Lambda::Function', {

@@ -1,11 +1,10 @@
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DELIVERY_DEFAULTS, ENV } from '../../lambda/delivery/defaults';
-import { logicalIdOf, TEST_PARTNER_API_URL, synthApp } from '../cdk/support/synth';
+import { logicalIdOf, TEST_PARTNER_API_URL, synthesizeBeforeAll } from '../cdk/support/synth';
 import { propertiesOf } from '../cdk/support/template-queries';
 
 /** The construct gives the HTTP function, and only it, its own in-line deadline. */
-const synthesized = synthApp({ partnerApiUrl: TEST_PARTNER_API_URL, httpEndpoint: true });
-afterAll(() => synthesized.dispose());
+const synthesized = synthesizeBeforeAll({ partnerApiUrl: TEST_PARTNER_API_URL, httpEndpoint: true });
 
 function environmentOf(fn: Parameters<typeof logicalIdOf>[1]): Record<string, unknown> {
   const props = propertiesOf(synthesized.template(), logicalIdOf(synthesized.stack(), fn));

@@ -4,6 +4,7 @@ import { type App, CfnElement, type Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import type { CloudAssembly } from 'aws-cdk-lib/cx-api';
 import type { IConstruct } from 'constructs';
+import { afterAll, beforeAll } from 'vitest';
 import { buildApp } from '../../../lib/app';
 import type { HandlerEntries } from '../../../lib/firehose-integration';
 import type { FirehoseStack } from '../../../lib/firehose-stack';
@@ -96,6 +97,39 @@ export function synthApp(overrides: Record<string, unknown> = {}, options: Synth
     dispose() {
       fs.rmSync(assembly.directory, { recursive: true, force: true });
     },
+  };
+}
+
+/**
+ * `synthApp` for the enclosing describe block (or file): synthesized once in a `beforeAll` with the synth bound,
+ * removed in an `afterAll`. The returned app can be read from later hooks and tests, not at collection time.
+ */
+export function synthesizeBeforeAll(
+  overrides: Record<string, unknown> = {},
+  options: SynthOptions = {},
+): SynthesizedApp {
+  let synthesized: SynthesizedApp | undefined;
+  beforeAll(() => {
+    synthesized = synthApp(overrides, options);
+  }, SYNTH_HOOK_TIMEOUT_MS);
+  afterAll(() => synthesized?.dispose());
+  const current = (): SynthesizedApp => {
+    if (synthesized === undefined) throw new Error('the app is synthesized in beforeAll: read it in a hook or test');
+    return synthesized;
+  };
+  return {
+    get app() {
+      return current().app;
+    },
+    get assembly() {
+      return current().assembly;
+    },
+    get stacks() {
+      return current().stacks;
+    },
+    stack: (region) => current().stack(region),
+    template: (region) => current().template(region),
+    dispose: () => current().dispose(),
   };
 }
 

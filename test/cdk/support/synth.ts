@@ -1,4 +1,5 @@
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { type App, CfnElement, type Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
@@ -63,16 +64,27 @@ export interface SynthesizedApp {
 /** Builds the app as `cdk synth` would (cdk.json context + overrides) and synthesizes it once. */
 export function synthApp(overrides: Record<string, unknown> = {}, options: SynthOptions = {}): SynthesizedApp {
   const handlerEntries = options.bundle === true ? undefined : standInsForMissingHandlers();
-  const { app, stacks } = buildApp({
-    context: {
-      ...cdkJsonContext(),
-      ...(options.bundle === true ? {} : { 'aws:cdk:bundling-stacks': [] }),
-      ...overrides,
-    },
-    cloudFormationValidation: options.cloudFormationValidation ?? false,
-    ...(handlerEntries === undefined ? {} : { handlerEntries }),
-  });
-  const assembly = app.synth();
+  // Our own folder, so a synth that throws (the tests of refused contexts) leaves nothing behind either.
+  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk.out'));
+  let built: ReturnType<typeof buildApp>;
+  let assembly: CloudAssembly;
+  try {
+    built = buildApp({
+      context: {
+        ...cdkJsonContext(),
+        ...(options.bundle === true ? {} : { 'aws:cdk:bundling-stacks': [] }),
+        ...overrides,
+      },
+      outdir,
+      cloudFormationValidation: options.cloudFormationValidation ?? false,
+      ...(handlerEntries === undefined ? {} : { handlerEntries }),
+    });
+    assembly = built.app.synth();
+  } catch (error) {
+    fs.rmSync(outdir, { recursive: true, force: true });
+    throw error;
+  }
+  const { app, stacks } = built;
   const templates = new Map<string, Template>();
 
   const stackFor = (region?: string): FirehoseStack => {

@@ -4,7 +4,6 @@
  * bench/out/results.json (ignored). `--update` also writes bench/results.json, the committed latest figures.
  * Not part of `npm test`.
  */
-import '../local/quiet-node';
 import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';

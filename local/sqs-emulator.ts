@@ -4,7 +4,6 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import type * as Fauxqs from 'fauxqs';
 import { DELIVERY_DEFAULTS } from '../lambda/delivery/defaults';
 import { importEsm } from './import-esm';
-import './quiet-node';
 import { PLATFORM_ENV } from '../lambda/config/environment';
 
 /**

@@ -3,7 +3,6 @@
  * ingress pipeline configured from this environment (a dry run unless ENV.partnerApiUrl and
  * ENV.deliveryQueueUrl are set) and the tokens from TOKEN_ENV.tokens, by default `local-token`.
  */
-import '../local/quiet-node';
 import { answerHelp } from '../local/cli-help';
 import { createHttpHandler, parseTokenList, staticTokenSource, TOKEN_ENV } from '../lambda/http';
 import { createLogger } from '../lambda/observability/logger';

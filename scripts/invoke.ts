@@ -3,7 +3,6 @@
  * Contract: success → exit 0 and exactly one JSON object (the response) on stdout, logs on stderr;
  * bad input → exit 1, a short message naming the field on stderr, nothing on stdout, no stack trace.
  */
-import '../local/quiet-node';
 import { readFileSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { ENV, PLATFORM_ENV } from '../lambda/config/environment';

@@ -2,7 +2,6 @@
  * `npm run redrive -- [target] [--max N]`: moves dead-lettered deliveries back to the delivery queue, in the
  * running local system (the default) or in AWS (queue URLs, env, or a stack's outputs). See --help.
  */
-import '../local/quiet-node';
 import { answerHelp } from '../local/cli-help';
 import { parseRedriveArgs, REDRIVE_USAGE, UsageError } from '../local/redrive-target';
 import { runRedrive } from '../local/run-redrive';

@@ -4,7 +4,6 @@
  * ENV.partnerApiUrl (unset: a local stand-in), ENV.localIntegrationModule (unset: lambda/integration), PLATFORM_ENV.awsRegion (us-east-1),
  * ENV.logLevel (WARN), and the functions' own knobs (ENV.deliveryBudgetSeconds, ENV.backoffBaseMs, …).
  */
-import '../local/quiet-node';
 process.env[ENV.logLevel] ??= 'WARN';
 
 import path from 'node:path';

@@ -88,8 +88,6 @@ const DELIVERY_VARIABLES = {
   invokePort: { name: 'INVOKE_PORT', audience: 'local', default: '3001' },
   /** Local runs only: a module exporting `integration` that `npm start` runs instead of lambda/integration. */
   localIntegrationModule: { name: 'LOCAL_INTEGRATION_MODULE', audience: 'local' },
-  /** The AWS SDK's opt-out of its Node-version warning (set by local tools and tests). */
-  sdkNodeVersionWarningDisabled: { name: 'AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED', audience: 'platform' },
   /** Powertools' switch that stops metric output (set by the tests). */
   metricsDisabled: { name: 'POWERTOOLS_METRICS_DISABLED', audience: 'platform' },
   /** `true`: log partner calls instead of sending them; `false`: never. */

@@ -2,10 +2,9 @@ import { ENV } from '../../lambda/delivery/defaults';
 
 /**
  * Runs before every test file (vitest setupFiles), and its env reaches every process a test spawns:
- * no AWS SDK Node-version warning, no metric JSON lines, no function log lines. test/observability/metrics.test.ts turns
+ * no metric JSON lines, no function log lines. test/observability/metrics.test.ts turns
  * metrics back on to read them.
  */
-process.env[ENV.sdkNodeVersionWarningDisabled] ??= 'true';
 process.env[ENV.metricsDisabled] ??= 'true';
 // Functions log nothing during tests unless a test asks (the loggers tests read set their own level).
 process.env[ENV.logLevel] ??= 'SILENT';

@@ -11,7 +11,6 @@ export const LAMBDA_LIKE_ENV: Readonly<Record<string, string>> = {
   [PLATFORM_ENV.awsRegion]: 'us-east-1',
   [PLATFORM_ENV.awsAccessKeyId]: 'local',
   [PLATFORM_ENV.awsSecretAccessKey]: 'local',
-  [ENV.sdkNodeVersionWarningDisabled]: 'true',
   [ENV.logLevel]: 'SILENT',
   [ENV.metricsDisabled]: 'true',
 };

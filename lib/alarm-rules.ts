@@ -4,7 +4,8 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
-import { customMetric, type FirehoseService, METRIC_NAMES, ONE_MINUTE } from './metrics';
+import { MANAGED_RUNTIME_FALLBACK_METRIC } from '../lambda/runtime-loop/files';
+import { customMetric, type FirehoseService, METRIC_NAMES, ONE_MINUTE, SERVICE_NAMES } from './metrics';
 
 export const FIVE_MINUTES = Duration.minutes(5);
 
@@ -77,5 +78,26 @@ export function callsParked(
     0,
     `${who} parked calls in the dead-letter queue: the partner API refused them in-line (4xx, e.g. a revoked customer key) ` +
       'or the integration settings could not make their credentials.',
+  );
+}
+
+/**
+ * The ingress's exec wrapper ran the managed runtime instead of the runtime loop (its one line at init, an
+ * embedded-metric document under the ingress's service): 64-bit integers reach the partner rounded again.
+ */
+export function managedRuntimeFallback(scope: Construct, id: string, namespace: string): cloudwatch.Alarm {
+  return anyAbove(
+    scope,
+    id,
+    new cloudwatch.Metric({
+      namespace,
+      metricName: MANAGED_RUNTIME_FALLBACK_METRIC,
+      dimensionsMap: { service: SERVICE_NAMES.ingress },
+      statistic: cloudwatch.Stats.SUM,
+      period: FIVE_MINUTES,
+    }),
+    0,
+    'An ingress sandbox started the managed runtime instead of the runtime loop, so 64-bit integers such as session ids ' +
+      'are rounded again. Its log says why (source runtime-wrapper, field reason); see docs/runtime-loop.md.',
   );
 }

@@ -2,7 +2,14 @@ import { Duration } from 'aws-cdk-lib';
 import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { Construct } from 'constructs';
 import { DELIVERY_DEFAULTS } from '../lambda/delivery/defaults';
-import { anyAbove, callsParked, FIVE_MINUTES, latencyP99, oldestMessageAbove } from './alarm-rules';
+import {
+  anyAbove,
+  callsParked,
+  FIVE_MINUTES,
+  latencyP99,
+  managedRuntimeFallback,
+  oldestMessageAbove,
+} from './alarm-rules';
 import { HTTP_LATENCY_BUDGET, INGRESS_LATENCY_BUDGET } from './latency-budgets';
 import type { MonitoredResources } from './monitored-resources';
 import { customMetric, DEFAULT_METRICS_NAMESPACE, METRIC_NAMES, ONE_MINUTE, SERVICE_NAMES } from './metrics';
@@ -41,6 +48,8 @@ export interface FirehoseAlarmSet {
   readonly ingressCallsParked: cloudwatch.Alarm;
   /** Invocations the ingress could neither deliver nor queue: data at risk. */
   readonly ingressFailedInvocations: cloudwatch.Alarm;
+  /** An ingress sandbox ran the managed runtime instead of the runtime loop: integers beyond 2^53 are rounded. */
+  readonly ingressManagedRuntimeFallback: cloudwatch.Alarm;
   readonly httpErrors?: cloudwatch.Alarm;
   readonly httpLatencyP99?: cloudwatch.Alarm;
   /** Calls the HTTP endpoint refused for a missing or wrong token (mParticle does not retry a 401). */
@@ -133,6 +142,7 @@ export class FirehoseAlarms extends Construct {
         0,
         'The ingress could not queue a delivery and answered mParticle with an error: data is at risk unless mParticle retries.',
       ),
+      ingressManagedRuntimeFallback: managedRuntimeFallback(this, 'IngressManagedRuntimeFallback', namespace),
       ...(props.httpAlias === undefined
         ? {}
         : {

@@ -174,6 +174,12 @@ function checkOverrides(
       `must be ${ESBUILD_TARGET}, matching ${FUNCTION_RUNTIME.name}`,
     );
   }
+  if (runtimeLoop && bundling?.format !== undefined && bundling.format !== OutputFormat.CJS) {
+    throw new ConstructPropsError(
+      `${propsName}.bundling.format`,
+      'must stay cjs: the runtime loop loads the handler as CommonJS from index.js (docs/runtime-loop.md)',
+    );
+  }
   if (runtimeLoop && bundling?.commandHooks !== undefined) {
     throw new ConstructPropsError(
       `${propsName}.bundling.commandHooks`,

@@ -70,6 +70,8 @@ const DELIVERY_VARIABLES = {
   lambdaHandler: { name: '_HANDLER', audience: 'platform' },
   /** The folder holding the function's code. */
   lambdaTaskRoot: { name: 'LAMBDA_TASK_ROOT', audience: 'platform' },
+  /** Set on Lambda Managed Instances (several invocations per sandbox): the ingress's wrapper then runs the managed runtime. */
+  lambdaMaxConcurrency: { name: 'AWS_LAMBDA_MAX_CONCURRENCY', audience: 'platform' },
   /** The current invocation's X-Ray trace header. */
   lambdaTraceId: { name: '_X_AMZN_TRACE_ID', audience: 'platform' },
   /** The function's name. */

@@ -14,3 +14,9 @@ export const LAMBDA_TASK_DIR = '/var/task';
 
 /** The export the loop calls with the payload's bytes: `(payload: Buffer, context: Context) => Promise<unknown>`. */
 export const RAW_HANDLER_EXPORT = 'rawHandler';
+
+/**
+ * The metric the wrapper's fallback line counts (embedded metric format, the functions' namespace, dimension
+ * `service`), and the construct alarms on: the ingress runs the managed runtime and rounds integers again.
+ */
+export const MANAGED_RUNTIME_FALLBACK_METRIC = 'ManagedRuntimeFallback';

@@ -2,10 +2,11 @@ import * as path from 'node:path';
 import type { Context } from 'aws-lambda';
 import { ENV } from '../delivery/defaults';
 import { buildContext, header } from './context';
-import { errorDocument, errorLogFields, RuntimeLoopError } from './error-document';
+import { errorDocument, errorLogFields, RuntimeLoopError, safeString } from './error-document';
 import { RAW_HANDLER_EXPORT } from './files';
 import { logAlways, logLine } from './log';
 import { createRuntimeApi, type Invocation, type RuntimeApi } from './runtime-api';
+import { xrayErrorCauseHeader } from './xray-error-cause';
 
 /**
  * The kit's own loop on the Lambda Runtime API, started by runtime-wrapper.sh in place of the managed
@@ -14,14 +15,23 @@ import { createRuntimeApi, type Invocation, type RuntimeApi } from './runtime-ap
  */
 type RawHandler = (payload: Buffer, context: Context) => Promise<unknown>;
 
-/** The exit code the managed runtime uses after an uncaught error: Lambda then starts a new sandbox. */
-const EXIT_AFTER_UNCAUGHT = 129;
+/** The managed runtime's exit codes after an uncaught exception and an unhandled rejection: Lambda starts a new sandbox. */
+const EXIT_AFTER_UNCAUGHT_EXCEPTION = 129;
+const EXIT_AFTER_UNHANDLED_REJECTION = 128;
+
+/** aws-lambda-ric 3.3's `Runtime.NodeJsExit` message, posted when an async handler's promise can no longer settle. */
+const NEVER_SETTLED_MESSAGE =
+  'The Lambda runtime client detected an unexpected Node.js exit code. This is most commonly caused by a Promise that was never settled. For more information, see https://nodejs.org/docs/latest/api/process.html#exit-codes';
 
 let api: RuntimeApi | undefined;
-let initialized = false;
+/** Until the first invocation arrives, an uncaught error is an init error (as in the managed client). */
+let initializing = true;
 let inFlight: string | undefined;
 let exiting = false;
+/** Set while a handler runs: called when the event loop empties, i.e. the handler's promise can never settle. */
+let onEmptyEventLoop: (() => void) | undefined;
 
+/** Loads the handler module as the managed client does, with its error types (aws-lambda-ric `UserFunction.js`). */
 function loadHandler(env: NodeJS.ProcessEnv): RawHandler {
   const spec = env[ENV.lambdaHandler] ?? 'index.handler';
   const dot = spec.lastIndexOf('.');
@@ -31,10 +41,12 @@ function loadHandler(env: NodeJS.ProcessEnv): RawHandler {
   try {
     loaded = require(file) as Record<string, unknown>;
   } catch (error) {
-    const missing =
-      (error as { code?: unknown }).code === 'MODULE_NOT_FOUND' && String((error as Error).message).includes(file);
-    if (missing)
-      throw new RuntimeLoopError('Runtime.ImportModuleError', `Cannot find module '${moduleName}'`, { cause: error });
+    // The client's message is String(error); its first line names the module (the rest is the require stack).
+    const message = safeString(error).split('\n', 1)[0] ?? '';
+    if (error instanceof SyntaxError)
+      throw new RuntimeLoopError('Runtime.UserCodeSyntaxError', message, { cause: error });
+    if ((error as { code?: unknown } | null)?.code === 'MODULE_NOT_FOUND')
+      throw new RuntimeLoopError('Runtime.ImportModuleError', message, { cause: error });
     throw error;
   }
   const handler = loaded[RAW_HANDLER_EXPORT];
@@ -47,6 +59,28 @@ function loadHandler(env: NodeJS.ProcessEnv): RawHandler {
   return handler as RawHandler;
 }
 
+type Settled = { readonly ok: true; readonly value: unknown } | { readonly ok: false; readonly error: unknown };
+
+/** The handler's outcome, or a Runtime.NodeJsExit error when nothing is left that could settle its promise. */
+function run(handler: RawHandler, body: Buffer, context: Context): Promise<Settled> {
+  const never = new Promise<Settled>((resolve) => {
+    onEmptyEventLoop = () =>
+      resolve({ ok: false, error: new RuntimeLoopError('Runtime.NodeJsExit', NEVER_SETTLED_MESSAGE) });
+  });
+  let settled: Promise<Settled>;
+  try {
+    settled = Promise.resolve(handler(body, context)).then(
+      (value): Settled => ({ ok: true, value }),
+      (error: unknown): Settled => ({ ok: false, error }),
+    );
+  } catch (error) {
+    settled = Promise.resolve({ ok: false, error });
+  }
+  return Promise.race([settled, never]).finally(() => {
+    onEmptyEventLoop = undefined;
+  });
+}
+
 async function invoke(runtime: RuntimeApi, handler: RawHandler, invocation: Invocation): Promise<void> {
   const { requestId, headers, body } = invocation;
   inFlight = requestId;
@@ -55,17 +89,22 @@ async function invoke(runtime: RuntimeApi, handler: RawHandler, invocation: Invo
   if (traceId) process.env[ENV.lambdaTraceId] = traceId;
   else delete process.env[ENV.lambdaTraceId];
 
-  let text: string;
-  try {
-    const result = await handler(body, buildContext(requestId, headers, process.env));
-    text = JSON.stringify(result) ?? 'null';
-  } catch (error) {
-    logLine('ERROR', 'invocation failed', { requestId, ...errorLogFields(error) });
-    await report(runtime.invocationError(requestId, errorDocument(error)), requestId);
-    inFlight = undefined;
-    return;
+  const outcome = await run(handler, body, buildContext(requestId, headers, process.env));
+  let text: string | undefined;
+  let failure: unknown = outcome.ok ? undefined : outcome.error;
+  if (outcome.ok) {
+    try {
+      text = JSON.stringify(outcome.value) ?? 'null';
+    } catch (error) {
+      failure = error;
+    }
   }
-  await report(runtime.respond(requestId, text), requestId);
+  if (text === undefined) {
+    logLine('ERROR', 'invocation failed', { requestId, ...errorLogFields(failure) });
+    await report(runtime.invocationError(requestId, errorDocument(failure), xrayErrorCauseHeader(failure)), requestId);
+  } else {
+    await report(runtime.respond(requestId, text), requestId);
+  }
   inFlight = undefined;
 }
 
@@ -75,28 +114,34 @@ async function report(posted: Promise<number>, requestId: string): Promise<void>
   if (status !== 202) logLine('WARN', 'Runtime API refused the result', { requestId, status });
 }
 
-async function fatal(error: unknown, errorType?: string): Promise<void> {
+async function fatal(error: unknown, exitCode: number): Promise<void> {
   if (exiting) return;
   exiting = true;
-  const document = errorType ? { ...errorDocument(error), errorType } : errorDocument(error);
+  const document = errorDocument(error);
   logAlways('ERROR', 'uncaught error: exiting so that Lambda starts a new sandbox', {
     requestId: inFlight,
     ...errorLogFields(error),
-    errorType: document.errorType,
   });
   try {
-    if (api && !initialized) await api.initError(document);
-    else if (api && inFlight) await api.invocationError(inFlight, document);
+    if (api && initializing) await api.initError(document);
+    else if (api && inFlight) await api.invocationError(inFlight, document, xrayErrorCauseHeader(error));
   } catch (postError) {
     logAlways('ERROR', 'could not report the error to the Runtime API', errorLogFields(postError));
   } finally {
-    process.exit(EXIT_AFTER_UNCAUGHT);
+    process.exit(exitCode);
   }
 }
 
+/** The managed client's wrapper for a rejection nobody handled: its message is String(reason). */
+function unhandledRejection(reason: unknown): RuntimeLoopError {
+  return new RuntimeLoopError('Runtime.UnhandledPromiseRejection', safeString(reason), { cause: reason });
+}
+
 async function main(): Promise<void> {
-  process.on('uncaughtException', (error) => void fatal(error));
-  process.on('unhandledRejection', (reason) => void fatal(reason, 'Runtime.UnhandledPromiseRejection'));
+  process.on('uncaughtException', (error) => void fatal(error, EXIT_AFTER_UNCAUGHT_EXCEPTION));
+  process.on('unhandledRejection', (reason) => void fatal(unhandledRejection(reason), EXIT_AFTER_UNHANDLED_REJECTION));
+  // Node ends a process whose event loop is empty, even while a handler's promise is pending: answer it instead.
+  process.on('beforeExit', () => onEmptyEventLoop?.());
 
   const address = process.env[ENV.lambdaRuntimeApi];
   if (!address) {
@@ -105,10 +150,15 @@ async function main(): Promise<void> {
   }
   const runtime = (api = createRuntimeApi(address));
   const handler = loadHandler(process.env);
-  initialized = true;
   // One line per sandbox, at any log level: its absence shows that the wrapper fell back to the managed runtime.
   logAlways('INFO', 'runtime loop ready', { node: process.version });
-  for (;;) await invoke(runtime, handler, await runtime.next());
+  for (;;) {
+    const invocation = await runtime.next();
+    // An init error is being reported: this sandbox ends without running the handler.
+    if (exiting) return;
+    initializing = false;
+    await invoke(runtime, handler, invocation);
+  }
 }
 
-void main().catch((error: unknown) => fatal(error));
+void main().catch((error: unknown) => fatal(error, EXIT_AFTER_UNCAUGHT_EXCEPTION));

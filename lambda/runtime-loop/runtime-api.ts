@@ -31,7 +31,9 @@ export class RuntimeApiError extends Error {
 export interface RuntimeApi {
   next(): Promise<Invocation>;
   respond(requestId: string, body: string): Promise<number>;
-  invocationError(requestId: string, error: ErrorDocument): Promise<number>;
+  /** `xrayCause`: the Lambda-Runtime-Function-XRay-Error-Cause header's value, when there is one. */
+  invocationError(requestId: string, error: ErrorDocument, xrayCause?: string): Promise<number>;
+  /** On a connection of its own: the loop's one socket may be waiting on /next (an error during async init). */
   initError(error: ErrorDocument): Promise<number>;
 }
 
@@ -42,10 +44,17 @@ export function createRuntimeApi(address: string): RuntimeApi {
   // One socket, kept open between invocations, as the managed client does.
   const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
 
-  const call = (method: string, path: string, body?: string, headers: Http.OutgoingHttpHeaders = {}) =>
+  const call = (
+    method: string,
+    path: string,
+    body?: string,
+    headers: Http.OutgoingHttpHeaders = {},
+    ownConnection = false,
+  ) =>
     new Promise<{ status: number; headers: Http.IncomingHttpHeaders; body: Buffer }>((resolve, reject) => {
       // No timeout: /next waits as long as the sandbox is idle (it may be frozen meanwhile).
-      const req = http.request({ host, port, method, path: `${BASE}${path}`, agent, headers }, (res) => {
+      const options = { host, port, method, path: `${BASE}${path}`, agent: ownConnection ? false : agent, headers };
+      const req = http.request(options, (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (chunk: Buffer) => chunks.push(chunk));
         res.on('end', () =>
@@ -57,12 +66,19 @@ export function createRuntimeApi(address: string): RuntimeApi {
       req.end(body);
     });
 
-  const post = async (path: string, body: string, headers: Http.OutgoingHttpHeaders = {}): Promise<number> => {
-    const res = await call('POST', path, body, {
-      'content-type': 'application/json',
-      'content-length': Buffer.byteLength(body),
-      ...headers,
-    });
+  const post = async (
+    path: string,
+    body: string,
+    headers: Http.OutgoingHttpHeaders = {},
+    ownConnection = false,
+  ): Promise<number> => {
+    const res = await call(
+      'POST',
+      path,
+      body,
+      { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), ...headers },
+      ownConnection,
+    );
     // 500 means the Runtime API is broken for this sandbox: the only way on is a new one.
     if (res.status >= 500) throw new RuntimeApiError(`Runtime API answered ${res.status} to POST ${path}`, res.status);
     return res.status;
@@ -78,10 +94,14 @@ export function createRuntimeApi(address: string): RuntimeApi {
       return { requestId, headers: res.headers, body: res.body };
     },
     respond: (requestId, body) => post(`/invocation/${encodeURIComponent(requestId)}/response`, body),
-    // What the managed client sends for an invocation error: the document, no error-type header.
-    invocationError: (requestId, error) =>
-      post(`/invocation/${encodeURIComponent(requestId)}/error`, JSON.stringify(error)),
+    // What the managed client sends for an invocation error: the document and the X-Ray cause, no error-type header.
+    invocationError: (requestId, error, xrayCause) =>
+      post(
+        `/invocation/${encodeURIComponent(requestId)}/error`,
+        JSON.stringify(error),
+        xrayCause === undefined ? {} : { 'lambda-runtime-function-xray-error-cause': xrayCause },
+      ),
     initError: (error) =>
-      post('/init/error', JSON.stringify(error), { 'lambda-runtime-function-error-type': error.errorType }),
+      post('/init/error', JSON.stringify(error), { 'lambda-runtime-function-error-type': error.errorType }, true),
   };
 }

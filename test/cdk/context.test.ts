@@ -217,7 +217,7 @@ describe('context "httpEndpoint" and "alarmTopicArn"', () => {
 
   it('adds error, 100 ms latency, RejectedAuth, CallsParked and FailedInvocations alarms for the HTTP function, and sends every alarm to the topic', () => {
     const template = synthesized.template();
-    template.resourceCountIs('AWS::CloudWatch::Alarm', 15);
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 16);
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
       MetricName: 'RejectedAuth',
       Dimensions: [{ Name: 'service', Value: 'firehose-http' }],

@@ -45,6 +45,7 @@ describe('FirehoseIntegration as a reusable construct', () => {
       'ingressErrors',
       'ingressFailedInvocations',
       'ingressLatencyP99',
+      'ingressManagedRuntimeFallback',
       'ingressThrottles',
       'workerErrors',
     ]);

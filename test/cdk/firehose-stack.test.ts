@@ -281,8 +281,8 @@ describe('keys and permissions', () => {
 });
 
 describe('alarms', () => {
-  it("raises nine alarms by default: six on Lambda and SQS metrics, three on the functions' custom metrics", () => {
-    template.resourceCountIs('AWS::CloudWatch::Alarm', 10);
+  it("raises eleven alarms by default: seven on Lambda and SQS metrics, four on the functions' custom metrics", () => {
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 11);
   });
 
   it('watches ingress throttles and errors, and worker errors, for any occurrence', () => {

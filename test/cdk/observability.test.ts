@@ -232,13 +232,13 @@ describe('dashboard and alarms, HTTP variant off', () => {
   });
 
   describe('alarms on custom metrics', () => {
-    it('raises three alarms on custom metrics besides the seven on AWS metrics', () => {
-      template.resourceCountIs('AWS::CloudWatch::Alarm', 10);
+    it('raises four alarms on custom metrics besides the seven on AWS metrics', () => {
+      template.resourceCountIs('AWS::CloudWatch::Alarm', 11);
       expect(
         resourcesOfType(template, 'AWS::CloudWatch::Alarm').filter(
           ([, a]) => a.Properties?.['Namespace'] === NAMESPACE,
         ),
-      ).toHaveLength(3);
+      ).toHaveLength(4);
     });
 
     it.each([
@@ -292,9 +292,9 @@ describe('dashboard and alarms, HTTP variant on, alarm topic set', () => {
     dashboard = onlyDashboard(template);
   });
 
-  it("raises fifteen alarms: the ten without HTTP, HTTP errors and latency, and three on the HTTP function's custom metrics", () => {
-    template.resourceCountIs('AWS::CloudWatch::Alarm', 15);
-    expect(Object.keys(stack.integration.alarms)).toHaveLength(15);
+  it("raises sixteen alarms: the eleven without HTTP, HTTP errors and latency, and three on the HTTP function's custom metrics", () => {
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 16);
+    expect(Object.keys(stack.integration.alarms)).toHaveLength(16);
   });
 
   it('alarms on any RejectedAuth of the HTTP function over five minutes, notifying the topic', () => {
@@ -373,10 +373,10 @@ describe('dashboard and alarms, HTTP variant on, alarm topic set', () => {
     expect(widget?.properties.annotations?.horizontal?.map((a) => a.value)).toEqual([100]);
   });
 
-  it('shows the state of all fifteen alarms', () => {
+  it('shows the state of all sixteen alarms', () => {
     const statusWidget = dashboard.widgets.find((w) => w.type === 'alarm');
     const alarmIds = resourcesOfType(template, 'AWS::CloudWatch::Alarm').map(([id]) => `<ref:${id}>`);
-    expect(alarmIds).toHaveLength(15);
+    expect(alarmIds).toHaveLength(16);
     expect([...(statusWidget?.properties.alarms ?? [])].sort()).toEqual(alarmIds.sort());
   });
 });
@@ -401,7 +401,7 @@ describe('context "metricsNamespace"', () => {
     const custom = resourcesOfType(template, 'AWS::CloudWatch::Alarm').filter(
       ([, a]) => !String(a.Properties?.['Namespace']).startsWith('AWS/'),
     );
-    expect(custom).toHaveLength(6);
+    expect(custom).toHaveLength(7);
     for (const [, alarm] of custom) expect(alarm.Properties?.['Namespace']).toBe('AcmeFirehose');
     const namespaces = new Set(onlyDashboard(template).metrics.map((m) => m.namespace));
     expect([...namespaces].sort()).toEqual(['AWS/Lambda', 'AWS/SQS', 'AcmeFirehose']);

@@ -1,7 +1,15 @@
+import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { chmodSync, copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
 import type { Context } from 'aws-lambda';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { PLATFORM_ENV } from '../../lambda/config/environment';
 import { ENV } from '../../lambda/delivery/defaults';
+import { RUNTIME_LOOP_FILES } from '../../lambda/runtime-loop/files';
+import { MANAGED_RUNTIME_ARGS } from '../../local/runtime-loop-process';
 import { TOKEN_ENV } from '../../lambda/http';
 import type { FirehoseAlarmSet } from '../../lib/alarms';
 import { SYNTH_HOOK_TIMEOUT_MS } from '../cdk/support/synth';
@@ -58,6 +66,29 @@ async function loadEntryPoint<K extends FunctionKind>(kind: K, overrides: Record
 const ingressEntry = (overrides?: Record<string, string>) => loadEntryPoint('ingress', overrides);
 const httpEntry = (overrides?: Record<string, string>) => loadEntryPoint('http', overrides);
 const workerEntry = () => loadEntryPoint('worker');
+
+/**
+ * The ingress's real exec wrapper, started as Lambda's bootstrap starts it with the function's template environment
+ * on a Managed Instance, beside the loop file, with a stand-in `node` that exits at once; resolves with its stdout.
+ */
+async function runWrapperOnManagedInstances(functionEnv: Record<string, string>): Promise<string> {
+  const dir = mkdtempSync(path.join(tmpdir(), 'alarm-wrapper-'));
+  try {
+    const wrapper = path.join(dir, RUNTIME_LOOP_FILES.wrapper);
+    copyFileSync(path.resolve(__dirname, '../../lambda/runtime-loop/wrapper.sh'), wrapper);
+    chmodSync(wrapper, 0o755);
+    writeFileSync(path.join(dir, RUNTIME_LOOP_FILES.loop), '');
+    const node = path.join(dir, 'node');
+    writeFileSync(node, '#!/bin/sh\nexit 0\n');
+    chmodSync(node, 0o755);
+    const { stdout } = await promisify(execFile)(wrapper, [node, ...MANAGED_RUNTIME_ARGS], {
+      env: { ...functionEnv, [ENV.lambdaMaxConcurrency]: '4', [PLATFORM_ENV.path]: process.env[PLATFORM_ENV.path] },
+    });
+    return stdout;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
 
 /** The partner refuses (400) every call to `path` while `act` runs. */
 async function withPartnerRefusing<T>(path: string, act: () => Promise<T>): Promise<T> {
@@ -148,6 +179,17 @@ const SITUATIONS: Readonly<
         http(functionUrlEvent('/audience', body(membershipChange(profiles(1))), HTTP_TOKEN), noContext),
       );
       expect(outcome).toMatchObject({ status: 'fulfilled', value: { statusCode: 503 } });
+      return metrics;
+    },
+  },
+  ingressManagedRuntimeFallback: {
+    situation: 'an ingress sandbox on Lambda Managed Instances (its exec wrapper runs the managed runtime)',
+    act: async () => {
+      const { metrics, outcome } = await emittedMetricsOf(async () => {
+        const stdout = await runWrapperOnManagedInstances(template.functionEnv.ingress);
+        process.stdout.write(stdout);
+      });
+      expect(outcome.status).toBe('fulfilled');
       return metrics;
     },
   },

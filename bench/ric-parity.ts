@@ -12,7 +12,6 @@
  * Prints one line per scenario and field, and exits 1 if a difference is not one docs/runtime-loop.md explains
  * ("Where the loop differs from the managed client on purpose").
  */
-import '../local/quiet-node';
 import type { ChildProcess } from 'node:child_process';
 import { spawn } from 'node:child_process';
 import { existsSync, rmSync, writeFileSync } from 'node:fs';

@@ -19,7 +19,7 @@ export async function attemptRecord(
     const message = decodeQueuedDelivery(await deps.queue.open(record.body));
     const { idempotencyKey, requestType, path } = message;
     context = { ...base, idempotencyKey, requestType, path };
-    const opened = message.sealed ? await deps.box.open(message.sealed) : {};
+    const opened = message.sealed ? await deps.box.open(message.sealed, message) : {};
     secrets = Object.values(opened);
     const headers = await deps.integration.authHeaders({
       secrets: opened,

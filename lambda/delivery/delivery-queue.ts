@@ -4,6 +4,7 @@ import { sleep } from '../common/retry';
 import { ClaimCheckNotConfiguredError, encodePointer, readPointer, type ClaimCheckStore } from './claim-check';
 import { ENV } from './defaults';
 import { sqsSafeText } from './queue-message';
+import { sqsSafeAttribute } from './sqs-attribute';
 
 /** The delivery queue and its dead-letter queue, as the ingress and the worker use them. */
 
@@ -28,6 +29,17 @@ const MAX_BATCH_ENTRIES = 10;
 export const PARKING_ATTRIBUTES_ROOM_BYTES = 2 * 1024;
 
 const ENTRY_RETRIES = 3;
+
+/** Longest parking reason and partner excerpt kept as attributes, in characters (escapes included). */
+const REASON_CHARS = 1024;
+const EXCERPT_CHARS = 1024;
+
+/** SQS refused the request itself (a sender fault: its content), as opposed to being unavailable. */
+function isRefusal(error: unknown): boolean {
+  const fault = (error as { $fault?: unknown } | null)?.$fault;
+  const name = (error as { name?: unknown } | null)?.name;
+  return fault === 'client' && !/Throttl|RequestThrottled|KmsThrottled/i.test(String(name));
+}
 
 /** The SQS SDK module and a client, loaded on first use: the dry run and in-line successes never pay for it. */
 export type SqsConnection = { readonly api: typeof import('@aws-sdk/client-sqs'); readonly client: SQSClient };
@@ -118,25 +130,43 @@ export class DeliveryQueue {
     }
   }
 
-  /** Writes a copy to the dead-letter queue with the reason as attributes. Resolves once SQS has it. */
+  /**
+   * Writes a copy to the dead-letter queue with the reason as attributes. Resolves once SQS has it. Every
+   * attribute is made text SQS accepts (sqsSafeAttribute); should the queue still refuse the copy with the
+   * partner's excerpt, it is parked without it, so a parking never fails for what the partner answered.
+   */
   async park(body: string, why: ParkingReason): Promise<void> {
     const attributes: Record<string, MessageAttributeValue> = {
-      reason: { DataType: 'String', StringValue: why.reason.slice(0, 1024) || 'unknown' },
+      reason: { DataType: 'String', StringValue: sqsSafeAttribute(why.reason, REASON_CHARS) || 'unknown' },
       attempts: { DataType: 'Number', StringValue: String(why.attempts) },
       parkedAt: { DataType: 'String', StringValue: new Date().toISOString() },
     };
     if (why.status !== undefined) attributes['status'] = { DataType: 'Number', StringValue: String(why.status) };
-    if (why.excerpt) attributes['excerpt'] = { DataType: 'String', StringValue: why.excerpt };
+    const excerpt = why.excerpt ? sqsSafeAttribute(why.excerpt, EXCERPT_CHARS) : '';
     // SQS refuses an empty body; a parked copy must never be refused (that would loop the message forever).
     const text = body === '' ? '(empty message body)' : body;
+    let MessageBody: string;
+    let api: SqsConnection['api'];
+    let client: SQSClient;
     try {
-      const MessageBody = await this.prepare(text);
-      const { api, client } = await this.connect();
-      await client.send(
-        new api.SendMessageCommand({ QueueUrl: this.deadLetterQueueUrl, MessageBody, MessageAttributes: attributes }),
-      );
+      MessageBody = await this.prepare(text);
+      ({ api, client } = await this.connect());
     } catch (cause) {
       throw new QueueUnavailableError('dead-letter queue did not accept the message', cause);
+    }
+    const send = (MessageAttributes: Record<string, MessageAttributeValue>) =>
+      client.send(new api.SendMessageCommand({ QueueUrl: this.deadLetterQueueUrl, MessageBody, MessageAttributes }));
+    try {
+      await send(excerpt ? { ...attributes, excerpt: { DataType: 'String', StringValue: excerpt } } : attributes);
+    } catch (cause) {
+      if (!excerpt || !isRefusal(cause))
+        throw new QueueUnavailableError('dead-letter queue did not accept the message', cause);
+      const reason = `${attributes['reason']?.StringValue} (excerpt left out: the dead-letter queue refused it)`;
+      try {
+        await send({ ...attributes, reason: { DataType: 'String', StringValue: reason } });
+      } catch (again) {
+        throw new QueueUnavailableError('dead-letter queue did not accept the message', again);
+      }
     }
   }
 

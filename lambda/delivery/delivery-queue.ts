@@ -14,7 +14,12 @@ export interface ParkingReason {
   readonly status?: number;
   readonly excerpt?: string;
   readonly attempts: number;
+  /** The message can never be opened (claim-check object gone, sealed settings that do not decrypt). */
+  readonly unopenable?: boolean;
 }
+
+/** The dead-letter attribute (`true`) that tells `npm run redrive` a message cannot be opened: not moved. */
+export const UNOPENABLE_ATTRIBUTE = 'unopenable';
 
 export class QueueUnavailableError extends RetryableError {
   constructor(message: string, cause?: unknown) {
@@ -142,6 +147,7 @@ export class DeliveryQueue {
       parkedAt: { DataType: 'String', StringValue: new Date().toISOString() },
     };
     if (why.status !== undefined) attributes['status'] = { DataType: 'Number', StringValue: String(why.status) };
+    if (why.unopenable) attributes[UNOPENABLE_ATTRIBUTE] = { DataType: 'String', StringValue: 'true' };
     const excerpt = why.excerpt ? sqsSafeAttribute(why.excerpt, EXCERPT_CHARS) : '';
     // SQS refuses an empty body; a parked copy must never be refused (that would loop the message forever).
     const text = body === '' ? '(empty message body)' : body;

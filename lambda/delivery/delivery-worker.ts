@@ -64,7 +64,13 @@ export async function deliverRecord(
       await park(
         { queue: deps.queue, logger: deps.logger, onParked: (status) => deps.observer?.deadLettered(status) },
         record.body,
-        { reason: decision.reason, status: decision.status, excerpt: decision.excerpt, attempts },
+        {
+          reason: decision.reason,
+          status: decision.status,
+          excerpt: decision.excerpt,
+          attempts,
+          ...(decision.unopenable ? { unopenable: true } : {}),
+        },
         secrets,
         context,
       );

@@ -110,7 +110,7 @@ describe('claim check: a single item larger than one queue message', () => {
     expect(parked).toHaveLength(1);
     expect(parked[0]?.attributes).toMatchObject({ reason: 'partner answered 400', status: '400' });
     expect(storedWhileParked).toEqual([pointerOf(parked[0]?.body ?? '')?.key]);
-    expect(moved).toBe(1);
+    expect(moved).toMatchObject({ moved: 1 });
     expect(partner.accepted.map((r) => r.bodyText)).toEqual([expectedBody(message)]);
     expect(await sqs.objects()).toEqual([]);
     expect(await deadLetters()).toEqual([]);

@@ -2,7 +2,7 @@ import type { SQSRecord } from 'aws-lambda';
 import { RetryableError } from '../common/errors';
 import { decide } from './delivery-policy';
 import { park } from './park';
-import { attemptRecord } from './worker-attempt';
+import { attemptRecord, releaseHeld } from './worker-attempt';
 import type { WorkerDependencies } from './worker-dependencies';
 
 // Re-exported: the worker's wiring and tests import the dependencies from here.
@@ -80,6 +80,9 @@ export async function deliverRecord(
       await deps.queue.delay(record.receiptHandle, decision.delayMs / 1000);
       // Only what waits on the partner's health is released when a probe finds it healthy, not the paced.
       if (outcome.kind !== 'slowed') deps.held?.add(record.messageId, record.receiptHandle, decision.delayMs);
+      // Held while a sibling probed, and the probe found the partner healthy before this hold was recorded:
+      // its release has run already, so release now rather than wait out the hold.
+      if (outcome.kind === 'not-tried' && deps.breaker.state === 'closed') await releaseHeld(deps);
       const reason = decision.kind === 'retry' ? decision.reason : (decision.reason ?? 'circuit open');
       if (outcome.kind === 'unavailable') deps.observer?.retried(outcome.status);
       const what =

@@ -75,7 +75,7 @@ async function waitForSlot(
  * time, so deliveries resume at once rather than when each wait ends. Best effort: a failure only means
  * that message waits out its hold.
  */
-async function releaseHeld(deps: WorkerDependencies): Promise<void> {
+export async function releaseHeld(deps: WorkerDependencies): Promise<void> {
   const handles = deps.held?.takeStillHidden() ?? [];
   for (let i = 0; i < handles.length; i += 10) {
     await Promise.all(handles.slice(i, i + 10).map((handle) => deps.queue.delay(handle, 0).catch(() => undefined)));

@@ -1,7 +1,13 @@
 import type { MessageAttributeValue, SQSClient } from '@aws-sdk/client-sqs';
 import { RetryableError } from '../common/errors';
 import { sleep } from '../common/retry';
-import { ClaimCheckNotConfiguredError, encodePointer, readPointer, type ClaimCheckStore } from './claim-check';
+import {
+  ClaimCheckNotConfiguredError,
+  encodePointer,
+  readPointer,
+  type ClaimCheck,
+  type ClaimCheckStore,
+} from './claim-check';
 import { ENV } from './defaults';
 import { sqsSafeText } from './queue-message';
 import { sqsSafeAttribute } from './sqs-attribute';
@@ -79,10 +85,22 @@ export class DeliveryQueue {
     return this.claimChecks.get(check);
   }
 
-  /** After delivery: deletes the claim-check object a body points to, if any (the lifecycle is the backstop). */
+  /** After delivery: marks the claim-check object a body points to as delivered (its text is removed). */
   async release(body: string): Promise<void> {
     const check = readPointer(body);
-    if (check) await this.claimChecks?.delete(check);
+    if (check) await this.claimChecks?.markDone(check, 'delivered');
+  }
+
+  /**
+   * The body of a parked copy: a pointer is made to name a fresh copy of its object, so the lifecycle expiry
+   * starts again at the parking and a late redrive still finds the text; returns the original pointer,
+   * to be marked done once the copy is parked. Any other body is parked as it is.
+   */
+  private async keepAlive(body: string): Promise<{ body: string; original?: ClaimCheck }> {
+    const check = readPointer(body);
+    if (!check || !this.claimChecks) return { body };
+    const copy = await this.claimChecks.copy(check);
+    return copy ? { body: encodePointer(copy), original: check } : { body };
   }
 
   /**
@@ -152,10 +170,13 @@ export class DeliveryQueue {
     // SQS refuses an empty body; a parked copy must never be refused (that would loop the message forever).
     const text = body === '' ? '(empty message body)' : body;
     let MessageBody: string;
+    let original: ClaimCheck | undefined;
     let api: SqsConnection['api'];
     let client: SQSClient;
     try {
-      MessageBody = await this.prepare(text);
+      const kept = await this.keepAlive(text);
+      original = kept.original;
+      MessageBody = await this.prepare(kept.body);
       ({ api, client } = await this.connect());
     } catch (cause) {
       throw new QueueUnavailableError('dead-letter queue did not accept the message', cause);
@@ -174,6 +195,8 @@ export class DeliveryQueue {
         throw new QueueUnavailableError('dead-letter queue did not accept the message', again);
       }
     }
+    // The parked copy names its own object now: a duplicate of the original pointer is acknowledged.
+    if (original) await this.claimChecks?.markDone(original, 'parked');
   }
 
   /** Hides a received message for `seconds` (its next attempt), capped at SQS's 12 hours. */

@@ -39,9 +39,17 @@ export async function deliverRecord(
   deps.held?.forget(record.messageId);
   const base = { messageId: record.messageId, attempts, ageMs };
   // While the circuit is open and no probe is due, hold at once: nothing to read, fetch or decrypt.
-  const { outcome, context, secrets } = deps.breaker.wouldAllow()
+  const { outcome, context, secrets, alreadyDone } = deps.breaker.wouldAllow()
     ? await attemptRecord(record, deps, base, remainingMs)
-    : { outcome: { kind: 'not-tried' } as const, context: base, secrets: [] };
+    : { outcome: { kind: 'not-tried' } as const, context: base, secrets: [], alreadyDone: undefined };
+  if (alreadyDone !== undefined) {
+    // SQS delivers at least once: the same pointer again, after its call was delivered or parked.
+    deps.logger.info('duplicate claim-check pointer: its delivery is already done, acknowledged', {
+      ...context,
+      done: alreadyDone,
+    });
+    return 'delivered';
+  }
 
   const decision = decide(outcome, {
     path: 'queued',

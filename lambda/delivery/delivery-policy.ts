@@ -55,6 +55,11 @@ export interface RetryPolicy {
   readonly backoff: BackoffPolicy;
   /** Longest wait between two receives of one message, whatever its age. */
   readonly holdMaxMs: number;
+  /**
+   * The delivery queue's redrive count: a message received one time short of it is parked with its reason,
+   * before SQS moves it to the dead-letter queue without one. @default none (only the budget parks)
+   */
+  readonly maxReceiveCount?: number;
 }
 
 export type Situation =
@@ -124,7 +129,8 @@ export function decide(outcome: AttemptOutcome, at: Situation): Decision {
 
   const { ageMs, policy } = at;
   const status = outcome.kind === 'unavailable' || outcome.kind === 'slowed' ? outcome.status : undefined;
-  if (ageMs >= policy.budgetMs) {
+  const nearRedriveCount = policy.maxReceiveCount !== undefined && at.attempts >= policy.maxReceiveCount - 1;
+  if (ageMs >= policy.budgetMs || nearRedriveCount) {
     const last =
       outcome.kind === 'not-tried'
         ? 'the partner was down (circuit open)'
@@ -132,11 +138,13 @@ export function decide(outcome: AttemptOutcome, at: Situation): Decision {
           ? outcome.reason
           : outcome.message;
     const excerpt = outcome.kind === 'unavailable' || outcome.kind === 'slowed' ? outcome.excerpt : undefined;
+    const why =
+      ageMs >= policy.budgetMs
+        ? `outlived its delivery budget of ${Math.round(policy.budgetMs / 1000)} s (received ${at.attempts} times)`
+        : `received ${at.attempts} times, one short of the delivery queue's redrive count (${policy.maxReceiveCount})`;
     return {
       kind: 'park',
-      reason:
-        `outlived its delivery budget of ${Math.round(policy.budgetMs / 1000)} s ` +
-        `(received ${at.attempts} times): ${last}`,
+      reason: `${why}: ${last}`,
       ...(status === undefined ? {} : { status }),
       ...(excerpt === undefined ? {} : { excerpt }),
     };

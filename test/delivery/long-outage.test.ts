@@ -150,4 +150,24 @@ describe('a partner outage longer than the old retry span', () => {
         `max ${(Math.max(...waits) / 1000).toFixed(1)} s, median ${((waits.sort((a, b) => a - b)[5] ?? 0) / 1000).toFixed(1)} s`,
     );
   }, 90_000);
+
+  it('parks a message with its reason one receive before the queue would move it without one', async () => {
+    // Prepare: a queue that moves a message after 5 receives, and a worker told so; the partner stays down.
+    const LIMIT = 5;
+    const system = await start(
+      { [ENV.circuitOpenMs]: '1000' },
+      { maxReceiveCount: LIMIT, worker: (deps) => ({ ...deps, policy: { ...deps.policy, maxReceiveCount: LIMIT } }) },
+    );
+    system.partner.setFaults(() => ({ kind: 'status', status: 503 }));
+    // Act
+    await system.ingress.handle(JSON.stringify(membershipChange([profile('near-the-limit')])));
+    await system.drain(30_000);
+    // Assess: parked by the worker, with its reason, not moved by SQS without one.
+    const parked = await system.deadLetters();
+    expect(parked).toHaveLength(1);
+    expect(parked[0]?.attributes['reason']).toMatch(
+      new RegExp(`^received ${LIMIT - 1} times, one short of the delivery queue's redrive count \\(${LIMIT}\\): `),
+    );
+    expect(parked[0]?.attributes['attempts']).toBe(String(LIMIT - 1));
+  }, 60_000);
 });

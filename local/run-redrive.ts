@@ -63,7 +63,9 @@ async function redriveLocal(invokeUrl: string, max: number | undefined): Promise
     );
   }
   if (!response.ok) throw new Error(`the local system answered ${response.status} to POST /_redrive`);
-  return (await response.json()) as RedriveReport;
+  const report = (await response.json()) as Partial<RedriveReport> & { moved: number };
+  // A local system started from an older checkout answers only `moved`.
+  return { unopenable: [], parkedSince: 0, snapshot: report.moved, ...report };
 }
 
 /** The lines `npm run redrive` prints: what moved, and what it left parked and why. */

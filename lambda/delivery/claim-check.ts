@@ -26,7 +26,7 @@ export type ClaimCheck = v.InferOutput<typeof pointerSchema>['claimCheck'];
 /** The S3 SDK module and a client, loaded on first use: calls that fit a message never pay for them. */
 export type S3Connection = { readonly api: typeof import('@aws-sdk/client-s3'); readonly client: S3Client };
 
-/** The object a pointer names is gone (deleted after an earlier delivery, or expired): it never comes back. */
+/** The object a pointer names is gone (expired, or deleted by hand): it never comes back. */
 export class ClaimCheckMissingError extends FirehoseInputError {
   constructor(cause?: unknown) {
     super('claimCheck', 'the claim-check object is gone (already delivered, or expired)', { cause });

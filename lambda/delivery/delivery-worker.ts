@@ -64,7 +64,7 @@ export async function deliverRecord(
       deps.observer?.delivered(decision.status, outcome.kind === 'delivered' ? outcome.ms : 0);
       const durationMs = Math.round(performance.now() - started);
       deps.logger.debug('delivered', { ...context, status: decision.status, durationMs });
-      // A claim-check object is deleted once its delivery is done (lambda/delivery/claim-check.ts).
+      // A claim-check object becomes an empty 'delivered' marker (lambda/delivery/claim-check.ts).
       await deps.queue.release(record.body);
       return 'delivered';
     }

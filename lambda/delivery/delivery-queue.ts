@@ -49,7 +49,7 @@ const EXCERPT_CHARS = 1024;
 function isRefusal(error: unknown): boolean {
   const fault = (error as { $fault?: unknown } | null)?.$fault;
   const name = (error as { name?: unknown } | null)?.name;
-  return fault === 'client' && !/Throttl|RequestThrottled|KmsThrottled/i.test(String(name));
+  return fault === 'client' && !/Throttl/i.test(String(name));
 }
 
 /** The SQS SDK module and a client, loaded on first use: the dry run and in-line successes never pay for it. */

@@ -8,9 +8,9 @@ import { acknowledgePrefixWildcard } from './nag-acknowledgements';
 
 /**
  * Where queue messages too large for SQS wait (lambda/delivery/claim-check.ts), as `ClaimCheckBucket` in
- * `scope`. Objects are deleted once delivered; the lifecycle expiry outlasts the queue's retention, the DLQ's,
- * and one redrive, so a parked pointer never outlives its object. Kept on stack deletion (S3's default): it
- * may hold undelivered data.
+ * `scope`. A delivered object is replaced by an empty marker, a parked one copied to a fresh key; the
+ * lifecycle expiry outlasts the DLQ's retention and one redrive after the parking, so a parked pointer never
+ * outlives its object. Kept on stack deletion (S3's default): it may hold undelivered data.
  */
 export function createClaimCheckBucket(scope: Construct, expiryDays: number): s3.Bucket {
   const bucket = new s3.Bucket(scope, 'ClaimCheckBucket', {

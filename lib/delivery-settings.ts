@@ -3,6 +3,7 @@ import type { SqsEventSourceProps } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { NodejsFunctionProps } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { DELIVERY_DEFAULTS, ENV } from '../lambda/delivery/defaults';
+import { maxReceivesWithin, type RetryPolicy } from '../lambda/delivery/delivery-policy';
 import { ConstructPropsError } from './construct-props-error';
 import { mergeDefined } from './merge-props';
 
@@ -86,6 +87,7 @@ export function checkDeliverySettings(settings: DeliverySettings): void {
       `(${retentionSeconds} s) is shorter than the worker's retry budget (${budgetSeconds} s: its delivery budget and one worker run), so SQS would delete messages the worker still retries; lower ${ENV.deliveryBudgetSeconds} in workerFunctionProps.environment`,
     );
   }
+  checkRedriveBackstop(settings);
   const deadLetterSeconds = retention(settings.deadLetterQueue).toSeconds();
   // SQS keeps a message's original enqueue time when it moves to the dead-letter queue.
   if (deadLetterSeconds < retentionSeconds) {
@@ -94,6 +96,55 @@ export function checkDeliverySettings(settings: DeliverySettings): void {
       `(${deadLetterSeconds} s) must be at least the delivery queue's (${retentionSeconds} s): a parked message keeps its first enqueue time and would expire on arrival`,
     );
   }
+}
+
+/**
+ * The queue's redrive count (`maxReceiveCount`) is a backstop for a crashing worker. A message the worker
+ * holds or retries is received again at least every pace (a fifth of its age, up to HOLD_MAX_MS), so within
+ * the delivery budget it is received at most `maxReceivesWithin` times; at or over the count, SQS would
+ * move messages to the dead-letter queue mid-outage, without a reason, while the worker still wants them.
+ */
+function checkRedriveBackstop(settings: DeliverySettings): void {
+  const maxReceiveCount = settings.deliveryQueue.deadLetterQueue?.maxReceiveCount;
+  if (maxReceiveCount === undefined) return;
+  const policy = workerRetryPolicy(settings.workerEnvironment);
+  const receives = maxReceivesWithin(policy);
+  if (receives < maxReceiveCount) return;
+  const least = leastHoldMaxMs(policy, maxReceiveCount);
+  const fix =
+    least === undefined
+      ? `no ${ENV.holdMaxMs} keeps it under: lower ${ENV.deliveryBudgetSeconds}`
+      : `set it to at least ${least} ms, or lower ${ENV.deliveryBudgetSeconds}`;
+  throw new ConstructPropsError(
+    `workerFunctionProps.environment.${ENV.holdMaxMs}`,
+    `(${policy.holdMaxMs} ms) lets a message that fails at every try be received up to ${receives.toLocaleString('en-US')} times within the delivery budget (${policy.budgetMs / 1000} s), at or over the delivery queue's maxReceiveCount (${maxReceiveCount}): SQS would move messages to the dead-letter queue mid-outage, without a reason; ${fix}`,
+  );
+}
+
+/** The worker's retry policy as its environment will set it (lambda/delivery/delivery-config.ts). */
+function workerRetryPolicy(workerEnvironment: Readonly<Record<string, string>>): RetryPolicy {
+  return {
+    budgetMs: deliveryBudgetSeconds(workerEnvironment) * 1000,
+    backoff: {
+      baseMs: positiveInt(workerEnvironment[ENV.backoffBaseMs]) ?? DELIVERY_DEFAULTS.backoffBaseMs,
+      maxMs: positiveInt(workerEnvironment[ENV.backoffMaxMs]) ?? DELIVERY_DEFAULTS.backoffMaxMs,
+    },
+    holdMaxMs: positiveInt(workerEnvironment[ENV.holdMaxMs]) ?? DELIVERY_DEFAULTS.holdMaxMs,
+  };
+}
+
+/** The least HOLD_MAX_MS that keeps the receives under `limit` (fewer receives as it grows), if any does. */
+function leastHoldMaxMs(policy: RetryPolicy, limit: number): number | undefined {
+  const fits = (holdMaxMs: number) => maxReceivesWithin({ ...policy, holdMaxMs }) < limit;
+  let high = Math.max(policy.budgetMs, 1);
+  if (!fits(high)) return undefined;
+  let low = policy.holdMaxMs;
+  while (high - low > 1) {
+    const middle = Math.floor((low + high) / 2);
+    if (fits(middle)) high = middle;
+    else low = middle;
+  }
+  return high;
 }
 
 /**

@@ -29,13 +29,15 @@ export function grantFrontDoor(fn: lambda.IFunction, resources: DeliveryResource
 
 /**
  * What the worker may do besides consuming the delivery queue (its event source grants that): park in the
- * DLQ, open sealed settings, read the partner credential, read and delete claim checks.
+ * DLQ, open sealed settings, read the partner credential, read, mark and copy claim checks.
  */
 export function grantWorker(fn: lambda.IFunction, resources: DeliveryResources): void {
   resources.deadLetterQueue.grantSendMessages(fn);
   grantSealing(resources.sealingKey, fn, 'kms:Decrypt');
   grantPartnerCredential(resources.partnerCredentialSecret, fn);
-  grantClaimChecks(fn, resources.claimCheckBucket, 'ClaimCheckReadAndDelete', ['s3:GetObject', 's3:DeleteObject']);
+  // PutObject: a delivered object is replaced by an empty marker, a parked one copied to a fresh key
+  // (lambda/delivery/claim-check.ts); nothing is deleted, the bucket's lifecycle expires what is left.
+  grantClaimChecks(fn, resources.claimCheckBucket, 'ClaimCheckReadAndMark', ['s3:GetObject', 's3:PutObject']);
 }
 
 /** One KMS action on the sealing key, and only for data keys made with the sealing encryption context. */

@@ -1,5 +1,5 @@
 import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
-import { redrive } from '../lambda/delivery/redrive';
+import { redrive, type RedriveReport } from '../lambda/delivery/redrive';
 import type { PartnerServer } from './partner-api-stand-in';
 import type { SqsEmulator } from './sqs-emulator';
 import { deliveriesOf, type SystemStatus } from './status-page';
@@ -12,7 +12,7 @@ export function localStatus(deps: {
   readonly partnerUrl: string;
   /** The local partner stand-in, when one was started. */
   readonly partner: PartnerServer | undefined;
-}): { status(): Promise<SystemStatus>; redrive(max?: number): Promise<number> } {
+}): { status(): Promise<SystemStatus>; redrive(max?: number): Promise<RedriveReport> } {
   const { sqs, log, partner } = deps;
   const depth = async (queueUrl: string) => {
     const out = await sqs.sqs.send(
@@ -38,15 +38,18 @@ export function localStatus(deps: {
     worker: log.workerTotals(),
   });
 
-  const redriveLocal = async (max?: number): Promise<number> => {
-    const moved = await redrive({
+  const redriveLocal = async (max?: number): Promise<RedriveReport> => {
+    const report = await redrive({
       sqs: sqs.sqs,
       queueUrl: sqs.queueUrl,
       deadLetterQueueUrl: sqs.deadLetterQueueUrl,
       ...(max === undefined ? {} : { max }),
     });
-    log.activity(`redrive: moved ${moved} message(s) from the dead-letter queue back to the delivery queue`);
-    return moved;
+    log.activity(
+      `redrive: moved ${report.moved} message(s) from the dead-letter queue back to the delivery queue` +
+        (report.unopenable.length > 0 ? `, left ${report.unopenable.length} that cannot be opened` : ''),
+    );
+    return report;
   };
 
   return { status, redrive: redriveLocal };

@@ -32,7 +32,8 @@ export const REDRIVE_USAGE = `
 usage: npm run redrive -- [target] [--max N]
 
 Moves parked messages from the dead-letter queue back to the delivery queue (bodies unchanged, secrets
-stay sealed). Target, first match wins:
+stay sealed), only those parked before it began, then ends; messages that can never be opened (claim-check
+object gone, settings that do not decrypt) are listed and left parked. Target, first match wins:
   --queue-url URL --dlq-url URL   these two queues (with --region R, or ${PLATFORM_ENV.awsRegion}; --endpoint URL for an emulator)
   --stack NAME [--region R]       the DeliveryQueueUrl / DeadLetterQueueUrl outputs of a deployed stack
   --region R                      the stack ${STACK_PREFIX}-R

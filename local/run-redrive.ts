@@ -1,10 +1,10 @@
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { redrive } from '../lambda/delivery/redrive';
+import { redrive, type RedriveReport } from '../lambda/delivery/redrive';
 import { queuesFromOutputs, UsageError, type RedriveOptions } from './redrive-target';
 import { PLATFORM_ENV } from '../lambda/config/environment';
 
-/** Runs a redrive against the target `parseRedriveArgs` chose; returns how many messages moved. */
+/** Runs a redrive against the target `parseRedriveArgs` chose; returns what it did (lambda/delivery/redrive.ts). */
 export interface RedriveClients {
   /** Injected by tests (AWS itself is the one thing they fake). */
   readonly cloudFormation?: (region: string) => Pick<CloudFormationClient, 'send' | 'destroy'>;
@@ -14,13 +14,10 @@ export interface RedriveClients {
 export async function runRedrive(
   options: RedriveOptions,
   clients: RedriveClients = {},
-): Promise<{ moved: number; from: string }> {
+): Promise<RedriveReport & { from: string }> {
   const { target } = options;
   if (target.kind === 'local')
-    return {
-      moved: await redriveLocal(target.invokeUrl, options.max),
-      from: `the local system at ${target.invokeUrl}`,
-    };
+    return { ...(await redriveLocal(target.invokeUrl, options.max)), from: `the local system at ${target.invokeUrl}` };
 
   const queues = target.kind === 'queues' ? target : await stackQueues(target.stackName, target.region, clients);
   const config = {
@@ -31,13 +28,13 @@ export async function runRedrive(
     throw new UsageError(`no region: pass --region R or set ${PLATFORM_ENV.awsRegion}`);
   const sqs = (clients.sqs ?? ((c) => new SQSClient(c)))(config);
   try {
-    const moved = await redrive({
+    const report = await redrive({
       sqs,
       queueUrl: queues.queueUrl,
       deadLetterQueueUrl: queues.deadLetterQueueUrl,
       ...(options.max === undefined ? {} : { max: options.max }),
     });
-    return { moved, from: queues.deadLetterQueueUrl };
+    return { ...report, from: queues.deadLetterQueueUrl };
   } finally {
     sqs.destroy();
   }
@@ -53,7 +50,7 @@ async function stackQueues(stackName: string, region: string, clients: RedriveCl
   }
 }
 
-async function redriveLocal(invokeUrl: string, max: number | undefined): Promise<number> {
+async function redriveLocal(invokeUrl: string, max: number | undefined): Promise<RedriveReport> {
   let response: Response;
   try {
     response = await fetch(`${invokeUrl}/_redrive${max === undefined ? '' : `?max=${max}`}`, {
@@ -66,5 +63,23 @@ async function redriveLocal(invokeUrl: string, max: number | undefined): Promise
     );
   }
   if (!response.ok) throw new Error(`the local system answered ${response.status} to POST /_redrive`);
-  return ((await response.json()) as { moved: number }).moved;
+  const report = (await response.json()) as Partial<RedriveReport> & { moved: number };
+  // A local system started from an older checkout answers only `moved`.
+  return { unopenable: [], parkedSince: 0, snapshot: report.moved, ...report };
+}
+
+/** The lines `npm run redrive` prints: what moved, and what it left parked and why. */
+export function describeRedrive(report: RedriveReport & { from: string }): string[] {
+  const lines = [
+    `moved ${report.moved} message(s) from the dead-letter queue back to the delivery queue (${report.from})`,
+  ];
+  if (report.unopenable.length > 0) {
+    lines.push(
+      `left ${report.unopenable.length} message(s) parked that cannot be opened (redriving cannot deliver them):`,
+      ...report.unopenable.map((u) => `  ${u.messageId}: ${u.reason}`),
+    );
+  }
+  if (report.parkedSince > 0)
+    lines.push(`left ${report.parkedSince} message(s) parked after this redrive began (run it again to move them)`);
+  return lines;
 }

@@ -1,5 +1,6 @@
 import type http from 'node:http';
 import { sendJson } from './lambda-invoke-api';
+import type { RedriveReport } from '../lambda/delivery/redrive';
 import type { ReceivedRequest } from './partner-api-stand-in';
 import type { InvocationRecord, RefusedCallRecord } from './system-log';
 
@@ -61,7 +62,7 @@ export function deliveriesOf(received: readonly ReceivedRequest[]): DeliveryReco
 
 export function createStatusRoutes(deps: {
   status: () => Promise<SystemStatus>;
-  redrive: (max?: number) => Promise<number>;
+  redrive: (max?: number) => Promise<RedriveReport>;
 }) {
   return async (req: http.IncomingMessage, res: http.ServerResponse): Promise<boolean> => {
     const url = new URL(req.url ?? '/', 'http://localhost');
@@ -77,7 +78,7 @@ export function createStatusRoutes(deps: {
     }
     if (req.method === 'POST' && path === '/_redrive') {
       const max = Number(url.searchParams.get('max') ?? Number.NaN);
-      sendJson(res, 200, { moved: await deps.redrive(Number.isInteger(max) && max > 0 ? max : undefined) });
+      sendJson(res, 200, await deps.redrive(Number.isInteger(max) && max > 0 ? max : undefined));
       return true;
     }
     return false;

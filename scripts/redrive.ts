@@ -4,7 +4,7 @@
  */
 import { answerHelp } from '../local/cli-help';
 import { parseRedriveArgs, REDRIVE_USAGE, UsageError } from '../local/redrive-target';
-import { runRedrive } from '../local/run-redrive';
+import { describeRedrive, runRedrive } from '../local/run-redrive';
 
 const EXIT_FAILED = 2;
 const EXIT_USAGE = 64;
@@ -17,8 +17,8 @@ function fail(code: number, message: string): never {
 async function main(): Promise<void> {
   answerHelp(REDRIVE_USAGE);
   const options = parseRedriveArgs(process.argv.slice(2), process.env);
-  const { moved, from } = await runRedrive(options);
-  process.stdout.write(`moved ${moved} message(s) from the dead-letter queue back to the delivery queue (${from})\n`);
+  const report = await runRedrive(options);
+  process.stdout.write(`${describeRedrive(report).join('\n')}\n`);
 }
 
 main().catch((error: unknown) => {

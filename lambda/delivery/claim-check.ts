@@ -8,9 +8,12 @@ import { DELIVERY_DEFAULTS } from './defaults';
 /**
  * Claim checks: a queue message too large for SQS is kept in S3 and the queue carries a small pointer to it
  * (the pattern of the SQS extended client). The object holds the whole message text as it would have been
- * sent (already SQS-safe, so plain UTF-8). Lifetime: deleted by the worker once the call is delivered; a
- * parked copy keeps the pointer (so `npm run redrive` still works) and the object stays until the bucket's
- * lifecycle expiry (DELIVERY_DEFAULTS.claimCheckRetentionDays), which outlasts queue + DLQ + one redrive.
+ * sent (already SQS-safe, so plain UTF-8). Lifetime: once the call is delivered, the worker replaces the
+ * object with an empty marker saying so (`markDone`), so a duplicate of the pointer (SQS delivers at least
+ * once) is acknowledged instead of parked as "gone". A parked pointer names a fresh copy of the object
+ * (`copy`), so the bucket's lifecycle expiry (DELIVERY_DEFAULTS.claimCheckRetentionDays, counted from an
+ * object's creation) starts again when it is parked and a late redrive still finds the text; the original
+ * is then marked done too. Markers and copies expire with the lifecycle like any object.
  */
 
 const pointerSchema = v.object({
@@ -23,10 +26,24 @@ export type ClaimCheck = v.InferOutput<typeof pointerSchema>['claimCheck'];
 /** The S3 SDK module and a client, loaded on first use: calls that fit a message never pay for them. */
 export type S3Connection = { readonly api: typeof import('@aws-sdk/client-s3'); readonly client: S3Client };
 
-/** The object a pointer names is gone (deleted after an earlier delivery, or expired): it never comes back. */
+/** The object a pointer names is gone (expired, or deleted by hand): it never comes back. */
 export class ClaimCheckMissingError extends FirehoseInputError {
   constructor(cause?: unknown) {
     super('claimCheck', 'the claim-check object is gone (already delivered, or expired)', { cause });
+  }
+}
+
+/** S3 metadata key of a marker: `delivered`, or `parked` (the text lives on under the parked copy's key). */
+const DONE_METADATA = 'done';
+
+/**
+ * The object a pointer names was replaced by a marker: its delivery is done (delivered, or parked with a
+ * copy). The pointer is a duplicate and is acknowledged. Not an input error: nothing is wrong with it.
+ */
+export class ClaimCheckDoneError extends Error {
+  override readonly name = 'ClaimCheckDoneError';
+  constructor(readonly how: string) {
+    super(`the claim-check object is marked ${how}`);
   }
 }
 
@@ -72,7 +89,7 @@ export class ClaimCheckStore {
 
   /** Stores a message text under a fresh key (never reused: two spills of one call get two objects). */
   async put(text: string): Promise<ClaimCheck> {
-    const key = `${DELIVERY_DEFAULTS.claimCheckPrefix}${new Date().toISOString().slice(0, 10)}/${randomUUID()}.json`;
+    const key = freshKey();
     const bytes = Buffer.byteLength(text);
     try {
       const { api, client } = await this.connect();
@@ -97,26 +114,65 @@ export class ClaimCheckStore {
     const { api, client } = await this.connect();
     try {
       const out = await client.send(new api.GetObjectCommand({ Bucket: this.bucket, Key: check.key }));
+      const done = out.Metadata?.[DONE_METADATA];
+      if (done) throw new ClaimCheckDoneError(done);
       if (!out.Body) throw new ClaimCheckMissingError();
       return await out.Body.transformToString('utf-8');
     } catch (error) {
-      if (error instanceof ClaimCheckMissingError) throw error;
+      if (error instanceof ClaimCheckMissingError || error instanceof ClaimCheckDoneError) throw error;
       if (error instanceof api.NoSuchKey) throw new ClaimCheckMissingError(error);
       throw new ClaimCheckUnavailableError('could not read the claim-check object', error);
     }
   }
 
-  /** Deletes an object after delivery. A failure leaves it to the lifecycle expiry, so it is not an error. */
-  async delete(check: ClaimCheck): Promise<boolean> {
+  /**
+   * Replaces the object with an empty marker: its text is gone, and a duplicate pointer reads that its
+   * delivery is done. A failure leaves the text to the lifecycle expiry (a duplicate is then delivered
+   * again, which the idempotency key makes harmless), so it is not an error.
+   */
+  async markDone(check: ClaimCheck, how: 'delivered' | 'parked'): Promise<boolean> {
     if (check.bucket !== this.bucket) return false;
     try {
       const { api, client } = await this.connect();
-      await client.send(new api.DeleteObjectCommand({ Bucket: this.bucket, Key: check.key }));
+      await client.send(
+        new api.PutObjectCommand({ Bucket: this.bucket, Key: check.key, Body: '', Metadata: { [DONE_METADATA]: how } }),
+      );
       return true;
     } catch {
       return false;
     }
   }
+
+  /**
+   * A copy of the object under a fresh key (its lifecycle expiry starts again), or undefined when there is
+   * nothing to keep alive (the object is gone or marked done) or the copy failed. Best effort: a parking
+   * must never fail for it (the pointer is then parked as it is, as before); and without s3:ListBucket, S3
+   * answers a missing object with 403, which cannot be told from other refusals.
+   */
+  async copy(check: ClaimCheck): Promise<ClaimCheck | undefined> {
+    if (check.bucket !== this.bucket) return undefined;
+    const key = freshKey();
+    try {
+      const { api, client } = await this.connect();
+      const head = await client.send(new api.HeadObjectCommand({ Bucket: this.bucket, Key: check.key }));
+      if (head.Metadata?.[DONE_METADATA]) return undefined;
+      await client.send(
+        new api.CopyObjectCommand({
+          Bucket: this.bucket,
+          Key: key,
+          CopySource: `${this.bucket}/${encodeURIComponent(check.key)}`,
+        }),
+      );
+    } catch {
+      return undefined;
+    }
+    return { ...check, key };
+  }
+}
+
+/** A key never used before, under the prefix the functions' permissions allow, dated for people reading the bucket. */
+function freshKey(): string {
+  return `${DELIVERY_DEFAULTS.claimCheckPrefix}${new Date().toISOString().slice(0, 10)}/${randomUUID()}.json`;
 }
 
 /** The lazily loaded S3 client: on AWS the runtime's SDK copy (not bundled into the front door). */

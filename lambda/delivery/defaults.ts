@@ -61,7 +61,8 @@ export const DELIVERY_DEFAULTS = {
   /**
    * Lifetime of a claim-check object (a queue message too large for SQS, kept in S3): a message may wait
    * the queue's retention, then stay parked the DLQ's, then be redriven for another queue retention
-   * (7 + 14 + 7 days), so no pointer outlives its object. Objects are deleted as soon as they are delivered.
+   * (7 + 14 + 7 days), so no pointer outlives its object. A parked pointer names a copy made when it was
+   * parked (the expiry counts from then); a delivered object is replaced at once by an empty marker.
    */
   claimCheckRetentionDays: 30,
   /** Key prefix of claim-check objects: the functions' S3 permissions are limited to it. */

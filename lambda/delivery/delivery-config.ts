@@ -54,6 +54,8 @@ export function readDeliveryConfig(env: Env): DeliveryConfig | undefined {
         maxMs: readPositiveInt(env, ENV.backoffMaxMs, DELIVERY_DEFAULTS.backoffMaxMs),
       },
       holdMaxMs: readPositiveInt(env, ENV.holdMaxMs, DELIVERY_DEFAULTS.holdMaxMs),
+      // The construct and the local emulator both set the queue's redrive count to this value.
+      maxReceiveCount: DELIVERY_DEFAULTS.redriveMaxReceiveCount,
     },
     circuitOpenMs: readPositiveInt(env, ENV.circuitOpenMs, DELIVERY_DEFAULTS.circuitOpenMs),
     maxMessageBytes: readPositiveInt(env, ENV.queueMessageMaxBytes, DELIVERY_DEFAULTS.queueMessageMaxBytes),

@@ -36,8 +36,11 @@ export type AttemptOutcome =
       readonly status?: number;
       readonly excerpt?: string;
     }
-  /** The message or its settings can never make a call: unreadable, a bad setting, sealed settings that do not open. */
-  | { readonly kind: 'unusable'; readonly reason: string }
+  /**
+   * The message or its settings can never make a call: unreadable, a bad setting, sealed settings that do
+   * not open. `unopenable`: the message itself cannot be read or opened, so a redrive cannot help it.
+   */
+  | { readonly kind: 'unusable'; readonly reason: string; readonly unopenable?: true }
   /**
    * Anything else, on our side: says nothing about the partner. `retryable` when its type says trying again
    * can help (e.g. a secret that could not be read just now), false for the unknown (a KMS SDK error, a bug).
@@ -52,6 +55,11 @@ export interface RetryPolicy {
   readonly backoff: BackoffPolicy;
   /** Longest wait between two receives of one message, whatever its age. */
   readonly holdMaxMs: number;
+  /**
+   * The delivery queue's redrive count: a message received one time short of it is parked with its reason,
+   * before SQS moves it to the dead-letter queue without one. @default none (only the budget parks)
+   */
+  readonly maxReceiveCount?: number;
 }
 
 export type Situation =
@@ -76,7 +84,13 @@ export type Decision =
   | { readonly kind: 'retry'; readonly delayMs: number; readonly reason: string; readonly status?: number }
   /** Queued only: not tried (circuit open) or slowed (rate limit, 429); hide the message for `delayMs`. */
   | { readonly kind: 'hold'; readonly delayMs: number; readonly reason?: string }
-  | { readonly kind: 'park'; readonly reason: string; readonly status?: number; readonly excerpt?: string }
+  | {
+      readonly kind: 'park';
+      readonly reason: string;
+      readonly status?: number;
+      readonly excerpt?: string;
+      readonly unopenable?: true;
+    }
   /** In-line only: neither delivered nor safe to queue as is; the invocation must fail. */
   | { readonly kind: 'fail'; readonly error: unknown };
 
@@ -102,7 +116,8 @@ export function decide(outcome: AttemptOutcome, at: Situation): Decision {
     const { status, excerpt } = outcome;
     return { kind: 'park', reason: `partner answered ${status}`, status, excerpt };
   }
-  if (outcome.kind === 'unusable') return { kind: 'park', reason: outcome.reason };
+  if (outcome.kind === 'unusable')
+    return { kind: 'park', reason: outcome.reason, ...(outcome.unopenable ? { unopenable: true } : {}) };
 
   if (at.path === 'inline') {
     if (outcome.kind === 'not-tried') return { kind: 'spill', reason: 'circuit open' };
@@ -114,7 +129,8 @@ export function decide(outcome: AttemptOutcome, at: Situation): Decision {
 
   const { ageMs, policy } = at;
   const status = outcome.kind === 'unavailable' || outcome.kind === 'slowed' ? outcome.status : undefined;
-  if (ageMs >= policy.budgetMs) {
+  const nearRedriveCount = policy.maxReceiveCount !== undefined && at.attempts >= policy.maxReceiveCount - 1;
+  if (ageMs >= policy.budgetMs || nearRedriveCount) {
     const last =
       outcome.kind === 'not-tried'
         ? 'the partner was down (circuit open)'
@@ -122,11 +138,13 @@ export function decide(outcome: AttemptOutcome, at: Situation): Decision {
           ? outcome.reason
           : outcome.message;
     const excerpt = outcome.kind === 'unavailable' || outcome.kind === 'slowed' ? outcome.excerpt : undefined;
+    const why =
+      ageMs >= policy.budgetMs
+        ? `outlived its delivery budget of ${Math.round(policy.budgetMs / 1000)} s (received ${at.attempts} times)`
+        : `received ${at.attempts} times, one short of the delivery queue's redrive count (${policy.maxReceiveCount})`;
     return {
       kind: 'park',
-      reason:
-        `outlived its delivery budget of ${Math.round(policy.budgetMs / 1000)} s ` +
-        `(received ${at.attempts} times): ${last}`,
+      reason: `${why}: ${last}`,
       ...(status === undefined ? {} : { status }),
       ...(excerpt === undefined ? {} : { excerpt }),
     };
@@ -161,11 +179,12 @@ export function partnerOutcome(error: unknown): AttemptOutcome {
 /** The outcome of a failure before any call: reading the message, opening its settings, making headers. */
 export function preparationOutcome(error: unknown): AttemptOutcome {
   if (error instanceof FirehoseInputError) {
-    return { kind: 'unusable', reason: `unreadable queue message: ${error.message}` };
+    return { kind: 'unusable', reason: `unreadable queue message: ${error.message}`, unopenable: true };
   }
-  if (error instanceof SettingError || error instanceof SealedSecretsUnreadableError) {
-    return { kind: 'unusable', reason: error.message };
-  }
+  if (error instanceof SealedSecretsUnreadableError)
+    return { kind: 'unusable', reason: error.message, unopenable: true };
+  // A bad setting is not "unopenable": a fix on our side (an integration that reads it differently) can help.
+  if (error instanceof SettingError) return { kind: 'unusable', reason: error.message };
   return { kind: 'error', message: errorMessage(error), error, retryable: error instanceof RetryableError };
 }
 

@@ -1,9 +1,16 @@
 import type { MessageAttributeValue, SQSClient } from '@aws-sdk/client-sqs';
 import { RetryableError } from '../common/errors';
 import { sleep } from '../common/retry';
-import { ClaimCheckNotConfiguredError, encodePointer, readPointer, type ClaimCheckStore } from './claim-check';
+import {
+  ClaimCheckNotConfiguredError,
+  encodePointer,
+  readPointer,
+  type ClaimCheck,
+  type ClaimCheckStore,
+} from './claim-check';
 import { ENV } from './defaults';
 import { sqsSafeText } from './queue-message';
+import { sqsSafeAttribute } from './sqs-attribute';
 
 /** The delivery queue and its dead-letter queue, as the ingress and the worker use them. */
 
@@ -13,7 +20,12 @@ export interface ParkingReason {
   readonly status?: number;
   readonly excerpt?: string;
   readonly attempts: number;
+  /** The message can never be opened (claim-check object gone, sealed settings that do not decrypt). */
+  readonly unopenable?: boolean;
 }
+
+/** The dead-letter attribute (`true`) that tells `npm run redrive` a message cannot be opened: not moved. */
+export const UNOPENABLE_ATTRIBUTE = 'unopenable';
 
 export class QueueUnavailableError extends RetryableError {
   constructor(message: string, cause?: unknown) {
@@ -28,6 +40,17 @@ const MAX_BATCH_ENTRIES = 10;
 export const PARKING_ATTRIBUTES_ROOM_BYTES = 2 * 1024;
 
 const ENTRY_RETRIES = 3;
+
+/** Longest parking reason and partner excerpt kept as attributes, in characters (escapes included). */
+const REASON_CHARS = 1024;
+const EXCERPT_CHARS = 1024;
+
+/** SQS refused the request itself (a sender fault: its content), as opposed to being unavailable. */
+function isRefusal(error: unknown): boolean {
+  const fault = (error as { $fault?: unknown } | null)?.$fault;
+  const name = (error as { name?: unknown } | null)?.name;
+  return fault === 'client' && !/Throttl/i.test(String(name));
+}
 
 /** The SQS SDK module and a client, loaded on first use: the dry run and in-line successes never pay for it. */
 export type SqsConnection = { readonly api: typeof import('@aws-sdk/client-sqs'); readonly client: SQSClient };
@@ -62,10 +85,22 @@ export class DeliveryQueue {
     return this.claimChecks.get(check);
   }
 
-  /** After delivery: deletes the claim-check object a body points to, if any (the lifecycle is the backstop). */
+  /** After delivery: marks the claim-check object a body points to as delivered (its text is removed). */
   async release(body: string): Promise<void> {
     const check = readPointer(body);
-    if (check) await this.claimChecks?.delete(check);
+    if (check) await this.claimChecks?.markDone(check, 'delivered');
+  }
+
+  /**
+   * The body of a parked copy: a pointer is made to name a fresh copy of its object, so the lifecycle expiry
+   * starts again at the parking and a late redrive still finds the text; returns the original pointer,
+   * to be marked done once the copy is parked. Any other body is parked as it is.
+   */
+  private async keepAlive(body: string): Promise<{ body: string; original?: ClaimCheck }> {
+    const check = readPointer(body);
+    if (!check || !this.claimChecks) return { body };
+    const copy = await this.claimChecks.copy(check);
+    return copy ? { body: encodePointer(copy), original: check } : { body };
   }
 
   /**
@@ -118,26 +153,50 @@ export class DeliveryQueue {
     }
   }
 
-  /** Writes a copy to the dead-letter queue with the reason as attributes. Resolves once SQS has it. */
+  /**
+   * Writes a copy to the dead-letter queue with the reason as attributes. Resolves once SQS has it. Every
+   * attribute is made text SQS accepts (sqsSafeAttribute); should the queue still refuse the copy with the
+   * partner's excerpt, it is parked without it, so a parking never fails for what the partner answered.
+   */
   async park(body: string, why: ParkingReason): Promise<void> {
     const attributes: Record<string, MessageAttributeValue> = {
-      reason: { DataType: 'String', StringValue: why.reason.slice(0, 1024) || 'unknown' },
+      reason: { DataType: 'String', StringValue: sqsSafeAttribute(why.reason, REASON_CHARS) || 'unknown' },
       attempts: { DataType: 'Number', StringValue: String(why.attempts) },
       parkedAt: { DataType: 'String', StringValue: new Date().toISOString() },
     };
     if (why.status !== undefined) attributes['status'] = { DataType: 'Number', StringValue: String(why.status) };
-    if (why.excerpt) attributes['excerpt'] = { DataType: 'String', StringValue: why.excerpt };
+    if (why.unopenable) attributes[UNOPENABLE_ATTRIBUTE] = { DataType: 'String', StringValue: 'true' };
+    const excerpt = why.excerpt ? sqsSafeAttribute(why.excerpt, EXCERPT_CHARS) : '';
     // SQS refuses an empty body; a parked copy must never be refused (that would loop the message forever).
     const text = body === '' ? '(empty message body)' : body;
+    let MessageBody: string;
+    let original: ClaimCheck | undefined;
+    let api: SqsConnection['api'];
+    let client: SQSClient;
     try {
-      const MessageBody = await this.prepare(text);
-      const { api, client } = await this.connect();
-      await client.send(
-        new api.SendMessageCommand({ QueueUrl: this.deadLetterQueueUrl, MessageBody, MessageAttributes: attributes }),
-      );
+      const kept = await this.keepAlive(text);
+      original = kept.original;
+      MessageBody = await this.prepare(kept.body);
+      ({ api, client } = await this.connect());
     } catch (cause) {
       throw new QueueUnavailableError('dead-letter queue did not accept the message', cause);
     }
+    const send = (MessageAttributes: Record<string, MessageAttributeValue>) =>
+      client.send(new api.SendMessageCommand({ QueueUrl: this.deadLetterQueueUrl, MessageBody, MessageAttributes }));
+    try {
+      await send(excerpt ? { ...attributes, excerpt: { DataType: 'String', StringValue: excerpt } } : attributes);
+    } catch (cause) {
+      if (!excerpt || !isRefusal(cause))
+        throw new QueueUnavailableError('dead-letter queue did not accept the message', cause);
+      const reason = `${attributes['reason']?.StringValue} (excerpt left out: the dead-letter queue refused it)`;
+      try {
+        await send({ ...attributes, reason: { DataType: 'String', StringValue: reason } });
+      } catch (again) {
+        throw new QueueUnavailableError('dead-letter queue did not accept the message', again);
+      }
+    }
+    // The parked copy names its own object now: a duplicate of the original pointer is acknowledged.
+    if (original) await this.claimChecks?.markDone(original, 'parked');
   }
 
   /** Hides a received message for `seconds` (its next attempt), capped at SQS's 12 hours. */

@@ -2,7 +2,7 @@ import type { SQSRecord } from 'aws-lambda';
 import { RetryableError } from '../common/errors';
 import { decide } from './delivery-policy';
 import { park } from './park';
-import { attemptRecord } from './worker-attempt';
+import { attemptRecord, releaseHeld } from './worker-attempt';
 import type { WorkerDependencies } from './worker-dependencies';
 
 // Re-exported: the worker's wiring and tests import the dependencies from here.
@@ -39,9 +39,17 @@ export async function deliverRecord(
   deps.held?.forget(record.messageId);
   const base = { messageId: record.messageId, attempts, ageMs };
   // While the circuit is open and no probe is due, hold at once: nothing to read, fetch or decrypt.
-  const { outcome, context, secrets } = deps.breaker.wouldAllow()
+  const { outcome, context, secrets, alreadyDone } = deps.breaker.wouldAllow()
     ? await attemptRecord(record, deps, base, remainingMs)
-    : { outcome: { kind: 'not-tried' } as const, context: base, secrets: [] };
+    : { outcome: { kind: 'not-tried' } as const, context: base, secrets: [], alreadyDone: undefined };
+  if (alreadyDone !== undefined) {
+    // SQS delivers at least once: the same pointer again, after its call was delivered or parked.
+    deps.logger.info('duplicate claim-check pointer: its delivery is already done, acknowledged', {
+      ...context,
+      done: alreadyDone,
+    });
+    return 'delivered';
+  }
 
   const decision = decide(outcome, {
     path: 'queued',
@@ -56,7 +64,7 @@ export async function deliverRecord(
       deps.observer?.delivered(decision.status, outcome.kind === 'delivered' ? outcome.ms : 0);
       const durationMs = Math.round(performance.now() - started);
       deps.logger.debug('delivered', { ...context, status: decision.status, durationMs });
-      // A claim-check object is deleted once its delivery is done (lambda/delivery/claim-check.ts).
+      // A claim-check object becomes an empty 'delivered' marker (lambda/delivery/claim-check.ts).
       await deps.queue.release(record.body);
       return 'delivered';
     }
@@ -64,7 +72,13 @@ export async function deliverRecord(
       await park(
         { queue: deps.queue, logger: deps.logger, onParked: (status) => deps.observer?.deadLettered(status) },
         record.body,
-        { reason: decision.reason, status: decision.status, excerpt: decision.excerpt, attempts },
+        {
+          reason: decision.reason,
+          status: decision.status,
+          excerpt: decision.excerpt,
+          attempts,
+          ...(decision.unopenable ? { unopenable: true } : {}),
+        },
         secrets,
         context,
       );
@@ -74,6 +88,9 @@ export async function deliverRecord(
       await deps.queue.delay(record.receiptHandle, decision.delayMs / 1000);
       // Only what waits on the partner's health is released when a probe finds it healthy, not the paced.
       if (outcome.kind !== 'slowed') deps.held?.add(record.messageId, record.receiptHandle, decision.delayMs);
+      // Held while a sibling probed, and the probe found the partner healthy before this hold was recorded:
+      // its release has run already, so release now rather than wait out the hold.
+      if (outcome.kind === 'not-tried' && deps.breaker.state === 'closed') await releaseHeld(deps);
       const reason = decision.kind === 'retry' ? decision.reason : (decision.reason ?? 'circuit open');
       if (outcome.kind === 'unavailable') deps.observer?.retried(outcome.status);
       const what =

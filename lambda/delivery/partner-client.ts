@@ -2,6 +2,7 @@ import { scrubSecrets } from '../observability/redact';
 import { PermanentError, RetryableError } from '../common/errors';
 import type { HttpClient } from '../common/http-client';
 import { isRetriableStatus, parseRetryAfterMs } from '../common/retry';
+import { cutOnCodePoints } from './sqs-attribute';
 
 /** One call to the partner's API and the classification of its answer: done, retry, or give up. */
 
@@ -74,8 +75,9 @@ export class PartnerClient {
     if (response.status >= 200 && response.status < 300) return { status: response.status, ms };
     // A partner may echo the request: its auth headers (the customer's key, the partner credential) never
     // reach a DLQ attribute or a log through the excerpt.
-    const excerpt = scrubSecrets(response.body.slice(0, 4 * EXCERPT_CHARS), credentialsIn(request.headers)).slice(
-      0,
+    // Cut on code points: half a surrogate pair is a character SQS refuses in the parking attribute.
+    const excerpt = cutOnCodePoints(
+      scrubSecrets(response.body.slice(0, 4 * EXCERPT_CHARS), credentialsIn(request.headers)),
       EXCERPT_CHARS,
     );
     if (isRetriableStatus(response.status)) {

@@ -31,7 +31,7 @@ export interface QueuedDeliveryDependencies {
  */
 export function createQueuedDeliveryPort(deps: QueuedDeliveryDependencies): DeliveryPort {
   const toMessage = async (call: OutboundCall): Promise<string> => {
-    const sealed = Object.keys(call.secrets).length > 0 ? await deps.box.seal(call.secrets) : undefined;
+    const sealed = Object.keys(call.secrets).length > 0 ? await deps.box.seal(call.secrets, call) : undefined;
     return encodeQueuedDelivery(call, sealed);
   };
 

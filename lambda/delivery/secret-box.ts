@@ -7,7 +7,8 @@ import { ENV } from '../config/environment';
  * Envelope encryption of confidential settings inside queue messages (AES-256-GCM, node:crypto).
  * A data key comes from a KeySource (KMS in AWS, an env var locally), is cached per container, and travels
  * encrypted beside the ciphertext, so the worker can ask KMS to decrypt it. Queue bodies, DLQ copies and
- * redrive output therefore never hold a secret in clear.
+ * redrive output therefore never hold a secret in clear. Each sealed blob is bound to its call (AES-GCM
+ * additional authenticated data, `sealedFor`): moved into another queue message it does not open.
  */
 
 export interface DataKey {
@@ -42,13 +43,30 @@ export class SealedSecretsUnreadableError extends PermanentError {
   }
 }
 
+/** The call a sealed blob belongs to: the fields of its queue message that say whose call it is. */
+export interface SealedFor {
+  readonly requestType: string;
+  readonly accountId?: number | undefined;
+  readonly path: string;
+  readonly idempotencyKey: string;
+}
+
+/** The additional authenticated data of a blob: its call, in a fixed, unambiguous form. */
+function binding(call: SealedFor): Buffer {
+  return Buffer.from(
+    JSON.stringify(['sealed-for/1', call.requestType, call.accountId ?? null, call.path, call.idempotencyKey]),
+    'utf8',
+  );
+}
+
 export class SecretBox {
   constructor(private readonly keys: KeySource) {}
 
-  async seal(secrets: Readonly<Record<string, string>>): Promise<SealedSecrets> {
+  async seal(secrets: Readonly<Record<string, string>>, call: SealedFor): Promise<SealedSecrets> {
     const key = await this.keys.dataKey();
     const iv = randomBytes(12);
     const cipher = createCipheriv('aes-256-gcm', key.plaintext, iv);
+    cipher.setAAD(binding(call));
     const data = Buffer.concat([cipher.update(stringifyJson(secrets), 'utf8'), cipher.final()]);
     return {
       key: key.encrypted,
@@ -58,20 +76,32 @@ export class SecretBox {
     };
   }
 
-  async open(sealed: SealedSecrets): Promise<Record<string, string>> {
+  /**
+   * Opens a blob sealed for `call`. A blob sealed before blobs were bound (no additional data) is still
+   * read, so messages queued or parked before the upgrade are delivered: binding only adds a check, and a
+   * bound blob never opens without its call's data, so the fallback cannot unbind one.
+   */
+  async open(sealed: SealedSecrets, call: SealedFor): Promise<Record<string, string>> {
     const key = await this.keys.decryptDataKey(sealed.key);
-    try {
-      const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(sealed.iv, 'base64'));
-      decipher.setAuthTag(Buffer.from(sealed.tag, 'base64'));
-      const text = Buffer.concat([decipher.update(Buffer.from(sealed.data, 'base64')), decipher.final()]).toString(
-        'utf8',
-      );
-      return JSON.parse(text) as Record<string, string>;
-    } catch (error) {
-      // The same bytes fail the same way every time: GCM's tag check refused them, or they were never ours.
-      throw new SealedSecretsUnreadableError(error);
+    let failure: unknown;
+    for (const aad of [binding(call), undefined]) {
+      try {
+        return decrypt(key, sealed, aad);
+      } catch (error) {
+        failure ??= error;
+      }
     }
+    // The same bytes fail the same way every time: GCM's tag check refused them, or they were never ours.
+    throw new SealedSecretsUnreadableError(failure);
   }
+}
+
+function decrypt(key: Buffer, sealed: SealedSecrets, aad: Buffer | undefined): Record<string, string> {
+  const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(sealed.iv, 'base64'));
+  if (aad) decipher.setAAD(aad);
+  decipher.setAuthTag(Buffer.from(sealed.tag, 'base64'));
+  const text = Buffer.concat([decipher.update(Buffer.from(sealed.data, 'base64')), decipher.final()]).toString('utf8');
+  return JSON.parse(text) as Record<string, string>;
 }
 
 /** Local runs and tests: one 32-byte key from ENV.localSealingKey (base64), used directly as the data key. */

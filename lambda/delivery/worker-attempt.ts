@@ -1,9 +1,19 @@
 import type { SQSRecord } from 'aws-lambda';
+import { ClaimCheckDoneError } from './claim-check';
 import { preparationOutcome, type AttemptOutcome } from './delivery-policy';
 import { callPartner } from './partner-attempt';
 import { noPartnerCredential } from './partner-credential';
 import { decodeQueuedDelivery } from './queue-message';
 import type { WorkerDependencies } from './worker-dependencies';
+
+/** What one attempt on a record came to, with what may be logged of it and the secrets to scrub. */
+export interface RecordAttempt {
+  readonly outcome: AttemptOutcome;
+  readonly context: Readonly<Record<string, unknown>>;
+  readonly secrets: readonly string[];
+  /** A duplicate claim-check pointer: its delivery is recorded as done (`delivered` or `parked`). */
+  readonly alreadyDone?: string;
+}
 
 /** Reads the message, opens its settings, makes its headers and calls the partner under the breaker. */
 export async function attemptRecord(
@@ -11,7 +21,7 @@ export async function attemptRecord(
   deps: WorkerDependencies,
   base: Readonly<Record<string, unknown>>,
   remainingMs: (() => number) | undefined,
-): Promise<{ outcome: AttemptOutcome; context: Readonly<Record<string, unknown>>; secrets: readonly string[] }> {
+): Promise<RecordAttempt> {
   let context = base;
   let secrets: readonly string[] = [];
   try {
@@ -19,7 +29,7 @@ export async function attemptRecord(
     const message = decodeQueuedDelivery(await deps.queue.open(record.body));
     const { idempotencyKey, requestType, path } = message;
     context = { ...base, idempotencyKey, requestType, path };
-    const opened = message.sealed ? await deps.box.open(message.sealed) : {};
+    const opened = message.sealed ? await deps.box.open(message.sealed, message) : {};
     secrets = Object.values(opened);
     const headers = await deps.integration.authHeaders({
       secrets: opened,
@@ -40,6 +50,8 @@ export async function attemptRecord(
     if (before === 'open' && deps.breaker.state === 'closed') await releaseHeld(deps);
     return { outcome, context, secrets };
   } catch (error) {
+    if (error instanceof ClaimCheckDoneError)
+      return { outcome: preparationOutcome(error), context, secrets, alreadyDone: error.how };
     return { outcome: preparationOutcome(error), context, secrets };
   }
 }
@@ -75,7 +87,7 @@ async function waitForSlot(
  * time, so deliveries resume at once rather than when each wait ends. Best effort: a failure only means
  * that message waits out its hold.
  */
-async function releaseHeld(deps: WorkerDependencies): Promise<void> {
+export async function releaseHeld(deps: WorkerDependencies): Promise<void> {
   const handles = deps.held?.takeStillHidden() ?? [];
   for (let i = 0; i < handles.length; i += 10) {
     await Promise.all(handles.slice(i, i + 10).map((handle) => deps.queue.delay(handle, 0).catch(() => undefined)));

@@ -64,9 +64,9 @@ describe('claim-check bucket', () => {
     }
   });
 
-  it('lets the worker only get and delete objects, under the prefix', () => {
+  it('lets the worker only get and put objects (markers, copies of parked ones), under the prefix', () => {
     const statements = s3Statements(ids.workerRole);
-    expect(actionsOf(statements).sort()).toEqual(['s3:DeleteObject', 's3:GetObject']);
+    expect(actionsOf(statements).sort()).toEqual(['s3:GetObject', 's3:PutObject']);
     expect(statements.map((s) => s.Resource)).toEqual([prefixArn()]);
   });
 

@@ -3,12 +3,17 @@ import { GetQueueAttributesCommand, SendMessageCommand } from '@aws-sdk/client-s
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ENV } from '../../lambda/delivery/defaults';
 import { parseRedriveArgs, queuesFromOutputs, UsageError } from '../../local/redrive-target';
-import { runRedrive } from '../../local/run-redrive';
+import { describeRedrive, runRedrive } from '../../local/run-redrive';
 import { startSqsEmulator, type SqsEmulator } from '../../local/sqs-emulator';
 import { stopAll } from '../support/processes';
 import { PROJECT_ROOT, runCli } from '../support/run-cli';
 import path from 'node:path';
 import { PLATFORM_ENV } from '../../lambda/config/environment';
+import { DeleteObjectCommand } from '@aws-sdk/client-s3';
+import { readPointer } from '../../lambda/delivery/claim-check';
+import { startDeliverySystem, type DeliverySystem } from '../support/delivery-system';
+import { membershipChange, profile } from '../support/factories';
+import { largeProfile } from '../support/large-payloads';
 
 const tsx = path.join(PROJECT_ROOT, 'node_modules/.bin/tsx');
 afterAll(() => stopAll());
@@ -118,7 +123,7 @@ describe('npm run redrive against a deployed stack (CloudFormation faked, SQS re
     });
     // Assess
     expect(asked).toEqual([{ region: 'eu-west-1', input: { StackName: 'MparticleFirehose-eu-west-1' } }]);
-    expect(result).toEqual({ moved: 2, from: sqs.deadLetterQueueUrl });
+    expect(result).toMatchObject({ moved: 2, from: sqs.deadLetterQueueUrl });
     const depth = await sqs.sqs.send(
       new GetQueueAttributesCommand({ QueueUrl: sqs.queueUrl, AttributeNames: ['ApproximateNumberOfMessages'] }),
     );
@@ -159,4 +164,93 @@ describe('npm run redrive against a deployed stack (CloudFormation faked, SQS re
       'redrive failed: no local system answers at http://127.0.0.1:9: start it with `npm start`, pass --local <its URL>, or name AWS queues (see --help)',
     );
   });
+});
+
+describe('npm run redrive while the partner still refuses (fauxqs, a real HTTP partner, the worker running)', () => {
+  let system: DeliverySystem;
+  beforeAll(async () => {
+    system = await startDeliverySystem();
+  });
+  afterAll(async () => system?.stop());
+
+  const PARKED = 20;
+
+  it('moves only what was parked when it began, reports it, and ends; an unopenable message is reported, not moved', async () => {
+    // Prepare: 20 calls the partner refuses, and one whose claim-check object is gone, all parked.
+    const { ingress, partner, sqs } = system;
+    partner.setFaults(() => ({ kind: 'status', status: 400 }));
+    for (let i = 0; i < PARKED; i++) await ingress.handle(JSON.stringify(membershipChange([profile(`refused-${i}`)])));
+    await ingress.handle(JSON.stringify(membershipChange([largeProfile('gone', 300_000)])));
+    const [pointer] = sqs.peek('delivery').flatMap((m) => readPointer(m.body) ?? []);
+    if (!pointer) throw new Error('expected a claim-check pointer in the queue');
+    await sqs.s3.send(new DeleteObjectCommand({ Bucket: pointer.bucket, Key: pointer.key }));
+    await system.drain();
+    expect(await system.deadLetters()).toHaveLength(PARKED + 1);
+    const callsBefore = partner.received.length;
+
+    // Act: the worker keeps running (parking each moved message again within milliseconds) while redrive runs.
+    let stopped = false;
+    const worker = (async () => {
+      while (!stopped) {
+        await system.drain(30_000).catch(() => undefined);
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+    })();
+    const started = Date.now();
+    let tookMs: number;
+    let outcome: Awaited<ReturnType<typeof runRedrive>> | 'still running';
+    try {
+      outcome = await Promise.race([
+        runRedrive(
+          parseRedriveArgs(
+            [
+              '--queue-url',
+              sqs.queueUrl,
+              '--dlq-url',
+              sqs.deadLetterQueueUrl,
+              '--endpoint',
+              sqs.endpoint,
+              '--region',
+              'us-east-1',
+            ],
+            {},
+          ),
+        ),
+        new Promise<'still running'>((resolve) => setTimeout(() => resolve('still running'), 20_000)),
+      ]);
+      tookMs = Date.now() - started;
+      // The worker goes on a moment: what the redrive moved is tried (and parked again) before counting.
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+    } finally {
+      stopped = true;
+      await worker;
+    }
+    await system.drain();
+
+    // Assess: it ended, having moved each parked message once; the partner saw each once more.
+    expect(outcome).not.toBe('still running');
+    if (outcome === 'still running') return;
+    expect(outcome.moved).toBe(PARKED);
+    expect(outcome.unopenable).toEqual([
+      {
+        messageId: expect.any(String),
+        reason: 'unreadable queue message: claimCheck: the claim-check object is gone (already delivered, or expired)',
+      },
+    ]);
+    expect(describeRedrive(outcome)).toEqual([
+      `moved ${PARKED} message(s) from the dead-letter queue back to the delivery queue (${sqs.deadLetterQueueUrl})`,
+      'left 1 message(s) parked that cannot be opened (redriving cannot deliver them):',
+      `  ${outcome.unopenable[0]?.messageId}: ${outcome.unopenable[0]?.reason}`,
+      ...(outcome.parkedSince > 0
+        ? [`left ${outcome.parkedSince} message(s) parked after this redrive began (run it again to move them)`]
+        : []),
+    ]);
+    const calls = partner.received.length - callsBefore;
+    expect(calls).toBe(PARKED);
+    expect(await system.deadLetters()).toHaveLength(PARKED + 1);
+    console.info(
+      `redrive of ${PARKED + 1} parked with the partner refusing: moved ${outcome.moved}, ${outcome.unopenable.length} unopenable reported, ` +
+        `${outcome.parkedSince} parked again during the run left, ${calls} partner calls, ended in ${tookMs} ms`,
+    );
+  }, 60_000);
 });

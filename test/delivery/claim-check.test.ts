@@ -1,4 +1,5 @@
 import { DeleteObjectCommand } from '@aws-sdk/client-s3';
+import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import { describe, expect, it } from 'vitest';
 import { ENV } from '../../lambda/delivery/defaults';
 import { redrive } from '../../lambda/delivery/redrive';
@@ -30,8 +31,15 @@ function expectedBody(message: Record<string, unknown>): string {
 const pointerOf = (body: string) =>
   (JSON.parse(body) as { claimCheck?: { bucket: string; key: string; bytes: number } }).claimCheck;
 
+/** Keys of the objects that still hold a message text (a delivered or parked one keeps only an empty marker). */
+async function withText(sqs: { objects(): Promise<string[]>; objectText(key: string): Promise<string> }) {
+  const keys = await sqs.objects();
+  const texts = await Promise.all(keys.map((key) => sqs.objectText(key)));
+  return keys.filter((_, i) => texts[i] !== '');
+}
+
 describe('claim check: a single item larger than one queue message', () => {
-  it('queues a 300 KB profile of a membership change through S3; the worker delivers it exactly and deletes the object', async () => {
+  it('queues a 300 KB profile of a membership change through S3; the worker delivers it exactly and removes the text', async () => {
     // Prepare
     const { ingress, partner, sqs, drain } = await start();
     const message = membershipChange([largeProfile('9001', 300_000)]);
@@ -53,7 +61,7 @@ describe('claim check: a single item larger than one queue message', () => {
     expect(delivered.path).toBe('/audience-memberships');
     expect(delivered.headers['idempotency-key']).toBe(`${String(message['id'])}:0`);
     expect(delivered.bodyText).toBe(expectedBody(message));
-    expect(await sqs.objects()).toEqual([]);
+    expect(await withText(sqs)).toEqual([]);
   });
 
   it('delivers a 300 KB event in-line when the partner is up: no queue message, no object', async () => {
@@ -89,10 +97,10 @@ describe('claim check: a single item larger than one queue message', () => {
     expect(delivered.bodyText).toBe(expectedBody(message));
     expect(delivered.bodyText).toBe(failed.bodyText);
     expect(delivered.headers['idempotency-key']).toBe(failed.headers['idempotency-key']);
-    expect(await sqs.objects()).toEqual([]);
+    expect(await withText(sqs)).toEqual([]);
   });
 
-  it('parks the pointer when the partner refuses, keeps the object, and redrive then delivers it', async () => {
+  it('parks the pointer when the partner refuses, keeps the text, and redrive then delivers it', async () => {
     // Prepare
     const { ingress, partner, sqs, drain, deadLetters } = await start();
     let fixed = false;
@@ -102,7 +110,7 @@ describe('claim check: a single item larger than one queue message', () => {
     // Act
     await drain();
     const parked = await deadLetters();
-    const storedWhileParked = await sqs.objects();
+    const storedWhileParked = await withText(sqs);
     fixed = true;
     const moved = await redrive({ sqs: sqs.sqs, queueUrl: sqs.queueUrl, deadLetterQueueUrl: sqs.deadLetterQueueUrl });
     await drain();
@@ -110,9 +118,9 @@ describe('claim check: a single item larger than one queue message', () => {
     expect(parked).toHaveLength(1);
     expect(parked[0]?.attributes).toMatchObject({ reason: 'partner answered 400', status: '400' });
     expect(storedWhileParked).toEqual([pointerOf(parked[0]?.body ?? '')?.key]);
-    expect(moved).toBe(1);
+    expect(moved).toMatchObject({ moved: 1 });
     expect(partner.accepted.map((r) => r.bodyText)).toEqual([expectedBody(message)]);
-    expect(await sqs.objects()).toEqual([]);
+    expect(await withText(sqs)).toEqual([]);
     expect(await deadLetters()).toEqual([]);
   });
 
@@ -150,5 +158,47 @@ describe('claim check: a single item larger than one queue message', () => {
       new RegExp(`needs the claim-check bucket \\(${ENV.claimCheckBucket} is not set\\)`),
     );
     expect(sqs.peek('delivery')).toEqual([]);
+  });
+});
+
+describe('claim check: duplicates and late redrives', () => {
+  it('acknowledges a duplicate pointer whose delivery is recorded as done, without parking it', async () => {
+    // Prepare: a large change delivered; then SQS hands the same pointer over again (at-least-once).
+    const { ingress, partner, sqs, drain, deadLetters, logLines } = await start();
+    await ingress.handle(JSON.stringify(membershipChange([largeProfile('9101', 300_000)])));
+    const [pointer] = sqs.peek('delivery');
+    await drain();
+    // Act
+    await sqs.sqs.send(new SendMessageCommand({ QueueUrl: sqs.queueUrl, MessageBody: pointer?.body ?? '' }));
+    await drain();
+    // Assess
+    expect(partner.accepted).toHaveLength(1);
+    expect(await deadLetters()).toEqual([]);
+    expect(logLines.some((l) => l.includes('duplicate claim-check pointer'))).toBe(true);
+    expect(await withText(sqs)).toEqual([]);
+  });
+
+  it('parks a pointer with a copy of its object, so a redrive after the original object expired still delivers', async () => {
+    // Prepare: the partner refuses, the pointer is parked.
+    const { ingress, partner, sqs, drain, deadLetters } = await start();
+    let fixed = false;
+    partner.setFaults(() => (fixed ? undefined : { kind: 'status', status: 400 }));
+    const message = membershipChange([largeProfile('9102', 300_000)]);
+    await ingress.handle(JSON.stringify(message));
+    const original = pointerOf(sqs.peek('delivery')[0]?.body ?? '');
+    await drain();
+    const [parked] = await deadLetters();
+    // Act: the bucket's lifecycle removes the object written when the call was queued (30 days on), then
+    // the partner is fixed and the parked copy redriven.
+    await sqs.s3.send(new DeleteObjectCommand({ Bucket: sqs.bucketName, Key: original?.key }));
+    fixed = true;
+    const report = await redrive({ sqs: sqs.sqs, queueUrl: sqs.queueUrl, deadLetterQueueUrl: sqs.deadLetterQueueUrl });
+    await drain();
+    // Assess
+    expect(pointerOf(parked?.body ?? '')?.key).not.toBe(original?.key);
+    expect(report.moved).toBe(1);
+    expect(partner.accepted.map((r) => r.bodyText)).toEqual([expectedBody(message)]);
+    expect(await deadLetters()).toEqual([]);
+    expect(await withText(sqs)).toEqual([]);
   });
 });

@@ -283,6 +283,26 @@ describe('the receive count a message can reach', () => {
     expect(ageMs).toBe(policy.budgetMs);
   });
 
+  it("parks a message one receive short of the queue's redrive count, with its reason, whatever its age", () => {
+    const at = (attempts: number): Situation => ({
+      path: 'queued',
+      ageMs: MINUTE,
+      attempts,
+      circuit: 'open',
+      policy: { ...policy, maxReceiveCount: 1_000 },
+    });
+    expect(decide(down, at(998)).kind).toBe('retry');
+    expect(decide({ kind: 'not-tried' }, at(998)).kind).toBe('hold');
+    expect(decide(down, at(999))).toEqual({
+      kind: 'park',
+      reason: "received 999 times, one short of the delivery queue's redrive count (1000): partner answered 503",
+      status: 503,
+      excerpt: 'busy',
+    });
+    expect(decide({ kind: 'not-tried' }, at(1_000))).toMatchObject({ kind: 'park' });
+    expect(decide(delivered, at(1_000))).toEqual({ kind: 'delivered', status: 202 });
+  });
+
   it('keeps the budget inside the queue retention', () => {
     expect(DELIVERY_DEFAULTS.deliveryBudgetSeconds + DELIVERY_DEFAULTS.holdMaxMs / 1000).toBeLessThan(
       DELIVERY_DEFAULTS.queueRetentionDays * 86_400,

@@ -115,4 +115,59 @@ describe('a partner outage longer than the old retry span', () => {
     expect(drainedAt - healedAt).toBeLessThan(30_000);
     console.info(`held 60 s each; drained ${((drainedAt - healedAt) / 1000).toFixed(1)} s after healing`);
   }, 60_000);
+
+  it('after an outage, releases the siblings held while the first batch probed, not after their whole hold', async () => {
+    // Prepare: messages look an hour old (held 60 s each); five failures open the worker's circuit.
+    const HOUR = 3_600_000;
+    const HOLD_MS = 60_000;
+    const system = await start(
+      { [ENV.holdMaxMs]: String(HOLD_MS), [ENV.circuitOpenMs]: '1000' },
+      { worker: (deps) => ({ ...deps, now: () => Date.now() + HOUR }) },
+    );
+    const { ingress, partner } = system;
+    let healed = false;
+    partner.setFaults(() => (healed ? undefined : { kind: 'status', status: 503 }));
+    for (let k = 0; k < 5; k++) await ingress.handle(JSON.stringify(membershipChange([profile(`failed-${k}`)])));
+    await system.drain(1_500).catch(() => undefined);
+    healed = true;
+    await delay(1_200);
+    // Act: the partner is healthy again and a batch of ten arrives at once: one probes, nine wait for it.
+    const siblings = Array.from({ length: 10 }, (_, k) => membershipChange([profile(`sibling-${k}`)]));
+    for (const message of siblings) await ingress.handle(JSON.stringify(message));
+    const sentAt = Date.now();
+    await system.drain(40_000);
+    // Assess: each sibling reached the partner within seconds, not after its 60-second hold.
+    const acceptedAt = new Map(
+      partner.accepted.flatMap((r) => (bodyOf(r)['memberships'] as { mpid: string }[]).map((m) => [m.mpid, r.at])),
+    );
+    const waits = siblings.map((_, k) => (acceptedAt.get(`sibling-${k}`) ?? Number.POSITIVE_INFINITY) - sentAt);
+    const held = system.logLines.filter((l) => l.includes('held while the partner is down')).length;
+    expect(await system.deadLetters()).toEqual([]);
+    expect(held).toBeGreaterThan(0);
+    expect(Math.max(...waits)).toBeLessThan(10_000);
+    console.info(
+      `siblings held at the probe: ${held}; their waits after a 60 s hold: ` +
+        `max ${(Math.max(...waits) / 1000).toFixed(1)} s, median ${((waits.sort((a, b) => a - b)[5] ?? 0) / 1000).toFixed(1)} s`,
+    );
+  }, 90_000);
+
+  it('parks a message with its reason one receive before the queue would move it without one', async () => {
+    // Prepare: a queue that moves a message after 5 receives, and a worker told so; the partner stays down.
+    const LIMIT = 5;
+    const system = await start(
+      { [ENV.circuitOpenMs]: '1000' },
+      { maxReceiveCount: LIMIT, worker: (deps) => ({ ...deps, policy: { ...deps.policy, maxReceiveCount: LIMIT } }) },
+    );
+    system.partner.setFaults(() => ({ kind: 'status', status: 503 }));
+    // Act
+    await system.ingress.handle(JSON.stringify(membershipChange([profile('near-the-limit')])));
+    await system.drain(30_000);
+    // Assess: parked by the worker, with its reason, not moved by SQS without one.
+    const parked = await system.deadLetters();
+    expect(parked).toHaveLength(1);
+    expect(parked[0]?.attributes['reason']).toMatch(
+      new RegExp(`^received ${LIMIT - 1} times, one short of the delivery queue's redrive count \\(${LIMIT}\\): `),
+    );
+    expect(parked[0]?.attributes['attempts']).toBe(String(LIMIT - 1));
+  }, 60_000);
 });

@@ -217,7 +217,7 @@ describe('delivery through an outage', () => {
     const moved = await redrive({ sqs: sqs.sqs, queueUrl: sqs.queueUrl, deadLetterQueueUrl: sqs.deadLetterQueueUrl });
     await drain();
     // Assess
-    expect(moved).toBe(1);
+    expect(moved).toMatchObject({ moved: 1 });
     expect(mpidsIn(partner.accepted).has('poison')).toBe(true);
     expect(await deadLetters()).toEqual([]);
   });

@@ -1,5 +1,9 @@
+import { gzipSync } from 'node:zlib';
+import { CreateQueueCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import { describe, expect, it } from 'vitest';
+import { DeliveryQueue } from '../../lambda/delivery/delivery-queue';
 import { decodeQueuedDelivery, encodeQueuedDelivery, sqsSafeText } from '../../lambda/delivery/queue-message';
+import { sqsSafeAttribute } from '../../lambda/delivery/sqs-attribute';
 import {
   parseFirehoseRequest,
   parseJson,
@@ -10,7 +14,7 @@ import { integration } from '../../lambda/integration';
 import type { ReceivedRequest } from '../../local/partner-api-stand-in';
 import { startDeliverySystem } from '../support/delivery-system';
 import { stoppedAfterEach } from '../support/stopped-after-each';
-import { membershipChange, outboundCall } from '../support/factories';
+import { customEvents, eventBatch, membershipChange, outboundCall } from '../support/factories';
 import { largeProfile } from '../support/large-payloads';
 
 /**
@@ -22,6 +26,15 @@ import { largeProfile } from '../support/large-payloads';
 const AWKWARD = 'a\uFFFFb\uFFFEc\uD800d\uDC00e\u0001f\u001Fg😀';
 // What fauxqs accepts: AWS's set without the characters beyond U+FFFF (which the kit escapes too).
 const SQS_REFUSED = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD]/;
+
+/** SQS's own rule for bodies and string attributes: #x9 | #xA | #xD | #x20-#xD7FF | #xE000-#xFFFD | #x10000-#x10FFFF. */
+const SQS_ACCEPTS = /^[\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]*$/u;
+
+/**
+ * A partner answer as the issue found them: a pair cut by a 256-unit cut, U+0000 and raw gzip bytes (read as
+ * UTF-8 text, as the HTTP client reads every answer).
+ */
+const HOSTILE_ANSWER = `${'x'.repeat(255)}😀 nul\u0000 ${gzipSync('{"error":"bad"}').toString('latin1')}`;
 
 const start = stoppedAfterEach(startDeliverySystem);
 
@@ -119,5 +132,70 @@ describe('refused characters through fauxqs to the partner', () => {
     );
     expect(texts.sort()).toEqual([expectedBody(small), expectedBody(large)].sort());
     expect(partner.received.map((r) => r.bodyText).sort()).toEqual(texts.sort());
+  });
+});
+
+describe('dead-letter attributes SQS accepts (fauxqs does not check them: the rule is asserted directly)', () => {
+  it('sqsSafeAttribute escapes every refused character, keeps the rest, and cuts on code points', () => {
+    const awkward = `${AWKWARD}\u0000\u000B\uD83D`;
+    const safe = sqsSafeAttribute(awkward, 1_000);
+    expect(safe).toMatch(SQS_ACCEPTS);
+    expect(safe).toBe('a\\uffffb\\ufffec\\ud800d\\udc00e\\u0001f\\u001fg😀\\u0000\\u000b\\ud83d');
+    // The cut counts characters, not UTF-16 units: a pair is kept whole or left out whole.
+    expect(sqsSafeAttribute(`${'x'.repeat(255)}😀y`, 256)).toBe(`${'x'.repeat(255)}😀`);
+    expect(sqsSafeAttribute(`${'x'.repeat(256)}😀`, 256)).toBe('x'.repeat(256));
+    expect([...sqsSafeAttribute('\u0000'.repeat(100), 256)].length).toBeLessThanOrEqual(256);
+  });
+
+  it('the worker parks a refused call whose partner answer holds a cut pair, U+0000 and gzip bytes', async () => {
+    // Prepare
+    const system = await start();
+    system.partner.setFaults(() => ({ kind: 'status', status: 400, body: HOSTILE_ANSWER }));
+    // Act
+    await system.ingress.handle(JSON.stringify(membershipChange([profileWith('7101', 'v')])));
+    await system.drain();
+    // Assess: every attribute of the parked copy is text SQS accepts, and the excerpt is still useful.
+    const [parked] = await system.deadLetters();
+    expect(parked).toBeDefined();
+    for (const value of Object.values(parked?.attributes ?? {})) expect(value).toMatch(SQS_ACCEPTS);
+    expect(parked?.attributes['excerpt']).toMatch(/^x{255}/);
+    expect(parked?.attributes['reason']).toBe('partner answered 400');
+  });
+
+  it('the ingress parks an in-line refusal with the same answer as attributes SQS accepts', async () => {
+    const system = await start();
+    system.partner.setFaults(() => ({ kind: 'status', status: 422, body: `nul\u0000${HOSTILE_ANSWER}` }));
+    const { summary } = await system.ingress.handle(JSON.stringify(eventBatch(customEvents(1))));
+    const [parked] = await system.deadLetters();
+    expect(summary.outcome).toBe('parked');
+    for (const value of Object.values(parked?.attributes ?? {})) expect(value).toMatch(SQS_ACCEPTS);
+    expect(parked?.attributes['excerpt']).toContain('nul\\u0000');
+  });
+
+  it('parks without the excerpt when the dead-letter queue still refuses the message with it', async () => {
+    // Prepare: a dead-letter queue whose size limit the excerpt pushes the message over.
+    const system = await start();
+    const { sqs } = system;
+    const small = await sqs.sqs.send(
+      new CreateQueueCommand({ QueueName: 'small-dlq', Attributes: { MaximumMessageSize: '1024' } }),
+    );
+    const smallDlqUrl = small.QueueUrl ?? '';
+    const api = await import('@aws-sdk/client-sqs');
+    const queue = new DeliveryQueue(async () => ({ api, client: sqs.sqs }), sqs.queueUrl, smallDlqUrl, 256 * 1024);
+    const body = JSON.stringify({ v: 1, pad: 'p'.repeat(700) });
+    // Act
+    await queue.park(body, { reason: 'partner answered 400', status: 400, excerpt: 'e'.repeat(300), attempts: 2 });
+    // Assess: the copy is there, with its reason, status and attempts, and says why the excerpt is missing.
+    const out = await sqs.sqs.send(
+      new ReceiveMessageCommand({ QueueUrl: smallDlqUrl, MessageAttributeNames: ['All'], WaitTimeSeconds: 1 }),
+    );
+    const [message] = out.Messages ?? [];
+    expect(message?.Body).toBe(body);
+    const attributes = Object.fromEntries(
+      Object.entries(message?.MessageAttributes ?? {}).map(([k, v]) => [k, v.StringValue]),
+    );
+    expect(attributes['excerpt']).toBeUndefined();
+    expect(attributes).toMatchObject({ status: '400', attempts: '2' });
+    expect(attributes['reason']).toBe('partner answered 400 (excerpt left out: the dead-letter queue refused it)');
   });
 });

@@ -139,8 +139,9 @@ describe('kmsKeySource with an injected client', () => {
     const { KMSClient } = await import('@aws-sdk/client-kms');
     const box = new SecretBox(kmsKeySource(TEST_KMS_KEY_ARN, { client: new KMSClient({}) }));
     // Act
-    const [first, second] = await Promise.all([box.seal({ apiKey: 'a' }), box.seal({ apiKey: 'b' })]);
-    const opened = [await box.open(first), await box.open(second)];
+    const call = { requestType: 'event_processing_request', path: '/events', idempotencyKey: 'r:0' };
+    const [first, second] = await Promise.all([box.seal({ apiKey: 'a' }, call), box.seal({ apiKey: 'b' }, call)]);
+    const opened = [await box.open(first, call), await box.open(second, call)];
     // Assess
     expect(opened).toEqual([{ apiKey: 'a' }, { apiKey: 'b' }]);
     expect(kms.calls.map((c) => c.command)).toEqual(['GenerateDataKeyCommand', 'DecryptCommand']);

@@ -47,9 +47,15 @@ export function capturingLogger(service: string, lines: string[]): Logger {
 
 export async function startDeliverySystem(
   overrides: Record<string, string> = {},
-  options: { readonly worker?: (deps: WorkerDependencies) => WorkerDependencies } = {},
+  options: {
+    readonly worker?: (deps: WorkerDependencies) => WorkerDependencies;
+    /** The delivery queue's redrive count in the emulator; @default the stack's */
+    readonly maxReceiveCount?: number;
+  } = {},
 ): Promise<DeliverySystem> {
-  const sqs = await startSqsEmulator();
+  const sqs = await startSqsEmulator(
+    options.maxReceiveCount === undefined ? {} : { maxReceiveCount: options.maxReceiveCount },
+  );
   const partner = await startPartnerServer();
   const env: Record<string, string> = {
     ...emulatorDeliveryEnv(sqs, partner.url),

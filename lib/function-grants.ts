@@ -38,6 +38,17 @@ export function grantWorker(fn: lambda.IFunction, resources: DeliveryResources):
   // PutObject: a delivered object is replaced by an empty marker, a parked one copied to a fresh key
   // (lambda/delivery/claim-check.ts); nothing is deleted, the bucket's lifecycle expires what is left.
   grantClaimChecks(fn, resources.claimCheckBucket, 'ClaimCheckReadAndMark', ['s3:GetObject', 's3:PutObject']);
+  // Without ListBucket, S3 answers a missing key with 403 (AccessDenied), which the worker must treat as
+  // retryable; with it, 404 (NoSuchKey), so a claim check that is gone is parked at once with that reason.
+  // No prefix condition: S3 decides 404-or-403 without a prefix in the request context, and the bucket holds
+  // only the kit's claim checks, under random names.
+  fn.addToRolePolicy(
+    new iam.PolicyStatement({
+      sid: 'ClaimCheckMissingIsNotFound',
+      actions: ['s3:ListBucket'],
+      resources: [resources.claimCheckBucket.bucketArn],
+    }),
+  );
 }
 
 /** One KMS action on the sealing key, and only for data keys made with the sealing encryption context. */

@@ -64,10 +64,15 @@ describe('claim-check bucket', () => {
     }
   });
 
-  it('lets the worker only get and put objects (markers, copies of parked ones), under the prefix', () => {
+  it('lets the worker only get and put objects (markers, copies of parked ones), under the prefix, and list the bucket (a missing key is then 404, not 403)', () => {
     const statements = s3Statements(ids.workerRole);
-    expect(actionsOf(statements).sort()).toEqual(['s3:GetObject', 's3:PutObject']);
-    expect(statements.map((s) => s.Resource)).toEqual([prefixArn()]);
+    const objects = statements.filter((s) => !actionsOf([s]).includes('s3:ListBucket'));
+    expect(actionsOf(objects).sort()).toEqual(['s3:GetObject', 's3:PutObject']);
+    expect(objects.map((s) => s.Resource)).toEqual([prefixArn()]);
+    const listing = statements.filter((s) => actionsOf([s]).includes('s3:ListBucket'));
+    expect(listing.map((s) => [actionsOf([s]), s.Resource])).toEqual([
+      [['s3:ListBucket'], { 'Fn::GetAtt': [ids.bucket, 'Arn'] }],
+    ]);
   });
 
   it('names the bucket to every function under the name in lambda/delivery/defaults.ts', () => {

@@ -55,10 +55,20 @@ export function formatSummary(report: FeedRunReport, context: SummaryContext): s
     lines.push(`  not sent:    ${Math.max(report.unsent, context.notSent ?? 0)} batch(es), to be sent by the next run`);
   }
   if (context.checkpointPath) lines.push(`  checkpoint:  ${context.checkpointPath}`);
-  lines.push(
-    `  result:      ${describeResult(report.stop, report.rejected.length + (context.earlier?.rejected ?? 0))}`,
-  );
+  const result = alreadyDone(report)
+    ? `nothing sent: all ${report.skipped} line(s) were handled by an earlier run to this destination${context.checkpointPath ? ` (delete ${context.checkpointPath} to send them again)` : ''}`
+    : describeResult(report.stop, report.rejected.length + (context.earlier?.rejected ?? 0));
+  lines.push(`  result:      ${result}`);
   return `${lines.join('\n')}\n`;
+}
+
+/** True when the run found every line handled by earlier runs and so sent nothing (it must say so plainly). */
+export function alreadyDone(
+  report: Pick<FeedRunReport, 'sent' | 'rejected' | 'unsent' | 'skipped' | 'stop'>,
+  lines?: number,
+): boolean {
+  const nothingNew = report.sent === 0 && report.rejected.length === 0 && report.unsent === 0 && !report.stop;
+  return nothingNew && report.skipped > 0 && (lines === undefined || report.skipped >= lines);
 }
 
 function describeRejection(source: string, reason: string): string {

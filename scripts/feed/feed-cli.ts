@@ -15,7 +15,13 @@ import {
   checkHistoricalAfterDays,
   DEFAULT_HISTORICAL_AFTER_DAYS,
 } from '../../lambda/feeds/feed-limits';
-import { exitCodeFor, formatSeconds, formatSummary, type FeedExitCode } from '../../lambda/feeds/feed-report';
+import {
+  alreadyDone,
+  exitCodeFor,
+  formatSeconds,
+  formatSummary,
+  type FeedExitCode,
+} from '../../lambda/feeds/feed-report';
 import { runFeed, type FeedProgress } from '../../lambda/feeds/feed-run';
 import { fileLineSource } from '../../lambda/feeds/line-sources';
 import { parseFeedArgs, USAGE, UsageError } from './cli-args';
@@ -62,10 +68,14 @@ export async function runFeedCli(argv: readonly string[], io: CliIo): Promise<Fe
     });
     const historicalAfterDays = checkHistoricalAfterDays(options.historicalAfterDays ?? DEFAULT_HISTORICAL_AFTER_DAYS);
     const files = await resolveInputFiles(options.input);
-    const checkpointPath = options.checkpoint ?? defaultCheckpointPath(options.input, io.checkpointDir);
-    await mkdir(path.dirname(checkpointPath), { recursive: true });
-    const checkpoint = await FileCheckpoint.open(checkpointPath, files);
     const credentials = await loadFeedCredentials(io.env, readSecretLazily);
+    const endpoint = `${baseUrl.origin}${baseUrl.pathname.replace(/\/+$/, '')}`;
+    // Progress belongs to a destination: lines sent to a local try-out were not sent to the customer's pod.
+    const destination = { endpoint, credentials: credentials.identity() };
+    const checkpointPath =
+      options.checkpoint ?? defaultCheckpointPath(options.input, files, destination, io.checkpointDir);
+    await mkdir(path.dirname(checkpointPath), { recursive: true });
+    const checkpoint = await FileCheckpoint.open(checkpointPath, destination, files);
 
     http = new HttpClient({ maxSockets: Math.max(4, options.concurrency ?? 4) });
     const client = new EventsApiClient({
@@ -78,7 +88,6 @@ export async function runFeedCli(argv: readonly string[], io: CliIo): Promise<Fe
 
     const total = files.reduce((sum, file) => sum + file.nonBlankLines, 0);
     const alreadyHandled = files.reduce((sum, file) => sum + checkpoint.handledLines(file.name), 0);
-    const endpoint = `${baseUrl.origin}${baseUrl.pathname.replace(/\/+$/, '')}`;
     io.stderr.write(
       `feed: ${total} line(s) in ${files.length} file(s) → ${endpoint}` +
         (alreadyHandled > 0 ? ` (resuming from ${checkpointPath})` : '') +
@@ -109,6 +118,11 @@ export async function runFeedCli(argv: readonly string[], io: CliIo): Promise<Fe
     display.finish(lastProgress);
 
     const handledNow = report.sent + report.rejected.length + report.skipped;
+    if (alreadyDone(report, total)) {
+      io.stderr.write(
+        `feed: nothing to send: earlier runs to ${endpoint} handled every line (checkpoint ${displayPath(checkpointPath)})\n`,
+      );
+    }
     const earlier = checkpoint.previous;
     const resumed = earlier.sent + earlier.rejected > 0;
     io.stdout.write(

@@ -123,9 +123,60 @@ describe('feed CLI', () => {
     expect(second.stdout).toContain('sent:        0 batch(es)');
   });
 
+  it('keys progress by destination: a try-out elsewhere does not stop the real run, and a rerun says it sent nothing', async () => {
+    // Prepare: the local try-out, then the "real" destination (another endpoint), then another key on it
+    const tryOut = await startServer();
+    const real = await startServer();
+    const checkpointDir = path.join(await makeTempDir(), '.feed-checkpoints');
+    const input = sample('sample.ndjson');
+
+    // Act
+    const first = await runCli(['--base-url', tryOut.baseUrl, input], goodEnv, checkpointDir);
+    const second = await runCli(['--base-url', real.baseUrl, input], goodEnv, checkpointDir);
+    const again = await runCli(['--base-url', real.baseUrl, input], goodEnv, checkpointDir);
+    const otherKey = await runCli(
+      ['--base-url', real.baseUrl, input],
+      { [FEED_ENV.apiKey]: 'another-key', [FEED_ENV.apiSecret]: API_SECRET },
+      checkpointDir,
+    );
+
+    // Assess
+    expect(first.code).toBe(0);
+    expect(second.code).toBe(0);
+    expect(second.stdout).toContain('sent:        20 batch(es)');
+    expect(new Set(real.accepted).size).toBe(20);
+    expect(again.code).toBe(0);
+    expect(again.stdout).toContain(
+      'result:      nothing sent: all 20 line(s) were handled by an earlier run to this destination',
+    );
+    expect(again.stderr).toContain('nothing to send');
+    expect(real.accepted).toHaveLength(20);
+    expect(otherKey.stdout).not.toContain('nothing sent');
+    expect(otherKey.stdout).toContain('STOPPED (auth)');
+    expect(await readdir(checkpointDir)).toHaveLength(3);
+  });
+
+  it('refuses an explicit checkpoint written for another destination', async () => {
+    // Prepare
+    const tryOut = await startServer();
+    const real = await startServer();
+    const checkpoint = path.join(await makeTempDir(), 'cp.json');
+    const input = sample('sample.ndjson');
+    await runCli(['--base-url', tryOut.baseUrl, '--checkpoint', checkpoint, input]);
+
+    // Act
+    const result = await runCli(['--base-url', real.baseUrl, '--checkpoint', checkpoint, input]);
+
+    // Assess
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(`checkpoint ${checkpoint} records progress to ${tryOut.baseUrl}`);
+    expect(result.stderr).not.toContain(API_SECRET);
+    expect(real.requests).toHaveLength(0);
+  });
+
   it('puts default checkpoints in a project folder git ignores', () => {
     // Act
-    const checkpoint = defaultCheckpointPath(sample(''));
+    const checkpoint = defaultCheckpointPath(sample(''), [], { endpoint: 'https://example.test/v2', credentials: 'k' });
     const ignored = spawnSync('git', ['check-ignore', '--quiet', path.relative(PROJECT_ROOT, checkpoint)], {
       cwd: PROJECT_ROOT,
     });

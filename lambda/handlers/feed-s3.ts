@@ -1,9 +1,8 @@
 import { S3Client, type S3ClientConfig } from '@aws-sdk/client-s3';
 import type { Context, S3Event } from 'aws-lambda';
-import { HttpClient } from '../common/http-client';
 import { errorMessage } from '../common/errors';
 import { loadFeedCredentials, type SecretStringReader } from '../feeds/credentials-source';
-import { EventsApiClient } from '../feeds/events-api-client';
+import { createFeedHttpClient, EventsApiClient } from '../feeds/events-api-client';
 import type { FeedCredentials } from '../feeds/feed-credentials';
 import { FeedStoppedError } from '../feeds/feed-errors';
 import { feedSettingsFromEnv, optionalInteger } from '../feeds/feed-settings';
@@ -34,7 +33,7 @@ const maxObjectBytes =
 // The kit's logger: the same redaction of secret-looking keys as every other function.
 const logger = createLogger('mparticle-feed');
 const s3 = new S3Client(s3ClientConfig(process.env[ENV.s3Endpoint]));
-const http = new HttpClient({ maxSockets: 16 });
+const http = createFeedHttpClient(16);
 let readSecret: SecretStringReader | undefined;
 let credentials: Promise<FeedCredentials> | undefined;
 

@@ -1,6 +1,6 @@
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { HttpClient } from '../../lambda/common/http-client';
+import type { HttpClient } from '../../lambda/common/http-client';
 import { errorMessage } from '../../lambda/common/errors';
 import {
   loadFeedCredentials,
@@ -8,7 +8,7 @@ import {
   type SecretStringReader,
 } from '../../lambda/feeds/credentials-source';
 import { resolveEventsApiBaseUrl } from '../../lambda/feeds/events-api-endpoint';
-import { EventsApiClient } from '../../lambda/feeds/events-api-client';
+import { createFeedHttpClient, EventsApiClient } from '../../lambda/feeds/events-api-client';
 import { FileCheckpoint } from '../../lambda/feeds/file-checkpoint';
 import {
   checkFeedLimits,
@@ -77,7 +77,7 @@ export async function runFeedCli(argv: readonly string[], io: CliIo): Promise<Fe
     await mkdir(path.dirname(checkpointPath), { recursive: true });
     const checkpoint = await FileCheckpoint.open(checkpointPath, destination, files);
 
-    http = new HttpClient({ maxSockets: Math.max(4, options.concurrency ?? 4) });
+    http = createFeedHttpClient(Math.max(4, options.concurrency ?? 4));
     const client = new EventsApiClient({
       baseUrl,
       credentials,

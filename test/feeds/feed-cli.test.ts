@@ -102,6 +102,38 @@ describe('feed CLI', () => {
     expect(result.stdout).toContain('result:      finished, 1 batch(es) rejected');
   });
 
+  it('reads a 202 body over 64 KiB that names every batch of a request as failed', async () => {
+    // Prepare
+    const longMessage = 'this batch failed for a reason mParticle spells out at length; '.repeat(12);
+    const api = await startServer({
+      fault: ({ ids }) => ({
+        kind: 'status',
+        status: 202,
+        body: JSON.stringify({
+          errors: ids.map((id, index) => ({
+            code: 'VALIDATION_ERROR',
+            message: longMessage,
+            index,
+            source_request_id: id,
+          })),
+        }),
+      }),
+    });
+    const input = path.join(await makeTempDir(), 'many.ndjson');
+    await writeFile(input, toNdjson(makeBatches('long-errors', 100)));
+    const checkpoint = path.join(await makeTempDir(), 'cp.json');
+
+    // Act
+    const result = await runCli(['--base-url', api.baseUrl, '--checkpoint', checkpoint, input]);
+
+    // Assess
+    expect(api.requests).toHaveLength(1);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toContain('sent:        0 batch(es)');
+    expect(result.stdout).toContain('rejected:    100');
+    expect(result.stdout).toContain('result:      finished, 100 batch(es) rejected');
+  });
+
   it('keeps its default checkpoint out of the input tree, so a sample folder stays as committed', async () => {
     // Prepare
     const api = await startServer();

@@ -11,6 +11,8 @@ export function exitCodeFor(report: Pick<FeedRunReport, 'rejected' | 'stop'>, re
 
 export interface SummaryContext {
   readonly input: string;
+  /** The registered customer the run sent for, when there is one. */
+  readonly customer?: string | undefined;
   readonly endpoint: string;
   readonly checkpointPath?: string;
   /** Totals of earlier runs resumed from the checkpoint. */
@@ -29,6 +31,7 @@ export function formatSummary(report: FeedRunReport, context: SummaryContext): s
   const maxListed = context.maxListedRejections ?? 50;
   const lines = [
     'Feed summary',
+    ...(context.customer ? [`  customer:    ${context.customer}`] : []),
     `  input:       ${context.input}`,
     `  endpoint:    ${context.endpoint}`,
     `  sent:        ${report.sent} batch(es), of which historical: ${report.historical}`,

@@ -24,7 +24,11 @@ import {
 } from '../../lambda/feeds/feed-report';
 import { runFeed, type FeedProgress } from '../../lambda/feeds/feed-run';
 import { fileLineSource } from '../../lambda/feeds/line-sources';
+import { loadFeedCustomer } from '../../lambda/feeds/customer-registry';
+import { DEFAULT_CUSTOMER_SECRET_PREFIX } from '../../lambda/feeds/feed-customer';
+import { FEED_ENV } from '../../lambda/config/environment';
 import { parseFeedArgs, USAGE, UsageError } from './cli-args';
+import { runCustomersCli } from './customers-cli';
 import { defaultCheckpointPath, resolveInputFiles } from './input-files';
 import { createProgressDisplay, type ProgressStream } from './progress-display';
 
@@ -36,6 +40,8 @@ export interface CliIo {
   readonly interrupt?: AbortSignal;
   /** Where checkpoints go when `--checkpoint` is not given (default `.feed-checkpoints/` at the project root). */
   readonly checkpointDir?: string;
+  /** Standard input, read whole (`customers add` takes the key and secret from it). */
+  readonly readStdin?: () => Promise<string>;
 }
 
 /** The `npm run feed` command. Returns the exit code; prints messages, never stack traces or credentials. */
@@ -44,6 +50,8 @@ export async function runFeedCli(argv: readonly string[], io: CliIo): Promise<Fe
     io.stderr.write(`feed: ${message}\n`);
     return 2;
   };
+
+  if (argv[0] === 'customers') return runCustomersCli(argv.slice(1), io);
 
   let parsed;
   try {
@@ -60,15 +68,25 @@ export async function runFeedCli(argv: readonly string[], io: CliIo): Promise<Fe
 
   let http: HttpClient | undefined;
   try {
-    const baseUrl = resolveEventsApiBaseUrl({ pod: options.pod, baseUrl: options.baseUrl });
+    const customer =
+      options.customer === undefined
+        ? undefined
+        : await loadFeedCustomer(
+            options.customer,
+            options.secretPrefix ?? io.env[FEED_ENV.customerSecretPrefix] ?? DEFAULT_CUSTOMER_SECRET_PREFIX,
+            readSecretLazily,
+          );
+    const baseUrl = customer?.baseUrl ?? resolveEventsApiBaseUrl({ pod: options.pod, baseUrl: options.baseUrl });
     const limits = checkFeedLimits({
       maxBatchesPerRequest: options.maxBatchesPerRequest,
       maxRequestBytes: options.maxRequestBytes,
       maxBatchBytes: options.maxBatchBytes,
     });
-    const historicalAfterDays = checkHistoricalAfterDays(options.historicalAfterDays ?? DEFAULT_HISTORICAL_AFTER_DAYS);
+    const historicalAfterDays = checkHistoricalAfterDays(
+      options.historicalAfterDays ?? customer?.historicalAfterDays ?? DEFAULT_HISTORICAL_AFTER_DAYS,
+    );
     const files = await resolveInputFiles(options.input);
-    const credentials = await loadFeedCredentials(io.env, readSecretLazily);
+    const credentials = customer?.credentials ?? (await loadFeedCredentials(io.env, readSecretLazily));
     const endpoint = `${baseUrl.origin}${baseUrl.pathname.replace(/\/+$/, '')}`;
     // Progress belongs to a destination: lines sent to a local try-out were not sent to the customer's pod.
     const destination = { endpoint, credentials: credentials.identity() };
@@ -128,6 +146,7 @@ export async function runFeedCli(argv: readonly string[], io: CliIo): Promise<Fe
     io.stdout.write(
       formatSummary(report, {
         input: `${options.input} (${files.length} file${files.length === 1 ? '' : 's'}, ${total} line(s))`,
+        customer: customer?.customer,
         endpoint,
         checkpointPath: displayPath(checkpointPath),
         earlier: resumed ? earlier : undefined,

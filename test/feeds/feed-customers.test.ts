@@ -1,0 +1,125 @@
+import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { addFeedCustomer, listFeedCustomers, removeFeedCustomer } from '../../lambda/feeds/customer-registry';
+import { startSecretsManagerStandIn, type SecretsManagerStandIn } from '../../local/secrets-manager-stand-in';
+import { makeBatches, toNdjson } from './support/batches';
+import { spawnFeedCli } from './support/spawn-cli';
+import { useFeedFixtures } from './support/test-fixtures';
+import { FEED_ENV, PLATFORM_ENV } from '../../lambda/config/environment';
+
+const { startServer, makeTempDir } = useFeedFixtures('feed-customers-');
+const PLANTED_SECRET = 'planted-S3CRET-customer-acme-0451';
+const ACME_KEY = 'acme-feed-key';
+
+let secrets: SecretsManagerStandIn;
+let client: SecretsManagerClient;
+let awsEnv: Record<string, string>;
+beforeEach(async () => {
+  secrets = await startSecretsManagerStandIn();
+  awsEnv = {
+    [PLATFORM_ENV.awsRegion]: 'us-east-1',
+    [PLATFORM_ENV.awsAccessKeyId]: 'local',
+    [PLATFORM_ENV.awsSecretAccessKey]: 'local',
+    AWS_ENDPOINT_URL_SECRETS_MANAGER: secrets.endpoint,
+  };
+  client = new SecretsManagerClient({
+    region: 'us-east-1',
+    endpoint: secrets.endpoint,
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
+});
+afterEach(async () => {
+  client.destroy();
+  await secrets.close();
+});
+
+describe('feed customers (operator commands, the real CLI against a Secrets Manager stand-in)', () => {
+  it('adds a customer from standard input, lists and checks it without ever printing the secret, and removes it', async () => {
+    // Act
+    const add = await spawnFeedCli(
+      ['customers', 'add', 'acme', '--pod', 'us1'],
+      awsEnv,
+      `${ACME_KEY}\n${PLANTED_SECRET}\n`,
+    ).done;
+    const list = await spawnFeedCli(['customers', 'list'], awsEnv).done;
+    const check = await spawnFeedCli(['customers', 'check', 'acme'], awsEnv).done;
+    const remove = await spawnFeedCli(['customers', 'remove', 'acme'], awsEnv).done;
+    const afterRemove = await listFeedCustomers({ client });
+
+    // Assess
+    expect(add.code).toBe(0);
+    expect(add.stdout).toMatch(
+      /^customer acme created: pod us1 → https:\/\/s2s\.us1\.mparticle\.com\/v2, key key-sha256:[0-9a-f]{16}/,
+    );
+    expect(add.stdout).toContain('incoming/acme/');
+    expect(list.stdout).toMatch(/^acme {2}pod us1 → https:\/\/s2s\.us1\.mparticle\.com\/v2/);
+    expect(check.stdout).toContain('secret mparticle-feed/customers/acme; nothing sent');
+    expect(remove.code).toBe(0);
+    expect(afterRemove).toEqual([]);
+    for (const run of [add, list, check, remove]) {
+      expect(run.stdout + run.stderr).not.toContain(PLANTED_SECRET);
+      expect(run.stdout + run.stderr).not.toContain(ACME_KEY);
+    }
+  });
+
+  it('refuses a key or secret in the arguments, a bad name or pod, and writes nothing', async () => {
+    // Act
+    const inArgs = await spawnFeedCli(['customers', 'add', 'acme', '--pod', 'us1', PLANTED_SECRET], awsEnv).done;
+    const badName = await spawnFeedCli(['customers', 'add', 'Acme Corp', '--pod', 'us1'], {
+      ...awsEnv,
+      [FEED_ENV.apiKey]: ACME_KEY,
+      [FEED_ENV.apiSecret]: PLANTED_SECRET,
+    }).done;
+    const badPod = await spawnFeedCli(
+      ['customers', 'add', 'acme', '--pod', 'mars1'],
+      awsEnv,
+      `${ACME_KEY}\n${PLANTED_SECRET}\n`,
+    ).done;
+
+    // Assess
+    expect(inArgs.code).toBe(2);
+    expect(inArgs.stderr).toContain('the key and secret never go in arguments');
+    expect(inArgs.stderr).not.toContain(PLANTED_SECRET);
+    expect(badName.stderr).toContain('customer name "Acme Corp" must be 1 to 63 lower-case letters');
+    expect(badPod.stderr).toContain('unknown mParticle pod "mars1"');
+    expect(secrets.names()).toEqual([]);
+  });
+
+  it('replaces a customer added again, and restores one removed within the recovery window', async () => {
+    // Prepare
+    await addFeedCustomer({ customer: 'acme', apiKey: 'k1', apiSecret: 's1', pod: 'us1' }, { client });
+
+    // Act
+    const updated = await addFeedCustomer({ customer: 'acme', apiKey: 'k2', apiSecret: 's2', pod: 'eu1' }, { client });
+    await removeFeedCustomer('acme', { client });
+    const restored = await addFeedCustomer({ customer: 'acme', apiKey: 'k3', apiSecret: 's3', pod: 'au1' }, { client });
+
+    // Assess
+    expect([updated, restored]).toEqual(['updated', 'restored']);
+    expect(await listFeedCustomers({ client })).toEqual([expect.objectContaining({ customer: 'acme', pod: 'au1' })]);
+  });
+
+  it('sends a file for a registered customer with its own key, endpoint and summary line', async () => {
+    // Prepare
+    const api = await startServer({ apiKey: ACME_KEY, apiSecret: PLANTED_SECRET });
+    await addFeedCustomer(
+      { customer: 'acme', apiKey: ACME_KEY, apiSecret: PLANTED_SECRET, baseUrl: api.baseUrl },
+      { client },
+    );
+    const input = path.join(await makeTempDir(), 'acme.ndjson');
+    await writeFile(input, toNdjson(makeBatches('acme', 25)));
+    const checkpoint = path.join(await makeTempDir(), 'cp.json');
+
+    // Act
+    const run = await spawnFeedCli(['--customer', 'acme', '--checkpoint', checkpoint, input], awsEnv).done;
+
+    // Assess
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('customer:    acme');
+    expect(run.stdout).toContain('sent:        25 batch(es)');
+    expect(new Set(api.accepted).size).toBe(25);
+    expect(run.stdout + run.stderr).not.toContain(PLANTED_SECRET);
+  });
+});

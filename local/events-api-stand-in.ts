@@ -20,6 +20,8 @@ export type Fault =
 export interface ReceivedRequest {
   readonly seq: number;
   readonly path: string;
+  /** The API key the request authenticated with (undefined when it carried none); never the secret. */
+  readonly account: string | undefined;
   readonly ids: readonly string[];
   readonly at: number;
   outcome:
@@ -37,6 +39,8 @@ export interface ReceivedRequest {
 export interface FakeEventsApiOptions {
   readonly apiKey: string;
   readonly apiSecret: string;
+  /** More key/secret pairs this pod accepts: one per customer, as mParticle issues them per account. */
+  readonly accounts?: readonly { readonly apiKey: string; readonly apiSecret: string }[];
   /** Any request holding one of these ids is refused with 400 and mParticle's error body. */
   readonly poisonedIds?: ReadonlySet<string>;
   /**
@@ -51,6 +55,8 @@ export interface FakeEventsApiOptions {
     readonly seq: number;
     readonly ids: readonly string[];
     readonly path: string;
+    /** The API key of the (authenticated) request: scripts faults per customer. */
+    readonly account: string;
   }) => Fault | undefined;
   /** Delay before answering, to keep requests in flight (kill tests). */
   readonly delayMs?: number;
@@ -75,7 +81,13 @@ export interface FakeEventsApi {
 }
 
 export async function startFakeEventsApi(options: FakeEventsApiOptions): Promise<FakeEventsApi> {
-  const expectedAuth = `Basic ${Buffer.from(`${options.apiKey}:${options.apiSecret}`).toString('base64')}`;
+  // Authorization header → API key, for every account this pod accepts.
+  const accountsByAuth = new Map(
+    [{ apiKey: options.apiKey, apiSecret: options.apiSecret }, ...(options.accounts ?? [])].map((account) => [
+      `Basic ${Buffer.from(`${account.apiKey}:${account.apiSecret}`).toString('base64')}`,
+      account.apiKey,
+    ]),
+  );
   const requests: ReceivedRequest[] = [];
   const accepted: string[] = [];
   const acceptedPath = new Map<string, string>();
@@ -116,16 +128,17 @@ export async function startFakeEventsApi(options: FakeEventsApiOptions): Promise
         parsed = undefined; // refused below as a malformed body
       }
       const ids = batchIdsOf(parsed);
-      const entry: ReceivedRequest = { seq, path, ids, at: Date.now(), outcome: 'accepted' };
+      const authorization = req.headers.authorization;
+      const account = authorization === undefined ? undefined : accountsByAuth.get(authorization);
+      const entry: ReceivedRequest = { seq, path, account, ids, at: Date.now(), outcome: 'accepted' };
       requests.push(entry);
 
-      const authorization = req.headers.authorization;
       if (authorization === undefined) {
         entry.outcome = 'unauthorized';
         options.onRequest?.(entry);
         return answer(401);
       }
-      if (authorization !== expectedAuth) {
+      if (account === undefined) {
         entry.outcome = 'forbidden';
         options.onRequest?.(entry);
         return answer(403, { errors: [{ code: 'FORBIDDEN', message: 'Invalid credentials.' }] });
@@ -135,7 +148,7 @@ export async function startFakeEventsApi(options: FakeEventsApiOptions): Promise
         return answer(404);
       }
       options.onRequest?.(entry);
-      const fault = options.fault?.({ seq, ids, path });
+      const fault = options.fault?.({ seq, ids, path, account });
       if (fault?.kind === 'reset') {
         entry.outcome = 'reset';
         req.socket.destroy();

@@ -1,0 +1,315 @@
+import {
+  CreateBucketCommand,
+  GetObjectCommand,
+  ListObjectsV2Command,
+  PutObjectCommand,
+  S3Client,
+} from '@aws-sdk/client-s3';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import type { Context, S3Event } from 'aws-lambda';
+import { startFauxqs, type FauxqsServer } from 'fauxqs';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { addFeedCustomer } from '../../lambda/feeds/customer-registry';
+import { resumeCustomerUploads } from '../../lambda/feeds/feed-resume';
+import type { handler as FeedHandler } from '../../lambda/handlers/feed-s3';
+import { startFakeEventsApi, type FakeEventsApi } from '../../local/events-api-stand-in';
+import { startSecretsManagerStandIn, type SecretsManagerStandIn } from '../../local/secrets-manager-stand-in';
+import { idsOf, makeBatches, toNdjson, type Batch } from './support/batches';
+import { ENV, FEED_ENV, PLATFORM_ENV } from '../../lambda/config/environment';
+
+/**
+ * Several customers through the real S3 entry point at once (issue 24): two pods, one key/secret per
+ * customer, one customer throttled by a 429 storm, one whose key mParticle refuses.
+ */
+
+const BUCKET = 'feed-customers-bucket';
+const STORM_MS = 2_500;
+const customers = {
+  acme: { pod: 'us1', lines: 2_000 },
+  globex: { pod: 'us1', lines: 1_000 }, // the 429 storm
+  initech: { pod: 'eu1', lines: 300 }, // stored with a secret mParticle refuses
+  umbrella: { pod: 'eu1', lines: 500 },
+} as const;
+type Customer = keyof typeof customers;
+const names = Object.keys(customers) as Customer[];
+const keyOf = (customer: Customer): string => `${customer}-events-api-key`;
+/** Planted: none of these may appear in any output. */
+const secretOf = (customer: Customer): string => `PLANTED-${customer}-s3cr3t-${customer.length * 7919}`;
+const WRONG_SECRET = 'PLANTED-initech-old-revoked-secret';
+
+let s3Emulator: FauxqsServer;
+let s3: S3Client;
+let secretsManager: SecretsManagerStandIn;
+let registry: SecretsManagerClient;
+const pods: Record<string, FakeEventsApi> = {};
+let handler: typeof FeedHandler;
+let globexStormEndsAt: number | undefined;
+const globex429At: number[] = [];
+const savedEnv = { ...process.env };
+const batchesOf = {} as Record<Customer, Batch[]>;
+
+beforeAll(async () => {
+  s3Emulator = await startFauxqs({ port: 0, host: '127.0.0.1', logger: false });
+  secretsManager = await startSecretsManagerStandIn();
+  for (const pod of ['us1', 'eu1']) {
+    const accounts = names.filter((name) => customers[name].pod === pod);
+    pods[pod] = await startFakeEventsApi({
+      apiKey: `${pod}-unused-key`,
+      apiSecret: `${pod}-unused-secret`,
+      accounts: accounts.map((name) => ({ apiKey: keyOf(name), apiSecret: secretOf(name) })),
+      fault: ({ account }) => {
+        if (account !== keyOf('globex')) return undefined;
+        globexStormEndsAt ??= Date.now() + STORM_MS;
+        if (Date.now() >= globexStormEndsAt) return undefined;
+        globex429At.push(Date.now());
+        return { kind: 'status', status: 429, retryAfterSeconds: 1 };
+      },
+    });
+  }
+  const awsEnv = {
+    [PLATFORM_ENV.awsRegion]: 'us-east-1',
+    [PLATFORM_ENV.awsAccessKeyId]: 'test',
+    [PLATFORM_ENV.awsSecretAccessKey]: 'test',
+  };
+  Object.assign(process.env, awsEnv, {
+    [ENV.s3Endpoint]: s3Emulator.address,
+    AWS_ENDPOINT_URL_SECRETS_MANAGER: secretsManager.endpoint,
+    [FEED_ENV.customerSecretPrefix]: 'mparticle-feed/customers/',
+    [FEED_ENV.maxAttempts]: '10',
+    [FEED_ENV.requestTimeoutMs]: '5000',
+    // Logs and metrics on: the test reads both, and checks no secret is in them.
+    [PLATFORM_ENV.powertoolsLogLevel]: 'INFO',
+    [ENV.metricsDisabled]: 'false',
+  });
+  for (const key of [FEED_ENV.apiKey, FEED_ENV.apiSecret, FEED_ENV.secretArn, FEED_ENV.baseUrl, FEED_ENV.pod])
+    delete process.env[key];
+  s3 = new S3Client({
+    region: 'us-east-1',
+    endpoint: s3Emulator.address,
+    forcePathStyle: true,
+    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+  });
+  registry = new SecretsManagerClient({
+    region: 'us-east-1',
+    endpoint: secretsManager.endpoint,
+    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+  });
+  await s3.send(new CreateBucketCommand({ Bucket: BUCKET }));
+  for (const name of names) {
+    const apiSecret = name === 'initech' ? WRONG_SECRET : secretOf(name);
+    const baseUrl = pods[customers[name].pod]?.baseUrl;
+    await addFeedCustomer({ customer: name, apiKey: keyOf(name), apiSecret, baseUrl }, { client: registry });
+    batchesOf[name] = makeBatches(name, customers[name].lines);
+  }
+  vi.resetModules();
+  ({ handler } = await import('../../lambda/handlers/feed-s3'));
+});
+
+afterAll(async () => {
+  process.env = savedEnv;
+  s3?.destroy();
+  registry?.destroy();
+  await Promise.all(Object.values(pods).map((pod) => pod.close()));
+  await secretsManager?.close();
+  await s3Emulator?.stop();
+});
+
+function s3Event(key: string): S3Event {
+  return {
+    Records: [
+      {
+        eventVersion: '2.1',
+        eventSource: 'aws:s3',
+        awsRegion: 'us-east-1',
+        eventTime: new Date().toISOString(),
+        eventName: 'ObjectCreated:Put',
+        userIdentity: { principalId: 'test' },
+        requestParameters: { sourceIPAddress: '127.0.0.1' },
+        responseElements: { 'x-amz-request-id': 'r', 'x-amz-id-2': 'i' },
+        s3: {
+          s3SchemaVersion: '1.0',
+          configurationId: 'feed',
+          bucket: { name: BUCKET, ownerIdentity: { principalId: 'test' }, arn: `arn:aws:s3:::${BUCKET}` },
+          object: { key, size: 1, eTag: 'e', sequencer: '1' },
+        },
+      },
+    ],
+  };
+}
+
+const context = (): Context => ({
+  callbackWaitsForEmptyEventLoop: false,
+  functionName: 'feed-s3',
+  functionVersion: '$LATEST',
+  invokedFunctionArn: 'arn:aws:lambda:us-east-1:123456789012:function:feed-s3',
+  memoryLimitInMB: '1024',
+  awsRequestId: 'test-request',
+  logGroupName: '/aws/lambda/feed-s3',
+  logStreamName: 'test',
+  getRemainingTimeInMillis: () => 300_000,
+  done: () => undefined,
+  fail: () => undefined,
+  succeed: () => undefined,
+});
+
+/** Everything the function writes to stdout and stderr (logs and metrics) while `act` runs. */
+async function captureOutput<T>(act: () => Promise<T>): Promise<{ output: string; value: T }> {
+  const chunks: string[] = [];
+  const keep = (chunk: string | Uint8Array): boolean => {
+    chunks.push(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8'));
+    return true;
+  };
+  const out = vi.spyOn(process.stdout, 'write').mockImplementation(keep);
+  const err = vi.spyOn(process.stderr, 'write').mockImplementation(keep);
+  try {
+    return { value: await act(), output: chunks.join('') };
+  } finally {
+    out.mockRestore();
+    err.mockRestore();
+  }
+}
+
+interface EmfRecord {
+  readonly [field: string]: unknown;
+}
+const metricsIn = (output: string): EmfRecord[] =>
+  output
+    .split('\n')
+    .filter((line) => line.includes('"_aws"'))
+    .map((line) => JSON.parse(line) as EmfRecord);
+
+async function everyObjectText(): Promise<string> {
+  const listed = await s3.send(new ListObjectsV2Command({ Bucket: BUCKET }));
+  const texts = await Promise.all(
+    (listed.Contents ?? [])
+      .filter((object) => !object.Key?.startsWith('incoming/'))
+      .map(async (object) => {
+        const answer = await s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: object.Key }));
+        return `${object.Key}\n${(await answer.Body?.transformToString('utf8')) ?? ''}`;
+      }),
+  );
+  return texts.join('\n');
+}
+
+const acceptedOnce = (customer: Customer): number => {
+  const api = pods[customers[customer].pod] as FakeEventsApi;
+  return idsOf(batchesOf[customer]).filter((id) => api.acceptedCount(id) === 1).length;
+};
+const acceptedAtAll = (customer: Customer): number => {
+  const api = pods[customers[customer].pod] as FakeEventsApi;
+  return idsOf(batchesOf[customer]).filter((id) => api.acceptedCount(id) > 0).length;
+};
+
+describe('feed for many customers from one deployment', () => {
+  it('isolates a throttled and a refused customer from the healthy ones, loses nothing and leaks no secret', async () => {
+    // Prepare
+    for (const name of names) {
+      await s3.send(
+        new PutObjectCommand({ Bucket: BUCKET, Key: `incoming/${name}/daily.ndjson`, Body: toNdjson(batchesOf[name]) }),
+      );
+    }
+    const startedAt = Date.now();
+    const finishedAt = {} as Record<Customer, number>;
+
+    // Act: the four uploads' invocations run at once, as Lambda runs them
+    const { output, value: outcomes } = await captureOutput(() =>
+      Promise.allSettled(
+        names.map(async (name) => {
+          try {
+            return await handler(s3Event(`incoming/${name}/daily.ndjson`), context());
+          } finally {
+            finishedAt[name] = Date.now();
+          }
+        }),
+      ),
+    );
+    const [acme, globex, initech, umbrella] = outcomes;
+    const eu1 = pods['eu1'] as FakeEventsApi;
+    const us1 = pods['us1'] as FakeEventsApi;
+    const globexAccepted = us1.requests
+      .filter((request) => request.account === keyOf('globex') && request.outcome === 'accepted')
+      .map((request) => request.at);
+    const firstGlobexAcceptance = Math.min(...globexAccepted);
+
+    // Assess: healthy customers, every line once
+    expect(acme).toMatchObject({ status: 'fulfilled', value: { objects: 1, sent: 2_000, rejected: 0 } });
+    expect(umbrella).toMatchObject({ status: 'fulfilled', value: { objects: 1, sent: 500, rejected: 0 } });
+    expect(acceptedOnce('acme')).toBe(2_000);
+    expect(acceptedOnce('umbrella')).toBe(500);
+    // The 429 storm paused only globex: acme finished while globex was still held back
+    expect(globex429At.length).toBeGreaterThan(0);
+    expect(finishedAt.acme).toBeLessThan(firstGlobexAcceptance);
+    expect(globex).toMatchObject({ status: 'fulfilled', value: { objects: 1, sent: 1_000 } });
+    expect(acceptedOnce('globex')).toBe(1_000);
+    // The refused customer: stopped, named, nothing sent, data and progress kept
+    expect(initech?.status).toBe('rejected');
+    const refusal = initech?.status === 'rejected' ? String(initech.reason) : '';
+    expect(refusal).toContain('incoming/initech/daily.ndjson (customer initech): mParticle answered 403 Forbidden');
+    expect(acceptedAtAll('initech')).toBe(0);
+    // Only the requests already in flight when the first 403 came (FEED_CONCURRENCY, 4 by default)
+    expect(eu1.requests.filter((request) => request.outcome === 'forbidden').length).toBeLessThanOrEqual(4);
+    const progress = await everyObjectText();
+    expect(progress).toContain('progress/initech/daily.ndjson.progress.json');
+    // Metrics per customer, and the refusal as its own metric naming the customer
+    const metrics = metricsIn(output);
+    const sentBy = (name: Customer) =>
+      metrics
+        .filter((record) => record['Customer'] === name)
+        .reduce((sum, record) => sum + Number(record['FeedBatchesSent'] ?? 0), 0);
+    expect(names.map(sentBy)).toEqual([2_000, 1_000, 0, 500]);
+    expect(metrics).toContainEqual(expect.objectContaining({ Customer: 'initech', FeedCredentialsRefused: 1 }));
+    expect(metrics).toContainEqual(expect.objectContaining({ Customer: 'globex', FeedRetryWaits: expect.any(Number) }));
+    // No planted secret (nor its Basic header) in logs, metrics, errors, results or the bucket's own objects
+    const everything = [output, progress, JSON.stringify(outcomes), refusal].join('\n');
+    for (const name of names) {
+      expect(everything).not.toContain(secretOf(name));
+      expect(everything).not.toContain(Buffer.from(`${keyOf(name)}:${secretOf(name)}`).toString('base64'));
+    }
+    expect(everything).not.toContain(WRONG_SECRET);
+    const pause = firstGlobexAcceptance - Math.min(...globex429At);
+    console.info(
+      `isolation: sent acme ${acceptedOnce('acme')}, umbrella ${acceptedOnce('umbrella')}, globex ${acceptedOnce('globex')} ` +
+        `(429s: ${globex429At.length}, paused ${pause} ms, done after ${finishedAt.globex - startedAt} ms), initech 0 (403); ` +
+        `acme done after ${finishedAt.acme - startedAt} ms, umbrella after ${finishedAt.umbrella - startedAt} ms; resent: ` +
+        `${names.map((name) => idsOf(batchesOf[name]).filter((id) => (pods[customers[name].pod] as FakeEventsApi).acceptedCount(id) > 1).length).reduce((a, b) => a + b, 0)}`,
+    );
+  });
+
+  it('sends the refused customer’s waiting upload once their key is fixed and their uploads resumed', async () => {
+    // Prepare: the operator stores the right secret and resumes the customer
+    await addFeedCustomer(
+      { customer: 'initech', apiKey: keyOf('initech'), apiSecret: secretOf('initech'), baseUrl: pods['eu1']?.baseUrl },
+      { client: registry },
+    );
+    const resume = await resumeCustomerUploads(s3, BUCKET, 'initech');
+
+    // Act: what S3 does next, the marker's notification runs the function
+    const { value: result, output } = await captureOutput(() =>
+      handler(s3Event('progress/initech/daily.ndjson.resume'), context()),
+    );
+
+    // Assess
+    expect(resume).toEqual({ resumed: ['incoming/initech/daily.ndjson'], complete: 0 });
+    expect(result).toEqual({ objects: 1, sent: 300, rejected: 0, continued: 0 });
+    expect(acceptedOnce('initech')).toBe(300);
+    expect(output).not.toContain(secretOf('initech'));
+  });
+
+  it('keeps an upload for a customer nobody registered, and says which', async () => {
+    // Prepare
+    const key = 'incoming/hooli/daily.ndjson';
+    await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: key, Body: toNdjson(makeBatches('hooli', 3)) }));
+
+    // Act
+    const { value: outcome, output } = await captureOutput(() =>
+      handler(s3Event(key), context()).then(
+        () => 'sent',
+        (error: unknown) => String(error),
+      ),
+    );
+
+    // Assess
+    expect(outcome).toContain('no feed customer hooli: secret mparticle-feed/customers/hooli does not exist');
+    expect(metricsIn(output)).toContainEqual(expect.objectContaining({ Customer: 'hooli', FeedUnknownCustomer: 1 }));
+  });
+});

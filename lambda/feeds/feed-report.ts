@@ -54,6 +54,8 @@ export function formatSummary(report: FeedRunReport, context: SummaryContext): s
           : ''),
     );
   }
+  if (report.withPartnerIdentities > 0)
+    lines.push(`  warning:     ${partnerIdentitiesWarning(report.withPartnerIdentities)}`);
   if (report.unsent > 0 || (context.notSent ?? 0) > 0) {
     lines.push(`  not sent:    ${Math.max(report.unsent, context.notSent ?? 0)} batch(es), to be sent by the next run`);
   }
@@ -63,6 +65,11 @@ export function formatSummary(report: FeedRunReport, context: SummaryContext): s
     : describeResult(report.stop, report.rejected.length + (context.earlier?.rejected ?? 0));
   lines.push(`  result:      ${result}`);
   return `${lines.join('\n')}\n`;
+}
+
+/** Said in the CLI summary and the function's log when batches carry partner identities. */
+export function partnerIdentitiesWarning(batches: number): string {
+  return `${batches} batch(es) carry partner identities: a Custom Feed (the way to test in your own account) does not accept them; they take effect only through your registered partner feed`;
 }
 
 /** True when the run found every line handled by earlier runs and so sent nothing (it must say so plainly). */

@@ -9,6 +9,7 @@ import { feedSettingsFromEnv, optionalInteger } from '../feeds/feed-settings';
 import { INCOMING_PREFIX, uploadKeyOfResumeMarker } from '../feeds/feed-bucket-layout';
 import { checkCustomerSecretPrefix, customerOfKey } from '../feeds/feed-customer';
 import { CUSTOMER_DIMENSION, FEED_METRIC_NAMES, recordFeedRun } from '../feeds/feed-metrics';
+import { partnerIdentitiesWarning } from '../feeds/feed-report';
 import {
   decodeS3EventKey,
   DEFAULT_MAX_OBJECT_BYTES,
@@ -136,6 +137,9 @@ export const handler = async (event: S3Event, context: Context): Promise<FeedS3R
         continue;
       }
       recordFeedRun(metrics, report, retryWaits);
+      if (report.withPartnerIdentities > 0) {
+        logger.warn(partnerIdentitiesWarning(report.withPartnerIdentities), { bucket, key, customer });
+      }
       const summary = {
         bucket,
         key,

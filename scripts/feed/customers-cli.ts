@@ -8,7 +8,7 @@ import {
 } from '../../lambda/feeds/customer-registry';
 import { DEFAULT_CUSTOMER_SECRET_PREFIX } from '../../lambda/feeds/feed-customer';
 import type { FeedExitCode } from '../../lambda/feeds/feed-report';
-import { FEED_ENV } from '../../lambda/config/environment';
+import { ENV, FEED_ENV } from '../../lambda/config/environment';
 
 export const CUSTOMERS_USAGE = `Usage: npm run feed -- customers <command> [options]
 
@@ -23,6 +23,9 @@ Commands:
   list           every customer: endpoint, key identity (a hash), historical threshold; never a secret
   check <customer>  reads the customer's secret as the function would and prints its setup (sends nothing)
   remove <customer> [--force]   deletes the secret (kept 7 days for recovery unless --force)
+  resume <customer> --bucket <feed bucket>
+                 after fixing a refused key: writes a resume marker for each of the customer's uploads
+                 not yet complete; the function continues each from its progress (nothing is sent twice)
 
 Options: --secret-prefix <prefix> (default ${FEED_ENV.customerSecretPrefix} or ${DEFAULT_CUSTOMER_SECRET_PREFIX}).
 Uses your AWS credentials; locally, AWS_ENDPOINT_URL_SECRETS_MANAGER points at the stand-in.
@@ -51,6 +54,7 @@ export async function runCustomersCli(argv: readonly string[], io: CustomersIo):
         'historical-after-days': { type: 'string' },
         'secret-prefix': { type: 'string' },
         force: { type: 'boolean' },
+        bucket: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -120,8 +124,18 @@ export async function runCustomersCli(argv: readonly string[], io: CustomersIo):
         );
         return 0;
       }
+      case 'resume': {
+        if (values.bucket === undefined)
+          return fail('give the feed bucket: --bucket <name> (stack output FeedBucketName)');
+        const outcome = await resumeUploads(customer as string, values.bucket, io.env);
+        io.stdout.write(
+          `customer ${customer}: ${outcome.resumed.length} upload(s) resumed, ${outcome.complete} already complete\n` +
+            outcome.resumed.map((key) => `  ${key}\n`).join(''),
+        );
+        return 0;
+      }
       default:
-        return fail(`unknown command; expected add, list, check or remove\n\n${CUSTOMERS_USAGE}`);
+        return fail(`unknown command; expected add, list, check, remove or resume\n\n${CUSTOMERS_USAGE}`);
     }
   } catch (error) {
     return fail(error instanceof Error ? error.message : String(error));
@@ -157,4 +171,21 @@ async function readKeyAndSecret(io: CustomersIo): Promise<{ apiKey: string; apiS
 async function newSecretsManagerClient(): Promise<SecretsManagerClient> {
   const { SecretsManagerClient } = await import('@aws-sdk/client-secrets-manager');
   return new SecretsManagerClient({});
+}
+
+/** S3 is loaded only for `resume`; ENV.s3Endpoint points it at a local emulator. */
+async function resumeUploads(
+  customer: string,
+  bucket: string,
+  env: CustomersIo['env'],
+): Promise<{ resumed: string[]; complete: number }> {
+  const { S3Client } = await import('@aws-sdk/client-s3');
+  const { resumeCustomerUploads } = await import('../../lambda/feeds/feed-resume');
+  const endpoint = env[ENV.s3Endpoint];
+  const s3 = new S3Client(endpoint ? { endpoint, forcePathStyle: true } : {});
+  try {
+    return await resumeCustomerUploads(s3, bucket, customer);
+  } finally {
+    s3.destroy();
+  }
 }

@@ -134,6 +134,28 @@ describe('feed CLI', () => {
     expect(result.stdout).toContain('result:      finished, 100 batch(es) rejected');
   });
 
+  it('sends batches carrying partner identities but warns that a Custom Feed does not accept them', async () => {
+    // Prepare
+    const api = await startServer();
+    const input = path.join(await makeTempDir(), 'partner-ids.ndjson');
+    const batches = makeBatches('pid', 4);
+    const withIds = batches.map((batch, index) =>
+      index < 3 ? { ...batch, partner_identities: { partner_id: `p-${index}` } } : batch,
+    );
+    await writeFile(input, toNdjson(withIds));
+    const checkpoint = path.join(await makeTempDir(), 'cp.json');
+
+    // Act
+    const result = await runCli(['--base-url', api.baseUrl, '--checkpoint', checkpoint, input]);
+
+    // Assess
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain(
+      'warning:     3 batch(es) carry partner identities: a Custom Feed (the way to test in your own account) does not accept them',
+    );
+    expect(new Set(api.accepted).size).toBe(4);
+  });
+
   it('keeps its default checkpoint out of the input tree, so a sample folder stays as committed', async () => {
     // Prepare
     const api = await startServer();

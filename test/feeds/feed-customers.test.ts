@@ -1,5 +1,6 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { CreateBucketCommand, HeadObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { addFeedCustomer, listFeedCustomers, removeFeedCustomer } from '../../lambda/feeds/customer-registry';
@@ -7,7 +8,7 @@ import { startSecretsManagerStandIn, type SecretsManagerStandIn } from '../../lo
 import { makeBatches, toNdjson } from './support/batches';
 import { spawnFeedCli } from './support/spawn-cli';
 import { useFeedFixtures } from './support/test-fixtures';
-import { FEED_ENV, PLATFORM_ENV } from '../../lambda/config/environment';
+import { ENV, FEED_ENV, PLATFORM_ENV } from '../../lambda/config/environment';
 
 const { startServer, makeTempDir } = useFeedFixtures('feed-customers-');
 const PLANTED_SECRET = 'planted-S3CRET-customer-acme-0451';
@@ -99,6 +100,55 @@ describe('feed customers (operator commands, the real CLI against a Secrets Mana
     // Assess
     expect([updated, restored]).toEqual(['updated', 'restored']);
     expect(await listFeedCustomers({ client })).toEqual([expect.objectContaining({ customer: 'acme', pod: 'au1' })]);
+  });
+
+  it("resumes a customer's unfinished uploads with a marker each, leaving finished ones alone", async () => {
+    // Prepare: one upload with a finished progress object, one without any
+    const { startFauxqs } = await import('fauxqs');
+    const emulator = await startFauxqs({ port: 0, host: '127.0.0.1', logger: false });
+    const s3 = new S3Client({
+      region: 'us-east-1',
+      endpoint: emulator.address,
+      forcePathStyle: true,
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    });
+    try {
+      await s3.send(new CreateBucketCommand({ Bucket: 'feeds' }));
+      for (const name of ['a', 'b']) {
+        await s3.send(new PutObjectCommand({ Bucket: 'feeds', Key: `incoming/acme/${name}.ndjson`, Body: '{}\n' }));
+      }
+      await s3.send(
+        new PutObjectCommand({
+          Bucket: 'feeds',
+          Key: 'progress/acme/a.ndjson.progress.json',
+          Body: JSON.stringify({
+            version: 1,
+            etag: 'x',
+            done: [],
+            totals: {},
+            rejections: [],
+            invocations: 1,
+            complete: true,
+          }),
+        }),
+      );
+
+      // Act
+      const run = await spawnFeedCli(['customers', 'resume', 'acme', '--bucket', 'feeds'], {
+        ...awsEnv,
+        [ENV.s3Endpoint]: emulator.address,
+      }).done;
+
+      // Assess
+      expect(run.stderr).toBe('');
+      expect(run.stdout).toBe('customer acme: 1 upload(s) resumed, 1 already complete\n  incoming/acme/b.ndjson\n');
+      await expect(
+        s3.send(new HeadObjectCommand({ Bucket: 'feeds', Key: 'progress/acme/b.ndjson.resume' })),
+      ).resolves.toBeDefined();
+    } finally {
+      s3.destroy();
+      await emulator.stop();
+    }
   });
 
   it('sends a file for a registered customer with its own key, endpoint and summary line', async () => {

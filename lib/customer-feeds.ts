@@ -13,7 +13,7 @@ import { Construct } from 'constructs';
 import { EVENTS_API_POD_BASE_URLS, isEventsApiPod } from '../lambda/feeds/events-api-endpoint';
 import { checkCustomerSecretPrefix, DEFAULT_CUSTOMER_SECRET_PREFIX } from '../lambda/feeds/feed-customer';
 import { DEFAULT_METRICS_NAMESPACE } from '../lambda/observability/metrics';
-import { grantCustomerSecrets, grantFeedAccess } from './feed-access';
+import { grantCustomerSecrets, grantFeedAccess, grantUploadSlots } from './feed-access';
 import { createCredentialsRefusedAlarm, createFeedAlarms } from './feed-alarms';
 import { createFeedBuckets } from './feed-buckets';
 import { notifyFeedFunction } from './feed-notifications';
@@ -30,6 +30,11 @@ export interface CustomerFeedsProps {
    * Default `mparticle-feed/customers/`.
    */
   readonly secretPrefix?: string;
+  /**
+   * Uploads of one customer sent at once; more wait in a queue per customer, so one customer's backfill
+   * never holds more than this many invocations (docs/feeds.md, "Fairness"). 0: no cap. Default 2.
+   */
+  readonly maxUploadsPerCustomer?: number;
   /** Alarms notify this topic when given. */
   readonly alarmTopic?: sns.ITopic;
   /** Caps parallel invocations (all customers together). Default: unreserved (docs/feeds.md, "Fairness"). */
@@ -122,7 +127,12 @@ export class CustomerFeeds extends Construct {
 
     const credentialsEnvironment: Record<string, string> =
       this.singleCustomerSecret === undefined
-        ? { [FEED_ENV.customerSecretPrefix]: this.secretPrefix as string }
+        ? {
+            [FEED_ENV.customerSecretPrefix]: this.secretPrefix as string,
+            ...(props.maxUploadsPerCustomer === undefined
+              ? {}
+              : { [FEED_ENV.maxUploadsPerCustomer]: String(props.maxUploadsPerCustomer) }),
+          }
         : {
             [FEED_ENV.secretArn]: this.singleCustomerSecret.secretArn,
             ...(pod ? { [FEED_ENV.pod]: pod } : {}),
@@ -170,7 +180,10 @@ export class CustomerFeeds extends Construct {
 
     grantFeedAccess(this.role, this.bucket);
     if (this.singleCustomerSecret) this.singleCustomerSecret.grantRead(this.function);
-    else grantCustomerSecrets(this.role, this.secretPrefix as string);
+    else {
+      grantCustomerSecrets(this.role, this.secretPrefix as string);
+      grantUploadSlots(this.role, this.bucket);
+    }
     notifyFeedFunction(this.bucket, this.function);
 
     ({

@@ -1,7 +1,12 @@
 import { ArnFormat, Stack, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
-import { INCOMING_PREFIX, PROGRESS_PREFIX, REJECTED_PREFIX } from '../lambda/feeds/feed-bucket-layout';
+import {
+  INCOMING_PREFIX,
+  PROGRESS_PREFIX,
+  REJECTED_PREFIX,
+  UPLOAD_SLOTS_FOLDER,
+} from '../lambda/feeds/feed-bucket-layout';
 import { acknowledgePrefixWildcard } from './nag-acknowledgements';
 
 /**
@@ -69,4 +74,25 @@ function renderForNag(resolved: unknown): string {
   const ref = (resolved as { Ref?: string } | null)?.Ref;
   if (ref) return `<${ref}>`;
   throw new Error(`cannot render ${JSON.stringify(resolved)} for cdk-nag`);
+}
+
+/**
+ * Many customers: the upload slots (lambda/feeds/customer-slots.ts) are freed by deleting their lease
+ * and queue objects; delete is allowed there and nowhere else.
+ */
+export function grantUploadSlots(role: iam.Role, bucket: s3.Bucket): void {
+  const prefix = `${PROGRESS_PREFIX}*/${UPLOAD_SLOTS_FOLDER}/`;
+  role.addToPolicy(
+    new iam.PolicyStatement({
+      sid: 'FreeUploadSlots',
+      actions: ['s3:DeleteObject'],
+      resources: [bucket.arnForObjects(`${prefix}*`)],
+    }),
+  );
+  acknowledgePrefixWildcard(
+    role,
+    bucket,
+    prefix,
+    "Upload slots are named after each customer's uploads; delete is limited to their folder under progress/.",
+  );
 }

@@ -18,6 +18,8 @@ export const FEED_METRIC_NAMES = {
   /** An upload named a customer with no secret (or none at all). */
   unknownCustomer: 'FeedUnknownCustomer',
   uploadsFinished: 'FeedUploadsFinished',
+  /** Many customers: an upload waited because its customer already had the most uploads allowed being sent. */
+  uploadsQueued: 'FeedUploadsQueued',
   uploadsStopped: 'FeedUploadsStopped',
 } as const;
 

@@ -18,6 +18,12 @@ import {
 } from '../feeds/s3-object-feed';
 import { S3Progress } from '../feeds/s3-progress';
 import { UploadSenders } from '../feeds/upload-senders';
+import {
+  DEFAULT_MAX_UPLOADS_PER_CUSTOMER,
+  DEFAULT_SLOT_LEASE_MS,
+  releaseSlot,
+  takeSlot,
+} from '../feeds/customer-slots';
 import { secretsManagerReader } from '../common/secrets-manager-reader';
 import { ENV, FEED_ENV } from '../config/environment';
 import { createLogger } from '../observability/logger';
@@ -39,6 +45,10 @@ const settings = feedSettingsFromEnv(process.env);
 const maxObjectBytes =
   optionalInteger(process.env[FEED_ENV.maxObjectBytes], FEED_ENV.maxObjectBytes) ?? DEFAULT_MAX_OBJECT_BYTES;
 const customerPrefixSetting = process.env[FEED_ENV.customerSecretPrefix]?.trim();
+// Many customers: uploads of one customer sent at a time (0: no cap); see lambda/feeds/customer-slots.ts.
+const maxUploadsPerCustomer =
+  optionalInteger(process.env[FEED_ENV.maxUploadsPerCustomer], FEED_ENV.maxUploadsPerCustomer) ??
+  DEFAULT_MAX_UPLOADS_PER_CUSTOMER;
 // The kit's logger: the same redaction of secret-looking keys as every other function.
 const logger = createLogger('mparticle-feed');
 const s3 = new S3Client(s3ClientConfig(process.env[ENV.s3Endpoint]));
@@ -86,6 +96,9 @@ export const handler = async (event: S3Event, context: Context): Promise<FeedS3R
     const metrics = createMetrics('mparticle-feed');
     const customer = senders.manyCustomers ? customerOfKey(key) : undefined;
     if (customer !== undefined) metrics.addDimension(CUSTOMER_DIMENSION, customer);
+    let slotHeld: Parameters<typeof releaseSlot>[0] | undefined;
+    let slotKept = false;
+    let credentialsRefused = false;
     try {
       let target;
       try {
@@ -103,6 +116,25 @@ export const handler = async (event: S3Event, context: Context): Promise<FeedS3R
         metrics.addMetric(FEED_METRIC_NAMES.unknownCustomer, MetricUnit.Count, 1);
         logger.error('upload for an unknown customer: kept, not sent', { bucket, key, customer, error: error.message });
         throw new FeedStoppedError(`s3://${bucket}/${key}: ${error.message}`, 'unknown-customer');
+      }
+      if (target.customer !== undefined && maxUploadsPerCustomer > 0) {
+        const slotOptions = { s3, bucket, customer: target.customer, uploadKey: key };
+        const slot = await takeSlot(slotOptions, { maxUploads: maxUploadsPerCustomer, leaseMs: DEFAULT_SLOT_LEASE_MS });
+        if (slot.state === 'queued') {
+          metrics.addMetric(FEED_METRIC_NAMES.uploadsQueued, MetricUnit.Count, 1);
+          logger.info(
+            'queued: the customer already has the most uploads allowed being sent; an ending one wakes this',
+            {
+              bucket,
+              key,
+              customer,
+              running: slot.running,
+              maxUploadsPerCustomer,
+            },
+          );
+          continue;
+        }
+        slotHeld = slotOptions;
       }
       logger.info('feeding object', { bucket, key, customer, size: record.s3.object.size });
       let retryWaits = 0;
@@ -161,6 +193,7 @@ export const handler = async (event: S3Event, context: Context): Promise<FeedS3R
       result.sent += report.sent;
       result.rejected += report.rejected.length;
       if (outcome.state === 'continued') {
+        slotKept = true;
         result.continued += 1;
         logger.info('out of time: progress saved, continuing in a new invocation', summary);
         continue;
@@ -168,6 +201,7 @@ export const handler = async (event: S3Event, context: Context): Promise<FeedS3R
       if (report.stop) {
         const who = customer === undefined ? '' : ` (customer ${customer})`;
         if (report.stop.kind === 'auth') {
+          credentialsRefused = true;
           senders.forget(customer); // the secret may have been fixed or rotated meanwhile
           logger.error(
             `mParticle refused the credentials${who}: this upload waits, progress kept; fix the key, then resume`,
@@ -179,6 +213,19 @@ export const handler = async (event: S3Event, context: Context): Promise<FeedS3R
       if (report.rejected.length > 0) logger.warn('object sent with rejected batches', summary);
       else logger.info('object sent', summary);
     } finally {
+      // An upload continuing in a new invocation keeps its slot; any other end frees it and wakes the next.
+      if (slotHeld && !slotKept) {
+        const woken = await releaseSlot(slotHeld, !credentialsRefused).catch((error: unknown) => {
+          logger.error('could not free the upload slot (it frees itself when its lease runs out)', {
+            bucket,
+            key,
+            customer,
+            error: errorMessage(error),
+          });
+          return undefined;
+        });
+        if (woken) logger.info('woke a queued upload of the same customer', { customer, woken });
+      }
       metrics.publishStoredMetrics();
     }
   }

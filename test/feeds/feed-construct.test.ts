@@ -283,6 +283,21 @@ describe('CustomerFeeds construct (many customers, one deployment)', () => {
     ]);
   });
 
+  it('may delete only the upload slots of its per-customer fair queue', () => {
+    // Act
+    const { template, stack, feeds } = synthesizeCustomers(() => ({ maxUploadsPerCustomer: 3 }));
+
+    // Assess
+    const deletes = functionRoleStatements(template, stack, feeds).filter((statement) =>
+      actionsOf(statement).some((action) => action.startsWith('s3:Delete')),
+    );
+    expect(deletes).toHaveLength(1);
+    expect(JSON.stringify(deletes[0]?.Resource)).toContain('/progress/*/_feed-slots/*');
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: { Variables: Match.objectLike({ [FEED_ENV.maxUploadsPerCustomer]: '3' }) },
+    });
+  });
+
   it('alarms per customer on refused credentials with one Metrics Insights query grouped by customer', () => {
     // Act
     const { template } = synthesizeCustomers((stack) => ({ alarmTopic: new sns.Topic(stack, 'Alarms') }));

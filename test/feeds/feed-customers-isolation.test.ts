@@ -23,13 +23,17 @@ import { ENV, FEED_ENV, PLATFORM_ENV } from '../../lambda/config/environment';
  */
 
 const BUCKET = 'feed-customers-bucket';
-const STORM_MS = 2_500;
+const STORM_MS = 4_000;
 const customers = {
   acme: { pod: 'us1', lines: 2_000 },
   globex: { pod: 'us1', lines: 1_000 }, // the 429 storm
   initech: { pod: 'eu1', lines: 300 }, // stored with a secret mParticle refuses
   umbrella: { pod: 'eu1', lines: 500 },
 } as const;
+/** The fairness case: a backfill of many files next to another customer's small daily upload. */
+const BACKFILL_FILES = 5;
+const BACKFILL_LINES = 1_000;
+const MAX_UPLOADS_PER_CUSTOMER = 2;
 type Customer = keyof typeof customers;
 const names = Object.keys(customers) as Customer[];
 const keyOf = (customer: Customer): string => `${customer}-events-api-key`;
@@ -44,6 +48,7 @@ let registry: SecretsManagerClient;
 const pods: Record<string, FakeEventsApi> = {};
 let handler: typeof FeedHandler;
 let globexStormEndsAt: number | undefined;
+let backfillDelayMs = 0;
 const globex429At: number[] = [];
 const savedEnv = { ...process.env };
 const batchesOf = {} as Record<Customer, Batch[]>;
@@ -51,6 +56,15 @@ const batchesOf = {} as Record<Customer, Batch[]>;
 beforeAll(async () => {
   s3Emulator = await startFauxqs({ port: 0, host: '127.0.0.1', logger: false });
   secretsManager = await startSecretsManagerStandIn();
+  pods['us2'] = await startFakeEventsApi({
+    apiKey: 'bigco-events-api-key',
+    apiSecret: 'PLANTED-bigco-s3cr3t',
+    accounts: [{ apiKey: 'smallco-events-api-key', apiSecret: 'PLANTED-smallco-s3cr3t' }],
+    // Slow answers for the backfill only, so its uploads overlap the small one.
+    get delayMs() {
+      return backfillDelayMs;
+    },
+  });
   for (const pod of ['us1', 'eu1']) {
     const accounts = names.filter((name) => customers[name].pod === pod);
     pods[pod] = await startFakeEventsApi({
@@ -76,6 +90,7 @@ beforeAll(async () => {
     AWS_ENDPOINT_URL_SECRETS_MANAGER: secretsManager.endpoint,
     [FEED_ENV.customerSecretPrefix]: 'mparticle-feed/customers/',
     [FEED_ENV.maxAttempts]: '10',
+    [FEED_ENV.maxUploadsPerCustomer]: String(MAX_UPLOADS_PER_CUSTOMER),
     [FEED_ENV.requestTimeoutMs]: '5000',
     // Logs and metrics on: the test reads both, and checks no secret is in them.
     [PLATFORM_ENV.powertoolsLogLevel]: 'INFO',
@@ -101,6 +116,24 @@ beforeAll(async () => {
     await addFeedCustomer({ customer: name, apiKey: keyOf(name), apiSecret, baseUrl }, { client: registry });
     batchesOf[name] = makeBatches(name, customers[name].lines);
   }
+  await addFeedCustomer(
+    {
+      customer: 'bigco',
+      apiKey: 'bigco-events-api-key',
+      apiSecret: 'PLANTED-bigco-s3cr3t',
+      baseUrl: pods['us2']?.baseUrl,
+    },
+    { client: registry },
+  );
+  await addFeedCustomer(
+    {
+      customer: 'smallco',
+      apiKey: 'smallco-events-api-key',
+      apiSecret: 'PLANTED-smallco-s3cr3t',
+      baseUrl: pods['us2']?.baseUrl,
+    },
+    { client: registry },
+  );
   vi.resetModules();
   ({ handler } = await import('../../lambda/handlers/feed-s3'));
 });
@@ -311,5 +344,77 @@ describe('feed for many customers from one deployment', () => {
     // Assess
     expect(outcome).toContain('no feed customer hooli: secret mparticle-feed/customers/hooli does not exist');
     expect(metricsIn(output)).toContainEqual(expect.objectContaining({ Customer: 'hooli', FeedUnknownCustomer: 1 }));
+  });
+
+  it('holds a backfill of many files to its per-customer slots, so another customer’s upload does not wait for it', async () => {
+    // Prepare
+    const backfill = Array.from({ length: BACKFILL_FILES }, (_, index) =>
+      makeBatches(`bigco-${index}`, BACKFILL_LINES),
+    );
+    const daily = makeBatches('smallco', 200);
+    for (const [index, batches] of backfill.entries()) {
+      await s3.send(
+        new PutObjectCommand({
+          Bucket: BUCKET,
+          Key: `incoming/bigco/backfill-${index}.ndjson`,
+          Body: toNdjson(batches),
+        }),
+      );
+    }
+    await s3.send(
+      new PutObjectCommand({ Bucket: BUCKET, Key: 'incoming/smallco/daily.ndjson', Body: toNdjson(daily) }),
+    );
+    backfillDelayMs = 40;
+    const startedAt = Date.now();
+    const sending: { start: number; end: number }[] = [];
+    const seenMarkers = new Set<string>();
+    let smallcoDoneAt = 0;
+    /** One invocation as Lambda runs it; the backfill's intervals of actual sending are recorded. */
+    const invoke = async (key: string): Promise<void> => {
+      const start = Date.now();
+      const result = await handler(s3Event(key), context());
+      if (key.includes('bigco') && result.objects > 0) sending.push({ start, end: Date.now() });
+      if (key.includes('smallco')) smallcoDoneAt = Date.now();
+    };
+    /** What S3 does with the resume markers the function writes: each new one invokes it. */
+    const newMarkers = async (): Promise<string[]> => {
+      const listed = await s3.send(new ListObjectsV2Command({ Bucket: BUCKET, Prefix: 'progress/bigco/' }));
+      const fresh = (listed.Contents ?? []).filter(
+        (object) =>
+          object.Key?.endsWith('.resume') &&
+          !seenMarkers.has(`${object.Key}@${object.ETag}@${object.LastModified?.getTime()}`),
+      );
+      for (const object of fresh) seenMarkers.add(`${object.Key}@${object.ETag}@${object.LastModified?.getTime()}`);
+      return fresh.map((object) => object.Key as string);
+    };
+
+    // Act: every upload's event at once, then each marker the function writes, until none comes
+    await captureOutput(async () => {
+      await Promise.all([
+        ...backfill.map((_, index) => invoke(`incoming/bigco/backfill-${index}.ndjson`)),
+        invoke('incoming/smallco/daily.ndjson'),
+      ]);
+      for (let round = 0; round < 20; round += 1) {
+        const markers = await newMarkers();
+        if (markers.length === 0) break;
+        await Promise.all(markers.map((marker) => invoke(marker)));
+      }
+    });
+    backfillDelayMs = 0;
+
+    // Assess: every line of every file once, never more than the cap sending at a time, the small upload first
+    const us2 = pods['us2'] as FakeEventsApi;
+    for (const batches of backfill) expect(idsOf(batches).every((id) => us2.acceptedCount(id) === 1)).toBe(true);
+    expect(idsOf(daily).every((id) => us2.acceptedCount(id) === 1)).toBe(true);
+    const overlapAt = (t: number) => sending.filter((span) => span.start <= t && t < span.end).length;
+    const mostAtOnce = Math.max(...sending.map((span) => overlapAt(span.start)));
+    expect(sending).toHaveLength(BACKFILL_FILES);
+    expect(mostAtOnce).toBeLessThanOrEqual(MAX_UPLOADS_PER_CUSTOMER);
+    const backfillDoneAt = Math.max(...sending.map((span) => span.end));
+    expect(smallcoDoneAt).toBeLessThan(backfillDoneAt);
+    console.info(
+      `fairness: backfill ${BACKFILL_FILES} x ${BACKFILL_LINES} lines done after ${backfillDoneAt - startedAt} ms, ` +
+        `at most ${mostAtOnce} of its uploads sending at once; the other customer's 200 lines done after ${smallcoDoneAt - startedAt} ms`,
+    );
   });
 });

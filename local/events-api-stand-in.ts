@@ -36,11 +36,19 @@ export interface ReceivedRequest {
     | 'too-many';
 }
 
+interface Account {
+  readonly apiKey: string;
+  readonly apiSecret: string;
+}
+
 export interface FakeEventsApiOptions {
   readonly apiKey: string;
   readonly apiSecret: string;
-  /** More key/secret pairs this pod accepts: one per customer, as mParticle issues them per account. */
-  readonly accounts?: readonly { readonly apiKey: string; readonly apiSecret: string }[];
+  /**
+   * More key/secret pairs this pod accepts: one per customer, as mParticle issues them per account. A
+   * function is asked at each request (customers added while the stand-in runs).
+   */
+  readonly accounts?: readonly Account[] | (() => readonly Account[]);
   /** Any request holding one of these ids is refused with 400 and mParticle's error body. */
   readonly poisonedIds?: ReadonlySet<string>;
   /**
@@ -81,13 +89,14 @@ export interface FakeEventsApi {
 }
 
 export async function startFakeEventsApi(options: FakeEventsApiOptions): Promise<FakeEventsApi> {
-  // Authorization header → API key, for every account this pod accepts.
-  const accountsByAuth = new Map(
-    [{ apiKey: options.apiKey, apiSecret: options.apiSecret }, ...(options.accounts ?? [])].map((account) => [
-      `Basic ${Buffer.from(`${account.apiKey}:${account.apiSecret}`).toString('base64')}`,
-      account.apiKey,
-    ]),
-  );
+  // The API key whose Basic header this is, among every account this pod accepts.
+  const accountOf = (authorization: string): string | undefined => {
+    const extra = typeof options.accounts === 'function' ? options.accounts() : (options.accounts ?? []);
+    return [{ apiKey: options.apiKey, apiSecret: options.apiSecret }, ...extra].find(
+      (account) =>
+        authorization === `Basic ${Buffer.from(`${account.apiKey}:${account.apiSecret}`).toString('base64')}`,
+    )?.apiKey;
+  };
   const requests: ReceivedRequest[] = [];
   const accepted: string[] = [];
   const acceptedPath = new Map<string, string>();
@@ -129,7 +138,7 @@ export async function startFakeEventsApi(options: FakeEventsApiOptions): Promise
       }
       const ids = batchIdsOf(parsed);
       const authorization = req.headers.authorization;
-      const account = authorization === undefined ? undefined : accountsByAuth.get(authorization);
+      const account = authorization === undefined ? undefined : accountOf(authorization);
       const entry: ReceivedRequest = { seq, path, account, ids, at: Date.now(), outcome: 'accepted' };
       requests.push(entry);
 

@@ -28,6 +28,8 @@ export interface SecretsManagerStandIn {
   names(): string[];
   /** Every request's operation name, in order. */
   readonly operations: string[];
+  /** The `{apiKey, apiSecret}` pairs stored in live secrets now: `npm run events-api:local` accepts them as customers' accounts. */
+  accounts(): readonly { readonly apiKey: string; readonly apiSecret: string }[];
   close(): Promise<void>;
 }
 
@@ -179,10 +181,27 @@ export async function startSecretsManagerStandIn(
     endpoint: `http://127.0.0.1:${port}`,
     operations,
     names: () => [...secrets.values()].filter((secret) => secret.deletedAt === undefined).map((secret) => secret.name),
+    accounts: () => liveAccounts(secrets.values()),
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();
         server.close(() => resolve());
       }),
   };
+}
+
+function liveAccounts(
+  stored: Iterable<StoredSecret>,
+): readonly { readonly apiKey: string; readonly apiSecret: string }[] {
+  return [...stored].flatMap((secret) => {
+    if (secret.deletedAt !== undefined || secret.value === undefined) return [];
+    try {
+      const parsed = JSON.parse(secret.value) as { apiKey?: unknown; apiSecret?: unknown };
+      return typeof parsed.apiKey === 'string' && typeof parsed.apiSecret === 'string'
+        ? [{ apiKey: parsed.apiKey, apiSecret: parsed.apiSecret }]
+        : [];
+    } catch {
+      return [];
+    }
+  });
 }

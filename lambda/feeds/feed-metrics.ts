@@ -35,7 +35,8 @@ export function recordFeedRun(metrics: Metrics, report: FeedRunReport, retryWait
     metrics.addMetric(name, unit, value);
   };
   count(FEED_METRIC_NAMES.batchesSent, report.sent);
-  count(FEED_METRIC_NAMES.batchesRejected, report.rejected.length);
+  // Counts that are usually zero are left out: each metric with a Customer dimension is billed per month.
+  if (report.rejected.length > 0) count(FEED_METRIC_NAMES.batchesRejected, report.rejected.length);
   if (report.unsent > 0) count(FEED_METRIC_NAMES.batchesUnsent, report.unsent);
   if (retryWaits > 0) {
     count(FEED_METRIC_NAMES.retryWaits, retryWaits);

@@ -3,10 +3,13 @@ import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import {
   addFeedCustomer,
   listFeedCustomers,
+  loadFeedCustomer,
   readFeedCustomer,
   removeFeedCustomer,
 } from '../../lambda/feeds/customer-registry';
 import { DEFAULT_CUSTOMER_SECRET_PREFIX } from '../../lambda/feeds/feed-customer';
+import { probeCredentials } from '../../lambda/feeds/credentials-probe';
+import { createFeedHttpClient } from '../../lambda/feeds/events-api-client';
 import type { FeedExitCode } from '../../lambda/feeds/feed-report';
 import { ENV, FEED_ENV } from '../../lambda/config/environment';
 
@@ -21,7 +24,9 @@ Commands:
                  ${FEED_ENV.apiSecret} or, when those are unset, from standard input (two lines: key,
                  then secret); never from arguments. Adding an existing customer replaces its setup.
   list           every customer: endpoint, key identity (a hash), historical threshold; never a secret
-  check <customer>  reads the customer's secret as the function would and prints its setup (sends nothing)
+  check <customer> [--verify]
+                 reads the customer's secret as the function would and prints its setup; --verify also
+                 asks mParticle whether it accepts the key and secret, with an empty request (no batch)
   remove <customer> [--force]   deletes the secret (kept 7 days for recovery unless --force)
   resume <customer> --bucket <feed bucket>
                  after fixing a refused key: writes a resume marker for each of the customer's uploads
@@ -55,6 +60,7 @@ export async function runCustomersCli(argv: readonly string[], io: CustomersIo):
         'secret-prefix': { type: 'string' },
         force: { type: 'boolean' },
         bucket: { type: 'string' },
+        verify: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -115,7 +121,8 @@ export async function runCustomersCli(argv: readonly string[], io: CustomersIo):
         io.stdout.write(
           `customer ${summary.customer}: ${describeCustomer(summary)} (secret ${summary.secretName}; nothing sent)\n`,
         );
-        return 0;
+        if (!values.verify) return 0;
+        return verifyCredentials(customer as string, prefix, client, io);
       }
       case 'remove': {
         await removeFeedCustomer(customer as string, { ...options, force: values.force === true });
@@ -187,5 +194,38 @@ async function resumeUploads(
     return await resumeCustomerUploads(s3, bucket, customer);
   } finally {
     s3.destroy();
+  }
+}
+
+/** `check --verify`: an empty bulk request to the customer's endpoint; exit 0 when the credentials pass. */
+async function verifyCredentials(
+  customer: string,
+  prefix: string,
+  client: SecretsManagerClient,
+  io: CustomersIo,
+): Promise<FeedExitCode> {
+  const { GetSecretValueCommand } = await import('@aws-sdk/client-secrets-manager');
+  const config = await loadFeedCustomer(customer, prefix, async (id) => {
+    const value = (await client.send(new GetSecretValueCommand({ SecretId: id }))).SecretString;
+    if (value === undefined) throw new Error(`secret ${id} has no string value`);
+    return value;
+  });
+  const http = createFeedHttpClient(1);
+  try {
+    const verdict = await probeCredentials(http, config.baseUrl, config.credentials);
+    if (verdict.kind === 'accepted') {
+      io.stdout.write(
+        `customer ${customer}: mParticle accepted the key and secret (${verdict.status} to an empty request; nothing was ingested)\n`,
+      );
+      return 0;
+    }
+    io.stderr.write(
+      verdict.kind === 'refused'
+        ? `feed customers check: mParticle refused the key and secret of customer ${customer} (${verdict.status}): store the right ones with customers add\n`
+        : `feed customers check: could not verify customer ${customer}: ${verdict.message}\n`,
+    );
+    return 2;
+  } finally {
+    http.destroy();
   }
 }

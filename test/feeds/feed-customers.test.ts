@@ -151,6 +151,33 @@ describe('feed customers (operator commands, the real CLI against a Secrets Mana
     }
   });
 
+  it("verifies a customer's key and secret with mParticle without sending a batch, and says when they are refused", async () => {
+    // Prepare
+    const api = await startServer({ apiKey: ACME_KEY, apiSecret: PLANTED_SECRET });
+    await addFeedCustomer(
+      { customer: 'acme', apiKey: ACME_KEY, apiSecret: PLANTED_SECRET, baseUrl: api.baseUrl },
+      { client },
+    );
+    await addFeedCustomer(
+      { customer: 'initech', apiKey: ACME_KEY, apiSecret: 'PLANTED-wrong', baseUrl: api.baseUrl },
+      { client },
+    );
+
+    // Act
+    const good = await spawnFeedCli(['customers', 'check', 'acme', '--verify'], awsEnv).done;
+    const bad = await spawnFeedCli(['customers', 'check', 'initech', '--verify'], awsEnv).done;
+
+    // Assess
+    expect(good.code).toBe(0);
+    expect(good.stdout).toContain(
+      'customer acme: mParticle accepted the key and secret (202 to an empty request; nothing was ingested)',
+    );
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('mParticle refused the key and secret of customer initech (403)');
+    expect(api.accepted).toEqual([]);
+    expect(good.stdout + good.stderr + bad.stdout + bad.stderr).not.toMatch(/PLANTED/);
+  });
+
   it('sends a file for a registered customer with its own key, endpoint and summary line', async () => {
     // Prepare
     const api = await startServer({ apiKey: ACME_KEY, apiSecret: PLANTED_SECRET });

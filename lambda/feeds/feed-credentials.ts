@@ -50,8 +50,9 @@ export function parseFeedSecret(secretString: string, secretName: string): FeedC
   let parsed: unknown;
   try {
     parsed = JSON.parse(secretString);
-  } catch (cause) {
-    throw new Error(`secret ${secretName} is not JSON; expected {"apiKey":"…","apiSecret":"…"}`, { cause });
+  } catch {
+    // No cause attached: the parser's message quotes the text around the error, which may be the secret.
+    throw new Error(`secret ${secretName} is not JSON; expected {"apiKey":"…","apiSecret":"…"}`);
   }
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
     throw new Error(`secret ${secretName} must be a JSON object {"apiKey":"…","apiSecret":"…"}`);

@@ -1,7 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { CreateBucketCommand, HeadObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { addFeedCustomer, listFeedCustomers, removeFeedCustomer } from '../../lambda/feeds/customer-registry';
 import { startSecretsManagerStandIn, type SecretsManagerStandIn } from '../../local/secrets-manager-stand-in';
@@ -176,6 +176,24 @@ describe('feed customers (operator commands, the real CLI against a Secrets Mana
     expect(bad.stderr).toContain('mParticle refused the key and secret of customer initech (403)');
     expect(api.accepted).toEqual([]);
     expect(good.stdout + good.stderr + bad.stdout + bad.stderr).not.toMatch(/PLANTED/);
+  });
+
+  it('names what is wrong with a malformed customer secret without quoting any of it', async () => {
+    // Prepare: a secret edited by hand into invalid JSON, the planted value right where the parser stops
+    await client.send(
+      new CreateSecretCommand({ Name: 'mparticle-feed/customers/acme', SecretString: `{"apiKey":${PLANTED_SECRET}}` }),
+    );
+
+    // Act
+    const check = await spawnFeedCli(['customers', 'check', 'acme'], awsEnv).done;
+    const run = await spawnFeedCli(['--customer', 'acme', path.join(await makeTempDir(), 'none.ndjson')], awsEnv).done;
+
+    // Assess
+    for (const result of [check, run]) {
+      expect(result.code).toBe(2);
+      expect(result.stderr).toContain('secret mparticle-feed/customers/acme is not JSON');
+      expect(result.stdout + result.stderr).not.toContain(PLANTED_SECRET.slice(0, 7)); // the parser quotes only a few characters
+    }
   });
 
   it('sends a file for a registered customer with its own key, endpoint and summary line', async () => {

@@ -35,6 +35,20 @@ export const DEFAULT_SLOT_LEASE_MS = 16 * 60_000;
 const slotsPrefix = (customer: string): string => `${PROGRESS_PREFIX}${customer}/${UPLOAD_SLOTS_FOLDER}/`;
 const hashOf = (key: string): string => createHash('sha256').update(key).digest('hex').slice(0, 24);
 
+/** Uploads of the customer holding a live slot now (being sent, or continuing in a next invocation). */
+export async function runningUploads(
+  s3: S3Client,
+  bucket: string,
+  customer: string,
+  uploadKeys: readonly string[],
+  leaseMs: number = DEFAULT_SLOT_LEASE_MS,
+): Promise<Set<string>> {
+  const options = { s3, bucket, customer, uploadKey: '' };
+  const leases = await liveLeases(options, `${slotsPrefix(customer)}active/`, '-', leaseMs, Date.now);
+  const hashes = new Set(leases.map((lease) => lease.order.slice(lease.order.lastIndexOf('-') + 1, -'.json'.length)));
+  return new Set(uploadKeys.filter((key) => hashes.has(hashOf(key))));
+}
+
 interface Lease {
   readonly key: string;
   /** When the upload first took its slot: the order in which contenders rank (then by hash). */

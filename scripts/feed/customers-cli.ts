@@ -136,7 +136,9 @@ export async function runCustomersCli(argv: readonly string[], io: CustomersIo):
           return fail('give the feed bucket: --bucket <name> (stack output FeedBucketName)');
         const outcome = await resumeUploads(customer as string, values.bucket, io.env);
         io.stdout.write(
-          `customer ${customer}: ${outcome.resumed.length} upload(s) resumed, ${outcome.complete} already complete\n` +
+          `customer ${customer}: ${outcome.resumed.length} upload(s) resumed, ${outcome.complete} already complete` +
+            (outcome.running.length > 0 ? `, ${outcome.running.length} being sent now (left alone)` : '') +
+            '\n' +
             outcome.resumed.map((key) => `  ${key}\n`).join(''),
         );
         return 0;
@@ -185,7 +187,7 @@ async function resumeUploads(
   customer: string,
   bucket: string,
   env: CustomersIo['env'],
-): Promise<{ resumed: string[]; complete: number }> {
+): Promise<{ resumed: string[]; complete: number; running: string[] }> {
   const { S3Client } = await import('@aws-sdk/client-s3');
   const { resumeCustomerUploads } = await import('../../lambda/feeds/feed-resume');
   const endpoint = env[ENV.s3Endpoint];

@@ -322,7 +322,7 @@ describe('feed for many customers from one deployment', () => {
     );
 
     // Assess
-    expect(resume).toEqual({ resumed: ['incoming/initech/daily.ndjson'], complete: 0 });
+    expect(resume).toEqual({ resumed: ['incoming/initech/daily.ndjson'], complete: 0, running: [] });
     expect(result).toEqual({ objects: 1, sent: 300, rejected: 0, continued: 0 });
     expect(acceptedOnce('initech')).toBe(300);
     expect(output).not.toContain(secretOf('initech'));

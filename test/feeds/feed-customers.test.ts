@@ -4,6 +4,7 @@ import { CreateBucketCommand, HeadObjectCommand, PutObjectCommand, S3Client } fr
 import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { addFeedCustomer, listFeedCustomers, removeFeedCustomer } from '../../lambda/feeds/customer-registry';
+import { takeSlot } from '../../lambda/feeds/customer-slots';
 import { startSecretsManagerStandIn, type SecretsManagerStandIn } from '../../local/secrets-manager-stand-in';
 import { makeBatches, toNdjson } from './support/batches';
 import { spawnFeedCli } from './support/spawn-cli';
@@ -114,7 +115,7 @@ describe('feed customers (operator commands, the real CLI against a Secrets Mana
     });
     try {
       await s3.send(new CreateBucketCommand({ Bucket: 'feeds' }));
-      for (const name of ['a', 'b']) {
+      for (const name of ['a', 'b', 'c']) {
         await s3.send(new PutObjectCommand({ Bucket: 'feeds', Key: `incoming/acme/${name}.ndjson`, Body: '{}\n' }));
       }
       await s3.send(
@@ -133,6 +134,12 @@ describe('feed customers (operator commands, the real CLI against a Secrets Mana
         }),
       );
 
+      // c is being sent right now: it holds a live slot (lambda/feeds/customer-slots.ts)
+      await takeSlot(
+        { s3, bucket: 'feeds', customer: 'acme', uploadKey: 'incoming/acme/c.ndjson' },
+        { maxUploads: 2, leaseMs: 60_000 },
+      );
+
       // Act
       const run = await spawnFeedCli(['customers', 'resume', 'acme', '--bucket', 'feeds'], {
         ...awsEnv,
@@ -141,7 +148,9 @@ describe('feed customers (operator commands, the real CLI against a Secrets Mana
 
       // Assess
       expect(run.stderr).toBe('');
-      expect(run.stdout).toBe('customer acme: 1 upload(s) resumed, 1 already complete\n  incoming/acme/b.ndjson\n');
+      expect(run.stdout).toBe(
+        'customer acme: 1 upload(s) resumed, 1 already complete, 1 being sent now (left alone)\n  incoming/acme/b.ndjson\n',
+      );
       await expect(
         s3.send(new HeadObjectCommand({ Bucket: 'feeds', Key: 'progress/acme/b.ndjson.resume' })),
       ).resolves.toBeDefined();

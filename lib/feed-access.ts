@@ -1,20 +1,20 @@
+import { ArnFormat, Stack, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
-import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
-import { INCOMING_PREFIX, PROGRESS_PREFIX, REJECTED_PREFIX } from '../lambda/feeds/feed-bucket-layout';
+import {
+  INCOMING_PREFIX,
+  PROGRESS_PREFIX,
+  REJECTED_PREFIX,
+  UPLOAD_SLOTS_FOLDER,
+} from '../lambda/feeds/feed-bucket-layout';
 import { acknowledgePrefixWildcard } from './nag-acknowledgements';
 
 /**
- * Least privilege for the feed function's role: read uploads, write rejections, keep progress, read its
- * secret; no delete. Also acknowledges the prefix wildcards to cdk-nag.
+ * Least privilege for the feed function's role in its bucket: read uploads, write rejections, keep
+ * progress; no delete. Also acknowledges the prefix wildcards to cdk-nag. (Secrets: the caller grants its
+ * one secret, or grantCustomerSecrets.)
  */
-export function grantFeedAccess(
-  role: iam.Role,
-  fn: lambda.IFunction,
-  bucket: s3.Bucket,
-  secret: secretsmanager.ISecret,
-): void {
+export function grantFeedAccess(role: iam.Role, bucket: s3.Bucket): void {
   const statements: readonly [sid: string, actions: string[], resource: string][] = [
     ['ReadIncomingFeedObjects', ['s3:GetObject', 's3:GetObjectVersion'], bucket.arnForObjects(`${INCOMING_PREFIX}*`)],
     ['WriteRejectedBatches', ['s3:PutObject'], bucket.arnForObjects(`${REJECTED_PREFIX}*`)],
@@ -26,7 +26,6 @@ export function grantFeedAccess(
   for (const [sid, actions, resource] of statements) {
     role.addToPolicy(new iam.PolicyStatement({ sid, actions, resources: [resource] }));
   }
-  secret.grantRead(fn);
   const wildcards: readonly [prefix: string, reason: string][] = [
     [
       INCOMING_PREFIX,
@@ -39,4 +38,61 @@ export function grantFeedAccess(
     ],
   ];
   for (const [prefix, reason] of wildcards) acknowledgePrefixWildcard(role, bucket, prefix, reason);
+}
+
+/**
+ * Many customers: the function may read the secrets under their prefix and nothing else (Secrets Manager
+ * appends a random suffix to each secret's ARN, hence the wildcard). No list, no write: adding a customer
+ * is the operator's act, not the function's.
+ */
+export function grantCustomerSecrets(role: iam.Role, prefix: string): void {
+  const stack = Stack.of(role);
+  const resource = stack.formatArn({
+    service: 'secretsmanager',
+    resource: 'secret',
+    resourceName: `${prefix}*`,
+    arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+  });
+  role.addToPolicy(
+    new iam.PolicyStatement({
+      sid: 'ReadCustomerSecrets',
+      actions: ['secretsmanager:GetSecretValue'],
+      resources: [resource],
+    }),
+  );
+  Validations.of(role).acknowledge({
+    id: `AwsSolutions-IAM5[Resource::${renderForNag(stack.resolve(resource))}]`,
+    reason: `One secret per customer under ${prefix}; customers are added without a deploy, so the grant is limited to that prefix.`,
+  });
+}
+
+/** How cdk-nag spells a resolved ARN in its finding ids: pseudo parameters as <AWS::Name>. */
+function renderForNag(resolved: unknown): string {
+  if (typeof resolved === 'string') return resolved;
+  const join = (resolved as { 'Fn::Join'?: [string, unknown[]] } | null)?.['Fn::Join'];
+  if (join) return join[1].map(renderForNag).join(join[0]);
+  const ref = (resolved as { Ref?: string } | null)?.Ref;
+  if (ref) return `<${ref}>`;
+  throw new Error(`cannot render ${JSON.stringify(resolved)} for cdk-nag`);
+}
+
+/**
+ * Many customers: the upload slots (lambda/feeds/customer-slots.ts) are freed by deleting their lease
+ * and queue objects; delete is allowed there and nowhere else.
+ */
+export function grantUploadSlots(role: iam.Role, bucket: s3.Bucket): void {
+  const prefix = `${PROGRESS_PREFIX}*/${UPLOAD_SLOTS_FOLDER}/`;
+  role.addToPolicy(
+    new iam.PolicyStatement({
+      sid: 'FreeUploadSlots',
+      actions: ['s3:DeleteObject'],
+      resources: [bucket.arnForObjects(`${prefix}*`)],
+    }),
+  );
+  acknowledgePrefixWildcard(
+    role,
+    bucket,
+    prefix,
+    "Upload slots are named after each customer's uploads; delete is limited to their folder under progress/.",
+  );
 }

@@ -5,6 +5,7 @@ import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
+import { CUSTOMER_DIMENSION, FEED_METRIC_NAMES } from '../lambda/feeds/feed-metrics';
 
 export interface FeedAlarms {
   readonly errorsAlarm: cloudwatch.Alarm;
@@ -51,4 +52,32 @@ export function createFeedAlarms(
     for (const alarm of Object.values(alarms)) alarm.addAlarmAction(action);
   }
   return alarms;
+}
+
+/**
+ * Many customers: one alarm on a Metrics Insights query grouped by customer, so each refused customer
+ * is a contributor the alarm names ("Customer=acme"), and a customer added later is covered without a
+ * deploy. The function counts FeedCredentialsRefused when mParticle answers 401/403 for a customer.
+ */
+export function createCredentialsRefusedAlarm(
+  scope: Construct,
+  namespace: string,
+  serviceName: string,
+  topic: sns.ITopic | undefined,
+): cloudwatch.Alarm {
+  const query =
+    `SELECT MAX(${FEED_METRIC_NAMES.credentialsRefused}) FROM SCHEMA("${namespace}", ${CUSTOMER_DIMENSION}, service) ` +
+    `WHERE service = '${serviceName}' GROUP BY ${CUSTOMER_DIMENSION}`;
+  const alarm = new cloudwatch.Alarm(scope, 'CredentialsRefusedAlarm', {
+    alarmDescription:
+      "mParticle refused a customer's Events API key and secret (403): that customer's uploads wait, the others go on. " +
+      'The contributor names the customer. Store the right key (npm run feed -- customers add <customer> …), then resume their uploads (docs/feeds.md).',
+    metric: new cloudwatch.MathExpression({ expression: query, period: Duration.minutes(5), usingMetrics: {} }),
+    threshold: 1,
+    evaluationPeriods: 1,
+    comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+    treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+  });
+  if (topic) alarm.addAlarmAction(new cloudwatchActions.SnsAction(topic));
+  return alarm;
 }

@@ -20,6 +20,8 @@ export type Fault =
 export interface ReceivedRequest {
   readonly seq: number;
   readonly path: string;
+  /** The API key the request authenticated with (undefined when it carried none); never the secret. */
+  readonly account: string | undefined;
   readonly ids: readonly string[];
   readonly at: number;
   outcome:
@@ -34,9 +36,19 @@ export interface ReceivedRequest {
     | 'too-many';
 }
 
+interface Account {
+  readonly apiKey: string;
+  readonly apiSecret: string;
+}
+
 export interface FakeEventsApiOptions {
   readonly apiKey: string;
   readonly apiSecret: string;
+  /**
+   * More key/secret pairs this pod accepts: one per customer, as mParticle issues them per account. A
+   * function is asked at each request (customers added while the stand-in runs).
+   */
+  readonly accounts?: readonly Account[] | (() => readonly Account[]);
   /** Any request holding one of these ids is refused with 400 and mParticle's error body. */
   readonly poisonedIds?: ReadonlySet<string>;
   /**
@@ -51,6 +63,8 @@ export interface FakeEventsApiOptions {
     readonly seq: number;
     readonly ids: readonly string[];
     readonly path: string;
+    /** The API key of the (authenticated) request: scripts faults per customer. */
+    readonly account: string;
   }) => Fault | undefined;
   /** Delay before answering, to keep requests in flight (kill tests). */
   readonly delayMs?: number;
@@ -75,7 +89,14 @@ export interface FakeEventsApi {
 }
 
 export async function startFakeEventsApi(options: FakeEventsApiOptions): Promise<FakeEventsApi> {
-  const expectedAuth = `Basic ${Buffer.from(`${options.apiKey}:${options.apiSecret}`).toString('base64')}`;
+  // The API key whose Basic header this is, among every account this pod accepts.
+  const accountOf = (authorization: string): string | undefined => {
+    const extra = typeof options.accounts === 'function' ? options.accounts() : (options.accounts ?? []);
+    return [{ apiKey: options.apiKey, apiSecret: options.apiSecret }, ...extra].find(
+      (account) =>
+        authorization === `Basic ${Buffer.from(`${account.apiKey}:${account.apiSecret}`).toString('base64')}`,
+    )?.apiKey;
+  };
   const requests: ReceivedRequest[] = [];
   const accepted: string[] = [];
   const acceptedPath = new Map<string, string>();
@@ -116,16 +137,17 @@ export async function startFakeEventsApi(options: FakeEventsApiOptions): Promise
         parsed = undefined; // refused below as a malformed body
       }
       const ids = batchIdsOf(parsed);
-      const entry: ReceivedRequest = { seq, path, ids, at: Date.now(), outcome: 'accepted' };
+      const authorization = req.headers.authorization;
+      const account = authorization === undefined ? undefined : accountOf(authorization);
+      const entry: ReceivedRequest = { seq, path, account, ids, at: Date.now(), outcome: 'accepted' };
       requests.push(entry);
 
-      const authorization = req.headers.authorization;
       if (authorization === undefined) {
         entry.outcome = 'unauthorized';
         options.onRequest?.(entry);
         return answer(401);
       }
-      if (authorization !== expectedAuth) {
+      if (account === undefined) {
         entry.outcome = 'forbidden';
         options.onRequest?.(entry);
         return answer(403, { errors: [{ code: 'FORBIDDEN', message: 'Invalid credentials.' }] });
@@ -135,7 +157,7 @@ export async function startFakeEventsApi(options: FakeEventsApiOptions): Promise
         return answer(404);
       }
       options.onRequest?.(entry);
-      const fault = options.fault?.({ seq, ids, path });
+      const fault = options.fault?.({ seq, ids, path, account });
       if (fault?.kind === 'reset') {
         entry.outcome = 'reset';
         req.socket.destroy();

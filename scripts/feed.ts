@@ -11,11 +11,20 @@ process.on('SIGINT', () => {
   interrupt.abort();
 });
 
+/** The key and secret for `customers add` (piped from a password manager, or typed then Ctrl-D). */
+async function readStdin(): Promise<string> {
+  if (process.stdin.isTTY) process.stderr.write('feed: type the API key, Enter, the API secret, Enter, then Ctrl-D\n');
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
 runFeedCli(process.argv.slice(2), {
   stdout: process.stdout,
   stderr: process.stderr,
   env: process.env,
   interrupt: interrupt.signal,
+  readStdin,
 }).then(
   (code) => {
     process.exitCode = code;

@@ -165,6 +165,10 @@ const FEED_VARIABLES = {
   requestTimeoutMs: { name: 'FEED_REQUEST_TIMEOUT_MS', audience: 'knob', default: '30000', doc: 'docs/feeds.md' },
   /** Largest uploaded object the function reads. */
   maxObjectBytes: { name: 'FEED_MAX_OBJECT_BYTES', audience: 'knob', default: '268435456', doc: 'docs/feeds.md' },
+  /** Many customers: their secrets' common prefix; uploads name the customer (incoming/<customer>/…). */
+  customerSecretPrefix: { name: 'FEED_CUSTOMER_SECRET_PREFIX', audience: 'knob', doc: 'docs/feeds.md' },
+  /** Many customers: uploads of one customer sent at once (0: no cap; default 2, lambda/feeds/customer-slots.ts). */
+  maxUploadsPerCustomer: { name: 'FEED_MAX_UPLOADS_PER_CUSTOMER', audience: 'knob', doc: 'docs/feeds.md' },
 } as const satisfies Record<string, Variable>;
 
 /** Names owned by AWS, Powertools, Node.js, npm and the CDK that the kit reads or sets. */

@@ -4,7 +4,9 @@
  * error envelope `{"errors":[{"code","message"}]}`. So the kit reads that envelope and attributes
  * each error to a batch by `index` (or `batch_index`: 0-based position in the request's array) or by
  * the batch's `source_request_id`. An error it cannot attribute counts against every batch of the
- * request: it is never silently counted as sent.
+ * request: it is never silently counted as sent. A body the kit cannot read at all (not JSON, or cut
+ * at the HTTP client's size limit) may name failures too, so it confirms nothing: the caller treats the
+ * request's batches as unconfirmed (issue 22, item 9).
  */
 
 export interface BatchIdentity {
@@ -18,8 +20,21 @@ export interface FailedBatch {
   readonly message: string;
 }
 
-export function findFailedBatches(body: string, batches: readonly BatchIdentity[]): FailedBatch[] {
+/** A 2xx body that could not be read: whether any batch failed is unknown. */
+export interface UnreadableAcceptance {
+  readonly unreadable: string;
+}
+
+export function isUnreadable(value: FailedBatch[] | UnreadableAcceptance): value is UnreadableAcceptance {
+  return !Array.isArray(value);
+}
+
+export function findFailedBatches(
+  body: string,
+  batches: readonly BatchIdentity[],
+): FailedBatch[] | UnreadableAcceptance {
   const errors = readErrors(body);
+  if (!Array.isArray(errors)) return errors;
   if (errors.length === 0) return [];
   const failed = new Map<number, string[]>();
   const unattributed: string[] = [];
@@ -41,14 +56,19 @@ export function findFailedBatches(body: string, batches: readonly BatchIdentity[
 
 type ErrorEntry = Readonly<Record<string, unknown>>;
 
-function readErrors(body: string): ErrorEntry[] {
+const EXCERPT_CHARS = 120;
+
+function readErrors(body: string): ErrorEntry[] | UnreadableAcceptance {
   const text = body.trim();
   if (text === '') return [];
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
   } catch {
-    return []; // not the error envelope: nothing to attribute (the caller logs the body)
+    const excerpt = text.length > EXCERPT_CHARS ? `${text.slice(0, EXCERPT_CHARS)}…` : text;
+    return {
+      unreadable: `the body (${Buffer.byteLength(text, 'utf8')} bytes read) is not JSON or was cut at the client's size limit: ${JSON.stringify(excerpt)}`,
+    };
   }
   const errors = isObject(parsed) ? parsed['errors'] : undefined;
   return Array.isArray(errors) ? errors.map((error) => (isObject(error) ? error : { message: String(error) })) : [];

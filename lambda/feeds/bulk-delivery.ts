@@ -1,4 +1,4 @@
-import { findFailedBatches } from './accepted-body';
+import { findFailedBatches, isUnreadable } from './accepted-body';
 import { FeedAuthError, FeedResponseError } from './feed-errors';
 import type { BatchRejection, FeedBatch } from './feed-batch';
 import { splitInHalves } from './request-packer';
@@ -6,7 +6,8 @@ import type { SendResult } from './retrying-send';
 
 /** Why a run cannot go on. Batches not yet accepted stay unsent (and, in the CLI, un-checkpointed). */
 export interface FeedStop {
-  readonly kind: 'auth' | 'unexpected-response' | 'retries-exhausted' | 'deadline' | 'interrupted';
+  /** unconfirmed: a 2xx whose body could not be read, so which batches mParticle took is unknown. */
+  readonly kind: 'auth' | 'unexpected-response' | 'retries-exhausted' | 'deadline' | 'interrupted' | 'unconfirmed';
   readonly message: string;
 }
 
@@ -65,9 +66,17 @@ async function deliverInto(send: SendBatches, batches: readonly FeedBatch[], out
   switch (result.kind) {
     case 'accepted': {
       // A 202 can still report failed batches: those are rejected with mParticle's words, never counted as sent.
-      const failed = new Map(
-        findFailedBatches(result.body, batches).map((failure) => [failure.index, failure.message]),
-      );
+      const failures = findFailedBatches(result.body, batches);
+      if (isUnreadable(failures)) {
+        // Neither sent nor rejected: left unrecorded, so the next run (or invocation retry) sends them again.
+        outcome.unsent.push(...batches);
+        outcome.stop = {
+          kind: 'unconfirmed',
+          message: `mParticle answered 202 for ${batches.length} batch(es) but ${failures.unreadable}; they may or may not have been processed, so they are not counted as sent (the next run sends them again; check mParticle for duplicates)`,
+        };
+        return;
+      }
+      const failed = new Map(failures.map((failure) => [failure.index, failure.message]));
       batches.forEach((batch, index) => {
         const message = failed.get(index);
         if (message === undefined) outcome.delivered.push(batch);

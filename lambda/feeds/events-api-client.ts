@@ -21,6 +21,17 @@ export interface EventsApiClientOptions {
 const USER_AGENT = 'mparticle-firehose-kit-feed/0.1';
 
 /**
+ * How much of an answer the feed reads: a 202 may list a failure per batch (100 per request), more than
+ * the HTTP client's 64 KiB default. A body cut at this size is treated as unreadable (accepted-body.ts).
+ */
+export const EVENTS_API_MAX_ANSWER_BYTES = 1024 * 1024;
+
+/** The keep-alive client feed senders share (one per process or container). */
+export function createFeedHttpClient(maxSockets: number): HttpClient {
+  return new HttpClient({ maxSockets, maxBodyBytes: EVENTS_API_MAX_ANSWER_BYTES });
+}
+
+/**
  * Client for mParticle's Events API bulk paths. One call of `sendBulk` delivers one request's
  * batches: retried on 429/5xx/network errors, split to isolate refused batches, and every batch
  * accounted for in the outcome (delivered, rejected or unsent). Size limits are the caller's
@@ -39,7 +50,7 @@ export class EventsApiClient {
   constructor(options: EventsApiClientOptions) {
     this.baseUrl = options.baseUrl;
     this.credentials = options.credentials;
-    this.http = options.http ?? new HttpClient({ maxSockets: 16 });
+    this.http = options.http ?? createFeedHttpClient(16);
     this.ownsHttp = options.http === undefined;
     this.policy = {
       maxAttempts: options.retry?.maxAttempts ?? DEFAULT_RETRY_POLICY.maxAttempts,

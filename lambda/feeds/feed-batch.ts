@@ -18,6 +18,8 @@ export interface FeedBatch {
   readonly route: EventsApiRoute;
   /** The batch's `source_request_id`, by which mParticle may name it in a 202 body. */
   readonly sourceRequestId?: string | undefined;
+  /** It carries partner identities, which a Custom Feed does not accept (docs/feeds.md, "Testing with a Custom Feed"). */
+  readonly partnerIdentities?: boolean;
 }
 
 /** A batch that will not be sent: refused by local checks or by mParticle (400). */

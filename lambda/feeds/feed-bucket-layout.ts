@@ -20,6 +20,9 @@ export const FEED_OBJECT_SUFFIX = '.ndjson';
 export const PROGRESS_PREFIX = 'progress/';
 export const RESUME_SUFFIX = '.resume';
 
+/** Many customers: `progress/<customer>/_feed-slots/` holds the upload slots (lambda/feeds/customer-slots.ts). */
+export const UPLOAD_SLOTS_FOLDER = '_feed-slots';
+
 /** `incoming/a/b.ndjson` → `a/b.ndjson`; keys outside incoming/ keep their full path. */
 function relativeKey(key: string): string {
   return key.startsWith(INCOMING_PREFIX) ? key.slice(INCOMING_PREFIX.length) : key;

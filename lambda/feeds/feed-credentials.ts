@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { inspect } from 'node:util';
 
 /**
@@ -18,6 +19,14 @@ export class FeedCredentials {
   /** `Authorization` header value: HTTP Basic with the key as user name and the secret as password. */
   authorization(): string {
     return `Basic ${Buffer.from(`${this.#apiKey}:${this.#apiSecret}`, 'utf8').toString('base64')}`;
+  }
+
+  /**
+   * Which credentials these are, for keying progress by destination: a hash of the API key only, so it
+   * changes when the customer's key does, and never reveals the secret (nor the key).
+   */
+  identity(): string {
+    return `key-sha256:${createHash('sha256').update(`mparticle-events-api-key\n${this.#apiKey}`, 'utf8').digest('hex').slice(0, 16)}`;
   }
 
   toJSON(): string {
@@ -41,8 +50,9 @@ export function parseFeedSecret(secretString: string, secretName: string): FeedC
   let parsed: unknown;
   try {
     parsed = JSON.parse(secretString);
-  } catch (cause) {
-    throw new Error(`secret ${secretName} is not JSON; expected {"apiKey":"…","apiSecret":"…"}`, { cause });
+  } catch {
+    // No cause attached: the parser's message quotes the text around the error, which may be the secret.
+    throw new Error(`secret ${secretName} is not JSON; expected {"apiKey":"…","apiSecret":"…"}`);
   }
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
     throw new Error(`secret ${secretName} must be a JSON object {"apiKey":"…","apiSecret":"…"}`);

@@ -11,6 +11,8 @@ export function exitCodeFor(report: Pick<FeedRunReport, 'rejected' | 'stop'>, re
 
 export interface SummaryContext {
   readonly input: string;
+  /** The registered customer the run sent for, when there is one. */
+  readonly customer?: string | undefined;
   readonly endpoint: string;
   readonly checkpointPath?: string;
   /** Totals of earlier runs resumed from the checkpoint. */
@@ -29,6 +31,7 @@ export function formatSummary(report: FeedRunReport, context: SummaryContext): s
   const maxListed = context.maxListedRejections ?? 50;
   const lines = [
     'Feed summary',
+    ...(context.customer ? [`  customer:    ${context.customer}`] : []),
     `  input:       ${context.input}`,
     `  endpoint:    ${context.endpoint}`,
     `  sent:        ${report.sent} batch(es), of which historical: ${report.historical}`,
@@ -51,14 +54,31 @@ export function formatSummary(report: FeedRunReport, context: SummaryContext): s
           : ''),
     );
   }
+  if (report.withPartnerIdentities > 0)
+    lines.push(`  warning:     ${partnerIdentitiesWarning(report.withPartnerIdentities)}`);
   if (report.unsent > 0 || (context.notSent ?? 0) > 0) {
     lines.push(`  not sent:    ${Math.max(report.unsent, context.notSent ?? 0)} batch(es), to be sent by the next run`);
   }
   if (context.checkpointPath) lines.push(`  checkpoint:  ${context.checkpointPath}`);
-  lines.push(
-    `  result:      ${describeResult(report.stop, report.rejected.length + (context.earlier?.rejected ?? 0))}`,
-  );
+  const result = alreadyDone(report)
+    ? `nothing sent: all ${report.skipped} line(s) were handled by an earlier run to this destination${context.checkpointPath ? ` (delete ${context.checkpointPath} to send them again)` : ''}`
+    : describeResult(report.stop, report.rejected.length + (context.earlier?.rejected ?? 0));
+  lines.push(`  result:      ${result}`);
   return `${lines.join('\n')}\n`;
+}
+
+/** Said in the CLI summary and the function's log when batches carry partner identities. */
+export function partnerIdentitiesWarning(batches: number): string {
+  return `${batches} batch(es) carry partner identities: a Custom Feed (the way to test in your own account) does not accept them; they take effect only through your registered partner feed`;
+}
+
+/** True when the run found every line handled by earlier runs and so sent nothing (it must say so plainly). */
+export function alreadyDone(
+  report: Pick<FeedRunReport, 'sent' | 'rejected' | 'unsent' | 'skipped' | 'stop'>,
+  lines?: number,
+): boolean {
+  const nothingNew = report.sent === 0 && report.rejected.length === 0 && report.unsent === 0 && !report.stop;
+  return nothingNew && report.skipped > 0 && (lines === undefined || report.skipped >= lines);
 }
 
 function describeRejection(source: string, reason: string): string {

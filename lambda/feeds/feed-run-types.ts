@@ -51,6 +51,8 @@ export interface FeedRunReport {
   unsent: number;
   /** Lines skipped because the checkpoint says they were handled before. */
   skipped: number;
+  /** Batches read this run that carry partner identities (a Custom Feed does not accept them: warn). */
+  withPartnerIdentities: number;
   requests: number;
   retries: number;
   /** Sum of the waits between attempts (Retry-After and back-off). */

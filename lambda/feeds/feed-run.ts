@@ -38,6 +38,7 @@ export async function runFeed(options: FeedRunOptions): Promise<FeedRunReport> {
     rejected: [],
     unsent: 0,
     skipped: 0,
+    withPartnerIdentities: 0,
     requests: 0,
     retries: 0,
     waitedMs: 0,
@@ -102,6 +103,7 @@ export async function runFeed(options: FeedRunOptions): Promise<FeedRunReport> {
           emitProgress();
           continue;
         }
+        if (prepared.partnerIdentities) report.withPartnerIdentities += 1;
         const full = packers.get(prepared.route)?.push(prepared);
         if (full) yield { route: prepared.route, batches: full };
       }

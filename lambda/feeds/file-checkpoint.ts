@@ -11,6 +11,16 @@ export interface InputFingerprint {
   readonly sha256: string;
 }
 
+/**
+ * Where the checkpointed lines went: the Events API endpoint and the credentials' identity (a hash of
+ * the key, never the secret). Progress to one destination says nothing about another (a local try-out
+ * is not a delivery to the customer's pod).
+ */
+export interface FeedDestination {
+  readonly endpoint: string;
+  readonly credentials: string;
+}
+
 export interface CheckpointTotals {
   sent: number;
   historical: number;
@@ -26,6 +36,8 @@ export interface StoredRejection {
 interface CheckpointFileV1 {
   readonly version: 1;
   readonly updatedAt: string;
+  /** Absent in checkpoints written before destinations were recorded. */
+  readonly destination?: FeedDestination;
   readonly files: Record<string, { size: number; sha256: string; done: [number, number][] }>;
   readonly totals: CheckpointTotals;
   readonly rejections: StoredRejection[];
@@ -60,9 +72,16 @@ export class FileCheckpoint implements ProgressStore {
 
   private constructor(
     readonly path: string,
+    readonly destination: FeedDestination,
     inputs: readonly InputFingerprint[],
     stored: CheckpointFileV1 | undefined,
   ) {
+    const recorded = stored?.destination;
+    if (recorded && (recorded.endpoint !== destination.endpoint || recorded.credentials !== destination.credentials)) {
+      throw new CheckpointMismatchError(
+        `checkpoint ${path} records progress to ${recorded.endpoint} (credentials ${recorded.credentials}), not to ${destination.endpoint} (credentials ${destination.credentials}); leave --checkpoint out (each destination gets its own) or give another file`,
+      );
+    }
     for (const input of inputs) {
       const previous = stored?.files[input.name];
       if (previous && (previous.size !== input.size || previous.sha256 !== input.sha256)) {
@@ -79,7 +98,11 @@ export class FileCheckpoint implements ProgressStore {
   }
 
   /** Opens (or starts) the checkpoint at `path` for these inputs. */
-  static async open(path: string, inputs: readonly InputFingerprint[]): Promise<FileCheckpoint> {
+  static async open(
+    path: string,
+    destination: FeedDestination,
+    inputs: readonly InputFingerprint[],
+  ): Promise<FileCheckpoint> {
     let text: string | undefined;
     try {
       text = await fs.readFile(path, 'utf8');
@@ -87,7 +110,7 @@ export class FileCheckpoint implements ProgressStore {
       if ((error as NodeJS.ErrnoException).code !== 'ENOENT')
         throw new Error(`could not read checkpoint ${path}`, { cause: error });
     }
-    return new FileCheckpoint(path, inputs, text === undefined ? undefined : parseCheckpoint(text, path));
+    return new FileCheckpoint(path, destination, inputs, text === undefined ? undefined : parseCheckpoint(text, path));
   }
 
   get rejections(): readonly StoredRejection[] {
@@ -151,6 +174,7 @@ export class FileCheckpoint implements ProgressStore {
     const content: CheckpointFileV1 = {
       version: 1,
       updatedAt: new Date().toISOString(),
+      destination: this.destination,
       files,
       totals: this.totals,
       rejections: this.storedRejections,
@@ -191,8 +215,15 @@ function parseCheckpoint(text: string, path: string): CheckpointFileV1 {
   return {
     version: 1,
     updatedAt: String(candidate.updatedAt ?? ''),
+    ...(isDestination(candidate.destination) ? { destination: candidate.destination } : {}),
     files: candidate.files,
     totals: candidate.totals ?? { sent: 0, historical: 0, rejected: 0 },
     rejections: Array.isArray(candidate.rejections) ? candidate.rejections : [],
   };
+}
+
+function isDestination(value: unknown): value is FeedDestination {
+  if (typeof value !== 'object' || value === null) return false;
+  const candidate = value as Partial<FeedDestination>;
+  return typeof candidate.endpoint === 'string' && typeof candidate.credentials === 'string';
 }

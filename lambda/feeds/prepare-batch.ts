@@ -30,14 +30,28 @@ export function prepareBatch(ref: BatchRef, lineText: string, options: PrepareOp
 
   const decision = routeBatch(parsed as Record<string, unknown>, options.nowMs, options.historicalAfterDays);
   if ('problem' in decision) return reject(decision.problem);
-  const sourceRequestId = (parsed as Record<string, unknown>)['source_request_id'];
+  const batch = parsed as Record<string, unknown>;
+  const sourceRequestId = batch['source_request_id'];
   return {
     ref,
     json: text,
     bytes,
     route: decision.route,
     sourceRequestId: typeof sourceRequestId === 'string' ? sourceRequestId : undefined,
+    ...(carriesPartnerIdentities(batch) ? { partnerIdentities: true } : {}),
   };
+}
+
+/** Fields under which a batch may carry partner identities; any non-empty value counts. */
+const PARTNER_IDENTITY_FIELDS = ['partner_identities', 'partner_identity'] as const;
+
+function carriesPartnerIdentities(batch: Record<string, unknown>): boolean {
+  return PARTNER_IDENTITY_FIELDS.some((field) => {
+    const value = batch[field];
+    if (value === undefined || value === null || value === '') return false;
+    if (Array.isArray(value)) return value.length > 0;
+    return typeof value !== 'object' || Object.keys(value).length > 0;
+  });
 }
 
 export function isRejection(value: FeedBatch | BatchRejection): value is BatchRejection {

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { GetObjectCommand, PutObjectCommand, S3ServiceException, type S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, NoSuchKey, PutObjectCommand, S3ServiceException, type S3Client } from '@aws-sdk/client-s3';
 import { resumeMarkerKey } from './feed-bucket-layout';
 import type { FeedLimits } from './feed-limits';
 import { runFeed, type BulkSender, type FeedRunReport } from './feed-run';
@@ -38,7 +38,7 @@ export interface S3ObjectFeedOptions {
  * - continued: out of time, progress saved and a resume marker written, so the function runs again;
  * - stopped: `report.stop` says why (the caller fails the invocation; its retry resumes from the progress);
  * - already-finished: an earlier invocation finished this upload (a duplicate event or late marker);
- * - stale: a resume marker for an upload that has since been replaced by a new one.
+ * - stale: the upload is gone, or a resume marker stands for an upload since replaced by a new one.
  */
 export type S3ObjectFeedState = 'finished' | 'continued' | 'stopped' | 'already-finished' | 'stale';
 
@@ -136,8 +136,10 @@ async function readObjectText(
       new GetObjectCommand({ Bucket: bucket, Key: key, VersionId: versionId, IfMatch: expectedEtag }),
     );
   } catch (error) {
-    const preconditionFailed = error instanceof S3ServiceException && error.$metadata.httpStatusCode === 412;
-    if (location.expectedEtag !== undefined && preconditionFailed) return 'stale';
+    const status = error instanceof S3ServiceException ? error.$metadata.httpStatusCode : undefined;
+    if (location.expectedEtag !== undefined && status === 412) return 'stale';
+    // Deleted since the event (or since the operator's resume marker): nothing left to send.
+    if (error instanceof NoSuchKey) return 'stale';
     throw error;
   }
   if (!answer.Body) throw new Error(`s3://${location.bucket}/${location.key} has no body`);

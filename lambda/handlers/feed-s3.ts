@@ -1,42 +1,63 @@
 import { S3Client, type S3ClientConfig } from '@aws-sdk/client-s3';
 import type { Context, S3Event } from 'aws-lambda';
-import { HttpClient } from '../common/http-client';
-import { errorMessage } from '../common/errors';
-import { loadFeedCredentials, type SecretStringReader } from '../feeds/credentials-source';
-import { EventsApiClient } from '../feeds/events-api-client';
-import type { FeedCredentials } from '../feeds/feed-credentials';
-import { FeedStoppedError } from '../feeds/feed-errors';
-import { feedSettingsFromEnv, optionalInteger } from '../feeds/feed-settings';
+import type { SecretStringReader } from '../feeds/credentials-source';
+import { DEFAULT_MAX_UPLOADS_PER_CUSTOMER } from '../feeds/customer-slots';
+import { createFeedHttpClient } from '../feeds/events-api-client';
 import { INCOMING_PREFIX, uploadKeyOfResumeMarker } from '../feeds/feed-bucket-layout';
-import {
-  decodeS3EventKey,
-  DEFAULT_MAX_OBJECT_BYTES,
-  feedS3Object,
-  type S3ObjectLocation,
-} from '../feeds/s3-object-feed';
+import { checkCustomerSecretPrefix } from '../feeds/feed-customer';
+import { feedSettingsFromEnv, optionalInteger } from '../feeds/feed-settings';
+import { decodeS3EventKey, DEFAULT_MAX_OBJECT_BYTES, type S3ObjectLocation } from '../feeds/s3-object-feed';
 import { S3Progress } from '../feeds/s3-progress';
+import { feedUpload, type UploadFeedDeps } from '../feeds/upload-feed';
+import { UploadSenders } from '../feeds/upload-senders';
 import { secretsManagerReader } from '../common/secrets-manager-reader';
 import { ENV, FEED_ENV } from '../config/environment';
 import { createLogger } from '../observability/logger';
+import { createMetrics } from '../observability/metrics';
 
 /**
  * S3 ObjectCreated → mParticle Events API. Thin on purpose: reading, validating, sending and
  * reporting live in lambda/feeds. Progress is saved beside the upload (progress/), so a retried
  * invocation resends nothing already accepted. Out of time, it saves and writes a resume marker,
  * whose own notification runs the function again. A stopped run (credentials refused, retries
- * exhausted) throws, so S3's asynchronous invocation retries the object and the errors alarm fires.
+ * exhausted, unknown customer) throws, so S3's asynchronous invocation retries the object and the
+ * errors alarm fires. With FEED_ENV.customerSecretPrefix set, each upload is sent for the customer
+ * its key names (incoming/<customer>/…), with that customer's own secret, and counted per customer.
  */
 
 // Module scope: built once per container and reused by warm invocations.
 const settings = feedSettingsFromEnv(process.env);
 const maxObjectBytes =
   optionalInteger(process.env[FEED_ENV.maxObjectBytes], FEED_ENV.maxObjectBytes) ?? DEFAULT_MAX_OBJECT_BYTES;
+const customerPrefixSetting = process.env[FEED_ENV.customerSecretPrefix]?.trim();
+// Many customers: uploads of one customer sent at a time (0: no cap); see lambda/feeds/customer-slots.ts.
+const maxUploadsPerCustomer =
+  optionalInteger(process.env[FEED_ENV.maxUploadsPerCustomer], FEED_ENV.maxUploadsPerCustomer) ??
+  DEFAULT_MAX_UPLOADS_PER_CUSTOMER;
 // The kit's logger: the same redaction of secret-looking keys as every other function.
 const logger = createLogger('mparticle-feed');
 const s3 = new S3Client(s3ClientConfig(process.env[ENV.s3Endpoint]));
-const http = new HttpClient({ maxSockets: 16 });
 let readSecret: SecretStringReader | undefined;
-let credentials: Promise<FeedCredentials> | undefined;
+const senders = new UploadSenders({
+  settings,
+  http: createFeedHttpClient(16),
+  env: process.env,
+  secretReader: () => {
+    readSecret ??= secretsManagerReader();
+    return readSecret;
+  },
+  customerSecretPrefix: customerPrefixSetting ? checkCustomerSecretPrefix(customerPrefixSetting) : undefined,
+});
+
+const uploadDeps: UploadFeedDeps = {
+  s3,
+  senders,
+  settings,
+  maxObjectBytes,
+  maxUploadsPerCustomer,
+  logger,
+  createMetrics: () => createMetrics('mparticle-feed'),
+};
 
 /** Time kept back from the Lambda timeout to save progress, write rejected batches and re-trigger or fail cleanly. */
 const SAFETY_MARGIN_MS = 15_000;
@@ -56,13 +77,6 @@ export const handler = async (event: S3Event, context: Context): Promise<FeedS3R
   // cut (a cut request may have reached mParticle; resending it would duplicate its batches).
   const exchangeDeadlineAt = Date.now() + Math.max(0, context.getRemainingTimeInMillis() - SAFETY_MARGIN_MS);
   const deadlineAt = exchangeDeadlineAt - settings.requestTimeoutMs;
-  const client = new EventsApiClient({
-    baseUrl: settings.baseUrl,
-    credentials: await getCredentials(),
-    http,
-    retry: settings.retry,
-    requestTimeoutMs: settings.requestTimeoutMs,
-  });
 
   const result = { objects: 0, sent: 0, rejected: 0, continued: 0 };
   for (const record of event.Records) {
@@ -72,68 +86,22 @@ export const handler = async (event: S3Event, context: Context): Promise<FeedS3R
       record.s3.object.versionId,
     );
     if (!location) continue;
-    const { bucket, key } = location;
-    logger.info('feeding object', { bucket, key, size: record.s3.object.size });
-    const outcome = await feedS3Object(location, {
-      s3,
-      sender: client,
-      limits: settings.limits,
-      historicalAfterDays: settings.historicalAfterDays,
-      concurrency: settings.concurrency,
-      deadlineAt,
-      exchangeDeadlineAt,
-      maxObjectBytes,
-      onSendEvent: (sendEvent) => {
-        if (sendEvent.type === 'retry-wait') logger.warn('waiting before a retry', { ...sendEvent });
-        else if (sendEvent.body.trim() !== '')
-          logger.info('mParticle accepted a request with a body', { status: sendEvent.status, body: sendEvent.body });
-      },
-    });
-    const { report, rejectedKey } = outcome;
-    if (!report) {
-      const message =
-        outcome.state === 'stale'
-          ? 'resume marker for an upload since replaced: nothing to do'
-          : 'object already sent by an earlier invocation';
-      logger.info(message, { bucket, key, state: outcome.state, totals: outcome.totals });
-      continue;
+    const outcome = await feedUpload(location, record.s3.object.size, uploadDeps, { deadlineAt, exchangeDeadlineAt });
+    if (outcome.state === 'sent' || outcome.state === 'continued') {
+      result.objects += 1;
+      result.sent += outcome.sent;
+      result.rejected += outcome.rejected;
+      if (outcome.state === 'continued') result.continued += 1;
     }
-    const summary = {
-      bucket,
-      key,
-      state: outcome.state,
-      invocations: outcome.invocations,
-      totals: outcome.totals,
-      sent: report.sent,
-      historical: report.historical,
-      rejected: report.rejected.length,
-      rejectedKey,
-      unsent: report.unsent,
-      requests: report.requests,
-      retries: report.retries,
-      waitedMs: report.waitedMs,
-      elapsedMs: report.elapsedMs,
-    };
-    result.objects += 1;
-    result.sent += report.sent;
-    result.rejected += report.rejected.length;
-    if (outcome.state === 'continued') {
-      result.continued += 1;
-      logger.info('out of time: progress saved, continuing in a new invocation', summary);
-      continue;
-    }
-    if (report.stop) {
-      if (report.stop.kind === 'auth') credentials = undefined; // the secret may have been fixed or rotated meanwhile
-      logger.error('feed stopped before the object was fully sent', { ...summary, stop: report.stop });
-      throw new FeedStoppedError(`s3://${bucket}/${key}: ${report.stop.message}`, report.stop.kind);
-    }
-    if (report.rejected.length > 0) logger.warn('object sent with rejected batches', summary);
-    else logger.info('object sent', summary);
   }
   return result;
 };
 
-/** Where an event points: an upload, or (for a resume marker) the upload it stands for at its tracked ETag. */
+/**
+ * Where an event points: an upload, or (for a resume marker) the upload it stands for at its tracked
+ * ETag. A marker with no progress yet (an upload refused before anything was recorded, resumed by the
+ * operator) sends the upload from its start.
+ */
 async function locate(
   bucket: string,
   key: string,
@@ -142,27 +110,17 @@ async function locate(
   const uploadKey = uploadKeyOfResumeMarker(key);
   if (uploadKey !== undefined) {
     const stored = await S3Progress.read(s3, bucket, uploadKey);
-    if (!stored || stored.complete) {
+    if (stored?.complete) {
       logger.info('resume marker with nothing left to send', { bucket, key });
       return undefined;
     }
-    return { bucket, key: uploadKey, expectedEtag: stored.etag };
+    return { bucket, key: uploadKey, expectedEtag: stored?.etag };
   }
   if (!key.startsWith(INCOMING_PREFIX)) {
     logger.warn('skipping an object outside incoming/ (the notification filter should exclude it)', { bucket, key });
     return undefined;
   }
   return { bucket, key, versionId };
-}
-
-function getCredentials(): Promise<FeedCredentials> {
-  readSecret ??= secretsManagerReader();
-  credentials ??= loadFeedCredentials(process.env, readSecret).catch((error: unknown) => {
-    credentials = undefined; // try again on the next invocation
-    logger.error('could not load mParticle credentials', { error: errorMessage(error) });
-    throw error;
-  });
-  return credentials;
 }
 
 /** Tests and local runs point the client at an emulator; S3 emulators want path-style URLs. */

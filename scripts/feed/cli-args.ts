@@ -4,7 +4,8 @@ import { DEFAULT_CONCURRENCY } from '../../lambda/feeds/feed-run';
 import { DEFAULT_RETRY_POLICY } from '../../lambda/feeds/retrying-send';
 import { FEED_ENV } from '../../lambda/config/environment';
 
-export const USAGE = `Usage: npm run feed -- [--pod us1|us2|eu1|au1 | --base-url <url>] [options] <file.ndjson|directory>
+export const USAGE = `Usage: npm run feed -- [--pod us1|us2|eu1|au1 | --base-url <url> | --customer <name>] [options] <file.ndjson|directory>
+       npm run feed -- customers add|list|check|remove …   (customers --help for details)
 
 Sends one mParticle Events API batch per NDJSON line to /bulkevents (or /bulkevents/historical
 for batches older than --historical-after-days). A directory means every *.ndjson file in it.
@@ -12,6 +13,8 @@ for batches older than --historical-after-days). A directory means every *.ndjso
 Options:
   --pod <name>                   customer's pod: us1, us2, eu1, au1 (default: partner URL https://inbound.mparticle.com/s2s/v2)
   --base-url <url>               explicit Events API base URL (https; plain http only on 127.0.0.1/localhost)
+  --customer <name>              a registered customer: key, secret, endpoint and threshold from its secret
+  --secret-prefix <prefix>       where customers' secrets live (default ${FEED_ENV.customerSecretPrefix} or mparticle-feed/customers/)
   --checkpoint <file>            progress file for resuming (default: .feed-checkpoints/<input>-<hash>.checkpoint.json)
   --historical-after-days <n>    age that makes a batch historical (default ${DEFAULT_HISTORICAL_AFTER_DAYS}, at least 3)
   --concurrency <n>              requests in flight (default ${DEFAULT_CONCURRENCY})
@@ -41,6 +44,8 @@ export interface FeedCliOptions {
   readonly input: string;
   readonly pod?: string;
   readonly baseUrl?: string;
+  readonly customer?: string;
+  readonly secretPrefix?: string;
   readonly checkpoint?: string;
   readonly historicalAfterDays?: number;
   readonly concurrency?: number;
@@ -64,6 +69,8 @@ export function parseFeedArgs(argv: readonly string[]): ParsedCli {
       options: {
         pod: { type: 'string' },
         'base-url': { type: 'string' },
+        customer: { type: 'string' },
+        'secret-prefix': { type: 'string' },
         checkpoint: { type: 'string' },
         'historical-after-days': { type: 'string' },
         concurrency: { type: 'string' },
@@ -90,6 +97,8 @@ export function parseFeedArgs(argv: readonly string[]): ParsedCli {
   }
   if (values.pod !== undefined && values['base-url'] !== undefined)
     throw new UsageError('use --pod or --base-url, not both');
+  if (values.customer !== undefined && (values.pod !== undefined || values['base-url'] !== undefined))
+    throw new UsageError("--customer takes the endpoint from the customer's secret: leave out --pod and --base-url");
   const seconds = (name: string, value: string | undefined): number | undefined => {
     const number = numberOption(name, value, false);
     return number === undefined ? undefined : number * 1000;
@@ -100,6 +109,8 @@ export function parseFeedArgs(argv: readonly string[]): ParsedCli {
       input: positionals[0] as string,
       pod: values.pod,
       baseUrl: values['base-url'],
+      customer: values.customer,
+      secretPrefix: values['secret-prefix'],
       checkpoint: values.checkpoint,
       historicalAfterDays: numberOption('--historical-after-days', values['historical-after-days'], false),
       concurrency: numberOption('--concurrency', values.concurrency, true),

@@ -1,6 +1,6 @@
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { HttpClient } from '../../lambda/common/http-client';
+import type { HttpClient } from '../../lambda/common/http-client';
 import { errorMessage } from '../../lambda/common/errors';
 import {
   loadFeedCredentials,
@@ -8,17 +8,27 @@ import {
   type SecretStringReader,
 } from '../../lambda/feeds/credentials-source';
 import { resolveEventsApiBaseUrl } from '../../lambda/feeds/events-api-endpoint';
-import { EventsApiClient } from '../../lambda/feeds/events-api-client';
+import { createFeedHttpClient, EventsApiClient } from '../../lambda/feeds/events-api-client';
 import { FileCheckpoint } from '../../lambda/feeds/file-checkpoint';
 import {
   checkFeedLimits,
   checkHistoricalAfterDays,
   DEFAULT_HISTORICAL_AFTER_DAYS,
 } from '../../lambda/feeds/feed-limits';
-import { exitCodeFor, formatSeconds, formatSummary, type FeedExitCode } from '../../lambda/feeds/feed-report';
+import {
+  alreadyDone,
+  exitCodeFor,
+  formatSeconds,
+  formatSummary,
+  type FeedExitCode,
+} from '../../lambda/feeds/feed-report';
 import { runFeed, type FeedProgress } from '../../lambda/feeds/feed-run';
 import { fileLineSource } from '../../lambda/feeds/line-sources';
+import { loadFeedCustomer } from '../../lambda/feeds/customer-registry';
+import { DEFAULT_CUSTOMER_SECRET_PREFIX } from '../../lambda/feeds/feed-customer';
+import { FEED_ENV } from '../../lambda/config/environment';
 import { parseFeedArgs, USAGE, UsageError } from './cli-args';
+import { runCustomersCli } from './customers-cli';
 import { defaultCheckpointPath, resolveInputFiles } from './input-files';
 import { createProgressDisplay, type ProgressStream } from './progress-display';
 
@@ -30,6 +40,8 @@ export interface CliIo {
   readonly interrupt?: AbortSignal;
   /** Where checkpoints go when `--checkpoint` is not given (default `.feed-checkpoints/` at the project root). */
   readonly checkpointDir?: string;
+  /** Standard input, read whole (`customers add` takes the key and secret from it). */
+  readonly readStdin?: () => Promise<string>;
 }
 
 /** The `npm run feed` command. Returns the exit code; prints messages, never stack traces or credentials. */
@@ -38,6 +50,8 @@ export async function runFeedCli(argv: readonly string[], io: CliIo): Promise<Fe
     io.stderr.write(`feed: ${message}\n`);
     return 2;
   };
+
+  if (argv[0] === 'customers') return runCustomersCli(argv.slice(1), io);
 
   let parsed;
   try {
@@ -54,20 +68,34 @@ export async function runFeedCli(argv: readonly string[], io: CliIo): Promise<Fe
 
   let http: HttpClient | undefined;
   try {
-    const baseUrl = resolveEventsApiBaseUrl({ pod: options.pod, baseUrl: options.baseUrl });
+    const customer =
+      options.customer === undefined
+        ? undefined
+        : await loadFeedCustomer(
+            options.customer,
+            options.secretPrefix ?? io.env[FEED_ENV.customerSecretPrefix] ?? DEFAULT_CUSTOMER_SECRET_PREFIX,
+            readSecretLazily,
+          );
+    const baseUrl = customer?.baseUrl ?? resolveEventsApiBaseUrl({ pod: options.pod, baseUrl: options.baseUrl });
     const limits = checkFeedLimits({
       maxBatchesPerRequest: options.maxBatchesPerRequest,
       maxRequestBytes: options.maxRequestBytes,
       maxBatchBytes: options.maxBatchBytes,
     });
-    const historicalAfterDays = checkHistoricalAfterDays(options.historicalAfterDays ?? DEFAULT_HISTORICAL_AFTER_DAYS);
+    const historicalAfterDays = checkHistoricalAfterDays(
+      options.historicalAfterDays ?? customer?.historicalAfterDays ?? DEFAULT_HISTORICAL_AFTER_DAYS,
+    );
     const files = await resolveInputFiles(options.input);
-    const checkpointPath = options.checkpoint ?? defaultCheckpointPath(options.input, io.checkpointDir);
+    const credentials = customer?.credentials ?? (await loadFeedCredentials(io.env, readSecretLazily));
+    const endpoint = `${baseUrl.origin}${baseUrl.pathname.replace(/\/+$/, '')}`;
+    // Progress belongs to a destination: lines sent to a local try-out were not sent to the customer's pod.
+    const destination = { endpoint, credentials: credentials.identity() };
+    const checkpointPath =
+      options.checkpoint ?? defaultCheckpointPath(options.input, files, destination, io.checkpointDir);
     await mkdir(path.dirname(checkpointPath), { recursive: true });
-    const checkpoint = await FileCheckpoint.open(checkpointPath, files);
-    const credentials = await loadFeedCredentials(io.env, readSecretLazily);
+    const checkpoint = await FileCheckpoint.open(checkpointPath, destination, files);
 
-    http = new HttpClient({ maxSockets: Math.max(4, options.concurrency ?? 4) });
+    http = createFeedHttpClient(Math.max(4, options.concurrency ?? 4));
     const client = new EventsApiClient({
       baseUrl,
       credentials,
@@ -78,7 +106,6 @@ export async function runFeedCli(argv: readonly string[], io: CliIo): Promise<Fe
 
     const total = files.reduce((sum, file) => sum + file.nonBlankLines, 0);
     const alreadyHandled = files.reduce((sum, file) => sum + checkpoint.handledLines(file.name), 0);
-    const endpoint = `${baseUrl.origin}${baseUrl.pathname.replace(/\/+$/, '')}`;
     io.stderr.write(
       `feed: ${total} line(s) in ${files.length} file(s) → ${endpoint}` +
         (alreadyHandled > 0 ? ` (resuming from ${checkpointPath})` : '') +
@@ -109,11 +136,17 @@ export async function runFeedCli(argv: readonly string[], io: CliIo): Promise<Fe
     display.finish(lastProgress);
 
     const handledNow = report.sent + report.rejected.length + report.skipped;
+    if (alreadyDone(report, total)) {
+      io.stderr.write(
+        `feed: nothing to send: earlier runs to ${endpoint} handled every line (checkpoint ${displayPath(checkpointPath)})\n`,
+      );
+    }
     const earlier = checkpoint.previous;
     const resumed = earlier.sent + earlier.rejected > 0;
     io.stdout.write(
       formatSummary(report, {
         input: `${options.input} (${files.length} file${files.length === 1 ? '' : 's'}, ${total} line(s))`,
+        customer: customer?.customer,
         endpoint,
         checkpointPath: displayPath(checkpointPath),
         earlier: resumed ? earlier : undefined,

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { createReadStream, promises as fs } from 'node:fs';
 import path from 'node:path';
-import type { InputFingerprint } from '../../lambda/feeds/file-checkpoint';
+import type { FeedDestination, InputFingerprint } from '../../lambda/feeds/file-checkpoint';
 
 export interface InputFile extends InputFingerprint {
   readonly path: string;
@@ -31,13 +31,22 @@ export async function resolveInputFiles(input: string): Promise<InputFile[]> {
 export const DEFAULT_CHECKPOINT_DIR = path.resolve(__dirname, '..', '..', '.feed-checkpoints');
 
 /**
- * `.feed-checkpoints/<input name>-<hash of its absolute path>.checkpoint.json`: outside the input
- * (a checkpoint written into `events/` would be read as a sample), and distinct per input path.
+ * `.feed-checkpoints/<input name>-<hash>.checkpoint.json`, outside the input (a checkpoint written into
+ * `events/` would be read as a sample). The hash covers the destination (endpoint and credentials'
+ * identity) and the input's content (each file's name and SHA-256): a try-out against a local stand-in
+ * never makes the real run skip lines, and the same content sent twice to one destination is recognised.
  */
-export function defaultCheckpointPath(input: string, directory: string = DEFAULT_CHECKPOINT_DIR): string {
-  const absolute = path.resolve(input);
-  const tag = createHash('sha256').update(absolute).digest('hex').slice(0, 12);
-  const name = path.basename(absolute).replace(/[^A-Za-z0-9._-]+/g, '_') || 'input';
+export function defaultCheckpointPath(
+  input: string,
+  files: readonly InputFingerprint[],
+  destination: FeedDestination,
+  directory: string = DEFAULT_CHECKPOINT_DIR,
+): string {
+  const key = createHash('sha256').update(`${destination.endpoint}\n${destination.credentials}\n`);
+  for (const file of [...files].sort((a, b) => a.name.localeCompare(b.name)))
+    key.update(`${file.name}\t${file.sha256}\n`);
+  const tag = key.digest('hex').slice(0, 12);
+  const name = path.basename(path.resolve(input)).replace(/[^A-Za-z0-9._-]+/g, '_') || 'input';
   return path.join(directory, `${name}-${tag}.checkpoint.json`);
 }
 

@@ -76,10 +76,23 @@ describe('reading a 202 body', () => {
     ]);
   });
 
-  it('finds nothing in an empty, non-JSON or error-free body', () => {
+  it('finds nothing in an empty or error-free body', () => {
     // Act & Assess
-    for (const body of ['', '   ', 'Accepted', '{}', '{"errors":[]}', '[1,2]'])
+    for (const body of ['', '   ', '{}', '{"errors":[]}', '[1,2]'])
       expect(findFailedBatches(body, batches)).toEqual([]);
+  });
+
+  it('calls a non-JSON or cut body unreadable, quoting a short excerpt', () => {
+    // Act
+    const results = ['Accepted', '{"errors":[{"code":"BAD_REQUEST","mess'].map((body) =>
+      findFailedBatches(body, batches),
+    );
+
+    // Assess
+    expect(results).toEqual([
+      { unreadable: expect.stringContaining('"Accepted"') },
+      { unreadable: expect.stringContaining('not JSON or was cut') },
+    ]);
   });
 
   it('pins an unattributed error on the only batch of a one-batch request', () => {

@@ -256,3 +256,39 @@ describe('Events API delivery', () => {
     expect(report.unsent).toBe(5);
   });
 });
+
+describe('unreadable acceptances', () => {
+  // mParticle names failed batches in the 202 body; a body the client cannot read may name some, so it confirms none.
+  const unreadable = [
+    {
+      what: 'an error envelope over the HTTP client 64 KiB body limit',
+      body: JSON.stringify({
+        errors: Array.from({ length: 800 }, (_, index) => ({
+          code: 'VALIDATION_ERROR',
+          message: `failure ${index} `.repeat(8),
+        })),
+      }),
+    },
+    { what: 'a non-JSON body', body: '<html><body>Accepted by a proxy</body></html>' },
+  ];
+
+  for (const { what, body } of unreadable) {
+    it(`counts no batch as sent when a 202 carries ${what}, and stops with the reason`, async () => {
+      // Prepare
+      const api = await startServer({ fault: () => ({ kind: 'status', status: 202, body }) });
+      const batches = makeBatches('unreadable', 30);
+
+      // Act
+      const { report } = await runAgainst(api.baseUrl, toNdjson(batches), { concurrency: 1 });
+
+      // Assess
+      expect(body.length > 64 * 1024).toBe(what.includes('64 KiB'));
+      expect(report.sent).toBe(0);
+      expect(report.rejected).toEqual([]);
+      expect(report.unsent).toBe(30);
+      expect(report.stop).toMatchObject({ kind: 'unconfirmed' });
+      expect(report.stop?.message).toContain('202');
+      expect(report.stop?.message).toContain('may or may not have been processed');
+    });
+  }
+});

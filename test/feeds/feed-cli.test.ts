@@ -102,6 +102,60 @@ describe('feed CLI', () => {
     expect(result.stdout).toContain('result:      finished, 1 batch(es) rejected');
   });
 
+  it('reads a 202 body over 64 KiB that names every batch of a request as failed', async () => {
+    // Prepare
+    const longMessage = 'this batch failed for a reason mParticle spells out at length; '.repeat(12);
+    const api = await startServer({
+      fault: ({ ids }) => ({
+        kind: 'status',
+        status: 202,
+        body: JSON.stringify({
+          errors: ids.map((id, index) => ({
+            code: 'VALIDATION_ERROR',
+            message: longMessage,
+            index,
+            source_request_id: id,
+          })),
+        }),
+      }),
+    });
+    const input = path.join(await makeTempDir(), 'many.ndjson');
+    await writeFile(input, toNdjson(makeBatches('long-errors', 100)));
+    const checkpoint = path.join(await makeTempDir(), 'cp.json');
+
+    // Act
+    const result = await runCli(['--base-url', api.baseUrl, '--checkpoint', checkpoint, input]);
+
+    // Assess
+    expect(api.requests).toHaveLength(1);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toContain('sent:        0 batch(es)');
+    expect(result.stdout).toContain('rejected:    100');
+    expect(result.stdout).toContain('result:      finished, 100 batch(es) rejected');
+  });
+
+  it('sends batches carrying partner identities but warns that a Custom Feed does not accept them', async () => {
+    // Prepare
+    const api = await startServer();
+    const input = path.join(await makeTempDir(), 'partner-ids.ndjson');
+    const batches = makeBatches('pid', 4);
+    const withIds = batches.map((batch, index) =>
+      index < 3 ? { ...batch, partner_identities: { partner_id: `p-${index}` } } : batch,
+    );
+    await writeFile(input, toNdjson(withIds));
+    const checkpoint = path.join(await makeTempDir(), 'cp.json');
+
+    // Act
+    const result = await runCli(['--base-url', api.baseUrl, '--checkpoint', checkpoint, input]);
+
+    // Assess
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain(
+      'warning:     3 batch(es) carry partner identities: a Custom Feed (the way to test in your own account) does not accept them',
+    );
+    expect(new Set(api.accepted).size).toBe(4);
+  });
+
   it('keeps its default checkpoint out of the input tree, so a sample folder stays as committed', async () => {
     // Prepare
     const api = await startServer();
@@ -123,9 +177,60 @@ describe('feed CLI', () => {
     expect(second.stdout).toContain('sent:        0 batch(es)');
   });
 
+  it('keys progress by destination: a try-out elsewhere does not stop the real run, and a rerun says it sent nothing', async () => {
+    // Prepare: the local try-out, then the "real" destination (another endpoint), then another key on it
+    const tryOut = await startServer();
+    const real = await startServer();
+    const checkpointDir = path.join(await makeTempDir(), '.feed-checkpoints');
+    const input = sample('sample.ndjson');
+
+    // Act
+    const first = await runCli(['--base-url', tryOut.baseUrl, input], goodEnv, checkpointDir);
+    const second = await runCli(['--base-url', real.baseUrl, input], goodEnv, checkpointDir);
+    const again = await runCli(['--base-url', real.baseUrl, input], goodEnv, checkpointDir);
+    const otherKey = await runCli(
+      ['--base-url', real.baseUrl, input],
+      { [FEED_ENV.apiKey]: 'another-key', [FEED_ENV.apiSecret]: API_SECRET },
+      checkpointDir,
+    );
+
+    // Assess
+    expect(first.code).toBe(0);
+    expect(second.code).toBe(0);
+    expect(second.stdout).toContain('sent:        20 batch(es)');
+    expect(new Set(real.accepted).size).toBe(20);
+    expect(again.code).toBe(0);
+    expect(again.stdout).toContain(
+      'result:      nothing sent: all 20 line(s) were handled by an earlier run to this destination',
+    );
+    expect(again.stderr).toContain('nothing to send');
+    expect(real.accepted).toHaveLength(20);
+    expect(otherKey.stdout).not.toContain('nothing sent');
+    expect(otherKey.stdout).toContain('STOPPED (auth)');
+    expect(await readdir(checkpointDir)).toHaveLength(3);
+  });
+
+  it('refuses an explicit checkpoint written for another destination', async () => {
+    // Prepare
+    const tryOut = await startServer();
+    const real = await startServer();
+    const checkpoint = path.join(await makeTempDir(), 'cp.json');
+    const input = sample('sample.ndjson');
+    await runCli(['--base-url', tryOut.baseUrl, '--checkpoint', checkpoint, input]);
+
+    // Act
+    const result = await runCli(['--base-url', real.baseUrl, '--checkpoint', checkpoint, input]);
+
+    // Assess
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(`checkpoint ${checkpoint} records progress to ${tryOut.baseUrl}`);
+    expect(result.stderr).not.toContain(API_SECRET);
+    expect(real.requests).toHaveLength(0);
+  });
+
   it('puts default checkpoints in a project folder git ignores', () => {
     // Act
-    const checkpoint = defaultCheckpointPath(sample(''));
+    const checkpoint = defaultCheckpointPath(sample(''), [], { endpoint: 'https://example.test/v2', credentials: 'k' });
     const ignored = spawnSync('git', ['check-ignore', '--quiet', path.relative(PROJECT_ROOT, checkpoint)], {
       cwd: PROJECT_ROOT,
     });

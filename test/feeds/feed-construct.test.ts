@@ -5,6 +5,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { describe, expect, it } from 'vitest';
+import { CustomerFeeds, type CustomerFeedsProps } from '../../lib/customer-feeds';
 import { FeedIngestion, type FeedIngestionProps } from '../../lib/feed-construct';
 import { FUNCTION_RUNTIME } from '../../lib/kit-function';
 import { FEED_ENV } from '../../lambda/config/environment';
@@ -36,7 +37,7 @@ type Statement = { Action: string | string[]; Resource: unknown; Effect: string 
 type PolicyResource = { Properties: { PolicyDocument: { Statement: Statement[] }; Roles: unknown[] } };
 
 /** Statements of the policies attached to the feed function's role (not CDK's notification helper). */
-function functionRoleStatements(template: Template, stack: Stack, feed: FeedIngestion): Statement[] {
+function functionRoleStatements(template: Template, stack: Stack, feed: CustomerFeeds): Statement[] {
   const roleRef = stack.resolve(feed.role.roleName) as unknown;
   return Object.values(template.findResources('AWS::IAM::Policy'))
     .map((policy) => policy as PolicyResource)
@@ -233,5 +234,100 @@ describe('FeedIngestion construct', () => {
   it('refuses an unknown pod at synth time', () => {
     // Act / Assess
     expect(() => synthesize(() => ({ pod: 'mars1' }))).toThrow(/unknown pod "mars1"/);
+  });
+});
+
+/** The general construct: many customers, one secret each under a prefix. */
+function synthesizeCustomers(props: (stack: Stack) => CustomerFeedsProps = () => ({}), validateSchema = false) {
+  const app = new App({ context: { 'aws:cdk:bundling-stacks': [] }, builtinCloudFormationValidation: validateSchema });
+  if (validateSchema) Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+  const stack = new Stack(app, 'FeedsStack', { env: { account: '123456789012', region: 'eu-west-1' } });
+  const feeds = new CustomerFeeds(stack, 'Feeds', props(stack));
+  return { stack, feeds, template: Template.fromStack(stack) };
+}
+
+describe('CustomerFeeds construct (many customers, one deployment)', () => {
+  it('tells the function the secret prefix and lets it read only secrets under it, creating none', () => {
+    // Act
+    const { template, stack, feeds } = synthesizeCustomers(() => ({ secretPrefix: 'partner/feed-customers/' }));
+
+    // Assess
+    template.resourceCountIs('AWS::SecretsManager::Secret', 0);
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: {
+        Variables: Match.objectLike({ [FEED_ENV.customerSecretPrefix]: 'partner/feed-customers/' }),
+      },
+    });
+    const variables = Object.values(template.findResources('AWS::Lambda::Function'))
+      .map((fn) => (fn as { Properties: { Environment?: { Variables?: Record<string, unknown> } } }).Properties)
+      .flatMap((properties) => Object.keys(properties.Environment?.Variables ?? {}));
+    expect(variables).not.toContain(FEED_ENV.secretArn);
+    const secretStatements = functionRoleStatements(template, stack, feeds).filter((statement) =>
+      actionsOf(statement).some((action) => action.startsWith('secretsmanager:')),
+    );
+    expect(secretStatements).toEqual([
+      expect.objectContaining({
+        Action: 'secretsmanager:GetSecretValue',
+        Effect: 'Allow',
+        Resource: {
+          'Fn::Join': [
+            '',
+            [
+              'arn:',
+              { Ref: 'AWS::Partition' },
+              ':secretsmanager:eu-west-1:123456789012:secret:partner/feed-customers/*',
+            ],
+          ],
+        },
+      }),
+    ]);
+  });
+
+  it('may delete only the upload slots of its per-customer fair queue', () => {
+    // Act
+    const { template, stack, feeds } = synthesizeCustomers(() => ({ maxUploadsPerCustomer: 3 }));
+
+    // Assess
+    const deletes = functionRoleStatements(template, stack, feeds).filter((statement) =>
+      actionsOf(statement).some((action) => action.startsWith('s3:Delete')),
+    );
+    expect(deletes).toHaveLength(1);
+    expect(JSON.stringify(deletes[0]?.Resource)).toContain('/progress/*/_feed-slots/*');
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: { Variables: Match.objectLike({ [FEED_ENV.maxUploadsPerCustomer]: '3' }) },
+    });
+  });
+
+  it('alarms per customer on refused credentials with one Metrics Insights query grouped by customer', () => {
+    // Act
+    const { template } = synthesizeCustomers((stack) => ({ alarmTopic: new sns.Topic(stack, 'Alarms') }));
+
+    // Assess
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Metrics: [
+        Match.objectLike({
+          Expression:
+            'SELECT MAX(FeedCredentialsRefused) FROM SCHEMA("MparticleFirehose", Customer, service) WHERE service = \'mparticle-feed\' GROUP BY Customer',
+          Period: 300,
+        }),
+      ],
+      Threshold: 1,
+      AlarmActions: Match.anyValue(),
+    });
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 4);
+  });
+
+  it('passes the cdk-nag AWS Solutions checks with the prefix grant acknowledged', () => {
+    // Act / Assess
+    expect(() =>
+      synthesizeCustomers((stack) => ({ alarmTopic: new sns.Topic(stack, 'Alarms', { enforceSSL: true }) }), true),
+    ).not.toThrow();
+  }, 120_000);
+
+  it('refuses a secret prefix that does not end in "/" (one customer name would prefix another)', () => {
+    // Act / Assess
+    expect(() => synthesizeCustomers(() => ({ secretPrefix: 'customers' }))).toThrow(
+      /must be a Secrets Manager name path ending in "\/"/,
+    );
   });
 });

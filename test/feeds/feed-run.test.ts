@@ -10,6 +10,7 @@ import { runAgainst } from './support/run-feed';
 import { useFeedFixtures } from './support/test-fixtures';
 
 const { startServer, makeTempDir } = useFeedFixtures('feed-run-');
+const DESTINATION = { endpoint: 'http://127.0.0.1:1/v2', credentials: 'key-sha256:test' };
 
 describe('feed run', () => {
   it('sends 10,000 batches exactly once and reports the throughput', async () => {
@@ -47,12 +48,12 @@ describe('feed run', () => {
 
     // Act
     const first = await runAgainst(revoking.baseUrl, ndjson, {
-      store: await FileCheckpoint.open(checkpointPath, [fingerprint]),
+      store: await FileCheckpoint.open(checkpointPath, DESTINATION, [fingerprint]),
       limits: { maxBatchesPerRequest: 50 },
       concurrency: 1,
     });
     const second = await runAgainst(healthy.baseUrl, ndjson, {
-      store: await FileCheckpoint.open(checkpointPath, [fingerprint]),
+      store: await FileCheckpoint.open(checkpointPath, DESTINATION, [fingerprint]),
       limits: { maxBatchesPerRequest: 50 },
       concurrency: 3,
     });
@@ -77,12 +78,14 @@ describe('feed run', () => {
     // Prepare
     const directory = await makeTempDir();
     const checkpointPath = path.join(directory, 'c.json');
-    const store = await FileCheckpoint.open(checkpointPath, [{ name: 'a.ndjson', size: 10, sha256: 'one' }]);
+    const store = await FileCheckpoint.open(checkpointPath, DESTINATION, [
+      { name: 'a.ndjson', size: 10, sha256: 'one' },
+    ]);
     store.markBlank('a.ndjson', 1, 1);
     await store.persist();
 
     // Act
-    const reopening = FileCheckpoint.open(checkpointPath, [{ name: 'a.ndjson', size: 10, sha256: 'two' }]);
+    const reopening = FileCheckpoint.open(checkpointPath, DESTINATION, [{ name: 'a.ndjson', size: 10, sha256: 'two' }]);
 
     // Assess
     await expect(reopening).rejects.toThrow(/a\.ndjson changed since checkpoint .* was written; delete the checkpoint/);

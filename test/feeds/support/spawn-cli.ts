@@ -10,7 +10,7 @@ export interface CliRun {
 }
 
 /** Starts the real CLI in one process (`node --import tsx`), so a kill reaches the process doing the work. */
-export function spawnFeedCli(args: readonly string[], env: Record<string, string>): CliRun {
+export function spawnFeedCli(args: readonly string[], env: Record<string, string>, stdin?: string): CliRun {
   const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/feed.ts', ...args], {
     cwd: PROJECT_ROOT,
     env: {
@@ -18,8 +18,9 @@ export function spawnFeedCli(args: readonly string[], env: Record<string, string
       [PLATFORM_ENV.home]: process.env[PLATFORM_ENV.home] ?? '',
       ...env,
     },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: [stdin === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
   });
+  if (stdin !== undefined) child.stdin?.end(stdin);
   let stdout = '';
   let stderr = '';
   child.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));

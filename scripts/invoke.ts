@@ -17,8 +17,9 @@ const USAGE = `usage: npm run invoke -- <firehose-message.json>
 
 Runs the ingress on one Firehose message in this process and prints the response mParticle would get on
 stdout (logs on stderr). Without ${ENV.partnerApiUrl} and ${ENV.deliveryQueueUrl} it is a dry run: the partner calls
-are logged, not sent. Exit codes: 0 response printed; 1 not a valid Firehose request; 2 delivery failed;
-64 usage.`;
+are logged, not sent. The integration (lambda/integration, or ${ENV.localIntegrationModule}) is type-checked first.
+Exit codes: 0 response printed; 1 not a valid Firehose request; 2 delivery failed; 3 the integration does not
+type-check or its code threw; 64 usage.`;
 
 const EXIT_BAD_INPUT = 1;
 const EXIT_FAILED = 2;

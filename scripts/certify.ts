@@ -21,8 +21,8 @@ async function main(): Promise<number> {
     localLambda: (endpoint) => localLambdaApi(endpoint, 'us-east-1'),
     env: process.env,
     readFile: (path) => readFileSync(path, 'utf8'),
-    // The registration of the integration `npm start` runs (ENV.localIntegrationModule's, else lambda/integration).
-    registration: loadLocalIntegration(process.env).registration,
+    // The integration `npm start` runs (ENV.localIntegrationModule's, else lambda/integration).
+    integration: loadLocalIntegration(process.env),
     progress: (line) => process.stderr.write(`certify: ${line}\n`),
   });
   process.stdout.write(args.json ? formatJson(results) : formatTable(results, process.stdout.columns ?? 160));

@@ -41,7 +41,7 @@ export function certifyDeps(overrides: Partial<CertifyDependencies> = {}): Certi
     readFile: () => {
       throw new Error('no file in this test');
     },
-    registration: integration.registration,
+    integration,
     ...overrides,
   };
 }

@@ -15,7 +15,8 @@ function kitIntegration(): Plugin {
     name: 'kit-integration',
     enforce: 'pre',
     async resolveId(source, importer, options) {
-      if (!importer || importer.startsWith(EXAMPLE + path.sep)) return null;
+      // Any path into lambda/integration/ from outside it names the folder: skip the second resolve for the rest.
+      if (!importer || !source.includes('integration') || importer.startsWith(EXAMPLE + path.sep)) return null;
       const resolved = await this.resolve(source, importer, { ...options, skipSelf: true });
       if (!resolved) return null;
       const id = resolved.id.split('?')[0] as string;

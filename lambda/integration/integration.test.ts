@@ -2,10 +2,8 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { stringify } from 'lossless-json';
 import { describe, expect, it } from 'vitest';
-import type { DeliveryPort } from '../core/delivery-port';
-import type { OutboundCall } from '../core/outbound-call';
-import { processRequest } from '../core/process-request';
-import { checkRegistration, parseFirehoseRequest, parseJsonLossless, SettingError } from '../firehose';
+import { plannedCalls } from '../core/planned-calls';
+import { checkRegistration, parseJsonLossless, SettingError } from '../firehose';
 import { authHeaders } from './auth';
 import { integration } from './index';
 
@@ -47,39 +45,8 @@ const SAMPLES = [
 /** Stands in for the partner-level credential (Secrets Manager in AWS). */
 const PARTNER_CREDENTIAL = 'partner-credential-for-golden-files';
 
-/** The calls the kit plans for one sample (in-line and queued alike), with the headers auth.ts adds. */
-async function partnerCalls(sample: string): Promise<unknown[]> {
-  const calls: OutboundCall[] = [];
-  const delivery: DeliveryPort = {
-    description: 'golden files',
-    async deliverInline(call) {
-      calls.push(call);
-      return { kind: 'delivered', status: 200 };
-    },
-    async enqueue(queued) {
-      calls.push(...queued);
-    },
-  };
-  const bytes = readFileSync(path.join(ROOT, 'events', `${sample}.json`));
-  // An SQS message's limit: no sample comes near it, so each request is planned as the kit plans it in AWS.
-  await processRequest(parseFirehoseRequest(bytes), {
-    integration,
-    delivery,
-    maxMessageBytes: 256 * 1024,
-    suspendOnAuthFailure: false,
-  });
-  return Promise.all(
-    calls.map(async (call) => ({
-      path: call.path,
-      headers: await integration.authHeaders({
-        secrets: call.secrets,
-        requestType: call.requestType,
-        partnerCredential: async () => PARTNER_CREDENTIAL,
-      }),
-      body: parseJsonLossless(call.bodyText),
-    })),
-  );
-}
+const partnerCalls = (sample: string) =>
+  plannedCalls(integration, readFileSync(path.join(ROOT, 'events', `${sample}.json`)), PARTNER_CREDENTIAL);
 
 describe('the example integration: golden partner calls for every sample in events/', () => {
   it.each(SAMPLES)('%s', async (sample) => {

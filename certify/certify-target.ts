@@ -1,4 +1,4 @@
-import type { ModuleRegistration } from '../lambda/firehose';
+import type { PartnerIntegration } from '../lambda/core/partner-integration';
 import { checkResponse, excerpt } from './answer-checks';
 import { badInputs } from './bad-inputs';
 import { latencyChecks } from './latency';
@@ -22,8 +22,8 @@ export interface CertifyOptions extends MessageContext {
   /** Calls in the latency series (the first is judged as the cold call). */
   readonly repeat: number;
   readonly withData: boolean;
-  /** The registration in this checkout, to spot a stale deployment. */
-  readonly localRegistration: ModuleRegistration;
+  /** The integration in this checkout: its registration spots a stale deployment, its mappings the calls to expect. */
+  readonly localIntegration: PartnerIntegration;
   /** A planted value that must never come back in a refusal. */
   readonly canary: string;
   /** Local system only: where to see what the partner stand-in received. */
@@ -83,7 +83,7 @@ export async function certifyTarget(target: Target, options: CertifyOptions): Pr
   add('registration: answer', envelopeProblems, answer);
   if (answer.outcome === 'ok') {
     add('registration: protocol rules', registrationRuleProblems(answer.body));
-    const differences = registrationDifferences(answer.body, options.localRegistration);
+    const differences = registrationDifferences(answer.body, options.localIntegration.registration);
     add(
       'registration: same as this checkout',
       differences.length ? [`differs at ${differences.join(', ')} (a stale deployment?)`] : [],
@@ -143,7 +143,7 @@ async function sendData(
       problems.push('suspend_subscription is true: the partner refused the call, and mParticle would stop sending');
     }
     add(message.name, problems, reply);
-    if (expectsPartnerCall(message.request)) expected.push(String(message.request['id']));
+    if (expectsPartnerCall(message.request, options.localIntegration)) expected.push(String(message.request['id']));
   }
   if (!options.deliveries) return;
   try {

@@ -1,6 +1,5 @@
-import { integration } from '../lambda/integration';
 import { parseFirehoseRequest, type FirehoseRequest } from '../lambda/firehose';
-import type { PartnerCall } from '../lambda/core/partner-integration';
+import type { PartnerCall, PartnerIntegration } from '../lambda/core/partner-integration';
 import type { Json } from './messages';
 
 /**
@@ -27,8 +26,8 @@ export function statusPageDeliveries(statusUrl: string): DeliveriesReader {
   };
 }
 
-/** Whether this checkout's integration maps a request to a partner call at all (a mapping may skip a kind). */
-export function expectsPartnerCall(request: Json): boolean {
+/** Whether the integration maps a request to a partner call at all (a mapping may skip a kind). */
+export function expectsPartnerCall(request: Json, integration: PartnerIntegration): boolean {
   const parsed: FirehoseRequest = parseFirehoseRequest(request).request;
   let call: PartnerCall | undefined;
   switch (parsed.type) {

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { allAccountSettings, type ModuleRegistration } from '../lambda/firehose';
+import type { PartnerIntegration } from '../lambda/core/partner-integration';
+import { allAccountSettings } from '../lambda/firehose';
 import { certifyTarget, type CertifyOptions } from './certify-target';
 import { UsageError, type CertifyArgs } from './cli-args';
 import { deploymentChecks } from './deployment-checks';
@@ -21,7 +22,11 @@ export interface CertifyDependencies {
   readonly localLambda: (endpoint: string) => LambdaApi;
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly readFile: (path: string) => string;
-  readonly registration: ModuleRegistration;
+  /**
+   * The integration in this checkout (or ENV.localIntegrationModule's, as `npm start` runs it): its registration
+   * spots a stale deployment, its mappings say which messages reach the partner.
+   */
+  readonly integration: PartnerIntegration;
   readonly progress?: (line: string) => void;
   readonly receiptTimeoutMs?: number;
 }
@@ -47,7 +52,7 @@ export async function runCertify(args: CertifyArgs, deps: CertifyDependencies): 
     accountSettings: settings,
     repeat: args.repeat,
     withData: args.withData,
-    localRegistration: deps.registration,
+    localIntegration: deps.integration,
     ...(deps.progress ? { progress: deps.progress } : {}),
     ...(deps.receiptTimeoutMs !== undefined ? { receiptTimeoutMs: deps.receiptTimeoutMs } : {}),
   };
@@ -144,7 +149,7 @@ function accountSettings(args: CertifyArgs, deps: CertifyDependencies): Record<s
     }
     return value as Record<string, string>;
   }
-  const required = allAccountSettings(deps.registration).filter((s) => s.type !== 'boolean' && s.required);
+  const required = allAccountSettings(deps.integration.registration).filter((s) => s.type !== 'boolean' && s.required);
   return Object.fromEntries(required.map((s) => [s.id, 'certify-placeholder']));
 }
 

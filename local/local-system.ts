@@ -39,6 +39,8 @@ export interface LocalSystemOptions {
   readonly listener?: ActivityListener;
   /** Rebuild the functions when a file under `lambdaFolder` (or the integration module's folder) changes. */
   readonly reload?: ReloadOptions;
+  /** A module exporting `integration`, run instead of lambda/integration (ENV.localIntegrationModule, tests). */
+  readonly integrationModule?: string;
 }
 
 export interface LocalSystem {
@@ -73,6 +75,7 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
     env: functionEnv,
     log,
     ...(options.reload ? { reload: options.reload } : {}),
+    ...(options.integrationModule ? { integrationModule: options.integrationModule } : {}),
   });
 
   const functions: LocalFunction[] = [

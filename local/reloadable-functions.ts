@@ -1,13 +1,15 @@
+import path from 'node:path';
+import type { PartnerIntegration } from '../lambda/core/partner-integration';
 import { integration as defaultIntegration } from '../lambda/integration';
 import { buildLocalFunctions, type LocalFunctions } from './local-functions';
 import { startLoopIngress, type LoopIngress } from './loop-ingress';
 import { codeSource, watchFolders } from './reload';
 import type { SystemLog } from './system-log';
+import { typeCheckIntegration } from './typecheck-integration';
 
 export interface ReloadOptions {
   /** Rebuild the functions when a file under this folder (or the integration module's folder) changes. */
   readonly lambdaFolder: string;
-  readonly integrationModule?: string;
 }
 
 /** The local functions and the ingress's runtime loop, swapped for fresh ones when the code changes. */
@@ -27,11 +29,19 @@ export async function startReloadableFunctions(options: {
   readonly env: Readonly<Record<string, string>>;
   readonly log: SystemLog;
   readonly reload?: ReloadOptions;
+  /** A module exporting `integration`, run instead of lambda/integration (ENV.localIntegrationModule, tests). */
+  readonly integrationModule?: string;
 }): Promise<ReloadableFunctions> {
-  const { env, log, reload } = options;
-  const source = reload ? codeSource(reload.lambdaFolder, reload.integrationModule) : undefined;
+  const { env, log, reload, integrationModule } = options;
+  const source = reload ? codeSource(reload.lambdaFolder, integrationModule) : undefined;
+  // Not reloading: the integration is loaded once, by `import` (which vitest resolves too).
+  const fixed = integrationModule && !source ? await importIntegration(integrationModule) : defaultIntegration;
+  // The folder type-checked before each reload: the integration's, where a partner's typo would be.
+  const checked = integrationModule
+    ? path.dirname(integrationModule)
+    : path.join(reload?.lambdaFolder ?? '', 'integration');
   const build = (): LocalFunctions => {
-    if (!source) return buildLocalFunctions(defaultIntegration, env, log);
+    if (!source) return buildLocalFunctions(fixed, env, log);
     const fresh = source.load();
     return fresh.build(fresh.integration, env, log);
   };
@@ -40,7 +50,7 @@ export async function startReloadableFunctions(options: {
     startLoopIngress({
       env,
       log,
-      ...(reload?.integrationModule ? { integrationModule: reload.integrationModule } : {}),
+      ...(integrationModule ? { integrationModule } : {}),
     });
   // Every entry point calls through `current` / `loop`, so a reload swaps the code under running servers.
   let current = build();
@@ -52,6 +62,9 @@ export async function startReloadableFunctions(options: {
       const changed = files.map((f) => f.replace(`${process.cwd()}/`, '')).join(', ');
       void (async () => {
         try {
+          // A mapping typo fails here, in the terminal the partner watches, and the previous code keeps running.
+          const typeErrors = await typeCheckIntegration(checked);
+          if (typeErrors) throw new Error(typeErrors);
           const next = build();
           const nextLoop = await startLoop();
           const previous = { functions: current, loop };
@@ -81,4 +94,10 @@ export async function startReloadableFunctions(options: {
       await loop.stop();
     },
   };
+}
+
+async function importIntegration(module: string): Promise<PartnerIntegration> {
+  const loaded = (await import(module)) as { integration?: PartnerIntegration };
+  if (!loaded.integration) throw new Error(`${module} exports no \`integration\``);
+  return loaded.integration;
 }

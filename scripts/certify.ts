@@ -8,7 +8,7 @@ import { parseCertifyArgs, UsageError, USAGE } from '../certify/cli-args';
 import { awsLambdaApi, localLambdaApi } from '../certify/lambda-api';
 import { formatJson, formatTable, passed } from '../certify/report';
 import { runCertify } from '../certify/run';
-import { integration } from '../lambda/integration';
+import { loadLocalIntegration } from '../local/integration-module';
 
 async function main(): Promise<number> {
   const args = parseCertifyArgs(process.argv.slice(2));
@@ -21,7 +21,8 @@ async function main(): Promise<number> {
     localLambda: (endpoint) => localLambdaApi(endpoint, 'us-east-1'),
     env: process.env,
     readFile: (path) => readFileSync(path, 'utf8'),
-    registration: integration.registration,
+    // The integration `npm start` runs (ENV.localIntegrationModule's, else lambda/integration).
+    integration: loadLocalIntegration(process.env),
     progress: (line) => process.stderr.write(`certify: ${line}\n`),
   });
   process.stdout.write(args.json ? formatJson(results) : formatTable(results, process.stdout.columns ?? 160));

@@ -6,6 +6,8 @@
 import { readFileSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { ENV, PLATFORM_ENV } from '../lambda/config/environment';
+import { localIntegrationFolder } from '../local/integration-module';
+import { typeCheckIntegration } from '../local/typecheck-integration';
 
 // Everything but the response goes to stderr, whatever writes it (loggers, libraries).
 const writeStdout = (text: string): void => void writeSync(1, text);
@@ -15,12 +17,13 @@ const USAGE = `usage: npm run invoke -- <firehose-message.json>
 
 Runs the ingress on one Firehose message in this process and prints the response mParticle would get on
 stdout (logs on stderr). Without ${ENV.partnerApiUrl} and ${ENV.deliveryQueueUrl} it is a dry run: the partner calls
-are logged, not sent. Exit codes: 0 response printed; 1 not a valid Firehose request; 2 delivery failed;
-64 usage.`;
+are logged, not sent. The integration (lambda/integration, or ${ENV.localIntegrationModule}) is type-checked first.
+Exit codes: 0 response printed; 1 not a valid Firehose request; 2 delivery failed; 3 the integration does not
+type-check or its code threw; 64 usage.`;
 
 const EXIT_BAD_INPUT = 1;
 const EXIT_FAILED = 2;
-/** The integration's own code threw (a bug in lambda/integration/, e.g. a TypeError in a mapping). */
+/** The integration's own code is wrong: it does not type-check, or it threw (e.g. a TypeError in a mapping). */
 const EXIT_MAPPING = 3;
 const EXIT_USAGE = 64;
 
@@ -44,6 +47,10 @@ async function main(): Promise<void> {
   } catch (error) {
     fail(EXIT_USAGE, `cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? 'unreadable'}`);
   }
+
+  // A misspelled field must fail here, where the partner works, not run and send nothing for it.
+  const typeErrors = await typeCheckIntegration(localIntegrationFolder(process.env));
+  if (typeErrors) fail(EXIT_MAPPING, typeErrors);
 
   const { createIngressFunction } = await import('../lambda/runtime/ingress-function');
   const { createLogger } = await import('../lambda/observability/logger');

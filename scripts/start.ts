@@ -49,12 +49,10 @@ async function main(): Promise<void> {
     ...(process.env[ENV.bindHost] ? { host: process.env[ENV.bindHost] } : {}),
     ...(process.env[ENV.partnerApiUrl] ? { partnerApiUrl: process.env[ENV.partnerApiUrl] } : {}),
     env: process.env,
-    reload: {
-      lambdaFolder: path.join(root, 'lambda'),
-      ...(integrationModule
-        ? { integrationModule: path.resolve(process.env[PLATFORM_ENV.initCwd] ?? process.cwd(), integrationModule) }
-        : {}),
-    },
+    reload: { lambdaFolder: path.join(root, 'lambda') },
+    ...(integrationModule
+      ? { integrationModule: path.resolve(process.env[PLATFORM_ENV.initCwd] ?? process.cwd(), integrationModule) }
+      : {}),
     listener: {
       invocation: (r) =>
         say(

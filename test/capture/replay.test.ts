@@ -4,7 +4,7 @@ import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import type * as Fauxqs from 'fauxqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { s3CaptureSink, folderCaptureSink } from '../../lambda/capture/capture-sink';
-import { integration } from '../../lambda/integration';
+import { integration } from '../support/kit-integration';
 import { importEsm } from '../../local/import-esm';
 import { readCaptures } from '../../local/replay/capture-source';
 import { replayRecords } from '../../local/replay/replay-records';

@@ -7,7 +7,7 @@ import { RequestCapture } from '../../lambda/capture/request-capture';
 import type { PartnerIntegration } from '../../lambda/core/partner-integration';
 import { createCoreDependencies } from '../../lambda/delivery/create-delivery';
 import { confidentialSettingIds } from '../../lambda/firehose/registration';
-import { integration as defaultIntegration } from '../../lambda/integration';
+import { integration as defaultIntegration } from '../support/kit-integration';
 import { createLogger } from '../../lambda/observability/logger';
 import { createIngressRuntime } from '../../lambda/runtime/ingress-runtime';
 

@@ -165,7 +165,7 @@ describe('npm run invoke on a mapping bug', () => {
     );
     writeFileSync(
       path.join(dir, 'index.ts'),
-      `import { integration as kit } from ${JSON.stringify(path.join(PROJECT_ROOT, 'lambda/integration'))};\n` +
+      `import { integration as kit } from ${JSON.stringify(path.join(PROJECT_ROOT, 'test/support/kit-integration'))};\n` +
         "import { mapEvents } from './mapping';\nexport const integration = { ...kit, mapEvents };\n",
     );
 
@@ -180,6 +180,45 @@ describe('npm run invoke on a mapping bug', () => {
     expect(ownLines(result.stderr).at(-1)).toMatch(
       new RegExp(
         `^mapping error at ${path.join(dir, 'mapping.ts').replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:4:\\d+: TypeError: `,
+      ),
+    );
+  });
+});
+
+describe('npm run invoke on a mapping typo', () => {
+  it('type-checks the integration first: a misspelled field exits 3 naming file, line and field, and runs nothing', async () => {
+    // Prepare: a copy of the tests' integration whose mapping misspells `user_identities`; tsx alone would run
+    // it and send the batch without the field.
+    const dir = mkdtempSync(path.join(tmpdir(), 'invoke-typo-'));
+    const kit = path.join(PROJECT_ROOT, 'test/support/kit-integration');
+    writeFileSync(
+      path.join(dir, 'mapping.ts'),
+      `import { mapEvents as kit } from ${JSON.stringify(path.join(kit, 'mapping'))};\n` +
+        `import type { EventProcessingRequest } from ${JSON.stringify(path.join(PROJECT_ROOT, 'lambda/firehose'))};\n` +
+        'export const mapEvents = (request: EventProcessingRequest) => {\n' +
+        '  const call = kit(request);\n' +
+        '  return call && { ...call, body: { ...(call.body as object), identities: request.user_identites } };\n' +
+        '};\n',
+    );
+    writeFileSync(
+      path.join(dir, 'index.ts'),
+      `import { integration as kit } from ${JSON.stringify(kit)};\n` +
+        "import { mapEvents } from './mapping';\nexport const integration = { ...kit, mapEvents };\n",
+    );
+
+    // Act
+    const result = await runCli(tsx, ['scripts/invoke.ts', path.join('events', 'event-batch.json')], {
+      env: { ...env, [ENV.localIntegrationModule]: path.join(dir, 'index.ts') },
+    });
+
+    // Assess: no response, no dry-run call logged; the compiler's own line names the typo.
+    expect(result.code).toBe(3);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).not.toContain('dry run');
+    expect(result.stderr).toContain(`${dir}/ does not type-check (tsc --noEmit):`);
+    expect(result.stderr).toMatch(
+      new RegExp(
+        `${path.join(dir, 'mapping.ts').replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\(5,\\d+\\): error TS2551: Property 'user_identites' does not exist`,
       ),
     );
   });

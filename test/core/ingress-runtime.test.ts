@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { integration } from '../../lambda/integration';
+import { integration } from '../support/kit-integration';
 import { createIngressRuntime } from '../../lambda/runtime/ingress-runtime';
 import { capturingLogger } from '../support/delivery-system';
 import { dsrErasure } from '../support/factories';

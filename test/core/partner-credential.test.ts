@@ -7,7 +7,7 @@ import {
   PartnerCredentialUnavailableError,
 } from '../../lambda/delivery/partner-credential';
 import { SettingError } from '../../lambda/firehose/settings';
-import { integration } from '../../lambda/integration';
+import { integration } from '../support/kit-integration';
 import { isRetryable } from '../../lambda/common/errors';
 import { SECRET_API_KEY } from '../support/factories';
 

@@ -7,7 +7,7 @@ import { parseFirehoseRequest, parseJson } from '../../lambda/firehose';
 import { createCoreDependencies } from '../../lambda/delivery/create-delivery';
 import { ENV } from '../../lambda/delivery/defaults';
 import type { PartnerIntegration } from '../../lambda/core/partner-integration';
-import { integration } from '../../lambda/integration';
+import { integration } from '../support/kit-integration';
 import { createLogger } from '../../lambda/observability/logger';
 import {
   customEvents,

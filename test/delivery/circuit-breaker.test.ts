@@ -3,7 +3,7 @@ import { CircuitBreaker } from '../../lambda/delivery/circuit-breaker';
 import { createDeliveryParts, type DeliveryParts } from '../../lambda/delivery/create-delivery';
 import { readDeliveryConfig } from '../../lambda/delivery/delivery-config';
 import { createQueuedDeliveryPort } from '../../lambda/delivery/queued-delivery-port';
-import { integration } from '../../lambda/integration';
+import { integration } from '../support/kit-integration';
 import { capturingLogger, startDeliverySystem } from '../support/delivery-system';
 import { stoppedAfterEach } from '../support/stopped-after-each';
 import { outboundCall, SECRET_API_KEY } from '../support/factories';

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { ENV } from '../../lambda/delivery/defaults';
 import { redrive } from '../../lambda/delivery/redrive';
 import { parseFirehoseRequest, stringifyJson } from '../../lambda/firehose';
-import { integration } from '../../lambda/integration';
+import { integration } from '../support/kit-integration';
 import type { PartnerCall } from '../../lambda/core/partner-integration';
 import type { ReceivedRequest } from '../../local/partner-api-stand-in';
 import { startDeliverySystem } from '../support/delivery-system';

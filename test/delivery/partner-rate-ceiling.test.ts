@@ -4,7 +4,7 @@ import { createWorkerDependencies, rateLimitFromEnv } from '../../lambda/deliver
 import { DELIVERY_DEFAULTS, ENV } from '../../lambda/delivery/defaults';
 import { createWorkerBatchHandler } from '../../lambda/delivery/worker-batch';
 import { parseJson } from '../../lambda/firehose';
-import { integration } from '../../lambda/integration';
+import { integration } from '../support/kit-integration';
 import type { ReceivedRequest } from '../../local/partner-api-stand-in';
 import { pollOnce } from '../../local/worker-runner';
 import { capturingLogger, startDeliverySystem, type DeliverySystem } from '../support/delivery-system';

@@ -10,7 +10,7 @@ import {
   stringifyJson,
   type AudienceMembershipChangeRequest,
 } from '../../lambda/firehose';
-import { integration } from '../../lambda/integration';
+import { integration } from '../support/kit-integration';
 import type { ReceivedRequest } from '../../local/partner-api-stand-in';
 import { startDeliverySystem } from '../support/delivery-system';
 import { stoppedAfterEach } from '../support/stopped-after-each';

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { OutboundCall } from '../../lambda/core/outbound-call';
 import { processRequest, type CoreDependencies } from '../../lambda/core/process-request';
 import { accountSettings, parseFirehoseRequest } from '../../lambda/firehose';
-import { integration } from '../../lambda/integration';
+import { integration } from '../support/kit-integration';
 import {
   canonical,
   DECIMAL_FIELDS,

@@ -7,7 +7,7 @@ import {
   type ModuleRegistration,
   type Setting,
 } from '../../lambda/firehose';
-import { integration } from '../../lambda/integration';
+import { integration } from '../support/kit-integration';
 
 const minimal: ModuleRegistration = {
   name: 'Acme',

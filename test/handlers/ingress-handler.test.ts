@@ -25,7 +25,7 @@ describe('the ingress Lambda handler', () => {
     const sample = JSON.parse(
       readFileSync(path.join(__dirname, '../../events/module-registration.json'), 'utf8'),
     ) as unknown;
-    expect(await handler(sample)).toMatchObject({ type: 'module_registration_response', name: 'Example Webhook' });
+    expect(await handler(sample)).toMatchObject({ type: 'module_registration_response', name: 'Kit Test Webhook' });
   });
 
   it('fails bad input with an error naming the field and no stack trace', async () => {

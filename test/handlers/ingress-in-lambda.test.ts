@@ -39,7 +39,7 @@ describe(`the ingress entry point deployed without delivery settings (inside Lam
     const handler = await ingress();
     expect(await handler(registrationRequest())).toMatchObject({
       type: 'module_registration_response',
-      name: 'Example Webhook',
+      name: 'Kit Test Webhook',
     });
     expect(await handler(eventBatch([]))).toMatchObject({ type: 'event_processing_response' });
     expect(await handler(eventBatch(undefined))).toMatchObject({ type: 'event_processing_response' });

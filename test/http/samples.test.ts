@@ -58,7 +58,7 @@ describe('the samples in events/ over HTTP', () => {
     // Assess
     for (const answer of answers) {
       expect(answer.status).toBe(200);
-      expect(answer.json()).toMatchObject({ type: 'module_registration_response', name: 'Example Webhook' });
+      expect(answer.json()).toMatchObject({ type: 'module_registration_response', name: 'Kit Test Webhook' });
     }
   });
 });

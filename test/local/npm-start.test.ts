@@ -18,23 +18,23 @@ afterEach(() => stopAll());
 afterAll(() => stopAll());
 
 /** A copy of a partner's integration outside the tree: the test edits it as a partner edits mapping.ts. */
-function integrationCopy(eventsPath: string): { module: string; setEventsPath(next: string): void } {
+function integrationCopy(eventsPath: string): { module: string; mapping: string; setEventsPath(next: string): void } {
   const dir = mkdtempSync(path.join(tmpdir(), 'integration-'));
   const mapping = path.join(dir, 'mapping.ts');
   const write = (next: string): void =>
     writeFileSync(
       mapping,
-      `import { mapEvents as kit } from ${JSON.stringify(path.join(PROJECT_ROOT, 'lambda/integration/mapping'))};\n` +
+      `import { mapEvents as kit } from ${JSON.stringify(path.join(PROJECT_ROOT, 'test/support/kit-integration/mapping'))};\n` +
         `import type { EventProcessingRequest } from ${JSON.stringify(path.join(PROJECT_ROOT, 'lambda/firehose'))};\n` +
         `export const mapEvents = (request: EventProcessingRequest) => { const call = kit(request); return call && { ...call, path: ${JSON.stringify(next)} }; };\n`,
     );
   write(eventsPath);
   writeFileSync(
     path.join(dir, 'index.ts'),
-    `import { integration as kit } from ${JSON.stringify(path.join(PROJECT_ROOT, 'lambda/integration'))};\n` +
+    `import { integration as kit } from ${JSON.stringify(path.join(PROJECT_ROOT, 'test/support/kit-integration'))};\n` +
       `import { mapEvents } from './mapping';\nexport const integration = { ...kit, mapEvents };\n`,
   );
-  return { module: path.join(dir, 'index.ts'), setEventsPath: write };
+  return { module: path.join(dir, 'index.ts'), mapping, setEventsPath: write };
 }
 
 async function startNpm(
@@ -98,7 +98,8 @@ describe('npm start', () => {
     // Assess
     expect(JSON.parse(Buffer.from(out.Payload ?? []).toString('utf8'))['type']).toBe('event_processing_response');
     expect(output()).toMatch(
-      /reloading\s+the functions when a file under lambda changes \(queues, DLQ and status page are kept\)/,
+      // The tests' integration (test/setup/kit-integration.ts) is watched beside lambda/.
+      /reloading\s+the functions when a file under lambda, test\/support\/kit-integration changes \(queues, DLQ and status page are kept\)/,
     );
     expect(output()).toContain('stopped');
     expect(output()).not.toContain('NodeVersionSupportWarning');
@@ -138,6 +139,47 @@ describe('npm start', () => {
     );
     expect(after).toEqual(['/events-after', '/events-before']);
     expect(output()).toMatch(/reloaded the functions in \d+ ms \(.*mapping\.ts changed\)/);
+  }, 90_000);
+
+  it('refuses to reload a mapping that does not type-check, names the typo, and keeps the previous code', async () => {
+    // Prepare
+    const copy = integrationCopy('/events-before');
+    const { url, output } = await startNpm({ [ENV.localIntegrationModule]: copy.module });
+    const invoke = () =>
+      fetch(`${url}/2015-03-31/functions/firehose-ingress/invocations`, {
+        method: 'POST',
+        body: readFileSync(path.join(PROJECT_ROOT, 'events/event-batch.json')),
+      });
+    const paths = async () => (await statusOf(url)).deliveries.map((d) => d.path);
+    // Act: the partner misspells a field (tsx alone would run it and send the batch without that field).
+    writeFileSync(
+      copy.mapping,
+      `import { mapEvents as kit } from ${JSON.stringify(path.join(PROJECT_ROOT, 'test/support/kit-integration/mapping'))};\n` +
+        `import type { EventProcessingRequest } from ${JSON.stringify(path.join(PROJECT_ROOT, 'lambda/firehose'))};\n` +
+        'export const mapEvents = (request: EventProcessingRequest) => {\n' +
+        '  const call = kit(request);\n' +
+        "  return call && { ...call, path: '/events-typo', body: { ...(call.body as object), ids: request.user_identites } };\n" +
+        '};\n',
+    );
+    await waitUntil(
+      () => /reload failed/.test(output()) || undefined,
+      30_000,
+      () => `no reload line:\n${output()}`,
+    );
+    await invoke();
+    // Assess: the terminal names the file, line and field; the previous mapping answered.
+    expect(output()).toContain(
+      `reload failed, still running the previous code: ${path.dirname(copy.module)}/ does not type-check`,
+    );
+    expect(output()).toMatch(/mapping\.ts\(5,\d+\): error TS2551: Property 'user_identites' does not exist/);
+    expect(output()).not.toMatch(/reloaded the functions/);
+    expect(
+      await waitUntil(
+        async () => ((await paths()).length > 0 ? paths() : undefined),
+        10_000,
+        () => output(),
+      ),
+    ).toEqual(['/events-before']);
   }, 90_000);
 
   it('tells its terminal about each retry, park and redrive, and `npm run redrive` finds it', async () => {

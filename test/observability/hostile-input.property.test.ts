@@ -5,7 +5,7 @@ import { createWorkerDependencies } from '../../lambda/delivery/create-worker';
 import { DELIVERY_DEFAULTS, ENV } from '../../lambda/delivery/defaults';
 import { deliverRecord } from '../../lambda/delivery/delivery-worker';
 import { FirehoseInputError } from '../../lambda/firehose';
-import { integration } from '../../lambda/integration';
+import { integration } from '../support/kit-integration';
 import { customEvents, eventBatch, membershipChange, profiles } from '../support/factories';
 import { capturingLogger, startDeliverySystem, type DeliverySystem } from '../support/delivery-system';
 

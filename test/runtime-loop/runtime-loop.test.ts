@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ENV } from '../../lambda/delivery/defaults';
 import { startPartnerServer, type PartnerServer } from '../../local/partner-api-stand-in';
 import { bundleIngressWithLoop } from '../../local/runtime-loop-process';
+import { KIT_INTEGRATION_MODULE } from '../support/kit-integration-module';
 import { customEvents, eventBatch } from '../support/factories';
 import { GENEROUS_INLINE_DEADLINE_MS } from '../support/lambda-env';
 import {
@@ -24,7 +25,7 @@ let partner: PartnerServer;
 const sandboxes: Sandbox[] = [];
 
 beforeAll(async () => {
-  ingressRoot = await bundleIngressWithLoop(testTaskRoot());
+  ingressRoot = await bundleIngressWithLoop(testTaskRoot(), { integrationModule: KIT_INTEGRATION_MODULE });
   partner = await startPartnerServer();
 }, 60_000);
 

@@ -2,7 +2,7 @@ import type { CertifyArgs, CertifyTargetArgs } from '../../certify/cli-args';
 import { localLambdaApi } from '../../certify/lambda-api';
 import type { CertifyDependencies } from '../../certify/run';
 import type { CheckResult } from '../../certify/types';
-import { integration } from '../../lambda/integration';
+import { integration } from './kit-integration';
 
 /** Factories for `npm run certify` tests: arguments and dependencies, overridable one by one. */
 
@@ -41,7 +41,7 @@ export function certifyDeps(overrides: Partial<CertifyDependencies> = {}): Certi
     readFile: () => {
       throw new Error('no file in this test');
     },
-    registration: integration.registration,
+    integration,
     ...overrides,
   };
 }

@@ -1,7 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { FirehoseResponse } from '../../lambda/firehose';
-import { integration } from '../../lambda/integration';
+import { integration } from './kit-integration';
 import { createLogger } from '../../lambda/observability/logger';
 import { createIngressFunction } from '../../lambda/runtime/ingress-function';
 

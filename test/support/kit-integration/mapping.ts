@@ -35,8 +35,11 @@ export type UsableIdentity = {
 export function mapEvents(request: EventProcessingRequest): PartnerCall {
   return {
     path: '/events',
+    // `timestamp_ms` and `request_id` order batches: a spilled batch may arrive after a newer in-line one, so
+    // a receiver keeps, per mpid, the newest (timestamp_ms, request_id) it applied (docs/partner-api.md).
     body: {
       request_id: request.id,
+      timestamp_ms: request.timestamp_ms,
       account_id: request.account?.account_id,
       source_id: request.source_id,
       mpid: request.mpid,

@@ -6,11 +6,14 @@ import { DELIVERY_DEFAULTS } from '../lambda/delivery/defaults';
 import { importEsm } from './import-esm';
 import './quiet-node';
 import { PLATFORM_ENV } from '../lambda/config/environment';
+import { startStrictProxy, type StrictProxy } from './strict-aws-proxy';
 
 /**
  * A real SQS API on loopback (fauxqs), driven with the real @aws-sdk/client-sqs, with the delivery queue and
  * its dead-letter queue set up as the CDK stack sets them up (redrive count, visibility timeout), and the
  * S3 side of the same emulator holding the claim-check bucket (same endpoint, path-style addressing).
+ * Clients reach it only through the strict layer (local/strict-aws-proxy.ts): what SQS or S3 refuses and
+ * fauxqs would accept is refused with the service's own error code.
  */
 
 // Dummy credentials and region for the SDK; nothing leaves this machine.
@@ -19,7 +22,10 @@ process.env[PLATFORM_ENV.awsAccessKeyId] ??= 'test';
 process.env[PLATFORM_ENV.awsSecretAccessKey] ??= 'test';
 
 export interface SqsEmulator {
+  /** The strict layer's address: the one endpoint clients use (SQS and S3). */
   readonly endpoint: string;
+  /** What the strict layer refused so far (SQS requests and batch entries, S3 requests). */
+  readonly refusals: StrictProxy['refusals'];
   readonly sqs: SQSClient;
   readonly queueUrl: string;
   readonly queueArn: string;
@@ -45,10 +51,14 @@ export async function startSqsEmulator(
 ): Promise<SqsEmulator> {
   const { startFauxqs } = await importEsm<typeof Fauxqs>('fauxqs');
   const host = options.host ?? '127.0.0.1';
-  const server = await listeningOn(host, () =>
-    startFauxqs({ port: options.port ?? 0, host: '127.0.0.1', logger: false }),
-  );
-  const endpoint = `http://${host}:${server.port}`;
+  // fauxqs on a free loopback port, reached only through the strict layer on the port asked for.
+  const server = await listeningOn('127.0.0.1', () => startFauxqs({ port: 0, host: '127.0.0.1', logger: false }));
+  const proxy = await startStrictProxy({
+    upstream: `http://127.0.0.1:${server.port}`,
+    host,
+    ...(options.port === undefined ? {} : { port: options.port }),
+  });
+  const endpoint = proxy.url;
   const dlq = server.createQueue(LOCAL_QUEUE_NAMES.deadLetter);
   const queue = server.createQueue(LOCAL_QUEUE_NAMES.delivery, {
     attributes: {
@@ -65,6 +75,7 @@ export async function startSqsEmulator(
   const s3 = new S3Client({ endpoint, forcePathStyle: true, region: 'us-east-1', credentials });
   return {
     endpoint,
+    refusals: proxy.refusals,
     sqs,
     queueUrl: queue.queueUrl,
     queueArn: queue.queueArn,
@@ -98,6 +109,7 @@ export async function startSqsEmulator(
     async stop() {
       sqs.destroy();
       s3.destroy();
+      await proxy.close();
       await server.stop();
     },
   };

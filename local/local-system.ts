@@ -39,6 +39,8 @@ export interface LocalSystemOptions {
   readonly listener?: ActivityListener;
   /** Rebuild the functions when a file under `lambdaFolder` (or the integration module's folder) changes. */
   readonly reload?: ReloadOptions;
+  /** Both queues' message size limit; the functions chunk to it. @default SQS's 1 MiB */
+  readonly queueMessageMaxBytes?: number;
 }
 
 export interface LocalSystem {
@@ -61,7 +63,11 @@ export interface LocalSystem {
 export async function startLocalSystem(options: LocalSystemOptions): Promise<LocalSystem> {
   const logger = options.logger ?? createLogger('firehose-local');
   const host = options.host ?? '127.0.0.1';
-  const sqs = await startSqsEmulator({ port: options.sqsPort, host });
+  const sqs = await startSqsEmulator({
+    port: options.sqsPort,
+    host,
+    ...(options.queueMessageMaxBytes === undefined ? {} : { maxMessageBytes: options.queueMessageMaxBytes }),
+  });
   const partner = options.partnerApiUrl ? undefined : await startPartnerServer({ port: options.partnerPort, host });
   const partnerUrl = options.partnerApiUrl ?? (partner as PartnerServer).url;
 

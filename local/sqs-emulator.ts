@@ -31,6 +31,8 @@ export interface SqsEmulator {
   readonly queueArn: string;
   readonly deadLetterQueueUrl: string;
   readonly deadLetterQueueArn: string;
+  /** Both queues' MaximumMessageSize, as the construct sets it (ENV.queueMessageMaxBytes follows it). */
+  readonly maxMessageBytes: number;
   /** The claim-check bucket, served on `endpoint` too (ENV.s3Endpoint). */
   readonly bucketName: string;
   readonly s3: S3Client;
@@ -47,7 +49,14 @@ export const LOCAL_QUEUE_NAMES = { delivery: 'firehose-delivery', deadLetter: 'f
 export const LOCAL_BUCKET_NAME = 'firehose-claim-checks';
 
 export async function startSqsEmulator(
-  options: { port?: number; host?: string; maxReceiveCount?: number; visibilityTimeout?: number } = {},
+  options: {
+    port?: number;
+    host?: string;
+    maxReceiveCount?: number;
+    visibilityTimeout?: number;
+    /** @default DELIVERY_DEFAULTS.queueMessageMaxBytes (SQS's 1 MiB) */
+    maxMessageBytes?: number;
+  } = {},
 ): Promise<SqsEmulator> {
   const { startFauxqs } = await importEsm<typeof Fauxqs>('fauxqs');
   const host = options.host ?? '127.0.0.1';
@@ -59,9 +68,13 @@ export async function startSqsEmulator(
     ...(options.port === undefined ? {} : { port: options.port }),
   });
   const endpoint = proxy.url;
-  const dlq = server.createQueue(LOCAL_QUEUE_NAMES.deadLetter);
+  const maxMessageBytes = options.maxMessageBytes ?? DELIVERY_DEFAULTS.queueMessageMaxBytes;
+  const dlq = server.createQueue(LOCAL_QUEUE_NAMES.deadLetter, {
+    attributes: { MaximumMessageSize: String(maxMessageBytes) },
+  });
   const queue = server.createQueue(LOCAL_QUEUE_NAMES.delivery, {
     attributes: {
+      MaximumMessageSize: String(maxMessageBytes),
       VisibilityTimeout: String(options.visibilityTimeout ?? 6 * DELIVERY_DEFAULTS.workerTimeoutSeconds),
       RedrivePolicy: JSON.stringify({
         deadLetterTargetArn: dlq.queueArn,
@@ -81,6 +94,7 @@ export async function startSqsEmulator(
     queueArn: queue.queueArn,
     deadLetterQueueUrl: dlq.queueUrl,
     deadLetterQueueArn: dlq.queueArn,
+    maxMessageBytes,
     bucketName,
     s3,
     async objects() {

@@ -1,4 +1,5 @@
 import { createLogger } from '../../lambda/observability/logger';
+import { TEST_QUEUE_MESSAGE_BYTES } from './large-payloads';
 import { type LocalSystem, type LocalSystemOptions, startLocalSystem } from '../../local/local-system';
 
 /** `npm start`'s system on free loopback ports, quiet, for a test; `options` adds to or overrides that. */
@@ -10,6 +11,7 @@ export function startTestLocalSystem(options: Partial<LocalSystemOptions> = {}):
     sqsPort: 0,
     region: 'us-east-1',
     logger: createLogger('firehose-local', 'SILENT'),
+    queueMessageMaxBytes: TEST_QUEUE_MESSAGE_BYTES,
     ...options,
   });
 }

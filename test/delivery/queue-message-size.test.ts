@@ -1,4 +1,6 @@
+import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import { App, Stack } from 'aws-cdk-lib';
+import type { SQSEvent } from 'aws-lambda';
 import { Template } from 'aws-cdk-lib/assertions';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import { describe, expect, it } from 'vitest';
@@ -6,6 +8,8 @@ import { DELIVERY_DEFAULTS, ENV } from '../../lambda/delivery/defaults';
 import { ConstructPropsError } from '../../lib/construct-props-error';
 import { FirehoseIntegration, type FirehoseIntegrationProps } from '../../lib/firehose-integration';
 import { standInsForMissingHandlers, TEST_PARTNER_API_URL } from '../cdk/support/synth';
+import { startSqsEmulator } from '../../local/sqs-emulator';
+import { MAX_EVENT_PAYLOAD_BYTES, pollOnce } from '../../local/worker-runner';
 import { resourcesOfType } from '../cdk/support/template-queries';
 import { startDeliverySystem } from '../support/delivery-system';
 import { membershipChange } from '../support/factories';
@@ -100,5 +104,41 @@ describe('queue message size on a 1 MiB queue (behind the strict layer)', () => 
     expect(partner.accepted.map((r) => r.bodyText.length).every((n) => n > 600_000)).toBe(true);
     expect(partner.accepted).toHaveLength(2);
     expect(sqs.refusals).toEqual([]);
+  });
+});
+
+describe("the local event source keeps each worker batch under Lambda's 6 MB payload", () => {
+  it('hands eight messages of 1,000,000 bytes in batches of at most 6 MB, and every one is handed once', async () => {
+    // Prepare: a 1 MiB queue holding 8 near-full messages (10 would be a 10 MB event).
+    const sqs = await startSqsEmulator();
+    try {
+      for (let i = 0; i < 8; i++)
+        await sqs.sqs.send(
+          new SendMessageCommand({ QueueUrl: sqs.queueUrl, MessageBody: `${i}`.padEnd(1_000_000, 'q') }),
+        );
+      const eventBytes: number[] = [];
+      const handed: string[] = [];
+      const runner = {
+        sqs: sqs.sqs,
+        queueUrl: sqs.queueUrl,
+        waitSeconds: 0,
+        handler: async (event: SQSEvent) => {
+          eventBytes.push(Buffer.byteLength(JSON.stringify(event)));
+          handed.push(...event.Records.map((r) => r.body.slice(0, 1)));
+          return { batchItemFailures: [] };
+        },
+      };
+
+      // Act
+      for (let round = 0; round < 10 && handed.length < 8; round++) await pollOnce(runner);
+
+      // Assess
+      expect(Math.max(...eventBytes)).toBeLessThanOrEqual(MAX_EVENT_PAYLOAD_BYTES);
+      expect(eventBytes.length).toBeGreaterThan(1);
+      expect(handed.sort()).toEqual(['0', '1', '2', '3', '4', '5', '6', '7']);
+      expect(sqs.refusals).toEqual([]);
+    } finally {
+      await sqs.stop();
+    }
   });
 });

@@ -63,9 +63,13 @@ export interface LocalSystem {
 export async function startLocalSystem(options: LocalSystemOptions): Promise<LocalSystem> {
   const logger = options.logger ?? createLogger('firehose-local');
   const host = options.host ?? '127.0.0.1';
+  const log = new SystemLog(options.listener);
   const sqs = await startSqsEmulator({
     port: options.sqsPort,
     host,
+    // What AWS would refuse is refused here too, and said in the terminal: it is a bug to fix before deploying.
+    onRefusal: (refusal) =>
+      log.activity(`${refusal.service}: refused as AWS would (${refusal.code}): ${refusal.message}`),
     ...(options.queueMessageMaxBytes === undefined ? {} : { maxMessageBytes: options.queueMessageMaxBytes }),
   });
   const partner = options.partnerApiUrl ? undefined : await startPartnerServer({ port: options.partnerPort, host });
@@ -74,7 +78,6 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
   const functionEnv = localFunctionEnv({ partnerUrl, sqs, ...(options.env ? { extra: options.env } : {}) });
   useLocalAwsCredentials(options.region);
 
-  const log = new SystemLog(options.listener);
   const code = await startReloadableFunctions({
     env: functionEnv,
     log,

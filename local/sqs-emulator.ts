@@ -6,7 +6,7 @@ import { DELIVERY_DEFAULTS } from '../lambda/delivery/defaults';
 import { importEsm } from './import-esm';
 import './quiet-node';
 import { PLATFORM_ENV } from '../lambda/config/environment';
-import { startStrictProxy, type StrictProxy } from './strict-aws-proxy';
+import { startStrictProxy, type StrictProxy, type StrictRefusal } from './strict-aws-proxy';
 
 /**
  * A real SQS API on loopback (fauxqs), driven with the real @aws-sdk/client-sqs, with the delivery queue and
@@ -56,6 +56,8 @@ export async function startSqsEmulator(
     visibilityTimeout?: number;
     /** @default DELIVERY_DEFAULTS.queueMessageMaxBytes (SQS's 1 MiB) */
     maxMessageBytes?: number;
+    /** Told of each request the strict layer refuses. */
+    onRefusal?: (refusal: StrictRefusal) => void;
   } = {},
 ): Promise<SqsEmulator> {
   const { startFauxqs } = await importEsm<typeof Fauxqs>('fauxqs');
@@ -66,6 +68,7 @@ export async function startSqsEmulator(
     upstream: `http://127.0.0.1:${server.port}`,
     host,
     ...(options.port === undefined ? {} : { port: options.port }),
+    ...(options.onRefusal ? { onRefusal: options.onRefusal } : {}),
   });
   const endpoint = proxy.url;
   const maxMessageBytes = options.maxMessageBytes ?? DELIVERY_DEFAULTS.queueMessageMaxBytes;

@@ -10,10 +10,16 @@ import { checkSqsRequest, type SqsEntryFailure, type SqsRefusal } from './strict
  * talk to the emulator only through it, so a request real AWS would refuse fails locally too.
  */
 
+export interface StrictRefusal {
+  readonly service: 'sqs' | 's3';
+  readonly code: string;
+  readonly message: string;
+}
+
 export interface StrictProxy {
   readonly url: string;
-  /** Every refusal so far (whole requests and batch entries), newest last: for the status page and tests. */
-  readonly refusals: readonly { readonly service: 'sqs' | 's3'; readonly code: string; readonly message: string }[];
+  /** Every refusal so far (whole requests and batch entries), newest last: for tests. */
+  readonly refusals: readonly StrictRefusal[];
   close(): Promise<void>;
 }
 
@@ -24,9 +30,17 @@ export async function startStrictProxy(options: {
   readonly upstream: string;
   readonly port?: number;
   readonly host?: string;
+  /** Told of each refusal as it happens (`npm start` prints it). */
+  readonly onRefusal?: (refusal: StrictRefusal) => void;
 }): Promise<StrictProxy> {
   const upstream = new URL(options.upstream);
-  const refusals: { service: 'sqs' | 's3'; code: string; message: string }[] = [];
+  const refused: StrictRefusal[] = [];
+  const refusals = {
+    push(refusal: StrictRefusal): void {
+      refused.push(refusal);
+      options.onRefusal?.(refusal);
+    },
+  };
   const maxBytes = new Map<string, Promise<number>>();
 
   const send = (
@@ -150,7 +164,7 @@ export async function startStrictProxy(options: {
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://${host}:${port}`,
-    refusals,
+    refusals: refused,
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();

@@ -7,7 +7,8 @@ import { checkSqsRequest, type SqsEntryFailure, type SqsRefusal } from './strict
  * The strict layer: a loopback HTTP proxy in front of the emulator (fauxqs) that refuses, with the service's
  * own error codes, what SQS and S3 refuse and the emulator accepts (local/strict-sqs-rules.ts,
  * local/strict-s3-rules.ts). Everything else passes through byte for byte. `npm start` and the test systems
- * talk to the emulator only through it, so a request real AWS would refuse fails locally too.
+ * talk to the emulator only through it, so a request real AWS would refuse fails locally too. SQS requests
+ * are checked in the JSON protocol the AWS SDK for JavaScript v3 speaks; S3 requests path-style.
  */
 
 export interface StrictRefusal {
@@ -25,6 +26,9 @@ export interface StrictProxy {
 
 const JSON_1_0 = 'application/x-amz-json-1.0';
 const DEFAULT_MAX_MESSAGE_BYTES = 1_048_576;
+const SEND_ACTIONS = new Set(['SendMessage', 'SendMessageBatch']);
+/** Requests after which a queue's size limit may differ from the one remembered. */
+const QUEUE_CHANGES = new Set(['AmazonSQS.SetQueueAttributes', 'AmazonSQS.CreateQueue', 'AmazonSQS.DeleteQueue']);
 
 export async function startStrictProxy(options: {
   readonly upstream: string;
@@ -35,11 +39,9 @@ export async function startStrictProxy(options: {
 }): Promise<StrictProxy> {
   const upstream = new URL(options.upstream);
   const refused: StrictRefusal[] = [];
-  const refusals = {
-    push(refusal: StrictRefusal): void {
-      refused.push(refusal);
-      options.onRefusal?.(refusal);
-    },
+  const note = (refusal: StrictRefusal): void => {
+    refused.push(refusal);
+    options.onRefusal?.(refusal);
   };
   const maxBytes = new Map<string, Promise<number>>();
 
@@ -62,7 +64,7 @@ export async function startStrictProxy(options: {
       req.end(body);
     });
 
-  /** The queue's MaximumMessageSize, asked of the emulator once per queue (again after SetQueueAttributes). */
+  /** The queue's MaximumMessageSize, asked of the emulator once per queue (again after a change to queues). */
   const queueLimit = (queueUrl: string): Promise<number> => {
     let limit = maxBytes.get(queueUrl);
     if (!limit) {
@@ -94,11 +96,11 @@ export async function startStrictProxy(options: {
       const input = parseObject(body);
       if (input) {
         const queueUrl = typeof input['QueueUrl'] === 'string' ? input['QueueUrl'] : '';
-        if (action === 'SetQueueAttributes') maxBytes.delete(queueUrl);
-        const verdict = checkSqsRequest(action, input, await queueLimit(queueUrl));
+        const limit = SEND_ACTIONS.has(action) ? await queueLimit(queueUrl) : DEFAULT_MAX_MESSAGE_BYTES;
+        const verdict = checkSqsRequest(action, input, limit);
         if (verdict.kind === 'refuse') return refuseSqs(res, verdict.refusal);
         failed = verdict.failed;
-        for (const f of failed) refusals.push({ service: 'sqs', code: f.Code, message: f.Message });
+        for (const f of failed) note({ service: 'sqs', code: f.Code, message: f.Message });
         if (failed.length > 0) {
           const entries = verdict.input['Entries'];
           if (Array.isArray(entries) && entries.length === 0)
@@ -112,6 +114,7 @@ export async function startStrictProxy(options: {
       if (refusal) return refuseS3(res, refusal, path);
     }
     const out = await send(method, path, headers, body);
+    if (QUEUE_CHANGES.has(target)) maxBytes.clear();
     let outBody = out.body;
     if (failed.length > 0 && out.status === 200) {
       const answer = parseObject(out.body) ?? {};
@@ -124,7 +127,7 @@ export async function startStrictProxy(options: {
   };
 
   const refuseSqs = (res: http.ServerResponse, refusal: SqsRefusal): void => {
-    refusals.push({ service: 'sqs', code: refusal.code, message: refusal.message });
+    note({ service: 'sqs', code: refusal.code, message: refusal.message });
     // SQS's JSON answer: the code in `__type`, the legacy query code (which the SDK also reads) in a header.
     sendBody(
       res,
@@ -135,7 +138,7 @@ export async function startStrictProxy(options: {
   };
 
   const refuseS3 = (res: http.ServerResponse, refusal: S3Refusal, path: string): void => {
-    refusals.push({ service: 's3', code: refusal.code, message: refusal.message });
+    note({ service: 's3', code: refusal.code, message: refusal.message });
     const resource = escapeXml(path.split('?')[0] ?? '').slice(0, 200);
     sendBody(
       res,

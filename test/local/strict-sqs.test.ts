@@ -4,6 +4,7 @@ import {
   ReceiveMessageCommand,
   SendMessageBatchCommand,
   SendMessageCommand,
+  SetQueueAttributesCommand,
   SQSServiceException,
   type MessageAttributeValue,
 } from '@aws-sdk/client-sqs';
@@ -90,6 +91,23 @@ describe('the strict layer refuses what SQS refuses', () => {
     expect(over.code).toBe('InvalidParameterValue');
     expect(over.message).toContain(`shorter than ${SMALL_QUEUE_BYTES} bytes`);
     expect(atLimit.MessageId).toBeTruthy();
+  });
+
+  it("follows a queue's new size limit after SetQueueAttributes", async () => {
+    // Prepare: a queue of 1,024 bytes, then raised to 4,096.
+    const queue = await emulator.sqs.send(
+      new CreateQueueCommand({ QueueName: 'strict-resized', Attributes: { MaximumMessageSize: '1024' } }),
+    );
+    const QueueUrl = queue.QueueUrl ?? '';
+    const before = await refusal(sendTo(QueueUrl, { MessageBody: 'r'.repeat(3_000) }));
+    await emulator.sqs.send(new SetQueueAttributesCommand({ QueueUrl, Attributes: { MaximumMessageSize: '4096' } }));
+
+    // Act
+    const after = await sendTo(QueueUrl, { MessageBody: 'r'.repeat(3_000) })();
+
+    // Assess
+    expect(before.code).toBe('InvalidParameterValue');
+    expect(after.MessageId).toBeTruthy();
   });
 
   it('refuses more than 10 message attributes', async () => {

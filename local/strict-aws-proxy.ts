@@ -27,6 +27,7 @@ export interface StrictProxy {
 const JSON_1_0 = 'application/x-amz-json-1.0';
 const DEFAULT_MAX_MESSAGE_BYTES = 1_048_576;
 const SEND_ACTIONS = new Set(['SendMessage', 'SendMessageBatch']);
+const MAX_REMEMBERED_HANDLES = 100_000;
 /** Requests after which a queue's size limit may differ from the one remembered. */
 const QUEUE_CHANGES = new Set(['AmazonSQS.SetQueueAttributes', 'AmazonSQS.CreateQueue', 'AmazonSQS.DeleteQueue']);
 
@@ -44,6 +45,18 @@ export async function startStrictProxy(options: {
     options.onRefusal?.(refusal);
   };
   const maxBytes = new Map<string, Promise<number>>();
+  // When each receipt handle was received, for SQS's 12-hour cap on a message's visibility (oldest dropped first).
+  const receivedAt = new Map<string, number>();
+  const rememberReceived = (answer: Buffer): void => {
+    const messages = parseObject(answer)?.['Messages'];
+    if (!Array.isArray(messages)) return;
+    const now = Date.now();
+    for (const message of messages as { ReceiptHandle?: unknown }[]) {
+      if (typeof message.ReceiptHandle !== 'string') continue;
+      receivedAt.set(message.ReceiptHandle, now);
+      if (receivedAt.size > MAX_REMEMBERED_HANDLES) receivedAt.delete(receivedAt.keys().next().value as string);
+    }
+  };
 
   const send = (
     method: string,
@@ -97,7 +110,7 @@ export async function startStrictProxy(options: {
       if (input) {
         const queueUrl = typeof input['QueueUrl'] === 'string' ? input['QueueUrl'] : '';
         const limit = SEND_ACTIONS.has(action) ? await queueLimit(queueUrl) : DEFAULT_MAX_MESSAGE_BYTES;
-        const verdict = checkSqsRequest(action, input, limit);
+        const verdict = checkSqsRequest(action, input, limit, (handle) => receivedAt.get(handle));
         if (verdict.kind === 'refuse') return refuseSqs(res, verdict.refusal);
         failed = verdict.failed;
         for (const f of failed) note({ service: 'sqs', code: f.Code, message: f.Message });
@@ -115,6 +128,7 @@ export async function startStrictProxy(options: {
     }
     const out = await send(method, path, headers, body);
     if (QUEUE_CHANGES.has(target)) maxBytes.clear();
+    if (target === 'AmazonSQS.ReceiveMessage' && out.status === 200) rememberReceived(out.body);
     let outBody = out.body;
     if (failed.length > 0 && out.status === 200) {
       const answer = parseObject(out.body) ?? {};

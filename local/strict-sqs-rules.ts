@@ -140,6 +140,27 @@ function checkAttribute(name: string, value: AttributeValue): SqsRefusal | undef
   return undefined;
 }
 
+/**
+ * SQS caps a message's visibility at 12 hours from the receive that gave `receiptHandle`: a change whose
+ * timeout, counted from now, ends later than that is refused. `receivedAt` maps handles to their receive
+ * time (ms); an unknown handle is left to the emulator.
+ */
+export function checkTotalVisibility(
+  receiptHandle: unknown,
+  timeoutSeconds: unknown,
+  receivedAt: (handle: string) => number | undefined,
+  nowMs: number,
+): SqsRefusal | undefined {
+  if (typeof receiptHandle !== 'string' || typeof timeoutSeconds !== 'number') return undefined;
+  const since = receivedAt(receiptHandle);
+  if (since === undefined) return undefined;
+  const total = Math.floor((nowMs - since) / 1000) + timeoutSeconds;
+  if (total <= SQS_LIMITS.maxVisibilityTimeoutSeconds) return undefined;
+  return invalidParameter(
+    `Value ${timeoutSeconds} for parameter VisibilityTimeout is invalid. Reason: Total VisibilityTimeout for the message is beyond the limit [${SQS_LIMITS.maxVisibilityTimeoutSeconds} seconds].`,
+  );
+}
+
 function checkVisibility(value: unknown): SqsRefusal | undefined {
   if (typeof value !== 'number' || (value >= 0 && value <= SQS_LIMITS.maxVisibilityTimeoutSeconds)) return undefined;
   return invalidParameter(
@@ -154,7 +175,17 @@ const BATCH_ACTIONS = new Set(['SendMessageBatch', 'DeleteMessageBatch', 'Change
  * target queue's MaximumMessageSize. Checks that SQS makes per batch entry give per-entry failures, as
  * SQS reports them (HTTP 200 with `Failed` entries); the rest refuse the whole request.
  */
-export function checkSqsRequest(action: string, input: Record<string, unknown>, maxMessageBytes: number): SqsVerdict {
+export function checkSqsRequest(
+  action: string,
+  input: Record<string, unknown>,
+  maxMessageBytes: number,
+  /** When each receipt handle was received (ms), for the 12-hour total; unknown handles are not checked. */
+  receivedAt: (handle: string) => number | undefined = () => undefined,
+  nowMs: number = Date.now(),
+): SqsVerdict {
+  const visibility = (entry: Readonly<Record<string, unknown>>): SqsRefusal | undefined =>
+    checkVisibility(entry['VisibilityTimeout']) ??
+    checkTotalVisibility(entry['ReceiptHandle'], entry['VisibilityTimeout'], receivedAt, nowMs);
   const refuse = (refusal: SqsRefusal): SqsVerdict => ({ kind: 'refuse', refusal });
   const forward: SqsVerdict = { kind: 'forward', input, failed: [] };
   if (BATCH_ACTIONS.has(action)) {
@@ -167,7 +198,7 @@ export function checkSqsRequest(action: string, input: Record<string, unknown>, 
       });
     if (action === 'ChangeMessageVisibilityBatch') {
       const failed = entries.flatMap((entry) => {
-        const problem = checkVisibility(entry['VisibilityTimeout']);
+        const problem = visibility(entry);
         return problem ? [entryFailure(entry, problem)] : [];
       });
       return splitBatch(input, entries, failed);
@@ -198,7 +229,11 @@ export function checkSqsRequest(action: string, input: Record<string, unknown>, 
     const problem = checkMessage(input, maxMessageBytes);
     return problem ? refuse(problem) : forward;
   }
-  if (action === 'ChangeMessageVisibility' || action === 'ReceiveMessage') {
+  if (action === 'ChangeMessageVisibility') {
+    const problem = visibility(input);
+    return problem ? refuse(problem) : forward;
+  }
+  if (action === 'ReceiveMessage') {
     const problem = checkVisibility(input['VisibilityTimeout']);
     return problem ? refuse(problem) : forward;
   }

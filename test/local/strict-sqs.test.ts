@@ -152,6 +152,28 @@ describe('the strict layer refuses what SQS refuses', () => {
     expect(out).toMatchObject({ code: 'InvalidParameterValue', message: expect.stringContaining('VisibilityTimeout') });
   });
 
+  it('refuses a change that keeps a message invisible more than 12 hours after its receive', async () => {
+    // Prepare: received, then a second passes.
+    const queue = await emulator.sqs.send(new CreateQueueCommand({ QueueName: 'strict-visibility-total' }));
+    const QueueUrl = queue.QueueUrl ?? '';
+    await sendTo(QueueUrl, { MessageBody: 'held long' })();
+    const received = await emulator.sqs.send(new ReceiveMessageCommand({ QueueUrl, WaitTimeSeconds: 0 }));
+    const ReceiptHandle = received.Messages?.[0]?.ReceiptHandle ?? '';
+    await new Promise((resolve) => setTimeout(resolve, 1_100));
+    const change = (VisibilityTimeout: number) => () =>
+      emulator.sqs.send(new ChangeMessageVisibilityCommand({ QueueUrl, ReceiptHandle, VisibilityTimeout }));
+
+    // Act
+    const over = await refusal(change(43_200));
+    await change(43_000)();
+
+    // Assess
+    expect(over).toMatchObject({
+      code: 'InvalidParameterValue',
+      message: expect.stringContaining('Total VisibilityTimeout'),
+    });
+  });
+
   it('refuses a batch of more than 10 entries', async () => {
     // Prepare
     const Entries = Array.from({ length: 11 }, (_, i) => ({ Id: `e${i}`, MessageBody: 'x' }));

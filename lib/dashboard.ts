@@ -69,6 +69,9 @@ export class FirehoseDashboard extends cloudwatch.Dashboard {
         worker(METRIC_NAMES.deliveriesSucceeded),
         worker(METRIC_NAMES.deliveriesRetried),
         worker(METRIC_NAMES.deliveriesDeadLettered),
+        // Pressure that is no failure: holds (rate ceiling, open circuit) and 429s under PARTNER_MAX_RPS.
+        worker(METRIC_NAMES.deliveriesHeld),
+        worker(METRIC_NAMES.partnerThrottled),
       ]),
       graph(
         'Worker delivery latency',

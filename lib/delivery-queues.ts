@@ -2,6 +2,7 @@ import { Duration } from 'aws-cdk-lib';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { DELIVERY_DEFAULTS } from '../lambda/delivery/defaults';
+import { ConstructPropsError } from './construct-props-error';
 import { checkDeliverySettings, mergeQueueProps } from './delivery-settings';
 import type { FirehoseIntegrationProps } from './firehose-integration-props';
 
@@ -11,6 +12,8 @@ export interface DeliveryQueues {
   /** The props each queue was built with (the kit's defaults with the user's merged over them). */
   readonly deliveryQueueProps: sqs.QueueProps;
   readonly deadLetterQueueProps: sqs.QueueProps;
+  /** The delivery queue's message size limit: the functions chunk queued deliveries to it. */
+  readonly maxMessageBytes: number;
 }
 
 /**
@@ -28,6 +31,8 @@ export function createDeliveryQueues(
       encryption: sqs.QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
       retentionPeriod: Duration.days(DELIVERY_DEFAULTS.deadLetterRetentionDays),
+      // Explicit, as on the delivery queue: a parked copy is as large as the message it copies.
+      maxMessageSizeBytes: DELIVERY_DEFAULTS.queueMessageMaxBytes,
     },
     props.deadLetterQueueProps,
   );
@@ -41,6 +46,8 @@ export function createDeliveryQueues(
       // AWS guidance for Lambda event sources: at least six times the function timeout, so Lambda can retry a
       // throttled batch before SQS makes its messages visible again.
       visibilityTimeout: Duration.seconds(6 * workerTimeout.toSeconds()),
+      // Explicit rather than the library default, so the functions' chunk size (below) is what the queue holds.
+      maxMessageSizeBytes: DELIVERY_DEFAULTS.queueMessageMaxBytes,
       // A backstop only a crashing worker reaches: the worker parks, with a reason, what it gives up on.
       deadLetterQueue: { queue: deadLetterQueue, maxReceiveCount: DELIVERY_DEFAULTS.redriveMaxReceiveCount },
     },
@@ -52,6 +59,13 @@ export function createDeliveryQueues(
     deadLetterQueue: deadLetterQueueProps,
     workerEnvironment: props.workerFunctionProps?.environment ?? {},
   });
+  const maxMessageBytes = deliveryQueueProps.maxMessageSizeBytes ?? DELIVERY_DEFAULTS.queueMessageMaxBytes;
+  const deadLetterBytes = deadLetterQueueProps.maxMessageSizeBytes ?? DELIVERY_DEFAULTS.queueMessageMaxBytes;
+  if (deadLetterBytes < maxMessageBytes)
+    throw new ConstructPropsError(
+      'deadLetterQueueProps.maxMessageSizeBytes',
+      `(${deadLetterBytes}) must be at least the delivery queue's (${maxMessageBytes}): a message too large to park would be tried forever`,
+    );
   const deliveryQueue = new sqs.Queue(scope, 'DeliveryQueue', deliveryQueueProps);
-  return { deliveryQueue, deadLetterQueue, deliveryQueueProps, deadLetterQueueProps };
+  return { deliveryQueue, deadLetterQueue, deliveryQueueProps, deadLetterQueueProps, maxMessageBytes };
 }

@@ -108,6 +108,7 @@ export class FirehoseIntegration extends Construct {
         sealingKeyArn: this.sealingKey.keyArn,
         partnerCredentialSecretArn: this.partnerCredentialSecret?.secretArn,
         claimCheckBucketName: this.claimCheckBucket.bucketName,
+        queueMessageMaxBytes: queues.maxMessageBytes,
       },
     );
 

@@ -8,6 +8,8 @@ export interface DeliveryLocations {
   readonly sealingKeyArn: string;
   readonly claimCheckBucketName: string;
   readonly partnerCredentialSecretArn?: string | undefined;
+  /** The delivery queue's message size limit, which the functions chunk queued deliveries to. */
+  readonly queueMessageMaxBytes?: number | undefined;
 }
 
 export interface EnvironmentSettings {
@@ -43,5 +45,8 @@ function deliveryEnvironment(partnerApiUrl: string, locations: DeliveryLocations
       ? {}
       : { [ENV.partnerCredentialSecretArn]: locations.partnerCredentialSecretArn }),
     [ENV.claimCheckBucket]: locations.claimCheckBucketName,
+    ...(locations.queueMessageMaxBytes === undefined
+      ? {}
+      : { [ENV.queueMessageMaxBytes]: String(locations.queueMessageMaxBytes) }),
   };
 }

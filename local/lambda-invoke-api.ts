@@ -40,6 +40,8 @@ export interface InvokeApiServer {
 
 /** Lambda's synchronous invoke limit on the request and on the response (6 MB), as AWS counts it. */
 export const MAX_SYNC_PAYLOAD_BYTES = 6 * 1024 * 1024;
+/** Lambda's asynchronous (`Event`) invoke limit on the request: 1 MB since 2025 (256 KB before). */
+export const MAX_ASYNC_PAYLOAD_BYTES = 1024 * 1024;
 
 const INVOKE_PATH = /^\/2015-03-31\/functions\/([^/]+)\/invocations\/?$/;
 const LIST_PATH = /^\/2015-03-31\/functions\/?$/;
@@ -109,12 +111,13 @@ export async function startInvokeApi(options: InvokeApiOptions): Promise<InvokeA
       };
       res.setHeader('x-amzn-RequestId', requestId);
       res.setHeader('X-Amz-Executed-Version', context.qualifier === '$LATEST' ? '$LATEST' : '1');
-      if (body.length > MAX_SYNC_PAYLOAD_BYTES) {
+      const limit = invocationType === 'Event' ? MAX_ASYNC_PAYLOAD_BYTES : MAX_SYNC_PAYLOAD_BYTES;
+      if (body.length > limit) {
         // What AWS answers, before the function runs.
         res.setHeader('x-amzn-ErrorType', 'RequestEntityTooLargeException');
         sendJson(res, 413, {
           Type: 'User',
-          message: `Request must be smaller than ${MAX_SYNC_PAYLOAD_BYTES} bytes for the InvokeFunction operation`,
+          message: `Request must be smaller than ${limit} bytes for the InvokeFunction operation`,
         });
         return;
       }

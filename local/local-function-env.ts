@@ -32,7 +32,7 @@ export function localFunctionEnv(options: {
  * the partner: the one place local runs, tests and benches take these settings from.
  */
 export function emulatorDeliveryEnv(
-  sqs: Pick<SqsEmulator, 'queueUrl' | 'deadLetterQueueUrl' | 'endpoint' | 'bucketName'>,
+  sqs: Pick<SqsEmulator, 'queueUrl' | 'deadLetterQueueUrl' | 'endpoint' | 'bucketName' | 'maxMessageBytes'>,
   partnerUrl: string,
 ): Record<string, string> {
   return {
@@ -42,6 +42,8 @@ export function emulatorDeliveryEnv(
     [ENV.sqsEndpoint]: sqs.endpoint,
     [ENV.claimCheckBucket]: sqs.bucketName,
     [ENV.s3Endpoint]: sqs.endpoint,
+    // Chunk to what the queue is set to, as the construct makes the deployed functions do.
+    [ENV.queueMessageMaxBytes]: String(sqs.maxMessageBytes),
   };
 }
 

@@ -83,6 +83,11 @@ function workerActivity(log: SystemLog): WorkerObserver {
     delivered: () => undefined,
     retried: (status) => log.activity(`worker: will retry a delivery (${answer(status)})`),
     deadLettered: (status) => log.activity(`worker: parked a delivery in the dead-letter queue (${answer(status)})`),
+    // Holds while the partner is down are many and already told by the retries; a 429 under the ceiling is not.
+    held: (status) => {
+      if (status !== undefined)
+        log.activity(`worker: held a delivery, the partner asked to slow down (${answer(status)})`);
+    },
   };
 }
 

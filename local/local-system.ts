@@ -41,6 +41,8 @@ export interface LocalSystemOptions {
   readonly reload?: ReloadOptions;
   /** A module exporting `integration`, run instead of lambda/integration (ENV.localIntegrationModule, tests). */
   readonly integrationModule?: string;
+  /** Both queues' message size limit; the functions chunk to it. @default SQS's 1 MiB */
+  readonly queueMessageMaxBytes?: number;
 }
 
 export interface LocalSystem {
@@ -63,14 +65,21 @@ export interface LocalSystem {
 export async function startLocalSystem(options: LocalSystemOptions): Promise<LocalSystem> {
   const logger = options.logger ?? createLogger('firehose-local');
   const host = options.host ?? '127.0.0.1';
-  const sqs = await startSqsEmulator({ port: options.sqsPort, host });
+  const log = new SystemLog(options.listener);
+  const sqs = await startSqsEmulator({
+    port: options.sqsPort,
+    host,
+    // What AWS would refuse is refused here too, and said in the terminal: it is a bug to fix before deploying.
+    onRefusal: (refusal) =>
+      log.activity(`${refusal.service}: refused as AWS would (${refusal.code}): ${refusal.message}`),
+    ...(options.queueMessageMaxBytes === undefined ? {} : { maxMessageBytes: options.queueMessageMaxBytes }),
+  });
   const partner = options.partnerApiUrl ? undefined : await startPartnerServer({ port: options.partnerPort, host });
   const partnerUrl = options.partnerApiUrl ?? (partner as PartnerServer).url;
 
   const functionEnv = localFunctionEnv({ partnerUrl, sqs, ...(options.env ? { extra: options.env } : {}) });
   useLocalAwsCredentials(options.region);
 
-  const log = new SystemLog(options.listener);
   const code = await startReloadableFunctions({
     env: functionEnv,
     log,

@@ -5,11 +5,14 @@ import type * as Fauxqs from 'fauxqs';
 import { DELIVERY_DEFAULTS } from '../lambda/delivery/defaults';
 import { importEsm } from './import-esm';
 import { PLATFORM_ENV } from '../lambda/config/environment';
+import { startStrictProxy, type StrictProxy, type StrictRefusal } from './strict-aws-proxy';
 
 /**
  * A real SQS API on loopback (fauxqs), driven with the real @aws-sdk/client-sqs, with the delivery queue and
  * its dead-letter queue set up as the CDK stack sets them up (redrive count, visibility timeout), and the
  * S3 side of the same emulator holding the claim-check bucket (same endpoint, path-style addressing).
+ * Clients reach it only through the strict layer (local/strict-aws-proxy.ts): what SQS or S3 refuses and
+ * fauxqs would accept is refused with the service's own error code.
  */
 
 // Dummy credentials and region for the SDK; nothing leaves this machine.
@@ -18,12 +21,17 @@ process.env[PLATFORM_ENV.awsAccessKeyId] ??= 'test';
 process.env[PLATFORM_ENV.awsSecretAccessKey] ??= 'test';
 
 export interface SqsEmulator {
+  /** The strict layer's address: the one endpoint clients use (SQS and S3). */
   readonly endpoint: string;
+  /** What the strict layer refused so far (SQS requests and batch entries, S3 requests). */
+  readonly refusals: StrictProxy['refusals'];
   readonly sqs: SQSClient;
   readonly queueUrl: string;
   readonly queueArn: string;
   readonly deadLetterQueueUrl: string;
   readonly deadLetterQueueArn: string;
+  /** Both queues' MaximumMessageSize, as the construct sets it (ENV.queueMessageMaxBytes follows it). */
+  readonly maxMessageBytes: number;
   /** The claim-check bucket, served on `endpoint` too (ENV.s3Endpoint). */
   readonly bucketName: string;
   readonly s3: S3Client;
@@ -40,17 +48,35 @@ export const LOCAL_QUEUE_NAMES = { delivery: 'firehose-delivery', deadLetter: 'f
 export const LOCAL_BUCKET_NAME = 'firehose-claim-checks';
 
 export async function startSqsEmulator(
-  options: { port?: number; host?: string; maxReceiveCount?: number; visibilityTimeout?: number } = {},
+  options: {
+    port?: number;
+    host?: string;
+    maxReceiveCount?: number;
+    visibilityTimeout?: number;
+    /** @default DELIVERY_DEFAULTS.queueMessageMaxBytes (SQS's 1 MiB) */
+    maxMessageBytes?: number;
+    /** Told of each request the strict layer refuses. */
+    onRefusal?: (refusal: StrictRefusal) => void;
+  } = {},
 ): Promise<SqsEmulator> {
   const { startFauxqs } = await importEsm<typeof Fauxqs>('fauxqs');
   const host = options.host ?? '127.0.0.1';
-  const server = await listeningOn(host, () =>
-    startFauxqs({ port: options.port ?? 0, host: '127.0.0.1', logger: false }),
-  );
-  const endpoint = `http://${host}:${server.port}`;
-  const dlq = server.createQueue(LOCAL_QUEUE_NAMES.deadLetter);
+  // fauxqs on a free loopback port, reached only through the strict layer on the port asked for.
+  const server = await listeningOn('127.0.0.1', () => startFauxqs({ port: 0, host: '127.0.0.1', logger: false }));
+  const proxy = await startStrictProxy({
+    upstream: `http://127.0.0.1:${server.port}`,
+    host,
+    ...(options.port === undefined ? {} : { port: options.port }),
+    ...(options.onRefusal ? { onRefusal: options.onRefusal } : {}),
+  });
+  const endpoint = proxy.url;
+  const maxMessageBytes = options.maxMessageBytes ?? DELIVERY_DEFAULTS.queueMessageMaxBytes;
+  const dlq = server.createQueue(LOCAL_QUEUE_NAMES.deadLetter, {
+    attributes: { MaximumMessageSize: String(maxMessageBytes) },
+  });
   const queue = server.createQueue(LOCAL_QUEUE_NAMES.delivery, {
     attributes: {
+      MaximumMessageSize: String(maxMessageBytes),
       VisibilityTimeout: String(options.visibilityTimeout ?? 6 * DELIVERY_DEFAULTS.workerTimeoutSeconds),
       RedrivePolicy: JSON.stringify({
         deadLetterTargetArn: dlq.queueArn,
@@ -64,11 +90,13 @@ export async function startSqsEmulator(
   const s3 = new S3Client({ endpoint, forcePathStyle: true, region: 'us-east-1', credentials });
   return {
     endpoint,
+    refusals: proxy.refusals,
     sqs,
     queueUrl: queue.queueUrl,
     queueArn: queue.queueArn,
     deadLetterQueueUrl: dlq.queueUrl,
     deadLetterQueueArn: dlq.queueArn,
+    maxMessageBytes,
     bucketName,
     s3,
     async objects() {
@@ -97,6 +125,7 @@ export async function startSqsEmulator(
     async stop() {
       sqs.destroy();
       s3.destroy();
+      await proxy.close();
       await server.stop();
     },
   };

@@ -1,4 +1,10 @@
-import { DeleteMessageBatchCommand, ReceiveMessageCommand, type Message, type SQSClient } from '@aws-sdk/client-sqs';
+import {
+  ChangeMessageVisibilityBatchCommand,
+  DeleteMessageBatchCommand,
+  ReceiveMessageCommand,
+  type Message,
+  type SQSClient,
+} from '@aws-sdk/client-sqs';
 import type { SQSEvent, SQSRecord } from 'aws-lambda';
 import type { SqsBatchHandler } from '../lambda/delivery/worker-batch';
 
@@ -7,6 +13,9 @@ import type { SqsBatchHandler } from '../lambda/delivery/worker-batch';
  * handler in the real SQSEvent shape, and deletes the records the handler did not report as failed.
  * Lets tests and `npm start` run the very handler code that runs in AWS.
  */
+/** Lambda's limit on one invocation's payload, which its SQS event source keeps each batch under. */
+export const MAX_EVENT_PAYLOAD_BYTES = 6 * 1024 * 1024;
+
 export interface WorkerRunnerOptions {
   readonly sqs: SQSClient;
   readonly queueUrl: string;
@@ -53,13 +62,23 @@ export async function pollOnce(options: WorkerRunnerOptions): Promise<number> {
       MessageAttributeNames: ['All'],
     }),
   );
-  const messages = out.Messages ?? [];
-  if (messages.length === 0) return 0;
-  const event: SQSEvent = {
-    Records: messages.map((m) =>
-      toSqsRecord(m, options.queueArn ?? 'arn:aws:sqs:local:000000000000:delivery', 'local'),
-    ),
-  };
+  const received = out.Messages ?? [];
+  if (received.length === 0) return 0;
+  const { messages, records, returned } = withinEventPayload(received, options.queueArn);
+  if (returned.length > 0) {
+    // What did not fit goes back at once, as the event source leaves it for a later batch.
+    await options.sqs.send(
+      new ChangeMessageVisibilityBatchCommand({
+        QueueUrl: options.queueUrl,
+        Entries: returned.map((m, i) => ({
+          Id: String(i),
+          ReceiptHandle: m.ReceiptHandle ?? '',
+          VisibilityTimeout: 0,
+        })),
+      }),
+    );
+  }
+  const event: SQSEvent = { Records: records };
   const response = await options.handler(event);
   const failed = new Set(response.batchItemFailures.map((f) => f.itemIdentifier));
   const done = messages.filter((m) => !failed.has(m.MessageId ?? ''));
@@ -73,6 +92,27 @@ export async function pollOnce(options: WorkerRunnerOptions): Promise<number> {
   }
   options.onBatch?.(messages.length, failed.size);
   return messages.length;
+}
+
+/**
+ * The leading messages whose records fit one invocation's payload (MAX_EVENT_PAYLOAD_BYTES, the event's
+ * JSON as Lambda counts it), and the rest. The first record always goes: one message (1 MiB at most, about
+ * twice that once escaped in JSON) always fits.
+ */
+export function withinEventPayload(
+  received: readonly Message[],
+  queueArn = 'arn:aws:sqs:local:000000000000:delivery',
+): { messages: Message[]; records: SQSRecord[]; returned: Message[] } {
+  const records: SQSRecord[] = [];
+  let bytes = Buffer.byteLength('{"Records":[]}');
+  for (const message of received) {
+    const record = toSqsRecord(message, queueArn, 'local');
+    const size = Buffer.byteLength(JSON.stringify(record)) + (records.length > 0 ? 1 : 0);
+    if (records.length > 0 && bytes + size > MAX_EVENT_PAYLOAD_BYTES) break;
+    records.push(record);
+    bytes += size;
+  }
+  return { messages: received.slice(0, records.length), records, returned: received.slice(records.length) };
 }
 
 /** A received message as the Lambda SQS event source presents it to the worker. */

@@ -2,11 +2,11 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import type { PartnerIntegration } from '../core/partner-integration';
 import { readPositiveInt } from '../config/env-readers';
 import { CAPTURE_DEFAULTS, CAPTURE_ENV, ENV } from '../delivery/defaults';
-import { confidentialSettingIds } from '../firehose/registration';
 import { errorMessage } from '../common/errors';
 import { CaptureBuffer } from './capture-buffer';
 import { folderCaptureSink, s3CaptureSink } from './capture-sink';
 import { RequestCapture } from './request-capture';
+import { capturedConfidentialIds } from './strip-confidential';
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -36,7 +36,7 @@ export function requestCaptureFromEnv(
     buffer,
     service,
     sampleRate: sampleRate(env),
-    confidentialIds: confidentialSettingIds(integration.registration),
+    confidentialIds: capturedConfidentialIds(integration.registration),
   });
 }
 

@@ -1,35 +1,44 @@
 import { parseJson, stringifyJson } from '../firehose/json';
+import { allAccountSettings, type ModuleRegistration, type Setting } from '../firehose/registration';
 import { isSecretKey } from '../observability/redact';
 
 /**
- * A Firehose request as it may be stored: every confidential account setting removed. Settings the
- * registration declares confidential go, and so does any setting whose id looks like a credential
- * (`apiKey`, `token`, …), so a setting added to the registration without the flag is not captured either.
- * Everything else is kept exactly, 64-bit integers included (the lossless reader and writer).
+ * A Firehose request as it may be stored: every confidential setting removed. Settings the registration
+ * declares confidential (account, connection and subscription settings alike) go, and so does any setting
+ * whose id looks like a credential (`apiKey`, `token`, …), so a setting added without the flag is not
+ * captured either. Every block named `…_settings` is stripped, wherever it sits (account settings, the
+ * current and previous subscription settings, each audience of a membership change, and any block a newer
+ * Firehose version adds). Everything else is kept exactly, 64-bit integers included.
  */
 export function stripConfidential(raw: string, confidentialIds: ReadonlySet<string>): string {
   const value = parseJson(raw);
   if (!isObject(value)) return raw;
-  const removeFrom = (settings: unknown): void => {
-    if (!isObject(settings)) return;
-    for (const id of Object.keys(settings)) {
-      if (confidentialIds.has(id) || isSecretKey(id)) delete settings[id];
-    }
-  };
-  const account = value['account'];
-  if (isObject(account)) removeFrom(account['account_settings']);
-  // Subscription settings travel on subscriptions and on every audience of a membership change.
-  removeFrom(value['audience_subscription_settings']);
-  const profiles = value['user_profiles'];
-  if (Array.isArray(profiles)) {
-    for (const profile of profiles) {
-      const audiences = isObject(profile) ? profile['audiences'] : undefined;
-      if (Array.isArray(audiences))
-        for (const audience of audiences)
-          if (isObject(audience)) removeFrom(audience['audience_subscription_settings']);
+  stripSettingsBlocks(value, confidentialIds);
+  return stringifyJson(value);
+}
+
+/** Ids declared confidential in any settings block of the registration, subscription settings included. */
+export function capturedConfidentialIds(registration: ModuleRegistration): ReadonlySet<string> {
+  const declared: Setting[] = [
+    ...allAccountSettings(registration),
+    ...(registration.audience_processing_registration?.audience_subscription_settings ?? []),
+  ];
+  return new Set(declared.filter((s) => s.type === 'text' && s.confidential).map((s) => s.id));
+}
+
+function stripSettingsBlocks(node: unknown, confidentialIds: ReadonlySet<string>): void {
+  if (Array.isArray(node)) {
+    for (const item of node) stripSettingsBlocks(item, confidentialIds);
+    return;
+  }
+  if (!isObject(node)) return;
+  for (const [key, child] of Object.entries(node)) {
+    if (key.endsWith('_settings') && isObject(child)) {
+      for (const id of Object.keys(child)) if (confidentialIds.has(id) || isSecretKey(id)) delete child[id];
+    } else {
+      stripSettingsBlocks(child, confidentialIds);
     }
   }
-  return stringifyJson(value);
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {

@@ -51,8 +51,8 @@ const DELIVERY_VARIABLES = {
   holdMaxMs: { name: 'HOLD_MAX_MS', audience: 'knob', default: '900000' },
   /** How long an open circuit waits before one call probes the partner. */
   circuitOpenMs: { name: 'CIRCUIT_OPEN_MS', audience: 'knob', default: '30000' },
-  /** One queue message's size limit. */
-  queueMessageMaxBytes: { name: 'QUEUE_MESSAGE_MAX_BYTES', audience: 'knob', default: '262144' },
+  /** One queue message's size limit: the construct sets it to the delivery queue's maxMessageSizeBytes. */
+  queueMessageMaxBytes: { name: 'QUEUE_MESSAGE_MAX_BYTES', audience: 'knob', default: '1048576' },
   /** `true`: answer `suspend_subscription: true` on an in-line 401/403. */
   suspendOnAuthFailure: { name: 'SUSPEND_ON_AUTH_FAILURE', audience: 'knob', default: 'false' },
   /** Local runs only: the SQS emulator's endpoint. */

@@ -26,6 +26,10 @@ export interface InvocationSummary {
   readonly inline?: readonly InlineOutcome['kind'][];
   /** Something the operator should see although the request was answered normally (logged at warn). */
   readonly warning?: string;
+  /** An event batch with no known events: the unknown types it held, with their counts. */
+  readonly skippedEventTypes?: Readonly<Record<string, number>>;
+  /** An event batch with no known events: the fields of user data it carried (wire names). */
+  readonly carried?: readonly string[];
   /** A DSR request's `subject_request_type`, when it was not an erasure (null: absent). */
   readonly subjectRequestType?: string | null;
 }

@@ -15,7 +15,7 @@ import {
 } from '../firehose';
 import type { DeliveryPort, InlineOutcome } from './delivery-port';
 import { decideEventless } from './eventless';
-import { summarize, type ProcessResult } from './invocation-summary';
+import { summarize, type InvocationSummary, type ProcessResult } from './invocation-summary';
 import type { PartnerIntegration } from './partner-integration';
 import { planCalls } from './plan-calls';
 import { pickSecrets } from './secrets';
@@ -71,11 +71,21 @@ async function processEvents(
     events: request.events.length,
     skippedEvents,
   };
+  let eventless: Pick<InvocationSummary, 'warning' | 'carried' | 'skippedEventTypes'> = {};
   if (request.events.length === 0) {
     const allowEventless = deps.integration.registration.permissions?.allow_eventless_batches === true;
-    const decision = decideEventless(request, skippedEvents, allowEventless);
-    if (decision !== 'forward')
-      return { response: eventProcessingResponse(), summary: { ...base, calls: 0, outcome: decision } };
+    const verdict = decideEventless(request, skippedEvents, allowEventless);
+    // What was dropped or forwarded goes into the log line: the unknown types with their counts, the fields carried.
+    eventless = {
+      ...(verdict.warning === undefined ? {} : { warning: verdict.warning }),
+      ...(verdict.carried.length === 0 ? {} : { carried: verdict.carried }),
+      ...(skippedEvents === 0 ? {} : { skippedEventTypes: Object.fromEntries(skipped) }),
+    };
+    if (verdict.decision !== 'forward')
+      return {
+        response: eventProcessingResponse(),
+        summary: { ...base, calls: 0, outcome: verdict.decision, ...eventless },
+      };
   }
 
   const calls = planCalls({
@@ -88,7 +98,13 @@ async function processEvents(
   const suspend = deps.suspendOnAuthFailure && outcomes.some(isAuthRefusal);
   return {
     response: eventProcessingResponse({ suspendSubscription: suspend }),
-    summary: { ...base, calls: calls.length, outcome: summarize(outcomes), inline: outcomes.map((o) => o.kind) },
+    summary: {
+      ...base,
+      calls: calls.length,
+      outcome: summarize(outcomes),
+      inline: outcomes.map((o) => o.kind),
+      ...eventless,
+    },
   };
 }
 

@@ -36,8 +36,12 @@ export const DELIVERY_DEFAULTS = {
   backoffMaxMs: 5 * 60_000,
   /** Longest wait between two receives of one message (a fifth of its age, 1 s up to this). */
   holdMaxMs: 15 * 60_000,
-  /** Every SQS endpoint and the local emulator accept 256 KiB per message. */
-  queueMessageMaxBytes: 256 * 1024,
+  /**
+   * One queue message's limit: SQS's maximum (1 MiB since 2025, aws-cdk-lib's default too). The construct
+   * sets it on both queues explicitly and hands the delivery queue's value to the functions, which chunk to
+   * it; only a single item above it travels by claim check.
+   */
+  queueMessageMaxBytes: 1024 * 1024,
   /** Worker batch size and concurrency: the load the partner's API sees at most. */
   workerBatchSize: 10,
   workerMaxConcurrency: 5,

@@ -93,6 +93,8 @@ export async function deliverRecord(
       if (outcome.kind === 'not-tried' && deps.breaker.state === 'closed') await releaseHeld(deps);
       const reason = decision.kind === 'retry' ? decision.reason : (decision.reason ?? 'circuit open');
       if (outcome.kind === 'unavailable') deps.observer?.retried(outcome.status);
+      // A hold is no failure, but pressure the operator must see (issue 22): counted, with the partner's 429.
+      if (decision.kind === 'hold') deps.observer?.held(outcome.kind === 'slowed' ? outcome.status : undefined);
       const what =
         decision.kind === 'retry'
           ? 'will retry'

@@ -21,6 +21,10 @@ export const METRIC_NAMES = {
   deliveriesSucceeded: 'DeliveriesSucceeded',
   deliveriesRetried: 'DeliveriesRetried',
   deliveriesDeadLettered: 'DeliveriesDeadLettered',
+  /** A queued delivery held (rate limit, open circuit, a 429 under the ceiling): waits without failing. */
+  deliveriesHeld: 'DeliveriesHeld',
+  /** The partner answered 429 while PARTNER_MAX_RPS was set: the ceiling is above what it accepts. */
+  partnerThrottled: 'PartnerThrottled',
   deliveryLatency: 'DeliveryLatency',
   partner2xx: 'PartnerStatus2xx',
   partner4xx: 'PartnerStatus4xx',
@@ -87,6 +91,8 @@ export interface WorkerObserver {
   delivered(status: number, latencyMs: number): void;
   retried(status: number | undefined): void;
   deadLettered(status: number | undefined): void;
+  /** Held, not failed; `status` is the partner's answer when it was tried and asked to slow down (429). */
+  held(status: number | undefined): void;
 }
 
 export function workerMetrics(metrics: Metrics): WorkerObserver {
@@ -114,6 +120,12 @@ export function workerMetrics(metrics: Metrics): WorkerObserver {
     deadLettered(code) {
       metrics.addMetric(METRIC_NAMES.deliveriesDeadLettered, MetricUnit.Count, 1);
       if (code !== undefined) status(code);
+    },
+    held(code) {
+      metrics.addMetric(METRIC_NAMES.deliveriesHeld, MetricUnit.Count, 1);
+      if (code === undefined) return;
+      if (code === 429) metrics.addMetric(METRIC_NAMES.partnerThrottled, MetricUnit.Count, 1);
+      status(code);
     },
   };
 }

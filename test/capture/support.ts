@@ -4,9 +4,9 @@ import path from 'node:path';
 import { CaptureBuffer } from '../../lambda/capture/capture-buffer';
 import type { CaptureSink } from '../../lambda/capture/capture-sink';
 import { RequestCapture } from '../../lambda/capture/request-capture';
+import { capturedConfidentialIds } from '../../lambda/capture/strip-confidential';
 import type { PartnerIntegration } from '../../lambda/core/partner-integration';
 import { createCoreDependencies } from '../../lambda/delivery/create-delivery';
-import { confidentialSettingIds } from '../../lambda/firehose/registration';
 import { integration as defaultIntegration } from '../support/kit-integration';
 import { createLogger } from '../../lambda/observability/logger';
 import { createIngressRuntime } from '../../lambda/runtime/ingress-runtime';
@@ -44,7 +44,7 @@ export function capturingIngress(options: {
     buffer,
     service: 'firehose-ingress',
     sampleRate: options.sampleRate ?? 1,
-    confidentialIds: confidentialSettingIds(integration.registration),
+    confidentialIds: capturedConfidentialIds(integration.registration),
     ...(options.random ? { random: options.random } : {}),
   });
   const runtime = createIngressRuntime({ ...dependencies, delivery: capture.observe(dependencies.delivery) }, logger);

@@ -267,16 +267,21 @@ describe('processRequest: eventless batches follow allow_eventless_batches', () 
     expect([...inline, ...queued]).toEqual([]);
   });
 
-  it('without the permission, forwards no eventless batch, whatever user data it carries', async () => {
+  it('without the permission, still forwards the user data an eventless batch carries, and warns (issue 22, item 10)', async () => {
     // Prepare
-    const { run, inline, queued } = setup(undefined, { integration: withEventless(false) });
+    const { run, inline } = setup(undefined, { integration: withEventless(false) });
     // Act
     const eventless = await run(eventBatch(undefined, userData));
     const allUnknown = await run(eventBatch([event('hologram')], userData));
+    const nothing = await run(eventBatch([event('hologram')]));
     // Assess
-    expect(eventless.summary.outcome).toBe('verification');
-    expect(allUnknown.summary.outcome).toBe('nothing-to-send');
-    expect([...inline, ...queued]).toEqual([]);
+    expect(eventless.summary).toMatchObject({
+      outcome: 'delivered',
+      warning: expect.stringContaining('allow_eventless'),
+    });
+    expect(allUnknown.summary).toMatchObject({ outcome: 'delivered', skippedEventTypes: { hologram: 1 } });
+    expect(nothing.summary).toMatchObject({ outcome: 'nothing-to-send', skippedEventTypes: { hologram: 1 } });
+    expect(inline).toHaveLength(2);
   });
 });
 

@@ -11,6 +11,7 @@ import { startPartnerServer, type PartnerServer } from '../../local/partner-api-
 import { startSqsEmulator, type SqsEmulator } from '../../local/sqs-emulator';
 import { emulatorDeliveryEnv } from '../../local/local-function-env';
 import { GENEROUS_INLINE_DEADLINE_MS } from './lambda-env';
+import { TEST_QUEUE_MESSAGE_BYTES } from './large-payloads';
 
 /**
  * The whole delivery path on loopback: the real ingress pipeline and worker code, a real SQS API (fauxqs)
@@ -51,11 +52,14 @@ export async function startDeliverySystem(
     readonly worker?: (deps: WorkerDependencies) => WorkerDependencies;
     /** The delivery queue's redrive count in the emulator; @default the stack's */
     readonly maxReceiveCount?: number;
+    /** Both queues' message size limit. @default TEST_QUEUE_MESSAGE_BYTES */
+    readonly queueMessageMaxBytes?: number;
   } = {},
 ): Promise<DeliverySystem> {
-  const sqs = await startSqsEmulator(
-    options.maxReceiveCount === undefined ? {} : { maxReceiveCount: options.maxReceiveCount },
-  );
+  const sqs = await startSqsEmulator({
+    maxMessageBytes: options.queueMessageMaxBytes ?? TEST_QUEUE_MESSAGE_BYTES,
+    ...(options.maxReceiveCount === undefined ? {} : { maxReceiveCount: options.maxReceiveCount }),
+  });
   const partner = await startPartnerServer();
   const env: Record<string, string> = {
     ...emulatorDeliveryEnv(sqs, partner.url),

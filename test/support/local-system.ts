@@ -1,4 +1,5 @@
 import { createLogger } from '../../lambda/observability/logger';
+import { TEST_QUEUE_MESSAGE_BYTES } from './large-payloads';
 import { type LocalSystem, type LocalSystemOptions, startLocalSystem } from '../../local/local-system';
 import { KIT_INTEGRATION_MODULE } from './kit-integration-module';
 
@@ -15,6 +16,7 @@ export function startTestLocalSystem(options: Partial<LocalSystemOptions> = {}):
     region: 'us-east-1',
     logger: createLogger('firehose-local', 'SILENT'),
     integrationModule: KIT_INTEGRATION_MODULE,
+    queueMessageMaxBytes: TEST_QUEUE_MESSAGE_BYTES,
     ...options,
   });
 }

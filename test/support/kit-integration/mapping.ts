@@ -53,6 +53,8 @@ export function mapEvents(request: EventProcessingRequest): PartnerCall {
       platform: request.runtime_environment?.type,
       consent_state: request.consent_state,
       system_notifications: request.system_notifications,
+      // The partner's own values for this user (set through mParticle's integration attributes).
+      integration_attributes: request.integration_attributes,
       // Events verbatim: their ids, types and fields exactly as mParticle sent them.
       events: request.events,
     },

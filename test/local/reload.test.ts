@@ -33,7 +33,11 @@ function watchedTree() {
       () => 'no change reported',
     ).catch(() => []);
   };
-  return { root, next, close: () => (watcher.close(), rmSync(root, { recursive: true, force: true })) };
+  const close = (): void => {
+    watcher.close();
+    rmSync(root, { recursive: true, force: true });
+  };
+  return { root, next, close };
 }
 
 describe('reload watches folders, not files', () => {

@@ -77,12 +77,24 @@ export function buildLocalFunctions(
 const answer = (status: number | undefined): string =>
   status === undefined ? 'no answer' : `partner answered ${status}`;
 
-/** One terminal line per retry and per park, as the worker decides them. */
+/**
+ * One terminal line per delivery, retry and park, as the worker decides them. A message held while the
+ * worker's circuit is open is not sent, so when its budget runs out its park carries no answer of its own:
+ * the line then gives the partner's last answer to this worker, the reason the circuit opened.
+ */
 function workerActivity(log: SystemLog): WorkerObserver {
+  let lastAnswer: number | undefined;
   return {
-    delivered: () => undefined,
-    retried: (status) => log.activity(`worker: will retry a delivery (${answer(status)})`),
-    deadLettered: (status) => log.activity(`worker: parked a delivery in the dead-letter queue (${answer(status)})`),
+    delivered: (status) => {
+      lastAnswer = status;
+      log.activity(`worker: delivered a queued call (${answer(status)})`);
+    },
+    retried: (status) => {
+      lastAnswer = status;
+      log.activity(`worker: will retry a delivery (${answer(status)})`);
+    },
+    deadLettered: (status) =>
+      log.activity(`worker: parked a delivery in the dead-letter queue (${answer(status ?? lastAnswer)})`),
   };
 }
 

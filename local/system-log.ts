@@ -38,10 +38,11 @@ export class SystemLog {
 
   constructor(private readonly listener: ActivityListener = {}) {}
 
-  invocation(record: Omit<InvocationRecord, 'at'>): void {
+  /** `tell: false` keeps it for the status page only (its terminal line is told elsewhere). */
+  invocation(record: Omit<InvocationRecord, 'at'>, options: { readonly tell?: boolean } = {}): void {
     const entry = { at: new Date().toISOString(), ...record, ms: Math.round(record.ms * 100) / 100 };
     keep(this.invocations, entry);
-    this.listener.invocation?.(entry);
+    if (options.tell !== false) this.listener.invocation?.(entry);
   }
 
   refused(record: Omit<RefusedCallRecord, 'at'>): void {

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -10,6 +10,7 @@ import type { ReceivedRequest } from '../../local/partner-api-stand-in';
 import { deliveriesOf, renderStatusPage, type SystemStatus } from '../../local/status-page';
 import { startTestLocalSystem } from '../support/local-system';
 import { invokeIngress, waitUntil } from '../support/npm-start';
+import { decodePng } from '../support/png';
 import { PROJECT_ROOT } from '../support/run-cli';
 
 const received = (key: string, answered: number | undefined, at: number): ReceivedRequest => ({
@@ -180,6 +181,9 @@ describe('status page of a running local system', () => {
   it.skipIf(chromium === undefined)(
     'renders in a real browser (headless chromium screenshot)',
     async () => {
+      // Prepare: something to draw, whatever ran before: an answered invocation and a refused one.
+      await invokeIngress(system.invokeUrl, readFileSync(path.join(PROJECT_ROOT, 'events/event-batch.json')));
+      await invokeIngress(system.invokeUrl, '{"type":"event_processing_request","id":"x","events":[{}]}');
       // Act
       const dir = mkdtempSync(path.join(tmpdir(), 'status-shot-'));
       const png = path.join(dir, 'status.png');
@@ -202,8 +206,21 @@ describe('status page of a running local system', () => {
           ],
           { timeout: 60_000 },
         );
-        // Assess: a picture was drawn (an empty page compresses to a few hundred bytes).
-        expect(statSync(png).size).toBeGreaterThan(20_000);
+        // Assess: the charts were drawn: their band at the top holds the budget line's and the parked
+        // queue's red and the answered invocations' blue (the rest of the page is black, grey and white).
+        const pixels = decodePng(readFileSync(png));
+        const count = (r: number, g: number, b: number): number => {
+          let n = 0;
+          for (let y = 0; y < 400; y++)
+            for (let x = 0; x < pixels.width; x++) {
+              const [pr, pg, pb] = pixels.at(x, y);
+              if (Math.abs(pr - r) < 40 && Math.abs(pg - g) < 40 && Math.abs(pb - b) < 40) n++;
+            }
+          return n;
+        };
+        expect(pixels.width).toBe(1280);
+        expect(count(0xc0, 0x39, 0x2b)).toBeGreaterThan(150);
+        expect(count(0x2e, 0x86, 0xc1)).toBeGreaterThan(50);
       } finally {
         rmSync(dir, { recursive: true, force: true });
       }

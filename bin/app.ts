@@ -9,7 +9,7 @@ import { ConstructPropsError } from '../lib/construct-props-error';
  * keeps its stack.
  */
 function isSettingProblem(error: unknown): error is Error {
-  return error instanceof ConstructPropsError || (error instanceof Error && /\bcontext\b/.test(error.message));
+  return error instanceof ConstructPropsError || (error instanceof Error && /\bcontext ("|value )/.test(error.message));
 }
 
 try {

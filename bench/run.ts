@@ -22,7 +22,7 @@ import { ENV } from '../lambda/config/environment';
 
 const USAGE = `usage: npm run bench [-- --update]
 
-About a minute. Prints each measure against its same-run baseline and each target with pass or miss.
+About 70 s on a quiet 2-core machine (bench/results.json: 68 s), two minutes and more on a busy one. Prints each measure against its same-run baseline and each target with pass or miss.
 Writes bench/out/results.json; with --update also bench/results.json and docs/capacity.md (the committed latest figures).`;
 
 async function main(): Promise<void> {

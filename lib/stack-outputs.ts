@@ -1,4 +1,4 @@
-import { CfnOutput, type Stack } from 'aws-cdk-lib';
+import { CfnElement, CfnOutput, type Stack } from 'aws-cdk-lib';
 import type { FeedIngestion } from './feed-construct';
 import type { FirehoseIntegration } from './firehose-integration';
 
@@ -24,6 +24,11 @@ export function addFirehoseOutputs(stack: Stack, firehose: FirehoseIntegration, 
     ['DeadLetterQueueUrl', firehose.deadLetterQueue.queueUrl, 'Deliveries that failed for good'],
     ['DeadLetterQueueArn', firehose.deadLetterQueue.queueArn, 'Deliveries that failed for good'],
     ['SealingKeyArn', firehose.sealingKey.keyArn, 'KMS key sealing confidential settings in queued deliveries'],
+    [
+      'SamLocalInvokeCommand',
+      samLocalInvoke(stack, firehose),
+      'Runs the ingress of this template in SAM (needs Docker), after npm run synth, from the project root',
+    ],
   ];
   if (firehose.httpFunctionUrl !== undefined) {
     outputs.push([
@@ -54,4 +59,11 @@ export function addFirehoseOutputs(stack: Stack, firehose: FirehoseIntegration, 
     );
   }
   for (const [id, value, description] of outputs) new CfnOutput(stack, id, { value, description });
+}
+
+/** The ingress's logical id is a hash of its construct path: spelled out here so nobody has to look it up. */
+function samLocalInvoke(stack: Stack, firehose: FirehoseIntegration): string {
+  const resource = firehose.ingressFunction.node.defaultChild;
+  if (!(resource instanceof CfnElement)) throw new Error('the ingress function has no CloudFormation resource');
+  return `sam local invoke -t cdk.out/${stack.artifactId}.template.json ${stack.getLogicalId(resource)} -e events/event-batch.json`;
 }

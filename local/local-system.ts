@@ -111,7 +111,7 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
     onError: (error) => logger.warn('worker poll failed', { error: String(error) }),
   });
 
-  const { status, redrive } = localStatus({ sqs, log, partnerUrl, partner });
+  const { status, redrive, stop: stopStatus } = localStatus({ sqs, log, partnerUrl, partner });
 
   const server = await startInvokeApi({
     port: options.invokePort,
@@ -141,6 +141,7 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
     status,
     async stop() {
       code.stopWatching();
+      stopStatus();
       await runner.stop();
       await server.close();
       await http.close();

@@ -51,6 +51,7 @@ export async function startLoopIngress(options: {
       else summaries.set(requestId, summary);
     }
     // The process logs at INFO so that its summaries reach the status page; show what the user asked for.
+    if (entry && isToldByTheSummary(entry)) return;
     if (!entry || LEVELS.indexOf(String(entry['level'])) >= shownLevel) stream.write(`${line}\n`);
   };
 
@@ -131,6 +132,17 @@ function parseLine(line: string): Record<string, unknown> | undefined {
   } catch {
     return undefined;
   }
+}
+
+/**
+ * A refused input (a field-path error) is one quiet line in the terminal, the invocation's summary
+ * (`invoke invalid → rejected …: events[0].type: is required`): not also the function's warning and the
+ * runtime loop's ERROR line for the error it returns, as Lambda would log them. `npm run certify` sends
+ * a dozen such inputs on purpose. Failures of the code keep every line.
+ */
+function isToldByTheSummary(entry: Record<string, unknown>): boolean {
+  if (entry['message'] === 'rejected input') return true;
+  return entry['message'] === 'invocation failed' && entry['errorType'] === 'FirehoseInputError';
 }
 
 /** The ingress's one summary line per invocation (lambda/runtime/ingress-runtime.ts) as a status-page record. */

@@ -1,4 +1,4 @@
-import { watch, type FSWatcher } from 'node:fs';
+import { readdirSync, statSync, watch, type FSWatcher } from 'node:fs';
 import path from 'node:path';
 import type { PartnerIntegration } from '../lambda/core/partner-integration';
 import type * as LocalFunctionsModule from './local-functions';
@@ -38,7 +38,13 @@ export function codeSource(lambdaFolder: string, integrationModule: string | und
   };
 }
 
-/** Calls `onChange` once per burst of file changes (editors write a file in several steps). */
+/**
+ * Calls `onChange` once per burst of file changes (editors write a file in several steps). Each folder of the
+ * tree is watched on its own, never a file: a rename-style save (`sed -i`, vim's or JetBrains' safe write,
+ * `git checkout`) puts a new file in the old one's place, and a watch on the old file (what Node 22's
+ * recursive mode sets up on Linux) would go quiet for good. Folders created or replaced later are watched
+ * as they appear.
+ */
 export function watchFolders(
   folders: readonly string[],
   onChange: (files: string[]) => void,
@@ -46,22 +52,81 @@ export function watchFolders(
 ): { close(): void } {
   let pending = new Set<string>();
   let timer: NodeJS.Timeout | undefined;
-  const watchers: FSWatcher[] = folders.map((folder) =>
-    watch(folder, { recursive: true }, (_event, file) => {
-      if (file && !/\.(ts|js|json|mts|cts)$/.test(file)) return;
-      pending.add(file ? path.join(folder, file) : folder);
-      clearTimeout(timer);
-      timer = setTimeout(() => {
-        const files = [...pending];
-        pending = new Set();
-        onChange(files);
-      }, debounceMs);
-    }),
-  );
+  let closed = false;
+  const watchers = new Map<string, FSWatcher>();
+
+  const report = (file: string): void => {
+    pending.add(file);
+    clearTimeout(timer);
+    timer = setTimeout(() => {
+      const files = [...pending];
+      pending = new Set();
+      onChange(files);
+    }, debounceMs);
+  };
+
+  const unwatch = (folder: string): void => {
+    for (const [watched, watcher] of watchers) {
+      if (watched === folder || watched.startsWith(folder + path.sep)) {
+        watcher.close();
+        watchers.delete(watched);
+      }
+    }
+  };
+
+  const watchTree = (folder: string): void => {
+    if (closed || watchers.has(folder)) return;
+    let watcher: FSWatcher;
+    try {
+      watcher = watch(folder, (_event, name) => changed(folder, name === null ? undefined : String(name)));
+    } catch {
+      return; // gone already (a folder removed between its event and this call)
+    }
+    // A watched folder that is removed ends its watch; its parent's watch sees the folder go.
+    watcher.on('error', () => unwatch(folder));
+    watchers.set(folder, watcher);
+    for (const entry of subfolders(folder)) watchTree(path.join(folder, entry));
+  };
+
+  const changed = (folder: string, name: string | undefined): void => {
+    if (closed) return;
+    const file = name === undefined ? folder : path.join(folder, name);
+    if (isFolder(file)) {
+      // New or replaced (a checkout swaps whole folders): watch what is there now, and reload.
+      unwatch(file);
+      watchTree(file);
+      report(file);
+      return;
+    }
+    if (watchers.has(file)) unwatch(file); // a watched folder went away
+    if (/\.(ts|js|json|mts|cts)$/.test(file)) report(file);
+  };
+
+  for (const folder of folders) watchTree(path.resolve(folder));
   return {
     close() {
+      closed = true;
       clearTimeout(timer);
-      for (const watcher of watchers) watcher.close();
+      for (const watcher of watchers.values()) watcher.close();
+      watchers.clear();
     },
   };
+}
+
+function subfolders(folder: string): string[] {
+  try {
+    return readdirSync(folder, { withFileTypes: true })
+      .filter((entry) => entry.isDirectory() && entry.name !== 'node_modules' && !entry.name.startsWith('.'))
+      .map((entry) => entry.name);
+  } catch {
+    return [];
+  }
+}
+
+function isFolder(file: string): boolean {
+  try {
+    return statSync(file).isDirectory();
+  } catch {
+    return false;
+  }
 }

@@ -18,6 +18,22 @@ export interface RefusedCallRecord {
   readonly reason: string;
 }
 
+/** A move of parked messages back to the delivery queue (`npm run redrive`, POST /_redrive). */
+export interface RedriveRecord {
+  readonly at: string;
+  readonly moved: number;
+  /** Parked messages that can never be opened (gone claim check, undecryptable settings): left parked. */
+  readonly unopenable: number;
+}
+
+/** One sample of the queues' depth, for the status page's chart. */
+export interface DepthSample {
+  readonly at: string;
+  /** Waiting plus in flight. */
+  readonly queue: number;
+  readonly deadLetter: number;
+}
+
 /** What the terminal running `npm start` is told as it happens, one line each. */
 export interface ActivityListener {
   invocation?(record: InvocationRecord): void;
@@ -27,21 +43,40 @@ export interface ActivityListener {
 }
 
 const KEEP = 50;
+/** Points kept for the charts: five minutes of depth samples at one a second, the last 300 invocations. */
+const KEEP_HISTORY = 300;
 
 export class SystemLog {
   readonly startedAt = new Date().toISOString();
   private readonly invocations: InvocationRecord[] = [];
   private readonly refusals: RefusedCallRecord[] = [];
+  private readonly redrives: RedriveRecord[] = [];
+  private readonly latencies: Array<Pick<InvocationRecord, 'at' | 'ms' | 'outcome'>> = [];
+  private readonly depths: DepthSample[] = [];
   private batches = 0;
   private records = 0;
   private failures = 0;
 
   constructor(private readonly listener: ActivityListener = {}) {}
 
-  invocation(record: Omit<InvocationRecord, 'at'>): void {
+  /** `tell: false` keeps it for the status page only (its terminal line is told elsewhere). */
+  invocation(record: Omit<InvocationRecord, 'at'>, options: { readonly tell?: boolean } = {}): void {
     const entry = { at: new Date().toISOString(), ...record, ms: Math.round(record.ms * 100) / 100 };
     keep(this.invocations, entry);
-    this.listener.invocation?.(entry);
+    keep(this.latencies, { at: entry.at, ms: entry.ms, outcome: entry.outcome }, KEEP_HISTORY);
+    if (options.tell !== false) this.listener.invocation?.(entry);
+  }
+
+  redriven(moved: number, unopenable = 0): void {
+    keep(this.redrives, { at: new Date().toISOString(), moved, unopenable });
+    this.activity(
+      `redrive: moved ${moved} message(s) from the dead-letter queue back to the delivery queue` +
+        (unopenable > 0 ? `, left ${unopenable} that cannot be opened` : ''),
+    );
+  }
+
+  depth(queue: number, deadLetter: number): void {
+    keep(this.depths, { at: new Date().toISOString(), queue, deadLetter }, KEEP_HISTORY);
   }
 
   refused(record: Omit<RefusedCallRecord, 'at'>): void {
@@ -69,12 +104,25 @@ export class SystemLog {
     return [...this.refusals].reverse();
   }
 
+  recentRedrives(): readonly RedriveRecord[] {
+    return [...this.redrives].reverse();
+  }
+
+  /** Oldest first, as the charts draw them. */
+  latencyHistory(): ReadonlyArray<Pick<InvocationRecord, 'at' | 'ms' | 'outcome'>> {
+    return [...this.latencies];
+  }
+
+  depthHistory(): readonly DepthSample[] {
+    return [...this.depths];
+  }
+
   workerTotals(): { batches: number; records: number; failures: number } {
     return { batches: this.batches, records: this.records, failures: this.failures };
   }
 }
 
-function keep<T>(list: T[], entry: T): void {
+function keep<T>(list: T[], entry: T, limit = KEEP): void {
   list.push(entry);
-  if (list.length > KEEP) list.shift();
+  if (list.length > limit) list.shift();
 }

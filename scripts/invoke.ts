@@ -18,8 +18,9 @@ const USAGE = `usage: npm run invoke -- <firehose-message.json>
 Runs the ingress on one Firehose message in this process and prints the response mParticle would get on
 stdout (logs on stderr). Without ${ENV.partnerApiUrl} and ${ENV.deliveryQueueUrl} it is a dry run: the partner calls
 are logged, not sent. The integration (lambda/integration, or ${ENV.localIntegrationModule}) is type-checked first.
-Exit codes: 0 response printed; 1 not a valid Firehose request; 2 delivery failed; 3 the integration does not
-type-check or its code threw; 64 usage.`;
+Exit codes: 0 response printed; 1 not a valid Firehose request (the field or the line and column named);
+2 delivery failed; 3 a bug in the integration's code (it does not type-check, does not compile, or throws);
+64 usage.`;
 
 const EXIT_BAD_INPUT = 1;
 const EXIT_FAILED = 2;
@@ -52,24 +53,31 @@ async function main(): Promise<void> {
   const typeErrors = await typeCheckIntegration(localIntegrationFolder(process.env));
   if (typeErrors) fail(EXIT_MAPPING, typeErrors);
 
-  const { createIngressFunction } = await import('../lambda/runtime/ingress-function');
-  const { createLogger } = await import('../lambda/observability/logger');
-  const { ENV } = await import('../lambda/delivery/defaults');
   // LOCAL_INTEGRATION_MODULE: a module exporting `integration` to run instead of lambda/integration.
   const integrationModule = process.env[ENV.localIntegrationModule];
-  const integration = integrationModule
-    ? (require(path.resolve(integrationModule)) as typeof import('../lambda/integration')).integration
-    : undefined;
   const integrationFolders = [
     path.resolve(__dirname, '../lambda/integration') + path.sep,
     ...(integrationModule ? [path.dirname(path.resolve(integrationModule)) + path.sep] : []),
   ];
-  const ingress = createIngressFunction({
-    env: process.env,
-    logger: createLogger('firehose-ingress'),
-    service: 'firehose-ingress',
-    ...(integration ? { integration } : {}),
-  });
+  let ingress: import('../lambda/runtime/ingress-function').IngressFunction;
+  try {
+    const { createIngressFunction } = await import('../lambda/runtime/ingress-function');
+    const { createLogger } = await import('../lambda/observability/logger');
+    const integration = integrationModule
+      ? (require(path.resolve(integrationModule)) as typeof import('../lambda/integration')).integration
+      : undefined;
+    ingress = createIngressFunction({
+      env: process.env,
+      logger: createLogger('firehose-ingress'),
+      service: 'firehose-ingress',
+      ...(integration ? { integration } : {}),
+    });
+  } catch (error) {
+    // The integration's code does not load (a syntax error in mapping.ts): a bug in that code, as at run time.
+    const where = mappingFrame(error, integrationFolders);
+    if (where) fail(EXIT_MAPPING, `mapping error at ${where}: ${describeLoadError(error)}`);
+    throw error;
+  }
   process.stderr.write(`${ingress.description}\n`);
   try {
     // Raw bytes, not a parsed object: the pipeline then reads 64-bit integers losslessly.
@@ -96,13 +104,22 @@ async function main(): Promise<void> {
  */
 function mappingFrame(error: unknown, folders: readonly string[]): string | undefined {
   if (!(error instanceof Error) || error.name === 'SettingError') return undefined;
-  for (const line of (error.stack ?? '').split('\n').slice(1)) {
-    const location = /([^\s()]+:\d+:\d+)\)?$/.exec(line.trim())?.[1]?.replace(/^file:\/\//, '');
+  // A file that does not compile: the transform names it in the message's lines ("file:line:col: ERROR: …").
+  const lines = [...error.message.split('\n'), ...(error.stack ?? '').split('\n').slice(1)];
+  for (const line of lines) {
+    const location = /([^\s()]+:\d+:\d+)(?:\)?$|: ERROR: )/.exec(line.trim())?.[1]?.replace(/^file:\/\//, '');
     if (location && folders.some((folder) => location.startsWith(folder))) {
       return location.startsWith(process.cwd() + path.sep) ? path.relative(process.cwd(), location) : location;
     }
   }
   return undefined;
+}
+
+/** `SyntaxError: Expected "}" but found ";"` for a file that does not compile, else the error's own name and message. */
+function describeLoadError(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  const compile = /:\d+:\d+: ERROR: (.*)$/m.exec(error.message)?.[1];
+  return compile === undefined ? `${error.name}: ${error.message}` : `SyntaxError: ${compile}`;
 }
 
 main().then(

@@ -4,9 +4,19 @@
  * (`npm run feed -- customers add|list|check|remove`, docs/feeds.md, "Many customers"). The Events API takes
  * Basic auth with local-key / local-secret and with every customer's key and secret stored in the stand-in.
  */
+import { answerHelp } from '../local/cli-help';
 import { startFakeEventsApi } from '../local/events-api-stand-in';
 import { startSecretsManagerStandIn } from '../local/secrets-manager-stand-in';
 import { FEED_ENV, LOCAL_ENV } from '../lambda/config/environment';
+
+answerHelp(`
+usage: npm run events-api:local      (scripts/local-events-api.ts)
+
+Starts a stand-in for mParticle's Events API on http://127.0.0.1:8080/v2, to try \`npm run feed\` by hand:
+it checks Basic auth, answers 202 and prints the batches each request carried. Ctrl-C stops it.
+Settings (environment): ${LOCAL_ENV.port} (8080), ${FEED_ENV.apiKey} (local-key), ${FEED_ENV.apiSecret} (local-secret).
+Then: ${FEED_ENV.apiKey}=local-key ${FEED_ENV.apiSecret}=local-secret npm run feed -- --base-url http://127.0.0.1:8080/v2 events/feed/
+`);
 
 const port = Number(process.env[LOCAL_ENV.port] ?? 8080);
 const apiKey = process.env[FEED_ENV.apiKey] || 'local-key';

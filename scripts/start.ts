@@ -78,7 +78,7 @@ async function main(): Promise<void> {
       `  dead-letter queue  ${system.deadLetterQueueUrl}`,
       `  reloading          the functions when a file under ${watched} changes (queues, DLQ and status page are kept)`,
       '',
-      'This terminal shows each invocation, refused HTTP call, retry, park in the DLQ, redrive and reload.',
+      "This terminal shows each invocation, refused HTTP call, the worker's deliveries, retries and parks in the DLQ, redrives and reloads.",
       'Try, in another terminal:',
       `  ${PLATFORM_ENV.awsAccessKeyId}=local ${PLATFORM_ENV.awsSecretAccessKey}=local ${PLATFORM_ENV.awsDefaultRegion}=${region} aws lambda invoke --endpoint-url ${system.invokeUrl} --function-name ${LOCAL_FUNCTION_NAMES.ingress} --payload file://events/event-batch.json out.json && cat out.json`,
       '  (AWS CLI v2: add --cli-binary-format raw-in-base64-out)',

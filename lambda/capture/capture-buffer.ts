@@ -13,13 +13,16 @@ export interface CaptureBufferOptions {
   readonly maxAgeMs: number;
   readonly onFlushFailed: (error: unknown, records: number) => void;
   readonly now?: () => number;
+  /** A local sink's idle flush, overridden (tests). @default the sink's `local.idleFlushMs` */
+  readonly idleFlushMs?: number;
 }
 
 /**
  * Batches captured records into one NDJSON object per flush, so capturing costs one S3 write per
  * `maxRecords` answers instead of one per answer. Capturing is a debugging aid: a failed write is reported
  * and dropped, never retried into mParticle's latency, and records still buffered when a container is
- * retired are lost (at most `maxRecords`, or `maxAgeMs` worth).
+ * retired are lost (at most `maxRecords`, or `maxAgeMs` worth). A local sink (a folder) loses nothing: the
+ * buffer writes after a short idle time and when the process ends.
  */
 export class CaptureBuffer {
   private records: string[] = [];
@@ -28,8 +31,11 @@ export class CaptureBuffer {
   private readonly container = randomUUID().slice(0, 8);
   private readonly now: () => number;
 
+  private idleTimer: NodeJS.Timeout | undefined;
+
   constructor(private readonly options: CaptureBufferOptions) {
     this.now = options.now ?? Date.now;
+    if (options.sink.local) flushAtExit(this);
   }
 
   get size(): number {
@@ -46,6 +52,28 @@ export class CaptureBuffer {
     this.records.push(JSON.stringify(record));
     const due = this.records.length >= this.options.maxRecords || this.now() - this.firstAt >= this.options.maxAgeMs;
     if (due) this.track(this.flush());
+    else this.flushWhenIdle();
+  }
+
+  private flushWhenIdle(): void {
+    const idleMs = this.options.idleFlushMs ?? this.options.sink.local?.idleFlushMs;
+    if (idleMs === undefined) return;
+    clearTimeout(this.idleTimer);
+    this.idleTimer = setTimeout(() => this.track(this.flush()), idleMs);
+    // Never keeps a process alive: the exit flush writes what is left.
+    this.idleTimer.unref();
+  }
+
+  /** A local sink's last write, as the process ends: synchronous, since nothing asynchronous runs after. */
+  flushSync(): void {
+    const local = this.options.sink.local;
+    if (local === undefined || this.records.length === 0) return;
+    const { key, body, count } = this.take();
+    try {
+      local.putSync(key, body);
+    } catch (error) {
+      this.options.onFlushFailed(error, count);
+    }
   }
 
   settled(): Promise<void> {
@@ -60,7 +88,17 @@ export class CaptureBuffer {
 
   /** Writes what is buffered now, and waits for every write in progress. */
   async flush(): Promise<void> {
+    clearTimeout(this.idleTimer);
     if (this.records.length === 0) return this.settled();
+    const { key, body, count } = this.take();
+    const write = this.options.sink.put(key, body).catch((error: unknown) => this.options.onFlushFailed(error, count));
+    this.track(write);
+    await this.settled();
+  }
+
+  /** Empties the buffer into one object's key and body. */
+  private take(): { key: string; body: string; count: number } {
+    clearTimeout(this.idleTimer);
     const lines = this.records;
     this.records = [];
     const at = new Date(this.firstAt).toISOString();
@@ -68,10 +106,37 @@ export class CaptureBuffer {
     const key =
       `${this.options.prefix}${at.slice(0, 4)}/${at.slice(5, 7)}/${at.slice(8, 10)}/${at.slice(11, 13)}/` +
       `${at.replace(/[:.]/g, '-')}-${this.options.service}-${this.container}-${++this.sequence}.ndjson`;
-    const write = this.options.sink
-      .put(key, `${lines.join('\n')}\n`)
-      .catch((error: unknown) => this.options.onFlushFailed(error, lines.length));
-    this.track(write);
-    await this.settled();
+    return { key, body: `${lines.join('\n')}\n`, count: lines.length };
+  }
+}
+
+/** Buffers with a local sink, written when the process ends (weakly held: a reload drops old functions). */
+const atExit = new Set<WeakRef<CaptureBuffer>>();
+let listening = false;
+
+function flushAtExit(buffer: CaptureBuffer): void {
+  if (!listening) {
+    listening = true;
+    process.on('exit', flushAll);
+    for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+      const onSignal = (): void => {
+        flushAll();
+        // Where the process has its own shutdown (npm start), that decides what follows. Alone, this
+        // listener would keep the process alive: step aside and let the signal end it as it would have.
+        if (process.listenerCount(signal) > 1) return;
+        process.removeListener(signal, onSignal);
+        process.kill(process.pid, signal);
+      };
+      process.on(signal, onSignal);
+    }
+  }
+  atExit.add(new WeakRef(buffer));
+}
+
+function flushAll(): void {
+  for (const ref of atExit) {
+    const buffer = ref.deref();
+    if (buffer === undefined) atExit.delete(ref);
+    else buffer.flushSync();
   }
 }

@@ -1,3 +1,4 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 
@@ -5,7 +6,16 @@ import path from 'node:path';
 export interface CaptureSink {
   put(key: string, body: string): Promise<void>;
   readonly description: string;
+  /**
+   * Set for a sink on a developer's machine: a short trial captures a handful of requests, far fewer than
+   * an object holds, so the buffer writes them after this idle time and, synchronously, when the process
+   * ends (Ctrl-C, SIGTERM, exit). Never set in AWS, where a timer would run in a frozen sandbox.
+   */
+  readonly local?: { readonly idleFlushMs: number; putSync(key: string, body: string): void };
 }
+
+/** How long a local capture waits after its last record before writing what it holds. */
+export const LOCAL_CAPTURE_IDLE_FLUSH_MS = 1_000;
 
 /**
  * S3, with the SDK loaded on first write (the functions that capture use the Lambda runtime's SDK, and a
@@ -42,6 +52,14 @@ export function folderCaptureSink(folder: string): CaptureSink {
       const file = path.join(folder, key);
       await mkdir(path.dirname(file), { recursive: true });
       await writeFile(file, body);
+    },
+    local: {
+      idleFlushMs: LOCAL_CAPTURE_IDLE_FLUSH_MS,
+      putSync(key, body) {
+        const file = path.join(folder, key);
+        mkdirSync(path.dirname(file), { recursive: true });
+        writeFileSync(file, body);
+      },
     },
   };
 }

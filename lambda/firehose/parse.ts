@@ -1,6 +1,7 @@
 import { FirehoseInputError } from './errors';
 import { LostTrack, Reading } from './exact-integers';
 import { parseJsonLossless, rememberExactPlaces } from './json';
+import { jsonErrorPlace } from './json-error-place';
 import { describe, isPlainObject, ShapeIssue } from './schema/shape';
 import { requestSchemas, type FirehoseRequest, type FirehoseRequestType } from './schema/requests';
 import { formatPath, printable } from './validate';
@@ -55,10 +56,8 @@ function parseText(text: string): unknown {
   } catch (cause) {
     // Never quote the parser's message: it repeats part of the input, which may hold secrets.
     if (cause instanceof RangeError) throw new FirehoseInputError('', 'input nests too deeply to read', { cause });
-    const position = /position (\d+)/.exec(String(cause))?.[1];
-    throw new FirehoseInputError('', `input is not valid JSON${position ? ` (at position ${position})` : ''}`, {
-      cause,
-    });
+    const place = jsonErrorPlace(text, cause);
+    throw new FirehoseInputError('', `input is not valid JSON${place ? ` (at ${place})` : ''}`, { cause });
   }
 }
 

@@ -5,11 +5,7 @@ import { stopAll } from '../support/processes';
 import { inBatches, PROJECT_ROOT, runCli, type CliResult } from '../support/run-cli';
 
 const tsx = path.join(PROJECT_ROOT, 'node_modules/.bin/tsx');
-// scripts/local-events-api.ts gets its --help with the feed work (issue 17, point 1); until then it starts a server.
-const PENDING = new Set(['local-events-api.ts']);
-const scripts = readdirSync(path.join(PROJECT_ROOT, 'scripts')).filter(
-  (file) => file.endsWith('.ts') && !PENDING.has(file),
-);
+const scripts = readdirSync(path.join(PROJECT_ROOT, 'scripts')).filter((file) => file.endsWith('.ts'));
 
 afterAll(() => stopAll());
 

@@ -1,7 +1,7 @@
 /**
  * `npm run bench`, last step (or alone: `npx tsx bench/cost.ts`): the cost table and the capacity model
  * (cost/), from the handler durations in bench/results.json and from log and queue sizes measured here.
- * Prints both; with --update also writes docs/capacity.md.
+ * Prints both; with --update also writes docs/capacity.md (bench/capacity-intro.md around the tables).
  */
 import { randomUUID } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
@@ -141,8 +141,18 @@ export async function runCostStep(benchResults?: unknown, options: { writeDoc?: 
 }
 
 function writeCapacityDoc(tables: string, date: string): void {
-  const intro = readFileSync(path.join(__dirname, 'capacity-intro.md'), 'utf8').replace('{{date}}', date);
-  writeFileSync(path.join(ROOT, 'docs', 'capacity.md'), `${intro.trimEnd()}\n\n${tables}\n`);
+  const template = readFileSync(path.join(__dirname, 'capacity-intro.md'), 'utf8');
+  writeFileSync(path.join(ROOT, 'docs', 'capacity.md'), capacityDoc(template, tables, date));
+}
+
+/**
+ * docs/capacity.md from its template (bench/capacity-intro.md): the generated tables go where it says
+ * `{{tables}}` (at the end when it does not), so the hand-written sections after them survive an update.
+ */
+export function capacityDoc(template: string, tables: string, date: string): string {
+  const [before = '', after] = template.replace('{{date}}', date).split('{{tables}}');
+  const tail = after === undefined || after.trim() === '' ? '' : `\n\n${after.trim()}`;
+  return `${before.trimEnd()}\n\n${tables.trim()}${tail}\n`;
 }
 
 if (require.main === module) {

@@ -3,6 +3,8 @@
  * validated settings. `-c` values arrive as strings, cdk.json values as JSON, so every reader accepts both.
  */
 
+import { errorMessage } from '../lambda/common/errors';
+import { checkCustomerSecretPrefix } from '../lambda/feeds/feed-customer';
 import { DEFAULT_METRICS_NAMESPACE } from '../lambda/observability/metrics';
 import { CONTEXT_KEYS, DEFAULT_REGIONS } from './context-keys';
 import { readBoolean, readHttpsUrl, readString, readStringList, readWholeNumber } from './context-values';
@@ -25,6 +27,10 @@ export interface RegionConfig {
   readonly feed: boolean;
   /** The customer's mParticle pod for the feed (us1, us2, eu1, au1); unset: mParticle's partner inbound URL. */
   readonly feedPod: string | undefined;
+  /** The feed serves every mutual customer (CustomerFeeds), one secret each under `feedSecretPrefix`. */
+  readonly feedCustomers: boolean;
+  /** Many customers: the prefix of their secrets; unset: the construct's default (docs/feeds.md). */
+  readonly feedSecretPrefix: string | undefined;
   readonly alarmTopicArn: string | undefined;
   readonly alarmEmail: string | undefined;
   readonly logRetentionDays: number;
@@ -57,14 +63,36 @@ export function readAppConfig(read: ContextReader): AppConfig {
   // Both would deploy a partner URL that is never called: the silent loss this flag exists to prevent.
   if (dryRun && partnerApiUrl !== undefined)
     throw new Error('set either context "partnerApiUrl" or "dryRun=true", not both');
+  const feed = readBoolean(read(CONTEXT_KEYS.feed), CONTEXT_KEYS.feed) ?? false;
+  const feedPod = readString(read(CONTEXT_KEYS.feedPod), CONTEXT_KEYS.feedPod);
+  const feedCustomers = readBoolean(read(CONTEXT_KEYS.feedCustomers), CONTEXT_KEYS.feedCustomers) ?? false;
+  const feedSecretPrefix = readString(read(CONTEXT_KEYS.feedSecretPrefix), CONTEXT_KEYS.feedSecretPrefix);
+  if (feedCustomers && !feed)
+    throw new Error('context "feedCustomers" needs "feed=true" (it chooses the kind of feed)');
+  // Each customer's pod is in their own secret: a deployment-wide pod would be silently ignored.
+  if (feedCustomers && feedPod !== undefined)
+    throw new Error(
+      'context "feedPod" is for a single-customer feed; with "feedCustomers" each customer\'s pod is in their secret',
+    );
+  if (feedSecretPrefix !== undefined && !feedCustomers)
+    throw new Error('context "feedSecretPrefix" needs "feedCustomers=true"');
+  if (feedSecretPrefix !== undefined) {
+    try {
+      checkCustomerSecretPrefix(feedSecretPrefix);
+    } catch (error) {
+      throw new Error(`context "feedSecretPrefix": ${errorMessage(error)}`);
+    }
+  }
   const shared = {
     partnerApiUrl,
     dryRun,
     provisionedConcurrency:
       readWholeNumber(read(CONTEXT_KEYS.provisionedConcurrency), CONTEXT_KEYS.provisionedConcurrency) ?? 0,
     httpEndpoint: readBoolean(read(CONTEXT_KEYS.httpEndpoint), CONTEXT_KEYS.httpEndpoint) ?? false,
-    feed: readBoolean(read(CONTEXT_KEYS.feed), CONTEXT_KEYS.feed) ?? false,
-    feedPod: readString(read(CONTEXT_KEYS.feedPod), CONTEXT_KEYS.feedPod),
+    feed,
+    feedPod,
+    feedCustomers,
+    feedSecretPrefix,
     alarmEmail: readString(read(CONTEXT_KEYS.alarmEmail), CONTEXT_KEYS.alarmEmail),
     logRetentionDays: readRetention(read(CONTEXT_KEYS.logRetentionDays)),
     logLevel: readLogLevel(read(CONTEXT_KEYS.logLevel)),

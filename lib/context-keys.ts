@@ -14,6 +14,8 @@ export const CONTEXT_KEYS = {
   httpEndpoint: 'httpEndpoint',
   feed: 'feed',
   feedPod: 'feedPod',
+  feedCustomers: 'feedCustomers',
+  feedSecretPrefix: 'feedSecretPrefix',
   alarmTopicArn: 'alarmTopicArn',
   alarmEmail: 'alarmEmail',
   logRetentionDays: 'logRetentionDays',

@@ -3,6 +3,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as snsSubscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { Construct } from 'constructs';
 import type { RegionConfig } from './config';
+import { CustomerFeeds } from './customer-feeds';
 import { FeedIngestion } from './feed-construct';
 import { FirehoseIntegration, type HandlerEntries } from './firehose-integration';
 import { addFirehoseOutputs } from './stack-outputs';
@@ -23,8 +24,11 @@ export function firehoseStackName(region: string): string {
 export class FirehoseStack extends Stack {
   public readonly integration: FirehoseIntegration;
   public readonly alarmTopic?: sns.ITopic;
-  /** The optional S3 feed into mParticle's Events API (context "feed"). */
-  public readonly feed?: FeedIngestion;
+  /**
+   * The optional S3 feed into mParticle's Events API (context "feed"): for every mutual customer with
+   * "feedCustomers", else for the deployment's one customer (FeedIngestion).
+   */
+  public readonly feed?: CustomerFeeds;
 
   constructor(scope: Construct, id: string, props: FirehoseStackProps) {
     super(scope, id, props);
@@ -58,11 +62,20 @@ export class FirehoseStack extends Stack {
     });
 
     if (config.feed) {
-      this.feed = new FeedIngestion(this, 'Feed', {
+      const feedProps = {
         logRetention: config.logRetentionDays,
-        ...(config.feedPod === undefined ? {} : { pod: config.feedPod }),
+        metricsNamespace: config.metricsNamespace,
         ...(this.alarmTopic === undefined ? {} : { alarmTopic: this.alarmTopic }),
-      });
+      };
+      this.feed = config.feedCustomers
+        ? new CustomerFeeds(this, 'Feed', {
+            ...feedProps,
+            ...(config.feedSecretPrefix === undefined ? {} : { secretPrefix: config.feedSecretPrefix }),
+          })
+        : new FeedIngestion(this, 'Feed', {
+            ...feedProps,
+            ...(config.feedPod === undefined ? {} : { pod: config.feedPod }),
+          });
     }
 
     addFirehoseOutputs(this, this.integration, this.feed);

@@ -1,12 +1,13 @@
 import { CfnElement, CfnOutput, type Stack } from 'aws-cdk-lib';
-import type { FeedIngestion } from './feed-construct';
+import type { CustomerFeeds } from './customer-feeds';
+import { FeedIngestion } from './feed-construct';
 import type { FirehoseIntegration } from './firehose-integration';
 
 /** An output's id (also its name in the stack), its value and what an operator does with it. */
 type Output = readonly [id: string, value: string, description: string];
 
 /** The outputs an operator needs from one region's stack, each directly on the stack (ids unchanged). */
-export function addFirehoseOutputs(stack: Stack, firehose: FirehoseIntegration, feed: FeedIngestion | undefined): void {
+export function addFirehoseOutputs(stack: Stack, firehose: FirehoseIntegration, feed: CustomerFeeds | undefined): void {
   const outputs: Output[] = [
     [
       'IngressAliasArn',
@@ -51,12 +52,27 @@ export function addFirehoseOutputs(stack: Stack, firehose: FirehoseIntegration, 
       "Put mParticle's Firehose token here (aws secretsmanager put-secret-value)",
     ]);
   }
-  if (feed !== undefined) {
+  if (feed instanceof FeedIngestion) {
     outputs.push(
       ['FeedBucketName', feed.bucket.bucketName, 'Upload NDJSON feed files under incoming/ here'],
       ['FeedSecretArn', feed.secret.secretArn, "Put the customer's Events API key and secret here"],
-      ['FeedDeadLetterQueueUrl', feed.deadLetterQueue.queueUrl, 'Feed uploads that failed after retries'],
     );
+  } else if (feed?.secretPrefix !== undefined) {
+    outputs.push(
+      [
+        'FeedBucketName',
+        feed.bucket.bucketName,
+        "Upload each customer's NDJSON feed files under incoming/<customer>/ here",
+      ],
+      [
+        'FeedCustomerSecretPrefix',
+        feed.secretPrefix,
+        "Customers' Events API secrets go under this prefix: npm run feed -- customers add <customer> --pod <pod>",
+      ],
+    );
+  }
+  if (feed !== undefined) {
+    outputs.push(['FeedDeadLetterQueueUrl', feed.deadLetterQueue.queueUrl, 'Feed uploads that failed after retries']);
   }
   for (const [id, value, description] of outputs) new CfnOutput(stack, id, { value, description });
 }

@@ -1,12 +1,14 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { DELIVERY_DEFAULTS } from '../lambda/delivery/defaults';
 import { createLogger } from '../lambda/observability/logger';
+import { type FakeEventsApi, startFakeEventsApi } from './events-api-stand-in';
 import { startHttpEndpoint } from './http-endpoint';
 import { startInvokeApi, type LocalFunction } from './lambda-invoke-api';
 import { localFunctionEnv, useLocalAwsCredentials } from './local-function-env';
 import { localStatus } from './local-status';
 import { startPartnerServer, type PartnerServer } from './partner-api-stand-in';
 import { startReloadableFunctions, type ReloadOptions } from './reloadable-functions';
+import { type SecretsManagerStandIn, startSecretsManagerStandIn } from './secrets-manager-stand-in';
 import { startSqsEmulator } from './sqs-emulator';
 import { createStatusRoutes, type SystemStatus } from './status-page';
 import { SystemLog, type ActivityListener } from './system-log';
@@ -16,6 +18,8 @@ import { startWorkerRunner } from './worker-runner';
  * The whole system on one machine, as `npm start` runs it: a Lambda Invoke API endpoint running the
  * ingress and worker handlers, the SQS emulator with the stack's queues, the worker polling them, a local
  * partner API (unless ENV.partnerApiUrl points elsewhere) and a status page. No Docker, no AWS.
+ * For the feed's customer commands (docs/feeds.md, "Many customers") it also runs a Secrets Manager stand-in
+ * and an Events API stand-in that accepts every customer's key and secret stored there.
  */
 
 export const LOCAL_FUNCTION_NAMES = { ingress: 'firehose-ingress', worker: 'firehose-worker' } as const;
@@ -27,6 +31,10 @@ export interface LocalSystemOptions {
   readonly httpPort: number;
   readonly partnerPort: number;
   readonly sqsPort: number;
+  /** The feed's Secrets Manager stand-in. @default 0 (a free port) */
+  readonly secretsManagerPort?: number;
+  /** The feed's Events API stand-in. @default 0 (a free port) */
+  readonly eventsApiPort?: number;
   readonly region: string;
   /** The address every local service listens on. @default '127.0.0.1' (loopback only) */
   readonly host?: string;
@@ -53,6 +61,10 @@ export interface LocalSystem {
   readonly sqsEndpoint: string;
   readonly queueUrl: string;
   readonly deadLetterQueueUrl: string;
+  /** For `npm run feed -- customers …`: AWS_ENDPOINT_URL_SECRETS_MANAGER. */
+  readonly secretsManager: SecretsManagerStandIn;
+  /** Events API stand-in (base URL with /v2) taking local-key/local-secret and every stored customer's pair. */
+  readonly eventsApi: FakeEventsApi;
   readonly functionEnv: Readonly<Record<string, string>>;
   /** The local partner stand-in, when one was started. */
   readonly partner: PartnerServer | undefined;
@@ -76,6 +88,14 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
   });
   const partner = options.partnerApiUrl ? undefined : await startPartnerServer({ port: options.partnerPort, host });
   const partnerUrl = options.partnerApiUrl ?? (partner as PartnerServer).url;
+  const secretsManager = await startSecretsManagerStandIn({ port: options.secretsManagerPort ?? 0 });
+  const eventsApi = await startFakeEventsApi({
+    apiKey: 'local-key',
+    apiSecret: 'local-secret',
+    // Each customer added with `feed customers add` is its own account, as in mParticle.
+    accounts: () => secretsManager.accounts(),
+    port: options.eventsApiPort ?? 0,
+  });
 
   const functionEnv = localFunctionEnv({ partnerUrl, sqs, ...(options.env ? { extra: options.env } : {}) });
   useLocalAwsCredentials(options.region);
@@ -135,6 +155,8 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
     sqsEndpoint: sqs.endpoint,
     queueUrl: sqs.queueUrl,
     deadLetterQueueUrl: sqs.deadLetterQueueUrl,
+    secretsManager,
+    eventsApi,
     functionEnv,
     partner,
     watching: code.watching,
@@ -146,6 +168,8 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
       await server.close();
       await http.close();
       await partner?.stop();
+      await eventsApi.close();
+      await secretsManager.close();
       await code.close();
       await sqs.stop();
     },

@@ -76,6 +76,8 @@ async function main(): Promise<void> {
       `  partner API        ${system.partnerUrl}${system.partner ? '  (local stand-in; POST /_control {"status":503} to make it fail, {"status":200} to heal)' : ''}`,
       `  SQS (emulator)     ${system.sqsEndpoint}  queue ${system.queueUrl}`,
       `  dead-letter queue  ${system.deadLetterQueueUrl}`,
+      `  feed customers     Secrets Manager stand-in ${system.secretsManager.endpoint}, Events API stand-in ${system.eventsApi.baseUrl} (docs/feeds.md)`,
+      `    export AWS_ENDPOINT_URL_SECRETS_MANAGER=${system.secretsManager.endpoint} ${PLATFORM_ENV.awsRegion}=${region} ${PLATFORM_ENV.awsAccessKeyId}=local ${PLATFORM_ENV.awsSecretAccessKey}=local; npm run feed -- customers add acme --base-url ${system.eventsApi.baseUrl}`,
       `  reloading          the functions when a file under ${watched} changes (queues, DLQ and status page are kept)`,
       '',
       "This terminal shows each invocation, refused HTTP call, the worker's deliveries, retries and parks in the DLQ, redrives and reloads.",

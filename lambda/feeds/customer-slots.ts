@@ -6,6 +6,7 @@ import {
   NoSuchKey,
   PutObjectCommand,
   type S3Client,
+  S3ServiceException,
 } from '@aws-sdk/client-s3';
 import { PROGRESS_PREFIX, resumeMarkerKey, UPLOAD_SLOTS_FOLDER } from './feed-bucket-layout';
 
@@ -17,8 +18,8 @@ import { PROGRESS_PREFIX, resumeMarkerKey, UPLOAD_SLOTS_FOLDER } from './feed-bu
  * upload ends, it frees its slot and wakes the customer's oldest queued upload with a resume marker. So a
  * backfill of many files holds at most `maxUploads` invocations, and another customer's upload never waits
  * for it (given the function's concurrency covers `maxUploads` per customer uploading at once).
- * Not guarded: two uploads ending in the same instant may wake the same queued upload twice (as with any
- * duplicate event, its progress object limits what is sent again).
+ * Two uploads ending in the same instant never wake the same queued upload twice: the wake-up is claimed
+ * with a conditional put (If-None-Match), which S3 lets only one writer win; the loser wakes the next one.
  */
 
 export interface SlotOptions {
@@ -29,6 +30,8 @@ export interface SlotOptions {
 }
 
 export const DEFAULT_MAX_UPLOADS_PER_CUSTOMER = 2;
+/** Queue entries an ending upload tries to claim before giving up (each lost claim was won by another). */
+const WAKE_CANDIDATES = 20;
 /** Longer than Lambda's longest timeout (15 minutes). */
 export const DEFAULT_SLOT_LEASE_MS = 16 * 60_000;
 
@@ -98,16 +101,49 @@ export async function releaseSlot(options: SlotOptions, wake: boolean): Promise<
     await options.s3.send(new DeleteObjectCommand({ Bucket: options.bucket, Key: lease.key }));
   }
   if (!wake) return undefined;
+  const queued = `${slotsPrefix(options.customer)}queued/`;
   const listed = await options.s3.send(
-    new ListObjectsV2Command({ Bucket: options.bucket, Prefix: `${slotsPrefix(options.customer)}queued/`, MaxKeys: 1 }),
+    new ListObjectsV2Command({ Bucket: options.bucket, Prefix: queued, MaxKeys: WAKE_CANDIDATES }),
   );
-  const oldest = listed.Contents?.[0]?.Key;
-  if (oldest === undefined) return undefined;
-  const woken = await readQueuedUpload(options, oldest);
-  await options.s3.send(new DeleteObjectCommand({ Bucket: options.bucket, Key: oldest }));
-  if (woken === undefined) return undefined;
-  await writeJson(options, resumeMarkerKey(woken), { key: woken, wokenBy: options.uploadKey });
-  return woken;
+  for (const entry of listed.Contents ?? []) {
+    if (entry.Key === undefined) continue;
+    // Another upload ending now may have listed the same entry: only the claim's winner wakes it.
+    const claim = `${slotsPrefix(options.customer)}claims/${entry.Key.slice(queued.length)}`;
+    if (!(await claimOnce(options, claim))) continue;
+    const woken = await readQueuedUpload(options, entry.Key);
+    await options.s3.send(new DeleteObjectCommand({ Bucket: options.bucket, Key: entry.Key }));
+    if (woken === undefined) continue;
+    await writeJson(options, resumeMarkerKey(woken), { key: woken, wokenBy: options.uploadKey });
+    return woken;
+  }
+  return undefined;
+}
+
+/**
+ * Writes `key` only if it does not exist yet; false when another writer has it. S3 answers a conditional put
+ * of an existing key with 412, and 409 while a concurrent conditional put of it is under way (then asks for
+ * a retry).
+ */
+async function claimOnce(options: SlotOptions, key: string): Promise<boolean> {
+  for (let attempt = 0; ; attempt += 1) {
+    try {
+      await options.s3.send(
+        new PutObjectCommand({
+          Bucket: options.bucket,
+          Key: key,
+          Body: JSON.stringify({ claimedBy: options.uploadKey }),
+          ContentType: 'application/json',
+          IfNoneMatch: '*',
+        }),
+      );
+      return true;
+    } catch (error) {
+      const status = error instanceof S3ServiceException ? error.$metadata.httpStatusCode : undefined;
+      if (status === 412) return false;
+      if (status !== 409 || attempt >= 2) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 50 * (attempt + 1)));
+    }
+  }
 }
 
 /** Leases written less than `leaseMs` ago, in rank order (start time, then upload hash). */

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { GetObjectCommand, NoSuchKey, PutObjectCommand, S3ServiceException, type S3Client } from '@aws-sdk/client-s3';
 import { resumeMarkerKey } from './feed-bucket-layout';
 import type { FeedLimits } from './feed-limits';
+import type { FeedDestination } from './file-checkpoint';
 import { runFeed, type BulkSender, type FeedRunReport } from './feed-run';
 import { textLineSource } from './line-sources';
 import type { SendEvent } from './retrying-send';
@@ -22,6 +23,8 @@ export interface S3ObjectLocation {
 export interface S3ObjectFeedOptions {
   readonly s3: S3Client;
   readonly sender: BulkSender;
+  /** Where the sender sends: progress made to another destination is not reused. */
+  readonly destination?: FeedDestination;
   readonly limits: FeedLimits;
   readonly historicalAfterDays: number;
   readonly concurrency: number;
@@ -75,7 +78,12 @@ export async function feedS3Object(
       invocations: 0,
     };
   }
-  const progress = await S3Progress.open(options.s3, { bucket: location.bucket, key: location.key, etag: object.etag });
+  const progress = await S3Progress.open(options.s3, {
+    bucket: location.bucket,
+    key: location.key,
+    etag: object.etag,
+    ...(options.destination === undefined ? {} : { destination: options.destination }),
+  });
   const result = (
     state: S3ObjectFeedState,
     report: FeedRunReport | undefined,

@@ -1,6 +1,7 @@
 import { GetObjectCommand, NoSuchKey, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import type { BatchRef } from './feed-batch';
 import { progressObjectKey } from './feed-bucket-layout';
+import type { FeedDestination } from './file-checkpoint';
 import { LineRangeSet } from './line-range-set';
 import type { HandledBatches, ProgressStore } from './progress-store';
 import { SerialSaver } from './serial-saver';
@@ -10,6 +11,11 @@ export interface TrackedObject {
   readonly bucket: string;
   readonly key: string;
   readonly etag: string;
+  /**
+   * Where the lines go. Lines accepted by one pod (or with one key) were not sent to another: when a
+   * customer's pod or key changes mid-upload, the upload starts afresh at the new destination.
+   */
+  readonly destination?: FeedDestination;
 }
 
 export interface StoredLineRejection {
@@ -21,6 +27,8 @@ interface ProgressObjectV1 {
   readonly version: 1;
   readonly key: string;
   readonly etag: string;
+  /** Absent in objects written before destinations were recorded (then trusted, as the CLI's checkpoint). */
+  readonly destination?: FeedDestination;
   readonly done: [number, number][];
   readonly totals: { sent: number; historical: number; rejected: number };
   readonly rejections: StoredLineRejection[];
@@ -74,10 +82,14 @@ export class S3Progress implements ProgressStore {
     }
   }
 
-  /** Resumes the stored progress when it belongs to this very upload (same ETag); starts afresh otherwise. */
+  /**
+   * Resumes the stored progress when it belongs to this very upload (same ETag) sent to the same destination;
+   * starts afresh otherwise.
+   */
   static async open(s3: S3Client, tracked: TrackedObject): Promise<S3Progress> {
     const stored = await S3Progress.read(s3, tracked.bucket, tracked.key);
-    return new S3Progress(s3, tracked, stored?.etag === tracked.etag ? stored : undefined);
+    const same = stored?.etag === tracked.etag && sameDestination(stored.destination, tracked.destination);
+    return new S3Progress(s3, tracked, same ? stored : undefined);
   }
 
   get isComplete(): boolean {
@@ -130,6 +142,7 @@ export class S3Progress implements ProgressStore {
       version: 1,
       key: this.tracked.key,
       etag: this.tracked.etag,
+      ...(this.tracked.destination === undefined ? {} : { destination: this.tracked.destination }),
       done: this.done.toJSON(),
       totals: { ...this.totals },
       rejections: [...this.storedRejections],
@@ -146,6 +159,11 @@ export class S3Progress implements ProgressStore {
       }),
     );
   }
+}
+
+function sameDestination(stored: FeedDestination | undefined, now: FeedDestination | undefined): boolean {
+  if (stored === undefined || now === undefined) return true;
+  return stored.endpoint === now.endpoint && stored.credentials === now.credentials;
 }
 
 function isProgressObject(value: unknown): value is ProgressObjectV1 {

@@ -105,6 +105,7 @@ export async function feedUpload(
     const outcome = await feedS3Object(location, {
       s3: deps.s3,
       sender: target.client,
+      destination: target.destination,
       limits: deps.settings.limits,
       historicalAfterDays: target.historicalAfterDays,
       concurrency: deps.settings.concurrency,

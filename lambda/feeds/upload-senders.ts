@@ -3,6 +3,7 @@ import { loadFeedCredentials, type CredentialsEnv, type SecretStringReader } fro
 import { loadFeedCustomer, UnknownCustomerError } from './customer-registry';
 import { EventsApiClient } from './events-api-client';
 import type { FeedCredentials } from './feed-credentials';
+import type { FeedDestination } from './file-checkpoint';
 import { customerOfKey } from './feed-customer';
 import type { FeedSettings } from './feed-settings';
 
@@ -12,6 +13,8 @@ export interface UploadSender {
   readonly customer: string | undefined;
   readonly client: EventsApiClient;
   readonly historicalAfterDays: number;
+  /** Where the lines go (endpoint and key identity, never the secret): progress is kept per destination. */
+  readonly destination: FeedDestination;
 }
 
 export interface UploadSendersOptions {
@@ -67,10 +70,12 @@ export class UploadSenders {
         this.single = undefined; // try again on the next upload
         throw error;
       });
+      const credentials = await this.single;
       return {
         customer: undefined,
-        client: clientFor(await this.single, settings.baseUrl),
+        client: clientFor(credentials, settings.baseUrl),
         historicalAfterDays: settings.historicalAfterDays,
+        destination: destinationOf(settings.baseUrl, credentials),
       };
     }
     const customer = customerOfKey(uploadKey);
@@ -84,6 +89,7 @@ export class UploadSenders {
       customer,
       client: clientFor(config.credentials, config.baseUrl),
       historicalAfterDays: config.historicalAfterDays,
+      destination: destinationOf(config.baseUrl, config.credentials),
     };
   }
 
@@ -102,4 +108,9 @@ export class UploadSenders {
     this.customers.set(customer, { loadedAt: this.now(), config });
     return config;
   }
+}
+
+/** As the CLI's checkpoint records it (scripts/feed/feed-cli.ts). */
+function destinationOf(baseUrl: URL, credentials: FeedCredentials): FeedDestination {
+  return { endpoint: baseUrl.href, credentials: credentials.identity() };
 }

@@ -1,0 +1,162 @@
+import { CreateBucketCommand, GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import type { Context, S3Event } from 'aws-lambda';
+import { startFauxqs, type FauxqsServer } from 'fauxqs';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { addFeedCustomer } from '../../lambda/feeds/customer-registry';
+import { resumeCustomerUploads } from '../../lambda/feeds/feed-resume';
+import type { handler as FeedHandler } from '../../lambda/handlers/feed-s3';
+import { startFakeEventsApi, type FakeEventsApi } from '../../local/events-api-stand-in';
+import { startSecretsManagerStandIn, type SecretsManagerStandIn } from '../../local/secrets-manager-stand-in';
+import { idsOf, makeBatches, toNdjson } from './support/batches';
+import { ENV, FEED_ENV, PLATFORM_ENV } from '../../lambda/config/environment';
+
+/**
+ * A customer whose pod changes partway through an upload (issue 24, gap 4): progress is kept per destination
+ * (endpoint and key identity, as the CLI's checkpoint), so the new pod gets every line, not only the rest.
+ */
+
+const BUCKET = 'feed-pod-change-bucket';
+const KEY = 'incoming/hooli/backfill.ndjson';
+const API_KEY = 'hooli-events-api-key';
+const API_SECRET = 'PLANTED-hooli-s3cr3t-4711';
+const LINES = 100;
+const BATCHES_PER_REQUEST = 10;
+/** The old pod takes this many requests, then refuses the key (the account moved). */
+const OLD_POD_REQUESTS = 3;
+const batches = makeBatches('hooli', LINES);
+
+let s3Emulator: FauxqsServer;
+let s3: S3Client;
+let secretsManager: SecretsManagerStandIn;
+let registry: SecretsManagerClient;
+let oldPod: FakeEventsApi;
+let newPod: FakeEventsApi;
+let handler: typeof FeedHandler;
+const savedEnv = { ...process.env };
+
+beforeAll(async () => {
+  s3Emulator = await startFauxqs({ port: 0, host: '127.0.0.1', logger: false });
+  secretsManager = await startSecretsManagerStandIn();
+  oldPod = await startFakeEventsApi({
+    apiKey: API_KEY,
+    apiSecret: API_SECRET,
+    fault: ({ seq }) => (seq > OLD_POD_REQUESTS ? { kind: 'status', status: 403 } : undefined),
+  });
+  newPod = await startFakeEventsApi({ apiKey: API_KEY, apiSecret: API_SECRET });
+  Object.assign(process.env, {
+    [PLATFORM_ENV.awsRegion]: 'us-east-1',
+    [PLATFORM_ENV.awsAccessKeyId]: 'test',
+    [PLATFORM_ENV.awsSecretAccessKey]: 'test',
+    [ENV.s3Endpoint]: s3Emulator.address,
+    AWS_ENDPOINT_URL_SECRETS_MANAGER: secretsManager.endpoint,
+    [FEED_ENV.customerSecretPrefix]: 'mparticle-feed/customers/',
+    [FEED_ENV.concurrency]: '1',
+    [FEED_ENV.maxBatchesPerRequest]: String(BATCHES_PER_REQUEST),
+    [FEED_ENV.maxAttempts]: '2',
+    [FEED_ENV.requestTimeoutMs]: '5000',
+    [PLATFORM_ENV.powertoolsLogLevel]: 'SILENT',
+  });
+  for (const key of [FEED_ENV.apiKey, FEED_ENV.apiSecret, FEED_ENV.secretArn, FEED_ENV.baseUrl, FEED_ENV.pod])
+    delete process.env[key];
+  s3 = new S3Client({
+    region: 'us-east-1',
+    endpoint: s3Emulator.address,
+    forcePathStyle: true,
+    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+  });
+  registry = new SecretsManagerClient({
+    region: 'us-east-1',
+    endpoint: secretsManager.endpoint,
+    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+  });
+  await s3.send(new CreateBucketCommand({ Bucket: BUCKET }));
+  vi.resetModules();
+  ({ handler } = await import('../../lambda/handlers/feed-s3'));
+});
+
+afterAll(async () => {
+  process.env = savedEnv;
+  s3?.destroy();
+  registry?.destroy();
+  await oldPod?.close();
+  await newPod?.close();
+  await secretsManager?.close();
+  await s3Emulator?.stop();
+});
+
+function s3Event(key: string): S3Event {
+  return {
+    Records: [
+      {
+        eventVersion: '2.1',
+        eventSource: 'aws:s3',
+        awsRegion: 'us-east-1',
+        eventTime: new Date().toISOString(),
+        eventName: 'ObjectCreated:Put',
+        userIdentity: { principalId: 'test' },
+        requestParameters: { sourceIPAddress: '127.0.0.1' },
+        responseElements: { 'x-amz-request-id': 'r', 'x-amz-id-2': 'i' },
+        s3: {
+          s3SchemaVersion: '1.0',
+          configurationId: 'feed',
+          bucket: { name: BUCKET, ownerIdentity: { principalId: 'test' }, arn: `arn:aws:s3:::${BUCKET}` },
+          object: { key, size: 1, eTag: 'e', sequencer: '1' },
+        },
+      },
+    ],
+  };
+}
+
+const context = (): Context => ({
+  callbackWaitsForEmptyEventLoop: false,
+  functionName: 'feed-s3',
+  functionVersion: '$LATEST',
+  invokedFunctionArn: 'arn:aws:lambda:us-east-1:123456789012:function:feed-s3',
+  memoryLimitInMB: '1024',
+  awsRequestId: 'test-request',
+  logGroupName: '/aws/lambda/feed-s3',
+  logStreamName: 'test',
+  getRemainingTimeInMillis: () => 300_000,
+  done: () => undefined,
+  fail: () => undefined,
+  succeed: () => undefined,
+});
+
+describe('a customer whose pod changes mid-upload', () => {
+  it('sends every line of the upload to the new pod, not only those the old pod had not taken', async () => {
+    // Prepare: the old pod takes the first requests, then refuses the key
+    await addFeedCustomer(
+      { customer: 'hooli', apiKey: API_KEY, apiSecret: API_SECRET, baseUrl: oldPod.baseUrl },
+      { client: registry },
+    );
+    await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: KEY, Body: toNdjson(batches) }));
+    await expect(handler(s3Event(KEY), context())).rejects.toThrow(/403/);
+    const acceptedByOldPod = idsOf(batches).filter((id) => oldPod.acceptedCount(id) > 0).length;
+
+    // Act: the operator stores the customer's new pod and resumes their uploads
+    await addFeedCustomer(
+      { customer: 'hooli', apiKey: API_KEY, apiSecret: API_SECRET, baseUrl: newPod.baseUrl },
+      { client: registry },
+    );
+    const resume = await resumeCustomerUploads(s3, BUCKET, 'hooli');
+    const result = await handler(s3Event('progress/hooli/backfill.ndjson.resume'), context());
+
+    // Assess
+    expect(acceptedByOldPod).toBe(OLD_POD_REQUESTS * BATCHES_PER_REQUEST);
+    expect(resume.resumed).toEqual([KEY]);
+    expect(result).toEqual({ objects: 1, sent: LINES, rejected: 0, continued: 0 });
+    expect(idsOf(batches).filter((id) => newPod.acceptedCount(id) === 1)).toHaveLength(LINES);
+    const progress = await s3.send(
+      new GetObjectCommand({ Bucket: BUCKET, Key: 'progress/hooli/backfill.ndjson.progress.json' }),
+    );
+    const stored = JSON.parse((await progress.Body?.transformToString('utf8')) ?? '{}') as {
+      destination?: { endpoint: string; credentials: string };
+      complete?: boolean;
+    };
+    expect(stored.complete).toBe(true);
+    expect(stored.destination?.endpoint).toBe(new URL(newPod.baseUrl).href);
+    expect(stored.destination?.credentials).toMatch(/^key-sha256:[0-9a-f]{16}$/);
+    expect(JSON.stringify(stored)).not.toContain(API_SECRET);
+  });
+});

@@ -3,7 +3,8 @@ import { checkTargets, formatChecks } from '../../bench/targets';
 
 describe('npm run bench: each target with pass or miss', () => {
   it('judges every target of one run and prints one line each', () => {
-    // Prepare: figures like a real run's, one target missed.
+    // Prepare: figures like a real run's, one target missed. The load row passes against the empty handler
+    // through the same pool (p99 32), and would miss against the bare server (p99 5), kept for reference.
     const figures = {
       handler: [
         { case: '100 events', mode: 'baseline' as const, medianMs: 0.1, p99Ms: 0.2, ratio: 1 },
@@ -12,7 +13,20 @@ describe('npm run bench: each target with pass or miss', () => {
       ],
       load: [
         {
-          target: 'bare HTTP server (baseline)',
+          kind: 'bare-server' as const,
+          target: 'bare HTTP server (reference)',
+          connections: 20,
+          seconds: 10,
+          requests: 1,
+          p50Ms: 1,
+          p99Ms: 5,
+          maxMs: 9,
+          errors: 0,
+          non2xx: 0,
+        },
+        {
+          kind: 'empty-handler' as const,
+          target: 'empty handler via the same Invoke API and pool (baseline)',
           connections: 20,
           seconds: 10,
           requests: 1,
@@ -23,6 +37,7 @@ describe('npm run bench: each target with pass or miss', () => {
           non2xx: 0,
         },
         {
+          kind: 'ingress' as const,
           target: 'ingress via Invoke API',
           connections: 20,
           seconds: 10,
@@ -65,7 +80,7 @@ describe('npm run bench: each target with pass or miss', () => {
       '  MISS  100 events, I/O stubbed, vs JSON baseline: 1.84× (target ≤ 1.2×)',
     );
     expect(formatChecks(checks).split('\n')[2]).toBe(
-      '  pass  p99 under load through the Invoke API (20 callers, partner 20 ms): 71 ms (target ≤ 72 ms (bare server p99 32 + 20 + 20))',
+      '  pass  p99 under load through the Invoke API (20 callers, partner 20 ms): 71 ms (target ≤ 72 ms (empty handler, same Invoke API and pool: p99 32 + 20 + 20))',
     );
     expect(formatChecks(checks).split('\n')[3]).toBe(
       "  pass  HTTP endpoint p99, 100-event calls one at a time: 25.40 ms, 2.35× a bare server's (target ≤ 100 ms)",

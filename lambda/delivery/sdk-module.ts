@@ -10,6 +10,28 @@ export interface SdkModule<T> {
   get(): Promise<T>;
   /** Loads the module synchronously unless it is loaded (or loading) already. A failure is not cached. */
   loadNow(): void;
+  /**
+   * Loads the module while a call is in flight: the SDK's shared packages (SDK_SHARED_PACKAGES) one
+   * `require` per turn of the event loop, then the module. Loading a client at once holds the event loop for
+   * ~100 ms (bench/first-spill.ts), longer than an in-line call's deadline: the partner's answer would wait
+   * and the deadline timer would fire first. In steps, each hold is the size of one package (the largest,
+   * ~40 ms here). Never rejects: a package that does not load is skipped, a module that does not load is
+   * left to get(), which reports the failure to the call that needs it.
+   */
+  loadInSteps(): Promise<void>;
+}
+
+/**
+ * Packages every SDK v3 client requires first, largest first. Named only to split a client's load into
+ * steps: one that is missing (another SDK version) is skipped, and the client loads it, or not, itself.
+ */
+export const SDK_SHARED_PACKAGES: readonly string[] = ['@smithy/core', '@aws-sdk/core', '@smithy/node-http-handler'];
+
+const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+/** `require` of a name known only at run time: bundlers leave it to Node (the SDK is not bundled). */
+function requireByName(name: string): void {
+  require(name);
 }
 
 export function sdkModule<T>(load: () => Promise<T>, loadSync: () => T): SdkModule<T> {
@@ -19,15 +41,30 @@ export function sdkModule<T>(load: () => Promise<T>, loadSync: () => T): SdkModu
     module.catch(() => (loaded = undefined));
     return module;
   };
+  const loadNow = (): void => {
+    if (loaded) return;
+    try {
+      remember(Promise.resolve(loadSync()));
+    } catch {
+      // Left to get(), which tries again and reports the failure to the call that needs it.
+    }
+  };
   return {
     get: () => loaded ?? remember(load()),
-    loadNow() {
+    loadNow,
+    async loadInSteps() {
       if (loaded) return;
-      try {
-        remember(Promise.resolve(loadSync()));
-      } catch {
-        // Left to get(), which tries again and reports the failure to the call that needs it.
+      for (const name of SDK_SHARED_PACKAGES) {
+        await nextTurn();
+        if (loaded) return;
+        try {
+          requireByName(name);
+        } catch {
+          // Skipped: only a step of the load.
+        }
       }
+      await nextTurn();
+      loadNow();
     },
   };
 }

@@ -36,10 +36,10 @@ export interface DeliveryParts {
    */
   prepare(): Promise<void>;
   /**
-   * The same, for an in-line call about to wait for the partner: the SDK modules load in steps
-   * (sdk-module.ts, so the partner's answer is not held up), the data key only when `needs.sealing`.
+   * The same for spill-warm-up.ts, each step once `turn()` resolves: the SDK modules in steps (sdk-module.ts),
+   * the SQS client's first request (once per container), the data key only when `needs.sealing`.
    */
-  readySpill(needs: SpillNeeds): Promise<void>;
+  readySpill(needs: SpillNeeds, turn: () => Promise<void>): Promise<void>;
   /** Closes idle sockets and the SQS client (if it was ever loaded), so a CLI or test exits promptly. */
   close(): void;
 }
@@ -105,10 +105,11 @@ export function createDeliveryParts(config: DeliveryConfig): DeliveryParts {
       if (config.sealing.kind === 'kms') kmsApi.loadNow();
       await Promise.all([connect(), keys.dataKey()]);
     },
-    async readySpill(needs) {
-      await sqsApi.loadInSteps();
-      const sealing = needs.sealing ? kmsApi.loadInSteps().then(() => keys.dataKey()) : undefined;
-      await Promise.all([open(), sealing]);
+    async readySpill(needs, turn) {
+      await sqsApi.loadInSteps(turn);
+      if (needs.sealing) await kmsApi.loadInSteps(turn);
+      await turn();
+      await Promise.all([open(), needs.sealing ? keys.dataKey() : undefined]);
     },
     close() {
       http.destroy();
@@ -153,7 +154,7 @@ export function createCoreDependencies(
       logger,
       partnerCredential: partnerCredentialFromEnv(env),
       warmUp: spillWarmUp(
-        (needs) => parts.readySpill(needs),
+        (needs, turn) => parts.readySpill(needs, turn),
         (error) => logger.warn('readying the spill path failed; a spill tries again', { error }),
       ),
     }),

@@ -23,8 +23,8 @@ export interface QueuedDeliveryDependencies {
   readonly logger: Logger;
   /** For calls without customer settings; @default none configured */
   readonly partnerCredential?: PartnerCredential;
-  /** Starts readying a spill (spill-warm-up.ts) as an in-line call starts; returns at once, never throws. */
-  readonly warmUp?: (needs: SpillNeeds) => void;
+  /** Readies a spill while the partner's answer is awaited (spill-warm-up.ts); returns at once, never throws. */
+  readonly warmUp?: (needs: SpillNeeds, waiting: Promise<unknown>) => void;
 }
 
 /**
@@ -64,7 +64,7 @@ export function createQueuedDeliveryPort(deps: QueuedDeliveryDependencies): Deli
         });
         const answered = callPartner(deps.partner, deps.breaker, { ...call, headers }, deps.inlineDeadlineMs);
         // While the partner is waited for, so that a spill does not start loading the SDK after the deadline.
-        deps.warmUp?.({ sealing: Object.keys(call.secrets).length > 0 });
+        deps.warmUp?.({ sealing: Object.keys(call.secrets).length > 0 }, answered);
         outcome = await answered;
       } catch (error) {
         outcome = preparationOutcome(error);

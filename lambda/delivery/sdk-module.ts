@@ -11,14 +11,14 @@ export interface SdkModule<T> {
   /** Loads the module synchronously unless it is loaded (or loading) already. A failure is not cached. */
   loadNow(): void;
   /**
-   * Loads the module while a call is in flight: the SDK's shared packages (SDK_SHARED_PACKAGES) one
-   * `require` per turn of the event loop, then the module. Loading a client at once holds the event loop for
-   * ~100 ms (bench/first-spill.ts), longer than an in-line call's deadline: the partner's answer would wait
-   * and the deadline timer would fire first. In steps, each hold is the size of one package (the largest,
-   * ~40 ms here). Never rejects: a package that does not load is skipped, a module that does not load is
-   * left to get(), which reports the failure to the call that needs it.
+   * Loads the module while a call is in flight: the SDK's shared packages (SDK_SHARED_PACKAGES), one
+   * `require` each time `turn` resolves (@default the next turn of the event loop), then the module. Loading
+   * a client at once holds the event loop for ~100 ms (bench/first-spill.ts), as long as an in-line call's
+   * deadline: the partner's answer would wait and the deadline timer would fire first. In steps, each hold is
+   * the size of one package (the largest ~40 ms here). Never rejects: a package that does not load is
+   * skipped, a module that does not load is left to get(), which reports the failure to the call that needs it.
    */
-  loadInSteps(): Promise<void>;
+  loadInSteps(turn?: () => Promise<void>): Promise<void>;
 }
 
 /**
@@ -27,7 +27,7 @@ export interface SdkModule<T> {
  */
 export const SDK_SHARED_PACKAGES: readonly string[] = ['@smithy/core', '@aws-sdk/core', '@smithy/node-http-handler'];
 
-const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+export const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 /** `require` of a name known only at run time: bundlers leave it to Node (the SDK is not bundled). */
 function requireByName(name: string): void {
@@ -52,10 +52,10 @@ export function sdkModule<T>(load: () => Promise<T>, loadSync: () => T): SdkModu
   return {
     get: () => loaded ?? remember(load()),
     loadNow,
-    async loadInSteps() {
+    async loadInSteps(turn = nextTurn) {
       if (loaded) return;
       for (const name of SDK_SHARED_PACKAGES) {
-        await nextTurn();
+        await turn();
         if (loaded) return;
         try {
           requireByName(name);
@@ -63,7 +63,7 @@ export function sdkModule<T>(load: () => Promise<T>, loadSync: () => T): SdkModu
           // Skipped: only a step of the load.
         }
       }
-      await nextTurn();
+      await turn();
       loadNow();
     },
   };

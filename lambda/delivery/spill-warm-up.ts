@@ -1,44 +1,84 @@
 import { errorMessage } from '../common/errors';
+import { nextTurn } from './sdk-module';
 
 /** What a spill needs readied; the sealing data key only for a call that carries secrets. */
 export interface SpillNeeds {
   readonly sealing: boolean;
 }
 
+/**
+ * Readies the spill path, taking each step of its work only once `turn()` resolves: in a later turn of the
+ * event loop, while an in-line call has been waiting for the partner for WARM_UP_AFTER_MS or more.
+ */
+export type ReadySpill = (needs: SpillNeeds, turn: () => Promise<void>) => Promise<unknown>;
+
 /** After a failed warm-up, in-line calls start none for this long: a KMS outage is not asked once per call. */
 export const WARM_UP_RETRY_MS = 10_000;
 
 /**
- * Readies a spill while an in-line call waits for the partner: the first spill of a container otherwise pays
- * for loading the SDK and fetching the first data key after the deadline, on top of it. `ready` awaits the
- * same cached promises a spill awaits, so a spill never does the work twice and waits only for what is not
- * finished. The returned function starts it (in a later turn of the event loop, once the partner call is on
- * its way) and returns at once: at most one runs at a time, none runs for WARM_UP_RETRY_MS after one failed,
- * and it never throws or rejects (in the kit's runtime loop an unhandled rejection ends the sandbox).
- * A failure is only reported: the spill that needs the step tries again and fails or succeeds on its own.
+ * A call's wait left to the partner alone: a step of the warm-up cannot be interrupted (the largest holds the
+ * event loop ~40 ms, sdk-module.ts), so a partner that answers within this is never held up by one, and a
+ * call that runs into the deadline (100 ms, HTTP 50 ms) still leaves the warm-up most of its wait.
+ */
+export const WARM_UP_AFTER_MS = 15;
+
+/**
+ * Readies a spill in the time in-line calls spend waiting for the partner: the first spill of a container
+ * otherwise pays for loading the SDK and fetching the first data key after the deadline, on top of it.
+ * `ready` awaits the same cached promises a spill awaits, so a spill never does the work twice and waits
+ * only for what is not finished. The returned function is called as an in-line call starts waiting, with
+ * the promise of the partner's answer; it returns at once. The work goes on only while some call is
+ * waiting (between calls it pauses, as a Lambda sandbox is frozen then), so a call the partner answers at
+ * once is held up by one step at most. At most one warm-up runs at a time, none for WARM_UP_RETRY_MS after
+ * one failed, and it never throws or rejects (in the kit's runtime loop an unhandled rejection ends the
+ * sandbox). A failure is only reported: the spill that needs the step tries again on its own.
  */
 export function spillWarmUp(
-  ready: (needs: SpillNeeds) => Promise<unknown>,
+  ready: ReadySpill,
   onFailure: (message: string) => void,
   now: () => number = () => performance.now(),
-): (needs: SpillNeeds) => void {
+): (needs: SpillNeeds, waiting: Promise<unknown>) => void {
   let running = false;
   let failedAt: number | undefined;
-  return (needs) => {
+  /** When each call now waiting for the partner started waiting. */
+  const waits = new Set<{ readonly since: number }>();
+  let wake: (() => void)[] = [];
+
+  /** Resolves in a later turn of the event loop once some call has waited WARM_UP_AFTER_MS for the partner. */
+  const turn = async (): Promise<void> => {
+    await nextTurn();
+    for (;;) {
+      if (waits.size === 0) {
+        await new Promise<void>((resolve) => wake.push(resolve));
+        continue;
+      }
+      const longest = now() - Math.min(...[...waits].map((w) => w.since));
+      if (longest >= WARM_UP_AFTER_MS) return;
+      await new Promise((resolve) => setTimeout(resolve, WARM_UP_AFTER_MS - longest));
+    }
+  };
+
+  return (needs, waiting) => {
+    const wait = { since: now() };
+    waits.add(wait);
+    const done = (): void => void waits.delete(wait);
+    waiting.then(done, done);
+    const woken = wake;
+    wake = [];
+    for (const resolve of woken) resolve();
+
     if (running || (failedAt !== undefined && now() - failedAt < WARM_UP_RETRY_MS)) return;
     running = true;
-    setImmediate(() => {
-      Promise.resolve()
-        .then(() => ready(needs))
-        .then(
-          () => (failedAt = undefined),
-          (error: unknown) => {
-            failedAt = now();
-            onFailure(errorMessage(error));
-          },
-        )
-        .catch(() => undefined)
-        .finally(() => (running = false));
-    });
+    Promise.resolve()
+      .then(() => ready(needs, turn))
+      .then(
+        () => (failedAt = undefined),
+        (error: unknown) => {
+          failedAt = now();
+          onFailure(errorMessage(error));
+        },
+      )
+      .catch(() => undefined)
+      .finally(() => (running = false));
   };
 }

@@ -2,7 +2,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ENV } from '../../lambda/delivery/defaults';
-import { spillWarmUp, WARM_UP_RETRY_MS } from '../../lambda/delivery/spill-warm-up';
+import { spillWarmUp, WARM_UP_AFTER_MS, WARM_UP_RETRY_MS } from '../../lambda/delivery/spill-warm-up';
 import { customEvents, eventBatch } from '../support/factories';
 import { useDeliveryEntryPoints } from '../support/entry-points';
 import { startKmsStandIn, type KmsStandIn } from '../support/kms-stand-in';
@@ -133,48 +133,96 @@ describe('readying the spill path while an in-line call waits for the partner', 
 });
 
 describe('spillWarmUp', () => {
-  const turn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+  /** Real time for the event loop to run (the warm-up's own timers), the clock it reads staying where it is. */
+  const pause = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+  /** A partner answer the test settles. */
+  const pendingAnswer = () => {
+    let settle: () => void = () => undefined;
+    const promise = new Promise<void>((resolve) => {
+      settle = resolve;
+    });
+    return { promise, settle };
+  };
 
-  it('starts in a later turn, runs one at a time, and after a failure starts none until the retry interval has passed', async () => {
+  it('takes its steps only once a call has waited WARM_UP_AFTER_MS for the partner, pauses between calls, and runs one warm-up at a time', async () => {
+    // Prepare: the first call's partner answers right after the warm-up's first step.
+    let clock = 0;
+    let runs = 0;
+    let steps = 0;
+    const first = pendingAnswer();
+    const second = pendingAnswer();
+    const start = spillWarmUp(
+      async (_needs, turn) => {
+        runs += 1;
+        for (let i = 0; i < 3; i += 1) {
+          await turn();
+          steps += 1;
+          if (steps === 1) first.settle();
+        }
+      },
+      () => undefined,
+      () => clock,
+    );
+
+    // Act and assess: the partner has the first WARM_UP_AFTER_MS of the wait to itself.
+    start({ sealing: false }, first.promise);
+    await pause(3 * WARM_UP_AFTER_MS);
+    expect(steps).toBe(0);
+    clock = WARM_UP_AFTER_MS;
+    await until(() => steps > 0);
+
+    // The partner answered: the warm-up pauses until another call has waited long enough.
+    await pause(3 * WARM_UP_AFTER_MS);
+    expect(steps).toBe(1);
+    start({ sealing: false }, second.promise);
+    await pause(3 * WARM_UP_AFTER_MS);
+    expect(steps).toBe(1);
+    clock = 2 * WARM_UP_AFTER_MS;
+    await until(() => steps === 3);
+
+    // The same warm-up went on to its end: no second one started.
+    expect(steps).toBe(3);
+    expect(runs).toBe(1);
+    second.settle();
+  });
+
+  it('after a failure starts none until the retry interval has passed, and reports the failure', async () => {
     // Prepare
     let clock = 0;
     let runs = 0;
-    let finish: (error?: Error) => void = () => undefined;
     const failures: string[] = [];
     const start = spillWarmUp(
-      () => {
+      async (_needs, turn) => {
         runs += 1;
-        return new Promise<void>((resolve, reject) => {
-          finish = (error) => (error ? reject(error) : resolve());
-        });
+        await turn();
+        throw new Error('KMS refused');
       },
       (message) => failures.push(message),
       () => clock,
     );
+    const waiting = pendingAnswer();
 
-    // Act and assess: nothing runs in the caller's turn; a second start while one runs is dropped.
-    start({ sealing: true });
-    expect(runs).toBe(0);
-    await turn();
-    start({ sealing: true });
-    await turn();
-    expect(runs).toBe(1);
-    finish(new Error('KMS refused'));
-    await turn();
+    // Act and assess
+    start({ sealing: true }, waiting.promise);
+    clock = WARM_UP_AFTER_MS;
+    await until(() => failures.length > 0);
     expect(failures).toEqual(['KMS refused']);
 
-    clock = WARM_UP_RETRY_MS - 1;
-    start({ sealing: true });
-    await turn();
+    clock += WARM_UP_RETRY_MS - 1;
+    start({ sealing: true }, waiting.promise);
+    await pause(5);
     expect(runs).toBe(1);
 
-    clock = WARM_UP_RETRY_MS;
-    start({ sealing: true });
-    await turn();
+    clock += 1;
+    start({ sealing: true }, waiting.promise);
+    clock += WARM_UP_AFTER_MS;
+    await until(() => failures.length > 1);
     expect(runs).toBe(2);
+    expect(failures).toEqual(['KMS refused', 'KMS refused']);
+    waiting.settle();
   });
 
-  it('never throws or rejects, even when the step throws at once or the failure report throws', async () => {
+  it('never throws or rejects: not when the work throws at once, the report throws, or the partner call rejects', async () => {
     // Prepare
     const start = spillWarmUp(
       () => {
@@ -186,7 +234,7 @@ describe('spillWarmUp', () => {
     );
 
     // Act: an unhandled rejection or uncaught exception would fail this file.
-    expect(() => start({ sealing: false })).not.toThrow();
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(() => start({ sealing: false }, Promise.reject(new Error('the partner call failed')))).not.toThrow();
+    await pause(20);
   });
 });

@@ -107,7 +107,7 @@ export function createDeliveryParts(config: DeliveryConfig): DeliveryParts {
     },
     async readySpill(needs, turn) {
       await sqsApi.loadInSteps(turn);
-      if (needs.sealing) await kmsApi.loadInSteps(turn);
+      if (needs.sealing && config.sealing.kind === 'kms') await kmsApi.loadInSteps(turn);
       await turn();
       await Promise.all([open(), needs.sealing ? keys.dataKey() : undefined]);
     },

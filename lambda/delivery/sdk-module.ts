@@ -49,22 +49,33 @@ export function sdkModule<T>(load: () => Promise<T>, loadSync: () => T): SdkModu
       // Left to get(), which tries again and reports the failure to the call that needs it.
     }
   };
+  // A load in steps that has begun is finished at once by a caller that needs the module now (a spill):
+  // `load()` would start another, slower one through the ES module loader.
+  let stepping = false;
   return {
-    get: () => loaded ?? remember(load()),
+    get() {
+      if (stepping) loadNow();
+      return loaded ?? remember(load());
+    },
     loadNow,
     async loadInSteps(turn = nextTurn) {
-      if (loaded) return;
-      for (const name of SDK_SHARED_PACKAGES) {
-        await turn();
-        if (loaded) return;
-        try {
-          requireByName(name);
-        } catch {
-          // Skipped: only a step of the load.
+      if (loaded || stepping) return;
+      stepping = true;
+      try {
+        for (const name of SDK_SHARED_PACKAGES) {
+          await turn();
+          if (loaded) return;
+          try {
+            requireByName(name);
+          } catch {
+            // Skipped: only a step of the load.
+          }
         }
+        await turn();
+        loadNow();
+      } finally {
+        stepping = false;
       }
-      await turn();
-      loadNow();
     },
   };
 }

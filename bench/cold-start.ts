@@ -65,7 +65,7 @@ interface Run {
 }
 
 /** The ingress bundled as bench/bundle.ts bundles it, with spill-warm-up.ts replaced by one that does nothing. */
-async function bundleWithoutWarmUp(outDir: string): Promise<string> {
+export async function bundleWithoutWarmUp(outDir: string): Promise<string> {
   const root = path.resolve(outDir, 'ingress-without-warm-up');
   await build({
     entryPoints: [path.join(__dirname, '..', 'lambda', 'handlers', 'ingress.ts')],

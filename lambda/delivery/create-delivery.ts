@@ -15,7 +15,7 @@ import { partnerCredentialFromEnv } from './partner-credential';
 import { createQueuedDeliveryPort } from './queued-delivery-port';
 import { sdkModule } from './sdk-module';
 import { localKeySource, SecretBox } from './secret-box';
-import { spillWarmUp, type SpillNeeds } from './spill-warm-up';
+import { type ReadySpill, spillWarmUp } from './spill-warm-up';
 import { createUnconfiguredPort } from './unconfigured-port';
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -37,9 +37,9 @@ export interface DeliveryParts {
   prepare(): Promise<void>;
   /**
    * The same for spill-warm-up.ts, each step once `turn()` resolves: the SDK modules in steps (sdk-module.ts),
-   * the SQS client's first request (once per container), the data key only when `needs.sealing`.
+   * then the data key (only when `needs.sealing`) and the SQS client's first request (once per container).
    */
-  readySpill(needs: SpillNeeds, turn: () => Promise<void>): Promise<void>;
+  readySpill(...args: Parameters<ReadySpill>): Promise<void>;
   /** Closes idle sockets and the SQS client (if it was ever loaded), so a CLI or test exits promptly. */
   close(): void;
 }
@@ -108,8 +108,10 @@ export function createDeliveryParts(config: DeliveryConfig): DeliveryParts {
     async readySpill(needs, turn) {
       await sqsApi.loadInSteps(turn);
       if (needs.sealing && config.sealing.kind === 'kms') await kmsApi.loadInSteps(turn);
-      await turn();
-      await Promise.all([open(), needs.sealing ? keys.dataKey() : undefined]);
+      await turn(0);
+      // The key first: a spill seals before it sends, and the two first requests compete for the CPU.
+      if (needs.sealing) await keys.dataKey();
+      await open();
     },
     close() {
       http.destroy();

@@ -7,18 +7,20 @@ export interface SpillNeeds {
 }
 
 /**
- * Readies the spill path, taking each step of its work only once `turn()` resolves: in a later turn of the
- * event loop, while an in-line call has been waiting for the partner for WARM_UP_AFTER_MS or more.
+ * Readies the spill path, taking each step of its work only once `turn(minWaitMs)` resolves: in a later turn
+ * of the event loop, while an in-line call has been waiting for the partner for `minWaitMs` or more
+ * (@default WARM_UP_AFTER_MS, for a step that holds the event loop: a module load; 0 for a request).
  */
-export type ReadySpill = (needs: SpillNeeds, turn: () => Promise<void>) => Promise<unknown>;
+export type ReadySpill = (needs: SpillNeeds, turn: (minWaitMs?: number) => Promise<void>) => Promise<unknown>;
 
 /** After a failed warm-up, in-line calls start none for this long: a KMS outage is not asked once per call. */
 export const WARM_UP_RETRY_MS = 10_000;
 
 /**
- * A call's wait left to the partner alone: a step of the warm-up cannot be interrupted (the largest holds the
- * event loop ~40 ms, sdk-module.ts), so a partner that answers within this is never held up by one, and a
- * call that runs into the deadline (100 ms, HTTP 50 ms) still leaves the warm-up most of its wait.
+ * A call's wait left to the partner alone before a module load: a step of one cannot be interrupted (the
+ * largest holds the event loop ~40 ms, sdk-module.ts), so a partner that answers within this is never held
+ * up by one, and a call that runs into the deadline (100 ms, HTTP 50 ms) still leaves most of its wait.
+ * Requests (the data key, the queue read) start at once: they hold the event loop a few ms at a time.
  */
 export const WARM_UP_AFTER_MS = 15;
 
@@ -44,8 +46,8 @@ export function spillWarmUp(
   const waits = new Set<{ readonly since: number }>();
   let wake: (() => void)[] = [];
 
-  /** Resolves in a later turn of the event loop once some call has waited WARM_UP_AFTER_MS for the partner. */
-  const turn = async (): Promise<void> => {
+  /** Resolves in a later turn of the event loop once some call has waited `minWaitMs` for the partner. */
+  const turn = async (minWaitMs = WARM_UP_AFTER_MS): Promise<void> => {
     await nextTurn();
     for (;;) {
       if (waits.size === 0) {
@@ -53,8 +55,8 @@ export function spillWarmUp(
         continue;
       }
       const longest = now() - Math.min(...[...waits].map((w) => w.since));
-      if (longest >= WARM_UP_AFTER_MS) return;
-      await new Promise((resolve) => setTimeout(resolve, WARM_UP_AFTER_MS - longest));
+      if (longest >= minWaitMs) return;
+      await new Promise((resolve) => setTimeout(resolve, minWaitMs - longest));
     }
   };
 

@@ -186,6 +186,28 @@ describe('spillWarmUp', () => {
     second.settle();
   });
 
+  it('takes a step that asks for no head start (a request) as soon as a call waits', async () => {
+    // Prepare
+    let steps = 0;
+    const waiting = pendingAnswer();
+    const start = spillWarmUp(
+      async (_needs, turn) => {
+        await turn(0);
+        steps += 1;
+      },
+      () => undefined,
+      () => 0,
+    );
+
+    // Act
+    start({ sealing: true }, waiting.promise);
+    await until(() => steps > 0);
+
+    // Assess: the clock never moved, so no head start was waited for.
+    expect(steps).toBe(1);
+    waiting.settle();
+  });
+
   it('after a failure starts none until the retry interval has passed, and reports the failure', async () => {
     // Prepare
     let clock = 0;

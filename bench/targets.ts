@@ -1,4 +1,6 @@
 import type { HandlerRow } from './handler';
+import type { FirstSpillResult } from './first-spill';
+import type { HttpHangingRow } from './http-hanging';
 import type { HttpLatencyResult } from './http-latency';
 import type { LoadRow } from './load';
 import type { MemoryResult } from './memory';
@@ -15,6 +17,10 @@ export const TARGETS = {
   loadP99OverBaselineMs: 20,
   loadPartnerDelayMs: 20,
   httpP99Ms: 100,
+  /** The HTTP variant's first answer with a partner that never answers (mParticle's HTTP budget). */
+  httpFirstAnswerMs: 100,
+  /** Warm answers of the Lambda path with a flaky partner, first spills included (mParticle's budget). */
+  flakyWarmP99Ms: 200,
   ingressBundleKiB: 150,
   heapGrowthMb: 5,
 };
@@ -32,6 +38,10 @@ export function checkTargets(figures: {
   /** Absent in results written before the HTTP step existed. */
   http?: HttpLatencyResult;
   coldStartRatio: number;
+  /** The ingress delivering its first call in-line, over the empty handler (absent in older results). */
+  coldStartDeliveringRatio?: number;
+  firstSpill?: FirstSpillResult;
+  httpHanging?: readonly HttpHangingRow[];
   ingressBundleBytes: number | undefined;
   memory: MemoryResult;
 }): TargetCheck[] {
@@ -63,7 +73,40 @@ export function checkTargets(figures: {
       pass: p99Ms <= TARGETS.httpP99Ms,
     });
   }
+  const below = (name: string, value: number, limit: number, context: string): void =>
+    void checks.push({
+      name,
+      value: `${value.toFixed(0)} ms${context}`,
+      target: `< ${limit} ms`,
+      pass: value < limit,
+    });
+  if (figures.firstSpill) {
+    const { flakyWarmP99Ms, flakyWarmP99WithoutWarmUpMs } = figures.firstSpill;
+    below(
+      'warm answers with a flaky partner, first spills included (p99, Lambda path)',
+      flakyWarmP99Ms,
+      TARGETS.flakyWarmP99Ms,
+      ` (without the spill warm-up: ${flakyWarmP99WithoutWarmUpMs.toFixed(0)} ms)`,
+    );
+  }
+  const firstAnswer = figures.httpHanging?.find((r) => r.handler === 'function' && r.which === 'first');
+  const bareFirst = figures.httpHanging?.find((r) => r.handler === 'bare' && r.which === 'first');
+  if (firstAnswer) {
+    below(
+      'HTTP first answer of a fresh process, partner never answers (slowest)',
+      firstAnswer.maxMs,
+      TARGETS.httpFirstAnswerMs,
+      bareFirst ? ` (bare 202 handler: ${bareFirst.maxMs.toFixed(0)} ms)` : '',
+    );
+  }
   check('cold start vs an empty handler', figures.coldStartRatio, '×', TARGETS.coldStartRatio);
+  if (figures.coldStartDeliveringRatio !== undefined)
+    check(
+      'cold start delivering its first call in-line vs an empty handler',
+      figures.coldStartDeliveringRatio,
+      '×',
+      TARGETS.coldStartRatio,
+    );
   if (figures.ingressBundleBytes !== undefined)
     check('ingress bundle', figures.ingressBundleBytes / 1024, ' KiB', TARGETS.ingressBundleKiB);
   check('heap growth over 10,000 invocations', figures.memory.heapGrowthMb, ' MB', TARGETS.heapGrowthMb);

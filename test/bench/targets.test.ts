@@ -114,4 +114,77 @@ describe('npm run bench: each target with pass or miss', () => {
     expect(withSlowHttp.find((c) => c.name.startsWith('HTTP endpoint'))?.pass).toBe(false);
     expect(withoutHttp.some((c) => c.name.startsWith('HTTP endpoint'))).toBe(false);
   });
+
+  it('judges the flaky-partner warm answers (< 200 ms), the HTTP first answer (< 100 ms) and the delivering cold start', () => {
+    // Prepare
+    const base = {
+      handler: [],
+      load: [],
+      coldStartRatio: 1.2,
+      coldStartDeliveringRatio: 1.6,
+      ingressBundleBytes: undefined,
+      memory: {
+        invocations: 1,
+        warmRssMb: 1,
+        finalRssMb: 1,
+        warmHeapMb: 1,
+        finalHeapMb: 1,
+        heapGrowthMb: 0,
+        rssGrowthMb: 0,
+        boundMb: 5,
+        gcExposed: true,
+      },
+      firstSpill: { rounds: 4, rows: [], flakyWarmP99Ms: 150, flakyWarmP99WithoutWarmUpMs: 216, healthyWarmP99Ms: 9 },
+      httpHanging: [
+        {
+          handler: 'function' as const,
+          which: 'first' as const,
+          answers: '',
+          count: 8,
+          p50Ms: 80,
+          p99Ms: 100,
+          maxMs: 100,
+          not202: 0,
+        },
+        {
+          handler: 'function' as const,
+          which: 'all' as const,
+          answers: '',
+          count: 160,
+          p50Ms: 9,
+          p99Ms: 99,
+          maxMs: 100,
+          not202: 0,
+        },
+        {
+          handler: 'bare' as const,
+          which: 'first' as const,
+          answers: '',
+          count: 8,
+          p50Ms: 12,
+          p99Ms: 18,
+          maxMs: 18,
+          not202: 0,
+        },
+      ],
+    };
+
+    // Act
+    const checks = checkTargets(base);
+
+    // Assess: 150 < 200 passes; 100 is not under 100; 1.6× is over 1.5×.
+    expect(checks.map((c) => [c.name, c.pass])).toEqual([
+      ['warm answers with a flaky partner, first spills included (p99, Lambda path)', true],
+      ['HTTP first answer of a fresh process, partner never answers (slowest)', false],
+      ['cold start vs an empty handler', true],
+      ['cold start delivering its first call in-line vs an empty handler', false],
+      ['heap growth over 10,000 invocations', true],
+    ]);
+    expect(formatChecks(checks).split('\n')[0]).toBe(
+      '  pass  warm answers with a flaky partner, first spills included (p99, Lambda path): 150 ms (without the spill warm-up: 216 ms) (target < 200 ms)',
+    );
+    expect(formatChecks(checks).split('\n')[1]).toBe(
+      '  MISS  HTTP first answer of a fresh process, partner never answers (slowest): 100 ms (bare 202 handler: 18 ms) (target < 100 ms)',
+    );
+  });
 });

@@ -32,8 +32,10 @@ export const WARM_UP_AFTER_MS = 15;
  * the promise of the partner's answer; it returns at once. The work goes on only while some call is
  * waiting (between calls it pauses, as a Lambda sandbox is frozen then), so a call the partner answers at
  * once is held up by one step at most. At most one warm-up runs at a time, none for WARM_UP_RETRY_MS after
- * one failed, and it never throws or rejects (in the kit's runtime loop an unhandled rejection ends the
- * sandbox). A failure is only reported: the spill that needs the step tries again on its own.
+ * one failed, and none once one has readied what a call needs (a data key that ages out later is fetched
+ * by the spill that needs it: a container that never spills asks KMS once). It never throws or rejects (in
+ * the kit's runtime loop an unhandled rejection ends the sandbox). A failure is only reported: the spill
+ * that needs the step tries again on its own.
  */
 export function spillWarmUp(
   ready: ReadySpill,
@@ -42,6 +44,8 @@ export function spillWarmUp(
 ): (needs: SpillNeeds, waiting: Promise<unknown>) => void {
   let running = false;
   let failedAt: number | undefined;
+  /** What a finished warm-up readied: the queue, or the queue and the data key. */
+  let readied: 'nothing' | 'queue' | 'queue and key' = 'nothing';
   /** When each call now waiting for the partner started waiting. */
   const waits = new Set<{ readonly since: number }>();
   let wake: (() => void)[] = [];
@@ -69,12 +73,16 @@ export function spillWarmUp(
     wake = [];
     for (const resolve of woken) resolve();
 
+    if (readied === 'queue and key' || (readied === 'queue' && !needs.sealing)) return;
     if (running || (failedAt !== undefined && now() - failedAt < WARM_UP_RETRY_MS)) return;
     running = true;
     Promise.resolve()
       .then(() => ready(needs, turn))
       .then(
-        () => (failedAt = undefined),
+        () => {
+          failedAt = undefined;
+          readied = needs.sealing ? 'queue and key' : 'queue';
+        },
         (error: unknown) => {
           failedAt = now();
           onFailure(errorMessage(error));

@@ -208,6 +208,37 @@ describe('spillWarmUp', () => {
     waiting.settle();
   });
 
+  it('starts none once one has readied what a call needs: the queue alone, or the queue and the data key', async () => {
+    // Prepare
+    const runs: boolean[] = [];
+    const waiting = pendingAnswer();
+    const start = spillWarmUp(
+      async (needs, turn) => {
+        runs.push(needs.sealing);
+        await turn(0);
+      },
+      () => undefined,
+      () => 0,
+    );
+    const callWaits = async (needs: { sealing: boolean }): Promise<void> => {
+      const before = runs.length;
+      start(needs, waiting.promise);
+      await pause(5);
+      if (runs.length > before) await pause(5);
+    };
+
+    // Act: no key, no key again, then a call with secrets, then both kinds again.
+    await callWaits({ sealing: false });
+    await callWaits({ sealing: false });
+    await callWaits({ sealing: true });
+    await callWaits({ sealing: true });
+    await callWaits({ sealing: false });
+
+    // Assess
+    expect(runs).toEqual([false, true]);
+    waiting.settle();
+  });
+
   it('after a failure starts none until the retry interval has passed, and reports the failure', async () => {
     // Prepare
     let clock = 0;

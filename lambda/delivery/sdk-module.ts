@@ -22,10 +22,31 @@ export interface SdkModule<T> {
 }
 
 /**
- * Packages every SDK v3 client requires first, largest first. Named only to split a client's load into
- * steps: one that is missing (another SDK version) is skipped, and the client loads it, or not, itself.
+ * Modules every SDK v3 client loads before its own code, each after the ones it requires, so that each
+ * `require` is a small step (measured with a require hook: none above ~20 ms on an idle core here; the
+ * client at once, ~100 ms). Named only to split a client's load: one that is missing (another SDK
+ * version) is skipped, and the client loads it, or not, itself.
  */
-export const SDK_SHARED_PACKAGES: readonly string[] = ['@smithy/core', '@aws-sdk/core', '@smithy/node-http-handler'];
+export const SDK_SHARED_PACKAGES: readonly string[] = [
+  '@smithy/types',
+  '@smithy/core/transport',
+  '@smithy/core/schema',
+  '@smithy/core/client',
+  '@smithy/core/config',
+  '@smithy/core/endpoints',
+  '@smithy/core/serde',
+  '@smithy/core/protocols',
+  '@smithy/core/retry',
+  '@smithy/core',
+  '@smithy/signature-v4',
+  '@aws-sdk/core/client',
+  '@aws-sdk/core/httpAuthSchemes',
+  '@aws-sdk/credential-provider-node',
+  '@smithy/node-http-handler',
+  '@smithy/core/cbor',
+  '@aws-sdk/core/protocols',
+  '@smithy/core/checksum',
+];
 
 export const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 

@@ -13,9 +13,9 @@ export interface SdkModule<T> {
   /**
    * Loads the module while a call is in flight: the SDK's shared packages (SDK_SHARED_PACKAGES), one
    * `require` each time `turn` resolves (@default the next turn of the event loop), then the module. Loading
-   * a client at once holds the event loop for ~100 ms (bench/first-spill.ts), as long as an in-line call's
+   * a client at once holds the event loop for ~100 ms (measured here), as long as an in-line call's
    * deadline: the partner's answer would wait and the deadline timer would fire first. In steps, each hold is
-   * the size of one package (the largest ~40 ms here). Never rejects: a package that does not load is
+   * the size of one module (SDK_SHARED_PACKAGES). Never rejects: a package that does not load is
    * skipped, a module that does not load is left to get(), which reports the failure to the call that needs it.
    */
   loadInSteps(turn?: () => Promise<void>): Promise<void>;
@@ -23,9 +23,9 @@ export interface SdkModule<T> {
 
 /**
  * Modules every SDK v3 client loads before its own code, each after the ones it requires, so that each
- * `require` is a small step (measured with a require hook: none above ~20 ms on an idle core here; the
- * client at once, ~100 ms). Named only to split a client's load: one that is missing (another SDK
- * version) is skipped, and the client loads it, or not, itself.
+ * `require` is a small step (measured here: most under 10 ms, the first, which also warms Node's module
+ * resolution, up to ~45 ms on a busy machine; the client at once, ~100 ms). Named only to split a client's
+ * load: one that is missing (another SDK version) is skipped, and the client loads it, or not, itself.
  */
 export const SDK_SHARED_PACKAGES: readonly string[] = [
   '@smithy/types',

@@ -1,13 +1,13 @@
 /**
  * The first spill of a container (issue 21): the ingress as `npm start` runs it (the local Invoke API in front
  * of the process pool, the shipped bundle through the runtime loop, fauxqs, a local sealing key), one call at
- * a time, so one container serves them all. Each round starts a fresh pool: its first call is the container's
- * cold call (the partner answering at once), reported apart. Then a flaky partner: every third call fails,
- * alternately with a 503 (spilled at once) and an answer after 300 ms (spilled at the 100 ms in-line
- * deadline); the second warm call is the container's first spill, a 503 in even rounds, a slow answer in odd
- * ones. Then the partner answers every call at once (the baseline). Each round runs the bundle twice,
- * interleaved: as shipped, and built without the spill warm-up (spill-warm-up.ts), so the rows compare the
- * two on the same machine at the same time. No worker runs: the spilled messages stay queued.
+ * a time, so one container serves them all. The partner answers in 20 ms (as in bench/load.ts). Each round
+ * starts a fresh pool: its first call is the container's cold call, reported apart. Then a flaky partner:
+ * every third call fails, alternately with a 503 (spilled at once) and an answer after 300 ms (spilled at
+ * the 100 ms in-line deadline); the second warm call is the container's first spill, a 503 in even rounds, a
+ * slow answer in odd ones. Then the partner answers every call (the baseline). Each round runs the bundle
+ * twice, interleaved: as shipped, and built without the spill warm-up (spill-warm-up.ts), so the rows
+ * compare the two on the same machine at the same time. No worker runs: the spilled messages stay queued.
  * The target is on the warm answers with the flaky partner: p99 < 200 ms (mParticle's budget for the Lambda
  * path, lambda/delivery/defaults.ts). Loopback only; bounded in time.
  */
@@ -45,6 +45,7 @@ export interface FirstSpillResult {
 }
 
 const SLOW_ANSWER_MS = 300;
+const ANSWER_MS = 20;
 type Mode = 'ok' | '503' | 'slow';
 
 /** Warm call i (1-based) of round r: every third one fails (call 2 first), a 503 and a slow answer by turns. */
@@ -92,7 +93,7 @@ export async function runFirstSpillBench(
   let mode: Mode = 'ok';
   partner.setFaults((): Fault | undefined => {
     if (mode === '503') return { kind: 'status', status: 503 };
-    return mode === 'slow' ? { kind: 'slow', delayMs: SLOW_ANSWER_MS } : undefined;
+    return { kind: 'slow', delayMs: mode === 'slow' ? SLOW_ANSWER_MS : ANSWER_MS };
   });
   const env = localFunctionEnv({ partnerUrl: partner.url, sqs, extra: { [ENV.logLevel]: 'ERROR' } });
 
@@ -143,11 +144,11 @@ export async function runFirstSpillBench(
     await sqs.stop();
   }
   const rows = (label: string, s: Samples): FirstSpillRow[] => [
-    row(`${label}: cold call of a container, partner answers at once`, s.cold),
+    row(`${label}: cold call of a container, partner answers in 20 ms`, s.cold),
     row(`${label}: first spill of a container (503, or slow, by turns)`, s.firstSpill),
     row(`${label}: warm calls, flaky partner, the spilled ones`, s.spilled),
     row(`${label}: warm calls, flaky partner, all`, s.flaky),
-    row(`${label}: warm calls, partner answers at once (baseline)`, s.healthy),
+    row(`${label}: warm calls, partner answers in 20 ms (baseline)`, s.healthy),
   ];
   return {
     rounds,

@@ -3,15 +3,25 @@
  * waiting, and the clock stops when its response is posted. Three kinds of sandbox, interleaved run by run:
  * - empty: an empty handler under a managed-runtime stand-in (bench/managed-runtime-stand-in.mjs), the baseline;
  * - managed: the bundled ingress under that same stand-in (what the ingress cost before the runtime loop);
- * - ingress: the bundled ingress through the exec wrapper and the kit's runtime loop, as the construct ships it.
- * `ratio` is ingress / empty; `wrapperMs` is what the wrapper and loop add (ingress − managed).
+ * - ingress: the bundled ingress through the exec wrapper and the kit's runtime loop, as the construct ships it;
+ * - delivering: the same with delivery configured (fauxqs, a partner stand-in answering at once, a local sealing
+ *   key), so its first call is made in-line and readies the spill path while it waits (spill-warm-up.ts);
+ * - delivering without the warm-up: the same bundle built with the warm-up left out, what that readying costs.
+ * `ratio` is ingress / empty, `deliveringRatio` delivering / empty; `wrapperMs` is what the wrapper and loop
+ * add (ingress − managed).
  */
 import { execFileSync, spawn } from 'node:child_process';
+import { build } from 'esbuild';
 import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { ENV } from '../lambda/delivery/defaults';
 import { RUNTIME_LOOP_FILES } from '../lambda/runtime-loop/files';
+import { localFunctionEnv, useLocalAwsCredentials } from '../local/local-function-env';
+import { startPartnerServer } from '../local/partner-api-stand-in';
 import { startRuntimeApiStandIn, type RuntimeApiStandIn } from '../local/runtime-api-stand-in';
+import { startSqsEmulator } from '../local/sqs-emulator';
+import { ESBUILD_TARGET } from '../lib/node-runtime';
+import { bundleRuntimeLoop } from '../local/runtime-loop-process';
 import { MANAGED_RUNTIME_ARGS, spawnThroughWrapper } from '../local/runtime-loop-process';
 import { median } from './stats';
 
@@ -41,11 +51,48 @@ export interface ColdStartResult {
   readonly ingressLoadMs: number;
   /** Through the wrapper: first poll to first response (median ms). */
   readonly ingressFirstRequestMs: number;
+  /** The bundled ingress through the wrapper and loop, delivering its first call in-line (median ms). */
+  readonly deliveringMs: number;
+  /** deliveringMs / emptyMs. */
+  readonly deliveringRatio: number;
+  /** The same bundle built without the spill warm-up, delivering its first call in-line (median ms). */
+  readonly deliveringWithoutWarmUpMs: number;
 }
 
 interface Run {
   readonly totalMs: number;
   readonly initMs: number;
+}
+
+/** The ingress bundled as bench/bundle.ts bundles it, with spill-warm-up.ts replaced by one that does nothing. */
+export async function bundleWithoutWarmUp(outDir: string): Promise<string> {
+  const root = path.resolve(outDir, 'ingress-without-warm-up');
+  await build({
+    entryPoints: [path.join(__dirname, '..', 'lambda', 'handlers', 'ingress.ts')],
+    outfile: path.join(root, 'index.js'),
+    bundle: true,
+    minify: true,
+    platform: 'node',
+    target: ESBUILD_TARGET,
+    mainFields: ['module', 'main'],
+    format: 'cjs',
+    external: ['@aws-sdk/*'],
+    logLevel: 'error',
+    plugins: [
+      {
+        name: 'without-warm-up',
+        setup: (b) => {
+          b.onResolve({ filter: /\/spill-warm-up$/ }, () => ({ path: 'spill-warm-up', namespace: 'stub' }));
+          b.onLoad({ filter: /.*/, namespace: 'stub' }, () => ({
+            contents: 'export const spillWarmUp = () => () => undefined;',
+            loader: 'ts',
+          }));
+        },
+      },
+    ],
+  });
+  await bundleRuntimeLoop(root);
+  return root;
 }
 
 async function measure(api: RuntimeApiStandIn, start: () => ReturnType<typeof spawn>): Promise<Run> {
@@ -100,26 +147,51 @@ export async function runColdStartBench(ingressBundle: string, outDir: string, r
   const empty: Run[] = [];
   const managed: Run[] = [];
   const ingress: Run[] = [];
-  for (let i = 0; i < runs; i++) {
-    // Interleaved, so machine noise hits all three alike; a fresh stand-in (fresh sockets) for each run.
-    const api = await startRuntimeApiStandIn();
-    try {
-      empty.push(await measure(api, () => underManaged(emptyRoot, api.address)));
-      managed.push(await measure(api, () => underManaged(ingressRoot, api.address)));
-      ingress.push(
-        await measure(api, () =>
-          spawnThroughWrapper({ taskRoot: ingressRoot, runtimeApi: api.address, env: ENV_FOR_RUNS }),
-        ),
+  const delivering: Run[] = [];
+  const deliveringWithout: Run[] = [];
+  const withoutWarmUpRoot = await bundleWithoutWarmUp(outDir);
+  useLocalAwsCredentials('us-east-1');
+  const sqs = await startSqsEmulator();
+  const partner = await startPartnerServer();
+  const deliveryEnv = { ...localFunctionEnv({ partnerUrl: partner.url, sqs }), [ENV.logLevel]: 'ERROR' };
+  try {
+    for (let i = 0; i < runs; i++) {
+      // Interleaved, so machine noise hits all alike; a fresh stand-in (fresh sockets) for each run.
+      const api = await startRuntimeApiStandIn();
+      try {
+        empty.push(await measure(api, () => underManaged(emptyRoot, api.address)));
+        managed.push(await measure(api, () => underManaged(ingressRoot, api.address)));
+        ingress.push(
+          await measure(api, () =>
+            spawnThroughWrapper({ taskRoot: ingressRoot, runtimeApi: api.address, env: ENV_FOR_RUNS }),
+          ),
+        );
+        delivering.push(
+          await measure(api, () =>
+            spawnThroughWrapper({ taskRoot: ingressRoot, runtimeApi: api.address, env: deliveryEnv }),
+          ),
+        );
+        deliveringWithout.push(
+          await measure(api, () =>
+            spawnThroughWrapper({ taskRoot: withoutWarmUpRoot, runtimeApi: api.address, env: deliveryEnv }),
+          ),
+        );
+      } finally {
+        await api.close();
+      }
+      direct.push(
+        timed(process.execPath, [...MANAGED_RUNTIME_ARGS.slice(0, -1), path.join(shellRoot, RUNTIME_LOOP_FILES.loop)]),
       );
-    } finally {
-      await api.close();
+      wrapped.push(
+        timed(path.join(shellRoot, RUNTIME_LOOP_FILES.wrapper), [process.execPath, ...MANAGED_RUNTIME_ARGS]),
+      );
     }
-    direct.push(
-      timed(process.execPath, [...MANAGED_RUNTIME_ARGS.slice(0, -1), path.join(shellRoot, RUNTIME_LOOP_FILES.loop)]),
-    );
-    wrapped.push(timed(path.join(shellRoot, RUNTIME_LOOP_FILES.wrapper), [process.execPath, ...MANAGED_RUNTIME_ARGS]));
+  } finally {
+    await partner.stop();
+    await sqs.stop();
   }
   const emptyMs = median(empty.map((r) => r.totalMs));
+  const deliveringMs = median(delivering.map((r) => r.totalMs));
   const ingressMs = median(ingress.map((r) => r.totalMs));
   const managedIngressMs = median(managed.map((r) => r.totalMs));
   return {
@@ -132,6 +204,9 @@ export async function runColdStartBench(ingressBundle: string, outDir: string, r
     wrapperShellMs: median(wrapped) - median(direct),
     ingressLoadMs: median(ingress.map((r) => r.initMs)),
     ingressFirstRequestMs: median(ingress.map((r) => r.totalMs - r.initMs)),
+    deliveringMs,
+    deliveringRatio: deliveringMs / emptyMs,
+    deliveringWithoutWarmUpMs: median(deliveringWithout.map((r) => r.totalMs)),
   };
 }
 

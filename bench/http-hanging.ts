@@ -22,6 +22,10 @@ import { LAMBDA_LIKE_ENV, TEST_KMS_KEY_ARN } from '../test/support/lambda-env';
 import { emulatorDeliveryEnv } from '../local/local-function-env';
 
 export interface HttpHangingRow {
+  /** The HTTP function, or the bare 202 handler (the baseline). */
+  readonly handler: 'function' | 'bare';
+  /** The first answer of each fresh process, or all answers. */
+  readonly which: 'first' | 'all';
   readonly answers: string;
   readonly count: number;
   readonly p50Ms: number;
@@ -70,10 +74,15 @@ function startChild(file: string, env: NodeJS.ProcessEnv): Promise<{ child: Chil
   });
 }
 
-function row(answers: string, samples: { ms: number; status: number }[]): HttpHangingRow {
+function row(
+  of: Pick<HttpHangingRow, 'handler' | 'which'>,
+  answers: string,
+  samples: { ms: number; status: number }[],
+): HttpHangingRow {
   const ms = samples.map((s) => s.ms).sort((a, b) => a - b);
   const round = (n: number): number => Math.round(n * 10) / 10;
   return {
+    ...of,
     answers,
     count: ms.length,
     p50Ms: round(percentile(ms, 50)),
@@ -103,7 +112,11 @@ export async function runHttpHangingBench(
     [TOKEN_ENV.tokens]: TOKEN,
   };
   const body = JSON.stringify(eventBatch(customEvents(100)));
-  const measure = async (childEnv: NodeJS.ProcessEnv, label: string): Promise<HttpHangingRow[]> => {
+  const measure = async (
+    childEnv: NodeJS.ProcessEnv,
+    handler: HttpHangingRow['handler'],
+    label: string,
+  ): Promise<HttpHangingRow[]> => {
     const all: { ms: number; status: number }[] = [];
     const first: { ms: number; status: number }[] = [];
     for (let p = 0; p < processes; p += 1) {
@@ -126,11 +139,14 @@ export async function runHttpHangingBench(
         child.kill();
       }
     }
-    return [row(`${label}: first answer of a fresh process`, first), row(`${label}: all answers`, all)];
+    return [
+      row({ handler, which: 'first' }, `${label}: first answer of a fresh process`, first),
+      row({ handler, which: 'all' }, `${label}: all answers`, all),
+    ];
   };
   try {
-    const bareRows = await measure({ ...env, BENCH_BARE: 'true' }, 'bare 202 handler (baseline)');
-    return [...(await measure(env, 'HTTP function, partner never answers')), ...bareRows];
+    const bareRows = await measure({ ...env, BENCH_BARE: 'true' }, 'bare', 'bare 202 handler (baseline)');
+    return [...(await measure(env, 'function', 'HTTP function, partner never answers')), ...bareRows];
   } finally {
     await partner.stop();
     await kms.stop();

@@ -1,14 +1,28 @@
 /**
  * Latency under load through the local Lambda Invoke endpoint (`npm start`'s system), many concurrent
- * callers for a fixed time, the partner answering in 20 ms. Baseline in the same run: the same load against
- * a bare HTTP server on this machine (the partner stand-in answering at once), so the ratio shows what the
- * kit adds over the HTTP stack itself. Loopback only; bounded in time.
+ * callers for a fixed time, the partner answering in 20 ms. Baselines in the same run:
+ * - an EMPTY handler through the same Invoke API, process pool and runtime loop (the target's baseline): what
+ *   the local stand-in for Lambda costs by itself on this machine, so the ingress row measures the kit;
+ * - a bare HTTP server (the partner stand-in answering at once), for reference: the HTTP stack alone.
+ * Loopback only; bounded in time.
  */
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import autocannon from 'autocannon';
-import { withBaselineAndLocalSystem } from './baseline-and-local-system';
+import { ENV } from '../lambda/config/environment';
+import { startInvokeApi } from '../local/lambda-invoke-api';
+import { LOCAL_ACCOUNT_ID } from '../local/local-system';
+import { startLoopIngress } from '../local/loop-ingress';
+import { bundleRuntimeLoop, localTaskRoot } from '../local/runtime-loop-process';
+import { SystemLog } from '../local/system-log';
 import { customEvents, eventBatch } from '../test/support/factories';
+import { withBaselineAndLocalSystem } from './baseline-and-local-system';
+
+/** Which row: the reference server, the target's baseline (empty handler, same pool), or the kit. */
+export type LoadRowKind = 'bare-server' | 'empty-handler' | 'ingress';
 
 export interface LoadRow {
+  readonly kind: LoadRowKind;
   readonly target: string;
   readonly connections: number;
   readonly seconds: number;
@@ -20,7 +34,29 @@ export interface LoadRow {
   readonly non2xx: number;
 }
 
-async function fire(target: string, url: string, body: string, connections: number, seconds: number): Promise<LoadRow> {
+const FUNCTION = 'firehose-ingress';
+const invocationsUrl = (base: string): string => `${base}/2015-03-31/functions/${FUNCTION}/invocations`;
+
+/**
+ * The empty handler: no parsing, no partner, a fixed answer, and the one summary line per invocation that
+ * the ingress writes too (the pool reads it, and waits up to a second for it).
+ */
+const EMPTY_HANDLER = `exports.rawHandler = async (payload, context) => {
+  process.stdout.write(JSON.stringify({ level: 'INFO', message: 'handled', function_request_id: context.awsRequestId,
+    type: 'event_processing_request', outcome: 'delivered', calls: 0, durationMs: 0 }) + '\\n');
+  return { type: 'event_processing_response', id: 'empty' };
+};
+exports.handler = exports.rawHandler;
+`;
+
+async function fire(
+  kind: LoadRowKind,
+  target: string,
+  url: string,
+  body: string,
+  connections: number,
+  seconds: number,
+): Promise<LoadRow> {
   const result = await autocannon({
     url,
     method: 'POST',
@@ -30,6 +66,7 @@ async function fire(target: string, url: string, body: string, connections: numb
     duration: seconds,
   });
   return {
+    kind,
     target,
     connections,
     seconds,
@@ -42,21 +79,71 @@ async function fire(target: string, url: string, body: string, connections: numb
   };
 }
 
+/** The empty handler served like `npm start`'s ingress: the Invoke API in front of the same process pool. */
+async function withEmptyHandlerInvokeApi<T>(run: (invokeUrl: string) => Promise<T>): Promise<T> {
+  const taskRoot = localTaskRoot();
+  try {
+    mkdirSync(taskRoot, { recursive: true });
+    writeFileSync(path.join(taskRoot, 'index.js'), EMPTY_HANDLER);
+    await bundleRuntimeLoop(taskRoot);
+    const pool = await startLoopIngress({ env: { [ENV.logLevel]: 'ERROR' }, log: new SystemLog(), taskRoot });
+    try {
+      const api = await startInvokeApi({
+        port: 0,
+        region: 'us-east-1',
+        accountId: LOCAL_ACCOUNT_ID,
+        functions: [{ name: FUNCTION, description: 'empty handler (load baseline)', invoke: pool.invoke }],
+      });
+      try {
+        return await run(invocationsUrl(api.url));
+      } finally {
+        await api.close();
+      }
+    } finally {
+      await pool.stop();
+    }
+  } finally {
+    rmSync(taskRoot, { recursive: true, force: true });
+  }
+}
+
 export async function runLoadBench(options: { connections?: number; seconds?: number } = {}): Promise<LoadRow[]> {
   const connections = options.connections ?? 20;
   const seconds = options.seconds ?? 10;
   const body = JSON.stringify(eventBatch(customEvents(100)));
+  // Each pool is warmed first (one process per concurrent call, started on demand, as Lambda scales): cold
+  // starts are the cold-start bench's; these rows measure a warm fleet under load.
+  const warmed = async (kind: LoadRowKind, target: string, url: string): Promise<LoadRow> => {
+    // Waited for, not timed: on a busy machine ten cold starts outlast any fixed warm-up time.
+    for (let round = 0; round < 2; round += 1) {
+      await Promise.all(
+        Array.from({ length: connections }, async () => {
+          const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+          await response.arrayBuffer();
+        }),
+      );
+    }
+    await fire(kind, 'warm-up', url, body, connections, 3);
+    return fire(kind, target, url, body, connections, seconds);
+  };
 
-  return withBaselineAndLocalSystem({}, async ({ bare, system }) => {
+  const empty = await withEmptyHandlerInvokeApi((url) =>
+    warmed('empty-handler', 'empty handler via the same Invoke API and pool (baseline)', url),
+  );
+  const kit = await withBaselineAndLocalSystem({}, async ({ bare, system }) => {
     system.partner?.setFaults(() => ({ kind: 'slow', delayMs: 20 }));
-    const baseline = await fire('bare HTTP server (baseline)', `${bare.url}/events`, body, connections, seconds);
-    const invokeUrl = `${system.invokeUrl}/2015-03-31/functions/firehose-ingress/invocations`;
-    // Warm the local "containers" first (one process per concurrent call, as Lambda scales): cold starts are
-    // the cold-start bench's; this one measures a warm fleet under load.
-    await fire('warm-up', invokeUrl, body, connections, 3);
-    const invoke = await fire('ingress via Invoke API, partner 20 ms', invokeUrl, body, connections, seconds);
-    return [baseline, invoke];
+    const reference = await fire(
+      'bare-server',
+      'bare HTTP server (reference)',
+      `${bare.url}/events`,
+      body,
+      connections,
+      seconds,
+    );
+    const ingress = await warmed('ingress', 'ingress via Invoke API, partner 20 ms', invocationsUrl(system.invokeUrl));
+    return { reference, ingress };
   });
+  return [kit.reference, empty, kit.ingress];
 }
 
 if (require.main === module) {

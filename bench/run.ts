@@ -10,6 +10,7 @@ import path from 'node:path';
 import { bundleHandlers } from './bundle';
 import { runCaptureBench } from './capture';
 import { runCostStep } from './cost';
+import { runFirstSpillBench } from './first-spill';
 import { runColdStartBench } from './cold-start';
 import { runHandlerBench } from './handler';
 import { runHttpLatencyBench } from './http-latency';
@@ -22,7 +23,7 @@ import { ENV } from '../lambda/config/environment';
 
 const USAGE = `usage: npm run bench [-- --update]
 
-About 70 s on a quiet 2-core machine (bench/results.json: 68 s), two minutes and more on a busy one. Prints each measure against its same-run baseline and each target with pass or miss.
+About two minutes. Prints each measure against its same-run baseline and each target with pass or miss.
 Writes bench/out/results.json; with --update also bench/results.json and docs/capacity.md (the committed latest figures).`;
 
 async function main(): Promise<void> {
@@ -50,6 +51,8 @@ async function main(): Promise<void> {
   const coldStart = await runColdStartBench(bundles['ingress']?.file ?? '', outDir, 20);
   // mParticle asks HTTP endpoints to answer within 100 ms: fresh processes, a partner that never answers.
   const httpHanging = await runHttpHangingBench(outDir);
+  // The first spill of a container, with and without the spill warm-up, a flaky partner (issue 21).
+  const firstSpill = await runFirstSpillBench(outDir);
   console.log('4/4 memory…');
   const memoryOutput = execFileSync(
     process.execPath,
@@ -86,12 +89,17 @@ async function main(): Promise<void> {
     'empty handler': { value: coldStart.emptyMs.toFixed(1) },
     'ingress (managed runtime)': { value: coldStart.managedIngressMs.toFixed(1) },
     'ingress (wrapper + loop)': { value: coldStart.ingressMs.toFixed(1) },
+    'ingress delivering its first call in-line': { value: coldStart.deliveringMs.toFixed(1) },
+    'the same without the spill warm-up': { value: coldStart.deliveringWithoutWarmUpMs.toFixed(1) },
     'wrapper + loop cost': { value: coldStart.wrapperMs.toFixed(1) },
     'shell wrapper alone': { value: coldStart.wrapperShellMs.toFixed(1) },
     ratio: { value: coldStart.ratio.toFixed(2) },
+    'ratio, delivering': { value: coldStart.deliveringRatio.toFixed(2) },
   });
   console.log('HTTP variant, partner never answers (ms; fresh processes; target: p99 of all answers < 100 ms)');
   console.table(httpHanging);
+  console.log('Lambda path, flaky partner, one call at a time (ms; with and without the spill warm-up, interleaved)');
+  console.table(firstSpill.rows);
   console.log('Memory');
   console.table([memory]);
 
@@ -110,6 +118,7 @@ async function main(): Promise<void> {
     bundles: Object.fromEntries(Object.entries(bundles).map(([name, b]) => [name, b.bytes])),
     coldStart,
     httpHanging,
+    firstSpill,
     memory,
     seconds: Math.round((Date.now() - started) / 1000),
   };
@@ -118,6 +127,9 @@ async function main(): Promise<void> {
     load,
     http,
     coldStartRatio: coldStart.ratio,
+    coldStartDeliveringRatio: coldStart.deliveringRatio,
+    firstSpill,
+    httpHanging,
     ingressBundleBytes: bundles['ingress']?.bytes,
     memory,
   });

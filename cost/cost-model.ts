@@ -96,15 +96,29 @@ function table(title: string, lines: CostLine[]): CostTable {
   return { title, lines, totalUsd: lines.reduce((sum, line) => sum + line.usd, 0) };
 }
 
-/** Event batches delivered in-line (the normal path): no queue, no KMS. */
+/**
+ * Event batches delivered in-line (the normal path): no message is queued or sealed. Each container readies
+ * its spill path once (lambda/delivery/spill-warm-up.ts): one queue read and one data key, a count of
+ * containers, not of events, so nothing per million events.
+ */
 export function costPerMillionEvents(inputs: ModelInputs, prices: Prices): CostTable {
   const requests = MILLION / inputs.eventsPerRequest;
   const { ingressEventMs } = durations(inputs);
   const logBytes = requests * inputs.ingressLogBytes;
   return table(`per million events (${inputs.eventsPerRequest} events per request, delivered in-line)`, [
     ...lambdaLines('ingress', requests, ingressEventMs, inputs, prices),
-    { item: 'SQS requests (none unless the partner fails and calls spill)', quantity: 0, unit: 'requests', usd: 0 },
-    { item: 'KMS requests (none: nothing is sealed in-line)', quantity: 0, unit: 'requests', usd: 0 },
+    {
+      item: 'SQS requests (one queue read per container; more only when calls spill)',
+      quantity: 0,
+      unit: 'requests',
+      usd: 0,
+    },
+    {
+      item: 'KMS requests (one data key per container: nothing is sealed in-line)',
+      quantity: 0,
+      unit: 'requests',
+      usd: 0,
+    },
     {
       item: `CloudWatch Logs (${inputs.ingressLogBytes} B per invocation)`,
       quantity: logBytes / GB,

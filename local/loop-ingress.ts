@@ -29,11 +29,18 @@ export async function startLoopIngress(options: {
   readonly log: SystemLog;
   /** A module exporting `integration` to bundle instead of lambda/integration (npm start's reload test). */
   readonly integrationModule?: string;
+  /**
+   * A task root built already (index.js and the loop), run instead of the ingress bundle and left in place on
+   * stop: the load bench's empty handler, measured through this same pool.
+   */
+  readonly taskRoot?: string;
 }): Promise<LoopIngress> {
-  const taskRoot = await bundleIngressWithLoop(
-    undefined,
-    options.integrationModule ? { integrationModule: options.integrationModule } : {},
-  );
+  const taskRoot =
+    options.taskRoot ??
+    (await bundleIngressWithLoop(
+      undefined,
+      options.integrationModule ? { integrationModule: options.integrationModule } : {},
+    ));
   const shownLevel = Math.max(
     0,
     LEVELS.indexOf((options.env[ENV.logLevel] ?? process.env[ENV.logLevel] ?? 'INFO').toUpperCase()),
@@ -120,7 +127,7 @@ export async function startLoopIngress(options: {
     },
     async stop() {
       await Promise.all(containers.map(async (container) => (await container).stop()));
-      rmSync(taskRoot, { recursive: true, force: true });
+      if (!options.taskRoot) rmSync(taskRoot, { recursive: true, force: true });
     },
   };
 }

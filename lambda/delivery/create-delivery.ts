@@ -15,6 +15,7 @@ import { partnerCredentialFromEnv } from './partner-credential';
 import { createQueuedDeliveryPort } from './queued-delivery-port';
 import { sdkModule } from './sdk-module';
 import { localKeySource, SecretBox } from './secret-box';
+import { type ReadySpill, spillWarmUp } from './spill-warm-up';
 import { createUnconfiguredPort } from './unconfigured-port';
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -30,10 +31,15 @@ export interface DeliveryParts {
    * Readies a spill before the first one (the HTTP function, at init): loads the SQS module and builds its
    * client, and fetches the sealing data key (one GenerateDataKey with KMS), the same cached promises a spill
    * awaits. Rejects if either failed (a failed data-key request is not cached: the first spill asks again).
-   * It sends nothing to SQS: a GetQueueAttributes to open the connection early made first answers slower in
-   * bench/http-hanging.ts (its SDK work competes with the first call), so the first spill opens it.
+   * It sends nothing to SQS: a GetQueueAttributes at init made first answers slower in bench/http-hanging.ts
+   * (its SDK work competes with the first call); readySpill sends it while the first in-line call waits.
    */
   prepare(): Promise<void>;
+  /**
+   * The same for spill-warm-up.ts, each step once `turn()` resolves: the SDK modules in steps (sdk-module.ts),
+   * then the data key (only when `needs.sealing`) and the SQS client's first request (once per container).
+   */
+  readySpill(...args: Parameters<ReadySpill>): Promise<void>;
   /** Closes idle sockets and the SQS client (if it was ever loaded), so a CLI or test exits promptly. */
   close(): void;
 }
@@ -60,6 +66,20 @@ export function createDeliveryParts(config: DeliveryConfig): DeliveryParts {
         requestHandler: { connectionTimeout: 1_000, requestTimeout: 3_000 },
       }),
     })));
+  // One cheap read of the queue, once per container (a failure is not cached): the SDK's first request costs
+  // several times its next ones (measured here: 15 to 145 ms, against about 5), and a spill should not pay it.
+  let opened: Promise<unknown> | undefined;
+  const open = (): Promise<unknown> => {
+    if (opened) return opened;
+    const read = connect().then(({ api, client }) =>
+      client.send(new api.GetQueueAttributesCommand({ QueueUrl: config.queueUrl, AttributeNames: ['QueueArn'] })),
+    );
+    opened = read;
+    read.catch(() => {
+      if (opened === read) opened = undefined;
+    });
+    return read;
+  };
   const keys =
     config.sealing.kind === 'kms'
       ? kmsKeySource(config.sealing.keyId, { api: kmsApi.get })
@@ -84,6 +104,14 @@ export function createDeliveryParts(config: DeliveryConfig): DeliveryParts {
       sqsApi.loadNow();
       if (config.sealing.kind === 'kms') kmsApi.loadNow();
       await Promise.all([connect(), keys.dataKey()]);
+    },
+    async readySpill(needs, turn) {
+      await sqsApi.loadInSteps(turn);
+      if (needs.sealing && config.sealing.kind === 'kms') await kmsApi.loadInSteps(turn);
+      await turn(0);
+      // The key first: a spill seals before it sends, and the two first requests compete for the CPU.
+      if (needs.sealing) await keys.dataKey();
+      await open();
     },
     close() {
       http.destroy();
@@ -127,6 +155,10 @@ export function createCoreDependencies(
       inlineDeadlineMs: options.inlineDeadlineMs ?? config.inlineDeadlineMs,
       logger,
       partnerCredential: partnerCredentialFromEnv(env),
+      warmUp: spillWarmUp(
+        (needs, turn) => parts.readySpill(needs, turn),
+        (error) => logger.warn('readying the spill path failed; a spill tries again', { error }),
+      ),
     }),
     maxMessageBytes: config.maxMessageBytes,
     suspendOnAuthFailure: config.suspendOnAuthFailure,

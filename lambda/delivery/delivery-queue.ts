@@ -52,7 +52,10 @@ function isRefusal(error: unknown): boolean {
   return fault === 'client' && !/Throttl/i.test(String(name));
 }
 
-/** The SQS SDK module and a client, loaded on first use: the dry run and in-line successes never pay for it. */
+/**
+ * The SQS SDK module and a client, loaded on first use, while in-line calls wait (spill-warm-up.ts), or at
+ * the HTTP function's init.
+ */
 export type SqsConnection = { readonly api: typeof import('@aws-sdk/client-sqs'); readonly client: SQSClient };
 
 export class DeliveryQueue {

@@ -11,6 +11,7 @@ import type { PartnerClient } from './partner-client';
 import { noPartnerCredential, type PartnerCredential } from './partner-credential';
 import { encodeQueuedDelivery } from './queue-message';
 import type { SecretBox } from './secret-box';
+import type { SpillNeeds } from './spill-warm-up';
 
 export interface QueuedDeliveryDependencies {
   readonly integration: PartnerIntegration;
@@ -22,6 +23,8 @@ export interface QueuedDeliveryDependencies {
   readonly logger: Logger;
   /** For calls without customer settings; @default none configured */
   readonly partnerCredential?: PartnerCredential;
+  /** Readies a spill while the partner's answer is awaited (spill-warm-up.ts); returns at once, never throws. */
+  readonly warmUp?: (needs: SpillNeeds, waiting: Promise<unknown>) => void;
 }
 
 /**
@@ -59,7 +62,10 @@ export function createQueuedDeliveryPort(deps: QueuedDeliveryDependencies): Deli
           requestType: call.requestType,
           partnerCredential: deps.partnerCredential ?? noPartnerCredential,
         });
-        outcome = await callPartner(deps.partner, deps.breaker, { ...call, headers }, deps.inlineDeadlineMs);
+        const answered = callPartner(deps.partner, deps.breaker, { ...call, headers }, deps.inlineDeadlineMs);
+        // While the partner is waited for, so that a spill does not start loading the SDK after the deadline.
+        deps.warmUp?.({ sealing: Object.keys(call.secrets).length > 0 }, answered);
+        outcome = await answered;
       } catch (error) {
         outcome = preparationOutcome(error);
       }

@@ -41,7 +41,8 @@ const handleHttp = createHttpHandler({
  * are required synchronously there (create-delivery.ts) and the network steps run on. The handler does not
  * wait for them before it starts: the partner's deadline then runs while they finish, and a call waits only
  * for the step it needs (measured in bench/http-hanging.ts: waiting first adds the rest of the warm-up to the
- * first answer). The Lambda-invoke ingress stays lazy: its deadline is 100 ms and mParticle's limit 200 ms.
+ * first answer). The Lambda-invoke ingress keeps its init short and readies the spill path while its in-line
+ * calls wait for the partner (lambda/delivery/spill-warm-up.ts): its deadline is 100 ms, mParticle's limit 200.
  */
 const warmUp = startWarmUp({ spill: () => ingress.prepare(), tokens: () => tokens.current() }, logger);
 

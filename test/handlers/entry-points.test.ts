@@ -36,8 +36,9 @@ beforeAll(async () => {
     [ENV.localSealingKey]: randomBytes(32).toString('base64'),
     [ENV.partnerCredential]: TEST_PARTNER_CREDENTIAL,
     [TOKEN_ENV.tokens]: HTTP_TOKEN,
-    // In-line delivery is what these tests check, not the HTTP function's 50 ms (test/http/hanging-partner.test.ts)
-    // nor the ingress's 100 ms: on busy cores an in-line event batch was also spilled, and queued twice.
+    // In-line delivery is what these tests check, not the deadlines (test/http/hanging-partner.test.ts): on two
+    // busy cores an in-line event batch was also spilled (and queued twice), and the ingress's cold first call,
+    // readying its spill path as it waits, outran the 100 ms.
     [ENV.httpInlineDeadlineMs]: '2000',
     [ENV.inlineDeadlineMs]: String(GENEROUS_INLINE_DEADLINE_MS),
   };

@@ -10,12 +10,15 @@ export interface KmsStandIn {
   readonly url: string;
   /** The `X-Amz-Target` operations received, in order (e.g. `TrentService.GenerateDataKey`). */
   readonly calls: string[];
+  /** While on, every call is refused with AccessDeniedException (400: the SDK does not retry it). */
+  setFailing(failing: boolean): void;
   stop(): Promise<void>;
 }
 
 export async function startKmsStandIn(options: { latencyMs?: number } = {}): Promise<KmsStandIn> {
   const calls: string[] = [];
   const keys = new Map<string, Buffer>();
+  let failing = false;
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -24,7 +27,9 @@ export async function startKmsStandIn(options: { latencyMs?: number } = {}): Pro
       calls.push(target);
       let status = 200;
       let answer: Record<string, unknown>;
-      if (target.endsWith('.GenerateDataKey')) {
+      if (failing) {
+        [status, answer] = [400, { __type: 'AccessDeniedException', message: 'refused by the stand-in' }];
+      } else if (target.endsWith('.GenerateDataKey')) {
         const plaintext = randomBytes(32);
         const blob = randomBytes(48).toString('base64');
         keys.set(blob, plaintext);
@@ -46,6 +51,9 @@ export async function startKmsStandIn(options: { latencyMs?: number } = {}): Pro
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     calls,
+    setFailing: (on) => {
+      failing = on;
+    },
     stop: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();

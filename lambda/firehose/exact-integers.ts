@@ -82,21 +82,28 @@ let open = new Int32Array(capacity);
 /** 1 while the current member has recorded a token somewhere below it. */
 let recorded = new Uint8Array(capacity);
 /** The first record of the current member (valid while `recorded` is 1). */
-let memberFrom = new Int32Array(capacity);
-/** 1 when an earlier member of this object recorded tokens (see `members`): later keys are compared. */
+let memberStart = new Int32Array(capacity);
+/** 1 when an earlier member of this object recorded tokens (see `memberKeys`): later keys are compared. */
 let watched = new Uint8Array(capacity);
+/** Where this object's recorded members begin in `memberKeys`. */
+let firstMember = new Int32Array(capacity);
+/** Objects: the quotes of the current member's key, when written right before its colon. */
+let keyOpen = new Int32Array(capacity);
+let keyClose = new Int32Array(capacity);
 /** The position `keyTexts` was read for, per slot. */
 let keyAt = new Int32Array(capacity);
 const containers: unknown[] = [];
 const keyTexts: Key[] = [];
-/** Per watched object: its earlier members that recorded tokens, so a repeated key can cancel them. */
-const members: (RecordedMember[] | undefined)[] = [];
-
-interface RecordedMember {
-  readonly key: string;
-  readonly from: number;
-  readonly to: number;
-}
+/**
+ * The members of the open objects that recorded tokens, innermost last (an object's members are dropped
+ * when it closes), so that a repeated key can cancel them: key, first record, end of records (-1 once
+ * cancelled).
+ */
+const memberKeys: string[] = [];
+const memberFrom: number[] = [];
+const memberTo: number[] = [];
+/** How many entries of the three lists above are in use (not `length`: truncating an array is slow). */
+let memberCount = 0;
 
 function grow(): void {
   capacity *= 2;
@@ -108,9 +115,12 @@ function grow(): void {
   index = widen(index, new Int32Array(capacity));
   open = widen(open, new Int32Array(capacity));
   recorded = widen(recorded, new Uint8Array(capacity));
-  memberFrom = widen(memberFrom, new Int32Array(capacity));
+  memberStart = widen(memberStart, new Int32Array(capacity));
   watched = widen(watched, new Uint8Array(capacity));
+  firstMember = widen(firstMember, new Int32Array(capacity));
   keyAt = widen(keyAt, new Int32Array(capacity));
+  keyOpen = widen(keyOpen, new Int32Array(capacity));
+  keyClose = widen(keyClose, new Int32Array(capacity));
 }
 
 class Scanner {
@@ -137,7 +147,8 @@ class Scanner {
       // Let go of the document: the stack slots would keep it alive until the next one.
       containers.length = 0;
       keyTexts.length = 0;
-      members.length = 0;
+      memberKeys.length = 0;
+      memberCount = 0;
     }
     const places = this.apply();
     return this.rootToken === undefined
@@ -175,7 +186,12 @@ class Scanner {
           this.cancelRepeated(keyToCheck, p, q, escaped);
           keyToCheck = 0;
         }
-        p = q + 1;
+        // A key (its colon follows, in compact JSON right after it): noted where it is, read only if needed.
+        if (text.charCodeAt(q + 1) === 58) {
+          keyOpen[d] = p;
+          keyClose[d] = q;
+          p = q + 2;
+        } else p = q + 1;
       } else if (c === 44 /* , */) {
         if (isArray[d] === 1) index[d] = (index[d] as number) + 1;
         else if (recorded[d] === 1 || watched[d] === 1) {
@@ -190,13 +206,14 @@ class Scanner {
         open[d] = p;
         recorded[d] = 0;
         watched[d] = 0;
+        keyClose[d] = -1; // no key noted yet (the slot may hold one from an earlier container or document)
         if (d === 1) {
           containers[1] = this.rootValue;
           this.resolved = 1;
         }
         p++;
       } else if (c === 125 /* } */ || c === 93 /* ] */) {
-        if (watched[d] === 1) members[d] = undefined;
+        if (watched[d] === 1) memberCount = firstMember[d] as number;
         if (this.resolved >= d) this.resolved = d - 1;
         d--;
         p++;
@@ -281,7 +298,7 @@ class Scanner {
     this.values.push(exact);
     for (let f = d; f >= 1 && recorded[f] === 0; f--) {
       recorded[f] = 1;
-      memberFrom[f] = r;
+      memberStart[f] = r;
     }
   }
 
@@ -304,7 +321,9 @@ class Scanner {
   private memberKey(f: number, at: number): Key {
     if (isArray[f] === 1) return index[f] as number;
     if (keyAt[f] === at && keyTexts[f] !== undefined) return keyTexts[f] as Key;
-    const key = this.keyBefore(at);
+    // The key noted on the way when the value follows its colon directly (compact JSON); else read backwards.
+    const close = keyClose[f] as number;
+    const key = at === close + 2 ? this.keyText(keyOpen[f] as number, close) : this.keyBefore(at);
     keyAt[f] = at;
     keyTexts[f] = key;
     return key;
@@ -317,6 +336,17 @@ class Scanner {
     while (text.charCodeAt(q) !== 58 /* : */) q--;
     q--;
     while (text.charCodeAt(q) !== 34 /* " */) q--;
+    // The same key as last time, its opening quote not escaped (so not inside a longer key): no search.
+    const last = this.lastKey;
+    const before = q - last.length - 1;
+    if (
+      text.charCodeAt(before) === 34 &&
+      text.charCodeAt(before - 1) !== 92 &&
+      text.startsWith(last, before + 1) &&
+      last !== ''
+    ) {
+      return last;
+    }
     // The opening quote: the first quote before that is not escaped (inside a string every quote is).
     let open = text.lastIndexOf('"', q - 1);
     while (backslashesBefore(text, open) % 2 === 1) open = text.lastIndexOf('"', open - 1);
@@ -342,15 +372,15 @@ class Scanner {
   /** The current member of the object at depth `d`, which recorded tokens, has ended. */
   private endRecordedMember(d: number): void {
     recorded[d] = 0;
-    // Its key was read when its first token was placed (memberKey), and no other member has come since.
-    const key = keyTexts[d] as string;
-    let list = members[d];
-    if (watched[d] === 0 || list === undefined) {
-      list = [];
-      members[d] = list;
+    if (watched[d] === 0) {
       watched[d] = 1;
+      firstMember[d] = memberCount;
     }
-    list.push({ key, from: memberFrom[d] as number, to: this.tokens.length });
+    // Its key was read when its first token was placed (memberKey), and no other member has come since.
+    memberKeys[memberCount] = keyTexts[d] as string;
+    memberFrom[memberCount] = memberStart[d] as number;
+    memberTo[memberCount] = this.tokens.length;
+    memberCount++;
   }
 
   /**
@@ -358,19 +388,17 @@ class Scanner {
    * if an earlier member that recorded tokens had the same key, JSON.parse kept this one, so cancel those.
    */
   private cancelRepeated(d: number, open: number, close: number, escaped: boolean): void {
-    const list = members[d];
-    if (watched[d] === 0 || list === undefined) return;
+    if (watched[d] === 0) return;
     const text = this.text;
     const length = close - open - 1;
     // Without escapes the text is the key: compare in place, no string made (most keys differ in length).
     const key = escaped ? this.keyText(open, close) : undefined;
-    for (let i = 0; i < list.length; i++) {
-      const member = list[i] as RecordedMember;
-      const same =
-        key === undefined ? member.key.length === length && text.startsWith(member.key, open + 1) : member.key === key;
-      if (!same) continue;
-      for (let r = member.from; r < member.to; r++) this.holders[r] = undefined;
-      list.splice(i, 1);
+    for (let i = firstMember[d] as number; i < memberCount; i++) {
+      const member = memberKeys[i] as string;
+      const same = key === undefined ? member.length === length && text.startsWith(member, open + 1) : member === key;
+      if (!same || (memberFrom[i] as number) < 0) continue;
+      for (let r = memberFrom[i] as number; r < (memberTo[i] as number); r++) this.holders[r] = undefined;
+      memberFrom[i] = -1;
       return;
     }
   }

@@ -126,11 +126,10 @@ function grow(): void {
 class Scanner {
   /** Slots 1..resolved of `containers` hold the parsed containers on the current path. */
   private resolved = 0;
-  // Records, in document order; a cancelled one has its holder set to undefined.
-  private readonly holders: (object | undefined)[] = [];
-  private readonly keys: Key[] = [];
-  private readonly tokens: string[] = [];
-  private readonly values: (number | bigint)[] = [];
+  /** The places, in document order, filled as tokens are placed (a cancelled one is emptied). */
+  private readonly places: ExactPlaces = { holders: [], keys: [], values: [], marks: [] };
+  /** The double JSON.parse left at each place, put back if a repeated key cancels the place. */
+  private readonly originals: unknown[] = [];
   private rootToken: string | undefined;
   private bigints: Map<string, bigint> | undefined;
   private lastKey = '';
@@ -150,7 +149,7 @@ class Scanner {
       memberKeys.length = 0;
       memberCount = 0;
     }
-    const places = this.apply();
+    const places = this.places;
     return this.rootToken === undefined
       ? { root: this.rootValue, places }
       : { root: this.rootValue, places, rootToken: this.rootToken };
@@ -187,17 +186,20 @@ class Scanner {
           keyToCheck = 0;
         }
         // A key (its colon follows, in compact JSON right after it): noted where it is, read only if needed.
-        if (text.charCodeAt(q + 1) === 58) {
+        const after = text.charCodeAt(q + 1);
+        if (after === 58) {
           keyOpen[d] = p;
           keyClose[d] = q;
           p = q + 2;
+        } else if (after === 44) {
+          // A string value and its comma, the commonest pair in compact JSON: one turn of the loop.
+          p = q + 2;
+          if (isArray[d] === 1) index[d] = (index[d] as number) + 1;
+          else if (((recorded[d] as number) | (watched[d] as number)) !== 0) keyToCheck = this.endMember(d);
         } else p = q + 1;
       } else if (c === 44 /* , */) {
         if (isArray[d] === 1) index[d] = (index[d] as number) + 1;
-        else if (recorded[d] === 1 || watched[d] === 1) {
-          if (recorded[d] === 1) this.endRecordedMember(d);
-          keyToCheck = d;
-        }
+        else if (((recorded[d] as number) | (watched[d] as number)) !== 0) keyToCheck = this.endMember(d);
         p++;
       } else if (c === 123 /* { */ || c === 91 /* [ */) {
         if (++d >= capacity) grow();
@@ -289,13 +291,18 @@ class Scanner {
     const holder = this.container(d);
     if (holder === undefined) return; // inside a member a repeated key replaces: nothing of it survives
     const key = this.memberKey(d, at);
-    // Not a number: an earlier member under a key that repeats, whose records a later one cancels anyway.
-    if (typeof (holder as Record<Key, unknown>)[key] !== 'number') return;
-    const r = this.tokens.length;
-    this.holders.push(holder);
-    this.keys.push(key);
-    this.tokens.push(token);
-    this.values.push(exact);
+    const current = (holder as Record<Key, unknown>)[key];
+    // Not a number: an earlier member under a key that repeats, whose places a later one cancels anyway.
+    if (typeof current !== 'number') return;
+    const places = this.places;
+    const r = places.holders.length;
+    // Placed at once; a repeated key later in the object cancels the place (cancelRepeated).
+    if (typeof exact === 'bigint') storeOwn(holder, key, exact);
+    places.holders.push(holder);
+    places.keys.push(key);
+    places.values.push(exact);
+    places.marks.push(NUMBER_MARK + token);
+    this.originals.push(current);
     for (let f = d; f >= 1 && recorded[f] === 0; f--) {
       recorded[f] = 1;
       memberStart[f] = r;
@@ -362,11 +369,17 @@ class Scanner {
     if (last.length === close - open - 1 && text.startsWith(last, open + 1)) return last;
     // Looked for within the key only: a search of the rest of the text would cost a pass per key.
     for (let p = open + 1; p < close; p++) {
-      if (text.charCodeAt(p) === 92) return JSON.parse(text.slice(open, close + 1)) as string;
+      if (text.charCodeAt(p) === 92) return interned(JSON.parse(text.slice(open, close + 1)) as string);
     }
     // Only a key written without escapes is remembered: its text is the key itself.
-    this.lastKey = text.slice(open + 1, close);
+    this.lastKey = interned(text.slice(open + 1, close));
     return this.lastKey;
+  }
+
+  /** A member of the object at depth `d` has ended (a comma): note it if it recorded; returns `d`. */
+  private endMember(d: number): number {
+    if (recorded[d] === 1) this.endRecordedMember(d);
+    return d;
   }
 
   /** The current member of the object at depth `d`, which recorded tokens, has ended. */
@@ -379,7 +392,7 @@ class Scanner {
     // Its key was read when its first token was placed (memberKey), and no other member has come since.
     memberKeys[memberCount] = keyTexts[d] as string;
     memberFrom[memberCount] = memberStart[d] as number;
-    memberTo[memberCount] = this.tokens.length;
+    memberTo[memberCount] = this.places.holders.length;
     memberCount++;
   }
 
@@ -397,27 +410,47 @@ class Scanner {
       const member = memberKeys[i] as string;
       const same = key === undefined ? member.length === length && text.startsWith(member, open + 1) : member === key;
       if (!same || (memberFrom[i] as number) < 0) continue;
-      for (let r = memberFrom[i] as number; r < (memberTo[i] as number); r++) this.holders[r] = undefined;
+      this.cancel(memberFrom[i] as number, memberTo[i] as number);
       memberFrom[i] = -1;
       return;
     }
   }
 
-  private apply(): ExactPlaces {
-    const places: ExactPlaces = { holders: [], keys: [], values: [], marks: [] };
-    for (let r = 0; r < this.tokens.length; r++) {
-      const holder = this.holders[r];
-      if (holder === undefined) continue;
-      const key = this.keys[r] as Key;
-      const value = this.values[r] as number | bigint;
-      if (typeof value === 'bigint') storeOwn(holder, key, value);
-      places.holders.push(holder);
-      places.keys.push(key);
-      places.values.push(value);
-      places.marks.push(NUMBER_MARK + this.tokens[r]);
+  /** Cancels places [from, to): their values go back to JSON.parse's, and the writer skips them. */
+  private cancel(from: number, to: number): void {
+    const { holders, keys, values } = this.places;
+    for (let r = from; r < to; r++) {
+      const holder = holders[r] as object;
+      const key = keys[r] as Key;
+      if (typeof values[r] === 'bigint' && (holder as Record<Key, unknown>)[key] === values[r]) {
+        storeOwn(holder, key, this.originals[r]);
+      }
+      // An object of its own holds nothing under the key: never swapped, never read.
+      holders[r] = CANCELLED;
     }
-    return places;
   }
+}
+
+const CANCELLED: object = Object.freeze(Object.create(null) as object);
+
+/** Key text → the same key as V8's own property names (internalized), bounded. */
+const internedKeys = new Map<string, string>();
+
+/**
+ * The key as V8 stores property names: a string cut from the text is not, and every `holder[key]` with it
+ * (placing, and twice per place on every write) would look it up in V8's string table first.
+ */
+function interned(key: string): string {
+  let known = internedKeys.get(key);
+  if (known === undefined) {
+    if (key === '__proto__') return key; // as a probe's key it would set the prototype
+    const probe: Record<string, number> = {};
+    probe[key] = 0;
+    known = Object.keys(probe)[0] as string;
+    if (internedKeys.size >= 1_000) internedKeys.clear();
+    internedKeys.set(known, known);
+  }
+  return known;
 }
 
 /** How many backslashes immediately precede position `p`. */

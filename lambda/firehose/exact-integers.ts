@@ -131,7 +131,10 @@ class Scanner {
   /** The double JSON.parse left at each place, put back if a repeated key cancels the place. */
   private readonly originals: unknown[] = [];
   private rootToken: string | undefined;
-  private bigints: Map<string, bigint> | undefined;
+  /** Distinct big integer tokens of this document → their index in `bigValues` and `bigMarks`. */
+  private bigints: Map<string, number> | undefined;
+  private readonly bigValues: bigint[] = [];
+  private readonly bigMarks: string[] = [];
   private lastKey = '';
 
   constructor(
@@ -263,28 +266,35 @@ class Scanner {
     const minusZero = intZero && start < intStart && !point && !exponent;
     if (digits <= 15 && !exponent && !trailingZero && !tiny && !minusZero) return p;
     const token = text.slice(start, p);
-    if (!point && !exponent && beyondSafe(text, intStart, intEnd)) this.record(d, start, token, this.bigint(token));
-    else {
+    if (!point && !exponent && beyondSafe(text, intStart, intEnd)) {
+      const i = this.bigint(token);
+      this.record(d, start, this.bigValues[i] as bigint, this.bigMarks[i] as string);
+    } else {
       const value = Number(token);
       // `-0`, or a decimal whose double prints otherwise: the double stays, the token is written.
-      if (String(value) !== token) this.record(d, start, token, value);
+      if (String(value) !== token) this.record(d, start, value, NUMBER_MARK + token);
     }
     return p;
   }
 
-  /** `BigInt(token)`, once per distinct token: a batch repeats its session ids, and BigInt is slow. */
-  private bigint(token: string): bigint {
+  /** `BigInt(token)` and its mark, once per distinct token: a batch repeats its session ids, BigInt is slow. */
+  private bigint(token: string): number {
     let cache = this.bigints;
     if (cache === undefined) this.bigints = cache = new Map();
-    let value = cache.get(token);
-    if (value === undefined) cache.set(token, (value = BigInt(token)));
-    return value;
+    let i = cache.get(token);
+    if (i === undefined) {
+      i = this.bigValues.length;
+      this.bigValues.push(BigInt(token));
+      this.bigMarks.push(NUMBER_MARK + token);
+      cache.set(token, i);
+    }
+    return i;
   }
 
-  /** Notes `token` (at `at`) as the value of the current member of the container at depth `d`. */
-  private record(d: number, at: number, token: string, exact: number | bigint): void {
+  /** Places the token at `at` (`mark` holds it) as the value of the current member of the container at depth `d`. */
+  private record(d: number, at: number, exact: number | bigint, mark: string): void {
     if (d === 0) {
-      this.rootToken = token;
+      this.rootToken = mark.slice(NUMBER_MARK.length);
       if (typeof exact === 'bigint') this.rootValue = exact;
       return;
     }
@@ -301,7 +311,7 @@ class Scanner {
     places.holders.push(holder);
     places.keys.push(key);
     places.values.push(exact);
-    places.marks.push(NUMBER_MARK + token);
+    places.marks.push(mark);
     this.originals.push(current);
     for (let f = d; f >= 1 && recorded[f] === 0; f--) {
       recorded[f] = 1;

@@ -11,7 +11,8 @@
  *    most 15 significant digits, no exponent, no trailing 0 in a fraction, not `-0` and not below 1e-6
  *    prints as written: nothing to do (the common case).
  * 2. Any other token is placed where `JSON.parse` put its value, by the keys and indexes on the way, never
- *    by value; keys are read (backwards from the value) only for such tokens. A repeated key cancels what
+ *    by value; keys are noted by position on the way and made into strings only for such tokens (read
+ *    backwards from the value when spaces stand around the colon). A repeated key cancels what
  *    the earlier member placed (the last one wins, as in `JSON.parse`); integer-like or escaped keys are
  *    just keys; a subtree the schema later skips (an unknown event type) is read like any other.
  * 3. Integer tokens beyond 2^53 (and those too large for a double) become `bigint` in the tree. Any other

@@ -1,4 +1,4 @@
-import { parseFirehoseRequest, parseJsonLossless } from '../firehose';
+import { parseFirehoseRequest, parseJson } from '../firehose';
 import type { DeliveryPort } from './delivery-port';
 import type { OutboundCall } from './outbound-call';
 import type { PartnerIntegration } from './partner-integration';
@@ -52,7 +52,7 @@ export async function plannedCalls(
         requestType: call.requestType,
         partnerCredential: async () => partnerCredential,
       }),
-      body: parseJsonLossless(call.bodyText),
+      body: parseJson(call.bodyText),
     })),
   );
 }

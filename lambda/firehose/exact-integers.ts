@@ -1,173 +1,485 @@
 /**
- * Exact integers around a native JSON.parse (docs/firehose-protocol.md, "Numbers").
+ * Exact numbers around a native JSON.parse (docs/firehose-protocol.md, "Numbers").
  *
- * `JSON.parse` rounds an integer beyond 2^53 (a 64-bit `session_id`, say) to the nearest double. Such a
- * double is always an integer of magnitude above 2^53, so the reader, walking the parsed tree in document
- * order, knows exactly which values were rounded; only for those does it go back to the text: from a cursor
- * that only moves forward, it finds the next `"key": <number>` whose number parses to the same double and
- * reads its digits as a `bigint`. Nothing else of the text is scanned, so exactness costs next to nothing
- * when there is no such integer, and a few `indexOf` calls when there is.
+ * `JSON.parse` turns every number token into a double, and writing it back prints the double's shortest
+ * form: `9007199254740993` comes back as `9007199254740992`, `1.10` as `1.1`, `1e400` as `null`. The reader
+ * keeps what the text said, and never guesses: it does not search the text for a value, it reads the text's
+ * structure.
  *
- * When the document order cannot be trusted (an object with integer-like keys, which JavaScript enumerates
- * first, or a key written with escapes), the locator gives up with `LostTrack` and the caller reads the text
- * again with the slower lossless parser, so a wrong digit is never guessed.
+ * 1. One pass over the text: strings skipped by `indexOf` (escapes honoured), containers on an explicit
+ *    stack (no recursion, any depth), number tokens looked at without making a string. A token with at
+ *    most 15 significant digits, no exponent, no trailing 0 in a fraction, not `-0` and not below 1e-6
+ *    prints as written: nothing to do (the common case).
+ * 2. Any other token is placed where `JSON.parse` put its value, by the keys and indexes on the way, never
+ *    by value; keys are noted by position on the way and made into strings only for such tokens (read
+ *    backwards from the value when spaces stand around the colon). A repeated key cancels what
+ *    the earlier member placed (the last one wins, as in `JSON.parse`); integer-like or escaped keys are
+ *    just keys; a subtree the schema later skips (an unknown event type) is read like any other.
+ * 3. Integer tokens beyond 2^53 (and those too large for a double) become `bigint` in the tree. Any other
+ *    token that prints differently keeps its double (mappings can compute with it), and its place is noted
+ *    so the writer (json.ts) writes the token itself while the value is still where the reader put it.
  */
 
 import { randomBytes } from 'node:crypto';
 
 export type Key = string | number;
 
-const MAX_SAFE = Number.MAX_SAFE_INTEGER;
-
-/** True for a double that may stand for a rounded integer token (and only then). */
-export function isRounded(value: number): boolean {
-  return (value > MAX_SAFE || value < -MAX_SAFE) && Number.isInteger(value);
-}
-
-/** The locator cannot vouch for the digits: read the text with the lossless parser instead. */
-export class LostTrack extends Error {
-  override readonly name = 'LostTrack';
-}
-
-const NEEDS_ESCAPE = /["\\\u0000-\u001f\u007f-\uffff]/;
-const NUMBER_AFTER_BRACKET = /[[,]\s*(-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?)/g;
-
-/**
- * One walk over a parsed tree: hands out exact digits (when the text is known) and collects what the
- * reader skipped. Without text (input parsed by someone else) a rounded integer stays as it is.
- */
-export class Reading {
-  /** Above zero while the walk is inside an object whose key order differs from the text. */
-  unordered = 0;
-  readonly skippedEventTypes = new Map<string, number>();
-  /** Where the exact integers were put back (holder and key), for a fast write (json.ts). */
-  readonly restored: ExactPlaces = { holders: [], keys: [], values: [], marks: [] };
-  private readonly locator: IntegerLocator | undefined;
-
-  constructor(text?: string) {
-    this.locator = text === undefined ? undefined : new IntegerLocator(text);
-  }
-
-  exact(rounded: number, key: Key): bigint | number {
-    if (this.locator === undefined) return rounded;
-    if (this.unordered > 0) throw new LostTrack('object with integer-like keys');
-    return this.locator.exact(rounded, key);
-  }
-
-  /** Called by the holder once it has stored the exact value under `key`. */
-  noteRestored(holder: object, key: Key, value: bigint): void {
-    const places = this.restored;
-    places.holders.push(holder);
-    places.keys.push(key);
-    places.values.push(value);
-    // The holder stores right after `exact` returned, so the last token is this value's text.
-    const token = this.locator?.takeLastToken();
-    places.marks.push(INT64_MARK + (token ?? value.toString()));
-  }
-}
-
-/**
- * Stands for a `bigint` in JSON.stringify output until its digits replace it (json.ts). A per-process
- * value nobody can guess, so no string in the data can pass for it; ASCII only, since one non-Latin-1
- * character would make V8 build the whole output as a two-byte string.
- */
-export const INT64_MARK = `~int64~${randomBytes(12).toString('base64url')}~`;
-
+/** Where exact numbers live in a parsed document, for the writer and for string-typed fields. */
 export interface ExactPlaces {
   readonly holders: object[];
   readonly keys: Key[];
-  readonly values: bigint[];
-  /** `INT64_MARK` + digits, ready to swap in. */
+  /** The value the reader left at `holders[i][keys[i]]`: a `bigint`, or the double of a token kept as text. */
+  readonly values: (number | bigint)[];
+  /** `NUMBER_MARK` + the token, ready to swap in. */
   readonly marks: string[];
 }
 
-class IntegerLocator {
-  private cursor = 0;
-  private lastToken: string | undefined;
+/** The outcome of reading a document's numbers: the root (a `bigint` when the whole text is one) and places. */
+export interface ExactReading {
+  readonly root: unknown;
+  readonly places: ExactPlaces;
+  /** Set when the whole document is one number token that prints differently from its double. */
+  readonly rootToken?: string;
+}
 
-  /** The text of the integer token handed out last (once). */
-  takeLastToken(): string | undefined {
-    const token = this.lastToken;
-    this.lastToken = undefined;
-    return token;
+/**
+ * Stands for a number token in JSON.stringify output until the token replaces it (json.ts). A per-process
+ * value nobody can guess, so no string in the data can pass for it; ASCII only, since one non-Latin-1
+ * character would make V8 build the whole output as a two-byte string.
+ */
+export const NUMBER_MARK = `~num~${randomBytes(12).toString('base64url')}~`;
+
+const MAX_SAFE = Number.MAX_SAFE_INTEGER;
+
+/** Reads the exact numbers of `text`, which `JSON.parse` has already turned into `root`. */
+export function readExactNumbers(text: string, root: unknown): ExactReading {
+  return new Scanner(text, root).run();
+}
+
+/** The largest safe integer's digits: a 16-digit integer token above them is beyond 2^53. */
+const MAX_SAFE_DIGITS = String(MAX_SAFE);
+
+/** True for the digits of an integer token (from `start`, after any sign, to `end`) beyond 2^53. */
+function beyondSafe(text: string, start: number, end: number): boolean {
+  const length = end - start;
+  if (length !== MAX_SAFE_DIGITS.length) return length > MAX_SAFE_DIGITS.length;
+  // Same length: compare digit by digit (no double made: reading a long token as a double is slow).
+  for (let i = 0; i < length; i++) {
+    const a = text.charCodeAt(start + i);
+    const b = MAX_SAFE_DIGITS.charCodeAt(i);
+    if (a !== b) return a > b;
   }
+  return false;
+}
 
-  constructor(private readonly text: string) {}
+// The scanner's stack, one slot per open container (slot 0 is the document itself). Reused between
+// documents (reading is synchronous and never re-entered) and grown as deep as a document goes.
+let capacity = 64;
+let isArray = new Uint8Array(capacity);
+/** Arrays: the index of the current element. */
+let index = new Int32Array(capacity);
+/** Where the container's opening bracket is: its key, if any, is found from there. */
+let open = new Int32Array(capacity);
+/** 1 while the current member has recorded a token somewhere below it. */
+let recorded = new Uint8Array(capacity);
+/** The first record of the current member (valid while `recorded` is 1). */
+let memberStart = new Int32Array(capacity);
+/** 1 when an earlier member of this object recorded tokens (see `memberKeys`): later keys are compared. */
+let watched = new Uint8Array(capacity);
+/** Where this object's recorded members begin in `memberKeys`. */
+let firstMember = new Int32Array(capacity);
+/** Objects: the quotes of the current member's key, when written right before its colon. */
+let keyOpen = new Int32Array(capacity);
+let keyClose = new Int32Array(capacity);
+/** The position `keyTexts` was read for, per slot. */
+let keyAt = new Int32Array(capacity);
+const containers: unknown[] = [];
+const keyTexts: Key[] = [];
+/**
+ * The members of the open objects that recorded tokens, innermost last (an object's members are dropped
+ * when it closes), so that a repeated key can cancel them: key, first record, end of records (-1 once
+ * cancelled).
+ */
+const memberKeys: string[] = [];
+const memberFrom: number[] = [];
+const memberTo: number[] = [];
+/** How many entries of the three lists above are in use (not `length`: truncating an array is slow). */
+let memberCount = 0;
 
-  /** The exact value of the integer token that JSON.parse read as `rounded`, under `key` (or array index). */
-  exact(rounded: number, key: Key): bigint | number {
-    return typeof key === 'number' ? this.inArray(rounded) : this.underKey(rounded, key);
-  }
+function grow(): void {
+  capacity *= 2;
+  const widen = <T extends Uint8Array | Int32Array>(old: T, next: T): T => {
+    next.set(old);
+    return next;
+  };
+  isArray = widen(isArray, new Uint8Array(capacity));
+  index = widen(index, new Int32Array(capacity));
+  open = widen(open, new Int32Array(capacity));
+  recorded = widen(recorded, new Uint8Array(capacity));
+  memberStart = widen(memberStart, new Int32Array(capacity));
+  watched = widen(watched, new Uint8Array(capacity));
+  firstMember = widen(firstMember, new Int32Array(capacity));
+  keyAt = widen(keyAt, new Int32Array(capacity));
+  keyOpen = widen(keyOpen, new Int32Array(capacity));
+  keyClose = widen(keyClose, new Int32Array(capacity));
+}
 
-  // Not '' at first: the empty string is a key like any other (its needle is `""`, never empty).
-  private lastKey: string | undefined;
-  private lastNeedle = '';
+class Scanner {
+  /** Slots 1..resolved of `containers` hold the parsed containers on the current path. */
+  private resolved = 0;
+  /** The places, in document order, filled as tokens are placed (a cancelled one is emptied). */
+  private readonly places: ExactPlaces = { holders: [], keys: [], values: [], marks: [] };
+  /** The double JSON.parse left at each place, put back if a repeated key cancels the place. */
+  private readonly originals: unknown[] = [];
+  private rootToken: string | undefined;
+  /** Distinct big integer tokens of this document → their index in `bigValues` and `bigMarks`. */
+  private bigints: Map<string, number> | undefined;
+  private readonly bigValues: bigint[] = [];
+  private readonly bigMarks: string[] = [];
+  private lastKey = '';
 
-  private underKey(rounded: number, key: string): bigint | number {
-    if (key !== this.lastKey) {
-      if (NEEDS_ESCAPE.test(key)) throw new LostTrack('key needs escapes');
-      this.lastKey = key;
-      this.lastNeedle = `"${key}"`;
+  constructor(
+    private readonly text: string,
+    private rootValue: unknown,
+  ) {}
+
+  run(): ExactReading {
+    try {
+      this.scan();
+    } finally {
+      // Let go of the document: the stack slots would keep it alive until the next one.
+      containers.length = 0;
+      keyTexts.length = 0;
+      memberKeys.length = 0;
+      memberCount = 0;
     }
+    const places = this.places;
+    return this.rootToken === undefined
+      ? { root: this.rootValue, places }
+      : { root: this.rootValue, places, rootToken: this.rootToken };
+  }
+
+  private scan(): void {
     const text = this.text;
-    const needle = this.lastNeedle;
-    let from = this.cursor;
-    for (;;) {
-      const at = text.indexOf(needle, from);
-      if (at < 0) throw new LostTrack('key not found');
-      let p = skipSpace(text, at + needle.length);
-      from = at + needle.length;
-      if (text.charCodeAt(p) !== 58 /* : */) continue;
-      p = skipSpace(text, p + 1);
-      const end = numberEnd(text, p);
-      if (end === p) continue;
-      const found = this.accept(text.slice(p, end), rounded, end, isIntegerToken(text, p, end));
-      if (found !== undefined) return found;
+    const n = text.length;
+    let nextBackslash = text.indexOf('\\');
+    if (nextBackslash < 0) nextBackslash = n;
+    // The slot whose next string is a key to compare with its recorded members (0: none).
+    let keyToCheck = 0;
+    let d = 0;
+    let p = 0;
+    while (p < n) {
+      const c = text.charCodeAt(p);
+      if (c === 34 /* " */) {
+        let q = text.indexOf('"', p + 1);
+        const escaped = nextBackslash < q;
+        if (escaped) {
+          // Each backslash escapes the next character; a quote so escaped does not end the string.
+          let b = nextBackslash;
+          for (;;) {
+            const from = b + 2;
+            if (q < from) q = text.indexOf('"', from);
+            b = text.indexOf('\\', from);
+            if (b < 0) b = n;
+            if (b > q) break;
+          }
+          nextBackslash = b;
+        }
+        if (keyToCheck !== 0) {
+          this.cancelRepeated(keyToCheck, p, q, escaped);
+          keyToCheck = 0;
+        }
+        // A key (its colon follows, in compact JSON right after it): noted where it is, read only if needed.
+        const after = text.charCodeAt(q + 1);
+        if (after === 58) {
+          keyOpen[d] = p;
+          keyClose[d] = q;
+          p = q + 2;
+        } else if (after === 44) {
+          // A string value and its comma, the commonest pair in compact JSON: one turn of the loop.
+          p = q + 2;
+          if (isArray[d] === 1) index[d] = (index[d] as number) + 1;
+          else if (((recorded[d] as number) | (watched[d] as number)) !== 0) keyToCheck = this.endMember(d);
+        } else p = q + 1;
+      } else if (c === 44 /* , */) {
+        if (isArray[d] === 1) index[d] = (index[d] as number) + 1;
+        else if (((recorded[d] as number) | (watched[d] as number)) !== 0) keyToCheck = this.endMember(d);
+        p++;
+      } else if (c === 123 /* { */ || c === 91 /* [ */) {
+        if (++d >= capacity) grow();
+        isArray[d] = c === 91 ? 1 : 0;
+        index[d] = 0;
+        open[d] = p;
+        recorded[d] = 0;
+        watched[d] = 0;
+        keyClose[d] = -1; // no key noted yet (the slot may hold one from an earlier container or document)
+        if (d === 1) {
+          containers[1] = this.rootValue;
+          this.resolved = 1;
+        }
+        p++;
+      } else if (c === 125 /* } */ || c === 93 /* ] */) {
+        if (watched[d] === 1) memberCount = firstMember[d] as number;
+        if (this.resolved >= d) this.resolved = d - 1;
+        d--;
+        p++;
+      } else if (c === 45 /* - */ || (c >= 48 && c <= 57)) {
+        p = this.number(p, d);
+      } else {
+        p++; // whitespace, `:`, and the letters of true, false, null
+      }
     }
   }
 
-  private inArray(rounded: number): bigint | number {
-    NUMBER_AFTER_BRACKET.lastIndex = this.cursor;
-    for (let m = NUMBER_AFTER_BRACKET.exec(this.text); m; m = NUMBER_AFTER_BRACKET.exec(this.text)) {
-      const token = m[1] as string;
-      const found = this.accept(token, rounded, m.index + m[0].length, /^-?\d+$/.test(token));
-      if (found !== undefined) return found;
+  /** Reads the number token at `p` (in the container at depth `d`) and returns the position after it. */
+  private number(p: number, d: number): number {
+    const text = this.text;
+    const start = p;
+    if (text.charCodeAt(p) === 45) p++;
+    const intStart = p;
+    let c = text.charCodeAt(p);
+    while (c >= 48 && c <= 57) c = text.charCodeAt(++p);
+    const intEnd = p;
+    const intZero = p - intStart === 1 && text.charCodeAt(intStart) === 48;
+    let digits = p - intStart;
+    let point = false;
+    let trailingZero = false;
+    let tiny = false;
+    if (c === 46 /* . */) {
+      point = true;
+      const fracStart = p + 1;
+      c = text.charCodeAt(++p);
+      while (c >= 48 && c <= 57) c = text.charCodeAt(++p);
+      digits += p - fracStart;
+      trailingZero = text.charCodeAt(p - 1) === 48;
+      tiny = intZero && p - fracStart > 6 && sixZeros(text, fracStart);
     }
-    throw new LostTrack('array element not found');
+    let exponent = false;
+    if (c === 101 || c === 69 /* e E */) {
+      exponent = true;
+      c = text.charCodeAt(++p);
+      if (c === 43 || c === 45) c = text.charCodeAt(++p);
+      while (c >= 48 && c <= 57) c = text.charCodeAt(++p);
+    }
+    // Prints as written: at most 15 significant digits (a double keeps 15), no exponent, no trailing 0 in
+    // a fraction, not -0, and not below 1e-6 (JavaScript prints those with an exponent). The common case,
+    // decided without making a string.
+    const minusZero = intZero && start < intStart && !point && !exponent;
+    if (digits <= 15 && !exponent && !trailingZero && !tiny && !minusZero) return p;
+    const token = text.slice(start, p);
+    if (!point && !exponent && beyondSafe(text, intStart, intEnd)) {
+      const i = this.bigint(token);
+      this.record(d, start, this.bigValues[i] as bigint, this.bigMarks[i] as string);
+    } else {
+      const value = Number(token);
+      // `-0`, or a decimal whose double prints otherwise: the double stays, the token is written.
+      if (String(value) !== token) this.record(d, start, value, NUMBER_MARK + token);
+    }
+    return p;
   }
 
-  private accept(token: string, rounded: number, end: number, integer: boolean): bigint | number | undefined {
-    if (Number(token) !== rounded) return undefined;
-    this.cursor = end;
-    // `1e20` is not an integer token: the double is all the text said.
-    if (!integer) return rounded;
-    this.lastToken = token;
-    return BigInt(token);
+  /** `BigInt(token)` and its mark, once per distinct token: a batch repeats its session ids, BigInt is slow. */
+  private bigint(token: string): number {
+    let cache = this.bigints;
+    if (cache === undefined) this.bigints = cache = new Map();
+    let i = cache.get(token);
+    if (i === undefined) {
+      i = this.bigValues.length;
+      this.bigValues.push(BigInt(token));
+      this.bigMarks.push(NUMBER_MARK + token);
+      cache.set(token, i);
+    }
+    return i;
+  }
+
+  /** Places the token at `at` (`mark` holds it) as the value of the current member of the container at depth `d`. */
+  private record(d: number, at: number, exact: number | bigint, mark: string): void {
+    if (d === 0) {
+      this.rootToken = mark.slice(NUMBER_MARK.length);
+      if (typeof exact === 'bigint') this.rootValue = exact;
+      return;
+    }
+    const holder = this.container(d);
+    if (holder === undefined) return; // inside a member a repeated key replaces: nothing of it survives
+    const key = this.memberKey(d, at);
+    const current = (holder as Record<Key, unknown>)[key];
+    // Not a number: an earlier member under a key that repeats, whose places a later one cancels anyway.
+    if (typeof current !== 'number') return;
+    const places = this.places;
+    const r = places.holders.length;
+    // Placed at once; a repeated key later in the object cancels the place (cancelRepeated).
+    if (typeof exact === 'bigint') storeOwn(holder, key, exact);
+    places.holders.push(holder);
+    places.keys.push(key);
+    places.values.push(exact);
+    places.marks.push(mark);
+    this.originals.push(current);
+    for (let f = d; f >= 1 && recorded[f] === 0; f--) {
+      recorded[f] = 1;
+      memberStart[f] = r;
+    }
+  }
+
+  /** The parsed container at depth `d`, found from the nearest known one by the keys on the way. */
+  private container(d: number): object | undefined {
+    for (let f = this.resolved; f < d; f++) {
+      const parent = containers[f] as Record<Key, unknown>;
+      const child = parent[this.memberKey(f, open[f + 1] as number)];
+      // A container of another kind: this member is not the one JSON.parse kept (a repeated key).
+      if (typeof child !== 'object' || child === null || Array.isArray(child) !== (isArray[f + 1] === 1)) {
+        return undefined;
+      }
+      containers[f + 1] = child;
+      this.resolved = f + 1;
+    }
+    return containers[d] as object;
+  }
+
+  /** The key (or index) in the container at depth `f` of the member whose value starts at `at`. */
+  private memberKey(f: number, at: number): Key {
+    if (isArray[f] === 1) return index[f] as number;
+    if (keyAt[f] === at && keyTexts[f] !== undefined) return keyTexts[f] as Key;
+    // The key noted on the way when the value follows its colon directly (compact JSON); else read backwards.
+    const close = keyClose[f] as number;
+    const key = at === close + 2 ? this.keyText(keyOpen[f] as number, close) : this.keyBefore(at);
+    keyAt[f] = at;
+    keyTexts[f] = key;
+    return key;
+  }
+
+  /** The key of the member whose value starts at `at`: the string before the colon, read backwards. */
+  private keyBefore(at: number): string {
+    const text = this.text;
+    let q = at - 1;
+    while (text.charCodeAt(q) !== 58 /* : */) q--;
+    q--;
+    while (text.charCodeAt(q) !== 34 /* " */) q--;
+    // The same key as last time, its opening quote not escaped (so not inside a longer key): no search.
+    const last = this.lastKey;
+    const before = q - last.length - 1;
+    if (
+      text.charCodeAt(before) === 34 &&
+      text.charCodeAt(before - 1) !== 92 &&
+      text.startsWith(last, before + 1) &&
+      last !== ''
+    ) {
+      return last;
+    }
+    // The opening quote: the first quote before that is not escaped (inside a string every quote is).
+    let open = text.lastIndexOf('"', q - 1);
+    while (backslashesBefore(text, open) % 2 === 1) open = text.lastIndexOf('"', open - 1);
+    return this.keyText(open, q);
+  }
+
+  /** The string between the quotes at `open` and `close`, escapes decoded. */
+  private keyText(open: number, close: number): string {
+    const text = this.text;
+    // The same key as last time (`session_id` in event after event): the same string, which V8 has
+    // already hashed, so placing the value is a fast property access.
+    const last = this.lastKey;
+    if (last.length === close - open - 1 && text.startsWith(last, open + 1)) return last;
+    // Looked for within the key only: a search of the rest of the text would cost a pass per key.
+    for (let p = open + 1; p < close; p++) {
+      if (text.charCodeAt(p) === 92) return interned(JSON.parse(text.slice(open, close + 1)) as string);
+    }
+    // Only a key written without escapes is remembered: its text is the key itself.
+    this.lastKey = interned(text.slice(open + 1, close));
+    return this.lastKey;
+  }
+
+  /** A member of the object at depth `d` has ended (a comma): note it if it recorded; returns `d`. */
+  private endMember(d: number): number {
+    if (recorded[d] === 1) this.endRecordedMember(d);
+    return d;
+  }
+
+  /** The current member of the object at depth `d`, which recorded tokens, has ended. */
+  private endRecordedMember(d: number): void {
+    recorded[d] = 0;
+    if (watched[d] === 0) {
+      watched[d] = 1;
+      firstMember[d] = memberCount;
+    }
+    // Its key was read when its first token was placed (memberKey), and no other member has come since.
+    memberKeys[memberCount] = keyTexts[d] as string;
+    memberFrom[memberCount] = memberStart[d] as number;
+    memberTo[memberCount] = this.places.holders.length;
+    memberCount++;
+  }
+
+  /**
+   * The key between the quotes at `open` and `close` begins a member of the watched object at depth `d`:
+   * if an earlier member that recorded tokens had the same key, JSON.parse kept this one, so cancel those.
+   */
+  private cancelRepeated(d: number, open: number, close: number, escaped: boolean): void {
+    if (watched[d] === 0) return;
+    const text = this.text;
+    const length = close - open - 1;
+    // Without escapes the text is the key: compare in place, no string made (most keys differ in length).
+    const key = escaped ? this.keyText(open, close) : undefined;
+    for (let i = firstMember[d] as number; i < memberCount; i++) {
+      const member = memberKeys[i] as string;
+      const same = key === undefined ? member.length === length && text.startsWith(member, open + 1) : member === key;
+      if (!same || (memberFrom[i] as number) < 0) continue;
+      this.cancel(memberFrom[i] as number, memberTo[i] as number);
+      memberFrom[i] = -1;
+      return;
+    }
+  }
+
+  /** Cancels places [from, to): their values go back to JSON.parse's, and the writer skips them. */
+  private cancel(from: number, to: number): void {
+    const { holders, keys, values } = this.places;
+    for (let r = from; r < to; r++) {
+      const holder = holders[r] as object;
+      const key = keys[r] as Key;
+      if (typeof values[r] === 'bigint' && (holder as Record<Key, unknown>)[key] === values[r]) {
+        storeOwn(holder, key, this.originals[r]);
+      }
+      // An object of its own holds nothing under the key: never swapped, never read.
+      holders[r] = CANCELLED;
+    }
   }
 }
 
-function skipSpace(text: string, p: number): number {
-  for (;;) {
-    const c = text.charCodeAt(p);
-    if (c !== 32 && c !== 10 && c !== 13 && c !== 9) return p;
-    p++;
+const CANCELLED: object = Object.freeze(Object.create(null) as object);
+
+/** Key text → the same key as V8's own property names (internalized), bounded. */
+const internedKeys = new Map<string, string>();
+
+/**
+ * The key as V8 stores property names: a string cut from the text is not, and every `holder[key]` with it
+ * (placing, and twice per place on every write) would look it up in V8's string table first.
+ */
+function interned(key: string): string {
+  let known = internedKeys.get(key);
+  if (known === undefined) {
+    if (key === '__proto__') return key; // as a probe's key it would set the prototype
+    const probe: Record<string, number> = {};
+    probe[key] = 0;
+    known = Object.keys(probe)[0] as string;
+    if (internedKeys.size >= 1_000) internedKeys.clear();
+    internedKeys.set(known, known);
   }
+  return known;
 }
 
-function isIntegerToken(text: string, p: number, end: number): boolean {
-  for (let q = text.charCodeAt(p) === 45 ? p + 1 : p; q < end; q++) {
-    const c = text.charCodeAt(q);
-    if (c < 48 || c > 57) return false;
-  }
+/** How many backslashes immediately precede position `p`. */
+function backslashesBefore(text: string, p: number): number {
+  let count = 0;
+  while (text.charCodeAt(p - 1 - count) === 92) count++;
+  return count;
+}
+
+/** True when the fraction starting at `p` begins with six zeros (with a digit after them: below 1e-6). */
+function sixZeros(text: string, p: number): boolean {
+  for (let i = 0; i < 6; i++) if (text.charCodeAt(p + i) !== 48) return false;
   return true;
 }
 
-/** End of the JSON number token starting at `p` (p itself when there is none). */
-function numberEnd(text: string, p: number): number {
-  let q = p;
-  for (;;) {
-    const c = text.charCodeAt(q);
-    if ((c >= 48 && c <= 57) || c === 45 || c === 43 || c === 46 || c === 101 || c === 69) q++;
-    else return q;
-  }
+/** `holder[key] = value`, also for a key named `__proto__` (an own property in JSON.parse output). */
+export function storeOwn(holder: object, key: Key, value: unknown): void {
+  if (key === '__proto__')
+    Object.defineProperty(holder, key, { value, writable: true, enumerable: true, configurable: true });
+  else (holder as Record<Key, unknown>)[key] = value;
 }

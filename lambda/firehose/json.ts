@@ -1,55 +1,59 @@
-import { parse as losslessParse } from 'lossless-json';
-import { INT64_MARK as MARK, LostTrack, Reading, type ExactPlaces } from './exact-integers';
+import { FirehoseInputError } from './errors';
+import { NUMBER_MARK as MARK, readExactNumbers, type ExactPlaces } from './exact-integers';
 import { readUnknown } from './schema/containers';
+import { MAX_NESTING_DEPTH, Reading, ShapeIssue } from './schema/shape';
+import { formatPath } from './validate';
 
 /**
- * JSON that never rounds a 64-bit integer (docs/firehose-protocol.md, "Numbers"): integers beyond 2^53
- * are `bigint` in memory and are written back digit for digit.
+ * JSON that keeps every number as it was written (docs/firehose-protocol.md, "Numbers"): integers beyond
+ * 2^53 are `bigint` in memory, and any other number whose double prints differently (`1.10`, `1e2`, `-0`,
+ * `0.1000000000000000055511151231257827`) is written back as its original token.
  *
- * Reading: native JSON.parse, then the digits of the few rounded integers are read back from the text
- * (exact-integers.ts). Only when that cannot be done safely does the slower lossless parser read the text.
- * Writing: native JSON.stringify, with each `bigint` written as a marker string that is then replaced by
- * its digits; no second serializer, no retry.
+ * Reading: native JSON.parse, then the numbers the double cannot print are read from the text
+ * (exact-integers.ts). Writing: native JSON.stringify, with each such number written as a marker string
+ * that is then replaced by its token; no second serializer, no retry.
  */
 
 /**
- * Where the reader put back exact integers in the most recent request. Writing swaps those `bigint`s for
- * marker strings directly (two property writes each), instead of letting JSON.stringify call `toJSON` on
- * each (about ten times slower). Only a shortcut: any other `bigint` is still written by `toJSON`.
+ * Where the reader kept exact numbers in the most recently read document. Writing swaps those values for
+ * marker strings directly (two property writes each) while they are still in place. A `bigint` moved
+ * elsewhere is still written exactly (by `toJSON`); a double moved elsewhere is written as JavaScript prints
+ * it, so the writer must run before another document is read (the kit parses, maps and writes in one
+ * synchronous step).
  */
 let recentPlaces: ExactPlaces | undefined;
+let recentRoot: { value: unknown; token: string } | undefined;
 
-export function rememberExactPlaces(places: ExactPlaces): void {
+export function rememberExactPlaces(places: ExactPlaces, root?: { value: unknown; token: string }): void {
   recentPlaces = places.holders.length > 0 ? places : undefined;
+  recentRoot = root;
 }
 
-/** Any number token of 16 or more digits (a whole document too): below that, JSON.parse is exact (2^53 has 16). */
-const MAYBE_UNSAFE_INTEGER = /(?:^|[:,[])\s*-?\d{16}/;
-
-function parseNumber(text: string): number | bigint {
-  const value = Number(text);
-  if (Number.isSafeInteger(value) || !/^-?\d+$/.test(text)) return value;
-  return BigInt(text);
-}
-
-/** The lossless parser: the fallback when the digits cannot be read back after a native parse. */
-export function parseJsonLossless(text: string): unknown {
-  // Duplicate keys: last one wins, exactly as JSON.parse does, so both paths agree.
-  return losslessParse(text, null, { parseNumber, onDuplicateKey: (info) => info.newValue });
-}
-
+/**
+ * Reads JSON text exactly (see above). Throws FirehoseInputError when the text is not JSON or nests deeper
+ * than MAX_NESTING_DEPTH levels.
+ */
 export function parseJson(text: string): unknown {
-  const value: unknown = JSON.parse(text);
-  if (!MAYBE_UNSAFE_INTEGER.test(text)) return value;
+  const { root, places, rootToken } = readExactNumbers(text, JSON.parse(text));
   try {
-    const reading = new Reading(text);
-    const exact = readUnknown(value, reading, '');
-    rememberExactPlaces(reading.restored);
-    return exact;
+    readUnknown(root, new Reading(places));
   } catch (error) {
-    if (!(error instanceof LostTrack)) throw error;
-    return parseJsonLossless(text);
+    throw error instanceof ShapeIssue ? inputError(error) : error;
   }
+  rememberExactPlaces(places, rootToken === undefined ? undefined : { value: root, token: rootToken });
+  return root;
+}
+
+export { MAX_NESTING_DEPTH };
+
+/** The input error for a failed check: its path, shortened in the middle when it is long (deep nesting). */
+export function inputError(issue: ShapeIssue): FirehoseInputError {
+  const path = issue.path;
+  const text =
+    path.length <= 12
+      ? formatPath(path)
+      : `${formatPath(path.slice(0, 6))}…(${path.length - 10} more)…${formatPath(path.slice(-4))}`;
+  return new FirehoseInputError(text.replace(/^\./, ''), issue.reason);
 }
 
 const QUOTED_MARK = `"${MARK}`;
@@ -60,8 +64,10 @@ function bigintToJson(this: bigint): string {
   return MARK + this.toString();
 }
 
-/** JSON.stringify that also writes `bigint` values as plain JSON numbers, digit for digit. */
+/** JSON.stringify that also writes `bigint` values as plain JSON numbers, and read numbers as written. */
 export function stringifyJson(value: unknown): string {
+  const root = recentRoot;
+  if (root !== undefined && Object.is(value, root.value)) return root.token;
   const proto = BigInt.prototype as { toJSON?: unknown };
   const previous = Object.getOwnPropertyDescriptor(proto, 'toJSON');
   // Only for the length of this synchronous call, so nobody else's JSON.stringify sees it.
@@ -80,15 +86,15 @@ export function stringifyJson(value: unknown): string {
   return (swapped === undefined && bigintsWritten === 0) || text === undefined ? text : unmark(text);
 }
 
-/** Puts marker strings where the recent request holds its exact integers; flags the places it swapped. */
+/** Puts marker strings where the recent document holds its exact numbers; flags the places it swapped. */
 function swapIn(places: ExactPlaces): Uint8Array {
   const { holders, keys, values, marks } = places;
   const swapped = new Uint8Array(holders.length);
   for (let i = 0; i < holders.length; i++) {
-    const holder = holders[i] as Record<string | number, unknown>;
-    const key = keys[i] as string | number;
-    // The mapping may have changed the request: only a value still in place is swapped.
-    if (holder[key] === values[i]) {
+    const holder = holders[i] as Record<Key, unknown>;
+    const key = keys[i] as Key;
+    // The mapping may have changed the document: only a value still in place is swapped.
+    if (Object.is(holder[key], values[i])) {
       holder[key] = marks[i];
       swapped[i] = 1;
     }
@@ -96,33 +102,35 @@ function swapIn(places: ExactPlaces): Uint8Array {
   return swapped;
 }
 
+type Key = string | number;
+
 function swapOut(places: ExactPlaces, swapped: Uint8Array): void {
   const { holders, keys, values } = places;
   for (let i = 0; i < swapped.length; i++) {
-    if (swapped[i] === 1) (holders[i] as Record<string | number, unknown>)[keys[i] as string | number] = values[i];
+    if (swapped[i] === 1) (holders[i] as Record<Key, unknown>)[keys[i] as Key] = values[i];
   }
 }
 
-/** Replaces each `"<MARK>123"` by `123`; anything else that looks like it is left alone. */
+/** Replaces each `"<MARK>1.10"` by `1.10`; anything else that looks like it is left alone. */
 function unmark(text: string): string {
   let out = '';
   let from = 0;
   for (let at = text.indexOf(QUOTED_MARK); at >= 0; at = text.indexOf(QUOTED_MARK, at + 1)) {
-    const digits = at + QUOTED_MARK.length;
-    const end = text.indexOf('"', digits);
-    if (!isIntegerText(text, digits, end)) continue;
-    out += text.slice(from, at) + text.slice(digits, end);
+    const token = at + QUOTED_MARK.length;
+    const end = text.indexOf('"', token);
+    if (!isNumberText(text, token, end)) continue;
+    out += text.slice(from, at) + text.slice(token, end);
     from = end + 1;
   }
   return from === 0 ? text : out + text.slice(from);
 }
 
-function isIntegerText(text: string, start: number, end: number): boolean {
-  let p = text.charCodeAt(start) === 45 ? start + 1 : start;
-  if (p >= end) return false;
-  for (; p < end; p++) {
+/** Only the characters of a JSON number: a marker string holding anything else is data, not a number. */
+function isNumberText(text: string, start: number, end: number): boolean {
+  if (end <= start) return false;
+  for (let p = start; p < end; p++) {
     const c = text.charCodeAt(p);
-    if (c < 48 || c > 57) return false;
+    if (!((c >= 48 && c <= 57) || c === 45 || c === 43 || c === 46 || c === 101 || c === 69)) return false;
   }
   return true;
 }

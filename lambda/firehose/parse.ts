@@ -1,10 +1,10 @@
 import { FirehoseInputError } from './errors';
-import { LostTrack, Reading } from './exact-integers';
-import { parseJsonLossless, rememberExactPlaces } from './json';
+import { readExactNumbers } from './exact-integers';
+import { inputError, rememberExactPlaces } from './json';
 import { jsonErrorPlace } from './json-error-place';
-import { describe, isPlainObject, ShapeIssue } from './schema/shape';
+import { describe, isPlainObject, MAX_NESTING_DEPTH, Reading, ShapeIssue } from './schema/shape';
 import { requestSchemas, type FirehoseRequest, type FirehoseRequestType } from './schema/requests';
-import { formatPath, printable } from './validate';
+import { printable } from './validate';
 
 export { validate } from './validate';
 
@@ -20,25 +20,22 @@ const utf8 = new TextDecoder('utf-8', { fatal: true });
 /**
  * Turns raw input (text, bytes or an already-parsed value) into a typed Firehose request, or throws a
  * FirehoseInputError naming the field path. Reads whatever mParticle's Java SDK reads (schema/shape.ts),
- * strict only where the kit relies on the shape. The request is the parsed tree itself, checked in place:
- * values reach the partner as they were sent, integers beyond 2^53 as exact `bigint`s when the input is text.
+ * strict only where the kit relies on the shape, and nothing nested deeper than Jackson reads
+ * (MAX_NESTING_DEPTH). The request is the parsed tree itself, checked in place: values reach the partner as
+ * they were sent, every number as its text said when the input is text (exact-integers.ts).
  */
 export function parseFirehoseRequest(input: unknown): ParsedRequest {
   if (typeof input !== 'string' && !(input instanceof Uint8Array)) {
-    // Someone else parsed it (the Lambda runtime): copy the top level so the caller's object is left alone.
+    // Someone else parsed it (the Lambda runtime): copy the top level, which the reader changes (`events`).
     return readRequest(isPlainObject(input) ? { ...input } : input, new Reading());
   }
   const text = decode(input);
-  try {
-    const reading = new Reading(text);
-    const parsed = readRequest(parseText(text), reading);
-    rememberExactPlaces(reading.restored);
-    return parsed;
-  } catch (error) {
-    if (!(error instanceof LostTrack)) throw error;
-  }
-  // The digits could not be read back safely after a native parse: read the text losslessly instead.
-  return readRequest(parseJsonLossless(text), new Reading());
+  const value = parseText(text);
+  // A root that is not an object is refused below, so only the places matter here.
+  const { places } = readExactNumbers(text, value);
+  const parsed = readRequest(value, new Reading(places));
+  rememberExactPlaces(places);
+  return parsed;
 }
 
 function decode(input: string | Uint8Array): string {
@@ -55,7 +52,9 @@ function parseText(text: string): unknown {
     return JSON.parse(text);
   } catch (cause) {
     // Never quote the parser's message: it repeats part of the input, which may hold secrets.
-    if (cause instanceof RangeError) throw new FirehoseInputError('', 'input nests too deeply to read', { cause });
+    if (cause instanceof RangeError) {
+      throw new FirehoseInputError('', `input nests deeper than ${MAX_NESTING_DEPTH} levels`, { cause });
+    }
     const place = jsonErrorPlace(text, cause);
     throw new FirehoseInputError('', `input is not valid JSON${place ? ` (at ${place})` : ''}`, { cause });
   }
@@ -68,8 +67,7 @@ function readRequest(value: unknown, reading: Reading): ParsedRequest {
   try {
     request = requestSchemas[type].readRoot(value, reading) as FirehoseRequest;
   } catch (error) {
-    if (!(error instanceof ShapeIssue)) throw error;
-    throw new FirehoseInputError(formatPath(error.path).replace(/^\./, ''), error.reason);
+    throw error instanceof ShapeIssue ? inputError(error) : error;
   }
   // A missing or null `events` is a verification message: read it as an empty batch.
   if (request.type === 'event_processing_request' && !Array.isArray(request.events)) request.events = [];

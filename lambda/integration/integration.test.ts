@@ -3,7 +3,7 @@ import path from 'node:path';
 import { stringify } from 'lossless-json';
 import { describe, expect, it } from 'vitest';
 import { plannedCalls } from '../core/planned-calls';
-import { checkRegistration, parseJsonLossless, SettingError } from '../firehose';
+import { checkRegistration, parseJson, SettingError } from '../firehose';
 import { authHeaders } from './auth';
 import { integration } from './index';
 
@@ -61,7 +61,7 @@ describe('the example integration: golden partner calls for every sample in even
       true,
     );
     // Compared as values, 64-bit integers as bigint: the file's layout (Biome formats it) does not matter.
-    expect(actual).toEqual(parseJsonLossless(readFileSync(file, 'utf8')));
+    expect(actual).toEqual(parseJson(readFileSync(file, 'utf8')));
   });
 });
 

@@ -16,11 +16,14 @@ import {
   type OfficialSample,
 } from '../support/official-samples';
 import { recordingPort } from '../support/recording-port';
+import { SourceNumber } from '../support/source-oracle';
 
 /**
- * Whatever mParticle's Java SDK (Jackson, 3.2.0 model) reads, the kit reads and passes on unchanged. The
- * official samples are mutated the way Jackson tolerates (null, numbers and booleans in string maps, big
- * integers and decimals in BigDecimal fields) and the partner body must carry the values digit for digit.
+ * Whatever mParticle's Java SDK (Jackson, 3.2.0 model) reads, the kit reads and passes on as Jackson reads
+ * it. The official samples are mutated the way Jackson tolerates (null, numbers and booleans in string maps,
+ * big integers and decimals in BigDecimal fields) and the partner body must carry the values digit for
+ * digit: a number where the model has a `String` arrives as its text exactly as written (Jackson's String
+ * reader), every other value unchanged.
  */
 
 const beyond53 = fc.oneof(
@@ -32,6 +35,28 @@ const finiteDouble = fc.double({ noNaN: true, noDefaultInfinity: true });
 const jacksonText = fc.oneof(fc.constant(null), fc.integer(), finiteDouble, fc.boolean(), beyond53, fc.string());
 /** What Jackson reads into a `BigDecimal`: any JSON number, or null. */
 const jacksonDecimal = fc.oneof(beyond53, finiteDouble, fc.integer(), fc.constant(null));
+
+/** A number as a `String` field reads it: its text as sent (a JavaScript number is sent as it prints). */
+const asText = (value: unknown): unknown =>
+  value instanceof SourceNumber
+    ? value.source
+    : typeof value === 'number' || typeof value === 'bigint'
+      ? String(value)
+      : value;
+
+/** The oracle tree as Jackson binds it: every string map's numbers become their text. */
+function jacksonStrings(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(jacksonStrings);
+  if (value === null || typeof value !== 'object' || value instanceof SourceNumber) return value;
+  const out: Record<string, unknown> = {};
+  for (const [key, child] of Object.entries(value)) {
+    const isMap = STRING_MAP_FIELDS.has(key) && child !== null && typeof child === 'object' && !Array.isArray(child);
+    out[key] = isMap
+      ? Object.fromEntries(Object.entries(child as Record<string, unknown>).map(([k, v]) => [k, asText(v)]))
+      : jacksonStrings(child);
+  }
+  return out;
+}
 
 async function deliver(text: string): Promise<OutboundCall[]> {
   const recorder = recordingPort();
@@ -73,7 +98,7 @@ function mutation(sample: Record<string, unknown>) {
 
 const eventSamples: OfficialSample[] = ['EventProcessingRequest_android', 'EventProcessingRequest_ios'];
 
-describe('the reader accepts what Jackson accepts and passes it on unchanged (official 3.2.0 samples)', () => {
+describe('the reader accepts what Jackson accepts and passes it on as Jackson reads it (official 3.2.0 samples)', () => {
   it.each(eventSamples)('%s: mutated string maps and decimals reach the partner digit for digit', async (name) => {
     await fc.assert(
       fc.asyncProperty(mutation(officialSample(name)), async (text) => {
@@ -82,27 +107,28 @@ describe('the reader accepts what Jackson accepts and passes it on unchanged (of
         // Act
         const body = await onlyBody(text);
         // Assess
-        expect(canonical(body['events'])).toBe(canonical(sent['events']));
+        expect(canonical(body['events'])).toBe(canonical(jacksonStrings(sent['events'])));
         expect(canonical((body['user'] as Record<string, unknown>)['attributes'])).toBe(
-          canonical(sent['user_attributes']),
+          canonical((jacksonStrings(sent) as Record<string, unknown>)['user_attributes']),
         );
       }),
       { numRuns: 150 },
     );
   });
 
-  it('AudienceSubscriptionRequest: mutated settings reach the partner unchanged', async () => {
+  it('AudienceSubscriptionRequest: mutated settings reach the partner, numbers as their text', async () => {
     await fc.assert(
       fc.asyncProperty(mutation(officialSample('AudienceSubscriptionRequest')), async (text) => {
         const sent = readLossless(text);
         const body = await onlyBody(text);
-        expect(canonical(body['settings'])).toBe(canonical(sent['audience_subscription_settings']));
+        const expected = jacksonStrings(sent) as Record<string, unknown>;
+        expect(canonical(body['settings'])).toBe(canonical(expected['audience_subscription_settings']));
       }),
       { numRuns: 100 },
     );
   });
 
-  it('AudienceMembershipChangeRequest: mutated settings and attribute values are accepted, values unchanged', async () => {
+  it('AudienceMembershipChangeRequest: mutated settings and attribute values are accepted, numbers as their text', async () => {
     const sample = officialSample('AudienceMembershipChangeRequest');
     await fc.assert(
       fc.asyncProperty(mutation(sample), jacksonText, async (mutated, value) => {
@@ -114,7 +140,9 @@ describe('the reader accepts what Jackson accepts and passes it on unchanged (of
           for (const change of audience.user_attributes ?? []) if ('key' in change) change['value'] = value;
         }
         const sentChanges = (message.user_profiles[0]?.audiences ?? []).map((a) =>
-          (a.user_attributes ?? []).filter((c) => c['key'] && c['action']),
+          (a.user_attributes ?? [])
+            .filter((c) => c['key'] && c['action'])
+            .map((c) => ('value' in c ? { ...c, value: asText(c['value']) } : c)),
         );
         // Act
         const body = await onlyBody(canonical(message));
@@ -126,7 +154,7 @@ describe('the reader accepts what Jackson accepts and passes it on unchanged (of
     );
   });
 
-  it('DsrProcessingRequest: identity values and submitted_time of any Jackson form reach the partner unchanged', async () => {
+  it('DsrProcessingRequest: identity values and submitted_time of any Jackson form reach the partner as Jackson reads them', async () => {
     await fc.assert(
       fc.asyncProperty(jacksonText, fc.oneof(beyond53, finiteDouble, fc.string()), async (value, submitted) => {
         const sample = officialSample('DsrProcessingRequest');
@@ -136,7 +164,11 @@ describe('the reader accepts what Jackson accepts and passes it on unchanged (of
         const text = wireText(sample);
         const sent = readLossless(text);
         const body = await onlyBody(text);
-        expect(canonical(body['identities'])).toBe(canonical(sent['subject_identities']));
+        const sentIdentities = sent['subject_identities'] as Record<string, Record<string, unknown>>;
+        const expected = Object.fromEntries(
+          Object.entries(sentIdentities).map(([k, identity]) => [k, { ...identity, value: asText(identity['value']) }]),
+        );
+        expect(canonical(body['identities'])).toBe(canonical(expected));
         expect(canonical(body['submitted_time'])).toBe(canonical(sent['submitted_time']));
       }),
       { numRuns: 100 },
@@ -145,7 +177,7 @@ describe('the reader accepts what Jackson accepts and passes it on unchanged (of
 });
 
 describe('one batch as the issue describes it', () => {
-  it('null, number and boolean attribute values and a price beyond 2^53 are accepted and sent as they came', async () => {
+  it('null, number and boolean attribute values and a price beyond 2^53 are accepted; numbers in string maps arrive as their text', async () => {
     // Prepare
     const sample = officialSample('EventProcessingRequest_android');
     sample['user_attributes'] = { $City: null, age: 42, vip: true };
@@ -158,8 +190,8 @@ describe('one batch as the issue describes it', () => {
     const calls = await deliver(wireText(sample));
     // Assess
     const body = calls[0]?.bodyText ?? '';
-    expect(body).toContain('"attributes":{"$City":null,"age":42,"vip":true}');
-    expect(body).toContain('"attributes":{"missing":null,"count":5,"flag":false}');
+    expect(body).toContain('"attributes":{"$City":null,"age":"42","vip":true}');
+    expect(body).toContain('"attributes":{"missing":null,"count":"5","flag":false}');
     expect(body).toContain('"price":12345678901234567891');
     expect(body).toContain('"session_id":-2271448330363288817');
   });

@@ -198,10 +198,10 @@ describe('64-bit integers', () => {
       '4957918240501247982',
     ],
     [
-      'in an attribute map',
+      'in an attribute map (a string map: as text, as Jackson reads it)',
       '{"type":"event_processing_request","id":"r","events":[{"type":"custom_event","attributes":{"n":-2271448330363288817}}]}',
       'events[0].attributes.n',
-      '-2271448330363288817',
+      '"-2271448330363288817"',
     ],
     [
       'in an unknown field, in a list',
@@ -210,9 +210,9 @@ describe('64-bit integers', () => {
       '[1,12345678901234567890,{"x":[-9223372036854775808]}]',
     ],
     [
-      'under integer-like keys (read again losslessly)',
-      '{"type":"event_processing_request","id":"r","events":[{"type":"custom_event","attributes":{"b":9007199254740993,"1":9007199254740995}}]}',
-      'events[0].attributes',
+      'under integer-like keys (which JavaScript enumerates first)',
+      '{"type":"event_processing_request","id":"r","events":[{"type":"custom_event","future":{"b":9007199254740993,"1":9007199254740995}}]}',
+      'events[0].future',
       '{"1":9007199254740995,"b":9007199254740993}',
     ],
     [
@@ -273,7 +273,7 @@ describe('the project samples in events/', () => {
   });
 });
 
-describe('parseJson fast and lossless paths', () => {
+describe('parseJson', () => {
   it('leaves long digit strings (mpids) as strings and reads long integer tokens exactly', async () => {
     const { parseJson } = await import('../../lambda/firehose');
     const value = parseJson(
@@ -284,7 +284,7 @@ describe('parseJson fast and lossless paths', () => {
     expect(value['n']).toBe(-9007199254740993n);
   });
 
-  it('agrees with JSON.parse on duplicate keys (last wins) on both paths', async () => {
+  it('agrees with JSON.parse on duplicate keys (last wins)', async () => {
     const { parseJson } = await import('../../lambda/firehose');
     expect(parseJson('{"a":1,"a":2}')).toEqual({ a: 2 });
     expect(parseJson('{"a":1,"a":2,"b":12345678901234567890}')).toMatchObject({ a: 2 });
@@ -293,8 +293,8 @@ describe('parseJson fast and lossless paths', () => {
 
 describe('stringifyJson', () => {
   it('writes bigints anywhere as digits and leaves marker-like strings alone', async () => {
-    const { INT64_MARK } = await import('../../lambda/firehose/exact-integers');
-    const tricky = `${INT64_MARK}1,"admin":true,"x":"`;
+    const { NUMBER_MARK } = await import('../../lambda/firehose/exact-integers');
+    const tricky = `${NUMBER_MARK}1,"admin":true,"x":"`;
     const value = { a: [1n, -9223372036854775808n], s: tricky, n: { m: 12345678901234567890n } };
     const text = stringifyJson(value);
     expect(text).toBe(`{"a":[1,-9223372036854775808],"s":${JSON.stringify(tricky)},"n":{"m":12345678901234567890}}`);

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { parse as losslessParse, stringify as losslessStringify } from 'lossless-json';
+import { readWithSource, writeWithSource } from './source-oracle';
 
 /** mParticle's own 3.2.0 sample messages (test/fixtures/official/), and helpers to mutate and compare them. */
 
@@ -77,12 +77,12 @@ export function wireText(value: unknown): string {
   return text.replace(/"@@big(\d+)@@"/g, (_m, i: string) => digits[Number(i)] as string);
 }
 
-/** Canonical text of a JSON fragment with every number kept as its digits (lossless-json), for comparing. */
+/** Canonical text of a JSON fragment with every number written as its source text, for comparing. */
 export function canonical(value: unknown): string {
-  return losslessStringify(value) ?? 'undefined';
+  return value === undefined ? 'undefined' : writeWithSource(value);
 }
 
-/** Reads JSON keeping every number's text (lossless-json's LosslessNumber), independent of the kit's reader. */
+/** Reads JSON keeping every number's source text (source-oracle.ts), independent of the kit's reader. */
 export function readLossless(text: string): Record<string, unknown> {
-  return losslessParse(text) as Record<string, unknown>;
+  return readWithSource(text) as Record<string, unknown>;
 }

@@ -1,5 +1,5 @@
-import { isRounded, type Key } from '../exact-integers';
-import { describe, isPlainObject, ShapeIssue, type Infer, type ReadContext, type Shape } from './shape';
+import { storeOwn, type Key } from '../exact-integers';
+import { describe, enter, isPlainObject, ShapeIssue, type Infer, type ReadContext, type Shape } from './shape';
 
 /** Objects, lists and maps of the Firehose model, checked in place (see shape.ts). */
 
@@ -26,23 +26,15 @@ export function object<F extends Fields>(fields: F): ObjectShape<ObjectOf<F>> {
   const table = new Map<string, Shape<unknown>>(Object.entries(fields));
   const required = Object.keys(fields).filter((k) => fields[k]?.required);
   const readRoot = (obj: Record<string, unknown>, cx: ReadContext): ObjectOf<F> => {
+    enter(cx);
     let key = '';
-    let unordered = false;
-    let first = true;
     try {
       for (key in obj) {
-        if (first) {
-          first = false;
-          if (isIndexLike(key)) {
-            unordered = true;
-            cx.unordered++;
-          }
-        }
         const value = obj[key];
         if (value === undefined) continue;
         const shape = table.get(key);
-        const kept = shape === undefined ? readUnknown(value, cx, key) : shape.read(value, cx, key);
-        if (kept !== value) store(cx, obj, key, kept);
+        const kept = shape === undefined ? readUnknown(value, cx) : shape.read(value, cx, key, obj);
+        if (kept !== value) storeOwn(obj, key, kept);
       }
       key = '';
       for (const name of required) {
@@ -53,9 +45,8 @@ export function object<F extends Fields>(fields: F): ObjectShape<ObjectOf<F>> {
       }
     } catch (error) {
       throw withKey(error, key);
-    } finally {
-      if (unordered) cx.unordered--;
     }
+    cx.depth--;
     return obj as ObjectOf<F>;
   };
   return {
@@ -78,6 +69,7 @@ export function list<T>(item: Shape<T>): Shape<T[] | null> {
     read(value, cx) {
       if (value === null) return null;
       if (!Array.isArray(value)) throw new ShapeIssue(`expected an array, got ${describe(value)}`);
+      enter(cx);
       let out: unknown[] = value;
       let i = 0;
       try {
@@ -87,13 +79,14 @@ export function list<T>(item: Shape<T>): Shape<T[] | null> {
             if (out === value) out = value.slice(0, i);
             continue;
           }
-          const kept = element === undefined ? element : item.read(element, cx, i);
+          const kept = element === undefined ? element : item.read(element, cx, i, value);
           if (out !== value) out.push(kept);
-          else if (kept !== element) store(cx, value, i, kept);
+          else if (kept !== element) value[i] = kept;
         }
       } catch (error) {
         throw withKey(error, i);
       }
+      cx.depth--;
       return out as T[];
     },
   };
@@ -105,85 +98,49 @@ export function map<T>(item: Shape<T>): Shape<Record<string, T> | null> {
     read(value, cx) {
       if (value === null) return null;
       if (!isPlainObject(value)) throw new ShapeIssue(`expected an object, got ${describe(value)}`);
+      enter(cx);
       let key = '';
-      let unordered = false;
-      let first = true;
       try {
         for (key in value) {
-          if (first) {
-            first = false;
-            if (isIndexLike(key)) {
-              unordered = true;
-              cx.unordered++;
-            }
-          }
           const element = value[key];
           if (element === undefined) continue;
-          const kept = item.read(element, cx, key);
-          if (kept !== element) store(cx, value, key, kept);
+          const kept = item.read(element, cx, key, value);
+          if (kept !== element) storeOwn(value, key, kept);
         }
       } catch (error) {
         throw withKey(error, key);
-      } finally {
-        if (unordered) cx.unordered--;
       }
+      cx.depth--;
       return value as Record<string, T>;
     },
   };
 }
 
 /** Several accepted forms (e.g. DSR `submitted_time`: seconds as a number, or an ISO-8601 string). */
-export const anything: Shape<unknown> = { read: (value, cx, key) => readUnknown(value, cx, key) };
+export const anything: Shape<unknown> = { read: (value, cx) => readUnknown(value, cx) };
 
-/** A field the model does not describe: kept as it is, with the exact digits of rounded integers. */
-export function readUnknown(value: unknown, cx: ReadContext, key: Key): unknown {
-  if (typeof value === 'number') return isRounded(value) ? cx.exact(value, key) : value;
+/**
+ * A field the model does not describe: kept as it is (the reader already put exact numbers in place), only
+ * walked to refuse nesting beyond the limit.
+ */
+export function readUnknown(value: unknown, cx: ReadContext): unknown {
   if (typeof value !== 'object' || value === null) return value;
-  if (Array.isArray(value)) {
-    for (let i = 0; i < value.length; i++) {
-      const element: unknown = value[i];
-      const kept = readUnknown(element, cx, i);
-      if (kept !== element) store(cx, value, i, kept);
-    }
-    return value;
-  }
-  const obj = value as Record<string, unknown>;
-  let unordered = false;
-  let first = true;
+  enter(cx);
+  let key: Key = '';
   try {
-    for (const k in obj) {
-      if (first) {
-        first = false;
-        if (isIndexLike(k)) {
-          unordered = true;
-          cx.unordered++;
-        }
-      }
-      const element = obj[k];
-      const kept = readUnknown(element, cx, k);
-      if (kept !== element) store(cx, obj, k, kept);
+    if (Array.isArray(value)) {
+      for (key = 0; key < value.length; key++) readUnknown(value[key], cx);
+    } else {
+      for (key in value) readUnknown((value as Record<string, unknown>)[key], cx);
     }
-  } finally {
-    if (unordered) cx.unordered--;
+  } catch (error) {
+    throw withKey(error, key);
   }
-  return obj;
+  cx.depth--;
+  return value;
 }
 
 function withKey(error: unknown, key: Key): unknown {
   if (error instanceof ShapeIssue) error.path.unshift(key);
   return error;
-}
-
-/** JavaScript enumerates integer-like keys first, whatever their place in the text: the first key tells. */
-function isIndexLike(key: string): boolean {
-  const c = key.charCodeAt(0);
-  return c >= 48 && c <= 57 && /^(0|[1-9]\d*)$/.test(key);
-}
-
-/** `holder[key] = value`, also for a key named `__proto__` (an own property in JSON.parse output). */
-function store(cx: ReadContext, holder: Record<Key, unknown> | unknown[], key: Key, value: unknown): void {
-  if (key === '__proto__')
-    Object.defineProperty(holder, key, { value, writable: true, enumerable: true, configurable: true });
-  else (holder as Record<Key, unknown>)[key] = value;
-  if (typeof value === 'bigint') cx.noteRestored(holder, key, value);
 }

@@ -10,8 +10,19 @@ import {
   systemNotificationSchema,
 } from './common';
 import { eventSchemas, type FirehoseEvent } from './events';
-import { list, map, object, type ObjectShape } from './containers';
-import { describe, isPlainObject, number, requiredId, ShapeIssue, tag, text, type Infer, type Shape } from './shape';
+import { list, map, object, readUnknown, type ObjectShape } from './containers';
+import {
+  describe,
+  enter,
+  isPlainObject,
+  number,
+  requiredId,
+  ShapeIssue,
+  tag,
+  text,
+  type Infer,
+  type Shape,
+} from './shape';
 
 /**
  * The five Firehose 3.2.0 request messages (docs/firehose-protocol.md), discriminated on `type`.
@@ -31,11 +42,15 @@ const eventShapes = new Map<string, ObjectShape<FirehoseEvent>>(
   Object.entries(eventSchemas) as [string, ObjectShape<FirehoseEvent>][],
 );
 
-/** `events`: known events checked one by one, unknown types skipped and counted, null entries dropped. */
+/**
+ * `events`: known events checked one by one, unknown types skipped and counted (still walked for their
+ * nesting depth, which is refused beyond the limit wherever it is), null entries dropped.
+ */
 const eventList: Shape<FirehoseEvent[] | null> = {
   read(value, cx) {
     if (value === null) return null;
     if (!Array.isArray(value)) throw new ShapeIssue(`must be an array, got ${describe(value)}`);
+    enter(cx);
     let out: unknown[] = value;
     for (let i = 0; i < value.length; i++) {
       const event: unknown = value[i];
@@ -46,21 +61,22 @@ const eventList: Shape<FirehoseEvent[] | null> = {
         if (type === undefined) throw issueAt(i, 'is required', 'type');
         if (typeof type !== 'string') throw issueAt(i, `must be a string, got ${describe(type)}`, 'type');
         const shape = eventShapes.get(type);
-        if (shape !== undefined) {
-          try {
-            shape.readRoot(event, cx);
-          } catch (error) {
-            if (error instanceof ShapeIssue) error.path.unshift(i);
-            throw error;
+        try {
+          if (shape !== undefined) shape.readRoot(event, cx);
+          else {
+            readUnknown(event, cx);
+            cx.skippedEventTypes.set(type, (cx.skippedEventTypes.get(type) ?? 0) + 1);
+            keep = false;
           }
-        } else {
-          cx.skippedEventTypes.set(type, (cx.skippedEventTypes.get(type) ?? 0) + 1);
-          keep = false;
+        } catch (error) {
+          if (error instanceof ShapeIssue) error.path.unshift(i);
+          throw error;
         }
       }
       if (!keep && out === value) out = value.slice(0, i);
       else if (keep && out !== value) out.push(event);
     }
+    cx.depth--;
     return out as FirehoseEvent[];
   },
 };
@@ -74,10 +90,10 @@ function issueAt(index: number, reason: string, field?: string): ShapeIssue {
 
 /** DSR `submitted_time`: a Java `Instant`, seconds as a number or an ISO-8601 string. */
 const instant: Shape<number | bigint | string | null> = {
-  read(value, cx, key) {
+  read(value, cx, key, holder) {
     if (typeof value === 'string') return value;
     try {
-      return number.read(value, cx, key);
+      return number.read(value, cx, key, holder);
     } catch {
       throw new ShapeIssue(`expected a number or a string, got ${describe(value)}`);
     }

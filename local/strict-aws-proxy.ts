@@ -1,14 +1,15 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { checkS3Request, type S3Refusal } from './strict-s3-rules';
+import { checkS3Request, conditionalPutPath, PRECONDITION_FAILED, type S3Refusal } from './strict-s3-rules';
 import { checkSqsRequest, type SqsEntryFailure, type SqsRefusal } from './strict-sqs-rules';
 
 /**
  * The strict layer: a loopback HTTP proxy in front of the emulator (fauxqs) that refuses, with the service's
  * own error codes, what SQS and S3 refuse and the emulator accepts (local/strict-sqs-rules.ts,
- * local/strict-s3-rules.ts). Everything else passes through byte for byte. `npm start` and the test systems
- * talk to the emulator only through it, so a request real AWS would refuse fails locally too. SQS requests
- * are checked in the JSON protocol the AWS SDK for JavaScript v3 speaks; S3 requests path-style.
+ * local/strict-s3-rules.ts), and decides S3's conditional puts (`If-None-Match: *`), which the emulator
+ * ignores. Everything else passes through byte for byte. `npm start` and the test systems talk to the
+ * emulator only through it, so a request real AWS would refuse fails locally too. SQS requests are checked
+ * in the JSON protocol the AWS SDK for JavaScript v3 speaks; S3 requests path-style.
  */
 
 export interface StrictRefusal {
@@ -77,6 +78,30 @@ export async function startStrictProxy(options: {
       req.end(body);
     });
 
+  // The tail of each key's conditional puts, so they are decided one at a time (dropped once idle).
+  const conditionalTails = new Map<string, Promise<unknown>>();
+  const oneAtATime = <T>(key: string, work: () => Promise<T>): Promise<T> => {
+    const run = (conditionalTails.get(key) ?? Promise.resolve()).then(work, work);
+    const tail = run.catch(() => undefined);
+    conditionalTails.set(key, tail);
+    void tail.then(() => {
+      if (conditionalTails.get(key) === tail) conditionalTails.delete(key);
+    });
+    return run;
+  };
+  /** Writes a conditional put through unless its key exists (then undefined), as S3 decides it. */
+  const putIfAbsent = (
+    objectPath: string,
+    method: string,
+    path: string,
+    headers: http.OutgoingHttpHeaders,
+    body: Buffer,
+  ) =>
+    oneAtATime(objectPath, async () => {
+      const head = await send('HEAD', objectPath, {}, Buffer.alloc(0));
+      return head.status === 200 ? undefined : send(method, path, headers, body);
+    });
+
   /** The queue's MaximumMessageSize, asked of the emulator once per queue (again after a change to queues). */
   const queueLimit = (queueUrl: string): Promise<number> => {
     let limit = maxBytes.get(queueUrl);
@@ -104,6 +129,7 @@ export async function startStrictProxy(options: {
     const headers: http.OutgoingHttpHeaders = { ...req.headers };
     const target = String(req.headers['x-amz-target'] ?? '');
     let failed: readonly SqsEntryFailure[] = [];
+    let conditional: string | undefined;
     if (target.startsWith('AmazonSQS.')) {
       const action = target.slice('AmazonSQS.'.length);
       const input = parseObject(body);
@@ -125,8 +151,14 @@ export async function startStrictProxy(options: {
     } else {
       const refusal = checkS3Request(method, path, req.headers);
       if (refusal) return refuseS3(res, refusal, path);
+      conditional = conditionalPutPath(method, path, req.headers);
     }
-    const out = await send(method, path, headers, body);
+    const out =
+      conditional === undefined
+        ? await send(method, path, headers, body)
+        : await putIfAbsent(conditional, method, path, headers, body);
+    // A lost race is S3's normal answer, not a bug to report: not noted as a refusal.
+    if (out === undefined) return s3Error(res, PRECONDITION_FAILED, path);
     if (QUEUE_CHANGES.has(target)) maxBytes.clear();
     if (target === 'AmazonSQS.ReceiveMessage' && out.status === 200) rememberReceived(out.body);
     let outBody = out.body;
@@ -153,12 +185,18 @@ export async function startStrictProxy(options: {
 
   const refuseS3 = (res: http.ServerResponse, refusal: S3Refusal, path: string): void => {
     note({ service: 's3', code: refusal.code, message: refusal.message });
+    s3Error(res, refusal, path);
+  };
+
+  /** S3's XML error body. */
+  const s3Error = (res: http.ServerResponse, refusal: S3Refusal, path: string): void => {
     const resource = escapeXml(path.split('?')[0] ?? '').slice(0, 200);
+    const condition = refusal.condition ? `<Condition>${refusal.condition}</Condition>` : '';
     sendBody(
       res,
       refusal.status,
       { 'content-type': 'application/xml' },
-      `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${refusal.code}</Code><Message>${escapeXml(refusal.message)}</Message><Resource>${resource}</Resource></Error>`,
+      `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${refusal.code}</Code><Message>${escapeXml(refusal.message)}</Message>${condition}<Resource>${resource}</Resource></Error>`,
     );
   };
 

@@ -1,43 +1,52 @@
-import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
-import { startFauxqs, type FauxqsServer } from 'fauxqs';
+import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { releaseSlot, takeSlot } from '../../lambda/feeds/customer-slots';
-import { startConditionalPutGate, type ConditionalPutGate } from './support/conditional-put-gate';
+import { startSqsEmulator, type SqsEmulator } from '../../local/sqs-emulator';
 
 /**
  * Two uploads of one customer ending at the same instant (issue 24, gap 5): the wake-up of a queued upload is
  * claimed with a conditional put, so it is woken once (one resume marker written, one invocation), and the
  * loser wakes the next queued upload instead of nobody. S3 honours the condition; the local emulator does not,
- * so the emulator sits behind a loopback gate that decides conditional puts as S3 documents.
+ * so the S3 client talks to it through the strict layer (local/strict-aws-proxy.ts), as `npm start` does,
+ * which decides conditional puts as S3 documents.
  */
 
-const BUCKET = 'feed-slots-claim-bucket';
 const LIMITS = { maxUploads: 2, leaseMs: 60_000 };
-let s3Emulator: FauxqsServer;
-let gate: ConditionalPutGate;
+let emulator: SqsEmulator;
 let s3: S3Client;
+/** Every put the emulator accepted, by path (`/bucket/key`), in order. */
+const puts: string[] = [];
 
 beforeAll(async () => {
-  s3Emulator = await startFauxqs({ port: 0, host: '127.0.0.1', logger: false });
-  gate = await startConditionalPutGate(s3Emulator.address);
+  emulator = await startSqsEmulator();
   s3 = new S3Client({
     region: 'us-east-1',
-    endpoint: gate.endpoint,
+    endpoint: emulator.endpoint,
     forcePathStyle: true,
     credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
   });
-  await s3.send(new CreateBucketCommand({ Bucket: BUCKET }));
+  // Counted on the client once S3 answered 200: a put refused (412) throws before it is counted.
+  s3.middlewareStack.add(
+    (next, context) => async (args) => {
+      const out = await next(args);
+      if (context.commandName === PutObjectCommand.name) {
+        const input = args.input as { Bucket?: string; Key?: string };
+        puts.push(`/${input.Bucket}/${input.Key}`);
+      }
+      return out;
+    },
+    { step: 'initialize', name: 'countAcceptedPuts' },
+  );
 });
 
 afterAll(async () => {
   s3?.destroy();
-  await gate?.close();
-  await s3Emulator?.stop();
+  await emulator?.stop();
 });
 
-const slot = (customer: string, uploadKey: string) => ({ s3, bucket: BUCKET, customer, uploadKey });
+const slot = (customer: string, uploadKey: string) => ({ s3, bucket: emulator.bucketName, customer, uploadKey });
 const markerPuts = (customer: string): string[] =>
-  gate.puts.filter((path) => path.startsWith(`/${BUCKET}/progress/${customer}/`) && path.endsWith('.resume'));
+  puts.filter((path) => path.startsWith(`/${emulator.bucketName}/progress/${customer}/`) && path.endsWith('.resume'));
 
 describe('waking a queued upload when two uploads of its customer end at once', () => {
   it('wakes it once: one ending upload wins the claim, the other wakes nobody', async () => {
@@ -53,7 +62,7 @@ describe('waking a queued upload when two uploads of its customer end at once', 
     // Assess
     expect(woken.filter((key) => key === third.uploadKey)).toHaveLength(1);
     expect(woken.filter((key) => key === undefined)).toHaveLength(1);
-    expect(markerPuts('acme')).toEqual([`/${BUCKET}/progress/acme/c.ndjson.resume`]);
+    expect(markerPuts('acme')).toEqual([`/${emulator.bucketName}/progress/acme/c.ndjson.resume`]);
   });
 
   it('wakes two queued uploads, one each, when two end at once (the loser takes the next in line)', async () => {
@@ -71,8 +80,8 @@ describe('waking a queued upload when two uploads of its customer end at once', 
     expect(states).toEqual(['granted', 'granted', 'queued', 'queued']);
     expect([...woken].sort()).toEqual(['incoming/globex/c.ndjson', 'incoming/globex/d.ndjson']);
     expect([...markerPuts('globex')].sort()).toEqual([
-      `/${BUCKET}/progress/globex/c.ndjson.resume`,
-      `/${BUCKET}/progress/globex/d.ndjson.resume`,
+      `/${emulator.bucketName}/progress/globex/c.ndjson.resume`,
+      `/${emulator.bucketName}/progress/globex/d.ndjson.resume`,
     ]);
   });
 });

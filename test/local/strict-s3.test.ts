@@ -55,3 +55,45 @@ describe('the strict layer refuses what S3 refuses', () => {
     expect(await emulator.objects()).not.toContain('meta/over');
   });
 });
+
+const putIfAbsent = (Key: string, Body: string) => () =>
+  emulator.s3.send(new PutObjectCommand({ Bucket: emulator.bucketName, Key, Body, IfNoneMatch: '*' }));
+
+describe("the strict layer honours S3's conditional put (If-None-Match: *), which the emulator ignores", () => {
+  it('writes a key that does not exist, and refuses the second put of it with 412 PreconditionFailed', async () => {
+    // Act
+    await putIfAbsent('cond/once', 'first')();
+    const out = await refusal(putIfAbsent('cond/once', 'second'));
+
+    // Assess: the first write stands; a lost race is S3's normal answer, not a refusal to report
+    expect(out).toEqual({ code: 'PreconditionFailed', status: 412 });
+    expect(await emulator.objectText('cond/once')).toBe('first');
+    expect(emulator.refusals.map((r) => r.code)).not.toContain('PreconditionFailed');
+  });
+
+  it('decides concurrent conditional puts of one key one at a time: exactly one writer wins', async () => {
+    // Act: eight writers race for one key, and one writer each for two other keys at the same time
+    const racing = Array.from({ length: 8 }, (_, i) => putIfAbsent('cond/race', `writer ${i}`)());
+    const others = ['cond/other-1', 'cond/other-2'].map((key) => putIfAbsent(key, key)());
+    const outcomes = await Promise.allSettled([...racing, ...others]);
+
+    // Assess
+    const codes = outcomes.map((o) =>
+      o.status === 'fulfilled' ? 'written' : o.reason instanceof S3ServiceException ? o.reason.name : String(o.reason),
+    );
+    expect(codes.slice(0, 8).filter((c) => c === 'written')).toHaveLength(1);
+    expect(codes.slice(0, 8).filter((c) => c === 'PreconditionFailed')).toHaveLength(7);
+    expect(codes.slice(8)).toEqual(['written', 'written']);
+    const winner = codes.indexOf('written');
+    expect(await emulator.objectText('cond/race')).toBe(`writer ${winner}`);
+  });
+
+  it('leaves a plain put (no condition) free to overwrite', async () => {
+    // Act
+    await putIfAbsent('cond/plain', 'first')();
+    await emulator.s3.send(new PutObjectCommand({ Bucket: emulator.bucketName, Key: 'cond/plain', Body: 'second' }));
+
+    // Assess
+    expect(await emulator.objectText('cond/plain')).toBe('second');
+  });
+});

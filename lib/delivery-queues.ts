@@ -2,7 +2,7 @@ import { Duration } from 'aws-cdk-lib';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { DELIVERY_DEFAULTS } from '../lambda/delivery/defaults';
-import { ConstructPropsError } from './construct-props-error';
+import { ConstructPropsError } from './errors';
 import { checkDeliverySettings, mergeQueueProps } from './delivery-settings';
 import type { FirehoseIntegrationProps } from './firehose-integration-props';
 

@@ -4,7 +4,7 @@ import type { NodejsFunctionProps } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { DELIVERY_DEFAULTS, ENV } from '../lambda/delivery/defaults';
 import { maxReceivesWithin, type RetryPolicy } from '../lambda/delivery/delivery-policy';
-import { ConstructPropsError } from './construct-props-error';
+import { ConstructPropsError } from './errors';
 import { mergeDefined } from './merge-props';
 
 /**

@@ -32,7 +32,7 @@ import { DEFAULT_METRICS_NAMESPACE, SERVICE_NAMES } from './metrics';
 import { RequestCapture } from './request-capture';
 import { RUNTIME_LOOP_ENVIRONMENT } from './runtime-loop-bundling';
 
-export { ConstructPropsError } from './construct-props-error';
+export { ConstructPropsError } from './errors';
 export { LIVE_ALIAS } from './firehose-handler';
 export type { FirehoseIntegrationProps, HandlerEntries } from './firehose-integration-props';
 export { FUNCTION_RUNTIME } from './kit-function';

@@ -10,7 +10,7 @@ import {
 } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
-import { ConstructPropsError } from './construct-props-error';
+import { ConstructPropsError } from './errors';
 import { mergeDefined } from './merge-props';
 import { ESBUILD_TARGET } from './node-runtime';
 import { runtimeLoopCommandHooks } from './runtime-loop-bundling';

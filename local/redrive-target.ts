@@ -1,5 +1,6 @@
 import { ENV } from '../lambda/delivery/defaults';
 import { PLATFORM_ENV } from '../lambda/config/environment';
+import { UsageError } from './errors';
 
 /**
  * Where `npm run redrive` moves messages: the running local system (its Invoke API's POST /_redrive), or a
@@ -19,10 +20,6 @@ export type RedriveTarget =
 export interface RedriveOptions {
   readonly target: RedriveTarget;
   readonly max?: number;
-}
-
-export class UsageError extends Error {
-  override readonly name = 'UsageError';
 }
 
 export const STACK_PREFIX = 'MparticleFirehose';

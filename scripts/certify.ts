@@ -4,11 +4,12 @@
  * `--json`) on stdout; exit 0 only when every check passes.
  */
 import { readFileSync } from 'node:fs';
-import { parseCertifyArgs, UsageError, USAGE } from '../certify/cli-args';
+import { parseCertifyArgs, USAGE } from '../certify/cli-args';
 import { awsLambdaApi, localLambdaApi } from '../certify/lambda-api';
 import { formatJson, formatTable, passed } from '../certify/report';
 import { runCertify } from '../certify/run';
 import { loadLocalIntegration } from '../local/integration-module';
+import { UsageError } from '../local/errors';
 
 async function main(): Promise<number> {
   const args = parseCertifyArgs(process.argv.slice(2));

@@ -2,8 +2,7 @@ import { FirehoseInputError } from '../firehose/errors';
 import { SettingError } from '../firehose/settings';
 import { errorMessage, RetryableError } from '../common/errors';
 import { fullJitterDelayMs, type BackoffPolicy } from '../common/retry';
-import { PartnerRejectedError, PartnerUnavailableError } from './partner-client';
-import { SealedSecretsUnreadableError } from './secret-box';
+import { PartnerRejectedError, PartnerUnavailableError, SealedSecretsUnreadableError } from './errors';
 
 /**
  * The one delivery-outcome policy, for the ingress (in-line calls) and the worker (queued calls): what to

@@ -1,16 +1,10 @@
 import type { MessageAttributeValue, SQSClient } from '@aws-sdk/client-sqs';
-import { RetryableError } from '../common/errors';
 import { sleep } from '../common/retry';
-import {
-  ClaimCheckNotConfiguredError,
-  encodePointer,
-  readPointer,
-  type ClaimCheck,
-  type ClaimCheckStore,
-} from './claim-check';
+import { encodePointer, readPointer, type ClaimCheck, type ClaimCheckStore } from './claim-check';
 import { ENV } from './defaults';
 import { sqsSafeText } from './queue-message';
 import { sqsSafeAttribute } from './sqs-attribute';
+import { ClaimCheckNotConfiguredError, QueueUnavailableError } from './errors';
 
 /** The delivery queue and its dead-letter queue, as the ingress and the worker use them. */
 
@@ -26,13 +20,6 @@ export interface ParkingReason {
 
 /** The dead-letter attribute (`true`) that tells `npm run redrive` a message cannot be opened: not moved. */
 export const UNOPENABLE_ATTRIBUTE = 'unopenable';
-
-export class QueueUnavailableError extends RetryableError {
-  constructor(message: string, cause?: unknown) {
-    super(message, { cause });
-    this.name = 'QueueUnavailableError';
-  }
-}
 
 const MAX_BATCH_ENTRIES = 10;
 

@@ -1,27 +1,14 @@
 import type { SQSRecord } from 'aws-lambda';
-import { RetryableError } from '../common/errors';
 import { decide } from './delivery-policy';
 import { park } from './park';
 import { attemptRecord, releaseHeld } from './worker-attempt';
 import type { WorkerDependencies } from './worker-dependencies';
+import { ComeBackLaterError } from './errors';
 
 // Re-exported: the worker's wiring and tests import the dependencies from here.
 export type { WorkerDependencies } from './worker-dependencies';
 
 export type RecordOutcome = 'delivered' | 'parked';
-
-/** A message that comes back later: its visibility timeout is already set. Tells the batch it failed. */
-export class ComeBackLaterError extends RetryableError {
-  constructor(
-    readonly decision: 'retry' | 'hold',
-    readonly delayMs: number,
-    reason: string,
-  ) {
-    const what = decision === 'hold' ? 'held' : 'will retry';
-    super(`${what} in ${Math.round(delayMs / 1000)} s: ${reason}`, { retryAfterMs: delayMs });
-    this.name = 'ComeBackLaterError';
-  }
-}
 
 /**
  * Delivers one queued call. Resolves when the message may be deleted: after a 2xx, or after its copy is

@@ -1,6 +1,6 @@
-import { RetryableError } from '../common/errors';
 import type { SecretStringReader } from '../common/secrets-manager-reader';
 import { ENV } from './defaults';
+import { PartnerCredentialUnavailableError } from './errors';
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -10,17 +10,6 @@ type Env = Readonly<Record<string, string | undefined>>;
  * it, so functions and calls that never need it never read a secret.
  */
 export type PartnerCredential = () => Promise<string>;
-
-/**
- * The credential could not be had: not configured, or its secret unreadable. Retryable: a deployment or
- * Secrets Manager fix heals it, and the queued call is then delivered without a redrive.
- */
-export class PartnerCredentialUnavailableError extends RetryableError {
-  constructor(message: string, cause?: unknown) {
-    super(message, { cause });
-    this.name = 'PartnerCredentialUnavailableError';
-  }
-}
 
 /** How long a value read from Secrets Manager is used before it is read again (a rotation reaches every container). */
 export const PARTNER_CREDENTIAL_TTL_MS = 5 * 60_000;

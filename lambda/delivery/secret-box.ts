@@ -1,7 +1,7 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { stringifyJson } from '../firehose/json';
-import { PermanentError } from '../common/errors';
 import { ENV } from '../config/environment';
+import { SealedSecretsUnreadableError } from './errors';
 
 /**
  * Envelope encryption of confidential settings inside queue messages (AES-256-GCM, node:crypto).
@@ -30,17 +30,6 @@ export interface SealedSecrets {
   readonly iv: string;
   readonly tag: string;
   readonly data: string;
-}
-
-/**
- * Sealed secrets that can never be opened: the ciphertext or its data key was altered (or sealed under
- * another key). Permanent, so the message is parked with this reason instead of being retried.
- */
-export class SealedSecretsUnreadableError extends PermanentError {
-  constructor(cause?: unknown) {
-    super('sealed settings do not decrypt', { cause });
-    this.name = 'SealedSecretsUnreadableError';
-  }
 }
 
 /** The call a sealed blob belongs to: the fields of its queue message that say whose call it is. */

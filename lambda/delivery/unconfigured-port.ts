@@ -1,17 +1,6 @@
 import type { DeliveryPort } from '../core/delivery-port';
-import { PermanentError } from '../common/errors';
 import { ENV } from './defaults';
-
-/** Data arrived where nothing would deliver it: the invocation fails instead of answering success. */
-export class DeliveryNotConfiguredError extends PermanentError {
-  constructor() {
-    super(
-      `${ENV.partnerApiUrl} is not set: refusing to accept data that would not be delivered ` +
-        '(deploy with -c partnerApiUrl=… or -c dryRun=true)',
-    );
-    this.name = 'DeliveryNotConfiguredError';
-  }
-}
+import { DeliveryNotConfiguredError } from './errors';
 
 /**
  * The delivery of a function deployed without delivery settings and without an explicit dry run. A success

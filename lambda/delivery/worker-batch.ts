@@ -1,6 +1,7 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import { ComeBackLaterError, deliverRecord, type WorkerDependencies } from './delivery-worker';
+import { deliverRecord, type WorkerDependencies } from './delivery-worker';
+import { ComeBackLaterError } from './errors';
 
 export type SqsBatchHandler = (event: SQSEvent, context?: Context) => Promise<SQSBatchResponse>;
 

@@ -1,7 +1,7 @@
 import { HttpTransportError, type HttpResponse } from '../common/http-client';
 import { fullJitterDelayMs, type BackoffPolicy } from '../common/retry';
 import { classifyResponse } from './events-api-response';
-import { FeedAuthError, FeedResponseError } from './feed-errors';
+import { FeedAuthError, FeedResponseError } from './errors';
 import { type PauseGate, waitMs } from './pause-gate';
 
 export interface RetryPolicy {

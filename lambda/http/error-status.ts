@@ -1,6 +1,6 @@
 import { FirehoseInputError } from '../firehose';
 import { isRetryable, RetryableError } from '../common/errors';
-import { HttpProblem, problems } from './http-errors';
+import { HttpProblem, problems } from './errors';
 
 /** How an error is answered, and how loudly it is logged. */
 export interface ErrorAnswer {

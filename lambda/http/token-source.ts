@@ -1,18 +1,10 @@
-import { RetryableError } from '../common/errors';
 import { TokenSet } from './token-auth';
 import { TOKEN_ENV } from '../config/environment';
 import { parseTokenList, parseTokenSecret } from './token-secret';
+import { TokenSourceUnavailableError } from './errors';
 
 /** Env vars the HTTP function reads for its tokens (named in the catalogue); re-exported for existing callers. */
 export { TOKEN_ENV };
-
-/** Tokens could not be read: answered 503, so mParticle retries instead of dropping data on a 401. */
-export class TokenSourceUnavailableError extends RetryableError {
-  constructor(message: string, cause?: unknown) {
-    super(message, { cause });
-    this.name = 'TokenSourceUnavailableError';
-  }
-}
 
 /** Where the valid tokens come from. Implementations cache; the token check asks on every call. */
 export interface TokenSource {

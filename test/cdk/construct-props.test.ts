@@ -4,7 +4,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { describe, expect, it } from 'vitest';
 import { DELIVERY_DEFAULTS, ENV } from '../../lambda/delivery/defaults';
-import { ConstructPropsError } from '../../lib/construct-props-error';
+import { ConstructPropsError } from '../../lib/errors';
 import { retryBudgetSeconds } from '../../lib/delivery-settings';
 import { FeedIngestion, type FeedIngestionProps } from '../../lib/feed-construct';
 import { FirehoseIntegration, type FirehoseIntegrationProps } from '../../lib/firehose-integration';

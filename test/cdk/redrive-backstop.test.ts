@@ -2,7 +2,7 @@ import { App, Stack } from 'aws-cdk-lib';
 import { describe, expect, it } from 'vitest';
 import { DELIVERY_DEFAULTS, ENV } from '../../lambda/delivery/defaults';
 import { maxReceivesWithin } from '../../lambda/delivery/delivery-policy';
-import { ConstructPropsError } from '../../lib/construct-props-error';
+import { ConstructPropsError } from '../../lib/errors';
 import { FirehoseIntegration, type FirehoseIntegrationProps } from '../../lib/firehose-integration';
 import { TEST_PARTNER_API_URL, standInsForMissingHandlers } from './support/synth';
 import { thrownBy } from '../support/thrown';

@@ -2,7 +2,7 @@ import type { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { GetQueueAttributesCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ENV } from '../../lambda/delivery/defaults';
-import { parseRedriveArgs, queuesFromOutputs, UsageError } from '../../local/redrive-target';
+import { parseRedriveArgs, queuesFromOutputs } from '../../local/redrive-target';
 import { describeRedrive, runRedrive } from '../../local/run-redrive';
 import { startSqsEmulator, type SqsEmulator } from '../../local/sqs-emulator';
 import { stopAll } from '../support/processes';
@@ -14,6 +14,7 @@ import { readPointer } from '../../lambda/delivery/claim-check';
 import { startDeliverySystem, type DeliverySystem } from '../support/delivery-system';
 import { membershipChange, profile } from '../support/factories';
 import { largeProfile } from '../support/large-payloads';
+import { UsageError } from '../../local/errors';
 
 const tsx = path.join(PROJECT_ROOT, 'node_modules/.bin/tsx');
 afterAll(() => stopAll());

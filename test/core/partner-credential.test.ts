@@ -4,12 +4,12 @@ import {
   noPartnerCredential,
   PARTNER_CREDENTIAL_TTL_MS,
   partnerCredentialFromEnv,
-  PartnerCredentialUnavailableError,
 } from '../../lambda/delivery/partner-credential';
 import { SettingError } from '../../lambda/firehose/settings';
 import { integration } from '../support/kit-integration';
 import { isRetryable } from '../../lambda/common/errors';
 import { SECRET_API_KEY } from '../support/factories';
+import { PartnerCredentialUnavailableError } from '../../lambda/delivery/errors';
 
 const PARTNER_SECRET = 'pk_partner_level_9d1e77';
 const ARN = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:partner-credential-AbCdEf';

@@ -12,10 +12,13 @@ import {
   type RetryPolicy,
   type Situation,
 } from '../../lambda/delivery/delivery-policy';
-import { PartnerRejectedError, PartnerUnavailableError } from '../../lambda/delivery/partner-client';
-import { SealedSecretsUnreadableError } from '../../lambda/delivery/secret-box';
 import { RetryableError } from '../../lambda/common/errors';
 import { HttpTransportError } from '../../lambda/common/http-client';
+import {
+  PartnerRejectedError,
+  PartnerUnavailableError,
+  SealedSecretsUnreadableError,
+} from '../../lambda/delivery/errors';
 
 /** The one delivery-outcome policy, as a table: outcome × situation → decision. No emulator, no clock. */
 

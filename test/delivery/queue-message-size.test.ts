@@ -5,7 +5,7 @@ import { Template } from 'aws-cdk-lib/assertions';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import { describe, expect, it } from 'vitest';
 import { DELIVERY_DEFAULTS, ENV } from '../../lambda/delivery/defaults';
-import { ConstructPropsError } from '../../lib/construct-props-error';
+import { ConstructPropsError } from '../../lib/errors';
 import { FirehoseIntegration, type FirehoseIntegrationProps } from '../../lib/firehose-integration';
 import { standInsForMissingHandlers, TEST_PARTNER_API_URL } from '../cdk/support/synth';
 import { startSqsEmulator } from '../../local/sqs-emulator';

@@ -1,4 +1,7 @@
+import { RetryableError } from '../common/errors';
 import { ROUTES } from './routes';
+
+/** The HTTP variant's errors: the refusals it answers with, and its tokens' problems. */
 
 /**
  * A refusal decided by the HTTP layer: the status, a short message for the caller (never a stack trace,
@@ -29,3 +32,16 @@ export const problems = {
   unauthorized: () =>
     new HttpProblem(401, 'a valid Authorization: Token header is required', { 'WWW-Authenticate': 'Token' }),
 };
+
+/** The token secret or TOKEN_ENV.tokens is malformed; the message names the problem, never a value. */
+export class TokenConfigError extends Error {
+  override readonly name = 'TokenConfigError';
+}
+
+/** Tokens could not be read: answered 503, so mParticle retries instead of dropping data on a 401. */
+export class TokenSourceUnavailableError extends RetryableError {
+  constructor(message: string, cause?: unknown) {
+    super(message, { cause });
+    this.name = 'TokenSourceUnavailableError';
+  }
+}

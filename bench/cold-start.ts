@@ -9,11 +9,11 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { ENV } from '../lambda/delivery/defaults';
 import { RUNTIME_LOOP_FILES } from '../lambda/runtime-loop/files';
 import { startRuntimeApiStandIn, type RuntimeApiStandIn } from '../local/runtime-api-stand-in';
 import { MANAGED_RUNTIME_ARGS, spawnThroughWrapper } from '../local/runtime-loop-process';
 import { median } from './stats';
+import { ENV } from '../lambda/config/environment';
 
 // A real session id (beyond 2^53), so the ingress takes its lossless path as on real traffic.
 const FIRST_REQUEST =

@@ -2,10 +2,12 @@ import { Duration } from 'aws-cdk-lib';
 import type { SqsEventSourceProps } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { NodejsFunctionProps } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
-import { DELIVERY_DEFAULTS, ENV } from '../lambda/delivery/defaults';
+import { DELIVERY_DEFAULTS } from '../lambda/delivery/defaults';
 import { maxReceivesWithin, type RetryPolicy } from '../lambda/delivery/delivery-policy';
 import { ConstructPropsError } from './errors';
 import { mergeDefined } from './merge-props';
+import { ENV } from '../lambda/config/environment';
+import { DELIVERY_INFRASTRUCTURE } from '../lambda/delivery/infrastructure';
 
 /**
  * Merging the user's queue and event-source props over the kit's defaults, and the rules that tie the queues
@@ -14,7 +16,7 @@ import { mergeDefined } from './merge-props';
 
 /** The worker's timeout: the user's when given, so the queue's default visibility timeout follows it. */
 export function workerTimeout(overrides: Partial<NodejsFunctionProps> | undefined): Duration {
-  return overrides?.timeout ?? Duration.seconds(DELIVERY_DEFAULTS.workerTimeoutSeconds);
+  return overrides?.timeout ?? Duration.seconds(DELIVERY_INFRASTRUCTURE.workerTimeoutSeconds);
 }
 
 /** A queue's props: the user's over the kit's; the redrive wiring and standard (non-FIFO) type are the kit's. */
@@ -190,7 +192,7 @@ export function deliveryBudgetSeconds(workerEnvironment: Readonly<Record<string,
 export function claimCheckExpiryDays(settings: Pick<DeliverySettings, 'deliveryQueue' | 'deadLetterQueue'>): number {
   const days =
     (2 * retention(settings.deliveryQueue).toSeconds() + retention(settings.deadLetterQueue).toSeconds()) / 86_400;
-  return Math.max(DELIVERY_DEFAULTS.claimCheckRetentionDays, Math.ceil(days));
+  return Math.max(DELIVERY_INFRASTRUCTURE.claimCheckRetentionDays, Math.ceil(days));
 }
 
 /** SQS's default retention is 4 days. */

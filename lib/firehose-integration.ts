@@ -8,8 +8,7 @@ import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { PLATFORM_ENV, TOKEN_ENV } from '../lambda/config/environment';
-import { DELIVERY_DEFAULTS, ENV } from '../lambda/delivery/defaults';
+import { ENV, PLATFORM_ENV, TOKEN_ENV } from '../lambda/config/environment';
 import type { FirehoseAlarmSet } from './alarms';
 import { createClaimCheckBucket } from './claim-check-bucket';
 import { MPARTICLE_ACCOUNTS } from './context-keys';
@@ -31,6 +30,7 @@ import { createMonitoring } from './integration-monitoring';
 import { DEFAULT_METRICS_NAMESPACE, SERVICE_NAMES } from './metrics';
 import { RequestCapture } from './request-capture';
 import { RUNTIME_LOOP_ENVIRONMENT } from './runtime-loop-bundling';
+import { DELIVERY_INFRASTRUCTURE } from '../lambda/delivery/infrastructure';
 
 export { ConstructPropsError } from './errors';
 export { LIVE_ALIAS } from './firehose-handler';
@@ -131,12 +131,12 @@ export class FirehoseIntegration extends Construct {
     const workerEventSource = mergeEventSourceProps(
       {
         reportBatchItemFailures: true,
-        batchSize: DELIVERY_DEFAULTS.workerBatchSize,
-        maxConcurrency: DELIVERY_DEFAULTS.workerMaxConcurrency,
+        batchSize: DELIVERY_INFRASTRUCTURE.workerBatchSize,
+        maxConcurrency: DELIVERY_INFRASTRUCTURE.workerMaxConcurrency,
       },
       props.workerEventSourceProps,
     );
-    const workerMaxConcurrency = workerEventSource.maxConcurrency ?? DELIVERY_DEFAULTS.workerMaxConcurrency;
+    const workerMaxConcurrency = workerEventSource.maxConcurrency ?? DELIVERY_INFRASTRUCTURE.workerMaxConcurrency;
     checkPartnerRateCeiling(props.workerFunctionProps?.environment ?? {}, workerMaxConcurrency);
     const worker = createFirehoseHandler(this, 'Worker', handlerSettings, {
       handler: 'worker',

@@ -1,5 +1,4 @@
-import { PLATFORM_ENV } from '../lambda/config/environment';
-import { ENV } from '../lambda/delivery/defaults';
+import { ENV, PLATFORM_ENV } from '../lambda/config/environment';
 
 /** Where the delivering functions find their resources (names, URLs, ARNs; CDK tokens at synth time). */
 export interface DeliveryLocations {

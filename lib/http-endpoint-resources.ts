@@ -4,8 +4,8 @@ import type { NodejsFunction, NodejsFunctionProps } from 'aws-cdk-lib/aws-lambda
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
-import { PLATFORM_ENV, TOKEN_ENV } from '../lambda/config/environment';
-import { DELIVERY_DEFAULTS, ENV } from '../lambda/delivery/defaults';
+import { ENV, PLATFORM_ENV, TOKEN_ENV } from '../lambda/config/environment';
+import { DELIVERY_DEFAULTS } from '../lambda/delivery/defaults';
 import { createFirehoseHandler, type HandlerSettings, LIVE_ALIAS } from './firehose-handler';
 import { type DeliveryResources, grantFrontDoor } from './function-grants';
 import { createFirehoseTokenSecret } from './hand-set-secrets';

@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import type { ICommandHooks } from 'aws-cdk-lib/aws-lambda-nodejs';
-import { ENV } from '../lambda/delivery/defaults';
 import { LAMBDA_TASK_DIR, RUNTIME_LOOP_FILES } from '../lambda/runtime-loop/files';
+import { ENV } from '../lambda/config/environment';
 
 /**
  * What makes a Node.js function run the kit's runtime loop (docs/runtime-loop.md): the loop and its exec

@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { ENV } from '../lambda/delivery/defaults';
-import { PLATFORM_ENV, TOKEN_ENV } from '../lambda/config/environment';
+import { ENV, PLATFORM_ENV, TOKEN_ENV } from '../lambda/config/environment';
 import type { SqsEmulator } from './sqs-emulator';
 
 /**

@@ -1,5 +1,4 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
-import { DELIVERY_DEFAULTS } from '../lambda/delivery/defaults';
 import { createLogger } from '../lambda/observability/logger';
 import { startHttpEndpoint } from './http-endpoint';
 import { startInvokeApi, type LocalFunction } from './lambda-invoke-api';
@@ -11,6 +10,7 @@ import { startSqsEmulator } from './sqs-emulator';
 import { createStatusRoutes, type SystemStatus } from './status-page';
 import { SystemLog, type ActivityListener } from './system-log';
 import { startWorkerRunner } from './worker-runner';
+import { DELIVERY_INFRASTRUCTURE } from '../lambda/delivery/infrastructure';
 
 /**
  * The whole system on one machine, as `npm start` runs it: a Lambda Invoke API endpoint running the
@@ -106,7 +106,7 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
     queueUrl: sqs.queueUrl,
     queueArn: sqs.queueArn,
     handler: (event) => code.current().worker(event),
-    batchSize: DELIVERY_DEFAULTS.workerBatchSize,
+    batchSize: DELIVERY_INFRASTRUCTURE.workerBatchSize,
     onBatch: (records, failures) => log.workerBatch(records, failures),
     onError: (error) => logger.warn('worker poll failed', { error: String(error) }),
   });

@@ -1,8 +1,8 @@
 import { rmSync } from 'node:fs';
-import { ENV } from '../lambda/delivery/defaults';
 import type { LocalFunction } from './lambda-invoke-api';
 import { bundleIngressWithLoop, startLoopFunction, type LoopFunction } from './runtime-loop-process';
 import type { SystemLog } from './system-log';
+import { ENV } from '../lambda/config/environment';
 
 /**
  * The ingress of `npm start`'s Invoke API run as Lambda runs it: the bundle the construct ships, started

@@ -1,5 +1,4 @@
-import { ENV } from '../lambda/delivery/defaults';
-import { PLATFORM_ENV } from '../lambda/config/environment';
+import { ENV, PLATFORM_ENV } from '../lambda/config/environment';
 import { UsageError } from './errors';
 
 /**

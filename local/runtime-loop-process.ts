@@ -3,7 +3,6 @@ import { chmodSync, copyFileSync, mkdirSync, mkdtempSync } from 'node:fs';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { build } from 'esbuild';
-import { ENV } from '../lambda/delivery/defaults';
 import { RUNTIME_LOOP_FILES } from '../lambda/runtime-loop/files';
 import { ESBUILD_TARGET } from '../lib/node-runtime';
 import {
@@ -12,6 +11,7 @@ import {
   type RuntimeApiStandIn,
   type RuntimeOutcome,
 } from './runtime-api-stand-in';
+import { ENV } from '../lambda/config/environment';
 
 /**
  * The ingress as Lambda runs it, on this machine: the bundle the construct ships (handler, runtime loop,

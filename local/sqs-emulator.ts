@@ -6,6 +6,7 @@ import { DELIVERY_DEFAULTS } from '../lambda/delivery/defaults';
 import { importEsm } from './import-esm';
 import { PLATFORM_ENV } from '../lambda/config/environment';
 import { startStrictProxy, type StrictProxy, type StrictRefusal } from './strict-aws-proxy';
+import { DELIVERY_INFRASTRUCTURE } from '../lambda/delivery/infrastructure';
 
 /**
  * A real SQS API on loopback (fauxqs), driven with the real @aws-sdk/client-sqs, with the delivery queue and
@@ -77,10 +78,10 @@ export async function startSqsEmulator(
   const queue = server.createQueue(LOCAL_QUEUE_NAMES.delivery, {
     attributes: {
       MaximumMessageSize: String(maxMessageBytes),
-      VisibilityTimeout: String(options.visibilityTimeout ?? 6 * DELIVERY_DEFAULTS.workerTimeoutSeconds),
+      VisibilityTimeout: String(options.visibilityTimeout ?? 6 * DELIVERY_INFRASTRUCTURE.workerTimeoutSeconds),
       RedrivePolicy: JSON.stringify({
         deadLetterTargetArn: dlq.queueArn,
-        maxReceiveCount: options.maxReceiveCount ?? DELIVERY_DEFAULTS.redriveMaxReceiveCount,
+        maxReceiveCount: options.maxReceiveCount ?? DELIVERY_INFRASTRUCTURE.redriveMaxReceiveCount,
       }),
     },
   });

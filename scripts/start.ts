@@ -7,10 +7,9 @@
 process.env[ENV.logLevel] ??= 'WARN';
 
 import path from 'node:path';
-import { ENV } from '../lambda/delivery/defaults';
 import { answerHelp } from '../local/cli-help';
 import { LOCAL_ACCOUNT_ID, LOCAL_FUNCTION_NAMES, startLocalSystem } from '../local/local-system';
-import { LOCAL_ENV, PLATFORM_ENV, TOKEN_ENV } from '../lambda/config/environment';
+import { ENV, LOCAL_ENV, PLATFORM_ENV, TOKEN_ENV } from '../lambda/config/environment';
 
 answerHelp(`
 usage: npm start

@@ -1,12 +1,13 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { PartnerIntegration } from '../core/partner-integration';
 import { readPositiveInt } from '../config/env-readers';
-import { CAPTURE_DEFAULTS, CAPTURE_ENV, ENV } from '../delivery/defaults';
 import { errorMessage } from '../common/errors';
 import { CaptureBuffer } from './capture-buffer';
 import { folderCaptureSink, s3CaptureSink } from './capture-sink';
 import { RequestCapture } from './request-capture';
 import { capturedConfidentialIds } from './strip-confidential';
+import { CAPTURE_ENV, ENV } from '../config/environment';
+import { CAPTURE_DEFAULTS } from './capture-defaults';
 
 type Env = Readonly<Record<string, string | undefined>>;
 

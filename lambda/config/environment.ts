@@ -27,7 +27,7 @@ function namesOf<const T extends Record<string, Variable>>(group: T): Names<T> {
   return Object.fromEntries(Object.entries(group).map(([key, variable]) => [key, variable.name])) as Names<T>;
 }
 
-/** Delivery, the runtime loop, and the local system (ENV, re-exported by lambda/delivery/defaults.ts). */
+/** Delivery, the runtime loop, and the local system (ENV). */
 const DELIVERY_VARIABLES = {
   /** Base URL of the partner API (https; http only for loopback). */
   partnerApiUrl: { name: 'PARTNER_API_URL', audience: 'knob' },

@@ -2,8 +2,8 @@ import { randomUUID } from 'node:crypto';
 import type { S3Client } from '@aws-sdk/client-s3';
 import * as v from 'valibot';
 import { FirehoseInputError } from '../firehose/errors';
-import { DELIVERY_DEFAULTS } from './defaults';
 import { ClaimCheckDoneError, ClaimCheckMissingError, ClaimCheckUnavailableError } from './errors';
+import { DELIVERY_INFRASTRUCTURE } from './infrastructure';
 
 /**
  * Claim checks: a queue message too large for SQS is kept in S3 and the queue carries a small pointer to it
@@ -11,7 +11,7 @@ import { ClaimCheckDoneError, ClaimCheckMissingError, ClaimCheckUnavailableError
  * sent (already SQS-safe, so plain UTF-8). Lifetime: once the call is delivered, the worker replaces the
  * object with an empty marker saying so (`markDone`), so a duplicate of the pointer (SQS delivers at least
  * once) is acknowledged instead of parked as "gone". A parked pointer names a fresh copy of the object
- * (`copy`), so the bucket's lifecycle expiry (DELIVERY_DEFAULTS.claimCheckRetentionDays, counted from an
+ * (`copy`), so the bucket's lifecycle expiry (DELIVERY_INFRASTRUCTURE.claimCheckRetentionDays, counted from an
  * object's creation) starts again when it is parked and a late redrive still finds the text; the original
  * is then marked done too. Markers and copies expire with the lifecycle like any object.
  */
@@ -138,7 +138,7 @@ export class ClaimCheckStore {
 
 /** A key never used before, under the prefix the functions' permissions allow, dated for people reading the bucket. */
 function freshKey(): string {
-  return `${DELIVERY_DEFAULTS.claimCheckPrefix}${new Date().toISOString().slice(0, 10)}/${randomUUID()}.json`;
+  return `${DELIVERY_INFRASTRUCTURE.claimCheckPrefix}${new Date().toISOString().slice(0, 10)}/${randomUUID()}.json`;
 }
 
 /** The lazily loaded S3 client: on AWS the runtime's SDK copy (not bundled into the front door). */

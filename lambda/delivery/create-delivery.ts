@@ -4,7 +4,7 @@ import type { CoreDependencies } from '../core/process-request';
 import { HttpClient } from '../common/http-client';
 import { CircuitBreaker } from './circuit-breaker';
 import { ClaimCheckStore, lazyS3Connection } from './claim-check';
-import { DELIVERY_DEFAULTS, ENV } from './defaults';
+import { DELIVERY_DEFAULTS } from './defaults';
 import { readDeliveryConfig, positiveInt, readSuspendOnAuthFailure, type DeliveryConfig } from './delivery-config';
 import { readDryRun } from './dry-run-port';
 import { DeliveryQueue, type SqsConnection } from './delivery-queue';
@@ -16,6 +16,7 @@ import { createQueuedDeliveryPort } from './queued-delivery-port';
 import { sdkModule } from './sdk-module';
 import { localKeySource, SecretBox } from './secret-box';
 import { createUnconfiguredPort } from './unconfigured-port';
+import { ENV } from '../config/environment';
 
 type Env = Readonly<Record<string, string | undefined>>;
 

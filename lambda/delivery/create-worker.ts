@@ -2,12 +2,14 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import type { PartnerIntegration } from '../core/partner-integration';
 import { CircuitBreaker } from './circuit-breaker';
 import { createDeliveryParts } from './create-delivery';
-import { DELIVERY_DEFAULTS, ENV } from './defaults';
+import { DELIVERY_DEFAULTS } from './defaults';
 import { positiveInt, readDeliveryConfig } from './delivery-config';
 import { HeldMessages } from './held-messages';
 import type { WorkerDependencies } from './delivery-worker';
 import { partnerCredentialFromEnv } from './partner-credential';
 import { PartnerRateLimit } from './partner-rate-limit';
+import { ENV } from '../config/environment';
+import { DELIVERY_INFRASTRUCTURE } from './infrastructure';
 
 /**
  * The worker's dependencies from its environment; the worker has no dry run: it needs a partner and queues.
@@ -48,7 +50,7 @@ export function rateLimitFromEnv(
   const raw = env[ENV.partnerMaxRps];
   if (raw === undefined || raw === '') return {};
   const ceilingPerSecond = positiveInt(env, ENV.partnerMaxRps, 0);
-  const sharedBy = positiveInt(env, ENV.workerMaxConcurrency, DELIVERY_DEFAULTS.workerMaxConcurrency);
+  const sharedBy = positiveInt(env, ENV.workerMaxConcurrency, DELIVERY_INFRASTRUCTURE.workerMaxConcurrency);
   if (ceilingPerSecond < sharedBy) {
     throw new Error(
       `${ENV.partnerMaxRps} (${ceilingPerSecond}) must be at least ${ENV.workerMaxConcurrency} (${sharedBy}): each worker container needs one request per second; lower the event source's maxConcurrency`,

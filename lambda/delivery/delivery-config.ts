@@ -1,7 +1,9 @@
 import { parseSecureUrl } from '../common/http-client';
 import { type Env, readFlag, readPositiveInt } from '../config/env-readers';
-import { DELIVERY_DEFAULTS, ENV } from './defaults';
+import { DELIVERY_DEFAULTS } from './defaults';
 import type { RetryPolicy } from './delivery-policy';
+import { ENV } from '../config/environment';
+import { DELIVERY_INFRASTRUCTURE } from './infrastructure';
 
 /** The delivery settings, read and checked once per container. Errors name the variable, not its value. */
 export interface DeliveryConfig {
@@ -55,7 +57,7 @@ export function readDeliveryConfig(env: Env): DeliveryConfig | undefined {
       },
       holdMaxMs: readPositiveInt(env, ENV.holdMaxMs, DELIVERY_DEFAULTS.holdMaxMs),
       // The construct and the local emulator both set the queue's redrive count to this value.
-      maxReceiveCount: DELIVERY_DEFAULTS.redriveMaxReceiveCount,
+      maxReceiveCount: DELIVERY_INFRASTRUCTURE.redriveMaxReceiveCount,
     },
     circuitOpenMs: readPositiveInt(env, ENV.circuitOpenMs, DELIVERY_DEFAULTS.circuitOpenMs),
     maxMessageBytes: readPositiveInt(env, ENV.queueMessageMaxBytes, DELIVERY_DEFAULTS.queueMessageMaxBytes),

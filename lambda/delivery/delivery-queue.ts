@@ -1,10 +1,10 @@
 import type { MessageAttributeValue, SQSClient } from '@aws-sdk/client-sqs';
 import { sleep } from '../common/retry';
 import { encodePointer, readPointer, type ClaimCheck, type ClaimCheckStore } from './claim-check';
-import { ENV } from './defaults';
 import { sqsSafeText } from './queue-message';
 import { sqsSafeAttribute } from './sqs-attribute';
 import { ClaimCheckNotConfiguredError, QueueUnavailableError } from './errors';
+import { ENV } from '../config/environment';
 
 /** The delivery queue and its dead-letter queue, as the ingress and the worker use them. */
 

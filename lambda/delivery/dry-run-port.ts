@@ -1,7 +1,7 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { DeliveryPort, InlineOutcome } from '../core/delivery-port';
 import { describeCall, type OutboundCall } from '../core/outbound-call';
-import { ENV } from './defaults';
+import { ENV } from '../config/environment';
 
 type Env = Readonly<Record<string, string | undefined>>;
 

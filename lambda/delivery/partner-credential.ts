@@ -1,6 +1,6 @@
 import type { SecretStringReader } from '../common/secrets-manager-reader';
-import { ENV } from './defaults';
 import { PartnerCredentialUnavailableError } from './errors';
+import { ENV } from '../config/environment';
 
 type Env = Readonly<Record<string, string | undefined>>;
 

@@ -1,6 +1,6 @@
 import type { DeliveryPort } from '../core/delivery-port';
-import { ENV } from './defaults';
 import { DeliveryNotConfiguredError } from './errors';
+import { ENV } from '../config/environment';
 
 /**
  * The delivery of a function deployed without delivery settings and without an explicit dry run. A success

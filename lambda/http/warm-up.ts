@@ -1,7 +1,8 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
-import { DELIVERY_DEFAULTS, ENV } from '../delivery/defaults';
+import { DELIVERY_DEFAULTS } from '../delivery/defaults';
 import { positiveInt } from '../delivery/delivery-config';
 import { errorMessage } from '../common/errors';
+import { ENV } from '../config/environment';
 
 type Env = Readonly<Record<string, string | undefined>>;
 

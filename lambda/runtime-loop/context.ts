@@ -1,6 +1,6 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { ClientContext, CognitoIdentity, Context } from 'aws-lambda';
-import { ENV } from '../delivery/defaults';
+import { ENV } from '../config/environment';
 
 type Env = Readonly<Record<string, string | undefined>>;
 

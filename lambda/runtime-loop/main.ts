@@ -1,6 +1,5 @@
 import * as path from 'node:path';
 import type { Context } from 'aws-lambda';
-import { ENV } from '../delivery/defaults';
 import { buildContext, header } from './context';
 import { errorDocument, errorLogFields, safeString } from './error-document';
 import { RAW_HANDLER_EXPORT } from './files';
@@ -8,6 +7,7 @@ import { logAlways, logLine } from './log';
 import { createRuntimeApi, type Invocation, type RuntimeApi } from './runtime-api';
 import { xrayErrorCauseHeader } from './xray-error-cause';
 import { RuntimeLoopError } from './errors';
+import { ENV } from '../config/environment';
 
 /**
  * The kit's own loop on the Lambda Runtime API, started by runtime-wrapper.sh in place of the managed

@@ -1,10 +1,10 @@
 import { createCoreDependencies } from '../../lambda/delivery/create-delivery';
-import { ENV } from '../../lambda/delivery/defaults';
 import type { PartnerIntegration } from '../../lambda/core/partner-integration';
 import { integration as defaultIntegration } from '../../lambda/integration';
 import { createLogger } from '../../lambda/observability/logger';
 import { createIngressRuntime } from '../../lambda/runtime/ingress-runtime';
 import { inProcessTarget, recordingCalls, type ReplayTarget } from './replay-records';
+import { ENV } from '../../lambda/config/environment';
 
 /**
  * The code in this working tree, as a dry run: the same mapping and core as the functions, no partner and

@@ -3,7 +3,7 @@ import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { describe, expect, it } from 'vitest';
-import { DELIVERY_DEFAULTS, ENV } from '../../lambda/delivery/defaults';
+import { DELIVERY_DEFAULTS } from '../../lambda/delivery/defaults';
 import { ConstructPropsError } from '../../lib/errors';
 import { retryBudgetSeconds } from '../../lib/delivery-settings';
 import { FeedIngestion, type FeedIngestionProps } from '../../lib/feed-construct';
@@ -13,7 +13,8 @@ import { ESBUILD_TARGET, LAMBDA_RUNTIME_NAME } from '../../lib/node-runtime';
 import { TEST_PARTNER_API_URL, standInsForMissingHandlers } from './support/synth';
 import { resourcesOfType } from './support/template-queries';
 import { thrownBy } from '../support/thrown';
-import { PLATFORM_ENV } from '../../lambda/config/environment';
+import { ENV, PLATFORM_ENV } from '../../lambda/config/environment';
+import { DELIVERY_INFRASTRUCTURE } from '../../lambda/delivery/infrastructure';
 
 /** The construct in a bare stack, bundling skipped (only entry paths matter), no schema validation. */
 function synthesize(props: FirehoseIntegrationProps = {}) {
@@ -57,25 +58,27 @@ describe('FirehoseIntegration props, merged over the defaults', () => {
     });
     expect(functionProperties(template, stack, integration.workerFunction)).toMatchObject({
       MemorySize: 1024,
-      Timeout: DELIVERY_DEFAULTS.workerTimeoutSeconds,
+      Timeout: DELIVERY_INFRASTRUCTURE.workerTimeoutSeconds,
       Runtime: 'nodejs24.x',
     });
     expect(queueProperties(template, stack, integration.deliveryQueue)).toMatchObject({
-      VisibilityTimeout: 6 * DELIVERY_DEFAULTS.workerTimeoutSeconds,
-      MessageRetentionPeriod: DELIVERY_DEFAULTS.queueRetentionDays * 86_400,
-      RedrivePolicy: { maxReceiveCount: DELIVERY_DEFAULTS.redriveMaxReceiveCount },
+      VisibilityTimeout: 6 * DELIVERY_INFRASTRUCTURE.workerTimeoutSeconds,
+      MessageRetentionPeriod: DELIVERY_INFRASTRUCTURE.queueRetentionDays * 86_400,
+      RedrivePolicy: { maxReceiveCount: DELIVERY_INFRASTRUCTURE.redriveMaxReceiveCount },
     });
     expect(queueProperties(template, stack, integration.deadLetterQueue)).toMatchObject({
-      MessageRetentionPeriod: DELIVERY_DEFAULTS.deadLetterRetentionDays * 86_400,
+      MessageRetentionPeriod: DELIVERY_INFRASTRUCTURE.deadLetterRetentionDays * 86_400,
     });
     template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
-      BatchSize: DELIVERY_DEFAULTS.workerBatchSize,
-      ScalingConfig: { MaximumConcurrency: DELIVERY_DEFAULTS.workerMaxConcurrency },
+      BatchSize: DELIVERY_INFRASTRUCTURE.workerBatchSize,
+      ScalingConfig: { MaximumConcurrency: DELIVERY_INFRASTRUCTURE.workerMaxConcurrency },
       FunctionResponseTypes: ['ReportBatchItemFailures'],
     });
     template.hasResourceProperties('AWS::S3::Bucket', {
       LifecycleConfiguration: {
-        Rules: Match.arrayWith([Match.objectLike({ ExpirationInDays: DELIVERY_DEFAULTS.claimCheckRetentionDays })]),
+        Rules: Match.arrayWith([
+          Match.objectLike({ ExpirationInDays: DELIVERY_INFRASTRUCTURE.claimCheckRetentionDays }),
+        ]),
       },
     });
     Annotations.fromStack(stack).hasNoWarning('*', Match.anyValue());
@@ -119,7 +122,7 @@ describe('FirehoseIntegration props, merged over the defaults', () => {
     expect(queueProperties(template, stack, integration.deliveryQueue)).toMatchObject({
       VisibilityTimeout: 180,
       MessageRetentionPeriod: 10 * 86_400,
-      RedrivePolicy: expect.objectContaining({ maxReceiveCount: DELIVERY_DEFAULTS.redriveMaxReceiveCount }),
+      RedrivePolicy: expect.objectContaining({ maxReceiveCount: DELIVERY_INFRASTRUCTURE.redriveMaxReceiveCount }),
     });
     expect(queueProperties(template, stack, integration.deadLetterQueue)).toMatchObject({
       QueueName: 'acme-firehose-dlq',
@@ -158,7 +161,7 @@ describe('FirehoseIntegration props, merged over the defaults', () => {
     ).Variables;
     expect(variables).toMatchObject({
       [ENV.partnerMaxRps]: '25',
-      [ENV.workerMaxConcurrency]: String(DELIVERY_DEFAULTS.workerMaxConcurrency),
+      [ENV.workerMaxConcurrency]: String(DELIVERY_INFRASTRUCTURE.workerMaxConcurrency),
     });
     expect(error.prop).toBe(`workerFunctionProps.environment.${ENV.partnerMaxRps}`);
     expect(error.message).toContain('maximum concurrency (5)');
@@ -175,10 +178,10 @@ describe('FirehoseIntegration props, merged over the defaults', () => {
     // Assess
     expect(functionProperties(template, stack, integration.workerFunction)).toMatchObject({
       MemorySize: 1024,
-      Timeout: DELIVERY_DEFAULTS.workerTimeoutSeconds,
+      Timeout: DELIVERY_INFRASTRUCTURE.workerTimeoutSeconds,
     });
     expect(queueProperties(template, stack, integration.deliveryQueue)).toMatchObject({
-      MessageRetentionPeriod: DELIVERY_DEFAULTS.queueRetentionDays * 86_400,
+      MessageRetentionPeriod: DELIVERY_INFRASTRUCTURE.queueRetentionDays * 86_400,
     });
   });
 
@@ -227,7 +230,7 @@ describe('FirehoseIntegration props, merged over the defaults', () => {
   it('refuses a delivery queue retention shorter than the worker delivery budget, and accepts it with a budget that fits', () => {
     // Prepare: four days of retention cannot hold the default budget (7 days less 6 hours), but holds 3 days.
     const fourDays = { retentionPeriod: Duration.days(4) };
-    expect(retryBudgetSeconds(DELIVERY_DEFAULTS.workerTimeoutSeconds, {})).toBeGreaterThan(4 * 86_400);
+    expect(retryBudgetSeconds(DELIVERY_INFRASTRUCTURE.workerTimeoutSeconds, {})).toBeGreaterThan(4 * 86_400);
 
     // Act
     const error = refusal({

@@ -1,6 +1,5 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
-import { CAPTURE_ENV, ENV } from '../../lambda/delivery/defaults';
 import { FIREHOSE_TOKEN_SECRET_ARN_ENV } from '../../lib/firehose-integration';
 import { logicalIdOf, synthApp, synthesizeBeforeAll, TEST_PARTNER_API_URL } from './support/synth';
 import {
@@ -10,6 +9,7 @@ import {
   resourcesOfType,
   statementsOfRole,
 } from './support/template-queries';
+import { CAPTURE_ENV, ENV } from '../../lambda/config/environment';
 
 const EU_ACCOUNT = '111122223333';
 

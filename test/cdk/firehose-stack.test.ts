@@ -1,6 +1,6 @@
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { DELIVERY_DEFAULTS, ENV, SEALING_ENCRYPTION_CONTEXT } from '../../lambda/delivery/defaults';
+import { DELIVERY_DEFAULTS } from '../../lambda/delivery/defaults';
 import { LAMBDA_TASK_DIR, RUNTIME_LOOP_FILES } from '../../lambda/runtime-loop/files';
 import { MPARTICLE_ACCOUNTS } from '../../lib/config';
 import type { FirehoseStack } from '../../lib/firehose-stack';
@@ -14,7 +14,8 @@ import {
   resourcesOfType,
   statementsOfRole,
 } from './support/template-queries';
-import { PLATFORM_ENV } from '../../lambda/config/environment';
+import { ENV, PLATFORM_ENV } from '../../lambda/config/environment';
+import { DELIVERY_INFRASTRUCTURE, SEALING_ENCRYPTION_CONTEXT } from '../../lambda/delivery/infrastructure';
 
 /** One synthesized stack (cdk.json defaults plus a partner URL), shared by every assertion below. */
 let stack: FirehoseStack;
@@ -74,7 +75,7 @@ describe('functions', () => {
     }
   });
 
-  it('gives the ingress its delivery settings under the names in lambda/delivery/defaults.ts', () => {
+  it('gives the ingress its delivery settings under the names in lambda/config/environment.ts', () => {
     template.hasResourceProperties('AWS::Lambda::Function', {
       Handler: 'index.handler',
       Timeout: 10,
@@ -102,8 +103,8 @@ describe('functions', () => {
     expect(variables(ids.worker)[ENV.lambdaExecWrapper]).toBeUndefined();
   });
 
-  it('times the worker out after DELIVERY_DEFAULTS.workerTimeoutSeconds', () => {
-    expect(propertiesOf(template, ids.worker)['Timeout']).toBe(DELIVERY_DEFAULTS.workerTimeoutSeconds);
+  it('times the worker out after DELIVERY_INFRASTRUCTURE.workerTimeoutSeconds', () => {
+    expect(propertiesOf(template, ids.worker)['Timeout']).toBe(DELIVERY_INFRASTRUCTURE.workerTimeoutSeconds);
   });
 });
 
@@ -143,21 +144,21 @@ describe('alias and invoke permissions', () => {
 });
 
 describe('queues', () => {
-  it('redrives to the dead-letter queue after DELIVERY_DEFAULTS.redriveMaxReceiveCount receives', () => {
+  it('redrives to the dead-letter queue after DELIVERY_INFRASTRUCTURE.redriveMaxReceiveCount receives', () => {
     expect(propertiesOf(template, ids.queue)['RedrivePolicy']).toEqual({
       deadLetterTargetArn: { 'Fn::GetAtt': [ids.dlq, 'Arn'] },
-      maxReceiveCount: DELIVERY_DEFAULTS.redriveMaxReceiveCount,
+      maxReceiveCount: DELIVERY_INFRASTRUCTURE.redriveMaxReceiveCount,
     });
   });
 
   it('encrypts both queues at rest and keeps messages as long as the defaults say', () => {
     expect(propertiesOf(template, ids.queue)).toMatchObject({
       SqsManagedSseEnabled: true,
-      MessageRetentionPeriod: DELIVERY_DEFAULTS.queueRetentionDays * 86_400,
+      MessageRetentionPeriod: DELIVERY_INFRASTRUCTURE.queueRetentionDays * 86_400,
     });
     expect(propertiesOf(template, ids.dlq)).toMatchObject({
       SqsManagedSseEnabled: true,
-      MessageRetentionPeriod: DELIVERY_DEFAULTS.deadLetterRetentionDays * 86_400,
+      MessageRetentionPeriod: DELIVERY_INFRASTRUCTURE.deadLetterRetentionDays * 86_400,
     });
   });
 
@@ -189,8 +190,8 @@ describe('queues', () => {
       FunctionName: { Ref: ids.worker },
       EventSourceArn: { 'Fn::GetAtt': [ids.queue, 'Arn'] },
       FunctionResponseTypes: ['ReportBatchItemFailures'],
-      BatchSize: DELIVERY_DEFAULTS.workerBatchSize,
-      ScalingConfig: { MaximumConcurrency: DELIVERY_DEFAULTS.workerMaxConcurrency },
+      BatchSize: DELIVERY_INFRASTRUCTURE.workerBatchSize,
+      ScalingConfig: { MaximumConcurrency: DELIVERY_INFRASTRUCTURE.workerMaxConcurrency },
     });
   });
 });

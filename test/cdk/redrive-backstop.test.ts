@@ -1,11 +1,13 @@
 import { App, Stack } from 'aws-cdk-lib';
 import { describe, expect, it } from 'vitest';
-import { DELIVERY_DEFAULTS, ENV } from '../../lambda/delivery/defaults';
+import { DELIVERY_DEFAULTS } from '../../lambda/delivery/defaults';
 import { maxReceivesWithin } from '../../lambda/delivery/delivery-policy';
 import { ConstructPropsError } from '../../lib/errors';
 import { FirehoseIntegration, type FirehoseIntegrationProps } from '../../lib/firehose-integration';
 import { TEST_PARTNER_API_URL, standInsForMissingHandlers } from './support/synth';
 import { thrownBy } from '../support/thrown';
+import { ENV } from '../../lambda/config/environment';
+import { DELIVERY_INFRASTRUCTURE } from '../../lambda/delivery/infrastructure';
 
 /**
  * The queue's redrive count is a backstop for a crashing worker: within the delivery budget the worker must
@@ -45,16 +47,20 @@ describe('HOLD_MAX_MS against the queue redrive count', () => {
     expect(maxReceivesWithin(policyWith(hold))).toBe(receives);
     expect(error.prop).toBe(`workerFunctionProps.environment.${ENV.holdMaxMs}`);
     expect(error.message).toContain(`received up to ${receives.toLocaleString('en-US')} times`);
-    expect(error.message).toContain(`maxReceiveCount (${DELIVERY_DEFAULTS.redriveMaxReceiveCount})`);
+    expect(error.message).toContain(`maxReceiveCount (${DELIVERY_INFRASTRUCTURE.redriveMaxReceiveCount})`);
     const least = Number(/at least (\d+) ms/.exec(error.message)?.[1]);
-    expect(maxReceivesWithin(policyWith(least))).toBeLessThan(DELIVERY_DEFAULTS.redriveMaxReceiveCount);
-    expect(maxReceivesWithin(policyWith(least - 1))).toBeGreaterThanOrEqual(DELIVERY_DEFAULTS.redriveMaxReceiveCount);
+    expect(maxReceivesWithin(policyWith(least))).toBeLessThan(DELIVERY_INFRASTRUCTURE.redriveMaxReceiveCount);
+    expect(maxReceivesWithin(policyWith(least - 1))).toBeGreaterThanOrEqual(
+      DELIVERY_INFRASTRUCTURE.redriveMaxReceiveCount,
+    );
     expect(() => synthesize(withWorkerEnv({ [ENV.holdMaxMs]: String(least) }))).not.toThrow();
   });
 
   it('accepts the defaults, and a short hold with a budget short enough for it', () => {
     const threeDays = String(3 * 86_400);
-    expect(maxReceivesWithin(policyWith(300_000, 3 * 86_400))).toBeLessThan(DELIVERY_DEFAULTS.redriveMaxReceiveCount);
+    expect(maxReceivesWithin(policyWith(300_000, 3 * 86_400))).toBeLessThan(
+      DELIVERY_INFRASTRUCTURE.redriveMaxReceiveCount,
+    );
     expect(synthesize().deliveryQueue).toBeDefined();
     expect(
       synthesize(withWorkerEnv({ [ENV.holdMaxMs]: '300000', [ENV.deliveryBudgetSeconds]: threeDays })).deliveryQueue,

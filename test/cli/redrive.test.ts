@@ -1,14 +1,13 @@
 import type { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { GetQueueAttributesCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ENV } from '../../lambda/delivery/defaults';
 import { parseRedriveArgs, queuesFromOutputs } from '../../local/redrive-target';
 import { describeRedrive, runRedrive } from '../../local/run-redrive';
 import { startSqsEmulator, type SqsEmulator } from '../../local/sqs-emulator';
 import { stopAll } from '../support/processes';
 import { PROJECT_ROOT, runCli } from '../support/run-cli';
 import path from 'node:path';
-import { PLATFORM_ENV } from '../../lambda/config/environment';
+import { ENV, PLATFORM_ENV } from '../../lambda/config/environment';
 import { DeleteObjectCommand } from '@aws-sdk/client-s3';
 import { readPointer } from '../../lambda/delivery/claim-check';
 import { startDeliverySystem, type DeliverySystem } from '../support/delivery-system';

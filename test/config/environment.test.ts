@@ -11,10 +11,11 @@ import {
   PLATFORM_ENV,
 } from '../../lambda/config/environment';
 import { readFlag, readPositiveInt } from '../../lambda/config/env-readers';
-import { CAPTURE_DEFAULTS, DELIVERY_DEFAULTS } from '../../lambda/delivery/defaults';
+import { DELIVERY_DEFAULTS } from '../../lambda/delivery/defaults';
 import { DEFAULT_MAX_OBJECT_BYTES } from '../../lambda/feeds/s3-object-feed';
 import { feedSettingsFromEnv } from '../../lambda/feeds/feed-settings';
 import { DEFAULT_METRICS_NAMESPACE } from '../../lambda/observability/metrics';
+import { CAPTURE_DEFAULTS } from '../../lambda/capture/capture-defaults';
 
 const ROOT = path.resolve(__dirname, '../..');
 const CATALOGUE = 'lambda/config/environment.ts';

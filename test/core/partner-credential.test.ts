@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { ENV } from '../../lambda/delivery/defaults';
 import {
   noPartnerCredential,
   PARTNER_CREDENTIAL_TTL_MS,
@@ -10,6 +9,7 @@ import { integration } from '../support/kit-integration';
 import { isRetryable } from '../../lambda/common/errors';
 import { SECRET_API_KEY } from '../support/factories';
 import { PartnerCredentialUnavailableError } from '../../lambda/delivery/errors';
+import { ENV } from '../../lambda/config/environment';
 
 const PARTNER_SECRET = 'pk_partner_level_9d1e77';
 const ARN = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:partner-credential-AbCdEf';

@@ -5,7 +5,6 @@ import type { InlineOutcome } from '../../lambda/core/delivery-port';
 import { processRequest, type CoreDependencies } from '../../lambda/core/process-request';
 import { parseFirehoseRequest, parseJson } from '../../lambda/firehose';
 import { createCoreDependencies } from '../../lambda/delivery/create-delivery';
-import { ENV } from '../../lambda/delivery/defaults';
 import type { PartnerIntegration } from '../../lambda/core/partner-integration';
 import { integration } from '../support/kit-integration';
 import { createLogger } from '../../lambda/observability/logger';
@@ -21,6 +20,7 @@ import {
   subscription,
 } from '../support/factories';
 import { recordingPort } from '../support/recording-port';
+import { ENV } from '../../lambda/config/environment';
 
 function setup(inlineOutcome?: InlineOutcome, overrides: Partial<CoreDependencies> = {}) {
   const recorder = recordingPort(inlineOutcome);

@@ -1,7 +1,6 @@
 import { DeleteObjectCommand } from '@aws-sdk/client-s3';
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import { describe, expect, it } from 'vitest';
-import { ENV } from '../../lambda/delivery/defaults';
 import { redrive } from '../../lambda/delivery/redrive';
 import { parseFirehoseRequest, stringifyJson } from '../../lambda/firehose';
 import { integration } from '../support/kit-integration';
@@ -11,6 +10,7 @@ import { startDeliverySystem } from '../support/delivery-system';
 import { stoppedAfterEach } from '../support/stopped-after-each';
 import { eventBatch, membershipChange } from '../support/factories';
 import { largeEvent, largeProfile } from '../support/large-payloads';
+import { ENV } from '../../lambda/config/environment';
 
 /**
  * Items larger than one SQS message (256 KiB) are delivered, not refused: in-line as they are, and through

@@ -1,12 +1,12 @@
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseJson } from '../../lambda/firehose';
-import { ENV } from '../../lambda/delivery/defaults';
 import { LOCAL_BUCKET_NAME } from '../../local/sqs-emulator';
 import type { LocalSystem } from '../../local/local-system';
 import { membershipChange } from '../support/factories';
 import { largeProfile } from '../support/large-payloads';
 import { startTestLocalSystem } from '../support/local-system';
+import { ENV } from '../../lambda/config/environment';
 
 /** `npm start` has the claim-check bucket too (the S3 side of the same fauxqs). */
 

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { ENV } from '../../lambda/delivery/defaults';
 import { parseJson } from '../../lambda/firehose';
 import type { ReceivedRequest } from '../../local/partner-api-stand-in';
 import { startDeliverySystem } from '../support/delivery-system';
 import { stoppedAfterEach } from '../support/stopped-after-each';
 import { customEvents, eventBatch, membershipChange, profile } from '../support/factories';
+import { ENV } from '../../lambda/config/environment';
 
 /**
  * A partner outage far longer than the old attempt count allowed (it parked after ~2 s with these

@@ -4,7 +4,7 @@ import type { SQSEvent } from 'aws-lambda';
 import { Template } from 'aws-cdk-lib/assertions';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import { describe, expect, it } from 'vitest';
-import { DELIVERY_DEFAULTS, ENV } from '../../lambda/delivery/defaults';
+import { DELIVERY_DEFAULTS } from '../../lambda/delivery/defaults';
 import { ConstructPropsError } from '../../lib/errors';
 import { FirehoseIntegration, type FirehoseIntegrationProps } from '../../lib/firehose-integration';
 import { standInsForMissingHandlers, TEST_PARTNER_API_URL } from '../cdk/support/synth';
@@ -16,6 +16,7 @@ import { membershipChange } from '../support/factories';
 import { largeProfile } from '../support/large-payloads';
 import { stoppedAfterEach } from '../support/stopped-after-each';
 import { thrownBy } from '../support/thrown';
+import { ENV } from '../../lambda/config/environment';
 
 /**
  * Issue 22, item 13: SQS holds 1 MiB per message since 2025. The construct sets that on both queues

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseJson } from '../../lambda/firehose';
-import { DELIVERY_DEFAULTS, ENV } from '../../lambda/delivery/defaults';
+import { DELIVERY_DEFAULTS } from '../../lambda/delivery/defaults';
 import { redrive } from '../../lambda/delivery/redrive';
 import {
   customEvents,
@@ -14,6 +14,7 @@ import {
 import { startDeliverySystem } from '../support/delivery-system';
 import { stoppedAfterEach } from '../support/stopped-after-each';
 import type { ReceivedRequest } from '../../local/partner-api-stand-in';
+import { ENV } from '../../lambda/config/environment';
 
 const start = stoppedAfterEach(startDeliverySystem);
 

@@ -1,12 +1,12 @@
 import { createCipheriv, randomBytes } from 'node:crypto';
 import { DeleteMessageCommand, ReceiveMessageCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
 import { describe, expect, it } from 'vitest';
-import { ENV } from '../../lambda/delivery/defaults';
 import { localKeySource, SecretBox } from '../../lambda/delivery/secret-box';
 import { startDeliverySystem } from '../support/delivery-system';
 import { stoppedAfterEach } from '../support/stopped-after-each';
 import { account, membershipChange, profiles, SECRET_API_KEY } from '../support/factories';
 import { SealedSecretsUnreadableError } from '../../lambda/delivery/errors';
+import { ENV } from '../../lambda/config/environment';
 
 /** Sealed settings that will never open are a typed, permanent error: parked with the reason, never retried. */
 

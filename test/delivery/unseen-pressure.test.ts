@@ -1,8 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { PurgeQueueCommand } from '@aws-sdk/client-sqs';
 import { afterEach, describe, expect, it } from 'vitest';
-import { PLATFORM_ENV } from '../../lambda/config/environment';
-import { ENV } from '../../lambda/delivery/defaults';
+import { ENV, PLATFORM_ENV } from '../../lambda/config/environment';
 import { METRIC_NAMES } from '../../lambda/observability/metrics';
 import { emittedMetricsOf, type EmittedMetric } from '../support/emf-capture';
 import { useDeliveryEntryPoints } from '../support/entry-points';

@@ -3,7 +3,6 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Context } from 'aws-lambda';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ENV } from '../../lambda/delivery/defaults';
 import { TOKEN_ENV, type FunctionUrlHandler } from '../../lambda/http';
 import type { PartnerServer } from '../../local/partner-api-stand-in';
 import type { SqsEmulator } from '../../local/sqs-emulator';
@@ -12,6 +11,7 @@ import { type IngressHandler, useDeliveryEntryPoints, type WorkerHandler } from 
 import { functionUrlEvent } from '../support/function-url-event';
 import { GENEROUS_INLINE_DEADLINE_MS } from '../support/lambda-env';
 import { runWorkerOnce } from '../support/sqs-event';
+import { ENV } from '../../lambda/config/environment';
 
 /**
  * The three deployed entry points (lambda/handlers/{ingress,worker,http}.ts), each loaded fresh with the

@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { ENV } from '../../lambda/delivery/defaults';
 import {
   customEvents,
   dsrErasure,
@@ -9,6 +8,7 @@ import {
   registrationRequest,
 } from '../support/factories';
 import { useEntryPoints } from '../support/entry-points';
+import { ENV } from '../../lambda/config/environment';
 
 type Handler = (event: unknown) => Promise<Record<string, unknown>>;
 const load = useEntryPoints();

@@ -1,5 +1,4 @@
 import { beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { ENV, SEALING_ENCRYPTION_CONTEXT } from '../../lambda/delivery/defaults';
 import { kmsKeySource } from '../../lambda/delivery/kms-key-source';
 import { SecretBox } from '../../lambda/delivery/secret-box';
 import type { PartnerServer } from '../../local/partner-api-stand-in';
@@ -8,6 +7,8 @@ import { membershipChange, profiles, SECRET_API_KEY } from '../support/factories
 import { type IngressHandler, useDeliveryEntryPoints, type WorkerHandler } from '../support/entry-points';
 import { TEST_KMS_KEY_ARN } from '../support/lambda-env';
 import { handToWorker, receiveSqsEvent } from '../support/sqs-event';
+import { ENV } from '../../lambda/config/environment';
+import { SEALING_ENCRYPTION_CONTEXT } from '../../lambda/delivery/infrastructure';
 
 /**
  * Envelope encryption with KMS, the one part of AWS the tests fake: a KMS client that remembers the data

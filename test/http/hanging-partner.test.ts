@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DELIVERY_DEFAULTS, ENV } from '../../lambda/delivery/defaults';
+import { DELIVERY_DEFAULTS } from '../../lambda/delivery/defaults';
 import { TOKEN_ENV, type FunctionUrlHandler } from '../../lambda/http';
 import { httpInlineDeadlineMs } from '../../lambda/http/warm-up';
 import { startHttpEndpoint, type HttpEndpoint } from '../../local/http-endpoint';
@@ -10,6 +10,7 @@ import { customEvents, eventBatch } from '../support/factories';
 import { startKmsStandIn, type KmsStandIn } from '../support/kms-stand-in';
 import { startHangingPartner } from '../support/hanging-partner';
 import { TEST_KMS_KEY_ARN } from '../support/lambda-env';
+import { ENV } from '../../lambda/config/environment';
 
 /**
  * mParticle asks HTTP endpoints to answer within 100 ms. The HTTP function as deployed (its module loaded

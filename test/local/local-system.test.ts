@@ -6,7 +6,6 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { InvokeCommand, LambdaClient, ListFunctionsCommand } from '@aws-sdk/client-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ENV } from '../../lambda/delivery/defaults';
 import { MAX_SYNC_PAYLOAD_BYTES } from '../../local/lambda-invoke-api';
 import { LOCAL_ACCOUNT_ID, type LocalSystem } from '../../local/local-system';
 import type { SystemStatus } from '../../local/status-page';
@@ -14,7 +13,7 @@ import { membershipChange, profiles } from '../support/factories';
 import { PROJECT_ROOT } from '../support/run-cli';
 import { int64BatchText, SESSION_IDS } from '../support/runtime-loop';
 import { SAMPLE_FILES } from '../support/samples';
-import { PLATFORM_ENV } from '../../lambda/config/environment';
+import { ENV, PLATFORM_ENV } from '../../lambda/config/environment';
 import { startTestLocalSystem } from '../support/local-system';
 
 const run = promisify(execFile);

@@ -3,12 +3,11 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { ENV } from '../../lambda/delivery/defaults';
 import type { SystemStatus } from '../../local/status-page';
 import { membershipChange, profiles } from '../support/factories';
 import { signalGroup, spawnGroup, stopAll, type Spawned } from '../support/processes';
 import { PROJECT_ROOT, runCli } from '../support/run-cli';
-import { LOCAL_ENV } from '../../lambda/config/environment';
+import { ENV, LOCAL_ENV } from '../../lambda/config/environment';
 
 const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
 const tsx = path.join(PROJECT_ROOT, 'node_modules/.bin/tsx');

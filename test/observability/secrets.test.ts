@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ENV } from '../../lambda/delivery/defaults';
 import { FirehoseInputError } from '../../lambda/firehose';
 import { customEvents, eventBatch, membershipChange, profiles } from '../support/factories';
 import { startDeliverySystem, type DeliverySystem } from '../support/delivery-system';
+import { ENV } from '../../lambda/config/environment';
 
 /**
  * Plants secrets where they enter the kit (a customer's confidential account setting, the sealing key in

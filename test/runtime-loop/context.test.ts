@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { ENV } from '../../lambda/delivery/defaults';
 import { buildContext } from '../../lambda/runtime-loop/context';
 import { errorDocument } from '../../lambda/runtime-loop/error-document';
 import { RuntimeLoopError } from '../../lambda/runtime-loop/errors';
+import { ENV } from '../../lambda/config/environment';
 
 describe('the Context the runtime loop builds', () => {
   it('counts the remaining time down from the deadline header', () => {

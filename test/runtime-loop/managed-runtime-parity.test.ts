@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { ENV } from '../../lambda/delivery/defaults';
 import { removeTaskRoots, startSandbox, taskRootWithHandler, type Sandbox } from '../support/runtime-loop';
+import { ENV } from '../../lambda/config/environment';
 
 /**
  * Where the runtime loop must behave as the managed runtime's client (aws-lambda-ric 3.3 and 4.0) does: the init

@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ENV } from '../../lambda/delivery/defaults';
 import { startPartnerServer, type PartnerServer } from '../../local/partner-api-stand-in';
 import { bundleIngressWithLoop } from '../../local/runtime-loop-process';
 import { KIT_INTEGRATION_MODULE } from '../support/kit-integration-module';
@@ -15,6 +14,7 @@ import {
   testTaskRoot,
   type Sandbox,
 } from '../support/runtime-loop';
+import { ENV } from '../../lambda/config/environment';
 
 /**
  * The bundled ingress behind the real wrapper and loop, started as Lambda's Node.js bootstrap starts it, on

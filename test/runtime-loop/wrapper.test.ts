@@ -4,12 +4,11 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { ENV } from '../../lambda/delivery/defaults';
 import { DEFAULT_METRICS_NAMESPACE } from '../../lambda/observability/metrics';
 import { MANAGED_RUNTIME_FALLBACK_METRIC, RUNTIME_LOOP_FILES } from '../../lambda/runtime-loop/files';
 import { SERVICE_NAMES } from '../../lib/metrics';
 import { MANAGED_RUNTIME_ARGS } from '../../local/runtime-loop-process';
-import { PLATFORM_ENV } from '../../lambda/config/environment';
+import { ENV, PLATFORM_ENV } from '../../lambda/config/environment';
 
 /**
  * The exec wrapper's decision, with a stand-in interpreter: a `node` script that records the arguments it

@@ -1,4 +1,4 @@
-import { ENV } from '../../lambda/delivery/defaults';
+import { ENV } from '../../lambda/config/environment';
 
 /**
  * Runs before every test file (vitest setupFiles), and its env reaches every process a test spawns:

@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { GetQueueAttributesCommand, PurgeQueueCommand } from '@aws-sdk/client-sqs';
 import type { Logger } from '@aws-lambda-powertools/logger';
-import { ENV } from '../../lambda/delivery/defaults';
 import type { WorkerDependencies } from '../../lambda/delivery/delivery-worker';
 import { createLogger } from '../../lambda/observability/logger';
 import { createIngressFunction, type IngressFunction } from '../../lambda/runtime/ingress-function';
@@ -12,6 +11,7 @@ import { startSqsEmulator, type SqsEmulator } from '../../local/sqs-emulator';
 import { emulatorDeliveryEnv } from '../../local/local-function-env';
 import { GENEROUS_INLINE_DEADLINE_MS } from './lambda-env';
 import { TEST_QUEUE_MESSAGE_BYTES } from './large-payloads';
+import { ENV } from '../../lambda/config/environment';
 
 /**
  * The whole delivery path on loopback: the real ingress pipeline and worker code, a real SQS API (fauxqs)

@@ -1,12 +1,12 @@
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { afterAll, beforeAll, vi } from 'vitest';
-import { ENV } from '../../lambda/delivery/defaults';
 import type { FunctionUrlHandler } from '../../lambda/http';
 import { TOKEN_ENV } from '../../lambda/http/token-source';
 import { startPartnerServer, type PartnerServer } from '../../local/partner-api-stand-in';
 import { emulatorDeliveryEnv } from '../../local/local-function-env';
 import { startSqsEmulator, type SqsEmulator } from '../../local/sqs-emulator';
 import { LAMBDA_LIKE_ENV } from './lambda-env';
+import { ENV } from '../../lambda/config/environment';
 
 /**
  * The deployed Lambda entry points (lambda/handlers/*.ts) loaded as Lambda loads them: a fresh module graph

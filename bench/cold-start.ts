@@ -13,7 +13,7 @@ import { RUNTIME_LOOP_FILES } from '../lambda/runtime-loop/files';
 import { startRuntimeApiStandIn, type RuntimeApiStandIn } from '../local/runtime-api-stand-in';
 import { MANAGED_RUNTIME_ARGS, spawnThroughWrapper } from '../local/runtime-loop-process';
 import { median } from './stats';
-import { ENV } from '../lambda/config/environment';
+import { DELIVERY_ENV, FUNCTION_ENV, PLATFORM_ENV } from '../lambda/config/environment';
 
 // A real session id (beyond 2^53), so the ingress takes its lossless path as on real traffic.
 const FIRST_REQUEST =
@@ -21,7 +21,11 @@ const FIRST_REQUEST =
   '"events":[{"type":"custom_event","id":"e1","name":"x","session_id":4957918240501247982}]}';
 
 const MANAGED_STAND_IN = path.join(__dirname, 'managed-runtime-stand-in.mjs');
-const ENV_FOR_RUNS = { [ENV.logLevel]: 'ERROR', [ENV.partnerApiUrl]: '', [ENV.deliveryQueueUrl]: '' };
+const ENV_FOR_RUNS = {
+  [FUNCTION_ENV.logLevel]: 'ERROR',
+  [DELIVERY_ENV.partnerApiUrl]: '',
+  [DELIVERY_ENV.deliveryQueueUrl]: '',
+};
 
 export interface ColdStartResult {
   readonly runs: number;
@@ -77,9 +81,9 @@ export async function runColdStartBench(ingressBundle: string, outDir: string, r
       env: {
         ...process.env,
         ...ENV_FOR_RUNS,
-        [ENV.lambdaRuntimeApi]: address,
-        [ENV.lambdaTaskRoot]: taskRoot,
-        [ENV.lambdaHandler]: 'index.handler',
+        [PLATFORM_ENV.lambdaRuntimeApi]: address,
+        [PLATFORM_ENV.lambdaTaskRoot]: taskRoot,
+        [PLATFORM_ENV.lambdaHandler]: 'index.handler',
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     });

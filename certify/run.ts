@@ -24,7 +24,7 @@ export interface CertifyDependencies {
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly readFile: (path: string) => string;
   /**
-   * The integration in this checkout (or ENV.localIntegrationModule's, as `npm start` runs it): its registration
+   * The integration in this checkout (or LOCAL_ENV.localIntegrationModule's, as `npm start` runs it): its registration
    * spots a stale deployment, its mappings say which messages reach the partner.
    */
   readonly integration: PartnerIntegration;

@@ -8,7 +8,7 @@ import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { ENV, PLATFORM_ENV, TOKEN_ENV } from '../lambda/config/environment';
+import { DELIVERY_ENV, PLATFORM_ENV } from '../lambda/config/environment';
 import type { FirehoseAlarmSet } from './alarms';
 import { createClaimCheckBucket } from './claim-check-bucket';
 import { MPARTICLE_ACCOUNTS } from './context-keys';
@@ -36,9 +36,6 @@ export { ConstructPropsError } from './errors';
 export { LIVE_ALIAS } from './firehose-handler';
 export type { FirehoseIntegrationProps, HandlerEntries } from './firehose-integration-props';
 export { FUNCTION_RUNTIME } from './kit-function';
-
-/** Env var naming the Secrets Manager secret that holds mParticle's `Authorization: Token …` value (named in the catalogue). */
-export const FIREHOSE_TOKEN_SECRET_ARN_ENV = TOKEN_ENV.secretArn;
 
 /**
  * mParticle Firehose as an AWS service in one region: the ingress function mParticle invokes (through the
@@ -146,7 +143,7 @@ export class FirehoseIntegration extends Construct {
       environment: {
         ...environment,
         [PLATFORM_ENV.serviceName]: SERVICE_NAMES.worker,
-        [ENV.workerMaxConcurrency]: String(workerMaxConcurrency),
+        [DELIVERY_ENV.workerMaxConcurrency]: String(workerMaxConcurrency),
       },
       // Nobody waits on the worker's cold start: it keeps the SDK versions the tests ran against.
       bundleAwsSdk: true,

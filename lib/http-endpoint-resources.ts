@@ -4,7 +4,7 @@ import type { NodejsFunction, NodejsFunctionProps } from 'aws-cdk-lib/aws-lambda
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
-import { ENV, PLATFORM_ENV, TOKEN_ENV } from '../lambda/config/environment';
+import { DELIVERY_ENV, PLATFORM_ENV, TOKEN_ENV } from '../lambda/config/environment';
 import { DELIVERY_DEFAULTS } from '../lambda/delivery/defaults';
 import { createFirehoseHandler, type HandlerSettings, LIVE_ALIAS } from './firehose-handler';
 import { type DeliveryResources, grantFrontDoor } from './function-grants';
@@ -43,7 +43,7 @@ export function createHttpEndpoint(scope: Construct, options: HttpEndpointOption
       ...options.sharedEnvironment,
       [PLATFORM_ENV.serviceName]: SERVICE_NAMES.http,
       [TOKEN_ENV.secretArn]: tokenSecret.secretArn,
-      [ENV.httpInlineDeadlineMs]: String(DELIVERY_DEFAULTS.httpInlineDeadlineMs), // mParticle: HTTP answers < 100 ms
+      [DELIVERY_ENV.httpInlineDeadlineMs]: String(DELIVERY_DEFAULTS.httpInlineDeadlineMs), // mParticle: HTTP answers < 100 ms
     },
     bundleAwsSdk: false,
     overrides: options.overrides,

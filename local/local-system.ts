@@ -15,7 +15,7 @@ import { DELIVERY_INFRASTRUCTURE } from '../lambda/delivery/infrastructure';
 /**
  * The whole system on one machine, as `npm start` runs it: a Lambda Invoke API endpoint running the
  * ingress and worker handlers, the SQS emulator with the stack's queues, the worker polling them, a local
- * partner API (unless ENV.partnerApiUrl points elsewhere) and a status page. No Docker, no AWS.
+ * partner API (unless DELIVERY_ENV.partnerApiUrl points elsewhere) and a status page. No Docker, no AWS.
  */
 
 export const LOCAL_FUNCTION_NAMES = { ingress: 'firehose-ingress', worker: 'firehose-worker' } as const;
@@ -32,14 +32,14 @@ export interface LocalSystemOptions {
   readonly host?: string;
   /** An external partner API; when unset the local stand-in is started. */
   readonly partnerApiUrl?: string;
-  /** Extra env for the functions (ENV.deliveryBudgetSeconds, ENV.backoffBaseMs, ENV.inlineDeadlineMs, …). */
+  /** Extra env for the functions (DELIVERY_ENV.deliveryBudgetSeconds, DELIVERY_ENV.backoffBaseMs, DELIVERY_ENV.inlineDeadlineMs, …). */
   readonly env?: Readonly<Record<string, string | undefined>>;
   readonly logger?: Logger;
   /** Told of invocations, refused HTTP calls, retries, parks, redrives and reloads as they happen. */
   readonly listener?: ActivityListener;
   /** Rebuild the functions when a file under `lambdaFolder` (or the integration module's folder) changes. */
   readonly reload?: ReloadOptions;
-  /** A module exporting `integration`, run instead of lambda/integration (ENV.localIntegrationModule, tests). */
+  /** A module exporting `integration`, run instead of lambda/integration (LOCAL_ENV.localIntegrationModule, tests). */
   readonly integrationModule?: string;
   /** Both queues' message size limit; the functions chunk to it. @default SQS's 1 MiB */
   readonly queueMessageMaxBytes?: number;

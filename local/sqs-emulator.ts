@@ -31,9 +31,9 @@ export interface SqsEmulator {
   readonly queueArn: string;
   readonly deadLetterQueueUrl: string;
   readonly deadLetterQueueArn: string;
-  /** Both queues' MaximumMessageSize, as the construct sets it (ENV.queueMessageMaxBytes follows it). */
+  /** Both queues' MaximumMessageSize, as the construct sets it (DELIVERY_ENV.queueMessageMaxBytes follows it). */
   readonly maxMessageBytes: number;
-  /** The claim-check bucket, served on `endpoint` too (ENV.s3Endpoint). */
+  /** The claim-check bucket, served on `endpoint` too (LOCAL_ENV.s3Endpoint). */
   readonly bucketName: string;
   readonly s3: S3Client;
   /** Keys of the objects in the claim-check bucket. */

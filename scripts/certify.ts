@@ -22,7 +22,7 @@ async function main(): Promise<number> {
     localLambda: (endpoint) => localLambdaApi(endpoint, 'us-east-1'),
     env: process.env,
     readFile: (path) => readFileSync(path, 'utf8'),
-    // The integration `npm start` runs (ENV.localIntegrationModule's, else lambda/integration).
+    // The integration `npm start` runs (LOCAL_ENV.localIntegrationModule's, else lambda/integration).
     integration: loadLocalIntegration(process.env),
     progress: (line) => process.stderr.write(`certify: ${line}\n`),
   });

@@ -4,7 +4,7 @@ import { encodePointer, readPointer, type ClaimCheck, type ClaimCheckStore } fro
 import { sqsSafeText } from './queue-message';
 import { sqsSafeAttribute } from './sqs-attribute';
 import { ClaimCheckNotConfiguredError, QueueUnavailableError } from './errors';
-import { ENV } from '../config/environment';
+import { DELIVERY_ENV } from '../config/environment';
 
 /** The delivery queue and its dead-letter queue, as the ingress and the worker use them. */
 
@@ -60,7 +60,7 @@ export class DeliveryQueue {
     const safe = sqsSafeText(body);
     const bytes = Buffer.byteLength(safe);
     if (bytes <= this.maxMessageBytes - PARKING_ATTRIBUTES_ROOM_BYTES) return safe;
-    if (!this.claimChecks) throw new ClaimCheckNotConfiguredError(bytes, ENV.claimCheckBucket);
+    if (!this.claimChecks) throw new ClaimCheckNotConfiguredError(bytes, DELIVERY_ENV.claimCheckBucket);
     return encodePointer(await this.claimChecks.put(safe));
   }
 
@@ -68,7 +68,7 @@ export class DeliveryQueue {
   async open(body: string): Promise<string> {
     const check = readPointer(body);
     if (!check) return body;
-    if (!this.claimChecks) throw new ClaimCheckNotConfiguredError(check.bytes, ENV.claimCheckBucket);
+    if (!this.claimChecks) throw new ClaimCheckNotConfiguredError(check.bytes, DELIVERY_ENV.claimCheckBucket);
     return this.claimChecks.get(check);
   }
 

@@ -1,5 +1,5 @@
 import { PermanentError, RetryableError } from '../common/errors';
-import { ENV } from '../config/environment';
+import { DELIVERY_ENV } from '../config/environment';
 import { FirehoseInputError } from '../firehose/errors';
 
 /**
@@ -100,7 +100,7 @@ export class SealedSecretsUnreadableError extends PermanentError {
 export class DeliveryNotConfiguredError extends PermanentError {
   constructor() {
     super(
-      `${ENV.partnerApiUrl} is not set: refusing to accept data that would not be delivered ` +
+      `${DELIVERY_ENV.partnerApiUrl} is not set: refusing to accept data that would not be delivered ` +
         '(deploy with -c partnerApiUrl=… or -c dryRun=true)',
     );
     this.name = 'DeliveryNotConfiguredError';

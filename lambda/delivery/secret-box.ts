@@ -1,6 +1,6 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { stringifyJson } from '../firehose/json';
-import { ENV } from '../config/environment';
+import { DELIVERY_ENV } from '../config/environment';
 import { SealedSecretsUnreadableError } from './errors';
 
 /**
@@ -93,10 +93,10 @@ function decrypt(key: Buffer, sealed: SealedSecrets, aad: Buffer | undefined): R
   return JSON.parse(text) as Record<string, string>;
 }
 
-/** Local runs and tests: one 32-byte key from ENV.localSealingKey (base64), used directly as the data key. */
+/** Local runs and tests: one 32-byte key from DELIVERY_ENV.localSealingKey (base64), used directly as the data key. */
 export function localKeySource(base64Key: string): KeySource {
   const key = Buffer.from(base64Key, 'base64');
-  if (key.length !== 32) throw new Error(`${ENV.localSealingKey} must be 32 bytes, base64-encoded`);
+  if (key.length !== 32) throw new Error(`${DELIVERY_ENV.localSealingKey} must be 32 bytes, base64-encoded`);
   return {
     dataKey: async () => ({ plaintext: key, encrypted: 'local' }),
     decryptDataKey: async (encrypted) => {

@@ -1,6 +1,6 @@
 import type { DeliveryPort } from '../core/delivery-port';
 import { DeliveryNotConfiguredError } from './errors';
-import { ENV } from '../config/environment';
+import { DELIVERY_ENV } from '../config/environment';
 
 /**
  * The delivery of a function deployed without delivery settings and without an explicit dry run. A success
@@ -9,7 +9,7 @@ import { ENV } from '../config/environment';
  */
 export function createUnconfiguredPort(): DeliveryPort {
   return {
-    description: `not delivering: ${ENV.partnerApiUrl} is not set and ${ENV.dryRun} is not true; requests carrying data fail`,
+    description: `not delivering: ${DELIVERY_ENV.partnerApiUrl} is not set and ${DELIVERY_ENV.dryRun} is not true; requests carrying data fail`,
     async deliverInline() {
       throw new DeliveryNotConfiguredError();
     },

@@ -11,7 +11,6 @@ export { parseTokenList, parseTokenSecret } from './token-secret';
 export {
   cachedSecretTokenSource,
   staticTokenSource,
-  TOKEN_ENV,
   tokenSourceFromEnv,
   type TokenSource,
 } from './token-source';

@@ -2,9 +2,7 @@ import { TokenSet } from './token-auth';
 import { TOKEN_ENV } from '../config/environment';
 import { parseTokenList, parseTokenSecret } from './token-secret';
 import { TokenSourceUnavailableError } from './errors';
-
-/** Env vars the HTTP function reads for its tokens (named in the catalogue); re-exported for existing callers. */
-export { TOKEN_ENV };
+import type { Env } from '../config/env-readers';
 
 /** Where the valid tokens come from. Implementations cache; the token check asks on every call. */
 export interface TokenSource {
@@ -96,8 +94,6 @@ export function cachedSecretTokenSource(options: SecretTokenSourceOptions): Toke
     },
   };
 }
-
-type Env = Readonly<Record<string, string | undefined>>;
 
 /**
  * The token source the environment describes: the secret named by TOKEN_ENV.secretArn (it wins),

@@ -8,7 +8,7 @@ import { FirehoseIntegration } from '../../lib/firehose-integration';
 import { logicalIdOf, SYNTH_HOOK_TIMEOUT_MS, standInsForMissingHandlers } from './support/synth';
 import { actionsOf, statementsOfRole, type PolicyStatementJson } from './support/template-queries';
 import { expectPrivateBucket } from '../support/private-bucket';
-import { ENV } from '../../lambda/config/environment';
+import { DELIVERY_ENV } from '../../lambda/config/environment';
 import { DELIVERY_INFRASTRUCTURE } from '../../lambda/delivery/infrastructure';
 
 /** The claim-check bucket (queue messages too large for SQS): private, encrypted, expiring, least privilege. */
@@ -81,14 +81,16 @@ describe('claim-check bucket', () => {
   it('names the bucket to every function under the name in lambda/config/environment.ts', () => {
     const functions = Object.values(
       template.findResources('AWS::Lambda::Function', {
-        Properties: { Environment: { Variables: Match.objectLike({ [ENV.partnerApiUrl]: Match.anyValue() }) } },
+        Properties: {
+          Environment: { Variables: Match.objectLike({ [DELIVERY_ENV.partnerApiUrl]: Match.anyValue() }) },
+        },
       }),
     );
     expect(functions).toHaveLength(3);
     for (const fn of functions) {
       expect(
         (fn as { Properties: { Environment: { Variables: Record<string, unknown> } } }).Properties.Environment
-          .Variables[ENV.claimCheckBucket],
+          .Variables[DELIVERY_ENV.claimCheckBucket],
       ).toEqual({ Ref: ids.bucket });
     }
   });

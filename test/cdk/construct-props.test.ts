@@ -13,7 +13,7 @@ import { ESBUILD_TARGET, LAMBDA_RUNTIME_NAME } from '../../lib/node-runtime';
 import { TEST_PARTNER_API_URL, standInsForMissingHandlers } from './support/synth';
 import { resourcesOfType } from './support/template-queries';
 import { thrownBy } from '../support/thrown';
-import { ENV, PLATFORM_ENV } from '../../lambda/config/environment';
+import { DELIVERY_ENV, PLATFORM_ENV } from '../../lambda/config/environment';
 import { DELIVERY_INFRASTRUCTURE } from '../../lambda/delivery/infrastructure';
 
 /** The construct in a bare stack, bundling skipped (only entry paths matter), no schema validation. */
@@ -108,12 +108,12 @@ describe('FirehoseIntegration props, merged over the defaults', () => {
     // The user's variable is added; the kit's are all still there.
     expect((worker['Environment'] as { Variables: Record<string, unknown> }).Variables).toMatchObject({
       EXTRA_SETTING: 'x',
-      [ENV.partnerApiUrl]: TEST_PARTNER_API_URL,
+      [DELIVERY_ENV.partnerApiUrl]: TEST_PARTNER_API_URL,
       [PLATFORM_ENV.serviceName]: 'firehose-worker',
     });
     // The worker splits PARTNER_MAX_RPS by the event source's maximum concurrency: the overridden one.
     expect((worker['Environment'] as { Variables: Record<string, unknown> }).Variables).toMatchObject({
-      [ENV.workerMaxConcurrency]: '20',
+      [DELIVERY_ENV.workerMaxConcurrency]: '20',
     });
     expect(functionProperties(template, stack, integration.httpFunction as lambda.IFunction)).toMatchObject({
       MemorySize: 1536,
@@ -145,13 +145,13 @@ describe('FirehoseIntegration props, merged over the defaults', () => {
   it('tells the worker how many containers share PARTNER_MAX_RPS, and refuses a ceiling they cannot share', () => {
     // Act
     const { stack, integration, template } = synthesize({
-      workerFunctionProps: { environment: { [ENV.partnerMaxRps]: '25' } },
+      workerFunctionProps: { environment: { [DELIVERY_ENV.partnerMaxRps]: '25' } },
     });
     const error = refusal({
-      workerFunctionProps: { environment: { [ENV.partnerMaxRps]: '4' } },
+      workerFunctionProps: { environment: { [DELIVERY_ENV.partnerMaxRps]: '4' } },
       workerEventSourceProps: { maxConcurrency: 5 },
     });
-    const kitOwned = refusal({ workerFunctionProps: { environment: { [ENV.workerMaxConcurrency]: '1' } } });
+    const kitOwned = refusal({ workerFunctionProps: { environment: { [DELIVERY_ENV.workerMaxConcurrency]: '1' } } });
 
     // Assess
     const variables = (
@@ -160,12 +160,12 @@ describe('FirehoseIntegration props, merged over the defaults', () => {
       }
     ).Variables;
     expect(variables).toMatchObject({
-      [ENV.partnerMaxRps]: '25',
-      [ENV.workerMaxConcurrency]: String(DELIVERY_INFRASTRUCTURE.workerMaxConcurrency),
+      [DELIVERY_ENV.partnerMaxRps]: '25',
+      [DELIVERY_ENV.workerMaxConcurrency]: String(DELIVERY_INFRASTRUCTURE.workerMaxConcurrency),
     });
-    expect(error.prop).toBe(`workerFunctionProps.environment.${ENV.partnerMaxRps}`);
+    expect(error.prop).toBe(`workerFunctionProps.environment.${DELIVERY_ENV.partnerMaxRps}`);
     expect(error.message).toContain('maximum concurrency (5)');
-    expect(kitOwned.prop).toBe(`workerFunctionProps.environment.${ENV.workerMaxConcurrency}`);
+    expect(kitOwned.prop).toBe(`workerFunctionProps.environment.${DELIVERY_ENV.workerMaxConcurrency}`);
   });
 
   it('keeps the default where an override is explicitly undefined', () => {
@@ -239,12 +239,12 @@ describe('FirehoseIntegration props, merged over the defaults', () => {
     });
     const accepted = synthesize({
       deliveryQueueProps: fourDays,
-      workerFunctionProps: { environment: { [ENV.deliveryBudgetSeconds]: String(3 * 86_400) } },
+      workerFunctionProps: { environment: { [DELIVERY_ENV.deliveryBudgetSeconds]: String(3 * 86_400) } },
     });
 
     // Assess
     expect(error.prop).toBe('deliveryQueueProps.retentionPeriod');
-    expect(error.message).toContain(ENV.deliveryBudgetSeconds);
+    expect(error.message).toContain(DELIVERY_ENV.deliveryBudgetSeconds);
     expect(accepted.integration.deliveryQueue).toBeDefined();
   });
 
@@ -293,8 +293,8 @@ describe('FirehoseIntegration props, merged over the defaults', () => {
     ],
     [
       'a kit variable',
-      { workerFunctionProps: { environment: { [ENV.deliveryQueueUrl]: 'https://elsewhere' } } },
-      `workerFunctionProps.environment.${ENV.deliveryQueueUrl}`,
+      { workerFunctionProps: { environment: { [DELIVERY_ENV.deliveryQueueUrl]: 'https://elsewhere' } } },
+      `workerFunctionProps.environment.${DELIVERY_ENV.deliveryQueueUrl}`,
     ],
     ['a FIFO queue', { deliveryQueueProps: { fifo: true } }, 'deliveryQueueProps.fifo'],
     [

@@ -14,7 +14,7 @@ import {
   resourcesOfType,
   statementsOfRole,
 } from './support/template-queries';
-import { ENV, PLATFORM_ENV } from '../../lambda/config/environment';
+import { DELIVERY_ENV, FUNCTION_ENV, PLATFORM_ENV } from '../../lambda/config/environment';
 import { DELIVERY_INFRASTRUCTURE, SEALING_ENCRYPTION_CONTEXT } from '../../lambda/delivery/infrastructure';
 
 /** One synthesized stack (cdk.json defaults plus a partner URL), shared by every assertion below. */
@@ -81,14 +81,14 @@ describe('functions', () => {
       Timeout: 10,
       Environment: {
         Variables: Match.objectLike({
-          [ENV.partnerApiUrl]: TEST_PARTNER_API_URL,
-          [ENV.deliveryQueueUrl]: { Ref: ids.queue },
-          [ENV.deadLetterQueueUrl]: { Ref: ids.dlq },
-          [ENV.sealingKeyId]: { 'Fn::GetAtt': [ids.key, 'Arn'] },
+          [DELIVERY_ENV.partnerApiUrl]: TEST_PARTNER_API_URL,
+          [DELIVERY_ENV.deliveryQueueUrl]: { Ref: ids.queue },
+          [DELIVERY_ENV.deadLetterQueueUrl]: { Ref: ids.dlq },
+          [DELIVERY_ENV.sealingKeyId]: { 'Fn::GetAtt': [ids.key, 'Arn'] },
           [PLATFORM_ENV.nodeOptions]: '--enable-source-maps',
           [PLATFORM_ENV.serviceName]: 'firehose-ingress',
           [PLATFORM_ENV.metricsNamespace]: 'MparticleFirehose',
-          [ENV.logLevel]: 'INFO',
+          [FUNCTION_ENV.logLevel]: 'INFO',
         }),
       },
     });
@@ -98,9 +98,11 @@ describe('functions', () => {
     // Assess: the wrapper reads the payload's bytes, so 64-bit integers stay exact (docs/runtime-loop.md).
     const variables = (id: string) =>
       (propertiesOf(template, id)['Environment'] as { Variables: Record<string, unknown> }).Variables;
-    expect(variables(ids.ingress)[ENV.lambdaExecWrapper]).toBe(`${LAMBDA_TASK_DIR}/${RUNTIME_LOOP_FILES.wrapper}`);
-    expect(variables(ids.ingress)[ENV.managedRuntime]).toBeUndefined();
-    expect(variables(ids.worker)[ENV.lambdaExecWrapper]).toBeUndefined();
+    expect(variables(ids.ingress)[PLATFORM_ENV.lambdaExecWrapper]).toBe(
+      `${LAMBDA_TASK_DIR}/${RUNTIME_LOOP_FILES.wrapper}`,
+    );
+    expect(variables(ids.ingress)[FUNCTION_ENV.managedRuntime]).toBeUndefined();
+    expect(variables(ids.worker)[PLATFORM_ENV.lambdaExecWrapper]).toBeUndefined();
   });
 
   it('times the worker out after DELIVERY_INFRASTRUCTURE.workerTimeoutSeconds', () => {
@@ -237,7 +239,7 @@ describe('keys and permissions', () => {
     }
     for (const fn of [ids.ingress, ids.worker]) {
       expect(propertiesOf(template, fn)['Environment']).toMatchObject({
-        Variables: { [ENV.partnerCredentialSecretArn]: { Ref: secret } },
+        Variables: { [DELIVERY_ENV.partnerCredentialSecretArn]: { Ref: secret } },
       });
     }
     template.hasOutput('PartnerCredentialSecretArn', { Value: { Ref: secret } });

@@ -6,7 +6,7 @@ import { ConstructPropsError } from '../../lib/errors';
 import { FirehoseIntegration, type FirehoseIntegrationProps } from '../../lib/firehose-integration';
 import { TEST_PARTNER_API_URL, standInsForMissingHandlers } from './support/synth';
 import { thrownBy } from '../support/thrown';
-import { ENV } from '../../lambda/config/environment';
+import { DELIVERY_ENV } from '../../lambda/config/environment';
 import { DELIVERY_INFRASTRUCTURE } from '../../lambda/delivery/infrastructure';
 
 /**
@@ -42,10 +42,12 @@ describe('HOLD_MAX_MS against the queue redrive count', () => {
     ['1 min', 60_000, 9_744],
   ])('refuses a %s hold: %d ms lets a message be received %d times within the default budget', (_n, hold, receives) => {
     // Act
-    const error = thrownBy(ConstructPropsError, () => synthesize(withWorkerEnv({ [ENV.holdMaxMs]: String(hold) })));
+    const error = thrownBy(ConstructPropsError, () =>
+      synthesize(withWorkerEnv({ [DELIVERY_ENV.holdMaxMs]: String(hold) })),
+    );
     // Assess: the prop, the figures, and what to do instead.
     expect(maxReceivesWithin(policyWith(hold))).toBe(receives);
-    expect(error.prop).toBe(`workerFunctionProps.environment.${ENV.holdMaxMs}`);
+    expect(error.prop).toBe(`workerFunctionProps.environment.${DELIVERY_ENV.holdMaxMs}`);
     expect(error.message).toContain(`received up to ${receives.toLocaleString('en-US')} times`);
     expect(error.message).toContain(`maxReceiveCount (${DELIVERY_INFRASTRUCTURE.redriveMaxReceiveCount})`);
     const least = Number(/at least (\d+) ms/.exec(error.message)?.[1]);
@@ -53,7 +55,7 @@ describe('HOLD_MAX_MS against the queue redrive count', () => {
     expect(maxReceivesWithin(policyWith(least - 1))).toBeGreaterThanOrEqual(
       DELIVERY_INFRASTRUCTURE.redriveMaxReceiveCount,
     );
-    expect(() => synthesize(withWorkerEnv({ [ENV.holdMaxMs]: String(least) }))).not.toThrow();
+    expect(() => synthesize(withWorkerEnv({ [DELIVERY_ENV.holdMaxMs]: String(least) }))).not.toThrow();
   });
 
   it('accepts the defaults, and a short hold with a budget short enough for it', () => {
@@ -63,7 +65,8 @@ describe('HOLD_MAX_MS against the queue redrive count', () => {
     );
     expect(synthesize().deliveryQueue).toBeDefined();
     expect(
-      synthesize(withWorkerEnv({ [ENV.holdMaxMs]: '300000', [ENV.deliveryBudgetSeconds]: threeDays })).deliveryQueue,
+      synthesize(withWorkerEnv({ [DELIVERY_ENV.holdMaxMs]: '300000', [DELIVERY_ENV.deliveryBudgetSeconds]: threeDays }))
+        .deliveryQueue,
     ).toBeDefined();
   });
 });

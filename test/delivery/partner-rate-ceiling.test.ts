@@ -10,7 +10,7 @@ import { pollOnce } from '../../local/worker-runner';
 import { capturingLogger, startDeliverySystem, type DeliverySystem } from '../support/delivery-system';
 import { stoppedAfterEach } from '../support/stopped-after-each';
 import { membershipChange, profile } from '../support/factories';
-import { ENV } from '../../lambda/config/environment';
+import { DELIVERY_ENV } from '../../lambda/config/environment';
 
 /**
  * PARTNER_MAX_RPS with several worker containers at once, on real parts: fauxqs with the real SDK, a real
@@ -20,7 +20,10 @@ import { ENV } from '../../lambda/config/environment';
 
 const CEILING = 10;
 const CONTAINERS = 3;
-const LIMITED = { [ENV.partnerMaxRps]: String(CEILING), [ENV.workerMaxConcurrency]: String(CONTAINERS) };
+const LIMITED = {
+  [DELIVERY_ENV.partnerMaxRps]: String(CEILING),
+  [DELIVERY_ENV.workerMaxConcurrency]: String(CONTAINERS),
+};
 
 const start = stoppedAfterEach(startDeliverySystem);
 

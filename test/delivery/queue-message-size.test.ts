@@ -16,7 +16,7 @@ import { membershipChange } from '../support/factories';
 import { largeProfile } from '../support/large-payloads';
 import { stoppedAfterEach } from '../support/stopped-after-each';
 import { thrownBy } from '../support/thrown';
-import { ENV } from '../../lambda/config/environment';
+import { DELIVERY_ENV } from '../../lambda/config/environment';
 
 /**
  * Issue 22, item 13: SQS holds 1 MiB per message since 2025. The construct sets that on both queues
@@ -56,7 +56,7 @@ describe('queue message size in the construct', () => {
     const sizes = resourcesOfType(template, 'AWS::SQS::Queue').map(([, r]) => r.Properties?.['MaximumMessageSize']);
     expect(sizes).toEqual([MIB, MIB]);
     for (const fn of [integration.ingressFunction, integration.workerFunction])
-      expect(environmentOf(template, stack, fn)[ENV.queueMessageMaxBytes]).toBe(String(MIB));
+      expect(environmentOf(template, stack, fn)[DELIVERY_ENV.queueMessageMaxBytes]).toBe(String(MIB));
   });
 
   it("chunks to a smaller delivery queue's limit when the user sets one", () => {
@@ -64,8 +64,12 @@ describe('queue message size in the construct', () => {
     const { stack, integration, template } = synthesize({ deliveryQueueProps: { maxMessageSizeBytes: 262_144 } });
 
     // Assess
-    expect(environmentOf(template, stack, integration.ingressFunction)[ENV.queueMessageMaxBytes]).toBe('262144');
-    expect(environmentOf(template, stack, integration.workerFunction)[ENV.queueMessageMaxBytes]).toBe('262144');
+    expect(environmentOf(template, stack, integration.ingressFunction)[DELIVERY_ENV.queueMessageMaxBytes]).toBe(
+      '262144',
+    );
+    expect(environmentOf(template, stack, integration.workerFunction)[DELIVERY_ENV.queueMessageMaxBytes]).toBe(
+      '262144',
+    );
   });
 
   it('refuses a dead-letter queue that holds smaller messages than the delivery queue', () => {
@@ -97,7 +101,7 @@ describe('queue message size on a 1 MiB queue (behind the strict layer)', () => 
     await drain();
 
     // Assess
-    expect(env[ENV.queueMessageMaxBytes]).toBe(String(MIB));
+    expect(env[DELIVERY_ENV.queueMessageMaxBytes]).toBe(String(MIB));
     expect(afterFirst.objects).toEqual([]);
     expect(afterFirst.queued).toHaveLength(1);
     expect(Buffer.byteLength(afterFirst.queued[0]?.body ?? '')).toBeGreaterThan(600_000);

@@ -7,7 +7,7 @@ import { membershipChange, profiles, SECRET_API_KEY } from '../support/factories
 import { type IngressHandler, useDeliveryEntryPoints, type WorkerHandler } from '../support/entry-points';
 import { TEST_KMS_KEY_ARN } from '../support/lambda-env';
 import { handToWorker, receiveSqsEvent } from '../support/sqs-event';
-import { ENV } from '../../lambda/config/environment';
+import { DELIVERY_ENV } from '../../lambda/config/environment';
 import { SEALING_ENCRYPTION_CONTEXT } from '../../lambda/delivery/infrastructure';
 
 /**
@@ -56,7 +56,7 @@ let worker: WorkerHandler;
 
 beforeAll(async () => {
   ({ sqs, partner } = entry);
-  const env = { ...entry.deliveryEnv(), [ENV.sealingKeyId]: TEST_KMS_KEY_ARN };
+  const env = { ...entry.deliveryEnv(), [DELIVERY_ENV.sealingKeyId]: TEST_KMS_KEY_ARN };
   ingress = await entry.load('ingress', env);
   worker = await entry.load('worker', env);
 });

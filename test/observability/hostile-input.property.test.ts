@@ -8,7 +8,7 @@ import { FirehoseInputError } from '../../lambda/firehose';
 import { integration } from '../support/kit-integration';
 import { customEvents, eventBatch, membershipChange, profiles } from '../support/factories';
 import { capturingLogger, startDeliverySystem, type DeliverySystem } from '../support/delivery-system';
-import { ENV } from '../../lambda/config/environment';
+import { DELIVERY_ENV } from '../../lambda/config/environment';
 
 /**
  * Hostile and broken input at the ingress and worker entry points: the process never crashes or hangs,
@@ -17,7 +17,7 @@ import { ENV } from '../../lambda/config/environment';
 let system: DeliverySystem;
 beforeAll(async () => {
   // The production in-line deadline: a call that hangs is cut off and spilled long before the 5 s bound below.
-  system = await startDeliverySystem({ [ENV.inlineDeadlineMs]: String(DELIVERY_DEFAULTS.inlineDeadlineMs) });
+  system = await startDeliverySystem({ [DELIVERY_ENV.inlineDeadlineMs]: String(DELIVERY_DEFAULTS.inlineDeadlineMs) });
 });
 afterAll(async () => system?.stop());
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { buildContext } from '../../lambda/runtime-loop/context';
 import { errorDocument } from '../../lambda/runtime-loop/error-document';
 import { RuntimeLoopError } from '../../lambda/runtime-loop/errors';
-import { ENV } from '../../lambda/config/environment';
+import { PLATFORM_ENV } from '../../lambda/config/environment';
 
 describe('the Context the runtime loop builds', () => {
   it('counts the remaining time down from the deadline header', () => {
@@ -22,7 +22,7 @@ describe('the Context the runtime loop builds', () => {
     const context = buildContext(
       'r-2',
       { 'lambda-runtime-client-context': '{not json' },
-      { [ENV.lambdaFunctionVersion]: '7' },
+      { [PLATFORM_ENV.lambdaFunctionVersion]: '7' },
     );
     // Assess
     expect(context.clientContext).toBeUndefined();

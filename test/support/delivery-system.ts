@@ -11,7 +11,7 @@ import { startSqsEmulator, type SqsEmulator } from '../../local/sqs-emulator';
 import { emulatorDeliveryEnv } from '../../local/local-function-env';
 import { GENEROUS_INLINE_DEADLINE_MS } from './lambda-env';
 import { TEST_QUEUE_MESSAGE_BYTES } from './large-payloads';
-import { ENV } from '../../lambda/config/environment';
+import { DELIVERY_ENV } from '../../lambda/config/environment';
 
 /**
  * The whole delivery path on loopback: the real ingress pipeline and worker code, a real SQS API (fauxqs)
@@ -63,13 +63,13 @@ export async function startDeliverySystem(
   const partner = await startPartnerServer();
   const env: Record<string, string> = {
     ...emulatorDeliveryEnv(sqs, partner.url),
-    [ENV.localSealingKey]: randomBytes(32).toString('base64'),
+    [DELIVERY_ENV.localSealingKey]: randomBytes(32).toString('base64'),
     // In-line calls finish in-line even on two busy cores; a test about the deadline sets its own.
-    [ENV.inlineDeadlineMs]: String(GENEROUS_INLINE_DEADLINE_MS),
+    [DELIVERY_ENV.inlineDeadlineMs]: String(GENEROUS_INLINE_DEADLINE_MS),
     // Time-compressed retry policy: the worker waits 1 s (SQS's least) between tries of a message.
-    [ENV.backoffBaseMs]: '200',
-    [ENV.backoffMaxMs]: '1000',
-    [ENV.holdMaxMs]: '1000',
+    [DELIVERY_ENV.backoffBaseMs]: '200',
+    [DELIVERY_ENV.backoffMaxMs]: '1000',
+    [DELIVERY_ENV.holdMaxMs]: '1000',
     ...overrides,
   };
   const logLines: string[] = [];

@@ -168,6 +168,18 @@ describe('FirehoseIntegration props, merged over the defaults', () => {
     expect(kitOwned.prop).toBe(`workerFunctionProps.environment.${DELIVERY_ENV.workerMaxConcurrency}`);
   });
 
+  it('refuses at synth a worker retry setting the worker could not read, naming the variable and not its value', () => {
+    for (const name of [DELIVERY_ENV.backoffBaseMs, DELIVERY_ENV.holdMaxMs, DELIVERY_ENV.deliveryBudgetSeconds]) {
+      // Act
+      const act = () => synthesize({ workerFunctionProps: { environment: { [name]: 'ten-minutes' } } });
+      // Assess
+      expect(act).toThrow(`${name} must be a positive whole number`);
+      expect(act).not.toThrow('ten-minutes');
+    }
+    const fractional = refusal({ workerFunctionProps: { environment: { [DELIVERY_ENV.partnerMaxRps]: '12.5' } } });
+    expect(fractional.message).toMatch(/must be a whole number of at least/);
+  });
+
   it('keeps the default where an override is explicitly undefined', () => {
     // Act
     const { stack, integration, template } = synthesize({

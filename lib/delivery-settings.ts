@@ -9,6 +9,7 @@ import { mergeDefined } from './merge-props';
 import { DELIVERY_ENV } from '../lambda/config/environment';
 import { DELIVERY_INFRASTRUCTURE } from '../lambda/delivery/infrastructure';
 import { readPositiveInt } from '../lambda/config/env-readers';
+import { FUNCTION_DEFAULTS } from './function-defaults';
 
 /**
  * Merging the user's queue and event-source props over the kit's defaults, and the rules that tie the queues
@@ -17,7 +18,7 @@ import { readPositiveInt } from '../lambda/config/env-readers';
 
 /** The worker's timeout: the user's when given, so the queue's default visibility timeout follows it. */
 export function workerTimeout(overrides: Partial<NodejsFunctionProps> | undefined): Duration {
-  return overrides?.timeout ?? Duration.seconds(DELIVERY_INFRASTRUCTURE.workerTimeoutSeconds);
+  return overrides?.timeout ?? FUNCTION_DEFAULTS.workerTimeout;
 }
 
 /** A queue's props: the user's over the kit's; the redrive wiring and standard (non-FIFO) type are the kit's. */

@@ -1,4 +1,3 @@
-import { Duration } from 'aws-cdk-lib';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
@@ -11,7 +10,7 @@ import { Construct } from 'constructs';
 import { DELIVERY_ENV, PLATFORM_ENV } from '../lambda/config/environment';
 import type { FirehoseAlarmSet } from './alarms';
 import { createClaimCheckBucket } from './claim-check-bucket';
-import { MPARTICLE_ACCOUNTS } from './context-keys';
+import { MPARTICLE_ACCOUNTS } from './context-readers';
 import type { FirehoseDashboard } from './dashboard';
 import { createDeliveryQueues } from './delivery-queues';
 import {
@@ -31,6 +30,7 @@ import { DEFAULT_METRICS_NAMESPACE, SERVICE_NAMES } from './metrics';
 import { RequestCapture } from './request-capture';
 import { RUNTIME_LOOP_ENVIRONMENT } from './runtime-loop-bundling';
 import { DELIVERY_INFRASTRUCTURE } from '../lambda/delivery/infrastructure';
+import { FUNCTION_DEFAULTS } from './function-defaults';
 
 export { ConstructPropsError } from './errors';
 export { LIVE_ALIAS } from './firehose-handler';
@@ -113,7 +113,7 @@ export class FirehoseIntegration extends Construct {
     const ingress = createFirehoseHandler(this, 'Ingress', handlerSettings, {
       handler: 'ingress',
       description: 'mParticle Firehose ingress: answers each Firehose message and queues partner deliveries',
-      timeout: Duration.seconds(10),
+      timeout: FUNCTION_DEFAULTS.ingressTimeout,
       // The kit's runtime loop hands it the payload's bytes: 64-bit integers stay exact (docs/runtime-loop.md).
       environment: { ...environment, [PLATFORM_ENV.serviceName]: SERVICE_NAMES.ingress, ...RUNTIME_LOOP_ENVIRONMENT },
       bundleAwsSdk: false,

@@ -1,4 +1,3 @@
-import { Duration } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import type { NodejsFunction, NodejsFunctionProps } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type * as logs from 'aws-cdk-lib/aws-logs';
@@ -10,6 +9,7 @@ import { createFirehoseHandler, type HandlerSettings, LIVE_ALIAS } from './fireh
 import { type DeliveryResources, grantFrontDoor } from './function-grants';
 import { createFirehoseTokenSecret } from './hand-set-secrets';
 import { SERVICE_NAMES } from './metrics';
+import { FUNCTION_DEFAULTS } from './function-defaults';
 
 export interface HttpEndpointResources {
   readonly fn: NodejsFunction;
@@ -38,7 +38,7 @@ export function createHttpEndpoint(scope: Construct, options: HttpEndpointOption
   const { fn, logGroup } = createFirehoseHandler(scope, 'Http', options.handlerSettings, {
     handler: 'http',
     description: 'mParticle Firehose HTTP endpoint (Function URL): same messages as the ingress function',
-    timeout: Duration.seconds(10),
+    timeout: FUNCTION_DEFAULTS.httpTimeout,
     environment: {
       ...options.sharedEnvironment,
       [PLATFORM_ENV.serviceName]: SERVICE_NAMES.http,

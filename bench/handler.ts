@@ -9,7 +9,7 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { processRequest } from '../lambda/core/process-request';
 import { parseFirehoseRequest } from '../lambda/firehose';
 import { integration } from '../lambda/integration';
-import { createIngressFunction } from '../lambda/runtime/ingress-function';
+import { createIngressFunction } from '../lambda/composition/ingress-function';
 import { customEvents, eventBatch, membershipChange, profiles } from '../test/support/factories';
 import { emulatorDeliveryEnv } from '../local/local-function-env';
 import { recordingPort } from '../test/support/recording-port';

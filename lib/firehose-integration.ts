@@ -23,7 +23,7 @@ import { createFirehoseHandler, createIngressAlias, type HandlerSettings } from 
 import type { FirehoseIntegrationProps } from './firehose-integration-props';
 import { sharedEnvironment } from './function-environment';
 import { grantFrontDoor, grantWorker } from './function-grants';
-import { createPartnerCredentialSecret } from './hand-set-secrets';
+import { createPartnerCredentialSecret } from './manually-set-secrets';
 import { createHttpEndpoint } from './http-endpoint-resources';
 import { createMonitoring } from './integration-monitoring';
 import { DEFAULT_METRICS_NAMESPACE, SERVICE_NAMES } from './metrics';

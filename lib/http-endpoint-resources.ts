@@ -7,7 +7,7 @@ import { DELIVERY_ENV, PLATFORM_ENV, TOKEN_ENV } from '../lambda/config/environm
 import { DELIVERY_DEFAULTS } from '../lambda/delivery/defaults';
 import { createFirehoseHandler, type HandlerSettings, LIVE_ALIAS } from './firehose-handler';
 import { type DeliveryResources, grantFrontDoor } from './function-grants';
-import { createFirehoseTokenSecret } from './hand-set-secrets';
+import { createFirehoseTokenSecret } from './manually-set-secrets';
 import { SERVICE_NAMES } from './metrics';
 import { FUNCTION_DEFAULTS } from './function-defaults';
 

@@ -1,12 +1,12 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { PartnerIntegration } from '../lambda/core/partner-integration';
 import type { SqsBatchHandler } from '../lambda/delivery/worker-batch';
-import { createWorkerFunction } from '../lambda/runtime/worker-function';
+import { createWorkerFunction } from '../lambda/composition/worker-function';
 import { createHttpHandler, tokenSourceFromEnv } from '../lambda/http';
 import type { FunctionUrlHandler } from '../lambda/http/function-url';
 import { createLogger } from '../lambda/observability/logger';
 import type { WorkerObserver } from '../lambda/observability/metrics';
-import { createIngressFunction, type IngressFunction } from '../lambda/runtime/ingress-function';
+import { createIngressFunction, type IngressFunction } from '../lambda/composition/ingress-function';
 import type { SystemLog } from './system-log';
 import { FUNCTION_ENV } from '../lambda/config/environment';
 

@@ -145,7 +145,7 @@ function isToldByTheSummary(entry: Record<string, unknown>): boolean {
   return entry['message'] === 'invocation failed' && entry['errorType'] === 'FirehoseInputError';
 }
 
-/** The ingress's one summary line per invocation (lambda/runtime/ingress-runtime.ts) as a status-page record. */
+/** The ingress's one summary line per invocation (lambda/composition/ingress-runtime.ts) as a status-page record. */
 function summaryOf(entry: Record<string, unknown>): Summary | undefined {
   const ms = Number(entry['durationMs'] ?? 0);
   switch (entry['message']) {

@@ -7,7 +7,7 @@ import { answerHelp } from '../local/cli-help';
 import { createHttpHandler, parseTokenList, staticTokenSource } from '../lambda/http';
 import { createLogger } from '../lambda/observability/logger';
 import { startHttpEndpoint } from '../local/http-endpoint';
-import { createIngressFunction } from '../lambda/runtime/ingress-function';
+import { createIngressFunction } from '../lambda/composition/ingress-function';
 import { DELIVERY_ENV, LOCAL_ENV, TOKEN_ENV } from '../lambda/config/environment';
 import { readPort } from '../lambda/config/env-readers';
 

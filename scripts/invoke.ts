@@ -59,9 +59,9 @@ async function main(): Promise<void> {
     path.resolve(__dirname, '../lambda/integration') + path.sep,
     ...(integrationModule ? [path.dirname(path.resolve(integrationModule)) + path.sep] : []),
   ];
-  let ingress: import('../lambda/runtime/ingress-function').IngressFunction;
+  let ingress: import('../lambda/composition/ingress-function').IngressFunction;
   try {
-    const { createIngressFunction } = await import('../lambda/runtime/ingress-function');
+    const { createIngressFunction } = await import('../lambda/composition/ingress-function');
     const { createLogger } = await import('../lambda/observability/logger');
     const integration = integrationModule
       ? (require(path.resolve(integrationModule)) as typeof import('../lambda/integration')).integration

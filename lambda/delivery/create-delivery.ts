@@ -13,7 +13,7 @@ import { kmsKeySource } from './kms-key-source';
 import { PartnerClient } from './partner-client';
 import { partnerCredentialFromEnv } from './partner-credential';
 import { createQueuedDeliveryPort } from './queued-delivery-port';
-import { sdkModule } from './sdk-module';
+import { sdkModule } from './lazy-sdk-module';
 import { localKeySource, SecretBox } from './secret-box';
 import { createUnconfiguredPort } from './unconfigured-port';
 import { DELIVERY_ENV, PLATFORM_ENV } from '../config/environment';

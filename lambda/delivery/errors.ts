@@ -107,8 +107,8 @@ export class DeliveryNotConfiguredError extends PermanentError {
   }
 }
 
-/** A message that comes back later: its visibility timeout is already set. Tells the batch it failed. */
-export class ComeBackLaterError extends RetryableError {
+/** A message deferred to a later receive (retry or hold): its visibility timeout is already set. Tells the batch it failed. */
+export class DeliveryDeferredError extends RetryableError {
   constructor(
     readonly decision: 'retry' | 'hold',
     readonly delayMs: number,
@@ -116,6 +116,6 @@ export class ComeBackLaterError extends RetryableError {
   ) {
     const what = decision === 'hold' ? 'held' : 'will retry';
     super(`${what} in ${Math.round(delayMs / 1000)} s: ${reason}`, { retryAfterMs: delayMs });
-    this.name = 'ComeBackLaterError';
+    this.name = 'DeliveryDeferredError';
   }
 }

@@ -1,7 +1,7 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { deliverRecord, type WorkerDependencies } from './delivery-worker';
-import { ComeBackLaterError } from './errors';
+import { DeliveryDeferredError } from './errors';
 
 export type SqsBatchHandler = (event: SQSEvent, context?: Context) => Promise<SQSBatchResponse>;
 
@@ -22,7 +22,7 @@ export function createWorkerBatchHandler(deps: WorkerDependencies): SqsBatchHand
         outcomes[outcome]++;
         return outcome;
       } catch (error) {
-        if (error instanceof ComeBackLaterError) outcomes[error.decision]++;
+        if (error instanceof DeliveryDeferredError) outcomes[error.decision]++;
         throw error;
       }
     };

@@ -3,7 +3,7 @@ import type { BatchRef } from './feed-batch';
 import { progressObjectKey } from './feed-bucket-layout';
 import { LineRangeSet } from './line-range-set';
 import type { HandledBatches, ProgressStore } from './progress-store';
-import { SerialSaver } from './serial-saver';
+import { SerialSaver } from './progress-saver';
 
 /** The upload a progress object belongs to: its key and content tag (a new upload starts over). */
 export interface TrackedObject {

@@ -4,7 +4,7 @@ import { createHttpHandler, tokenSourceFromEnv } from '../http';
 import { httpInlineDeadlineMs, startWarmUp } from '../http/warm-up';
 import { createLogger } from '../observability/logger';
 import { createMetrics, ingressMetrics, METRIC_NAMES } from '../observability/metrics';
-import { createIngressFunction } from '../runtime/ingress-function';
+import { createIngressFunction } from '../composition/ingress-function';
 
 /**
  * The function behind the Function URL mParticle POSTs to (the HTTP variant). Everything expensive is built

@@ -2,7 +2,7 @@ import { createCoreDependencies } from '../../lambda/delivery/create-delivery';
 import type { PartnerIntegration } from '../../lambda/core/partner-integration';
 import { integration as defaultIntegration } from '../../lambda/integration';
 import { createLogger } from '../../lambda/observability/logger';
-import { createIngressRuntime } from '../../lambda/runtime/ingress-runtime';
+import { createIngressRuntime } from '../../lambda/composition/ingress-runtime';
 import { inProcessTarget, recordingCalls, type ReplayTarget } from './replay-records';
 import { DELIVERY_ENV } from '../../lambda/config/environment';
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { LOCAL_ENV } from '../../lambda/config/environment';
 import { createLogger } from '../../lambda/observability/logger';
-import { createIngressFunction } from '../../lambda/runtime/ingress-function';
+import { createIngressFunction } from '../../lambda/composition/ingress-function';
 import { KIT_INTEGRATION_MODULE } from '../support/kit-integration-module';
 import { integration as kit } from '../support/kit-integration';
 

@@ -3,8 +3,8 @@ import { GetQueueAttributesCommand, PurgeQueueCommand } from '@aws-sdk/client-sq
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { WorkerDependencies } from '../../lambda/delivery/delivery-worker';
 import { createLogger } from '../../lambda/observability/logger';
-import { createIngressFunction, type IngressFunction } from '../../lambda/runtime/ingress-function';
-import { createWorkerFunction } from '../../lambda/runtime/worker-function';
+import { createIngressFunction, type IngressFunction } from '../../lambda/composition/ingress-function';
+import { createWorkerFunction } from '../../lambda/composition/worker-function';
 import { pollOnce } from '../../local/worker-runner';
 import { startPartnerServer, type PartnerServer } from '../../local/partner-api-stand-in';
 import { startSqsEmulator, type SqsEmulator } from '../../local/sqs-emulator';

@@ -1,6 +1,6 @@
 import { FirehoseInputError } from '../firehose/errors';
 import { SettingError } from '../firehose/settings';
-import { errorMessage, RetryableError } from '../common/errors';
+import { errorMessage, isRetryable } from '../common/errors';
 import { fullJitterDelayMs, type BackoffPolicy } from '../common/retry';
 import { PartnerRejectedError, PartnerUnavailableError, SealedSecretsUnreadableError } from './errors';
 
@@ -171,7 +171,7 @@ export function partnerOutcome(error: unknown): AttemptOutcome {
     const status = error.status === undefined ? {} : { status: error.status };
     return { kind: 'unavailable', message: error.message, excerpt: error.excerpt, ...status, ...retryAfter };
   }
-  if (error instanceof RetryableError) return { kind: 'unavailable', message: error.message };
+  if (isRetryable(error)) return { kind: 'unavailable', message: errorMessage(error) };
   return { kind: 'error', message: errorMessage(error), error, retryable: false };
 }
 
@@ -184,7 +184,7 @@ export function preparationOutcome(error: unknown): AttemptOutcome {
     return { kind: 'unusable', reason: error.message, unopenable: true };
   // A bad setting is not "unopenable": a fix on our side (an integration that reads it differently) can help.
   if (error instanceof SettingError) return { kind: 'unusable', reason: error.message };
-  return { kind: 'error', message: errorMessage(error), error, retryable: error instanceof RetryableError };
+  return { kind: 'error', message: errorMessage(error), error, retryable: isRetryable(error) };
 }
 
 /**

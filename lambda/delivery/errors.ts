@@ -1,16 +1,18 @@
-import { PermanentError, RetryableError } from '../common/errors';
+import { KitError } from '../common/errors';
 import { DELIVERY_ENV } from '../config/environment';
 import { FirehoseInputError } from '../firehose/errors';
 
 /**
- * Every error of the delivery folder, in one place. Each extends RetryableError or PermanentError
- * (../common/errors.ts): whether trying again can help is the error's type, and the delivery policy
- * (delivery-policy.ts) decides by it. Two exceptions on purpose: a claim-check object that is gone is an
- * input error (parked with its field path), and one already delivered is no failure at all.
+ * Every error of the delivery folder, in one place, under `DeliveryError`. Each fixes `retryable` in its type:
+ * whether trying again can help, which the delivery policy (delivery-policy.ts) decides by. Two exceptions on
+ * purpose: a claim-check object that is gone is an input error (parked with its field path), and one already
+ * delivered is no failure at all.
  */
+export abstract class DeliveryError extends KitError {}
 
 /** The partner refused for good (4xx other than 408/429): retrying the same body cannot help. */
-export class PartnerRejectedError extends PermanentError {
+export class PartnerRejectedError extends DeliveryError {
+  readonly retryable = false as const;
   constructor(
     override readonly status: number,
     readonly excerpt: string,
@@ -21,7 +23,8 @@ export class PartnerRejectedError extends PermanentError {
 }
 
 /** The partner was unavailable (408, 429, 5xx): worth retrying, after `retryAfterMs` if it said so. */
-export class PartnerUnavailableError extends RetryableError {
+export class PartnerUnavailableError extends DeliveryError {
+  readonly retryable = true as const;
   constructor(
     status: number,
     retryAfterMs: number | undefined,
@@ -36,7 +39,8 @@ export class PartnerUnavailableError extends RetryableError {
  * The credential could not be had: not configured, or its secret unreadable. Retryable: a deployment or
  * Secrets Manager fix heals it, and the queued call is then delivered without a redrive.
  */
-export class PartnerCredentialUnavailableError extends RetryableError {
+export class PartnerCredentialUnavailableError extends DeliveryError {
+  readonly retryable = true as const;
   constructor(message: string, cause?: unknown) {
     super(message, { cause });
     this.name = 'PartnerCredentialUnavailableError';
@@ -44,7 +48,8 @@ export class PartnerCredentialUnavailableError extends RetryableError {
 }
 
 /** SQS did not take or give a message as asked: trying again later can help. */
-export class QueueUnavailableError extends RetryableError {
+export class QueueUnavailableError extends DeliveryError {
+  readonly retryable = true as const;
   constructor(message: string, cause?: unknown) {
     super(message, { cause });
     this.name = 'QueueUnavailableError';
@@ -70,7 +75,8 @@ export class ClaimCheckDoneError extends Error {
 }
 
 /** S3 did not answer as it should: trying again later can help. */
-export class ClaimCheckUnavailableError extends RetryableError {
+export class ClaimCheckUnavailableError extends DeliveryError {
+  readonly retryable = true as const;
   constructor(message: string, cause: unknown) {
     super(message, { cause });
     this.name = 'ClaimCheckUnavailableError';
@@ -78,7 +84,8 @@ export class ClaimCheckUnavailableError extends RetryableError {
 }
 
 /** A message outgrew SQS and no bucket is configured: a deployment error, not a data error. */
-export class ClaimCheckNotConfiguredError extends PermanentError {
+export class ClaimCheckNotConfiguredError extends DeliveryError {
+  readonly retryable = false as const;
   constructor(bytes: number, envName: string) {
     super(`a queue message of ${bytes} bytes needs the claim-check bucket (${envName} is not set)`);
     this.name = 'ClaimCheckNotConfiguredError';
@@ -89,7 +96,8 @@ export class ClaimCheckNotConfiguredError extends PermanentError {
  * Sealed secrets that can never be opened: the ciphertext or its data key was altered (or sealed under
  * another key). Permanent, so the message is parked with this reason instead of being retried.
  */
-export class SealedSecretsUnreadableError extends PermanentError {
+export class SealedSecretsUnreadableError extends DeliveryError {
+  readonly retryable = false as const;
   constructor(cause?: unknown) {
     super('sealed settings do not decrypt', { cause });
     this.name = 'SealedSecretsUnreadableError';
@@ -97,7 +105,8 @@ export class SealedSecretsUnreadableError extends PermanentError {
 }
 
 /** Data arrived where nothing would deliver it: the invocation fails instead of answering success. */
-export class DeliveryNotConfiguredError extends PermanentError {
+export class DeliveryNotConfiguredError extends DeliveryError {
+  readonly retryable = false as const;
   constructor() {
     super(
       `${DELIVERY_ENV.partnerApiUrl} is not set: refusing to accept data that would not be delivered ` +
@@ -108,7 +117,8 @@ export class DeliveryNotConfiguredError extends PermanentError {
 }
 
 /** A message deferred to a later receive (retry or hold): its visibility timeout is already set. Tells the batch it failed. */
-export class DeliveryDeferredError extends RetryableError {
+export class DeliveryDeferredError extends DeliveryError {
+  readonly retryable = true as const;
   constructor(
     readonly decision: 'retry' | 'hold',
     readonly delayMs: number,

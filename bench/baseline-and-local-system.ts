@@ -1,4 +1,4 @@
-import { ENV } from '../lambda/config/environment';
+import { FUNCTION_ENV } from '../lambda/config/environment';
 import type { LocalSystem } from '../local/local-system';
 import { startPartnerServer, type PartnerServer } from '../local/partner-api-stand-in';
 import { startTestLocalSystem } from '../test/support/local-system';
@@ -12,10 +12,10 @@ export async function withBaselineAndLocalSystem<T>(
   env: Readonly<Record<string, string>>,
   run: (parts: { readonly bare: PartnerServer; readonly system: LocalSystem }) => Promise<T>,
 ): Promise<T> {
-  process.env[ENV.logLevel] = 'ERROR';
+  process.env[FUNCTION_ENV.logLevel] = 'ERROR';
   const bare = await startPartnerServer();
   try {
-    const system = await startTestLocalSystem({ env: { ...env, [ENV.logLevel]: 'ERROR' } });
+    const system = await startTestLocalSystem({ env: { ...env, [FUNCTION_ENV.logLevel]: 'ERROR' } });
     try {
       return await run({ bare, system });
     } finally {

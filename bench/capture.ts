@@ -6,12 +6,12 @@
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import type * as Fauxqs from 'fauxqs';
 import { s3CaptureSink } from '../lambda/capture/capture-sink';
-import { CAPTURE_DEFAULTS } from '../lambda/delivery/defaults';
 import { importEsm } from '../local/import-esm';
 import { capturingIngress } from '../test/capture/support';
 import { customEvents, eventBatch } from '../test/support/factories';
 import { median, percentile, timeEach } from './stats';
 import { PLATFORM_ENV } from '../lambda/config/environment';
+import { CAPTURE_DEFAULTS } from '../lambda/capture/capture-defaults';
 
 export interface CaptureOverhead {
   readonly offMedianMs: number;

@@ -14,7 +14,6 @@ import { execFileSync, spawn } from 'node:child_process';
 import { build } from 'esbuild';
 import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { ENV } from '../lambda/delivery/defaults';
 import { RUNTIME_LOOP_FILES } from '../lambda/runtime-loop/files';
 import { localFunctionEnv, useLocalAwsCredentials } from '../local/local-function-env';
 import { startPartnerServer } from '../local/partner-api-stand-in';
@@ -24,6 +23,7 @@ import { ESBUILD_TARGET } from '../lib/node-runtime';
 import { bundleRuntimeLoop } from '../local/runtime-loop-process';
 import { MANAGED_RUNTIME_ARGS, spawnThroughWrapper } from '../local/runtime-loop-process';
 import { median } from './stats';
+import { DELIVERY_ENV, FUNCTION_ENV, PLATFORM_ENV } from '../lambda/config/environment';
 
 // A real session id (beyond 2^53), so the ingress takes its lossless path as on real traffic.
 const FIRST_REQUEST =
@@ -31,7 +31,11 @@ const FIRST_REQUEST =
   '"events":[{"type":"custom_event","id":"e1","name":"x","session_id":4957918240501247982}]}';
 
 const MANAGED_STAND_IN = path.join(__dirname, 'managed-runtime-stand-in.mjs');
-const ENV_FOR_RUNS = { [ENV.logLevel]: 'ERROR', [ENV.partnerApiUrl]: '', [ENV.deliveryQueueUrl]: '' };
+const ENV_FOR_RUNS = {
+  [FUNCTION_ENV.logLevel]: 'ERROR',
+  [DELIVERY_ENV.partnerApiUrl]: '',
+  [DELIVERY_ENV.deliveryQueueUrl]: '',
+};
 
 export interface ColdStartResult {
   readonly runs: number;
@@ -124,9 +128,9 @@ export async function runColdStartBench(ingressBundle: string, outDir: string, r
       env: {
         ...process.env,
         ...ENV_FOR_RUNS,
-        [ENV.lambdaRuntimeApi]: address,
-        [ENV.lambdaTaskRoot]: taskRoot,
-        [ENV.lambdaHandler]: 'index.handler',
+        [PLATFORM_ENV.lambdaRuntimeApi]: address,
+        [PLATFORM_ENV.lambdaTaskRoot]: taskRoot,
+        [PLATFORM_ENV.lambdaHandler]: 'index.handler',
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -153,7 +157,7 @@ export async function runColdStartBench(ingressBundle: string, outDir: string, r
   useLocalAwsCredentials('us-east-1');
   const sqs = await startSqsEmulator();
   const partner = await startPartnerServer();
-  const deliveryEnv = { ...localFunctionEnv({ partnerUrl: partner.url, sqs }), [ENV.logLevel]: 'ERROR' };
+  const deliveryEnv = { ...localFunctionEnv({ partnerUrl: partner.url, sqs }), [FUNCTION_ENV.logLevel]: 'ERROR' };
   try {
     for (let i = 0; i < runs; i++) {
       // Interleaved, so machine noise hits all alike; a fresh stand-in (fresh sockets) for each run.

@@ -16,7 +16,7 @@ import { parseFirehoseRequest, type AudienceMembershipChangeRequest } from '../l
 import { integration } from '../lambda/integration';
 import { createLogger } from '../lambda/observability/logger';
 import { createMetrics, ingressMetrics, workerMetrics } from '../lambda/observability/metrics';
-import { createIngressRuntime } from '../lambda/runtime/ingress-runtime';
+import { createIngressRuntime } from '../lambda/composition/ingress-runtime';
 import { customEvents, eventBatch, membershipChange, profiles } from '../test/support/factories';
 import { recordingPort } from '../test/support/recording-port';
 

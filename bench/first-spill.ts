@@ -12,7 +12,7 @@
  * path, lambda/delivery/defaults.ts). Loopback only; bounded in time.
  */
 import path from 'node:path';
-import { ENV } from '../lambda/config/environment';
+import { FUNCTION_ENV } from '../lambda/config/environment';
 import { startInvokeApi } from '../local/lambda-invoke-api';
 import { localFunctionEnv, useLocalAwsCredentials } from '../local/local-function-env';
 import { LOCAL_ACCOUNT_ID } from '../local/local-system';
@@ -95,7 +95,7 @@ export async function runFirstSpillBench(
     if (mode === '503') return { kind: 'status', status: 503 };
     return { kind: 'slow', delayMs: mode === 'slow' ? SLOW_ANSWER_MS : ANSWER_MS };
   });
-  const env = localFunctionEnv({ partnerUrl: partner.url, sqs, extra: { [ENV.logLevel]: 'ERROR' } });
+  const env = localFunctionEnv({ partnerUrl: partner.url, sqs, extra: { [FUNCTION_ENV.logLevel]: 'ERROR' } });
 
   /** One fresh container of `taskRoot` behind the Invoke API: its cold call, the flaky calls, the healthy ones. */
   const round = async (taskRoot: string, r: number, into: Samples): Promise<void> => {

@@ -9,14 +9,14 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { processRequest } from '../lambda/core/process-request';
 import { parseFirehoseRequest } from '../lambda/firehose';
 import { integration } from '../lambda/integration';
-import { createIngressFunction } from '../lambda/runtime/ingress-function';
+import { createIngressFunction } from '../lambda/composition/ingress-function';
 import { customEvents, eventBatch, membershipChange, profiles } from '../test/support/factories';
 import { emulatorDeliveryEnv } from '../local/local-function-env';
 import { recordingPort } from '../test/support/recording-port';
 import { startPartnerServer } from '../local/partner-api-stand-in';
 import { startSqsEmulator } from '../local/sqs-emulator';
 import { median, percentile, timeEach } from './stats';
-import { ENV } from '../lambda/config/environment';
+import { DELIVERY_ENV } from '../lambda/config/environment';
 
 export interface HandlerRow {
   readonly case: string;
@@ -82,7 +82,7 @@ export async function runHandlerBench(): Promise<HandlerRow[]> {
   const partner = await startPartnerServer();
   const env = {
     ...emulatorDeliveryEnv(sqs, partner.url),
-    [ENV.localSealingKey]: randomBytes(32).toString('base64'),
+    [DELIVERY_ENV.localSealingKey]: randomBytes(32).toString('base64'),
   };
   const loopback = createIngressFunction({ env, logger: silent, service: 'firehose-ingress' });
 

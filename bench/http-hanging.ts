@@ -11,8 +11,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { build } from 'esbuild';
-import { ENV, PLATFORM_ENV } from '../lambda/config/environment';
-import { TOKEN_ENV } from '../lambda/http/token-source';
+import { DELIVERY_ENV, PLATFORM_ENV, TOKEN_ENV } from '../lambda/config/environment';
 import { startSqsEmulator } from '../local/sqs-emulator';
 import { customEvents, eventBatch } from '../test/support/factories';
 import { startKmsStandIn } from '../test/support/kms-stand-in';
@@ -105,10 +104,10 @@ export async function runHttpHangingBench(
   const env: NodeJS.ProcessEnv = {
     [PLATFORM_ENV.path]: process.env[PLATFORM_ENV.path],
     ...LAMBDA_LIKE_ENV,
-    [ENV.lambdaFunctionName]: 'firehose-http-bench',
+    [PLATFORM_ENV.lambdaFunctionName]: 'firehose-http-bench',
     ...emulatorDeliveryEnv(sqs, partner.url),
-    [ENV.sealingKeyId]: TEST_KMS_KEY_ARN,
-    [ENV.kmsEndpoint]: kms.url,
+    [DELIVERY_ENV.sealingKeyId]: TEST_KMS_KEY_ARN,
+    [PLATFORM_ENV.kmsEndpoint]: kms.url,
     [TOKEN_ENV.tokens]: TOKEN,
   };
   const body = JSON.stringify(eventBatch(customEvents(100)));

@@ -5,10 +5,10 @@
  * same requests against a bare HTTP server on this machine, so the ratio shows what the kit adds over the
  * HTTP stack. This is where the timing promise lives; test/http/delivery.test.ts only checks for a hang.
  */
-import { TOKEN_ENV } from '../lambda/http/token-source';
 import { withBaselineAndLocalSystem } from './baseline-and-local-system';
 import { customEvents, eventBatch } from '../test/support/factories';
 import { median, percentile } from './stats';
+import { TOKEN_ENV } from '../lambda/config/environment';
 
 export interface HttpLatencyResult {
   readonly requests: number;

@@ -9,7 +9,7 @@
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import autocannon from 'autocannon';
-import { ENV } from '../lambda/config/environment';
+import { FUNCTION_ENV } from '../lambda/config/environment';
 import { startInvokeApi } from '../local/lambda-invoke-api';
 import { LOCAL_ACCOUNT_ID } from '../local/local-system';
 import { startLoopIngress } from '../local/loop-ingress';
@@ -86,7 +86,7 @@ async function withEmptyHandlerInvokeApi<T>(run: (invokeUrl: string) => Promise<
     mkdirSync(taskRoot, { recursive: true });
     writeFileSync(path.join(taskRoot, 'index.js'), EMPTY_HANDLER);
     await bundleRuntimeLoop(taskRoot);
-    const pool = await startLoopIngress({ env: { [ENV.logLevel]: 'ERROR' }, log: new SystemLog(), taskRoot });
+    const pool = await startLoopIngress({ env: { [FUNCTION_ENV.logLevel]: 'ERROR' }, log: new SystemLog(), taskRoot });
     try {
       const api = await startInvokeApi({
         port: 0,

@@ -4,7 +4,7 @@
  * bound would mean state kept across invocations (a leak).
  */
 import { createLogger } from '../lambda/observability/logger';
-import { createIngressFunction } from '../lambda/runtime/ingress-function';
+import { createIngressFunction } from '../lambda/composition/ingress-function';
 import { customEvents, eventBatch } from '../test/support/factories';
 
 /** Heap growth allowed between invocation 1,000 and 10,000 (RSS is reported too, but V8 keeps freed pages). */

@@ -16,7 +16,7 @@ import type { ChildProcess } from 'node:child_process';
 import { spawn } from 'node:child_process';
 import { existsSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { ENV } from '../lambda/config/environment';
+import { PLATFORM_ENV } from '../lambda/config/environment';
 import { startRuntimeApiStandIn, type RuntimeOutcome } from '../local/runtime-api-stand-in';
 import {
   bundleRuntimeLoop,
@@ -85,11 +85,11 @@ interface Observed {
 }
 
 const SANDBOX_ENV = {
-  [ENV.lambdaFunctionName]: 'firehose-ingress',
-  [ENV.lambdaFunctionVersion]: '$LATEST',
-  [ENV.lambdaMemorySize]: '1024',
-  [ENV.lambdaLogGroupName]: '/aws/lambda/firehose-ingress',
-  [ENV.lambdaLogStreamName]: 'parity',
+  [PLATFORM_ENV.lambdaFunctionName]: 'firehose-ingress',
+  [PLATFORM_ENV.lambdaFunctionVersion]: '$LATEST',
+  [PLATFORM_ENV.lambdaMemorySize]: '1024',
+  [PLATFORM_ENV.lambdaLogGroupName]: '/aws/lambda/firehose-ingress',
+  [PLATFORM_ENV.lambdaLogStreamName]: 'parity',
 };
 
 async function observe(start: (api: string) => ChildProcess, payload: string): Promise<Observed> {
@@ -168,12 +168,17 @@ async function main(): Promise<void> {
   try {
     for (const scenario of SCENARIOS) {
       writeFileSync(path.join(root, 'index.js'), scenario.source);
-      const env = { ...process.env, ...SANDBOX_ENV, [ENV.lambdaTaskRoot]: root, [ENV.lambdaHandler]: 'index.handler' };
+      const env = {
+        ...process.env,
+        ...SANDBOX_ENV,
+        [PLATFORM_ENV.lambdaTaskRoot]: root,
+        [PLATFORM_ENV.lambdaHandler]: 'index.handler',
+      };
       const payload = scenario.payload ?? '{"type":"parity"}';
       const ric = await observe(
         (api) =>
           spawn(process.execPath, [...MANAGED_RUNTIME_ARGS.slice(0, -1), ricEntry], {
-            env: { ...env, [ENV.lambdaRuntimeApi]: api },
+            env: { ...env, [PLATFORM_ENV.lambdaRuntimeApi]: api },
             cwd: root,
             stdio: ['ignore', 'pipe', 'pipe'],
           }),

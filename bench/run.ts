@@ -19,7 +19,7 @@ import { runLoadBench } from './load';
 import { execFileSync } from 'node:child_process';
 import type { MemoryResult } from './memory';
 import { checkTargets, formatChecks, TARGETS } from './targets';
-import { ENV } from '../lambda/config/environment';
+import { FUNCTION_ENV } from '../lambda/config/environment';
 
 const USAGE = `usage: npm run bench [-- --update]
 
@@ -39,7 +39,7 @@ async function main(): Promise<void> {
   }
   const started = Date.now();
   const outDir = path.join(__dirname, 'out');
-  process.env[ENV.logLevel] = 'ERROR';
+  process.env[FUNCTION_ENV.logLevel] = 'ERROR';
 
   console.log('1/4 handler overhead…');
   const handler = await runHandlerBench();

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /** CDK entry point (`"app": "npx tsx bin/app.ts"` in cdk.json); everything else lives in lib/app.ts. */
 import { buildApp } from '../lib/app';
-import { ConstructPropsError } from '../lib/construct-props-error';
+import { ConstructPropsError } from '../lib/errors';
 
 /**
  * A setting the user got wrong (a `-c` value, cdk.json, a construct prop) is told in one line, the way

@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { UsageError } from '../local/errors';
 
 /** `npm run certify` arguments. Exactly one target; the local system when none is given. */
 export type CertifyTargetArgs =
@@ -32,10 +33,6 @@ export interface CertifyArgs {
   readonly statusUrl: string | undefined;
   readonly settingsEnv: string | undefined;
   readonly help: boolean;
-}
-
-export class UsageError extends Error {
-  override readonly name = 'UsageError';
 }
 
 export const DEFAULT_LOCAL_ENDPOINT = 'http://127.0.0.1:3001';

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { PartnerIntegration } from '../lambda/core/partner-integration';
 import { allAccountSettings } from '../lambda/firehose';
 import { certifyTarget, type CertifyOptions } from './certify-target';
-import { UsageError, type CertifyArgs } from './cli-args';
+import type { CertifyArgs } from './cli-args';
 import { deploymentChecks } from './deployment-checks';
 import { httpTarget } from './http-target';
 import { invokeTarget } from './invoke-target';
@@ -11,6 +11,7 @@ import { regionsFromOutputs } from './outputs-file';
 import { statusPageDeliveries } from './partner-receipts';
 import { redactor } from './redact';
 import type { CheckResult, Target } from './types';
+import { UsageError } from '../local/errors';
 
 /**
  * From parsed arguments to check results: builds the targets (one per region), runs them all at once, and
@@ -23,7 +24,7 @@ export interface CertifyDependencies {
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly readFile: (path: string) => string;
   /**
-   * The integration in this checkout (or ENV.localIntegrationModule's, as `npm start` runs it): its registration
+   * The integration in this checkout (or LOCAL_ENV.localIntegrationModule's, as `npm start` runs it): its registration
    * spots a stale deployment, its mappings say which messages reach the partner.
    */
   readonly integration: PartnerIntegration;

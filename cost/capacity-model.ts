@@ -49,7 +49,7 @@ const KNOBS = {
   invokeRate:
     'raise "Concurrent executions" (Service Quotas): the invoke rate limit is 10 × it; more events per request also lowers the rate',
   eventSource:
-    "DELIVERY_DEFAULTS.workerMaxConcurrency (the event source's maximum concurrency, up to 1,000) or workerBatchSize; keep under what the partner API accepts",
+    "DELIVERY_INFRASTRUCTURE.workerMaxConcurrency (the event source's maximum concurrency, up to 1,000) or workerBatchSize; keep under what the partner API accepts",
   kms: 'a KMS quota increase, or a longer data key age (kms-key-source.ts)',
   inFlight:
     'faster partner calls or a higher worker concurrency (messages wait in the queue, not in flight, otherwise)',

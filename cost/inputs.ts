@@ -1,4 +1,5 @@
 import { DELIVERY_DEFAULTS } from '../lambda/delivery/defaults';
+import { DELIVERY_INFRASTRUCTURE } from '../lambda/delivery/infrastructure';
 
 /**
  * What the cost and capacity models start from. Durations come from `npm run bench` (bench/results.json)
@@ -61,8 +62,8 @@ export const DEFAULT_INPUTS: ModelInputs = {
   queueBytesPerProfile: 420,
   queueMessageOverheadBytes: 1_200,
   queueMessageMaxBytes: DELIVERY_DEFAULTS.queueMessageMaxBytes,
-  workerBatchSize: DELIVERY_DEFAULTS.workerBatchSize,
-  workerMaxConcurrency: DELIVERY_DEFAULTS.workerMaxConcurrency,
+  workerBatchSize: DELIVERY_INFRASTRUCTURE.workerBatchSize,
+  workerMaxConcurrency: DELIVERY_INFRASTRUCTURE.workerMaxConcurrency,
   ingressLogBytes: 1_400,
   workerLogBytes: 1_300,
   dataKeyMaxAgeSeconds: 15 * 60,

@@ -24,7 +24,7 @@ export interface FirehoseAlarmsProps extends MonitoredResources {
   /** How old the oldest undelivered message may get before someone should look at the partner API. */
   readonly backlogAgeThreshold?: Duration;
   /**
-   * The worker's delivery budget (its ENV.deliveryBudgetSeconds): a day before queued messages reach it,
+   * The worker's delivery budget (its DELIVERY_ENV.deliveryBudgetSeconds): a day before queued messages reach it,
    * an alarm says they are about to be parked. @default DELIVERY_DEFAULTS.deliveryBudgetSeconds
    */
   readonly deliveryBudget?: Duration;

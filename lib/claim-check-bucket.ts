@@ -3,8 +3,8 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
-import { DELIVERY_DEFAULTS } from '../lambda/delivery/defaults';
 import { acknowledgePrefixWildcard } from './nag-acknowledgements';
+import { DELIVERY_INFRASTRUCTURE } from '../lambda/delivery/infrastructure';
 
 /**
  * Where queue messages too large for SQS wait (lambda/delivery/claim-check.ts), as `ClaimCheckBucket` in
@@ -35,14 +35,14 @@ export function grantClaimChecks(fn: lambda.IFunction, bucket: s3.Bucket, sid: s
     new iam.PolicyStatement({
       sid,
       actions,
-      resources: [bucket.arnForObjects(`${DELIVERY_DEFAULTS.claimCheckPrefix}*`)],
+      resources: [bucket.arnForObjects(`${DELIVERY_INFRASTRUCTURE.claimCheckPrefix}*`)],
     }),
   );
   if (fn.role) {
     acknowledgePrefixWildcard(
       fn.role,
       bucket,
-      DELIVERY_DEFAULTS.claimCheckPrefix,
+      DELIVERY_INFRASTRUCTURE.claimCheckPrefix,
       "Claim-check objects get random key names; the wildcard is limited to the kit's own prefix in its own bucket.",
     );
   }

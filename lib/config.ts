@@ -6,13 +6,24 @@
 import { errorMessage } from '../lambda/common/errors';
 import { checkCustomerSecretPrefix } from '../lambda/feeds/feed-customer';
 import { DEFAULT_METRICS_NAMESPACE } from '../lambda/observability/metrics';
-import { CONTEXT_KEYS, DEFAULT_REGIONS } from './context-keys';
-import { readBoolean, readHttpsUrl, readString, readStringList, readWholeNumber } from './context-values';
-import { readAccounts, readAlarmTopicArn } from './regional-context';
-import { type LogLevel, readCapture, readLogLevel, readRetention } from './telemetry-context';
+import {
+  CONTEXT_KEYS,
+  DEFAULT_REGIONS,
+  type LogLevel,
+  readAccounts,
+  readAlarmTopicArn,
+  readBoolean,
+  readCapture,
+  readHttpsUrl,
+  readLogLevel,
+  readRetention,
+  readString,
+  readStringList,
+  readWholeNumber,
+} from './context-readers';
 
 // Tests read the default accounts beside readAppConfig.
-export { MPARTICLE_ACCOUNTS } from './context-keys';
+export { MPARTICLE_ACCOUNTS } from './context-readers';
 
 /** Settings for one regional stack. */
 export interface RegionConfig {

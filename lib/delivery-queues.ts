@@ -2,9 +2,10 @@ import { Duration } from 'aws-cdk-lib';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { DELIVERY_DEFAULTS } from '../lambda/delivery/defaults';
-import { ConstructPropsError } from './construct-props-error';
+import { ConstructPropsError } from './errors';
 import { checkDeliverySettings, mergeQueueProps } from './delivery-settings';
 import type { FirehoseIntegrationProps } from './firehose-integration-props';
+import { DELIVERY_INFRASTRUCTURE } from '../lambda/delivery/infrastructure';
 
 export interface DeliveryQueues {
   readonly deliveryQueue: sqs.Queue;
@@ -30,7 +31,7 @@ export function createDeliveryQueues(
     {
       encryption: sqs.QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
-      retentionPeriod: Duration.days(DELIVERY_DEFAULTS.deadLetterRetentionDays),
+      retentionPeriod: Duration.days(DELIVERY_INFRASTRUCTURE.deadLetterRetentionDays),
       // Explicit, as on the delivery queue: a parked copy is as large as the message it copies.
       maxMessageSizeBytes: DELIVERY_DEFAULTS.queueMessageMaxBytes,
     },
@@ -42,14 +43,14 @@ export function createDeliveryQueues(
     {
       encryption: sqs.QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
-      retentionPeriod: Duration.days(DELIVERY_DEFAULTS.queueRetentionDays),
+      retentionPeriod: Duration.days(DELIVERY_INFRASTRUCTURE.queueRetentionDays),
       // AWS guidance for Lambda event sources: at least six times the function timeout, so Lambda can retry a
       // throttled batch before SQS makes its messages visible again.
       visibilityTimeout: Duration.seconds(6 * workerTimeout.toSeconds()),
       // Explicit rather than the library default, so the functions' chunk size (below) is what the queue holds.
       maxMessageSizeBytes: DELIVERY_DEFAULTS.queueMessageMaxBytes,
       // A backstop only a crashing worker reaches: the worker parks, with a reason, what it gives up on.
-      deadLetterQueue: { queue: deadLetterQueue, maxReceiveCount: DELIVERY_DEFAULTS.redriveMaxReceiveCount },
+      deadLetterQueue: { queue: deadLetterQueue, maxReceiveCount: DELIVERY_INFRASTRUCTURE.redriveMaxReceiveCount },
     },
     props.deliveryQueueProps,
   );

@@ -2,10 +2,14 @@ import { Duration } from 'aws-cdk-lib';
 import type { SqsEventSourceProps } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { NodejsFunctionProps } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
-import { DELIVERY_DEFAULTS, ENV } from '../lambda/delivery/defaults';
+import { DELIVERY_DEFAULTS } from '../lambda/delivery/defaults';
 import { maxReceivesWithin, type RetryPolicy } from '../lambda/delivery/delivery-policy';
-import { ConstructPropsError } from './construct-props-error';
+import { ConstructPropsError } from './errors';
 import { mergeDefined } from './merge-props';
+import { DELIVERY_ENV } from '../lambda/config/environment';
+import { DELIVERY_INFRASTRUCTURE } from '../lambda/delivery/infrastructure';
+import { readPositiveInt } from '../lambda/config/env-readers';
+import { FUNCTION_DEFAULTS } from './function-defaults';
 
 /**
  * Merging the user's queue and event-source props over the kit's defaults, and the rules that tie the queues
@@ -14,7 +18,7 @@ import { mergeDefined } from './merge-props';
 
 /** The worker's timeout: the user's when given, so the queue's default visibility timeout follows it. */
 export function workerTimeout(overrides: Partial<NodejsFunctionProps> | undefined): Duration {
-  return overrides?.timeout ?? Duration.seconds(DELIVERY_DEFAULTS.workerTimeoutSeconds);
+  return overrides?.timeout ?? FUNCTION_DEFAULTS.workerTimeout;
 }
 
 /** A queue's props: the user's over the kit's; the redrive wiring and standard (non-FIFO) type are the kit's. */
@@ -84,7 +88,7 @@ export function checkDeliverySettings(settings: DeliverySettings): void {
   if (retentionSeconds < budgetSeconds) {
     throw new ConstructPropsError(
       'deliveryQueueProps.retentionPeriod',
-      `(${retentionSeconds} s) is shorter than the worker's retry budget (${budgetSeconds} s: its delivery budget and one worker run), so SQS would delete messages the worker still retries; lower ${ENV.deliveryBudgetSeconds} in workerFunctionProps.environment`,
+      `(${retentionSeconds} s) is shorter than the worker's retry budget (${budgetSeconds} s: its delivery budget and one worker run), so SQS would delete messages the worker still retries; lower ${DELIVERY_ENV.deliveryBudgetSeconds} in workerFunctionProps.environment`,
     );
   }
   checkRedriveBackstop(settings);
@@ -113,10 +117,10 @@ function checkRedriveBackstop(settings: DeliverySettings): void {
   const least = leastHoldMaxMs(policy, maxReceiveCount);
   const fix =
     least === undefined
-      ? `no ${ENV.holdMaxMs} keeps it under: lower ${ENV.deliveryBudgetSeconds}`
-      : `set it to at least ${least} ms, or lower ${ENV.deliveryBudgetSeconds}`;
+      ? `no ${DELIVERY_ENV.holdMaxMs} keeps it under: lower ${DELIVERY_ENV.deliveryBudgetSeconds}`
+      : `set it to at least ${least} ms, or lower ${DELIVERY_ENV.deliveryBudgetSeconds}`;
   throw new ConstructPropsError(
-    `workerFunctionProps.environment.${ENV.holdMaxMs}`,
+    `workerFunctionProps.environment.${DELIVERY_ENV.holdMaxMs}`,
     `(${policy.holdMaxMs} ms) lets a message that fails at every try be received up to ${receives.toLocaleString('en-US')} times within the delivery budget (${policy.budgetMs / 1000} s), at or over the delivery queue's maxReceiveCount (${maxReceiveCount}): SQS would move messages to the dead-letter queue mid-outage, without a reason; ${fix}`,
   );
 }
@@ -126,10 +130,10 @@ function workerRetryPolicy(workerEnvironment: Readonly<Record<string, string>>):
   return {
     budgetMs: deliveryBudgetSeconds(workerEnvironment) * 1000,
     backoff: {
-      baseMs: positiveInt(workerEnvironment[ENV.backoffBaseMs]) ?? DELIVERY_DEFAULTS.backoffBaseMs,
-      maxMs: positiveInt(workerEnvironment[ENV.backoffMaxMs]) ?? DELIVERY_DEFAULTS.backoffMaxMs,
+      baseMs: readPositiveInt(workerEnvironment, DELIVERY_ENV.backoffBaseMs, DELIVERY_DEFAULTS.backoffBaseMs),
+      maxMs: readPositiveInt(workerEnvironment, DELIVERY_ENV.backoffMaxMs, DELIVERY_DEFAULTS.backoffMaxMs),
     },
-    holdMaxMs: positiveInt(workerEnvironment[ENV.holdMaxMs]) ?? DELIVERY_DEFAULTS.holdMaxMs,
+    holdMaxMs: readPositiveInt(workerEnvironment, DELIVERY_ENV.holdMaxMs, DELIVERY_DEFAULTS.holdMaxMs),
   };
 }
 
@@ -155,12 +159,12 @@ export function checkPartnerRateCeiling(
   workerEnvironment: Readonly<Record<string, string>>,
   maxConcurrency: number,
 ): void {
-  const raw = workerEnvironment[ENV.partnerMaxRps];
+  const raw = workerEnvironment[DELIVERY_ENV.partnerMaxRps];
   if (raw === undefined || raw === '') return;
-  const ceiling = positiveInt(raw);
-  if (ceiling === undefined || ceiling < maxConcurrency) {
+  const ceiling = Number(raw);
+  if (!Number.isInteger(ceiling) || ceiling < maxConcurrency) {
     throw new ConstructPropsError(
-      `workerFunctionProps.environment.${ENV.partnerMaxRps}`,
+      `workerFunctionProps.environment.${DELIVERY_ENV.partnerMaxRps}`,
       `(${raw}) must be a whole number of at least the worker's maximum concurrency (${maxConcurrency}): each container gets an equal, whole share; lower workerEventSourceProps.maxConcurrency for a lower ceiling`,
     );
   }
@@ -168,7 +172,7 @@ export function checkPartnerRateCeiling(
 
 /**
  * Longest time a message may need on the delivery queue before the worker parks it: its delivery budget
- * (ENV.deliveryBudgetSeconds in the worker's environment, or the default), plus one run of the worker that
+ * (DELIVERY_ENV.deliveryBudgetSeconds in the worker's environment, or the default), plus one run of the worker that
  * finds it over budget and parks it.
  */
 export function retryBudgetSeconds(
@@ -180,7 +184,11 @@ export function retryBudgetSeconds(
 
 /** The worker's delivery budget as its environment will set it. */
 export function deliveryBudgetSeconds(workerEnvironment: Readonly<Record<string, string>>): number {
-  return positiveInt(workerEnvironment[ENV.deliveryBudgetSeconds]) ?? DELIVERY_DEFAULTS.deliveryBudgetSeconds;
+  return readPositiveInt(
+    workerEnvironment,
+    DELIVERY_ENV.deliveryBudgetSeconds,
+    DELIVERY_DEFAULTS.deliveryBudgetSeconds,
+  );
 }
 
 /**
@@ -190,13 +198,8 @@ export function deliveryBudgetSeconds(workerEnvironment: Readonly<Record<string,
 export function claimCheckExpiryDays(settings: Pick<DeliverySettings, 'deliveryQueue' | 'deadLetterQueue'>): number {
   const days =
     (2 * retention(settings.deliveryQueue).toSeconds() + retention(settings.deadLetterQueue).toSeconds()) / 86_400;
-  return Math.max(DELIVERY_DEFAULTS.claimCheckRetentionDays, Math.ceil(days));
+  return Math.max(DELIVERY_INFRASTRUCTURE.claimCheckRetentionDays, Math.ceil(days));
 }
 
 /** SQS's default retention is 4 days. */
 const retention = (queue: sqs.QueueProps): Duration => queue.retentionPeriod ?? Duration.days(4);
-
-function positiveInt(value: string | undefined): number | undefined {
-  const parsed = value === undefined ? Number.NaN : Number(value);
-  return Number.isInteger(parsed) && parsed > 0 ? parsed : undefined;
-}

@@ -6,7 +6,8 @@ import type { NodejsFunction, NodejsFunctionProps } from 'aws-cdk-lib/aws-lambda
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import type { HandlerEntries } from './firehose-integration-props';
-import { createKitFunction, PROJECT_ROOT, RECOMMENDED_MEMORY_MB } from './kit-function';
+import { createKitFunction, PROJECT_ROOT } from './kit-function';
+import { FUNCTION_DEFAULTS } from './function-defaults';
 
 /** The alias mParticle is given; versions behind it change, the ARN does not. */
 export const LIVE_ALIAS = 'live';
@@ -44,7 +45,7 @@ export function createFirehoseHandler(
     // mParticle's recommendation (docs/firehose-protocol.md, "Deployment"): memory buys CPU, which cuts latency. The worker
     // keeps the same size so both behave alike under load.
     defaults: {
-      memorySize: RECOMMENDED_MEMORY_MB,
+      memorySize: FUNCTION_DEFAULTS.memoryMb,
       timeout: options.timeout,
       description: options.description,
       environment: options.environment,
@@ -56,7 +57,7 @@ export function createFirehoseHandler(
     bundleAwsSdk: options.bundleAwsSdk,
     ...(options.runtimeLoop === true ? { runtimeLoop: true } : {}),
     // The functions mParticle waits on; the worker's latency nobody sees.
-    ...(options.handler === 'worker' ? {} : { recommendedMinMemoryMb: RECOMMENDED_MEMORY_MB }),
+    ...(options.handler === 'worker' ? {} : { recommendedMinMemoryMb: FUNCTION_DEFAULTS.memoryMb }),
   });
   return { fn, logGroup };
 }

@@ -23,7 +23,7 @@ export interface FirehoseIntegrationProps {
    */
   readonly partnerApiUrl?: string;
   /**
-   * Without a partner URL: log partner calls instead of sending them (ENV.dryRun=true). Without either, the
+   * Without a partner URL: log partner calls instead of sending them (DELIVERY_ENV.dryRun=true). Without either, the
    * deployed ingress fails every invocation that carries data rather than answer success and drop it.
    * @default false
    */
@@ -42,7 +42,7 @@ export interface FirehoseIntegrationProps {
   readonly alarmTopic?: sns.ITopic;
   /** Retention of every function's log group. @default one month */
   readonly logRetention?: logs.RetentionDays;
-  /** ENV.logLevel for the Powertools logger. @default 'INFO' */
+  /** FUNCTION_ENV.logLevel for the Powertools logger. @default 'INFO' */
   readonly logLevel?: string;
   /** PLATFORM_ENV.metricsNamespace for custom metrics; the dashboard and alarms read them there. @default 'MparticleFirehose' */
   readonly metricsNamespace?: string;

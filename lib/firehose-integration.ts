@@ -1,4 +1,3 @@
-import { Duration } from 'aws-cdk-lib';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
@@ -8,11 +7,10 @@ import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { PLATFORM_ENV, TOKEN_ENV } from '../lambda/config/environment';
-import { DELIVERY_DEFAULTS, ENV } from '../lambda/delivery/defaults';
+import { DELIVERY_ENV, PLATFORM_ENV } from '../lambda/config/environment';
 import type { FirehoseAlarmSet } from './alarms';
 import { createClaimCheckBucket } from './claim-check-bucket';
-import { MPARTICLE_ACCOUNTS } from './context-keys';
+import { MPARTICLE_ACCOUNTS } from './context-readers';
 import type { FirehoseDashboard } from './dashboard';
 import { createDeliveryQueues } from './delivery-queues';
 import {
@@ -25,20 +23,19 @@ import { createFirehoseHandler, createIngressAlias, type HandlerSettings } from 
 import type { FirehoseIntegrationProps } from './firehose-integration-props';
 import { sharedEnvironment } from './function-environment';
 import { grantFrontDoor, grantWorker } from './function-grants';
-import { createPartnerCredentialSecret } from './hand-set-secrets';
+import { createPartnerCredentialSecret } from './manually-set-secrets';
 import { createHttpEndpoint } from './http-endpoint-resources';
 import { createMonitoring } from './integration-monitoring';
 import { DEFAULT_METRICS_NAMESPACE, SERVICE_NAMES } from './metrics';
 import { RequestCapture } from './request-capture';
 import { RUNTIME_LOOP_ENVIRONMENT } from './runtime-loop-bundling';
+import { DELIVERY_INFRASTRUCTURE } from '../lambda/delivery/infrastructure';
+import { FUNCTION_DEFAULTS } from './function-defaults';
 
-export { ConstructPropsError } from './construct-props-error';
+export { ConstructPropsError } from './errors';
 export { LIVE_ALIAS } from './firehose-handler';
 export type { FirehoseIntegrationProps, HandlerEntries } from './firehose-integration-props';
 export { FUNCTION_RUNTIME } from './kit-function';
-
-/** Env var naming the Secrets Manager secret that holds mParticle's `Authorization: Token …` value (named in the catalogue). */
-export const FIREHOSE_TOKEN_SECRET_ARN_ENV = TOKEN_ENV.secretArn;
 
 /**
  * mParticle Firehose as an AWS service in one region: the ingress function mParticle invokes (through the
@@ -116,7 +113,7 @@ export class FirehoseIntegration extends Construct {
     const ingress = createFirehoseHandler(this, 'Ingress', handlerSettings, {
       handler: 'ingress',
       description: 'mParticle Firehose ingress: answers each Firehose message and queues partner deliveries',
-      timeout: Duration.seconds(10),
+      timeout: FUNCTION_DEFAULTS.ingressTimeout,
       // The kit's runtime loop hands it the payload's bytes: 64-bit integers stay exact (docs/runtime-loop.md).
       environment: { ...environment, [PLATFORM_ENV.serviceName]: SERVICE_NAMES.ingress, ...RUNTIME_LOOP_ENVIRONMENT },
       bundleAwsSdk: false,
@@ -131,12 +128,12 @@ export class FirehoseIntegration extends Construct {
     const workerEventSource = mergeEventSourceProps(
       {
         reportBatchItemFailures: true,
-        batchSize: DELIVERY_DEFAULTS.workerBatchSize,
-        maxConcurrency: DELIVERY_DEFAULTS.workerMaxConcurrency,
+        batchSize: DELIVERY_INFRASTRUCTURE.workerBatchSize,
+        maxConcurrency: DELIVERY_INFRASTRUCTURE.workerMaxConcurrency,
       },
       props.workerEventSourceProps,
     );
-    const workerMaxConcurrency = workerEventSource.maxConcurrency ?? DELIVERY_DEFAULTS.workerMaxConcurrency;
+    const workerMaxConcurrency = workerEventSource.maxConcurrency ?? DELIVERY_INFRASTRUCTURE.workerMaxConcurrency;
     checkPartnerRateCeiling(props.workerFunctionProps?.environment ?? {}, workerMaxConcurrency);
     const worker = createFirehoseHandler(this, 'Worker', handlerSettings, {
       handler: 'worker',
@@ -146,7 +143,7 @@ export class FirehoseIntegration extends Construct {
       environment: {
         ...environment,
         [PLATFORM_ENV.serviceName]: SERVICE_NAMES.worker,
-        [ENV.workerMaxConcurrency]: String(workerMaxConcurrency),
+        [DELIVERY_ENV.workerMaxConcurrency]: String(workerMaxConcurrency),
       },
       // Nobody waits on the worker's cold start: it keeps the SDK versions the tests ran against.
       bundleAwsSdk: true,

@@ -1,5 +1,4 @@
-import { PLATFORM_ENV } from '../lambda/config/environment';
-import { ENV } from '../lambda/delivery/defaults';
+import { DELIVERY_ENV, FUNCTION_ENV, PLATFORM_ENV } from '../lambda/config/environment';
 
 /** Where the delivering functions find their resources (names, URLs, ARNs; CDK tokens at synth time). */
 export interface DeliveryLocations {
@@ -29,24 +28,24 @@ export function sharedEnvironment(settings: EnvironmentSettings, locations: Deli
   return {
     [PLATFORM_ENV.nodeOptions]: '--enable-source-maps',
     [PLATFORM_ENV.metricsNamespace]: settings.metricsNamespace,
-    [ENV.logLevel]: settings.logLevel ?? 'INFO',
-    ...(settings.dryRun === true && settings.partnerApiUrl === undefined ? { [ENV.dryRun]: 'true' } : {}),
+    [FUNCTION_ENV.logLevel]: settings.logLevel ?? 'INFO',
+    ...(settings.dryRun === true && settings.partnerApiUrl === undefined ? { [DELIVERY_ENV.dryRun]: 'true' } : {}),
     ...(settings.partnerApiUrl === undefined ? {} : deliveryEnvironment(settings.partnerApiUrl, locations)),
   };
 }
 
 function deliveryEnvironment(partnerApiUrl: string, locations: DeliveryLocations): Record<string, string> {
   return {
-    [ENV.partnerApiUrl]: partnerApiUrl,
-    [ENV.deliveryQueueUrl]: locations.deliveryQueueUrl,
-    [ENV.deadLetterQueueUrl]: locations.deadLetterQueueUrl,
-    [ENV.sealingKeyId]: locations.sealingKeyArn,
+    [DELIVERY_ENV.partnerApiUrl]: partnerApiUrl,
+    [DELIVERY_ENV.deliveryQueueUrl]: locations.deliveryQueueUrl,
+    [DELIVERY_ENV.deadLetterQueueUrl]: locations.deadLetterQueueUrl,
+    [DELIVERY_ENV.sealingKeyId]: locations.sealingKeyArn,
     ...(locations.partnerCredentialSecretArn === undefined
       ? {}
-      : { [ENV.partnerCredentialSecretArn]: locations.partnerCredentialSecretArn }),
-    [ENV.claimCheckBucket]: locations.claimCheckBucketName,
+      : { [DELIVERY_ENV.partnerCredentialSecretArn]: locations.partnerCredentialSecretArn }),
+    [DELIVERY_ENV.claimCheckBucket]: locations.claimCheckBucketName,
     ...(locations.queueMessageMaxBytes === undefined
       ? {}
-      : { [ENV.queueMessageMaxBytes]: String(locations.queueMessageMaxBytes) }),
+      : { [DELIVERY_ENV.queueMessageMaxBytes]: String(locations.queueMessageMaxBytes) }),
   };
 }

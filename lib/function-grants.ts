@@ -4,8 +4,8 @@ import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
-import { SEALING_ENCRYPTION_CONTEXT } from '../lambda/delivery/defaults';
 import { grantClaimChecks } from './claim-check-bucket';
+import { SEALING_ENCRYPTION_CONTEXT } from '../lambda/delivery/infrastructure';
 
 /** What the functions that deliver use; FirehoseIntegration has these as its public fields. */
 export interface DeliveryResources {

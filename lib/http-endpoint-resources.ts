@@ -1,15 +1,15 @@
-import { Duration } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import type { NodejsFunction, NodejsFunctionProps } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
-import { PLATFORM_ENV, TOKEN_ENV } from '../lambda/config/environment';
-import { DELIVERY_DEFAULTS, ENV } from '../lambda/delivery/defaults';
+import { DELIVERY_ENV, PLATFORM_ENV, TOKEN_ENV } from '../lambda/config/environment';
+import { DELIVERY_DEFAULTS } from '../lambda/delivery/defaults';
 import { createFirehoseHandler, type HandlerSettings, LIVE_ALIAS } from './firehose-handler';
 import { type DeliveryResources, grantFrontDoor } from './function-grants';
-import { createFirehoseTokenSecret } from './hand-set-secrets';
+import { createFirehoseTokenSecret } from './manually-set-secrets';
 import { SERVICE_NAMES } from './metrics';
+import { FUNCTION_DEFAULTS } from './function-defaults';
 
 export interface HttpEndpointResources {
   readonly fn: NodejsFunction;
@@ -38,12 +38,12 @@ export function createHttpEndpoint(scope: Construct, options: HttpEndpointOption
   const { fn, logGroup } = createFirehoseHandler(scope, 'Http', options.handlerSettings, {
     handler: 'http',
     description: 'mParticle Firehose HTTP endpoint (Function URL): same messages as the ingress function',
-    timeout: Duration.seconds(10),
+    timeout: FUNCTION_DEFAULTS.httpTimeout,
     environment: {
       ...options.sharedEnvironment,
       [PLATFORM_ENV.serviceName]: SERVICE_NAMES.http,
       [TOKEN_ENV.secretArn]: tokenSecret.secretArn,
-      [ENV.httpInlineDeadlineMs]: String(DELIVERY_DEFAULTS.httpInlineDeadlineMs), // mParticle: HTTP answers < 100 ms
+      [DELIVERY_ENV.httpInlineDeadlineMs]: String(DELIVERY_DEFAULTS.httpInlineDeadlineMs), // mParticle: HTTP answers < 100 ms
     },
     bundleAwsSdk: false,
     overrides: options.overrides,

@@ -10,10 +10,11 @@ import {
 } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
-import { ConstructPropsError } from './construct-props-error';
+import { ConstructPropsError } from './errors';
 import { mergeDefined } from './merge-props';
 import { ESBUILD_TARGET } from './node-runtime';
 import { runtimeLoopCommandHooks } from './runtime-loop-bundling';
+import { FUNCTION_DEFAULTS } from './function-defaults';
 
 /** Repository root: entry files and the lock file are found from here, whatever the working directory. */
 export const PROJECT_ROOT = path.resolve(__dirname, '..');
@@ -21,9 +22,6 @@ export const PROJECT_ROOT = path.resolve(__dirname, '..');
 /** The one Node.js runtime of every kit function; the newest GA one aws-cdk-lib 2.276 offers (cdk-nag's AwsSolutions-L1 checks for it). */
 export const FUNCTION_RUNTIME = lambda.Runtime.NODEJS_24_X;
 export { ESBUILD_TARGET };
-
-/** mParticle's recommendation for the function it calls (docs/firehose-protocol.md, "Deployment"): memory buys CPU. */
-export const RECOMMENDED_MEMORY_MB = 1024;
 
 /**
  * Props a user may not override: the kit builds the code (entry, handler, bundling on the local esbuild),
@@ -92,7 +90,7 @@ export function createKitFunction(scope: Construct, id: string, options: KitFunc
   const { environment, bundling, ...rest } = overrides;
   const fn = new NodejsFunction(scope, ids.function, {
     ...mergeDefined<NodejsFunctionProps>(
-      { architecture: lambda.Architecture.ARM_64, memorySize: RECOMMENDED_MEMORY_MB, ...options.defaults },
+      { architecture: lambda.Architecture.ARM_64, memorySize: FUNCTION_DEFAULTS.memoryMb, ...options.defaults },
       rest,
     ),
     entry: options.entry,
@@ -105,7 +103,7 @@ export function createKitFunction(scope: Construct, id: string, options: KitFunc
     environment: { ...options.defaults.environment, ...environment },
     bundling: { ...mergeDefined(kitBundling(options), bundling), forceDockerBundling: false },
   });
-  const memory = rest.memorySize ?? options.defaults.memorySize ?? RECOMMENDED_MEMORY_MB;
+  const memory = rest.memorySize ?? options.defaults.memorySize ?? FUNCTION_DEFAULTS.memoryMb;
   if (options.recommendedMinMemoryMb !== undefined && memory < options.recommendedMinMemoryMb) {
     Annotations.of(fn).addWarningV2(
       'firehose-kit:memoryBelowRecommendation',

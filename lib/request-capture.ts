@@ -3,9 +3,10 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { CAPTURE_DEFAULTS, CAPTURE_ENV } from '../lambda/delivery/defaults';
 import { acknowledgePrefixWildcard } from './nag-acknowledgements';
 import { privateBucket } from './private-bucket';
+import { CAPTURE_ENV } from '../lambda/config/environment';
+import { CAPTURE_DEFAULTS } from '../lambda/capture/capture-defaults';
 
 export interface RequestCaptureProps {
   /** Share of requests captured, 0…1. @default 1 (every request): lower it for high-volume integrations */

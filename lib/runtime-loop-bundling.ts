@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import type { ICommandHooks } from 'aws-cdk-lib/aws-lambda-nodejs';
-import { ENV } from '../lambda/delivery/defaults';
 import { LAMBDA_TASK_DIR, RUNTIME_LOOP_FILES } from '../lambda/runtime-loop/files';
+import { PLATFORM_ENV } from '../lambda/config/environment';
 
 /**
  * What makes a Node.js function run the kit's runtime loop (docs/runtime-loop.md): the loop and its exec
@@ -9,7 +9,7 @@ import { LAMBDA_TASK_DIR, RUNTIME_LOOP_FILES } from '../lambda/runtime-loop/file
  * The wrapper falls back to the managed runtime by itself, so a bundle without them only loses exactness.
  */
 export const RUNTIME_LOOP_ENVIRONMENT: Readonly<Record<string, string>> = {
-  [ENV.lambdaExecWrapper]: `${LAMBDA_TASK_DIR}/${RUNTIME_LOOP_FILES.wrapper}`,
+  [PLATFORM_ENV.lambdaExecWrapper]: `${LAMBDA_TASK_DIR}/${RUNTIME_LOOP_FILES.wrapper}`,
 };
 
 /** Shell quoting for the bundling commands (paths may hold spaces). */

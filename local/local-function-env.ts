@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { ENV } from '../lambda/delivery/defaults';
-import { PLATFORM_ENV, TOKEN_ENV } from '../lambda/config/environment';
+import { DELIVERY_ENV, LOCAL_ENV, PLATFORM_ENV, TOKEN_ENV } from '../lambda/config/environment';
 import type { SqsEmulator } from './sqs-emulator';
 
 /**
@@ -14,15 +13,15 @@ export function localFunctionEnv(options: {
 }): Record<string, string> {
   const { sqs } = options;
   return {
-    [ENV.localSealingKey]: randomBytes(32).toString('base64'),
+    [DELIVERY_ENV.localSealingKey]: randomBytes(32).toString('base64'),
     [TOKEN_ENV.tokens]: 'local-token',
-    // What calls without customer settings (mParticle's DSR requests) authenticate with; ENV.partnerCredential overrides it.
-    [ENV.partnerCredential]: 'local-partner-credential',
+    // What calls without customer settings (mParticle's DSR requests) authenticate with; DELIVERY_ENV.partnerCredential overrides it.
+    [DELIVERY_ENV.partnerCredential]: 'local-partner-credential',
     ...Object.fromEntries(
       Object.entries(options.extra ?? {}).filter((e): e is [string, string] => e[1] !== undefined && e[1] !== ''),
     ),
     // One worker runner locally: it alone shares PARTNER_MAX_RPS.
-    [ENV.workerMaxConcurrency]: '1',
+    [DELIVERY_ENV.workerMaxConcurrency]: '1',
     ...emulatorDeliveryEnv(sqs, options.partnerUrl),
   };
 }
@@ -36,14 +35,14 @@ export function emulatorDeliveryEnv(
   partnerUrl: string,
 ): Record<string, string> {
   return {
-    [ENV.partnerApiUrl]: partnerUrl,
-    [ENV.deliveryQueueUrl]: sqs.queueUrl,
-    [ENV.deadLetterQueueUrl]: sqs.deadLetterQueueUrl,
-    [ENV.sqsEndpoint]: sqs.endpoint,
-    [ENV.claimCheckBucket]: sqs.bucketName,
-    [ENV.s3Endpoint]: sqs.endpoint,
+    [DELIVERY_ENV.partnerApiUrl]: partnerUrl,
+    [DELIVERY_ENV.deliveryQueueUrl]: sqs.queueUrl,
+    [DELIVERY_ENV.deadLetterQueueUrl]: sqs.deadLetterQueueUrl,
+    [LOCAL_ENV.sqsEndpoint]: sqs.endpoint,
+    [DELIVERY_ENV.claimCheckBucket]: sqs.bucketName,
+    [LOCAL_ENV.s3Endpoint]: sqs.endpoint,
     // Chunk to what the queue is set to, as the construct makes the deployed functions do.
-    [ENV.queueMessageMaxBytes]: String(sqs.maxMessageBytes),
+    [DELIVERY_ENV.queueMessageMaxBytes]: String(sqs.maxMessageBytes),
   };
 }
 

@@ -1,14 +1,14 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { PartnerIntegration } from '../lambda/core/partner-integration';
 import type { SqsBatchHandler } from '../lambda/delivery/worker-batch';
-import { createWorkerFunction } from '../lambda/runtime/worker-function';
+import { createWorkerFunction } from '../lambda/composition/worker-function';
 import { createHttpHandler, tokenSourceFromEnv } from '../lambda/http';
 import type { FunctionUrlHandler } from '../lambda/http/function-url';
 import { createLogger } from '../lambda/observability/logger';
 import type { WorkerObserver } from '../lambda/observability/metrics';
-import { createIngressFunction, type IngressFunction } from '../lambda/runtime/ingress-function';
+import { createIngressFunction, type IngressFunction } from '../lambda/composition/ingress-function';
 import type { SystemLog } from './system-log';
-import { ENV } from '../lambda/config/environment';
+import { FUNCTION_ENV } from '../lambda/config/environment';
 
 /**
  * The three functions of the local system, built from the integration and the lambda/ code as loaded now.
@@ -27,7 +27,7 @@ export function buildLocalFunctions(
   functionEnv: Readonly<Record<string, string>>,
   log: SystemLog,
 ): LocalFunctions {
-  const level = functionEnv[ENV.logLevel];
+  const level = functionEnv[FUNCTION_ENV.logLevel];
   // This in-process ingress serves the HTTP variant, whose refused-call line already tells each refused
   // input: one quiet line (local/loop-ingress.ts does the same for the Invoke API).
   const ingressLogger = withoutWarnings(

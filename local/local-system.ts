@@ -1,5 +1,4 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
-import { DELIVERY_DEFAULTS } from '../lambda/delivery/defaults';
 import { createLogger } from '../lambda/observability/logger';
 import { type FakeEventsApi, startFakeEventsApi } from './events-api-stand-in';
 import { startHttpEndpoint } from './http-endpoint';
@@ -13,11 +12,12 @@ import { startSqsEmulator } from './sqs-emulator';
 import { createStatusRoutes, type SystemStatus } from './status-page';
 import { SystemLog, type ActivityListener } from './system-log';
 import { startWorkerRunner } from './worker-runner';
+import { DELIVERY_INFRASTRUCTURE } from '../lambda/delivery/infrastructure';
 
 /**
  * The whole system on one machine, as `npm start` runs it: a Lambda Invoke API endpoint running the
  * ingress and worker handlers, the SQS emulator with the stack's queues, the worker polling them, a local
- * partner API (unless ENV.partnerApiUrl points elsewhere) and a status page. No Docker, no AWS.
+ * partner API (unless DELIVERY_ENV.partnerApiUrl points elsewhere) and a status page. No Docker, no AWS.
  * For the feed's customer commands (docs/feeds.md, "Many customers") it also runs a Secrets Manager stand-in
  * and an Events API stand-in that accepts every customer's key and secret stored there.
  */
@@ -40,14 +40,14 @@ export interface LocalSystemOptions {
   readonly host?: string;
   /** An external partner API; when unset the local stand-in is started. */
   readonly partnerApiUrl?: string;
-  /** Extra env for the functions (ENV.deliveryBudgetSeconds, ENV.backoffBaseMs, ENV.inlineDeadlineMs, …). */
+  /** Extra env for the functions (DELIVERY_ENV.deliveryBudgetSeconds, DELIVERY_ENV.backoffBaseMs, DELIVERY_ENV.inlineDeadlineMs, …). */
   readonly env?: Readonly<Record<string, string | undefined>>;
   readonly logger?: Logger;
   /** Told of invocations, refused HTTP calls, retries, parks, redrives and reloads as they happen. */
   readonly listener?: ActivityListener;
   /** Rebuild the functions when a file under `lambdaFolder` (or the integration module's folder) changes. */
   readonly reload?: ReloadOptions;
-  /** A module exporting `integration`, run instead of lambda/integration (ENV.localIntegrationModule, tests). */
+  /** A module exporting `integration`, run instead of lambda/integration (LOCAL_ENV.localIntegrationModule, tests). */
   readonly integrationModule?: string;
   /** Both queues' message size limit; the functions chunk to it. @default SQS's 1 MiB */
   readonly queueMessageMaxBytes?: number;
@@ -126,7 +126,7 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
     queueUrl: sqs.queueUrl,
     queueArn: sqs.queueArn,
     handler: (event) => code.current().worker(event),
-    batchSize: DELIVERY_DEFAULTS.workerBatchSize,
+    batchSize: DELIVERY_INFRASTRUCTURE.workerBatchSize,
     onBatch: (records, failures) => log.workerBatch(records, failures),
     onError: (error) => logger.warn('worker poll failed', { error: String(error) }),
   });

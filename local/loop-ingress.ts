@@ -1,8 +1,8 @@
 import { rmSync } from 'node:fs';
-import { ENV } from '../lambda/delivery/defaults';
 import type { LocalFunction } from './lambda-invoke-api';
 import { bundleIngressWithLoop, startLoopFunction, type LoopFunction } from './runtime-loop-process';
 import type { SystemLog } from './system-log';
+import { FUNCTION_ENV } from '../lambda/config/environment';
 
 /**
  * The ingress of `npm start`'s Invoke API run as Lambda runs it: the bundle the construct ships, started
@@ -43,7 +43,7 @@ export async function startLoopIngress(options: {
     ));
   const shownLevel = Math.max(
     0,
-    LEVELS.indexOf((options.env[ENV.logLevel] ?? process.env[ENV.logLevel] ?? 'INFO').toUpperCase()),
+    LEVELS.indexOf((options.env[FUNCTION_ENV.logLevel] ?? process.env[FUNCTION_ENV.logLevel] ?? 'INFO').toUpperCase()),
   );
   const summaries = new Map<string, Summary>();
   const waiting = new Map<string, (summary: Summary) => void>();
@@ -65,7 +65,7 @@ export async function startLoopIngress(options: {
   // Lambda runs one invocation per container at a time and starts more containers for concurrent calls:
   // so does this pool, up to MAX_CONTAINERS (the first started now, the others on demand, then kept warm).
   const start = (): Promise<LoopFunction> =>
-    startLoopFunction({ taskRoot, env: { ...options.env, [ENV.logLevel]: 'INFO' }, onLine });
+    startLoopFunction({ taskRoot, env: { ...options.env, [FUNCTION_ENV.logLevel]: 'INFO' }, onLine });
   const containers: Promise<LoopFunction>[] = [start()];
   const idle: LoopFunction[] = [await (containers[0] as Promise<LoopFunction>)];
   const waiters: Array<(loop: LoopFunction) => void> = [];
@@ -152,7 +152,7 @@ function isToldByTheSummary(entry: Record<string, unknown>): boolean {
   return entry['message'] === 'invocation failed' && entry['errorType'] === 'FirehoseInputError';
 }
 
-/** The ingress's one summary line per invocation (lambda/runtime/ingress-runtime.ts) as a status-page record. */
+/** The ingress's one summary line per invocation (lambda/composition/ingress-runtime.ts) as a status-page record. */
 function summaryOf(entry: Record<string, unknown>): Summary | undefined {
   const ms = Number(entry['durationMs'] ?? 0);
   switch (entry['message']) {

@@ -1,5 +1,6 @@
-import { ENV } from '../lambda/delivery/defaults';
-import { PLATFORM_ENV } from '../lambda/config/environment';
+import { DELIVERY_ENV, LOCAL_ENV, PLATFORM_ENV } from '../lambda/config/environment';
+import { UsageError } from './errors';
+import type { Env } from '../lambda/config/env-readers';
 
 /**
  * Where `npm run redrive` moves messages: the running local system (its Invoke API's POST /_redrive), or a
@@ -21,10 +22,6 @@ export interface RedriveOptions {
   readonly max?: number;
 }
 
-export class UsageError extends Error {
-  override readonly name = 'UsageError';
-}
-
 export const STACK_PREFIX = 'MparticleFirehose';
 export const DEFAULT_INVOKE_PORT = 3001;
 
@@ -37,16 +34,14 @@ object gone, settings that do not decrypt) are listed and left parked. Target, f
   --queue-url URL --dlq-url URL   these two queues (with --region R, or ${PLATFORM_ENV.awsRegion}; --endpoint URL for an emulator)
   --stack NAME [--region R]       the DeliveryQueueUrl / DeadLetterQueueUrl outputs of a deployed stack
   --region R                      the stack ${STACK_PREFIX}-R
-  ${ENV.deliveryQueueUrl} and ${ENV.deadLetterQueueUrl} in the environment (and ${ENV.sqsEndpoint})
-  --local [URL]                   the system \`npm start\` runs (default http://127.0.0.1:${DEFAULT_INVOKE_PORT}, or ${ENV.invokePort})
+  ${DELIVERY_ENV.deliveryQueueUrl} and ${DELIVERY_ENV.deadLetterQueueUrl} in the environment (and ${LOCAL_ENV.sqsEndpoint})
+  --local [URL]                   the system \`npm start\` runs (default http://127.0.0.1:${DEFAULT_INVOKE_PORT}, or ${LOCAL_ENV.invokePort})
   nothing                         the same as --local
 AWS targets use your usual AWS credentials.
   --max N                         move at most N messages
   --help                          this text
 Exit codes: 0 done, 2 failed, 64 usage.
 `;
-
-type Env = Readonly<Record<string, string | undefined>>;
 
 export function parseRedriveArgs(args: readonly string[], env: Env): RedriveOptions {
   const flags = new Map<string, string | undefined>();
@@ -85,10 +80,10 @@ export function parseRedriveArgs(args: readonly string[], env: Env): RedriveOpti
     if (!region) throw new UsageError(`--stack needs a region: --region R or ${PLATFORM_ENV.awsRegion}`);
     return withMax({ kind: 'stack', stackName: stack ?? `${STACK_PREFIX}-${region}`, region });
   }
-  const envQueue = env[ENV.deliveryQueueUrl];
-  const envDlq = env[ENV.deadLetterQueueUrl];
+  const envQueue = env[DELIVERY_ENV.deliveryQueueUrl];
+  const envDlq = env[DELIVERY_ENV.deadLetterQueueUrl];
   if (!flags.has('--local') && envQueue && envDlq) {
-    const endpoint = env[ENV.sqsEndpoint];
+    const endpoint = env[LOCAL_ENV.sqsEndpoint];
     return withMax({
       kind: 'queues',
       queueUrl: envQueue,
@@ -97,7 +92,7 @@ export function parseRedriveArgs(args: readonly string[], env: Env): RedriveOpti
       ...(endpoint ? { endpoint } : {}),
     });
   }
-  const invokeUrl = flags.get('--local') ?? `http://127.0.0.1:${env[ENV.invokePort] || DEFAULT_INVOKE_PORT}`;
+  const invokeUrl = flags.get('--local') ?? `http://127.0.0.1:${env[LOCAL_ENV.invokePort] || DEFAULT_INVOKE_PORT}`;
   return withMax({ kind: 'local', invokeUrl: invokeUrl.replace(/\/+$/, '') });
 }
 

@@ -5,7 +5,7 @@ import type * as LocalFunctionsModule from './local-functions';
 
 /**
  * Code reloading for `npm start`: on a change under the watched folders (lambda/, and the folder of an
- * integration module named in ENV.localIntegrationModule), every module loaded from them is dropped from
+ * integration module named in LOCAL_ENV.localIntegrationModule), every module loaded from them is dropped from
  * Node's require cache and the functions are built again from fresh code. Works where modules are loaded
  * by `require` (tsx, the way `npm start` runs); the long-lived parts (queues, servers) are not reloaded.
  */

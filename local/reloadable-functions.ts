@@ -29,7 +29,7 @@ export async function startReloadableFunctions(options: {
   readonly env: Readonly<Record<string, string>>;
   readonly log: SystemLog;
   readonly reload?: ReloadOptions;
-  /** A module exporting `integration`, run instead of lambda/integration (ENV.localIntegrationModule, tests). */
+  /** A module exporting `integration`, run instead of lambda/integration (LOCAL_ENV.localIntegrationModule, tests). */
   readonly integrationModule?: string;
 }): Promise<ReloadableFunctions> {
   const { env, log, reload, integrationModule } = options;

@@ -1,8 +1,9 @@
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { redrive, type RedriveReport } from '../lambda/delivery/redrive';
-import { queuesFromOutputs, UsageError, type RedriveOptions } from './redrive-target';
+import { queuesFromOutputs, type RedriveOptions } from './redrive-target';
 import { PLATFORM_ENV } from '../lambda/config/environment';
+import { UsageError } from './errors';
 
 /** Runs a redrive against the target `parseRedriveArgs` chose; returns what it did (lambda/delivery/redrive.ts). */
 export interface RedriveClients {

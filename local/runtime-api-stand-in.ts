@@ -28,7 +28,7 @@ export interface RuntimeOutcome {
 }
 
 export interface RuntimeApiStandIn {
-  /** host:port, the value of ENV.lambdaRuntimeApi. */
+  /** host:port, the value of PLATFORM_ENV.lambdaRuntimeApi. */
   readonly address: string;
   readonly initErrors: readonly RuntimeOutcome[];
   invoke(input: InvocationInput): Promise<RuntimeOutcome>;

@@ -3,7 +3,6 @@ import { chmodSync, copyFileSync, mkdirSync, mkdtempSync } from 'node:fs';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { build } from 'esbuild';
-import { ENV } from '../lambda/delivery/defaults';
 import { RUNTIME_LOOP_FILES } from '../lambda/runtime-loop/files';
 import { ESBUILD_TARGET } from '../lib/node-runtime';
 import {
@@ -12,6 +11,7 @@ import {
   type RuntimeApiStandIn,
   type RuntimeOutcome,
 } from './runtime-api-stand-in';
+import { PLATFORM_ENV } from '../lambda/config/environment';
 
 /**
  * The ingress as Lambda runs it, on this machine: the bundle the construct ships (handler, runtime loop,
@@ -64,7 +64,7 @@ export async function bundleIngressWithLoop(
 ): Promise<string> {
   const integrationModule = options.integrationModule;
   await build({
-    // `npm start` with ENV.localIntegrationModule: the handler's `../integration` is that module instead.
+    // `npm start` with LOCAL_ENV.localIntegrationModule: the handler's `../integration` is that module instead.
     plugins: integrationModule
       ? [
           {
@@ -89,7 +89,7 @@ export async function bundleIngressWithLoop(
 }
 
 export interface WrappedProcessOptions {
-  /** Directory holding index.js, the loop and the wrapper (ENV.lambdaTaskRoot). */
+  /** Directory holding index.js, the loop and the wrapper (PLATFORM_ENV.lambdaTaskRoot). */
   readonly taskRoot: string;
   readonly runtimeApi: string;
   readonly env?: Readonly<Record<string, string | undefined>>;
@@ -106,9 +106,9 @@ export function spawnThroughWrapper(options: WrappedProcessOptions): ChildProces
       env: {
         ...process.env,
         ...options.env,
-        [ENV.lambdaRuntimeApi]: options.runtimeApi,
-        [ENV.lambdaTaskRoot]: options.taskRoot,
-        [ENV.lambdaHandler]: 'index.handler',
+        [PLATFORM_ENV.lambdaRuntimeApi]: options.runtimeApi,
+        [PLATFORM_ENV.lambdaTaskRoot]: options.taskRoot,
+        [PLATFORM_ENV.lambdaHandler]: 'index.handler',
       },
       // Both piped: Lambda collects stdout and stderr alike; the caller reads them line by line.
       stdio: ['ignore', 'pipe', 'pipe'],

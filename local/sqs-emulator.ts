@@ -6,6 +6,7 @@ import { DELIVERY_DEFAULTS } from '../lambda/delivery/defaults';
 import { importEsm } from './import-esm';
 import { PLATFORM_ENV } from '../lambda/config/environment';
 import { startStrictProxy, type StrictProxy, type StrictRefusal } from './strict-aws-proxy';
+import { DELIVERY_INFRASTRUCTURE } from '../lambda/delivery/infrastructure';
 
 /**
  * A real SQS API on loopback (fauxqs), driven with the real @aws-sdk/client-sqs, with the delivery queue and
@@ -30,9 +31,9 @@ export interface SqsEmulator {
   readonly queueArn: string;
   readonly deadLetterQueueUrl: string;
   readonly deadLetterQueueArn: string;
-  /** Both queues' MaximumMessageSize, as the construct sets it (ENV.queueMessageMaxBytes follows it). */
+  /** Both queues' MaximumMessageSize, as the construct sets it (DELIVERY_ENV.queueMessageMaxBytes follows it). */
   readonly maxMessageBytes: number;
-  /** The claim-check bucket, served on `endpoint` too (ENV.s3Endpoint). */
+  /** The claim-check bucket, served on `endpoint` too (LOCAL_ENV.s3Endpoint). */
   readonly bucketName: string;
   readonly s3: S3Client;
   /** Keys of the objects in the claim-check bucket. */
@@ -77,10 +78,10 @@ export async function startSqsEmulator(
   const queue = server.createQueue(LOCAL_QUEUE_NAMES.delivery, {
     attributes: {
       MaximumMessageSize: String(maxMessageBytes),
-      VisibilityTimeout: String(options.visibilityTimeout ?? 6 * DELIVERY_DEFAULTS.workerTimeoutSeconds),
+      VisibilityTimeout: String(options.visibilityTimeout ?? 6 * DELIVERY_INFRASTRUCTURE.workerTimeoutSeconds),
       RedrivePolicy: JSON.stringify({
         deadLetterTargetArn: dlq.queueArn,
-        maxReceiveCount: options.maxReceiveCount ?? DELIVERY_DEFAULTS.redriveMaxReceiveCount,
+        maxReceiveCount: options.maxReceiveCount ?? DELIVERY_INFRASTRUCTURE.redriveMaxReceiveCount,
       }),
     },
   });

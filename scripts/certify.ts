@@ -4,11 +4,12 @@
  * `--json`) on stdout; exit 0 only when every check passes.
  */
 import { readFileSync } from 'node:fs';
-import { parseCertifyArgs, UsageError, USAGE } from '../certify/cli-args';
+import { parseCertifyArgs, USAGE } from '../certify/cli-args';
 import { awsLambdaApi, localLambdaApi } from '../certify/lambda-api';
 import { formatJson, formatTable, passed } from '../certify/report';
 import { runCertify } from '../certify/run';
 import { loadLocalIntegration } from '../local/integration-module';
+import { UsageError } from '../local/errors';
 
 async function main(): Promise<number> {
   const args = parseCertifyArgs(process.argv.slice(2));
@@ -21,7 +22,7 @@ async function main(): Promise<number> {
     localLambda: (endpoint) => localLambdaApi(endpoint, 'us-east-1'),
     env: process.env,
     readFile: (path) => readFileSync(path, 'utf8'),
-    // The integration `npm start` runs (ENV.localIntegrationModule's, else lambda/integration).
+    // The integration `npm start` runs (LOCAL_ENV.localIntegrationModule's, else lambda/integration).
     integration: loadLocalIntegration(process.env),
     progress: (line) => process.stderr.write(`certify: ${line}\n`),
   });

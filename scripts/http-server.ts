@@ -1,14 +1,15 @@
 /**
  * `tsx scripts/http-server.ts`: the HTTP variant on http://127.0.0.1:3002 (LOCAL_ENV.port to change it), with the
- * ingress pipeline configured from this environment (a dry run unless ENV.partnerApiUrl and
- * ENV.deliveryQueueUrl are set) and the tokens from TOKEN_ENV.tokens, by default `local-token`.
+ * ingress pipeline configured from this environment (a dry run unless DELIVERY_ENV.partnerApiUrl and
+ * DELIVERY_ENV.deliveryQueueUrl are set) and the tokens from TOKEN_ENV.tokens, by default `local-token`.
  */
 import { answerHelp } from '../local/cli-help';
-import { createHttpHandler, parseTokenList, staticTokenSource, TOKEN_ENV } from '../lambda/http';
+import { createHttpHandler, parseTokenList, staticTokenSource } from '../lambda/http';
 import { createLogger } from '../lambda/observability/logger';
 import { startHttpEndpoint } from '../local/http-endpoint';
-import { createIngressFunction } from '../lambda/runtime/ingress-function';
-import { ENV, LOCAL_ENV } from '../lambda/config/environment';
+import { createIngressFunction } from '../lambda/composition/ingress-function';
+import { DELIVERY_ENV, LOCAL_ENV, TOKEN_ENV } from '../lambda/config/environment';
+import { readPort } from '../lambda/config/env-readers';
 
 const DEFAULT_PORT = 3002;
 const DEFAULT_TOKEN = 'local-token';
@@ -18,13 +19,12 @@ usage: tsx scripts/http-server.ts
 
 The HTTP variant alone on http://127.0.0.1:3002 (${LOCAL_ENV.port} to change it): POST /firehose (or /registration,
 /events, /audience, /dsr) with Authorization: Token <token>; tokens from ${TOKEN_ENV.tokens}, by default
-local-token. A dry run unless ${ENV.partnerApiUrl} and ${ENV.deliveryQueueUrl} are set. \`npm start\` runs it with
+local-token. A dry run unless ${DELIVERY_ENV.partnerApiUrl} and ${DELIVERY_ENV.deliveryQueueUrl} are set. \`npm start\` runs it with
 the rest of the system.
 `);
 
 async function main(): Promise<void> {
-  const port = process.env[LOCAL_ENV.port] ? Number(process.env[LOCAL_ENV.port]) : DEFAULT_PORT;
-  if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new Error(`${LOCAL_ENV.port} must be a port number`);
+  const port = readPort(process.env, LOCAL_ENV.port, DEFAULT_PORT);
   const configured = process.env[TOKEN_ENV.tokens]?.trim();
   const tokens = configured ? parseTokenList(configured, TOKEN_ENV.tokens) : [DEFAULT_TOKEN];
 

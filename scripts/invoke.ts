@@ -5,7 +5,7 @@
  */
 import { readFileSync, writeSync } from 'node:fs';
 import path from 'node:path';
-import { ENV, PLATFORM_ENV } from '../lambda/config/environment';
+import { DELIVERY_ENV, LOCAL_ENV, PLATFORM_ENV } from '../lambda/config/environment';
 import { localIntegrationFolder } from '../local/integration-module';
 import { typeCheckIntegration } from '../local/typecheck-integration';
 
@@ -16,8 +16,8 @@ process.stdout.write = process.stderr.write.bind(process.stderr) as typeof proce
 const USAGE = `usage: npm run invoke -- <firehose-message.json>
 
 Runs the ingress on one Firehose message in this process and prints the response mParticle would get on
-stdout (logs on stderr). Without ${ENV.partnerApiUrl} and ${ENV.deliveryQueueUrl} it is a dry run: the partner calls
-are logged, not sent. The integration (lambda/integration, or ${ENV.localIntegrationModule}) is type-checked first.
+stdout (logs on stderr). Without ${DELIVERY_ENV.partnerApiUrl} and ${DELIVERY_ENV.deliveryQueueUrl} it is a dry run: the partner calls
+are logged, not sent. The integration (lambda/integration, or ${LOCAL_ENV.localIntegrationModule}) is type-checked first.
 Exit codes: 0 response printed; 1 not a valid Firehose request (the field or the line and column named);
 2 delivery failed; 3 a bug in the integration's code (it does not type-check, does not compile, or throws);
 64 usage.`;
@@ -54,14 +54,14 @@ async function main(): Promise<void> {
   if (typeErrors) fail(EXIT_MAPPING, typeErrors);
 
   // LOCAL_INTEGRATION_MODULE: a module exporting `integration` to run instead of lambda/integration.
-  const integrationModule = process.env[ENV.localIntegrationModule];
+  const integrationModule = process.env[LOCAL_ENV.localIntegrationModule];
   const integrationFolders = [
     path.resolve(__dirname, '../lambda/integration') + path.sep,
     ...(integrationModule ? [path.dirname(path.resolve(integrationModule)) + path.sep] : []),
   ];
-  let ingress: import('../lambda/runtime/ingress-function').IngressFunction;
+  let ingress: import('../lambda/composition/ingress-function').IngressFunction;
   try {
-    const { createIngressFunction } = await import('../lambda/runtime/ingress-function');
+    const { createIngressFunction } = await import('../lambda/composition/ingress-function');
     const { createLogger } = await import('../lambda/observability/logger');
     const integration = integrationModule
       ? (require(path.resolve(integrationModule)) as typeof import('../lambda/integration')).integration

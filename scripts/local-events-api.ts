@@ -8,6 +8,7 @@ import { answerHelp } from '../local/cli-help';
 import { startFakeEventsApi } from '../local/events-api-stand-in';
 import { startSecretsManagerStandIn } from '../local/secrets-manager-stand-in';
 import { FEED_ENV, LOCAL_ENV } from '../lambda/config/environment';
+import { readPort } from '../lambda/config/env-readers';
 
 answerHelp(`
 usage: npm run events-api:local      (scripts/local-events-api.ts)
@@ -18,7 +19,7 @@ Settings (environment): ${LOCAL_ENV.port} (8080), ${FEED_ENV.apiKey} (local-key)
 Then: ${FEED_ENV.apiKey}=local-key ${FEED_ENV.apiSecret}=local-secret npm run feed -- --base-url http://127.0.0.1:8080/v2 events/feed/
 `);
 
-const port = Number(process.env[LOCAL_ENV.port] ?? 8080);
+const port = readPort(process.env, LOCAL_ENV.port, 8080);
 const apiKey = process.env[FEED_ENV.apiKey] || 'local-key';
 const apiSecret = process.env[FEED_ENV.apiSecret] || 'local-secret';
 

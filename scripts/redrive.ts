@@ -3,8 +3,9 @@
  * running local system (the default) or in AWS (queue URLs, env, or a stack's outputs). See --help.
  */
 import { answerHelp } from '../local/cli-help';
-import { parseRedriveArgs, REDRIVE_USAGE, UsageError } from '../local/redrive-target';
+import { parseRedriveArgs, REDRIVE_USAGE } from '../local/redrive-target';
 import { describeRedrive, runRedrive } from '../local/run-redrive';
+import { UsageError } from '../local/errors';
 
 const EXIT_FAILED = 2;
 const EXIT_USAGE = 64;

@@ -2,7 +2,7 @@
  * `npm run registration`: checks the declared registration against the protocol's rules (docs/firehose-protocol.md) and prints the module
  * registration response mParticle will receive. Exit 1 with one line per problem if it breaks a rule.
  */
-import { ENV } from '../lambda/config/environment';
+import { LOCAL_ENV } from '../lambda/config/environment';
 import { answerHelp } from '../local/cli-help';
 import { checkRegistration, moduleRegistrationResponse } from '../lambda/firehose';
 import { loadLocalIntegration } from '../local/integration-module';
@@ -12,7 +12,7 @@ usage: npm run registration
 
 Checks lambda/integration/registration.ts against the rules of the Firehose protocol and prints the
 module registration response mParticle will receive. Exit 1 with one line per problem (field path and rule).
-${ENV.localIntegrationModule} names another module exporting \`integration\` to check instead (as for npm start).
+${LOCAL_ENV.localIntegrationModule} names another module exporting \`integration\` to check instead (as for npm start).
 `);
 
 const { registration } = loadLocalIntegration(process.env);

@@ -1,16 +1,17 @@
 /**
  * `npm start`: the whole system on this machine (see local/local-system.ts). Ports and settings from env:
- * ENV.invokePort (3001), LOCAL_ENV.httpPort (3002), LOCAL_ENV.partnerPort (3003), LOCAL_ENV.sqsPort (3004), ENV.bindHost (127.0.0.1), TOKEN_ENV.tokens (local-token),
- * ENV.partnerApiUrl (unset: a local stand-in), ENV.localIntegrationModule (unset: lambda/integration), PLATFORM_ENV.awsRegion (us-east-1),
- * ENV.logLevel (WARN), and the functions' own knobs (ENV.deliveryBudgetSeconds, ENV.backoffBaseMs, …).
+ * LOCAL_ENV.invokePort (3001), LOCAL_ENV.httpPort (3002), LOCAL_ENV.partnerPort (3003), LOCAL_ENV.sqsPort (3004), LOCAL_ENV.bindHost (127.0.0.1), TOKEN_ENV.tokens (local-token),
+ * DELIVERY_ENV.partnerApiUrl (unset: a local stand-in), LOCAL_ENV.localIntegrationModule (unset: lambda/integration), PLATFORM_ENV.awsRegion (us-east-1),
+ * FUNCTION_ENV.logLevel (WARN), and the functions' own knobs (DELIVERY_ENV.deliveryBudgetSeconds, DELIVERY_ENV.backoffBaseMs, …).
  */
-process.env[ENV.logLevel] ??= 'WARN';
+process.env[FUNCTION_ENV.logLevel] ??= 'WARN';
 
 import path from 'node:path';
-import { ENV } from '../lambda/delivery/defaults';
 import { answerHelp } from '../local/cli-help';
 import { LOCAL_ACCOUNT_ID, LOCAL_FUNCTION_NAMES, startLocalSystem } from '../local/local-system';
-import { LOCAL_ENV, PLATFORM_ENV, TOKEN_ENV } from '../lambda/config/environment';
+import { DELIVERY_ENV, FUNCTION_ENV, LOCAL_ENV, PLATFORM_ENV, TOKEN_ENV } from '../lambda/config/environment';
+import { readPort } from '../lambda/config/env-readers';
+import { errorMessage } from '../lambda/common/errors';
 
 answerHelp(`
 usage: npm start
@@ -18,19 +19,19 @@ usage: npm start
 Runs the whole system on this machine: a Lambda Invoke API with the ingress and worker functions, the
 HTTP variant, the SQS emulator with the delivery queue and its dead-letter queue, the worker polling it,
 a partner API stand-in and a status page. Edits under lambda/ are picked up without a restart.
-Settings (environment): ${ENV.invokePort} (3001), ${LOCAL_ENV.httpPort} (3002), ${LOCAL_ENV.partnerPort} (3003), ${LOCAL_ENV.sqsPort} (3004),
-${ENV.bindHost} (127.0.0.1: loopback only), ${TOKEN_ENV.tokens} (local-token), ${ENV.partnerApiUrl} (unset: the stand-in),
-${ENV.localIntegrationModule} (a module exporting \`integration\`, instead of lambda/integration),
-${ENV.logLevel} (WARN), and the functions' knobs (${ENV.deliveryBudgetSeconds}, ${ENV.backoffBaseMs}, ${ENV.inlineDeadlineMs}, …).
+Settings (environment): ${LOCAL_ENV.invokePort} (3001), ${LOCAL_ENV.httpPort} (3002), ${LOCAL_ENV.partnerPort} (3003), ${LOCAL_ENV.sqsPort} (3004),
+${LOCAL_ENV.bindHost} (127.0.0.1: loopback only), ${TOKEN_ENV.tokens} (local-token), ${DELIVERY_ENV.partnerApiUrl} (unset: the stand-in),
+${LOCAL_ENV.localIntegrationModule} (a module exporting \`integration\`, instead of lambda/integration),
+${FUNCTION_ENV.logLevel} (WARN), and the functions' knobs (${DELIVERY_ENV.deliveryBudgetSeconds}, ${DELIVERY_ENV.backoffBaseMs}, ${DELIVERY_ENV.inlineDeadlineMs}, …).
 `);
 
 const port = (name: string, fallback: number): number => {
-  const value = Number(process.env[name] ?? fallback);
-  if (!Number.isInteger(value) || value < 0 || value > 65535) {
-    process.stderr.write(`${name} must be a port number\n`);
+  try {
+    return readPort(process.env, name, fallback);
+  } catch (error) {
+    process.stderr.write(`${errorMessage(error)}\n`);
     process.exit(64);
   }
-  return value;
 };
 
 const say = (line: string): void => void process.stdout.write(`${line}\n`);
@@ -39,15 +40,15 @@ async function main(): Promise<void> {
   const started = performance.now();
   const region = process.env[PLATFORM_ENV.awsRegion] ?? 'us-east-1';
   const root = path.resolve(__dirname, '..');
-  const integrationModule = process.env[ENV.localIntegrationModule];
+  const integrationModule = process.env[LOCAL_ENV.localIntegrationModule];
   const system = await startLocalSystem({
-    invokePort: port(ENV.invokePort, 3001),
+    invokePort: port(LOCAL_ENV.invokePort, 3001),
     httpPort: port(LOCAL_ENV.httpPort, 3002),
     partnerPort: port(LOCAL_ENV.partnerPort, 3003),
     sqsPort: port(LOCAL_ENV.sqsPort, 3004),
     region,
-    ...(process.env[ENV.bindHost] ? { host: process.env[ENV.bindHost] } : {}),
-    ...(process.env[ENV.partnerApiUrl] ? { partnerApiUrl: process.env[ENV.partnerApiUrl] } : {}),
+    ...(process.env[LOCAL_ENV.bindHost] ? { host: process.env[LOCAL_ENV.bindHost] } : {}),
+    ...(process.env[DELIVERY_ENV.partnerApiUrl] ? { partnerApiUrl: process.env[DELIVERY_ENV.partnerApiUrl] } : {}),
     env: process.env,
     reload: { lambdaFolder: path.join(root, 'lambda') },
     ...(integrationModule
@@ -112,7 +113,7 @@ async function main(): Promise<void> {
 main().catch((error: unknown) => {
   const message = error instanceof Error ? error.message : String(error);
   process.stderr.write(
-    `npm start failed: ${message}${/EADDRINUSE/.test(message) ? ` (a port is taken: set ${ENV.invokePort}, ${LOCAL_ENV.httpPort}, ${LOCAL_ENV.partnerPort} or ${LOCAL_ENV.sqsPort})` : ''}\n`,
+    `npm start failed: ${message}${/EADDRINUSE/.test(message) ? ` (a port is taken: set ${LOCAL_ENV.invokePort}, ${LOCAL_ENV.httpPort}, ${LOCAL_ENV.partnerPort} or ${LOCAL_ENV.sqsPort})` : ''}\n`,
   );
   process.exit(1);
 });

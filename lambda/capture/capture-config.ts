@@ -1,14 +1,13 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { PartnerIntegration } from '../core/partner-integration';
-import { readPositiveInt } from '../config/env-readers';
-import { CAPTURE_DEFAULTS, CAPTURE_ENV, ENV } from '../delivery/defaults';
+import { type Env, readFraction, readPositiveInt } from '../config/env-readers';
 import { errorMessage } from '../common/errors';
 import { CaptureBuffer } from './capture-buffer';
 import { folderCaptureSink, s3CaptureSink } from './capture-sink';
 import { RequestCapture } from './request-capture';
 import { capturedConfidentialIds } from './strip-confidential';
-
-type Env = Readonly<Record<string, string | undefined>>;
+import { CAPTURE_ENV, LOCAL_ENV } from '../config/environment';
+import { CAPTURE_DEFAULTS } from './capture-defaults';
 
 /** The capture the environment asks for (CAPTURE_ENV.bucket or CAPTURE_ENV.dir), or undefined: capture is opt-in. */
 export function requestCaptureFromEnv(
@@ -21,7 +20,7 @@ export function requestCaptureFromEnv(
   const dir = env[CAPTURE_ENV.dir];
   if (!bucket && !dir) return undefined;
   const sink = bucket
-    ? s3CaptureSink(bucket, { ...(env[ENV.s3Endpoint] ? { endpoint: env[ENV.s3Endpoint] } : {}) })
+    ? s3CaptureSink(bucket, { ...(env[LOCAL_ENV.s3Endpoint] ? { endpoint: env[LOCAL_ENV.s3Endpoint] } : {}) })
     : folderCaptureSink(dir as string);
   const buffer = new CaptureBuffer({
     sink,
@@ -41,10 +40,5 @@ export function requestCaptureFromEnv(
 }
 
 function sampleRate(env: Env): number {
-  const raw = env[CAPTURE_ENV.sampleRate];
-  if (raw === undefined || raw === '') return CAPTURE_DEFAULTS.sampleRate;
-  const rate = Number(raw);
-  if (!Number.isFinite(rate) || rate < 0 || rate > 1)
-    throw new Error(`${CAPTURE_ENV.sampleRate} must be a number from 0 to 1`);
-  return rate;
+  return readFraction(env, CAPTURE_ENV.sampleRate, CAPTURE_DEFAULTS.sampleRate);
 }

@@ -1,31 +1,47 @@
 /**
- * Errors whose type says whether trying again can help (the model of Segment's action-destinations).
- * Both keep their `cause`, so a log line shows the chain without losing the original error.
+ * Errors whose type says whether trying again can help (the model of Segment's action-destinations), under
+ * one base, `KitError`. A folder whose errors share a concern has its own base extending it (e.g.
+ * `DeliveryError` in ../delivery/errors.ts, in the style of Powertools' per-package errors), each subclass
+ * fixing `retryable` as a literal type; `RetryableError` and `PermanentError` serve the rest.
+ * All keep their `cause`, so a log line shows the chain without losing the original error.
  */
-export class RetryableError extends Error {
-  readonly retryable = true as const;
-  constructor(message: string, options?: { cause?: unknown; retryAfterMs?: number; status?: number }) {
-    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
-    this.name = 'RetryableError';
-    this.retryAfterMs = options?.retryAfterMs;
-    this.status = options?.status;
-  }
+export interface KitErrorOptions {
+  readonly cause?: unknown;
+  readonly status?: number;
+  /** How long to wait before trying again, when the answer said so (Retry-After). */
+  readonly retryAfterMs?: number;
+}
+
+export abstract class KitError extends Error {
+  abstract readonly retryable: boolean;
+  readonly status: number | undefined;
   readonly retryAfterMs: number | undefined;
-  readonly status: number | undefined;
-}
-
-export class PermanentError extends Error {
-  readonly retryable = false as const;
-  constructor(message: string, options?: { cause?: unknown; status?: number }) {
+  constructor(message: string, options?: KitErrorOptions) {
     super(message, options?.cause === undefined ? undefined : { cause: options.cause });
-    this.name = 'PermanentError';
     this.status = options?.status;
+    this.retryAfterMs = options?.retryAfterMs;
   }
-  readonly status: number | undefined;
 }
 
+export class RetryableError extends KitError {
+  readonly retryable = true as const;
+  constructor(message: string, options?: KitErrorOptions) {
+    super(message, options);
+    this.name = 'RetryableError';
+  }
+}
+
+export class PermanentError extends KitError {
+  readonly retryable = false as const;
+  constructor(message: string, options?: Omit<KitErrorOptions, 'retryAfterMs'>) {
+    super(message, options);
+    this.name = 'PermanentError';
+  }
+}
+
+/** True for an error whose type says trying again can help; anything else (a bug, a plain Error) is not. */
 export function isRetryable(error: unknown): boolean {
-  return error instanceof RetryableError;
+  return error instanceof KitError && error.retryable;
 }
 
 /** A message fit for a log line, for any thrown value. */

@@ -18,3 +18,29 @@ export function readFlag(env: Env, name: string, fallback: boolean): boolean {
   const raw = env[name]?.toLowerCase();
   return raw === undefined || raw === '' ? fallback : raw === 'true';
 }
+
+/** `true` or `false` (any case, spaces around ignored); unset or empty: `undefined`; anything else throws. */
+export function readBoolean(env: Env, name: string): boolean | undefined {
+  const raw = env[name]?.trim().toLowerCase();
+  if (raw === undefined || raw === '') return undefined;
+  if (raw === 'true' || raw === 'false') return raw === 'true';
+  throw new Error(`${name} must be true or false`);
+}
+
+/** A number from 0 to 1, or `fallback` when unset or empty. */
+export function readFraction(env: Env, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value < 0 || value > 1) throw new Error(`${name} must be a number from 0 to 1`);
+  return value;
+}
+
+/** A TCP port (0 lets the system pick one), or `fallback` when unset or empty. */
+export function readPort(env: Env, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 0 || value > 65_535) throw new Error(`${name} must be a port number`);
+  return value;
+}

@@ -3,7 +3,7 @@
  * in code (lambda/, lib/, local/, scripts/, bench/, certify/, test/ import the names; a test greps for strays).
  * Adding a knob: an entry here (its description a comment, which costs the bundles nothing), its use, and
  * the README's knob table (or the doc named by `doc`).
- * No imports: the Lambda bundles, the CDK app and the local tools all load it. Parsers: env-readers.ts.
+ * No imports: the Lambda bundles, the CDK app and the local tools all load it. Parsers (the only ones): env-readers.ts.
  */
 
 /**
@@ -27,7 +27,7 @@ function namesOf<const T extends Record<string, Variable>>(group: T): Names<T> {
   return Object.fromEntries(Object.entries(group).map(([key, variable]) => [key, variable.name])) as Names<T>;
 }
 
-/** Delivery, the runtime loop, and the local system (ENV, re-exported by lambda/delivery/defaults.ts). */
+/** Delivery: the partner API, the queues, deadlines, retries, sealing and credentials (DELIVERY_ENV). */
 const DELIVERY_VARIABLES = {
   /** Base URL of the partner API (https; http only for loopback). */
   partnerApiUrl: { name: 'PARTNER_API_URL', audience: 'knob' },
@@ -55,43 +55,6 @@ const DELIVERY_VARIABLES = {
   queueMessageMaxBytes: { name: 'QUEUE_MESSAGE_MAX_BYTES', audience: 'knob', default: '1048576' },
   /** `true`: answer `suspend_subscription: true` on an in-line 401/403. */
   suspendOnAuthFailure: { name: 'SUSPEND_ON_AUTH_FAILURE', audience: 'knob', default: 'false' },
-  /** Local runs only: the SQS emulator's endpoint. */
-  sqsEndpoint: { name: 'SQS_ENDPOINT', audience: 'local' },
-  /** `true`: the ingress's exec wrapper runs Lambda's managed runtime instead of the kit's loop. */
-  managedRuntime: { name: 'FIREHOSE_MANAGED_RUNTIME', audience: 'knob', doc: 'docs/runtime-loop.md' },
-  /** Powertools' log level (the construct's `logLevel`). */
-  logLevel: { name: 'LOG_LEVEL', audience: 'knob', default: 'INFO', doc: 'docs/deploy.md' },
-  // Set by Lambda itself (reserved names): the construct sets the wrapper, the runtime loop reads the rest.
-  /** Lambda's exec wrapper script (the construct points it at the runtime loop's wrapper). */
-  lambdaExecWrapper: { name: 'AWS_LAMBDA_EXEC_WRAPPER', audience: 'platform' },
-  /** Host:port of Lambda's Runtime API. */
-  lambdaRuntimeApi: { name: 'AWS_LAMBDA_RUNTIME_API', audience: 'platform' },
-  /** The function's handler setting. */
-  lambdaHandler: { name: '_HANDLER', audience: 'platform' },
-  /** The folder holding the function's code. */
-  lambdaTaskRoot: { name: 'LAMBDA_TASK_ROOT', audience: 'platform' },
-  /** Set on Lambda Managed Instances (several invocations per sandbox): the ingress's wrapper then runs the managed runtime. */
-  lambdaMaxConcurrency: { name: 'AWS_LAMBDA_MAX_CONCURRENCY', audience: 'platform' },
-  /** The current invocation's X-Ray trace header. */
-  lambdaTraceId: { name: '_X_AMZN_TRACE_ID', audience: 'platform' },
-  /** The function's name. */
-  lambdaFunctionName: { name: 'AWS_LAMBDA_FUNCTION_NAME', audience: 'platform' },
-  /** The function's version. */
-  lambdaFunctionVersion: { name: 'AWS_LAMBDA_FUNCTION_VERSION', audience: 'platform' },
-  /** The function's memory in MB. */
-  lambdaMemorySize: { name: 'AWS_LAMBDA_FUNCTION_MEMORY_SIZE', audience: 'platform' },
-  /** The function's log group. */
-  lambdaLogGroupName: { name: 'AWS_LAMBDA_LOG_GROUP_NAME', audience: 'platform' },
-  /** The container's log stream. */
-  lambdaLogStreamName: { name: 'AWS_LAMBDA_LOG_STREAM_NAME', audience: 'platform' },
-  /** Local runs only: the address local services listen on (loopback only by default). */
-  bindHost: { name: 'BIND_HOST', audience: 'local', default: '127.0.0.1' },
-  /** Local runs only: the port of `npm start`'s Lambda Invoke API. */
-  invokePort: { name: 'INVOKE_PORT', audience: 'local', default: '3001' },
-  /** Local runs only: a module exporting `integration` that `npm start` runs instead of lambda/integration. */
-  localIntegrationModule: { name: 'LOCAL_INTEGRATION_MODULE', audience: 'local' },
-  /** Powertools' switch that stops metric output (set by the tests). */
-  metricsDisabled: { name: 'POWERTOOLS_METRICS_DISABLED', audience: 'platform' },
   /** `true`: log partner calls instead of sending them; `false`: never. */
   dryRun: { name: 'DRY_RUN', audience: 'knob' },
   /** Secrets Manager secret holding the partner-level credential (calls without customer settings, e.g. DSR). */
@@ -100,16 +63,20 @@ const DELIVERY_VARIABLES = {
   partnerCredential: { name: 'PARTNER_CREDENTIAL', audience: 'knob' },
   /** S3 bucket holding queue messages too large for SQS (claim checks). */
   claimCheckBucket: { name: 'CLAIM_CHECK_BUCKET', audience: 'knob', doc: 'docs/partner-api.md' },
-  /** Local runs only: the S3 emulator's endpoint (path-style addressing). */
-  s3Endpoint: { name: 'S3_ENDPOINT', audience: 'local' },
   /** The HTTP function's in-line deadline (instead of INLINE_DEADLINE_MS). */
   httpInlineDeadlineMs: { name: 'HTTP_INLINE_DEADLINE_MS', audience: 'knob', default: '50' },
   /** Ceiling of partner requests per second for all worker containers together; unset: none. */
   partnerMaxRps: { name: 'PARTNER_MAX_RPS', audience: 'knob' },
   /** Set by the construct: the worker event source's maximum concurrency, how many containers share PARTNER_MAX_RPS. */
   workerMaxConcurrency: { name: 'WORKER_MAX_CONCURRENCY', audience: 'knob', doc: 'docs/delivery-policy.md' },
-  /** The AWS SDK's endpoint override for KMS (tests and the bench: a KMS stand-in on loopback). */
-  kmsEndpoint: { name: 'AWS_ENDPOINT_URL_KMS', audience: 'platform' },
+} as const satisfies Record<string, Variable>;
+
+/** What every function reads besides delivery: its log level and the runtime loop's switch. */
+const FUNCTION_VARIABLES = {
+  /** `true`: the ingress's exec wrapper runs Lambda's managed runtime instead of the kit's loop. */
+  managedRuntime: { name: 'FIREHOSE_MANAGED_RUNTIME', audience: 'knob', doc: 'docs/runtime-loop.md' },
+  /** Powertools' log level (the construct's `logLevel`). */
+  logLevel: { name: 'LOG_LEVEL', audience: 'knob', default: 'INFO', doc: 'docs/deploy.md' },
 } as const satisfies Record<string, Variable>;
 
 /** Opt-in request capture (lambda/capture/, docs/capture-and-replay.md); unset: nothing is captured. */
@@ -199,6 +166,33 @@ const PLATFORM_VARIABLES = {
   path: { name: 'PATH', audience: 'platform' },
   /** The home folder (passed through to child processes in tests). */
   home: { name: 'HOME', audience: 'platform' },
+  // Set by Lambda itself (reserved names): the construct sets the wrapper, the runtime loop reads the rest.
+  /** Lambda's exec wrapper script (the construct points it at the runtime loop's wrapper). */
+  lambdaExecWrapper: { name: 'AWS_LAMBDA_EXEC_WRAPPER', audience: 'platform' },
+  /** Host:port of Lambda's Runtime API. */
+  lambdaRuntimeApi: { name: 'AWS_LAMBDA_RUNTIME_API', audience: 'platform' },
+  /** The function's handler setting. */
+  lambdaHandler: { name: '_HANDLER', audience: 'platform' },
+  /** The folder holding the function's code. */
+  lambdaTaskRoot: { name: 'LAMBDA_TASK_ROOT', audience: 'platform' },
+  /** Set on Lambda Managed Instances (several invocations per sandbox): the ingress's wrapper then runs the managed runtime. */
+  lambdaMaxConcurrency: { name: 'AWS_LAMBDA_MAX_CONCURRENCY', audience: 'platform' },
+  /** The current invocation's X-Ray trace header. */
+  lambdaTraceId: { name: '_X_AMZN_TRACE_ID', audience: 'platform' },
+  /** The function's name. */
+  lambdaFunctionName: { name: 'AWS_LAMBDA_FUNCTION_NAME', audience: 'platform' },
+  /** The function's version. */
+  lambdaFunctionVersion: { name: 'AWS_LAMBDA_FUNCTION_VERSION', audience: 'platform' },
+  /** The function's memory in MB. */
+  lambdaMemorySize: { name: 'AWS_LAMBDA_FUNCTION_MEMORY_SIZE', audience: 'platform' },
+  /** The function's log group. */
+  lambdaLogGroupName: { name: 'AWS_LAMBDA_LOG_GROUP_NAME', audience: 'platform' },
+  /** The container's log stream. */
+  lambdaLogStreamName: { name: 'AWS_LAMBDA_LOG_STREAM_NAME', audience: 'platform' },
+  /** Powertools' switch that stops metric output (set by the tests). */
+  metricsDisabled: { name: 'POWERTOOLS_METRICS_DISABLED', audience: 'platform' },
+  /** The AWS SDK's endpoint override for KMS (tests and the bench: a KMS stand-in on loopback). */
+  kmsEndpoint: { name: 'AWS_ENDPOINT_URL_KMS', audience: 'platform' },
 } as const satisfies Record<string, Variable>;
 
 /** Local tools only: ports of `npm start` and the stand-in servers, and bench switches. */
@@ -213,9 +207,20 @@ const LOCAL_VARIABLES = {
   sqsPort: { name: 'SQS_PORT', audience: 'local', default: '3004' },
   /** `true`: the bundle bench bundles the AWS SDK into every function (to compare). */
   bundleAwsSdk: { name: 'BUNDLE_AWS_SDK', audience: 'local' },
+  /** The SQS emulator's endpoint. */
+  sqsEndpoint: { name: 'SQS_ENDPOINT', audience: 'local' },
+  /** The S3 emulator's endpoint (path-style addressing). */
+  s3Endpoint: { name: 'S3_ENDPOINT', audience: 'local' },
+  /** The address local services listen on (loopback only by default). */
+  bindHost: { name: 'BIND_HOST', audience: 'local', default: '127.0.0.1' },
+  /** The port of `npm start`'s Lambda Invoke API. */
+  invokePort: { name: 'INVOKE_PORT', audience: 'local', default: '3001' },
+  /** A module exporting `integration` that `npm start` runs instead of lambda/integration. */
+  localIntegrationModule: { name: 'LOCAL_INTEGRATION_MODULE', audience: 'local' },
 } as const satisfies Record<string, Variable>;
 
-export const ENV = namesOf(DELIVERY_VARIABLES);
+export const DELIVERY_ENV = namesOf(DELIVERY_VARIABLES);
+export const FUNCTION_ENV = namesOf(FUNCTION_VARIABLES);
 export const CAPTURE_ENV = namesOf(CAPTURE_VARIABLES);
 export const TOKEN_ENV = namesOf(TOKEN_VARIABLES);
 export const FEED_ENV = namesOf(FEED_VARIABLES);
@@ -225,6 +230,7 @@ export const LOCAL_ENV = namesOf(LOCAL_VARIABLES);
 /** Every variable, for the tests that keep code and docs in line with the catalogue. */
 export const ALL_VARIABLES: readonly Variable[] = [
   DELIVERY_VARIABLES,
+  FUNCTION_VARIABLES,
   CAPTURE_VARIABLES,
   TOKEN_VARIABLES,
   FEED_VARIABLES,

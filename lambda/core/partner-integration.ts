@@ -14,7 +14,7 @@ import type {
  * lambda/integration/ and nothing else.
  */
 
-/** One call to the partner's API: a path under ENV.partnerApiUrl and a JSON body (may hold `bigint`s). */
+/** One call to the partner's API: a path under DELIVERY_ENV.partnerApiUrl and a JSON body (may hold `bigint`s). */
 export interface PartnerCall {
   readonly path: string;
   readonly body: unknown;
@@ -46,7 +46,7 @@ export interface AuthContext {
   /** The kind of request the call came from, e.g. `dsr_processing_request` (whose official form has no `account`). */
   readonly requestType: FirehoseRequestType;
   /**
-   * The partner-level credential (Secrets Manager in AWS, ENV.partnerCredential locally), read on first use and
+   * The partner-level credential (Secrets Manager in AWS, DELIVERY_ENV.partnerCredential locally), read on first use and
    * cached. Rejects with a retryable error when it cannot be had: the call is queued and tried again.
    */
   readonly partnerCredential: () => Promise<string>;

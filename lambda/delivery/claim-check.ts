@@ -2,8 +2,8 @@ import { randomUUID } from 'node:crypto';
 import type { S3Client } from '@aws-sdk/client-s3';
 import * as v from 'valibot';
 import { FirehoseInputError } from '../firehose/errors';
-import { PermanentError, RetryableError } from '../common/errors';
-import { DELIVERY_DEFAULTS } from './defaults';
+import { ClaimCheckDoneError, ClaimCheckMissingError, ClaimCheckUnavailableError } from './errors';
+import { DELIVERY_INFRASTRUCTURE } from './infrastructure';
 
 /**
  * Claim checks: a queue message too large for SQS is kept in S3 and the queue carries a small pointer to it
@@ -11,7 +11,7 @@ import { DELIVERY_DEFAULTS } from './defaults';
  * sent (already SQS-safe, so plain UTF-8). Lifetime: once the call is delivered, the worker replaces the
  * object with an empty marker saying so (`markDone`), so a duplicate of the pointer (SQS delivers at least
  * once) is acknowledged instead of parked as "gone". A parked pointer names a fresh copy of the object
- * (`copy`), so the bucket's lifecycle expiry (DELIVERY_DEFAULTS.claimCheckRetentionDays, counted from an
+ * (`copy`), so the bucket's lifecycle expiry (DELIVERY_INFRASTRUCTURE.claimCheckRetentionDays, counted from an
  * object's creation) starts again when it is parked and a late redrive still finds the text; the original
  * is then marked done too. Markers and copies expire with the lifecycle like any object.
  */
@@ -26,42 +26,8 @@ export type ClaimCheck = v.InferOutput<typeof pointerSchema>['claimCheck'];
 /** The S3 SDK module and a client, loaded on first use: calls that fit a message never pay for them. */
 export type S3Connection = { readonly api: typeof import('@aws-sdk/client-s3'); readonly client: S3Client };
 
-/** The object a pointer names is gone (expired, or deleted by hand): it never comes back. */
-export class ClaimCheckMissingError extends FirehoseInputError {
-  constructor(cause?: unknown) {
-    super('claimCheck', 'the claim-check object is gone (already delivered, or expired)', { cause });
-  }
-}
-
 /** S3 metadata key of a marker: `delivered`, or `parked` (the text lives on under the parked copy's key). */
 const DONE_METADATA = 'done';
-
-/**
- * The object a pointer names was replaced by a marker: its delivery is done (delivered, or parked with a
- * copy). The pointer is a duplicate and is acknowledged. Not an input error: nothing is wrong with it.
- */
-export class ClaimCheckDoneError extends Error {
-  override readonly name = 'ClaimCheckDoneError';
-  constructor(readonly how: string) {
-    super(`the claim-check object is marked ${how}`);
-  }
-}
-
-/** S3 did not answer as it should: trying again later can help. */
-export class ClaimCheckUnavailableError extends RetryableError {
-  constructor(message: string, cause: unknown) {
-    super(message, { cause });
-    this.name = 'ClaimCheckUnavailableError';
-  }
-}
-
-/** A message outgrew SQS and no bucket is configured: a deployment error, not a data error. */
-export class ClaimCheckNotConfiguredError extends PermanentError {
-  constructor(bytes: number, envName: string) {
-    super(`a queue message of ${bytes} bytes needs the claim-check bucket (${envName} is not set)`);
-    this.name = 'ClaimCheckNotConfiguredError';
-  }
-}
 
 /** The pointer message that stands in the queue for an object. */
 export function encodePointer(check: ClaimCheck): string {
@@ -172,7 +138,7 @@ export class ClaimCheckStore {
 
 /** A key never used before, under the prefix the functions' permissions allow, dated for people reading the bucket. */
 function freshKey(): string {
-  return `${DELIVERY_DEFAULTS.claimCheckPrefix}${new Date().toISOString().slice(0, 10)}/${randomUUID()}.json`;
+  return `${DELIVERY_INFRASTRUCTURE.claimCheckPrefix}${new Date().toISOString().slice(0, 10)}/${randomUUID()}.json`;
 }
 
 /** The lazily loaded S3 client: on AWS the runtime's SDK copy (not bundled into the front door). */

@@ -4,8 +4,8 @@ import type { CoreDependencies } from '../core/process-request';
 import { HttpClient } from '../common/http-client';
 import { CircuitBreaker } from './circuit-breaker';
 import { ClaimCheckStore, lazyS3Connection } from './claim-check';
-import { DELIVERY_DEFAULTS, ENV } from './defaults';
-import { readDeliveryConfig, positiveInt, readSuspendOnAuthFailure, type DeliveryConfig } from './delivery-config';
+import { DELIVERY_DEFAULTS } from './defaults';
+import { readDeliveryConfig, readSuspendOnAuthFailure, type DeliveryConfig } from './delivery-config';
 import { readDryRun } from './dry-run-port';
 import { DeliveryQueue, type SqsConnection } from './delivery-queue';
 import { createDryRunPort } from './dry-run-port';
@@ -13,12 +13,12 @@ import { kmsKeySource } from './kms-key-source';
 import { PartnerClient } from './partner-client';
 import { partnerCredentialFromEnv } from './partner-credential';
 import { createQueuedDeliveryPort } from './queued-delivery-port';
-import { sdkModule } from './sdk-module';
+import { sdkModule } from './lazy-sdk-module';
 import { localKeySource, SecretBox } from './secret-box';
 import { type ReadySpill, spillWarmUp } from './spill-warm-up';
 import { createUnconfiguredPort } from './unconfigured-port';
-
-type Env = Readonly<Record<string, string | undefined>>;
+import { DELIVERY_ENV, PLATFORM_ENV } from '../config/environment';
+import { type Env, readPositiveInt } from '../config/env-readers';
 
 /** The parts both functions share, built once per container: HTTP keep-alive pool, SQS client, key cache. */
 export interface DeliveryParts {
@@ -36,7 +36,7 @@ export interface DeliveryParts {
    */
   prepare(): Promise<void>;
   /**
-   * The same for spill-warm-up.ts, each step once `turn()` resolves: the SDK modules in steps (sdk-module.ts),
+   * The same for spill-warm-up.ts, each step once `turn()` resolves: the SDK modules in steps (lazy-sdk-module.ts),
    * then the data key (only when `needs.sealing`) and the SQS client's first request (once per container).
    */
   readySpill(...args: Parameters<ReadySpill>): Promise<void>;
@@ -121,7 +121,7 @@ export function createDeliveryParts(config: DeliveryConfig): DeliveryParts {
 }
 
 /**
- * The ingress's dependencies: real delivery when configured; the dry run when ENV.dryRun=true, or by default
+ * The ingress's dependencies: real delivery when configured; the dry run when DELIVERY_ENV.dryRun=true, or by default
  * outside Lambda without delivery settings; inside Lambda without either, a port that refuses data
  * (a deployed function must never answer success for data it drops).
  */
@@ -133,12 +133,12 @@ export function createCoreDependencies(
   options: { inlineDeadlineMs?: number } = {},
 ): CoreDependencies & { parts?: DeliveryParts } {
   const config = readDeliveryConfig(env);
-  const dryRun = readDryRun(env) ?? (config === undefined && !env[ENV.lambdaFunctionName]);
+  const dryRun = readDryRun(env) ?? (config === undefined && !env[PLATFORM_ENV.lambdaFunctionName]);
   if (dryRun || !config) {
     return {
       integration,
       delivery: dryRun ? createDryRunPort(logger, env) : createUnconfiguredPort(),
-      maxMessageBytes: positiveInt(env, ENV.queueMessageMaxBytes, DELIVERY_DEFAULTS.queueMessageMaxBytes),
+      maxMessageBytes: readPositiveInt(env, DELIVERY_ENV.queueMessageMaxBytes, DELIVERY_DEFAULTS.queueMessageMaxBytes),
       suspendOnAuthFailure: readSuspendOnAuthFailure(env),
     };
   }

@@ -2,12 +2,15 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import type { PartnerIntegration } from '../core/partner-integration';
 import { CircuitBreaker } from './circuit-breaker';
 import { createDeliveryParts } from './create-delivery';
-import { DELIVERY_DEFAULTS, ENV } from './defaults';
-import { positiveInt, readDeliveryConfig } from './delivery-config';
+import { DELIVERY_DEFAULTS } from './defaults';
+import { readDeliveryConfig } from './delivery-config';
 import { HeldMessages } from './held-messages';
 import type { WorkerDependencies } from './delivery-worker';
 import { partnerCredentialFromEnv } from './partner-credential';
 import { PartnerRateLimit } from './partner-rate-limit';
+import { DELIVERY_ENV } from '../config/environment';
+import { DELIVERY_INFRASTRUCTURE } from './infrastructure';
+import { readPositiveInt } from '../config/env-readers';
 
 /**
  * The worker's dependencies from its environment; the worker has no dry run: it needs a partner and queues.
@@ -20,7 +23,9 @@ export function createWorkerDependencies(
 ): WorkerDependencies & { close(): void } {
   const config = readDeliveryConfig(env);
   if (!config)
-    throw new Error(`the worker needs ${ENV.partnerApiUrl}, ${ENV.deliveryQueueUrl} and ${ENV.deadLetterQueueUrl}`);
+    throw new Error(
+      `the worker needs ${DELIVERY_ENV.partnerApiUrl}, ${DELIVERY_ENV.deliveryQueueUrl} and ${DELIVERY_ENV.deadLetterQueueUrl}`,
+    );
   const parts = createDeliveryParts(config);
   return {
     integration,
@@ -45,13 +50,17 @@ export function createWorkerDependencies(
 export function rateLimitFromEnv(
   env: Readonly<Record<string, string | undefined>>,
 ): Pick<WorkerDependencies, 'rateLimit' | 'rateLimitMaxSleepMs'> {
-  const raw = env[ENV.partnerMaxRps];
+  const raw = env[DELIVERY_ENV.partnerMaxRps];
   if (raw === undefined || raw === '') return {};
-  const ceilingPerSecond = positiveInt(env, ENV.partnerMaxRps, 0);
-  const sharedBy = positiveInt(env, ENV.workerMaxConcurrency, DELIVERY_DEFAULTS.workerMaxConcurrency);
+  const ceilingPerSecond = readPositiveInt(env, DELIVERY_ENV.partnerMaxRps, 0);
+  const sharedBy = readPositiveInt(
+    env,
+    DELIVERY_ENV.workerMaxConcurrency,
+    DELIVERY_INFRASTRUCTURE.workerMaxConcurrency,
+  );
   if (ceilingPerSecond < sharedBy) {
     throw new Error(
-      `${ENV.partnerMaxRps} (${ceilingPerSecond}) must be at least ${ENV.workerMaxConcurrency} (${sharedBy}): each worker container needs one request per second; lower the event source's maxConcurrency`,
+      `${DELIVERY_ENV.partnerMaxRps} (${ceilingPerSecond}) must be at least ${DELIVERY_ENV.workerMaxConcurrency} (${sharedBy}): each worker container needs one request per second; lower the event source's maxConcurrency`,
     );
   }
   return {

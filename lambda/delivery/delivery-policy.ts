@@ -1,9 +1,8 @@
 import { FirehoseInputError } from '../firehose/errors';
 import { SettingError } from '../firehose/settings';
-import { errorMessage, RetryableError } from '../common/errors';
+import { errorMessage, isRetryable } from '../common/errors';
 import { fullJitterDelayMs, type BackoffPolicy } from '../common/retry';
-import { PartnerRejectedError, PartnerUnavailableError } from './partner-client';
-import { SealedSecretsUnreadableError } from './secret-box';
+import { PartnerRejectedError, PartnerUnavailableError, SealedSecretsUnreadableError } from './errors';
 
 /**
  * The one delivery-outcome policy, for the ingress (in-line calls) and the worker (queued calls): what to
@@ -172,7 +171,7 @@ export function partnerOutcome(error: unknown): AttemptOutcome {
     const status = error.status === undefined ? {} : { status: error.status };
     return { kind: 'unavailable', message: error.message, excerpt: error.excerpt, ...status, ...retryAfter };
   }
-  if (error instanceof RetryableError) return { kind: 'unavailable', message: error.message };
+  if (isRetryable(error)) return { kind: 'unavailable', message: errorMessage(error) };
   return { kind: 'error', message: errorMessage(error), error, retryable: false };
 }
 
@@ -185,7 +184,7 @@ export function preparationOutcome(error: unknown): AttemptOutcome {
     return { kind: 'unusable', reason: error.message, unopenable: true };
   // A bad setting is not "unopenable": a fix on our side (an integration that reads it differently) can help.
   if (error instanceof SettingError) return { kind: 'unusable', reason: error.message };
-  return { kind: 'error', message: errorMessage(error), error, retryable: error instanceof RetryableError };
+  return { kind: 'error', message: errorMessage(error), error, retryable: isRetryable(error) };
 }
 
 /**

@@ -1,16 +1,10 @@
 import type { MessageAttributeValue, SQSClient } from '@aws-sdk/client-sqs';
-import { RetryableError } from '../common/errors';
 import { sleep } from '../common/retry';
-import {
-  ClaimCheckNotConfiguredError,
-  encodePointer,
-  readPointer,
-  type ClaimCheck,
-  type ClaimCheckStore,
-} from './claim-check';
-import { ENV } from './defaults';
+import { encodePointer, readPointer, type ClaimCheck, type ClaimCheckStore } from './claim-check';
 import { sqsSafeText } from './queue-message';
 import { sqsSafeAttribute } from './sqs-attribute';
+import { ClaimCheckNotConfiguredError, QueueUnavailableError } from './errors';
+import { DELIVERY_ENV } from '../config/environment';
 
 /** The delivery queue and its dead-letter queue, as the ingress and the worker use them. */
 
@@ -26,13 +20,6 @@ export interface ParkingReason {
 
 /** The dead-letter attribute (`true`) that tells `npm run redrive` a message cannot be opened: not moved. */
 export const UNOPENABLE_ATTRIBUTE = 'unopenable';
-
-export class QueueUnavailableError extends RetryableError {
-  constructor(message: string, cause?: unknown) {
-    super(message, { cause });
-    this.name = 'QueueUnavailableError';
-  }
-}
 
 const MAX_BATCH_ENTRIES = 10;
 
@@ -76,7 +63,7 @@ export class DeliveryQueue {
     const safe = sqsSafeText(body);
     const bytes = Buffer.byteLength(safe);
     if (bytes <= this.maxMessageBytes - PARKING_ATTRIBUTES_ROOM_BYTES) return safe;
-    if (!this.claimChecks) throw new ClaimCheckNotConfiguredError(bytes, ENV.claimCheckBucket);
+    if (!this.claimChecks) throw new ClaimCheckNotConfiguredError(bytes, DELIVERY_ENV.claimCheckBucket);
     return encodePointer(await this.claimChecks.put(safe));
   }
 
@@ -84,7 +71,7 @@ export class DeliveryQueue {
   async open(body: string): Promise<string> {
     const check = readPointer(body);
     if (!check) return body;
-    if (!this.claimChecks) throw new ClaimCheckNotConfiguredError(check.bytes, ENV.claimCheckBucket);
+    if (!this.claimChecks) throw new ClaimCheckNotConfiguredError(check.bytes, DELIVERY_ENV.claimCheckBucket);
     return this.claimChecks.get(check);
   }
 

@@ -1,31 +1,18 @@
 import type { SQSRecord } from 'aws-lambda';
-import { RetryableError } from '../common/errors';
 import { decide } from './delivery-policy';
 import { park } from './park';
 import { attemptRecord, releaseHeld } from './worker-attempt';
 import type { WorkerDependencies } from './worker-dependencies';
+import { DeliveryDeferredError } from './errors';
 
 // Re-exported: the worker's wiring and tests import the dependencies from here.
 export type { WorkerDependencies } from './worker-dependencies';
 
 export type RecordOutcome = 'delivered' | 'parked';
 
-/** A message that comes back later: its visibility timeout is already set. Tells the batch it failed. */
-export class ComeBackLaterError extends RetryableError {
-  constructor(
-    readonly decision: 'retry' | 'hold',
-    readonly delayMs: number,
-    reason: string,
-  ) {
-    const what = decision === 'hold' ? 'held' : 'will retry';
-    super(`${what} in ${Math.round(delayMs / 1000)} s: ${reason}`, { retryAfterMs: delayMs });
-    this.name = 'ComeBackLaterError';
-  }
-}
-
 /**
  * Delivers one queued call. Resolves when the message may be deleted: after a 2xx, or after its copy is
- * safely in the dead-letter queue. Throws ComeBackLaterError (so the batch reports this item as failed)
+ * safely in the dead-letter queue. Throws DeliveryDeferredError (so the batch reports this item as failed)
  * when it should come back later, having first set its visibility timeout as the policy decided.
  */
 export async function deliverRecord(
@@ -108,7 +95,7 @@ export async function deliverRecord(
         delayMs: decision.delayMs,
         circuit: deps.breaker.state,
       });
-      throw new ComeBackLaterError(decision.kind, decision.delayMs, reason);
+      throw new DeliveryDeferredError(decision.kind, decision.delayMs, reason);
     }
     default:
       // Spill and fail are the ingress's; decide() never answers them for a queued call.

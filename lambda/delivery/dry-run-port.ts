@@ -1,26 +1,22 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { DeliveryPort, InlineOutcome } from '../core/delivery-port';
 import { describeCall, type OutboundCall } from '../core/outbound-call';
-import { ENV } from './defaults';
+import { DELIVERY_ENV, PLATFORM_ENV } from '../config/environment';
+import { type Env, readBoolean } from '../config/env-readers';
 
-type Env = Readonly<Record<string, string | undefined>>;
-
-/** ENV.dryRun as set: `true`, `false`, or `undefined` when unset (the caller picks the default). */
+/** DELIVERY_ENV.dryRun as set: `true`, `false`, or `undefined` when unset (the caller picks the default). */
 export function readDryRun(env: Env): boolean | undefined {
-  const raw = env[ENV.dryRun]?.trim().toLowerCase();
-  if (raw === undefined || raw === '') return undefined;
-  if (raw === 'true' || raw === 'false') return raw === 'true';
-  throw new Error(`${ENV.dryRun} must be true or false`);
+  return readBoolean(env, DELIVERY_ENV.dryRun);
 }
 
 /**
- * The delivery used when ENV.dryRun=true, or locally when ENV.partnerApiUrl and ENV.deliveryQueueUrl are unset:
+ * The delivery used when DELIVERY_ENV.dryRun=true, or locally when DELIVERY_ENV.partnerApiUrl and DELIVERY_ENV.deliveryQueueUrl are unset:
  * every call is logged with the body it would send (secrets never: only their setting ids; bodies only
  * outside Lambda) and counted as delivered.
  */
 export function createDryRunPort(logger: Logger, env: Env = process.env): DeliveryPort {
   // Bodies hold customer data (identities, push tokens): shown on a developer's machine, not in Lambda logs.
-  const showBodies = !env[ENV.lambdaFunctionName];
+  const showBodies = !env[PLATFORM_ENV.lambdaFunctionName];
   const log = (mode: 'in-line' | 'queued', call: OutboundCall): void => {
     logger.info('dry run: would send', {
       mode,
@@ -38,7 +34,7 @@ export function createDryRunPort(logger: Logger, env: Env = process.env): Delive
   };
   return {
     dryRun: true,
-    description: `dry run: partner calls are logged, not sent (set ${ENV.partnerApiUrl} and ${ENV.deliveryQueueUrl} to deliver)`,
+    description: `dry run: partner calls are logged, not sent (set ${DELIVERY_ENV.partnerApiUrl} and ${DELIVERY_ENV.deliveryQueueUrl} to deliver)`,
     async deliverInline(call): Promise<InlineOutcome> {
       log('in-line', call);
       return { kind: 'delivered', status: 0 };

@@ -1,6 +1,6 @@
 /**
  * The messages this container hid while its circuit was open, so that when a probe finds the partner
- * healthy again they can be made visible at once instead of waiting out their hold (up to ENV.holdMaxMs
+ * healthy again they can be made visible at once instead of waiting out their hold (up to DELIVERY_ENV.holdMaxMs
  * after a long outage). Best effort: a container that is recycled forgets its list, and those messages
  * simply come back when their hold ends.
  */

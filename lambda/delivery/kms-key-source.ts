@@ -1,6 +1,7 @@
 import type { KMSClient } from '@aws-sdk/client-kms';
-import { SEALING_ENCRYPTION_CONTEXT } from './defaults';
-import { SealedSecretsUnreadableError, type DataKey, type KeySource } from './secret-box';
+import type { DataKey, KeySource } from './secret-box';
+import { SealedSecretsUnreadableError } from './errors';
+import { SEALING_ENCRYPTION_CONTEXT } from './infrastructure';
 
 /**
  * Data keys from AWS KMS. The ingress calls GenerateDataKey once per container and reuses the key for a

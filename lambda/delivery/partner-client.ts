@@ -1,8 +1,8 @@
 import { scrubSecrets } from '../observability/redact';
-import { PermanentError, RetryableError } from '../common/errors';
 import type { HttpClient } from '../common/http-client';
 import { isRetriableStatus, parseRetryAfterMs } from '../common/retry';
 import { cutOnCodePoints } from './sqs-attribute';
+import { PartnerRejectedError, PartnerUnavailableError } from './errors';
 
 /** One call to the partner's API and the classification of its answer: done, retry, or give up. */
 
@@ -16,29 +16,6 @@ export interface PartnerRequest {
 export interface PartnerSuccess {
   readonly status: number;
   readonly ms: number;
-}
-
-/** The partner refused for good (4xx other than 408/429): retrying the same body cannot help. */
-export class PartnerRejectedError extends PermanentError {
-  constructor(
-    override readonly status: number,
-    readonly excerpt: string,
-  ) {
-    super(`partner answered ${status}`, { status });
-    this.name = 'PartnerRejectedError';
-  }
-}
-
-/** The partner was unavailable (408, 429, 5xx): worth retrying, after `retryAfterMs` if it said so. */
-export class PartnerUnavailableError extends RetryableError {
-  constructor(
-    status: number,
-    retryAfterMs: number | undefined,
-    readonly excerpt: string,
-  ) {
-    super(`partner answered ${status}`, { status, retryAfterMs });
-    this.name = 'PartnerUnavailableError';
-  }
 }
 
 const EXCERPT_CHARS = 256;

@@ -1,8 +1,7 @@
-import { RetryableError } from '../common/errors';
 import type { SecretStringReader } from '../common/secrets-manager-reader';
-import { ENV } from './defaults';
-
-type Env = Readonly<Record<string, string | undefined>>;
+import { PartnerCredentialUnavailableError } from './errors';
+import { DELIVERY_ENV } from '../config/environment';
+import type { Env } from '../config/env-readers';
 
 /**
  * The partner-level credential: how the kit authenticates a call that carries no customer settings (an
@@ -11,17 +10,6 @@ type Env = Readonly<Record<string, string | undefined>>;
  */
 export type PartnerCredential = () => Promise<string>;
 
-/**
- * The credential could not be had: not configured, or its secret unreadable. Retryable: a deployment or
- * Secrets Manager fix heals it, and the queued call is then delivered without a redrive.
- */
-export class PartnerCredentialUnavailableError extends RetryableError {
-  constructor(message: string, cause?: unknown) {
-    super(message, { cause });
-    this.name = 'PartnerCredentialUnavailableError';
-  }
-}
-
 /** How long a value read from Secrets Manager is used before it is read again (a rotation reaches every container). */
 export const PARTNER_CREDENTIAL_TTL_MS = 5 * 60_000;
 
@@ -29,23 +17,23 @@ export const PARTNER_CREDENTIAL_TTL_MS = 5 * 60_000;
 export const noPartnerCredential: PartnerCredential = () =>
   Promise.reject(
     new PartnerCredentialUnavailableError(
-      `no partner credential is configured: set ${ENV.partnerCredentialSecretArn} or ${ENV.partnerCredential}`,
+      `no partner credential is configured: set ${DELIVERY_ENV.partnerCredentialSecretArn} or ${DELIVERY_ENV.partnerCredential}`,
     ),
   );
 
 /**
- * The credential the environment names: the secret at ENV.partnerCredentialSecretArn (it wins), read on
+ * The credential the environment names: the secret at DELIVERY_ENV.partnerCredentialSecretArn (it wins), read on
  * first use, cached per container for PARTNER_CREDENTIAL_TTL_MS and shared by concurrent callers (a failed
- * re-read keeps the value it had); else ENV.partnerCredential (local runs, tests); else none.
+ * re-read keeps the value it had); else DELIVERY_ENV.partnerCredential (local runs, tests); else none.
  */
 export function partnerCredentialFromEnv(
   env: Env,
   options: { readSecret?: SecretStringReader; now?: () => number } = {},
 ): PartnerCredential {
-  const secretArn = env[ENV.partnerCredentialSecretArn]?.trim();
+  const secretArn = env[DELIVERY_ENV.partnerCredentialSecretArn]?.trim();
   if (secretArn)
     return cachedSecretCredential(secretArn, options.readSecret ?? readWithSecretsManager, options.now ?? Date.now);
-  const local = env[ENV.partnerCredential]?.trim();
+  const local = env[DELIVERY_ENV.partnerCredential]?.trim();
   if (local) return () => Promise.resolve(local);
   return noPartnerCredential;
 }

@@ -1,7 +1,7 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { stringifyJson } from '../firehose/json';
-import { PermanentError } from '../common/errors';
-import { ENV } from '../config/environment';
+import { DELIVERY_ENV } from '../config/environment';
+import { SealedSecretsUnreadableError } from './errors';
 
 /**
  * Envelope encryption of confidential settings inside queue messages (AES-256-GCM, node:crypto).
@@ -30,17 +30,6 @@ export interface SealedSecrets {
   readonly iv: string;
   readonly tag: string;
   readonly data: string;
-}
-
-/**
- * Sealed secrets that can never be opened: the ciphertext or its data key was altered (or sealed under
- * another key). Permanent, so the message is parked with this reason instead of being retried.
- */
-export class SealedSecretsUnreadableError extends PermanentError {
-  constructor(cause?: unknown) {
-    super('sealed settings do not decrypt', { cause });
-    this.name = 'SealedSecretsUnreadableError';
-  }
 }
 
 /** The call a sealed blob belongs to: the fields of its queue message that say whose call it is. */
@@ -104,10 +93,10 @@ function decrypt(key: Buffer, sealed: SealedSecrets, aad: Buffer | undefined): R
   return JSON.parse(text) as Record<string, string>;
 }
 
-/** Local runs and tests: one 32-byte key from ENV.localSealingKey (base64), used directly as the data key. */
+/** Local runs and tests: one 32-byte key from DELIVERY_ENV.localSealingKey (base64), used directly as the data key. */
 export function localKeySource(base64Key: string): KeySource {
   const key = Buffer.from(base64Key, 'base64');
-  if (key.length !== 32) throw new Error(`${ENV.localSealingKey} must be 32 bytes, base64-encoded`);
+  if (key.length !== 32) throw new Error(`${DELIVERY_ENV.localSealingKey} must be 32 bytes, base64-encoded`);
   return {
     dataKey: async () => ({ plaintext: key, encrypted: 'local' }),
     decryptDataKey: async (encrypted) => {

@@ -1,5 +1,5 @@
 import { errorMessage } from '../common/errors';
-import { nextTurn } from './sdk-module';
+import { nextTurn } from './lazy-sdk-module';
 
 /** What a spill needs readied; the sealing data key only for a call that carries secrets. */
 export interface SpillNeeds {
@@ -18,7 +18,7 @@ export const WARM_UP_RETRY_MS = 10_000;
 
 /**
  * A call's wait left to the partner alone before a module load: a step of one cannot be interrupted (the
- * largest holds the event loop up to ~45 ms, sdk-module.ts), so a partner that answers within this is never held
+ * largest holds the event loop up to ~45 ms, lazy-sdk-module.ts), so a partner that answers within this is never held
  * up by one, and a call that runs into the deadline (100 ms, HTTP 50 ms) still leaves most of its wait.
  * Requests (the data key, the queue read) start at once: they hold the event loop a few ms at a time.
  */

@@ -1,17 +1,6 @@
 import type { DeliveryPort } from '../core/delivery-port';
-import { PermanentError } from '../common/errors';
-import { ENV } from './defaults';
-
-/** Data arrived where nothing would deliver it: the invocation fails instead of answering success. */
-export class DeliveryNotConfiguredError extends PermanentError {
-  constructor() {
-    super(
-      `${ENV.partnerApiUrl} is not set: refusing to accept data that would not be delivered ` +
-        '(deploy with -c partnerApiUrl=… or -c dryRun=true)',
-    );
-    this.name = 'DeliveryNotConfiguredError';
-  }
-}
+import { DeliveryNotConfiguredError } from './errors';
+import { DELIVERY_ENV } from '../config/environment';
 
 /**
  * The delivery of a function deployed without delivery settings and without an explicit dry run. A success
@@ -20,7 +9,7 @@ export class DeliveryNotConfiguredError extends PermanentError {
  */
 export function createUnconfiguredPort(): DeliveryPort {
   return {
-    description: `not delivering: ${ENV.partnerApiUrl} is not set and ${ENV.dryRun} is not true; requests carrying data fail`,
+    description: `not delivering: ${DELIVERY_ENV.partnerApiUrl} is not set and ${DELIVERY_ENV.dryRun} is not true; requests carrying data fail`,
     async deliverInline() {
       throw new DeliveryNotConfiguredError();
     },

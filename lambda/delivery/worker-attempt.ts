@@ -1,10 +1,10 @@
 import type { SQSRecord } from 'aws-lambda';
-import { ClaimCheckDoneError } from './claim-check';
 import { preparationOutcome, type AttemptOutcome } from './delivery-policy';
 import { callPartner } from './partner-attempt';
 import { noPartnerCredential } from './partner-credential';
 import { decodeQueuedDelivery } from './queue-message';
 import type { WorkerDependencies } from './worker-dependencies';
+import { ClaimCheckDoneError } from './errors';
 
 /** What one attempt on a record came to, with what may be logged of it and the secrets to scrub. */
 export interface RecordAttempt {

@@ -1,6 +1,7 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import { ComeBackLaterError, deliverRecord, type WorkerDependencies } from './delivery-worker';
+import { deliverRecord, type WorkerDependencies } from './delivery-worker';
+import { DeliveryDeferredError } from './errors';
 
 export type SqsBatchHandler = (event: SQSEvent, context?: Context) => Promise<SQSBatchResponse>;
 
@@ -21,7 +22,7 @@ export function createWorkerBatchHandler(deps: WorkerDependencies): SqsBatchHand
         outcomes[outcome]++;
         return outcome;
       } catch (error) {
-        if (error instanceof ComeBackLaterError) outcomes[error.decision]++;
+        if (error instanceof DeliveryDeferredError) outcomes[error.decision]++;
         throw error;
       }
     };

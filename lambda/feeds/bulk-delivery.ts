@@ -1,5 +1,5 @@
 import { findFailedBatches, isUnreadable } from './accepted-body';
-import { FeedAuthError, FeedResponseError } from './feed-errors';
+import { FeedAuthError, FeedResponseError } from './errors';
 import type { BatchRejection, FeedBatch } from './feed-batch';
 import { splitInHalves } from './request-packer';
 import type { SendResult } from './retrying-send';

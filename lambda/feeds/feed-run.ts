@@ -2,7 +2,7 @@ import type { FeedStop } from './bulk-delivery';
 import type { EventsApiRoute } from './events-api-endpoint';
 import type { FeedBatch } from './feed-batch';
 import type { FeedRunOptions, FeedRunReport } from './feed-run-types';
-import { PauseGate } from './pause-gate';
+import { PauseGate } from './retry-after-pause';
 import { isRejection, prepareBatch } from './prepare-batch';
 import { RequestPacker } from './request-packer';
 import type { SendControl } from './retrying-send';

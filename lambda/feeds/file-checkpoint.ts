@@ -2,7 +2,7 @@ import { promises as fs } from 'node:fs';
 import type { BatchRef } from './feed-batch';
 import { LineRangeSet } from './line-range-set';
 import type { HandledBatches, ProgressStore } from './progress-store';
-import { SerialSaver } from './serial-saver';
+import { SerialSaver } from './progress-saver';
 
 /** Identity of an input file, so a checkpoint is never applied to different content. */
 export interface InputFingerprint {

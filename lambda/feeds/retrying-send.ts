@@ -1,8 +1,8 @@
 import { HttpTransportError, type HttpResponse } from '../common/http-client';
 import { fullJitterDelayMs, type BackoffPolicy } from '../common/retry';
 import { classifyResponse } from './events-api-response';
-import { FeedAuthError, FeedResponseError } from './feed-errors';
-import { type PauseGate, waitMs } from './pause-gate';
+import { FeedAuthError, FeedResponseError } from './errors';
+import { type PauseGate, waitMs } from './retry-after-pause';
 
 export interface RetryPolicy {
   /** Attempts per request, the first included; when they run out the batches are reported unsent. */

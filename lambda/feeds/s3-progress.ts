@@ -4,7 +4,7 @@ import { progressObjectKey } from './feed-bucket-layout';
 import type { FeedDestination } from './file-checkpoint';
 import { LineRangeSet } from './line-range-set';
 import type { HandledBatches, ProgressStore } from './progress-store';
-import { SerialSaver } from './serial-saver';
+import { SerialSaver } from './progress-saver';
 
 /** The upload a progress object belongs to: its key and content tag (a new upload starts over). */
 export interface TrackedObject {

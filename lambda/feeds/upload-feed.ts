@@ -5,7 +5,7 @@ import { errorMessage } from '../common/errors';
 import { UnknownCustomerError } from './customer-registry';
 import { DEFAULT_SLOT_LEASE_MS, releaseSlot, takeSlot } from './customer-slots';
 import { customerOfKey } from './feed-customer';
-import { FeedStoppedError } from './feed-errors';
+import { FeedStoppedError } from './errors';
 import { CUSTOMER_DIMENSION, FEED_METRIC_NAMES, recordFeedRun } from './feed-metrics';
 import { partnerIdentitiesWarning } from './feed-report';
 import type { FeedSettings } from './feed-settings';

@@ -11,7 +11,7 @@ import { S3Progress } from '../feeds/s3-progress';
 import { feedUpload, type UploadFeedDeps } from '../feeds/upload-feed';
 import { UploadSenders } from '../feeds/upload-senders';
 import { secretsManagerReader } from '../common/secrets-manager-reader';
-import { ENV, FEED_ENV } from '../config/environment';
+import { FEED_ENV, LOCAL_ENV } from '../config/environment';
 import { createLogger } from '../observability/logger';
 import { createMetrics } from '../observability/metrics';
 
@@ -36,7 +36,7 @@ const maxUploadsPerCustomer =
   DEFAULT_MAX_UPLOADS_PER_CUSTOMER;
 // The kit's logger: the same redaction of secret-looking keys as every other function.
 const logger = createLogger('mparticle-feed');
-const s3 = new S3Client(s3ClientConfig(process.env[ENV.s3Endpoint]));
+const s3 = new S3Client(s3ClientConfig(process.env[LOCAL_ENV.s3Endpoint]));
 let readSecret: SecretStringReader | undefined;
 const senders = new UploadSenders({
   settings,

@@ -4,12 +4,12 @@ import { createHttpHandler, tokenSourceFromEnv } from '../http';
 import { httpInlineDeadlineMs, startWarmUp } from '../http/warm-up';
 import { createLogger } from '../observability/logger';
 import { createMetrics, ingressMetrics, METRIC_NAMES } from '../observability/metrics';
-import { createIngressFunction } from '../runtime/ingress-function';
+import { createIngressFunction } from '../composition/ingress-function';
 
 /**
  * The function behind the Function URL mParticle POSTs to (the HTTP variant). Everything expensive is built
  * here, at module scope, once per container. Reads TOKEN_ENV.secretArn (or TOKEN_ENV.tokens locally), the
- * delivery settings the ingress reads, and its own in-line deadline, ENV.httpInlineDeadlineMs (50 ms):
+ * delivery settings the ingress reads, and its own in-line deadline, DELIVERY_ENV.httpInlineDeadlineMs (50 ms):
  * mParticle asks HTTP endpoints to answer within 100 ms.
  */
 const logger = createLogger('firehose-http');

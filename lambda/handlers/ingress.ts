@@ -2,8 +2,8 @@ import type { Context } from 'aws-lambda';
 import type { FirehoseResponse } from '../firehose';
 import { createLogger } from '../observability/logger';
 import { createMetrics, ingressMetrics } from '../observability/metrics';
-import { createIngressFunction } from '../runtime/ingress-function';
-import { withoutStack } from '../runtime/ingress-runtime';
+import { createIngressFunction } from '../composition/ingress-function';
+import { withoutStack } from '../composition/ingress-runtime';
 
 /**
  * The function mParticle invokes (Request-Response) with one Firehose message; its return value is the

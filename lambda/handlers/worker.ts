@@ -1,7 +1,7 @@
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { createLogger } from '../observability/logger';
 import { createMetrics, workerMetrics } from '../observability/metrics';
-import { createWorkerFunction } from '../runtime/worker-function';
+import { createWorkerFunction } from '../composition/worker-function';
 
 /** The queue worker (SQS event source, ReportBatchItemFailures). Built once per container. */
 const logger = createLogger('firehose-worker');

@@ -1,7 +1,7 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import middy from '@middy/core';
 import httpJsonBodyParser from '@middy/http-json-body-parser';
-import type { IngressRuntime } from '../runtime/ingress-runtime';
+import type { IngressRuntime } from '../composition/ingress-runtime';
 import { MAX_BODY_BYTES } from './body-limit';
 import type { FirehoseHttpEvent, FunctionUrlHandler, FunctionUrlResult } from './function-url';
 import { jsonResponse } from './json-response';

@@ -1,6 +1,6 @@
 import { FirehoseInputError } from '../firehose';
-import { isRetryable, RetryableError } from '../common/errors';
-import { HttpProblem, problems } from './http-errors';
+import { isRetryable, KitError } from '../common/errors';
+import { HttpProblem, problems } from './errors';
 
 /** How an error is answered, and how loudly it is logged. */
 export interface ErrorAnswer {
@@ -39,7 +39,7 @@ export function answerFor(error: unknown, retryAfterSeconds = DEFAULT_RETRY_AFTE
     return { status: problem.status, message: problem.message, headers: {}, log: 'warn' };
   }
   if (isRetryable(error) || isMiddyTimeout(error)) {
-    const retryAfterMs = error instanceof RetryableError ? error.retryAfterMs : undefined;
+    const retryAfterMs = error instanceof KitError ? error.retryAfterMs : undefined;
     const seconds = retryAfterMs === undefined ? retryAfterSeconds : Math.max(1, Math.ceil(retryAfterMs / 1000));
     return {
       status: 503,

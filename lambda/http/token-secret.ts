@@ -1,12 +1,9 @@
+import { TokenConfigError } from './errors';
 /**
  * The two ways tokens are written down. In Secrets Manager: the token itself, or during a rotation
  * `{"current":"…","previous":"…"}` so both are accepted while mParticle switches over. Locally:
  * TOKEN_ENV.tokens, comma-separated, at most two. Errors name the problem, never a value.
  */
-
-export class TokenConfigError extends Error {
-  override readonly name = 'TokenConfigError';
-}
 
 export function parseTokenSecret(secretString: string): string[] {
   // Trimmed: `put-secret-value --secret-string file://token.txt` keeps the file's trailing newline.

@@ -1,18 +1,8 @@
-import { RetryableError } from '../common/errors';
 import { TokenSet } from './token-auth';
 import { TOKEN_ENV } from '../config/environment';
 import { parseTokenList, parseTokenSecret } from './token-secret';
-
-/** Env vars the HTTP function reads for its tokens (named in the catalogue); re-exported for existing callers. */
-export { TOKEN_ENV };
-
-/** Tokens could not be read: answered 503, so mParticle retries instead of dropping data on a 401. */
-export class TokenSourceUnavailableError extends RetryableError {
-  constructor(message: string, cause?: unknown) {
-    super(message, { cause });
-    this.name = 'TokenSourceUnavailableError';
-  }
-}
+import { TokenSourceUnavailableError } from './errors';
+import type { Env } from '../config/env-readers';
 
 /** Where the valid tokens come from. Implementations cache; the token check asks on every call. */
 export interface TokenSource {
@@ -104,8 +94,6 @@ export function cachedSecretTokenSource(options: SecretTokenSourceOptions): Toke
     },
   };
 }
-
-type Env = Readonly<Record<string, string | undefined>>;
 
 /**
  * The token source the environment describes: the secret named by TOKEN_ENV.secretArn (it wins),

@@ -1,9 +1,8 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
-import { DELIVERY_DEFAULTS, ENV } from '../delivery/defaults';
-import { positiveInt } from '../delivery/delivery-config';
+import { DELIVERY_DEFAULTS } from '../delivery/defaults';
 import { errorMessage } from '../common/errors';
-
-type Env = Readonly<Record<string, string | undefined>>;
+import { DELIVERY_ENV } from '../config/environment';
+import { type Env, readPositiveInt } from '../config/env-readers';
 
 /**
  * The HTTP function's in-line deadline (HTTP_INLINE_DEADLINE_MS, default 50 ms): mParticle asks HTTP
@@ -11,7 +10,7 @@ type Env = Readonly<Record<string, string | undefined>>;
  * with room to spare. The Lambda-invoke ingress keeps INLINE_DEADLINE_MS.
  */
 export function httpInlineDeadlineMs(env: Env): number {
-  return positiveInt(env, ENV.httpInlineDeadlineMs, DELIVERY_DEFAULTS.httpInlineDeadlineMs);
+  return readPositiveInt(env, DELIVERY_ENV.httpInlineDeadlineMs, DELIVERY_DEFAULTS.httpInlineDeadlineMs);
 }
 
 /**

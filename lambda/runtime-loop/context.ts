@@ -1,8 +1,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { ClientContext, CognitoIdentity, Context } from 'aws-lambda';
-import { ENV } from '../delivery/defaults';
-
-type Env = Readonly<Record<string, string | undefined>>;
+import { PLATFORM_ENV } from '../config/environment';
+import type { Env } from '../config/env-readers';
 
 /**
  * The handler's Lambda Context, built from the invocation's headers and the sandbox's variables the way the
@@ -23,11 +22,11 @@ export function buildContext(
   return {
     awsRequestId: requestId,
     invokedFunctionArn: header(headers, 'lambda-runtime-invoked-function-arn') ?? '',
-    functionName: env[ENV.lambdaFunctionName] ?? '',
-    functionVersion: env[ENV.lambdaFunctionVersion] ?? '$LATEST',
-    memoryLimitInMB: env[ENV.lambdaMemorySize] ?? '',
-    logGroupName: env[ENV.lambdaLogGroupName] ?? '',
-    logStreamName: env[ENV.lambdaLogStreamName] ?? '',
+    functionName: env[PLATFORM_ENV.lambdaFunctionName] ?? '',
+    functionVersion: env[PLATFORM_ENV.lambdaFunctionVersion] ?? '$LATEST',
+    memoryLimitInMB: env[PLATFORM_ENV.lambdaMemorySize] ?? '',
+    logGroupName: env[PLATFORM_ENV.lambdaLogGroupName] ?? '',
+    logStreamName: env[PLATFORM_ENV.lambdaLogStreamName] ?? '',
     callbackWaitsForEmptyEventLoop: false,
     ...(clientContext === undefined ? {} : { clientContext }),
     ...(identity === undefined ? {} : { identity }),

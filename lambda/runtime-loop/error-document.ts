@@ -1,3 +1,4 @@
+import { RuntimeLoopError } from './errors';
 /**
  * The error document posted to the Runtime API, in the form the managed Node.js runtime sends it:
  * `errorType`, `errorMessage` and `trace`. The trace is always empty: Lambda returns the document to the
@@ -7,18 +8,6 @@ export interface ErrorDocument {
   readonly errorType: string;
   readonly errorMessage: string;
   readonly trace: readonly string[];
-}
-
-/** An error the loop itself raises with a Lambda error type (`Runtime.HandlerNotFound`, …). */
-export class RuntimeLoopError extends Error {
-  constructor(
-    readonly errorType: string,
-    message: string,
-    options?: ErrorOptions,
-  ) {
-    super(message, options);
-    this.name = errorType;
-  }
 }
 
 /** DEL becomes `%7F` in the type and message, as the managed runtime's client writes them. */

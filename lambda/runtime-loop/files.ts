@@ -3,7 +3,7 @@
  * finds the loop beside itself; the loop calls the handler module's raw entry point (docs/runtime-loop.md).
  */
 export const RUNTIME_LOOP_FILES = {
-  /** The executable ENV.lambdaExecWrapper names, shipped with its run bit. Source: ./wrapper.sh */
+  /** The executable PLATFORM_ENV.lambdaExecWrapper names, shipped with its run bit. Source: ./wrapper.sh */
   wrapper: 'runtime-wrapper.sh',
   /** The bundled loop. Source: ./main.ts */
   loop: 'runtime-loop.js',

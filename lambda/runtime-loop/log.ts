@@ -1,4 +1,4 @@
-import { ENV, PLATFORM_ENV } from '../config/environment';
+import { FUNCTION_ENV, PLATFORM_ENV } from '../config/environment';
 
 /**
  * The loop's own log lines: one JSON object per line on stdout, so CloudWatch never splits an entry (the
@@ -14,7 +14,7 @@ const SEVERITY: Readonly<Record<string, number>> = { DEBUG: 0, INFO: 1, WARN: 2,
 
 /** Whether a line of `level` is written under the log level in `env`. */
 export function isLogged(level: Level, env: NodeJS.ProcessEnv = process.env): boolean {
-  const configured = env[PLATFORM_ENV.powertoolsLogLevel] || env[ENV.logLevel] || '';
+  const configured = env[PLATFORM_ENV.powertoolsLogLevel] || env[FUNCTION_ENV.logLevel] || '';
   const threshold = SEVERITY[configured.toUpperCase()] ?? 0;
   return (SEVERITY[level] ?? 0) >= threshold;
 }

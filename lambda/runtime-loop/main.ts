@@ -1,12 +1,13 @@
 import * as path from 'node:path';
 import type { Context } from 'aws-lambda';
-import { ENV } from '../delivery/defaults';
 import { buildContext, header } from './context';
-import { errorDocument, errorLogFields, RuntimeLoopError, safeString } from './error-document';
+import { errorDocument, errorLogFields, safeString } from './error-document';
 import { RAW_HANDLER_EXPORT } from './files';
 import { logAlways, logLine } from './log';
 import { createRuntimeApi, type Invocation, type RuntimeApi } from './runtime-api';
 import { xrayErrorCauseHeader } from './xray-error-cause';
+import { RuntimeLoopError } from './errors';
+import { PLATFORM_ENV } from '../config/environment';
 
 /**
  * The kit's own loop on the Lambda Runtime API, started by runtime-wrapper.sh in place of the managed
@@ -33,10 +34,10 @@ let onEmptyEventLoop: (() => void) | undefined;
 
 /** Loads the handler module as the managed client does, with its error types (aws-lambda-ric `UserFunction.js`). */
 function loadHandler(env: NodeJS.ProcessEnv): RawHandler {
-  const spec = env[ENV.lambdaHandler] ?? 'index.handler';
+  const spec = env[PLATFORM_ENV.lambdaHandler] ?? 'index.handler';
   const dot = spec.lastIndexOf('.');
   const moduleName = dot > 0 ? spec.slice(0, dot) : spec;
-  const file = path.resolve(env[ENV.lambdaTaskRoot] ?? __dirname, moduleName);
+  const file = path.resolve(env[PLATFORM_ENV.lambdaTaskRoot] ?? __dirname, moduleName);
   let loaded: Record<string, unknown>;
   try {
     loaded = require(file) as Record<string, unknown>;
@@ -86,8 +87,8 @@ async function invoke(runtime: RuntimeApi, handler: RawHandler, invocation: Invo
   inFlight = requestId;
   // Read by the X-Ray SDK and Powertools for this invocation only.
   const traceId = header(headers, 'lambda-runtime-trace-id');
-  if (traceId) process.env[ENV.lambdaTraceId] = traceId;
-  else delete process.env[ENV.lambdaTraceId];
+  if (traceId) process.env[PLATFORM_ENV.lambdaTraceId] = traceId;
+  else delete process.env[PLATFORM_ENV.lambdaTraceId];
 
   const outcome = await run(handler, body, buildContext(requestId, headers, process.env));
   let text: string | undefined;
@@ -143,9 +144,9 @@ async function main(): Promise<void> {
   // Node ends a process whose event loop is empty, even while a handler's promise is pending: answer it instead.
   process.on('beforeExit', () => onEmptyEventLoop?.());
 
-  const address = process.env[ENV.lambdaRuntimeApi];
+  const address = process.env[PLATFORM_ENV.lambdaRuntimeApi];
   if (!address) {
-    logAlways('ERROR', `${ENV.lambdaRuntimeApi} is not set: not running in a Lambda sandbox`);
+    logAlways('ERROR', `${PLATFORM_ENV.lambdaRuntimeApi} is not set: not running in a Lambda sandbox`);
     process.exit(1);
   }
   const runtime = (api = createRuntimeApi(address));

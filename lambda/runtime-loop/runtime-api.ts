@@ -1,5 +1,6 @@
 import type * as Http from 'node:http';
 import type { ErrorDocument } from './error-document';
+import { RuntimeApiError } from './errors';
 
 /**
  * A client of the Lambda Runtime API (AWS Lambda developer guide, "Using the Lambda runtime API for custom
@@ -15,17 +16,6 @@ export interface Invocation {
   readonly headers: Http.IncomingHttpHeaders;
   /** The payload exactly as the caller sent it. */
   readonly body: Buffer;
-}
-
-/** The Runtime API refused a call in a way the loop cannot recover from (500, or no request id). */
-export class RuntimeApiError extends Error {
-  override readonly name = 'RuntimeApiError';
-  constructor(
-    message: string,
-    readonly status: number | undefined,
-  ) {
-    super(message);
-  }
 }
 
 export interface RuntimeApi {

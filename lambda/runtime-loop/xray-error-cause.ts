@@ -1,4 +1,5 @@
-import { errorDocument, RuntimeLoopError, withoutDel } from './error-document';
+import { errorDocument, withoutDel } from './error-document';
+import { RuntimeLoopError } from './errors';
 
 /**
  * The value of the `Lambda-Runtime-Function-XRay-Error-Cause` header the managed runtime's client sends with every

@@ -1,10 +1,10 @@
 import { createCoreDependencies } from '../../lambda/delivery/create-delivery';
-import { ENV } from '../../lambda/delivery/defaults';
 import type { PartnerIntegration } from '../../lambda/core/partner-integration';
 import { integration as defaultIntegration } from '../../lambda/integration';
 import { createLogger } from '../../lambda/observability/logger';
-import { createIngressRuntime } from '../../lambda/runtime/ingress-runtime';
+import { createIngressRuntime } from '../../lambda/composition/ingress-runtime';
 import { inProcessTarget, recordingCalls, type ReplayTarget } from './replay-records';
+import { DELIVERY_ENV } from '../../lambda/config/environment';
 
 /**
  * The code in this working tree, as a dry run: the same mapping and core as the functions, no partner and
@@ -13,7 +13,8 @@ import { inProcessTarget, recordingCalls, type ReplayTarget } from './replay-rec
 export function dryRunTarget(integration: PartnerIntegration = defaultIntegration): ReplayTarget {
   const logger = createLogger('firehose-replay', 'ERROR');
   const env = { ...process.env };
-  for (const name of [ENV.partnerApiUrl, ENV.deliveryQueueUrl, ENV.deadLetterQueueUrl]) delete env[name];
+  for (const name of [DELIVERY_ENV.partnerApiUrl, DELIVERY_ENV.deliveryQueueUrl, DELIVERY_ENV.deadLetterQueueUrl])
+    delete env[name];
   const dependencies = createCoreDependencies(integration, env, logger);
   const calls = recordingCalls(dependencies.delivery);
   const runtime = createIngressRuntime({ ...dependencies, delivery: calls.port }, logger);

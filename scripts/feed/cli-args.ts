@@ -3,6 +3,7 @@ import { DEFAULT_FEED_LIMITS, DEFAULT_HISTORICAL_AFTER_DAYS } from '../../lambda
 import { DEFAULT_CONCURRENCY } from '../../lambda/feeds/feed-run';
 import { DEFAULT_RETRY_POLICY } from '../../lambda/feeds/retrying-send';
 import { FEED_ENV } from '../../lambda/config/environment';
+import { UsageError } from '../../local/errors';
 
 export const USAGE = `Usage: npm run feed -- [--pod us1|us2|eu1|au1 | --base-url <url> | --customer <name>] [options] <file.ndjson|directory>
        npm run feed -- customers add|list|check|remove …   (customers --help for details)
@@ -32,13 +33,6 @@ secret {"apiKey":"…","apiSecret":"…"} read with your AWS credentials).
 Exit codes: 0 all sent; 1 finished with rejected batches; 2 stopped (credentials refused, retries
 exhausted, interrupted) or could not start.
 `;
-
-export class UsageError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'UsageError';
-  }
-}
 
 export interface FeedCliOptions {
   readonly input: string;

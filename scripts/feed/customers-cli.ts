@@ -11,7 +11,7 @@ import { DEFAULT_CUSTOMER_SECRET_PREFIX } from '../../lambda/feeds/feed-customer
 import { probeCredentials } from '../../lambda/feeds/credentials-probe';
 import { createFeedHttpClient } from '../../lambda/feeds/events-api-client';
 import type { FeedExitCode } from '../../lambda/feeds/feed-report';
-import { ENV, FEED_ENV } from '../../lambda/config/environment';
+import { FEED_ENV, LOCAL_ENV } from '../../lambda/config/environment';
 
 export const CUSTOMERS_USAGE = `Usage: npm run feed -- customers <command> [options]
 
@@ -182,7 +182,7 @@ async function newSecretsManagerClient(): Promise<SecretsManagerClient> {
   return new SecretsManagerClient({});
 }
 
-/** S3 is loaded only for `resume`; ENV.s3Endpoint points it at a local emulator. */
+/** S3 is loaded only for `resume`; LOCAL_ENV.s3Endpoint points it at a local emulator. */
 async function resumeUploads(
   customer: string,
   bucket: string,
@@ -190,7 +190,7 @@ async function resumeUploads(
 ): Promise<{ resumed: string[]; complete: number; running: string[] }> {
   const { S3Client } = await import('@aws-sdk/client-s3');
   const { resumeCustomerUploads } = await import('../../lambda/feeds/feed-resume');
-  const endpoint = env[ENV.s3Endpoint];
+  const endpoint = env[LOCAL_ENV.s3Endpoint];
   const s3 = new S3Client(endpoint ? { endpoint, forcePathStyle: true } : {});
   try {
     return await resumeCustomerUploads(s3, bucket, customer);

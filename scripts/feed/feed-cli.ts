@@ -27,10 +27,11 @@ import { fileLineSource } from '../../lambda/feeds/line-sources';
 import { loadFeedCustomer } from '../../lambda/feeds/customer-registry';
 import { DEFAULT_CUSTOMER_SECRET_PREFIX } from '../../lambda/feeds/feed-customer';
 import { FEED_ENV } from '../../lambda/config/environment';
-import { parseFeedArgs, USAGE, UsageError } from './cli-args';
+import { parseFeedArgs, USAGE } from './cli-args';
 import { runCustomersCli } from './customers-cli';
 import { defaultCheckpointPath, resolveInputFiles } from './input-files';
 import { createProgressDisplay, type ProgressStream } from './progress-display';
+import { UsageError } from '../../local/errors';
 
 export interface CliIo {
   readonly stdout: { write(text: string): unknown };

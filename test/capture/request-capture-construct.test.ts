@@ -3,10 +3,10 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { describe, expect, it } from 'vitest';
-import { CAPTURE_ENV } from '../../lambda/delivery/defaults';
 import { RequestCapture } from '../../lib/request-capture';
 import { allPolicyStatements } from '../cdk/support/template-queries';
 import { expectPrivateBucket } from '../support/private-bucket';
+import { CAPTURE_ENV } from '../../lambda/config/environment';
 
 /** The capture bucket beside a stand-in function, in a bare stack checked by cdk-nag. */
 function synthesize(props: ConstructorParameters<typeof RequestCapture>[2] = {}) {

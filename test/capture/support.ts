@@ -9,7 +9,7 @@ import type { PartnerIntegration } from '../../lambda/core/partner-integration';
 import { createCoreDependencies } from '../../lambda/delivery/create-delivery';
 import { integration as defaultIntegration } from '../support/kit-integration';
 import { createLogger } from '../../lambda/observability/logger';
-import { createIngressRuntime } from '../../lambda/runtime/ingress-runtime';
+import { createIngressRuntime } from '../../lambda/composition/ingress-runtime';
 
 /** The project's own sample messages, read as raw bytes (as the Lambda loop and HTTP variant get them). */
 export function sampleMessages(): Array<{ name: string; bytes: Buffer }> {

@@ -4,11 +4,12 @@ import * as path from 'node:path';
 import { App, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DELIVERY_DEFAULTS, ENV } from '../../lambda/delivery/defaults';
 import { FirehoseIntegration } from '../../lib/firehose-integration';
 import { logicalIdOf, SYNTH_HOOK_TIMEOUT_MS, standInsForMissingHandlers } from './support/synth';
 import { actionsOf, statementsOfRole, type PolicyStatementJson } from './support/template-queries';
 import { expectPrivateBucket } from '../support/private-bucket';
+import { DELIVERY_ENV } from '../../lambda/config/environment';
+import { DELIVERY_INFRASTRUCTURE } from '../../lambda/delivery/infrastructure';
 
 /** The claim-check bucket (queue messages too large for SQS): private, encrypted, expiring, least privilege. */
 describe('claim-check bucket', () => {
@@ -38,18 +39,20 @@ describe('claim-check bucket', () => {
   const s3Statements = (role: string): PolicyStatementJson[] =>
     statementsOfRole(template, role).filter((s) => actionsOf([s]).some((a) => a.startsWith('s3:')));
   const prefixArn = () => ({
-    'Fn::Join': ['', [{ 'Fn::GetAtt': [ids.bucket, 'Arn'] }, `/${DELIVERY_DEFAULTS.claimCheckPrefix}*`]],
+    'Fn::Join': ['', [{ 'Fn::GetAtt': [ids.bucket, 'Arn'] }, `/${DELIVERY_INFRASTRUCTURE.claimCheckPrefix}*`]],
   });
 
   it('encrypts, blocks public access, denies requests without TLS, and expires objects after the queue, the DLQ and one redrive', () => {
     const bucket = expectPrivateBucket(template, {
       LifecycleConfiguration: {
-        Rules: [Match.objectLike({ ExpirationInDays: DELIVERY_DEFAULTS.claimCheckRetentionDays, Status: 'Enabled' })],
+        Rules: [
+          Match.objectLike({ ExpirationInDays: DELIVERY_INFRASTRUCTURE.claimCheckRetentionDays, Status: 'Enabled' }),
+        ],
       },
     });
     expect(bucket).toBe(ids.bucket);
-    const needed = 2 * DELIVERY_DEFAULTS.queueRetentionDays + DELIVERY_DEFAULTS.deadLetterRetentionDays;
-    expect(DELIVERY_DEFAULTS.claimCheckRetentionDays).toBeGreaterThanOrEqual(needed);
+    const needed = 2 * DELIVERY_INFRASTRUCTURE.queueRetentionDays + DELIVERY_INFRASTRUCTURE.deadLetterRetentionDays;
+    expect(DELIVERY_INFRASTRUCTURE.claimCheckRetentionDays).toBeGreaterThanOrEqual(needed);
   });
 
   it('is kept when the stack is deleted', () => {
@@ -75,17 +78,19 @@ describe('claim-check bucket', () => {
     ]);
   });
 
-  it('names the bucket to every function under the name in lambda/delivery/defaults.ts', () => {
+  it('names the bucket to every function under the name in lambda/config/environment.ts', () => {
     const functions = Object.values(
       template.findResources('AWS::Lambda::Function', {
-        Properties: { Environment: { Variables: Match.objectLike({ [ENV.partnerApiUrl]: Match.anyValue() }) } },
+        Properties: {
+          Environment: { Variables: Match.objectLike({ [DELIVERY_ENV.partnerApiUrl]: Match.anyValue() }) },
+        },
       }),
     );
     expect(functions).toHaveLength(3);
     for (const fn of functions) {
       expect(
         (fn as { Properties: { Environment: { Variables: Record<string, unknown> } } }).Properties.Environment
-          .Variables[ENV.claimCheckBucket],
+          .Variables[DELIVERY_ENV.claimCheckBucket],
       ).toEqual({ Ref: ids.bucket });
     }
   });

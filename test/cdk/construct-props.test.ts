@@ -3,8 +3,8 @@ import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { describe, expect, it } from 'vitest';
-import { DELIVERY_DEFAULTS, ENV } from '../../lambda/delivery/defaults';
-import { ConstructPropsError } from '../../lib/construct-props-error';
+import { DELIVERY_DEFAULTS } from '../../lambda/delivery/defaults';
+import { ConstructPropsError } from '../../lib/errors';
 import { retryBudgetSeconds } from '../../lib/delivery-settings';
 import { FeedIngestion, type FeedIngestionProps } from '../../lib/feed-construct';
 import { FirehoseIntegration, type FirehoseIntegrationProps } from '../../lib/firehose-integration';
@@ -13,7 +13,8 @@ import { ESBUILD_TARGET, LAMBDA_RUNTIME_NAME } from '../../lib/node-runtime';
 import { TEST_PARTNER_API_URL, standInsForMissingHandlers } from './support/synth';
 import { resourcesOfType } from './support/template-queries';
 import { thrownBy } from '../support/thrown';
-import { PLATFORM_ENV } from '../../lambda/config/environment';
+import { DELIVERY_ENV, PLATFORM_ENV } from '../../lambda/config/environment';
+import { DELIVERY_INFRASTRUCTURE } from '../../lambda/delivery/infrastructure';
 
 /** The construct in a bare stack, bundling skipped (only entry paths matter), no schema validation. */
 function synthesize(props: FirehoseIntegrationProps = {}) {
@@ -57,25 +58,27 @@ describe('FirehoseIntegration props, merged over the defaults', () => {
     });
     expect(functionProperties(template, stack, integration.workerFunction)).toMatchObject({
       MemorySize: 1024,
-      Timeout: DELIVERY_DEFAULTS.workerTimeoutSeconds,
+      Timeout: DELIVERY_INFRASTRUCTURE.workerTimeoutSeconds,
       Runtime: 'nodejs24.x',
     });
     expect(queueProperties(template, stack, integration.deliveryQueue)).toMatchObject({
-      VisibilityTimeout: 6 * DELIVERY_DEFAULTS.workerTimeoutSeconds,
-      MessageRetentionPeriod: DELIVERY_DEFAULTS.queueRetentionDays * 86_400,
-      RedrivePolicy: { maxReceiveCount: DELIVERY_DEFAULTS.redriveMaxReceiveCount },
+      VisibilityTimeout: 6 * DELIVERY_INFRASTRUCTURE.workerTimeoutSeconds,
+      MessageRetentionPeriod: DELIVERY_INFRASTRUCTURE.queueRetentionDays * 86_400,
+      RedrivePolicy: { maxReceiveCount: DELIVERY_INFRASTRUCTURE.redriveMaxReceiveCount },
     });
     expect(queueProperties(template, stack, integration.deadLetterQueue)).toMatchObject({
-      MessageRetentionPeriod: DELIVERY_DEFAULTS.deadLetterRetentionDays * 86_400,
+      MessageRetentionPeriod: DELIVERY_INFRASTRUCTURE.deadLetterRetentionDays * 86_400,
     });
     template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
-      BatchSize: DELIVERY_DEFAULTS.workerBatchSize,
-      ScalingConfig: { MaximumConcurrency: DELIVERY_DEFAULTS.workerMaxConcurrency },
+      BatchSize: DELIVERY_INFRASTRUCTURE.workerBatchSize,
+      ScalingConfig: { MaximumConcurrency: DELIVERY_INFRASTRUCTURE.workerMaxConcurrency },
       FunctionResponseTypes: ['ReportBatchItemFailures'],
     });
     template.hasResourceProperties('AWS::S3::Bucket', {
       LifecycleConfiguration: {
-        Rules: Match.arrayWith([Match.objectLike({ ExpirationInDays: DELIVERY_DEFAULTS.claimCheckRetentionDays })]),
+        Rules: Match.arrayWith([
+          Match.objectLike({ ExpirationInDays: DELIVERY_INFRASTRUCTURE.claimCheckRetentionDays }),
+        ]),
       },
     });
     Annotations.fromStack(stack).hasNoWarning('*', Match.anyValue());
@@ -105,12 +108,12 @@ describe('FirehoseIntegration props, merged over the defaults', () => {
     // The user's variable is added; the kit's are all still there.
     expect((worker['Environment'] as { Variables: Record<string, unknown> }).Variables).toMatchObject({
       EXTRA_SETTING: 'x',
-      [ENV.partnerApiUrl]: TEST_PARTNER_API_URL,
+      [DELIVERY_ENV.partnerApiUrl]: TEST_PARTNER_API_URL,
       [PLATFORM_ENV.serviceName]: 'firehose-worker',
     });
     // The worker splits PARTNER_MAX_RPS by the event source's maximum concurrency: the overridden one.
     expect((worker['Environment'] as { Variables: Record<string, unknown> }).Variables).toMatchObject({
-      [ENV.workerMaxConcurrency]: '20',
+      [DELIVERY_ENV.workerMaxConcurrency]: '20',
     });
     expect(functionProperties(template, stack, integration.httpFunction as lambda.IFunction)).toMatchObject({
       MemorySize: 1536,
@@ -119,7 +122,7 @@ describe('FirehoseIntegration props, merged over the defaults', () => {
     expect(queueProperties(template, stack, integration.deliveryQueue)).toMatchObject({
       VisibilityTimeout: 180,
       MessageRetentionPeriod: 10 * 86_400,
-      RedrivePolicy: expect.objectContaining({ maxReceiveCount: DELIVERY_DEFAULTS.redriveMaxReceiveCount }),
+      RedrivePolicy: expect.objectContaining({ maxReceiveCount: DELIVERY_INFRASTRUCTURE.redriveMaxReceiveCount }),
     });
     expect(queueProperties(template, stack, integration.deadLetterQueue)).toMatchObject({
       QueueName: 'acme-firehose-dlq',
@@ -142,13 +145,13 @@ describe('FirehoseIntegration props, merged over the defaults', () => {
   it('tells the worker how many containers share PARTNER_MAX_RPS, and refuses a ceiling they cannot share', () => {
     // Act
     const { stack, integration, template } = synthesize({
-      workerFunctionProps: { environment: { [ENV.partnerMaxRps]: '25' } },
+      workerFunctionProps: { environment: { [DELIVERY_ENV.partnerMaxRps]: '25' } },
     });
     const error = refusal({
-      workerFunctionProps: { environment: { [ENV.partnerMaxRps]: '4' } },
+      workerFunctionProps: { environment: { [DELIVERY_ENV.partnerMaxRps]: '4' } },
       workerEventSourceProps: { maxConcurrency: 5 },
     });
-    const kitOwned = refusal({ workerFunctionProps: { environment: { [ENV.workerMaxConcurrency]: '1' } } });
+    const kitOwned = refusal({ workerFunctionProps: { environment: { [DELIVERY_ENV.workerMaxConcurrency]: '1' } } });
 
     // Assess
     const variables = (
@@ -157,12 +160,24 @@ describe('FirehoseIntegration props, merged over the defaults', () => {
       }
     ).Variables;
     expect(variables).toMatchObject({
-      [ENV.partnerMaxRps]: '25',
-      [ENV.workerMaxConcurrency]: String(DELIVERY_DEFAULTS.workerMaxConcurrency),
+      [DELIVERY_ENV.partnerMaxRps]: '25',
+      [DELIVERY_ENV.workerMaxConcurrency]: String(DELIVERY_INFRASTRUCTURE.workerMaxConcurrency),
     });
-    expect(error.prop).toBe(`workerFunctionProps.environment.${ENV.partnerMaxRps}`);
+    expect(error.prop).toBe(`workerFunctionProps.environment.${DELIVERY_ENV.partnerMaxRps}`);
     expect(error.message).toContain('maximum concurrency (5)');
-    expect(kitOwned.prop).toBe(`workerFunctionProps.environment.${ENV.workerMaxConcurrency}`);
+    expect(kitOwned.prop).toBe(`workerFunctionProps.environment.${DELIVERY_ENV.workerMaxConcurrency}`);
+  });
+
+  it('refuses at synth a worker retry setting the worker could not read, naming the variable and not its value', () => {
+    for (const name of [DELIVERY_ENV.backoffBaseMs, DELIVERY_ENV.holdMaxMs, DELIVERY_ENV.deliveryBudgetSeconds]) {
+      // Act
+      const act = () => synthesize({ workerFunctionProps: { environment: { [name]: 'ten-minutes' } } });
+      // Assess
+      expect(act).toThrow(`${name} must be a positive whole number`);
+      expect(act).not.toThrow('ten-minutes');
+    }
+    const fractional = refusal({ workerFunctionProps: { environment: { [DELIVERY_ENV.partnerMaxRps]: '12.5' } } });
+    expect(fractional.message).toMatch(/must be a whole number of at least/);
   });
 
   it('keeps the default where an override is explicitly undefined', () => {
@@ -175,10 +190,10 @@ describe('FirehoseIntegration props, merged over the defaults', () => {
     // Assess
     expect(functionProperties(template, stack, integration.workerFunction)).toMatchObject({
       MemorySize: 1024,
-      Timeout: DELIVERY_DEFAULTS.workerTimeoutSeconds,
+      Timeout: DELIVERY_INFRASTRUCTURE.workerTimeoutSeconds,
     });
     expect(queueProperties(template, stack, integration.deliveryQueue)).toMatchObject({
-      MessageRetentionPeriod: DELIVERY_DEFAULTS.queueRetentionDays * 86_400,
+      MessageRetentionPeriod: DELIVERY_INFRASTRUCTURE.queueRetentionDays * 86_400,
     });
   });
 
@@ -227,7 +242,7 @@ describe('FirehoseIntegration props, merged over the defaults', () => {
   it('refuses a delivery queue retention shorter than the worker delivery budget, and accepts it with a budget that fits', () => {
     // Prepare: four days of retention cannot hold the default budget (7 days less 6 hours), but holds 3 days.
     const fourDays = { retentionPeriod: Duration.days(4) };
-    expect(retryBudgetSeconds(DELIVERY_DEFAULTS.workerTimeoutSeconds, {})).toBeGreaterThan(4 * 86_400);
+    expect(retryBudgetSeconds(DELIVERY_INFRASTRUCTURE.workerTimeoutSeconds, {})).toBeGreaterThan(4 * 86_400);
 
     // Act
     const error = refusal({
@@ -236,12 +251,12 @@ describe('FirehoseIntegration props, merged over the defaults', () => {
     });
     const accepted = synthesize({
       deliveryQueueProps: fourDays,
-      workerFunctionProps: { environment: { [ENV.deliveryBudgetSeconds]: String(3 * 86_400) } },
+      workerFunctionProps: { environment: { [DELIVERY_ENV.deliveryBudgetSeconds]: String(3 * 86_400) } },
     });
 
     // Assess
     expect(error.prop).toBe('deliveryQueueProps.retentionPeriod');
-    expect(error.message).toContain(ENV.deliveryBudgetSeconds);
+    expect(error.message).toContain(DELIVERY_ENV.deliveryBudgetSeconds);
     expect(accepted.integration.deliveryQueue).toBeDefined();
   });
 
@@ -290,8 +305,8 @@ describe('FirehoseIntegration props, merged over the defaults', () => {
     ],
     [
       'a kit variable',
-      { workerFunctionProps: { environment: { [ENV.deliveryQueueUrl]: 'https://elsewhere' } } },
-      `workerFunctionProps.environment.${ENV.deliveryQueueUrl}`,
+      { workerFunctionProps: { environment: { [DELIVERY_ENV.deliveryQueueUrl]: 'https://elsewhere' } } },
+      `workerFunctionProps.environment.${DELIVERY_ENV.deliveryQueueUrl}`,
     ],
     ['a FIFO queue', { deliveryQueueProps: { fifo: true } }, 'deliveryQueueProps.fifo'],
     [

@@ -1,7 +1,5 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
-import { CAPTURE_ENV, ENV } from '../../lambda/delivery/defaults';
-import { FIREHOSE_TOKEN_SECRET_ARN_ENV } from '../../lib/firehose-integration';
 import { logicalIdOf, synthApp, synthesizeBeforeAll, TEST_PARTNER_API_URL } from './support/synth';
 import {
   actionsOf,
@@ -10,6 +8,7 @@ import {
   resourcesOfType,
   statementsOfRole,
 } from './support/template-queries';
+import { CAPTURE_ENV, DELIVERY_ENV, TOKEN_ENV } from '../../lambda/config/environment';
 
 const EU_ACCOUNT = '111122223333';
 
@@ -67,17 +66,25 @@ describe('without "partnerApiUrl" (cdk.json defaults)', () => {
 
   it('sets no delivery settings, so the ingress runs its dry run', () => {
     const template = synthesized.template();
-    for (const name of [ENV.partnerApiUrl, ENV.deliveryQueueUrl, ENV.deadLetterQueueUrl, ENV.sealingKeyId]) {
+    for (const name of [
+      DELIVERY_ENV.partnerApiUrl,
+      DELIVERY_ENV.deliveryQueueUrl,
+      DELIVERY_ENV.deadLetterQueueUrl,
+      DELIVERY_ENV.sealingKeyId,
+    ]) {
       template.allResourcesProperties('AWS::Lambda::Function', {
         Environment: { Variables: Match.objectLike({ [name]: Match.absent() }) },
       });
     }
   });
 
-  it(`sets no ${ENV.dryRun} either: the deployed ingress refuses data instead of dropping it`, () => {
+  it(`sets no ${DELIVERY_ENV.dryRun} either: the deployed ingress refuses data instead of dropping it`, () => {
     synthesized.template().allResourcesProperties('AWS::Lambda::Function', {
       Environment: {
-        Variables: Match.objectLike({ [ENV.dryRun]: Match.absent(), [ENV.partnerCredentialSecretArn]: Match.absent() }),
+        Variables: Match.objectLike({
+          [DELIVERY_ENV.dryRun]: Match.absent(),
+          [DELIVERY_ENV.partnerCredentialSecretArn]: Match.absent(),
+        }),
       },
     });
   });
@@ -93,12 +100,12 @@ describe('without "partnerApiUrl" (cdk.json defaults)', () => {
 describe('context "dryRun"', () => {
   const synthesized = synthesizeBeforeAll({ dryRun: 'true' });
 
-  it(`sets ${ENV.dryRun}=true on the ingress, the only way a deployed function dry-runs`, () => {
+  it(`sets ${DELIVERY_ENV.dryRun}=true on the ingress, the only way a deployed function dry-runs`, () => {
     const stack = synthesized.stack();
     expect(
       synthesized.template().toJSON()['Resources'][logicalIdOf(stack, stack.integration.ingressFunction)].Properties
         .Environment.Variables,
-    ).toMatchObject({ [ENV.dryRun]: 'true' });
+    ).toMatchObject({ [DELIVERY_ENV.dryRun]: 'true' });
   });
 
   it('cannot be combined with a partner URL, which would then never be called', () => {
@@ -191,7 +198,7 @@ describe('context "httpEndpoint" and "alarmTopicArn"', () => {
     );
     expect(actionsOf(readers).sort()).toEqual(['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue']);
     template.hasResourceProperties('AWS::Lambda::Function', {
-      Environment: { Variables: Match.objectLike({ [FIREHOSE_TOKEN_SECRET_ARN_ENV]: { Ref: secret } }) },
+      Environment: { Variables: Match.objectLike({ [TOKEN_ENV.secretArn]: { Ref: secret } }) },
     });
   });
 

@@ -1,6 +1,6 @@
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { DELIVERY_DEFAULTS, ENV, SEALING_ENCRYPTION_CONTEXT } from '../../lambda/delivery/defaults';
+import { DELIVERY_DEFAULTS } from '../../lambda/delivery/defaults';
 import { LAMBDA_TASK_DIR, RUNTIME_LOOP_FILES } from '../../lambda/runtime-loop/files';
 import { MPARTICLE_ACCOUNTS } from '../../lib/config';
 import type { FirehoseStack } from '../../lib/firehose-stack';
@@ -14,7 +14,8 @@ import {
   resourcesOfType,
   statementsOfRole,
 } from './support/template-queries';
-import { PLATFORM_ENV } from '../../lambda/config/environment';
+import { DELIVERY_ENV, FUNCTION_ENV, PLATFORM_ENV } from '../../lambda/config/environment';
+import { DELIVERY_INFRASTRUCTURE, SEALING_ENCRYPTION_CONTEXT } from '../../lambda/delivery/infrastructure';
 
 /** One synthesized stack (cdk.json defaults plus a partner URL), shared by every assertion below. */
 let stack: FirehoseStack;
@@ -74,20 +75,20 @@ describe('functions', () => {
     }
   });
 
-  it('gives the ingress its delivery settings under the names in lambda/delivery/defaults.ts', () => {
+  it('gives the ingress its delivery settings under the names in lambda/config/environment.ts', () => {
     template.hasResourceProperties('AWS::Lambda::Function', {
       Handler: 'index.handler',
       Timeout: 10,
       Environment: {
         Variables: Match.objectLike({
-          [ENV.partnerApiUrl]: TEST_PARTNER_API_URL,
-          [ENV.deliveryQueueUrl]: { Ref: ids.queue },
-          [ENV.deadLetterQueueUrl]: { Ref: ids.dlq },
-          [ENV.sealingKeyId]: { 'Fn::GetAtt': [ids.key, 'Arn'] },
+          [DELIVERY_ENV.partnerApiUrl]: TEST_PARTNER_API_URL,
+          [DELIVERY_ENV.deliveryQueueUrl]: { Ref: ids.queue },
+          [DELIVERY_ENV.deadLetterQueueUrl]: { Ref: ids.dlq },
+          [DELIVERY_ENV.sealingKeyId]: { 'Fn::GetAtt': [ids.key, 'Arn'] },
           [PLATFORM_ENV.nodeOptions]: '--enable-source-maps',
           [PLATFORM_ENV.serviceName]: 'firehose-ingress',
           [PLATFORM_ENV.metricsNamespace]: 'MparticleFirehose',
-          [ENV.logLevel]: 'INFO',
+          [FUNCTION_ENV.logLevel]: 'INFO',
         }),
       },
     });
@@ -97,13 +98,15 @@ describe('functions', () => {
     // Assess: the wrapper reads the payload's bytes, so 64-bit integers stay exact (docs/runtime-loop.md).
     const variables = (id: string) =>
       (propertiesOf(template, id)['Environment'] as { Variables: Record<string, unknown> }).Variables;
-    expect(variables(ids.ingress)[ENV.lambdaExecWrapper]).toBe(`${LAMBDA_TASK_DIR}/${RUNTIME_LOOP_FILES.wrapper}`);
-    expect(variables(ids.ingress)[ENV.managedRuntime]).toBeUndefined();
-    expect(variables(ids.worker)[ENV.lambdaExecWrapper]).toBeUndefined();
+    expect(variables(ids.ingress)[PLATFORM_ENV.lambdaExecWrapper]).toBe(
+      `${LAMBDA_TASK_DIR}/${RUNTIME_LOOP_FILES.wrapper}`,
+    );
+    expect(variables(ids.ingress)[FUNCTION_ENV.managedRuntime]).toBeUndefined();
+    expect(variables(ids.worker)[PLATFORM_ENV.lambdaExecWrapper]).toBeUndefined();
   });
 
-  it('times the worker out after DELIVERY_DEFAULTS.workerTimeoutSeconds', () => {
-    expect(propertiesOf(template, ids.worker)['Timeout']).toBe(DELIVERY_DEFAULTS.workerTimeoutSeconds);
+  it('times the worker out after DELIVERY_INFRASTRUCTURE.workerTimeoutSeconds', () => {
+    expect(propertiesOf(template, ids.worker)['Timeout']).toBe(DELIVERY_INFRASTRUCTURE.workerTimeoutSeconds);
   });
 });
 
@@ -143,21 +146,21 @@ describe('alias and invoke permissions', () => {
 });
 
 describe('queues', () => {
-  it('redrives to the dead-letter queue after DELIVERY_DEFAULTS.redriveMaxReceiveCount receives', () => {
+  it('redrives to the dead-letter queue after DELIVERY_INFRASTRUCTURE.redriveMaxReceiveCount receives', () => {
     expect(propertiesOf(template, ids.queue)['RedrivePolicy']).toEqual({
       deadLetterTargetArn: { 'Fn::GetAtt': [ids.dlq, 'Arn'] },
-      maxReceiveCount: DELIVERY_DEFAULTS.redriveMaxReceiveCount,
+      maxReceiveCount: DELIVERY_INFRASTRUCTURE.redriveMaxReceiveCount,
     });
   });
 
   it('encrypts both queues at rest and keeps messages as long as the defaults say', () => {
     expect(propertiesOf(template, ids.queue)).toMatchObject({
       SqsManagedSseEnabled: true,
-      MessageRetentionPeriod: DELIVERY_DEFAULTS.queueRetentionDays * 86_400,
+      MessageRetentionPeriod: DELIVERY_INFRASTRUCTURE.queueRetentionDays * 86_400,
     });
     expect(propertiesOf(template, ids.dlq)).toMatchObject({
       SqsManagedSseEnabled: true,
-      MessageRetentionPeriod: DELIVERY_DEFAULTS.deadLetterRetentionDays * 86_400,
+      MessageRetentionPeriod: DELIVERY_INFRASTRUCTURE.deadLetterRetentionDays * 86_400,
     });
   });
 
@@ -189,8 +192,8 @@ describe('queues', () => {
       FunctionName: { Ref: ids.worker },
       EventSourceArn: { 'Fn::GetAtt': [ids.queue, 'Arn'] },
       FunctionResponseTypes: ['ReportBatchItemFailures'],
-      BatchSize: DELIVERY_DEFAULTS.workerBatchSize,
-      ScalingConfig: { MaximumConcurrency: DELIVERY_DEFAULTS.workerMaxConcurrency },
+      BatchSize: DELIVERY_INFRASTRUCTURE.workerBatchSize,
+      ScalingConfig: { MaximumConcurrency: DELIVERY_INFRASTRUCTURE.workerMaxConcurrency },
     });
   });
 });
@@ -236,7 +239,7 @@ describe('keys and permissions', () => {
     }
     for (const fn of [ids.ingress, ids.worker]) {
       expect(propertiesOf(template, fn)['Environment']).toMatchObject({
-        Variables: { [ENV.partnerCredentialSecretArn]: { Ref: secret } },
+        Variables: { [DELIVERY_ENV.partnerCredentialSecretArn]: { Ref: secret } },
       });
     }
     template.hasOutput('PartnerCredentialSecretArn', { Value: { Ref: secret } });

@@ -4,8 +4,7 @@ import * as path from 'node:path';
 import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { afterAll, describe, expect, it } from 'vitest';
-import { PLATFORM_ENV } from '../../lambda/config/environment';
-import { ENV } from '../../lambda/delivery/defaults';
+import { DELIVERY_ENV, FUNCTION_ENV, PLATFORM_ENV } from '../../lambda/config/environment';
 import { readDeliveryConfig } from '../../lambda/delivery/delivery-config';
 import { FirehoseIntegration } from '../../lib/firehose-integration';
 import { type DeliveryLocations, sharedEnvironment } from '../../lib/function-environment';
@@ -24,12 +23,12 @@ const locations: DeliveryLocations = {
   partnerCredentialSecretArn: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:partner-AbCdEf',
 };
 const DELIVERY_NAMES = [
-  ENV.partnerApiUrl,
-  ENV.deliveryQueueUrl,
-  ENV.deadLetterQueueUrl,
-  ENV.sealingKeyId,
-  ENV.partnerCredentialSecretArn,
-  ENV.claimCheckBucket,
+  DELIVERY_ENV.partnerApiUrl,
+  DELIVERY_ENV.deliveryQueueUrl,
+  DELIVERY_ENV.deadLetterQueueUrl,
+  DELIVERY_ENV.sealingKeyId,
+  DELIVERY_ENV.partnerCredentialSecretArn,
+  DELIVERY_ENV.claimCheckBucket,
 ];
 
 describe('sharedEnvironment', () => {
@@ -42,14 +41,14 @@ describe('sharedEnvironment', () => {
 
     // Assess
     expect(environment).toMatchObject({
-      [ENV.partnerApiUrl]: 'https://api.partner.example',
-      [ENV.deliveryQueueUrl]: locations.deliveryQueueUrl,
-      [ENV.deadLetterQueueUrl]: locations.deadLetterQueueUrl,
-      [ENV.sealingKeyId]: locations.sealingKeyArn,
-      [ENV.partnerCredentialSecretArn]: locations.partnerCredentialSecretArn,
-      [ENV.claimCheckBucket]: locations.claimCheckBucketName,
+      [DELIVERY_ENV.partnerApiUrl]: 'https://api.partner.example',
+      [DELIVERY_ENV.deliveryQueueUrl]: locations.deliveryQueueUrl,
+      [DELIVERY_ENV.deadLetterQueueUrl]: locations.deadLetterQueueUrl,
+      [DELIVERY_ENV.sealingKeyId]: locations.sealingKeyArn,
+      [DELIVERY_ENV.partnerCredentialSecretArn]: locations.partnerCredentialSecretArn,
+      [DELIVERY_ENV.claimCheckBucket]: locations.claimCheckBucketName,
     });
-    expect(environment).not.toHaveProperty(ENV.dryRun);
+    expect(environment).not.toHaveProperty(DELIVERY_ENV.dryRun);
     const config = readDeliveryConfig(environment);
     expect(config?.partnerApiUrl.href).toBe('https://api.partner.example/');
     expect(config).toMatchObject({
@@ -70,8 +69,8 @@ describe('sharedEnvironment', () => {
       for (const name of DELIVERY_NAMES) expect(environment).not.toHaveProperty(name);
       expect(readDeliveryConfig(environment)).toBeUndefined();
     }
-    expect(refusing).not.toHaveProperty(ENV.dryRun);
-    expect(dryRun[ENV.dryRun]).toBe('true');
+    expect(refusing).not.toHaveProperty(DELIVERY_ENV.dryRun);
+    expect(dryRun[DELIVERY_ENV.dryRun]).toBe('true');
   });
 
   it('ignores dryRun when a partner URL is set: the functions deliver', () => {
@@ -79,7 +78,7 @@ describe('sharedEnvironment', () => {
       { partnerApiUrl: 'https://api.partner.example', dryRun: true, metricsNamespace: NAMESPACE },
       locations,
     );
-    expect(environment).not.toHaveProperty(ENV.dryRun);
+    expect(environment).not.toHaveProperty(DELIVERY_ENV.dryRun);
   });
 
   it('leaves the partner credential out when there is none', () => {
@@ -93,19 +92,19 @@ describe('sharedEnvironment', () => {
     );
 
     // Assess
-    expect(environment).not.toHaveProperty(ENV.partnerCredentialSecretArn);
-    expect(environment[ENV.claimCheckBucket]).toBe(locations.claimCheckBucketName);
+    expect(environment).not.toHaveProperty(DELIVERY_ENV.partnerCredentialSecretArn);
+    expect(environment[DELIVERY_ENV.claimCheckBucket]).toBe(locations.claimCheckBucketName);
   });
 
   it('defaults the log level, keeps source maps on, and takes the given level and namespace', () => {
     expect(sharedEnvironment({ metricsNamespace: NAMESPACE }, locations)).toEqual({
       [PLATFORM_ENV.nodeOptions]: '--enable-source-maps',
       [PLATFORM_ENV.metricsNamespace]: NAMESPACE,
-      [ENV.logLevel]: 'INFO',
+      [FUNCTION_ENV.logLevel]: 'INFO',
     });
     expect(sharedEnvironment({ logLevel: 'DEBUG', metricsNamespace: 'Acme' }, locations)).toMatchObject({
       [PLATFORM_ENV.metricsNamespace]: 'Acme',
-      [ENV.logLevel]: 'DEBUG',
+      [FUNCTION_ENV.logLevel]: 'DEBUG',
     });
   });
 });

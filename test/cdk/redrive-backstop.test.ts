@@ -1,11 +1,13 @@
 import { App, Stack } from 'aws-cdk-lib';
 import { describe, expect, it } from 'vitest';
-import { DELIVERY_DEFAULTS, ENV } from '../../lambda/delivery/defaults';
+import { DELIVERY_DEFAULTS } from '../../lambda/delivery/defaults';
 import { maxReceivesWithin } from '../../lambda/delivery/delivery-policy';
-import { ConstructPropsError } from '../../lib/construct-props-error';
+import { ConstructPropsError } from '../../lib/errors';
 import { FirehoseIntegration, type FirehoseIntegrationProps } from '../../lib/firehose-integration';
 import { TEST_PARTNER_API_URL, standInsForMissingHandlers } from './support/synth';
 import { thrownBy } from '../support/thrown';
+import { DELIVERY_ENV } from '../../lambda/config/environment';
+import { DELIVERY_INFRASTRUCTURE } from '../../lambda/delivery/infrastructure';
 
 /**
  * The queue's redrive count is a backstop for a crashing worker: within the delivery budget the worker must
@@ -40,24 +42,31 @@ describe('HOLD_MAX_MS against the queue redrive count', () => {
     ['1 min', 60_000, 9_744],
   ])('refuses a %s hold: %d ms lets a message be received %d times within the default budget', (_n, hold, receives) => {
     // Act
-    const error = thrownBy(ConstructPropsError, () => synthesize(withWorkerEnv({ [ENV.holdMaxMs]: String(hold) })));
+    const error = thrownBy(ConstructPropsError, () =>
+      synthesize(withWorkerEnv({ [DELIVERY_ENV.holdMaxMs]: String(hold) })),
+    );
     // Assess: the prop, the figures, and what to do instead.
     expect(maxReceivesWithin(policyWith(hold))).toBe(receives);
-    expect(error.prop).toBe(`workerFunctionProps.environment.${ENV.holdMaxMs}`);
+    expect(error.prop).toBe(`workerFunctionProps.environment.${DELIVERY_ENV.holdMaxMs}`);
     expect(error.message).toContain(`received up to ${receives.toLocaleString('en-US')} times`);
-    expect(error.message).toContain(`maxReceiveCount (${DELIVERY_DEFAULTS.redriveMaxReceiveCount})`);
+    expect(error.message).toContain(`maxReceiveCount (${DELIVERY_INFRASTRUCTURE.redriveMaxReceiveCount})`);
     const least = Number(/at least (\d+) ms/.exec(error.message)?.[1]);
-    expect(maxReceivesWithin(policyWith(least))).toBeLessThan(DELIVERY_DEFAULTS.redriveMaxReceiveCount);
-    expect(maxReceivesWithin(policyWith(least - 1))).toBeGreaterThanOrEqual(DELIVERY_DEFAULTS.redriveMaxReceiveCount);
-    expect(() => synthesize(withWorkerEnv({ [ENV.holdMaxMs]: String(least) }))).not.toThrow();
+    expect(maxReceivesWithin(policyWith(least))).toBeLessThan(DELIVERY_INFRASTRUCTURE.redriveMaxReceiveCount);
+    expect(maxReceivesWithin(policyWith(least - 1))).toBeGreaterThanOrEqual(
+      DELIVERY_INFRASTRUCTURE.redriveMaxReceiveCount,
+    );
+    expect(() => synthesize(withWorkerEnv({ [DELIVERY_ENV.holdMaxMs]: String(least) }))).not.toThrow();
   });
 
   it('accepts the defaults, and a short hold with a budget short enough for it', () => {
     const threeDays = String(3 * 86_400);
-    expect(maxReceivesWithin(policyWith(300_000, 3 * 86_400))).toBeLessThan(DELIVERY_DEFAULTS.redriveMaxReceiveCount);
+    expect(maxReceivesWithin(policyWith(300_000, 3 * 86_400))).toBeLessThan(
+      DELIVERY_INFRASTRUCTURE.redriveMaxReceiveCount,
+    );
     expect(synthesize().deliveryQueue).toBeDefined();
     expect(
-      synthesize(withWorkerEnv({ [ENV.holdMaxMs]: '300000', [ENV.deliveryBudgetSeconds]: threeDays })).deliveryQueue,
+      synthesize(withWorkerEnv({ [DELIVERY_ENV.holdMaxMs]: '300000', [DELIVERY_ENV.deliveryBudgetSeconds]: threeDays }))
+        .deliveryQueue,
     ).toBeDefined();
   });
 });

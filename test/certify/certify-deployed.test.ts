@@ -1,11 +1,11 @@
 import type { GetPolicyCommandInput, InvokeCommandInput } from '@aws-sdk/client-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { localLambdaApi, type LambdaApi } from '../../certify/lambda-api';
-import { UsageError } from '../../certify/cli-args';
 import { runCertify } from '../../certify/run';
 import { certifyArgs, certifyDeps, failures, row } from '../support/certify';
 import { kitResponder, startFakeInvokeApi, type FakeServer } from '../support/fake-firehose-endpoints';
 import { PLATFORM_ENV } from '../../lambda/config/environment';
+import { UsageError } from '../../local/errors';
 
 /**
  * The deployed-alias path with AWS injected: invocations reach the kit's real ingress on loopback, and the

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ENV } from '../../lambda/config/environment';
+import { LOCAL_ENV } from '../../lambda/config/environment';
 import type { LocalSystem } from '../../local/local-system';
 import { GENEROUS_BUDGET_MS } from '../support/certify';
 import { startTestLocalSystem } from '../support/local-system';
@@ -39,7 +39,7 @@ describe('certify with LOCAL_INTEGRATION_MODULE', () => {
         String(GENEROUS_BUDGET_MS),
         '--json',
       ],
-      { env: { [ENV.localIntegrationModule]: OTHER }, timeoutMs: 90_000 },
+      { env: { [LOCAL_ENV.localIntegrationModule]: OTHER }, timeoutMs: 90_000 },
     );
 
     // Assess

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { parseCertifyArgs, UsageError } from '../../certify/cli-args';
+import { parseCertifyArgs } from '../../certify/cli-args';
 import { regionsFromOutputs } from '../../certify/outputs-file';
 import { formatTable, passed } from '../../certify/report';
+import { UsageError } from '../../local/errors';
 
 describe('certify arguments', () => {
   it('defaults to the local system', () => {

@@ -2,14 +2,18 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ENV } from '../../lambda/config/environment';
+import { DELIVERY_ENV, FUNCTION_ENV, LOCAL_ENV } from '../../lambda/config/environment';
 import { stopAll } from '../support/processes';
 import { PROJECT_ROOT, runCli } from '../support/run-cli';
 
 const tsx = path.join(PROJECT_ROOT, 'node_modules/.bin/tsx');
 const scratch = mkdtempSync(path.join(tmpdir(), 'invoke-errors-'));
 // Unset delivery settings: a dry run, whatever the developer's shell has.
-const env = { [ENV.partnerApiUrl]: '', [ENV.deliveryQueueUrl]: '', [ENV.logLevel]: 'SILENT' };
+const env = {
+  [DELIVERY_ENV.partnerApiUrl]: '',
+  [DELIVERY_ENV.deliveryQueueUrl]: '',
+  [FUNCTION_ENV.logLevel]: 'SILENT',
+};
 const lastLine = (stderr: string): string => stderr.trim().split('\n').at(-1) ?? '';
 
 afterAll(() => stopAll());
@@ -52,7 +56,7 @@ describe('npm run invoke: errors a person fixes in an editor', () => {
     );
     // Act
     const result = await runCli(tsx, ['scripts/invoke.ts', path.join('events', 'event-batch.json')], {
-      env: { ...env, [ENV.localIntegrationModule]: path.join(dir, 'index.ts') },
+      env: { ...env, [LOCAL_ENV.localIntegrationModule]: path.join(dir, 'index.ts') },
       timeoutMs: 30_000,
     });
     // Assess

@@ -5,13 +5,13 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { customEvents, eventBatch, membershipChange, profiles } from '../support/factories';
 import { inBatches, PROJECT_ROOT, runCli, type CliResult } from '../support/run-cli';
 import { SAMPLE_FILES } from '../support/samples';
-import { ENV } from '../../lambda/config/environment';
+import { DELIVERY_ENV, FUNCTION_ENV, LOCAL_ENV } from '../../lambda/config/environment';
 
 const eventsDir = path.join(PROJECT_ROOT, 'events');
 const samples = [...SAMPLE_FILES];
 const scratch = mkdtempSync(path.join(tmpdir(), 'invoke-cli-'));
 // Unset delivery settings: the CLI must run its dry run, whatever the developer's shell has.
-const env = { [ENV.partnerApiUrl]: '', [ENV.deliveryQueueUrl]: '', [ENV.logLevel]: 'INFO' };
+const env = { [DELIVERY_ENV.partnerApiUrl]: '', [DELIVERY_ENV.deliveryQueueUrl]: '', [FUNCTION_ENV.logLevel]: 'INFO' };
 
 const tsx = path.join(PROJECT_ROOT, 'node_modules/.bin/tsx');
 const invoke = (file: string): Promise<CliResult> => runCli(tsx, ['scripts/invoke.ts', file], { env });
@@ -171,7 +171,7 @@ describe('npm run invoke on a mapping bug', () => {
 
     // Act
     const result = await runCli(tsx, ['scripts/invoke.ts', path.join('events', 'event-batch.json')], {
-      env: { ...env, [ENV.localIntegrationModule]: path.join(dir, 'index.ts') },
+      env: { ...env, [LOCAL_ENV.localIntegrationModule]: path.join(dir, 'index.ts') },
     });
 
     // Assess
@@ -208,7 +208,7 @@ describe('npm run invoke on a mapping typo', () => {
 
     // Act
     const result = await runCli(tsx, ['scripts/invoke.ts', path.join('events', 'event-batch.json')], {
-      env: { ...env, [ENV.localIntegrationModule]: path.join(dir, 'index.ts') },
+      env: { ...env, [LOCAL_ENV.localIntegrationModule]: path.join(dir, 'index.ts') },
     });
 
     // Assess: no response, no dry-run call logged; the compiler's own line names the typo.

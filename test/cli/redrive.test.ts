@@ -1,19 +1,19 @@
 import type { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { GetQueueAttributesCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ENV } from '../../lambda/delivery/defaults';
-import { parseRedriveArgs, queuesFromOutputs, UsageError } from '../../local/redrive-target';
+import { parseRedriveArgs, queuesFromOutputs } from '../../local/redrive-target';
 import { describeRedrive, runRedrive } from '../../local/run-redrive';
 import { startSqsEmulator, type SqsEmulator } from '../../local/sqs-emulator';
 import { stopAll } from '../support/processes';
 import { PROJECT_ROOT, runCli } from '../support/run-cli';
 import path from 'node:path';
-import { PLATFORM_ENV } from '../../lambda/config/environment';
+import { DELIVERY_ENV, LOCAL_ENV, PLATFORM_ENV } from '../../lambda/config/environment';
 import { DeleteObjectCommand } from '@aws-sdk/client-s3';
 import { readPointer } from '../../lambda/delivery/claim-check';
 import { startDeliverySystem, type DeliverySystem } from '../support/delivery-system';
 import { membershipChange, profile } from '../support/factories';
 import { largeProfile } from '../support/large-payloads';
+import { UsageError } from '../../local/errors';
 
 const tsx = path.join(PROJECT_ROOT, 'node_modules/.bin/tsx');
 afterAll(() => stopAll());
@@ -27,9 +27,9 @@ describe('npm run redrive: choosing what to redrive', () => {
       { target: { kind: 'local', invokeUrl: 'http://127.0.0.1:3001' } },
     ],
     [
-      `nothing, with ${ENV.invokePort}`,
+      `nothing, with ${LOCAL_ENV.invokePort}`,
       [],
-      { [ENV.invokePort]: '4001' },
+      { [LOCAL_ENV.invokePort]: '4001' },
       { target: { kind: 'local', invokeUrl: 'http://127.0.0.1:4001' } },
     ],
     [
@@ -60,8 +60,8 @@ describe('npm run redrive: choosing what to redrive', () => {
       'the queues of the environment',
       [],
       {
-        [ENV.deliveryQueueUrl]: 'https://q',
-        [ENV.deadLetterQueueUrl]: 'https://d',
+        [DELIVERY_ENV.deliveryQueueUrl]: 'https://q',
+        [DELIVERY_ENV.deadLetterQueueUrl]: 'https://d',
         [PLATFORM_ENV.awsRegion]: 'us-west-2',
       },
       { target: { kind: 'queues', queueUrl: 'https://q', deadLetterQueueUrl: 'https://d', region: 'us-west-2' } },

@@ -5,16 +5,17 @@ import { describe, expect, it } from 'vitest';
 import {
   ALL_VARIABLES,
   CAPTURE_ENV,
-  ENV,
+  DELIVERY_ENV,
   FEED_ENV,
   FUNCTION_KNOBS,
   PLATFORM_ENV,
 } from '../../lambda/config/environment';
 import { readFlag, readPositiveInt } from '../../lambda/config/env-readers';
-import { CAPTURE_DEFAULTS, DELIVERY_DEFAULTS } from '../../lambda/delivery/defaults';
+import { DELIVERY_DEFAULTS } from '../../lambda/delivery/defaults';
 import { DEFAULT_MAX_OBJECT_BYTES } from '../../lambda/feeds/s3-object-feed';
 import { feedSettingsFromEnv } from '../../lambda/feeds/feed-settings';
 import { DEFAULT_METRICS_NAMESPACE } from '../../lambda/observability/metrics';
+import { CAPTURE_DEFAULTS } from '../../lambda/capture/capture-defaults';
 
 const ROOT = path.resolve(__dirname, '../..');
 const CATALOGUE = 'lambda/config/environment.ts';
@@ -74,14 +75,16 @@ describe('the configuration catalogue', () => {
   it('finds a stray spelling (the check can fail)', () => {
     // Prepare
     const [literal, key, property] = [
-      `const x = '${ENV.partnerApiUrl}';`,
-      `  { ${ENV.partnerApiUrl}: url }`,
-      `env.${ENV.partnerApiUrl}`,
+      `const x = '${DELIVERY_ENV.partnerApiUrl}';`,
+      `  { ${DELIVERY_ENV.partnerApiUrl}: url }`,
+      `env.${DELIVERY_ENV.partnerApiUrl}`,
     ];
     // Assess
     for (const line of [literal, key, property])
-      expect(spellings(ENV.partnerApiUrl).some((pattern) => pattern.test(line))).toBe(true);
-    expect(spellings(ENV.partnerApiUrl).some((pattern) => pattern.test('PARTNER_API_URL_SUFFIX = 1'))).toBe(false);
+      expect(spellings(DELIVERY_ENV.partnerApiUrl).some((pattern) => pattern.test(line))).toBe(true);
+    expect(spellings(DELIVERY_ENV.partnerApiUrl).some((pattern) => pattern.test('PARTNER_API_URL_SUFFIX = 1'))).toBe(
+      false,
+    );
   });
 
   it("lists every knob the functions read in the README's tables or the doc it names", () => {
@@ -113,7 +116,9 @@ describe('the configuration catalogue', () => {
       'suspendOnAuthFailure',
     ] as const;
     // Act
-    const documented = keys.map((key) => ALL_VARIABLES.find((variable) => variable.name === ENV[key])?.default);
+    const documented = keys.map(
+      (key) => ALL_VARIABLES.find((variable) => variable.name === DELIVERY_ENV[key])?.default,
+    );
     // Assess
     expect(documented).toEqual(keys.map((key) => String(DELIVERY_DEFAULTS[key])));
   });
@@ -150,7 +155,7 @@ describe('the configuration catalogue', () => {
 describe('the catalogue parsers', () => {
   it('read a positive whole number, the fallback when unset, and name the variable (never the value) on error', () => {
     // Prepare
-    const name = ENV.inlineDeadlineMs;
+    const name = DELIVERY_ENV.inlineDeadlineMs;
     // Assess
     expect(readPositiveInt({ [name]: '250' }, name, 100)).toBe(250);
     expect(readPositiveInt({ [name]: '' }, name, 100)).toBe(100);
@@ -163,7 +168,7 @@ describe('the catalogue parsers', () => {
 
   it('read a flag: `true` in any case, anything else false, the fallback when unset', () => {
     // Prepare
-    const name = ENV.suspendOnAuthFailure;
+    const name = DELIVERY_ENV.suspendOnAuthFailure;
     // Assess
     expect(readFlag({ [name]: 'TRUE' }, name, false)).toBe(true);
     expect(readFlag({ [name]: 'yes' }, name, true)).toBe(false);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { integration } from '../support/kit-integration';
-import { createIngressRuntime } from '../../lambda/runtime/ingress-runtime';
+import { createIngressRuntime } from '../../lambda/composition/ingress-runtime';
 import { capturingLogger } from '../support/delivery-system';
 import { dsrErasure } from '../support/factories';
 import { recordingPort } from '../support/recording-port';

@@ -1,15 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { ENV } from '../../lambda/delivery/defaults';
 import {
   noPartnerCredential,
   PARTNER_CREDENTIAL_TTL_MS,
   partnerCredentialFromEnv,
-  PartnerCredentialUnavailableError,
 } from '../../lambda/delivery/partner-credential';
 import { SettingError } from '../../lambda/firehose/settings';
 import { integration } from '../support/kit-integration';
 import { isRetryable } from '../../lambda/common/errors';
 import { SECRET_API_KEY } from '../support/factories';
+import { PartnerCredentialUnavailableError } from '../../lambda/delivery/errors';
+import { DELIVERY_ENV } from '../../lambda/config/environment';
 
 const PARTNER_SECRET = 'pk_partner_level_9d1e77';
 const ARN = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:partner-credential-AbCdEf';
@@ -61,7 +61,7 @@ describe('partnerCredentialFromEnv', () => {
   it('reads the secret once per container and shares the read between concurrent callers', async () => {
     // Prepare
     const { store, readSecret } = secretStore();
-    const credential = partnerCredentialFromEnv({ [ENV.partnerCredentialSecretArn]: ARN }, { readSecret });
+    const credential = partnerCredentialFromEnv({ [DELIVERY_ENV.partnerCredentialSecretArn]: ARN }, { readSecret });
     // Act
     const values = await Promise.all([credential(), credential(), credential()]);
     const later = await credential();
@@ -75,7 +75,7 @@ describe('partnerCredentialFromEnv', () => {
     let clock = 0;
     const { store, readSecret } = secretStore();
     const credential = partnerCredentialFromEnv(
-      { [ENV.partnerCredentialSecretArn]: ARN },
+      { [DELIVERY_ENV.partnerCredentialSecretArn]: ARN },
       { readSecret, now: () => clock },
     );
     await credential();
@@ -96,7 +96,7 @@ describe('partnerCredentialFromEnv', () => {
   it('fails retryably, naming the secret but never a value, when the first read fails; the next call tries again', async () => {
     const { store, readSecret } = secretStore();
     store.failing = true;
-    const credential = partnerCredentialFromEnv({ [ENV.partnerCredentialSecretArn]: ARN }, { readSecret });
+    const credential = partnerCredentialFromEnv({ [DELIVERY_ENV.partnerCredentialSecretArn]: ARN }, { readSecret });
     const error = await credential().catch((e: unknown) => e);
     expect(error).toBeInstanceOf(PartnerCredentialUnavailableError);
     expect(isRetryable(error)).toBe(true);
@@ -105,12 +105,12 @@ describe('partnerCredentialFromEnv', () => {
     expect(await credential()).toBe(PARTNER_SECRET);
   });
 
-  it(`takes ${ENV.partnerCredential} for local runs, the secret winning when both are set`, async () => {
+  it(`takes ${DELIVERY_ENV.partnerCredential} for local runs, the secret winning when both are set`, async () => {
     const { readSecret } = secretStore();
-    expect(await partnerCredentialFromEnv({ [ENV.partnerCredential]: 'pk_local' })()).toBe('pk_local');
+    expect(await partnerCredentialFromEnv({ [DELIVERY_ENV.partnerCredential]: 'pk_local' })()).toBe('pk_local');
     expect(
       await partnerCredentialFromEnv(
-        { [ENV.partnerCredential]: 'pk_local', [ENV.partnerCredentialSecretArn]: ARN },
+        { [DELIVERY_ENV.partnerCredential]: 'pk_local', [DELIVERY_ENV.partnerCredentialSecretArn]: ARN },
         { readSecret },
       )(),
     ).toBe(PARTNER_SECRET);
@@ -118,7 +118,7 @@ describe('partnerCredentialFromEnv', () => {
 
   it('without either, fails retryably with the settings to set', async () => {
     await expect(partnerCredentialFromEnv({})()).rejects.toThrow(
-      `no partner credential is configured: set ${ENV.partnerCredentialSecretArn} or ${ENV.partnerCredential}`,
+      `no partner credential is configured: set ${DELIVERY_ENV.partnerCredentialSecretArn} or ${DELIVERY_ENV.partnerCredential}`,
     );
     expect(isRetryable(await noPartnerCredential().catch((e: unknown) => e))).toBe(true);
   });

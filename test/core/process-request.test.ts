@@ -5,7 +5,6 @@ import type { InlineOutcome } from '../../lambda/core/delivery-port';
 import { processRequest, type CoreDependencies } from '../../lambda/core/process-request';
 import { parseFirehoseRequest, parseJson } from '../../lambda/firehose';
 import { createCoreDependencies } from '../../lambda/delivery/create-delivery';
-import { ENV } from '../../lambda/delivery/defaults';
 import type { PartnerIntegration } from '../../lambda/core/partner-integration';
 import { integration } from '../support/kit-integration';
 import { createLogger } from '../../lambda/observability/logger';
@@ -21,6 +20,7 @@ import {
   subscription,
 } from '../support/factories';
 import { recordingPort } from '../support/recording-port';
+import { DELIVERY_ENV } from '../../lambda/config/environment';
 
 function setup(inlineOutcome?: InlineOutcome, overrides: Partial<CoreDependencies> = {}) {
   const recorder = recordingPort(inlineOutcome);
@@ -287,13 +287,14 @@ describe('processRequest: eventless batches follow allow_eventless_batches', () 
 
 describe('suspend_subscription is opt-in', () => {
   const logger = createLogger('test');
-  it(`is off unless ${ENV.suspendOnAuthFailure} is true`, () => {
+  it(`is off unless ${DELIVERY_ENV.suspendOnAuthFailure} is true`, () => {
     expect(createCoreDependencies(integration, {}, logger).suspendOnAuthFailure).toBe(false);
     expect(
-      createCoreDependencies(integration, { [ENV.suspendOnAuthFailure]: 'false' }, logger).suspendOnAuthFailure,
+      createCoreDependencies(integration, { [DELIVERY_ENV.suspendOnAuthFailure]: 'false' }, logger)
+        .suspendOnAuthFailure,
     ).toBe(false);
     expect(
-      createCoreDependencies(integration, { [ENV.suspendOnAuthFailure]: 'TRUE' }, logger).suspendOnAuthFailure,
+      createCoreDependencies(integration, { [DELIVERY_ENV.suspendOnAuthFailure]: 'TRUE' }, logger).suspendOnAuthFailure,
     ).toBe(true);
   });
 });

@@ -1,7 +1,6 @@
 import { DeleteObjectCommand } from '@aws-sdk/client-s3';
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import { describe, expect, it } from 'vitest';
-import { ENV } from '../../lambda/delivery/defaults';
 import { redrive } from '../../lambda/delivery/redrive';
 import { parseFirehoseRequest, stringifyJson } from '../../lambda/firehose';
 import { integration } from '../support/kit-integration';
@@ -11,6 +10,7 @@ import { startDeliverySystem } from '../support/delivery-system';
 import { stoppedAfterEach } from '../support/stopped-after-each';
 import { eventBatch, membershipChange } from '../support/factories';
 import { largeEvent, largeProfile } from '../support/large-payloads';
+import { DELIVERY_ENV } from '../../lambda/config/environment';
 
 /**
  * Items larger than one SQS message (256 KiB) are delivered, not refused: in-line as they are, and through
@@ -153,9 +153,9 @@ describe('claim check: a single item larger than one queue message', () => {
   });
 
   it('fails the invocation, naming the setting, when a message needs a claim check and no bucket is set', async () => {
-    const { ingress, sqs } = await start({ [ENV.claimCheckBucket]: '' });
+    const { ingress, sqs } = await start({ [DELIVERY_ENV.claimCheckBucket]: '' });
     await expect(ingress.handle(JSON.stringify(membershipChange([largeProfile('9003', 300_000)])))).rejects.toThrow(
-      new RegExp(`needs the claim-check bucket \\(${ENV.claimCheckBucket} is not set\\)`),
+      new RegExp(`needs the claim-check bucket \\(${DELIVERY_ENV.claimCheckBucket} is not set\\)`),
     );
     expect(sqs.peek('delivery')).toEqual([]);
   });

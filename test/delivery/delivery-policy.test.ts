@@ -12,10 +12,14 @@ import {
   type RetryPolicy,
   type Situation,
 } from '../../lambda/delivery/delivery-policy';
-import { PartnerRejectedError, PartnerUnavailableError } from '../../lambda/delivery/partner-client';
-import { SealedSecretsUnreadableError } from '../../lambda/delivery/secret-box';
 import { RetryableError } from '../../lambda/common/errors';
 import { HttpTransportError } from '../../lambda/common/http-client';
+import {
+  PartnerRejectedError,
+  PartnerUnavailableError,
+  SealedSecretsUnreadableError,
+} from '../../lambda/delivery/errors';
+import { DELIVERY_INFRASTRUCTURE } from '../../lambda/delivery/infrastructure';
 
 /** The one delivery-outcome policy, as a table: outcome × situation → decision. No emulator, no clock. */
 
@@ -255,8 +259,8 @@ describe('the receive count a message can reach', () => {
     const receives = maxReceivesWithin(defaults);
     // Assess: ≥ 30 % headroom for receives outside the policy (a timed-out batch, a throttled invoke).
     expect(receives).toBeGreaterThan(100);
-    expect(receives).toBeLessThan(DELIVERY_DEFAULTS.redriveMaxReceiveCount * 0.7);
-    expect(DELIVERY_DEFAULTS.redriveMaxReceiveCount).toBeLessThanOrEqual(1_000);
+    expect(receives).toBeLessThan(DELIVERY_INFRASTRUCTURE.redriveMaxReceiveCount * 0.7);
+    expect(DELIVERY_INFRASTRUCTURE.redriveMaxReceiveCount).toBeLessThanOrEqual(1_000);
   });
 
   it('matches a simulation of the worker deciding at every receive while the partner is down', () => {
@@ -305,7 +309,7 @@ describe('the receive count a message can reach', () => {
 
   it('keeps the budget inside the queue retention', () => {
     expect(DELIVERY_DEFAULTS.deliveryBudgetSeconds + DELIVERY_DEFAULTS.holdMaxMs / 1000).toBeLessThan(
-      DELIVERY_DEFAULTS.queueRetentionDays * 86_400,
+      DELIVERY_INFRASTRUCTURE.queueRetentionDays * 86_400,
     );
   });
 });

@@ -1,12 +1,12 @@
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseJson } from '../../lambda/firehose';
-import { ENV } from '../../lambda/delivery/defaults';
 import { LOCAL_BUCKET_NAME } from '../../local/sqs-emulator';
 import type { LocalSystem } from '../../local/local-system';
 import { membershipChange } from '../support/factories';
 import { largeProfile } from '../support/large-payloads';
 import { startTestLocalSystem } from '../support/local-system';
+import { DELIVERY_ENV, FUNCTION_ENV } from '../../lambda/config/environment';
 
 /** `npm start` has the claim-check bucket too (the S3 side of the same fauxqs). */
 
@@ -15,7 +15,7 @@ let lambda: LambdaClient;
 
 beforeAll(async () => {
   system = await startTestLocalSystem({
-    env: { [ENV.logLevel]: 'ERROR' },
+    env: { [FUNCTION_ENV.logLevel]: 'ERROR' },
   });
   lambda = new LambdaClient({
     endpoint: system.invokeUrl,
@@ -40,7 +40,7 @@ describe('claim checks in the local system', () => {
     while ((system.partner?.accepted.length ?? 0) === 0 && Date.now() < deadline)
       await new Promise((r) => setTimeout(r, 100));
     // Assess
-    expect(system.functionEnv[ENV.claimCheckBucket]).toBe(LOCAL_BUCKET_NAME);
+    expect(system.functionEnv[DELIVERY_ENV.claimCheckBucket]).toBe(LOCAL_BUCKET_NAME);
     expect(out.FunctionError).toBeUndefined();
     const delivered = system.partner?.accepted ?? [];
     expect(delivered).toHaveLength(1);

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { ENV } from '../../lambda/delivery/defaults';
 import { parseJson } from '../../lambda/firehose';
 import type { ReceivedRequest } from '../../local/partner-api-stand-in';
 import { startDeliverySystem } from '../support/delivery-system';
 import { stoppedAfterEach } from '../support/stopped-after-each';
 import { customEvents, eventBatch, membershipChange, profile } from '../support/factories';
+import { DELIVERY_ENV } from '../../lambda/config/environment';
 
 /**
  * A partner outage far longer than the old attempt count allowed (it parked after ~2 s with these
@@ -14,10 +14,10 @@ import { customEvents, eventBatch, membershipChange, profile } from '../support/
 
 const OUTAGE_MS = 8_000;
 const COMPRESSED = {
-  [ENV.deliveryBudgetSeconds]: '20',
-  [ENV.backoffMaxMs]: '1000',
-  [ENV.holdMaxMs]: '1000',
-  [ENV.circuitOpenMs]: '1000',
+  [DELIVERY_ENV.deliveryBudgetSeconds]: '20',
+  [DELIVERY_ENV.backoffMaxMs]: '1000',
+  [DELIVERY_ENV.holdMaxMs]: '1000',
+  [DELIVERY_ENV.circuitOpenMs]: '1000',
 };
 
 const start = stoppedAfterEach(startDeliverySystem);
@@ -84,10 +84,10 @@ describe('a partner outage longer than the old retry span', () => {
 
   it('after a long outage, releases the messages it held as soon as a probe finds the partner healthy', async () => {
     // Prepare: the worker's clock one hour ahead, so queued messages look an hour old and are held 60 s
-    // (a fifth of their age, capped by ENV.holdMaxMs), as after a long outage.
+    // (a fifth of their age, capped by DELIVERY_ENV.holdMaxMs), as after a long outage.
     const HOUR = 3_600_000;
     const system = await start(
-      { [ENV.holdMaxMs]: '60000', [ENV.circuitOpenMs]: '1000' },
+      { [DELIVERY_ENV.holdMaxMs]: '60000', [DELIVERY_ENV.circuitOpenMs]: '1000' },
       { worker: (deps) => ({ ...deps, now: () => Date.now() + HOUR }) },
     );
     const { ingress, partner } = system;
@@ -121,7 +121,7 @@ describe('a partner outage longer than the old retry span', () => {
     const HOUR = 3_600_000;
     const HOLD_MS = 60_000;
     const system = await start(
-      { [ENV.holdMaxMs]: String(HOLD_MS), [ENV.circuitOpenMs]: '1000' },
+      { [DELIVERY_ENV.holdMaxMs]: String(HOLD_MS), [DELIVERY_ENV.circuitOpenMs]: '1000' },
       { worker: (deps) => ({ ...deps, now: () => Date.now() + HOUR }) },
     );
     const { ingress, partner } = system;
@@ -155,7 +155,7 @@ describe('a partner outage longer than the old retry span', () => {
     // Prepare: a queue that moves a message after 5 receives, and a worker told so; the partner stays down.
     const LIMIT = 5;
     const system = await start(
-      { [ENV.circuitOpenMs]: '1000' },
+      { [DELIVERY_ENV.circuitOpenMs]: '1000' },
       { maxReceiveCount: LIMIT, worker: (deps) => ({ ...deps, policy: { ...deps.policy, maxReceiveCount: LIMIT } }) },
     );
     system.partner.setFaults(() => ({ kind: 'status', status: 503 }));

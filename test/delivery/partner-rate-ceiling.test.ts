@@ -1,7 +1,7 @@
 import type { Context } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
 import { createWorkerDependencies, rateLimitFromEnv } from '../../lambda/delivery/create-worker';
-import { DELIVERY_DEFAULTS, ENV } from '../../lambda/delivery/defaults';
+import { DELIVERY_DEFAULTS } from '../../lambda/delivery/defaults';
 import { createWorkerBatchHandler } from '../../lambda/delivery/worker-batch';
 import { parseJson } from '../../lambda/firehose';
 import { integration } from '../support/kit-integration';
@@ -10,6 +10,7 @@ import { pollOnce } from '../../local/worker-runner';
 import { capturingLogger, startDeliverySystem, type DeliverySystem } from '../support/delivery-system';
 import { stoppedAfterEach } from '../support/stopped-after-each';
 import { membershipChange, profile } from '../support/factories';
+import { DELIVERY_ENV } from '../../lambda/config/environment';
 
 /**
  * PARTNER_MAX_RPS with several worker containers at once, on real parts: fauxqs with the real SDK, a real
@@ -19,7 +20,10 @@ import { membershipChange, profile } from '../support/factories';
 
 const CEILING = 10;
 const CONTAINERS = 3;
-const LIMITED = { [ENV.partnerMaxRps]: String(CEILING), [ENV.workerMaxConcurrency]: String(CONTAINERS) };
+const LIMITED = {
+  [DELIVERY_ENV.partnerMaxRps]: String(CEILING),
+  [DELIVERY_ENV.workerMaxConcurrency]: String(CONTAINERS),
+};
 
 const start = stoppedAfterEach(startDeliverySystem);
 

@@ -4,8 +4,8 @@ import type { SQSEvent } from 'aws-lambda';
 import { Template } from 'aws-cdk-lib/assertions';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import { describe, expect, it } from 'vitest';
-import { DELIVERY_DEFAULTS, ENV } from '../../lambda/delivery/defaults';
-import { ConstructPropsError } from '../../lib/construct-props-error';
+import { DELIVERY_DEFAULTS } from '../../lambda/delivery/defaults';
+import { ConstructPropsError } from '../../lib/errors';
 import { FirehoseIntegration, type FirehoseIntegrationProps } from '../../lib/firehose-integration';
 import { standInsForMissingHandlers, TEST_PARTNER_API_URL } from '../cdk/support/synth';
 import { startSqsEmulator } from '../../local/sqs-emulator';
@@ -16,6 +16,7 @@ import { membershipChange } from '../support/factories';
 import { largeProfile } from '../support/large-payloads';
 import { stoppedAfterEach } from '../support/stopped-after-each';
 import { thrownBy } from '../support/thrown';
+import { DELIVERY_ENV } from '../../lambda/config/environment';
 
 /**
  * Issue 22, item 13: SQS holds 1 MiB per message since 2025. The construct sets that on both queues
@@ -55,7 +56,7 @@ describe('queue message size in the construct', () => {
     const sizes = resourcesOfType(template, 'AWS::SQS::Queue').map(([, r]) => r.Properties?.['MaximumMessageSize']);
     expect(sizes).toEqual([MIB, MIB]);
     for (const fn of [integration.ingressFunction, integration.workerFunction])
-      expect(environmentOf(template, stack, fn)[ENV.queueMessageMaxBytes]).toBe(String(MIB));
+      expect(environmentOf(template, stack, fn)[DELIVERY_ENV.queueMessageMaxBytes]).toBe(String(MIB));
   });
 
   it("chunks to a smaller delivery queue's limit when the user sets one", () => {
@@ -63,8 +64,12 @@ describe('queue message size in the construct', () => {
     const { stack, integration, template } = synthesize({ deliveryQueueProps: { maxMessageSizeBytes: 262_144 } });
 
     // Assess
-    expect(environmentOf(template, stack, integration.ingressFunction)[ENV.queueMessageMaxBytes]).toBe('262144');
-    expect(environmentOf(template, stack, integration.workerFunction)[ENV.queueMessageMaxBytes]).toBe('262144');
+    expect(environmentOf(template, stack, integration.ingressFunction)[DELIVERY_ENV.queueMessageMaxBytes]).toBe(
+      '262144',
+    );
+    expect(environmentOf(template, stack, integration.workerFunction)[DELIVERY_ENV.queueMessageMaxBytes]).toBe(
+      '262144',
+    );
   });
 
   it('refuses a dead-letter queue that holds smaller messages than the delivery queue', () => {
@@ -96,7 +101,7 @@ describe('queue message size on a 1 MiB queue (behind the strict layer)', () => 
     await drain();
 
     // Assess
-    expect(env[ENV.queueMessageMaxBytes]).toBe(String(MIB));
+    expect(env[DELIVERY_ENV.queueMessageMaxBytes]).toBe(String(MIB));
     expect(afterFirst.objects).toEqual([]);
     expect(afterFirst.queued).toHaveLength(1);
     expect(Buffer.byteLength(afterFirst.queued[0]?.body ?? '')).toBeGreaterThan(600_000);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseJson } from '../../lambda/firehose';
-import { DELIVERY_DEFAULTS, ENV } from '../../lambda/delivery/defaults';
+import { DELIVERY_DEFAULTS } from '../../lambda/delivery/defaults';
 import { redrive } from '../../lambda/delivery/redrive';
 import {
   customEvents,
@@ -14,6 +14,7 @@ import {
 import { startDeliverySystem } from '../support/delivery-system';
 import { stoppedAfterEach } from '../support/stopped-after-each';
 import type { ReceivedRequest } from '../../local/partner-api-stand-in';
+import { DELIVERY_ENV } from '../../lambda/config/environment';
 
 const start = stoppedAfterEach(startDeliverySystem);
 
@@ -96,7 +97,7 @@ describe('delivery when the partner is healthy', () => {
 describe('idempotent delivery', () => {
   it('gives a request mParticle sends twice the same Idempotency-Keys, chunk for chunk', async () => {
     // Prepare: small messages, so the change is split into several chunks.
-    const { ingress, partner, drain } = await start({ [ENV.queueMessageMaxBytes]: String(16 * 1024) });
+    const { ingress, partner, drain } = await start({ [DELIVERY_ENV.queueMessageMaxBytes]: String(16 * 1024) });
     const text = JSON.stringify(membershipChange(profiles(200)));
     // Act: mParticle retries the same message.
     const first = await ingress.handle(text);
@@ -125,7 +126,7 @@ describe('delivery through an outage', () => {
   it('keeps answering under the deadline, spills, and delivers every event id and mpid after recovery', async () => {
     // Prepare: the partner fails in every way for the first part of the run; the Lambda's in-line deadline.
     const { ingress, partner, drain, deadLetters, logLines } = await start({
-      [ENV.inlineDeadlineMs]: String(DELIVERY_DEFAULTS.inlineDeadlineMs),
+      [DELIVERY_ENV.inlineDeadlineMs]: String(DELIVERY_DEFAULTS.inlineDeadlineMs),
     });
     let outage = true;
     let n = 0;
@@ -224,7 +225,7 @@ describe('delivery through an outage', () => {
 
   it('parks a message that outlives its delivery budget, with the reason, the last answer and the receive count', async () => {
     // Prepare: a 2-second budget and a partner that never heals.
-    const { ingress, partner, drain, deadLetters } = await start({ [ENV.deliveryBudgetSeconds]: '2' });
+    const { ingress, partner, drain, deadLetters } = await start({ [DELIVERY_ENV.deliveryBudgetSeconds]: '2' });
     partner.setFaults(() => ({ kind: 'status', status: 503, body: `{"echo":"${SECRET_API_KEY}"}` }));
     // Act
     await ingress.handle(dsrErasure({ account: { account_id: 1, account_settings: { apiKey: SECRET_API_KEY } } }));
@@ -244,8 +245,8 @@ describe('delivery through an outage', () => {
     expect(partner.received.length).toBeLessThanOrEqual(6);
   });
 
-  it(`on 401 in-line: parks the batch, and asks mParticle to suspend the subscription only when ${ENV.suspendOnAuthFailure} is true`, async () => {
-    const { ingress, partner, deadLetters } = await start({ [ENV.suspendOnAuthFailure]: 'true' });
+  it(`on 401 in-line: parks the batch, and asks mParticle to suspend the subscription only when ${DELIVERY_ENV.suspendOnAuthFailure} is true`, async () => {
+    const { ingress, partner, deadLetters } = await start({ [DELIVERY_ENV.suspendOnAuthFailure]: 'true' });
     partner.setFaults(() => ({ kind: 'status', status: 401 }));
     const { response } = await ingress.handle(eventBatch(customEvents(2)));
     expect(response).toMatchObject({ suspend_subscription: true });

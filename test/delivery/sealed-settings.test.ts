@@ -1,11 +1,12 @@
 import { createCipheriv, randomBytes } from 'node:crypto';
 import { DeleteMessageCommand, ReceiveMessageCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
 import { describe, expect, it } from 'vitest';
-import { ENV } from '../../lambda/delivery/defaults';
-import { localKeySource, SealedSecretsUnreadableError, SecretBox } from '../../lambda/delivery/secret-box';
+import { localKeySource, SecretBox } from '../../lambda/delivery/secret-box';
 import { startDeliverySystem } from '../support/delivery-system';
 import { stoppedAfterEach } from '../support/stopped-after-each';
 import { account, membershipChange, profiles, SECRET_API_KEY } from '../support/factories';
+import { SealedSecretsUnreadableError } from '../../lambda/delivery/errors';
+import { DELIVERY_ENV } from '../../lambda/config/environment';
 
 /** Sealed settings that will never open are a typed, permanent error: parked with the reason, never retried. */
 
@@ -116,7 +117,7 @@ describe('sealed settings are bound to their queue message (AES-GCM additional a
     const system = await start();
     const [a] = await twoQueued(system);
     if (!a) throw new Error('expected a queued message');
-    const key = Buffer.from(system.env[ENV.localSealingKey] ?? '', 'base64');
+    const key = Buffer.from(system.env[DELIVERY_ENV.localSealingKey] ?? '', 'base64');
     await requeue(system, { ...a, sealed: sealOldForm(key, { apiKey: 'key-sealed-before-the-upgrade' }) });
     // Act
     await system.drain();

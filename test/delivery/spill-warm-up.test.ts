@@ -1,7 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ENV } from '../../lambda/delivery/defaults';
+import { DELIVERY_ENV, PLATFORM_ENV } from '../../lambda/config/environment';
 import { spillWarmUp, WARM_UP_AFTER_MS, WARM_UP_RETRY_MS } from '../../lambda/delivery/spill-warm-up';
 import { customEvents, eventBatch } from '../support/factories';
 import { useDeliveryEntryPoints } from '../support/entry-points';
@@ -75,10 +75,10 @@ afterAll(async () => {
 function freshIngress() {
   return entry.load('ingress', {
     ...entry.deliveryEnv(),
-    [ENV.partnerApiUrl]: partner.url,
-    [ENV.sealingKeyId]: TEST_KMS_KEY_ARN,
-    [ENV.kmsEndpoint]: kms.url,
-    [ENV.inlineDeadlineMs]: String(GENEROUS_INLINE_DEADLINE_MS),
+    [DELIVERY_ENV.partnerApiUrl]: partner.url,
+    [DELIVERY_ENV.sealingKeyId]: TEST_KMS_KEY_ARN,
+    [PLATFORM_ENV.kmsEndpoint]: kms.url,
+    [DELIVERY_ENV.inlineDeadlineMs]: String(GENEROUS_INLINE_DEADLINE_MS),
   });
 }
 

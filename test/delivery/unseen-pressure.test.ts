@@ -1,8 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { PurgeQueueCommand } from '@aws-sdk/client-sqs';
 import { afterEach, describe, expect, it } from 'vitest';
-import { PLATFORM_ENV } from '../../lambda/config/environment';
-import { ENV } from '../../lambda/delivery/defaults';
+import { DELIVERY_ENV, PLATFORM_ENV } from '../../lambda/config/environment';
 import { METRIC_NAMES } from '../../lambda/observability/metrics';
 import { emittedMetricsOf, type EmittedMetric } from '../support/emf-capture';
 import { useDeliveryEntryPoints } from '../support/entry-points';
@@ -21,12 +20,12 @@ const SEALING_KEY = randomBytes(32).toString('base64');
 function envFor(kind: 'ingress' | 'worker', overrides: Record<string, string> = {}): Record<string, string> {
   return {
     ...entry.deliveryEnv(),
-    [ENV.localSealingKey]: SEALING_KEY,
-    [ENV.partnerCredential]: 'pk_unseen_pressure',
-    [ENV.metricsDisabled]: 'false',
+    [DELIVERY_ENV.localSealingKey]: SEALING_KEY,
+    [DELIVERY_ENV.partnerCredential]: 'pk_unseen_pressure',
+    [PLATFORM_ENV.metricsDisabled]: 'false',
     [PLATFORM_ENV.metricsNamespace]: 'MparticleFirehose',
     [PLATFORM_ENV.serviceName]: kind === 'worker' ? 'firehose-worker' : 'firehose-ingress',
-    [ENV.inlineDeadlineMs]: String(GENEROUS_INLINE_DEADLINE_MS),
+    [DELIVERY_ENV.inlineDeadlineMs]: String(GENEROUS_INLINE_DEADLINE_MS),
     ...overrides,
   };
 }
@@ -47,7 +46,7 @@ describe('pressure the operator can see', () => {
   it('a 429 under PARTNER_MAX_RPS raises PartnerThrottled and DeliveriesHeld, and is not counted as a retry', async () => {
     // Prepare: a ceiling, and a partner that asks to slow down.
     const ingress = await loadIngress();
-    const worker = await loadWorker({ [ENV.partnerMaxRps]: '10', [ENV.workerMaxConcurrency]: '1' });
+    const worker = await loadWorker({ [DELIVERY_ENV.partnerMaxRps]: '10', [DELIVERY_ENV.workerMaxConcurrency]: '1' });
     await emittedMetricsOf(() => ingress(membershipChange(profiles(2))));
     entry.partner.setFaults(() => ({ kind: 'status', status: 429, headers: { 'retry-after': '1' } }));
 

@@ -15,7 +15,7 @@ import type { handler as FeedHandler } from '../../lambda/handlers/feed-s3';
 import { startFakeEventsApi, type FakeEventsApi } from '../../local/events-api-stand-in';
 import { startSecretsManagerStandIn, type SecretsManagerStandIn } from '../../local/secrets-manager-stand-in';
 import { idsOf, makeBatches, toNdjson, type Batch } from './support/batches';
-import { ENV, FEED_ENV, PLATFORM_ENV } from '../../lambda/config/environment';
+import { FEED_ENV, LOCAL_ENV, PLATFORM_ENV } from '../../lambda/config/environment';
 
 /**
  * Several customers through the real S3 entry point at once (issue 24): two pods, one key/secret per
@@ -86,7 +86,7 @@ beforeAll(async () => {
     [PLATFORM_ENV.awsSecretAccessKey]: 'test',
   };
   Object.assign(process.env, awsEnv, {
-    [ENV.s3Endpoint]: s3Emulator.address,
+    [LOCAL_ENV.s3Endpoint]: s3Emulator.address,
     AWS_ENDPOINT_URL_SECRETS_MANAGER: secretsManager.endpoint,
     [FEED_ENV.customerSecretPrefix]: 'mparticle-feed/customers/',
     [FEED_ENV.maxAttempts]: '10',
@@ -94,7 +94,7 @@ beforeAll(async () => {
     [FEED_ENV.requestTimeoutMs]: '5000',
     // Logs and metrics on: the test reads both, and checks no secret is in them.
     [PLATFORM_ENV.powertoolsLogLevel]: 'INFO',
-    [ENV.metricsDisabled]: 'false',
+    [PLATFORM_ENV.metricsDisabled]: 'false',
   });
   for (const key of [FEED_ENV.apiKey, FEED_ENV.apiSecret, FEED_ENV.secretArn, FEED_ENV.baseUrl, FEED_ENV.pod])
     delete process.env[key];

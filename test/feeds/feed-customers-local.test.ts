@@ -2,7 +2,6 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ENV } from '../../lambda/delivery/defaults';
 import { LOCAL_ENV, PLATFORM_ENV } from '../../lambda/config/environment';
 import { makeBatches, toNdjson } from './support/batches';
 import { PROJECT_ROOT, spawnFeedCli } from './support/spawn-cli';
@@ -30,7 +29,7 @@ beforeAll(async () => {
     env: {
       [PLATFORM_ENV.path]: process.env[PLATFORM_ENV.path] ?? '',
       [PLATFORM_ENV.home]: process.env[PLATFORM_ENV.home] ?? '',
-      [ENV.invokePort]: '0',
+      [LOCAL_ENV.invokePort]: '0',
       [LOCAL_ENV.httpPort]: '0',
       [LOCAL_ENV.partnerPort]: '0',
       [LOCAL_ENV.sqsPort]: '0',

@@ -9,7 +9,7 @@ import { startSecretsManagerStandIn, type SecretsManagerStandIn } from '../../lo
 import { makeBatches, toNdjson } from './support/batches';
 import { spawnFeedCli } from './support/spawn-cli';
 import { useFeedFixtures } from './support/test-fixtures';
-import { ENV, FEED_ENV, PLATFORM_ENV } from '../../lambda/config/environment';
+import { FEED_ENV, LOCAL_ENV, PLATFORM_ENV } from '../../lambda/config/environment';
 
 const { startServer, makeTempDir } = useFeedFixtures('feed-customers-');
 const PLANTED_SECRET = 'planted-S3CRET-customer-acme-0451';
@@ -143,7 +143,7 @@ describe('feed customers (operator commands, the real CLI against a Secrets Mana
       // Act
       const run = await spawnFeedCli(['customers', 'resume', 'acme', '--bucket', 'feeds'], {
         ...awsEnv,
-        [ENV.s3Endpoint]: emulator.address,
+        [LOCAL_ENV.s3Endpoint]: emulator.address,
       }).done;
 
       // Assess

@@ -9,7 +9,7 @@ import type { handler as FeedHandler } from '../../lambda/handlers/feed-s3';
 import { startFakeEventsApi, type FakeEventsApi } from '../../local/events-api-stand-in';
 import { startSecretsManagerStandIn, type SecretsManagerStandIn } from '../../local/secrets-manager-stand-in';
 import { idsOf, makeBatches, toNdjson } from './support/batches';
-import { ENV, FEED_ENV, PLATFORM_ENV } from '../../lambda/config/environment';
+import { FEED_ENV, LOCAL_ENV, PLATFORM_ENV } from '../../lambda/config/environment';
 
 /**
  * A customer whose pod changes partway through an upload (issue 24, gap 4): progress is kept per destination
@@ -48,7 +48,7 @@ beforeAll(async () => {
     [PLATFORM_ENV.awsRegion]: 'us-east-1',
     [PLATFORM_ENV.awsAccessKeyId]: 'test',
     [PLATFORM_ENV.awsSecretAccessKey]: 'test',
-    [ENV.s3Endpoint]: s3Emulator.address,
+    [LOCAL_ENV.s3Endpoint]: s3Emulator.address,
     AWS_ENDPOINT_URL_SECRETS_MANAGER: secretsManager.endpoint,
     [FEED_ENV.customerSecretPrefix]: 'mparticle-feed/customers/',
     [FEED_ENV.concurrency]: '1',

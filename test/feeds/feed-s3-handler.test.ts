@@ -17,7 +17,7 @@ import {
   type FakeEventsApi,
 } from '../../local/events-api-stand-in';
 import { API_KEY, API_SECRET } from './support/run-feed';
-import { ENV, FEED_ENV, PLATFORM_ENV } from '../../lambda/config/environment';
+import { FEED_ENV, LOCAL_ENV, PLATFORM_ENV } from '../../lambda/config/environment';
 
 const BUCKET = 'feed-test-bucket';
 let s3Emulator: FauxqsServer;
@@ -54,7 +54,7 @@ beforeAll(async () => {
     [PLATFORM_ENV.awsRegion]: 'us-east-1',
     [PLATFORM_ENV.awsAccessKeyId]: 'test',
     [PLATFORM_ENV.awsSecretAccessKey]: 'test',
-    [ENV.s3Endpoint]: s3Emulator.address,
+    [LOCAL_ENV.s3Endpoint]: s3Emulator.address,
   };
   Object.assign(process.env, emulatorEnv, {
     [FEED_ENV.baseUrl]: api.baseUrl,

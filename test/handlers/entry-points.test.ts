@@ -3,8 +3,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Context } from 'aws-lambda';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ENV } from '../../lambda/delivery/defaults';
-import { TOKEN_ENV, type FunctionUrlHandler } from '../../lambda/http';
+import type { FunctionUrlHandler } from '../../lambda/http';
 import type { PartnerServer } from '../../local/partner-api-stand-in';
 import type { SqsEmulator } from '../../local/sqs-emulator';
 import { customEvents, eventBatch, membershipChange, profiles, SECRET_API_KEY } from '../support/factories';
@@ -12,6 +11,7 @@ import { type IngressHandler, useDeliveryEntryPoints, type WorkerHandler } from 
 import { functionUrlEvent } from '../support/function-url-event';
 import { GENEROUS_INLINE_DEADLINE_MS } from '../support/lambda-env';
 import { runWorkerOnce } from '../support/sqs-event';
+import { DELIVERY_ENV, TOKEN_ENV } from '../../lambda/config/environment';
 
 /**
  * The three deployed entry points (lambda/handlers/{ingress,worker,http}.ts), each loaded fresh with the
@@ -33,14 +33,14 @@ beforeAll(async () => {
   ({ sqs, partner } = entry);
   const env = {
     ...entry.deliveryEnv(),
-    [ENV.localSealingKey]: randomBytes(32).toString('base64'),
-    [ENV.partnerCredential]: TEST_PARTNER_CREDENTIAL,
+    [DELIVERY_ENV.localSealingKey]: randomBytes(32).toString('base64'),
+    [DELIVERY_ENV.partnerCredential]: TEST_PARTNER_CREDENTIAL,
     [TOKEN_ENV.tokens]: HTTP_TOKEN,
     // In-line delivery is what these tests check, not the deadlines (test/http/hanging-partner.test.ts): on two
     // busy cores an in-line event batch was also spilled (and queued twice), and the ingress's cold first call,
     // readying its spill path as it waits, outran the 100 ms.
-    [ENV.httpInlineDeadlineMs]: '2000',
-    [ENV.inlineDeadlineMs]: String(GENEROUS_INLINE_DEADLINE_MS),
+    [DELIVERY_ENV.httpInlineDeadlineMs]: '2000',
+    [DELIVERY_ENV.inlineDeadlineMs]: String(GENEROUS_INLINE_DEADLINE_MS),
   };
   ingress = await entry.load('ingress', env);
   worker = await entry.load('worker', env);

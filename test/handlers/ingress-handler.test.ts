@@ -2,16 +2,16 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { customEvents, eventBatch } from '../support/factories';
-import { ENV } from '../../lambda/config/environment';
+import { DELIVERY_ENV, FUNCTION_ENV } from '../../lambda/config/environment';
 
 type Handler = (event: unknown) => Promise<Record<string, unknown>>;
 let handler: Handler;
 
 beforeAll(async () => {
   // The Lambda entry point exactly as deployed, with delivery unset (dry run).
-  delete process.env[ENV.partnerApiUrl];
-  delete process.env[ENV.deliveryQueueUrl];
-  process.env[ENV.logLevel] = 'ERROR';
+  delete process.env[DELIVERY_ENV.partnerApiUrl];
+  delete process.env[DELIVERY_ENV.deliveryQueueUrl];
+  process.env[FUNCTION_ENV.logLevel] = 'ERROR';
   ({ handler } = (await import('../../lambda/handlers/ingress')) as unknown as { handler: Handler });
 });
 

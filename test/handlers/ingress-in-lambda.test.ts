@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { ENV } from '../../lambda/delivery/defaults';
 import {
   customEvents,
   dsrErasure,
@@ -9,15 +8,16 @@ import {
   registrationRequest,
 } from '../support/factories';
 import { useEntryPoints } from '../support/entry-points';
+import { DELIVERY_ENV, PLATFORM_ENV } from '../../lambda/config/environment';
 
 type Handler = (event: unknown) => Promise<Record<string, unknown>>;
 const load = useEntryPoints();
 const ingress = async (env: Record<string, string> = {}) =>
   (await load<{ handler: Handler }>('../../lambda/handlers/ingress', env)).handler;
 
-const REFUSAL = `${ENV.partnerApiUrl} is not set: refusing to accept data that would not be delivered (deploy with -c partnerApiUrl=… or -c dryRun=true)`;
+const REFUSAL = `${DELIVERY_ENV.partnerApiUrl} is not set: refusing to accept data that would not be delivered (deploy with -c partnerApiUrl=… or -c dryRun=true)`;
 
-describe(`the ingress entry point deployed without delivery settings (inside Lambda, no ${ENV.dryRun})`, () => {
+describe(`the ingress entry point deployed without delivery settings (inside Lambda, no ${DELIVERY_ENV.dryRun})`, () => {
   it('fails an invocation carrying data with one line naming the missing setting', async () => {
     // Prepare
     const handler = await ingress();
@@ -46,20 +46,22 @@ describe(`the ingress entry point deployed without delivery settings (inside Lam
     expect(await handler(membershipChange(undefined))).toMatchObject({ type: 'audience_membership_change_response' });
   });
 
-  it(`runs the dry run when it is asked for explicitly (${ENV.dryRun}=true)`, async () => {
-    const handler = await ingress({ [ENV.dryRun]: 'true' });
+  it(`runs the dry run when it is asked for explicitly (${DELIVERY_ENV.dryRun}=true)`, async () => {
+    const handler = await ingress({ [DELIVERY_ENV.dryRun]: 'true' });
     expect(await handler(eventBatch(customEvents(2)))).toMatchObject({ type: 'event_processing_response' });
     expect(await handler(dsrErasure())).toMatchObject({ type: 'dsr_processing_response' });
   });
 
-  it(`refuses to start with a ${ENV.dryRun} that is neither true nor false`, async () => {
-    await expect(ingress({ [ENV.dryRun]: 'yes' })).rejects.toThrow(`${ENV.dryRun} must be true or false`);
+  it(`refuses to start with a ${DELIVERY_ENV.dryRun} that is neither true nor false`, async () => {
+    await expect(ingress({ [DELIVERY_ENV.dryRun]: 'yes' })).rejects.toThrow(
+      `${DELIVERY_ENV.dryRun} must be true or false`,
+    );
   });
 });
 
 describe('the ingress entry point outside Lambda (npm run invoke)', () => {
   it('keeps the dry run as its default', async () => {
-    const handler = await ingress({ [ENV.lambdaFunctionName]: '' });
+    const handler = await ingress({ [PLATFORM_ENV.lambdaFunctionName]: '' });
     expect(await handler(eventBatch(customEvents(1)))).toMatchObject({ type: 'event_processing_response' });
   });
 });

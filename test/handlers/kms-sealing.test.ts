@@ -1,5 +1,4 @@
 import { beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { ENV, SEALING_ENCRYPTION_CONTEXT } from '../../lambda/delivery/defaults';
 import { kmsKeySource } from '../../lambda/delivery/kms-key-source';
 import { SecretBox } from '../../lambda/delivery/secret-box';
 import type { PartnerServer } from '../../local/partner-api-stand-in';
@@ -8,6 +7,8 @@ import { membershipChange, profiles, SECRET_API_KEY } from '../support/factories
 import { type IngressHandler, useDeliveryEntryPoints, type WorkerHandler } from '../support/entry-points';
 import { TEST_KMS_KEY_ARN } from '../support/lambda-env';
 import { handToWorker, receiveSqsEvent } from '../support/sqs-event';
+import { DELIVERY_ENV } from '../../lambda/config/environment';
+import { SEALING_ENCRYPTION_CONTEXT } from '../../lambda/delivery/infrastructure';
 
 /**
  * Envelope encryption with KMS, the one part of AWS the tests fake: a KMS client that remembers the data
@@ -55,7 +56,7 @@ let worker: WorkerHandler;
 
 beforeAll(async () => {
   ({ sqs, partner } = entry);
-  const env = { ...entry.deliveryEnv(), [ENV.sealingKeyId]: TEST_KMS_KEY_ARN };
+  const env = { ...entry.deliveryEnv(), [DELIVERY_ENV.sealingKeyId]: TEST_KMS_KEY_ARN };
   ingress = await entry.load('ingress', env);
   worker = await entry.load('worker', env);
 });

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DELIVERY_DEFAULTS, ENV } from '../../lambda/delivery/defaults';
-import { TOKEN_ENV, type FunctionUrlHandler } from '../../lambda/http';
+import { DELIVERY_DEFAULTS } from '../../lambda/delivery/defaults';
+import type { FunctionUrlHandler } from '../../lambda/http';
 import { httpInlineDeadlineMs } from '../../lambda/http/warm-up';
 import { startHttpEndpoint, type HttpEndpoint } from '../../local/http-endpoint';
 import { startSqsEmulator, type SqsEmulator } from '../../local/sqs-emulator';
@@ -10,6 +10,7 @@ import { customEvents, eventBatch } from '../support/factories';
 import { startKmsStandIn, type KmsStandIn } from '../support/kms-stand-in';
 import { startHangingPartner } from '../support/hanging-partner';
 import { TEST_KMS_KEY_ARN } from '../support/lambda-env';
+import { DELIVERY_ENV, PLATFORM_ENV, TOKEN_ENV } from '../../lambda/config/environment';
 
 /**
  * mParticle asks HTTP endpoints to answer within 100 ms. The HTTP function as deployed (its module loaded
@@ -39,9 +40,9 @@ beforeAll(async () => {
     '../../lambda/handlers/http',
     {
       ...emulatorDeliveryEnv(sqs, partner.url),
-      [ENV.sealingKeyId]: TEST_KMS_KEY_ARN,
-      [ENV.kmsEndpoint]: kms.url,
-      [ENV.inlineDeadlineMs]: String(LAMBDA_PATH_DEADLINE_MS),
+      [DELIVERY_ENV.sealingKeyId]: TEST_KMS_KEY_ARN,
+      [PLATFORM_ENV.kmsEndpoint]: kms.url,
+      [DELIVERY_ENV.inlineDeadlineMs]: String(LAMBDA_PATH_DEADLINE_MS),
       [TOKEN_ENV.tokens]: TOKEN,
     },
   ));
@@ -100,7 +101,11 @@ describe('the HTTP in-line deadline', () => {
     // Assess
     expect(httpInlineDeadlineMs({})).toBe(DELIVERY_DEFAULTS.httpInlineDeadlineMs);
     expect(DELIVERY_DEFAULTS.httpInlineDeadlineMs).toBeLessThanOrEqual(60);
-    expect(httpInlineDeadlineMs({ [ENV.httpInlineDeadlineMs]: '30', [ENV.inlineDeadlineMs]: '500' })).toBe(30);
-    expect(() => httpInlineDeadlineMs({ [ENV.httpInlineDeadlineMs]: '-5' })).toThrow(ENV.httpInlineDeadlineMs);
+    expect(
+      httpInlineDeadlineMs({ [DELIVERY_ENV.httpInlineDeadlineMs]: '30', [DELIVERY_ENV.inlineDeadlineMs]: '500' }),
+    ).toBe(30);
+    expect(() => httpInlineDeadlineMs({ [DELIVERY_ENV.httpInlineDeadlineMs]: '-5' })).toThrow(
+      DELIVERY_ENV.httpInlineDeadlineMs,
+    );
   });
 });

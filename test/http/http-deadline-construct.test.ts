@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { DELIVERY_DEFAULTS, ENV } from '../../lambda/delivery/defaults';
+import { DELIVERY_DEFAULTS } from '../../lambda/delivery/defaults';
 import { logicalIdOf, TEST_PARTNER_API_URL, synthesizeBeforeAll } from '../cdk/support/synth';
 import { propertiesOf } from '../cdk/support/template-queries';
+import { DELIVERY_ENV } from '../../lambda/config/environment';
 
 /** The construct gives the HTTP function, and only it, its own in-line deadline. */
 const synthesized = synthesizeBeforeAll({ partnerApiUrl: TEST_PARTNER_API_URL, httpEndpoint: true });
@@ -21,7 +22,7 @@ describe('the HTTP in-line deadline in the template', () => {
     const ingress = environmentOf(integration.ingressFunction);
 
     // Assess
-    expect(http[ENV.httpInlineDeadlineMs]).toBe(String(DELIVERY_DEFAULTS.httpInlineDeadlineMs));
-    expect(ingress).not.toHaveProperty(ENV.httpInlineDeadlineMs);
+    expect(http[DELIVERY_ENV.httpInlineDeadlineMs]).toBe(String(DELIVERY_DEFAULTS.httpInlineDeadlineMs));
+    expect(ingress).not.toHaveProperty(DELIVERY_ENV.httpInlineDeadlineMs);
   });
 });

@@ -1,18 +1,18 @@
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { TOKEN_ENV, type FunctionUrlHandler } from '../../lambda/http';
+import type { FunctionUrlHandler } from '../../lambda/http';
 import { customEvents, eventBatch } from '../support/factories';
-import { ENV } from '../../lambda/config/environment';
+import { DELIVERY_ENV, FUNCTION_ENV, TOKEN_ENV } from '../../lambda/config/environment';
 
 /** The Lambda entry point exactly as deployed (dry run: no delivery settings), called with Function URL events. */
 
 let handler: FunctionUrlHandler;
 beforeAll(async () => {
-  delete process.env[ENV.partnerApiUrl];
-  delete process.env[ENV.deliveryQueueUrl];
+  delete process.env[DELIVERY_ENV.partnerApiUrl];
+  delete process.env[DELIVERY_ENV.deliveryQueueUrl];
   delete process.env[TOKEN_ENV.secretArn];
   process.env[TOKEN_ENV.tokens] = 'tok_entry_test';
-  process.env[ENV.logLevel] = 'ERROR';
+  process.env[FUNCTION_ENV.logLevel] = 'ERROR';
   ({ handler } = (await import('../../lambda/handlers/http')) as { handler: FunctionUrlHandler });
 });
 

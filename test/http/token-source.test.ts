@@ -4,12 +4,11 @@ import {
   parseTokenList,
   parseTokenSecret,
   readAuthorization,
-  TokenConfigError,
   TokenSet,
   tokenSourceFromEnv,
-  TokenSourceUnavailableError,
 } from '../../lambda/http';
 import { TOKEN_ENV } from '../../lambda/config/environment';
+import { TokenConfigError, TokenSourceUnavailableError } from '../../lambda/http/errors';
 
 /** The token source's parsing and caching. Secrets Manager cannot run here: reads go through an injected function. */
 

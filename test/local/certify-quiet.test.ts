@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { ENV } from '../../lambda/config/environment';
+import { FUNCTION_ENV } from '../../lambda/config/environment';
 import { startNpm } from '../support/npm-start';
 import { stopAll } from '../support/processes';
 import { PROJECT_ROOT, runCli } from '../support/run-cli';
@@ -21,7 +21,7 @@ describe('npm run certify against npm start', () => {
     'through %s: each bad input it sends on purpose is one quiet line in the npm start terminal, no ERROR, no stack',
     async (_name, target) => {
       // Prepare: npm start at its default level (WARN).
-      const npm = await startNpm({ [ENV.logLevel]: 'WARN' });
+      const npm = await startNpm({ [FUNCTION_ENV.logLevel]: 'WARN' });
       const httpUrl = /HTTP variant\s+(http:\/\/127\.0\.0\.1:\d+)/.exec(npm.output())?.[1] as string;
       const before = npm.output().length;
       // Act

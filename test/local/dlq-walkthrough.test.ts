@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { ENV } from '../../lambda/config/environment';
+import { DELIVERY_ENV, FUNCTION_ENV } from '../../lambda/config/environment';
 import { invokeIngress, startNpm, statusOf, waitUntil, type NpmStart } from '../support/npm-start';
 import { stopAll } from '../support/processes';
 import { PROJECT_ROOT } from '../support/run-cli';
@@ -27,10 +27,10 @@ const waitForLine = (npm: NpmStart, line: string, timeoutMs: number) =>
 
 /** The README's short waits; the budget is cut further so the park comes within the test. */
 const walkThroughEnv = (budgetSeconds: number) => ({
-  [ENV.circuitOpenMs]: '5000',
-  [ENV.holdMaxMs]: '5000',
-  [ENV.deliveryBudgetSeconds]: String(budgetSeconds),
-  [ENV.logLevel]: 'WARN',
+  [DELIVERY_ENV.circuitOpenMs]: '5000',
+  [DELIVERY_ENV.holdMaxMs]: '5000',
+  [DELIVERY_ENV.deliveryBudgetSeconds]: String(budgetSeconds),
+  [FUNCTION_ENV.logLevel]: 'WARN',
 });
 
 describe("the README's dead-letter walk-through, as the npm start terminal shows it", () => {
@@ -50,7 +50,7 @@ describe("the README's dead-letter walk-through, as the npm start terminal shows
 
   it('the partner stays down past the budget (the circuit opened meanwhile): the park line names its 503', async () => {
     // Prepare: enough failures in a row to open the worker's circuit before the budget ends.
-    const npm = await startNpm({ ...walkThroughEnv(12), [ENV.backoffBaseMs]: '1' });
+    const npm = await startNpm({ ...walkThroughEnv(12), [DELIVERY_ENV.backoffBaseMs]: '1' });
     await control(npm, 503);
     // Act
     expect((await invokeIngress(npm.invokeUrl, membershipAdd)).status).toBe(200);

@@ -6,7 +6,6 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { InvokeCommand, LambdaClient, ListFunctionsCommand } from '@aws-sdk/client-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ENV } from '../../lambda/delivery/defaults';
 import { MAX_SYNC_PAYLOAD_BYTES } from '../../local/lambda-invoke-api';
 import { LOCAL_ACCOUNT_ID, type LocalSystem } from '../../local/local-system';
 import type { SystemStatus } from '../../local/status-page';
@@ -14,7 +13,7 @@ import { membershipChange, profiles } from '../support/factories';
 import { PROJECT_ROOT } from '../support/run-cli';
 import { int64BatchText, SESSION_IDS } from '../support/runtime-loop';
 import { SAMPLE_FILES } from '../support/samples';
-import { PLATFORM_ENV } from '../../lambda/config/environment';
+import { DELIVERY_ENV, PLATFORM_ENV } from '../../lambda/config/environment';
 import { startTestLocalSystem } from '../support/local-system';
 
 const run = promisify(execFile);
@@ -30,7 +29,7 @@ beforeAll(async () => {
   system = await startTestLocalSystem({
     // A 2-second delivery budget, so a call that keeps failing is parked within the test.
     // Functions stay at the suite's level (test/setup/quiet.ts): the bad-payload test's expected error would print.
-    env: { [ENV.deliveryBudgetSeconds]: '2', [ENV.backoffBaseMs]: '1' },
+    env: { [DELIVERY_ENV.deliveryBudgetSeconds]: '2', [DELIVERY_ENV.backoffBaseMs]: '1' },
   });
   lambda = new LambdaClient({ endpoint: system.invokeUrl, region: 'us-east-1', credentials });
 });
@@ -266,7 +265,7 @@ describe('the aws CLI against the local endpoint', () => {
       ['scripts/invoke.ts', 'events/event-batch.json'],
       {
         cwd: PROJECT_ROOT,
-        env: { ...process.env, [ENV.partnerApiUrl]: '', [ENV.deliveryQueueUrl]: '' },
+        env: { ...process.env, [DELIVERY_ENV.partnerApiUrl]: '', [DELIVERY_ENV.deliveryQueueUrl]: '' },
       },
     );
     const viaInvoke = JSON.parse(local) as Record<string, unknown>;

@@ -3,12 +3,11 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { ENV } from '../../lambda/delivery/defaults';
 import type { SystemStatus } from '../../local/status-page';
 import { membershipChange, profiles } from '../support/factories';
 import { signalGroup, spawnGroup, stopAll, type Spawned } from '../support/processes';
 import { PROJECT_ROOT, runCli } from '../support/run-cli';
-import { LOCAL_ENV } from '../../lambda/config/environment';
+import { DELIVERY_ENV, FUNCTION_ENV, LOCAL_ENV } from '../../lambda/config/environment';
 
 const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
 const tsx = path.join(PROJECT_ROOT, 'node_modules/.bin/tsx');
@@ -45,7 +44,7 @@ async function startNpm(
     cwd: PROJECT_ROOT,
     env: {
       ...process.env,
-      [ENV.invokePort]: '0',
+      [LOCAL_ENV.invokePort]: '0',
       [LOCAL_ENV.httpPort]: '0',
       [LOCAL_ENV.partnerPort]: '0',
       [LOCAL_ENV.sqsPort]: '0',
@@ -110,7 +109,7 @@ describe('npm start', () => {
   it('reloads an edited mapping without a restart, and keeps the queues and the status page', async () => {
     // Prepare
     const copy = integrationCopy('/events-before');
-    const { url, output } = await startNpm({ [ENV.localIntegrationModule]: copy.module });
+    const { url, output } = await startNpm({ [LOCAL_ENV.localIntegrationModule]: copy.module });
     const invoke = () =>
       fetch(`${url}/2015-03-31/functions/firehose-ingress/invocations`, {
         method: 'POST',
@@ -144,7 +143,7 @@ describe('npm start', () => {
   it('refuses to reload a mapping that does not type-check, names the typo, and keeps the previous code', async () => {
     // Prepare
     const copy = integrationCopy('/events-before');
-    const { url, output } = await startNpm({ [ENV.localIntegrationModule]: copy.module });
+    const { url, output } = await startNpm({ [LOCAL_ENV.localIntegrationModule]: copy.module });
     const invoke = () =>
       fetch(`${url}/2015-03-31/functions/firehose-ingress/invocations`, {
         method: 'POST',
@@ -185,9 +184,9 @@ describe('npm start', () => {
   it('tells its terminal about each retry, park and redrive, and `npm run redrive` finds it', async () => {
     // Prepare: a one-second delivery budget: a retry or two, then a park.
     const { url, output } = await startNpm({
-      [ENV.deliveryBudgetSeconds]: '1',
-      [ENV.backoffBaseMs]: '1',
-      [ENV.logLevel]: 'WARN',
+      [DELIVERY_ENV.deliveryBudgetSeconds]: '1',
+      [DELIVERY_ENV.backoffBaseMs]: '1',
+      [FUNCTION_ENV.logLevel]: 'WARN',
     });
     const partnerUrl = /partner API\s+(http:\/\/127\.0\.0\.1:\d+)/.exec(output())?.[1] as string;
     const control = (status: number) =>

@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, unlinkSync, w
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { ENV } from '../../lambda/config/environment';
+import { LOCAL_ENV } from '../../lambda/config/environment';
 import { watchFolders } from '../../local/reload';
 import { integrationCopy, invokeIngress, startNpm, statusOf, waitUntil } from '../support/npm-start';
 import { stopAll } from '../support/processes';
@@ -103,7 +103,7 @@ describe('reload watches folders, not files', () => {
   it('npm start runs the code of a rename-style save and of a plain edit after it', async () => {
     // Prepare
     const copy = integrationCopy('/events-first');
-    const npm = await startNpm({ [ENV.localIntegrationModule]: copy.module });
+    const npm = await startNpm({ [LOCAL_ENV.localIntegrationModule]: copy.module });
     const batch = readFileSync(path.join(PROJECT_ROOT, 'events/event-batch.json'));
     const paths = async () => (await statusOf(npm.invokeUrl)).deliveries.map((d) => d.path);
     const reloads = () => npm.output().match(/reloaded the functions in \d+ ms/g)?.length ?? 0;

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ENV } from '../../lambda/config/environment';
+import { DELIVERY_ENV } from '../../lambda/config/environment';
 import type { LocalSystem } from '../../local/local-system';
 import type { ReceivedRequest } from '../../local/partner-api-stand-in';
 import { deliveriesOf, renderStatusPage, type SystemStatus } from '../../local/status-page';
@@ -137,7 +137,7 @@ describe('status page: what it draws and lists', () => {
 describe('status page of a running local system', () => {
   let system: LocalSystem;
   beforeAll(async () => {
-    system = await startTestLocalSystem({ env: { [ENV.backoffBaseMs]: '1' } });
+    system = await startTestLocalSystem({ env: { [DELIVERY_ENV.backoffBaseMs]: '1' } });
   });
   afterAll(async () => {
     await system?.stop();

@@ -6,11 +6,9 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import type { Context } from 'aws-lambda';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { PLATFORM_ENV } from '../../lambda/config/environment';
-import { ENV } from '../../lambda/delivery/defaults';
+import { DELIVERY_ENV, FUNCTION_ENV, LOCAL_ENV, PLATFORM_ENV, TOKEN_ENV } from '../../lambda/config/environment';
 import { RUNTIME_LOOP_FILES } from '../../lambda/runtime-loop/files';
 import { MANAGED_RUNTIME_ARGS } from '../../local/runtime-loop-process';
-import { TOKEN_ENV } from '../../lambda/http';
 import type { FirehoseAlarmSet } from '../../lib/alarms';
 import { SYNTH_HOOK_TIMEOUT_MS } from '../cdk/support/synth';
 import {
@@ -46,18 +44,18 @@ beforeAll(async () => {
 
 /** The function's template environment with the AWS references replaced by loopback parts; metrics on. */
 async function loadEntryPoint<K extends FunctionKind>(kind: K, overrides: Record<string, string> = {}) {
-  const { [ENV.lambdaExecWrapper]: _wrapper, ...templateEnv } = template.functionEnv[kind];
+  const { [PLATFORM_ENV.lambdaExecWrapper]: _wrapper, ...templateEnv } = template.functionEnv[kind];
   return entry.load(kind, {
     ...templateEnv,
     // The template's log level (INFO) overrides LAMBDA_LIKE_ENV's SILENT: quiet again.
-    [ENV.logLevel]: 'SILENT',
-    [ENV.metricsDisabled]: 'false',
+    [FUNCTION_ENV.logLevel]: 'SILENT',
+    [PLATFORM_ENV.metricsDisabled]: 'false',
     ...entry.deliveryEnv(),
-    [ENV.localSealingKey]: randomBytes(32).toString('base64'),
-    [ENV.partnerCredential]: 'pk_partner_alarm_metrics',
+    [DELIVERY_ENV.localSealingKey]: randomBytes(32).toString('base64'),
+    [DELIVERY_ENV.partnerCredential]: 'pk_partner_alarm_metrics',
     // Where a call ends up is the point here, not its speed: a busy machine must not turn it into a spill.
-    [ENV.inlineDeadlineMs]: String(GENEROUS_INLINE_DEADLINE_MS),
-    [ENV.httpInlineDeadlineMs]: String(GENEROUS_INLINE_DEADLINE_MS),
+    [DELIVERY_ENV.inlineDeadlineMs]: String(GENEROUS_INLINE_DEADLINE_MS),
+    [DELIVERY_ENV.httpInlineDeadlineMs]: String(GENEROUS_INLINE_DEADLINE_MS),
     ...(kind === 'http' ? { [TOKEN_ENV.tokens]: HTTP_TOKEN } : {}),
     ...overrides,
   });
@@ -82,7 +80,11 @@ async function runWrapperOnManagedInstances(functionEnv: Record<string, string>)
     writeFileSync(node, '#!/bin/sh\nexit 0\n');
     chmodSync(node, 0o755);
     const { stdout } = await promisify(execFile)(wrapper, [node, ...MANAGED_RUNTIME_ARGS], {
-      env: { ...functionEnv, [ENV.lambdaMaxConcurrency]: '4', [PLATFORM_ENV.path]: process.env[PLATFORM_ENV.path] },
+      env: {
+        ...functionEnv,
+        [PLATFORM_ENV.lambdaMaxConcurrency]: '4',
+        [PLATFORM_ENV.path]: process.env[PLATFORM_ENV.path],
+      },
     });
     return stdout;
   } finally {
@@ -165,7 +167,7 @@ const SITUATIONS: Readonly<
   ingressFailedInvocations: {
     situation: 'a membership change while the queue is unreachable (the invocation fails)',
     act: async () => {
-      const ingress = await ingressEntry({ [ENV.sqsEndpoint]: closedPortEndpoint });
+      const ingress = await ingressEntry({ [LOCAL_ENV.sqsEndpoint]: closedPortEndpoint });
       const { metrics, outcome } = await emittedMetricsOf(() => ingress(membershipChange(profiles(1))));
       expect(outcome.status).toBe('rejected');
       return metrics;
@@ -174,7 +176,7 @@ const SITUATIONS: Readonly<
   httpFailedInvocations: {
     situation: 'a membership change over HTTP while the queue is unreachable (503)',
     act: async () => {
-      const http = await httpEntry({ [ENV.sqsEndpoint]: closedPortEndpoint });
+      const http = await httpEntry({ [LOCAL_ENV.sqsEndpoint]: closedPortEndpoint });
       const { metrics, outcome } = await emittedMetricsOf(() =>
         http(functionUrlEvent('/audience', body(membershipChange(profiles(1))), HTTP_TOKEN), noContext),
       );

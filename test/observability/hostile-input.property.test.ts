@@ -2,12 +2,13 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SQSRecord } from 'aws-lambda';
 import { createWorkerDependencies } from '../../lambda/delivery/create-worker';
-import { DELIVERY_DEFAULTS, ENV } from '../../lambda/delivery/defaults';
+import { DELIVERY_DEFAULTS } from '../../lambda/delivery/defaults';
 import { deliverRecord } from '../../lambda/delivery/delivery-worker';
 import { FirehoseInputError } from '../../lambda/firehose';
 import { integration } from '../support/kit-integration';
 import { customEvents, eventBatch, membershipChange, profiles } from '../support/factories';
 import { capturingLogger, startDeliverySystem, type DeliverySystem } from '../support/delivery-system';
+import { DELIVERY_ENV } from '../../lambda/config/environment';
 
 /**
  * Hostile and broken input at the ingress and worker entry points: the process never crashes or hangs,
@@ -16,7 +17,7 @@ import { capturingLogger, startDeliverySystem, type DeliverySystem } from '../su
 let system: DeliverySystem;
 beforeAll(async () => {
   // The production in-line deadline: a call that hangs is cut off and spilled long before the 5 s bound below.
-  system = await startDeliverySystem({ [ENV.inlineDeadlineMs]: String(DELIVERY_DEFAULTS.inlineDeadlineMs) });
+  system = await startDeliverySystem({ [DELIVERY_ENV.inlineDeadlineMs]: String(DELIVERY_DEFAULTS.inlineDeadlineMs) });
 });
 afterAll(async () => system?.stop());
 

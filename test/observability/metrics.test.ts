@@ -1,18 +1,18 @@
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { METRIC_NAMES } from '../../lambda/observability/metrics';
 import { customEvents, eventBatch } from '../support/factories';
-import { ENV, PLATFORM_ENV } from '../../lambda/config/environment';
+import { DELIVERY_ENV, FUNCTION_ENV, PLATFORM_ENV } from '../../lambda/config/environment';
 
 type Handler = (event: unknown) => Promise<unknown>;
 let handler: Handler;
 
 beforeAll(async () => {
   // The deployed entry point in its dry run: metrics are real EMF lines on stdout, as CloudWatch reads them.
-  delete process.env[ENV.partnerApiUrl];
-  delete process.env[ENV.deliveryQueueUrl];
-  delete process.env[ENV.metricsDisabled];
+  delete process.env[DELIVERY_ENV.partnerApiUrl];
+  delete process.env[DELIVERY_ENV.deliveryQueueUrl];
+  delete process.env[PLATFORM_ENV.metricsDisabled];
   delete process.env[PLATFORM_ENV.powertoolsDev];
-  process.env[ENV.logLevel] = 'ERROR';
+  process.env[FUNCTION_ENV.logLevel] = 'ERROR';
   process.env[PLATFORM_ENV.serviceName] = 'firehose-ingress';
   ({ handler } = (await import('../../lambda/handlers/ingress')) as unknown as { handler: Handler });
 });

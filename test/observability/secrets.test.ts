@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ENV } from '../../lambda/delivery/defaults';
 import { FirehoseInputError } from '../../lambda/firehose';
 import { customEvents, eventBatch, membershipChange, profiles } from '../support/factories';
 import { startDeliverySystem, type DeliverySystem } from '../support/delivery-system';
+import { DELIVERY_ENV } from '../../lambda/config/environment';
 
 /**
  * Plants secrets where they enter the kit (a customer's confidential account setting, the sealing key in
@@ -18,9 +18,9 @@ const outputs: string[] = [];
 beforeAll(async () => {
   // A 2-second delivery budget, so the call that keeps failing is parked within the test.
   system = await startDeliverySystem({
-    [ENV.localSealingKey]: PLANTED_SEALING_KEY,
-    [ENV.deliveryBudgetSeconds]: '2',
-    [ENV.backoffBaseMs]: '1',
+    [DELIVERY_ENV.localSealingKey]: PLANTED_SEALING_KEY,
+    [DELIVERY_ENV.deliveryBudgetSeconds]: '2',
+    [DELIVERY_ENV.backoffBaseMs]: '1',
   });
   const account = { account_id: 7, account_settings: { apiKey: PLANTED_KEY, region: 'eu' } };
   // The partner refuses some calls and echoes the key it was sent, as careless APIs do.

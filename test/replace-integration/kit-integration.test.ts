@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { ENV } from '../../lambda/config/environment';
+import { LOCAL_ENV } from '../../lambda/config/environment';
 import { createLogger } from '../../lambda/observability/logger';
-import { createIngressFunction } from '../../lambda/runtime/ingress-function';
+import { createIngressFunction } from '../../lambda/composition/ingress-function';
 import { KIT_INTEGRATION_MODULE } from '../support/kit-integration-module';
 import { integration as kit } from '../support/kit-integration';
 
 /**
  * The seams through which the kit's tests run test/support/kit-integration instead of lambda/integration (the
- * folder a partner rewrites): vitest's resolver for what runs in-process, ENV.localIntegrationModule for what a
+ * folder a partner rewrites): vitest's resolver for what runs in-process, LOCAL_ENV.localIntegrationModule for what a
  * test spawns. replace-integration.test.ts shows the effect with a different integration in that folder.
  */
 
@@ -33,6 +33,6 @@ describe("the kit's tests run the tests' integration", () => {
   });
 
   it("names the tests' integration to every process a test spawns", () => {
-    expect(process.env[ENV.localIntegrationModule]).toBe(KIT_INTEGRATION_MODULE);
+    expect(process.env[LOCAL_ENV.localIntegrationModule]).toBe(KIT_INTEGRATION_MODULE);
   });
 });

@@ -2,7 +2,7 @@ import { cpSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { ENV, LOCAL_ENV, PLATFORM_ENV } from '../../lambda/config/environment';
+import { LOCAL_ENV, PLATFORM_ENV } from '../../lambda/config/environment';
 import type { SystemStatus } from '../../local/status-page';
 import { GENEROUS_BUDGET_MS } from '../support/certify';
 import { signalGroup, spawnGroup, stopAll } from '../support/processes';
@@ -74,7 +74,7 @@ beforeAll(() => {
   cpSync(path.join(__dirname, 'other-integration'), path.join(copy, 'lambda', 'integration'), { recursive: true });
   symlinkSync(path.join(PROJECT_ROOT, 'node_modules'), path.join(copy, 'node_modules'));
   // Blank, not deleted: runCli starts from this process's env, where test/setup names the tests' integration.
-  env = { [NESTED]: '1', [ENV.localIntegrationModule]: '', [PLATFORM_ENV.initCwd]: copy };
+  env = { [NESTED]: '1', [LOCAL_ENV.localIntegrationModule]: '', [PLATFORM_ENV.initCwd]: copy };
 });
 
 afterEach(() => stopAll());
@@ -135,7 +135,7 @@ describe.skipIf(process.env[NESTED] === '1')(
         env: {
           ...process.env,
           ...env,
-          [ENV.invokePort]: '0',
+          [LOCAL_ENV.invokePort]: '0',
           [LOCAL_ENV.httpPort]: '0',
           [LOCAL_ENV.partnerPort]: '0',
           [LOCAL_ENV.sqsPort]: '0',

@@ -8,7 +8,7 @@ import { OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { PLATFORM_ENV } from '../../lambda/config/environment';
 import { MANAGED_RUNTIME_FALLBACK_METRIC } from '../../lambda/runtime-loop/files';
-import { ConstructPropsError } from '../../lib/construct-props-error';
+import { ConstructPropsError } from '../../lib/errors';
 import { FirehoseIntegration, type FirehoseIntegrationProps } from '../../lib/firehose-integration';
 import { SERVICE_NAMES } from '../../lib/metrics';
 import { standInsForMissingHandlers } from '../cdk/support/synth';

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { ENV } from '../../lambda/delivery/defaults';
 import { buildContext } from '../../lambda/runtime-loop/context';
-import { errorDocument, RuntimeLoopError } from '../../lambda/runtime-loop/error-document';
+import { errorDocument } from '../../lambda/runtime-loop/error-document';
+import { RuntimeLoopError } from '../../lambda/runtime-loop/errors';
+import { PLATFORM_ENV } from '../../lambda/config/environment';
 
 describe('the Context the runtime loop builds', () => {
   it('counts the remaining time down from the deadline header', () => {
@@ -21,7 +22,7 @@ describe('the Context the runtime loop builds', () => {
     const context = buildContext(
       'r-2',
       { 'lambda-runtime-client-context': '{not json' },
-      { [ENV.lambdaFunctionVersion]: '7' },
+      { [PLATFORM_ENV.lambdaFunctionVersion]: '7' },
     );
     // Assess
     expect(context.clientContext).toBeUndefined();

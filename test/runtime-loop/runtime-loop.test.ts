@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ENV } from '../../lambda/delivery/defaults';
 import { startPartnerServer, type PartnerServer } from '../../local/partner-api-stand-in';
 import { bundleIngressWithLoop } from '../../local/runtime-loop-process';
 import { KIT_INTEGRATION_MODULE } from '../support/kit-integration-module';
@@ -15,6 +14,7 @@ import {
   testTaskRoot,
   type Sandbox,
 } from '../support/runtime-loop';
+import { DELIVERY_ENV, FUNCTION_ENV, PLATFORM_ENV } from '../../lambda/config/environment';
 
 /**
  * The bundled ingress behind the real wrapper and loop, started as Lambda's Node.js bootstrap starts it, on
@@ -36,18 +36,18 @@ afterAll(async () => {
 });
 
 async function sandbox(root: string, env: Record<string, string | undefined> = {}): Promise<Sandbox> {
-  const started = await startSandbox(root, { [ENV.logLevel]: 'WARN', ...env });
+  const started = await startSandbox(root, { [FUNCTION_ENV.logLevel]: 'WARN', ...env });
   sandboxes.push(started);
   return started;
 }
 
 const delivering = (): Record<string, string> => ({
-  [ENV.partnerApiUrl]: partner.url,
+  [DELIVERY_ENV.partnerApiUrl]: partner.url,
   // In-line delivery only: a generous deadline keeps a busy machine from spilling to this (absent) queue.
-  [ENV.deliveryQueueUrl]: 'http://127.0.0.1:9/000000000000/unused',
-  [ENV.deadLetterQueueUrl]: 'http://127.0.0.1:9/000000000000/unused-dlq',
-  [ENV.localSealingKey]: randomBytes(32).toString('base64'),
-  [ENV.inlineDeadlineMs]: String(GENEROUS_INLINE_DEADLINE_MS),
+  [DELIVERY_ENV.deliveryQueueUrl]: 'http://127.0.0.1:9/000000000000/unused',
+  [DELIVERY_ENV.deadLetterQueueUrl]: 'http://127.0.0.1:9/000000000000/unused-dlq',
+  [DELIVERY_ENV.localSealingKey]: randomBytes(32).toString('base64'),
+  [DELIVERY_ENV.inlineDeadlineMs]: String(GENEROUS_INLINE_DEADLINE_MS),
 });
 
 const json = (body: Buffer): Record<string, unknown> => JSON.parse(body.toString('utf8')) as Record<string, unknown>;
@@ -110,7 +110,7 @@ describe('the ingress through the runtime loop', () => {
         globalThis.gc();
         return { heapUsed: process.memoryUsage().heapUsed };
       };`);
-    const box = await sandbox(root, { [ENV.logLevel]: 'ERROR' });
+    const box = await sandbox(root, { [FUNCTION_ENV.logLevel]: 'ERROR' });
     const payload = int64BatchText().text;
     const heap = async () => {
       const outcome = await box.api.invoke({
@@ -142,7 +142,7 @@ describe('the runtime loop', () => {
       requestId: context.awsRequestId,
       arn: context.invokedFunctionArn,
       remainingMs: context.getRemainingTimeInMillis(),
-      traceId: process.env[${JSON.stringify(ENV.lambdaTraceId)}],
+      traceId: process.env[${JSON.stringify(PLATFORM_ENV.lambdaTraceId)}],
       clientContext: context.clientContext,
       functionName: context.functionName,
       memoryLimitInMB: context.memoryLimitInMB,
@@ -151,7 +151,10 @@ describe('the runtime loop', () => {
   it('gives the handler the raw bytes, the trace id and a Context from the headers', async () => {
     // Prepare
     const root = await taskRootWithHandler(PROBE);
-    const box = await sandbox(root, { [ENV.lambdaFunctionName]: 'firehose-ingress', [ENV.lambdaMemorySize]: '1024' });
+    const box = await sandbox(root, {
+      [PLATFORM_ENV.lambdaFunctionName]: 'firehose-ingress',
+      [PLATFORM_ENV.lambdaMemorySize]: '1024',
+    });
     const arn = 'arn:aws:lambda:eu-west-1:123456789012:function:firehose-ingress:live';
     const traceId = 'Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;Sampled=1';
     // Act
@@ -184,7 +187,7 @@ describe('the runtime loop', () => {
 
   it.each([
     ['Runtime.HandlerNotFound', 'exports.handler = async () => ({});'],
-    ['TypeError', `throw new TypeError("${ENV.partnerApiUrl} is not a valid URL");`],
+    ['TypeError', `throw new TypeError("${DELIVERY_ENV.partnerApiUrl} is not a valid URL");`],
   ])('reports %s at init to /init/error with the error-type header, then exits', async (errorType, source) => {
     // Prepare
     const root = await taskRootWithHandler(source);
@@ -231,9 +234,9 @@ describe('the runtime loop', () => {
     const failing = await taskRootWithHandler('exports.rawHandler = async () => { throw new TypeError("quiet"); };');
     const crashing = await taskRootWithHandler(`
       exports.rawHandler = () => new Promise(() => { setTimeout(() => { throw new RangeError('loud'); }, 1); });`);
-    const loud = await sandbox(failing, { [ENV.logLevel]: 'INFO' });
-    const silent = await sandbox(failing, { [ENV.logLevel]: 'SILENT' });
-    const silentCrash = await sandbox(crashing, { [ENV.logLevel]: 'SILENT' });
+    const loud = await sandbox(failing, { [FUNCTION_ENV.logLevel]: 'INFO' });
+    const silent = await sandbox(failing, { [FUNCTION_ENV.logLevel]: 'SILENT' });
+    const silentCrash = await sandbox(crashing, { [FUNCTION_ENV.logLevel]: 'SILENT' });
     // Act
     const outcomes = [await loud.api.invoke({ payload: '{}' }), await silent.api.invoke({ payload: '{}' })];
     await silentCrash.api.invoke({ payload: '{}' });

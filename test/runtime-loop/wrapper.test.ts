@@ -4,12 +4,11 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { ENV } from '../../lambda/delivery/defaults';
 import { DEFAULT_METRICS_NAMESPACE } from '../../lambda/observability/metrics';
 import { MANAGED_RUNTIME_FALLBACK_METRIC, RUNTIME_LOOP_FILES } from '../../lambda/runtime-loop/files';
 import { SERVICE_NAMES } from '../../lib/metrics';
 import { MANAGED_RUNTIME_ARGS } from '../../local/runtime-loop-process';
-import { PLATFORM_ENV } from '../../lambda/config/environment';
+import { FUNCTION_ENV, PLATFORM_ENV } from '../../lambda/config/environment';
 
 /**
  * The exec wrapper's decision, with a stand-in interpreter: a `node` script that records the arguments it
@@ -115,16 +114,18 @@ describe('the exec wrapper', () => {
     expect(fallbackLine(preloading)['reason']).toBe(`${PLATFORM_ENV.nodeOptions} preloads a module`);
   });
 
-  it(`runs the managed runtime unchanged when ${ENV.lambdaMaxConcurrency} is set (Lambda Managed Instances)`, async () => {
+  it(`runs the managed runtime unchanged when ${PLATFORM_ENV.lambdaMaxConcurrency} is set (Lambda Managed Instances)`, async () => {
     // Prepare
     const root = taskRoot(true);
     // Act
     const stdout = await start(root.wrapper, [root.recorder, ...MANAGED_RUNTIME_ARGS], {
-      [ENV.lambdaMaxConcurrency]: '8',
+      [PLATFORM_ENV.lambdaMaxConcurrency]: '8',
     });
     // Assess
     expect(recorded(root.record)).toEqual([...MANAGED_RUNTIME_ARGS]);
-    expect(fallbackLine(stdout)['reason']).toBe(`${ENV.lambdaMaxConcurrency} is set (Lambda Managed Instances)`);
+    expect(fallbackLine(stdout)['reason']).toBe(
+      `${PLATFORM_ENV.lambdaMaxConcurrency} is set (Lambda Managed Instances)`,
+    );
   });
 
   it('says why it fell back in one line that is also a metric in the functions’ namespace and service', async () => {
@@ -211,17 +212,20 @@ describe('the exec wrapper', () => {
     expect(recorded(root.record)).toEqual([...MANAGED_RUNTIME_ARGS]);
   });
 
-  it(`runs the managed runtime unchanged when ${ENV.managedRuntime}=true`, async () => {
+  it(`runs the managed runtime unchanged when ${FUNCTION_ENV.managedRuntime}=true`, async () => {
     // Prepare
     const root = taskRoot(true);
     // Act
     const stdout = await start(root.wrapper, [root.recorder, ...MANAGED_RUNTIME_ARGS], {
-      [ENV.managedRuntime]: 'true',
+      [FUNCTION_ENV.managedRuntime]: 'true',
     });
     // Assess: a choice, not a fallback: said in the log, not counted.
     expect(recorded(root.record)).toEqual([...MANAGED_RUNTIME_ARGS]);
     const line = JSON.parse(stdout) as Record<string, unknown>;
-    expect(line).toMatchObject({ level: 'INFO', message: expect.stringContaining(`${ENV.managedRuntime} is set`) });
+    expect(line).toMatchObject({
+      level: 'INFO',
+      message: expect.stringContaining(`${FUNCTION_ENV.managedRuntime} is set`),
+    });
     expect(line).not.toHaveProperty('_aws');
   });
 
@@ -243,9 +247,9 @@ describe('the exec wrapper', () => {
     // Prepare + Act
     const script = readFileSync(WRAPPER_SOURCE, 'utf8');
     // Assess
-    expect(script).toContain(`\${${ENV.managedRuntime}:-}`);
+    expect(script).toContain(`\${${FUNCTION_ENV.managedRuntime}:-}`);
     expect(script).toContain(`/${RUNTIME_LOOP_FILES.loop}"`);
-    expect(script).toContain(`\${${ENV.lambdaMaxConcurrency}+set}`);
+    expect(script).toContain(`\${${PLATFORM_ENV.lambdaMaxConcurrency}+set}`);
     expect(script).toContain(`\${${PLATFORM_ENV.nodeOptions}:-}`);
     expect(script).toContain(`\${${PLATFORM_ENV.metricsNamespace}:-${DEFAULT_METRICS_NAMESPACE}}`);
     expect(script).toContain(`\${${PLATFORM_ENV.serviceName}:-${SERVICE_NAMES.ingress}}`);

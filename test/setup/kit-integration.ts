@@ -1,4 +1,4 @@
-import { ENV } from '../../lambda/config/environment';
+import { LOCAL_ENV } from '../../lambda/config/environment';
 import { KIT_INTEGRATION_MODULE } from '../support/kit-integration-module';
 
 /**
@@ -6,4 +6,4 @@ import { KIT_INTEGRATION_MODULE } from '../support/kit-integration-module';
  * start`, `npm run invoke`, `registration`, `certify`) runs the tests' integration, not lambda/integration, the
  * folder a partner rewrites. In-process, vitest.config.mts redirects the imports; a test may name another module.
  */
-process.env[ENV.localIntegrationModule] = KIT_INTEGRATION_MODULE;
+process.env[LOCAL_ENV.localIntegrationModule] = KIT_INTEGRATION_MODULE;

@@ -1,17 +1,17 @@
 import { randomBytes } from 'node:crypto';
 import { GetQueueAttributesCommand, PurgeQueueCommand } from '@aws-sdk/client-sqs';
 import type { Logger } from '@aws-lambda-powertools/logger';
-import { ENV } from '../../lambda/delivery/defaults';
 import type { WorkerDependencies } from '../../lambda/delivery/delivery-worker';
 import { createLogger } from '../../lambda/observability/logger';
-import { createIngressFunction, type IngressFunction } from '../../lambda/runtime/ingress-function';
-import { createWorkerFunction } from '../../lambda/runtime/worker-function';
+import { createIngressFunction, type IngressFunction } from '../../lambda/composition/ingress-function';
+import { createWorkerFunction } from '../../lambda/composition/worker-function';
 import { pollOnce } from '../../local/worker-runner';
 import { startPartnerServer, type PartnerServer } from '../../local/partner-api-stand-in';
 import { startSqsEmulator, type SqsEmulator } from '../../local/sqs-emulator';
 import { emulatorDeliveryEnv } from '../../local/local-function-env';
 import { GENEROUS_INLINE_DEADLINE_MS } from './lambda-env';
 import { TEST_QUEUE_MESSAGE_BYTES } from './large-payloads';
+import { DELIVERY_ENV } from '../../lambda/config/environment';
 
 /**
  * The whole delivery path on loopback: the real ingress pipeline and worker code, a real SQS API (fauxqs)
@@ -63,13 +63,13 @@ export async function startDeliverySystem(
   const partner = await startPartnerServer();
   const env: Record<string, string> = {
     ...emulatorDeliveryEnv(sqs, partner.url),
-    [ENV.localSealingKey]: randomBytes(32).toString('base64'),
+    [DELIVERY_ENV.localSealingKey]: randomBytes(32).toString('base64'),
     // In-line calls finish in-line even on two busy cores; a test about the deadline sets its own.
-    [ENV.inlineDeadlineMs]: String(GENEROUS_INLINE_DEADLINE_MS),
+    [DELIVERY_ENV.inlineDeadlineMs]: String(GENEROUS_INLINE_DEADLINE_MS),
     // Time-compressed retry policy: the worker waits 1 s (SQS's least) between tries of a message.
-    [ENV.backoffBaseMs]: '200',
-    [ENV.backoffMaxMs]: '1000',
-    [ENV.holdMaxMs]: '1000',
+    [DELIVERY_ENV.backoffBaseMs]: '200',
+    [DELIVERY_ENV.backoffMaxMs]: '1000',
+    [DELIVERY_ENV.holdMaxMs]: '1000',
     ...overrides,
   };
   const logLines: string[] = [];

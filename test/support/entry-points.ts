@@ -1,12 +1,11 @@
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { afterAll, beforeAll, vi } from 'vitest';
-import { ENV } from '../../lambda/delivery/defaults';
 import type { FunctionUrlHandler } from '../../lambda/http';
-import { TOKEN_ENV } from '../../lambda/http/token-source';
 import { startPartnerServer, type PartnerServer } from '../../local/partner-api-stand-in';
 import { emulatorDeliveryEnv } from '../../local/local-function-env';
 import { startSqsEmulator, type SqsEmulator } from '../../local/sqs-emulator';
 import { LAMBDA_LIKE_ENV } from './lambda-env';
+import { DELIVERY_ENV, FUNCTION_ENV, LOCAL_ENV, PLATFORM_ENV, TOKEN_ENV } from '../../lambda/config/environment';
 
 /**
  * The deployed Lambda entry points (lambda/handlers/*.ts) loaded as Lambda loads them: a fresh module graph
@@ -27,7 +26,16 @@ export function useEntryPoints(): <T>(modulePath: string, env: Record<string, st
 }
 
 /** Settings a developer's shell may hold that would change what the entry point does: unset unless given. */
-const WITHOUT = [...Object.values(ENV), ...Object.values(TOKEN_ENV)].filter((name) => !(name in LAMBDA_LIKE_ENV));
+const WITHOUT = [
+  ...Object.values(DELIVERY_ENV),
+  ...Object.values(FUNCTION_ENV),
+  ...Object.values(LOCAL_ENV),
+  ...Object.values(TOKEN_ENV),
+  // Lambda's own names and the SDK's KMS endpoint, not the shell's region, credentials or PATH.
+  ...Object.entries(PLATFORM_ENV)
+    .filter(([key]) => key.startsWith('lambda') || key === 'metricsDisabled' || key === 'kmsEndpoint')
+    .map(([, name]) => name),
+].filter((name) => !(name in LAMBDA_LIKE_ENV));
 
 export type IngressHandler = (event: unknown) => Promise<Record<string, unknown>>;
 export type WorkerHandler = (event: SQSEvent) => Promise<SQSBatchResponse>;

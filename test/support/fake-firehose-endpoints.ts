@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import type { FirehoseResponse } from '../../lambda/firehose';
 import { integration } from './kit-integration';
 import { createLogger } from '../../lambda/observability/logger';
-import { createIngressFunction } from '../../lambda/runtime/ingress-function';
+import { createIngressFunction } from '../../lambda/composition/ingress-function';
 
 /**
  * Firehose endpoints on loopback that run the kit's real ingress (dry run: no partner) and then break its

@@ -1,4 +1,4 @@
-import { ENV, PLATFORM_ENV } from '../../lambda/config/environment';
+import { FUNCTION_ENV, PLATFORM_ENV } from '../../lambda/config/environment';
 
 /**
  * Environments for the kit's functions run on this machine as Lambda runs them (no vitest here: the benches
@@ -7,12 +7,12 @@ import { ENV, PLATFORM_ENV } from '../../lambda/config/environment';
 
 /** What Lambda sets for every function (the parts the kit reads), with dummy credentials for the emulators; quiet. */
 export const LAMBDA_LIKE_ENV: Readonly<Record<string, string>> = {
-  [ENV.lambdaFunctionName]: 'firehose-test',
+  [PLATFORM_ENV.lambdaFunctionName]: 'firehose-test',
   [PLATFORM_ENV.awsRegion]: 'us-east-1',
   [PLATFORM_ENV.awsAccessKeyId]: 'local',
   [PLATFORM_ENV.awsSecretAccessKey]: 'local',
-  [ENV.logLevel]: 'SILENT',
-  [ENV.metricsDisabled]: 'true',
+  [FUNCTION_ENV.logLevel]: 'SILENT',
+  [PLATFORM_ENV.metricsDisabled]: 'true',
 };
 
 /**

@@ -1,7 +1,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { ENV, LOCAL_ENV } from '../../lambda/config/environment';
+import { LOCAL_ENV } from '../../lambda/config/environment';
 import type { SystemStatus } from '../../local/status-page';
 import { spawnGroup, type Spawned } from './processes';
 import { PROJECT_ROOT } from './run-cli';
@@ -19,7 +19,7 @@ export async function startNpm(env: Record<string, string> = {}): Promise<NpmSta
     cwd: PROJECT_ROOT,
     env: {
       ...process.env,
-      [ENV.invokePort]: '0',
+      [LOCAL_ENV.invokePort]: '0',
       [LOCAL_ENV.httpPort]: '0',
       [LOCAL_ENV.partnerPort]: '0',
       [LOCAL_ENV.sqsPort]: '0',

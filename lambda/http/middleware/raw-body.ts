@@ -1,6 +1,6 @@
 import type { MiddlewareObj } from '@middy/core';
 import { headerOf, type FirehoseHttpEvent, type FunctionUrlResult } from '../function-url';
-import { problems } from '../http-errors';
+import { problems } from '../errors';
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 

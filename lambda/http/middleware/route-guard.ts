@@ -1,6 +1,6 @@
 import type { MiddlewareObj } from '@middy/core';
 import type { FirehoseHttpEvent, FunctionUrlResult } from '../function-url';
-import { problems } from '../http-errors';
+import { problems } from '../errors';
 import { findRoute } from '../routes';
 
 /** 404 for a path that is not a route, then 405 (with `Allow: POST`) for any method but POST. */

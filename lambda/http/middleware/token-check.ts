@@ -1,7 +1,7 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { MiddlewareObj } from '@middy/core';
 import { headerOf, messageTypeOf, quotable, type FirehoseHttpEvent, type FunctionUrlResult } from '../function-url';
-import { problems } from '../http-errors';
+import { problems } from '../errors';
 import { readAuthorization, type RejectionReason } from '../token-auth';
 import { METRIC_NAMES } from '../../observability/metrics';
 import type { TokenSource } from '../token-source';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { sdkModule } from '../../lambda/delivery/sdk-module';
+import { sdkModule } from '../../lambda/delivery/lazy-sdk-module';
 
 /**
  * How an AWS SDK module is loaded: on first use, at init, or in steps while an in-line call waits. The real

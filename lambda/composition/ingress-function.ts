@@ -6,8 +6,7 @@ import { createCoreDependencies } from '../delivery/create-delivery';
 import { integration as defaultIntegration } from '../integration';
 import type { IngressObserver } from '../observability/metrics';
 import { createIngressRuntime, type IngressRuntime } from './ingress-runtime';
-
-type Env = Readonly<Record<string, string | undefined>>;
+import type { Env } from '../config/env-readers';
 
 /**
  * The one place an ingress-kind function (the Lambda ingress, the HTTP variant, the CLI, `npm start`, the

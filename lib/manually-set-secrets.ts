@@ -7,7 +7,7 @@ import type { Construct } from 'constructs';
  * random value keeps the secret out of the template and is refused wherever it is presented. AWS cannot
  * rotate such a value, hence the acknowledged AwsSolutions-SMG4 with the reason given.
  */
-function handSetSecret(scope: Construct, id: string, description: string, reason: string): secretsmanager.Secret {
+function manuallySetSecret(scope: Construct, id: string, description: string, reason: string): secretsmanager.Secret {
   const secret = new secretsmanager.Secret(scope, id, { description });
   Validations.of(secret).acknowledge({ id: 'AwsSolutions-SMG4', reason });
   return secret;
@@ -19,7 +19,7 @@ function handSetSecret(scope: Construct, id: string, description: string, reason
  * the credential is set.
  */
 export function createPartnerCredentialSecret(scope: Construct): secretsmanager.Secret {
-  return handSetSecret(
+  return manuallySetSecret(
     scope,
     'PartnerCredentialSecret',
     'Partner-level credential for calls carrying no customer settings (e.g. mParticle DSR requests)',
@@ -34,7 +34,7 @@ export function createPartnerCredentialSecret(scope: Construct): secretsmanager.
  * rejected.
  */
 export function createFirehoseTokenSecret(scope: Construct): secretsmanager.Secret {
-  return handSetSecret(
+  return manuallySetSecret(
     scope,
     'FirehoseTokenSecret',
     'mParticle Firehose token for the HTTP endpoint (Authorization: Token <value>)',

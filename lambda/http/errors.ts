@@ -1,18 +1,24 @@
+import { KitError, type KitErrorOptions } from '../common/errors';
 import { ROUTES } from './routes';
+
+/** The HTTP variant's errors, under `HttpError`: the refusals it answers with, and its tokens' problems. */
+export abstract class HttpError extends KitError {}
 
 /**
  * A refusal decided by the HTTP layer: the status, a short message for the caller (never a stack trace,
  * never a piece of the body) and the headers that go with it (`Allow`, `WWW-Authenticate`, `Retry-After`).
  */
-export class HttpProblem extends Error {
+export class HttpProblem extends HttpError {
   override readonly name = 'HttpProblem';
+  /** The caller's request is at fault: the same request gets the same answer. */
+  readonly retryable = false as const;
   constructor(
-    readonly status: number,
+    override readonly status: number,
     message: string,
     readonly headers: Readonly<Record<string, string>> = {},
     options?: { cause?: unknown },
   ) {
-    super(message, options);
+    super(message, { ...options, status });
   }
 }
 
@@ -29,3 +35,22 @@ export const problems = {
   unauthorized: () =>
     new HttpProblem(401, 'a valid Authorization: Token header is required', { 'WWW-Authenticate': 'Token' }),
 };
+
+/** The token secret or TOKEN_ENV.tokens is malformed; the message names the problem, never a value. */
+export class TokenConfigError extends HttpError {
+  override readonly name = 'TokenConfigError';
+  /** The setting itself must change: reading it again as it is cannot help (the token source says 503 meanwhile). */
+  readonly retryable = false as const;
+  constructor(message: string, options?: Pick<KitErrorOptions, 'cause'>) {
+    super(message, options);
+  }
+}
+
+/** Tokens could not be read: answered 503, so mParticle retries instead of dropping data on a 401. */
+export class TokenSourceUnavailableError extends HttpError {
+  readonly retryable = true as const;
+  constructor(message: string, cause?: unknown) {
+    super(message, { cause });
+    this.name = 'TokenSourceUnavailableError';
+  }
+}

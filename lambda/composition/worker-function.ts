@@ -5,8 +5,7 @@ import type { WorkerDependencies } from '../delivery/delivery-worker';
 import { createWorkerBatchHandler, type SqsBatchHandler } from '../delivery/worker-batch';
 import { integration as defaultIntegration } from '../integration';
 import type { WorkerObserver } from '../observability/metrics';
-
-type Env = Readonly<Record<string, string | undefined>>;
+import type { Env } from '../config/env-readers';
 
 /**
  * The one place the queue worker is put together from its environment (the Lambda handler, `npm start`,

@@ -1,4 +1,5 @@
 import { FirehoseInputError } from '../firehose';
+import { jsonErrorPlace } from '../firehose/json-error-place';
 import { isRetryable, KitError } from '../common/errors';
 import { HttpProblem, problems } from './errors';
 
@@ -24,7 +25,12 @@ export const DEFAULT_RETRY_AFTER_SECONDS = 5;
  *   Retry-After, so mParticle sends it again and nothing is lost;
  * - everything else is 500 (also retried) with a generic message; the cause goes to the log only.
  */
-export function answerFor(error: unknown, retryAfterSeconds = DEFAULT_RETRY_AFTER_SECONDS): ErrorAnswer {
+export function answerFor(
+  error: unknown,
+  retryAfterSeconds = DEFAULT_RETRY_AFTER_SECONDS,
+  /** The body's text, to name where malformed JSON breaks (line and column, never the text itself). */
+  bodyText?: string,
+): ErrorAnswer {
   if (error instanceof HttpProblem) {
     return {
       status: error.status,
@@ -35,7 +41,10 @@ export function answerFor(error: unknown, retryAfterSeconds = DEFAULT_RETRY_AFTE
   }
   if (error instanceof FirehoseInputError) return { status: 400, message: error.message, headers: {}, log: 'none' };
   if (isJsonParserError(error)) {
-    const problem = problems.malformedJson();
+    // The parser's own message may hold a position (never passed on: it quotes the body).
+    const parserMessage = (error as { cause?: { message?: unknown } }).cause?.message;
+    const place = bodyText === undefined ? undefined : jsonErrorPlace(bodyText, String(parserMessage ?? ''));
+    const problem = problems.malformedJson(place);
     return { status: problem.status, message: problem.message, headers: {}, log: 'warn' };
   }
   if (isRetryable(error) || isMiddyTimeout(error)) {

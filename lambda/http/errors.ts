@@ -30,7 +30,9 @@ export const problems = {
   methodNotAllowed: () => new HttpProblem(405, 'method not allowed; use POST', { Allow: 'POST' }),
   tooLarge: (limitBytes: number) => new HttpProblem(413, `body larger than ${limitBytes} bytes`),
   notUtf8: () => new HttpProblem(400, 'body is not valid UTF-8'),
-  malformedJson: (cause?: unknown) => new HttpProblem(400, 'body is not valid JSON', {}, { cause }),
+  /** `place`: where the text stops being JSON (`line 3 column 9, position 48`), never a piece of it. */
+  malformedJson: (place?: string, cause?: unknown) =>
+    new HttpProblem(400, `body is not valid JSON${place ? ` (at ${place})` : ''}`, {}, { cause }),
   // mParticle sends `Authorization: Token <token>` (docs/firehose-protocol.md, "Deployment"); the answer says no more than that.
   unauthorized: () =>
     new HttpProblem(401, 'a valid Authorization: Token header is required', { 'WWW-Authenticate': 'Token' }),

@@ -16,10 +16,13 @@ describe('answers to bad requests', () => {
     // Act
     const answers = [await post('/firehose', truncated), await post('/events', ''), await post('/events', 'null,')];
     // Assess
-    for (const answer of answers) {
-      expect(answer.status).toBe(400);
-      expect(answer.json()).toEqual({ error: 'body is not valid JSON' });
-    }
+    for (const answer of answers) expect(answer.status).toBe(400);
+    // Where the text stops being JSON, as a person fixes it in an editor: line and column (issue: offsets alone).
+    expect(answers.map((answer) => answer.json())).toEqual([
+      { error: `body is not valid JSON (at line 1 column ${truncated.length + 1}, position ${truncated.length})` },
+      { error: 'body is not valid JSON' },
+      { error: 'body is not valid JSON (at line 1 column 5, position 4)' },
+    ]);
     expect(answers[0]?.text).not.toContain(SECRET_API_KEY);
     expect(logLines.join('\n')).not.toContain(SECRET_API_KEY);
     expect(logLines.join('\n')).not.toMatch(/at .*\.(js|ts):\d+/);
@@ -60,7 +63,7 @@ describe('answers to bad requests', () => {
     expect(withoutType.status).toBe(200);
     expect(system.delivery.partner.received).toHaveLength(contentTypes.length + 1);
     expect(notJson.status).toBe(400);
-    expect(notJson.json()).toEqual({ error: 'body is not valid JSON' });
+    expect(notJson.json()).toEqual({ error: 'body is not valid JSON (at line 1 column 1, position 0)' });
   });
 
   it('answers 405 with Allow: POST to any other method', async () => {

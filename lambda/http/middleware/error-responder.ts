@@ -16,7 +16,7 @@ export function errorResponder(options: {
   return {
     onError: (request) => {
       const error = request.error;
-      const answer = answerFor(error, options.retryAfterSeconds);
+      const answer = answerFor(error, options.retryAfterSeconds, request.event.rawBody);
       const facts = { status: answer.status, route: request.event.route?.path ?? request.event.rawPath };
       if (answer.log === 'warn') {
         options.logger.warn('refused a call', { ...facts, error: answer.message });

@@ -1,11 +1,10 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import type { SystemStatus } from '../../local/status-page';
 import { membershipChange, profiles } from '../support/factories';
-import { signalGroup, spawnGroup, stopAll, type Spawned } from '../support/processes';
+import { integrationCopy, startNpm, statusOf, waitUntil } from '../support/npm-start';
+import { signalGroup, stopAll } from '../support/processes';
 import { PROJECT_ROOT, runCli } from '../support/run-cli';
 import { DELIVERY_ENV, FUNCTION_ENV, LOCAL_ENV } from '../../lambda/config/environment';
 
@@ -16,73 +15,10 @@ const tsx = path.join(PROJECT_ROOT, 'node_modules/.bin/tsx');
 afterEach(() => stopAll());
 afterAll(() => stopAll());
 
-/** A copy of a partner's integration outside the tree: the test edits it as a partner edits mapping.ts. */
-function integrationCopy(eventsPath: string): { module: string; mapping: string; setEventsPath(next: string): void } {
-  const dir = mkdtempSync(path.join(tmpdir(), 'integration-'));
-  const mapping = path.join(dir, 'mapping.ts');
-  const write = (next: string): void =>
-    writeFileSync(
-      mapping,
-      `import { mapEvents as kit } from ${JSON.stringify(path.join(PROJECT_ROOT, 'test/support/kit-integration/mapping'))};\n` +
-        `import type { EventProcessingRequest } from ${JSON.stringify(path.join(PROJECT_ROOT, 'lambda/firehose'))};\n` +
-        `export const mapEvents = (request: EventProcessingRequest) => { const call = kit(request); return call && { ...call, path: ${JSON.stringify(next)} }; };\n`,
-    );
-  write(eventsPath);
-  writeFileSync(
-    path.join(dir, 'index.ts'),
-    `import { integration as kit } from ${JSON.stringify(path.join(PROJECT_ROOT, 'test/support/kit-integration'))};\n` +
-      `import { mapEvents } from './mapping';\nexport const integration = { ...kit, mapEvents };\n`,
-  );
-  return { module: path.join(dir, 'index.ts'), mapping, setEventsPath: write };
-}
-
-async function startNpm(
-  env: Record<string, string>,
-): Promise<{ child: Spawned; url: string; output: () => string; startupMs: number }> {
-  const started = Date.now();
-  const child = spawnGroup('npm', ['start'], {
-    cwd: PROJECT_ROOT,
-    env: {
-      ...process.env,
-      [LOCAL_ENV.invokePort]: '0',
-      [LOCAL_ENV.httpPort]: '0',
-      [LOCAL_ENV.partnerPort]: '0',
-      [LOCAL_ENV.sqsPort]: '0',
-      ...env,
-    },
-  });
-  let output = '';
-  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const url = await waitUntil(
-    () => /Lambda Invoke API\s+(http:\/\/127\.0\.0\.1:\d+)/.exec(output)?.[1],
-    30_000,
-    () => `npm start printed no URL:\n${output}`,
-  );
-  return { child, url, output: () => output, startupMs: Date.now() - started };
-}
-
-async function waitUntil<T>(
-  probe: () => T | undefined | Promise<T | undefined>,
-  timeoutMs: number,
-  why: () => string,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(why());
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
-
-const statusOf = async (url: string): Promise<SystemStatus> =>
-  (await (await fetch(`${url}/_status.json`)).json()) as SystemStatus;
-
 describe('npm start', () => {
   it('starts in a few seconds, prints where everything is, and stops cleanly on Ctrl-C', async () => {
     // Act
-    const { child, url, output, startupMs } = await startNpm({});
+    const { child, invokeUrl: url, output, startupMs } = await startNpm({});
     const client = new LambdaClient({ endpoint: url, region: 'us-east-1', credentials });
     const out = await client.send(
       new InvokeCommand({
@@ -109,7 +45,7 @@ describe('npm start', () => {
   it('reloads an edited mapping without a restart, and keeps the queues and the status page', async () => {
     // Prepare
     const copy = integrationCopy('/events-before');
-    const { url, output } = await startNpm({ [LOCAL_ENV.localIntegrationModule]: copy.module });
+    const { invokeUrl: url, output } = await startNpm({ [LOCAL_ENV.localIntegrationModule]: copy.module });
     const invoke = () =>
       fetch(`${url}/2015-03-31/functions/firehose-ingress/invocations`, {
         method: 'POST',
@@ -123,7 +59,7 @@ describe('npm start', () => {
       () => output(),
     );
     // Act: the partner edits the mapping, as in their editor.
-    copy.setEventsPath('/events-after');
+    writeFileSync(copy.mapping, copy.mappingSource('/events-after'));
     await waitUntil(
       () => /reloaded the functions/.test(output()) || undefined,
       15_000,
@@ -143,7 +79,7 @@ describe('npm start', () => {
   it('refuses to reload a mapping that does not type-check, names the typo, and keeps the previous code', async () => {
     // Prepare
     const copy = integrationCopy('/events-before');
-    const { url, output } = await startNpm({ [LOCAL_ENV.localIntegrationModule]: copy.module });
+    const { invokeUrl: url, output } = await startNpm({ [LOCAL_ENV.localIntegrationModule]: copy.module });
     const invoke = () =>
       fetch(`${url}/2015-03-31/functions/firehose-ingress/invocations`, {
         method: 'POST',
@@ -183,7 +119,7 @@ describe('npm start', () => {
 
   it('tells its terminal about each retry, park and redrive, and `npm run redrive` finds it', async () => {
     // Prepare: a one-second delivery budget: a retry or two, then a park.
-    const { url, output } = await startNpm({
+    const { invokeUrl: url, output } = await startNpm({
       [DELIVERY_ENV.deliveryBudgetSeconds]: '1',
       [DELIVERY_ENV.backoffBaseMs]: '1',
       [FUNCTION_ENV.logLevel]: 'WARN',

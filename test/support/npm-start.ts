@@ -11,10 +11,13 @@ export interface NpmStart {
   readonly child: Spawned;
   readonly invokeUrl: string;
   readonly partnerUrl: string;
+  /** From the spawn to the printed Invoke API address. */
+  readonly startupMs: number;
   output(): string;
 }
 
 export async function startNpm(env: Record<string, string> = {}): Promise<NpmStart> {
+  const started = Date.now();
   const child = spawnGroup('npm', ['start'], {
     cwd: PROJECT_ROOT,
     env: {
@@ -35,7 +38,7 @@ export async function startNpm(env: Record<string, string> = {}): Promise<NpmSta
     () => `npm start printed no URL:\n${output}`,
   );
   const partnerUrl = /partner API\s+(http:\/\/127\.0\.0\.1:\d+)/.exec(output)?.[1] ?? '';
-  return { child, invokeUrl, partnerUrl, output: () => output };
+  return { child, invokeUrl, partnerUrl, startupMs: Date.now() - started, output: () => output };
 }
 
 export async function waitUntil<T>(
@@ -60,8 +63,9 @@ export const invokeIngress = (invokeUrl: string, body: string | Buffer): Promise
   fetch(`${invokeUrl}/2015-03-31/functions/firehose-ingress/invocations`, { method: 'POST', body });
 
 /**
- * A partner's integration outside the tree whose events path a test sets, written to mapping.ts as `write`
- * says (in place, or by renaming a new file over it as safe-write editors do).
+ * A partner's integration outside the tree (the kit tests' own, test/support/kit-integration, with another
+ * events path): the test edits its mapping.ts as a partner does, in place or by renaming a new file over it
+ * as safe-write editors do.
  */
 export function integrationCopy(eventsPath: string): {
   readonly module: string;
@@ -71,13 +75,13 @@ export function integrationCopy(eventsPath: string): {
   const dir = mkdtempSync(path.join(tmpdir(), 'integration-'));
   const mapping = path.join(dir, 'mapping.ts');
   const mappingSource = (next: string): string =>
-    `import { mapEvents as kit } from ${JSON.stringify(path.join(PROJECT_ROOT, 'lambda/integration/mapping'))};\n` +
+    `import { mapEvents as kit } from ${JSON.stringify(path.join(PROJECT_ROOT, 'test/support/kit-integration/mapping'))};\n` +
     `import type { EventProcessingRequest } from ${JSON.stringify(path.join(PROJECT_ROOT, 'lambda/firehose'))};\n` +
     `export const mapEvents = (request: EventProcessingRequest) => { const call = kit(request); return call && { ...call, path: ${JSON.stringify(next)} }; };\n`;
   writeFileSync(mapping, mappingSource(eventsPath));
   writeFileSync(
     path.join(dir, 'index.ts'),
-    `import { integration as kit } from ${JSON.stringify(path.join(PROJECT_ROOT, 'lambda/integration'))};\n` +
+    `import { integration as kit } from ${JSON.stringify(path.join(PROJECT_ROOT, 'test/support/kit-integration'))};\n` +
       `import { mapEvents } from './mapping';\nexport const integration = { ...kit, mapEvents };\n`,
   );
   return { module: path.join(dir, 'index.ts'), mapping, mappingSource };

@@ -6,7 +6,6 @@ import {
   S3Client,
 } from '@aws-sdk/client-s3';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import type { Context, S3Event } from 'aws-lambda';
 import { startFauxqs, type FauxqsServer } from 'fauxqs';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { addFeedCustomer } from '../../lambda/feeds/customer-registry';
@@ -16,6 +15,7 @@ import { startFakeEventsApi, type FakeEventsApi } from '../../local/events-api-s
 import { startSecretsManagerStandIn, type SecretsManagerStandIn } from '../../local/secrets-manager-stand-in';
 import { idsOf, makeBatches, toNdjson, type Batch } from './support/batches';
 import { FEED_ENV, LOCAL_ENV, PLATFORM_ENV } from '../../lambda/config/environment';
+import { feedLambdaContext, s3Event } from './support/s3-notification';
 
 /**
  * Several customers through the real S3 entry point at once (issue 24): two pods, one key/secret per
@@ -147,44 +147,6 @@ afterAll(async () => {
   await s3Emulator?.stop();
 });
 
-function s3Event(key: string): S3Event {
-  return {
-    Records: [
-      {
-        eventVersion: '2.1',
-        eventSource: 'aws:s3',
-        awsRegion: 'us-east-1',
-        eventTime: new Date().toISOString(),
-        eventName: 'ObjectCreated:Put',
-        userIdentity: { principalId: 'test' },
-        requestParameters: { sourceIPAddress: '127.0.0.1' },
-        responseElements: { 'x-amz-request-id': 'r', 'x-amz-id-2': 'i' },
-        s3: {
-          s3SchemaVersion: '1.0',
-          configurationId: 'feed',
-          bucket: { name: BUCKET, ownerIdentity: { principalId: 'test' }, arn: `arn:aws:s3:::${BUCKET}` },
-          object: { key, size: 1, eTag: 'e', sequencer: '1' },
-        },
-      },
-    ],
-  };
-}
-
-const context = (): Context => ({
-  callbackWaitsForEmptyEventLoop: false,
-  functionName: 'feed-s3',
-  functionVersion: '$LATEST',
-  invokedFunctionArn: 'arn:aws:lambda:us-east-1:123456789012:function:feed-s3',
-  memoryLimitInMB: '1024',
-  awsRequestId: 'test-request',
-  logGroupName: '/aws/lambda/feed-s3',
-  logStreamName: 'test',
-  getRemainingTimeInMillis: () => 300_000,
-  done: () => undefined,
-  fail: () => undefined,
-  succeed: () => undefined,
-});
-
 /** Everything the function writes to stdout and stderr (logs and metrics) while `act` runs. */
 async function captureOutput<T>(act: () => Promise<T>): Promise<{ output: string; value: T }> {
   const chunks: string[] = [];
@@ -249,7 +211,7 @@ describe('feed for many customers from one deployment', () => {
       Promise.allSettled(
         names.map(async (name) => {
           try {
-            return await handler(s3Event(`incoming/${name}/daily.ndjson`), context());
+            return await handler(s3Event(BUCKET, `incoming/${name}/daily.ndjson`), feedLambdaContext());
           } finally {
             finishedAt[name] = Date.now();
           }
@@ -322,7 +284,7 @@ describe('feed for many customers from one deployment', () => {
 
     // Act: what S3 does next, the marker's notification runs the function
     const { value: result, output } = await captureOutput(() =>
-      handler(s3Event('progress/initech/daily.ndjson.resume'), context()),
+      handler(s3Event(BUCKET, 'progress/initech/daily.ndjson.resume'), feedLambdaContext()),
     );
 
     // Assess
@@ -339,7 +301,7 @@ describe('feed for many customers from one deployment', () => {
 
     // Act
     const { value: outcome, output } = await captureOutput(() =>
-      handler(s3Event(key), context()).then(
+      handler(s3Event(BUCKET, key), feedLambdaContext()).then(
         () => 'sent',
         (error: unknown) => String(error),
       ),
@@ -376,7 +338,7 @@ describe('feed for many customers from one deployment', () => {
     /** One invocation as Lambda runs it; the backfill's intervals of actual sending are recorded. */
     const invoke = async (key: string): Promise<void> => {
       const start = Date.now();
-      const result = await handler(s3Event(key), context());
+      const result = await handler(s3Event(BUCKET, key), feedLambdaContext());
       if (key.includes('bigco') && result.objects > 0) sending.push({ start, end: Date.now() });
       if (key.includes('smallco')) smallcoDoneAt = Date.now();
     };

@@ -1,6 +1,5 @@
 import { CreateBucketCommand, GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import type { Context, S3Event } from 'aws-lambda';
 import { startFauxqs, type FauxqsServer } from 'fauxqs';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { addFeedCustomer } from '../../lambda/feeds/customer-registry';
@@ -10,6 +9,7 @@ import { startFakeEventsApi, type FakeEventsApi } from '../../local/events-api-s
 import { startSecretsManagerStandIn, type SecretsManagerStandIn } from '../../local/secrets-manager-stand-in';
 import { idsOf, makeBatches, toNdjson } from './support/batches';
 import { FEED_ENV, LOCAL_ENV, PLATFORM_ENV } from '../../lambda/config/environment';
+import { feedLambdaContext, s3Event } from './support/s3-notification';
 
 /**
  * A customer whose pod changes partway through an upload (issue 24, gap 4): progress is kept per destination
@@ -85,44 +85,6 @@ afterAll(async () => {
   await s3Emulator?.stop();
 });
 
-function s3Event(key: string): S3Event {
-  return {
-    Records: [
-      {
-        eventVersion: '2.1',
-        eventSource: 'aws:s3',
-        awsRegion: 'us-east-1',
-        eventTime: new Date().toISOString(),
-        eventName: 'ObjectCreated:Put',
-        userIdentity: { principalId: 'test' },
-        requestParameters: { sourceIPAddress: '127.0.0.1' },
-        responseElements: { 'x-amz-request-id': 'r', 'x-amz-id-2': 'i' },
-        s3: {
-          s3SchemaVersion: '1.0',
-          configurationId: 'feed',
-          bucket: { name: BUCKET, ownerIdentity: { principalId: 'test' }, arn: `arn:aws:s3:::${BUCKET}` },
-          object: { key, size: 1, eTag: 'e', sequencer: '1' },
-        },
-      },
-    ],
-  };
-}
-
-const context = (): Context => ({
-  callbackWaitsForEmptyEventLoop: false,
-  functionName: 'feed-s3',
-  functionVersion: '$LATEST',
-  invokedFunctionArn: 'arn:aws:lambda:us-east-1:123456789012:function:feed-s3',
-  memoryLimitInMB: '1024',
-  awsRequestId: 'test-request',
-  logGroupName: '/aws/lambda/feed-s3',
-  logStreamName: 'test',
-  getRemainingTimeInMillis: () => 300_000,
-  done: () => undefined,
-  fail: () => undefined,
-  succeed: () => undefined,
-});
-
 describe('a customer whose pod changes mid-upload', () => {
   it('sends every line of the upload to the new pod, not only those the old pod had not taken', async () => {
     // Prepare: the old pod takes the first requests, then refuses the key
@@ -131,7 +93,7 @@ describe('a customer whose pod changes mid-upload', () => {
       { client: registry },
     );
     await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: KEY, Body: toNdjson(batches) }));
-    await expect(handler(s3Event(KEY), context())).rejects.toThrow(/403/);
+    await expect(handler(s3Event(BUCKET, KEY), feedLambdaContext())).rejects.toThrow(/403/);
     const acceptedByOldPod = idsOf(batches).filter((id) => oldPod.acceptedCount(id) > 0).length;
 
     // Act: the operator stores the customer's new pod and resumes their uploads
@@ -140,7 +102,7 @@ describe('a customer whose pod changes mid-upload', () => {
       { client: registry },
     );
     const resume = await resumeCustomerUploads(s3, BUCKET, 'hooli');
-    const result = await handler(s3Event('progress/hooli/backfill.ndjson.resume'), context());
+    const result = await handler(s3Event(BUCKET, 'progress/hooli/backfill.ndjson.resume'), feedLambdaContext());
 
     // Assess
     expect(acceptedByOldPod).toBe(OLD_POD_REQUESTS * BATCHES_PER_REQUEST);

@@ -5,7 +5,6 @@ import {
   PutObjectCommand,
   S3Client,
 } from '@aws-sdk/client-s3';
-import type { Context, S3Event } from 'aws-lambda';
 import { startFauxqs, type FauxqsServer } from 'fauxqs';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { handler as FeedHandler } from '../../lambda/handlers/feed-s3';
@@ -18,6 +17,7 @@ import {
 } from '../../local/events-api-stand-in';
 import { API_KEY, API_SECRET } from './support/run-feed';
 import { FEED_ENV, LOCAL_ENV, PLATFORM_ENV } from '../../lambda/config/environment';
+import { feedLambdaContext, s3Event } from './support/s3-notification';
 
 const BUCKET = 'feed-test-bucket';
 let s3Emulator: FauxqsServer;
@@ -83,51 +83,6 @@ afterAll(async () => {
   await s3Emulator?.stop();
 });
 
-function s3Event(key: string): S3Event {
-  return {
-    Records: [
-      {
-        eventVersion: '2.1',
-        eventSource: 'aws:s3',
-        awsRegion: 'us-east-1',
-        eventTime: new Date().toISOString(),
-        eventName: 'ObjectCreated:Put',
-        userIdentity: { principalId: 'test' },
-        requestParameters: { sourceIPAddress: '127.0.0.1' },
-        responseElements: { 'x-amz-request-id': 'r', 'x-amz-id-2': 'i' },
-        s3: {
-          s3SchemaVersion: '1.0',
-          configurationId: 'feed',
-          bucket: { name: BUCKET, ownerIdentity: { principalId: 'test' }, arn: `arn:aws:s3:::${BUCKET}` },
-          object: {
-            key: encodeURIComponent(key).replace(/%2F/g, '/').replace(/%20/g, '+'),
-            size: 1,
-            eTag: 'e',
-            sequencer: '1',
-          },
-        },
-      },
-    ],
-  };
-}
-
-function lambdaContext(remainingMs = 300_000): Context {
-  return {
-    callbackWaitsForEmptyEventLoop: false,
-    functionName: 'feed-s3',
-    functionVersion: '$LATEST',
-    invokedFunctionArn: 'arn:aws:lambda:us-east-1:123456789012:function:feed-s3',
-    memoryLimitInMB: '1024',
-    awsRequestId: 'test-request',
-    logGroupName: '/aws/lambda/feed-s3',
-    logStreamName: 'test',
-    getRemainingTimeInMillis: () => remainingMs,
-    done: () => undefined,
-    fail: () => undefined,
-    succeed: () => undefined,
-  };
-}
-
 async function readObject(key: string): Promise<string> {
   const answer = await s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: key }));
   return (await answer.Body?.transformToString('utf8')) ?? '';
@@ -148,7 +103,7 @@ describe('feed S3 handler', () => {
     );
 
     // Act
-    const result = await handler(s3Event(key), lambdaContext());
+    const result = await handler(s3Event(BUCKET, key), feedLambdaContext());
 
     // Assess
     const good = idsOf(batches).filter((id) => id !== 's3-00077' && id !== 's3-00042');
@@ -182,7 +137,7 @@ describe('feed S3 handler', () => {
     const before = api.requests.length;
 
     // Act
-    const result = await handler(s3Event('rejected/upload-1.ndjson'), lambdaContext());
+    const result = await handler(s3Event(BUCKET, 'rejected/upload-1.ndjson'), feedLambdaContext());
 
     // Assess
     expect(result).toEqual({ objects: 0, sent: 0, rejected: 0, continued: 0 });
@@ -196,7 +151,7 @@ describe('feed S3 handler', () => {
     forcedStatus = 403;
 
     // Act
-    const invocation = handler(s3Event(key), lambdaContext());
+    const invocation = handler(s3Event(BUCKET, key), feedLambdaContext());
 
     // Assess
     await expect(invocation).rejects.toThrow(
@@ -213,7 +168,7 @@ describe('feed S3 handler', () => {
     forcedStatus = 503;
 
     // Act
-    const invocation = handler(s3Event(key), lambdaContext());
+    const invocation = handler(s3Event(BUCKET, key), feedLambdaContext());
 
     // Assess
     await expect(invocation).rejects.toMatchObject({ name: 'FeedStoppedError', stopKind: 'retries-exhausted' });
@@ -230,11 +185,11 @@ describe('feed S3 handler progress', () => {
     failAfterSeq = api.requests.length + 3; // three requests accepted, then an outage
 
     // Act
-    const failed = handler(s3Event(key), lambdaContext());
+    const failed = handler(s3Event(BUCKET, key), feedLambdaContext());
     await expect(failed).rejects.toMatchObject({ name: 'FeedStoppedError', stopKind: 'retries-exhausted' });
     const acceptedBeforeRetry = idsOf(batches).filter((id) => api.acceptedCount(id) > 0).length;
     failAfterSeq = undefined;
-    const retried = await handler(s3Event(key), lambdaContext());
+    const retried = await handler(s3Event(BUCKET, key), feedLambdaContext());
 
     // Assess
     expect(acceptedBeforeRetry).toBe(300);
@@ -254,15 +209,18 @@ describe('feed S3 handler progress', () => {
     const key = 'incoming/replaced.ndjson';
     await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: key, Body: toNdjson(first) }));
     answerDelayMs = 150;
-    const continued = await handler(s3Event(key), lambdaContext(SAFETY_MARGIN_MS + REQUEST_TIMEOUT_MS + 500));
+    const continued = await handler(
+      s3Event(BUCKET, key),
+      feedLambdaContext(SAFETY_MARGIN_MS + REQUEST_TIMEOUT_MS + 500),
+    );
     answerDelayMs = 0;
     await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: key, Body: toNdjson(second) }));
     const requestsBefore = api.requests.length;
 
     // Act
-    const staleMarker = await handler(s3Event('progress/replaced.ndjson.resume'), lambdaContext());
+    const staleMarker = await handler(s3Event(BUCKET, 'progress/replaced.ndjson.resume'), feedLambdaContext());
     const requestsForMarker = api.requests.length - requestsBefore;
-    const newUpload = await handler(s3Event(key), lambdaContext());
+    const newUpload = await handler(s3Event(BUCKET, key), feedLambdaContext());
 
     // Assess
     expect(continued.continued).toBe(1);
@@ -280,7 +238,7 @@ describe('feed S3 handler progress', () => {
     const requestsBefore = api.requests.length;
 
     // Act
-    const invocation = handler(s3Event(key), lambdaContext(SAFETY_MARGIN_MS)); // no time to start a request
+    const invocation = handler(s3Event(BUCKET, key), feedLambdaContext(SAFETY_MARGIN_MS)); // no time to start a request
 
     // Assess
     await expect(invocation).rejects.toMatchObject({ name: 'FeedStoppedError', stopKind: 'deadline' });
@@ -306,18 +264,18 @@ describe('feed S3 handler progress', () => {
 
     // Act
     const results = [];
-    let event = s3Event(key);
+    let event = s3Event(BUCKET, key);
     for (let invocation = 1; invocation <= 40; invocation += 1) {
-      const result = await handler(event, lambdaContext(remainingMs));
+      const result = await handler(event, feedLambdaContext(remainingMs));
       results.push(result);
       if (result.continued === 0) break;
       // What S3 does next: the resume marker's own notification invokes the function.
       const marker = 'progress/big/long.ndjson.resume';
       await s3.send(new HeadObjectCommand({ Bucket: BUCKET, Key: marker }));
-      event = s3Event(marker);
+      event = s3Event(BUCKET, marker);
     }
     answerDelayMs = 0;
-    const lateDuplicate = await handler(s3Event(key), lambdaContext());
+    const lateDuplicate = await handler(s3Event(BUCKET, key), feedLambdaContext());
 
     // Assess
     expect(results.length).toBeGreaterThan(1);

@@ -91,7 +91,8 @@ describe('the reader accepts what Jackson accepts and passes it on unchanged (of
     );
   });
 
-  it('AudienceSubscriptionRequest: mutated settings reach the partner unchanged', async () => {
+  // A tolerance check (nothing refused, nothing changed): it holds with the schema check switched off too.
+  it('AudienceSubscriptionRequest: mutated settings are never refused and reach the partner unchanged', async () => {
     await fc.assert(
       fc.asyncProperty(mutation(officialSample('AudienceSubscriptionRequest')), async (text) => {
         const sent = readLossless(text);

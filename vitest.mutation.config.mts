@@ -6,7 +6,7 @@ import { defineConfig } from 'vitest/config';
  */
 export default defineConfig({
   test: {
-    include: ['test/core/**/*.test.ts', 'test/delivery/delivery-policy.test.ts', 'test/firehose/**/*.test.ts'],
+    include: ['test/core/**/*.test.ts', 'test/delivery/delivery-policy*.test.ts', 'test/firehose/**/*.test.ts'],
     setupFiles: ['test/setup/quiet.ts'],
     testTimeout: 60_000,
     hookTimeout: 60_000,

@@ -1,0 +1,44 @@
+import { describe, expect, it } from 'vitest';
+import { carriesUserData, decideEventless } from '../../lambda/core/eventless';
+import { pickSecrets } from '../../lambda/core/secrets';
+import type { EventProcessingRequest } from '../../lambda/firehose';
+import { parseFirehoseRequest } from '../../lambda/firehose';
+import { integration } from '../../lambda/integration';
+import { eventBatch, SECRET_API_KEY } from '../support/factories';
+
+/**
+ * What counts as user data in an eventless batch, null and empty values included, and which settings travel as
+ * secrets. Written for the survivors of `npm run mutation` in lambda/core (README, "Mutation testing").
+ */
+
+const batch = (fields: Record<string, unknown>): EventProcessingRequest =>
+  parseFirehoseRequest(eventBatch([], fields)).request as EventProcessingRequest;
+
+describe('an eventless batch carries user data only when a field holds something', () => {
+  it.each<[string, Record<string, unknown>, boolean]>([
+    ['nothing', {}, false],
+    ['null fields', { user_identities: null, user_attributes: null, consent_state: null }, false],
+    ['empty fields', { user_identities: [], user_attributes: {}, system_notifications: [] }, false],
+    ['one identity', { user_identities: [{ type: 'email', value: 'ada@example.com' }] }, true],
+    ['one attribute', { user_attributes: { plan: 'gold' } }, true],
+  ])('%s', (_name, fields, expected) => {
+    // Act
+    const request = batch(fields);
+    // Assess
+    expect(carriesUserData(request)).toBe(expected);
+    expect(decideEventless(request, 0, true)).toBe(expected ? 'forward' : 'verification');
+  });
+});
+
+describe('the secrets a call carries', () => {
+  it('are the confidential settings the account has, and no key for one it lacks', () => {
+    // Assess
+    expect(
+      pickSecrets({ account_id: 1, account_settings: { apiKey: SECRET_API_KEY, region: 'eu' } }, integration),
+    ).toStrictEqual({
+      apiKey: SECRET_API_KEY,
+    });
+    expect(pickSecrets({ account_id: 1, account_settings: { region: 'eu' } }, integration)).toStrictEqual({});
+    expect(pickSecrets(undefined, integration)).toStrictEqual({});
+  });
+});

@@ -3,7 +3,7 @@ import { carriesUserData, decideEventless } from '../../lambda/core/eventless';
 import { pickSecrets } from '../../lambda/core/secrets';
 import type { EventProcessingRequest } from '../../lambda/firehose';
 import { parseFirehoseRequest } from '../../lambda/firehose';
-import { integration } from '../../lambda/integration';
+import type { PartnerIntegration } from '../../lambda/core/partner-integration';
 import { eventBatch, SECRET_API_KEY } from '../support/factories';
 
 /**
@@ -29,6 +29,21 @@ describe('an eventless batch carries user data only when a field holds something
     expect(decideEventless(request, 0, true)).toBe(expected ? 'forward' : 'verification');
   });
 });
+
+/** Only the registration matters to pickSecrets: one confidential text setting, one plain. */
+const integration = {
+  registration: {
+    name: 'Test',
+    version: '1',
+    event_processing_registration: {
+      supported_event_types: ['custom_event'],
+      account_settings: [
+        { type: 'text', id: 'apiKey', name: 'API key', confidential: true },
+        { type: 'text', id: 'region', name: 'Region' },
+      ],
+    },
+  },
+} as unknown as PartnerIntegration;
 
 describe('the secrets a call carries', () => {
   it('are the confidential settings the account has, and no key for one it lacks', () => {

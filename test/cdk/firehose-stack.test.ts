@@ -16,6 +16,7 @@ import {
 } from './support/template-queries';
 import { DELIVERY_ENV, FUNCTION_ENV, PLATFORM_ENV } from '../../lambda/config/environment';
 import { DELIVERY_INFRASTRUCTURE, SEALING_ENCRYPTION_CONTEXT } from '../../lambda/delivery/infrastructure';
+import { DEFAULT_METRICS_NAMESPACE } from '../../lib/metrics';
 
 /** One synthesized stack (cdk.json defaults plus a partner URL), shared by every assertion below. */
 let stack: FirehoseStack;
@@ -284,8 +285,16 @@ describe('keys and permissions', () => {
 });
 
 describe('alarms', () => {
-  it("raises eleven alarms by default: seven on Lambda and SQS metrics, four on the functions' custom metrics", () => {
-    template.resourceCountIs('AWS::CloudWatch::Alarm', 11);
+  it("raises one alarm per entry of the integration's alarm set and no other, each on Lambda's, SQS's or the functions' own metrics", () => {
+    // Prepare: the set the construct exposes (the HTTP entries are absent without an HTTP endpoint).
+    const set = Object.values(stack.integration.alarms).filter((alarm) => alarm !== undefined);
+    // Act
+    const alarms = resourcesOfType(template, 'AWS::CloudWatch::Alarm');
+    // Assess
+    expect(set.length).toBeGreaterThan(5);
+    expect(alarms.map(([id]) => id).sort()).toEqual(set.map((alarm) => logicalIdOf(stack, alarm)).sort());
+    for (const [id, alarm] of alarms)
+      expect(['AWS/Lambda', 'AWS/SQS', DEFAULT_METRICS_NAMESPACE], id).toContain(alarm.Properties?.['Namespace']);
   });
 
   it('watches ingress throttles and errors, and worker errors, for any occurrence', () => {

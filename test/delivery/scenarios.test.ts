@@ -12,6 +12,8 @@ import {
   subscription,
 } from '../support/factories';
 import { startDeliverySystem } from '../support/delivery-system';
+import { GENEROUS_INLINE_DEADLINE_MS } from '../support/lambda-env';
+import { startHangingPartner } from '../support/hanging-partner';
 import { stoppedAfterEach } from '../support/stopped-after-each';
 import type { ReceivedRequest } from '../../local/partner-api-stand-in';
 import { DELIVERY_ENV } from '../../lambda/config/environment';
@@ -77,11 +79,27 @@ describe('delivery when the partner is healthy', () => {
   });
 
   it('sends subscriptions in-line and queues erasures to their paths', async () => {
-    const { ingress, partner, drain } = await start();
-    await ingress.handle(subscription('add'));
-    await ingress.handle(dsrErasure({ account: { account_id: 1, account_settings: { apiKey: SECRET_API_KEY } } }));
+    // Prepare
+    const { ingress, partner, sqs, drain } = await start();
+    // Act: a subscription reaches the partner before the invocation answers.
+    const subscribed = await ingress.handle(subscription('add'));
+    const sentInline = partner.received.map((r) => r.path);
+    const queuedAfterSubscription = sqs.peek('delivery').length;
+    // Act: an erasure is only queued; the worker sends it.
+    const erased = await ingress.handle(
+      dsrErasure({ account: { account_id: 1, account_settings: { apiKey: SECRET_API_KEY } } }),
+    );
+    const sentBeforeDrain = partner.received.map((r) => r.path);
+    const queuedAfterErasure = sqs.peek('delivery').length;
     await drain();
-    expect(partner.accepted.map((r) => r.path).sort()).toEqual(['/audience-subscriptions', '/erasures']);
+    // Assess
+    expect(subscribed.summary).toMatchObject({ outcome: 'delivered', calls: 1, inline: ['delivered'] });
+    expect(sentInline).toEqual(['/audience-subscriptions']);
+    expect(queuedAfterSubscription).toBe(0);
+    expect(erased.summary).toMatchObject({ outcome: 'queued', calls: 1 });
+    expect(sentBeforeDrain).toEqual(['/audience-subscriptions']);
+    expect(queuedAfterErasure).toBe(1);
+    expect(partner.accepted.map((r) => r.path)).toEqual(['/audience-subscriptions', '/erasures']);
   });
 
   it('never puts a confidential setting in a queue message in clear', async () => {
@@ -134,7 +152,8 @@ describe('delivery through an outage', () => {
       if (!outage) return undefined;
       n++;
       if (n % 4 === 0) return { kind: 'reset' };
-      if (n % 4 === 1) return { kind: 'slow', delayMs: 400 };
+      // Slower than the bound below: a call that waits for it instead of the deadline fails the test.
+      if (n % 4 === 1) return { kind: 'slow', delayMs: 2_000 };
       if (n % 4 === 2) return { kind: 'status', status: 503 };
       return { kind: 'status', status: 500 };
     });
@@ -171,6 +190,35 @@ describe('delivery through an outage', () => {
     console.info(
       `outage: answer p50 ${median(answerMs).toFixed(1)} ms, max ${Math.max(...answerMs).toFixed(1)} ms; ${partner.received.length} partner requests`,
     );
+  });
+
+  it('cuts an in-line subscription call at the in-line deadline when the partner never answers, and queues it', async () => {
+    // Prepare: a partner that takes every request and never answers; the production in-line deadline.
+    const hanging = await startHangingPartner();
+    try {
+      const { ingress, sqs } = await start({
+        [DELIVERY_ENV.partnerApiUrl]: hanging.url,
+        [DELIVERY_ENV.inlineDeadlineMs]: String(DELIVERY_DEFAULTS.inlineDeadlineMs),
+      });
+      // Act: without a deadline the call would wait for ever; the bound turns that into a failure that says so.
+      const started = performance.now();
+      const { response, summary } = await withinMs(
+        HANG_BOUND_MS,
+        ingress.handle(subscription('add')),
+        'the in-line call has no deadline',
+      );
+      const answerMs = performance.now() - started;
+      // Assess: tried in-line once, cut at the deadline, then queued for the worker.
+      expect(response.type).toBe('audience_subscription_response');
+      expect(summary).toMatchObject({ outcome: 'queued', calls: 1, inline: ['queued'] });
+      expect(hanging.received()).toBe(1);
+      expect(answerMs).toBeGreaterThanOrEqual(DELIVERY_DEFAULTS.inlineDeadlineMs - 5);
+      const queued = sqs.peek('delivery');
+      expect(queued).toHaveLength(1);
+      expect(queued[0]?.body).toContain('/audience-subscriptions');
+    } finally {
+      await hanging.stop();
+    }
   });
 
   it('honours Retry-After from a 429 before trying again', async () => {
@@ -269,6 +317,24 @@ describe('delivery through an outage', () => {
     await expect(ingress.handle(eventBatch(customEvents(2)))).rejects.toThrow(/queue did not accept/);
   });
 });
+
+/**
+ * Far above the 100 ms deadline (a loaded two-core machine) and far below the generous 10 s one the other
+ * tests use: an in-line call with no deadline, or the wrong one, fails within it.
+ */
+const HANG_BOUND_MS = GENEROUS_INLINE_DEADLINE_MS / 2;
+
+async function withinMs<T>(ms: number, work: Promise<T>, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const bound = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms: ${what}`)), ms);
+  });
+  try {
+    return await Promise.race([work, bound]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
 
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);

@@ -28,7 +28,8 @@ const bodies = fc.oneof(
 );
 
 describe('the HTTP entry point under hostile bodies', () => {
-  it('answers 2xx or a 4xx with a short JSON error, and never echoes the body', async () => {
+  // A no-crash check: it holds with the schema check switched off too.
+  it('never crashes: answers 2xx, or a 4xx with a short JSON error that does not echo the body', async () => {
     await fc.assert(
       fc.asyncProperty(
         bodies,

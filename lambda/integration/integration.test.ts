@@ -43,10 +43,10 @@ const SAMPLES = [
 ] as const;
 
 /** Stands in for the partner-level credential (Secrets Manager in AWS). */
-const PARTNER_CREDENTIAL = 'partner-credential-for-golden-files';
+const PARTNER_TOKEN = 'partner-credential-for-golden-files';
 
 const partnerCalls = (sample: string) =>
-  plannedCalls(integration, readFileSync(path.join(ROOT, 'events', `${sample}.json`)), PARTNER_CREDENTIAL);
+  plannedCalls(integration, readFileSync(path.join(ROOT, 'events', `${sample}.json`)), PARTNER_TOKEN);
 
 describe('the example integration: golden partner calls for every sample in events/', () => {
   it.each(SAMPLES)('%s', async (sample) => {
@@ -71,12 +71,12 @@ describe('the example integration: registration and auth', () => {
   });
 
   it("authenticates with the customer's key, and an erasure without one with the partner's credential", async () => {
-    const partnerCredential = async () => PARTNER_CREDENTIAL;
+    const partnerCredential = async () => PARTNER_TOKEN;
     expect(
       await authHeaders({ secrets: { apiKey: 'k1' }, requestType: 'event_processing_request', partnerCredential }),
     ).toEqual({ authorization: 'Bearer k1' });
     expect(await authHeaders({ secrets: {}, requestType: 'dsr_processing_request', partnerCredential })).toEqual({
-      authorization: `Bearer ${PARTNER_CREDENTIAL}`,
+      authorization: `Bearer ${PARTNER_TOKEN}`,
     });
     await expect(
       authHeaders({ secrets: {}, requestType: 'audience_subscription_request', partnerCredential }),

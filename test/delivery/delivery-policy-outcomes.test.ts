@@ -73,6 +73,8 @@ describe('the outcome of a failure before any call', () => {
     expect(preparationOutcome(new FirehoseInputError('call.path', 'is required'))).toStrictEqual({
       kind: 'unusable',
       reason: 'unreadable queue message: call.path: is required',
+      // It can never be read: redrive reports it instead of moving it to be parked again.
+      unopenable: true,
     });
   });
 

@@ -96,8 +96,8 @@ describe('errors say what is wrong, and where', () => {
       throw new Error('no error');
     };
     expect(error(Uint8Array.from([0x7b, 0xff, 0x7d])).message).toBe('input is not valid UTF-8');
-    expect(error('{"aaaaaaaaaa":1,x}').message).toBe('input is not valid JSON (at position 16)');
-    expect(error('{"type": ').message).toBe('input is not valid JSON');
+    expect(error('{"aaaaaaaaaa":1,x}').message).toBe('input is not valid JSON (at line 1 column 17, position 16)');
+    expect(error('{"type": ').message).toBe('input is not valid JSON (at line 1 column 10, position 9)');
     const notAnObject = error('{"type":"event_processing_request","id":"r","events":[{"type":"custom_event"},5]}');
     expect(notAnObject.path).toBe('events[1]');
     expect(notAnObject.message).toBe('events[1]: must be an object, got number');

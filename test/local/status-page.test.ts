@@ -157,6 +157,12 @@ describe('status page of a running local system', () => {
       20_000,
       () => 'nothing parked',
     );
+    // The depth chart samples once a second: wait for a sample that shows the parked message.
+    await waitUntil(
+      async () => (await system.status()).history.depth.some((sample) => sample.deadLetter >= 1) || undefined,
+      10_000,
+      () => 'no depth sample showed the parked message',
+    );
     const again = await system.status();
     // Healed first: a redrive while the partner still refuses would find each message parked again.
     await fetch(`${system.partnerUrl}/_control`, { method: 'POST', body: JSON.stringify({ status: 200 }) });

@@ -2,7 +2,7 @@ import type { FeedStop } from './bulk-delivery';
 import type { EventsApiRoute } from './events-api-endpoint';
 import type { FeedBatch } from './feed-batch';
 import type { FeedRunOptions, FeedRunReport } from './feed-run-types';
-import { PauseGate } from './retry-after-pause';
+import { RetryAfterPause } from './retry-after-pause';
 import { isRejection, prepareBatch } from './prepare-batch';
 import { RequestPacker } from './request-packer';
 import type { SendControl } from './retrying-send';
@@ -69,7 +69,7 @@ export async function runFeed(options: FeedRunOptions): Promise<FeedRunReport> {
     signal: stopping.signal,
     deadlineAt: options.deadlineAt,
     exchangeDeadlineAt: options.exchangeDeadlineAt,
-    pauseGate: new PauseGate(now),
+    retryAfterPause: new RetryAfterPause(now),
     onEvent: (event) => {
       if (event.type === 'retry-wait') {
         report.waitedMs += event.waitMs;

@@ -2,7 +2,7 @@ import { promises as fs } from 'node:fs';
 import type { BatchRef } from './feed-batch';
 import { LineRangeSet } from './line-range-set';
 import type { HandledBatches, ProgressStore } from './progress-store';
-import { SerialSaver } from './progress-saver';
+import { ProgressSaver } from './progress-saver';
 
 /** Identity of an input file, so a checkpoint is never applied to different content. */
 export interface InputFingerprint {
@@ -65,7 +65,7 @@ export class FileCheckpoint implements ProgressStore {
   readonly totals: CheckpointTotals;
   /** Totals as they were when the checkpoint was opened: what earlier runs did. */
   readonly previous: Readonly<CheckpointTotals>;
-  private readonly saver = new SerialSaver(
+  private readonly saver = new ProgressSaver(
     () => this.writeNow(),
     () => `could not write checkpoint ${this.path}`,
   );

@@ -3,7 +3,7 @@
  * every change marked so far has finished, and writes never overlap (one in flight, the next one
  * picks up everything changed meanwhile). Used by the CLI checkpoint file and the S3 progress object.
  */
-export class SerialSaver {
+export class ProgressSaver {
   private version = 0;
   private writtenVersion = 0;
   private writing: Promise<void> | undefined;

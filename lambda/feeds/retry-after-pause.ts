@@ -20,7 +20,7 @@ export async function waitMs(ms: number, signal?: AbortSignal): Promise<boolean>
  * A shared "hold on" for all requests of one customer's run: when mParticle answers 429 with
  * Retry-After, every worker waits it out, not only the one that was told.
  */
-export class PauseGate {
+export class RetryAfterPause {
   private until = 0;
 
   constructor(private readonly now: () => number = Date.now) {}

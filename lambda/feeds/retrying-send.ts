@@ -2,7 +2,7 @@ import { HttpTransportError, type HttpResponse } from '../common/http-client';
 import { fullJitterDelayMs, type BackoffPolicy } from '../common/retry';
 import { classifyResponse } from './events-api-response';
 import { FeedAuthError, FeedResponseError } from './errors';
-import { type PauseGate, waitMs } from './retry-after-pause';
+import { type RetryAfterPause, waitMs } from './retry-after-pause';
 
 export interface RetryPolicy {
   /** Attempts per request, the first included; when they run out the batches are reported unsent. */
@@ -44,7 +44,7 @@ export interface SendControl {
    */
   readonly exchangeDeadlineAt?: number;
   /** Shared among the run's requests so a 429 pauses all of them. */
-  readonly pauseGate?: PauseGate;
+  readonly retryAfterPause?: RetryAfterPause;
   readonly onEvent?: (event: SendEvent) => void;
 }
 
@@ -74,10 +74,10 @@ export async function sendWithRetries(
   control: SendControl,
   deps: RetryDeps,
 ): Promise<SendResult> {
-  const { signal, deadlineAt, pauseGate, onEvent } = control;
+  const { signal, deadlineAt, retryAfterPause, onEvent } = control;
   let attempts = 0;
   for (;;) {
-    if (pauseGate && !(await pauseGate.pass(signal))) return { kind: 'stopped', attempts };
+    if (retryAfterPause && !(await retryAfterPause.pass(signal))) return { kind: 'stopped', attempts };
     if (signal?.aborted) return { kind: 'stopped', attempts };
     if (deadlineAt !== undefined && deps.now() >= deadlineAt) {
       return {
@@ -139,9 +139,9 @@ export async function sendWithRetries(
       retryAfter: retryAfterMs !== undefined,
       reason,
     });
-    if (retryAfterMs !== undefined && pauseGate) {
+    if (retryAfterMs !== undefined && retryAfterPause) {
       // Everyone sending for this customer holds back, this request included (checked at loop top).
-      pauseGate.pauseFor(retryAfterMs);
+      retryAfterPause.pauseFor(retryAfterMs);
     } else if (!(await waitMs(waitFor, signal))) {
       return { kind: 'stopped', attempts };
     }

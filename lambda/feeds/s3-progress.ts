@@ -4,7 +4,7 @@ import { progressObjectKey } from './feed-bucket-layout';
 import type { FeedDestination } from './file-checkpoint';
 import { LineRangeSet } from './line-range-set';
 import type { HandledBatches, ProgressStore } from './progress-store';
-import { SerialSaver } from './progress-saver';
+import { ProgressSaver } from './progress-saver';
 
 /** The upload a progress object belongs to: its key and content tag (a new upload starts over). */
 export interface TrackedObject {
@@ -52,7 +52,7 @@ export class S3Progress implements ProgressStore {
   private readonly storedRejections: StoredLineRejection[];
   readonly invocations: number;
   private complete: boolean;
-  private readonly saver = new SerialSaver(
+  private readonly saver = new ProgressSaver(
     () => this.writeNow(),
     () => `could not save progress of s3://${this.tracked.bucket}/${this.tracked.key}`,
   );

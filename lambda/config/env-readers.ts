@@ -1,6 +1,6 @@
 /**
  * Parsers for the catalogue's variables (environment.ts). Errors name the variable, never its value
- * (a misplaced secret must not reach a log). No AWS imports.
+ * (a misplaced secret must not reach a log), except the number readers' (a number is no secret). No AWS imports.
  */
 export type Env = Readonly<Record<string, string | undefined>>;
 
@@ -42,5 +42,28 @@ export function readPort(env: Env, name: string, fallback: number): number {
   if (raw === undefined || raw === '') return fallback;
   const value = Number(raw);
   if (!Number.isInteger(value) || value < 0 || value > 65_535) throw new Error(`${name} must be a port number`);
+  return value;
+}
+
+/** A finite number, or `undefined` when unset or blank. (Numbers only, so the message may quote the value.) */
+export function readOptionalNumber(env: Env, name: string): number | undefined {
+  const raw = env[name];
+  if (raw === undefined || raw.trim() === '') return undefined;
+  const value = Number(raw);
+  if (!Number.isFinite(value)) throw new Error(`${name} must be a number, got "${raw}"`);
+  return value;
+}
+
+/** A whole number, or `undefined` when unset or blank. */
+export function readOptionalInteger(env: Env, name: string): number | undefined {
+  const value = readOptionalNumber(env, name);
+  if (value !== undefined && !Number.isInteger(value))
+    throw new Error(`${name} must be an integer, got "${env[name]}"`);
+  return value;
+}
+
+/** `value` when above 0 (a read setting or its default); otherwise throws naming the variable. */
+export function checkPositive(value: number, name: string): number {
+  if (!(value > 0)) throw new Error(`${name} must be positive, got ${value}`);
   return value;
 }

@@ -5,12 +5,13 @@ import { DEFAULT_MAX_UPLOADS_PER_CUSTOMER } from '../feeds/customer-slots';
 import { createFeedHttpClient } from '../feeds/events-api-client';
 import { INCOMING_PREFIX, uploadKeyOfResumeMarker } from '../feeds/feed-bucket-layout';
 import { checkCustomerSecretPrefix } from '../feeds/feed-customer';
-import { feedSettingsFromEnv, optionalInteger } from '../feeds/feed-settings';
+import { feedSettingsFromEnv } from '../feeds/feed-settings';
 import { decodeS3EventKey, DEFAULT_MAX_OBJECT_BYTES, type S3ObjectLocation } from '../feeds/s3-object-feed';
 import { S3Progress } from '../feeds/s3-progress';
 import { feedUpload, type UploadFeedDeps } from '../feeds/upload-feed';
 import { UploadSenders } from '../feeds/upload-senders';
 import { secretsManagerReader } from '../common/secrets-manager-reader';
+import { readOptionalInteger } from '../config/env-readers';
 import { FEED_ENV, LOCAL_ENV } from '../config/environment';
 import { createLogger } from '../observability/logger';
 import { createMetrics } from '../observability/metrics';
@@ -27,13 +28,11 @@ import { createMetrics } from '../observability/metrics';
 
 // Module scope: built once per container and reused by warm invocations.
 const settings = feedSettingsFromEnv(process.env);
-const maxObjectBytes =
-  optionalInteger(process.env[FEED_ENV.maxObjectBytes], FEED_ENV.maxObjectBytes) ?? DEFAULT_MAX_OBJECT_BYTES;
+const maxObjectBytes = readOptionalInteger(process.env, FEED_ENV.maxObjectBytes) ?? DEFAULT_MAX_OBJECT_BYTES;
 const customerPrefixSetting = process.env[FEED_ENV.customerSecretPrefix]?.trim();
 // Many customers: uploads of one customer sent at a time (0: no cap); see lambda/feeds/customer-slots.ts.
 const maxUploadsPerCustomer =
-  optionalInteger(process.env[FEED_ENV.maxUploadsPerCustomer], FEED_ENV.maxUploadsPerCustomer) ??
-  DEFAULT_MAX_UPLOADS_PER_CUSTOMER;
+  readOptionalInteger(process.env, FEED_ENV.maxUploadsPerCustomer) ?? DEFAULT_MAX_UPLOADS_PER_CUSTOMER;
 // The kit's logger: the same redaction of secret-looking keys as every other function.
 const logger = createLogger('mparticle-feed');
 const s3 = new S3Client(s3ClientConfig(process.env[LOCAL_ENV.s3Endpoint]));

@@ -1,20 +1,9 @@
-import { S3Client, type S3ClientConfig } from '@aws-sdk/client-s3';
 import type { Context, S3Event } from 'aws-lambda';
-import type { SecretStringReader } from '../feeds/credentials-source';
-import { DEFAULT_MAX_UPLOADS_PER_CUSTOMER } from '../feeds/customer-slots';
-import { createFeedHttpClient } from '../feeds/events-api-client';
+import { createFeedFunction } from '../composition/feed-function';
 import { INCOMING_PREFIX, uploadKeyOfResumeMarker } from '../feeds/feed-bucket-layout';
-import { checkCustomerSecretPrefix } from '../feeds/feed-customer';
-import { feedSettingsFromEnv } from '../feeds/feed-settings';
-import { decodeS3EventKey, DEFAULT_MAX_OBJECT_BYTES, type S3ObjectLocation } from '../feeds/s3-object-feed';
+import { decodeS3EventKey, type S3ObjectLocation } from '../feeds/s3-object-feed';
 import { S3Progress } from '../feeds/s3-progress';
-import { feedUpload, type UploadFeedDeps } from '../feeds/upload-feed';
-import { UploadSenders } from '../feeds/upload-senders';
-import { secretsManagerReader } from '../common/secrets-manager-reader';
-import { readOptionalInteger } from '../config/env-readers';
-import { FEED_ENV, LOCAL_ENV } from '../config/environment';
-import { createLogger } from '../observability/logger';
-import { createMetrics } from '../observability/metrics';
+import { feedUpload } from '../feeds/upload-feed';
 
 /**
  * S3 ObjectCreated → mParticle Events API. Thin on purpose: reading, validating, sending and
@@ -26,37 +15,8 @@ import { createMetrics } from '../observability/metrics';
  * its key names (incoming/<customer>/…), with that customer's own secret, and counted per customer.
  */
 
-// Module scope: built once per container and reused by warm invocations.
-const settings = feedSettingsFromEnv(process.env);
-const maxObjectBytes = readOptionalInteger(process.env, FEED_ENV.maxObjectBytes) ?? DEFAULT_MAX_OBJECT_BYTES;
-const customerPrefixSetting = process.env[FEED_ENV.customerSecretPrefix]?.trim();
-// Many customers: uploads of one customer sent at a time (0: no cap); see lambda/feeds/customer-slots.ts.
-const maxUploadsPerCustomer =
-  readOptionalInteger(process.env, FEED_ENV.maxUploadsPerCustomer) ?? DEFAULT_MAX_UPLOADS_PER_CUSTOMER;
-// The kit's logger: the same redaction of secret-looking keys as every other function.
-const logger = createLogger('mparticle-feed');
-const s3 = new S3Client(s3ClientConfig(process.env[LOCAL_ENV.s3Endpoint]));
-let readSecret: SecretStringReader | undefined;
-const senders = new UploadSenders({
-  settings,
-  http: createFeedHttpClient(16),
-  env: process.env,
-  secretReader: () => {
-    readSecret ??= secretsManagerReader();
-    return readSecret;
-  },
-  customerSecretPrefix: customerPrefixSetting ? checkCustomerSecretPrefix(customerPrefixSetting) : undefined,
-});
-
-const uploadDeps: UploadFeedDeps = {
-  s3,
-  senders,
-  settings,
-  maxObjectBytes,
-  maxUploadsPerCustomer,
-  logger,
-  createMetrics: () => createMetrics('mparticle-feed'),
-};
+// Module scope: built once per container and reused by warm invocations (lambda/composition/feed-function.ts).
+const { settings, s3, logger, uploadDeps } = createFeedFunction(process.env);
 
 /** Time kept back from the Lambda timeout to save progress, write rejected batches and re-trigger or fail cleanly. */
 const SAFETY_MARGIN_MS = 15_000;
@@ -120,9 +80,4 @@ async function locate(
     return undefined;
   }
   return { bucket, key, versionId };
-}
-
-/** Tests and local runs point the client at an emulator; S3 emulators want path-style URLs. */
-function s3ClientConfig(endpoint: string | undefined): S3ClientConfig {
-  return endpoint ? { endpoint, forcePathStyle: true } : {};
 }

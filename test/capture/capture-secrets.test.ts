@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { folderCaptureSink } from '../../lambda/capture/capture-sink';
 import type { PartnerIntegration } from '../../lambda/core/partner-integration';
 import type { ModuleRegistration } from '../../lambda/firehose';
-import { integration as defaultIntegration } from '../../lambda/integration';
+import { integration as defaultIntegration } from '../support/kit-integration';
 import { readCaptures } from '../../local/replay/capture-source';
 import { capturingIngress, readAll, tempFolder } from './support';
 

@@ -51,7 +51,7 @@ describe('npm run invoke: errors a person fixes in an editor', () => {
     );
     writeFileSync(
       path.join(dir, 'index.ts'),
-      `import { integration as kit } from ${JSON.stringify(path.join(PROJECT_ROOT, 'lambda/integration'))};\n` +
+      `import { integration as kit } from ${JSON.stringify(path.join(PROJECT_ROOT, 'test/support/kit-integration'))};\n` +
         "import { mapEvents } from './mapping';\nexport const integration = { ...kit, mapEvents };\n",
     );
     // Act

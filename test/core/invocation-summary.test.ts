@@ -5,7 +5,7 @@ import { observedDelivery } from '../../lambda/core/observed-delivery';
 import { describeCall, type OutboundCall } from '../../lambda/core/outbound-call';
 import { processRequest, type CoreDependencies } from '../../lambda/core/process-request';
 import { parseFirehoseRequest } from '../../lambda/firehose';
-import { integration } from '../../lambda/integration';
+import { integration } from '../support/kit-integration';
 import {
   customEvents,
   dsrErasure,

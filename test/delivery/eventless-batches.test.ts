@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseJson } from '../../lambda/firehose';
-import { integration } from '../../lambda/integration';
+import { integration } from '../support/kit-integration';
 import { startDeliverySystem } from '../support/delivery-system';
 import { event, eventBatch } from '../support/factories';
 import { stoppedAfterEach } from '../support/stopped-after-each';

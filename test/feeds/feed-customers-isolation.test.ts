@@ -1,11 +1,5 @@
-import {
-  CreateBucketCommand,
-  GetObjectCommand,
-  ListObjectsV2Command,
-  PutObjectCommand,
-  S3Client,
-} from '@aws-sdk/client-s3';
-import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { startFauxqs, type FauxqsServer } from 'fauxqs';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { addFeedCustomer } from '../../lambda/feeds/customer-registry';
@@ -14,8 +8,9 @@ import type { handler as FeedHandler } from '../../lambda/handlers/feed-s3';
 import { startFakeEventsApi, type FakeEventsApi } from '../../local/events-api-stand-in';
 import { startSecretsManagerStandIn, type SecretsManagerStandIn } from '../../local/secrets-manager-stand-in';
 import { idsOf, makeBatches, toNdjson, type Batch } from './support/batches';
-import { FEED_ENV, LOCAL_ENV, PLATFORM_ENV } from '../../lambda/config/environment';
+import { FEED_ENV, PLATFORM_ENV } from '../../lambda/config/environment';
 import { feedLambdaContext, s3Event } from './support/s3-notification';
+import { setUpCustomerFeed } from './support/customer-feed-world';
 
 /**
  * Several customers through the real S3 entry point at once (issue 24): two pods, one key/secret per
@@ -80,36 +75,19 @@ beforeAll(async () => {
       },
     });
   }
-  const awsEnv = {
-    [PLATFORM_ENV.awsRegion]: 'us-east-1',
-    [PLATFORM_ENV.awsAccessKeyId]: 'test',
-    [PLATFORM_ENV.awsSecretAccessKey]: 'test',
-  };
-  Object.assign(process.env, awsEnv, {
-    [LOCAL_ENV.s3Endpoint]: s3Emulator.address,
-    AWS_ENDPOINT_URL_SECRETS_MANAGER: secretsManager.endpoint,
-    [FEED_ENV.customerSecretPrefix]: 'mparticle-feed/customers/',
-    [FEED_ENV.maxAttempts]: '10',
-    [FEED_ENV.maxUploadsPerCustomer]: String(MAX_UPLOADS_PER_CUSTOMER),
-    [FEED_ENV.requestTimeoutMs]: '5000',
-    // Logs and metrics on: the test reads both, and checks no secret is in them.
-    [PLATFORM_ENV.powertoolsLogLevel]: 'INFO',
-    [PLATFORM_ENV.metricsDisabled]: 'false',
-  });
-  for (const key of [FEED_ENV.apiKey, FEED_ENV.apiSecret, FEED_ENV.secretArn, FEED_ENV.baseUrl, FEED_ENV.pod])
-    delete process.env[key];
-  s3 = new S3Client({
-    region: 'us-east-1',
-    endpoint: s3Emulator.address,
-    forcePathStyle: true,
-    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
-  });
-  registry = new SecretsManagerClient({
-    region: 'us-east-1',
-    endpoint: secretsManager.endpoint,
-    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
-  });
-  await s3.send(new CreateBucketCommand({ Bucket: BUCKET }));
+  ({ s3, registry } = await setUpCustomerFeed({
+    s3Endpoint: s3Emulator.address,
+    secretsManagerEndpoint: secretsManager.endpoint,
+    bucket: BUCKET,
+    settings: {
+      [FEED_ENV.maxAttempts]: '10',
+      [FEED_ENV.maxUploadsPerCustomer]: String(MAX_UPLOADS_PER_CUSTOMER),
+      [FEED_ENV.requestTimeoutMs]: '5000',
+      // Logs and metrics on: the test reads both, and checks no secret is in them.
+      [PLATFORM_ENV.powertoolsLogLevel]: 'INFO',
+      [PLATFORM_ENV.metricsDisabled]: 'false',
+    },
+  }));
   for (const name of names) {
     const apiSecret = name === 'initech' ? WRONG_SECRET : secretOf(name);
     const baseUrl = pods[customers[name].pod]?.baseUrl;

@@ -1,5 +1,5 @@
-import { CreateBucketCommand, GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { startFauxqs, type FauxqsServer } from 'fauxqs';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { addFeedCustomer } from '../../lambda/feeds/customer-registry';
@@ -8,8 +8,9 @@ import type { handler as FeedHandler } from '../../lambda/handlers/feed-s3';
 import { startFakeEventsApi, type FakeEventsApi } from '../../local/events-api-stand-in';
 import { startSecretsManagerStandIn, type SecretsManagerStandIn } from '../../local/secrets-manager-stand-in';
 import { idsOf, makeBatches, toNdjson } from './support/batches';
-import { FEED_ENV, LOCAL_ENV, PLATFORM_ENV } from '../../lambda/config/environment';
+import { FEED_ENV, PLATFORM_ENV } from '../../lambda/config/environment';
 import { feedLambdaContext, s3Event } from './support/s3-notification';
+import { setUpCustomerFeed } from './support/customer-feed-world';
 
 /**
  * A customer whose pod changes partway through an upload (issue 24, gap 4): progress is kept per destination
@@ -44,33 +45,18 @@ beforeAll(async () => {
     fault: ({ seq }) => (seq > OLD_POD_REQUESTS ? { kind: 'status', status: 403 } : undefined),
   });
   newPod = await startFakeEventsApi({ apiKey: API_KEY, apiSecret: API_SECRET });
-  Object.assign(process.env, {
-    [PLATFORM_ENV.awsRegion]: 'us-east-1',
-    [PLATFORM_ENV.awsAccessKeyId]: 'test',
-    [PLATFORM_ENV.awsSecretAccessKey]: 'test',
-    [LOCAL_ENV.s3Endpoint]: s3Emulator.address,
-    AWS_ENDPOINT_URL_SECRETS_MANAGER: secretsManager.endpoint,
-    [FEED_ENV.customerSecretPrefix]: 'mparticle-feed/customers/',
-    [FEED_ENV.concurrency]: '1',
-    [FEED_ENV.maxBatchesPerRequest]: String(BATCHES_PER_REQUEST),
-    [FEED_ENV.maxAttempts]: '2',
-    [FEED_ENV.requestTimeoutMs]: '5000',
-    [PLATFORM_ENV.powertoolsLogLevel]: 'SILENT',
-  });
-  for (const key of [FEED_ENV.apiKey, FEED_ENV.apiSecret, FEED_ENV.secretArn, FEED_ENV.baseUrl, FEED_ENV.pod])
-    delete process.env[key];
-  s3 = new S3Client({
-    region: 'us-east-1',
-    endpoint: s3Emulator.address,
-    forcePathStyle: true,
-    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
-  });
-  registry = new SecretsManagerClient({
-    region: 'us-east-1',
-    endpoint: secretsManager.endpoint,
-    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
-  });
-  await s3.send(new CreateBucketCommand({ Bucket: BUCKET }));
+  ({ s3, registry } = await setUpCustomerFeed({
+    s3Endpoint: s3Emulator.address,
+    secretsManagerEndpoint: secretsManager.endpoint,
+    bucket: BUCKET,
+    settings: {
+      [FEED_ENV.concurrency]: '1',
+      [FEED_ENV.maxBatchesPerRequest]: String(BATCHES_PER_REQUEST),
+      [FEED_ENV.maxAttempts]: '2',
+      [FEED_ENV.requestTimeoutMs]: '5000',
+      [PLATFORM_ENV.powertoolsLogLevel]: 'SILENT',
+    },
+  }));
   vi.resetModules();
   ({ handler } = await import('../../lambda/handlers/feed-s3'));
 });

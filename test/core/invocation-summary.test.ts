@@ -3,8 +3,6 @@ import type { InlineOutcome } from '../../lambda/core/delivery-port';
 import { summarize } from '../../lambda/core/invocation-summary';
 import { observedDelivery } from '../../lambda/core/observed-delivery';
 import { describeCall, type OutboundCall } from '../../lambda/core/outbound-call';
-import { processRequest, type CoreDependencies } from '../../lambda/core/process-request';
-import { parseFirehoseRequest } from '../../lambda/firehose';
 import { integration } from '../support/kit-integration';
 import {
   customEvents,
@@ -16,7 +14,7 @@ import {
   SECRET_API_KEY,
   subscription,
 } from '../support/factories';
-import { recordingPort } from '../support/recording-port';
+import { recordingCore, recordingPort } from '../support/recording-port';
 
 /**
  * The one-line summary the functions log and count metrics from, field for field (toStrictEqual: a field that
@@ -24,17 +22,7 @@ import { recordingPort } from '../support/recording-port';
  * `npm run mutation` in lambda/core (README, "Mutation testing").
  */
 
-function setup(inlineOutcome?: InlineOutcome, overrides: Partial<CoreDependencies> = {}) {
-  const recorder = recordingPort(inlineOutcome);
-  const deps: CoreDependencies = {
-    integration,
-    delivery: recorder.port,
-    maxMessageBytes: 256 * 1024,
-    suspendOnAuthFailure: true,
-    ...overrides,
-  };
-  return { ...recorder, run: (message: unknown) => processRequest(parseFirehoseRequest(message), deps) };
-}
+const setup = recordingCore;
 
 const delivered: InlineOutcome = { kind: 'delivered', status: 202 };
 const queued: InlineOutcome = { kind: 'queued', reason: 'circuit open' };

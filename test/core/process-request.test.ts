@@ -2,8 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import type { InlineOutcome } from '../../lambda/core/delivery-port';
-import { processRequest, type CoreDependencies } from '../../lambda/core/process-request';
-import { parseFirehoseRequest, parseJson } from '../../lambda/firehose';
+import { parseJson } from '../../lambda/firehose';
 import { createCoreDependencies } from '../../lambda/delivery/create-delivery';
 import type { PartnerIntegration } from '../../lambda/core/partner-integration';
 import { integration } from '../support/kit-integration';
@@ -19,21 +18,10 @@ import {
   SECRET_API_KEY,
   subscription,
 } from '../support/factories';
-import { recordingPort } from '../support/recording-port';
+import { recordingCore } from '../support/recording-port';
 import { DELIVERY_ENV } from '../../lambda/config/environment';
 
-function setup(inlineOutcome?: InlineOutcome, overrides: Partial<CoreDependencies> = {}) {
-  const recorder = recordingPort(inlineOutcome);
-  const deps: CoreDependencies = {
-    integration,
-    delivery: recorder.port,
-    maxMessageBytes: 256 * 1024,
-    suspendOnAuthFailure: true,
-    ...overrides,
-  };
-  const run = (message: unknown) => processRequest(parseFirehoseRequest(message), deps);
-  return { ...recorder, run };
-}
+const setup = recordingCore;
 
 describe('processRequest: responses', () => {
   it.each([

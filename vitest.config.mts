@@ -28,7 +28,7 @@ function kitIntegration(): Plugin {
   };
 }
 
-// Quiet runs (no AWS SDK Node-version warning, no raw metric lines), and a watchdog for hangs no timer can stop.
+// Quiet runs (no raw metric lines, no function logs), and a watchdog for hangs no timer can stop.
 const SETUP = ['test/setup/quiet.ts', 'test/setup/watchdog.ts'];
 
 export default defineConfig({

@@ -70,7 +70,7 @@ export function createCredentialsRefusedAlarm(
     `WHERE service = '${serviceName}' GROUP BY ${CUSTOMER_DIMENSION}`;
   const alarm = new cloudwatch.Alarm(scope, 'CredentialsRefusedAlarm', {
     alarmDescription:
-      "mParticle refused a customer's Events API key and secret (403): that customer's uploads wait, the others go on. " +
+      "mParticle refused a customer's Events API key and secret (401 or 403): that customer's uploads wait, the others go on. " +
       'The contributor names the customer. Store the right key (npm run feed -- customers add <customer> …), then resume their uploads (docs/feeds.md).',
     metric: new cloudwatch.MathExpression({ expression: query, period: Duration.minutes(5), usingMetrics: {} }),
     threshold: 1,

@@ -2,7 +2,7 @@ import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import { CustomerFeeds, type CustomerFeedsProps } from './customer-feeds';
 
-export interface FeedIngestionProps extends Omit<CustomerFeedsProps, 'secretPrefix'> {
+export interface FeedIngestionProps extends Omit<CustomerFeedsProps, 'secretPrefix' | 'maxUploadsPerCustomer'> {
   /** The customer's Events API credentials, JSON `{"apiKey":"…","apiSecret":"…"}`. Default: a new secret to fill in. */
   readonly secret?: secretsmanager.ISecret;
   /** The customer's pod (us1, us2, eu1, au1). Default: mParticle's partner inbound URL. */

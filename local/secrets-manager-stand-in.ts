@@ -26,8 +26,6 @@ export interface SecretsManagerStandIn {
   readonly endpoint: string;
   /** Names of live secrets (tests check what was stored without reading values). */
   names(): string[];
-  /** Every request's operation name, in order. */
-  readonly operations: string[];
   /** The `{apiKey, apiSecret}` pairs stored in live secrets now: `npm run events-api:local` accepts them as customers' accounts. */
   accounts(): readonly { readonly apiKey: string; readonly apiSecret: string }[];
   close(): Promise<void>;
@@ -48,7 +46,6 @@ export async function startSecretsManagerStandIn(
   options: { readonly port?: number } = {},
 ): Promise<SecretsManagerStandIn> {
   const secrets = new Map<string, StoredSecret>();
-  const operations: string[] = [];
 
   const find = (id: unknown, { includeDeleted = false } = {}): StoredSecret => {
     if (typeof id !== 'string' || id === '')
@@ -158,7 +155,6 @@ export async function startSecretsManagerStandIn(
     req.on('end', () => {
       const target = String(req.headers['x-amz-target'] ?? '');
       const operation = target.startsWith('secretsmanager.') ? target.slice('secretsmanager.'.length) : target;
-      operations.push(operation);
       const reply = (status: number, payload: unknown): void => {
         res.writeHead(status, { 'content-type': 'application/x-amz-json-1.1' });
         res.end(JSON.stringify(payload));
@@ -179,7 +175,6 @@ export async function startSecretsManagerStandIn(
   const { port } = server.address() as AddressInfo;
   return {
     endpoint: `http://127.0.0.1:${port}`,
-    operations,
     names: () => [...secrets.values()].filter((secret) => secret.deletedAt === undefined).map((secret) => secret.name),
     accounts: () => liveAccounts(secrets.values()),
     close: () =>

@@ -190,7 +190,7 @@ export async function startStrictProxy(options: {
 
   /** S3's XML error body. */
   const s3Error = (res: http.ServerResponse, refusal: S3Refusal, path: string): void => {
-    const resource = escapeXml(path.split('?')[0] ?? '').slice(0, 200);
+    const resource = escapeXml((path.split('?')[0] ?? '').slice(0, 200));
     const condition = refusal.condition ? `<Condition>${refusal.condition}</Condition>` : '';
     sendBody(
       res,

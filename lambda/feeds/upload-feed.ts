@@ -6,13 +6,14 @@ import { UnknownCustomerError } from './customer-registry';
 import { DEFAULT_SLOT_LEASE_MS, releaseSlot, takeSlot } from './customer-slots';
 import { customerOfKey } from './feed-customer';
 import { FeedStoppedError } from './errors';
+import { describeErrorBody } from './events-api-response';
 import { CUSTOMER_DIMENSION, FEED_METRIC_NAMES, recordFeedRun } from './feed-metrics';
 import { partnerIdentitiesWarning } from './feed-report';
 import type { FeedSettings } from './feed-settings';
 import { feedS3Object, type S3ObjectLocation } from './s3-object-feed';
 import type { UploadSenders } from './upload-senders';
 
-/** What the S3 function (lambda/handlers/feed-s3.ts) builds once per container and lends to each upload. */
+/** What the S3 function's composition root (lambda/composition/feed-function.ts) builds once per container and lends to each upload. */
 export interface UploadFeedDeps {
   readonly s3: S3Client;
   readonly senders: UploadSenders;
@@ -117,10 +118,11 @@ export async function feedUpload(
           retryWaits += 1;
           deps.logger.warn('waiting before a retry', { customer, ...sendEvent });
         } else if (sendEvent.body.trim() !== '')
+          // What it said, shortened (answers are read up to 1 MiB; a log event is split beyond 256 KB).
           deps.logger.info('mParticle accepted a request with a body', {
             customer,
             status: sendEvent.status,
-            body: sendEvent.body,
+            body: describeErrorBody(sendEvent.body),
           });
       },
     });

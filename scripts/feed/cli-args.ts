@@ -6,7 +6,7 @@ import { FEED_ENV } from '../../lambda/config/environment';
 import { UsageError } from '../../local/errors';
 
 export const USAGE = `Usage: npm run feed -- [--pod us1|us2|eu1|au1 | --base-url <url> | --customer <name>] [options] <file.ndjson|directory>
-       npm run feed -- customers add|list|check|remove …   (customers --help for details)
+       npm run feed -- customers add|list|check|remove|resume …   (customers --help for details)
 
 Sends one mParticle Events API batch per NDJSON line to /bulkevents (or /bulkevents/historical
 for batches older than --historical-after-days). A directory means every *.ndjson file in it.

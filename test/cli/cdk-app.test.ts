@@ -8,8 +8,8 @@ import { PROJECT_ROOT, runCli } from '../support/run-cli';
 const tsx = path.join(PROJECT_ROOT, 'node_modules/.bin/tsx');
 const outdir = mkdtempSync(path.join(tmpdir(), 'cdk-app-'));
 
-afterAll(() => {
-  stopAll();
+afterAll(async () => {
+  await stopAll();
   rmSync(outdir, { recursive: true, force: true });
 });
 

@@ -27,7 +27,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await system?.stop();
-  stopAll();
+  await stopAll();
   rmSync(dir, { recursive: true, force: true });
 });
 

@@ -1,3 +1,4 @@
+import { DELIVERY_DEFAULTS } from '../delivery/defaults';
 import { parseFirehoseRequest, parseJson } from '../firehose';
 import type { DeliveryPort } from './delivery-port';
 import type { OutboundCall } from './outbound-call';
@@ -16,9 +17,6 @@ export interface PlannedCall {
   /** The JSON body as sent, read back with 64-bit integers as `bigint`. */
   readonly body: unknown;
 }
-
-/** An SQS message's size limit: a request is sliced into queued calls as the kit slices it in AWS. */
-const QUEUE_MESSAGE_MAX_BYTES = 256 * 1024;
 
 export async function plannedCalls(
   integration: PartnerIntegration,
@@ -41,7 +39,8 @@ export async function plannedCalls(
   await processRequest(parseFirehoseRequest(request), {
     integration,
     delivery,
-    maxMessageBytes: QUEUE_MESSAGE_MAX_BYTES,
+    // The queue's message size the construct sets: a request is sliced into queued calls as in AWS.
+    maxMessageBytes: DELIVERY_DEFAULTS.queueMessageMaxBytes,
     suspendOnAuthFailure: false,
   });
   return Promise.all(

@@ -79,7 +79,14 @@ async function processEvents(
     eventless = {
       ...(verdict.warning === undefined ? {} : { warning: verdict.warning }),
       ...(verdict.carried.length === 0 ? {} : { carried: verdict.carried }),
-      ...(skippedEvents === 0 ? {} : { skippedEventTypes: Object.fromEntries(skipped) }),
+      // Bounded as every name mParticle sends is before it is logged: at most 100 types, 80 characters each.
+      ...(skippedEvents === 0
+        ? {}
+        : {
+            skippedEventTypes: Object.fromEntries(
+              [...skipped].slice(0, 100).map(([type, n]) => [type.slice(0, 80), n]),
+            ),
+          }),
     };
     if (verdict.decision !== 'forward')
       return {

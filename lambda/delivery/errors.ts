@@ -59,7 +59,7 @@ export class QueueUnavailableError extends DeliveryError {
 /** The object a pointer names is gone (expired, or deleted by hand): it never comes back. */
 export class ClaimCheckMissingError extends FirehoseInputError {
   constructor(cause?: unknown) {
-    super('claimCheck', 'the claim-check object is gone (already delivered, or expired)', { cause });
+    super('claimCheck', 'the claim-check object is gone (expired, or deleted by hand)', { cause });
   }
 }
 

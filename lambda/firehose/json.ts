@@ -66,7 +66,10 @@ function bigintToJson(this: bigint): string {
 
 /** JSON.stringify that also writes `bigint` values as plain JSON numbers, and read numbers as written. */
 export function stringifyJson(value: unknown): string {
+  // A document that is one number: written as read by the next write only (a primitive has no holder to tie
+  // its text to, so a later write of an equal number elsewhere must not get this token).
   const root = recentRoot;
+  recentRoot = undefined;
   if (root !== undefined && Object.is(value, root.value)) return root.token;
   const proto = BigInt.prototype as { toJSON?: unknown };
   const previous = Object.getOwnPropertyDescriptor(proto, 'toJSON');

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { stringify } from 'lossless-json';
 import { describe, expect, it } from 'vitest';
@@ -49,6 +49,13 @@ const partnerCalls = (sample: string) =>
   plannedCalls(integration, readFileSync(path.join(ROOT, 'events', `${sample}.json`)), PARTNER_TOKEN);
 
 describe('the example integration: golden partner calls for every sample in events/', () => {
+  it('lists every sample in events/ (a new sample gets a golden file, reviewed, before it counts as covered)', () => {
+    const samples = readdirSync(path.join(ROOT, 'events'))
+      .filter((file) => file.endsWith('.json'))
+      .map((file) => file.slice(0, -'.json'.length));
+    expect([...SAMPLES].sort()).toEqual(samples.sort());
+  });
+
   it.each(SAMPLES)('%s', async (sample) => {
     const actual = await partnerCalls(sample);
     const file = path.join(GOLDEN_DIR, `${sample}.json`);

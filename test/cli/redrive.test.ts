@@ -234,7 +234,7 @@ describe('npm run redrive while the partner still refuses (fauxqs, a real HTTP p
     expect(outcome.unopenable).toEqual([
       {
         messageId: expect.any(String),
-        reason: 'unreadable queue message: claimCheck: the claim-check object is gone (already delivered, or expired)',
+        reason: 'unreadable queue message: claimCheck: the claim-check object is gone (expired, or deleted by hand)',
       },
     ]);
     expect(describeRedrive(outcome)).toEqual([

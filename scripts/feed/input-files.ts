@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { createReadStream, promises as fs } from 'node:fs';
+import { createReadStream, promises as fs, statSync } from 'node:fs';
 import path from 'node:path';
 import type { FeedDestination, InputFingerprint } from '../../lambda/feeds/file-checkpoint';
 
@@ -32,9 +32,10 @@ export const DEFAULT_CHECKPOINT_DIR = path.resolve(__dirname, '..', '..', '.feed
 
 /**
  * `.feed-checkpoints/<input name>-<hash>.checkpoint.json`, outside the input (a checkpoint written into
- * `events/` would be read as a sample). The hash covers the destination (endpoint and credentials'
- * identity) and the input's content (each file's name and SHA-256): a try-out against a local stand-in
- * never makes the real run skip lines, and the same content sent twice to one destination is recognised.
+ * `events/` would be read as a sample). The hash covers the destination (endpoint and credentials' identity),
+ * so a try-out against a local stand-in never makes the real run skip lines, and the input: a file by its
+ * content (an edited file is new content, sent in full), a folder by its path (a file added to it later is
+ * sent alone; each file's size and SHA-256 in the checkpoint guard against edits).
  */
 export function defaultCheckpointPath(
   input: string,
@@ -42,11 +43,14 @@ export function defaultCheckpointPath(
   destination: FeedDestination,
   directory: string = DEFAULT_CHECKPOINT_DIR,
 ): string {
+  const resolved = path.resolve(input);
   const key = createHash('sha256').update(`${destination.endpoint}\n${destination.credentials}\n`);
-  for (const file of [...files].sort((a, b) => a.name.localeCompare(b.name)))
-    key.update(`${file.name}\t${file.sha256}\n`);
+  const [file] = files;
+  const isFolder = statSync(resolved, { throwIfNoEntry: false })?.isDirectory() ?? false;
+  if (file && files.length === 1 && !isFolder) key.update(`${file.name}\t${file.sha256}\n`);
+  else key.update(`folder\t${resolved}\n`);
   const tag = key.digest('hex').slice(0, 12);
-  const name = path.basename(path.resolve(input)).replace(/[^A-Za-z0-9._-]+/g, '_') || 'input';
+  const name = path.basename(resolved).replace(/[^A-Za-z0-9._-]+/g, '_') || 'input';
   return path.join(directory, `${name}-${tag}.checkpoint.json`);
 }
 

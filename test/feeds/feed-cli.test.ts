@@ -210,6 +210,25 @@ describe('feed CLI', () => {
     expect(await readdir(checkpointDir)).toHaveLength(3);
   });
 
+  it('sends only the new file when a file is added to an input folder (the folder keeps its checkpoint)', async () => {
+    // Prepare: a folder with one file, sent; then a second file lands in it
+    const api = await startServer();
+    const checkpointDir = path.join(await makeTempDir(), '.feed-checkpoints');
+    const folder = await makeTempDir();
+    await writeFile(path.join(folder, 'a.ndjson'), toNdjson(makeBatches('a', 5)));
+    const first = await runCli(['--base-url', api.baseUrl, folder], goodEnv, checkpointDir);
+    await writeFile(path.join(folder, 'b.ndjson'), toNdjson(makeBatches('b', 3)));
+
+    // Act
+    const second = await runCli(['--base-url', api.baseUrl, folder], goodEnv, checkpointDir);
+
+    // Assess: a's five lines reached mParticle once, b's three once
+    expect(first.code).toBe(0);
+    expect(second.code).toBe(0);
+    expect([...api.accepted].sort()).toEqual([...idsOf(makeBatches('a', 5)), ...idsOf(makeBatches('b', 3))].sort());
+    expect(await readdir(checkpointDir)).toHaveLength(1);
+  });
+
   it('refuses an explicit checkpoint written for another destination', async () => {
     // Prepare
     const tryOut = await startServer();

@@ -24,11 +24,9 @@ import {
 } from '../../lambda/feeds/feed-report';
 import { runFeed, type FeedProgress } from '../../lambda/feeds/feed-run';
 import { fileLineSource } from '../../lambda/feeds/line-sources';
-import { loadFeedCustomer } from '../../lambda/feeds/customer-registry';
 import { DEFAULT_CUSTOMER_SECRET_PREFIX } from '../../lambda/feeds/feed-customer';
 import { FEED_ENV } from '../../lambda/config/environment';
 import { parseFeedArgs, USAGE } from './cli-args';
-import { runCustomersCli } from './customers-cli';
 import { defaultCheckpointPath, resolveInputFiles } from './input-files';
 import { createProgressDisplay, type ProgressStream } from './progress-display';
 import { UsageError } from '../../local/errors';
@@ -52,7 +50,9 @@ export async function runFeedCli(argv: readonly string[], io: CliIo): Promise<Fe
     return 2;
   };
 
-  if (argv[0] === 'customers') return runCustomersCli(argv.slice(1), io);
+  // Loaded on use: the customer commands and the registry bring the Secrets Manager SDK, which a run on
+  // environment credentials never needs (it starts fast and quiet).
+  if (argv[0] === 'customers') return (await import('./customers-cli')).runCustomersCli(argv.slice(1), io);
 
   let parsed;
   try {
@@ -72,7 +72,7 @@ export async function runFeedCli(argv: readonly string[], io: CliIo): Promise<Fe
     const customer =
       options.customer === undefined
         ? undefined
-        : await loadFeedCustomer(
+        : await (await import('../../lambda/feeds/customer-registry')).loadFeedCustomer(
             options.customer,
             options.secretPrefix ?? io.env[FEED_ENV.customerSecretPrefix] ?? DEFAULT_CUSTOMER_SECRET_PREFIX,
             readSecretLazily,

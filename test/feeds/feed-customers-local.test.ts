@@ -1,10 +1,11 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LOCAL_ENV, PLATFORM_ENV } from '../../lambda/config/environment';
+import { PLATFORM_ENV } from '../../lambda/config/environment';
+import { startNpm, waitUntil, type NpmStart } from '../support/npm-start';
+import { stopAll } from '../support/processes';
 import { makeBatches, toNdjson } from './support/batches';
-import { PROJECT_ROOT, spawnFeedCli } from './support/spawn-cli';
+import { spawnFeedCli } from './support/spawn-cli';
 import { useFeedFixtures } from './support/test-fixtures';
 
 /**
@@ -18,55 +19,25 @@ const PLANTED_SECRET = 'PLANTED-local-acme-s3cr3t-2718';
 const ACME_KEY = 'acme-local-key';
 const START_TIMEOUT_MS = 120_000;
 
-let start: ChildProcess | undefined;
-let startOutput = '';
+let npm: NpmStart;
 let secretsEndpoint = '';
 let eventsApiUrl = '';
+const startOutput = (): string => npm.output();
 
 beforeAll(async () => {
-  start = spawn(process.execPath, ['--import', 'tsx', 'scripts/start.ts'], {
-    cwd: PROJECT_ROOT,
-    env: {
-      [PLATFORM_ENV.path]: process.env[PLATFORM_ENV.path] ?? '',
-      [PLATFORM_ENV.home]: process.env[PLATFORM_ENV.home] ?? '',
-      [LOCAL_ENV.invokePort]: '0',
-      [LOCAL_ENV.httpPort]: '0',
-      [LOCAL_ENV.partnerPort]: '0',
-      [LOCAL_ENV.sqsPort]: '0',
+  // The shared `npm start` (free ports, the kit tests' integration, stopped after the file).
+  npm = await startNpm();
+  [secretsEndpoint, eventsApiUrl] = await waitUntil(
+    () => {
+      const found = /Secrets Manager stand-in (http:\/\/\S+), Events API stand-in (http:\/\/\S+)/.exec(npm.output());
+      return found?.[1] && found[2] ? [found[1], found[2]] : undefined;
     },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const child = start;
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(
-      () => reject(new Error(`npm start did not print its stand-ins:\n${startOutput}`)),
-      START_TIMEOUT_MS,
-    );
-    const read = (chunk: Buffer): void => {
-      startOutput += chunk.toString('utf8');
-      const found = /Secrets Manager stand-in (http:\/\/\S+), Events API stand-in (http:\/\/\S+)/.exec(startOutput);
-      if (found?.[1] && found[2]) {
-        [secretsEndpoint, eventsApiUrl] = [found[1], found[2]];
-        clearTimeout(timer);
-        resolve();
-      }
-    };
-    child.stdout?.on('data', read);
-    child.stderr?.on('data', read);
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`npm start exited with ${code}:\n${startOutput}`));
-    });
-  });
+    START_TIMEOUT_MS,
+    () => `npm start did not print its stand-ins:\n${npm.output()}`,
+  );
 }, START_TIMEOUT_MS);
 
-afterAll(async () => {
-  const child = start;
-  if (!child || child.exitCode !== null) return;
-  const exited = new Promise((resolve) => child.on('exit', resolve));
-  child.kill('SIGINT');
-  await exited;
-});
+afterAll(() => stopAll());
 
 describe("feed customers against npm start's stand-ins", () => {
   it('adds a customer from standard input, then sends a file with its key to the Events API stand-in', async () => {
@@ -91,14 +62,14 @@ describe("feed customers against npm start's stand-ins", () => {
     const send = await spawnFeedCli(['--customer', 'acme', '--checkpoint', checkpoint, input], awsEnv).done;
 
     // Assess
-    expect(startOutput).toContain(`npm run feed -- customers add acme --base-url ${eventsApiUrl}`);
+    expect(startOutput()).toContain(`npm run feed -- customers add acme --base-url ${eventsApiUrl}`);
     expect(add.code).toBe(0);
     expect(add.stdout).toContain('customer acme created');
     expect(list.stdout).toContain('acme');
     expect(send.code).toBe(0);
     expect(send.stdout).toContain('customer:    acme');
     expect(send.stdout).toContain('sent:        25 batch(es)');
-    for (const output of [startOutput, add.stdout, add.stderr, list.stdout, send.stdout, send.stderr])
+    for (const output of [startOutput(), add.stdout, add.stderr, list.stdout, send.stdout, send.stderr])
       expect(output).not.toContain(PLANTED_SECRET);
   });
 });

@@ -6,7 +6,7 @@
 import { readFileSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { DELIVERY_ENV, LOCAL_ENV, PLATFORM_ENV } from '../lambda/config/environment';
-import { localIntegrationFolder } from '../local/integration-module';
+import { loadLocalIntegration, localIntegrationFolder } from '../local/integration-module';
 import { typeCheckIntegration } from '../local/typecheck-integration';
 
 // Everything but the response goes to stderr, whatever writes it (loggers, libraries).
@@ -53,19 +53,18 @@ async function main(): Promise<void> {
   const typeErrors = await typeCheckIntegration(localIntegrationFolder(process.env));
   if (typeErrors) fail(EXIT_MAPPING, typeErrors);
 
-  // LOCAL_INTEGRATION_MODULE: a module exporting `integration` to run instead of lambda/integration.
+  // LOCAL_INTEGRATION_MODULE: a module exporting `integration` to run instead of lambda/integration, resolved
+  // from where the command was typed, as for the type check above and the other local tools.
   const integrationModule = process.env[LOCAL_ENV.localIntegrationModule];
   const integrationFolders = [
     path.resolve(__dirname, '../lambda/integration') + path.sep,
-    ...(integrationModule ? [path.dirname(path.resolve(integrationModule)) + path.sep] : []),
+    ...(integrationModule ? [localIntegrationFolder(process.env) + path.sep] : []),
   ];
   let ingress: import('../lambda/composition/ingress-function').IngressFunction;
   try {
     const { createIngressFunction } = await import('../lambda/composition/ingress-function');
     const { createLogger } = await import('../lambda/observability/logger');
-    const integration = integrationModule
-      ? (require(path.resolve(integrationModule)) as typeof import('../lambda/integration')).integration
-      : undefined;
+    const integration = integrationModule ? loadLocalIntegration(process.env) : undefined;
     ingress = createIngressFunction({
       env: process.env,
       logger: createLogger('firehose-ingress'),

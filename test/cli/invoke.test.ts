@@ -5,7 +5,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { customEvents, eventBatch, membershipChange, profiles } from '../support/factories';
 import { inBatches, PROJECT_ROOT, runCli, type CliResult } from '../support/run-cli';
 import { SAMPLE_FILES } from '../support/samples';
-import { DELIVERY_ENV, FUNCTION_ENV, LOCAL_ENV } from '../../lambda/config/environment';
+import { DELIVERY_ENV, FUNCTION_ENV, LOCAL_ENV, PLATFORM_ENV } from '../../lambda/config/environment';
 
 const eventsDir = path.join(PROJECT_ROOT, 'events');
 const samples = [...SAMPLE_FILES];
@@ -169,12 +169,12 @@ describe('npm run invoke on a mapping bug', () => {
         "import { mapEvents } from './mapping';\nexport const integration = { ...kit, mapEvents };\n",
     );
 
-    // Act
-    const result = await runCli(tsx, ['scripts/invoke.ts', path.join('events', 'event-batch.json')], {
-      env: { ...env, [LOCAL_ENV.localIntegrationModule]: path.join(dir, 'index.ts') },
+    // Act: the module named relative to where the command was typed (npm sets INIT_CWD to it), as a partner does
+    const result = await runCli(tsx, ['scripts/invoke.ts', path.join(PROJECT_ROOT, 'events', 'event-batch.json')], {
+      env: { ...env, [PLATFORM_ENV.initCwd]: dir, [LOCAL_ENV.localIntegrationModule]: 'index.ts' },
     });
 
-    // Assess
+    // Assess: the module that was type-checked is the one that ran, and its own line is named
     expect(result.code).toBe(3);
     expect(result.stdout).toBe('');
     expect(ownLines(result.stderr).at(-1)).toMatch(

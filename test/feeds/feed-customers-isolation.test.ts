@@ -1,6 +1,5 @@
 import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { startFauxqs, type FauxqsServer } from 'fauxqs';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { addFeedCustomer } from '../../lambda/feeds/customer-registry';
 import { resumeCustomerUploads } from '../../lambda/feeds/feed-resume';
@@ -11,6 +10,7 @@ import { idsOf, makeBatches, toNdjson, type Batch } from './support/batches';
 import { FEED_ENV, PLATFORM_ENV } from '../../lambda/config/environment';
 import { feedLambdaContext, s3Event } from './support/s3-notification';
 import { setUpCustomerFeed } from './support/customer-feed-world';
+import { startSqsEmulator, type SqsEmulator } from '../../local/sqs-emulator';
 
 /**
  * Several customers through the real S3 entry point at once (issue 24): two pods, one key/secret per
@@ -36,7 +36,8 @@ const keyOf = (customer: Customer): string => `${customer}-events-api-key`;
 const secretOf = (customer: Customer): string => `PLANTED-${customer}-s3cr3t-${customer.length * 7919}`;
 const WRONG_SECRET = 'PLANTED-initech-old-revoked-secret';
 
-let s3Emulator: FauxqsServer;
+// S3 through the strict local layer, which honours the conditional puts the per-customer slots rely on.
+let s3Emulator: SqsEmulator;
 let s3: S3Client;
 let secretsManager: SecretsManagerStandIn;
 let registry: SecretsManagerClient;
@@ -49,7 +50,7 @@ const savedEnv = { ...process.env };
 const batchesOf = {} as Record<Customer, Batch[]>;
 
 beforeAll(async () => {
-  s3Emulator = await startFauxqs({ port: 0, host: '127.0.0.1', logger: false });
+  s3Emulator = await startSqsEmulator();
   secretsManager = await startSecretsManagerStandIn();
   pods['us2'] = await startFakeEventsApi({
     apiKey: 'bigco-events-api-key',
@@ -76,7 +77,7 @@ beforeAll(async () => {
     });
   }
   ({ s3, registry } = await setUpCustomerFeed({
-    s3Endpoint: s3Emulator.address,
+    s3Endpoint: s3Emulator.endpoint,
     secretsManagerEndpoint: secretsManager.endpoint,
     bucket: BUCKET,
     settings: {

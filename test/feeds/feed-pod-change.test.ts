@@ -1,6 +1,5 @@
 import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { startFauxqs, type FauxqsServer } from 'fauxqs';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { addFeedCustomer } from '../../lambda/feeds/customer-registry';
 import { resumeCustomerUploads } from '../../lambda/feeds/feed-resume';
@@ -11,6 +10,7 @@ import { idsOf, makeBatches, toNdjson } from './support/batches';
 import { FEED_ENV, PLATFORM_ENV } from '../../lambda/config/environment';
 import { feedLambdaContext, s3Event } from './support/s3-notification';
 import { setUpCustomerFeed } from './support/customer-feed-world';
+import { startSqsEmulator, type SqsEmulator } from '../../local/sqs-emulator';
 
 /**
  * A customer whose pod changes partway through an upload (issue 24, gap 4): progress is kept per destination
@@ -27,7 +27,8 @@ const BATCHES_PER_REQUEST = 10;
 const OLD_POD_REQUESTS = 3;
 const batches = makeBatches('hooli', LINES);
 
-let s3Emulator: FauxqsServer;
+// S3 through the strict local layer, which honours the conditional puts the per-customer slots rely on.
+let s3Emulator: SqsEmulator;
 let s3: S3Client;
 let secretsManager: SecretsManagerStandIn;
 let registry: SecretsManagerClient;
@@ -37,7 +38,7 @@ let handler: typeof FeedHandler;
 const savedEnv = { ...process.env };
 
 beforeAll(async () => {
-  s3Emulator = await startFauxqs({ port: 0, host: '127.0.0.1', logger: false });
+  s3Emulator = await startSqsEmulator();
   secretsManager = await startSecretsManagerStandIn();
   oldPod = await startFakeEventsApi({
     apiKey: API_KEY,
@@ -46,7 +47,7 @@ beforeAll(async () => {
   });
   newPod = await startFakeEventsApi({ apiKey: API_KEY, apiSecret: API_SECRET });
   ({ s3, registry } = await setUpCustomerFeed({
-    s3Endpoint: s3Emulator.address,
+    s3Endpoint: s3Emulator.endpoint,
     secretsManagerEndpoint: secretsManager.endpoint,
     bucket: BUCKET,
     settings: {

@@ -5,6 +5,7 @@
 
 import { errorMessage } from '../lambda/common/errors';
 import { checkCustomerSecretPrefix } from '../lambda/feeds/feed-customer';
+import { EVENTS_API_POD_BASE_URLS, isEventsApiPod } from '../lambda/feeds/events-api-endpoint';
 import { DEFAULT_METRICS_NAMESPACE } from '../lambda/observability/metrics';
 import {
   CONTEXT_KEYS,
@@ -84,6 +85,11 @@ export function readAppConfig(read: ContextReader): AppConfig {
   if (feedCustomers && feedPod !== undefined)
     throw new Error(
       'context "feedPod" is for a single-customer feed; with "feedCustomers" each customer\'s pod is in their secret',
+    );
+  // Checked here too (the construct checks it at synth): a context mistake is one line, not a stack trace.
+  if (feedPod !== undefined && !isEventsApiPod(feedPod.trim().toLowerCase()))
+    throw new Error(
+      `context "feedPod" must be one of ${Object.keys(EVENTS_API_POD_BASE_URLS).join(', ')}, got "${feedPod}"`,
     );
   if (feedSecretPrefix !== undefined && !feedCustomers)
     throw new Error('context "feedSecretPrefix" needs "feedCustomers=true"');

@@ -93,6 +93,7 @@ describe('readAppConfig: the many-customer feed settings', () => {
   it.each([
     [{ feedCustomers: true }, /"feedCustomers" needs "feed=true"/],
     [{ feed: true, feedCustomers: true, feedPod: 'us1' }, /"feedPod" is for a single-customer feed/],
+    [{ feed: true, feedPod: 'xx9' }, /context "feedPod" must be one of us1, us2, eu1, au1, got "xx9"/],
     [{ feed: true, feedSecretPrefix: PREFIX }, /"feedSecretPrefix" needs "feedCustomers=true"/],
     [{ feed: true, feedCustomers: true, feedSecretPrefix: 'no-slash' }, /context "feedSecretPrefix": .*ending in "\/"/],
   ])('rejects %j', (context, message) => {

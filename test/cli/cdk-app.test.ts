@@ -24,6 +24,7 @@ describe('the CDK app entry (what `npx cdk synth -c …` runs)', () => {
   it.each([
     [{ regions: '5' }, 'cdk app: context "regions": "5" is not an AWS region'],
     [{ partnerApiUrl: 'http://api.example.com' }, 'cdk app: context "partnerApiUrl" must be an https:// URL'],
+    [{ feed: true, feedPod: 'xx9' }, 'cdk app: context "feedPod" must be one of us1, us2, eu1, au1, got "xx9"'],
   ])(
     'a bad context value %j is one line on stderr, no stack trace, exit 1',
     async (context, line) => {

@@ -1,5 +1,6 @@
 import { FirehoseInputError } from './errors';
 import { NUMBER_MARK as MARK, readExactNumbers, type ExactPlaces } from './exact-integers';
+import { jsonErrorPlace } from './json-error-place';
 import { readUnknown } from './schema/containers';
 import { MAX_NESTING_DEPTH, Reading, ShapeIssue } from './schema/shape';
 import { formatPath } from './validate';
@@ -34,7 +35,7 @@ export function rememberExactPlaces(places: ExactPlaces, root?: { value: unknown
  * than MAX_NESTING_DEPTH levels.
  */
 export function parseJson(text: string): unknown {
-  const { root, places, rootToken } = readExactNumbers(text, JSON.parse(text));
+  const { root, places, rootToken } = readExactNumbers(text, parseText(text));
   try {
     readUnknown(root, new Reading(places));
   } catch (error) {
@@ -42,6 +43,19 @@ export function parseJson(text: string): unknown {
   }
   rememberExactPlaces(places, rootToken === undefined ? undefined : { value: root, token: rootToken });
   return root;
+}
+
+/** JSON.parse, its refusal as the input error: where the text stops being JSON, never a piece of it. */
+export function parseText(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (cause) {
+    // Never quote the parser's message: it repeats part of the input, which may hold secrets. (V8's parser does
+    // not recurse, so a RangeError here is about size, not nesting; the walk refuses deep nesting.)
+    if (cause instanceof RangeError) throw new FirehoseInputError('', 'input is too large to read', { cause });
+    const place = jsonErrorPlace(text, cause);
+    throw new FirehoseInputError('', `input is not valid JSON${place ? ` (at ${place})` : ''}`, { cause });
+  }
 }
 
 export { MAX_NESTING_DEPTH };

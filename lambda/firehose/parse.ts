@@ -1,8 +1,7 @@
 import { FirehoseInputError } from './errors';
 import { readExactNumbers } from './exact-integers';
-import { inputError, rememberExactPlaces } from './json';
-import { jsonErrorPlace } from './json-error-place';
-import { describe, isPlainObject, MAX_NESTING_DEPTH, Reading, ShapeIssue } from './schema/shape';
+import { inputError, parseText, rememberExactPlaces } from './json';
+import { describe, isPlainObject, Reading, ShapeIssue } from './schema/shape';
 import { requestSchemas, type FirehoseRequest, type FirehoseRequestType } from './schema/requests';
 import { printable } from './validate';
 
@@ -44,19 +43,6 @@ function decode(input: string | Uint8Array): string {
     return utf8.decode(input);
   } catch (cause) {
     throw new FirehoseInputError('', 'input is not valid UTF-8', { cause });
-  }
-}
-
-function parseText(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch (cause) {
-    // Never quote the parser's message: it repeats part of the input, which may hold secrets.
-    if (cause instanceof RangeError) {
-      throw new FirehoseInputError('', `input nests deeper than ${MAX_NESTING_DEPTH} levels`, { cause });
-    }
-    const place = jsonErrorPlace(text, cause);
-    throw new FirehoseInputError('', `input is not valid JSON${place ? ` (at ${place})` : ''}`, { cause });
   }
 }
 

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { EVENT_TYPES, FirehoseInputError, parseFirehoseRequest, stringifyJson } from '../../lambda/firehose';
+import { EVENT_TYPES, FirehoseInputError, parseFirehoseRequest, parseJson, stringifyJson } from '../../lambda/firehose';
 import {
   customEvents,
   dsrErasure,
@@ -310,5 +310,15 @@ describe('stringifyJson', () => {
       '{"copied":-2271448330363288817,"events":[{"type":"session_start","session_id":-2271448330363288817}]}',
     );
     expect(request.events[0]?.session_id).toBe(-2271448330363288817n);
+  });
+});
+
+describe('parseJson (queue messages, capture): refusals', () => {
+  it('refuses text that is not JSON with the input error and its place, never a piece of the text', () => {
+    // Act
+    const error = thrownBy(FirehoseInputError, () => parseJson('{"apiKey":"s3cr3t",'));
+    // Assess
+    expect(error.message).toMatch(/^input is not valid JSON \(at line 1 column 20, position 19\)$/);
+    expect(error.message).not.toContain('s3cr3t');
   });
 });

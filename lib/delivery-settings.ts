@@ -3,6 +3,7 @@ import type { SqsEventSourceProps } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { NodejsFunctionProps } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { DELIVERY_DEFAULTS } from '../lambda/delivery/defaults';
+import { readRetryPolicy } from '../lambda/delivery/delivery-config';
 import { maxReceivesWithin, type RetryPolicy } from '../lambda/delivery/delivery-policy';
 import { ConstructPropsError } from './errors';
 import { mergeDefined } from './merge-props';
@@ -111,7 +112,7 @@ export function checkDeliverySettings(settings: DeliverySettings): void {
 function checkRedriveBackstop(settings: DeliverySettings): void {
   const maxReceiveCount = settings.deliveryQueue.deadLetterQueue?.maxReceiveCount;
   if (maxReceiveCount === undefined) return;
-  const policy = workerRetryPolicy(settings.workerEnvironment);
+  const policy = readRetryPolicy(settings.workerEnvironment);
   const receives = maxReceivesWithin(policy);
   if (receives < maxReceiveCount) return;
   const least = leastHoldMaxMs(policy, maxReceiveCount);
@@ -123,18 +124,6 @@ function checkRedriveBackstop(settings: DeliverySettings): void {
     `workerFunctionProps.environment.${DELIVERY_ENV.holdMaxMs}`,
     `(${policy.holdMaxMs} ms) lets a message that fails at every try be received up to ${receives.toLocaleString('en-US')} times within the delivery budget (${policy.budgetMs / 1000} s), at or over the delivery queue's maxReceiveCount (${maxReceiveCount}): SQS would move messages to the dead-letter queue mid-outage, without a reason; ${fix}`,
   );
-}
-
-/** The worker's retry policy as its environment will set it (lambda/delivery/delivery-config.ts). */
-function workerRetryPolicy(workerEnvironment: Readonly<Record<string, string>>): RetryPolicy {
-  return {
-    budgetMs: deliveryBudgetSeconds(workerEnvironment) * 1000,
-    backoff: {
-      baseMs: readPositiveInt(workerEnvironment, DELIVERY_ENV.backoffBaseMs, DELIVERY_DEFAULTS.backoffBaseMs),
-      maxMs: readPositiveInt(workerEnvironment, DELIVERY_ENV.backoffMaxMs, DELIVERY_DEFAULTS.backoffMaxMs),
-    },
-    holdMaxMs: readPositiveInt(workerEnvironment, DELIVERY_ENV.holdMaxMs, DELIVERY_DEFAULTS.holdMaxMs),
-  };
 }
 
 /** The least HOLD_MAX_MS that keeps the receives under `limit` (fewer receives as it grows), if any does. */

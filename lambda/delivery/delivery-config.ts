@@ -49,17 +49,7 @@ export function readDeliveryConfig(env: Env): DeliveryConfig | undefined {
     s3Endpoint: env[LOCAL_ENV.s3Endpoint] || undefined,
     sealing: kmsKey ? { kind: 'kms', keyId: kmsKey } : { kind: 'local', key: localKey as string },
     inlineDeadlineMs: readPositiveInt(env, DELIVERY_ENV.inlineDeadlineMs, DELIVERY_DEFAULTS.inlineDeadlineMs),
-    retry: {
-      budgetMs:
-        readPositiveInt(env, DELIVERY_ENV.deliveryBudgetSeconds, DELIVERY_DEFAULTS.deliveryBudgetSeconds) * 1000,
-      backoff: {
-        baseMs: readPositiveInt(env, DELIVERY_ENV.backoffBaseMs, DELIVERY_DEFAULTS.backoffBaseMs),
-        maxMs: readPositiveInt(env, DELIVERY_ENV.backoffMaxMs, DELIVERY_DEFAULTS.backoffMaxMs),
-      },
-      holdMaxMs: readPositiveInt(env, DELIVERY_ENV.holdMaxMs, DELIVERY_DEFAULTS.holdMaxMs),
-      // The construct and the local emulator both set the queue's redrive count to this value.
-      maxReceiveCount: DELIVERY_INFRASTRUCTURE.redriveMaxReceiveCount,
-    },
+    retry: readRetryPolicy(env),
     circuitOpenMs: readPositiveInt(env, DELIVERY_ENV.circuitOpenMs, DELIVERY_DEFAULTS.circuitOpenMs),
     maxMessageBytes: readPositiveInt(env, DELIVERY_ENV.queueMessageMaxBytes, DELIVERY_DEFAULTS.queueMessageMaxBytes),
     suspendOnAuthFailure: readSuspendOnAuthFailure(env),
@@ -69,4 +59,18 @@ export function readDeliveryConfig(env: Env): DeliveryConfig | undefined {
 /** Opt-in (`true`): see DELIVERY_DEFAULTS.suspendOnAuthFailure. */
 export function readSuspendOnAuthFailure(env: Env): boolean {
   return readFlag(env, DELIVERY_ENV.suspendOnAuthFailure, DELIVERY_DEFAULTS.suspendOnAuthFailure);
+}
+
+/** The worker's retry policy from its environment (the construct checks the same reading at synth). */
+export function readRetryPolicy(env: Env): RetryPolicy {
+  return {
+    budgetMs: readPositiveInt(env, DELIVERY_ENV.deliveryBudgetSeconds, DELIVERY_DEFAULTS.deliveryBudgetSeconds) * 1000,
+    backoff: {
+      baseMs: readPositiveInt(env, DELIVERY_ENV.backoffBaseMs, DELIVERY_DEFAULTS.backoffBaseMs),
+      maxMs: readPositiveInt(env, DELIVERY_ENV.backoffMaxMs, DELIVERY_DEFAULTS.backoffMaxMs),
+    },
+    holdMaxMs: readPositiveInt(env, DELIVERY_ENV.holdMaxMs, DELIVERY_DEFAULTS.holdMaxMs),
+    // The construct and the local emulator both set the queue's redrive count to this value.
+    maxReceiveCount: DELIVERY_INFRASTRUCTURE.redriveMaxReceiveCount,
+  };
 }

@@ -7,6 +7,9 @@ import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { CUSTOMER_DIMENSION, FEED_METRIC_NAMES } from '../lambda/feeds/feed-metrics';
 
+/** Every feed alarm looks at five minutes. */
+const period = Duration.minutes(5);
+
 export interface FeedAlarms {
   readonly errorsAlarm: cloudwatch.Alarm;
   readonly throttlesAlarm: cloudwatch.Alarm;
@@ -20,17 +23,9 @@ export function createFeedAlarms(
   deadLetterQueue: sqs.IQueue,
   topic: sns.ITopic | undefined,
 ): FeedAlarms {
-  const period = Duration.minutes(5);
   const atLeastOnce = (id: string, alarmDescription: string, metric: cloudwatch.IMetric): cloudwatch.Alarm =>
-    new cloudwatch.Alarm(scope, id, {
-      alarmDescription,
-      metric,
-      threshold: 1,
-      evaluationPeriods: 1,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-    });
-  const alarms: FeedAlarms = {
+    alarmAtLeastOnce(scope, id, alarmDescription, metric, topic);
+  return {
     errorsAlarm: atLeastOnce(
       'ErrorsAlarm',
       'The mParticle feed function failed: an object was not fully sent (credentials refused, mParticle unavailable, or a bug). Lambda retries it, then parks it in the dead-letter queue.',
@@ -47,11 +42,27 @@ export function createFeedAlarms(
       deadLetterQueue.metricApproximateNumberOfMessagesVisible({ period, statistic: cloudwatch.Stats.MAXIMUM }),
     ),
   };
-  if (topic) {
-    const action = new cloudwatchActions.SnsAction(topic);
-    for (const alarm of Object.values(alarms)) alarm.addAlarmAction(action);
-  }
-  return alarms;
+}
+
+
+/** An alarm on any count in five minutes, notifying the topic when given: every feed alarm is one. */
+function alarmAtLeastOnce(
+  scope: Construct,
+  id: string,
+  alarmDescription: string,
+  metric: cloudwatch.IMetric,
+  topic: sns.ITopic | undefined,
+): cloudwatch.Alarm {
+  const alarm = new cloudwatch.Alarm(scope, id, {
+    alarmDescription,
+    metric,
+    threshold: 1,
+    evaluationPeriods: 1,
+    comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+    treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+  });
+  if (topic) alarm.addAlarmAction(new cloudwatchActions.SnsAction(topic));
+  return alarm;
 }
 
 /**
@@ -68,16 +79,12 @@ export function createCredentialsRefusedAlarm(
   const query =
     `SELECT MAX(${FEED_METRIC_NAMES.credentialsRefused}) FROM SCHEMA("${namespace}", ${CUSTOMER_DIMENSION}, service) ` +
     `WHERE service = '${serviceName}' GROUP BY ${CUSTOMER_DIMENSION}`;
-  const alarm = new cloudwatch.Alarm(scope, 'CredentialsRefusedAlarm', {
-    alarmDescription:
-      "mParticle refused a customer's Events API key and secret (401 or 403): that customer's uploads wait, the others go on. " +
+  return alarmAtLeastOnce(
+    scope,
+    'CredentialsRefusedAlarm',
+    "mParticle refused a customer's Events API key and secret (401 or 403): that customer's uploads wait, the others go on. " +
       'The contributor names the customer. Store the right key (npm run feed -- customers add <customer> …), then resume their uploads (docs/feeds.md).',
-    metric: new cloudwatch.MathExpression({ expression: query, period: Duration.minutes(5), usingMetrics: {} }),
-    threshold: 1,
-    evaluationPeriods: 1,
-    comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-    treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-  });
-  if (topic) alarm.addAlarmAction(new cloudwatchActions.SnsAction(topic));
-  return alarm;
+    new cloudwatch.MathExpression({ expression: query, period, usingMetrics: {} }),
+    topic,
+  );
 }

@@ -44,7 +44,6 @@ export function createFeedAlarms(
   };
 }
 
-
 /** An alarm on any count in five minutes, notifying the topic when given: every feed alarm is one. */
 function alarmAtLeastOnce(
   scope: Construct,

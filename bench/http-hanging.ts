@@ -1,16 +1,20 @@
 /**
  * The HTTP variant with a partner that never answers (issue 14, part 3): mParticle asks HTTP endpoints to
- * answer within 100 ms. Each round starts a fresh process running the bundled HTTP function behind the local
- * Function URL endpoint (so the first answer pays the container's cold path), and sends it requests one after
+ * answer within 100 ms. Each round starts a fresh process running the HTTP function bundled as deployed (an
+ * ES module whose init awaits its warm-up) behind the local Function URL endpoint, which listens once init has
+ * ended (so the first answer pays the container's first call, not its init), and sends it requests one after
  * another; every call must wait for the in-line deadline, then spill to the queue (fauxqs) with its secret
  * sealed under a KMS data key (a KMS stand-in on loopback, answering in KMS_LATENCY_MS, through the real SDK).
  * Reports p50/p99/max of all answers and of the first answer of each process, and the same for a process
  * whose handler answers 202 at once (same harness, same run): what loopback HTTP, fetch and a fresh process
  * cost on this machine by themselves.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { build } from 'esbuild';
+import { functionBundleOptions } from '../local/function-bundle';
+import { startHttpFunctionProcess } from '../local/http-function-process';
+import { ENTRY_POINTS } from './bundle';
 import { DELIVERY_ENV, PLATFORM_ENV, TOKEN_ENV } from '../lambda/config/environment';
 import { startSqsEmulator } from '../local/sqs-emulator';
 import { customEvents, eventBatch } from '../test/support/factories';
@@ -36,41 +40,21 @@ export interface HttpHangingRow {
 
 /** A GenerateDataKey round trip as seen from Lambda in the key's region (order of magnitude). */
 const KMS_LATENCY_MS = 15;
+const HTTP_ENTRY = ENTRY_POINTS['http']?.entry ?? 'lambda/handlers/http-esm.ts';
 const TOKEN = 'tok_bench_http_hanging';
 
-async function bundleChild(outDir: string): Promise<string> {
-  const file = path.join(outDir, 'http-hanging', 'index.js');
-  await build({
-    entryPoints: [path.join(__dirname, 'http-hanging-child.ts')],
-    outfile: file,
-    bundle: true,
-    minify: true,
-    platform: 'node',
-    target: 'node24',
-    mainFields: ['module', 'main'],
-    format: 'cjs',
-    external: ['@aws-sdk/*'],
-    logLevel: 'error',
-  });
-  return file;
-}
-
-/** Starts the child and resolves with its endpoint URL (its first stdout line). */
-function startChild(file: string, env: NodeJS.ProcessEnv): Promise<{ child: ChildProcess; url: string }> {
-  return new Promise((resolve, reject) => {
-    // NODE_PATH: the bundle lives under bench/out, the SDK in the repository's node_modules (as /var/runtime in Lambda).
-    const child = spawn(process.execPath, [file], {
-      env: { ...env, NODE_PATH: path.join(__dirname, '..', 'node_modules') },
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    let out = '';
-    child.stdout?.on('data', (chunk: Buffer) => {
-      out += chunk.toString('utf8');
-      const line = out.split('\n')[0];
-      if (out.includes('\n') && line) resolve({ child, url: line.trim() });
-    });
-    child.once('exit', (code) => reject(new Error(`http-hanging child exited with ${code}`)));
-  });
+/** The HTTP function bundled as the construct bundles it, and a bare 202 handler beside it. */
+async function bundle(outDir: string): Promise<{ http: string; bare: string }> {
+  const dir = path.join(outDir, 'http-hanging');
+  const http = path.join(dir, 'function', 'index.mjs');
+  const bare = path.join(dir, 'bare', 'index.mjs');
+  await build(functionBundleOptions(HTTP_ENTRY, http, { bundleAwsSdk: false, esModule: true }));
+  mkdirSync(path.dirname(bare), { recursive: true });
+  writeFileSync(
+    bare,
+    "export const handler = async () => ({ statusCode: 202, headers: { 'content-type': 'application/json' }, body: '{}' });\n",
+  );
+  return { http, bare };
 }
 
 function row(
@@ -97,7 +81,7 @@ export async function runHttpHangingBench(
 ): Promise<HttpHangingRow[]> {
   const processes = options.processes ?? 8;
   const requestsEach = options.requestsEach ?? 20;
-  const file = await bundleChild(outDir);
+  const files = await bundle(outDir);
   const partner = await startHangingPartner();
   const kms = await startKmsStandIn({ latencyMs: KMS_LATENCY_MS });
   const sqs = await startSqsEmulator();
@@ -112,18 +96,18 @@ export async function runHttpHangingBench(
   };
   const body = JSON.stringify(eventBatch(customEvents(100)));
   const measure = async (
-    childEnv: NodeJS.ProcessEnv,
+    bundleFile: string,
     handler: HttpHangingRow['handler'],
     label: string,
   ): Promise<HttpHangingRow[]> => {
     const all: { ms: number; status: number }[] = [];
     const first: { ms: number; status: number }[] = [];
     for (let p = 0; p < processes; p += 1) {
-      const { child, url } = await startChild(file, childEnv);
+      const fn = await startHttpFunctionProcess({ bundle: bundleFile, env, outDir: path.join(outDir, 'http-hanging') });
       try {
         for (let i = 0; i < requestsEach; i += 1) {
           const started = performance.now();
-          const response = await fetch(`${url}/firehose`, {
+          const response = await fetch(`${fn.url}/firehose`, {
             method: 'POST',
             headers: { 'content-type': 'application/json', authorization: `Token ${TOKEN}` },
             body,
@@ -134,8 +118,7 @@ export async function runHttpHangingBench(
           if (i === 0) first.push(sample);
         }
       } finally {
-        child.removeAllListeners('exit');
-        child.kill();
+        await fn.stop();
       }
     }
     return [
@@ -144,8 +127,8 @@ export async function runHttpHangingBench(
     ];
   };
   try {
-    const bareRows = await measure({ ...env, BENCH_BARE: 'true' }, 'bare', 'bare 202 handler (baseline)');
-    return [...(await measure(env, 'function', 'HTTP function, partner never answers')), ...bareRows];
+    const bareRows = await measure(files.bare, 'bare', 'bare 202 handler (baseline)');
+    return [...(await measure(files.http, 'function', 'HTTP function, partner never answers')), ...bareRows];
   } finally {
     await partner.stop();
     await kms.stop();

@@ -20,6 +20,10 @@ export interface HandlerSettings {
 
 export interface FirehoseHandlerOptions {
   readonly handler: keyof HandlerEntries;
+  /** The entry file in lambda/handlers/ when the user gives none; @default `<handler>.ts` */
+  readonly entryFile?: string;
+  /** Bundle as an ES module (lib/kit-function.ts). */
+  readonly esModule?: boolean;
   readonly description: string;
   readonly timeout: Duration;
   readonly environment: Record<string, string>;
@@ -41,7 +45,7 @@ export function createFirehoseHandler(
   const { fn, logGroup } = createKitFunction(scope, id, {
     entry:
       settings.handlerEntries[options.handler] ??
-      path.join(PROJECT_ROOT, 'lambda', 'handlers', `${options.handler}.ts`),
+      path.join(PROJECT_ROOT, 'lambda', 'handlers', options.entryFile ?? `${options.handler}.ts`),
     // mParticle's recommendation (docs/firehose-protocol.md, "Deployment"): memory buys CPU, which cuts latency. The worker
     // keeps the same size so both behave alike under load.
     defaults: {
@@ -56,6 +60,7 @@ export function createFirehoseHandler(
     roleDescription: `Execution role of the ${id} function`,
     bundleAwsSdk: options.bundleAwsSdk,
     ...(options.runtimeLoop === true ? { runtimeLoop: true } : {}),
+    ...(options.esModule === true ? { esModule: true } : {}),
     // The functions mParticle waits on; the worker's latency nobody sees.
     ...(options.handler === 'worker' ? {} : { recommendedMinMemoryMb: FUNCTION_DEFAULTS.memoryMb }),
   });

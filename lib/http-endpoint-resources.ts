@@ -37,6 +37,9 @@ export function createHttpEndpoint(scope: Construct, options: HttpEndpointOption
   const tokenSecret = createFirehoseTokenSecret(scope);
   const { fn, logGroup } = createFirehoseHandler(scope, 'Http', options.handlerSettings, {
     handler: 'http',
+    // An ES module whose init waits for the warm-up: the first request of a container then does not.
+    entryFile: 'http-esm.ts',
+    esModule: true,
     description: 'mParticle Firehose HTTP endpoint (Function URL): same messages as the ingress function',
     timeout: FUNCTION_DEFAULTS.httpTimeout,
     environment: {

@@ -12,7 +12,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { ConstructPropsError } from './errors';
 import { mergeDefined } from './merge-props';
-import { ESBUILD_TARGET } from './node-runtime';
+import { ES_MODULE_REQUIRE_BANNER, ESBUILD_TARGET } from './node-runtime';
 import { runtimeLoopCommandHooks } from './runtime-loop-bundling';
 import { FUNCTION_DEFAULTS } from './function-defaults';
 
@@ -59,6 +59,11 @@ export interface KitFunctionOptions {
   readonly bundleAwsSdk: boolean;
   /** Ship the runtime loop and its exec wrapper in the bundle. */
   readonly runtimeLoop?: boolean;
+  /**
+   * Bundle as an ES module (index.mjs), so that the entry's top-level await is part of Lambda's init
+   * (lambda/handlers/http-esm.ts); the bundle defines `require` for the modules it loads at run time.
+   */
+  readonly esModule?: boolean;
   /** Below this memory size a warning annotation is added (a front door mParticle waits on). */
   readonly recommendedMinMemoryMb?: number;
   /** Construct ids; default `<id>Function`, `<id>Role`, `<id>Logs`. */
@@ -78,7 +83,10 @@ export interface KitFunction {
  */
 export function createKitFunction(scope: Construct, id: string, options: KitFunctionOptions): KitFunction {
   const overrides = options.overrides ?? {};
-  checkOverrides(options.propsName, overrides, options.defaults.environment ?? {}, options.runtimeLoop === true);
+  checkOverrides(options.propsName, overrides, options.defaults.environment ?? {}, {
+    runtimeLoop: options.runtimeLoop === true,
+    esModule: options.esModule === true,
+  });
   const ids = options.ids ?? { function: `${id}Function`, role: `${id}Role`, logs: `${id}Logs` };
   const logGroup = new logs.LogGroup(scope, ids.logs, { retention: options.logRetention });
   const role = new iam.Role(scope, ids.role, {
@@ -121,7 +129,8 @@ function kitBundling(options: KitFunctionOptions): BundlingOptions {
     // Stack traces need the mappings, not a second copy of the sources.
     sourcesContent: false,
     target: ESBUILD_TARGET,
-    format: OutputFormat.CJS,
+    format: options.esModule === true ? OutputFormat.ESM : OutputFormat.CJS,
+    ...(options.esModule === true ? { banner: ES_MODULE_REQUIRE_BANNER } : {}),
     bundleAwsSDK: options.bundleAwsSdk,
     // When bundled: the ESM builds ("module") tree-shake to about a quarter less than the CommonJS ones.
     mainFields: ['module', 'main'],
@@ -134,7 +143,7 @@ function checkOverrides(
   propsName: string,
   overrides: Partial<NodejsFunctionProps>,
   kitEnvironment: Record<string, string>,
-  runtimeLoop: boolean,
+  { runtimeLoop, esModule }: { readonly runtimeLoop: boolean; readonly esModule: boolean },
 ): void {
   for (const key of FIXED_PROPS) {
     if (overrides[key] !== undefined) {
@@ -176,6 +185,18 @@ function checkOverrides(
     throw new ConstructPropsError(
       `${propsName}.bundling.format`,
       'must stay cjs: the runtime loop loads the handler as CommonJS from index.js (docs/runtime-loop.md)',
+    );
+  }
+  if (esModule && bundling?.format !== undefined && bundling.format !== OutputFormat.ESM) {
+    throw new ConstructPropsError(
+      `${propsName}.bundling.format`,
+      'must stay esm: the entry awaits its warm-up at the top level, which only an ES module can (lambda/handlers/http-esm.ts)',
+    );
+  }
+  if (esModule && bundling?.banner !== undefined) {
+    throw new ConstructPropsError(
+      `${propsName}.bundling.banner`,
+      "is the kit's: it defines `require` in the ES module bundle, which loads the AWS SDK with it (lib/node-runtime.ts)",
     );
   }
   if (runtimeLoop && bundling?.commandHooks !== undefined) {

@@ -28,11 +28,10 @@ export interface DeliveryParts {
   readonly queue: DeliveryQueue;
   readonly box: SecretBox;
   /**
-   * Readies a spill before the first one (the HTTP function, at init): loads the SQS module and builds its
-   * client, and fetches the sealing data key (one GenerateDataKey with KMS), the same cached promises a spill
-   * awaits. Rejects if either failed (a failed data-key request is not cached: the first spill asks again).
-   * It sends nothing to SQS: a GetQueueAttributes at init made first answers slower in bench/http-hanging.ts
-   * (its SDK work competes with the first call); readySpill sends it while the first in-line call waits.
+   * Readies a spill before the first one (the HTTP function, during an init that waits for it: see
+   * lambda/handlers/http-esm.ts): loads the SQS module and builds its client, fetches the sealing data key
+   * (one GenerateDataKey with KMS) and sends the queue's first request, the same cached promises a spill
+   * awaits. Rejects if a step failed (a failed step is not cached: the first spill tries again).
    */
   prepare(): Promise<void>;
   /**
@@ -103,7 +102,7 @@ export function createDeliveryParts(config: DeliveryConfig): DeliveryParts {
       // Synchronously, so the SDK modules load inside init, before the runtime hands over the first event.
       sqsApi.loadNow();
       if (config.sealing.kind === 'kms') kmsApi.loadNow();
-      await Promise.all([connect(), keys.dataKey()]);
+      await Promise.all([open(), keys.dataKey()]);
     },
     async readySpill(needs, turn) {
       await sqsApi.loadInSteps(turn);

@@ -5,6 +5,7 @@ import { httpInlineDeadlineMs, startWarmUp } from '../http/warm-up';
 import { createLogger } from '../observability/logger';
 import { createMetrics, ingressMetrics, METRIC_NAMES } from '../observability/metrics';
 import { createIngressFunction } from '../composition/ingress-function';
+import { primeParser } from '../firehose/priming';
 
 /**
  * The function behind the Function URL mParticle POSTs to (the HTTP variant). Everything expensive is built
@@ -36,17 +37,20 @@ const handleHttp = createHttpHandler({
 });
 
 /**
- * What a spill needs (the SQS module and client, the sealing data key) and the tokens, started during init:
- * Lambda runs init with full CPU for up to 10 s, and a CommonJS bundle has no top-level await, so the modules
- * are required synchronously there (create-delivery.ts) and the network steps run on. The handler does not
- * wait for them before it starts: the partner's deadline then runs while they finish, and a call waits only
- * for the step it needs (measured in bench/http-hanging.ts: waiting first adds the rest of the warm-up to the
- * first answer). The Lambda-invoke ingress keeps its init short and readies the spill path while its in-line
- * calls wait for the partner (lambda/delivery/spill-warm-up.ts): its deadline is 100 ms, mParticle's limit 200.
+ * What a spill needs (the SQS module, client and first request, the sealing data key), the tokens and a
+ * first parse (firehose/priming.ts), started
+ * during init. Lambda runs init with full CPU for up to 10 s; a CommonJS bundle has no top-level await, so the
+ * modules are required synchronously here (create-delivery.ts), and the deployed entry, an ES module
+ * (http-esm.ts), awaits the rest before init ends, so the first request does not wait behind it. The
+ * Lambda-invoke ingress keeps its init short and readies the spill path while its in-line calls wait for the
+ * partner (lambda/delivery/spill-warm-up.ts): its deadline is 100 ms, mParticle's limit 200.
  */
-const warmUp = startWarmUp({ spill: () => ingress.prepare(), tokens: () => tokens.current() }, logger);
+const warmUp = startWarmUp(
+  { spill: () => ingress.prepare(), tokens: () => tokens.current(), parser: async () => primeParser() },
+  logger,
+);
 
-/** Settles when init's warm-up has (tests). */
+/** Settles when init's warm-up has (awaited by http-esm.ts, the deployed entry; never rejects). */
 export const warmedUp: Promise<void> = warmUp;
 
 export async function handler(

@@ -35,3 +35,29 @@ export function startWarmUp(steps: Readonly<Record<string, () => Promise<unknown
     }),
   ).then(() => logger.debug('warmed up', { durationMs: Math.round(performance.now() - started) }));
 }
+
+/**
+ * How long the HTTP function's init waits for its warm-up (lambda/handlers/http-esm.ts) before it lets Lambda
+ * hand over the first request anyway. Lambda allows init 10 s; a warm-up this slow means KMS, SQS or Secrets
+ * Manager is failing, and the first call that needs the step tries it again and reports its own error.
+ */
+export const INIT_WARM_UP_LIMIT_MS = 3_000;
+
+/** Settles when `warmUp` does or after `limitMs`, whichever comes first; never rejects, and holds no timer after. */
+export async function waitAtMost(warmUp: Promise<unknown>, limitMs: number): Promise<'warm' | 'limit reached'> {
+  let timer: NodeJS.Timeout | undefined;
+  const limit = new Promise<'limit reached'>((resolve) => {
+    timer = setTimeout(() => resolve('limit reached'), limitMs);
+  });
+  try {
+    return await Promise.race([
+      warmUp.then(
+        () => 'warm' as const,
+        () => 'warm' as const,
+      ),
+      limit,
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { RUNTIME_LOOP_FILES } from '../../lambda/runtime-loop/files';
+import { ES_MODULE_REQUIRE_BANNER } from '../../lib/node-runtime';
 import { handlerExists, logicalIdOf, TEST_PARTNER_API_URL, synthApp } from './support/synth';
 import { propertiesOf } from './support/template-queries';
 
@@ -39,10 +40,12 @@ describe('bundling with the local esbuild', () => {
         for (const [name, fn] of Object.entries(functions)) {
           const code = propertiesOf(template, logicalIdOf(stack, fn))['Code'] as { S3Key: string };
           const assetDir = path.join(synthesized.assembly.directory, `asset.${code.S3Key.replace(/\.zip$/, '')}`);
-          const bundle = path.join(assetDir, 'index.js');
+          // The HTTP function is an ES module, so that its init can await its warm-up (lambda/handlers/http-esm.ts).
+          const bundle = path.join(assetDir, name === 'http' ? 'index.mjs' : 'index.js');
           expect(fs.existsSync(bundle), `${name}: ${bundle}`).toBe(true);
           expect(fs.existsSync(`${bundle}.map`), `${name}: source map`).toBe(true);
           sizes[name] = fs.statSync(bundle).size;
+          if (name === 'http') expect(fs.readFileSync(bundle, 'utf8').startsWith(ES_MODULE_REQUIRE_BANNER)).toBe(true);
           if (name === 'ingress') {
             // The runtime loop beside the handler, and the wrapper Lambda runs directly (its run bit set).
             const wrapper = fs.statSync(path.join(assetDir, RUNTIME_LOOP_FILES.wrapper));

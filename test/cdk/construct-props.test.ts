@@ -1,6 +1,7 @@
 import { App, Duration, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { describe, expect, it } from 'vitest';
 import { DELIVERY_DEFAULTS } from '../../lambda/delivery/defaults';
@@ -302,6 +303,16 @@ describe('FirehoseIntegration props, merged over the defaults', () => {
         },
       },
       'ingressFunctionProps.bundling.commandHooks',
+    ],
+    [
+      'a CommonJS HTTP function (its init awaits its warm-up at the top level)',
+      { enableHttpEndpoint: true, httpFunctionProps: { bundling: { format: OutputFormat.CJS } } },
+      'httpFunctionProps.bundling.format',
+    ],
+    [
+      'a banner in place of the one defining `require` in the HTTP function’s ES module',
+      { enableHttpEndpoint: true, httpFunctionProps: { bundling: { banner: '/* mine */' } } },
+      'httpFunctionProps.bundling.banner',
     ],
     [
       'a kit variable',

@@ -14,6 +14,9 @@ import { SystemLog, type ActivityListener } from './system-log';
 import { startWorkerRunner } from './worker-runner';
 import { DELIVERY_INFRASTRUCTURE } from '../lambda/delivery/infrastructure';
 
+/** Partner requests the stand-in keeps for the status page and the tests: bounded, as `npm start` runs for hours. */
+const PARTNER_REQUESTS_KEPT = 2_000;
+
 /**
  * The whole system on one machine, as `npm start` runs it: a Lambda Invoke API endpoint running the
  * ingress and worker handlers, the SQS emulator with the stack's queues, the worker polling them, a local
@@ -86,7 +89,9 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
       log.activity(`${refusal.service}: refused as AWS would (${refusal.code}): ${refusal.message}`),
     ...(options.queueMessageMaxBytes === undefined ? {} : { maxMessageBytes: options.queueMessageMaxBytes }),
   });
-  const partner = options.partnerApiUrl ? undefined : await startPartnerServer({ port: options.partnerPort, host });
+  const partner = options.partnerApiUrl
+    ? undefined
+    : await startPartnerServer({ port: options.partnerPort, host, keepLast: PARTNER_REQUESTS_KEPT });
   const partnerUrl = options.partnerApiUrl ?? (partner as PartnerServer).url;
   const secretsManager = await startSecretsManagerStandIn({ port: options.secretsManagerPort ?? 0 });
   const eventsApi = await startFakeEventsApi({

@@ -32,17 +32,33 @@ export type FaultScript = (request: ReceivedRequest) => Fault | undefined;
 
 export interface PartnerServer {
   readonly url: string;
-  /** Every request received, faulted ones included. */
+  /** Every request received, faulted ones included (the newest `keepLast` at least, oldest first). */
   readonly received: ReceivedRequest[];
-  /** Requests answered 2xx. */
+  /** Requests answered 2xx (the newest `keepLast` at least). */
   readonly accepted: ReceivedRequest[];
   setFaults(script: FaultScript | undefined): void;
   stop(): Promise<void>;
 }
 
-export async function startPartnerServer(options: { port?: number; host?: string } = {}): Promise<PartnerServer> {
+export interface PartnerServerOptions {
+  readonly port?: number;
+  readonly host?: string;
+  /**
+   * How many requests `received` and `accepted` keep at least: `npm start` runs for hours, and every body
+   * kept would stay in memory. Older ones are dropped in blocks of `keepLast`. @default all (tests count them)
+   */
+  readonly keepLast?: number;
+}
+
+export async function startPartnerServer(options: PartnerServerOptions = {}): Promise<PartnerServer> {
   const received: ReceivedRequest[] = [];
   const accepted: ReceivedRequest[] = [];
+  const keepLast = options.keepLast ?? Number.POSITIVE_INFINITY;
+  const remember = (list: ReceivedRequest[], request: ReceivedRequest): void => {
+    list.push(request);
+    // Dropping a block at a time keeps each push O(1) on average.
+    if (list.length >= 2 * keepLast) list.splice(0, list.length - keepLast);
+  };
   let script: FaultScript | undefined;
 
   const server = http.createServer((req, res) => {
@@ -57,10 +73,10 @@ export async function startPartnerServer(options: { port?: number; host?: string
         bodyText: Buffer.concat(chunks).toString('utf8'),
         at: Date.now(),
       };
-      received.push(request);
+      remember(received, request);
       const fault = script?.(request);
       const ok = (): void => {
-        accepted.push(request);
+        remember(accepted, request);
         request.answered = 200;
         res.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}');
       };

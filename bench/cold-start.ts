@@ -2,6 +2,8 @@
  * Cold start as Lambda sees it: a fresh process is started against a Runtime API stand-in with one invocation
  * waiting, and the clock stops when its response is posted. Three kinds of sandbox, interleaved run by run:
  * - empty: an empty handler under a managed-runtime stand-in (bench/managed-runtime-stand-in.mjs), the baseline;
+ * - empty with the built-ins: the same handler requiring the Node built-ins the ingress bundle requires
+ *   (node:https, node:crypto, …), what loading them costs by itself (not a target: it explains the ratio);
  * - managed: the bundled ingress under that same stand-in (what the ingress cost before the runtime loop);
  * - ingress: the bundled ingress through the exec wrapper and the kit's runtime loop, as the construct ships it;
  * - delivering: the same with delivery configured (fauxqs, a partner stand-in answering at once, a local sealing
@@ -12,7 +14,7 @@
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { build } from 'esbuild';
-import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { RUNTIME_LOOP_FILES } from '../lambda/runtime-loop/files';
 import { localFunctionEnv, useLocalAwsCredentials } from '../local/local-function-env';
@@ -45,6 +47,10 @@ export interface ColdStartResult {
   readonly ingressMs: number;
   /** ingressMs / emptyMs. */
   readonly ratio: number;
+  /** The empty handler requiring the Node built-ins the ingress bundle requires (median ms). */
+  readonly emptyWithBuiltinsMs: number;
+  /** Those built-ins, in the order the bundle first requires them. */
+  readonly builtins: readonly string[];
   /** The bundled ingress under the managed-runtime stand-in, without the wrapper (median ms). */
   readonly managedIngressMs: number;
   /** What the wrapper and loop add: ingressMs − managedIngressMs. */
@@ -99,6 +105,11 @@ export async function bundleWithoutWarmUp(outDir: string): Promise<string> {
   return root;
 }
 
+/** The `node:` modules a CommonJS bundle requires, each once, in the order of their first `require`. */
+export function builtinsRequiredBy(bundle: string): string[] {
+  return [...new Set([...bundle.matchAll(/require\("(node:[a-z_/]+)"\)/g)].map((match) => match[1] as string))];
+}
+
 async function measure(api: RuntimeApiStandIn, start: () => ReturnType<typeof spawn>): Promise<Run> {
   const started = performance.now();
   let polledAt = 0;
@@ -123,6 +134,13 @@ export async function runColdStartBench(ingressBundle: string, outDir: string, r
   mkdirSync(emptyRoot, { recursive: true });
   writeFileSync(path.join(emptyRoot, 'index.js'), 'exports.handler = async () => ({ ok: true });\n');
   const ingressRoot = path.dirname(path.resolve(ingressBundle));
+  const builtins = builtinsRequiredBy(readFileSync(ingressBundle, 'utf8'));
+  const builtinsRoot = path.resolve(outDir, 'empty-handler-with-builtins');
+  mkdirSync(builtinsRoot, { recursive: true });
+  writeFileSync(
+    path.join(builtinsRoot, 'index.js'),
+    `${builtins.map((name) => `require(${JSON.stringify(name)});`).join('\n')}\nexports.handler = async () => ({ ok: true });\n`,
+  );
   const underManaged = (taskRoot: string, address: string) =>
     spawn(process.execPath, [...MANAGED_RUNTIME_ARGS.slice(0, -1), MANAGED_STAND_IN], {
       env: {
@@ -149,6 +167,7 @@ export async function runColdStartBench(ingressBundle: string, outDir: string, r
   const wrapped: number[] = [];
 
   const empty: Run[] = [];
+  const emptyWithBuiltins: Run[] = [];
   const managed: Run[] = [];
   const ingress: Run[] = [];
   const delivering: Run[] = [];
@@ -164,6 +183,7 @@ export async function runColdStartBench(ingressBundle: string, outDir: string, r
       const api = await startRuntimeApiStandIn();
       try {
         empty.push(await measure(api, () => underManaged(emptyRoot, api.address)));
+        emptyWithBuiltins.push(await measure(api, () => underManaged(builtinsRoot, api.address)));
         managed.push(await measure(api, () => underManaged(ingressRoot, api.address)));
         ingress.push(
           await measure(api, () =>
@@ -203,6 +223,8 @@ export async function runColdStartBench(ingressBundle: string, outDir: string, r
     emptyMs,
     ingressMs,
     ratio: ingressMs / emptyMs,
+    emptyWithBuiltinsMs: median(emptyWithBuiltins.map((r) => r.totalMs)),
+    builtins,
     managedIngressMs,
     wrapperMs: ingressMs - managedIngressMs,
     wrapperShellMs: median(wrapped) - median(direct),

@@ -87,6 +87,7 @@ async function main(): Promise<void> {
       Object.entries(bundles).map(([name, b]) => [`${name} bundle`, { value: (b.bytes / 1024).toFixed(1) }]),
     ),
     'empty handler': { value: coldStart.emptyMs.toFixed(1) },
+    [`empty handler requiring ${coldStart.builtins.join(', ')}`]: { value: coldStart.emptyWithBuiltinsMs.toFixed(1) },
     'ingress (managed runtime)': { value: coldStart.managedIngressMs.toFixed(1) },
     'ingress (wrapper + loop)': { value: coldStart.ingressMs.toFixed(1) },
     'ingress delivering its first call in-line': { value: coldStart.deliveringMs.toFixed(1) },

@@ -1,6 +1,7 @@
 import { mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DELIVERY_ENV, PLATFORM_ENV, TOKEN_ENV } from '../../lambda/config/environment';
@@ -9,6 +10,7 @@ import { functionBundleOptions } from '../../local/function-bundle';
 import { type HttpFunctionProcess, startHttpFunctionProcess } from '../../local/http-function-process';
 import { emulatorDeliveryEnv } from '../../local/local-function-env';
 import { startSqsEmulator, type SqsEmulator } from '../../local/sqs-emulator';
+import { type SecretsManagerStandIn, startSecretsManagerStandIn } from '../../local/secrets-manager-stand-in';
 import { customEvents, eventBatch } from '../support/factories';
 import { startHangingPartner } from '../support/hanging-partner';
 import { startKmsStandIn, type KmsStandIn } from '../support/kms-stand-in';
@@ -17,16 +19,19 @@ import { LAMBDA_LIKE_ENV, TEST_KMS_KEY_ARN } from '../support/lambda-env';
 /**
  * The HTTP function as deployed (lambda/handlers/http-esm.ts bundled as the construct bundles it: an ES module
  * with the `require` banner) run in its own process as Lambda runs it: the module is imported, which awaits
- * its top-level await (init), and only then is a request handed over. KMS answers after KMS_LATENCY_MS, far
+ * its top-level await (init), and only then is a request handed over. Its token is in Secrets Manager (a
+ * stand-in), as deployed. KMS answers after KMS_LATENCY_MS, far
  * longer than the module takes to load: an init that did not wait for its warm-up would listen long before.
  */
 const KMS_LATENCY_MS = 1_500;
 const TOKEN = 'tok_esm_entry_test';
 const SESSION_ID = '4957918240501247982';
+const LOCAL_SDK = { region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } };
 
 let dir: string;
 let bundle: string;
 let sqs: SqsEmulator;
+let secrets: SecretsManagerStandIn;
 let kms: KmsStandIn;
 let partner: Awaited<ReturnType<typeof startHangingPartner>>;
 let fn: HttpFunctionProcess;
@@ -45,6 +50,11 @@ beforeAll(async () => {
     }),
   );
   sqs = await startSqsEmulator();
+  // The token in Secrets Manager, as deployed: the ES module imports that SDK client at run time.
+  secrets = await startSecretsManagerStandIn();
+  const created = await new SecretsManagerClient({ ...LOCAL_SDK, endpoint: secrets.endpoint }).send(
+    new CreateSecretCommand({ Name: 'firehose-token', SecretString: TOKEN }),
+  );
   kms = await startKmsStandIn({ latencyMs: KMS_LATENCY_MS });
   partner = await startHangingPartner();
   const started = performance.now();
@@ -52,13 +62,13 @@ beforeAll(async () => {
     bundle,
     outDir: dir,
     env: {
-      PATH: process.env['PATH'],
       ...LAMBDA_LIKE_ENV,
       [PLATFORM_ENV.lambdaFunctionName]: 'firehose-http-esm-test',
       ...emulatorDeliveryEnv(sqs, partner.url),
       [DELIVERY_ENV.sealingKeyId]: TEST_KMS_KEY_ARN,
       [PLATFORM_ENV.kmsEndpoint]: kms.url,
-      [TOKEN_ENV.tokens]: TOKEN,
+      [TOKEN_ENV.secretArn]: created.ARN ?? '',
+      AWS_ENDPOINT_URL_SECRETS_MANAGER: secrets.endpoint,
     },
   });
   initMs = performance.now() - started;
@@ -70,6 +80,7 @@ afterAll(async () => {
   await partner?.stop();
   await kms?.stop();
   await sqs?.stop();
+  await secrets?.close();
   rmSync(dir, { recursive: true, force: true });
 });
 

@@ -1,7 +1,6 @@
 /**
  * Latency under load through the local Lambda Invoke endpoint (`npm start`'s system), many concurrent
- * callers for a fixed time, the partner answering in 20 ms; one process per caller (the pool's size is the
- * callers' count), as Lambda gives each concurrent call its own container. Baselines in the same run:
+ * callers for a fixed time, the partner answering in 20 ms. Baselines in the same run:
  * - an EMPTY handler through the same Invoke API, process pool and runtime loop (the target's baseline): what
  *   the local stand-in for Lambda costs by itself on this machine, so the ingress row measures the kit;
  * - a bare HTTP server (the partner stand-in answering at once), for reference: the HTTP stack alone.
@@ -81,18 +80,13 @@ async function fire(
 }
 
 /** The empty handler served like `npm start`'s ingress: the Invoke API in front of the same process pool. */
-async function withEmptyHandlerInvokeApi<T>(containers: number, run: (invokeUrl: string) => Promise<T>): Promise<T> {
+async function withEmptyHandlerInvokeApi<T>(run: (invokeUrl: string) => Promise<T>): Promise<T> {
   const taskRoot = localTaskRoot();
   try {
     mkdirSync(taskRoot, { recursive: true });
     writeFileSync(path.join(taskRoot, 'index.js'), EMPTY_HANDLER);
     await bundleRuntimeLoop(taskRoot);
-    const pool = await startLoopIngress({
-      env: { [FUNCTION_ENV.logLevel]: 'ERROR' },
-      log: new SystemLog(),
-      taskRoot,
-      maxContainers: containers,
-    });
+    const pool = await startLoopIngress({ env: { [FUNCTION_ENV.logLevel]: 'ERROR' }, log: new SystemLog(), taskRoot });
     try {
       const api = await startInvokeApi({
         port: 0,
@@ -133,11 +127,10 @@ export async function runLoadBench(options: { connections?: number; seconds?: nu
     return fire(kind, target, url, body, connections, seconds);
   };
 
-  // One process per caller in both pools, as Lambda scales: a caller never waits for another's container.
-  const empty = await withEmptyHandlerInvokeApi(connections, (url) =>
+  const empty = await withEmptyHandlerInvokeApi((url) =>
     warmed('empty-handler', 'empty handler via the same Invoke API and pool (baseline)', url),
   );
-  const kit = await withBaselineAndLocalSystem({}, { ingressContainers: connections }, async ({ bare, system }) => {
+  const kit = await withBaselineAndLocalSystem({}, async ({ bare, system }) => {
     system.partner?.setFaults(() => ({ kind: 'slow', delayMs: 20 }));
     const reference = await fire(
       'bare-server',

@@ -54,8 +54,6 @@ export interface LocalSystemOptions {
   readonly integrationModule?: string;
   /** Both queues' message size limit; the functions chunk to it. @default SQS's 1 MiB */
   readonly queueMessageMaxBytes?: number;
-  /** The ingress's processes at most, one per concurrent invocation (local/loop-ingress.ts). @default 10 */
-  readonly ingressContainers?: number;
 }
 
 export interface LocalSystem {
@@ -112,7 +110,6 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
     log,
     ...(options.reload ? { reload: options.reload } : {}),
     ...(options.integrationModule ? { integrationModule: options.integrationModule } : {}),
-    ...(options.ingressContainers === undefined ? {} : { ingressContainers: options.ingressContainers }),
   });
 
   const functions: LocalFunction[] = [

@@ -15,7 +15,7 @@ const INGRESS_TIMEOUT_MS = 10_000;
 // SILENT last: a function at SILENT shows none of its lines.
 const LEVELS = ['DEBUG', 'INFO', 'WARN', 'ERROR', 'CRITICAL', 'SILENT'];
 const SUMMARY_WAIT_MS = 1_000;
-/** Concurrent invocations the local ingress serves at once by default, one process each (Lambda would scale further). */
+/** Concurrent invocations the local ingress serves at once, one process each (Lambda would scale further). */
 const MAX_CONTAINERS = 10;
 
 type Summary = Parameters<SystemLog['invocation']>[0];
@@ -34,10 +34,7 @@ export async function startLoopIngress(options: {
    * stop: the load bench's empty handler, measured through this same pool.
    */
   readonly taskRoot?: string;
-  /** Processes at most, one per concurrent invocation; calls beyond wait for one. @default MAX_CONTAINERS */
-  readonly maxContainers?: number;
 }): Promise<LoopIngress> {
-  const maxContainers = options.maxContainers ?? MAX_CONTAINERS;
   const taskRoot =
     options.taskRoot ??
     (await bundleIngressWithLoop(
@@ -66,7 +63,7 @@ export async function startLoopIngress(options: {
   };
 
   // Lambda runs one invocation per container at a time and starts more containers for concurrent calls:
-  // so does this pool, up to maxContainers (the first started now, the others on demand, then kept warm).
+  // so does this pool, up to MAX_CONTAINERS (the first started now, the others on demand, then kept warm).
   const start = (): Promise<LoopFunction> =>
     startLoopFunction({ taskRoot, env: { ...options.env, [FUNCTION_ENV.logLevel]: 'INFO' }, onLine });
   const containers: Promise<LoopFunction>[] = [start()];
@@ -75,7 +72,7 @@ export async function startLoopIngress(options: {
   const acquire = async (): Promise<LoopFunction> => {
     const ready = idle.pop();
     if (ready) return ready;
-    if (containers.length < maxContainers) {
+    if (containers.length < MAX_CONTAINERS) {
       const started = start();
       containers.push(started);
       return started;

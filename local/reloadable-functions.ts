@@ -31,8 +31,6 @@ export async function startReloadableFunctions(options: {
   readonly reload?: ReloadOptions;
   /** A module exporting `integration`, run instead of lambda/integration (LOCAL_ENV.localIntegrationModule, tests). */
   readonly integrationModule?: string;
-  /** The ingress pool's processes at most (local/loop-ingress.ts). */
-  readonly ingressContainers?: number;
 }): Promise<ReloadableFunctions> {
   const { env, log, reload, integrationModule } = options;
   const source = reload ? codeSource(reload.lambdaFolder, integrationModule) : undefined;
@@ -53,7 +51,6 @@ export async function startReloadableFunctions(options: {
       env,
       log,
       ...(integrationModule ? { integrationModule } : {}),
-      ...(options.ingressContainers === undefined ? {} : { maxContainers: options.ingressContainers }),
     });
   // Every entry point calls through `current` / `loop`, so a reload swaps the code under running servers.
   let current = build();

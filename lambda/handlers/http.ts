@@ -38,9 +38,8 @@ const handleHttp = createHttpHandler({
 
 /**
  * What a spill needs (the SQS module, client and first request, the sealing data key), the tokens and a
- * first parse (firehose/priming.ts), started
- * during init. Lambda runs init with full CPU for up to 10 s; a CommonJS bundle has no top-level await, so the
- * modules are required synchronously here (create-delivery.ts), and the deployed entry, an ES module
+ * first parse (firehose/priming.ts), started during init. Lambda runs init with full CPU for up to 10 s; the
+ * SDK modules are required synchronously here (create-delivery.ts), and the deployed entry, an ES module
  * (http-esm.ts), awaits the rest before init ends, so the first request does not wait behind it. The
  * Lambda-invoke ingress keeps its init short and readies the spill path while its in-line calls wait for the
  * partner (lambda/delivery/spill-warm-up.ts): its deadline is 100 ms, mParticle's limit 200.

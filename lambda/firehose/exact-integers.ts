@@ -17,10 +17,9 @@
  *    just keys; a subtree the schema later skips (an unknown event type) is read like any other.
  * 3. Integer tokens beyond 2^53 (and those too large for a double) become `bigint` in the tree. Any other
  *    token that prints differently keeps its double (mappings can compute with it), and its place is noted
- *    so the writer (json.ts) writes the token itself while the value is still where the reader put it.
+ *    with `JSON.rawJSON(token)`, so the writer (json.ts) writes the token itself while the value is still
+ *    where the reader put it.
  */
-
-import { randomBytes } from 'node:crypto';
 
 export type Key = string | number;
 
@@ -30,8 +29,21 @@ export interface ExactPlaces {
   readonly keys: Key[];
   /** The value the reader left at `holders[i][keys[i]]`: a `bigint`, or the double of a token kept as text. */
   readonly values: (number | bigint)[];
-  /** `NUMBER_MARK` + the token, ready to swap in. */
-  readonly marks: string[];
+  /** `JSON.rawJSON(token)`, ready to swap in: JSON.stringify writes it as the token itself. */
+  readonly raws: RawJson[];
+}
+
+/** What `JSON.rawJSON` makes: JSON.stringify writes `rawJSON` as it is (the token, never quoted). */
+export interface RawJson {
+  readonly rawJSON: string;
+}
+
+const nativeRawJson = (JSON as { rawJSON?: (text: string) => RawJson }).rawJSON;
+
+/** `JSON.rawJSON(token)` for a number token (native since Node 21; the kit needs Node 22 or later). */
+export function rawJson(token: string): RawJson {
+  if (nativeRawJson === undefined) throw new Error('exact numbers need Node 22 or later (JSON.rawJSON)');
+  return nativeRawJson(token);
 }
 
 /** The outcome of reading a document's numbers: the root (a `bigint` when the whole text is one) and places. */
@@ -41,13 +53,6 @@ export interface ExactReading {
   /** Set when the whole document is one number token that prints differently from its double. */
   readonly rootToken?: string;
 }
-
-/**
- * Stands for a number token in JSON.stringify output until the token replaces it (json.ts). A per-process
- * value nobody can guess, so no string in the data can pass for it; ASCII only, since one non-Latin-1
- * character would make V8 build the whole output as a two-byte string.
- */
-export const NUMBER_MARK = `~num~${randomBytes(12).toString('base64url')}~`;
 
 const MAX_SAFE = Number.MAX_SAFE_INTEGER;
 
@@ -128,14 +133,14 @@ class Scanner {
   /** Slots 1..resolved of `containers` hold the parsed containers on the current path. */
   private resolved = 0;
   /** The places, in document order, filled as tokens are placed (a cancelled one is emptied). */
-  private readonly places: ExactPlaces = { holders: [], keys: [], values: [], marks: [] };
+  private readonly places: ExactPlaces = { holders: [], keys: [], values: [], raws: [] };
   /** The double JSON.parse left at each place, put back if a repeated key cancels the place. */
   private readonly originals: unknown[] = [];
   private rootToken: string | undefined;
-  /** Distinct big integer tokens of this document → their index in `bigValues` and `bigMarks`. */
+  /** Distinct big integer tokens of this document → their index in `bigValues` and `bigRaws`. */
   private bigints: Map<string, number> | undefined;
   private readonly bigValues: bigint[] = [];
-  private readonly bigMarks: string[] = [];
+  private readonly bigRaws: RawJson[] = [];
   private lastKey = '';
 
   constructor(
@@ -269,16 +274,16 @@ class Scanner {
     const token = text.slice(start, p);
     if (!point && !exponent && beyondSafe(text, intStart, intEnd)) {
       const i = this.bigint(token);
-      this.record(d, start, this.bigValues[i] as bigint, this.bigMarks[i] as string);
+      this.record(d, start, this.bigValues[i] as bigint, this.bigRaws[i] as RawJson);
     } else {
       const value = Number(token);
       // `-0`, or a decimal whose double prints otherwise: the double stays, the token is written.
-      if (String(value) !== token) this.record(d, start, value, NUMBER_MARK + token);
+      if (String(value) !== token) this.record(d, start, value, rawJson(token));
     }
     return p;
   }
 
-  /** `BigInt(token)` and its mark, once per distinct token: a batch repeats its session ids, BigInt is slow. */
+  /** `BigInt(token)` and its raw JSON, once per distinct token: a batch repeats its session ids, BigInt is slow. */
   private bigint(token: string): number {
     let cache = this.bigints;
     if (cache === undefined) this.bigints = cache = new Map();
@@ -286,16 +291,16 @@ class Scanner {
     if (i === undefined) {
       i = this.bigValues.length;
       this.bigValues.push(BigInt(token));
-      this.bigMarks.push(NUMBER_MARK + token);
+      this.bigRaws.push(rawJson(token));
       cache.set(token, i);
     }
     return i;
   }
 
-  /** Places the token at `at` (`mark` holds it) as the value of the current member of the container at depth `d`. */
-  private record(d: number, at: number, exact: number | bigint, mark: string): void {
+  /** Places the token at `at` (`raw` holds it) as the value of the current member of the container at depth `d`. */
+  private record(d: number, at: number, exact: number | bigint, raw: RawJson): void {
     if (d === 0) {
-      this.rootToken = mark.slice(NUMBER_MARK.length);
+      this.rootToken = raw.rawJSON;
       if (typeof exact === 'bigint') this.rootValue = exact;
       return;
     }
@@ -312,7 +317,7 @@ class Scanner {
     places.holders.push(holder);
     places.keys.push(key);
     places.values.push(exact);
-    places.marks.push(mark);
+    places.raws.push(raw);
     this.originals.push(current);
     for (let f = d; f >= 1 && recorded[f] === 0; f--) {
       recorded[f] = 1;

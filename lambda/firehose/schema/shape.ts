@@ -1,4 +1,4 @@
-import { NUMBER_MARK, type ExactPlaces, type Key } from '../exact-integers';
+import type { ExactPlaces, Key, RawJson } from '../exact-integers';
 
 /**
  * A small validator for the Firehose model that checks in place instead of copying (a 1,000-event batch
@@ -47,7 +47,7 @@ function indexPlaces(places: ExactPlaces): Map<object, Map<Key, string>> {
     const holder = places.holders[i] as object;
     let keys = index.get(holder);
     if (keys === undefined) index.set(holder, (keys = new Map()));
-    keys.set(places.keys[i] as Key, (places.marks[i] as string).slice(NUMBER_MARK.length));
+    keys.set(places.keys[i] as Key, (places.raws[i] as RawJson).rawJSON);
   }
   return index;
 }

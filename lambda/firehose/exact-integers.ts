@@ -61,6 +61,9 @@ export function readExactNumbers(text: string, root: unknown): ExactReading {
   return new Scanner(text, root).run();
 }
 
+/** How many distinct big integer tokens of a document are looked for in place before a map is used. */
+const FEW_TOKENS = 8;
+
 /** The largest safe integer's digits: a 16-digit integer token above them is beyond 2^53. */
 const MAX_SAFE_DIGITS = String(MAX_SAFE);
 
@@ -271,11 +274,11 @@ class Scanner {
     // decided without making a string.
     const minusZero = intZero && start < intStart && !point && !exponent;
     if (digits <= 15 && !exponent && !trailingZero && !tiny && !minusZero) return p;
-    const token = text.slice(start, p);
     if (!point && !exponent && beyondSafe(text, intStart, intEnd)) {
-      const i = this.bigint(token);
+      const i = this.bigint(start, p);
       this.record(d, start, this.bigValues[i] as bigint, this.bigRaws[i] as RawJson);
     } else {
+      const token = text.slice(start, p);
       const value = Number(token);
       // `-0`, or a decimal whose double prints otherwise: the double stays, the token is written.
       if (String(value) !== token) this.record(d, start, value, rawJson(token));
@@ -283,15 +286,28 @@ class Scanner {
     return p;
   }
 
-  /** `BigInt(token)` and its raw JSON, once per distinct token: a batch repeats its session ids, BigInt is slow. */
-  private bigint(token: string): number {
+  /**
+   * `BigInt(token)` and its raw JSON for the token from `start` to `end`, once per distinct token: a batch
+   * repeats its session ids, BigInt is slow. Its index in `bigValues` and `bigRaws`.
+   */
+  private bigint(start: number, end: number): number {
+    const text = this.text;
+    const length = end - start;
+    const raws = this.bigRaws;
+    // The first few distinct tokens (a batch's few sessions) compared in place: no string cut, none hashed.
+    const known = Math.min(raws.length, FEW_TOKENS);
+    for (let i = 0; i < known; i++) {
+      const token = (raws[i] as RawJson).rawJSON;
+      if (token.length === length && textAt(text, start, token)) return i;
+    }
+    const token = text.slice(start, end);
     let cache = this.bigints;
     if (cache === undefined) this.bigints = cache = new Map();
     let i = cache.get(token);
     if (i === undefined) {
-      i = this.bigValues.length;
+      i = raws.length;
       this.bigValues.push(BigInt(token));
-      this.bigRaws.push(rawJson(token));
+      raws.push(rawJson(token));
       cache.set(token, i);
     }
     return i;
@@ -365,7 +381,7 @@ class Scanner {
     if (
       text.charCodeAt(before) === 34 &&
       text.charCodeAt(before - 1) !== 92 &&
-      text.startsWith(last, before + 1) &&
+      textAt(text, before + 1, last) &&
       last !== ''
     ) {
       return last;
@@ -382,7 +398,7 @@ class Scanner {
     // The same key as last time (`session_id` in event after event): the same string, which V8 has
     // already hashed, so placing the value is a fast property access.
     const last = this.lastKey;
-    if (last.length === close - open - 1 && text.startsWith(last, open + 1)) return last;
+    if (last.length === close - open - 1 && textAt(text, open + 1, last)) return last;
     // Looked for within the key only: a search of the rest of the text would cost a pass per key.
     for (let p = open + 1; p < close; p++) {
       if (text.charCodeAt(p) === 92) return interned(JSON.parse(text.slice(open, close + 1)) as string);
@@ -424,7 +440,7 @@ class Scanner {
     const key = escaped ? this.keyText(open, close) : undefined;
     for (let i = firstMember[d] as number; i < memberCount; i++) {
       const member = memberKeys[i] as string;
-      const same = key === undefined ? member.length === length && text.startsWith(member, open + 1) : member === key;
+      const same = key === undefined ? member.length === length && textAt(text, open + 1, member) : member === key;
       if (!same || (memberFrom[i] as number) < 0) continue;
       this.cancel(memberFrom[i] as number, memberTo[i] as number);
       memberFrom[i] = -1;
@@ -467,6 +483,15 @@ function interned(key: string): string {
     internedKeys.set(known, known);
   }
   return known;
+}
+
+/**
+ * `text.startsWith(s, at)`, compared a character at a time: the native call costs more than the few
+ * characters these comparisons read (most differ in the first one).
+ */
+function textAt(text: string, at: number, s: string): boolean {
+  for (let i = 0; i < s.length; i++) if (text.charCodeAt(at + i) !== s.charCodeAt(i)) return false;
+  return true;
 }
 
 /** How many backslashes immediately precede position `p`. */

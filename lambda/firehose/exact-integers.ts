@@ -52,6 +52,11 @@ export interface ExactReading {
   readonly places: ExactPlaces;
   /** Set when the whole document is one number token that prints differently from its double. */
   readonly rootToken?: string;
+  /**
+   * Where each list that is a member of the root object is written (start, end): the text sent for it,
+   * which the writer can copy (json.ts, `asSent`). A list a repeated key replaced has the last one's text.
+   */
+  readonly listTexts: ReadonlyMap<object, readonly [number, number]>;
 }
 
 const MAX_SAFE = Number.MAX_SAFE_INTEGER;
@@ -140,6 +145,7 @@ class Scanner {
   /** The double JSON.parse left at each place, put back if a repeated key cancels the place. */
   private readonly originals: unknown[] = [];
   private rootToken: string | undefined;
+  private readonly listTexts = new Map<object, readonly [number, number]>();
   /** Distinct big integer tokens of this document → their index in `bigValues` and `bigRaws`. */
   private bigints: Map<string, number> | undefined;
   private readonly bigValues: bigint[] = [];
@@ -161,10 +167,10 @@ class Scanner {
       memberKeys.length = 0;
       memberCount = 0;
     }
-    const places = this.places;
+    const { places, listTexts } = this;
     return this.rootToken === undefined
-      ? { root: this.rootValue, places }
-      : { root: this.rootValue, places, rootToken: this.rootToken };
+      ? { root: this.rootValue, places, listTexts }
+      : { root: this.rootValue, places, listTexts, rootToken: this.rootToken };
   }
 
   private scan(): void {
@@ -227,6 +233,7 @@ class Scanner {
         }
         p++;
       } else if (c === 125 /* } */ || c === 93 /* ] */) {
+        if (d === 2 && c === 93 && isArray[1] === 0) this.noteListText(p);
         if (watched[d] === 1) memberCount = firstMember[d] as number;
         if (this.resolved >= d) this.resolved = d - 1;
         d--;
@@ -237,6 +244,13 @@ class Scanner {
         p++; // whitespace, `:`, and the letters of true, false, null
       }
     }
+  }
+
+  /** A list member of the root object ends at `p`: notes where its text is. */
+  private noteListText(p: number): void {
+    const list = this.container(2);
+    // Replaced by a later member of the same key: that one's text is noted when it ends.
+    if (list !== undefined) this.listTexts.set(list, [open[2] as number, p + 1]);
   }
 
   /** Reads the number token at `p` (in the container at depth `d`) and returns the position after it. */

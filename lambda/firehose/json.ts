@@ -1,3 +1,4 @@
+import { writeSentLists } from './as-sent';
 import { FirehoseInputError } from './errors';
 import { rawJson, readExactNumbers, type ExactPlaces } from './exact-integers';
 import { jsonErrorPlace } from './json-error-place';
@@ -89,7 +90,7 @@ export function stringifyJson(value: unknown): string {
   const places = recentPlaces;
   const swapped = places ? swapIn(places) : undefined;
   try {
-    return JSON.stringify(value);
+    return writeSentLists(() => JSON.stringify(value));
   } finally {
     if (places && swapped) swapOut(places, swapped);
     if (previous) Object.defineProperty(proto, 'toJSON', previous);

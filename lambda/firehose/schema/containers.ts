@@ -34,7 +34,10 @@ export function object<F extends Fields>(fields: F): ObjectShape<ObjectOf<F>> {
         if (value === undefined) continue;
         const shape = table.get(key);
         const kept = shape === undefined ? readUnknown(value, cx) : shape.read(value, cx, key, obj);
-        if (kept !== value) storeOwn(obj, key, kept);
+        if (kept !== value) {
+          storeOwn(obj, key, kept);
+          cx.changes++;
+        }
       }
       key = '';
       for (const name of required) {
@@ -77,11 +80,15 @@ export function list<T>(item: Shape<T>): Shape<T[] | null> {
           const element: unknown = value[i];
           if (element === null && item.isObject) {
             if (out === value) out = value.slice(0, i);
+            cx.changes++;
             continue;
           }
           const kept = element === undefined ? element : item.read(element, cx, i, value);
           if (out !== value) out.push(kept);
-          else if (kept !== element) value[i] = kept;
+          else if (kept !== element) {
+            value[i] = kept;
+            cx.changes++;
+          }
         }
       } catch (error) {
         throw withKey(error, i);
@@ -105,7 +112,10 @@ export function map<T>(item: Shape<T>): Shape<Record<string, T> | null> {
           const element = value[key];
           if (element === undefined) continue;
           const kept = item.read(element, cx, key, value);
-          if (kept !== element) storeOwn(value, key, kept);
+          if (kept !== element) {
+            storeOwn(value, key, kept);
+            cx.changes++;
+          }
         }
       } catch (error) {
         throw withKey(error, key);

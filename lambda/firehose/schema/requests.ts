@@ -51,6 +51,7 @@ const eventList: Shape<FirehoseEvent[] | null> = {
     if (value === null) return null;
     if (!Array.isArray(value)) throw new ShapeIssue(`must be an array, got ${describe(value)}`);
     enter(cx);
+    const changesBefore = cx.changes;
     let out: unknown[] = value;
     // Runs of one type are the rule: comparing with the last type costs less than a map lookup, which
     // hashes each event's freshly parsed `type` string. ('' is no event type: its shape is undefined.)
@@ -84,6 +85,7 @@ const eventList: Shape<FirehoseEvent[] | null> = {
       if (!keep && out === value) out = value.slice(0, i);
       else if (keep && out !== value) out.push(event);
     }
+    if (out === value && cx.changes === changesBefore) cx.unchangedEvents = value;
     cx.depth--;
     return out as FirehoseEvent[];
   },

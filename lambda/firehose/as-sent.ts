@@ -67,9 +67,19 @@ export function writeSentLists(write: () => string): string {
     const at = text.indexOf(quoted, from);
     // A mark that did not reach the output (a toJSON of the data's own wrote it elsewhere): write the
     // lists from the tree instead.
-    if (at < 0) return write();
+    if (at < 0) return writeFromTree(write);
     out += text.slice(from, at) + lists[i];
     from = at + quoted.length;
   }
   return out + text.slice(from);
+}
+
+function writeFromTree(write: () => string): string {
+  const outer = pending;
+  pending = undefined;
+  try {
+    return write();
+  } finally {
+    pending = outer;
+  }
 }

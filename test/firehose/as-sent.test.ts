@@ -75,6 +75,14 @@ describe('asSent', () => {
     expect(stringifyJson(asSent(events))).toBe('[{"type":"custom_event","name":"a\\ud800b"}]');
   });
 
+  it('writes the tree when a mark did not reach the output (a toJSON of the data wrote the list itself)', () => {
+    const events = eventsOf(batch('[ {"type":"screen_view","screen_name":"home"} ]'));
+    const sent = asSent(events);
+    const body = { quoted: { toJSON: () => JSON.stringify(sent) }, events: sent };
+    const list = '[{"type":"screen_view","screen_name":"home"}]';
+    expect(stringifyJson(body)).toBe(`{"quoted":${JSON.stringify(list)},"events":${list}}`);
+  });
+
   it('is written as the list itself by any other JSON.stringify', () => {
     const events = eventsOf(batch('[{"type":"screen_view","screen_name":"home"}]'));
     expect(JSON.stringify({ events: asSent(events) })).toBe('{"events":[{"type":"screen_view","screen_name":"home"}]}');

@@ -99,7 +99,9 @@ async function processEvents(
     ...callContext(request.type, request.id, request.account, deps),
     travel: 'inline',
     items: request.events,
-    build: (events) => deps.integration.mapEvents({ ...request, events: [...events] }),
+    // The request itself when the call carries all its events, so that `asSent(request.events)` finds them.
+    build: (events) =>
+      deps.integration.mapEvents(events === request.events ? request : { ...request, events: [...events] }),
   });
   const outcomes = await Promise.all(calls.map((call) => deps.delivery.deliverInline(call)));
   const suspend = deps.suspendOnAuthFailure && outcomes.some(isAuthRefusal);

@@ -17,10 +17,9 @@
  *    just keys; a subtree the schema later skips (an unknown event type) is read like any other.
  * 3. Integer tokens beyond 2^53 (and those too large for a double) become `bigint` in the tree. Any other
  *    token that prints differently keeps its double (mappings can compute with it), and its place is noted
- *    so the writer (json.ts) writes the token itself while the value is still where the reader put it.
+ *    with `JSON.rawJSON(token)`, so the writer (json.ts) writes the token itself while the value is still
+ *    where the reader put it.
  */
-
-import { randomBytes } from 'node:crypto';
 
 export type Key = string | number;
 
@@ -30,8 +29,21 @@ export interface ExactPlaces {
   readonly keys: Key[];
   /** The value the reader left at `holders[i][keys[i]]`: a `bigint`, or the double of a token kept as text. */
   readonly values: (number | bigint)[];
-  /** `NUMBER_MARK` + the token, ready to swap in. */
-  readonly marks: string[];
+  /** `JSON.rawJSON(token)`, ready to swap in: JSON.stringify writes it as the token itself. */
+  readonly raws: RawJson[];
+}
+
+/** What `JSON.rawJSON` makes: JSON.stringify writes `rawJSON` as it is (the token, never quoted). */
+export interface RawJson {
+  readonly rawJSON: string;
+}
+
+const nativeRawJson = (JSON as { rawJSON?: (text: string) => RawJson }).rawJSON;
+
+/** `JSON.rawJSON(token)` for a number token (native since Node 21; the kit needs Node 22 or later). */
+export function rawJson(token: string): RawJson {
+  if (nativeRawJson === undefined) throw new Error('exact numbers need Node 22 or later (JSON.rawJSON)');
+  return nativeRawJson(token);
 }
 
 /** The outcome of reading a document's numbers: the root (a `bigint` when the whole text is one) and places. */
@@ -40,14 +52,12 @@ export interface ExactReading {
   readonly places: ExactPlaces;
   /** Set when the whole document is one number token that prints differently from its double. */
   readonly rootToken?: string;
+  /**
+   * Where each list that is a member of the root object is written (start, end): the text sent for it,
+   * which the writer can copy (json.ts, `asSent`). A list a repeated key replaced has the last one's text.
+   */
+  readonly listTexts: ReadonlyMap<object, readonly [number, number]>;
 }
-
-/**
- * Stands for a number token in JSON.stringify output until the token replaces it (json.ts). A per-process
- * value nobody can guess, so no string in the data can pass for it; ASCII only, since one non-Latin-1
- * character would make V8 build the whole output as a two-byte string.
- */
-export const NUMBER_MARK = `~num~${randomBytes(12).toString('base64url')}~`;
 
 const MAX_SAFE = Number.MAX_SAFE_INTEGER;
 
@@ -55,6 +65,9 @@ const MAX_SAFE = Number.MAX_SAFE_INTEGER;
 export function readExactNumbers(text: string, root: unknown): ExactReading {
   return new Scanner(text, root).run();
 }
+
+/** How many distinct big integer tokens of a document are looked for in place before a map is used. */
+const FEW_TOKENS = 8;
 
 /** The largest safe integer's digits: a 16-digit integer token above them is beyond 2^53. */
 const MAX_SAFE_DIGITS = String(MAX_SAFE);
@@ -128,14 +141,15 @@ class Scanner {
   /** Slots 1..resolved of `containers` hold the parsed containers on the current path. */
   private resolved = 0;
   /** The places, in document order, filled as tokens are placed (a cancelled one is emptied). */
-  private readonly places: ExactPlaces = { holders: [], keys: [], values: [], marks: [] };
+  private readonly places: ExactPlaces = { holders: [], keys: [], values: [], raws: [] };
   /** The double JSON.parse left at each place, put back if a repeated key cancels the place. */
   private readonly originals: unknown[] = [];
   private rootToken: string | undefined;
-  /** Distinct big integer tokens of this document → their index in `bigValues` and `bigMarks`. */
+  private readonly listTexts = new Map<object, readonly [number, number]>();
+  /** Distinct big integer tokens of this document → their index in `bigValues` and `bigRaws`. */
   private bigints: Map<string, number> | undefined;
   private readonly bigValues: bigint[] = [];
-  private readonly bigMarks: string[] = [];
+  private readonly bigRaws: RawJson[] = [];
   private lastKey = '';
 
   constructor(
@@ -153,10 +167,10 @@ class Scanner {
       memberKeys.length = 0;
       memberCount = 0;
     }
-    const places = this.places;
+    const { places, listTexts } = this;
     return this.rootToken === undefined
-      ? { root: this.rootValue, places }
-      : { root: this.rootValue, places, rootToken: this.rootToken };
+      ? { root: this.rootValue, places, listTexts }
+      : { root: this.rootValue, places, listTexts, rootToken: this.rootToken };
   }
 
   private scan(): void {
@@ -219,6 +233,7 @@ class Scanner {
         }
         p++;
       } else if (c === 125 /* } */ || c === 93 /* ] */) {
+        if (d === 2 && c === 93 && isArray[1] === 0) this.noteListText(p);
         if (watched[d] === 1) memberCount = firstMember[d] as number;
         if (this.resolved >= d) this.resolved = d - 1;
         d--;
@@ -229,6 +244,13 @@ class Scanner {
         p++; // whitespace, `:`, and the letters of true, false, null
       }
     }
+  }
+
+  /** A list member of the root object ends at `p`: notes where its text is. */
+  private noteListText(p: number): void {
+    const list = this.container(2);
+    // Replaced by a later member of the same key: that one's text is noted when it ends.
+    if (list !== undefined) this.listTexts.set(list, [open[2] as number, p + 1]);
   }
 
   /** Reads the number token at `p` (in the container at depth `d`) and returns the position after it. */
@@ -266,36 +288,49 @@ class Scanner {
     // decided without making a string.
     const minusZero = intZero && start < intStart && !point && !exponent;
     if (digits <= 15 && !exponent && !trailingZero && !tiny && !minusZero) return p;
-    const token = text.slice(start, p);
     if (!point && !exponent && beyondSafe(text, intStart, intEnd)) {
-      const i = this.bigint(token);
-      this.record(d, start, this.bigValues[i] as bigint, this.bigMarks[i] as string);
+      const i = this.bigint(start, p);
+      this.record(d, start, this.bigValues[i] as bigint, this.bigRaws[i] as RawJson);
     } else {
+      const token = text.slice(start, p);
       const value = Number(token);
       // `-0`, or a decimal whose double prints otherwise: the double stays, the token is written.
-      if (String(value) !== token) this.record(d, start, value, NUMBER_MARK + token);
+      if (String(value) !== token) this.record(d, start, value, rawJson(token));
     }
     return p;
   }
 
-  /** `BigInt(token)` and its mark, once per distinct token: a batch repeats its session ids, BigInt is slow. */
-  private bigint(token: string): number {
+  /**
+   * `BigInt(token)` and its raw JSON for the token from `start` to `end`, once per distinct token: a batch
+   * repeats its session ids, BigInt is slow. Its index in `bigValues` and `bigRaws`.
+   */
+  private bigint(start: number, end: number): number {
+    const text = this.text;
+    const length = end - start;
+    const raws = this.bigRaws;
+    // The first few distinct tokens (a batch's few sessions) compared in place: no string cut, none hashed.
+    const known = Math.min(raws.length, FEW_TOKENS);
+    for (let i = 0; i < known; i++) {
+      const token = (raws[i] as RawJson).rawJSON;
+      if (token.length === length && textAt(text, start, token)) return i;
+    }
+    const token = text.slice(start, end);
     let cache = this.bigints;
     if (cache === undefined) this.bigints = cache = new Map();
     let i = cache.get(token);
     if (i === undefined) {
-      i = this.bigValues.length;
+      i = raws.length;
       this.bigValues.push(BigInt(token));
-      this.bigMarks.push(NUMBER_MARK + token);
+      raws.push(rawJson(token));
       cache.set(token, i);
     }
     return i;
   }
 
-  /** Places the token at `at` (`mark` holds it) as the value of the current member of the container at depth `d`. */
-  private record(d: number, at: number, exact: number | bigint, mark: string): void {
+  /** Places the token at `at` (`raw` holds it) as the value of the current member of the container at depth `d`. */
+  private record(d: number, at: number, exact: number | bigint, raw: RawJson): void {
     if (d === 0) {
-      this.rootToken = mark.slice(NUMBER_MARK.length);
+      this.rootToken = raw.rawJSON;
       if (typeof exact === 'bigint') this.rootValue = exact;
       return;
     }
@@ -312,7 +347,7 @@ class Scanner {
     places.holders.push(holder);
     places.keys.push(key);
     places.values.push(exact);
-    places.marks.push(mark);
+    places.raws.push(raw);
     this.originals.push(current);
     for (let f = d; f >= 1 && recorded[f] === 0; f--) {
       recorded[f] = 1;
@@ -360,7 +395,7 @@ class Scanner {
     if (
       text.charCodeAt(before) === 34 &&
       text.charCodeAt(before - 1) !== 92 &&
-      text.startsWith(last, before + 1) &&
+      textAt(text, before + 1, last) &&
       last !== ''
     ) {
       return last;
@@ -377,7 +412,7 @@ class Scanner {
     // The same key as last time (`session_id` in event after event): the same string, which V8 has
     // already hashed, so placing the value is a fast property access.
     const last = this.lastKey;
-    if (last.length === close - open - 1 && text.startsWith(last, open + 1)) return last;
+    if (last.length === close - open - 1 && textAt(text, open + 1, last)) return last;
     // Looked for within the key only: a search of the rest of the text would cost a pass per key.
     for (let p = open + 1; p < close; p++) {
       if (text.charCodeAt(p) === 92) return interned(JSON.parse(text.slice(open, close + 1)) as string);
@@ -419,7 +454,7 @@ class Scanner {
     const key = escaped ? this.keyText(open, close) : undefined;
     for (let i = firstMember[d] as number; i < memberCount; i++) {
       const member = memberKeys[i] as string;
-      const same = key === undefined ? member.length === length && text.startsWith(member, open + 1) : member === key;
+      const same = key === undefined ? member.length === length && textAt(text, open + 1, member) : member === key;
       if (!same || (memberFrom[i] as number) < 0) continue;
       this.cancel(memberFrom[i] as number, memberTo[i] as number);
       memberFrom[i] = -1;
@@ -462,6 +497,15 @@ function interned(key: string): string {
     internedKeys.set(known, known);
   }
   return known;
+}
+
+/**
+ * `text.startsWith(s, at)`, compared a character at a time: the native call costs more than the few
+ * characters these comparisons read (most differ in the first one).
+ */
+function textAt(text: string, at: number, s: string): boolean {
+  for (let i = 0; i < s.length; i++) if (text.charCodeAt(at + i) !== s.charCodeAt(i)) return false;
+  return true;
 }
 
 /** How many backslashes immediately precede position `p`. */

@@ -1,4 +1,5 @@
 /** The Firehose protocol: message types, parsing, responses and registration. No AWS imports here. */
+export * from './as-sent';
 export * from './errors';
 export * from './json';
 export * from './parse';

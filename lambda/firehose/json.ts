@@ -1,5 +1,6 @@
+import { writeSentLists } from './as-sent';
 import { FirehoseInputError } from './errors';
-import { NUMBER_MARK as MARK, readExactNumbers, type ExactPlaces } from './exact-integers';
+import { rawJson, readExactNumbers, type ExactPlaces } from './exact-integers';
 import { jsonErrorPlace } from './json-error-place';
 import { readUnknown } from './schema/containers';
 import { MAX_NESTING_DEPTH, Reading, ShapeIssue } from './schema/shape';
@@ -11,13 +12,14 @@ import { formatPath } from './validate';
  * `0.1000000000000000055511151231257827`) is written back as its original token.
  *
  * Reading: native JSON.parse, then the numbers the double cannot print are read from the text
- * (exact-integers.ts). Writing: native JSON.stringify, with each such number written as a marker string
- * that is then replaced by its token; no second serializer, no retry.
+ * (exact-integers.ts). Writing: native JSON.stringify, with each such number given to it as
+ * `JSON.rawJSON(token)`, which it writes as the token itself; no second serializer, no retry, no pass over
+ * its output.
  */
 
 /**
  * Where the reader kept exact numbers in the most recently read document. Writing swaps those values for
- * marker strings directly (two property writes each) while they are still in place. A `bigint` moved
+ * their raw JSON directly (two property writes each) while they are still in place. A `bigint` moved
  * elsewhere is still written exactly (by `toJSON`); a double moved elsewhere is written as JavaScript prints
  * it, so the writer must run before another document is read (the kit parses, maps and writes in one
  * synchronous step).
@@ -70,12 +72,8 @@ export function inputError(issue: ShapeIssue): FirehoseInputError {
   return new FirehoseInputError(text.replace(/^\./, ''), issue.reason);
 }
 
-const QUOTED_MARK = `"${MARK}`;
-let bigintsWritten = 0;
-
-function bigintToJson(this: bigint): string {
-  bigintsWritten++;
-  return MARK + this.toString();
+function bigintToJson(this: bigint): object {
+  return rawJson(this.toString());
 }
 
 /** JSON.stringify that also writes `bigint` values as plain JSON numbers, and read numbers as written. */
@@ -91,28 +89,25 @@ export function stringifyJson(value: unknown): string {
   Object.defineProperty(proto, 'toJSON', { value: bigintToJson, configurable: true, writable: true });
   const places = recentPlaces;
   const swapped = places ? swapIn(places) : undefined;
-  bigintsWritten = 0;
-  let text: string;
   try {
-    text = JSON.stringify(value);
+    return writeSentLists(() => JSON.stringify(value));
   } finally {
     if (places && swapped) swapOut(places, swapped);
     if (previous) Object.defineProperty(proto, 'toJSON', previous);
     else delete proto.toJSON;
   }
-  return (swapped === undefined && bigintsWritten === 0) || text === undefined ? text : unmark(text);
 }
 
-/** Puts marker strings where the recent document holds its exact numbers; flags the places it swapped. */
+/** Puts raw JSON where the recent document holds its exact numbers; flags the places it swapped. */
 function swapIn(places: ExactPlaces): Uint8Array {
-  const { holders, keys, values, marks } = places;
+  const { holders, keys, values, raws } = places;
   const swapped = new Uint8Array(holders.length);
   for (let i = 0; i < holders.length; i++) {
     const holder = holders[i] as Record<Key, unknown>;
     const key = keys[i] as Key;
     // The mapping may have changed the document: only a value still in place is swapped.
     if (Object.is(holder[key], values[i])) {
-      holder[key] = marks[i];
+      holder[key] = raws[i];
       swapped[i] = 1;
     }
   }
@@ -126,28 +121,4 @@ function swapOut(places: ExactPlaces, swapped: Uint8Array): void {
   for (let i = 0; i < swapped.length; i++) {
     if (swapped[i] === 1) (holders[i] as Record<Key, unknown>)[keys[i] as Key] = values[i];
   }
-}
-
-/** Replaces each `"<MARK>1.10"` by `1.10`; anything else that looks like it is left alone. */
-function unmark(text: string): string {
-  let out = '';
-  let from = 0;
-  for (let at = text.indexOf(QUOTED_MARK); at >= 0; at = text.indexOf(QUOTED_MARK, at + 1)) {
-    const token = at + QUOTED_MARK.length;
-    const end = text.indexOf('"', token);
-    if (!isNumberText(text, token, end)) continue;
-    out += text.slice(from, at) + text.slice(token, end);
-    from = end + 1;
-  }
-  return from === 0 ? text : out + text.slice(from);
-}
-
-/** Only the characters of a JSON number: a marker string holding anything else is data, not a number. */
-function isNumberText(text: string, start: number, end: number): boolean {
-  if (end <= start) return false;
-  for (let p = start; p < end; p++) {
-    const c = text.charCodeAt(p);
-    if (!((c >= 48 && c <= 57) || c === 45 || c === 43 || c === 46 || c === 101 || c === 69)) return false;
-  }
-  return true;
 }

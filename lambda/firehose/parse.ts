@@ -1,3 +1,4 @@
+import { rememberListText } from './as-sent';
 import { FirehoseInputError } from './errors';
 import { readExactNumbers } from './exact-integers';
 import { inputError, parseText, rememberExactPlaces } from './json';
@@ -31,9 +32,14 @@ export function parseFirehoseRequest(input: unknown): ParsedRequest {
   const text = decode(input);
   const value = parseText(text);
   // A root that is not an object is refused below, so only the places matter here.
-  const { places } = readExactNumbers(text, value);
-  const parsed = readRequest(value, new Reading(places));
+  const { places, listTexts } = readExactNumbers(text, value);
+  const reading = new Reading(places);
+  const parsed = readRequest(value, reading);
   rememberExactPlaces(places);
+  // Events the checks kept whole and unchanged can be written as sent (as-sent.ts).
+  const events = reading.unchangedEvents;
+  const span = events === undefined ? undefined : listTexts.get(events);
+  if (events !== undefined && span !== undefined) rememberListText(events, text.slice(span[0], span[1]));
   return parsed;
 }
 

@@ -6,6 +6,7 @@ import type {
   Identity,
   UserProfile,
 } from '../firehose';
+import { asSent } from '../firehose';
 import type { PartnerCall } from '../core/partner-integration';
 
 /**
@@ -55,8 +56,9 @@ export function mapEvents(request: EventProcessingRequest): PartnerCall {
       system_notifications: request.system_notifications,
       // The partner's own values for this user (set through mParticle's integration attributes).
       integration_attributes: request.integration_attributes,
-      // Events verbatim: their ids, types and fields exactly as mParticle sent them.
-      events: request.events,
+      // Events verbatim: their ids, types and fields exactly as mParticle sent them (written from the
+      // request's own text when the kit's checks changed nothing in them; this mapping changes nothing).
+      events: asSent(request.events),
     },
   };
 }

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
+  asSent,
   FirehoseInputError,
   MAX_NESTING_DEPTH,
   parseFirehoseRequest,
@@ -216,6 +217,25 @@ describe('exact numbers against the source-text oracle', () => {
       }),
       runs(500),
     );
+  });
+
+  it('events written as sent (asSent) hold what the checks read, every number as written', () => {
+    let verbatim = 0;
+    fc.assert(
+      fc.property(batch, (text) => {
+        const oracle = readWithSource(text) as Record<string, unknown>;
+        if (depthOf(oracle) > MAX_NESTING_DEPTH) return;
+        const { events } = parseFirehoseRequest(text).request as { events: unknown[] };
+        const sent = asSent(events);
+        if (sent !== events && events.length > 0) verbatim++;
+        // Read back as any JSON reader would (a repeated key: the last one), compared as the oracle writes it.
+        const written = readWithSource(stringifyJson({ events: sent }));
+        expect(writeWithSource(written)).toBe(writeWithSource({ events: asDelivered(oracle)['events'] }));
+      }),
+      runs(500),
+    );
+    // Both ways were taken: the text copied (nothing changed) and the tree written (something was).
+    expect(verbatim).toBeGreaterThan(0);
   });
 
   it('nothing of one document leaks into the next (the reader reuses its stack between documents)', () => {

@@ -22,19 +22,39 @@ export interface ObjectShape<T> extends Shape<T | null> {
   readRoot(value: Record<string, unknown>, cx: ReadContext): T;
 }
 
+/** How many of an object's keys `object` remembers from the last one read. */
+const REMEMBERED_KEYS = 32;
+
 export function object<F extends Fields>(fields: F): ObjectShape<ObjectOf<F>> {
   const table = new Map<string, Shape<unknown>>(Object.entries(fields));
   const required = Object.keys(fields).filter((k) => fields[k]?.required);
+  // The first keys of the last object read, in order, with their shapes: objects of one kind (events of one
+  // type) list the same keys in the same order, so a key is looked up only where it differs from the last.
+  const lastKeys: string[] = [];
+  const lastShapes: (Shape<unknown> | undefined)[] = [];
   const readRoot = (obj: Record<string, unknown>, cx: ReadContext): ObjectOf<F> => {
     enter(cx);
     let key = '';
+    let at = 0;
     try {
       for (key in obj) {
         const value = obj[key];
+        let shape: Shape<unknown> | undefined;
+        if (lastKeys[at] === key) shape = lastShapes[at];
+        else {
+          shape = table.get(key);
+          if (at < REMEMBERED_KEYS) {
+            lastKeys[at] = key;
+            lastShapes[at] = shape;
+          }
+        }
+        at++;
         if (value === undefined) continue;
-        const shape = table.get(key);
         const kept = shape === undefined ? readUnknown(value, cx) : shape.read(value, cx, key, obj);
-        if (kept !== value) storeOwn(obj, key, kept);
+        if (kept !== value) {
+          storeOwn(obj, key, kept);
+          cx.changes++;
+        }
       }
       key = '';
       for (const name of required) {
@@ -77,11 +97,15 @@ export function list<T>(item: Shape<T>): Shape<T[] | null> {
           const element: unknown = value[i];
           if (element === null && item.isObject) {
             if (out === value) out = value.slice(0, i);
+            cx.changes++;
             continue;
           }
           const kept = element === undefined ? element : item.read(element, cx, i, value);
           if (out !== value) out.push(kept);
-          else if (kept !== element) value[i] = kept;
+          else if (kept !== element) {
+            value[i] = kept;
+            cx.changes++;
+          }
         }
       } catch (error) {
         throw withKey(error, i);
@@ -105,7 +129,10 @@ export function map<T>(item: Shape<T>): Shape<Record<string, T> | null> {
           const element = value[key];
           if (element === undefined) continue;
           const kept = item.read(element, cx, key, value);
-          if (kept !== element) storeOwn(value, key, kept);
+          if (kept !== element) {
+            storeOwn(value, key, kept);
+            cx.changes++;
+          }
         }
       } catch (error) {
         throw withKey(error, key);

@@ -51,7 +51,12 @@ const eventList: Shape<FirehoseEvent[] | null> = {
     if (value === null) return null;
     if (!Array.isArray(value)) throw new ShapeIssue(`must be an array, got ${describe(value)}`);
     enter(cx);
+    const changesBefore = cx.changes;
     let out: unknown[] = value;
+    // Runs of one type are the rule: comparing with the last type costs less than a map lookup, which
+    // hashes each event's freshly parsed `type` string. ('' is no event type: its shape is undefined.)
+    let lastType = '';
+    let lastShape: ObjectShape<FirehoseEvent> | undefined;
     for (let i = 0; i < value.length; i++) {
       const event: unknown = value[i];
       let keep = event !== null;
@@ -60,7 +65,11 @@ const eventList: Shape<FirehoseEvent[] | null> = {
         const type = event['type'];
         if (type === undefined) throw issueAt(i, 'is required', 'type');
         if (typeof type !== 'string') throw issueAt(i, `must be a string, got ${describe(type)}`, 'type');
-        const shape = eventShapes.get(type);
+        if (type !== lastType) {
+          lastType = type;
+          lastShape = eventShapes.get(type);
+        }
+        const shape = lastShape;
         try {
           if (shape !== undefined) shape.readRoot(event, cx);
           else {
@@ -76,6 +85,7 @@ const eventList: Shape<FirehoseEvent[] | null> = {
       if (!keep && out === value) out = value.slice(0, i);
       else if (keep && out !== value) out.push(event);
     }
+    if (out === value && cx.changes === changesBefore) cx.unchangedEvents = value;
     cx.depth--;
     return out as FirehoseEvent[];
   },

@@ -1,4 +1,4 @@
-import { NUMBER_MARK, type ExactPlaces, type Key } from '../exact-integers';
+import type { ExactPlaces, Key, RawJson } from '../exact-integers';
 
 /**
  * A small validator for the Firehose model that checks in place instead of copying (a 1,000-event batch
@@ -15,19 +15,28 @@ import { NUMBER_MARK, type ExactPlaces, type Key } from '../exact-integers';
  */
 export const MAX_NESTING_DEPTH = 1000;
 
-/** What a check needs besides the value: the text of numbers, the nesting depth, and the skipped events. */
+/**
+ * What a check needs besides the value: the text of numbers, the nesting depth, and the skipped events;
+ * and what it tells: how many values it changed, and the events list if it changed none of it.
+ */
 export interface ReadContext {
   /** The text the number at `holder[key]` was written with. */
   numberText(holder: object, key: Key, value: number): string;
   /** Containers open around the value being read (the document's root object is 1). */
   depth: number;
   readonly skippedEventTypes: Map<string, number>;
+  /** Values the checks changed or dropped so far (a number's text kept in a text field, a null entry dropped). */
+  changes: number;
+  /** The events list, when its checks kept it whole and changed nothing in it: its text is what it holds. */
+  unchangedEvents: unknown[] | undefined;
 }
 
 /** The context of one read. Without places (input someone else parsed), a number's text is how it prints. */
 export class Reading implements ReadContext {
   depth = 0;
   readonly skippedEventTypes = new Map<string, number>();
+  changes = 0;
+  unchangedEvents: unknown[] | undefined;
   private byHolder: Map<object, Map<Key, string>> | undefined;
 
   constructor(private readonly places?: ExactPlaces) {}
@@ -47,7 +56,7 @@ function indexPlaces(places: ExactPlaces): Map<object, Map<Key, string>> {
     const holder = places.holders[i] as object;
     let keys = index.get(holder);
     if (keys === undefined) index.set(holder, (keys = new Map()));
-    keys.set(places.keys[i] as Key, (places.marks[i] as string).slice(NUMBER_MARK.length));
+    keys.set(places.keys[i] as Key, (places.raws[i] as RawJson).rawJSON);
   }
   return index;
 }

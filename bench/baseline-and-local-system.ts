@@ -10,12 +10,13 @@ import { startTestLocalSystem } from '../test/support/local-system';
  */
 export async function withBaselineAndLocalSystem<T>(
   env: Readonly<Record<string, string>>,
+  options: { readonly ingressTaskRoot?: string },
   run: (parts: { readonly bare: PartnerServer; readonly system: LocalSystem }) => Promise<T>,
 ): Promise<T> {
   process.env[FUNCTION_ENV.logLevel] = 'ERROR';
   const bare = await startPartnerServer();
   try {
-    const system = await startTestLocalSystem({ env: { ...env, [FUNCTION_ENV.logLevel]: 'ERROR' } });
+    const system = await startTestLocalSystem({ ...options, env: { ...env, [FUNCTION_ENV.logLevel]: 'ERROR' } });
     try {
       return await run({ bare, system });
     } finally {

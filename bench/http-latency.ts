@@ -51,7 +51,7 @@ export async function runHttpLatencyBench(
   const requests = options.requests ?? 200;
   const warmup = options.warmup ?? 20;
   const body = JSON.stringify(eventBatch(customEvents(100)));
-  return withBaselineAndLocalSystem({ [TOKEN_ENV.tokens]: BENCH_TOKEN }, async ({ bare, system }) => {
+  return withBaselineAndLocalSystem({ [TOKEN_ENV.tokens]: BENCH_TOKEN }, {}, async ({ bare, system }) => {
     const baseline = await timeSequential(`${bare.url}/events`, body, {}, warmup, requests);
     const kit = await timeSequential(
       `${system.httpUrl}/events`,

@@ -1,20 +1,16 @@
 /**
  * Latency under load through the local Lambda Invoke endpoint (`npm start`'s system), many concurrent
  * callers for a fixed time, the partner answering in 20 ms. Baselines in the same run:
- * - an EMPTY handler through the same Invoke API, process pool and runtime loop (the target's baseline): what
- *   the local stand-in for Lambda costs by itself on this machine, so the ingress row measures the kit;
+ * - an EMPTY handler through the same local system, Invoke API, process pool and runtime loop (the target's
+ *   baseline): what the local stand-in for Lambda costs by itself on this machine, so the ingress row
+ *   measures the kit;
  * - a bare HTTP server (the partner stand-in answering at once), for reference: the HTTP stack alone.
  * Loopback only; bounded in time.
  */
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import autocannon from 'autocannon';
-import { FUNCTION_ENV } from '../lambda/config/environment';
-import { startInvokeApi } from '../local/lambda-invoke-api';
-import { LOCAL_ACCOUNT_ID } from '../local/local-system';
-import { startLoopIngress } from '../local/loop-ingress';
 import { bundleRuntimeLoop, localTaskRoot } from '../local/runtime-loop-process';
-import { SystemLog } from '../local/system-log';
 import { customEvents, eventBatch } from '../test/support/factories';
 import { withBaselineAndLocalSystem } from './baseline-and-local-system';
 
@@ -79,29 +75,14 @@ async function fire(
   };
 }
 
-/** The empty handler served like `npm start`'s ingress: the Invoke API in front of the same process pool. */
-async function withEmptyHandlerInvokeApi<T>(run: (invokeUrl: string) => Promise<T>): Promise<T> {
+/** A task root holding the empty handler and the runtime loop, removed after `run`. */
+async function withEmptyHandlerTaskRoot<T>(run: (taskRoot: string) => Promise<T>): Promise<T> {
   const taskRoot = localTaskRoot();
   try {
     mkdirSync(taskRoot, { recursive: true });
     writeFileSync(path.join(taskRoot, 'index.js'), EMPTY_HANDLER);
     await bundleRuntimeLoop(taskRoot);
-    const pool = await startLoopIngress({ env: { [FUNCTION_ENV.logLevel]: 'ERROR' }, log: new SystemLog(), taskRoot });
-    try {
-      const api = await startInvokeApi({
-        port: 0,
-        region: 'us-east-1',
-        accountId: LOCAL_ACCOUNT_ID,
-        functions: [{ name: FUNCTION, description: 'empty handler (load baseline)', invoke: pool.invoke }],
-      });
-      try {
-        return await run(invocationsUrl(api.url));
-      } finally {
-        await api.close();
-      }
-    } finally {
-      await pool.stop();
-    }
+    return await run(taskRoot);
   } finally {
     rmSync(taskRoot, { recursive: true, force: true });
   }
@@ -127,10 +108,18 @@ export async function runLoadBench(options: { connections?: number; seconds?: nu
     return fire(kind, target, url, body, connections, seconds);
   };
 
-  const empty = await withEmptyHandlerInvokeApi((url) =>
-    warmed('empty-handler', 'empty handler via the same Invoke API and pool (baseline)', url),
+  // The baseline runs in the same local system (Invoke API, pool, emulator, worker, stand-ins), its ingress
+  // replaced by the empty handler: the two rows differ only by the function.
+  const empty = await withEmptyHandlerTaskRoot((ingressTaskRoot) =>
+    withBaselineAndLocalSystem({}, { ingressTaskRoot }, ({ system }) =>
+      warmed(
+        'empty-handler',
+        'empty handler via the same local system, Invoke API and pool (baseline)',
+        invocationsUrl(system.invokeUrl),
+      ),
+    ),
   );
-  const kit = await withBaselineAndLocalSystem({}, async ({ bare, system }) => {
+  const kit = await withBaselineAndLocalSystem({}, {}, async ({ bare, system }) => {
     system.partner?.setFaults(() => ({ kind: 'slow', delayMs: 20 }));
     const reference = await fire(
       'bare-server',

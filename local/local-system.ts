@@ -54,6 +54,8 @@ export interface LocalSystemOptions {
   readonly integrationModule?: string;
   /** Both queues' message size limit; the functions chunk to it. @default SQS's 1 MiB */
   readonly queueMessageMaxBytes?: number;
+  /** A task root the Invoke API's ingress runs instead of the ingress bundle (the load bench's empty handler). */
+  readonly ingressTaskRoot?: string;
 }
 
 export interface LocalSystem {
@@ -110,6 +112,7 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
     log,
     ...(options.reload ? { reload: options.reload } : {}),
     ...(options.integrationModule ? { integrationModule: options.integrationModule } : {}),
+    ...(options.ingressTaskRoot ? { ingressTaskRoot: options.ingressTaskRoot } : {}),
   });
 
   const functions: LocalFunction[] = [

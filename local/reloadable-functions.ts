@@ -31,6 +31,8 @@ export async function startReloadableFunctions(options: {
   readonly reload?: ReloadOptions;
   /** A module exporting `integration`, run instead of lambda/integration (LOCAL_ENV.localIntegrationModule, tests). */
   readonly integrationModule?: string;
+  /** A task root built already, run by the Invoke API's ingress instead of the ingress bundle (the load bench's baseline). */
+  readonly ingressTaskRoot?: string;
 }): Promise<ReloadableFunctions> {
   const { env, log, reload, integrationModule } = options;
   const source = reload ? codeSource(reload.lambdaFolder, integrationModule) : undefined;
@@ -51,6 +53,7 @@ export async function startReloadableFunctions(options: {
       env,
       log,
       ...(integrationModule ? { integrationModule } : {}),
+      ...(options.ingressTaskRoot ? { taskRoot: options.ingressTaskRoot } : {}),
     });
   // Every entry point calls through `current` / `loop`, so a reload swaps the code under running servers.
   let current = build();

@@ -80,7 +80,7 @@ describe('npm run bench: each target with pass or miss', () => {
       '  MISS  100 events, I/O stubbed, vs JSON baseline: 1.84× (target ≤ 1.2×)',
     );
     expect(formatChecks(checks).split('\n')[2]).toBe(
-      '  pass  p99 under load through the Invoke API (20 callers, partner 20 ms): 71 ms (target ≤ 72 ms (empty handler, same Invoke API and pool: p99 32 + 20 + 20))',
+      '  pass  p99 under load through the Invoke API (20 callers, partner 20 ms): 71 ms (target ≤ 72 ms (empty handler in the same local system, Invoke API and pool: p99 32 + 20 + 20))',
     );
     expect(formatChecks(checks).split('\n')[3]).toBe(
       "  pass  HTTP endpoint p99, 100-event calls one at a time: 25.40 ms, 2.35× a bare server's (target ≤ 100 ms)",

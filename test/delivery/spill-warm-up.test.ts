@@ -2,7 +2,12 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DELIVERY_ENV, PLATFORM_ENV } from '../../lambda/config/environment';
-import { spillWarmUp, WARM_UP_AFTER_MS, WARM_UP_RETRY_MS } from '../../lambda/delivery/spill-warm-up';
+import {
+  FIRST_CALL_WARM_UP_AFTER_MS,
+  spillWarmUp,
+  WARM_UP_AFTER_MS,
+  WARM_UP_RETRY_MS,
+} from '../../lambda/delivery/spill-warm-up';
 import { customEvents, eventBatch } from '../support/factories';
 import { useDeliveryEntryPoints } from '../support/entry-points';
 import { startKmsStandIn, type KmsStandIn } from '../support/kms-stand-in';
@@ -135,6 +140,11 @@ describe('readying the spill path while an in-line call waits for the partner', 
 describe('spillWarmUp', () => {
   /** Real time for the event loop to run (the warm-up's own timers), the clock it reads staying where it is. */
   const pause = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+  /** One call the partner has answered already: the calls after it are no longer the container's first. */
+  const afterAnAnsweredCall = async (start: ReturnType<typeof spillWarmUp>): Promise<void> => {
+    start({ sealing: false }, Promise.resolve());
+    await pause(5);
+  };
   /** A partner answer the test settles. */
   const pendingAnswer = () => {
     let settle: () => void = () => undefined;
@@ -165,6 +175,7 @@ describe('spillWarmUp', () => {
     );
 
     // Act and assess: the partner has the first WARM_UP_AFTER_MS of the wait to itself.
+    await afterAnAnsweredCall(start);
     start({ sealing: false }, first.promise);
     await pause(3 * WARM_UP_AFTER_MS);
     expect(steps).toBe(0);
@@ -200,12 +211,42 @@ describe('spillWarmUp', () => {
     );
 
     // Act
+    await afterAnAnsweredCall(start);
     start({ sealing: true }, waiting.promise);
     await until(() => steps > 0);
 
     // Assess: the clock never moved, so no head start was waited for.
     expect(steps).toBe(1);
     waiting.settle();
+  });
+
+  it('leaves the container’s first calls FIRST_CALL_WARM_UP_AFTER_MS to themselves, requests included, then takes its steps', async () => {
+    // Prepare
+    let clock = 0;
+    let steps = 0;
+    const first = pendingAnswer();
+    const start = spillWarmUp(
+      async (_needs, turn) => {
+        await turn(0);
+        steps += 1;
+        await turn();
+        steps += 1;
+      },
+      () => undefined,
+      () => clock,
+    );
+
+    // Act and assess: no step while the first call has waited less than FIRST_CALL_WARM_UP_AFTER_MS.
+    start({ sealing: true }, first.promise);
+    await pause(20);
+    expect(steps).toBe(0);
+    clock = WARM_UP_AFTER_MS;
+    await pause(3 * WARM_UP_AFTER_MS);
+    expect(steps).toBe(0);
+    clock = FIRST_CALL_WARM_UP_AFTER_MS;
+    await until(() => steps === 2);
+    expect(steps).toBe(2);
+    first.settle();
   });
 
   it('starts none once one has readied what a call needs: the queue alone, or the queue and the data key', async () => {
@@ -227,7 +268,8 @@ describe('spillWarmUp', () => {
       if (runs.length > before) await pause(5);
     };
 
-    // Act: no key, no key again, then a call with secrets, then both kinds again.
+    // Act: no key (a call already answered), no key again, then a call with secrets, then both kinds again.
+    await afterAnAnsweredCall(start);
     await callWaits({ sealing: false });
     await callWaits({ sealing: false });
     await callWaits({ sealing: true });
@@ -256,6 +298,7 @@ describe('spillWarmUp', () => {
     const waiting = pendingAnswer();
 
     // Act and assess
+    await afterAnAnsweredCall(start);
     start({ sealing: true }, waiting.promise);
     clock = WARM_UP_AFTER_MS;
     await until(() => failures.length > 0);

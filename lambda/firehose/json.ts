@@ -83,25 +83,43 @@ export function stringifyJson(value: unknown): string {
   const root = recentRoot;
   recentRoot = undefined;
   if (root !== undefined && Object.is(value, root.value)) return root.token;
-  const proto = BigInt.prototype as { toJSON?: unknown };
-  const previous = Object.getOwnPropertyDescriptor(proto, 'toJSON');
-  // Only for the length of this synchronous call, so nobody else's JSON.stringify sees it.
-  Object.defineProperty(proto, 'toJSON', { value: bigintToJson, configurable: true, writable: true });
+  const previous = Object.getOwnPropertyDescriptor(bigintProto, 'toJSON');
+  // Only for the length of this synchronous call, so nobody else's JSON.stringify sees it. Between calls the
+  // property stays, parked as `undefined` (which JSON.stringify ignores as it ignores a missing one): adding and
+  // deleting it on every call reshaped BigInt.prototype each time, which cost a write of 100 events 3% of its time.
+  const parked = previous !== undefined && previous.value === undefined && previous.writable === true;
+  if (parked) bigintProto.toJSON = bigintToJson;
+  else Object.defineProperty(bigintProto, 'toJSON', { value: bigintToJson, configurable: true, writable: true });
   const places = recentPlaces;
-  const swapped = places ? swapIn(places) : undefined;
+  const swapped = places ? swapIn(places, writing === 0 ? reusedFlags(places.holders.length) : undefined) : undefined;
+  writing++;
   try {
     return writeSentLists(() => JSON.stringify(value));
   } finally {
+    writing--;
     if (places && swapped) swapOut(places, swapped);
-    if (previous) Object.defineProperty(proto, 'toJSON', previous);
-    else delete proto.toJSON;
+    if (parked || previous === undefined) bigintProto.toJSON = undefined;
+    else Object.defineProperty(bigintProto, 'toJSON', previous);
   }
 }
 
+const bigintProto = BigInt.prototype as { toJSON?: unknown };
+
+/** Writes under way: a toJSON may write again, and that write flags its swaps in flags of its own. */
+let writing = 0;
+/** The outermost write's flags, reused: allocating them for each write cost more than clearing them. */
+let swapFlags = new Uint8Array(256);
+
+function reusedFlags(length: number): Uint8Array {
+  if (swapFlags.length < length) swapFlags = new Uint8Array(Math.max(length, 2 * swapFlags.length));
+  swapFlags.fill(0, 0, length);
+  return swapFlags;
+}
+
 /** Puts raw JSON where the recent document holds its exact numbers; flags the places it swapped. */
-function swapIn(places: ExactPlaces): Uint8Array {
+function swapIn(places: ExactPlaces, flags: Uint8Array | undefined): Uint8Array {
   const { holders, keys, values, raws } = places;
-  const swapped = new Uint8Array(holders.length);
+  const swapped = flags ?? new Uint8Array(holders.length);
   for (let i = 0; i < holders.length; i++) {
     const holder = holders[i] as Record<Key, unknown>;
     const key = keys[i] as Key;
@@ -118,7 +136,7 @@ type Key = string | number;
 
 function swapOut(places: ExactPlaces, swapped: Uint8Array): void {
   const { holders, keys, values } = places;
-  for (let i = 0; i < swapped.length; i++) {
+  for (let i = 0; i < holders.length; i++) {
     if (swapped[i] === 1) (holders[i] as Record<Key, unknown>)[keys[i] as Key] = values[i];
   }
 }

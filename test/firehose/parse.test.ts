@@ -310,6 +310,35 @@ describe('stringifyJson', () => {
     );
     expect(request.events[0]?.session_id).toBe(-2271448330363288817n);
   });
+
+  it("leaves everyone else's JSON.stringify of a bigint as it was: refused, or handed to their replacer", () => {
+    stringifyJson({ n: 12345678901234567890n });
+    expect(() => JSON.stringify({ n: 1n })).toThrow(TypeError);
+    expect(JSON.stringify({ n: 1n }, (_key, v: unknown) => (typeof v === 'bigint' ? `${v}n` : v))).toBe('{"n":"1n"}');
+  });
+
+  it("keeps someone else's BigInt toJSON between writes and writes its own meanwhile", () => {
+    const proto = BigInt.prototype as { toJSON?: unknown };
+    const theirs = function (this: bigint) {
+      return this.toString();
+    };
+    proto.toJSON = theirs;
+    try {
+      expect(stringifyJson({ n: 12345678901234567890n })).toBe('{"n":12345678901234567890}');
+      expect(proto.toJSON).toBe(theirs);
+      expect(JSON.stringify({ n: 1n })).toBe('{"n":"1"}');
+    } finally {
+      proto.toJSON = undefined;
+    }
+  });
+
+  it('writes exactly a document read and written by a toJSON while another write is under way', () => {
+    const outer = parseJson('{"a":1.10,"b":12345678901234567890}');
+    const inner = { toJSON: () => stringifyJson(parseJson('{"c":2.50}')) };
+    expect(stringifyJson({ outer, inner })).toBe(
+      '{"outer":{"a":1.10,"b":12345678901234567890},"inner":"{\\"c\\":2.50}"}',
+    );
+  });
 });
 
 describe('parseJson (queue messages, capture): refusals', () => {

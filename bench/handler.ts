@@ -2,17 +2,15 @@
  * Handler overhead: the in-process ingress pipeline on batches of 1, 100 and 1,000 events and a 5,000-profile
  * membership change, with I/O stubbed at the delivery interface and with a real partner (HTTP) and queue
  * (fauxqs) on loopback, against a baseline measured in the same run: bare JSON.parse + walk + JSON.stringify
- * of the same text.
+ * of the same text. The pipeline runs as bundled for Lambda (bench/handler-subject.ts), not through tsx.
  */
 import { randomBytes } from 'node:crypto';
 import { Logger } from '@aws-lambda-powertools/logger';
-import { processRequest } from '../lambda/core/process-request';
-import { parseFirehoseRequest } from '../lambda/firehose';
-import { integration } from '../lambda/integration';
-import { createIngressFunction } from '../lambda/composition/ingress-function';
+import path from 'node:path';
+import { build } from 'esbuild';
 import { customEvents, eventBatch, membershipChange, profiles } from '../test/support/factories';
 import { emulatorDeliveryEnv } from '../local/local-function-env';
-import { recordingPort } from '../test/support/recording-port';
+import { functionBundleOptions } from '../local/function-bundle';
 import { startPartnerServer } from '../local/partner-api-stand-in';
 import { startSqsEmulator } from '../local/sqs-emulator';
 import { median, percentile, timeEach } from './stats';
@@ -73,7 +71,18 @@ function realisticBatch(count: number): string {
   );
 }
 
+type Subject = typeof import('./handler-subject');
+
+/** The code under test bundled as the functions are (bench/handler-subject.ts says why), then loaded. */
+async function bundledSubject(): Promise<Subject> {
+  const file = path.join(__dirname, 'out', 'handler-subject', 'index.js');
+  await build(functionBundleOptions(path.join(__dirname, 'handler-subject.ts'), file, { bundleAwsSdk: false }));
+  return require(file) as Subject;
+}
+
 export async function runHandlerBench(): Promise<HandlerRow[]> {
+  const { processRequest, parseFirehoseRequest, integration, createIngressFunction, recordingPort } =
+    await bundledSubject();
   const silent = new Logger({ logLevel: 'SILENT' });
   const stub = recordingPort();
   const stubbedDeps = { integration, delivery: stub.port, maxMessageBytes: 256 * 1024, suspendOnAuthFailure: true };
@@ -88,7 +97,7 @@ export async function runHandlerBench(): Promise<HandlerRow[]> {
 
   const cases = [
     { name: '1 event', text: realisticBatch(1), iterations: 2_000 },
-    { name: '100 events', text: realisticBatch(100), iterations: 1_000 },
+    { name: '100 events', text: realisticBatch(100), iterations: 3_000 },
     { name: '1,000 events', text: realisticBatch(1_000), iterations: 200 },
     { name: '1,000 events, toy ids', text: JSON.stringify(eventBatch(customEvents(1_000))), iterations: 200 },
     { name: '5,000 profiles', text: JSON.stringify(membershipChange(profiles(5_000))), iterations: 20 },

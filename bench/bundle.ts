@@ -1,7 +1,9 @@
 /**
- * Bundles the Lambda entry points the way the CDK stack does (lib/kit-function.ts): esbuild, minified,
- * node24, CJS (the HTTP function: an ES module, index.mjs). The functions mParticle waits on (ingress, HTTP) leave the AWS SDK to the Lambda runtime; the
- * worker bundles the pinned SDK from its ESM builds. The ingress directory also gets the runtime loop and its wrapper. LOCAL_ENV.bundleAwsSdk=true bundles it everywhere (to compare).
+ * Bundles the Lambda entry points the way the CDK stack does (lib/kit-function.ts, local/function-bundle.ts):
+ * esbuild, minified, node24, CJS (the HTTP function: an ES module, index.mjs). The functions mParticle waits on
+ * (ingress, HTTP) leave the AWS SDK to the Lambda runtime; the worker bundles the pinned SDK from its ESM
+ * builds. The ingress directory also gets the runtime loop and its wrapper. LOCAL_ENV.bundleAwsSdk=true
+ * bundles it everywhere (to compare).
  */
 import { build } from 'esbuild';
 import { functionBundleOptions } from '../local/function-bundle';

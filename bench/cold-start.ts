@@ -21,7 +21,7 @@ import { localFunctionEnv, useLocalAwsCredentials } from '../local/local-functio
 import { startPartnerServer } from '../local/partner-api-stand-in';
 import { startRuntimeApiStandIn, type RuntimeApiStandIn } from '../local/runtime-api-stand-in';
 import { startSqsEmulator } from '../local/sqs-emulator';
-import { ESBUILD_TARGET } from '../lib/node-runtime';
+import { functionBundleOptions } from '../local/function-bundle';
 import { bundleRuntimeLoop } from '../local/runtime-loop-process';
 import { MANAGED_RUNTIME_ARGS, spawnThroughWrapper } from '../local/runtime-loop-process';
 import { median } from './stats';
@@ -78,16 +78,13 @@ interface Run {
 export async function bundleWithoutWarmUp(outDir: string): Promise<string> {
   const root = path.resolve(outDir, 'ingress-without-warm-up');
   await build({
-    entryPoints: [path.join(__dirname, '..', 'lambda', 'handlers', 'ingress.ts')],
-    outfile: path.join(root, 'index.js'),
-    bundle: true,
-    minify: true,
-    platform: 'node',
-    target: ESBUILD_TARGET,
-    mainFields: ['module', 'main'],
-    format: 'cjs',
-    external: ['@aws-sdk/*'],
-    logLevel: 'error',
+    ...functionBundleOptions(
+      path.join(__dirname, '..', 'lambda', 'handlers', 'ingress.ts'),
+      path.join(root, 'index.js'),
+      {
+        bundleAwsSdk: false,
+      },
+    ),
     plugins: [
       {
         name: 'without-warm-up',

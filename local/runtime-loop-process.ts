@@ -5,6 +5,7 @@ import { createInterface } from 'node:readline';
 import { build } from 'esbuild';
 import { RUNTIME_LOOP_FILES } from '../lambda/runtime-loop/files';
 import { ESBUILD_TARGET } from '../lib/node-runtime';
+import { functionBundleOptions } from './function-bundle';
 import {
   startRuntimeApiStandIn,
   type InvocationInput,
@@ -64,6 +65,13 @@ export async function bundleIngressWithLoop(
 ): Promise<string> {
   const integrationModule = options.integrationModule;
   await build({
+    ...functionBundleOptions(
+      path.join(PROJECT_ROOT, 'lambda', 'handlers', 'ingress.ts'),
+      path.join(outDir, 'index.js'),
+      {
+        bundleAwsSdk: false,
+      },
+    ),
     // `npm start` with LOCAL_ENV.localIntegrationModule: the handler's `../integration` is that module instead.
     plugins: integrationModule
       ? [
@@ -73,16 +81,6 @@ export async function bundleIngressWithLoop(
           },
         ]
       : [],
-    entryPoints: [path.join(PROJECT_ROOT, 'lambda', 'handlers', 'ingress.ts')],
-    outfile: path.join(outDir, 'index.js'),
-    bundle: true,
-    minify: true,
-    platform: 'node',
-    target: ESBUILD_TARGET,
-    format: 'cjs',
-    mainFields: ['module', 'main'],
-    external: ['@aws-sdk/*'],
-    logLevel: 'error',
   });
   await bundleRuntimeLoop(outDir);
   return outDir;

@@ -15,8 +15,7 @@ const texts = new WeakMap<object, string>();
 
 /** Notes the text of a list parseFirehoseRequest read, which its checks kept whole and unchanged. */
 export function rememberListText(list: object, text: string): void {
-  // A lone surrogate would go out raw, where JSON.stringify escapes it (UTF-8 cannot carry it).
-  if ((text as unknown as { isWellFormed(): boolean }).isWellFormed()) texts.set(list, text);
+  texts.set(list, text);
 }
 
 /**
@@ -26,7 +25,11 @@ export function rememberListText(list: object, text: string): void {
  */
 export function asSent(list: readonly unknown[]): unknown {
   const text = texts.get(list);
-  return text === undefined ? list : new SentList(list, text);
+  // A lone surrogate would go out raw, where JSON.stringify escapes it (UTF-8 cannot carry it). Checked here,
+  // not when the text is noted, so that a mapping that never asks does not pay a pass over it.
+  return text === undefined || !(text as unknown as { isWellFormed(): boolean }).isWellFormed()
+    ? list
+    : new SentList(list, text);
 }
 
 /** Marks a sent list in the output until its text replaces it; a per-process value nobody can guess. */

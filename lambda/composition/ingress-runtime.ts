@@ -1,4 +1,5 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
+import { monotonicMs } from '../common/monotonic-clock';
 import { processRequest, type CoreDependencies, type ProcessResult } from '../core/process-request';
 import { FirehoseInputError, parseFirehoseRequest, type ParsedRequest } from '../firehose';
 import type { IngressObserver } from '../observability/metrics';
@@ -32,13 +33,13 @@ export function createIngressRuntime(
   return {
     dependencies,
     async handle(input) {
-      const started = performance.now();
+      const started = monotonicMs();
       let parsed: ParsedRequest;
       try {
         parsed = parseFirehoseRequest(input);
       } catch (error) {
         if (error instanceof FirehoseInputError) {
-          const durationMs = round(performance.now() - started);
+          const durationMs = round(monotonicMs() - started);
           logger.warn('rejected input', { outcome: 'rejected', error: error.message, path: error.path, durationMs });
           observer?.rejected(error.message, durationMs);
         }
@@ -47,21 +48,21 @@ export function createIngressRuntime(
       noteSkipped(parsed);
       try {
         const result = asDryRun(await processRequest(parsed, dependencies), dependencies);
-        const durationMs = round(performance.now() - started);
+        const durationMs = round(monotonicMs() - started);
         const { warning, ...summary } = result.summary;
         if (warning === undefined) logger.info('handled', { ...summary, durationMs });
         else logger.warn(warning, { ...summary, durationMs });
         observer?.handled(result.summary, durationMs);
         return result;
       } catch (error) {
-        observer?.failed(errorMessage(error), round(performance.now() - started));
+        observer?.failed(errorMessage(error), round(monotonicMs() - started));
         logger.error(
           {
             message: 'failed',
             type: parsed.request.type,
             requestId: parsed.request.id,
             outcome: 'failed',
-            durationMs: round(performance.now() - started),
+            durationMs: round(monotonicMs() - started),
           },
           error instanceof Error ? error : new Error(errorMessage(error)),
         );

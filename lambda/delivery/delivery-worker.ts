@@ -1,4 +1,5 @@
 import type { SQSRecord } from 'aws-lambda';
+import { monotonicMs } from '../common/monotonic-clock';
 import { decide } from './delivery-policy';
 import { park } from './park';
 import { attemptRecord, releaseHeld } from './worker-attempt';
@@ -22,7 +23,7 @@ export async function deliverRecord(
 ): Promise<RecordOutcome> {
   const attempts = Number(record.attributes.ApproximateReceiveCount) || 1;
   const ageMs = Math.max(0, (deps.now ?? Date.now)() - firstEnqueuedAt(record));
-  const started = performance.now();
+  const started = monotonicMs();
   deps.held?.forget(record.messageId);
   const base = { messageId: record.messageId, attempts, ageMs };
   // While the circuit is open and no probe is due, hold at once: nothing to read, fetch or decrypt.
@@ -49,7 +50,7 @@ export async function deliverRecord(
   switch (decision.kind) {
     case 'delivered': {
       deps.observer?.delivered(decision.status, outcome.kind === 'delivered' ? outcome.ms : 0);
-      const durationMs = Math.round(performance.now() - started);
+      const durationMs = Math.round(monotonicMs() - started);
       deps.logger.debug('delivered', { ...context, status: decision.status, durationMs });
       // A claim-check object becomes an empty 'delivered' marker (lambda/delivery/claim-check.ts).
       await deps.queue.release(record.body);

@@ -1,4 +1,5 @@
 import { scrubSecrets } from '../observability/redact';
+import { monotonicMs } from '../common/monotonic-clock';
 import type { HttpClient } from '../common/http-client';
 import { isRetriableStatus, parseRetryAfterMs } from '../common/retry';
 import { cutOnCodePoints } from './sqs-attribute';
@@ -34,7 +35,7 @@ export class PartnerClient {
 
   /** Resolves on 2xx; throws PartnerRejectedError, PartnerUnavailableError or HttpTransportError otherwise. */
   async send(request: PartnerRequest, deadlineMs: number): Promise<PartnerSuccess> {
-    const started = performance.now();
+    const started = monotonicMs();
     const url = new URL(this.baseUrl.pathname.replace(/\/$/, '') + request.path, this.baseUrl);
     const response = await this.http.request({
       method: 'POST',
@@ -48,7 +49,7 @@ export class PartnerClient {
       },
       body: request.bodyText,
     });
-    const ms = performance.now() - started;
+    const ms = monotonicMs() - started;
     if (response.status >= 200 && response.status < 300) return { status: response.status, ms };
     // A partner may echo the request: its auth headers (the customer's key, the partner credential) never
     // reach a DLQ attribute or a log through the excerpt.

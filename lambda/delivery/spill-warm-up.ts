@@ -1,4 +1,5 @@
 import { errorMessage } from '../common/errors';
+import { monotonicMs } from '../common/monotonic-clock';
 import { nextTurn } from './lazy-sdk-module';
 
 /** What a spill needs readied; the sealing data key only for a call that carries secrets. */
@@ -48,7 +49,7 @@ export const FIRST_CALL_WARM_UP_AFTER_MS = 50;
 export function spillWarmUp(
   ready: ReadySpill,
   onFailure: (message: string) => void,
-  now: () => number = () => performance.now(),
+  now: () => number = () => monotonicMs(),
 ): (needs: SpillNeeds, waiting: Promise<unknown>) => void {
   let running = false;
   let failedAt: number | undefined;

@@ -1,4 +1,5 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
+import { monotonicMs } from '../common/monotonic-clock';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { deliverRecord, type WorkerDependencies } from './delivery-worker';
 import { DeliveryDeferredError } from './errors';
@@ -9,7 +10,7 @@ export type SqsBatchHandler = (event: SQSEvent, context?: Context) => Promise<SQ
 export function createWorkerBatchHandler(deps: WorkerDependencies): SqsBatchHandler {
   const processor = new BatchProcessor(EventType.SQS);
   return async (event, context) => {
-    const started = performance.now();
+    const started = monotonicMs();
     const outcomes = { delivered: 0, parked: 0, retry: 0, hold: 0 };
     const recordHandler = async (record: SQSRecord) => {
       try {
@@ -45,7 +46,7 @@ export function createWorkerBatchHandler(deps: WorkerDependencies): SqsBatchHand
       held: outcomes.hold,
       failed: response.batchItemFailures.length - outcomes.retry - outcomes.hold,
       circuit: deps.breaker.state,
-      durationMs: Math.round(performance.now() - started),
+      durationMs: Math.round(monotonicMs() - started),
     });
     return response;
   };

@@ -1,4 +1,5 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
+import { monotonicMs } from '../common/monotonic-clock';
 import { DELIVERY_DEFAULTS } from '../delivery/defaults';
 import { errorMessage } from '../common/errors';
 import { DELIVERY_ENV } from '../config/environment';
@@ -21,7 +22,7 @@ export function httpInlineDeadlineMs(env: Env): number {
  * logged: none of these errors carries a secret's value.
  */
 export function startWarmUp(steps: Readonly<Record<string, () => Promise<unknown>>>, logger: Logger): Promise<void> {
-  const started = performance.now();
+  const started = monotonicMs();
   return Promise.all(
     Object.entries(steps).map(async ([step, run]) => {
       try {
@@ -33,7 +34,7 @@ export function startWarmUp(steps: Readonly<Record<string, () => Promise<unknown
         });
       }
     }),
-  ).then(() => logger.debug('warmed up', { durationMs: Math.round(performance.now() - started) }));
+  ).then(() => logger.debug('warmed up', { durationMs: Math.round(monotonicMs() - started) }));
 }
 
 /**

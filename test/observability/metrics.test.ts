@@ -1,6 +1,6 @@
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { METRIC_NAMES } from '../../lambda/observability/metrics';
-import { customEvents, eventBatch } from '../support/factories';
+import { customEvents, eventBatch, registrationRequest } from '../support/factories';
 import { DELIVERY_ENV, FUNCTION_ENV, PLATFORM_ENV } from '../../lambda/config/environment';
 
 type Handler = (event: unknown) => Promise<unknown>;
@@ -54,6 +54,20 @@ describe('ingress metrics (embedded metric format)', () => {
     const counts = emf.find((e) => e[METRIC_NAMES.eventsForwardedInline] !== undefined);
     expect(counts).toMatchObject({ [METRIC_NAMES.eventsForwardedInline]: 4, service: 'firehose-ingress' });
     expect(counts).not.toHaveProperty('RequestType');
+  });
+
+  it('gives each invocation its own RequestType: one publisher for the container, its dimension cleared per call', async () => {
+    const first = await emfLinesOf(() => handler(registrationRequest()));
+    const second = await emfLinesOf(() => handler(eventBatch(customEvents(1))));
+    const invocations = [...first, ...second].filter((e) => e[METRIC_NAMES.invocations] !== undefined);
+    expect(invocations.map((e) => e['RequestType'])).toEqual([
+      'module_registration_request',
+      'event_processing_request',
+    ]);
+    for (const line of invocations) {
+      expect(line._aws.CloudWatchMetrics[0]?.Dimensions).toEqual([['service', 'RequestType']]);
+      expect(line._aws.CloudWatchMetrics[0]?.Metrics.map((m) => m.Name)).toEqual([METRIC_NAMES.invocations]);
+    }
   });
 
   it('counts rejected input', async () => {

@@ -10,7 +10,7 @@ import { startTestLocalSystem } from '../test/support/local-system';
  */
 export async function withBaselineAndLocalSystem<T>(
   env: Readonly<Record<string, string>>,
-  options: { readonly ingressTaskRoot?: string },
+  options: { readonly ingressTaskRoot?: string; readonly ingressMaxContainers?: number },
   run: (parts: { readonly bare: PartnerServer; readonly system: LocalSystem }) => Promise<T>,
 ): Promise<T> {
   process.env[FUNCTION_ENV.logLevel] = 'ERROR';

@@ -1,9 +1,9 @@
 /**
  * Latency under load through the local Lambda Invoke endpoint (`npm start`'s system), many concurrent
  * callers for a fixed time, the partner answering in 20 ms. Baselines in the same run:
- * - an EMPTY handler through the same local system, Invoke API, process pool and runtime loop (the target's
- *   baseline): what the local stand-in for Lambda costs by itself on this machine, so the ingress row
- *   measures the kit;
+ * - an EMPTY handler through the same local system, Invoke API, process pool (one process per caller) and
+ *   runtime loop (the target's baseline): what the local stand-in for Lambda costs by itself on this
+ *   machine, so the ingress row measures the kit;
  * - a bare HTTP server (the partner stand-in answering at once), for reference: the HTTP stack alone.
  * Loopback only; bounded in time.
  */
@@ -92,8 +92,10 @@ export async function runLoadBench(options: { connections?: number; seconds?: nu
   const connections = options.connections ?? 20;
   const seconds = options.seconds ?? 10;
   const body = JSON.stringify(eventBatch(customEvents(100)));
-  // Each pool is warmed first (one process per concurrent call, started on demand, as Lambda scales): cold
-  // starts are the cold-start bench's; these rows measure a warm fleet under load.
+  // Each pool may start one process per caller, as Lambda starts one sandbox per concurrent call (with `npm
+  // start`'s 10, half the kit's calls waited a whole call for a process: a wait Lambda does not have). Each is
+  // warmed first (processes started on demand): cold starts are the cold-start bench's; these rows measure a
+  // warm fleet under load.
   const warmed = async (kind: LoadRowKind, target: string, url: string): Promise<LoadRow> => {
     // Waited for, not timed: on a busy machine ten cold starts outlast any fixed warm-up time.
     for (let round = 0; round < 2; round += 1) {
@@ -111,7 +113,7 @@ export async function runLoadBench(options: { connections?: number; seconds?: nu
   // The baseline runs in the same local system (Invoke API, pool, emulator, worker, stand-ins), its ingress
   // replaced by the empty handler: the two rows differ only by the function.
   const empty = await withEmptyHandlerTaskRoot((ingressTaskRoot) =>
-    withBaselineAndLocalSystem({}, { ingressTaskRoot }, ({ system }) =>
+    withBaselineAndLocalSystem({}, { ingressTaskRoot, ingressMaxContainers: connections }, ({ system }) =>
       warmed(
         'empty-handler',
         'empty handler via the same local system, Invoke API and pool (baseline)',
@@ -119,7 +121,7 @@ export async function runLoadBench(options: { connections?: number; seconds?: nu
       ),
     ),
   );
-  const kit = await withBaselineAndLocalSystem({}, {}, async ({ bare, system }) => {
+  const kit = await withBaselineAndLocalSystem({}, { ingressMaxContainers: connections }, async ({ bare, system }) => {
     system.partner?.setFaults(() => ({ kind: 'slow', delayMs: 20 }));
     const reference = await fire(
       'bare-server',

@@ -56,6 +56,8 @@ export interface LocalSystemOptions {
   readonly queueMessageMaxBytes?: number;
   /** A task root the Invoke API's ingress runs instead of the ingress bundle (the load bench's empty handler). */
   readonly ingressTaskRoot?: string;
+  /** How many processes the Invoke API's ingress may run at once. @default 10 (local/loop-ingress.ts) */
+  readonly ingressMaxContainers?: number;
 }
 
 export interface LocalSystem {
@@ -113,6 +115,7 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
     ...(options.reload ? { reload: options.reload } : {}),
     ...(options.integrationModule ? { integrationModule: options.integrationModule } : {}),
     ...(options.ingressTaskRoot ? { ingressTaskRoot: options.ingressTaskRoot } : {}),
+    ...(options.ingressMaxContainers ? { ingressMaxContainers: options.ingressMaxContainers } : {}),
   });
 
   const functions: LocalFunction[] = [

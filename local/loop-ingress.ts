@@ -15,8 +15,11 @@ const INGRESS_TIMEOUT_MS = 10_000;
 // SILENT last: a function at SILENT shows none of its lines.
 const LEVELS = ['DEBUG', 'INFO', 'WARN', 'ERROR', 'CRITICAL', 'SILENT'];
 const SUMMARY_WAIT_MS = 1_000;
-/** Concurrent invocations the local ingress serves at once, one process each (Lambda would scale further). */
-const MAX_CONTAINERS = 10;
+/**
+ * Concurrent invocations the local ingress serves at once by default, one process each: Lambda would scale
+ * further, but each process holds ~100 MB. Calls beyond it wait for a free process, which Lambda's would not.
+ */
+export const DEFAULT_MAX_CONTAINERS = 10;
 
 type Summary = Parameters<SystemLog['invocation']>[0];
 
@@ -34,7 +37,13 @@ export async function startLoopIngress(options: {
    * stop: the load bench's empty handler, measured through this same pool.
    */
   readonly taskRoot?: string;
+  /**
+   * How many processes the pool may start (@default DEFAULT_MAX_CONTAINERS): the load bench sets its number of
+   * callers, so that, as in Lambda, no call waits for another to finish.
+   */
+  readonly maxContainers?: number;
 }): Promise<LoopIngress> {
+  const maxContainers = options.maxContainers ?? DEFAULT_MAX_CONTAINERS;
   const taskRoot =
     options.taskRoot ??
     (await bundleIngressWithLoop(
@@ -49,6 +58,8 @@ export async function startLoopIngress(options: {
   const waiting = new Map<string, (summary: Summary) => void>();
 
   const onLine = (line: string, stream: NodeJS.WriteStream): void => {
+    // A metrics line (EMF, two per invocation) carries no level and no summary: never shown, so not parsed.
+    if (line.startsWith('{"_aws"')) return;
     const entry = parseLine(line);
     const summary = entry && summaryOf(entry);
     const requestId = entry?.['function_request_id'];
@@ -63,7 +74,7 @@ export async function startLoopIngress(options: {
   };
 
   // Lambda runs one invocation per container at a time and starts more containers for concurrent calls:
-  // so does this pool, up to MAX_CONTAINERS (the first started now, the others on demand, then kept warm).
+  // so does this pool, up to maxContainers (the first started now, the others on demand, then kept warm).
   const start = (): Promise<LoopFunction> =>
     startLoopFunction({ taskRoot, env: { ...options.env, [FUNCTION_ENV.logLevel]: 'INFO' }, onLine });
   const containers: Promise<LoopFunction>[] = [start()];
@@ -72,7 +83,7 @@ export async function startLoopIngress(options: {
   const acquire = async (): Promise<LoopFunction> => {
     const ready = idle.pop();
     if (ready) return ready;
-    if (containers.length < MAX_CONTAINERS) {
+    if (containers.length < maxContainers) {
       const started = start();
       containers.push(started);
       return started;

@@ -33,6 +33,8 @@ export async function startReloadableFunctions(options: {
   readonly integrationModule?: string;
   /** A task root built already, run by the Invoke API's ingress instead of the ingress bundle (the load bench's baseline). */
   readonly ingressTaskRoot?: string;
+  /** How many processes the Invoke API's ingress may run at once (local/loop-ingress.ts). */
+  readonly ingressMaxContainers?: number;
 }): Promise<ReloadableFunctions> {
   const { env, log, reload, integrationModule } = options;
   const source = reload ? codeSource(reload.lambdaFolder, integrationModule) : undefined;
@@ -54,6 +56,7 @@ export async function startReloadableFunctions(options: {
       log,
       ...(integrationModule ? { integrationModule } : {}),
       ...(options.ingressTaskRoot ? { taskRoot: options.ingressTaskRoot } : {}),
+      ...(options.ingressMaxContainers ? { maxContainers: options.ingressMaxContainers } : {}),
     });
   // Every entry point calls through `current` / `loop`, so a reload swaps the code under running servers.
   let current = build();

@@ -4,6 +4,10 @@
  * - empty: an empty handler under a managed-runtime stand-in (bench/managed-runtime-stand-in.mjs), the baseline;
  * - empty with the built-ins: the same handler requiring the Node built-ins the ingress bundle requires
  *   (node:https, node:crypto, …), what loading them costs by itself (not a target: it explains the ratio);
+ * - the Powertools floor: those built-ins plus Powertools Logger and Metrics set up and used as the ingress
+ *   uses them (cold-start-powertools-handler.ts), no work of its own (also an explanation, not a target);
+ * - with BENCH_RIC_DIR naming an installed aws-lambda-ric 4 (bench/ric-parity.ts says how to build it): the
+ *   empty handler under the managed runtime's real client, to check the stand-in baseline against it;
  * - managed: the bundled ingress under that same stand-in (what the ingress cost before the runtime loop);
  * - ingress: the bundled ingress through the exec wrapper and the kit's runtime loop, as the construct ships it;
  * - delivering: the same with delivery configured (fauxqs, a partner stand-in answering at once, a local sealing
@@ -14,7 +18,7 @@
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { build } from 'esbuild';
-import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { RUNTIME_LOOP_FILES } from '../lambda/runtime-loop/files';
 import { localFunctionEnv, useLocalAwsCredentials } from '../local/local-function-env';
@@ -39,6 +43,15 @@ const ENV_FOR_RUNS = {
   [DELIVERY_ENV.deliveryQueueUrl]: '',
 };
 
+/** What the real client refuses to start without (the stand-in reads none of it); only its empty handler gets it. */
+const RIC_SANDBOX_ENV = {
+  [PLATFORM_ENV.lambdaFunctionName]: 'cold-start',
+  AWS_LAMBDA_FUNCTION_VERSION: '$LATEST',
+  AWS_LAMBDA_FUNCTION_MEMORY_SIZE: '1024',
+  AWS_LAMBDA_LOG_GROUP_NAME: '/aws/lambda/cold-start',
+  AWS_LAMBDA_LOG_STREAM_NAME: 'cold-start',
+};
+
 export interface ColdStartResult {
   readonly runs: number;
   /** Empty handler, managed-runtime stand-in: process start to first response posted (median ms). */
@@ -51,6 +64,10 @@ export interface ColdStartResult {
   readonly emptyWithBuiltinsMs: number;
   /** Those built-ins, in the order the bundle first requires them. */
   readonly builtins: readonly string[];
+  /** Those built-ins and Powertools Logger and Metrics as the ingress uses them, no work of its own (median ms). */
+  readonly powertoolsFloorMs: number;
+  /** The empty handler under aws-lambda-ric 4 (BENCH_RIC_DIR), when given (median ms). */
+  readonly emptyUnderRicMs?: number;
   /** The bundled ingress under the managed-runtime stand-in, without the wrapper (median ms). */
   readonly managedIngressMs: number;
   /** What the wrapper and loop add: ingressMs − managedIngressMs. */
@@ -107,6 +124,28 @@ export function builtinsRequiredBy(bundle: string): string[] {
   return [...new Set([...bundle.matchAll(/require\("(node:[a-z_/]+)"\)/g)].map((match) => match[1] as string))];
 }
 
+/** The Powertools floor's task root: the built-ins required first, as the ingress bundle requires them. */
+async function bundlePowertoolsFloor(outDir: string, builtins: readonly string[]): Promise<string> {
+  const root = path.resolve(outDir, 'powertools-floor');
+  await build(
+    functionBundleOptions(path.join(__dirname, 'cold-start-powertools-handler.ts'), path.join(root, 'powertools.js'), {
+      bundleAwsSdk: false,
+    }),
+  );
+  writeFileSync(
+    path.join(root, 'index.js'),
+    `${builtins.map((name) => `require(${JSON.stringify(name)});`).join('\n')}\nmodule.exports = require('./powertools.js');\n`,
+  );
+  return root;
+}
+
+/** aws-lambda-ric's entry point in `dir`, if it is an installed client with its native addon. */
+function ricEntry(dir: string | undefined): string | undefined {
+  if (!dir) return undefined;
+  const entry = path.resolve(dir, 'index.mjs');
+  return existsSync(entry) && existsSync(path.resolve(dir, 'rapid-client.node')) ? entry : undefined;
+}
+
 async function measure(api: RuntimeApiStandIn, start: () => ReturnType<typeof spawn>): Promise<Run> {
   const started = performance.now();
   let polledAt = 0;
@@ -138,11 +177,14 @@ export async function runColdStartBench(ingressBundle: string, outDir: string, r
     path.join(builtinsRoot, 'index.js'),
     `${builtins.map((name) => `require(${JSON.stringify(name)});`).join('\n')}\nexports.handler = async () => ({ ok: true });\n`,
   );
-  const underManaged = (taskRoot: string, address: string) =>
-    spawn(process.execPath, [...MANAGED_RUNTIME_ARGS.slice(0, -1), MANAGED_STAND_IN], {
+  const powertoolsRoot = await bundlePowertoolsFloor(outDir, builtins);
+  const ric = ricEntry(process.env['BENCH_RIC_DIR']);
+  const underManaged = (taskRoot: string, address: string, entry = MANAGED_STAND_IN) =>
+    spawn(process.execPath, [...MANAGED_RUNTIME_ARGS.slice(0, -1), entry], {
       env: {
         ...process.env,
         ...ENV_FOR_RUNS,
+        ...(entry === MANAGED_STAND_IN ? {} : RIC_SANDBOX_ENV),
         [PLATFORM_ENV.lambdaRuntimeApi]: address,
         [PLATFORM_ENV.lambdaTaskRoot]: taskRoot,
         [PLATFORM_ENV.lambdaHandler]: 'index.handler',
@@ -165,6 +207,8 @@ export async function runColdStartBench(ingressBundle: string, outDir: string, r
 
   const empty: Run[] = [];
   const emptyWithBuiltins: Run[] = [];
+  const powertoolsFloor: Run[] = [];
+  const emptyUnderRic: Run[] = [];
   const managed: Run[] = [];
   const ingress: Run[] = [];
   const delivering: Run[] = [];
@@ -181,6 +225,8 @@ export async function runColdStartBench(ingressBundle: string, outDir: string, r
       try {
         empty.push(await measure(api, () => underManaged(emptyRoot, api.address)));
         emptyWithBuiltins.push(await measure(api, () => underManaged(builtinsRoot, api.address)));
+        powertoolsFloor.push(await measure(api, () => underManaged(powertoolsRoot, api.address)));
+        if (ric) emptyUnderRic.push(await measure(api, () => underManaged(emptyRoot, api.address, ric)));
         managed.push(await measure(api, () => underManaged(ingressRoot, api.address)));
         ingress.push(
           await measure(api, () =>
@@ -222,6 +268,8 @@ export async function runColdStartBench(ingressBundle: string, outDir: string, r
     ratio: ingressMs / emptyMs,
     emptyWithBuiltinsMs: median(emptyWithBuiltins.map((r) => r.totalMs)),
     builtins,
+    powertoolsFloorMs: median(powertoolsFloor.map((r) => r.totalMs)),
+    ...(ric ? { emptyUnderRicMs: median(emptyUnderRic.map((r) => r.totalMs)) } : {}),
     managedIngressMs,
     wrapperMs: ingressMs - managedIngressMs,
     wrapperShellMs: median(wrapped) - median(direct),

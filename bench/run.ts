@@ -88,6 +88,12 @@ async function main(): Promise<void> {
     ),
     'empty handler': { value: coldStart.emptyMs.toFixed(1) },
     [`empty handler requiring ${coldStart.builtins.join(', ')}`]: { value: coldStart.emptyWithBuiltinsMs.toFixed(1) },
+    'the same with Powertools Logger and Metrics as the ingress uses them': {
+      value: coldStart.powertoolsFloorMs.toFixed(1),
+    },
+    ...(coldStart.emptyUnderRicMs === undefined
+      ? {}
+      : { 'empty handler under aws-lambda-ric 4 (BENCH_RIC_DIR)': { value: coldStart.emptyUnderRicMs.toFixed(1) } }),
     'ingress (managed runtime)': { value: coldStart.managedIngressMs.toFixed(1) },
     'ingress (wrapper + loop)': { value: coldStart.ingressMs.toFixed(1) },
     'ingress delivering its first call in-line': { value: coldStart.deliveringMs.toFixed(1) },

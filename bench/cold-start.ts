@@ -29,7 +29,7 @@ import { functionBundleOptions } from '../local/function-bundle';
 import { bundleRuntimeLoop } from '../local/runtime-loop-process';
 import { MANAGED_RUNTIME_ARGS, spawnThroughWrapper } from '../local/runtime-loop-process';
 import { median } from './stats';
-import { DELIVERY_ENV, FUNCTION_ENV, PLATFORM_ENV } from '../lambda/config/environment';
+import { DELIVERY_ENV, FUNCTION_ENV, LOCAL_ENV, PLATFORM_ENV } from '../lambda/config/environment';
 
 // A real session id (beyond 2^53), so the ingress takes its lossless path as on real traffic.
 const FIRST_REQUEST =
@@ -46,10 +46,10 @@ const ENV_FOR_RUNS = {
 /** What the real client refuses to start without (the stand-in reads none of it); only its empty handler gets it. */
 const RIC_SANDBOX_ENV = {
   [PLATFORM_ENV.lambdaFunctionName]: 'cold-start',
-  AWS_LAMBDA_FUNCTION_VERSION: '$LATEST',
-  AWS_LAMBDA_FUNCTION_MEMORY_SIZE: '1024',
-  AWS_LAMBDA_LOG_GROUP_NAME: '/aws/lambda/cold-start',
-  AWS_LAMBDA_LOG_STREAM_NAME: 'cold-start',
+  [PLATFORM_ENV.lambdaFunctionVersion]: '$LATEST',
+  [PLATFORM_ENV.lambdaMemorySize]: '1024',
+  [PLATFORM_ENV.lambdaLogGroupName]: '/aws/lambda/cold-start',
+  [PLATFORM_ENV.lambdaLogStreamName]: 'cold-start',
 };
 
 export interface ColdStartResult {
@@ -178,7 +178,7 @@ export async function runColdStartBench(ingressBundle: string, outDir: string, r
     `${builtins.map((name) => `require(${JSON.stringify(name)});`).join('\n')}\nexports.handler = async () => ({ ok: true });\n`,
   );
   const powertoolsRoot = await bundlePowertoolsFloor(outDir, builtins);
-  const ric = ricEntry(process.env['BENCH_RIC_DIR']);
+  const ric = ricEntry(process.env[LOCAL_ENV.benchRicDir]);
   const underManaged = (taskRoot: string, address: string, entry = MANAGED_STAND_IN) =>
     spawn(process.execPath, [...MANAGED_RUNTIME_ARGS.slice(0, -1), entry], {
       env: {

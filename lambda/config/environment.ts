@@ -207,6 +207,8 @@ const LOCAL_VARIABLES = {
   sqsPort: { name: 'SQS_PORT', audience: 'local', default: '3004' },
   /** `true`: the bundle bench bundles the AWS SDK into every function (to compare). */
   bundleAwsSdk: { name: 'BUNDLE_AWS_SDK', audience: 'local' },
+  /** An installed aws-lambda-ric 4 (with its native addon): the cold-start bench adds the empty handler under it. */
+  benchRicDir: { name: 'BENCH_RIC_DIR', audience: 'local' },
   /** The SQS emulator's endpoint. */
   sqsEndpoint: { name: 'SQS_ENDPOINT', audience: 'local' },
   /** The S3 emulator's endpoint (path-style addressing). */

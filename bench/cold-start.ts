@@ -7,7 +7,8 @@
  * - the Powertools floor: those built-ins plus Powertools Logger and Metrics set up and used as the ingress
  *   uses them (cold-start-powertools-handler.ts), no work of its own (also an explanation, not a target);
  * - with BENCH_RIC_DIR naming an installed aws-lambda-ric 4 (bench/ric-parity.ts says how to build it): the
- *   empty handler under the managed runtime's real client, to check the stand-in baseline against it;
+ *   empty handler and the ingress under the managed runtime's real client, to check the stand-in baseline
+ *   and the runtime loop against it;
  * - managed: the bundled ingress under that same stand-in (what the ingress cost before the runtime loop);
  * - ingress: the bundled ingress through the exec wrapper and the kit's runtime loop, as the construct ships it;
  * - delivering: the same with delivery configured (fauxqs, a partner stand-in answering at once, a local sealing
@@ -43,9 +44,14 @@ const ENV_FOR_RUNS = {
   [DELIVERY_ENV.deliveryQueueUrl]: '',
 };
 
-/** What the real client refuses to start without (the stand-in reads none of it); only its empty handler gets it. */
+/**
+ * What the real client refuses to start without (the stand-in reads none of it); only its runs get it. With a
+ * function name the ingress is inside Lambda, where no partner means a refusal: it runs a dry run, as the
+ * stand-in's rows do without one.
+ */
 const RIC_SANDBOX_ENV = {
   [PLATFORM_ENV.lambdaFunctionName]: 'cold-start',
+  [DELIVERY_ENV.dryRun]: 'true',
   [PLATFORM_ENV.lambdaFunctionVersion]: '$LATEST',
   [PLATFORM_ENV.lambdaMemorySize]: '1024',
   [PLATFORM_ENV.lambdaLogGroupName]: '/aws/lambda/cold-start',
@@ -68,6 +74,8 @@ export interface ColdStartResult {
   readonly powertoolsFloorMs: number;
   /** The empty handler under aws-lambda-ric 4 (BENCH_RIC_DIR), when given (median ms). */
   readonly emptyUnderRicMs?: number;
+  /** The bundled ingress (dry run) under aws-lambda-ric 4, when given (median ms). */
+  readonly ingressUnderRicMs?: number;
   /** The bundled ingress under the managed-runtime stand-in, without the wrapper (median ms). */
   readonly managedIngressMs: number;
   /** What the wrapper and loop add: ingressMs − managedIngressMs. */
@@ -139,11 +147,14 @@ async function bundlePowertoolsFloor(outDir: string, builtins: readonly string[]
   return root;
 }
 
-/** aws-lambda-ric's entry point in `dir`, if it is an installed client with its native addon. */
+/** aws-lambda-ric's entry point in `dir` (none when unset); a folder that holds no built client is refused. */
 function ricEntry(dir: string | undefined): string | undefined {
   if (!dir) return undefined;
   const entry = path.resolve(dir, 'index.mjs');
-  return existsSync(entry) && existsSync(path.resolve(dir, 'rapid-client.node')) ? entry : undefined;
+  if (existsSync(entry) && existsSync(path.resolve(dir, 'rapid-client.node'))) return entry;
+  throw new Error(
+    `${LOCAL_ENV.benchRicDir}=${dir} holds no built aws-lambda-ric (index.mjs and rapid-client.node): see bench/ric-parity.ts`,
+  );
 }
 
 async function measure(api: RuntimeApiStandIn, start: () => ReturnType<typeof spawn>): Promise<Run> {
@@ -209,6 +220,7 @@ export async function runColdStartBench(ingressBundle: string, outDir: string, r
   const emptyWithBuiltins: Run[] = [];
   const powertoolsFloor: Run[] = [];
   const emptyUnderRic: Run[] = [];
+  const ingressUnderRic: Run[] = [];
   const managed: Run[] = [];
   const ingress: Run[] = [];
   const delivering: Run[] = [];
@@ -226,7 +238,10 @@ export async function runColdStartBench(ingressBundle: string, outDir: string, r
         empty.push(await measure(api, () => underManaged(emptyRoot, api.address)));
         emptyWithBuiltins.push(await measure(api, () => underManaged(builtinsRoot, api.address)));
         powertoolsFloor.push(await measure(api, () => underManaged(powertoolsRoot, api.address)));
-        if (ric) emptyUnderRic.push(await measure(api, () => underManaged(emptyRoot, api.address, ric)));
+        if (ric) {
+          emptyUnderRic.push(await measure(api, () => underManaged(emptyRoot, api.address, ric)));
+          ingressUnderRic.push(await measure(api, () => underManaged(ingressRoot, api.address, ric)));
+        }
         managed.push(await measure(api, () => underManaged(ingressRoot, api.address)));
         ingress.push(
           await measure(api, () =>
@@ -269,7 +284,12 @@ export async function runColdStartBench(ingressBundle: string, outDir: string, r
     emptyWithBuiltinsMs: median(emptyWithBuiltins.map((r) => r.totalMs)),
     builtins,
     powertoolsFloorMs: median(powertoolsFloor.map((r) => r.totalMs)),
-    ...(ric ? { emptyUnderRicMs: median(emptyUnderRic.map((r) => r.totalMs)) } : {}),
+    ...(ric
+      ? {
+          emptyUnderRicMs: median(emptyUnderRic.map((r) => r.totalMs)),
+          ingressUnderRicMs: median(ingressUnderRic.map((r) => r.totalMs)),
+        }
+      : {}),
     managedIngressMs,
     wrapperMs: ingressMs - managedIngressMs,
     wrapperShellMs: median(wrapped) - median(direct),

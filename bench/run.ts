@@ -93,7 +93,10 @@ async function main(): Promise<void> {
     },
     ...(coldStart.emptyUnderRicMs === undefined
       ? {}
-      : { 'empty handler under aws-lambda-ric 4 (BENCH_RIC_DIR)': { value: coldStart.emptyUnderRicMs.toFixed(1) } }),
+      : {
+          'empty handler under aws-lambda-ric 4 (BENCH_RIC_DIR)': { value: coldStart.emptyUnderRicMs.toFixed(1) },
+          'ingress under aws-lambda-ric 4 (dry run)': { value: (coldStart.ingressUnderRicMs ?? 0).toFixed(1) },
+        }),
     'ingress (managed runtime)': { value: coldStart.managedIngressMs.toFixed(1) },
     'ingress (wrapper + loop)': { value: coldStart.ingressMs.toFixed(1) },
     'ingress delivering its first call in-line': { value: coldStart.deliveringMs.toFixed(1) },

@@ -115,7 +115,7 @@ export async function startLocalSystem(options: LocalSystemOptions): Promise<Loc
     ...(options.reload ? { reload: options.reload } : {}),
     ...(options.integrationModule ? { integrationModule: options.integrationModule } : {}),
     ...(options.ingressTaskRoot ? { ingressTaskRoot: options.ingressTaskRoot } : {}),
-    ...(options.ingressMaxContainers ? { ingressMaxContainers: options.ingressMaxContainers } : {}),
+    ...(options.ingressMaxContainers !== undefined ? { ingressMaxContainers: options.ingressMaxContainers } : {}),
   });
 
   const functions: LocalFunction[] = [

@@ -44,6 +44,8 @@ export async function startLoopIngress(options: {
   readonly maxContainers?: number;
 }): Promise<LoopIngress> {
   const maxContainers = options.maxContainers ?? DEFAULT_MAX_CONTAINERS;
+  if (!Number.isInteger(maxContainers) || maxContainers < 1)
+    throw new Error(`maxContainers must be a whole number of processes, at least 1 (got ${maxContainers})`);
   const taskRoot =
     options.taskRoot ??
     (await bundleIngressWithLoop(
@@ -58,7 +60,7 @@ export async function startLoopIngress(options: {
   const waiting = new Map<string, (summary: Summary) => void>();
 
   const onLine = (line: string, stream: NodeJS.WriteStream): void => {
-    // A metrics line (EMF, two per invocation) carries no level and no summary: never shown, so not parsed.
+    // A metrics line (EMF, up to two per invocation) carries no level and no summary: never shown, so not parsed.
     if (line.startsWith('{"_aws"')) return;
     const entry = parseLine(line);
     const summary = entry && summaryOf(entry);

@@ -56,7 +56,7 @@ export async function startReloadableFunctions(options: {
       log,
       ...(integrationModule ? { integrationModule } : {}),
       ...(options.ingressTaskRoot ? { taskRoot: options.ingressTaskRoot } : {}),
-      ...(options.ingressMaxContainers ? { maxContainers: options.ingressMaxContainers } : {}),
+      ...(options.ingressMaxContainers !== undefined ? { maxContainers: options.ingressMaxContainers } : {}),
     });
   // Every entry point calls through `current` / `loop`, so a reload swaps the code under running servers.
   let current = build();

@@ -49,7 +49,7 @@ export const FIRST_CALL_WARM_UP_AFTER_MS = 50;
 export function spillWarmUp(
   ready: ReadySpill,
   onFailure: (message: string) => void,
-  now: () => number = () => monotonicMs(),
+  now: () => number = monotonicMs,
 ): (needs: SpillNeeds, waiting: Promise<unknown>) => void {
   let running = false;
   let failedAt: number | undefined;

@@ -66,4 +66,11 @@ describe('the local ingress pool', () => {
     );
     expect(await processesServing(3, 2)).toBe(2);
   }, 60_000);
+
+  it('refuses a cap that would start no process', async () => {
+    for (const maxContainers of [0, 1.5])
+      await expect(startLoopIngress({ env: {}, log: new SystemLog(), taskRoot, maxContainers })).rejects.toThrow(
+        /maxContainers must be a whole number of processes, at least 1/,
+      );
+  });
 });

@@ -23,12 +23,18 @@ interface Emf {
   [key: string]: unknown;
 }
 
-async function emfLinesOf(run: () => Promise<unknown>): Promise<Emf[]> {
+/** The EMF lines `run` writes on stdout; what it writes on stderr goes to `stderr` when given. */
+async function emfLinesOf(run: () => Promise<unknown>, stderr?: string[]): Promise<Emf[]> {
   const lines: string[] = [];
   vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
     lines.push(String(chunk));
     return true;
   });
+  if (stderr)
+    vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
+      stderr.push(String(chunk));
+      return true;
+    });
   await run().catch(() => undefined);
   vi.restoreAllMocks();
   return lines
@@ -57,17 +63,21 @@ describe('ingress metrics (embedded metric format)', () => {
   });
 
   it('gives each invocation its own RequestType: one publisher for the container, its dimension cleared per call', async () => {
-    const first = await emfLinesOf(() => handler(registrationRequest()));
-    const second = await emfLinesOf(() => handler(eventBatch(customEvents(1))));
+    // Powertools warns on stderr when a dimension is added twice: a publisher that kept its dimension would.
+    const warnings: string[] = [];
+    const first = await emfLinesOf(() => handler(registrationRequest()), warnings);
+    const second = await emfLinesOf(() => handler(eventBatch(customEvents(1))), warnings);
     const invocations = [...first, ...second].filter((e) => e[METRIC_NAMES.invocations] !== undefined);
     expect(invocations.map((e) => e['RequestType'])).toEqual([
       'module_registration_request',
       'event_processing_request',
     ]);
     for (const line of invocations) {
+      expect(line[METRIC_NAMES.invocations]).toBe(1);
       expect(line._aws.CloudWatchMetrics[0]?.Dimensions).toEqual([['service', 'RequestType']]);
       expect(line._aws.CloudWatchMetrics[0]?.Metrics.map((m) => m.Name)).toEqual([METRIC_NAMES.invocations]);
     }
+    expect(warnings.filter((w) => w.includes('has already been added'))).toEqual([]);
   });
 
   it('counts rejected input', async () => {

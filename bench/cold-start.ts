@@ -19,7 +19,7 @@
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { build } from 'esbuild';
-import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { RUNTIME_LOOP_FILES } from '../lambda/runtime-loop/files';
 import { localFunctionEnv, useLocalAwsCredentials } from '../local/local-function-env';
@@ -30,6 +30,7 @@ import { functionBundleOptions } from '../local/function-bundle';
 import { bundleRuntimeLoop } from '../local/runtime-loop-process';
 import { MANAGED_RUNTIME_ARGS, spawnThroughWrapper } from '../local/runtime-loop-process';
 import { median } from './stats';
+import { installedRicEntry, ricSandboxEnv } from './ric-client';
 import { DELIVERY_ENV, FUNCTION_ENV, LOCAL_ENV, PLATFORM_ENV } from '../lambda/config/environment';
 
 // A real session id (beyond 2^53), so the ingress takes its lossless path as on real traffic.
@@ -49,14 +50,7 @@ const ENV_FOR_RUNS = {
  * function name the ingress is inside Lambda, where no partner means a refusal: it runs a dry run, as the
  * stand-in's rows do without one.
  */
-const RIC_SANDBOX_ENV = {
-  [PLATFORM_ENV.lambdaFunctionName]: 'cold-start',
-  [DELIVERY_ENV.dryRun]: 'true',
-  [PLATFORM_ENV.lambdaFunctionVersion]: '$LATEST',
-  [PLATFORM_ENV.lambdaMemorySize]: '1024',
-  [PLATFORM_ENV.lambdaLogGroupName]: '/aws/lambda/cold-start',
-  [PLATFORM_ENV.lambdaLogStreamName]: 'cold-start',
-};
+const RIC_SANDBOX_ENV = { ...ricSandboxEnv('cold-start', 'cold-start'), [DELIVERY_ENV.dryRun]: 'true' };
 
 export interface ColdStartResult {
   readonly runs: number;
@@ -149,9 +143,8 @@ async function bundlePowertoolsFloor(outDir: string, builtins: readonly string[]
 
 /** aws-lambda-ric's entry point in `dir` (none when unset); a folder that holds no built client is refused. */
 function ricEntry(dir: string | undefined): string | undefined {
-  if (!dir) return undefined;
-  const entry = path.resolve(dir, 'index.mjs');
-  if (existsSync(entry) && existsSync(path.resolve(dir, 'rapid-client.node'))) return entry;
+  const entry = installedRicEntry(dir);
+  if (dir === undefined || entry !== undefined) return entry;
   throw new Error(
     `${LOCAL_ENV.benchRicDir}=${dir} holds no built aws-lambda-ric (index.mjs and rapid-client.node): see bench/ric-parity.ts`,
   );

@@ -14,9 +14,10 @@
  */
 import type { ChildProcess } from 'node:child_process';
 import { spawn } from 'node:child_process';
-import { existsSync, rmSync, writeFileSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { PLATFORM_ENV } from '../lambda/config/environment';
+import { installedRicEntry, ricSandboxEnv } from './ric-client';
 import { startRuntimeApiStandIn, type RuntimeOutcome } from '../local/runtime-api-stand-in';
 import {
   bundleRuntimeLoop,
@@ -84,13 +85,7 @@ interface Observed {
   readonly exitCode: number | null | 'running';
 }
 
-const SANDBOX_ENV = {
-  [PLATFORM_ENV.lambdaFunctionName]: 'firehose-ingress',
-  [PLATFORM_ENV.lambdaFunctionVersion]: '$LATEST',
-  [PLATFORM_ENV.lambdaMemorySize]: '1024',
-  [PLATFORM_ENV.lambdaLogGroupName]: '/aws/lambda/firehose-ingress',
-  [PLATFORM_ENV.lambdaLogStreamName]: 'parity',
-};
+const SANDBOX_ENV = ricSandboxEnv('firehose-ingress', 'parity');
 
 async function observe(start: (api: string) => ChildProcess, payload: string): Promise<Observed> {
   const api = await startRuntimeApiStandIn();
@@ -155,8 +150,8 @@ function explained(field: keyof Observed, ric: Observed, loop: Observed): string
 
 async function main(): Promise<void> {
   const ricDir = process.argv[2];
-  const ricEntry = ricDir === undefined ? '' : path.resolve(ricDir, 'index.mjs');
-  if (!existsSync(ricEntry) || !existsSync(path.resolve(ricDir ?? '', 'rapid-client.node'))) {
+  const ricEntry = installedRicEntry(ricDir);
+  if (ricEntry === undefined) {
     console.error(
       'usage: npx tsx bench/ric-parity.ts <folder of an installed aws-lambda-ric 4.x, with rapid-client.node>',
     );
